@@ -1,0 +1,1 @@
+"""CLI commands (placeholder: filled in by the stage that owns it)."""
