@@ -15,7 +15,7 @@ from rdflib.term import Literal
 from ..errors import NhskgError
 from ..sparql import SparqlSource
 from . import similarity
-from ._sparql import code_of, select
+from ._sparql import code_of, role_iri, select
 
 __all__ = [
     "UnknownRoleType",
@@ -143,14 +143,14 @@ def _joint(source: SparqlSource, holder: str, partner: str) -> list[JointDuty]:
             start=_int(r["start"]),
             end=_int(r["end"]),
         )
-        for r in select(source, "joint-duties", role=holder, partner=partner).records()
+        for r in select(source, "joint-duties", role=role_iri(holder), partner=role_iri(partner)).records()
     ]
 
 
 def _areas(source: SparqlSource, role: str) -> tuple[dict[str, int], dict[str, str]]:
     counts: dict[str, int] = {}
     labels: dict[str, str] = {}
-    for r in select(source, "role-duty-areas", role=role).records():
+    for r in select(source, "role-duty-areas", role=role_iri(role)).records():
         code = code_of(r["area"])
         counts[code] = int(r["postings"].toPython())  # type: ignore[union-attr]
         labels[code] = str(r["area_label"] or code)
@@ -160,7 +160,7 @@ def _areas(source: SparqlSource, role: str) -> tuple[dict[str, int], dict[str, s
 def _designations(source: SparqlSource, role: str) -> tuple[dict[str, set[str]], dict[str, str]]:
     where: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, str] = {}
-    for r in select(source, "role-designations", role=role).records():
+    for r in select(source, "role-designations", role=role_iri(role)).records():
         code = code_of(r["designation"])
         where[code].add(str(r["organisation"]))
         labels[code] = str(r["designation_label"] or code)
@@ -169,7 +169,7 @@ def _designations(source: SparqlSource, role: str) -> tuple[dict[str, set[str]],
 
 def _duties(source: SparqlSource, role: str) -> list[dict[str, Any]]:
     rows = []
-    for r in select(source, "role-duties", role=role).records():
+    for r in select(source, "role-duties", role=role_iri(role)).records():
         rows.append(
             {
                 "sentence": str(r["sentence"] or r["text"]),
@@ -238,8 +238,8 @@ def overlap(
         if code not in valid:
             raise UnknownRoleType(code, tuple(sorted(valid)))
 
-    postings_a = len({str(r["posting"]) for r in select(source, "role-postings", role=role_a).records()})
-    postings_b = len({str(r["posting"]) for r in select(source, "role-postings", role=role_b).records()})
+    postings_a = len({str(r["posting"]) for r in select(source, "role-postings", role=role_iri(role_a)).records()})
+    postings_b = len({str(r["posting"]) for r in select(source, "role-postings", role=role_iri(role_b)).records()})
 
     joint = _joint(source, role_a, role_b) + _joint(source, role_b, role_a)
 
