@@ -1,0 +1,398 @@
+"""Stage 3: a posting record becomes RDF quads in its own named graph, as ``docs/model.md`` says.
+
+Choices this module makes, and why:
+
+* **Full modelling for leadership postings only** (``full=None``, the default). The 2020 corpus has
+  14,842 postings of which only a few hundred are leadership posts; modelling every duty and
+  requirement of a band-5 nursing post would bury the accountability lines the graph is for.
+  A posting is modelled in full when its role type's concept has ``nhskg:leadershipRole true``
+  in the vocabulary, or when the record itself says ``leadership``. Everything else gets only
+  the posting (title, identifier, source, dates, hiring organisation, ``leadershipPosting
+  false``, ``advertises``), the organisation (label, type) and the post (label, ``postIn``,
+  ``org:role``, scope). ``full=True`` models every posting in full, ``full=False`` none.
+* **IRIs derive from content only** (slug of the organisation's name, the role code, the
+  posting id, a hash of a triple), never from counters or the clock, so the same input always
+  gives the same IRIs and a rebuild is idempotent.
+* **Labels are plain strings** (``xsd:string``), not ``@en``: they are the words of the posting
+  as written, and plain literals compare equal in SPARQL without ``STR()`` or language filters.
+  Dates are ``xsd:date`` (a date that is not ``YYYY-MM-DD`` is left out rather than written as
+  an ill-typed literal), money ``xsd:decimal``, offsets ``xsd:integer``, flags ``xsd:boolean``.
+* **Provenance** is an ``nhskg:ExtractedStatement`` per edge read from the text, named by the
+  first 16 hex digits of the SHA-1 of the N-Triples form of the triple (``<s> <p> <o>``). When
+  the same edge is read twice (two sentences name the same designation) the first sentence is
+  kept, so each statement has exactly one evidence sentence. The role edge is reified only when
+  the record has ``title_evidence``.
+* Terms are built directly as pyoxigraph terms: the whole corpus must turn into quads in a
+  couple of seconds, which rules out building rdflib graphs first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import date
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from .errors import VocabularyError
+from .namespaces import DEFAULT_BASE
+from .postings import Evidence, Item, Posting
+from .vocab import Vocabulary
+
+__all__ = [
+    "posting_quads",
+    "slugify",
+    "posting_graph_iri",
+    "posting_iri",
+    "is_full",
+    "NS",
+]
+
+
+class NS:
+    """The IRIs the model uses, as pyoxigraph terms (built once: term construction is the hot path)."""
+
+    RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+    XSD = "http://www.w3.org/2001/XMLSchema#"
+    SKOS = "http://www.w3.org/2004/02/skos/core#"
+    PROV = "http://www.w3.org/ns/prov#"
+    ORG = "http://www.w3.org/ns/org#"
+    SCHEMA = "https://schema.org/"
+    NHSKG = "https://w3id.org/nhskg/def#"
+
+    type = ox.NamedNode(RDF + "type")
+    subject = ox.NamedNode(RDF + "subject")
+    predicate = ox.NamedNode(RDF + "predicate")
+    object = ox.NamedNode(RDF + "object")
+    label = ox.NamedNode(RDFS + "label")
+    pref_label = ox.NamedNode(SKOS + "prefLabel")
+    derived_from = ox.NamedNode(PROV + "wasDerivedFrom")
+
+    Organization = ox.NamedNode(ORG + "Organization")
+    Post = ox.NamedNode(ORG + "Post")
+    role = ox.NamedNode(ORG + "role")
+    post_in = ox.NamedNode(ORG + "postIn")
+    reports_to = ox.NamedNode(ORG + "reportsTo")
+
+    JobPosting = ox.NamedNode(SCHEMA + "JobPosting")
+    MonetaryAmount = ox.NamedNode(SCHEMA + "MonetaryAmount")
+    Place = ox.NamedNode(SCHEMA + "Place")
+    title = ox.NamedNode(SCHEMA + "title")
+    identifier = ox.NamedNode(SCHEMA + "identifier")
+    date_posted = ox.NamedNode(SCHEMA + "datePosted")
+    valid_through = ox.NamedNode(SCHEMA + "validThrough")
+    base_salary = ox.NamedNode(SCHEMA + "baseSalary")
+    min_value = ox.NamedNode(SCHEMA + "minValue")
+    max_value = ox.NamedNode(SCHEMA + "maxValue")
+    currency = ox.NamedNode(SCHEMA + "currency")
+    unit_text = ox.NamedNode(SCHEMA + "unitText")
+    job_location = ox.NamedNode(SCHEMA + "jobLocation")
+    name = ox.NamedNode(SCHEMA + "name")
+    hiring_organization = ox.NamedNode(SCHEMA + "hiringOrganization")
+
+    Duty = ox.NamedNode(NHSKG + "Duty")
+    Requirement = ox.NamedNode(NHSKG + "Requirement")
+    ExtractedStatement = ox.NamedNode(NHSKG + "ExtractedStatement")
+    source_file = ox.NamedNode(NHSKG + "sourceFile")
+    pay_band = ox.NamedNode(NHSKG + "payBand")
+    advertises = ox.NamedNode(NHSKG + "advertises")
+    leadership_posting = ox.NamedNode(NHSKG + "leadershipPosting")
+    organisation_type = ox.NamedNode(NHSKG + "organisationType")
+    scope = ox.NamedNode(NHSKG + "scope")
+    professionally_accountable_to = ox.NamedNode(NHSKG + "professionallyAccountableTo")
+    works_with = ox.NamedNode(NHSKG + "worksWith")
+    leads = ox.NamedNode(NHSKG + "leads")
+    holds_designation = ox.NamedNode(NHSKG + "holdsDesignation")
+    engages_with = ox.NamedNode(NHSKG + "engagesWith")
+    has_requirement = ox.NamedNode(NHSKG + "hasRequirement")
+    has_duty = ox.NamedNode(NHSKG + "hasDuty")
+    requires = ox.NamedNode(NHSKG + "requires")
+    essential = ox.NamedNode(NHSKG + "essential")
+    text = ox.NamedNode(NHSKG + "text")
+    duty_area = ox.NamedNode(NHSKG + "dutyArea")
+    partner_role = ox.NamedNode(NHSKG + "partnerRole")
+    evidence_sentence = ox.NamedNode(NHSKG + "evidenceSentence")
+    start_offset = ox.NamedNode(NHSKG + "startOffset")
+    end_offset = ox.NamedNode(NHSKG + "endOffset")
+    label_as_written = ox.NamedNode(NHSKG + "labelAsWritten")
+
+    xsd_date = ox.NamedNode(XSD + "date")
+    xsd_decimal = ox.NamedNode(XSD + "decimal")
+    xsd_integer = ox.NamedNode(XSD + "integer")
+    xsd_boolean = ox.NamedNode(XSD + "boolean")
+
+
+_TRUE = ox.Literal("true", datatype=NS.xsd_boolean)
+_FALSE = ox.Literal("false", datatype=NS.xsd_boolean)
+
+#: Record field -> (predicate from the post, scheme(s) its codes come from, role-post object?)
+_ROLE_EDGES = (
+    ("accountable_to", NS.reports_to),
+    ("professionally_accountable_to", NS.professionally_accountable_to),
+    ("works_with", NS.works_with),
+    ("leads", NS.leads),
+)
+_CONCEPT_EDGES = (
+    ("designations", NS.holds_designation, "designation"),
+    ("bodies", NS.engages_with, "body"),
+)
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by ``-``: the IRI-safe form of a name or id.
+
+    >>> slugify("Norfolk and Waveney University Hospitals Group")
+    'norfolk-and-waveney-university-hospitals-group'
+    >>> slugify("  St. Helen's & Knowsley (NHS) ")
+    'st-helen-s-knowsley-nhs'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "x"
+
+
+def posting_iri(posting_id: str, base: str = DEFAULT_BASE) -> str:
+    return f"{base}posting/{slugify(posting_id)}"
+
+
+def posting_graph_iri(posting_id: str, base: str = DEFAULT_BASE) -> str:
+    """The named graph holding everything read from one posting."""
+    return f"{base}graph/posting/{slugify(posting_id)}"
+
+
+class _Codes:
+    """code -> concept IRI per scheme, indexed once per vocabulary (``Scheme.get`` is a linear scan)."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self.iris: dict[tuple[str, str], ox.NamedNode] = {}
+        self.leadership: dict[str, bool] = {}
+        self.pref_labels: dict[str, str] = {}
+        for scheme in vocab.schemes:
+            for concept in scheme.concepts:
+                self.iris[(scheme.name, concept.code)] = ox.NamedNode(concept.iri)
+                if scheme.name == "role-type":
+                    self.leadership[concept.code] = concept.leadership
+                    self.pref_labels[concept.code] = concept.pref_label
+
+
+_CODE_CACHE: dict[int, _Codes] = {}
+
+
+def _codes(vocab: Vocabulary) -> _Codes:
+    codes = _CODE_CACHE.get(id(vocab))
+    if codes is None or codes.vocab is not vocab:
+        if len(_CODE_CACHE) > 8:
+            _CODE_CACHE.clear()
+        codes = _CODE_CACHE[id(vocab)] = _Codes(vocab)
+    return codes
+
+
+def is_full(posting: Posting, vocab: Vocabulary, full: bool | None = None) -> bool:
+    """Whether ``posting`` gets the full modelling under the ``full`` switch (see the module doc)."""
+    if full is not None:
+        return full
+    return _codes(vocab).leadership.get(posting.role_type, False) or posting.leadership
+
+
+def _iso_date(value: str | None) -> ox.Literal | None:
+    if not value:
+        return None
+    try:
+        date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return ox.Literal(value[:10], datatype=NS.xsd_date)
+
+
+def _decimal(value: float) -> ox.Literal:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return ox.Literal(text if "." in text else text + ".0", datatype=NS.xsd_decimal)
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(int(value)), datatype=NS.xsd_integer)
+
+
+def posting_quads(
+    posting: Posting,
+    vocab: Vocabulary,
+    base: str = DEFAULT_BASE,
+    *,
+    full: bool | None = None,
+) -> list[ox.Quad]:
+    """The quads for one posting, all in its named graph ``B/graph/posting/{slug}``.
+
+    ``full=None`` models leadership postings in full and the rest minimally; ``True`` or
+    ``False`` force one or the other for every posting. Raises :class:`VocabularyError` naming
+    the posting and the code when a code is not in its scheme. Duplicates are removed, so the
+    length of the list is the number of quads the posting adds to an empty store.
+    """
+    codes = _codes(vocab)
+    pslug = slugify(posting.id)
+    graph = ox.NamedNode(f"{base}graph/posting/{pslug}")
+    out: dict[ox.Quad, None] = {}  # ordered set
+
+    def add(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
+        out[ox.Quad(s, p, o, graph)] = None
+
+    def concept(scheme: str, code: str, field: str) -> ox.NamedNode:
+        iri = codes.iris.get((scheme, code))
+        if iri is None:
+            raise VocabularyError(
+                f"posting '{posting.id}' ({posting.source}): {field} code '{code}' is not in the "
+                f"'{scheme}' scheme; add it to ontology/vocab/{scheme}.ttl or fix the record"
+            )
+        return iri
+
+    full_model = is_full(posting, vocab, full)
+    role = concept("role-type", posting.role_type, "role_type")
+
+    p = ox.NamedNode(f"{base}posting/{pslug}")
+    add(p, NS.type, NS.JobPosting)
+    if posting.title:
+        add(p, NS.title, ox.Literal(posting.title))
+    add(p, NS.identifier, ox.Literal(posting.id))
+    add(p, NS.source_file, ox.Literal(posting.source))
+    posted = _iso_date(posting.date_posted)
+    if posted is not None:
+        add(p, NS.date_posted, posted)
+    closing = _iso_date(posting.closing_date)
+    if closing is not None:
+        add(p, NS.valid_through, closing)
+    add(p, NS.leadership_posting, _TRUE if full_model else _FALSE)
+
+    # The organisation, and the slug its role posts hang from.
+    if posting.organisation is not None and slugify(posting.organisation.name) != "x":
+        org_slug = slugify(posting.organisation.name)
+    else:
+        org_slug = f"unnamed-{pslug}"
+    org = ox.NamedNode(f"{base}org/{org_slug}")
+    add(org, NS.type, NS.Organization)
+    if posting.organisation is not None:
+        name = ox.Literal(posting.organisation.name)
+        add(org, NS.label, name)
+        add(org, NS.pref_label, name)
+        if posting.organisation.type:
+            add(org, NS.organisation_type, concept("organisation-type", posting.organisation.type, "organisation.type"))
+    add(p, NS.hiring_organization, org)
+
+    post = ox.NamedNode(f"{base}post/{pslug}")
+    add(p, NS.advertises, post)
+    add(post, NS.type, NS.Post)
+    add(post, NS.label, ox.Literal(posting.title or codes.pref_labels.get(posting.role_type, posting.role_type)))
+    add(post, NS.post_in, org)
+    add(post, NS.role, role)
+    if posting.scope:
+        add(post, NS.scope, concept("scope", posting.scope, "scope"))
+
+    if not full_model:
+        return list(out)
+
+    if posting.pay_band:
+        add(p, NS.pay_band, concept("pay-band", posting.pay_band, "pay_band"))
+    if posting.salary is not None and (posting.salary.min is not None or posting.salary.max is not None):
+        salary = ox.NamedNode(f"{base}posting/{pslug}/salary")
+        add(p, NS.base_salary, salary)
+        add(salary, NS.type, NS.MonetaryAmount)
+        if posting.salary.min is not None:
+            add(salary, NS.min_value, _decimal(posting.salary.min))
+        if posting.salary.max is not None:
+            add(salary, NS.max_value, _decimal(posting.salary.max))
+        add(salary, NS.currency, ox.Literal(posting.salary.currency or "GBP"))
+        add(salary, NS.unit_text, ox.Literal((posting.salary.period or "year").upper()))
+    if posting.location:
+        place = ox.NamedNode(f"{base}posting/{pslug}/location")
+        add(p, NS.job_location, place)
+        add(place, NS.type, NS.Place)
+        add(place, NS.name, ox.Literal(posting.location))
+
+    stated: set[tuple[str, str, str]] = set()
+
+    def reify(s: ox.NamedNode, pred: ox.NamedNode, o: ox.NamedNode, evidence: Evidence, label: str) -> None:
+        key = (str(s), str(pred), str(o))
+        if key in stated:
+            return
+        stated.add(key)
+        digest = hashlib.sha1(" ".join(key).encode("utf-8")).hexdigest()[:16]
+        st = ox.NamedNode(f"{base}posting/{pslug}/statement/{digest}")
+        add(st, NS.type, NS.ExtractedStatement)
+        add(st, NS.subject, s)
+        add(st, NS.predicate, pred)
+        add(st, NS.object, o)
+        add(st, NS.derived_from, p)
+        add(st, NS.evidence_sentence, ox.Literal(evidence.sentence))
+        add(st, NS.start_offset, _int(evidence.start))
+        add(st, NS.end_offset, _int(evidence.end))
+        add(st, NS.label_as_written, ox.Literal(label))
+
+    if posting.title_evidence is not None:
+        reify(post, NS.role, role, posting.title_evidence, posting.title or "")
+
+    role_posts: dict[str, ox.NamedNode] = {}
+
+    def role_post(code: str, field: str) -> ox.NamedNode:
+        node = role_posts.get(code)
+        if node is None:
+            role_iri = concept("role-type", code, field)
+            node = role_posts[code] = ox.NamedNode(f"{base}org/{org_slug}/role/{slugify(code)}")
+            add(node, NS.type, NS.Post)
+            add(node, NS.label, ox.Literal(codes.pref_labels.get(code, code)))
+            add(node, NS.post_in, org)
+            add(node, NS.role, role_iri)
+        return node
+
+    for field, predicate in _ROLE_EDGES:
+        items: Iterable[Item] = getattr(posting, field)
+        for item in items:
+            target = role_post(item.code, field)
+            add(post, predicate, target)
+            reify(post, predicate, target, item.evidence, item.label)
+
+    for field, predicate, scheme in _CONCEPT_EDGES:
+        for item in getattr(posting, field):
+            target = concept(scheme, item.code, field)
+            add(post, predicate, target)
+            reify(post, predicate, target, item.evidence, item.label)
+
+    seen_requirements: set[str] = set()
+    for requirement in posting.requirements:
+        if requirement.code in seen_requirements:
+            continue
+        seen_requirements.add(requirement.code)
+        target = codes.iris.get(("qualification", requirement.code)) or codes.iris.get(
+            ("competency", requirement.code)
+        )
+        if target is None:
+            raise VocabularyError(
+                f"posting '{posting.id}' ({posting.source}): requirements code '{requirement.code}' "
+                "is in neither the 'qualification' nor the 'competency' scheme; add it to "
+                "ontology/vocab/qualification.ttl or competency.ttl, or fix the record"
+            )
+        node = ox.NamedNode(f"{base}post/{pslug}/requirement/{slugify(requirement.code)}")
+        add(node, NS.type, NS.Requirement)
+        add(node, NS.requires, target)
+        add(node, NS.essential, _TRUE if requirement.essential else _FALSE)
+        add(node, NS.label_as_written, ox.Literal(requirement.label))
+        add(post, NS.has_requirement, node)
+        reify(post, NS.has_requirement, node, requirement.evidence, requirement.label)
+
+    for n, duty in enumerate(posting.duties, start=1):
+        node = ox.NamedNode(f"{base}post/{pslug}/duty/{n}")
+        add(node, NS.type, NS.Duty)
+        add(node, NS.text, ox.Literal(duty.text))
+        for area in duty.areas:
+            add(node, NS.duty_area, concept("duty-area", area, "duties.areas"))
+        for code in duty.with_:
+            add(node, NS.partner_role, concept("role-type", code, "duties.with"))
+        add(node, NS.derived_from, p)
+        add(node, NS.evidence_sentence, ox.Literal(duty.evidence.sentence))
+        add(node, NS.start_offset, _int(duty.evidence.start))
+        add(node, NS.end_offset, _int(duty.evidence.end))
+        add(post, NS.has_duty, node)
+        reify(post, NS.has_duty, node, duty.evidence, duty.text)
+
+    return list(out)

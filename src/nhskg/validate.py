@@ -1,0 +1,188 @@
+"""Stage 3 check: the built graph against the SHACL shapes in ``ontology/shapes.ttl``.
+
+pySHACL needs an rdflib graph, so the union of the store's graphs (which includes the ontology
+and vocabulary graph, hence every concept's ``skos:inScheme``) is copied into one. No inference
+is run: every target in the shapes is typed directly by :mod:`nhskg.rdfgraph`, and RDFS
+inference over the whole corpus would multiply the validation time for nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import RDF, RDFS, SH, SKOS
+
+from .errors import ValidationFailed
+from .paths import ontology_dir
+from .sparql import OxigraphSource, RdflibSource, to_rdflib
+
+__all__ = ["ValidationResult", "ValidationReport", "validate", "data_graph", "shapes_graph"]
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One SHACL result, with the labels a person needs to find the problem."""
+
+    severity: str  # "Violation", "Warning" or "Info"
+    focus: str
+    focus_label: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str | None
+
+    def __str__(self) -> str:
+        path = f" {self.path}" if self.path else ""
+        return f"{self.severity}: {self.focus_label} <{self.focus}>{path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What ``validate`` found; ``conforms`` is false only when there is a violation."""
+
+    results: tuple[ValidationResult, ...]
+    triples: int
+    seconds: float
+
+    @property
+    def violations(self) -> tuple[ValidationResult, ...]:
+        return tuple(r for r in self.results if r.severity == "Violation")
+
+    @property
+    def warnings(self) -> tuple[ValidationResult, ...]:
+        return tuple(r for r in self.results if r.severity == "Warning")
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def summary(self) -> str:
+        verdict = "conforms" if self.conforms else "does NOT conform"
+        return (
+            f"graph {verdict}: {len(self.violations)} violation(s), {len(self.warnings)} warning(s) "
+            f"over {self.triples} triples in {self.seconds:.1f} s"
+        )
+
+    def raise_for_violations(self) -> None:
+        if not self.conforms:
+            first = "\n".join(str(r) for r in self.violations[:10])
+            raise ValidationFailed(f"{self.summary()}\n{first}\nrun `nhskg validate` for the full list")
+
+
+def shapes_graph(path: Path | None = None) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    graph.parse(path or ontology_dir() / "shapes.ttl", format="turtle")
+    return graph
+
+
+def _from_oxigraph(store: ox.Store) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    add = graph.add
+    cache: dict[Any, Any] = {}
+
+    def term(t: Any) -> Any:
+        converted = cache.get(t)
+        if converted is None:
+            converted = cache[t] = to_rdflib(t)
+        return converted
+
+    for triple in store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True):
+        add((term(triple.subject), term(triple.predicate), term(triple.object)))  # type: ignore[union-attr]
+    return graph
+
+
+def data_graph(source: Any) -> rdflib.Graph:
+    """The union of all graphs of ``source`` (a GraphStore, pyoxigraph Store, SPARQL source or rdflib graph)."""
+    from .store import GraphStore  # store imports nothing from here; keep the import one-way at load time
+
+    if isinstance(source, GraphStore):
+        return _from_oxigraph(source.store)
+    if isinstance(source, ox.Store):
+        return _from_oxigraph(source)
+    if isinstance(source, OxigraphSource):
+        return _from_oxigraph(source.store)
+    if isinstance(source, RdflibSource):
+        source = source.dataset
+    if isinstance(source, rdflib.Dataset):
+        graph = rdflib.Graph()
+        for s, p, o, _ in source.quads((None, None, None, None)):
+            graph.add((s, p, o))
+        return graph
+    if isinstance(source, rdflib.Graph):
+        return source
+    if hasattr(source, "construct"):
+        graph = rdflib.Graph()
+        for triple in source.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"):
+            graph.add(triple)
+        return graph
+    raise TypeError(f"cannot validate a {type(source).__name__}")
+
+
+def _label(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
+    for predicate in (RDFS.label, SKOS.prefLabel):
+        value = graph.value(node, predicate)
+        if value is not None:
+            return str(value)
+    return str(node).rsplit("/", 1)[-1]
+
+
+def _path(node: rdflib.term.Node | None) -> str | None:
+    if node is None:
+        return None
+    text = str(node)
+    for prefix, namespace in (
+        ("nhskg:", "https://w3id.org/nhskg/def#"),
+        ("org:", "http://www.w3.org/ns/org#"),
+        ("schema:", "https://schema.org/"),
+        ("prov:", "http://www.w3.org/ns/prov#"),
+        ("rdf:", str(RDF)),
+        ("skos:", str(SKOS)),
+    ):
+        if text.startswith(namespace):
+            return prefix + text[len(namespace):]
+    return text
+
+
+def validate(source: Any, *, shapes: Path | None = None) -> ValidationReport:
+    """Validate the whole graph of ``source`` against the shapes; never raises on a bad graph.
+
+    Call :meth:`ValidationReport.raise_for_violations` to turn violations into an error.
+    """
+    import time
+
+    import pyshacl
+
+    started = time.perf_counter()
+    data = data_graph(source)
+    shape_graph = shapes_graph(shapes)
+    _conforms, report_graph, _text = pyshacl.validate(
+        data,
+        shacl_graph=shape_graph,
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        advanced=False,
+    )
+    results = []
+    severities = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+    for result in report_graph.subjects(RDF.type, SH.ValidationResult):
+        focus = report_graph.value(result, SH.focusNode)
+        value = report_graph.value(result, SH.value)
+        messages = sorted(str(m) for m in report_graph.objects(result, SH.resultMessage))
+        results.append(
+            ValidationResult(
+                severity=severities.get(report_graph.value(result, SH.resultSeverity), "Violation"),  # type: ignore[arg-type]
+                focus=str(focus),
+                focus_label=_label(data, focus) if focus is not None else "",
+                path=_path(report_graph.value(result, SH.resultPath)),
+                value=str(value) if value is not None else None,
+                message=messages[0] if messages else "constraint not met",
+                shape=str(report_graph.value(result, SH.sourceShape) or "") or None,
+            )
+        )
+    results.sort(key=lambda r: (r.severity != "Violation", r.focus, r.path or "", r.message))
+    return ValidationReport(tuple(results), len(data), time.perf_counter() - started)
