@@ -1,0 +1,128 @@
+"""The reporting-lines view: posts in levels computed from who reports to whom, bodies at the edge."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+
+from ..namespaces import DEFAULT_BASE, NHSKG
+from ..sparql import SparqlSource
+from .common import evidence, is_true, resolve_organisation, table, text
+from .layout import LEVEL_GAP, NODE_GAP, hierarchical_positions, levels_from_lines
+from .model import DEFAULT_LIMIT, EdgeStyle, NodeStyle, ViewEdge, ViewModel, ViewNode, build_model, limit_model, short_id
+
+__all__ = ["reporting_view", "NODE_STYLES", "EDGE_STYLES"]
+
+ORG_REPORTS_TO = "http://www.w3.org/ns/org#reportsTo"
+
+NODE_STYLES = (
+    NodeStyle("post", "advertised post", "#4e79a7", "dot"),
+    NodeStyle("role-post", "post named by role only", "#a0cbe8", "box"),
+    NodeStyle("body", "external body", "#f28e2b", "diamond"),
+)
+EDGE_STYLES = (
+    EdgeStyle("managerial", "managerial line (reports to)", "#333333", False),
+    EdgeStyle("professional", "professional line (accountable to)", "#59a14f", True),
+    EdgeStyle("external", "engages with external body", "#f28e2b", (2, 6), "to"),
+)
+LINE_KIND = {
+    ORG_REPORTS_TO: "managerial",
+    str(NHSKG.professionallyAccountableTo): "professional",
+    str(NHSKG.engagesWith): "external",
+}
+BLOCK_GAP = 2 * NODE_GAP
+
+
+def reporting_view(
+    source: SparqlSource,
+    organisation: str | None = None,
+    *,
+    base: str = DEFAULT_BASE,
+    limit: int = DEFAULT_LIMIT,
+) -> ViewModel:
+    """Reporting lines of one organisation (by name) or of all, as a layered picture."""
+    params: dict[str, str] = {}
+    filters: dict[str, str] = {}
+    if organisation:
+        org_iri, org_name = resolve_organisation(source, organisation)
+        params["org"] = org_iri
+        filters["organisation"] = org_name
+    nodes: dict[str, ViewNode] = {}
+    org_names: dict[str, str] = {}
+    for row in table(source, "posts", params).records():
+        node_id = short_id(text(row["post"]), base)
+        org_names[text(row["org"])] = text(row["org_label"], text(row["org"]))
+        role_label = text(row["role_label"])
+        nodes[node_id] = ViewNode(
+            id=node_id,
+            label=text(row["post_label"]) or role_label or node_id,
+            kind="post" if is_true(row["advertised"]) else "role-post",
+            organisation=org_names[text(row["org"])],
+            details=(("role type", role_label or "unknown"),),
+            group=short_id(text(row["role"]), base) if row["role"] is not None else "no-role",
+            group_label=role_label or "no role type",
+        )
+    node_org: dict[str, str] = {n.id: n.organisation for n in nodes.values()}
+    edges: list[ViewEdge] = []
+    for row in table(source, "reporting-lines", params).records():
+        kind = LINE_KIND[text(row["line"])]
+        post_id = short_id(text(row["post"]), base)
+        target_iri = text(row["target"])
+        target_id = short_id(target_iri, base)
+        if target_id not in nodes:
+            target_org = org_names.get(text(row["target_org"]), text(row["target_org"]))
+            label = text(row["target_label"]) or target_id
+            nodes[target_id] = ViewNode(
+                id=target_id,
+                label=label,
+                kind="body" if kind == "external" else "role-post",
+                organisation=target_org if kind != "external" else "",
+                group=target_id if kind == "external" else "other-organisation",
+                group_label=label if kind == "external" else "posts in other organisations",
+            )
+            node_org[target_id] = target_org
+        edges.append(ViewEdge(post_id, target_id, kind, evidence=evidence(row["evidence"])))
+    positioned = _positions(list(nodes.values()), edges)
+    where = f"in {filters['organisation']}" if filters else "in every organisation"
+    model = build_model(
+        name="reporting",
+        title=f"Reporting lines {where}",
+        description=(
+            "Posts placed in levels computed from their reporting lines (a post sits below the posts it "
+            "reports to); managerial lines solid, professional lines dashed, external bodies at the right edge."
+        ),
+        nodes=positioned,
+        edges=edges,
+        node_styles=NODE_STYLES,
+        edge_styles=EDGE_STYLES,
+        layout="positions",
+        filters=filters,
+    )
+    return limit_model(model, limit, filter_hint="Posts are grouped by role type; use --org NAME to see one organisation's posts.")
+
+
+def _positions(nodes: list[ViewNode], edges: list[ViewEdge]) -> list[ViewNode]:
+    """One block per organisation, side by side, each in levels; bodies in a column at the right."""
+    ids = {n.id for n in nodes if n.kind != "body"}
+    lines = [(e.source, e.target) for e in edges if e.kind != "external" and e.source in ids and e.target in ids]
+    levels = levels_from_lines(ids, lines)
+    blocks: dict[str, list[ViewNode]] = defaultdict(list)
+    for node in nodes:
+        if node.kind != "body":
+            blocks[node.organisation].append(node)
+    placed: dict[str, ViewNode] = {}
+    offset = 0.0
+    for organisation in sorted(blocks):
+        members = blocks[organisation]
+        positions = hierarchical_positions(members, levels)
+        xs = [x for x, _ in positions.values()]
+        shift = offset - min(xs)
+        for node in members:
+            x, y = positions[node.id]
+            placed[node.id] = replace(node, x=round(x + shift, 1), y=y, level=levels[node.id])
+        offset += (max(xs) - min(xs)) + BLOCK_GAP
+    bodies = sorted((n for n in nodes if n.kind == "body"), key=lambda n: (n.label, n.id))
+    edge_x = offset + NODE_GAP
+    for index, node in enumerate(bodies):
+        placed[node.id] = replace(node, x=round(edge_x, 1), y=round(index * LEVEL_GAP * 0.6, 1))
+    return [placed[n.id] for n in nodes]
