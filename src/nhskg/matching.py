@@ -1,0 +1,174 @@
+"""Find every vocabulary label in a text: the recogniser the extractor is built on.
+
+All labels of all schemes go into one Aho-Corasick automaton, so a posting is scanned once
+whatever the size of the vocabularies. Matching is case- and punctuation-tolerant and whole-word:
+text and labels are folded the same way (lower case, every character that is not a letter or a
+digit becomes a space, apostrophes dropped in labels and matched both ways), which keeps the
+folded text the same length as the original so that offsets need no mapping. Two rules are
+conventions analysts should know when they add a synonym:
+
+* a label written entirely in capitals ("CMO", "ICB", "DIPC") is an acronym and matches only in
+  capitals, so "coo" in running text does not become a Chief Operating Officer;
+* a trailing plural is accepted on the last word ("Integrated Care Boards", "Local Authorities").
+
+Within one scheme the longest match wins ("Divisional Director of Nursing" beats "Director of
+Nursing"); matches from different schemes may overlap, because the same words can name a role
+and a designation ("Director of Infection Prevention and Control").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+import ahocorasick
+
+from .vocab import Vocabulary
+
+__all__ = ["Mention", "Matcher", "fold", "build_matcher"]
+
+_FOLD = {i: " " for i in range(0x250)}
+for _c in range(0x250):
+    if chr(_c).isalnum():
+        _FOLD[_c] = chr(_c)
+
+
+def fold(text: str, *, lower: bool = True) -> str:
+    """Fold text for matching, keeping its length: ``fold("Non-Executive")`` is ``"non executive"``.
+
+    >>> fold("Director of Nursing & Quality")
+    'director of nursing   quality'
+    """
+    folded = text.translate(_FOLD)
+    if lower:
+        lowered = folded.lower()
+        if len(lowered) == len(folded):
+            return lowered
+        # A few characters change length when lower-cased (e.g. "İ"); fold them one by one.
+        return "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
+    return folded
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A label found in the text: ``text[start:end]`` is the label as written."""
+
+    scheme: str
+    code: str
+    start: int
+    end: int
+    written: str
+
+
+def _variants(label: str) -> set[str]:
+    """The folded forms one label is matched in: as written, ``&`` for ``and``, plurals."""
+    base = label.replace("\u2019", "'")
+    forms = {base.replace("'", ""), base}
+    out: set[str] = set()
+    for form in forms:
+        words = fold(form, lower=not _is_acronym(label)).split()
+        if not words:
+            continue
+        variants = [words]
+        last = words[-1]
+        if len(last) > 2 and not last.endswith("s") and not any(ch.isdigit() for ch in last):
+            plural = last[:-1] + "ies" if last.endswith("y") and last[-2:-1] not in "aeiou" else last + "s"
+            variants.append([*words[:-1], plural])
+        for variant in variants:
+            out.add(" ".join(variant))
+            if "and" in variant:
+                # "Nursing & Quality" folds to "nursing   quality": the '&' leaves three spaces.
+                out.add(" ".join(variant).replace(" and ", "   "))
+    return out
+
+
+def _is_acronym(label: str) -> bool:
+    letters = [c for c in label if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(label) <= 12
+
+
+class Matcher:
+    """All labels of a vocabulary, ready to be found in any text."""
+
+    def __init__(self, entries: Iterable[tuple[str, str, str]]) -> None:
+        self._lower = ahocorasick.Automaton()
+        self._exact = ahocorasick.Automaton()
+        seen_lower: dict[str, set[tuple[str, str]]] = {}
+        seen_exact: dict[str, set[tuple[str, str]]] = {}
+        for scheme, code, label in entries:
+            acronym = _is_acronym(label)
+            for variant in _variants(label):
+                key = f" {variant} "
+                table = seen_exact if acronym else seen_lower
+                table.setdefault(key, set()).add((scheme, code))
+        for table, automaton in ((seen_lower, self._lower), (seen_exact, self._exact)):
+            for key, targets in table.items():
+                automaton.add_word(key, (len(key), tuple(sorted(targets))))
+            if table:
+                automaton.make_automaton()
+        self._has_exact = bool(seen_exact)
+        self._has_lower = bool(seen_lower)
+
+    def find(self, text: str, schemes: Iterable[str] | None = None) -> list[Mention]:
+        """Every label of the given schemes in ``text``, longest match per scheme, in text order."""
+        wanted = set(schemes) if schemes is not None else None
+        padded_len = len(text) + 2
+        raw: list[tuple[str, str, int, int]] = []
+        for automaton, has, lower in (
+            (self._lower, self._has_lower, True),
+            (self._exact, self._has_exact, False),
+        ):
+            if not has:
+                continue
+            haystack = f" {fold(text, lower=lower)} "
+            for end_index, (length, targets) in automaton.iter(haystack):
+                # The key is " label ", so the label spans (start+1, end) in the padded text,
+                # which is (start, end-1) in the original.
+                start = end_index - length + 1
+                label_start, label_end = start, end_index - 1
+                if label_end > padded_len - 2:
+                    label_end = padded_len - 2
+                for scheme, code in targets:
+                    if wanted is None or scheme in wanted:
+                        raw.append((scheme, code, label_start, label_end))
+        return _longest_per_scheme(raw, text)
+
+
+def _longest_per_scheme(raw: list[tuple[str, str, int, int]], text: str) -> list[Mention]:
+    by_scheme: dict[str, list[tuple[str, str, int, int]]] = {}
+    for item in raw:
+        by_scheme.setdefault(item[0], []).append(item)
+    kept: list[Mention] = []
+    for scheme, items in by_scheme.items():
+        items.sort(key=lambda m: (m[2], -(m[3] - m[2]), m[1]))
+        taken_until = -1
+        longest: list[tuple[str, str, int, int]] = []
+        for item in items:
+            if item[2] >= taken_until:
+                longest.append(item)
+                taken_until = item[3]
+            elif longest and item[2] == longest[-1][2] and item[3] == longest[-1][3]:
+                longest.append(item)  # the same words name two concepts: keep both
+            elif item[3] > taken_until and longest and item[3] - item[2] > longest[-1][3] - longest[-1][2]:
+                # A longer label starting inside the previous one: prefer the longer.
+                longest[-1] = item
+                taken_until = item[3]
+        kept.extend(Mention(s, c, a, b, text[a:b]) for s, c, a, b in longest)
+    kept.sort(key=lambda m: (m.start, m.end, m.scheme, m.code))
+    return kept
+
+
+@lru_cache(maxsize=8)
+def build_matcher(vocab: Vocabulary) -> Matcher:
+    """One matcher over every label of every scheme in ``vocab``."""
+    return Matcher(
+        (scheme.name, concept.code, label)
+        for scheme in vocab.schemes
+        for concept in scheme.concepts
+        for label in concept.labels
+    )
+
+
+_WORD = re.compile(r"\w+")
