@@ -1,1 +1,84 @@
-"""CLI commands (placeholder: filled in by the stage that owns it)."""
+"""``nhskg extract`` and ``nhskg evaluate``: postings out of files, and how right they are."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..documents import Problem
+from ..errors import NhskgError
+from . import main
+
+
+def _postings(paths: tuple[Path, ...], full: bool | None):
+    from ..extract import extract_postings
+    from ..readers import read_documents
+    from ..vocab import load_vocabulary
+
+    return extract_postings(read_documents(paths), load_vocabulary(), full=full)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True,
+              help="jsonl: one record per line; json: one indented array.")
+@click.option("--full/--leadership-only", default=None,
+              help="Read every posting in full, or (default) only leadership postings; others get title, role type, organisation, pay and dates.")
+def extract(paths: tuple[Path, ...], fmt: str, full: bool | None) -> None:
+    """Print one JSON record per posting found in PATHS (files or directories).
+
+    Files that cannot be read are named on stderr, one line each, and the exit status is 1.
+    """
+    skipped = 0
+    records = []
+    try:
+        for item in _postings(paths, full):
+            if isinstance(item, Problem):
+                skipped += 1
+                click.echo(f"skipped {item}", err=True)
+                continue
+            if fmt == "jsonl":
+                click.echo(json.dumps(item.to_json(), ensure_ascii=False))
+            else:
+                records.append(item.to_json())
+    except NhskgError as error:
+        raise click.ClickException(str(error)) from error
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    if skipped:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--against", "against", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Postings to extract and score (default: the sources named in the gold records).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--errors/--no-errors", "show_errors", default=False, help="List every disagreement after the table.")
+def evaluate(gold_dir: Path, against: tuple[Path, ...], fmt: str, show_errors: bool) -> None:
+    """Score extraction against the hand-annotated gold records in GOLD_DIR: precision, recall, F1 per field."""
+    from ..evaluate import evaluate as score
+    from ..evaluate import load_gold
+
+    try:
+        gold = load_gold(gold_dir)
+        paths = against or tuple(sorted({Path(p.source) for p in gold.values() if p.source}))
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise click.ClickException(f"gold sources not found: {', '.join(missing)}; run from the project folder or pass --against")
+        result = score(gold, _postings(paths, None))
+    except NhskgError as error:
+        raise click.ClickException(str(error)) from error
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=2))
+        return
+    click.echo(f"{'field':32} {'precision':>9} {'recall':>7} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
+    for s in result.scores:
+        click.echo(f"{s.field:32} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f} {s.true_positives:4d} {s.false_positives:4d} {s.false_negatives:4d}")
+    click.echo(f"{result.postings} postings scored" + (f"; not extracted: {', '.join(result.missing)}" if result.missing else ""))
+    if show_errors:
+        for posting_id, field, missed, spurious in result.errors:
+            click.echo(f"  {posting_id} {field}: missed {list(missed)} spurious {list(spurious)}")
