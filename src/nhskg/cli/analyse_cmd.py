@@ -1,1 +1,204 @@
-"""CLI commands (placeholder: filled in by the stage that owns it)."""
+"""``nhskg analyse``: overlap, network, gaps and compare, as aligned tables or JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Sequence
+
+import click
+
+from ..errors import NhskgError
+from . import Settings, main
+
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Readable aligned tables, or JSON for scripts and the views.",
+)
+
+
+def _source(settings: Settings):
+    from ..store import GraphStore
+
+    return GraphStore.open(settings.store).source()
+
+
+def _table(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """An aligned plain-text table under a title; long cells are cut so columns stay readable."""
+
+    def cell(value: Any) -> str:
+        if isinstance(value, float):
+            return f"{value:.3f}"
+        text = ", ".join(value) if isinstance(value, (tuple, list)) else "" if value is None else str(value)
+        text = " ".join(text.split())
+        return text if len(text) <= 90 else text[:87] + "..."
+
+    body = [[cell(v) for v in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(headers)]
+    lines = [title, "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in body]
+    if not body:
+        lines.append("(none)")
+    return "\n".join(lines) + "\n"
+
+
+def _short(iri: str | None) -> str:
+    return "" if iri is None else iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _emit(result: Any, fmt: str, render) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False, sort_keys=True))
+    else:
+        click.echo("\n".join(render(result)))
+
+
+@main.group("analyse")
+def analyse() -> None:
+    """Accountability analyses over the graph: overlap, network, gaps, compare."""
+
+
+@analyse.command("overlap")
+@click.argument("role_a")
+@click.argument("role_b")
+@click.option("--threshold", type=float, default=None, help="Least TF-IDF cosine for similar duty sentences (default 0.35).")
+@FORMAT
+@click.pass_obj
+def overlap_cmd(settings: Settings, role_a: str, role_b: str, threshold: float | None, fmt: str) -> None:
+    """What two role types (codes, e.g. chief-medical-officer chief-nurse) share."""
+    from ..analyses.overlap import UnknownRoleType, overlap
+    from ..analyses.similarity import DEFAULT_THRESHOLD
+
+    try:
+        result = overlap(_source(settings), role_a, role_b, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+    except UnknownRoleType as error:
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(2) from error
+    except NhskgError as error:
+        raise click.ClickException(str(error)) from error
+
+    def render(r):
+        yield f"{r.label_a} ({r.postings_a} postings) vs {r.label_b} ({r.postings_b} postings)"
+        yield f"Jaccard {r.jaccard:.3f}, weighted Jaccard {r.weighted_jaccard:.3f}\n"
+        yield _table(
+            "Duties held jointly",
+            ["holder", "partner", "posting", "duty"],
+            [(j.holder_role, j.partner_role, _short(j.posting), j.sentence or j.text) for j in r.joint_duties],
+        )
+        yield _table(
+            "Duty areas",
+            ["area", f"postings {r.role_a}", f"postings {r.role_b}", "share a", "share b"],
+            [(a.area, a.postings_a, a.postings_b, a.share_a, a.share_b) for a in r.areas],
+        )
+        yield _table(
+            "Similar duty statements",
+            ["score", r.role_a, r.role_b],
+            [(p.score, f"{p.sentence_a} [{_short(p.posting_a)}]", f"{p.sentence_b} [{_short(p.posting_b)}]") for p in r.similar_statements],
+        )
+        yield _table(
+            "Designations both hold (in different organisations)",
+            ["designation", f"organisations {r.role_a}", f"organisations {r.role_b}"],
+            [(d.label, [_short(o) for o in d.organisations_a], [_short(o) for o in d.organisations_b]) for d in r.shared_designations],
+        )
+
+    _emit(result, fmt, render)
+
+
+@analyse.command("network")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for community detection and sampled betweenness.")
+@click.option("--top", type=int, default=20, show_default=True, help="Rows of centrality to show in the table.")
+@FORMAT
+@click.pass_obj
+def network_cmd(settings: Settings, seed: int, top: int, fmt: str) -> None:
+    """Centrality, reporting depth and spans, split lines, cycles and duty-area communities."""
+    from ..analyses.network import network
+
+    try:
+        result = network(_source(settings), seed=seed)
+    except NhskgError as error:
+        raise click.ClickException(str(error)) from error
+
+    def render(r):
+        yield f"{r.nodes} nodes, {r.edges} edges\n"
+        yield _table(
+            "Centrality of role types and bodies",
+            ["kind", "code", "label", "degree", "betweenness"],
+            [(c.kind, c.code, c.label, c.degree, c.betweenness) for c in r.centrality[:top]],
+        )
+        yield _table(
+            "Reporting hierarchy per organisation",
+            ["organisation", "depth", "max span", "widest"],
+            [(h.label, h.depth, h.max_span, h.spans[0].label if h.spans else "") for h in r.hierarchies],
+        )
+        yield _table(
+            "Posts whose managerial and professional lines differ",
+            ["post", "organisation", "reports to", "professionally to"],
+            [(s.label, _short(s.organisation), [_short(m) for m in s.managerial], [_short(p) for p in s.professional]) for s in r.split_lines],
+        )
+        yield _table("Reporting cycles (data errors)", ["cycle"], [(" -> ".join(_short(p) for p in c),) for c in r.cycles])
+        yield _table("Duty areas held together", ["community", "areas"], [(i + 1, c) for i, c in enumerate(r.communities)])
+
+    _emit(result, fmt, render)
+
+
+@analyse.command("gaps")
+@FORMAT
+@click.pass_obj
+def gaps_cmd(settings: Settings, fmt: str) -> None:
+    """Statutory designations no post holds or several claim; duty areas several roles claim."""
+    from ..analyses.gaps import gaps
+
+    try:
+        result = gaps(_source(settings))
+    except NhskgError as error:
+        raise click.ClickException(str(error)) from error
+
+    def render(r):
+        yield _table(
+            "Statutory designations per organisation",
+            ["organisation", "held by nobody", "claimed by several roles"],
+            [
+                (o.label, [d.code for d in o.missing], [f"{c.code} ({'/'.join(h.role for h in c.holders)})" for c in o.conflicts])
+                for o in r.organisations
+            ],
+        )
+        yield _table(
+            "Duty areas claimed by several roles at one organisation",
+            ["organisation", "area", "roles (duties)"],
+            [(c.organisation_label, c.area, [f"{x.role} ({x.duties})" for x in c.claimants]) for c in r.area_conflicts],
+        )
+
+    _emit(result, fmt, render)
+
+
+@analyse.command("compare")
+@click.argument("org_a")
+@click.argument("org_b")
+@click.option("--differences", is_flag=True, help="Show only rows where the two organisations differ.")
+@FORMAT
+@click.pass_obj
+def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, fmt: str) -> None:
+    """Which role holds which duty areas and designations in two organisations (name, slug or IRI)."""
+    from ..analyses.compare import OrganisationNotFound, compare
+
+    try:
+        result = compare(_source(settings), org_a, org_b)
+    except OrganisationNotFound as error:
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(2) from error
+    except NhskgError as error:
+        raise click.ClickException(str(error)) from error
+
+    def render(r):
+        rows = [row for row in r.rows if row.differs or not differences]
+        yield _table(
+            f"{r.label_a} vs {r.label_b}",
+            ["", "code", r.label_a[:40], r.label_b[:40]],
+            [(row.kind, row.code, row.roles_a or "-", row.roles_b or "-") for row in rows],
+        )
+
+    _emit(result, fmt, render)
