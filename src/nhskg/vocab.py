@@ -65,8 +65,10 @@ class Scheme:
         return tuple(concept.code for concept in self.concepts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Vocabulary:
+    """Every scheme, compared by identity so that caches keyed on it stay cheap."""
+
     schemes: tuple[Scheme, ...]
     graph_files: tuple[str, ...]
 
