@@ -122,6 +122,8 @@ def _edge_dict(model: ViewModel, index: int, edge: ViewEdge) -> dict[str, Any]:
         data["label"] = edge.label
     if edge.width is not None:
         data["width"] = round(edge.width, 1)
+    if edge.curve is not None:
+        data["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": edge.curve}
     return data
 
 

@@ -83,6 +83,7 @@ class ViewEdge:
     evidence: tuple[str, ...] = ()
     details: tuple[tuple[str, str], ...] = ()
     width: float | None = None
+    curve: float | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,153 @@
+"""Any library query drawn as a graph: a CONSTRUCT, or a SELECT with node and edge columns.
+
+A SELECT qualifies when it returns ``source`` and ``target`` columns (optionally ``source_label``,
+``target_label``, ``source_kind``, ``target_kind``, ``edge`` or ``edge_label``, ``evidence``,
+``organisation``), or ``subject``, ``predicate`` and ``object`` columns. Literal objects of a
+CONSTRUCT become details of their subject (a label becomes its label) rather than nodes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Mapping
+
+from rdflib.namespace import RDFS, SKOS
+from rdflib.term import Literal, Node
+
+from ..errors import QueryError
+from ..namespaces import DEFAULT_BASE, VOCAB_BASE
+from ..queries import load_query, run_query
+from ..sparql import SparqlSource, Table, Triple
+from .model import DEFAULT_LIMIT, EdgeStyle, NodeStyle, ViewEdge, ViewModel, ViewNode, build_model, limit_model, short_id
+from .layout import positions_if_large
+
+__all__ = ["query_view", "model_from_table", "model_from_triples"]
+
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
+SHAPES = ("dot", "box", "diamond", "triangle", "star", "hexagon")
+LABELS = {str(RDFS.label), str(SKOS.prefLabel)}
+
+
+def kind_of(iri: str, base: str = DEFAULT_BASE) -> str:
+    """A node kind read from its IRI: the data path's first segment or the vocabulary scheme.
+
+    >>> kind_of("https://w3id.org/nhskg/data/post/x"), kind_of("https://w3id.org/nhskg/vocab/body/gmc")
+    ('post', 'body')
+    """
+    for prefix in (base, VOCAB_BASE):
+        if iri.startswith(prefix) and "/" in iri[len(prefix):]:
+            return iri[len(prefix):].split("/", 1)[0]
+    return "resource"
+
+
+def local_name(iri: str) -> str:
+    return iri.rstrip("/#").replace("#", "/").rsplit("/", 1)[-1]
+
+
+def _styles(node_kinds: set[str], edge_kinds: set[str]) -> tuple[list[NodeStyle], list[EdgeStyle]]:
+    nodes = [NodeStyle(k, k, PALETTE[i % len(PALETTE)], SHAPES[i % len(SHAPES)]) for i, k in enumerate(sorted(node_kinds))]
+    edges = [EdgeStyle(k, k, PALETTE[(i + 3) % len(PALETTE)], bool(i % 2)) for i, k in enumerate(sorted(edge_kinds))]
+    return nodes, edges
+
+
+def query_view(
+    source: SparqlSource,
+    name: str,
+    params: Mapping[str, str] | None = None,
+    *,
+    base: str = DEFAULT_BASE,
+    limit: int = DEFAULT_LIMIT,
+) -> ViewModel:
+    """Run library query ``name`` with ``params`` and draw its result."""
+    query = load_query(name)
+    result = run_query(source, query, dict(params or {}))
+    title = query.title
+    description = query.question
+    filters = dict(params or {})
+    if isinstance(result, Table):
+        model = model_from_table(result, name=name, title=title, description=description, base=base, filters=filters)
+    elif isinstance(result, list):
+        model = model_from_triples(result, name=name, title=title, description=description, base=base, filters=filters)
+    else:
+        raise QueryError(f"query '{name}' is an ASK query; only SELECT with node and edge columns or CONSTRUCT can be drawn")
+    return positions_if_large(limit_model(model, limit, filter_hint="Narrow the query with --param NAME=VALUE."))
+
+
+def _cell(row: dict[str, Node | None], name: str) -> str:
+    value = row.get(name)
+    return "" if value is None else str(value)
+
+
+def model_from_table(
+    table: Table, *, name: str, title: str, description: str, base: str = DEFAULT_BASE, filters: Mapping[str, str] | None = None
+) -> ViewModel:
+    """Nodes and edges from a SELECT's ``source``/``target`` or ``subject``/``predicate``/``object`` columns."""
+    columns = set(table.columns)
+    if {"source", "target"} <= columns:
+        s_col, t_col, e_col = "source", "target", "edge" if "edge" in columns else "edge_label" if "edge_label" in columns else ""
+    elif {"subject", "predicate", "object"} <= columns:
+        s_col, t_col, e_col = "subject", "object", "predicate"
+    else:
+        raise QueryError(
+            f"query '{name}' returns columns ({', '.join(table.columns)}); to draw it as a graph it needs "
+            "'source' and 'target' columns (or 'subject', 'predicate', 'object'), or be a CONSTRUCT"
+        )
+    nodes: dict[str, ViewNode] = {}
+    edges: list[ViewEdge] = []
+    for row in table.records():
+        ends = []
+        for col in (s_col, t_col):
+            value = _cell(row, col)
+            if not value:
+                break
+            node_id = short_id(value, base)
+            kind = _cell(row, f"{col}_kind") or ("literal" if isinstance(row[col], Literal) else kind_of(value, base))
+            nodes.setdefault(
+                node_id,
+                ViewNode(node_id, _cell(row, f"{col}_label") or local_name(value) if not isinstance(row[col], Literal) else value, kind,
+                         organisation=_cell(row, "organisation"), group=kind, group_label=kind),
+            )
+            ends.append(node_id)
+        if len(ends) < 2:
+            continue
+        edge_value = _cell(row, e_col) if e_col else ""
+        edge_kind = local_name(edge_value) if edge_value else "edge"
+        sentences = tuple(s for s in [_cell(row, "evidence") or _cell(row, "sentence")] if s)
+        edges.append(ViewEdge(ends[0], ends[1], edge_kind, evidence=sentences))
+    node_styles, edge_styles = _styles({n.kind for n in nodes.values()}, {e.kind for e in edges})
+    return build_model(name=f"query-{name}", title=title, description=description, nodes=nodes.values(), edges=edges,
+                       node_styles=node_styles, edge_styles=edge_styles, filters=filters)
+
+
+def model_from_triples(
+    triples: list[Triple], *, name: str, title: str, description: str, base: str = DEFAULT_BASE, filters: Mapping[str, str] | None = None
+) -> ViewModel:
+    """A CONSTRUCT's triples: resources are nodes, literals are details of their subject."""
+    labels: dict[str, str] = {}
+    details: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    links: list[tuple[str, str, str]] = []
+    for s, p, o in triples:
+        subject = str(s)
+        if isinstance(o, Literal):
+            if str(p) in LABELS:
+                labels.setdefault(subject, str(o))
+            else:
+                details[subject].append((local_name(str(p)), str(o)))
+        else:
+            links.append((subject, str(p), str(o)))
+    resources = {s for s, _, _ in links} | {o for _, _, o in links} | set(details) | set(labels)
+    nodes = [
+        ViewNode(
+            short_id(iri, base),
+            labels.get(iri, local_name(iri)),
+            kind_of(iri, base),
+            details=tuple(sorted(details.get(iri, [])))[:12],
+            group=kind_of(iri, base),
+            group_label=kind_of(iri, base),
+        )
+        for iri in sorted(resources)
+    ]
+    edges = [ViewEdge(short_id(s, base), short_id(o, base), local_name(p)) for s, p, o in links]
+    node_styles, edge_styles = _styles({n.kind for n in nodes}, {e.kind for e in edges})
+    return build_model(name=f"query-{name}", title=title, description=description, nodes=nodes, edges=edges,
+                       node_styles=node_styles, edge_styles=edge_styles, filters=filters)
