@@ -1,0 +1,622 @@
+"""Stage 1: source files (text, HTML, JSON-LD, JSON Lines, gzipped) -> documents.
+
+:func:`read_documents` is the stage's one function. It yields a :class:`Document` for every
+posting it can read and a :class:`Problem` for every file or record it cannot, so one bad file
+or one corrupt line never stops a build of thousands. Readers never print and never raise for
+bad input: the caller decides what to report.
+
+A reader is chosen by file extension (:data:`READERS`); adding a format is adding a function
+and a row there.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import math
+import re
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .cleaning import clean_line, clean_text
+from .documents import Document, Problem, Structured
+
+__all__ = ["read_documents", "READERS", "html_to_text", "description_text"]
+
+Result = Document | Problem
+
+#: How much of a file is sniffed for NUL bytes and control characters.
+_SNIFF_BYTES = 8192
+#: More control characters than this share of the sniffed bytes means the file is not text.
+_MAX_CONTROL_SHARE = 0.10
+_CONTROL_BYTES = frozenset(range(0, 9)) | frozenset(range(14, 32)) | {127}
+
+
+# ---------------------------------------------------------------------------------------------
+# Bytes -> str
+# ---------------------------------------------------------------------------------------------
+
+
+class _NotText(ValueError):
+    """The bytes are not a text file; the message says why."""
+
+
+def _decode(data: bytes) -> str:
+    """Decode a text file's bytes: BOMs first, then UTF-8, then cp1252 that never fails.
+
+    NHS postings saved from Word or old intranets are often cp1252 ("£" is byte 0xA3), and
+    Windows tools write UTF-16 with a BOM; a build over a folder of them must not crash.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return data.decode("utf-32", errors="replace").lstrip("\ufeff")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace").lstrip("\ufeff")
+    sample = data[:_SNIFF_BYTES]
+    if b"\x00" in sample:
+        raise _NotText("looks binary, not text: it has NUL bytes; is it the right file?")
+    controls = sum(1 for byte in sample if byte in _CONTROL_BYTES)
+    if sample and controls / len(sample) > _MAX_CONTROL_SHARE:
+        raise _NotText(
+            f"looks binary, not text: {controls} of its first {len(sample)} bytes are control "
+            "characters; is it the right file?"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _read_text(path: Path, source: str) -> str | Problem:
+    """The file's text, or a Problem saying why there is none."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return Problem(source, f"cannot read the file: {error.strerror or error}")
+    if path.name.lower().endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as error:
+            return Problem(source, f"not a readable gzip file ({error}); re-compress it")
+    try:
+        text = _decode(data)
+    except _NotText as error:
+        return Problem(source, str(error))
+    if not text.strip():
+        return Problem(source, "empty file: there is no posting text in it")
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML -> text
+# ---------------------------------------------------------------------------------------------
+
+#: Elements whose content is never posting text: code, and page chrome around the advert.
+_DROP_SELECTOR = ", ".join(
+    (
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "iframe",
+        "nav",
+        "header",
+        "footer",
+        "button",
+        "select",
+        "[role=navigation]",
+        "[role=banner]",
+        "[role=contentinfo]",
+        "[aria-hidden=true]",
+        "[id*=cookie]",
+        "[class*=cookie]",
+    )
+)
+#: Elements that start and end a line of text.
+_BLOCK_SELECTOR = (
+    "p, div, br, hr, h1, h2, h3, h4, h5, h6, tr, ul, ol, dl, dt, dd, table, section, article,"
+    " main, aside, blockquote, pre, address, figure, figcaption, caption, form, fieldset,"
+    " details, summary"
+)
+# A private-use character marks line breaks made by block elements, so that the page's own
+# newlines (mere whitespace in HTML) can be collapsed without losing them.
+_BREAK = "\ue000"
+_LOOKS_LIKE_HTML = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_ESCAPED_MARKUP = re.compile(r"&lt;/?[a-zA-Z]")
+
+
+def _drop_chrome(tree: LexborHTMLParser) -> None:
+    """Remove scripts, styles and the page chrome around the advert (nav, header, cookies)."""
+    for node in tree.css(_DROP_SELECTOR):
+        node.decompose()
+
+
+def _page_text(tree: LexborHTMLParser) -> str:
+    """The visible text of a parsed page, one line per block, "- " before list items.
+
+    Marks the tree's blocks in place, so read anything else from the tree first.
+    """
+    for node in tree.css("li"):
+        node.insert_before(_BREAK + "- ")
+        node.insert_after(_BREAK)
+    for node in tree.css(_BLOCK_SELECTOR):
+        node.insert_before(_BREAK)
+        node.insert_after(_BREAK)
+    for node in tree.css("td, th"):
+        node.insert_before(" ")
+    root = tree.body or tree.root
+    if root is None:
+        return ""
+    raw = root.text(deep=True, separator="")
+    lines = (" ".join(part.split()) for part in raw.split(_BREAK))
+    return "\n".join(line for line in lines if line and line != "-")
+
+
+def html_to_text(markup: str) -> str:
+    """The text of an HTML page or fragment, with block structure kept as line breaks.
+
+    >>> html_to_text("<p>Lead the <b>medical</b>\\n workforce</p><ul><li>GMC</li></ul>")
+    'Lead the medical workforce\\n- GMC'
+    """
+    tree = LexborHTMLParser(markup)
+    _drop_chrome(tree)
+    return _page_text(tree)
+
+
+def _unescape_once(text: str) -> str:
+    """Undo one level of HTML escaping, leaving the markup's own entities for the parser.
+
+    Cheaper than :func:`html.unescape` over megabytes of corpus, and equivalent here: any
+    entity left over ("&amp;pound;" -> "&pound;") is decoded by the HTML parser next.
+    """
+    if "&#" in text:
+        return html.unescape(text)
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+    )
+
+
+def description_text(description: str) -> str:
+    """A JSON-LD description as text: escaped HTML, plain HTML or plain text alike.
+
+    The NHS Jobs feed escapes its HTML ("&lt;p&gt;Band 7&lt;/p&gt;"), so it is unescaped once
+    and then stripped of tags; plain HTML is stripped; plain text only has entities decoded.
+
+    >>> description_text("&lt;p&gt;Tom &amp;amp; Jerry&lt;/p&gt;&lt;p&gt;Band 7&lt;/p&gt;")
+    'Tom & Jerry\\nBand 7'
+    >>> description_text("R&amp;D lead")
+    'R&D lead'
+    """
+    if _ESCAPED_MARKUP.search(description):
+        description = _unescape_once(description)
+    if _LOOKS_LIKE_HTML.search(description):
+        return html_to_text(description)
+    return html.unescape(description) if "&" in description else description
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON-LD JobPosting -> Document
+# ---------------------------------------------------------------------------------------------
+
+
+def _types(record: dict[str, Any]) -> list[str]:
+    value = record.get("@type", record.get("type"))
+    values = value if isinstance(value, list) else [value]
+    return [str(v) for v in values if v is not None]
+
+
+def _is_job_posting(record: dict[str, Any]) -> bool:
+    return any(t.rsplit("/", 1)[-1].rsplit(":", 1)[-1] == "JobPosting" for t in _types(record))
+
+
+def _text(value: Any) -> str | None:
+    """A field as one clean line, whatever JSON type it came as; ``None`` when there is none."""
+    if isinstance(value, str):
+        text = clean_line(html.unescape(value) if "&" in value else value)
+        return text or None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return None if isinstance(value, float) and not math.isfinite(value) else str(value)
+    if isinstance(value, dict):
+        for key in ("name", "@value", "value"):
+            text = _text(value.get(key))
+            if text:
+                return text
+        return None
+    if isinstance(value, list):
+        for item in value:
+            text = _text(item)
+            if text:
+                return text
+    return None
+
+
+def _number(value: Any) -> float | None:
+    """A salary figure as a float: 52000, "52000", "£52,000.50"; anything else is ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.replace(",", "").replace("£", "").strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date(value: Any) -> str | None:
+    """The YYYY-MM-DD part of an ISO date or date-time ("2020-12-31T23:59:59+0000")."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, str):
+        match = _ISO_DATE.match(value.strip())
+        if match:
+            return match.group(0)
+    return None
+
+
+def _first_dict(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, dict)), None)
+    return value if isinstance(value, dict) else None
+
+
+def _location(value: Any) -> str | None:
+    """jobLocation's locality and region ("Leeds, West Yorkshire"), else its name."""
+    if isinstance(value, str):
+        return _text(value)
+    place = _first_dict(value)
+    if place is None:
+        return None
+    address = place.get("address")
+    if isinstance(address, str):
+        return _text(address)
+    address = _first_dict(address)
+    if address is not None:
+        parts: list[str] = []
+        for key in ("addressLocality", "addressRegion"):
+            part = _text(address.get(key))
+            if part and part not in parts:
+                parts.append(part)
+        if parts:
+            return ", ".join(parts)
+    return _text(place.get("name"))
+
+
+def _salary(record: dict[str, Any]) -> dict[str, Any]:
+    """Structured salary fields from baseSalary (MonetaryAmount or a bare number)."""
+    fields: dict[str, Any] = {}
+    base = record.get("baseSalary")
+    if isinstance(base, list):
+        base = next((b for b in base if b is not None), None)
+    currency = record.get("salaryCurrency")
+    if isinstance(base, (int, float, str)) and not isinstance(base, bool):
+        amount = _number(base)
+        if amount is not None:
+            fields["salary_min"] = fields["salary_max"] = amount
+        elif isinstance(base, str):
+            fields["salary_text"] = _text(base)
+    elif isinstance(base, dict):
+        currency = base.get("currency", currency)
+        value = base.get("value")
+        # schema.org nests a QuantitativeValue in "value"; some boards put the figures on
+        # the MonetaryAmount itself, or a bare number or a text such as "VSM" in "value".
+        holder, inner = (value, value.get("value")) if isinstance(value, dict) else (base, value)
+        low = _number(holder.get("minValue", base.get("minValue")))
+        high = _number(holder.get("maxValue", base.get("maxValue")))
+        amount = _number(inner)
+        if amount is not None and low is None and high is None:
+            low = high = amount
+        elif amount is None and isinstance(inner, str):
+            fields["salary_text"] = _text(inner)
+        fields["salary_min"], fields["salary_max"] = low, high
+        unit = _text(holder.get("unitText", base.get("unitText")))
+        if unit:
+            fields["salary_period"] = unit.lower()
+    if currency is not None:
+        fields["currency"] = _text(currency)
+    return fields
+
+
+def _structured(record: dict[str, Any]) -> Structured:
+    return Structured(
+        title=_text(record.get("title", record.get("name"))),
+        organisation=_text(record.get("hiringOrganization")),
+        location=_location(record.get("jobLocation")),
+        date_posted=_date(record.get("datePosted")),
+        closing_date=_date(record.get("validThrough")),
+        url=_text(record.get("url")),
+        **_salary(record),
+    )
+
+
+def _record_id(record: dict[str, Any]) -> str | None:
+    """The record's own id: ``id``, else ``identifier`` (a string or a PropertyValue)."""
+    for value in (record.get("id"), record.get("identifier")):
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, dict):
+            value = value.get("value", value.get("@value"))
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, (str, int, float)):
+            text = str(value).strip()
+            if text:
+                return text
+    return None
+
+
+def _record_document(
+    record: Any,
+    source: str,
+    fallback_id: str,
+    where: str,
+    page_text: str | None = None,
+    page_title: str | None = None,
+) -> Result:
+    """One JSON-LD record as a Document (title line, then description), or a Problem.
+
+    ``page_text`` and ``page_title`` stand in for a missing description and title when the
+    record was embedded in an HTML page.
+    """
+    if not isinstance(record, dict):
+        return Problem(
+            source, f"not a JSON object but a {type(record).__name__}; expected a JobPosting", where
+        )
+    record_id = _record_id(record)
+    if not _is_job_posting(record):
+        kinds = ", ".join(_types(record)) or "none"
+        return Problem(
+            source,
+            f"not a schema.org JobPosting (type '{kinds}'); only JobPosting records are read",
+            record_id or where,
+        )
+    structured = _structured(record)
+    if structured.title is None and page_title:
+        structured = replace(structured, title=page_title)
+    raw = record.get("description")
+    if isinstance(raw, list):
+        raw = "\n".join(item for item in raw if isinstance(item, str))
+    body = clean_text(description_text(raw)) if isinstance(raw, str) else ""
+    if not body and page_text:
+        body = page_text
+    title = structured.title
+    text = f"{title}\n{body}" if title and body else (title or body)
+    if not text:
+        return Problem(
+            source, "the JobPosting has neither a title nor a description", record_id or where
+        )
+    return Document(record_id or fallback_id, source, text, structured)
+
+
+def _graph_records(data: Any) -> list[Any]:
+    """The records of a JSON-LD document: one object, a list, or an ``@graph``."""
+    if isinstance(data, dict) and isinstance(data.get("@graph"), list):
+        nodes = data["@graph"]
+        postings = [n for n in nodes if isinstance(n, dict) and _is_job_posting(n)]
+        # Other nodes of a graph (the WebPage, the Organization) are context, not errors;
+        # a graph with no posting at all is reported through its first node.
+        return postings or nodes[:1]
+    if isinstance(data, list):
+        return data
+    return [data]
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    for suffix in sorted(READERS, key=len, reverse=True):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)] or name
+    return path.stem
+
+
+def _json_error(error: json.JSONDecodeError) -> str:
+    return (
+        f"invalid or truncated JSON at line {error.lineno}, column {error.colno}: {error.msg};"
+        " fix or re-export the file"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# One reader per format
+# ---------------------------------------------------------------------------------------------
+
+
+def _read_txt(path: Path, source: str) -> Iterator[Result]:
+    text = _read_text(path, source)
+    if isinstance(text, Problem):
+        yield text
+        return
+    cleaned = clean_text(text)
+    if not cleaned:
+        yield Problem(source, "empty file: nothing is left after removing job-board boilerplate")
+        return
+    yield Document(_stem(path), source, cleaned)
+
+
+def _read_html(path: Path, source: str) -> Iterator[Result]:
+    markup = _read_text(path, source)
+    if isinstance(markup, Problem):
+        yield markup
+        return
+    tree = LexborHTMLParser(markup)
+    posting: dict[str, Any] | None = None
+    for script in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text(deep=True) or "null")
+        except json.JSONDecodeError:
+            continue  # a broken analytics blob must not hide the page text
+        found = [r for r in _graph_records(data) if isinstance(r, dict) and _is_job_posting(r)]
+        if found:
+            posting = found[0]
+            break
+    _drop_chrome(tree)
+    page_title = None
+    for selector in ("h1", "title"):
+        node = tree.css_first(selector)
+        page_title = _text(node.text(deep=True)) if node is not None else None
+        if page_title:
+            break
+    page_text = clean_text(_page_text(tree))
+    if posting is not None:
+        yield _record_document(
+            posting, source, _stem(path), "JSON-LD", page_text or None, page_title
+        )
+        return
+    if not page_text:
+        yield Problem(source, "no text after removing scripts and markup; is it a job posting?")
+        return
+    if page_title and page_title not in page_text:
+        page_text = f"{page_title}\n{page_text}"
+    yield Document(_stem(path), source, page_text, Structured(title=page_title))
+
+
+def _read_json(path: Path, source: str) -> Iterator[Result]:
+    text = _read_text(path, source)
+    if isinstance(text, Problem):
+        yield text
+        return
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        yield Problem(source, _json_error(error))
+        return
+    records = _graph_records(data)
+    if not records:
+        yield Problem(source, "the JSON holds no records; expected a JobPosting object or a list")
+        return
+    stem = _stem(path)
+    for n, record in enumerate(records, start=1):
+        yield _record_document(record, source, f"{stem}-{n}", f"#{n}")
+
+
+def _read_jsonl(path: Path, source: str) -> Iterator[Result]:
+    """One record per line; a corrupt line is a Problem for that line alone."""
+    stem = _stem(path)
+    opener: Callable[..., Any] = gzip.open if path.name.lower().endswith(".gz") else open
+    count = 0
+    try:
+        with opener(path, "rb") as lines:
+            head = lines.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
+            if b"\x00" in head:
+                yield Problem(
+                    source,
+                    "looks binary, not text: it has NUL bytes; JSON Lines must be UTF-8 text",
+                )
+                return
+            for n, raw in enumerate(lines, start=1):
+                if not raw.strip():
+                    continue
+                count += 1
+                where = f"line {n}"
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    line = raw.decode("cp1252", errors="replace")
+                try:
+                    record = json.loads(line.lstrip("\ufeff"))
+                except json.JSONDecodeError as error:
+                    yield Problem(
+                        source,
+                        f"invalid JSON at column {error.colno}: {error.msg}; the other lines"
+                        " are still read",
+                        where,
+                    )
+                    continue
+                yield _record_document(record, source, f"{stem}-{n}", where)
+    except OSError as error:  # also gzip.BadGzipFile
+        yield Problem(source, f"cannot read the file: {error.strerror or error}")
+        return
+    except (EOFError, zlib.error) as error:
+        yield Problem(source, f"the gzip stream is truncated or corrupt ({error}); re-compress it")
+        return
+    if count == 0:
+        yield Problem(source, "empty file: there are no JSON lines in it")
+
+
+#: File name ending (lower case) -> reader. Longest endings are tried first.
+READERS: dict[str, Callable[[Path, str], Iterator[Result]]] = {
+    ".txt": _read_txt,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".json": _read_json,
+    ".json.gz": _read_json,
+    ".jsonl": _read_jsonl,
+    ".jsonl.gz": _read_jsonl,
+}
+_ENDINGS = sorted(READERS, key=len, reverse=True)
+
+
+def _reader(path: Path) -> Callable[[Path, str], Iterator[Result]] | None:
+    name = path.name.lower()
+    return next((READERS[e] for e in _ENDINGS if name.endswith(e)), None)
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    """Readable files under a directory, depth first in name order, hidden entries skipped."""
+    try:
+        entries = sorted(directory.iterdir(), key=lambda p: p.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            yield from _walk(entry)
+        elif entry.is_file() and _reader(entry) is not None:
+            yield entry
+
+
+def read_documents(paths: Iterable[str | Path]) -> Iterator[Document | Problem]:
+    """Read every posting in the given files and directories, in a deterministic order.
+
+    Directories are read recursively in name order, skipping hidden entries and files of
+    other types. A named file of an unknown type, a missing path, and every unreadable file
+    or record give a :class:`Problem` naming it; reading goes on with the rest.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "cmo.txt").write_text("Chief Medical Officer\\r\\nGo back\\r\\n")
+    >>> [(d.id, d.text) for d in read_documents([folder])]
+    [('cmo', 'Chief Medical Officer')]
+    """
+    for given in paths:
+        source = str(given)
+        path = Path(given)
+        if path.is_dir():
+            for file in _walk(path):
+                yield from _read_file(file, str(file))
+        elif path.is_file():
+            yield from _read_file(path, source)
+        elif path.exists():
+            yield Problem(source, "not a regular file or directory; give a file or a folder")
+        else:
+            yield Problem(source, "no such file or directory; check the path")
+
+
+def _read_file(path: Path, source: str) -> Iterator[Result]:
+    reader = _reader(path)
+    if reader is None:
+        known = ", ".join(sorted(READERS))
+        yield Problem(source, f"unknown file type; nhskg reads {known}")
+        return
+    yield from reader(path, source)
