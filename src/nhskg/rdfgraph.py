@@ -209,8 +209,10 @@ def _iso_date(value: str | None) -> ox.Literal | None:
 
 
 def _decimal(value: float) -> ox.Literal:
+    # Oxigraph's canonical decimal form (no trailing zeros, no bare point), so that the quads
+    # read back from the store equal the quads written.
     text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return ox.Literal(text if "." in text else text + ".0", datatype=NS.xsd_decimal)
+    return ox.Literal("0" if text in ("", "-0") else text, datatype=NS.xsd_decimal)
 
 
 def _int(value: int) -> ox.Literal:

@@ -1,1 +1,140 @@
-"""CLI commands (placeholder: filled in by the stage that owns it)."""
+"""``nhskg build``, ``validate``, ``export`` and ``docs``: the graph stage on the command line.
+
+Exit codes: 0 all well; 1 something was skipped or the graph violates the shapes; 2 a usage
+error or a failure (missing store, bad vocabulary, ``--strict`` build that met a problem).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import NhskgError
+from . import Settings, main
+
+#: Show a progress bar only when a build has more documents than this.
+_PROGRESS_OVER = 5
+
+
+def _fail(error: Exception) -> "click.exceptions.Exit":
+    click.echo(f"error: {error}", err=True)
+    return click.exceptions.Exit(2)
+
+
+def _store(settings: Settings, store: Path | None) -> Path:
+    return store if store is not None else settings.store
+
+
+def _print_validation(report, limit: int) -> None:  # type: ignore[no-untyped-def]
+    click.echo(report.summary(), err=True)
+    shown = (report.violations + report.warnings)[:limit]
+    for result in shown:
+        value = f" (value {result.value})" if result.value else ""
+        click.echo(f"  {result.severity}: {result.focus_label} <{result.focus}>"
+                   f"{' ' + result.path if result.path else ''}: {result.message}{value}", err=True)
+    hidden = len(report.violations) + len(report.warnings) - len(shown)
+    if hidden > 0:
+        click.echo(f"  ... and {hidden} more (use --limit N to see them)", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Store directory to build into (overrides the global --store).")
+@click.option("--base", "base", default=None, help="Base namespace for instance IRIs (overrides the global --base).")
+@click.option("--export", "export_to", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also export the built graph to FILE (.ttl, .nt, .nq, .trig or .jsonld).")
+@click.option("--all-postings-full/--leadership-only", "all_full", default=False, show_default=True,
+              help="Model duties, requirements and reporting lines of every posting, or of leadership postings only.")
+@click.option("--strict", is_flag=True, help="Fail (and keep the previous store) if any file or record cannot be read.")
+@click.option("--no-validate", is_flag=True, help="Skip the SHACL validation after building.")
+@click.option("--fresh", is_flag=True, help="Start from an empty store instead of updating the current one.")
+@click.pass_obj
+def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base: str | None,
+          export_to: Path | None, all_full: bool, strict: bool, no_validate: bool, fresh: bool) -> None:
+    """Read posting files (PATH...: files or folders), extract them and build the graph store."""
+    from ..build import build as run_build
+    from ..store import GraphStore
+
+    store_dir = _store(settings, store)
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if total <= _PROGRESS_OVER:
+            return
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="posting", file=sys.stderr, leave=False)
+        bar.update(done - bar.n)
+
+    try:
+        report = run_build(list(paths), store_dir, base=base or settings.base, full=True if all_full else None,
+                           strict=strict, validate=not no_validate, fresh=fresh, progress=progress)
+        if export_to is not None:
+            GraphStore.open(store_dir).export(export_to, base=base or settings.base)
+    except NhskgError as error:
+        raise _fail(error)
+    finally:
+        if bar is not None:
+            bar.close()
+    click.echo(report.summary().splitlines()[0], err=True)
+    for problem in report.problems:
+        click.echo(f"  skipped {problem}", err=True)
+    if report.validation is not None:
+        _print_validation(report.validation, 20)
+    if export_to is not None:
+        click.echo(f"exported to {export_to}", err=True)
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Store directory to validate (overrides the global --store).")
+@click.option("--limit", default=50, show_default=True, help="Show at most this many results.")
+@click.pass_obj
+def validate(settings: Settings, store: Path | None, limit: int) -> None:
+    """Check the graph against ontology/shapes.ttl; exit 1 on violations (warnings alone exit 0)."""
+    from ..store import GraphStore
+    from ..validate import validate as run_validate
+
+    try:
+        report = run_validate(GraphStore.open(_store(settings, store)))
+    except NhskgError as error:
+        raise _fail(error)
+    _print_validation(report, limit)
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Store directory to export (overrides the global --store).")
+@click.pass_obj
+def export(settings: Settings, file: Path, store: Path | None) -> None:
+    """Write the graph to FILE; the extension picks the format (.ttl, .nt, .nq, .trig, .jsonld)."""
+    from ..store import GraphStore
+
+    try:
+        GraphStore.open(_store(settings, store)).export(file, base=settings.base)
+    except NhskgError as error:
+        raise _fail(error)
+    click.echo(f"exported to {file}", err=True)
+
+
+@main.command()
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("docs/ontology"),
+              show_default=True, help="Folder to write index.html into.")
+@click.pass_obj
+def docs(settings: Settings, out: Path) -> None:
+    """Generate HTML documentation of the ontology and every concept scheme."""
+    from ..ontology_docs import write_docs
+
+    try:
+        path = write_docs(out)
+    except NhskgError as error:
+        raise _fail(error)
+    click.echo(f"wrote {path}", err=True)

@@ -1,0 +1,158 @@
+"""Stage 3 composer: source files -> documents -> postings -> quads -> the store, with a report.
+
+It only chains the stages (``readers.read_documents``, ``extract.extract_posting``,
+``rdfgraph.posting_quads``, ``store.GraphStore.writer``, ``validate.validate``). One bad file or
+record never costs the rest: it becomes a :class:`~nhskg.documents.Problem` in the report,
+unless ``strict`` asks for the build to fail, in which case the previous store stays live.
+
+A build updates the store: postings it reads replace their named graphs, postings it does not
+read stay as they were (``fresh=True`` starts from an empty store instead). So building the same
+inputs twice is idempotent, and building one new file adds only that posting's statements.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .documents import Document, Problem
+from .errors import InputError, NhskgError
+from .namespaces import DEFAULT_BASE
+from .paths import vocabulary_dir
+from .postings import Posting
+from .rdfgraph import posting_quads
+from .store import GraphStore
+from .validate import ValidationReport, validate as validate_graph
+from .vocab import Vocabulary, load_vocabulary
+
+__all__ = ["BuildReport", "build", "build_postings", "Progress"]
+
+#: ``progress(done, total)``: called after each document; the library never prints.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did."""
+
+    store: str
+    postings_read: int
+    postings_written: int
+    problems: tuple[Problem, ...]
+    triples: int
+    seconds: float
+    validation: ValidationReport | None
+
+    @property
+    def ok(self) -> bool:
+        """Nothing skipped and the graph conforms (or was not validated)."""
+        return not self.problems and (self.validation is None or self.validation.conforms)
+
+    def summary(self) -> str:
+        lines = [
+            f"{self.postings_read} posting(s) read, {self.postings_written} written, "
+            f"{len(self.problems)} skipped; {self.triples} triples in {self.store}; {self.seconds:.1f} s"
+        ]
+        lines += [f"  skipped {problem}" for problem in self.problems]
+        if self.validation is not None:
+            lines.append(self.validation.summary())
+        return "\n".join(lines)
+
+
+def _extract(documents: Sequence[Document | Problem], vocab: Vocabulary) -> Iterable[Posting | Problem]:
+    from .extract import extract_posting  # the extractor is another stage; import when used
+
+    for document in documents:
+        if isinstance(document, Problem):
+            yield document
+            continue
+        try:
+            yield extract_posting(document, vocab)
+        except NhskgError as error:
+            yield Problem(document.source, str(error), document.id)
+
+
+def build_postings(
+    items: Iterable[Posting | Problem],
+    store_dir: Path | str,
+    *,
+    vocab: Vocabulary | None = None,
+    base: str = DEFAULT_BASE,
+    full: bool | None = None,
+    strict: bool = False,
+    validate: bool = True,
+    fresh: bool = False,
+    progress: Progress | None = None,
+    total: int = 0,
+) -> BuildReport:
+    """Write already extracted postings (and the problems met on the way) into the store."""
+    started = time.perf_counter()
+    vocab = vocab or load_vocabulary(vocabulary_dir())
+    problems: list[Problem] = []
+    read = written = 0
+    seen: dict[str, str] = {}
+    with GraphStore.writer(store_dir, base=base, fresh=fresh) as writer:
+        for done, item in enumerate(items, start=1):
+            if isinstance(item, Problem):
+                problems.append(item)
+            else:
+                read += 1
+                try:
+                    if item.id in seen:
+                        raise InputError(item.source, f"posting id '{item.id}' was already read from {seen[item.id]}; ids must be unique", item.id)
+                    seen[item.id] = item.source
+                    quads = posting_quads(item, vocab, base, full=full)
+                except NhskgError as error:
+                    problems.append(Problem(item.source, str(error), item.id))
+                else:
+                    writer.replace_posting(item.id, quads)
+                    written += 1
+            if strict and problems:
+                raise InputError(problems[0].source, f"{problems[0].problem} (--strict: the store was left unchanged)", problems[0].record)
+            if progress is not None:
+                progress(done, max(total, done))
+        writer.load_ontology()
+    store = GraphStore.open(store_dir)
+    try:
+        triples = store.triple_count()
+        report = validate_graph(store) if validate else None
+    finally:
+        store.close()
+    return BuildReport(str(store_dir), read, written, tuple(problems), triples, time.perf_counter() - started, report)
+
+
+def build(
+    paths: Sequence[Path | str],
+    store_dir: Path | str,
+    *,
+    base: str = DEFAULT_BASE,
+    full: bool | None = None,
+    strict: bool = False,
+    validate: bool = True,
+    fresh: bool = False,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Read ``paths``, extract every posting, and write them into the store at ``store_dir``.
+
+    ``full`` chooses the modelling (see :mod:`nhskg.rdfgraph`); ``strict`` fails on the first
+    skipped file or record, leaving the previous store live; ``validate`` runs the SHACL shapes
+    over the result (the report says whether it conforms; it does not raise).
+    """
+    from .readers import read_documents  # the readers are another stage; import when used
+
+    vocab = load_vocabulary(vocabulary_dir())
+    documents = list(read_documents([Path(p) for p in paths]))
+    return build_postings(
+        _extract(documents, vocab),
+        store_dir,
+        vocab=vocab,
+        base=base,
+        full=full,
+        strict=strict,
+        validate=validate,
+        fresh=fresh,
+        progress=progress,
+        total=len(documents),
+    )

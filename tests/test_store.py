@@ -1,0 +1,158 @@
+"""The generational store: replace/remove postings, the ontology graph, exports, atomic swaps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import to_isomorphic
+
+from graph_fixtures import B, leadership_posting, minimal_posting, write_home
+from nhskg.errors import StoreError
+from nhskg.namespaces import ONTOLOGY_GRAPH
+from nhskg.rdfgraph import posting_quads
+from nhskg.sparql import to_rdflib
+from nhskg.store import GraphStore
+from nhskg.vocab import Vocabulary, load_vocabulary
+
+
+@pytest.fixture()
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = write_home(tmp_path / "home")
+    monkeypatch.setenv("NHSKG_HOME", str(root))
+    return root
+
+
+@pytest.fixture()
+def vocab(home: Path) -> Vocabulary:
+    return load_vocabulary(home / "ontology" / "vocab")
+
+
+@pytest.fixture()
+def built(tmp_path: Path, vocab: Vocabulary) -> Path:
+    directory = tmp_path / "store"
+    with GraphStore.writer(directory) as writer:
+        writer.replace_posting("job-1", posting_quads(leadership_posting(), vocab))
+        writer.replace_posting("job-2", posting_quads(minimal_posting(), vocab))
+        writer.load_ontology()
+    return directory
+
+
+def quads_of(directory: Path) -> set[ox.Quad]:
+    return set(GraphStore.open(directory).store)
+
+
+def test_writer_then_open(built: Path, vocab: Vocabulary) -> None:
+    store = GraphStore.open(built)
+    assert store.posting_ids() == ["job-1", "job-2"]
+    graphs = {g.value for g in store.store.named_graphs()}
+    assert graphs == {ONTOLOGY_GRAPH, f"{B}graph/posting/job-1", f"{B}graph/posting/job-2"}
+    # the organisation both postings name is stated in both graphs but counted once as a triple
+    assert store.triple_count() < store.quad_count()
+    assert (built / "CURRENT").read_text().strip() == "gen-000001"
+    ontology_quads = list(store.store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)))
+    assert any(q.subject.value == "https://w3id.org/nhskg/vocab/role-type/chief-nurse" for q in ontology_quads)
+
+
+def test_replace_and_remove_posting(built: Path, vocab: Vocabulary) -> None:
+    before = quads_of(built)
+    changed = leadership_posting(title="Group Medical Director", duties=())
+    new_quads = posting_quads(changed, vocab)
+    with GraphStore.writer(built) as writer:
+        writer.replace_posting("job-1", new_quads)
+    after = quads_of(built)
+    graph = ox.NamedNode(f"{B}graph/posting/job-1")
+    assert {q for q in after if q.graph_name == graph} == set(new_quads)
+    assert {q for q in after if q.graph_name != graph} == {q for q in before if q.graph_name != graph}
+    with GraphStore.writer(built) as writer:
+        writer.remove_posting("job-2")
+    store = GraphStore.open(built)
+    assert store.posting_ids() == ["job-1"]
+    assert sorted(p.name for p in built.iterdir()) == ["CURRENT", "LOCK", "gen-000003"]
+
+
+def test_an_error_inside_the_writer_keeps_the_previous_store(built: Path, vocab: Vocabulary) -> None:
+    before = quads_of(built)
+    with pytest.raises(RuntimeError):
+        with GraphStore.writer(built) as writer:
+            writer.remove_posting("job-1")
+            writer.replace_posting("job-3", posting_quads(leadership_posting("job-3"), vocab))
+            raise RuntimeError("killed half-way")
+    assert quads_of(built) == before
+    assert sorted(p.name for p in built.iterdir()) == ["CURRENT", "LOCK", "gen-000001"]
+
+
+def test_leftovers_of_a_killed_build_are_cleaned_at_next_open(built: Path) -> None:
+    (built / "gen-000007").mkdir()
+    (built / "gen-000007" / "junk").write_text("half a database")
+    (built / "CURRENT.x.tmp").write_text("gen-000007")
+    store = GraphStore.open(built)
+    assert store.posting_ids() == ["job-1", "job-2"]
+    assert sorted(p.name for p in built.iterdir()) == ["CURRENT", "LOCK", "gen-000001"]
+
+
+def test_missing_or_corrupt_store_says_what_to_do(tmp_path: Path, built: Path) -> None:
+    with pytest.raises(StoreError, match="nhskg build PATH"):
+        GraphStore.open(tmp_path / "nowhere")
+    (built / "CURRENT").write_text("gen-000099\n")
+    with pytest.raises(StoreError, match="nhskg build PATH"):
+        GraphStore.open(built)
+    (built / "CURRENT").write_text("../../etc\n")
+    with pytest.raises(StoreError, match="not a generation"):
+        GraphStore.open(built)
+
+
+def _union(store: GraphStore) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for t in store.union_triples():
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".nt"])
+def test_triple_exports_round_trip(built: Path, tmp_path: Path, suffix: str) -> None:
+    store = GraphStore.open(built)
+    path = store.export(tmp_path / f"graph{suffix}")
+    again = rdflib.Graph().parse(path, format={".ttl": "turtle", ".nt": "nt"}[suffix])
+    assert to_isomorphic(again) == to_isomorphic(_union(store))
+    assert len(again) == store.triple_count()
+    if suffix == ".ttl":
+        assert "@prefix nhskg: <https://w3id.org/nhskg/def#>" in path.read_text()
+
+
+@pytest.mark.parametrize("suffix", [".nq", ".trig", ".jsonld"])
+def test_dataset_exports_round_trip(built: Path, tmp_path: Path, suffix: str) -> None:
+    store = GraphStore.open(built)
+    path = store.export(tmp_path / f"graph{suffix}")
+    again = ox.Store()
+    again.load(path=str(path))
+    assert set(again) == set(store.store)
+    # and rdflib reads it as the same named graphs
+    dataset = rdflib.Dataset()
+    dataset.parse(path, format={".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld"}[suffix])
+    for name in store.store.named_graphs():
+        expected = rdflib.Graph()
+        for q in store.store.quads_for_pattern(None, None, None, name):
+            expected.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        got = dataset.graph(rdflib.URIRef(name.value))
+        assert to_isomorphic(got) == to_isomorphic(expected), name
+
+
+def test_export_is_atomic(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = GraphStore.open(built)
+    target = tmp_path / "out.ttl"
+    target.write_text("old contents\n")
+
+    def broken_serialize(triples, output, *args, **kwargs):  # type: ignore[no-untyped-def]
+        output.write(b"@prefix half: <http://half/> .\n")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ox, "serialize", broken_serialize)
+    with pytest.raises(OSError, match="disk full"):
+        store.export(target)
+    assert target.read_text() == "old contents\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.ttl")] == []
+    with pytest.raises(StoreError, match="format"):
+        store.export(tmp_path / "out.xyz")
