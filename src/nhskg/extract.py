@@ -73,6 +73,17 @@ _EMPLOYER = re.compile(r"(?:^|\n)\s*-?\s*(?:Employer|Organisation|Organization|T
 _CLAUSE_BREAK = re.compile(r"[;]|\.\s")
 _NAME_WORD = re.compile(r"(?:[A-Z][\w'\u2019.&-]*|and|of|&|the|upon|on|in|St\.?)$")
 _MAX_CUE_GAP_WORDS = 14
+# "Accountable to: Group Chief Executive": a form field, not a duty.
+_FIELD_LINE = re.compile(r"^[A-Z][\w /&-]{1,30}:\s+\S.{0,80}$")
+# Sentences about the advert itself, not the post: "Please see the attached job description".
+_NOT_A_DUTY = re.compile(
+    r"\battached\b|\bjob description\b|\bperson specification\b|subject to (?:amendment|change)|"
+    r"\bplease\b|\bapply\b|\bapplications?\b|\binterview|\bclosing date\b|\bsalary\b|\bcontact\b",
+    re.IGNORECASE,
+)
+#: Sections that describe the person wanted or the application, not the post's own lines:
+#: "experience working as a Board Director" is a requirement, not a board seat.
+_NOT_ABOUT_THE_POST = ("person-specification", "application")
 
 
 @dataclass(frozen=True)
@@ -307,7 +318,7 @@ def _read_relations(read: _Read) -> tuple[dict[str, dict[str, Item]], dict[int, 
     designations: dict[str, Item] = {}
     cue_fields = {c.code: c.record_field for c in vocab.scheme(CUE).concepts}
     for sentence, mentions in _mentions_by_sentence(read):
-        if not any(m.scheme == CUE for m in mentions):
+        if sentence.section in _NOT_ABOUT_THE_POST or not any(m.scheme == CUE for m in mentions):
             continue
         if _subject_is_other_role(sentence, mentions, read.role, read.text):
             continue
@@ -332,6 +343,9 @@ def _read_relations(read: _Read) -> tuple[dict[str, dict[str, Item]], dict[int, 
         for code in list(fields[field]):
             if code in fields["accountable_to"] or code in fields["professionally_accountable_to"]:
                 del fields[field][code]
+    for code in list(fields["works_with"]):
+        if code in fields["leads"]:
+            del fields["works_with"][code]
     return fields, partners, designations
 
 
@@ -353,6 +367,8 @@ def _mentions_by_sentence(read: _Read) -> Iterator[tuple[Sentence, list[Mention]
 def _read_designations(read: _Read, implied: dict[str, Item]) -> dict[str, Item]:
     found = dict(implied)
     for sentence, mentions in _mentions_by_sentence(read):
+        if sentence.section in _NOT_ABOUT_THE_POST:
+            continue
         if sentence.section == "about-employer" and not _HOLDER.search(sentence.text):
             continue
         if _subject_is_other_role(sentence, mentions, read.role, read.text):
@@ -407,7 +423,9 @@ def _is_duty(sentence: Sentence, mentions: list[Mention], read: _Read) -> bool:
     if sentence.heading or sentence.section in ("about-employer", "application", "person-specification"):
         return False
     words = len(sentence.text.split())
-    if words < 4 or words > 90:
+    if words < 4 or words > 90 or _FIELD_LINE.match(sentence.text) or _NOT_A_DUTY.search(sentence.text):
+        return False
+    if _subject_is_other_role(sentence, mentions, read.role, read.text):
         return False
     if sentence.section == "duties":
         return True

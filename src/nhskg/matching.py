@@ -19,6 +19,7 @@ and a designation ("Director of Infection Prevention and Control").
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
@@ -79,8 +80,8 @@ def _variants(label: str) -> set[str]:
         for variant in variants:
             out.add(" ".join(variant))
             if "and" in variant:
-                # "Nursing & Quality" folds to "nursing   quality": the '&' leaves three spaces.
-                out.add(" ".join(variant).replace(" and ", "   "))
+                # "Nursing & Quality" folds to "nursing quality" once spaces are squeezed.
+                out.add(" ".join(variant).replace(" and ", " "))
     return out
 
 
@@ -114,7 +115,6 @@ class Matcher:
     def find(self, text: str, schemes: Iterable[str] | None = None) -> list[Mention]:
         """Every label of the given schemes in ``text``, longest match per scheme, in text order."""
         wanted = set(schemes) if schemes is not None else None
-        padded_len = len(text) + 2
         raw: list[tuple[str, str, int, int]] = []
         for automaton, has, lower in (
             (self._lower, self._has_lower, True),
@@ -122,18 +122,39 @@ class Matcher:
         ):
             if not has:
                 continue
-            haystack = f" {fold(text, lower=lower)} "
+            haystack, to_original = _squeeze(fold(text, lower=lower))
             for end_index, (length, targets) in automaton.iter(haystack):
-                # The key is " label ", so the label spans (start+1, end) in the padded text,
-                # which is (start, end-1) in the original.
-                start = end_index - length + 1
-                label_start, label_end = start, end_index - 1
-                if label_end > padded_len - 2:
-                    label_end = padded_len - 2
+                # The key is " label ": in the padded, squeezed haystack the label runs from
+                # end_index - length + 2 to end_index (exclusive); minus 1 for the padding.
+                label_start = to_original(end_index - length + 1)
+                label_end = to_original(end_index - 1)
                 for scheme, code in targets:
                     if wanted is None or scheme in wanted:
                         raw.append((scheme, code, label_start, label_end))
         return _longest_per_scheme(raw, text)
+
+
+_SPACES = re.compile(r" {2,}")
+
+
+def _squeeze(folded: str):
+    """Pad the folded text with spaces and squeeze runs of spaces to one, so that "Research,
+    Innovation" matches the label "Research, innovation"; returns the squeezed text and a function
+    mapping a position in it back to the original text."""
+    starts: list[int] = []
+    shifts: list[int] = []
+    removed = 0
+    for run in _SPACES.finditer(folded):
+        removed += run.end() - run.start() - 1
+        starts.append(run.end() - removed)
+        shifts.append(removed)
+    squeezed = f" {_SPACES.sub(' ', folded)} "
+
+    def to_original(position: int) -> int:
+        index = bisect_right(starts, position) - 1
+        return position + (shifts[index] if index >= 0 else 0)
+
+    return squeezed, to_original
 
 
 def _longest_per_scheme(raw: list[tuple[str, str, int, int]], text: str) -> list[Mention]:
