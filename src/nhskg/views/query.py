@@ -1,8 +1,9 @@
 """Any library query drawn as a graph: a CONSTRUCT, or a SELECT with node and edge columns.
 
 A SELECT qualifies when it returns ``source`` and ``target`` columns (optionally ``source_label``,
-``target_label``, ``source_kind``, ``target_kind``, ``edge`` or ``edge_label``, ``evidence``,
-``organisation``), or ``subject``, ``predicate`` and ``object`` columns. Literal objects of a
+``target_label``, ``source_kind``, ``target_kind``, the edge kind in ``edge``, ``edge_label`` or
+``relation``, a weight in ``weight``, ``postings`` or ``count``, ``evidence``, ``organisation``), or
+``subject``, ``predicate`` and ``object`` columns. Literal objects of a
 CONSTRUCT become details of their subject (a label becomes its label) rather than nodes.
 """
 
@@ -26,6 +27,9 @@ __all__ = ["query_view", "model_from_table", "model_from_triples"]
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
 SHAPES = ("dot", "box", "diamond", "triangle", "star", "hexagon")
 LABELS = {str(RDFS.label), str(SKOS.prefLabel)}
+#: Columns naming the kind of an edge, and columns giving its weight (width and label), first found wins.
+EDGE_COLUMNS = ("edge", "edge_label", "relation", "predicate")
+WEIGHT_COLUMNS = ("weight", "postings", "count")
 
 
 def kind_of(iri: str, base: str = DEFAULT_BASE) -> str:
@@ -84,7 +88,8 @@ def model_from_table(
     """Nodes and edges from a SELECT's ``source``/``target`` or ``subject``/``predicate``/``object`` columns."""
     columns = set(table.columns)
     if {"source", "target"} <= columns:
-        s_col, t_col, e_col = "source", "target", "edge" if "edge" in columns else "edge_label" if "edge_label" in columns else ""
+        s_col, t_col = "source", "target"
+        e_col = next((c for c in EDGE_COLUMNS if c in columns), "")
     elif {"subject", "predicate", "object"} <= columns:
         s_col, t_col, e_col = "subject", "object", "predicate"
     else:
@@ -113,7 +118,13 @@ def model_from_table(
         edge_value = _cell(row, e_col) if e_col else ""
         edge_kind = local_name(edge_value) if edge_value else "edge"
         sentences = tuple(s for s in [_cell(row, "evidence") or _cell(row, "sentence")] if s)
-        edges.append(ViewEdge(ends[0], ends[1], edge_kind, evidence=sentences))
+        weight = next((row[c] for c in WEIGHT_COLUMNS if isinstance(row.get(c), Literal)), None)
+        number = weight.toPython() if weight is not None else None
+        if isinstance(number, (int, float)) and not isinstance(number, bool):
+            edges.append(ViewEdge(ends[0], ends[1], edge_kind, label=str(number), evidence=sentences,
+                                  width=round(1 + min(10.0, float(number) ** 0.5), 1)))
+        else:
+            edges.append(ViewEdge(ends[0], ends[1], edge_kind, evidence=sentences))
     node_styles, edge_styles = _styles({n.kind for n in nodes.values()}, {e.kind for e in edges})
     return build_model(name=f"query-{name}", title=title, description=description, nodes=nodes.values(), edges=edges,
                        node_styles=node_styles, edge_styles=edge_styles, filters=filters)
