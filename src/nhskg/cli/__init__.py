@@ -13,7 +13,7 @@ import click
 
 from ..namespaces import DEFAULT_BASE
 
-__all__ = ["main", "Settings", "DEFAULT_STORE"]
+__all__ = ["main", "Settings", "DEFAULT_STORE", "open_source"]
 
 #: Where ``build`` writes and every other command reads, unless ``--store`` says otherwise.
 DEFAULT_STORE = Path(".nhskg") / "store"
@@ -44,11 +44,29 @@ class Settings:
     envvar="NHSKG_BASE",
     help="Base namespace for the IRIs of organisations, posts and postings (env NHSKG_BASE).",
 )
+@click.option(
+    "--endpoint",
+    default=None,
+    envvar="NHSKG_ENDPOINT",
+    help="A SPARQL 1.1 endpoint to use instead of the embedded store (env NHSKG_ENDPOINT). "
+    "Credentials come from NHSKG_ENDPOINT_USER / NHSKG_ENDPOINT_PASSWORD or ~/.netrc, never from the command line.",
+)
 @click.version_option(package_name="nhskg")
 @click.pass_context
-def main(ctx: click.Context, store: Path, base: str) -> None:
+def main(ctx: click.Context, store: Path, base: str, endpoint: str | None) -> None:
     """Build and interrogate a knowledge graph of who is accountable for what in senior NHS roles."""
-    ctx.obj = Settings(store=store, base=base)
+    ctx.obj = Settings(store=store, base=base, endpoint=endpoint)
+
+
+def open_source(settings: Settings):
+    """The graph every reading command asks: the remote endpoint if one is set, else the store."""
+    if settings.endpoint:
+        from ..remote import EndpointSource
+
+        return EndpointSource.from_settings(settings.endpoint)
+    from ..store import GraphStore
+
+    return GraphStore.open(settings.store).source()
 
 
 def _register() -> None:
