@@ -169,7 +169,9 @@ def validate(source: Any, *, shapes: Path | None = None) -> ValidationReport:
     )
     results = []
     severities = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
-    for result in report_graph.subjects(RDF.type, SH.ValidationResult):
+    # Top-level results only: nested sh:detail results of sh:node repeat the same problem.
+    top = [r for report in report_graph.subjects(RDF.type, SH.ValidationReport) for r in report_graph.objects(report, SH.result)]
+    for result in top:
         focus = report_graph.value(result, SH.focusNode)
         value = report_graph.value(result, SH.value)
         messages = sorted(str(m) for m in report_graph.objects(result, SH.resultMessage))

@@ -1,0 +1,212 @@
+"""The build composer: idempotent, incremental, strict, and safe against a SIGKILL half-way."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from click.testing import CliRunner
+from rdflib.compare import to_isomorphic
+
+from graph_fixtures import B, leadership_posting, minimal_posting, write_home, write_records
+from nhskg.build import build, build_postings
+from nhskg.cli import main
+from nhskg.documents import Problem
+from nhskg.errors import InputError
+from nhskg.postings import Item
+from nhskg.rdfgraph import posting_quads
+from nhskg.sparql import to_rdflib
+from nhskg.store import GraphStore
+from nhskg.vocab import Vocabulary, load_vocabulary
+
+TESTS = Path(__file__).parent
+
+
+@pytest.fixture()
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = write_home(tmp_path / "home")
+    monkeypatch.setenv("NHSKG_HOME", str(root))
+    return root
+
+
+@pytest.fixture()
+def vocab(home: Path) -> Vocabulary:
+    return load_vocabulary(home / "ontology" / "vocab")
+
+
+def union(directory: Path) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for t in GraphStore.open(directory).union_triples():
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
+
+
+def quads(directory: Path) -> set[ox.Quad]:
+    return set(GraphStore.open(directory).store)
+
+
+def test_rebuild_is_idempotent(tmp_path: Path, vocab: Vocabulary) -> None:
+    store = tmp_path / "store"
+    postings = [leadership_posting(), minimal_posting()]
+    first = build_postings(postings, store, vocab=vocab)
+    graph_one, quads_one = union(store), quads(store)
+    second = build_postings(postings, store, vocab=vocab)
+    assert first.triples == second.triples == len(graph_one)
+    assert to_isomorphic(union(store)) == to_isomorphic(graph_one)
+    assert quads(store) == quads_one
+    assert first.postings_read == first.postings_written == 2 and not first.problems
+    assert first.validation is not None and first.validation.conforms, first.validation.results
+
+
+def test_adding_a_posting_adds_exactly_its_quads(tmp_path: Path, vocab: Vocabulary) -> None:
+    store = tmp_path / "store"
+    build_postings([leadership_posting(), minimal_posting()], store, vocab=vocab, validate=False)
+    before = quads(store)
+    extra = leadership_posting("job-3", org="Another Trust")
+    build_postings([extra], store, vocab=vocab, validate=False)
+    assert quads(store) - before == set(posting_quads(extra, vocab))
+    assert before <= quads(store)
+
+
+def test_a_changed_posting_replaces_its_statements(tmp_path: Path, vocab: Vocabulary) -> None:
+    store = tmp_path / "store"
+    build_postings([leadership_posting(), minimal_posting()], store, vocab=vocab, validate=False)
+    changed = leadership_posting(designations=(), title="Interim Medical Director")
+    build_postings([changed], store, vocab=vocab, validate=False)
+    graph = ox.NamedNode(f"{B}graph/posting/job-1")
+    assert {q for q in quads(store) if q.graph_name == graph} == set(posting_quads(changed, vocab))
+    holds = rdflib.URIRef("https://w3id.org/nhskg/def#holdsDesignation")
+    assert (None, holds, None) not in union(store)
+
+
+def test_bad_records_are_skipped_or_fail_a_strict_build(tmp_path: Path, vocab: Vocabulary) -> None:
+    store = tmp_path / "store"
+    build_postings([minimal_posting()], store, vocab=vocab, validate=False)
+    before = quads(store)
+    bad = leadership_posting("job-9", designations=(Item("fire-warden", "fire warden", leadership_posting().title_evidence),))
+    problem = Problem("in/broken.html", "not a job posting")
+    report = build_postings([problem, bad, leadership_posting()], store, vocab=vocab, validate=False)
+    assert report.postings_read == 2 and report.postings_written == 1
+    assert [p.source for p in report.problems] == ["in/broken.html", "postings/job-9.txt"]
+    assert "fire-warden" in report.problems[1].problem and report.problems[1].record == "job-9"
+    assert GraphStore.open(store).posting_ids() == ["job-1", "job-2"]
+    assert not report.ok
+
+    after_lenient = quads(store)
+    with pytest.raises(InputError, match="fire-warden"):
+        build_postings([leadership_posting("job-4"), bad], store, vocab=vocab, strict=True)
+    assert quads(store) == after_lenient != before
+
+
+def test_duplicate_ids_in_one_build_are_a_problem(tmp_path: Path, vocab: Vocabulary) -> None:
+    report = build_postings(
+        [leadership_posting(), replace(leadership_posting(), source="elsewhere.txt")],
+        tmp_path / "store", vocab=vocab, validate=False,
+    )
+    assert report.postings_written == 1
+    assert "already read from postings/job-1.txt" in report.problems[0].problem
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from graph_fixtures import leadership_posting
+    from nhskg.build import build_postings
+    from nhskg.vocab import load_vocabulary
+
+    store, marker, home = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    vocab = load_vocabulary(home / "ontology" / "vocab")
+
+    def progress(done, total):
+        if done == 150:
+            marker.write_text("half-way")
+            time.sleep(60)
+
+    postings = [leadership_posting()] + [leadership_posting(f"new-{i}") for i in range(300)]
+    build_postings(postings, store, vocab=vocab, validate=False, progress=progress, total=len(postings))
+    """
+)
+
+
+def test_store_survives_sigkill_of_a_build_half_way(tmp_path: Path, home: Path, vocab: Vocabulary) -> None:
+    store = tmp_path / "store"
+    build_postings([leadership_posting(), minimal_posting()], store, vocab=vocab, validate=False)
+    before = quads(store)
+    marker = tmp_path / "half-way"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(TESTS.parent / "src")])}
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(store), str(marker), str(home)], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert child.poll() is None, "the child build ended before half-way"
+            assert time.monotonic() < deadline, "the child build never got half-way"
+            time.sleep(0.05)
+        # the new generation is on disk, being written
+        assert len([p for p in store.iterdir() if p.name.startswith("gen-")]) == 2
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert quads(store) == before
+    assert GraphStore.open(store).posting_ids() == ["job-1", "job-2"]
+    report = build_postings([leadership_posting("job-5")], store, vocab=vocab, validate=False)
+    assert report.postings_written == 1
+    assert GraphStore.open(store).posting_ids() == ["job-1", "job-2", "job-5"]
+    # the killed build's half-written generation was removed; only the live one is left
+    generations = [p.name for p in store.iterdir() if p.name.startswith("gen-")]
+    assert generations == [(store / "CURRENT").read_text().strip()]
+
+
+def test_cli_validate_and_export(tmp_path: Path, vocab: Vocabulary) -> None:
+    store = tmp_path / "store"
+    build_postings([leadership_posting(), minimal_posting()], store, vocab=vocab, validate=False)
+    runner = CliRunner()
+    result = runner.invoke(main, ["--store", str(store), "validate"])
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.output
+    out = tmp_path / "graph.trig"
+    result = runner.invoke(main, ["export", "--store", str(store), str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(rdflib.Dataset().parse(out, format="trig")) > 0
+    result = runner.invoke(main, ["export", "--store", str(tmp_path / "none"), str(out)])
+    assert result.exit_code == 2 and "nhskg build PATH" in result.output
+
+
+def test_cli_docs_lists_every_term_and_scheme(tmp_path: Path, home: Path) -> None:
+    result = CliRunner().invoke(main, ["docs", "--out", str(tmp_path / "docs")])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "docs" / "index.html").read_text()
+    assert page.startswith("<!DOCTYPE html>")
+    for term in ("Extracted statement", "professionally accountable to", "label as written", "leadership role"):
+        assert term in page
+    assert "Caldicott Guardian" in page and "scheme-role-type" in page and "The Chief Nurse." in page
+
+
+def test_cli_build_reads_files_end_to_end(tmp_path: Path) -> None:
+    """The real readers, extractor and vocabulary: one plain-text posting becomes a posting graph."""
+    posting = tmp_path / "in" / "cmo.txt"
+    posting.parent.mkdir()
+    posting.write_text(
+        "Chief Medical Officer\n"
+        "Norfolk and Norwich University Hospitals NHS Foundation Trust\n"
+        "The Chief Medical Officer reports to the Chief Executive and is the Responsible Officer "
+        "for the Trust. You will work closely with the Chief Nurse.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "in" / "empty.json").write_text("{not json", encoding="utf-8")
+    store = tmp_path / "store"
+    result = CliRunner().invoke(main, ["build", "--store", str(store), "--no-validate", str(posting.parent)])
+    assert result.exit_code == 1, result.output  # the broken JSON file was skipped
+    assert "skipped" in result.output and "empty.json" in result.output
+    assert GraphStore.open(store).posting_ids() == ["cmo"]

@@ -1,0 +1,144 @@
+"""SHACL shapes: a built graph conforms; each kind of breakage gives the violation it should."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from graph_fixtures import B, V, ev, leadership_posting, minimal_posting, write_home
+from nhskg.cli import main
+from nhskg.postings import Item
+from nhskg.rdfgraph import NS, posting_quads
+from nhskg.store import GraphStore
+from nhskg.validate import ValidationReport, validate
+from nhskg.vocab import Vocabulary, load_vocabulary
+
+from nhskg.errors import ValidationFailed
+
+
+@pytest.fixture()
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = write_home(tmp_path / "home")
+    monkeypatch.setenv("NHSKG_HOME", str(root))
+    return root
+
+
+@pytest.fixture()
+def vocab(home: Path) -> Vocabulary:
+    return load_vocabulary(home / "ontology" / "vocab")
+
+
+def store_of(directory: Path, *quad_lists: list[ox.Quad]) -> GraphStore:
+    with GraphStore.writer(directory) as writer:
+        for n, quads in enumerate(quad_lists):
+            writer.replace_posting(f"p{n}", [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(f"{B}graph/posting/p{n}")) for q in quads])
+        writer.load_ontology()
+    return GraphStore.open(directory)
+
+
+def messages(report: ValidationReport, severity: str = "Violation") -> set[tuple[str, str | None, str]]:
+    return {(r.focus, r.path, r.message) for r in report.results if r.severity == severity}
+
+
+def test_a_built_graph_conforms(tmp_path: Path, vocab: Vocabulary) -> None:
+    report = validate(store_of(tmp_path / "s", posting_quads(leadership_posting(), vocab), posting_quads(minimal_posting(), vocab)))
+    assert report.conforms and not report.results, [str(r) for r in report.results]
+    assert report.triples > 300
+
+
+def test_broken_graph_gives_the_expected_violations(tmp_path: Path, vocab: Vocabulary) -> None:
+    quads = posting_quads(leadership_posting(), vocab)
+    post = ox.NamedNode(f"{B}post/job-1")
+    g = quads[0].graph_name
+    # a post with two roles
+    quads.append(ox.Quad(post, NS.role, ox.NamedNode(f"{V}role-type/chief-nurse"), g))
+    # a designation that is really a body
+    quads.append(ox.Quad(post, NS.holds_designation, ox.NamedNode(f"{V}body/cqc"), g))
+    # a statement without provenance
+    statement = next(q.subject for q in quads if q.predicate == NS.type and q.object == NS.ExtractedStatement)
+    quads = [q for q in quads if not (q.subject == statement and q.predicate == NS.derived_from)]
+    # a duty whose offsets run backwards
+    duty = ox.NamedNode(f"{B}post/job-1/duty/1")
+    quads = [q for q in quads if not (q.subject == duty and q.predicate == NS.start_offset)]
+    quads.append(ox.Quad(duty, NS.start_offset, ox.Literal("999", datatype=NS.xsd_integer), g))
+    report = validate(store_of(tmp_path / "s", quads))
+    assert not report.conforms
+    found = messages(report)
+    assert (post.value, "org:role", "a post has exactly one org:role, a concept of the role-type scheme") in found
+    assert (post.value, "nhskg:holdsDesignation", "nhskg:holdsDesignation must name a concept of the designation scheme") in found
+    assert (statement.value, "prov:wasDerivedFrom", "an extracted statement is prov:wasDerivedFrom the job posting it was read from") in found
+    assert (duty.value, "nhskg:startOffset", "a duty has an integer start offset, not after its end offset") in found
+    assert len(report.violations) == 4, [str(r) for r in report.violations]
+    labelled = next(r for r in report.violations if r.focus == post.value)
+    assert labelled.focus_label == "Medical Director"
+    with pytest.raises(ValidationFailed, match="does NOT conform"):
+        report.raise_for_violations()
+
+
+def test_posting_without_title_or_post(tmp_path: Path, vocab: Vocabulary) -> None:
+    quads = [q for q in posting_quads(minimal_posting(), vocab) if q.predicate not in (NS.title, NS.advertises)]
+    found = messages(validate(store_of(tmp_path / "s", quads)))
+    posting = f"{B}posting/job-2"
+    assert (posting, "schema:title", "a job posting has a title") in found
+    assert (posting, "nhskg:advertises", "a job posting advertises exactly one post") in found
+
+
+def _holder(pid: str, role: str, posted: str | None, closes: str | None, org: str = "Norfolk Hospitals NHS Trust"):
+    return leadership_posting(
+        pid, org=org, role_type=role, title=role.replace("-", " ").title(),
+        date_posted=posted, closing_date=closes, accountable_to=(), works_with=(),
+        designations=(Item("caldicott-guardian", "Caldicott Guardian", ev("You will be the Caldicott Guardian.")),),
+    )
+
+
+def test_designation_claimed_by_two_role_types_at_once_is_a_warning(tmp_path: Path, vocab: Vocabulary) -> None:
+    medical = posting_quads(_holder("a", "medical-director", "2020-01-01", "2020-02-01"), vocab)
+    nurse = posting_quads(_holder("b", "chief-nurse", "2020-01-20", "2020-03-01"), vocab)
+    report = validate(store_of(tmp_path / "s", medical, nurse))
+    assert report.conforms  # warnings alone do not break conformance
+    warned = {r.focus for r in report.warnings}
+    assert warned == {f"{B}post/a", f"{B}post/b"}
+    assert all("Caldicott" in r.message or "caldicott" in r.message for r in report.warnings)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        ("b", "chief-nurse", "2020-03-01", "2020-04-01", "Norfolk Hospitals NHS Trust"),  # after the first closed
+        ("b", "chief-nurse", "2020-01-20", "2020-03-01", "Another Trust"),  # another organisation
+        ("b", "medical-director", "2020-01-20", "2020-03-01", "Norfolk Hospitals NHS Trust"),  # same role type
+    ],
+)
+def test_no_warning_when_not_simultaneous_or_not_the_same_organisation(tmp_path: Path, vocab: Vocabulary, other) -> None:
+    first = posting_quads(_holder("a", "medical-director", "2020-01-01", "2020-02-01"), vocab)
+    second = posting_quads(_holder(*other), vocab)
+    assert not validate(store_of(tmp_path / "s", first, second)).warnings
+
+
+def test_missing_dates_count_as_simultaneous(tmp_path: Path, vocab: Vocabulary) -> None:
+    first = posting_quads(_holder("a", "medical-director", None, None), vocab)
+    second = posting_quads(_holder("b", "chief-nurse", "2025-01-01", "2025-02-01"), vocab)
+    assert len(validate(store_of(tmp_path / "s", first, second)).warnings) == 2
+
+
+def test_cli_validate_exit_codes(tmp_path: Path, vocab: Vocabulary) -> None:
+    runner = CliRunner()
+    warn = store_of(
+        tmp_path / "warn",
+        posting_quads(_holder("a", "medical-director", None, None), vocab),
+        posting_quads(_holder("b", "chief-nurse", None, None), vocab),
+    )
+    result = runner.invoke(main, ["validate", "--store", str(warn.directory)])
+    assert result.exit_code == 0, result.output
+    assert "2 warning(s)" in result.output and "Warning:" in result.output
+    quads = posting_quads(minimal_posting(), vocab)
+    broken = store_of(tmp_path / "broken", [q for q in quads if q.predicate != NS.post_in])
+    result = runner.invoke(main, ["validate", "--store", str(broken.directory)])
+    assert result.exit_code == 1, result.output
+    assert "a post is in exactly one organisation" in result.output
+    result = runner.invoke(main, ["validate", "--store", str(tmp_path / "missing")])
+    assert result.exit_code == 2 and "nhskg build PATH" in result.output
