@@ -120,15 +120,18 @@ _DROP_SELECTOR = ", ".join(
         "[class*=cookie]",
     )
 )
-#: Elements that start and end a line of text.
+#: Elements that start and end a line of text (and table cells, which get a space).
 _BLOCK_SELECTOR = (
-    "p, div, br, hr, h1, h2, h3, h4, h5, h6, tr, ul, ol, dl, dt, dd, table, section, article,"
+    "li, td, th, p, div, br, hr, h1, h2, h3, h4, h5, h6, tr, ul, ol, dl, dt, dd, table, section, article,"
     " main, aside, blockquote, pre, address, figure, figcaption, caption, form, fieldset,"
     " details, summary"
 )
 # A private-use character marks line breaks made by block elements, so that the page's own
 # newlines (mere whitespace in HTML) can be collapsed without losing them.
 _BREAK = "\ue000"
+_ITEM = "\ue001"
+_ITEM_END = "\ue002"
+_ITEM_RUN = re.compile(_ITEM + "[" + _BREAK + _ITEM + "]*")
 _LOOKS_LIKE_HTML = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 _ESCAPED_MARKUP = re.compile(r"&lt;/?[a-zA-Z]")
 
@@ -142,22 +145,33 @@ def _drop_chrome(tree: LexborHTMLParser) -> None:
 def _page_text(tree: LexborHTMLParser) -> str:
     """The visible text of a parsed page, one line per block, "- " before list items.
 
-    Marks the tree's blocks in place, so read anything else from the tree first.
+    Marks the tree's blocks in place, so read anything else from the tree first. The work is
+    done by C-level string methods (split, join, replace); a Python walk over every node
+    would cost more than parsing the page.
     """
-    for node in tree.css("li"):
-        node.insert_before(_BREAK + "- ")
-        node.insert_after(_BREAK)
     for node in tree.css(_BLOCK_SELECTOR):
-        node.insert_before(_BREAK)
+        if node.tag == "li":
+            node.insert_before(_ITEM)
+            node.insert_after(_ITEM_END)
+            continue
+        if node.tag in ("td", "th"):
+            node.insert_before(" ")
+            continue
+        else:
+            node.insert_before(_BREAK)
         node.insert_after(_BREAK)
-    for node in tree.css("td, th"):
-        node.insert_before(" ")
     root = tree.body or tree.root
     if root is None:
         return ""
-    raw = root.text(deep=True, separator="")
-    lines = (" ".join(part.split()) for part in raw.split(_BREAK))
-    return "\n".join(line for line in lines if line and line != "-")
+    text = " ".join(root.text(deep=True, separator="").split())
+    for mark in (_BREAK, _ITEM, _ITEM_END):
+        text = text.replace(" " + mark, mark).replace(mark + " ", mark)
+    if _ITEM in text:
+        # "<li><p>Lead</p></li>": the item mark and the paragraph's break make one "- Lead";
+        # an empty item ends at once and leaves no bullet.
+        text = _ITEM_RUN.sub(_BREAK + "- ", text.replace(_ITEM + _ITEM_END, _BREAK))
+        text = text.replace(_ITEM_END, _BREAK)
+    return "\n".join(line for line in text.split(_BREAK) if line and line != "-")
 
 
 def html_to_text(markup: str) -> str:
@@ -175,10 +189,9 @@ def _unescape_once(text: str) -> str:
     """Undo one level of HTML escaping, leaving the markup's own entities for the parser.
 
     Cheaper than :func:`html.unescape` over megabytes of corpus, and equivalent here: any
-    entity left over ("&amp;pound;" -> "&pound;") is decoded by the HTML parser next.
+    entity left over ("&amp;pound;" -> "&pound;", "&#163;") is decoded by the HTML parser
+    next. Only markup escaped as numeric references ("&#60;p&#62;") would stay text.
     """
-    if "&#" in text:
-        return html.unescape(text)
     return (
         text.replace("&lt;", "<")
         .replace("&gt;", ">")
