@@ -72,12 +72,15 @@ def test_reporting_levels_come_from_the_lines(source):
     assert nodes["post/p3"].y > nodes["post/p2"].y > nodes["org/st-elsewhere/role/chief-executive"].y
     body = nodes["w3id.org/nhskg/vocab/body/gmc"]
     assert body.kind == "body" and all(body.x > n.x for n in model.nodes if n.kind != "body")
+    headings = sorted((n.label, n.x < nodes["post/p1"].x) for n in model.nodes if n.kind == "organisation")
+    assert headings == [("North Trust", True), ("St Elsewhere </style><style>body{display:none}</style> Trust", False)]
     assert model.layout == "positions"
 
 
 def test_reporting_of_one_organisation_by_name(source):
     model = reporting_view(source, "north trust")
-    assert [n.id for n in model.nodes] == ["org/north-trust/role/chief-executive", "post/p4"]
+    assert [n.id for n in model.nodes] == ["heading/0", "org/north-trust/role/chief-executive", "post/p4"]
+    assert model.nodes[0].label == "North Trust" and model.nodes[0].kind == "organisation"
     assert model.title == "Reporting lines in North Trust"
     with pytest.raises(QueryError, match="North Trust"):
         reporting_view(source, "North Trusts")

@@ -154,7 +154,7 @@ def test_search_box_filters_nodes(browser_context, pages):
     page.wait_for_function("window.nhskgReady === true", timeout=60_000)
     page.fill("#search", "north trust")
     visible = page.evaluate("nodes.get({filter: (n) => !n.hidden}).length")
-    assert visible == sum(1 for n in model.nodes if "north trust" in f"{n.label} {n.organisation}".lower()) == 2
+    assert visible == sum(1 for n in model.nodes if "north trust" in f"{n.label} {n.organisation}".lower()) == 3
     page.fill("#search", "")
     assert page.evaluate("nodes.get({filter: (n) => !n.hidden}).length") == len(model.nodes)
     page.uncheck("input.kind-filter[value='body']")

@@ -133,7 +133,7 @@ def _options(model: ViewModel) -> dict[str, Any]:
         "layout": {"randomSeed": 7, "improvedLayout": not big},
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big},
         "edges": {"smooth": False if big or model.layout == "positions" else {"type": "dynamic"}, "font": {"size": 11, "align": "middle"}},
-        "nodes": {"font": {"size": 14}, "borderWidth": 1},
+        "nodes": {"font": {"size": 14}, "borderWidth": 1, "widthConstraint": {"maximum": 170}},
     }
     if model.layout == "positions":
         options["physics"] = {"enabled": False}

@@ -19,6 +19,7 @@ NODE_STYLES = (
     NodeStyle("post", "advertised post", "#4e79a7", "dot"),
     NodeStyle("role-post", "post named by role only", "#a0cbe8", "box"),
     NodeStyle("body", "external body", "#f28e2b", "diamond"),
+    NodeStyle("organisation", "organisation (heading of its posts)", "#e8e8e8", "box"),
 )
 EDGE_STYLES = (
     EdgeStyle("managerial", "managerial line (reports to)", "#333333", False),
@@ -98,11 +99,14 @@ def reporting_view(
         layout="positions",
         filters=filters,
     )
+    if len(model.nodes) > limit:  # headings mean nothing once posts are grouped by role type
+        model = replace(model, nodes=tuple(n for n in model.nodes if n.kind != "organisation"))
     return limit_model(model, limit, filter_hint="Posts are grouped by role type; use --org NAME to see one organisation's posts.")
 
 
 def _positions(nodes: list[ViewNode], edges: list[ViewEdge]) -> list[ViewNode]:
-    """One block per organisation, side by side, each in levels; bodies in a column at the right."""
+    """One block per organisation, side by side, each in levels under a heading node naming the
+    organisation; bodies in a column at the right edge."""
     ids = {n.id for n in nodes if n.kind != "body"}
     lines = [(e.source, e.target) for e in edges if e.kind != "external" and e.source in ids and e.target in ids]
     levels = levels_from_lines(ids, lines)
@@ -111,6 +115,7 @@ def _positions(nodes: list[ViewNode], edges: list[ViewEdge]) -> list[ViewNode]:
         if node.kind != "body":
             blocks[node.organisation].append(node)
     placed: dict[str, ViewNode] = {}
+    headings: list[ViewNode] = []
     offset = 0.0
     for organisation in sorted(blocks):
         members = blocks[organisation]
@@ -120,9 +125,22 @@ def _positions(nodes: list[ViewNode], edges: list[ViewEdge]) -> list[ViewNode]:
         for node in members:
             x, y = positions[node.id]
             placed[node.id] = replace(node, x=round(x + shift, 1), y=y, level=levels[node.id])
+        top = min(y for _, y in positions.values())
+        headings.append(
+            ViewNode(
+                id=f"heading/{len(headings)}",
+                label=organisation or "organisation not named",
+                kind="organisation",
+                organisation=organisation,
+                x=round(offset + (max(xs) - min(xs)) / 2, 1),
+                y=round(top - LEVEL_GAP * 0.7, 1),
+                group="organisations",
+                group_label="organisations",
+            )
+        )
         offset += (max(xs) - min(xs)) + BLOCK_GAP
     bodies = sorted((n for n in nodes if n.kind == "body"), key=lambda n: (n.label, n.id))
     edge_x = offset + NODE_GAP
     for index, node in enumerate(bodies):
         placed[node.id] = replace(node, x=round(edge_x, 1), y=round(index * LEVEL_GAP * 0.6, 1))
-    return [placed[n.id] for n in nodes]
+    return [placed[n.id] for n in nodes] + headings
