@@ -208,6 +208,15 @@ def test_repeated_edge_is_reified_once_with_the_first_sentence(vocab: Vocabulary
     assert rdflib.Literal("Second sentence.") not in sentences
 
 
+def test_awkward_text_survives_as_literals(vocab: Vocabulary) -> None:
+    title = 'Director of "Quality" \\ Safety\nCôte\r\tÉquipe'
+    posting = replace(small_posting(), title=title, organisation=Organisation('Trust "A"\\B', None))
+    graph = as_graph(posting_quads(posting, vocab))
+    schema = rdflib.Namespace("https://schema.org/")
+    assert graph.value(rdflib.URIRef(f"{B}posting/nhs-123-a"), schema.title) == rdflib.Literal(title)
+    assert (None, rdflib.RDFS.label, rdflib.Literal('Trust "A"\\B')) in graph
+
+
 def test_slugify() -> None:
     assert slugify("Norfolk and Waveney University Hospitals Group") == "norfolk-and-waveney-university-hospitals-group"
     assert slugify("Hôpital  Côte-d'Azur") == "hopital-cote-d-azur"

@@ -22,8 +22,10 @@ Choices this module makes, and why:
   the same edge is read twice (two sentences name the same designation) the first sentence is
   kept, so each statement has exactly one evidence sentence. The role edge is reified only when
   the record has ``title_evidence``.
-* Terms are built directly as pyoxigraph terms: the whole corpus must turn into quads in a
-  couple of seconds, which rules out building rdflib graphs first.
+* Quads are written as N-Quads lines and parsed by Oxigraph, never built as rdflib graphs or
+  term by term: the whole corpus (14,842 postings) must turn into quads in a couple of
+  seconds, and building ``pyoxigraph.Quad`` objects with literals one at a time from Python is
+  about ten times slower than letting Oxigraph's parser make them.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from .errors import VocabularyError
+from .errors import InputError, VocabularyError
 from .namespaces import DEFAULT_BASE
 from .postings import Evidence, Item, Posting
 from .vocab import Vocabulary
@@ -125,20 +127,35 @@ class NS:
     xsd_boolean = ox.NamedNode(XSD + "boolean")
 
 
-_TRUE = ox.Literal("true", datatype=NS.xsd_boolean)
-_FALSE = ox.Literal("false", datatype=NS.xsd_boolean)
+class _N:
+    """The same terms as N-Triples text (``<iri>``): the quads are written as N-Quads lines."""
 
-#: Record field -> (predicate from the post, scheme(s) its codes come from, role-post object?)
+
+for _name, _term in vars(NS).items():
+    if isinstance(_term, ox.NamedNode):
+        setattr(_N, _name, f"<{_term.value}>")
+
+_TRUE = '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
+_FALSE = '"false"^^<http://www.w3.org/2001/XMLSchema#boolean>'
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+#: Record field -> predicate from the post to a role post.
 _ROLE_EDGES = (
-    ("accountable_to", NS.reports_to),
-    ("professionally_accountable_to", NS.professionally_accountable_to),
-    ("works_with", NS.works_with),
-    ("leads", NS.leads),
+    ("accountable_to", _N.reports_to),
+    ("professionally_accountable_to", _N.professionally_accountable_to),
+    ("works_with", _N.works_with),
+    ("leads", _N.leads),
 )
+#: Record field -> predicate from the post to a concept, and the concept's scheme.
 _CONCEPT_EDGES = (
-    ("designations", NS.holds_designation, "designation"),
-    ("bodies", NS.engages_with, "body"),
+    ("designations", _N.holds_designation, "designation"),
+    ("bodies", _N.engages_with, "body"),
 )
+
+
+def _lit(text: str) -> str:
+    """A plain string literal in N-Triples syntax."""
+    return f'"{text.translate(_ESCAPES)}"'
 
 
 def slugify(text: str) -> str:
@@ -168,12 +185,12 @@ class _Codes:
 
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
-        self.iris: dict[tuple[str, str], ox.NamedNode] = {}
+        self.iris: dict[tuple[str, str], str] = {}
         self.leadership: dict[str, bool] = {}
         self.pref_labels: dict[str, str] = {}
         for scheme in vocab.schemes:
             for concept in scheme.concepts:
-                self.iris[(scheme.name, concept.code)] = ox.NamedNode(concept.iri)
+                self.iris[(scheme.name, concept.code)] = f"<{concept.iri}>"
                 if scheme.name == "role-type":
                     self.leadership[concept.code] = concept.leadership
                     self.pref_labels[concept.code] = concept.pref_label
@@ -198,25 +215,34 @@ def is_full(posting: Posting, vocab: Vocabulary, full: bool | None = None) -> bo
     return _codes(vocab).leadership.get(posting.role_type, False) or posting.leadership
 
 
-def _iso_date(value: str | None) -> ox.Literal | None:
+def _iso_date(value: str | None) -> str | None:
     if not value:
         return None
     try:
         date.fromisoformat(value[:10])
     except ValueError:
         return None
-    return ox.Literal(value[:10], datatype=NS.xsd_date)
+    return f'"{value[:10]}"^^<http://www.w3.org/2001/XMLSchema#date>'
 
 
-def _decimal(value: float) -> ox.Literal:
+def _decimal(value: float) -> str:
     # Oxigraph's canonical decimal form (no trailing zeros, no bare point), so that the quads
     # read back from the store equal the quads written.
     text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return ox.Literal("0" if text in ("", "-0") else text, datatype=NS.xsd_decimal)
+    return f'"{"0" if text in ("", "-0") else text}"^^<http://www.w3.org/2001/XMLSchema#decimal>'
 
 
-def _int(value: int) -> ox.Literal:
-    return ox.Literal(str(int(value)), datatype=NS.xsd_integer)
+def _int(value: int) -> str:
+    return f'"{int(value)}"^^<http://www.w3.org/2001/XMLSchema#integer>'
+
+
+def _parse(posting: Posting, lines: list[str]) -> list[ox.Quad]:
+    # Oxigraph parses N-Quads into Quad objects several times faster than Python can build them
+    # one by one (pyo3 tries each term type in turn, and every miss costs an exception object).
+    try:
+        return list(ox.parse("".join(lines), format=ox.RdfFormat.N_QUADS))
+    except (SyntaxError, ValueError, UnicodeError) as error:
+        raise InputError(posting.source, f"cannot be written as RDF ({error}); check --base and the record", posting.id) from error
 
 
 def posting_quads(
@@ -235,13 +261,14 @@ def posting_quads(
     """
     codes = _codes(vocab)
     pslug = slugify(posting.id)
-    graph = ox.NamedNode(f"{base}graph/posting/{pslug}")
-    out: dict[ox.Quad, None] = {}  # ordered set
+    graph = "<" + f"{base}graph/posting/{pslug}" + ">"
+    lines: list[str] = []
+    append = lines.append
 
-    def add(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
-        out[ox.Quad(s, p, o, graph)] = None
+    def add(s: str, p: str, o: str) -> None:
+        append(f"{s} {p} {o} {graph} .\n")
 
-    def concept(scheme: str, code: str, field: str) -> ox.NamedNode:
+    def concept(scheme: str, code: str, field: str) -> str:
         iri = codes.iris.get((scheme, code))
         if iri is None:
             raise VocabularyError(
@@ -253,98 +280,98 @@ def posting_quads(
     full_model = is_full(posting, vocab, full)
     role = concept("role-type", posting.role_type, "role_type")
 
-    p = ox.NamedNode(f"{base}posting/{pslug}")
-    add(p, NS.type, NS.JobPosting)
+    p = "<" + f"{base}posting/{pslug}" + ">"
+    add(p, _N.type, _N.JobPosting)
     if posting.title:
-        add(p, NS.title, ox.Literal(posting.title))
-    add(p, NS.identifier, ox.Literal(posting.id))
-    add(p, NS.source_file, ox.Literal(posting.source))
+        add(p, _N.title, _lit(posting.title))
+    add(p, _N.identifier, _lit(posting.id))
+    add(p, _N.source_file, _lit(posting.source))
     posted = _iso_date(posting.date_posted)
     if posted is not None:
-        add(p, NS.date_posted, posted)
+        add(p, _N.date_posted, posted)
     closing = _iso_date(posting.closing_date)
     if closing is not None:
-        add(p, NS.valid_through, closing)
-    add(p, NS.leadership_posting, _TRUE if full_model else _FALSE)
+        add(p, _N.valid_through, closing)
+    add(p, _N.leadership_posting, _TRUE if full_model else _FALSE)
 
     # The organisation, and the slug its role posts hang from.
     if posting.organisation is not None and slugify(posting.organisation.name) != "x":
         org_slug = slugify(posting.organisation.name)
     else:
         org_slug = f"unnamed-{pslug}"
-    org = ox.NamedNode(f"{base}org/{org_slug}")
-    add(org, NS.type, NS.Organization)
+    org = "<" + f"{base}org/{org_slug}" + ">"
+    add(org, _N.type, _N.Organization)
     if posting.organisation is not None:
-        name = ox.Literal(posting.organisation.name)
-        add(org, NS.label, name)
-        add(org, NS.pref_label, name)
+        name = _lit(posting.organisation.name)
+        add(org, _N.label, name)
+        add(org, _N.pref_label, name)
         if posting.organisation.type:
-            add(org, NS.organisation_type, concept("organisation-type", posting.organisation.type, "organisation.type"))
-    add(p, NS.hiring_organization, org)
+            add(org, _N.organisation_type, concept("organisation-type", posting.organisation.type, "organisation.type"))
+    add(p, _N.hiring_organization, org)
 
-    post = ox.NamedNode(f"{base}post/{pslug}")
-    add(p, NS.advertises, post)
-    add(post, NS.type, NS.Post)
-    add(post, NS.label, ox.Literal(posting.title or codes.pref_labels.get(posting.role_type, posting.role_type)))
-    add(post, NS.post_in, org)
-    add(post, NS.role, role)
+    post = "<" + f"{base}post/{pslug}" + ">"
+    add(p, _N.advertises, post)
+    add(post, _N.type, _N.Post)
+    add(post, _N.label, _lit(posting.title or codes.pref_labels.get(posting.role_type, posting.role_type)))
+    add(post, _N.post_in, org)
+    add(post, _N.role, role)
     if posting.scope:
-        add(post, NS.scope, concept("scope", posting.scope, "scope"))
+        add(post, _N.scope, concept("scope", posting.scope, "scope"))
 
     if not full_model:
-        return list(out)
+        return _parse(posting, lines)  # no node is stated twice in the minimal model
 
     if posting.pay_band:
-        add(p, NS.pay_band, concept("pay-band", posting.pay_band, "pay_band"))
+        add(p, _N.pay_band, concept("pay-band", posting.pay_band, "pay_band"))
     if posting.salary is not None and (posting.salary.min is not None or posting.salary.max is not None):
-        salary = ox.NamedNode(f"{base}posting/{pslug}/salary")
-        add(p, NS.base_salary, salary)
-        add(salary, NS.type, NS.MonetaryAmount)
+        salary = "<" + f"{base}posting/{pslug}/salary" + ">"
+        add(p, _N.base_salary, salary)
+        add(salary, _N.type, _N.MonetaryAmount)
         if posting.salary.min is not None:
-            add(salary, NS.min_value, _decimal(posting.salary.min))
+            add(salary, _N.min_value, _decimal(posting.salary.min))
         if posting.salary.max is not None:
-            add(salary, NS.max_value, _decimal(posting.salary.max))
-        add(salary, NS.currency, ox.Literal(posting.salary.currency or "GBP"))
-        add(salary, NS.unit_text, ox.Literal((posting.salary.period or "year").upper()))
+            add(salary, _N.max_value, _decimal(posting.salary.max))
+        add(salary, _N.currency, _lit(posting.salary.currency or "GBP"))
+        add(salary, _N.unit_text, _lit((posting.salary.period or "year").upper()))
     if posting.location:
-        place = ox.NamedNode(f"{base}posting/{pslug}/location")
-        add(p, NS.job_location, place)
-        add(place, NS.type, NS.Place)
-        add(place, NS.name, ox.Literal(posting.location))
+        place = "<" + f"{base}posting/{pslug}/location" + ">"
+        add(p, _N.job_location, place)
+        add(place, _N.type, _N.Place)
+        add(place, _N.name, _lit(posting.location))
 
     stated: set[tuple[str, str, str]] = set()
 
-    def reify(s: ox.NamedNode, pred: ox.NamedNode, o: ox.NamedNode, evidence: Evidence, label: str) -> None:
-        key = (str(s), str(pred), str(o))
+    def reify(s: str, pred: str, o: str, evidence: Evidence, label: str) -> None:
+        key = (s, pred, o)
         if key in stated:
             return
         stated.add(key)
         digest = hashlib.sha1(" ".join(key).encode("utf-8")).hexdigest()[:16]
-        st = ox.NamedNode(f"{base}posting/{pslug}/statement/{digest}")
-        add(st, NS.type, NS.ExtractedStatement)
-        add(st, NS.subject, s)
-        add(st, NS.predicate, pred)
-        add(st, NS.object, o)
-        add(st, NS.derived_from, p)
-        add(st, NS.evidence_sentence, ox.Literal(evidence.sentence))
-        add(st, NS.start_offset, _int(evidence.start))
-        add(st, NS.end_offset, _int(evidence.end))
-        add(st, NS.label_as_written, ox.Literal(label))
+        st = "<" + f"{base}posting/{pslug}/statement/{digest}" + ">"
+        add(st, _N.type, _N.ExtractedStatement)
+        add(st, _N.subject, s)
+        add(st, _N.predicate, pred)
+        add(st, _N.object, o)
+        add(st, _N.derived_from, p)
+        add(st, _N.evidence_sentence, _lit(evidence.sentence))
+        add(st, _N.start_offset, _int(evidence.start))
+        add(st, _N.end_offset, _int(evidence.end))
+        add(st, _N.label_as_written, _lit(label))
 
     if posting.title_evidence is not None:
-        reify(post, NS.role, role, posting.title_evidence, posting.title or "")
+        reify(post, _N.role, role, posting.title_evidence, posting.title or "")
 
-    role_posts: dict[str, ox.NamedNode] = {}
+    role_posts: dict[str, str] = {}
 
-    def role_post(code: str, field: str) -> ox.NamedNode:
+    def role_post(code: str, field: str) -> str:
         node = role_posts.get(code)
         if node is None:
             role_iri = concept("role-type", code, field)
-            node = role_posts[code] = ox.NamedNode(f"{base}org/{org_slug}/role/{slugify(code)}")
-            add(node, NS.type, NS.Post)
-            add(node, NS.label, ox.Literal(codes.pref_labels.get(code, code)))
-            add(node, NS.post_in, org)
-            add(node, NS.role, role_iri)
+            node = role_posts[code] = "<" + f"{base}org/{org_slug}/role/{slugify(code)}" + ">"
+            add(node, _N.type, _N.Post)
+            add(node, _N.label, _lit(codes.pref_labels.get(code, code)))
+            add(node, _N.post_in, org)
+            add(node, _N.role, role_iri)
         return node
 
     for field, predicate in _ROLE_EDGES:
@@ -374,27 +401,27 @@ def posting_quads(
                 "is in neither the 'qualification' nor the 'competency' scheme; add it to "
                 "ontology/vocab/qualification.ttl or competency.ttl, or fix the record"
             )
-        node = ox.NamedNode(f"{base}post/{pslug}/requirement/{slugify(requirement.code)}")
-        add(node, NS.type, NS.Requirement)
-        add(node, NS.requires, target)
-        add(node, NS.essential, _TRUE if requirement.essential else _FALSE)
-        add(node, NS.label_as_written, ox.Literal(requirement.label))
-        add(post, NS.has_requirement, node)
-        reify(post, NS.has_requirement, node, requirement.evidence, requirement.label)
+        node = "<" + f"{base}post/{pslug}/requirement/{slugify(requirement.code)}" + ">"
+        add(node, _N.type, _N.Requirement)
+        add(node, _N.requires, target)
+        add(node, _N.essential, _TRUE if requirement.essential else _FALSE)
+        add(node, _N.label_as_written, _lit(requirement.label))
+        add(post, _N.has_requirement, node)
+        reify(post, _N.has_requirement, node, requirement.evidence, requirement.label)
 
     for n, duty in enumerate(posting.duties, start=1):
-        node = ox.NamedNode(f"{base}post/{pslug}/duty/{n}")
-        add(node, NS.type, NS.Duty)
-        add(node, NS.text, ox.Literal(duty.text))
+        node = "<" + f"{base}post/{pslug}/duty/{n}" + ">"
+        add(node, _N.type, _N.Duty)
+        add(node, _N.text, _lit(duty.text))
         for area in duty.areas:
-            add(node, NS.duty_area, concept("duty-area", area, "duties.areas"))
+            add(node, _N.duty_area, concept("duty-area", area, "duties.areas"))
         for code in duty.with_:
-            add(node, NS.partner_role, concept("role-type", code, "duties.with"))
-        add(node, NS.derived_from, p)
-        add(node, NS.evidence_sentence, ox.Literal(duty.evidence.sentence))
-        add(node, NS.start_offset, _int(duty.evidence.start))
-        add(node, NS.end_offset, _int(duty.evidence.end))
-        add(post, NS.has_duty, node)
-        reify(post, NS.has_duty, node, duty.evidence, duty.text)
+            add(node, _N.partner_role, concept("role-type", code, "duties.with"))
+        add(node, _N.derived_from, p)
+        add(node, _N.evidence_sentence, _lit(duty.evidence.sentence))
+        add(node, _N.start_offset, _int(duty.evidence.start))
+        add(node, _N.end_offset, _int(duty.evidence.end))
+        add(post, _N.has_duty, node)
+        reify(post, _N.has_duty, node, duty.evidence, duty.text)
 
-    return list(out)
+    return _parse(posting, list(dict.fromkeys(lines)))  # a record may repeat a code
