@@ -148,6 +148,17 @@ def test_hostile_text_is_escaped_in_tooltips_and_headings(source):
     assert "<h1>Reporting lines in St Elsewhere &lt;/style&gt;&lt;style&gt;body{display:none}&lt;/style&gt; Trust</h1>" in heading
 
 
+def test_web_addresses_in_posting_text_do_not_become_urls_in_the_page():
+    url = "https://jobs.example.org/apply?x=1"
+    model = build_model(name="x", title=f"Title {url}", description=f"About {url}",
+                        nodes=[ViewNode("a", f"Label {url}", "k", organisation=url, evidence=(f"Apply at {url}.",))],
+                        edges=[], node_styles=[], edge_styles=[], note=f"note {url}", filters={"org": url})
+    page = render_html(model)
+    assert not re.search(r"(?i)https?://", page)
+    assert "Title https:&#47;/jobs.example.org" in page
+    assert page_data(page, "nodeData")[0]["label"] == f"Label {url}"  # JSON reads back the same text
+
+
 def test_the_same_graph_gives_byte_identical_pages(tmp_path):
     first = [p.path.read_bytes() for p in write_all(load_source(), tmp_path / "a")]
     second = [p.path.read_bytes() for p in write_all(load_source(), tmp_path / "b")]

@@ -42,7 +42,7 @@ def designations_view(
     if organisation:
         params["org"], filters["organisation"] = resolve_organisation(source, organisation)
     scheme = {text(r["designation"]): text(r["designation_label"]) for r in table(source, "designation-scheme").records()}
-    names = {text(r["org"]): text(r["org_label"]) for r in table(source, "organisations").records()}
+    names = {text(r["org"]): text(r["org_label"]) or short_id(text(r["org"]), base) for r in table(source, "organisations").records()}
     posts = {text(r["post"]): text(r["post_label"]) or text(r["role_label"]) for r in table(source, "posts", params).records()}
     holders: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
     labels: dict[str, str] = dict(scheme)

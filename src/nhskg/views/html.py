@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 import pyvis
 from pyvis.network import Network
 
@@ -62,6 +62,7 @@ def script_json(value: Any) -> str:
     '{"t":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
     """
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("://", ":\\/\\/")  # a URL in posting text must not read as a link to anything
     for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(raw, escaped)
     return text
@@ -158,11 +159,20 @@ def to_network(model: ViewModel) -> Network:
     return net
 
 
+def _text_without_urls(value: Any) -> Any:
+    """Escape a template value and write ``scheme://`` as ``scheme:&#47;/``: the same text on
+    screen, but no URL in the file (names and sentences from postings may carry web addresses)."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(re.sub(r"(?i)\b([a-z][a-z0-9+.-]*):/", r"\1:&#47;", str(escape(value))))
+
+
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
+        finalize=_text_without_urls,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )

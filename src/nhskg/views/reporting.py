@@ -52,7 +52,7 @@ def reporting_view(
     org_names: dict[str, str] = {}
     for row in table(source, "posts", params).records():
         node_id = short_id(text(row["post"]), base)
-        org_names[text(row["org"])] = text(row["org_label"], text(row["org"]))
+        org_names[text(row["org"])] = text(row["org_label"]) or short_id(text(row["org"]), base)
         role_label = text(row["role_label"])
         nodes[node_id] = ViewNode(
             id=node_id,
@@ -83,7 +83,10 @@ def reporting_view(
             )
             node_org[target_id] = target_org
         edges.append(ViewEdge(post_id, target_id, kind, evidence=evidence(row["evidence"])))
-    positioned = _positions(list(nodes.values()), edges)
+    # a post named only by its role and on no line says nothing about reporting: leave it out
+    on_lines = {e.source for e in edges} | {e.target for e in edges}
+    kept = [n for n in nodes.values() if n.kind == "post" or n.id in on_lines]
+    positioned = _positions(kept, edges)
     where = f"in {filters['organisation']}" if filters else "in every organisation"
     model = build_model(
         name="reporting",

@@ -27,7 +27,9 @@ EDGE_STYLES = (
 COLUMN_GAP = 450.0
 ROLE_X = 220.0
 ROLE_Y = -250.0
-ROW_GAP = 70.0
+ROW_GAP = 110.0
+MAX_ROWS = 6
+SUB_GAP = 150.0
 
 
 def roles_view(
@@ -40,7 +42,7 @@ def roles_view(
 ) -> ViewModel:
     """The two role types (codes) and their duty areas, from :func:`nhskg.analyses.overlap.overlap`."""
     result = overlap(source, role_a, role_b)
-    organisations = {text(r["org"]): text(r["org_label"]) for r in table(source, "organisations").records()}
+    organisations = {text(r["org"]): text(r["org_label"]) or short_id(text(r["org"]), base) for r in table(source, "organisations").records()}
     return limit_model(
         model_from_overlap(result, organisations, base=base),
         limit,
@@ -64,8 +66,11 @@ def model_from_overlap(result: Overlap, organisations: dict[str, str], *, base: 
     edges: list[ViewEdge] = []
     for column, kind in enumerate(("area-a", "area-shared", "area-b")):
         claims = sorted(columns[kind], key=lambda c: (-(c.postings_a + c.postings_b), c.label, c.area))
-        top = 0.0
-        for row, claim in enumerate(claims):
+        for index, claim in enumerate(claims):
+            # long columns wrap into sub-columns growing outwards, so the page fits without shrinking
+            sub, row = divmod(index, MAX_ROWS)
+            outward = -1 if kind == "area-a" else 1 if kind == "area-b" else (1 if sub % 2 else -1)
+            step = sub if kind != "area-shared" else (sub + 1) // 2
             node_id = f"area/{claim.area}"
             nodes.append(
                 ViewNode(
@@ -77,8 +82,8 @@ def model_from_overlap(result: Overlap, organisations: dict[str, str], *, base: 
                         (f"postings of {result.label_b}", f"{claim.postings_b} ({claim.share_b:.0%})"),
                     ),
                     size=round(8 + 30 * math.sqrt((claim.postings_a + claim.postings_b) / most), 1),
-                    x=(column - 1) * COLUMN_GAP,
-                    y=round(top + row * ROW_GAP, 1),
+                    x=round((column - 1) * COLUMN_GAP + outward * step * SUB_GAP, 1),
+                    y=round(row * ROW_GAP, 1),
                     group="areas",
                     group_label="duty areas",
                 )
