@@ -16,7 +16,7 @@ from .errors import InputError
 from .matching import fold
 from .postings import Posting
 
-__all__ = ["FieldScore", "Evaluation", "evaluate", "load_gold", "FIELDS"]
+__all__ = ["FieldScore", "Evaluation", "evaluate", "load_gold", "load_codes", "FIELDS"]
 
 
 def _codes(items) -> set[str]:
@@ -88,6 +88,8 @@ class Evaluation:
     missing: tuple[str, ...]
     #: (posting id, field, missed values, spurious values) for every disagreement
     errors: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = field(default=())
+    #: "field:code" for extracted codes outside the annotated code lists, left out of the score
+    unscored: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         return {
@@ -104,16 +106,33 @@ class Evaluation:
                 }
                 for s in self.scores
             },
+            "unscored": list(self.unscored),
             "errors": [
                 {"id": i, "field": f, "missed": list(m), "spurious": list(s)} for i, f, m, s in self.errors
             ],
         }
 
 
+def load_codes(directory: Path) -> dict[str, frozenset[str]]:
+    """The codes the gold annotators could use, per field (``codes.json`` beside the records).
+
+    Concepts added to the vocabularies after the gold set was annotated cannot be right or wrong
+    against it, so they are scored as the annotators would have written them: an unknown role or
+    organisation type as ``other``, an unknown list code not at all (and reported as unscored).
+    """
+    path = Path(directory) / "codes.json"
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {k: frozenset(v) for k, v in data.items() if not k.startswith("_")}
+
+
 def load_gold(directory: Path) -> dict[str, Posting]:
-    """Every ``*.json`` gold record in ``directory``, keyed by posting id."""
+    """Every ``*.json`` gold record in ``directory`` (but ``codes.json``), keyed by posting id."""
     gold: dict[str, Posting] = {}
     for path in sorted(Path(directory).glob("*.json")):
+        if path.name == "codes.json":
+            continue
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
             gold[str(record["id"])] = Posting.from_json(record)
@@ -124,8 +143,31 @@ def load_gold(directory: Path) -> dict[str, Posting]:
     return gold
 
 
-def evaluate(gold: dict[str, Posting], predicted: Iterable[Posting | Problem]) -> Evaluation:
-    """Score predicted postings against gold ones with the same ids."""
+_MAPPED_TO_OTHER = ("role_type", "organisation_type")
+
+
+def _within(values: set[str], name: str, codes: dict[str, frozenset[str]], unscored: set[str]) -> set[str]:
+    known = codes.get(name.removesuffix("_essential"))
+    if known is None:
+        return values
+    kept = set()
+    for value in values:
+        code = value.split(":", 1)[0]
+        if code in known:
+            kept.add(value)
+        elif name in _MAPPED_TO_OTHER:
+            kept.add("other")
+        else:
+            unscored.add(f"{name}:{code}")
+    return kept
+
+
+def evaluate(
+    gold: dict[str, Posting], predicted: Iterable[Posting | Problem], codes: dict[str, frozenset[str]] | None = None
+) -> Evaluation:
+    """Score predicted postings against gold ones with the same ids, within the annotated ``codes``."""
+    codes = codes or {}
+    unscored: set[str] = set()
     by_id = {p.id: p for p in predicted if isinstance(p, Posting)}
     counts = {name: [0, 0, 0] for name in FIELDS}
     errors = []
@@ -136,11 +178,11 @@ def evaluate(gold: dict[str, Posting], predicted: Iterable[Posting | Problem]) -
             missing.append(posting_id)
             continue
         for name, values in FIELDS.items():
-            want, got = values(expected), values(actual)
+            want, got = values(expected), _within(values(actual), name, codes, unscored)
             counts[name][0] += len(want & got)
             counts[name][1] += len(got - want)
             counts[name][2] += len(want - got)
             if want != got:
                 errors.append((posting_id, name, tuple(sorted(want - got)), tuple(sorted(got - want))))
     scores = tuple(FieldScore(name, *counts[name]) for name in FIELDS)
-    return Evaluation(scores, len(gold) - len(missing), tuple(missing), tuple(errors))
+    return Evaluation(scores, len(gold) - len(missing), tuple(missing), tuple(errors), tuple(sorted(unscored)))

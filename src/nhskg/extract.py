@@ -81,6 +81,17 @@ _NOT_A_DUTY = re.compile(
     r"\bplease\b|\bapply\b|\bapplications?\b|\binterview|\bclosing date\b|\bsalary\b|\bcontact\b",
     re.IGNORECASE,
 )
+# "please contact Lynne Carter, Deputy Chief Executive": a person to call, not this post's line.
+_CONTACT = re.compile(r"\bcontact\b|e-?mail|@\w|\btel\b|\bphone\b|informal (?:chat|discussion|visit)", re.IGNORECASE)
+# Sentences about the employer or the candidate rather than the post.
+_ABOUT_EMPLOYER = re.compile(
+    r"^(?:we\b|we're\b|our\b|the (?:trust|group|organisation|organization|department|hospital|board|ics|system)\b|this trust\b|it\b|they\b)",
+    re.IGNORECASE,
+)
+_ABOUT_CANDIDATE = re.compile(
+    r"\b(?:successful|ideal) candidate\b|\bexperience (?:of|in|at|as|working)\b|\bregistered\b|\bregistration\b|\bqualifi",
+    re.IGNORECASE,
+)
 #: Sections that describe the person wanted or the application, not the post's own lines:
 #: "experience working as a Board Director" is a requirement, not a board seat.
 _NOT_ABOUT_THE_POST = ("person-specification", "application")
@@ -320,11 +331,13 @@ def _read_relations(read: _Read) -> tuple[dict[str, dict[str, Item]], dict[int, 
     for sentence, mentions in _mentions_by_sentence(read):
         if sentence.section in _NOT_ABOUT_THE_POST or not any(m.scheme == CUE for m in mentions):
             continue
+        if _CONTACT.search(sentence.text):
+            continue
         if _subject_is_other_role(sentence, mentions, read.role, read.text):
             continue
         evidence = Evidence(sentence.text, sentence.start, sentence.end)
         for mention in mentions:
-            if mention.scheme != ROLE or mention.code in (read.role, "other"):
+            if mention.scheme != ROLE or mention.code == "other":
                 continue
             if read.role_mention and mention.start == read.role_mention.start:
                 continue
@@ -333,6 +346,8 @@ def _read_relations(read: _Read) -> tuple[dict[str, dict[str, Item]], dict[int, 
                 continue
             field = cue_fields.get(cue.code)
             if field not in fields:
+                continue
+            if mention.code == read.role and not _another_post_of_own_type(read, mention, field):
                 continue
             _add(fields[field], mention.code, mention.written, evidence)
             if field == "works_with":
@@ -347,6 +362,14 @@ def _read_relations(read: _Read) -> tuple[dict[str, dict[str, Item]], dict[int, 
         if code in fields["leads"]:
             del fields["works_with"][code]
     return fields, partners, designations
+
+
+def _another_post_of_own_type(read: _Read, mention: Mention, field: str) -> bool:
+    """A post may report to another post of its own role type (a hospital medical director to the
+    group medical director), but only on a stated line and when named differently from its title."""
+    if field not in ("accountable_to", "professionally_accountable_to") or read.role_mention is None:
+        return False
+    return fold(mention.written).split() != fold(read.role_mention.written).split()
 
 
 def _mentions_by_sentence(read: _Read) -> Iterator[tuple[Sentence, list[Mention]]]:
@@ -367,7 +390,7 @@ def _mentions_by_sentence(read: _Read) -> Iterator[tuple[Sentence, list[Mention]
 def _read_designations(read: _Read, implied: dict[str, Item]) -> dict[str, Item]:
     found = dict(implied)
     for sentence, mentions in _mentions_by_sentence(read):
-        if sentence.section in _NOT_ABOUT_THE_POST:
+        if sentence.section in _NOT_ABOUT_THE_POST or _CONTACT.search(sentence.text):
             continue
         if sentence.section == "about-employer" and not _HOLDER.search(sentence.text):
             continue
@@ -387,17 +410,33 @@ def _read_designations(read: _Read, implied: dict[str, Item]) -> dict[str, Item]
 
 
 def _read_bodies(read: _Read, organisation: Organisation | None, org_spans: list[tuple[int, int]]) -> dict[str, Item]:
+    """External bodies the post holder answers to, represents the organisation to or works with.
+
+    Only sentences about the post count: "We were rated Good by the CQC" describes the employer,
+    and "current GMC registration" is a requirement, not a relationship with the GMC.
+    """
     found: dict[str, Item] = {}
     for sentence, mentions in _mentions_by_sentence(read):
-        if sentence.section in ("about-employer", "application"):
+        if sentence.section in ("about-employer", "application", "person-specification"):
             continue
+        if _ABOUT_EMPLOYER.match(sentence.text) or _ABOUT_CANDIDATE.search(sentence.text):
+            continue
+        about_post = (
+            sentence.section == "duties"
+            or sentence.bullet
+            or _HOLDER.search(sentence.text)
+            or any(m.scheme == ROLE and m.code == read.role for m in mentions)
+        )
+        if not about_post or _subject_is_other_role(sentence, mentions, read.role, read.text):
+            continue
+        requirement_spans = [(m.start, m.end) for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
         for mention in mentions:
             if mention.scheme != BODY:
                 continue
             if organisation and organisation.type == mention.code:
                 continue  # the employer itself
-            inside = any(a <= mention.start and mention.end <= b and (b - a) > (mention.end - mention.start) for a, b in org_spans)
-            if inside:
+            spans = org_spans + requirement_spans
+            if any(a <= mention.start and mention.end <= b and (b - a) > (mention.end - mention.start) for a, b in spans):
                 continue
             _add(found, mention.code, mention.written, Evidence(sentence.text, sentence.start, sentence.end))
     return found

@@ -110,7 +110,7 @@ def split_sentences(text: str, section_mentions: Sequence[Mention] = ()) -> list
                     offset + len(stripped),
                     section,
                     essential,
-                    bullet and first,
+                    bullet,
                     False,
                     len(pieces) == 2,
                 )

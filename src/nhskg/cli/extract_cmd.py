@@ -61,7 +61,7 @@ def extract(paths: tuple[Path, ...], fmt: str, full: bool | None) -> None:
 def evaluate(gold_dir: Path, against: tuple[Path, ...], fmt: str, show_errors: bool) -> None:
     """Score extraction against the hand-annotated gold records in GOLD_DIR: precision, recall, F1 per field."""
     from ..evaluate import evaluate as score
-    from ..evaluate import load_gold
+    from ..evaluate import load_codes, load_gold
 
     try:
         gold = load_gold(gold_dir)
@@ -69,7 +69,9 @@ def evaluate(gold_dir: Path, against: tuple[Path, ...], fmt: str, show_errors: b
         missing = [str(p) for p in paths if not p.exists()]
         if missing:
             raise click.ClickException(f"gold sources not found: {', '.join(missing)}; run from the project folder or pass --against")
-        result = score(gold, _postings(paths, None))
+        # Every gold posting is read in full, so that each field is scored on its own rather than
+        # lost whenever the role type is missed (the role_type row scores that).
+        result = score(gold, _postings(paths, True), load_codes(gold_dir))
     except NhskgError as error:
         raise click.ClickException(str(error)) from error
     if fmt == "json":
@@ -79,6 +81,8 @@ def evaluate(gold_dir: Path, against: tuple[Path, ...], fmt: str, show_errors: b
     for s in result.scores:
         click.echo(f"{s.field:32} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f} {s.true_positives:4d} {s.false_positives:4d} {s.false_negatives:4d}")
     click.echo(f"{result.postings} postings scored" + (f"; not extracted: {', '.join(result.missing)}" if result.missing else ""))
+    if result.unscored:
+        click.echo(f"unscored (codes added after the gold set): {', '.join(result.unscored)}")
     if show_errors:
         for posting_id, field, missed, spurious in result.errors:
             click.echo(f"  {posting_id} {field}: missed {list(missed)} spurious {list(spurious)}")
