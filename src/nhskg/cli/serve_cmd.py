@@ -1,0 +1,48 @@
+"""``nhskg serve``: the store as a read-only SPARQL endpoint with a query page, on loopback by default.
+
+Exit codes: 0 stopped with Ctrl-C; 2 no store, or the port cannot be bound.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import NhskgError
+from . import Settings, main
+
+
+@main.command("serve")
+@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Store directory to serve (overrides the global --store).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback exposes the graph to the network.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+@click.option("--cors", default=None, metavar="ORIGIN", help="Send Access-Control-Allow-Origin: ORIGIN (e.g. * or https://yasgui.org); off by default.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a query may run before it is stopped (its worker process is killed).")
+@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1), help="Most rows or triples in one answer.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Query worker processes.")
+@click.pass_obj
+def serve(settings: Settings, store: Path | None, host: str, port: int, cors: str | None, timeout: float,
+          max_rows: int, workers: int) -> None:
+    """Serve the graph store as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/)."""
+    from ..serve import ServeConfig, make_server
+
+    config = ServeConfig(store=store or settings.store, host=host, port=port, cors=cors, timeout=timeout,
+                         max_rows=max_rows, workers=workers)
+    try:
+        server = make_server(config)
+    except NhskgError as error:
+        click.echo(f"error: {error}", err=True)
+        raise click.exceptions.Exit(2)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: anyone who can reach it can read the whole graph", err=True)
+    click.echo(f"serving {config.store} at {server.url} (page: {server.url.rsplit('/', 1)[0]}/); Ctrl-C stops", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
