@@ -9,3 +9,39 @@ The flow runs one way: source files -> documents (:mod:`nhskg.readers`) -> posti
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+import sys
+import types
+
+__all__ = ["build", "query", "__version__"]
+
+
+class _Package(types.ModuleType):
+    """The package module, so that ``nhskg.build`` and ``nhskg.query`` are the API functions.
+
+    ``nhskg.build`` is also the name of the build stage's module, and importing a submodule sets
+    the parent's attribute of that name to the module. A property on the module's class wins over
+    that assignment, so ``nhskg.build(paths)`` stays the notebook function however the stage
+    module was imported (``import nhskg.build`` and ``from nhskg.build import ...`` still reach the
+    module through ``sys.modules``). Both load :mod:`nhskg.api` on first use, keeping
+    ``import nhskg`` light.
+    """
+
+    @property
+    def build(self):  # type: ignore[no-untyped-def]
+        from .api import build
+
+        return build
+
+    @build.setter
+    def build(self, module: types.ModuleType) -> None:
+        self.__dict__["_build_module"] = module  # the submodule import's setattr lands here
+
+    @property
+    def query(self):  # type: ignore[no-untyped-def]
+        from .api import query
+
+        return query
+
+
+sys.modules[__name__].__class__ = _Package

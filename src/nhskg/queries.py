@@ -157,7 +157,11 @@ def _kind(name: str, text: str) -> str:
 
 
 def _header(path: Path, text: str) -> dict[str, list[str]]:
-    """The ``# key: value`` lines at the top of the file; an indented comment line continues one."""
+    """The ``# key: value`` lines at the top of the file; an indented comment line continues one.
+
+    The fields end at the first other comment line (a bare ``#`` by convention), so the prose
+    that follows may say anything, colons included.
+    """
     fields: dict[str, list[str]] = {}
     last: str | None = None
     for number, line in enumerate(text.splitlines(), start=1):
@@ -173,13 +177,13 @@ def _header(path: Path, text: str) -> dict[str, list[str]]:
             fields.setdefault(last, []).append(match.group(2).strip())
         elif body.startswith(("  ", "\t")) and last is not None and last != "param" and body.strip():
             fields[last][-1] = f"{fields[last][-1]} {body.strip()}"
-        elif match and last is None:
+        elif match:
             raise QueryError(
                 f"{path}:{number}: unknown header key '{match.group(1)}'; "
                 f"valid keys: {', '.join(_HEADER_KEYS)}"
             )
         else:
-            last = None  # a free comment ends the header fields' continuation
+            break  # a free comment (or a bare '#') ends the fields; prose may follow
     return fields
 
 

@@ -1,0 +1,61 @@
+"""The Python API for notebooks: build a store from posting files, then ask the query library.
+
+The same library the CLI drives, without click: ``build`` delegates to :func:`nhskg.build.build`
+and ``query`` to :func:`nhskg.queries.run_query` over the store, so a notebook and the command
+line always give the same answers.
+
+>>> import nhskg
+>>> table = nhskg.query("duties-by-area", store=STORE, role="chief-nurse")  # doctest: +SKIP
+>>> table.python()[0]["area"]  # doctest: +SKIP
+'https://w3id.org/nhskg/vocab/duty-area/patient-safety'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from .cli import DEFAULT_STORE
+from .namespaces import DEFAULT_BASE
+from .sparql import Table, Triple
+
+__all__ = ["build", "query"]
+
+
+def build(
+    paths: Sequence[Path | str] | Path | str,
+    store: Path | str = DEFAULT_STORE,
+    *,
+    base: str = DEFAULT_BASE,
+    **options: object,
+):  # type: ignore[no-untyped-def]
+    """Build (or update) the store at ``store`` from posting files or folders; returns the report.
+
+    Extra keyword options (``fresh``, ``strict``, ``validate``, ``full``, ``progress``) go to
+    :func:`nhskg.build.build` unchanged.
+    """
+    from .build import build as run_build
+
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    return run_build([Path(p) for p in paths], Path(store), base=base, **options)  # type: ignore[arg-type]
+
+
+def query(name: str | Path, store: Path | str | None = None, **params: object) -> Table | list[Triple] | bool:
+    """Run library query ``name`` (or a ``.rq`` path) on the store; parameters as keywords.
+
+    Values are given as the CLI takes them (codes, IRIs, numbers as text or numbers): they are
+    bound as RDF terms, never pasted into the query. A SELECT returns a :class:`~nhskg.sparql.Table`.
+    """
+    from .queries import run_query
+    from .store import GraphStore
+
+    source = GraphStore.open(Path(store) if store is not None else DEFAULT_STORE).source()
+    values = {key: _text(value) for key, value in params.items()}
+    return run_query(source, name, values)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
