@@ -50,7 +50,7 @@ _JOB_TITLE = re.compile(
 )
 _SEEKING = re.compile(
     r"(?:seek(?:ing|s)?|looking\s+for|recruit(?:ing)?|appoint(?:ing)?|opportunity\s+(?:for|to\s+join\s+as)|vacancy\s+for|"
-    r"applications?\s+for|join\s+(?:us|our\s+\w+(?:\s+\w+)?)\s+as)\s+(?:an?|the|our|its|their)?\s*(?:new\s+|permanent\s+|substantive\s+|interim\s+)?$",
+    r"applications?\s+for|join\s+(?:us|our\s+\w+(?:\s+\w+)?)\s+as)\s+(?:an?|the|our|its|their)?\s*(?:[\w-]+\s+){0,4}$",
     re.IGNORECASE,
 )
 _TITLE_PREFIX = re.compile(
@@ -158,6 +158,25 @@ def _deputy_of(vocab: Vocabulary, code: str) -> str:
         if code in concept.broader and concept.code.startswith("deputy"):
             return concept.code
     return "deputy-director" if "deputy-director" in scheme else "other"
+
+
+def _refined_in_text(text: str, mentions: list[Mention], in_title: Mention) -> Mention | None:
+    """A title judged in context: an advert titled "Director of Nursing" that says it is "seeking
+    to appoint a Divisional Director of Nursing" is for the divisional post."""
+    words = fold(in_title.written).split()
+    for mention in mentions:
+        if mention.start > 2500:
+            break
+        if mention.scheme != ROLE or mention.code == in_title.code:
+            continue
+        found = fold(mention.written).split()
+        if len(found) > len(words) and _contains(found, words) and _SEEKING.search(text[max(0, mention.start - 80) : mention.start]):
+            return mention
+    return None
+
+
+def _contains(haystack: list[str], needle: list[str]) -> bool:
+    return any(haystack[i : i + len(needle)] == needle for i in range(len(haystack) - len(needle) + 1))
 
 
 def _title_from_text(text: str, mentions: list[Mention], matcher: Matcher) -> tuple[str | None, int, int]:
@@ -595,6 +614,10 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
         title, *title_span_list = _title_from_text(text, mentions, matcher)
         title_span = (title_span_list[0], title_span_list[1])
     role, role_in_title = _role_in_title(title, matcher, vocab) if title else ("other", None)
+    if role_in_title is not None:
+        refined = _refined_in_text(text, mentions, role_in_title)
+        if refined is not None:
+            role = refined.code
     role_mention = None
     if role_in_title is not None and title_span[1] > title_span[0]:
         role_mention = Mention(ROLE, role, title_span[0] + role_in_title.start, title_span[0] + role_in_title.end, role_in_title.written)
