@@ -639,6 +639,10 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
         if title_sentence is not None
         else (Evidence(title, title_span[0], title_span[1]) if title else None)
     )
+    role_concept = vocab.scheme(ROLE).get(role)
+    if role_concept is not None and title_evidence is not None:
+        for code in role_concept.implies:
+            _add(designations, code, title or role_concept.pref_label, title_evidence)
     return Posting(
         id=document.id,
         source=document.source,
