@@ -229,7 +229,11 @@ def _blank_terms(text: str) -> str:
 
 
 def with_values(query: str, bindings: Mapping[str, Node] | None) -> str:
-    """``query`` with ``bindings`` as a one-row ``VALUES`` block opening its top-level WHERE group.
+    """``query`` with ``bindings`` as a one-row ``VALUES`` block opening each SELECT's WHERE group.
+
+    The block goes into the top-level WHERE group and into the WHERE group of every sub-select,
+    so a sub-select that groups by a parameter sees it bound before it aggregates, as with
+    pyoxigraph's substitutions (a join at the top alone would aggregate over every value first).
 
     >>> with_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": Literal('x" } ; DROP ALL #')})
     'SELECT ?s WHERE { VALUES (?o) { ("x\\\\" } ; DROP ALL #") }\\n ?s ?p ?o }'
@@ -242,8 +246,15 @@ def with_values(query: str, bindings: Mapping[str, Node] | None) -> str:
             raise QueryError(f"'{name[:40]}' is not a SPARQL variable name")
     terms = " ".join(serialize_term(bindings[name]) for name in names)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
-    at = _where_brace(query) + 1
-    return query[:at] + block + query[at:]
+    blank = _blank_terms(query)
+    positions = {_where_brace(query)}
+    for select in re.finditer(r"\bSELECT\b", blank, re.IGNORECASE):
+        brace = blank.find("{", select.end())
+        if brace != -1:
+            positions.add(brace)
+    for at in sorted(positions, reverse=True):
+        query = query[: at + 1] + block + query[at + 1 :]
+    return query
 
 
 # --------------------------------------------------------------------------- configuration
