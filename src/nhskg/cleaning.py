@@ -99,17 +99,16 @@ BOILERPLATE_LINES: tuple[tuple[str, str], ...] = (
     ),
 )
 _BOILERPLATE = re.compile(
-    r"^[ \t]*(?:" + "|".join(pattern for pattern, _ in BOILERPLATE_LINES) + r")[ \t]*(?:\n|\Z)",
-    re.IGNORECASE | re.MULTILINE,
+    "|".join(pattern for pattern, _ in BOILERPLATE_LINES), re.IGNORECASE
 )
 
-#: (regex, replacement, trigger, a real example): fragments removed from inside a line. The
-#: regex only runs when the lower-cased trigger occurs in the text, which keeps clean-up fast.
-FRAGMENT_RULES: tuple[tuple[str, str, str, str], ...] = (
+#: (regex, replacement, triggers, a real example): fragments removed from inside a line. The
+#: regex only runs when one of its trigger strings occurs in the text, which keeps clean-up fast.
+FRAGMENT_RULES: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     (
         r"(?i)[ \t]*\((?:opens|open|opening) in (?:a )?new (?:tab|window)\)",
         "",
-        " in a new ",
+        ("new tab", "new window", "New tab", "New window", "New Tab", "New Window", "NEW "),
         "seed 003: 'visit the UK Visas and Immigration website (Opens in a new tab).' and "
         "'NHS Careers website (opens in a new window).'",
     ),
@@ -118,7 +117,7 @@ FRAGMENT_RULES: tuple[tuple[str, str, str, str], ...] = (
         # the employer's name on the aggregator page (seed 002).
         r"^Go back[ \t]+(?=[A-Z])",
         "",
-        "go back",
+        ("Go back",),
         "seed 002: 'Go back Lancashire Teaching Hospitals NHS Foundation Trust'",
     ),
 )
@@ -129,7 +128,7 @@ _FRAGMENTS = tuple(
 
 # Spaces: runs of spaces inside a line are one space (a copy of a table: "Band 8a    Band 9");
 # spaces at either end of a line ("Band 8a   " or an indented "   - Lead the team") go when
-# the text is split into lines (_line_steps).
+# the text is split into lines (_strip_lines).
 _INNER_SPACES = re.compile(r" {2,}")
 
 # Page-number debris: a line that is only a number of one to three digits.
@@ -137,8 +136,6 @@ _INNER_SPACES = re.compile(r" {2,}")
 #   "- To harness best practice ... learning from others and\n3\nincorporating the best ..."
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 
-# Blank lines: three or more line breaks (two or more blank lines) become one blank line.
-_BLANK_RUNS = re.compile(r"\n{3,}")
 
 # Hard-wrapped bullets. Seed 003 wraps its bullets at ~80 columns:
 #   "- To lead and support the Hospital Medical Directors to provide local medical"
@@ -181,13 +178,23 @@ def _collapse_spaces(text: str) -> str:
     return text
 
 
-def _drop_boilerplate(text: str) -> str:
-    """Remove job-board chrome lines and fragments (:data:`BOILERPLATE_LINES`)."""
-    lowered = text.lower()
-    for pattern, replacement, trigger in _FRAGMENTS:
-        if trigger in lowered:
+def _drop_fragments(text: str) -> str:
+    """Remove job-board fragments from inside lines (:data:`FRAGMENT_RULES`)."""
+    for pattern, replacement, triggers in _FRAGMENTS:
+        if any(trigger in text for trigger in triggers):
             text = pattern.sub(replacement, text)
-    return _BOILERPLATE.sub("", text)
+    return text
+
+
+def _strip_lines(lines: list[str]) -> list[str]:
+    """No spaces at either end of a line."""
+    return [line.strip() for line in lines]
+
+
+def _drop_boilerplate_lines(lines: list[str]) -> list[str]:
+    """Remove job-board chrome lines (:data:`BOILERPLATE_LINES`)."""
+    match = _BOILERPLATE.fullmatch
+    return [line for line in lines if not line or match(line) is None]
 
 
 def _drop_page_numbers(lines: list[str]) -> list[str]:
@@ -245,6 +252,8 @@ def _drop_repeated_blocks(lines: list[str]) -> list[str]:
     if len(content) < 2:
         return lines
     keys = [_key(lines[i]) for i in content]
+    if len(set(keys)) == len(keys):
+        return lines  # no line occurs twice, so nothing is repeated: the usual case
     drop: set[int] = set()
 
     long_seen: set[str] = set()
@@ -271,28 +280,33 @@ def _drop_repeated_blocks(lines: list[str]) -> list[str]:
     return [line for i, line in enumerate(lines) if i not in drop]
 
 
-def _line_steps(text: str) -> str:
-    lines = [line.strip() for line in text.split("\n")]
-    lines = _drop_page_numbers(lines)
-    lines = _join_wrapped_bullets(lines)
-    lines = _drop_repeated_blocks(lines)
-    return "\n".join(lines)
-
-
-def _collapse_blank_lines(text: str) -> str:
+def _collapse_blank_lines(lines: list[str]) -> list[str]:
     """At most one blank line in a row, none at the start or end."""
-    return _BLANK_RUNS.sub("\n\n", text).strip()
+    kept: list[str] = []
+    for line in lines:
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    return kept
 
 
-#: The clean-up steps, in order. Character fixes come first so that every later rule sees
-#: plain spaces and "\n"; boilerplate goes before repeats so a banner between two copies of a
-#: block does not hide the repeat.
-STEPS: tuple[Callable[[str], str], ...] = (
+#: The clean-up steps on the whole text, in order. Character fixes come first so that every
+#: later rule sees plain spaces and "\n".
+TEXT_STEPS: tuple[Callable[[str], str], ...] = (
     _normalise_line_endings,
     _normalise_characters,
     _collapse_spaces,
-    _drop_boilerplate,
-    _line_steps,
+    _drop_fragments,
+)
+#: Then the steps on its lines. Boilerplate and page numbers go before joining and repeats,
+#: so that a banner or a page number between two copies of a block does not hide the repeat.
+LINE_STEPS: tuple[Callable[[list[str]], list[str]], ...] = (
+    _strip_lines,
+    _drop_boilerplate_lines,
+    _drop_page_numbers,
+    _join_wrapped_bullets,
+    _drop_repeated_blocks,
     _collapse_blank_lines,
 )
 
@@ -306,9 +320,12 @@ def clean_text(raw: str) -> str:
     '- To lead the medical leadership of our sites'
     """
     text = raw
-    for step in STEPS:
+    for step in TEXT_STEPS:
         text = step(text)
-    return text
+    lines = text.split("\n")
+    for line_step in LINE_STEPS:
+        lines = line_step(lines)
+    return "\n".join(lines)
 
 
 def clean_line(raw: str) -> str:
@@ -317,4 +334,6 @@ def clean_line(raw: str) -> str:
     >>> clean_line("  Chief\\u200b Medical\\n Officer ")
     'Chief Medical Officer'
     """
+    if raw.isascii():
+        return " ".join(raw.split())  # the usual case: nothing to normalise
     return " ".join(_normalise_characters(raw).split())
