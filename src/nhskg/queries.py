@@ -12,9 +12,19 @@ title, the question it answers, its parameters (with types and defaults), its vi
 
 Parameter values are turned into RDF terms and handed to the engine as bindings (pyoxigraph
 ``substitutions``, rdflib ``initBindings``); they are never pasted into the query text, so a value
-cannot change the shape of a query. Both engines bind a variable only where it is in scope, so a
-parameter variable must appear in the top-level projection and in the projection of every
-sub-select that uses it; ``run_query`` then keeps just the header's ``columns``.
+cannot change the shape of a query. What a query author must know, because the two engines bind
+differently and the library runs on both:
+
+- A parameter variable must be in the top-level projection (pyoxigraph refuses it otherwise) and
+  in the projection of every sub-select that uses it; ``run_query`` keeps just the header's
+  ``columns``, so parameters need not be shown.
+- A parameter that only a FILTER reads is tested with ``COALESCE(?param, ?x) = ?x``, never with
+  ``BOUND(?param)``, which pyoxigraph answers before substituting.
+- The default graph is the union of the posting graphs, and Oxigraph repeats a triple once per
+  graph that holds it (an organisation's label is in every posting of it): select DISTINCT, count
+  DISTINCT, and sum or average over a DISTINCT sub-select.
+- A label look-up ``OPTIONAL { ?x skos:prefLabel ?label }`` on a variable that may be unbound
+  matches every label: make such a variable a placeholder (``COALESCE(?band, "")``) first.
 
 Library queries are ``queries/*.rq``; the queries analyses and views run internally live in
 ``queries/analysis/`` and ``queries/views/`` and are loaded as ``analysis/NAME`` and ``views/NAME``.

@@ -81,7 +81,7 @@ def short_name(term: Node | None, base: str = DEFAULT_BASE) -> str:
 def to_text(table: Table, base: str = DEFAULT_BASE, max_width: int = 80) -> str:
     """An aligned plain-text table with a header row; long cells are cut with '…'.
 
-    >>> print(to_text(Table(("role", "n"), ((URIRef(VOCAB_BASE + "role-type/chief-nurse"), Literal(3)),))))
+    >>> print(to_text(Table(("role", "n"), ((URIRef(VOCAB_BASE + "role-type/chief-nurse"), Literal(3)),))), end="")
     role         n
     -----------  -
     chief-nurse  3
@@ -177,7 +177,7 @@ def to_json(result: Table | bool) -> str:
     """SPARQL 1.1 Query Results JSON: ``head.vars`` and ``results.bindings`` (unbound omitted),
     or ``{"head": {}, "boolean": ...}`` for an ASK.
 
-    >>> print(to_json(Table(("a",), ((Literal("x", lang="en"),), (None,)))))
+    >>> print(to_json(Table(("a",), ((Literal("x", lang="en"),), (None,)))), end="")
     {
       "head": {
         "vars": [
