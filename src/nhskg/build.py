@@ -22,7 +22,7 @@ from .errors import InputError, NhskgError
 from .namespaces import DEFAULT_BASE
 from .paths import vocabulary_dir
 from .postings import Posting
-from .rdfgraph import posting_quads
+from .rdfgraph import check_base, posting_nquads
 from .store import GraphStore
 from .validate import ValidationReport, validate as validate_graph
 from .vocab import Vocabulary, load_vocabulary
@@ -90,6 +90,7 @@ def build_postings(
     """Write already extracted postings (and the problems met on the way) into the store."""
     started = time.perf_counter()
     vocab = vocab or load_vocabulary(vocabulary_dir())
+    check_base(base)
     problems: list[Problem] = []
     read = written = 0
     seen: dict[str, str] = {}
@@ -103,7 +104,7 @@ def build_postings(
                     if item.id in seen:
                         raise InputError(item.source, f"posting id '{item.id}' was already read from {seen[item.id]}; ids must be unique", item.id)
                     seen[item.id] = item.source
-                    quads = posting_quads(item, vocab, base, full=full)
+                    quads = posting_nquads(item, vocab, base, full=full)
                 except NhskgError as error:
                     problems.append(Problem(item.source, str(error), item.id))
                 else:

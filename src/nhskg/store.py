@@ -256,22 +256,26 @@ class GraphStore:
 class GraphWriter:
     """Changes to one new generation, batched: quads are buffered and bulk-loaded on flush."""
 
-    def __init__(self, store: ox.Store, base: str = DEFAULT_BASE, batch: int = 200_000) -> None:
+    def __init__(self, store: ox.Store, base: str = DEFAULT_BASE, batch: int = 50_000_000) -> None:
         self.store = store
         self.base = base
-        self.batch = batch
+        self.batch = batch  # bytes of N-Quads (or quads) held before a bulk load
         self._existing = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
-        self._pending: dict[str, list[ox.Quad]] = {}
+        self._pending: dict[str, bytes | list[ox.Quad]] = {}
         self._pending_size = 0
 
-    def replace_posting(self, posting_id: str, quads: Iterable[ox.Quad]) -> None:
-        """Drop whatever the posting's named graph held and put ``quads`` there instead."""
+    def replace_posting(self, posting_id: str, quads: Iterable[ox.Quad] | bytes) -> None:
+        """Drop whatever the posting's named graph held and put ``quads`` there instead.
+
+        ``quads`` are Quad objects or UTF-8 N-Quads (:func:`nhskg.rdfgraph.posting_nquads`,
+        the fast path a build takes), every one in the posting's graph.
+        """
         graph = posting_graph_iri(posting_id, self.base)
-        quads = list(quads)
-        for quad in quads:
-            if quad.graph_name != ox.NamedNode(graph):
-                raise StoreError(f"posting '{posting_id}': a quad is in {quad.graph_name}, not in its graph <{graph}>")
-            break
+        if not isinstance(quads, bytes):
+            quads = list(quads)
+            for quad in quads:
+                if quad.graph_name != ox.NamedNode(graph):
+                    raise StoreError(f"posting '{posting_id}': a quad is in {quad.graph_name}, not in its graph <{graph}>")
         if graph in self._existing:
             self.store.remove_graph(ox.NamedNode(graph))
             self._existing.discard(graph)
@@ -302,13 +306,21 @@ class GraphWriter:
                 raise StoreError(f"{file}: cannot load into the store ({error}); fix the file and build again") from error
 
     def flush(self) -> None:
+        """Bulk-load what is pending (N-Quads in one parse, Quad objects in one call)."""
         if not self._pending:
             return
-        quads = [q for quads in self._pending.values() for q in quads]
+        text = b"".join(v for v in self._pending.values() if isinstance(v, bytes))
+        objects = [q for v in self._pending.values() if not isinstance(v, bytes) for q in v]
         self._existing.update(self._pending)
         self._pending.clear()
         self._pending_size = 0
-        self.store.bulk_extend(quads)
+        if text:
+            try:
+                self.store.bulk_load(text, format=ox.RdfFormat.N_QUADS, lenient=True)
+            except SyntaxError as error:
+                raise StoreError(f"cannot load the postings' N-Quads ({error})") from error
+        if objects:
+            self.store.bulk_extend(objects)
 
     def _close(self) -> None:
         self.store = None  # type: ignore[assignment]
