@@ -241,3 +241,45 @@ def test_missing_notation_is_reported_with_the_file(tmp_path: Path) -> None:
             load_vocabulary(tmp_path)
     finally:
         load_vocabulary.cache_clear()
+
+
+def test_acronyms_are_hidden_labels(vocab: Vocabulary) -> None:
+    """SKOS convention: acronyms are hiddenLabels; preferred and alternative labels are words."""
+    for scheme in OWN_FILES:
+        for concept in vocab.scheme(scheme).concepts:
+            shouting = [a for a in concept.alt_labels if a.isupper() and len(a) <= 12]
+            assert not shouting, f"{scheme}/{concept.code}: acronyms {shouting} belong in skos:hiddenLabel"
+
+
+@pytest.mark.parametrize(
+    ("scheme", "text", "code"),
+    [
+        ("role-type", "Associate Director of Nursing - Medicine & Urgent Care", "associate-director"),
+        ("role-type", "Deputy Group Director of Nursing for Admitted Care", "deputy-chief-nurse"),
+        ("role-type", "Director of Nursing & Quality", "chief-nurse"),
+        ("role-type", "Hospital Chief Executive Officer (HCEO)", "hospital-managing-director"),
+        ("organisation-type", "Norfolk and Waveney University Hospitals Group", "hospital-group"),
+        ("organisation-type", "West Suffolk and, Ipswich and East Suffolk Clinical Commisioning Groups", "ccg"),
+        ("organisation-type", "Betsi Cadwaladr University Health Board", "local-health-board"),
+        ("body", "working with Integrated Care Boards (ICBs)", "icb"),
+        ("body", "at Leeds Teaching Hospitals", "nhs-provider"),
+        ("pay-band", "Band 8A/B (depending on experience)", "afc-8a"),
+        ("qualification", "Medically qualified with current licence to practice", "gmc-registration"),
+        ("duty-area", "Oversee serious incidents and the duty of candour", "patient-safety"),
+        ("designation", "As a full voting member of the Board, you will", "board-member"),
+        ("designation", "attending all Board meetings as a non-voting member", "non-voting-board-member"),
+    ],
+)
+def test_real_posting_phrases_are_recognised(vocab: Vocabulary, scheme: str, text: str, code: str) -> None:
+    """Phrases from the 2020 corpus and the seeds, through the project's own matcher (longest wins)."""
+    from nhskg.matching import build_matcher
+
+    found = {m.code for m in build_matcher(vocab).find(text, (scheme,))}
+    assert code in found, f"{text!r} gave {found}"
+
+
+def test_university_in_a_trust_name_is_not_a_university(vocab: Vocabulary) -> None:
+    from nhskg.matching import build_matcher
+
+    found = {m.code for m in build_matcher(vocab).find("Oxford University Hospitals NHS Foundation Trust", ("body",))}
+    assert "university" not in found
