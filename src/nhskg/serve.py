@@ -10,8 +10,9 @@ How it stays up, and what it promises:
   worker process is killed and replaced, and the client gets 503 with a message saying so.
   pyoxigraph has no query timeout of its own and a thread cannot be stopped, hence processes.
 * **Bounded everything.** At most ``max_rows`` (default 100,000) result rows or triples; a larger
-  result is refused with 413 (add a LIMIT). At most ``queue`` requests (default 64) wait for a
-  worker; beyond that the server answers 503 at once instead of piling up threads. Request
+  result is refused with 413 (add a LIMIT). At most ``queue`` requests (default 512) wait for a
+  worker, each for at most ``wait`` seconds (default 60; the time limit starts when a worker takes
+  the query); beyond that the server answers 503 instead of piling up threads. Request
   bodies over 1 MB are refused.
 * **Read-only.** Updates are refused with 403 (an ``update`` parameter, an
   ``application/sparql-update`` body, or a query text that is an update), and the store is
@@ -80,7 +81,8 @@ class ServeConfig:
     timeout: float = 30.0
     max_rows: int = 100_000
     workers: int = 2
-    queue: int = 64
+    queue: int = 512
+    wait: float = 60.0
 
 
 class _Refused(Exception):
@@ -236,18 +238,17 @@ class WorkerPool:
             self.idle.put(worker)
         self.killed = 0
 
-    def run(self, job: Mapping[str, Any], timeout: float) -> tuple[int, str, bytes]:
+    def run(self, job: Mapping[str, Any], timeout: float, wait: float = 60.0) -> tuple[int, str, bytes]:
+        """Run ``job`` on a free worker: wait up to ``wait`` s for one, then up to ``timeout`` s for the answer."""
         if not self.slots.acquire(blocking=False):
             raise _Refused(503, "the server is busy (too many queued queries); try again shortly")
         try:
-            started = time.monotonic()
             try:
-                worker = self.idle.get(timeout=timeout)
+                worker = self.idle.get(timeout=wait)
             except queue.Empty:
-                raise _Refused(503, f"no query worker became free within {timeout:g} s; try again shortly") from None
-            left = max(0.1, timeout - (time.monotonic() - started))
+                raise _Refused(503, f"no query worker became free within {wait:g} s; try again shortly") from None
             worker.connection.send(dict(job))
-            if worker.connection.poll(left):
+            if worker.connection.poll(timeout):
                 kind, status, media, body = worker.connection.recv()
                 self.idle.put(worker)
                 if kind == "error":
@@ -309,7 +310,7 @@ def _kind(query: str) -> str:
 
 class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
-    request_queue_size = 128
+    request_queue_size = 1024
 
     def __init__(self, config: ServeConfig) -> None:
         self.config = config
@@ -448,7 +449,7 @@ class _Handler(BaseHTTPRequestHandler):
             if chosen is None:
                 raise _Refused(406, f"cannot answer a {kind.upper()} as {accept}; accept one of {', '.join(RESULT_TYPES)}")
             job["fmt"] = RESULT_TYPES[chosen]
-        status, media_out, data = self.server.pool.run(job, self.server.config.timeout)
+        status, media_out, data = self.server.pool.run(job, self.server.config.timeout, self.server.config.wait)
         self._send(status, media_out, data)
 
     # -- the page
@@ -471,7 +472,7 @@ class _Handler(BaseHTTPRequestHandler):
         bindings = {k: to_oxigraph(v) for k, v in bind(query, values).items()}
         job = {"op": "sparql", "query": query.text, "bindings": bindings, "fmt": "json",
                "graph_media": "application/n-triples", "max_rows": self.server.config.max_rows}
-        _status, media, data = self.server.pool.run(job, self.server.config.timeout)
+        _status, media, data = self.server.pool.run(job, self.server.config.timeout, self.server.config.wait)
         page = _result_page(query, values, media, data)
         self._send(200, "text/html; charset=utf-8", page.encode("utf-8"))
 
@@ -481,7 +482,7 @@ class _Handler(BaseHTTPRequestHandler):
         query, values = self._library_params(params)
         bind(query, values)  # a bad value is a 400 here, not a worker error
         job = {"op": "view", "name": query.name, "params": values, "max_rows": self.server.config.max_rows}
-        status, media, data = self.server.pool.run(job, self.server.config.timeout)
+        status, media, data = self.server.pool.run(job, self.server.config.timeout, self.server.config.wait)
         self._send(status, media, data)
 
 
