@@ -70,19 +70,25 @@ _DUTY_VERB = re.compile(
 _DESIRABLE = re.compile(r"\bdesirabl\w*|\bpreferab\w*|\bideally\b|\badvantage\w*|\bwould be (?:an? )?(?:plus|benefit)", re.IGNORECASE)
 _LOCATION = re.compile(r"(?:^|\n)\s*-?\s*(?:Town|Location|Base|Site|Based at)\s*(?::|\n\s*-?)\s*(?P<place>[^\n]{2,80})", re.IGNORECASE)
 _EMPLOYER = re.compile(r"(?:^|\n)\s*-?\s*(?:Employer|Organisation|Organization|Trust)\s*(?::|\n\s*-?)\s*(?P<name>[^\n]{3,120})", re.IGNORECASE)
+_ACRONYM = re.compile(r"([A-Z]{2,8})\)")
 _CLAUSE_BREAK = re.compile(r"[;]|\.\s")
 _NAME_WORD = re.compile(r"(?:[A-Z][\w'\u2019.&-]*|and|of|&|the|upon|on|in|St\.?)$")
 _MAX_CUE_GAP_WORDS = 14
 # "Accountable to: Group Chief Executive": a form field, not a duty.
 _FIELD_LINE = re.compile(r"^[A-Z][\w /&-]{1,30}:\s+\S.{0,80}$")
 # Sentences about the advert itself, not the post: "Please see the attached job description".
-_NOT_A_DUTY = re.compile(
-    r"\battached\b|\bjob description\b|\bperson specification\b|subject to (?:amendment|change)|"
-    r"\bplease\b|\bapply\b|\bapplications?\b|\binterview|\bclosing date\b|\bsalary\b|\bcontact\b",
-    re.IGNORECASE,
+# Plain substrings of the lower-cased sentence: an alternation regex cost 0.25 ms a sentence.
+_NOT_A_DUTY = (
+    "attached", "job description", "person specification", "subject to amendment", "subject to change",
+    "please", "apply", "application", "interview", "closing date", "salary", "contact",
 )
 # "please contact Lynne Carter, Deputy Chief Executive": a person to call, not this post's line.
-_CONTACT = re.compile(r"\bcontact\b|e-?mail|@\w|\btel\b|\bphone\b|informal (?:chat|discussion|visit)", re.IGNORECASE)
+_CONTACT = ("contact", "email", "e-mail", "@", " tel", "phone", "informal chat", "informal discussion", "informal visit")
+
+
+def _has_any(text: str, needles: tuple[str, ...]) -> bool:
+    lower = text.lower()
+    return any(needle in lower for needle in needles)
 # Sentences about the employer or the candidate rather than the post.
 _ABOUT_EMPLOYER = re.compile(
     r"^(?:we\b|we're\b|our\b|the (?:trust|group|organisation|organization|department|hospital|board|ics|system)\b|this trust\b|it\b|they\b)",
@@ -287,9 +293,10 @@ def _organisation_from_text(text: str, mentions: list[Mention], matcher: Matcher
 
     def score(name: str) -> tuple[float, int]:
         count = len(candidates[name])
-        acronym = re.search(re.escape(name) + r"\s*\((?P<a>[A-Z]{2,8})\)", text)
+        after = text.find(name + " (")
+        acronym = _ACRONYM.match(text, after + len(name) + 2) if after >= 0 else None
         if acronym:
-            count += len(re.findall(rf"\b{acronym.group('a')}\b", text)) - 1
+            count += text.count(acronym.group(1)) - 1
         kind = _organisation_type(name, matcher)
         if kind in ("ics", "icb", "ccg") and len(candidates) > 1:
             count -= 0.5  # systems are named as partners far more often than as employers
@@ -350,7 +357,7 @@ def _read_relations(read: _Read) -> tuple[dict[str, dict[str, Item]], dict[int, 
     for sentence, mentions in _mentions_by_sentence(read):
         if sentence.section in _NOT_ABOUT_THE_POST or not any(m.scheme == CUE for m in mentions):
             continue
-        if _CONTACT.search(sentence.text):
+        if _has_any(sentence.text, _CONTACT):
             continue
         if _subject_is_other_role(sentence, mentions, read.role, read.text):
             continue
@@ -409,7 +416,9 @@ def _mentions_by_sentence(read: _Read) -> Iterator[tuple[Sentence, list[Mention]
 def _read_designations(read: _Read, implied: dict[str, Item]) -> dict[str, Item]:
     found = dict(implied)
     for sentence, mentions in _mentions_by_sentence(read):
-        if sentence.section in _NOT_ABOUT_THE_POST or _CONTACT.search(sentence.text):
+        if not any(m.scheme == DESIGNATION for m in mentions):
+            continue
+        if sentence.section in _NOT_ABOUT_THE_POST or _has_any(sentence.text, _CONTACT):
             continue
         if sentence.section == "about-employer" and not _HOLDER.search(sentence.text):
             continue
@@ -436,6 +445,8 @@ def _read_bodies(read: _Read, organisation: Organisation | None, org_spans: list
     """
     found: dict[str, Item] = {}
     for sentence, mentions in _mentions_by_sentence(read):
+        if not any(m.scheme == BODY for m in mentions):
+            continue
         if sentence.section in ("about-employer", "application", "person-specification"):
             continue
         if _ABOUT_EMPLOYER.match(sentence.text) or _ABOUT_CANDIDATE.search(sentence.text):
@@ -481,7 +492,7 @@ def _is_duty(sentence: Sentence, mentions: list[Mention], read: _Read) -> bool:
     if sentence.heading or sentence.section in ("about-employer", "application", "person-specification"):
         return False
     words = len(sentence.text.split())
-    if words < 4 or words > 90 or _FIELD_LINE.match(sentence.text) or _NOT_A_DUTY.search(sentence.text):
+    if words < 4 or words > 90 or _FIELD_LINE.match(sentence.text) or _has_any(sentence.text, _NOT_A_DUTY):
         return False
     if _subject_is_other_role(sentence, mentions, read.role, read.text):
         return False
