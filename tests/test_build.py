@@ -122,7 +122,10 @@ CHILD = textwrap.dedent(
     from pathlib import Path
     from graph_fixtures import leadership_posting
     from nhskg.build import build_postings
+    from nhskg.store import GraphWriter
     from nhskg.vocab import load_vocabulary
+
+    GraphWriter.BATCH = 2000  # flush every few postings, so the new generation is half-written
 
     store, marker, home = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     vocab = load_vocabulary(home / "ontology" / "vocab")

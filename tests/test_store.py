@@ -14,7 +14,7 @@ from nhskg.errors import StoreError
 from nhskg.namespaces import ONTOLOGY_GRAPH
 from nhskg.rdfgraph import posting_quads
 from nhskg.sparql import to_rdflib
-from nhskg.store import GraphStore
+from nhskg.store import GraphStore, GraphWriter
 from nhskg.vocab import Vocabulary, load_vocabulary
 
 
@@ -56,7 +56,9 @@ def test_writer_then_open(built: Path, vocab: Vocabulary) -> None:
     assert any(q.subject.value == "https://w3id.org/nhskg/vocab/role-type/chief-nurse" for q in ontology_quads)
 
 
-def test_replace_and_remove_posting(built: Path, vocab: Vocabulary) -> None:
+@pytest.mark.parametrize("copy_over", [10_000, 0], ids=["checkpoint-and-remove", "copy-untouched"])
+def test_replace_and_remove_posting(built: Path, vocab: Vocabulary, copy_over: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(GraphWriter, "COPY_OVER", copy_over)
     before = quads_of(built)
     changed = leadership_posting(title="Group Medical Director", duties=())
     new_quads = posting_quads(changed, vocab)
@@ -70,6 +72,8 @@ def test_replace_and_remove_posting(built: Path, vocab: Vocabulary) -> None:
         writer.remove_posting("job-2")
     store = GraphStore.open(built)
     assert store.posting_ids() == ["job-1"]
+    assert {q for q in store.store if q.graph_name == graph} == set(new_quads)
+    assert {q.graph_name.value for q in store.store} == {ONTOLOGY_GRAPH, graph.value}
     assert sorted(p.name for p in built.iterdir()) == ["CURRENT", "LOCK", "gen-000003"]
 
 
