@@ -90,6 +90,10 @@ def test_line_endings_and_unicode_are_normalised() -> None:
     assert clean_text(raw) == "Chief Nurse\nCafé\nZerowidth\n\nEnd of line"
 
 
+def test_zero_width_between_letter_and_accent_composes_in_one_pass() -> None:
+    assert clean_text("Caf e\u200b\u0301") == "Caf \u00e9"
+
+
 def test_smart_quotes_stay() -> None:
     assert clean_text("the organisation\u2019s \u201cvalues\u201d") == (
         "the organisation\u2019s \u201cvalues\u201d"

@@ -162,12 +162,14 @@ def _normalise_line_endings(text: str) -> str:
 
 def _normalise_characters(text: str) -> str:
     """NFC-compose accents and apply :data:`CHARACTER_RULES`; smart quotes stay as written."""
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
     # One membership test per rule is far cheaper than str.translate with a dict.
     for character, replacement in _CHARACTER_ITEMS:
         if character in text:
             text = text.replace(character, replacement)
+    # Compose after removing zero-width characters, which can sit between a letter and its
+    # accent ("e\u200b\u0301"), so that a second clean-up finds nothing left to do.
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     return text
 
 
