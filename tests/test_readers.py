@@ -89,6 +89,19 @@ def test_directory_skips_hidden_entries_and_other_extensions(tmp_path: Path) -> 
     assert [(d.id, d.source) for d in read(tmp_path)] == [("c", str(tmp_path / "c.TXT"))]
 
 
+def test_symlink_loop_is_read_once(tmp_path: Path) -> None:
+    folder = tmp_path / "postings"
+    folder.mkdir()
+    (folder / "cmo.txt").write_text("Chief Medical Officer", encoding="utf-8")
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    assert [d.id for d in read(folder)] == ["cmo"]
+
+
+def test_empty_path_is_a_problem_not_the_current_folder() -> None:
+    (problem,) = read("")
+    assert isinstance(problem, Problem) and "empty path" in problem.problem
+
+
 def test_named_file_with_unknown_extension_is_a_problem(tmp_path: Path) -> None:
     notes = tmp_path / "notes.md"
     notes.write_text("Chief Nurse", encoding="utf-8")

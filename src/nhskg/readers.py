@@ -627,17 +627,25 @@ def _reader(path: Path) -> Callable[[Path, str], Iterator[Result]] | None:
     return next((READERS[e] for e in _ENDINGS if name.endswith(e)), None)
 
 
-def _walk(directory: Path) -> Iterator[Path]:
-    """Readable files under a directory, depth first in name order, hidden entries skipped."""
+def _walk(directory: Path, seen: set[Path] | None = None) -> Iterator[Path]:
+    """Readable files under a directory, depth first in name order, hidden entries skipped.
+
+    A directory reached twice (a symlink back up the tree) is read once, not forever.
+    """
+    seen = set() if seen is None else seen
     try:
+        real = directory.resolve()
+        if real in seen:
+            return
+        seen.add(real)
         entries = sorted(directory.iterdir(), key=lambda p: p.name)
-    except OSError:
+    except (OSError, RuntimeError):
         return
     for entry in entries:
         if entry.name.startswith("."):
             continue
         if entry.is_dir():
-            yield from _walk(entry)
+            yield from _walk(entry, seen)
         elif entry.is_file() and _reader(entry) is not None:
             yield entry
 
@@ -658,7 +666,9 @@ def read_documents(paths: Iterable[str | Path]) -> Iterator[Document | Problem]:
     for given in paths:
         source = str(given)
         path = Path(given)
-        if path.is_dir():
+        if not source.strip():
+            yield Problem(repr(source), "an empty path; give a file or a folder")
+        elif path.is_dir():
             for file in _walk(path):
                 yield from _read_file(file, str(file))
         elif path.is_file():
