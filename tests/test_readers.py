@@ -422,7 +422,8 @@ def test_jsonl_gz_with_one_corrupt_line(tmp_path: Path) -> None:
 
 def test_truncated_gzip_keeps_the_records_before_the_damage(tmp_path: Path) -> None:
     path = tmp_path / "cut.jsonl.gz"
-    lines = [json.dumps({"@type": "JobPosting", "id": str(n), "title": "x" * 50}) for n in range(40)]
+    record = {"@type": "JobPosting", "title": "x" * 50}
+    lines = [json.dumps(dict(record, id=str(n))) for n in range(40)]
     data = gzip.compress("\n".join(lines).encode("utf-8"))
     path.write_bytes(data[: len(data) - 30])
     results = read(path)

@@ -316,7 +316,7 @@ LINE_STEPS: tuple[Callable[[list[str]], list[str]], ...] = (
 def clean_text(raw: str) -> str:
     """Clean one posting's raw text; the one entry point every reader uses.
 
-    >>> clean_text("Enable job alerts via email!\\r\\nChief\\u00a0Nurse \\r\\n\\r\\n\\r\\n\\r\\nBand 9")
+    >>> clean_text("Enable job alerts via email!\\r\\nChief\\u00a0Nurse \\r\\n\\r\\n\\r\\nBand 9")
     'Chief Nurse\\n\\nBand 9'
     >>> clean_text("- To lead the medical\\nleadership of our sites\\n3\\n")
     '- To lead the medical leadership of our sites'
