@@ -31,6 +31,7 @@ Choices this module makes, and why:
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import re
 import unicodedata
 from datetime import date
@@ -160,6 +161,7 @@ def _lit(text: str) -> str:
     return f'"{text.translate(_ESCAPES)}"'
 
 
+@lru_cache(maxsize=65536)  # organisation names and role codes repeat across thousands of postings
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by ``-``: the IRI-safe form of a name or id.
 
@@ -320,9 +322,8 @@ def posting_nquads(
     add(p, _N.leadership_posting, _TRUE if full_model else _FALSE)
 
     # The organisation, and the slug its role posts hang from.
-    if posting.organisation is not None and slugify(posting.organisation.name) != "x":
-        org_slug = slugify(posting.organisation.name)
-    else:
+    org_slug = slugify(posting.organisation.name) if posting.organisation is not None else "x"
+    if org_slug == "x":  # no name, or one with no letters or digits
         org_slug = f"unnamed-{pslug}"
     org = "<" + f"{base}org/{org_slug}" + ">"
     add(org, _N.type, _N.Organization)
