@@ -271,11 +271,13 @@ def test_html_full_of_scripts_is_a_problem(tmp_path: Path) -> None:
 def test_html_to_text_block_structure() -> None:
     markup = (
         "<div>Intro<p>One <em>two</em>\n   three</p>tail</div>"
-        "<ul><li><p>Nested paragraph</p></li><li></li><li>Item<br>continued</li></ul>"
+        "<ul><li><p>Nested paragraph</p></li><li></li><li> \n </li><li>Item<br>continued</li>"
+        "<li>A<ol><li>B</li></ol>C</li></ul><p>After the list</p>"
         "<table><tr><td>Band</td><td>8d</td></tr></table><h3>Heading</h3>"
     )
     assert html_to_text(markup) == (
-        "Intro\nOne two three\ntail\n- Nested paragraph\n- Item\ncontinued\nBand 8d\nHeading"
+        "Intro\nOne two three\ntail\n- Nested paragraph\n- Item\ncontinued\n- A\n- B\nC\n"
+        "After the list\nBand 8d\nHeading"
     )
 
 

@@ -136,8 +136,6 @@ _CODE_SELECTOR = "script, style, noscript, template, svg, iframe"
 _BREAK = "\ue000"
 _ITEM = "\ue001"
 _ITEM_END = "\ue002"
-_MARKS = (_BREAK, _ITEM, _ITEM_END)
-_ITEM_RUN = re.compile(_ITEM + "[" + _BREAK + _ITEM + "]*")
 _LOOKS_LIKE_HTML = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 _ESCAPED_MARKUP = re.compile(r"&lt;/?[a-zA-Z]")
 
@@ -178,34 +176,35 @@ def _drop_chrome(tree: LexborHTMLParser) -> None:
         node.decompose()
 
 
-def _collapse_whitespace(text: str) -> str:
-    """All whitespace runs to one space: HTML source line breaks are not text line breaks.
-
-    str.replace loops are several times faster than ``" ".join(text.split())`` on the
-    non-ASCII strings the break marks make.
-    """
-    text = text.replace("\n", " ")
-    if "\t" in text or "\r" in text or "\f" in text or "\v" in text or "\xa0" in text:
-        text = " ".join(text.split())
-    while "  " in text:
-        text = text.replace("  ", " ")
-    return text
-
-
 def _marked_text(tree: LexborHTMLParser) -> str:
-    """The text of a tree parsed from :func:`_mark_blocks` markup: one line per block."""
+    """The text of a tree parsed from :func:`_mark_blocks` markup: one line per block.
+
+    HTML source line breaks and indentation are mere whitespace, so each block's text is
+    collapsed to single spaces; the marks alone make lines. An item mark starts a "- " line
+    even when the item's text is inside a nested paragraph ("<li><p>Lead</p></li>"); an empty
+    item leaves no bullet.
+    """
     root = tree.body or tree.root
     if root is None:
         return ""
-    text = _collapse_whitespace(root.text(deep=True, separator=""))
-    for mark in _MARKS:
-        text = text.replace(" " + mark, mark).replace(mark + " ", mark)
+    text = root.text(deep=True, separator="")
     if _ITEM in text:
-        # "<li><p>Lead</p></li>": the item mark and the paragraph's break make one "- Lead";
-        # an empty item ends at once and leaves no bullet.
-        text = _ITEM_RUN.sub(_BREAK + "- ", text.replace(_ITEM + _ITEM_END, _BREAK))
-        text = text.replace(_ITEM_END, _BREAK)
-    return "\n".join(line for line in text.split(_BREAK) if line and line != "-")
+        text = text.replace(_ITEM, _BREAK + _ITEM).replace(_ITEM_END, _BREAK + _ITEM_END)
+    lines: list[str] = []
+    bullet = False  # an item has started and its first text is still to come
+    for piece in text.split(_BREAK):
+        if piece.startswith(_ITEM):
+            bullet, piece = True, piece[1:]
+        elif piece.startswith(_ITEM_END):
+            bullet, piece = False, piece[1:]
+        piece = piece.strip()
+        if not piece:
+            continue
+        if "\n" in piece or "  " in piece or "\t" in piece or "\r" in piece:
+            piece = " ".join(piece.split())
+        lines.append("- " + piece if bullet else piece)
+        bullet = False
+    return "\n".join(lines)
 
 
 def _page_text(markup: str) -> str:
