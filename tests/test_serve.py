@@ -189,3 +189,17 @@ def test_fifty_concurrent_requests_all_answer_right(server: SparqlServer) -> Non
 def test_the_cli_reports_a_missing_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--store", str(tmp_path / "none"), "serve", "--port", "0"])
     assert result.exit_code == 2 and "nhskg build" in result.output
+
+
+def test_a_full_queue_is_answered_503_at_once(server: SparqlServer) -> None:
+    import threading
+
+    slots = server.pool.slots
+    server.pool.slots = threading.BoundedSemaphore(1)
+    server.pool.slots.acquire()  # every waiting place taken
+    try:
+        status, _, body = call(server, q(POSTINGS))
+        assert status == 503 and b"busy" in body
+    finally:
+        server.pool.slots = slots
+    assert call(server, q(POSTINGS))[0] == 200
