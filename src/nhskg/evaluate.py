@@ -117,8 +117,9 @@ def load_codes(directory: Path) -> dict[str, frozenset[str]]:
     """The codes the gold annotators could use, per field (``codes.json`` beside the records).
 
     Concepts added to the vocabularies after the gold set was annotated cannot be right or wrong
-    against it, so they are scored as the annotators would have written them: an unknown role or
-    organisation type as ``other``, an unknown list code not at all (and reported as unscored).
+    against it, so they are scored as the annotators would have written them: as their nearest
+    broader concept in the lists if they have one, else an unknown role or organisation type as
+    ``other`` and an unknown list code not at all (reported as unscored).
     """
     path = Path(directory) / "codes.json"
     if not path.exists():
@@ -146,15 +147,47 @@ def load_gold(directory: Path) -> dict[str, Posting]:
 _MAPPED_TO_OTHER = ("role_type", "organisation_type")
 
 
+_SCHEME_OF = {
+    "role_type": "role-type", "accountable_to": "role-type", "professionally_accountable_to": "role-type",
+    "works_with": "role-type", "designations": "designation", "bodies": "body", "requirements": "qualification",
+    "organisation_type": "organisation-type", "scope": "scope", "pay_band": "pay-band",
+}
+
+
+def _broader_known(code: str, field: str, known: frozenset[str]) -> str | None:
+    """The nearest broader concept the annotators could use (non-voting board member -> board member)."""
+    from .vocab import load_vocabulary
+
+    scheme = load_vocabulary().scheme(_SCHEME_OF[field])
+    seen: set[str] = set()
+    frontier = [code]
+    while frontier:
+        concept = scheme.get(frontier.pop())
+        if concept is None:
+            continue
+        for broader in concept.broader:
+            if broader in known:
+                return broader
+            if broader not in seen:
+                seen.add(broader)
+                frontier.append(broader)
+    return None
+
+
 def _within(values: set[str], name: str, codes: dict[str, frozenset[str]], unscored: set[str]) -> set[str]:
-    known = codes.get(name.removesuffix("_essential"))
+    field = name.removesuffix("_essential")
+    known = codes.get(field)
     if known is None:
         return values
     kept = set()
     for value in values:
-        code = value.split(":", 1)[0]
+        code, _, rest = value.partition(":")
         if code in known:
             kept.add(value)
+            continue
+        broader = _broader_known(code, field, known) if field in _SCHEME_OF else None
+        if broader is not None:
+            kept.add(f"{broader}:{rest}" if rest else broader)
         elif name in _MAPPED_TO_OTHER:
             kept.add("other")
         else:

@@ -70,6 +70,7 @@ _DUTY_VERB = re.compile(
 _DESIRABLE = re.compile(r"\bdesirabl\w*|\bpreferab\w*|\bideally\b|\badvantage\w*|\bwould be (?:an? )?(?:plus|benefit)", re.IGNORECASE)
 _LOCATION = re.compile(r"(?:^|\n)\s*-?\s*(?:Town|Location|Base|Site|Based at)\s*(?::|\n\s*-?)\s*(?P<place>[^\n]{2,80})", re.IGNORECASE)
 _EMPLOYER = re.compile(r"(?:^|\n)\s*-?\s*(?:Employer|Organisation|Organization|Trust)\s*(?::|\n\s*-?)\s*(?P<name>[^\n]{3,120})", re.IGNORECASE)
+_BRACKETS = re.compile(r"\([^)]*\)?")
 _ACRONYM = re.compile(r"([A-Z]{2,8})\)")
 _CLAUSE_BREAK = re.compile(r"[;]|\.\s")
 _NAME_WORD = re.compile(r"(?:[A-Z][\w'\u2019.&-]*|and|of|&|the|upon|on|in|St\.?)$")
@@ -151,7 +152,7 @@ def _role_in_title(title: str, matcher: Matcher, vocab: Vocabulary) -> tuple[str
             continue
         deputy = _DEPUTY.search(before)
         code = mention.code
-        if deputy and not fold(mention.written).startswith(("deputy", "assistant", "associate", "vice")):
+        if deputy and code != "other" and not fold(mention.written).startswith(("deputy", "assistant", "associate", "vice")):
             code = _deputy_of(vocab, code)
         return code, mention
     return "other", None
@@ -243,7 +244,9 @@ def _scope(title: str | None, role_code: str, vocab: Vocabulary, matcher: Matche
 
 
 def _organisation_type(name: str, matcher: Matcher) -> str:
-    types = matcher.find(name, (ORG_TYPE,))
+    """The type its name gives an organisation: the last type word outside brackets, so that
+    "Bedfordshire Hospitals NHS Foundation Trust (formerly ... NHS Trust)" is a foundation trust."""
+    types = matcher.find(_BRACKETS.sub(" ", name), (ORG_TYPE,))
     if not types:
         return "other"
     return max(types, key=lambda m: (m.end, m.end - m.start)).code
@@ -465,11 +468,22 @@ def _read_bodies(read: _Read, organisation: Organisation | None, org_spans: list
                 continue
             if organisation and organisation.type == mention.code:
                 continue  # the employer itself
-            spans = org_spans + requirement_spans
+            spans = org_spans + requirement_spans + _employer_spans(read.text, organisation)
             if any(a <= mention.start and mention.end <= b and (b - a) > (mention.end - mention.start) for a, b in spans):
                 continue
             _add(found, mention.code, mention.written, Evidence(sentence.text, sentence.start, sentence.end))
     return found
+
+
+def _employer_spans(text: str, organisation: Organisation | None) -> list[tuple[int, int]]:
+    if organisation is None or not organisation.name:
+        return []
+    name = organisation.name
+    spans, start = [], text.find(name)
+    while start >= 0:
+        spans.append((start, start + len(name)))
+        start = text.find(name, start + len(name))
+    return spans
 
 
 def _read_requirements(read: _Read) -> dict[str, Requirement]:

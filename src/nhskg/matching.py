@@ -30,17 +30,17 @@ from .vocab import Vocabulary
 
 __all__ = ["Mention", "Matcher", "fold", "build_matcher"]
 
-_FOLD = {i: " " for i in range(0x250)}
-for _c in range(0x250):
-    if chr(_c).isalnum():
-        _FOLD[_c] = chr(_c)
+# Every character up to the end of Unicode's general punctuation block (so curly quotes and
+# dashes too) that is not a letter or digit folds to a space; "&" stays, so that "Deputy Chief
+# Executive & Chief Nurse" does not read as "Executive Chief Nurse".
+_FOLD = {i: (chr(i) if chr(i).isalnum() or chr(i) == "&" else " ") for i in range(0x2070)}
 
 
 def fold(text: str, *, lower: bool = True) -> str:
     """Fold text for matching, keeping its length: ``fold("Non-Executive")`` is ``"non executive"``.
 
-    >>> fold("Director of Nursing & Quality")
-    'director of nursing   quality'
+    >>> fold("Director of Nursing, Quality & Safety")
+    'director of nursing  quality & safety'
     """
     folded = text.translate(_FOLD)
     if lower:
@@ -65,7 +65,7 @@ class Mention:
 
 def _variants(label: str) -> set[str]:
     """The folded forms one label is matched in: as written, ``&`` for ``and``, plurals."""
-    base = label.replace("\u2019", "'")
+    base = label.replace("\u2019", "'").replace("&", " & ")
     forms = {base.replace("'", ""), base}
     out: set[str] = set()
     for form in forms:
@@ -78,10 +78,13 @@ def _variants(label: str) -> set[str]:
             plural = last[:-1] + "ies" if last.endswith("y") and last[-2:-1] not in "aeiou" else last + "s"
             variants.append([*words[:-1], plural])
         for variant in variants:
-            out.add(" ".join(variant))
-            if "and" in variant:
-                # "Nursing & Quality" folds to "nursing quality" once spaces are squeezed.
-                out.add(" ".join(variant).replace(" and ", " "))
+            joined = " ".join(variant)
+            out.add(joined)
+            # "Nursing & Quality" and "Nursing and Quality" are the same title.
+            if " and " in f" {joined} ":
+                out.add(f" {joined} ".replace(" and ", " & ").strip())
+            if " & " in f" {joined} ":
+                out.add(f" {joined} ".replace(" & ", " and ").strip())
     return out
 
 
