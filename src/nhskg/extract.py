@@ -70,6 +70,10 @@ _DUTY_VERB = re.compile(
 _DESIRABLE = re.compile(r"\bdesirabl\w*|\bpreferab\w*|\bideally\b|\badvantage\w*|\bwould be (?:an? )?(?:plus|benefit)", re.IGNORECASE)
 _LOCATION = re.compile(r"(?:^|\n)\s*-?\s*(?:Town|Location|Base|Site|Based at)\s*(?::|\n\s*-?)\s*(?P<place>[^\n]{2,80})", re.IGNORECASE)
 _EMPLOYER = re.compile(r"(?:^|\n)\s*-?\s*(?:Employer|Organisation|Organization|Trust)\s*(?::|\n\s*-?)\s*(?P<name>[^\n]{3,120})", re.IGNORECASE)
+# Lines about pay or conditional checks are not requirements: "Salary: VSM or Consultant grade",
+# "If the advertised post requires a DBS check ...".
+_NOT_A_REQUIREMENT = re.compile(r"^(?:salary|pay|band|grade|if|where|should)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;]|\band\b|\bor\b")
 _BRACKETS = re.compile(r"\([^)]*\)?")
 _ACRONYM = re.compile(r"([A-Z]{2,8})\)")
 _CLAUSE_BREAK = re.compile(r"[;]|\.\s")
@@ -489,10 +493,14 @@ def _employer_spans(text: str, organisation: Organisation | None) -> list[tuple[
 def _read_requirements(read: _Read) -> dict[str, Requirement]:
     found: dict[str, Requirement] = {}
     for sentence, mentions in _mentions_by_sentence(read):
+        if not any(m.scheme in (QUALIFICATION, COMPETENCY) for m in mentions):
+            continue
+        if _NOT_A_REQUIREMENT.match(sentence.text):
+            continue
         for mention in mentions:
             if mention.scheme not in (QUALIFICATION, COMPETENCY):
                 continue
-            essential = sentence.essential and not _DESIRABLE.search(sentence.text)
+            essential = sentence.essential and not _DESIRABLE.search(_clause(read.text, sentence, mention))
             previous = found.get(mention.code)
             if previous is not None and (previous.essential or not essential):
                 continue
@@ -500,6 +508,17 @@ def _read_requirements(read: _Read) -> dict[str, Requirement]:
                 mention.code, mention.written, Evidence(sentence.text, sentence.start, sentence.end), essential
             )
     return found
+
+
+def _clause(text: str, sentence: Sentence, mention: Mention) -> str:
+    """The clause a mention stands in: "medically qualified ..., preferably in the NHS" asks for a
+    medical qualification as essential; only the sector is a preference."""
+    before = text[sentence.start : mention.start]
+    cut = max(before.rfind(","), before.rfind(";"), before.rfind(":"))
+    start = sentence.start + cut + 1 if cut >= 0 else sentence.start
+    after = _CLAUSE_END.search(text, mention.end, sentence.end)
+    end = after.start() if after else sentence.end
+    return text[start:end]
 
 
 def _is_duty(sentence: Sentence, mentions: list[Mention], read: _Read) -> bool:
