@@ -94,9 +94,14 @@ _CONTACT = ("contact", "email", "e-mail", "@", " tel", "phone", "informal chat",
 def _has_any(text: str, needles: tuple[str, ...]) -> bool:
     lower = text.lower()
     return any(needle in lower for needle in needles)
+# Words that make a sentence about the post's external relationships even with no "you" in it.
+_RELATIONSHIP = ("relationship", "stakeholder", "partners", "liaise", "liaison", "engage", "engaging",
+                 "represent", "collaborat", "work closely", "working closely")
+# A regulator's rating of the employer is not the post's relationship with the regulator.
+_ASSESSMENT = (" rated", " rating", " awarded", " inspection", " inspected")
 # Sentences about the employer or the candidate rather than the post.
 _ABOUT_EMPLOYER = re.compile(
-    r"^(?:we\b|we're\b|our\b|the (?:trust|group|organisation|organization|department|hospital|board|ics|system)\b|this trust\b|it\b|they\b)",
+    r"^(?:we\b|we're\b|our\b|the (?:trust|group|organisation|organization|department|hospital|board|ics|system)\b|this trust\b|they\b)",
     re.IGNORECASE,
 )
 _ABOUT_CANDIDATE = re.compile(
@@ -277,10 +282,12 @@ def _name_around(text: str, mention: Mention) -> tuple[str, int, int] | None:
     return name, text.index(name, line_start) if name in text[line_start:] else start, mention.end
 
 
-def _organisation_from_text(text: str, mentions: list[Mention], matcher: Matcher) -> tuple[Organisation | None, list[tuple[int, int]]]:
+def _organisation_from_text(
+    text: str, mentions: list[Mention], matcher: Matcher
+) -> tuple[Organisation | None, list[tuple[int, int, str]]]:
     """The employer named in free text, and the spans of every organisation name seen."""
     candidates: dict[str, list[int]] = {}
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, str]] = []
     for mention in mentions:
         if mention.scheme != ORG_TYPE:
             continue
@@ -288,7 +295,7 @@ def _organisation_from_text(text: str, mentions: list[Mention], matcher: Matcher
         if not found:
             continue
         name, start, end = found
-        spans.append((start, end))
+        spans.append((start, end, mention.code))
         candidates.setdefault(name, []).append(start)
     employer = _EMPLOYER.search(text[:6000])
     if employer:
@@ -444,7 +451,9 @@ def _read_designations(read: _Read, implied: dict[str, Item]) -> dict[str, Item]
     return found
 
 
-def _read_bodies(read: _Read, organisation: Organisation | None, org_spans: list[tuple[int, int]]) -> dict[str, Item]:
+def _read_bodies(
+    read: _Read, organisation: Organisation | None, org_spans: list[tuple[int, int, str]]
+) -> dict[str, Item]:
     """External bodies the post holder answers to, represents the organisation to or works with.
 
     Only sentences about the post count: "We were rated Good by the CQC" describes the employer,
@@ -462,8 +471,11 @@ def _read_bodies(read: _Read, organisation: Organisation | None, org_spans: list
             sentence.section == "duties"
             or sentence.bullet
             or _HOLDER.search(sentence.text)
+            or _has_any(sentence.text, _RELATIONSHIP)
             or any(m.scheme == ROLE and m.code == read.role for m in mentions)
         )
+        if _has_any(sentence.text, _ASSESSMENT):
+            continue
         if not about_post or _subject_is_other_role(sentence, mentions, read.role, read.text):
             continue
         requirement_spans = [(m.start, m.end) for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
@@ -472,7 +484,10 @@ def _read_bodies(read: _Read, organisation: Organisation | None, org_spans: list
                 continue
             if organisation and organisation.type == mention.code:
                 continue  # the employer itself
-            spans = org_spans + requirement_spans + _employer_spans(read.text, organisation)
+            # "University" inside "X University Hospitals NHS Trust" is not a university, but
+            # "Integrated Care System" inside "Frimley Integrated Care System" is that system.
+            named = [(a, b) for a, b, kind in org_spans if kind != mention.code]
+            spans = named + requirement_spans + _employer_spans(read.text, organisation)
             if any(a <= mention.start and mention.end <= b and (b - a) > (mention.end - mention.start) for a, b in spans):
                 continue
             _add(found, mention.code, mention.written, Evidence(sentence.text, sentence.start, sentence.end))
