@@ -74,6 +74,7 @@ _EMPLOYER = re.compile(r"(?:^|\n)\s*-?\s*(?:Employer|Organisation|Organization|T
 # "If the advertised post requires a DBS check ...".
 _NOT_A_REQUIREMENT = re.compile(r"^(?:salary|pay|band|grade|if|where|should)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;]|\band\b|\bor\b")
+_SYSTEM_POST = re.compile(r"\b(?:ICS|STP|Integrated Care System|system)\s+(?:executive|leadership|board|team|wide|level)", re.IGNORECASE)
 _BRACKETS = re.compile(r"\([^)]*\)?")
 _ACRONYM = re.compile(r"([A-Z]{2,8})\)")
 _CLAUSE_BREAK = re.compile(r"[;]|\.\s")
@@ -235,17 +236,25 @@ def _with_prefix(text: str, mention: Mention) -> tuple[str, int, int]:
 
 def _scope(title: str | None, role_code: str, vocab: Vocabulary, matcher: Matcher,
            organisation: Organisation | None, text: str) -> str:
+    """The span of the post: a scope word in front of (or inside) the role in its title ("Group
+    Chief Medical Officer"), else the role type's default, else what the employer implies. A scope
+    word after the role names a subject, not a span ("Medical Director, System Improvement")."""
     if title:
-        scopes = matcher.find(title, (SCOPE,))
+        roles = matcher.find(title, (ROLE,))
+        limit = roles[0].end if roles else len(title)
+        scopes = [m for m in matcher.find(title, (SCOPE,)) if m.start < limit]
         if scopes:
             return scopes[0].code
     concept = vocab.scheme(ROLE).get(role_code)
     if concept and concept.default_scope:
         return concept.default_scope
+    head = text[:3000]
     if organisation and organisation.type in ("nhs-england", "nhs-england-region"):
-        if re.search(r"\bregion(?:al)?\b", (organisation.name or "") + " " + text[:3000], re.IGNORECASE):
+        if re.search(r"\bregion(?:al)?\b", (organisation.name or "") + " " + head, re.IGNORECASE):
             return "region"
         return "national"
+    if organisation and organisation.type in ("ccg", "icb") and _SYSTEM_POST.search(head):
+        return "system"  # a commissioner's executive serving its integrated care system
     return "organisation"
 
 
