@@ -65,16 +65,25 @@ def test_broken_graph_gives_the_expected_violations(tmp_path: Path, vocab: Vocab
     duty = ox.NamedNode(f"{B}post/job-1/duty/1")
     quads = [q for q in quads if not (q.subject == duty and q.predicate == NS.start_offset)]
     quads.append(ox.Quad(duty, NS.start_offset, ox.Literal("999", datatype=NS.xsd_integer), g))
+    # a duty area and a requirement from the wrong schemes
+    quads.append(ox.Quad(duty, NS.duty_area, ox.NamedNode(f"{V}scope/group"), g))
+    requirement = ox.NamedNode(f"{B}post/job-1/requirement/gmc-registration")
+    quads = [q for q in quads if not (q.subject == requirement and q.predicate == NS.requires)]
+    quads.append(ox.Quad(requirement, NS.requires, ox.NamedNode(f"{V}designation/caldicott-guardian"), g))
     report = validate(store_of(tmp_path / "s", quads))
     assert not report.conforms
     found = messages(report)
-    assert (post.value, "org:role", "a post has exactly one org:role, a concept of the role-type scheme") in found
-    assert (post.value, "nhskg:holdsDesignation", "nhskg:holdsDesignation must name a concept of the designation scheme") in found
+    assert (f"{V}scope/group", "skos:inScheme", "the object of nhskg:dutyArea must be a concept of the duty-area scheme") in found
+    assert (f"{V}designation/caldicott-guardian", None, "the object of nhskg:requires must be a concept of the qualification or competency scheme") in found
+    assert (post.value, "org:role", "a post has exactly one org:role") in found
+    cqc = f"{V}body/cqc"
+    assert (cqc, "skos:inScheme", "the object of nhskg:holdsDesignation must be a concept of the designation scheme") in found
     assert (statement.value, "prov:wasDerivedFrom", "an extracted statement is prov:wasDerivedFrom the job posting it was read from") in found
     assert (duty.value, "nhskg:startOffset", "a duty has an integer start offset, not after its end offset") in found
-    assert len(report.violations) == 4, [str(r) for r in report.violations]
-    labelled = next(r for r in report.violations if r.focus == post.value)
-    assert labelled.focus_label == "Medical Director"
+    assert len(report.violations) == 6, [str(r) for r in report.violations]
+    labelled = {r.focus: r.focus_label for r in report.violations}
+    assert labelled[post.value] == "Medical Director"
+    assert labelled[cqc] == "Care Quality Commission"
     with pytest.raises(ValidationFailed, match="does NOT conform"):
         report.raise_for_violations()
 
