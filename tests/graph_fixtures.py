@@ -46,7 +46,8 @@ def scheme_ttl(name: str, concepts: list[tuple[str, str, bool]]) -> str:
         lines.append(
             f"<{V}{name}/{code}> a skos:Concept ; skos:inScheme <{V}{name}> ; skos:notation \"{code}\" ;"
             f" skos:prefLabel \"{label}\"@en ; skos:definition \"The {label}.\"@en"
-            + (" ; nhskg:leadershipRole true ." if leadership else " .")
+            + (" ; nhskg:leadershipRole true" if leadership else "")
+            + (" ; nhskg:requiredHolder true ; nhskg:singleHolder true ." if name == "designation" else " .")
         )
     return "\n".join(lines) + "\n"
 

@@ -27,8 +27,10 @@ TRIG = """
 @prefix body: <https://w3id.org/nhskg/vocab/body/> .
 
 <https://w3id.org/nhskg/graph/ontology> {
-  des:caldicott-guardian skos:inScheme <https://w3id.org/nhskg/vocab/designation> ; skos:prefLabel "Caldicott Guardian" ; dcterms:source "NHS Digital" .
-  des:responsible-officer skos:inScheme <https://w3id.org/nhskg/vocab/designation> ; skos:prefLabel "Responsible Officer" ; dcterms:source "Medical Profession (Responsible Officers) Regulations 2010" .
+  des:caldicott-guardian skos:inScheme <https://w3id.org/nhskg/vocab/designation> ; skos:prefLabel "Caldicott Guardian" ; dcterms:source "NHS Digital" ;
+      nhskg:requiredHolder true ; nhskg:singleHolder true .
+  des:responsible-officer skos:inScheme <https://w3id.org/nhskg/vocab/designation> ; skos:prefLabel "Responsible Officer" ; dcterms:source "Medical Profession (Responsible Officers) Regulations 2010" ;
+      nhskg:requiredHolder true ; nhskg:singleHolder true .
   des:freedom-to-speak-up skos:inScheme <https://w3id.org/nhskg/vocab/designation> ; skos:prefLabel "Freedom to Speak Up lead" .
   rt:chief-medical-officer skos:prefLabel "Chief Medical Officer" .
   body:cqc skos:prefLabel "Care Quality Commission" .

@@ -75,8 +75,9 @@ class GapsReport:
 def gaps(source: SparqlSource) -> GapsReport:
     """Per organisation with a leadership posting, unheld and doubly claimed statutory designations.
 
-    A designation is *statutory* when its concept carries a ``dcterms:source``. A conflict needs
-    posts of at least two different role types (two postings for the same role are re-adverts,
+    A gap is a designation every organisation must name a holder for (``nhskg:requiredHolder``)
+    that no post holds; a conflict is a single-holder designation (``nhskg:singleHolder``) claimed
+    by posts of at least two different role types (two postings for the same role are re-adverts,
     not a conflict). Area conflicts list each (organisation, duty area) claimed by two or more
     role types, with each post's number of duties in the area.
 
@@ -87,10 +88,17 @@ def gaps(source: SparqlSource) -> GapsReport:
     >>> gaps(OxigraphSource(ox.Store())).organisations
     ()
     """
-    statutory = {
-        str(r["designation"]): DesignationRef(code_of(r["designation"]), str(r["label"] or code_of(r["designation"])))
-        for r in select(source, "statutory-designations").records()
-    }
+    statutory: dict[str, DesignationRef] = {}
+    required: set[str] = set()
+    single: set[str] = set()
+    for r in select(source, "statutory-designations").records():
+        iri = str(r["designation"])
+        if r["required"] is not None and r["required"].toPython() is True:
+            required.add(iri)
+        if r["single"] is not None and r["single"].toPython() is True:
+            single.add(iri)
+        if iri in required or iri in single:
+            statutory[iri] = DesignationRef(code_of(r["designation"]), str(r["label"] or code_of(r["designation"])))
     organisations = {
         str(r["organisation"]): str(r["label"] or r["organisation"])
         for r in select(source, "leadership-organisations").records()
@@ -105,9 +113,9 @@ def gaps(source: SparqlSource) -> GapsReport:
         missing, conflicts = [], []
         for iri, ref in sorted(statutory.items(), key=lambda kv: kv[1].code):
             held = holders.get((org, iri), set())
-            if not held:
+            if not held and iri in required:
                 missing.append(ref)
-            elif len({h.role for h in held}) > 1:
+            elif iri in single and len({h.role for h in held}) > 1:
                 conflicts.append(DesignationConflict(ref.code, ref.label, tuple(sorted(held, key=lambda h: (h.role, h.post)))))
         per_org.append(OrganisationGaps(org, organisations[org], tuple(missing), tuple(conflicts)))
 

@@ -1,7 +1,8 @@
 """Who holds which statutory designation in each organisation, with gaps and conflicts marked.
 
-A conflict is a designation that more than one post in one organisation claims; a gap is a
-designation of the vocabulary's ``designation`` scheme that no post in the organisation holds.
+A conflict is a single-holder designation (``nhskg:singleHolder``) that more than one post in one
+organisation claims; a gap is a designation every organisation must name a holder for
+(``nhskg:requiredHolder``) that no post in the organisation holds.
 """
 
 from __future__ import annotations
@@ -46,8 +47,11 @@ def designations_view(
     posts = {text(r["post"]): text(r["post_label"]) or text(r["role_label"]) for r in table(source, "posts", params).records()}
     holders: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
     labels: dict[str, str] = dict(scheme)
+    single: set[str] = set()
     for row in table(source, "designations", params).records():
         designation = text(row["designation"])
+        if row["single"] is not None and row["single"].toPython() is True:
+            single.add(designation)
         labels.setdefault(designation, text(row["designation_label"]) or short_id(designation))
         holders[(text(row["org"]), designation)].append((text(row["post"]), evidence(row["evidence"])))
     organisations = sorted({org for org, _ in holders} | ({params["org"]} if "org" in params else set()))
@@ -60,7 +64,8 @@ def designations_view(
         held = {d for (o, d) in holders if o == org}
         for designation in sorted(held):
             claims = sorted(holders[(org, designation)])
-            kind = "conflict" if len(claims) > 1 else "held"
+            # Many posts sit on a board; only a single-holder designation claimed twice conflicts.
+            kind = "conflict" if len(claims) > 1 and designation in single else "held"
             conflicts_total += kind == "conflict"
             d_id = f"{org_id}/designation/{short_id(designation, base).rsplit('/', 1)[-1]}"
             nodes.append(
