@@ -21,9 +21,9 @@ FORMAT = click.option(
 
 
 def _source(settings: Settings):
-    from ..store import GraphStore
+    from . import open_source
 
-    return GraphStore.open(settings.store).source()
+    return open_source(settings)
 
 
 def _table(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

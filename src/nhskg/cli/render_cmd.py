@@ -42,14 +42,14 @@ def render(settings: Settings, view: str, out: Path, organisation: str | None, r
     `all` writes reporting, roles and designations plus index.html linking them with the graph's
     summary figures. Each file carries its JavaScript and CSS inline and needs no network.
     """
-    from ..store import GraphStore
     from ..views import designations, html, index, model, query, reporting, roles
+    from . import open_source
 
     size = limit or model.DEFAULT_LIMIT
     if view == "query" and not query_name:
         raise click.UsageError("the query view needs --query NAME")
     try:
-        source = GraphStore.open(settings.store).source()
+        source = open_source(settings)
         if view == "all":
             for page in index.write_all(source, out, organisation=organisation, role_a=role_a, role_b=role_b,
                                         base=settings.base, limit=size):
