@@ -61,7 +61,9 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def _extract(documents: Sequence[Document | Problem], vocab: Vocabulary) -> Iterable[Posting | Problem]:
+def _extract(
+    documents: Sequence[Document | Problem], vocab: Vocabulary, full: bool | None = None
+) -> Iterable[Posting | Problem]:
     from .extract import extract_posting  # the extractor is another stage; import when used
 
     for document in documents:
@@ -69,7 +71,7 @@ def _extract(documents: Sequence[Document | Problem], vocab: Vocabulary) -> Iter
             yield document
             continue
         try:
-            yield extract_posting(document, vocab)
+            yield extract_posting(document, vocab, full=full)
         except NhskgError as error:
             yield Problem(document.source, str(error), document.id)
 
@@ -146,7 +148,7 @@ def build(
     vocab = load_vocabulary(vocabulary_dir())
     documents = list(read_documents([Path(p) for p in paths]))
     return build_postings(
-        _extract(documents, vocab),
+        _extract(documents, vocab, full),  # the switch reaches the extractor too
         store_dir,
         vocab=vocab,
         base=base,
