@@ -72,8 +72,17 @@ def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base:
         bar.update(done - bar.n)
 
     try:
-        report = run_build(list(paths), store_dir, base=base or settings.base, full=True if all_full else None,
-                           strict=strict, validate=not no_validate, fresh=fresh, progress=progress)
+        if settings.endpoint:
+            from ..remote import build_to_endpoint
+
+            if export_to is not None or fresh:
+                raise click.UsageError("--export and --fresh work on the embedded store, not with --endpoint")
+            report = build_to_endpoint(list(paths), settings.endpoint, base=base or settings.base,
+                                       full=True if all_full else None, strict=strict,
+                                       validate=not no_validate, progress=progress)
+        else:
+            report = run_build(list(paths), store_dir, base=base or settings.base, full=True if all_full else None,
+                               strict=strict, validate=not no_validate, fresh=fresh, progress=progress)
         if export_to is not None:
             GraphStore.open(store_dir).export(export_to, base=base or settings.base)
     except NhskgError as error:
@@ -107,7 +116,12 @@ def validate(settings: Settings, store: Path | None, limit: int, all_postings: b
     from ..validate import validate as run_validate
 
     try:
-        report = run_validate(GraphStore.open(_store(settings, store)), scope="all" if all_postings else "leadership")
+        if settings.endpoint:
+            from ..remote import EndpointSource, validate_endpoint
+
+            report = validate_endpoint(EndpointSource.from_settings(settings.endpoint), base=settings.base)
+        else:
+            report = run_validate(GraphStore.open(_store(settings, store)), scope="all" if all_postings else "leadership")
     except NhskgError as error:
         raise _fail(error)
     _print_validation(report, limit)
