@@ -1,0 +1,147 @@
+"""Scale behaviour of a build: non-leadership postings stay out of the leadership graph unless
+switched in, the long build shows rate and ETA, and Ctrl-C leaves the previous store live."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graph_fixtures import leadership_posting, minimal_posting, write_home
+from nhskg.build import build, build_postings
+from nhskg.cli import main
+from nhskg.store import GraphStore
+from nhskg.vocab import Vocabulary, load_vocabulary
+
+TESTS = Path(__file__).parent
+
+_NURSE = {
+    "@type": "JobPosting",
+    "id": "staff-nurse-1",
+    "title": "Staff Nurse",
+    "hiringOrganization": {"name": "Norfolk and Norwich University Hospitals NHS Foundation Trust"},
+    "description": (
+        "&lt;p&gt;Staff Nurse&lt;/p&gt;"
+        "&lt;p&gt;You will be responsible for patient safety and infection prevention and control on the ward.&lt;/p&gt;"
+        "&lt;p&gt;You will report to the Ward Manager and work closely with the Chief Nurse.&lt;/p&gt;"
+        "&lt;p&gt;You will lead on safeguarding adults for the ward team.&lt;/p&gt;"
+    ),
+}
+
+_DUTIES = """
+PREFIX nhskg: <https://w3id.org/nhskg/def#>
+PREFIX schema: <https://schema.org/>
+SELECT (COUNT(DISTINCT ?duty) AS ?duties) (COUNT(DISTINCT ?posting) AS ?postings) WHERE {
+  { ?posting a schema:JobPosting } UNION { ?post nhskg:hasDuty ?duty }
+}
+"""
+
+
+def _counts(store: Path) -> tuple[int, int]:
+    row = GraphStore.open(store).source().select(_DUTIES).python()[0]
+    return int(row["duties"]), int(row["postings"])  # type: ignore[call-overload]
+
+
+def test_non_leadership_duties_stay_out_unless_switched_in(tmp_path: Path) -> None:
+    """Real vocabulary, real extractor: a staff nurse posting is recorded (posting, post, role
+    type) but its duties only reach the graph with --all-postings-full."""
+    records = tmp_path / "nurse.jsonl"
+    records.write_text(json.dumps(_NURSE) + "\n", encoding="utf-8")
+    lean, full = tmp_path / "lean", tmp_path / "full"
+    runner = CliRunner()
+    for store, flag in ((lean, "--leadership-only"), (full, "--all-postings-full")):
+        result = runner.invoke(main, ["build", "--store", str(store), "--no-validate", flag, str(records)])
+        assert result.exit_code == 0, result.output
+    assert _counts(lean) == (0, 1)
+    duties, postings = _counts(full)
+    assert postings == 1 and duties >= 2
+    # the library default is the leadership-only modelling too
+    default = build([records], tmp_path / "default", validate=False)
+    assert default.postings_written == 1 and _counts(tmp_path / "default") == (0, 1)
+
+
+@pytest.fixture()
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = write_home(tmp_path / "home")
+    monkeypatch.setenv("NHSKG_HOME", str(root))
+    return root
+
+
+@pytest.fixture()
+def vocab(home: Path) -> Vocabulary:
+    return load_vocabulary(home / "ontology" / "vocab")
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from graph_fixtures import leadership_posting, minimal_posting
+    from nhskg.build import build_postings
+    from nhskg.vocab import load_vocabulary
+
+    store, marker, home = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    vocab = load_vocabulary(home / "ontology" / "vocab")
+    total = 4000
+
+    def postings():
+        for n in range(total):
+            yield leadership_posting(f"big-{n}") if n % 10 == 0 else minimal_posting(f"big-{n}")
+
+    def progress(done, _total):
+        if done == total // 2:
+            marker.write_text("half")
+            time.sleep(60)  # hold here until the test interrupts us
+
+    build_postings(postings(), store, vocab=vocab, validate=False, fresh=True, progress=progress, total=total)
+    """
+)
+
+
+def test_ctrl_c_half_way_leaves_the_previous_store_live(tmp_path: Path, home: Path, vocab: Vocabulary) -> None:
+    store = tmp_path / "store"
+    build_postings([leadership_posting(), minimal_posting()], store, vocab=vocab, validate=False)
+    before = set(GraphStore.open(store).store)
+    marker = tmp_path / "half-way"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(TESTS.parent / "src")])}
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(store), str(marker), str(home)], env=env,
+                             stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert child.poll() is None, child.stderr.read().decode() if child.stderr else "child ended early"
+            assert time.monotonic() < deadline, "the child build never got half-way"
+            time.sleep(0.05)
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode != 0 and b"KeyboardInterrupt" in err
+    # the old store answers with its old contents, and no half-written generation is left
+    assert set(GraphStore.open(store).store) == before
+    assert GraphStore.open(store).posting_ids() == ["job-1", "job-2"]
+    assert [p.name for p in store.iterdir() if p.name.startswith("gen-")] == [(store / "CURRENT").read_text().strip()]
+    report = build_postings([leadership_posting("job-5")], store, vocab=vocab, validate=False)
+    assert report.postings_written == 1
+    assert GraphStore.open(store).posting_ids() == ["job-1", "job-2", "job-5"]
+
+
+def test_build_progress_bar_shows_rate_and_eta(tmp_path: Path) -> None:
+    records = tmp_path / "many.jsonl"
+    records.write_text("".join(json.dumps({**_NURSE, "id": f"nurse-{n}"}) + "\n" for n in range(12)), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--store", str(tmp_path / "s"), "--no-validate", str(records)])
+    assert result.exit_code == 0, result.output
+    bar = result.output  # stderr is mixed into output by CliRunner
+    # tqdm's fields: done/total [elapsed<remaining (the ETA), rate]
+    assert re.search(r"\d+/12 \[\d\d:\d\d<(\?|\d\d:\d\d), *(\?|[\d.]+)posting/s\]", bar), bar
+    assert "12 posting(s) read, 12 written" in bar
