@@ -84,7 +84,7 @@ def test_directory_skips_hidden_entries_and_other_extensions(tmp_path: Path) -> 
     (tmp_path / ".hidden" / "a.txt").write_text("Hidden posting", encoding="utf-8")
     (tmp_path / ".b.txt").write_text("Hidden file", encoding="utf-8")
     (tmp_path / "notes.md").write_text("# not a posting", encoding="utf-8")
-    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4\x00")
+    (tmp_path / "sheet.xlsx").write_bytes(b"PK\x03\x04")  # .pdf and .docx are read now
     (tmp_path / "c.TXT").write_text("Chief Nurse", encoding="utf-8")
     assert [(d.id, d.source) for d in read(tmp_path)] == [("c", str(tmp_path / "c.TXT"))]
 

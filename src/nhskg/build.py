@@ -21,7 +21,7 @@ from .documents import Document, Problem
 from .errors import InputError, NhskgError
 from .namespaces import DEFAULT_BASE
 from .paths import vocabulary_dir
-from .postings import Posting
+from .postings import Posting, with_sources
 from .rdfgraph import check_base, posting_nquads
 from .store import GraphStore
 from .validate import ValidationReport, validate as validate_graph
@@ -71,7 +71,7 @@ def _extract(
             yield document
             continue
         try:
-            yield extract_posting(document, vocab, full=full)
+            yield with_sources(extract_posting(document, vocab, full=full), document.parts)
         except NhskgError as error:
             yield Problem(document.source, str(error), document.id)
 

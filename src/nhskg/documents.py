@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Structured", "Document", "Problem"]
+__all__ = ["Structured", "Part", "Document", "Problem"]
 
 
 @dataclass(frozen=True)
@@ -33,18 +33,43 @@ class Structured:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A stretch ``text[start:end]`` of a document read from one file (an advert, or the job
+    description saved next to it), so evidence can say which file its sentence came from."""
+
+    source: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Document:
     """One posting's text, cleaned of markup and job-board boilerplate.
 
     ``id`` is stable across runs (a record id, or the file's stem) because graph IRIs derive
     from it. When the title is known from structured data it is the first line of ``text``, so
-    that the title, like every other fact, has a sentence to point back to.
+    that the title, like every other fact, has a sentence to point back to. ``parts`` is empty
+    for a document read from one file; for an advert merged with its job description it maps
+    each stretch of ``text`` to the file it came from.
     """
 
     id: str
     source: str
     text: str
     structured: Structured = Structured()
+    parts: tuple[Part, ...] = ()
+
+    def source_at(self, offset: int) -> str | None:
+        """The file the character at ``offset`` came from, when the document has parts.
+
+        >>> d = Document("a", "a.txt", "ad\\njd", parts=(Part("a.txt", 0, 2), Part("a.pdf", 3, 5)))
+        >>> d.source_at(0), d.source_at(3), Document("b", "b.txt", "x").source_at(0)
+        ('a.txt', 'a.pdf', None)
+        """
+        for part in self.parts:
+            if part.start <= offset < part.end:
+                return part.source
+        return None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ carries the sentence it was read from, with character offsets into the document'
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "Salary",
     "Posting",
     "ITEM_FIELDS",
+    "with_sources",
 ]
 
 #: The list fields whose items are role types, designations, bodies or requirements.
@@ -34,11 +36,16 @@ ITEM_FIELDS = (
 
 @dataclass(frozen=True)
 class Evidence:
-    """The sentence a fact was read from; ``text[start:end] == sentence``."""
+    """The sentence a fact was read from; ``text[start:end] == sentence``.
+
+    ``source`` names the file the sentence came from when the document merged several (an
+    advert and its job description); ``None`` means the posting's own ``source``.
+    """
 
     sentence: str
     start: int
     end: int
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,7 @@ class Posting:
         record = asdict(self)
         for duty in record["duties"]:
             duty["with"] = duty.pop("with_")
+        _drop_empty_sources(record)
         return record
 
     @classmethod
@@ -122,7 +130,9 @@ class Posting:
 
         def evidence(value: Any) -> Evidence:
             value = value or {}
-            return Evidence(value.get("sentence", ""), value.get("start", 0), value.get("end", 0))
+            return Evidence(
+                value.get("sentence", ""), value.get("start", 0), value.get("end", 0), value.get("source")
+            )
 
         def items(key: str) -> tuple[Item, ...]:
             return tuple(
@@ -182,3 +192,40 @@ class Posting:
                 for d in record.get("duties") or ()
             ),
         )
+
+
+def _drop_empty_sources(value: Any) -> None:
+    """Remove ``"source": None`` from every evidence object, so records read from one file
+    print exactly as before evidence could name its file."""
+    if isinstance(value, dict):
+        if "sentence" in value and "start" in value and value.get("source", 0) is None:
+            del value["source"]
+        for child in value.values():
+            _drop_empty_sources(child)
+    elif isinstance(value, (list, tuple)):  # asdict keeps tuples
+        for child in value:
+            _drop_empty_sources(child)
+
+
+def with_sources(posting: Posting, parts: Sequence[Any]) -> Posting:
+    """``posting`` with each evidence's ``source`` set from the document ``parts`` it falls in.
+
+    ``parts`` are :class:`nhskg.documents.Part` (``source``, ``start``, ``end``); with none the
+    posting is returned unchanged.
+    """
+    if not parts:
+        return posting
+
+    def mark(evidence: Evidence | None) -> Evidence | None:
+        if evidence is None:
+            return None
+        for part in parts:
+            if part.start <= evidence.start < part.end:
+                return replace(evidence, source=part.source)
+        return evidence
+
+    changes: dict[str, Any] = {"title_evidence": mark(posting.title_evidence)}
+    for name in ITEM_FIELDS:
+        changes[name] = tuple(replace(item, evidence=mark(item.evidence)) for item in getattr(posting, name))
+    changes["duties"] = tuple(replace(duty, evidence=mark(duty.evidence)) for duty in posting.duties)
+    return replace(posting, **changes)

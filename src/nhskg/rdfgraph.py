@@ -122,6 +122,7 @@ class NS:
     evidence_sentence = ox.NamedNode(NHSKG + "evidenceSentence")
     start_offset = ox.NamedNode(NHSKG + "startOffset")
     end_offset = ox.NamedNode(NHSKG + "endOffset")
+    evidence_source = ox.NamedNode(NHSKG + "evidenceSource")
     label_as_written = ox.NamedNode(NHSKG + "labelAsWritten")
 
     xsd_date = ox.NamedNode(XSD + "date")
@@ -382,6 +383,8 @@ def posting_nquads(
         add(st, _N.evidence_sentence, _lit(evidence.sentence))
         add(st, _N.start_offset, _int(evidence.start))
         add(st, _N.end_offset, _int(evidence.end))
+        if evidence.source:  # the job description merged into the advert, not the advert itself
+            add(st, _N.evidence_source, _lit(evidence.source))
         add(st, _N.label_as_written, _lit(label))
 
     if posting.title_evidence is not None:
@@ -447,6 +450,8 @@ def posting_nquads(
         add(node, _N.evidence_sentence, _lit(duty.evidence.sentence))
         add(node, _N.start_offset, _int(duty.evidence.start))
         add(node, _N.end_offset, _int(duty.evidence.end))
+        if duty.evidence.source:
+            add(node, _N.evidence_source, _lit(duty.evidence.source))
         add(post, _N.has_duty, node)
         reify(post, _N.has_duty, node, duty.evidence, duty.text)
 

@@ -1,4 +1,4 @@
-"""Stage 1: source files (text, HTML, JSON-LD, JSON Lines, gzipped) -> documents.
+"""Stage 1: source files (text, HTML, JSON-LD, JSON Lines, gzipped, PDF, DOCX) -> documents.
 
 :func:`read_documents` is the stage's one function. It yields a :class:`Document` for every
 posting it can read and a :class:`Problem` for every file or record it cannot, so one bad file
@@ -7,12 +7,19 @@ bad input: the caller decides what to report.
 
 A reader is chosen by file extension (:data:`READERS`); adding a format is adding a function
 and a row there.
+
+A job description (``.pdf``/``.docx``) saved next to its advert with the same stem
+(``cmo.txt`` + ``cmo.pdf``), or listed for it in an ``attachments.json`` manifest in the same
+folder (``{"cmo.html": ["jd.docx"], "916223185": ["jd.pdf"]}``: keys are advert file names or
+posting ids), is merged into the advert's document: text is advert + "\n" + document, and
+``Document.parts`` says which file each stretch came from.
 """
 
 from __future__ import annotations
 
 import gzip
 import html
+import io
 import json
 import math
 import re
@@ -25,7 +32,8 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from .cleaning import clean_line, clean_text
-from .documents import Document, Problem, Structured
+from .documents import Document, Part, Problem, Structured
+from .office import OFFICE_ENDINGS, OfficeError, office_text
 
 __all__ = ["read_documents", "READERS", "html_to_text", "description_text"]
 
@@ -36,6 +44,22 @@ _SNIFF_BYTES = 8192
 #: More control characters than this share of the sniffed bytes means the file is not text.
 _MAX_CONTROL_SHARE = 0.10
 _CONTROL_BYTES = frozenset(range(0, 9)) | frozenset(range(14, 32)) | {127}
+#: Text, HTML and JSON files are read whole into memory. A posting is a few kilobytes (the 2020
+#: corpus's longest description has 13,264 characters), so a file past this is not a posting and
+#: is refused before it is read; a feed this big belongs in JSON Lines, which is streamed.
+_MAX_FILE_BYTES = 50_000_000
+#: Extraction takes about 6 s per million characters and its graph grows with the text; a
+#: "posting" longer than this (about 150 pages) is a mistake, refused rather than ground through.
+_MAX_TEXT_CHARS = 500_000
+#: The HTML parser's time grows with the square of the nesting depth (10,000 levels: 0.7 s;
+#: 20,000: 2.3 s), so a one-megabyte page nested 100,000 deep would stall a build for minutes.
+#: Real pages nest a few dozen deep; markup deeper than this is refused before it is parsed.
+_MAX_HTML_DEPTH = 5_000
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*?(/?)>")
+#: Elements that never hold others, or that the parser closes when a sibling opens.
+_NOT_NESTING = frozenset(
+    "area base br col embed hr img input link meta param source track wbr p li dt dd option tr td th".split()
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -74,17 +98,31 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def _too_large(size: int, how: str = "") -> str:
+    return (
+        f"too large to be a posting: {size / 1e6:,.0f} MB{' ' + how if how else ''}, over the"
+        f" {_MAX_FILE_BYTES // 1_000_000} MB limit; give one file per posting (or a .jsonl feed)"
+        " or check that it is the right file"
+    )
+
+
 def _read_text(path: Path, source: str) -> str | Problem:
     """The file's text, or a Problem saying why there is none."""
     try:
+        size = path.stat().st_size
+        if size > _MAX_FILE_BYTES:
+            return Problem(source, _too_large(size))
         data = path.read_bytes()
     except OSError as error:
         return Problem(source, f"cannot read the file: {error.strerror or error}")
     if path.name.lower().endswith(".gz"):
         try:
-            data = gzip.decompress(data)
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+                data = stream.read(_MAX_FILE_BYTES + 1)  # a gzip bomb stops here
         except (OSError, EOFError, zlib.error) as error:
             return Problem(source, f"not a readable gzip file ({error}); re-compress it")
+        if len(data) > _MAX_FILE_BYTES:
+            return Problem(source, _too_large(len(data), "uncompressed"))
     try:
         text = _decode(data)
     except _NotText as error:
@@ -449,6 +487,9 @@ def _record_document(
     if structured.title is None and page_title:
         structured = replace(structured, title=page_title)
     raw = record.get("description")
+    deep = _too_deep(raw) if isinstance(raw, str) else None
+    if deep is not None:
+        return Problem(source, f"the description is {deep}", record_id or where)
     if isinstance(raw, list):
         raw = "\n".join(item for item in raw if isinstance(item, str))
     body = clean_text(description_text(raw)) if isinstance(raw, str) else ""
@@ -508,10 +549,33 @@ def _read_txt(path: Path, source: str) -> Iterator[Result]:
     yield Document(_stem(path), source, cleaned)
 
 
+def _too_deep(markup: str) -> str | None:
+    """Why ``markup`` is nested too deep to parse, or ``None`` (a linear scan of its tags)."""
+    if markup.count("<") <= _MAX_HTML_DEPTH:
+        return None
+    depth = deepest = 0
+    for match in _TAG.finditer(markup):
+        closing, name, empty = match.groups()
+        if empty or name.lower() in _NOT_NESTING:
+            continue
+        depth = max(depth - 1, 0) if closing else depth + 1
+        deepest = max(deepest, depth)
+    if deepest <= _MAX_HTML_DEPTH:
+        return None
+    return (
+        f"HTML nested {deepest:,} elements deep, over the {_MAX_HTML_DEPTH:,} a page needs; it is not"
+        " parsed, as parsing time grows with the square of the depth; is it the right file?"
+    )
+
+
 def _read_html(path: Path, source: str) -> Iterator[Result]:
     markup = _read_text(path, source)
     if isinstance(markup, Problem):
         yield markup
+        return
+    deep = _too_deep(markup)
+    if deep is not None:
+        yield Problem(source, deep)
         return
     tree = LexborHTMLParser(markup)
     posting: dict[str, Any] | None = None
@@ -608,6 +672,20 @@ def _read_jsonl(path: Path, source: str) -> Iterator[Result]:
         yield Problem(source, "empty file: there are no JSON lines in it")
 
 
+def _read_office(path: Path, source: str) -> Iterator[Result]:
+    """A job description document on its own: a posting read from the document alone."""
+    try:
+        text = office_text(path)
+    except OfficeError as error:
+        yield Problem(source, str(error))
+        return
+    cleaned = clean_text(text)
+    if not cleaned:
+        yield Problem(source, "no text in the document; is it the right file?")
+        return
+    yield Document(_stem(path), source, cleaned)
+
+
 #: File name ending (lower case) -> reader. Longest endings are tried first.
 READERS: dict[str, Callable[[Path, str], Iterator[Result]]] = {
     ".txt": _read_txt,
@@ -617,7 +695,11 @@ READERS: dict[str, Callable[[Path, str], Iterator[Result]]] = {
     ".json.gz": _read_json,
     ".jsonl": _read_jsonl,
     ".jsonl.gz": _read_jsonl,
+    ".pdf": _read_office,
+    ".docx": _read_office,
 }
+#: The manifest naming the job description documents of adverts in its folder.
+MANIFEST = "attachments.json"
 _ENDINGS = sorted(READERS, key=len, reverse=True)
 
 
@@ -641,7 +723,7 @@ def _walk(directory: Path, seen: set[Path] | None = None) -> Iterator[Path]:
     except (OSError, RuntimeError):
         return
     for entry in entries:
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or entry.name == MANIFEST:
             continue
         if entry.is_dir():
             yield from _walk(entry, seen)
@@ -662,20 +744,102 @@ def read_documents(paths: Iterable[str | Path]) -> Iterator[Document | Problem]:
     >>> [(d.id, d.text) for d in read_documents([folder])]
     [('cmo', 'Chief Medical Officer')]
     """
+    files: list[tuple[Path, str]] = []
     for given in paths:
         source = str(given)
         path = Path(given)
         if not source.strip():
             yield Problem(repr(source), "an empty path; give a file or a folder")
         elif path.is_dir():
-            for file in _walk(path):
-                yield from _read_file(file, str(file))
+            files.extend((file, str(file)) for file in _walk(path))
         elif path.is_file():
-            yield from _read_file(path, source)
+            files.append((path, source))
         elif path.exists():
             yield Problem(source, "not a regular file or directory; give a file or a folder")
         else:
             yield Problem(source, "no such file or directory; check the path")
+    yield from _read_with_attachments(files)
+
+
+def _is_office(path: Path) -> bool:
+    return path.name.lower().endswith(OFFICE_ENDINGS)
+
+
+def _manifest(folder: Path, cache: dict[Path, dict[str, list[str]] | Problem]) -> dict[str, list[str]] | Problem:
+    """The folder's ``attachments.json`` (advert file name or posting id -> document names)."""
+    if folder not in cache:
+        path = folder / MANIFEST
+        entries: dict[str, list[str]] | Problem = {}
+        if path.is_file():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(data, dict):
+                    raise ValueError("expected an object of advert -> list of document file names")
+                entries = {
+                    str(key): [str(v) for v in (value if isinstance(value, list) else [value])]
+                    for key, value in data.items()
+                }
+            except (OSError, UnicodeDecodeError, ValueError) as error:
+                entries = Problem(str(path), f"cannot read the attachments manifest ({error}); fix the JSON")
+        cache[folder] = entries
+    return cache[folder]
+
+
+def _read_with_attachments(files: list[tuple[Path, str]]) -> Iterator[Result]:
+    """Read ``files`` in order, merging each advert with its job description documents."""
+    adverts = {(path.parent, _stem(path)) for path, _ in files if not _is_office(path) and ".jsonl" not in path.name.lower()}
+    manifests: dict[Path, dict[str, list[str]] | Problem] = {}
+    listed: set[Path] = set()
+    for path, _ in files:
+        manifest = _manifest(path.parent, manifests)
+        if isinstance(manifest, dict):
+            listed.update((path.parent / name).resolve() for names in manifest.values() for name in names)
+    for folder, manifest in sorted(manifests.items()):
+        if isinstance(manifest, Problem):
+            yield manifest
+    for path, source in files:
+        if _is_office(path) and ((path.parent, _stem(path)) in adverts or path.resolve() in listed):
+            continue  # read with its advert
+        if _is_office(path):
+            yield from _read_file(path, source)
+            continue
+        manifest = manifests.get(path.parent, {})
+        for result in _read_file(path, source):
+            if isinstance(result, Problem):
+                yield result
+                continue
+            # same stem: only a one-posting file; a JSON Lines file names its records' documents
+            # in the manifest, by posting id
+            stems = () if ".jsonl" in path.name.lower() else OFFICE_ENDINGS
+            attached = [path.with_name(_stem(path) + e) for e in stems if path.with_name(_stem(path) + e).is_file()]
+            if isinstance(manifest, dict):
+                for key in (path.name, result.id):
+                    attached += [path.parent / name for name in manifest.get(key, ())]
+            yield from _merge(result, list(dict.fromkeys(attached)))
+
+
+def _merge(advert: Document, attachments: list[Path]) -> Iterator[Result]:
+    """The advert with each readable attachment appended; an unreadable one is a Problem."""
+    if not attachments:
+        yield advert
+        return
+    text = advert.text
+    parts = [Part(advert.source, 0, len(text))]
+    for path in attachments:
+        try:
+            extra = clean_text(office_text(path))
+        except OfficeError as error:
+            yield Problem(str(path), f"{error} (attached to {advert.source}; the advert is read without it)")
+            continue
+        except OSError as error:
+            yield Problem(str(path), f"cannot read the file: {error.strerror or error}")
+            continue
+        if not extra:
+            continue
+        start = len(text) + 1
+        text = f"{text}\n{extra}"
+        parts.append(Part(str(path), start, len(text)))
+    yield replace(advert, text=text, parts=tuple(parts)) if len(parts) > 1 else advert
 
 
 def _read_file(path: Path, source: str) -> Iterator[Result]:
@@ -684,4 +848,12 @@ def _read_file(path: Path, source: str) -> Iterator[Result]:
         known = ", ".join(sorted(READERS))
         yield Problem(source, f"unknown file type; nhskg reads {known}")
         return
-    yield from reader(path, source)
+    for result in reader(path, source):
+        if isinstance(result, Document) and len(result.text) > _MAX_TEXT_CHARS:
+            result = Problem(
+                source,
+                f"the posting text is {len(result.text):,} characters long, over the"
+                f" {_MAX_TEXT_CHARS:,} a posting can have; is it several postings, or the wrong file?",
+                None if result.id == _stem(path) else result.id,
+            )
+        yield result

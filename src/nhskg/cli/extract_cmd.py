@@ -14,11 +14,22 @@ from . import main
 
 
 def _postings(paths: tuple[Path, ...], full: bool | None):
+    from ..documents import Document
     from ..extract import extract_postings
+    from ..postings import Posting, with_sources
     from ..readers import read_documents
     from ..vocab import load_vocabulary
 
-    return extract_postings(read_documents(paths), load_vocabulary(), full=full)
+    parts: dict[str, tuple] = {}  # an advert merged with its job description: which file said what
+
+    def remember(items):
+        for item in items:
+            if isinstance(item, Document) and item.parts:
+                parts[item.id] = item.parts
+            yield item
+
+    postings = extract_postings(remember(read_documents(paths)), load_vocabulary(), full=full)
+    return (with_sources(p, parts.pop(p.id, ())) if isinstance(p, Posting) else p for p in postings)
 
 
 @main.command()

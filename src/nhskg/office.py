@@ -1,0 +1,242 @@
+"""Stage 1 helper: job description documents (PDF with a text layer, Word DOCX) -> plain text.
+
+The richest text about an NHS post is often the attached job description and person
+specification, not the advert. Their facts sit in tables the extractor cannot see as tables,
+so :func:`office_text` rewrites the two table shapes that matter into the lines the extractor
+already reads:
+
+* a *person specification* table (a header row with "Essential" and "Desirable" columns)
+  becomes an "Essential" heading with one ``- criterion`` line per essential cell, then a
+  "Desirable" heading with the desirable ones, so requirements are marked correctly. When the
+  columns hold ticks or "E"/"D" marks instead of text, the row's criterion cell is listed under
+  the column that is ticked;
+* a *form* table of label/value pairs ("Accountable to" | "Chief Executive", "Reports to" |
+  ..., "Responsible for" | ...) becomes ``Label: value`` lines, the form the extractor reads
+  as a reporting line;
+* any other table becomes one line per row, cells joined by ``"; "``.
+
+Paragraphs keep their order around the tables (DOCX body order; PDF top-to-bottom per page).
+A PDF with no text layer raises :class:`NoTextLayer`: an empty posting would silently hide
+that the file needs OCR first. Libraries: python-docx (DOCX), pdfplumber (PDF text and tables).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+__all__ = ["OfficeError", "NoTextLayer", "office_text", "pdf_text", "docx_text", "table_lines", "OFFICE_ENDINGS"]
+
+#: File endings this module reads (lower case).
+OFFICE_ENDINGS = (".pdf", ".docx")
+
+
+class OfficeError(ValueError):
+    """A document that cannot be read; the message says why and what to do."""
+
+
+class NoTextLayer(OfficeError):
+    """A PDF whose pages carry no text (a scan): it needs OCR before nhskg can read it."""
+
+
+_ESSENTIAL = re.compile(r"^\s*essential\b", re.IGNORECASE)
+_DESIRABLE = re.compile(r"^\s*desirable\b", re.IGNORECASE)
+# A cell that only marks a column: a tick, a cross, "E", "D", "Yes", a bullet.
+_MARK = re.compile(r"^\s*(?:[\u2713\u2714\u2611\u2612\u221a\u2022\u25cf*xX]|E|D|Yes|Y)\s*$")
+# A form label cell: short, starts with a capital letter, may end with ":".
+_LABEL = re.compile(r"^[A-Z][A-Za-z /&'()-]{1,40}:?$")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def _clean_cell(cell: object) -> str:
+    """A cell's text as lines without extra spaces; ``None`` (a merged or empty cell) is ''."""
+    if cell is None:
+        return ""
+    lines = (_SPACES.sub(" ", line).strip() for line in str(cell).replace("\r", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _cells(row: Sequence[object]) -> list[str]:
+    """A row's cells, cleaned, with a merged cell's repeats (python-docx repeats it) removed."""
+    cells: list[str] = []
+    for raw in row:
+        cell = _clean_cell(raw)
+        if cells and cell and cell == cells[-1]:
+            continue
+        cells.append(cell)
+    return cells
+
+
+_BULLET = "-\u2022\u25cf\u25aa*\u2013 "
+
+
+def _bullets(cell: str, wrapped: bool = False) -> Iterator[str]:
+    """One ``- item`` line per item of a cell ("- " or "•" already there is not doubled).
+
+    In a DOCX cell each line is a paragraph, so an item; in a PDF cell a line may be a long
+    criterion wrapped at the cell's edge (``wrapped``), so only a bullet starts a new item.
+    """
+    items: list[str] = []
+    for line in cell.split("\n"):
+        item = line.lstrip(_BULLET).strip()
+        if not item:
+            continue
+        if wrapped and items and line[:1] not in _BULLET:
+            items[-1] = f"{items[-1]} {item}"
+        else:
+            items.append(item)
+    for item in items:
+        yield f"- {item}"
+
+
+def _spec_columns(header: list[str]) -> tuple[int, int] | None:
+    essential = next((i for i, c in enumerate(header) if _ESSENTIAL.match(c)), None)
+    desirable = next((i for i, c in enumerate(header) if _DESIRABLE.match(c)), None)
+    if essential is None or desirable is None:
+        return None
+    return essential, desirable
+
+
+def _spec_lines(rows: list[list[str]], essential: int, desirable: int, wrapped: bool) -> list[str]:
+    """A person-specification table as "Essential" and "Desirable" headed lists."""
+    wanted: dict[int, list[str]] = {essential: [], desirable: []}
+    for row in rows:
+        criterion = next((c for i, c in enumerate(row) if c and i not in wanted and not _MARK.match(c)), "")
+        for column, items in wanted.items():
+            cell = row[column] if column < len(row) else ""
+            if not cell:
+                continue
+            if _MARK.match(cell):
+                if criterion:
+                    items.extend(_bullets(criterion, wrapped))
+            else:
+                items.extend(_bullets(cell, wrapped))
+    lines = ["Person specification"]
+    for heading, column in (("Essential", essential), ("Desirable", desirable)):
+        if wanted[column]:
+            lines.append(heading)
+            lines.extend(wanted[column])
+    return lines if len(lines) > 1 else []
+
+
+def table_lines(rows: Sequence[Sequence[object]], *, wrapped: bool = False) -> list[str]:
+    """The lines a table becomes (see the module docstring); ``wrapped``: a PDF table, whose
+    cells' line breaks are mostly wrapping, not new items.
+
+    >>> table_lines([["Accountable to:", "Chief Executive"], ["Responsible for", "Medical staff"]])
+    ['Accountable to: Chief Executive', 'Responsible for: Medical staff']
+    >>> table_lines([["Criteria", "Essential", "Desirable"], ["Qualifications", "GMC registration", "MBA"]])
+    ['Person specification', 'Essential', '- GMC registration', 'Desirable', '- MBA']
+    """
+    cleaned = [cells for cells in (_cells(row) for row in rows) if any(cells)]
+    if not cleaned:
+        return []
+    for index, row in enumerate(cleaned[:3]):  # a title row may sit above the header row
+        columns = _spec_columns(row)
+        if columns is not None:
+            before = [" ".join(c for c in r if c) for r in cleaned[:index]]
+            return before + _spec_lines(cleaned[index + 1 :], *columns, wrapped)
+    lines: list[str] = []
+    for row in cleaned:
+        filled = [c for c in row if c]
+        if len(filled) == 2 and _LABEL.match(filled[0]) and "\n" not in filled[0]:
+            label = filled[0].rstrip(":").strip()
+            value = filled[1].replace("\n", " " if wrapped else "; ")
+            lines.append(f"{label}: {value}")
+        elif len(filled) == 1 and not wrapped:
+            lines.extend(filled[0].split("\n"))
+        else:
+            lines.append("; ".join(c.replace("\n", " ") for c in filled))
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# DOCX
+# ---------------------------------------------------------------------------------------------
+
+
+def docx_text(path: Path) -> str:
+    """The text of a Word document: paragraphs and tables in body order.
+
+    List paragraphs (style "List ...", or Word numbering) become ``- item`` lines, so duty
+    lists read like the bullets of an HTML advert.
+    """
+    try:
+        import docx  # python-docx
+        from docx.table import Table
+    except ImportError as error:  # pragma: no cover - a runtime dependency
+        raise OfficeError("reading .docx needs python-docx; pip install python-docx") from error
+    try:
+        document = docx.Document(str(path))
+    except Exception as error:  # zipfile.BadZipFile, KeyError, lxml errors: not a DOCX
+        raise OfficeError(f"not a readable Word .docx file ({type(error).__name__}: {error}); save it again as .docx") from error
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            rows = [[cell.text for cell in row.cells] for row in block.rows]
+            lines.extend(table_lines(rows))
+            continue
+        text = _SPACES.sub(" ", block.text).strip()
+        if not text:
+            continue
+        style = (block.style.name if block.style is not None else "") or ""
+        numbered = block._p.pPr is not None and block._p.pPr.numPr is not None
+        if style.lower().startswith("list") or numbered:
+            text = "- " + text.lstrip("-\u2022 ").strip()
+        lines.extend(text.split("\n"))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF
+# ---------------------------------------------------------------------------------------------
+
+
+def pdf_text(path: Path) -> str:
+    """The text layer of a PDF: per page, text lines and tables merged top to bottom.
+
+    Raises :class:`NoTextLayer` when no page has any characters (a scanned document).
+    """
+    try:
+        import pdfplumber
+    except ImportError as error:  # pragma: no cover - a runtime dependency
+        raise OfficeError("reading .pdf needs pdfplumber; pip install pdfplumber") from error
+    lines: list[str] = []
+    chars = 0
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            for page in pdf.pages:
+                chars += len(page.chars)
+                if not page.chars:
+                    continue
+                tables = page.find_tables()
+                placed: list[tuple[float, int, list[str]]] = []
+                for n, table in enumerate(tables):
+                    placed.append((table.bbox[1], n, table_lines(table.extract(), wrapped=True)))
+                outside = page
+                for table in tables:
+                    outside = outside.outside_bbox(table.bbox)
+                for line in outside.extract_text_lines(return_chars=False):
+                    text = _SPACES.sub(" ", line["text"]).strip()
+                    if text:
+                        placed.append((line["top"], -1, [text]))
+                for _, _, block in sorted(placed, key=lambda item: (round(item[0], 1), item[1])):
+                    lines.extend(block)
+    except OfficeError:
+        raise
+    except Exception as error:  # pdfminer raises many types for broken or encrypted files
+        raise OfficeError(f"not a readable PDF ({type(error).__name__}: {error}); save or export it again") from error
+    if chars == 0:
+        raise NoTextLayer("no text layer: scanned PDF? run OCR first (e.g. ocrmypdf) and read the result")
+    return "\n".join(lines)
+
+
+def office_text(path: Path) -> str:
+    """The text of a ``.pdf`` or ``.docx`` job description (see the module docstring)."""
+    name = path.name.lower()
+    if name.endswith(".pdf"):
+        return pdf_text(path)
+    if name.endswith(".docx"):
+        return docx_text(path)
+    raise OfficeError(f"not a job description document; nhskg reads {', '.join(OFFICE_ENDINGS)}")
