@@ -1,0 +1,217 @@
+"""Every input class of issue 8 in one table, built through ``nhskg build`` beside good postings.
+
+One lenient build reads a folder holding every case file, a good posting and good records, on
+top of a store that already holds postings. For each case the table says what must happen:
+
+* a *problem* case prints exactly ONE line naming the file (and the record) and the problem,
+  appears in the report's skipped count, and makes ``--strict`` fail with the previous store
+  left as it was;
+* a *read* case (cp1252, UTF-16, mixed line endings, deep HTML, odd JSON types) is built, and
+  its text shows it was decoded right.
+
+Either way every other file and record of the same build is built, and nothing already in the
+store is lost: the postings built before keep their statements, including one whose file has
+since been replaced by a broken one.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from nhskg.documents import Document
+from nhskg.readers import read_documents
+
+from ._harness import Lines, build_cli, good_posting, posting_ids, posting_quads_in, quads
+
+
+def _write(data: bytes) -> Callable[[Path], None]:
+    return lambda path: path.write_bytes(data)
+
+
+def _huge(path: Path) -> None:
+    """100 MB of posting-like text, written in 1 MB blocks (about a tenth of a second)."""
+    block = "".join(
+        f"Paragraph {n}: the Chief Nurse reports to the Chief Executive for ward {n}.\n" for n in range(14_000)
+    ).encode()
+    with open(path, "wb") as handle:
+        for _ in range(100_000_000 // len(block) + 1):
+            handle.write(block)
+
+
+def _long(path: Path) -> None:
+    """Some 600,000 characters of distinct sentences: under the file limit, over the text limit."""
+    lines = (f"Sentence {n} says the Chief Nurse leads ward {n} with the Medical Director." for n in range(8_000))
+    path.write_text("Chief Nurse\n" + "\n".join(lines), encoding="utf-8")
+
+
+def _deep_html(depth: int) -> Callable[[Path], None]:
+    sentence = "<h1>Deep Chief Nurse</h1><p>The Deep Chief Nurse reports to the Chief Executive.</p>"
+    page = "<html><body>" + "<div>" * depth + sentence + "</div>" * depth + "</body></html>"
+    return lambda path: path.write_text(page, encoding="utf-8")
+
+
+def _jsonl_gz_one_corrupt_line(path: Path) -> None:
+    lines = [
+        json.dumps({"@type": "JobPosting", "id": "feed-a", "title": "Chief Nurse", "description": good_posting()}),
+        '{"@type": "JobPosting", "id": "feed-broken", "title": "Medical Dir',
+        json.dumps({"@type": "JobPosting", "id": "feed-b", "title": "Medical Director",
+                    "description": good_posting("Medical Director")}),
+    ]
+    path.write_bytes(gzip.compress("\n".join(lines).encode("utf-8")))
+
+
+WRONG_TYPES_USABLE = {
+    "@type": ["JobPosting"], "id": 12345, "title": 42, "description": {"text": "not a string"},
+    "hiringOrganization": ["Trust A", {"name": "Trust B"}], "jobLocation": 7,
+    "baseSalary": {"value": {"minValue": [1], "maxValue": True, "value": None}}, "datePosted": 20200101,
+    "validThrough": ["2020-12-31T00:00:00Z"], "url": False, "identifier": {"value": None},
+}
+WRONG_TYPES_NOTHING_USABLE = {
+    "@type": "JobPosting", "id": ["wrong-2"], "title": {"text": 1}, "description": 42,
+    "hiringOrganization": 3.5, "jobLocation": [[]], "baseSalary": "x" * 0, "datePosted": {"y": 2020},
+    "validThrough": False, "url": ["not", "a", "url"], "identifier": None,
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One input class: the file to write and what the build must say or build."""
+
+    name: str
+    file: str
+    make: Callable[[Path], None]
+    problem: str | None = None  # a fragment of the one line; None: the file is read
+    record: str | None = None
+    postings: tuple[str, ...] = ()  # posting ids the file itself must still give
+    text: str | None = None  # for read cases: a fragment proving the text was decoded right
+
+
+CASES = [
+    Case("empty file", "empty.txt", _write(b""), problem="empty file: there is no posting text"),
+    Case("binary file", "photo.txt", _write(b"\x89PNG\r\n\x1a\n" + random.Random(8).randbytes(4096)),
+         problem="looks binary, not text"),
+    Case("NUL bytes in text", "nul.txt", _write(good_posting().encode() + b"\x00\x00 tail"),
+         problem="looks binary, not text: it has NUL bytes"),
+    Case("cp1252 text", "cp1252.txt",
+         _write((good_posting("Chief Nurse") + "Salary £95,000 – £105,000 per annum\n").encode("cp1252")),
+         postings=("cp1252",), text="Salary £95,000 – £105,000 per annum"),
+    Case("UTF-16 with BOM", "utf16.txt", _write(good_posting("Chief Operating Officer").encode("utf-16")),
+         postings=("utf16",), text="Chief Operating Officer\n"),
+    Case("mixed line endings", "mixed.txt",
+         _write(good_posting("Director of Nursing").replace("\n", "\r\n", 1).replace("Trust\n", "Trust\r").encode()),
+         postings=("mixed",), text="Director of Nursing\nNorfolk and Norwich"),
+    Case("100 MB text file", "huge.txt", _huge, problem="too large to be a posting: 10"),
+    Case("posting text over the length limit", "long.txt", _long, problem="characters long"),
+    Case("10,000-deep nested HTML", "deep.html", _deep_html(10_000), problem="HTML nested 10,003 elements deep, over the 5,000"),
+    Case("3,000-deep nested HTML", "deep-3000.html", _deep_html(3_000), postings=("deep-3000",),
+         text="The Deep Chief Nurse reports to the Chief Executive."),
+    Case("HTML description nested 10,000 deep in JSON Lines", "deep-description.jsonl",
+         _write(json.dumps({"@type": "JobPosting", "id": "deep-1", "title": "Chief Nurse",
+                            "description": "<div>" * 10_000 + "Lead" + "</div>" * 10_000}).encode()),
+         problem="the description is HTML nested 10,000 elements deep", record="deep-1"),
+    Case("truncated JSON", "truncated.json", _write(b'{"@type": "JobPosting", "title": "Chief Nu'),
+         problem="invalid or truncated JSON at line 1, column 34: Unterminated string"),
+    Case("JSON that is not JSON-LD", "not-jsonld.json", _write(b'{"name": "Rota", "shifts": [1, 2, 3]}'),
+         problem="not a schema.org JobPosting (type 'none')", record="#1"),
+    Case("JobPosting with every field of the wrong type (usable values)", "wrong-types.json",
+         _write(json.dumps(WRONG_TYPES_USABLE).encode()), postings=("12345",), text="42"),
+    Case("JobPosting with every field of the wrong type (nothing usable)", "wrong-types-2.json",
+         _write(json.dumps(WRONG_TYPES_NOTHING_USABLE).encode()),
+         problem="the JobPosting has neither a title nor a description", record="wrong-2"),
+    Case(".jsonl.gz with one corrupt line", "feed.jsonl.gz", _jsonl_gz_one_corrupt_line,
+         problem="invalid JSON at column 67: Invalid control character", record="line 2", postings=("feed-a", "feed-b")),
+]
+PROBLEMS = [c for c in CASES if c.problem is not None]
+#: Built before the bad build; "nul" is a good posting whose file is later replaced by a broken one.
+PRIOR = {"prior.txt": good_posting("Chief Finance Officer"), "nul.txt": good_posting("Chief People Officer")}
+
+
+@dataclass(frozen=True)
+class Built:
+    folder: Path
+    prior_store: Path  # the store before the bad build, kept as it was
+    store: Path  # the store after the lenient bad build
+    lines: Lines
+    exit_code: int
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    root = tmp_path_factory.mktemp("bad-input")
+    prior_in, folder = root / "prior-in", root / "in"
+    prior_in.mkdir()
+    folder.mkdir()
+    for name, text in PRIOR.items():
+        (prior_in / name).write_text(text, encoding="utf-8")
+    prior_store = root / "prior-store"
+    assert build_cli(prior_store, prior_in).exit_code == 0
+    for case in CASES:
+        case.make(folder / case.file)
+    (folder / "zz-good.txt").write_text(good_posting("Chief Medical Officer"), encoding="utf-8")
+    store = root / "store"
+    shutil.copytree(prior_store, store)
+    result = build_cli(store, folder)
+    return Built(folder, prior_store, store, Lines(result.output), result.exit_code)
+
+
+def test_the_build_goes_on_reports_every_skip_and_exits_1(built: Built) -> None:
+    assert built.exit_code == 1, built.lines.text
+    summary = re.search(r"(\d+) posting\(s\) read, (\d+) written, (\d+) skipped;", built.lines.text)
+    assert summary is not None, built.lines.text
+    assert int(summary.group(3)) == len(PROBLEMS), built.lines.text
+    assert len(built.lines.naming("  skipped ")) == len(PROBLEMS), built.lines.text
+    assert "Traceback" not in built.lines.text
+
+
+def test_every_other_file_and_record_is_built_and_nothing_is_lost(built: Built) -> None:
+    expected = {"prior", "nul", "zz-good"} | {p for case in CASES for p in case.postings}
+    assert set(posting_ids(built.store)) == expected
+    # what was there before is still there, statement for statement, even the posting whose
+    # file ("nul.txt") is now broken
+    for posting in ("prior", "nul"):
+        before = posting_quads_in(built.prior_store, posting)
+        assert before and posting_quads_in(built.store, posting) == before
+
+
+@pytest.mark.parametrize("case", PROBLEMS, ids=[c.name for c in PROBLEMS])
+def test_one_clear_line_names_the_file_record_and_problem(built: Built, case: Case) -> None:
+    path = str(built.folder / case.file)
+    lines = built.lines.naming(path)
+    assert len(lines) == 1, built.lines.text
+    where = f"{path} (record {case.record})" if case.record else f"{path}:"
+    assert lines[0].startswith(f"  skipped {where}"), lines[0]
+    assert case.problem in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("case", PROBLEMS, ids=[c.name for c in PROBLEMS])
+def test_strict_fails_and_keeps_the_previous_store(built: Built, case: Case, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(built.prior_store, store)
+    result = build_cli(store, built.folder / "zz-good.txt", built.folder / case.file, strict=True)
+    assert result.exit_code == 2, result.output
+    errors = Lines(result.output).naming("error: ")
+    assert len(errors) == 1 and str(built.folder / case.file) in errors[0] and case.problem in errors[0], result.output
+    assert "--strict: the store was left unchanged" in errors[0]
+    assert quads(store) == quads(built.prior_store)
+
+
+READ = [c for c in CASES if c.problem is None]
+
+
+@pytest.mark.parametrize("case", READ, ids=[c.name for c in READ])
+def test_readable_inputs_are_read_right_and_pass_strict(built: Built, case: Case, tmp_path: Path) -> None:
+    assert not built.lines.naming(str(built.folder / case.file))
+    documents = [d for d in read_documents([built.folder / case.file]) if isinstance(d, Document)]
+    assert [d.id for d in documents] == list(case.postings)
+    assert case.text is not None and case.text in documents[0].text and "\r" not in documents[0].text
+    result = build_cli(tmp_path / "store", built.folder / case.file, strict=True)
+    assert result.exit_code == 0, result.output
