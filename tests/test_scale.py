@@ -3,6 +3,7 @@ switched in, the long build shows rate and ETA, and Ctrl-C leaves the previous s
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -145,3 +146,19 @@ def test_build_progress_bar_shows_rate_and_eta(tmp_path: Path) -> None:
     # tqdm's fields: done/total [elapsed<remaining (the ETA), rate]
     assert re.search(r"\d+/12 \[\d\d:\d\d<(\?|\d\d:\d\d), *(\?|[\d.]+)posting/s\]", bar), bar
     assert "12 posting(s) read, 12 written" in bar
+
+
+def test_parallel_extraction_builds_the_same_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker pool of a large build gives exactly the quads of the one-process build."""
+    build_module = importlib.import_module("nhskg.build")  # nhskg.build is also the function
+
+    records = tmp_path / "many.jsonl"
+    lines = [json.dumps({**_NURSE, "id": f"nurse-{n}"}) for n in range(30)]
+    lines.insert(7, "{not json")  # a reader problem keeps its place among the results
+    records.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    serial = build([records], tmp_path / "serial", validate=False, workers=1, full=True)
+    monkeypatch.setattr(build_module, "PARALLEL_OVER", 10)
+    parallel = build([records], tmp_path / "parallel", validate=False, workers=2, full=True)
+    assert parallel.postings_written == serial.postings_written == 30
+    assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems] and len(serial.problems) == 1
+    assert set(GraphStore.open(tmp_path / "parallel").store) == set(GraphStore.open(tmp_path / "serial").store)

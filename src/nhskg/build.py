@@ -12,6 +12,8 @@ inputs twice is idempotent, and building one new file adds only that posting's s
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +78,42 @@ def _extract(
             yield Problem(document.source, str(error), document.id)
 
 
+#: Extract in a pool of worker processes when a build reads at least this many documents
+#: (one process per core). Below it, starting the workers costs more than it saves.
+PARALLEL_OVER = 2000
+
+_WORKER: tuple[Vocabulary, bool | None] | None = None
+
+
+def _init_worker(vocab: Vocabulary, full: bool | None) -> None:
+    global _WORKER
+    _WORKER = (vocab, full)
+
+
+def _extract_chunk(chunk: list[Document | Problem]) -> list[Posting | Problem]:
+    assert _WORKER is not None, "_init_worker was not called"
+    return list(_extract(chunk, *_WORKER))
+
+
+def _extract_parallel(
+    documents: Sequence[Document | Problem], vocab: Vocabulary, full: bool | None, workers: int
+) -> Iterable[Posting | Problem]:
+    """``_extract`` over a pool of forked workers, results in input order.
+
+    Forked, so each worker starts with the vocabulary and its matcher already built; chunks of a
+    few dozen documents keep the pickling overhead small. Ctrl-C stops the workers with the pool.
+    """
+    from .matching import build_matcher
+
+    build_matcher(vocab)  # cached: built once here, inherited by every worker
+    size = 64
+    chunks = [list(documents[i:i + size]) for i in range(0, len(documents), size)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_init_worker, initargs=(vocab, full)) as pool:
+        for results in pool.imap(_extract_chunk, chunks):
+            yield from results
+
+
 def build_postings(
     items: Iterable[Posting | Problem],
     store_dir: Path | str,
@@ -136,19 +174,27 @@ def build(
     validate: bool = True,
     fresh: bool = False,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> BuildReport:
     """Read ``paths``, extract every posting, and write them into the store at ``store_dir``.
 
     ``full`` chooses the modelling (see :mod:`nhskg.rdfgraph`); ``strict`` fails on the first
     skipped file or record, leaving the previous store live; ``validate`` runs the SHACL shapes
-    over the result (the report says whether it conforms; it does not raise).
+    over the result (the report says whether it conforms; it does not raise). ``workers``
+    extracting processes (default: one per core) are used for builds of at least
+    :data:`PARALLEL_OVER` documents.
     """
     from .readers import read_documents  # the readers are another stage; import when used
 
     vocab = load_vocabulary(vocabulary_dir())
     documents = list(read_documents([Path(p) for p in paths]))
+    workers = min(os.cpu_count() or 1, 8) if workers is None else workers
+    if workers > 1 and len(documents) >= PARALLEL_OVER:
+        extracted = _extract_parallel(documents, vocab, full, workers)
+    else:
+        extracted = _extract(documents, vocab, full)  # the switch reaches the extractor too
     return build_postings(
-        _extract(documents, vocab, full),  # the switch reaches the extractor too
+        extracted,
         store_dir,
         vocab=vocab,
         base=base,
