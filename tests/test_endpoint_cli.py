@@ -1,0 +1,72 @@
+"""``--endpoint``: the reading commands give the same answers from a SPARQL endpoint as from the store.
+
+The endpoint is ``nhskg serve`` in-process on a loopback port over the query-library fixture graph,
+so these tests need no server to be installed; the real Oxigraph server and Virtuoso are in
+``tests/server`` (marker ``server``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from nhskg.cli import main
+from nhskg.serve import ServeConfig, SparqlServer, serve_in_thread
+from nhskg.store import GraphStore
+
+FIXTURE = Path(__file__).parent / "data" / "query-library.trig"
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("endpoint-cli") / "store"
+    with GraphStore.writer(directory) as writer:
+        writer.store.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def endpoint(store_dir: Path) -> Iterator[str]:
+    server: SparqlServer
+    server, _thread = serve_in_thread(ServeConfig(store_dir, port=0, timeout=30, workers=1))
+    yield server.url
+    server.shutdown()
+    server.server_close()
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("analyse", "overlap", "chief-medical-officer", "chief-nurse", "--format", "json"),
+        ("analyse", "gaps", "--format", "json"),
+    ],
+    ids=["overlap", "gaps"],
+)
+def test_an_analysis_reads_the_same_through_the_endpoint(store_dir: Path, endpoint: str, command: tuple[str, ...]) -> None:
+    local = json.loads(run("--store", str(store_dir), *command))
+    remote = json.loads(run("--store", str(store_dir / "absent"), "--endpoint", endpoint, *command))
+    assert remote == local
+    assert local  # the fixture graph has something to say
+
+
+def test_a_view_renders_from_the_endpoint(endpoint: str, tmp_path: Path) -> None:
+    run("--store", str(tmp_path / "absent"), "--endpoint", endpoint, "render", "designations", "--out", str(tmp_path))
+    page = (tmp_path / "designations.html").read_text(encoding="utf-8")
+    assert "Caldicott Guardian" in page
+
+
+def test_the_endpoint_comes_from_the_environment(store_dir: Path, endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NHSKG_ENDPOINT", endpoint)
+    out = run("--store", str(store_dir / "absent"), "analyse", "gaps", "--format", "json")
+    assert json.loads(out)
