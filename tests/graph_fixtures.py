@@ -59,6 +59,9 @@ def write_home(root: Path) -> Path:
     vocab.mkdir(parents=True, exist_ok=True)
     shutil.copy(ontology_dir() / "nhskg.ttl", onto / "nhskg.ttl")
     shutil.copy(ontology_dir() / "shapes.ttl", onto / "shapes.ttl")
+    for extra in ("org-changes.ttl",):  # other ontology data the store loads, when present
+        if (ontology_dir() / extra).is_file():
+            shutil.copy(ontology_dir() / extra, onto / extra)
     for name, concepts in SCHEMES.items():
         (vocab / f"{name}.ttl").write_text(scheme_ttl(name, concepts), encoding="utf-8")
     return root

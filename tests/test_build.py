@@ -125,7 +125,7 @@ CHILD = textwrap.dedent(
     from nhskg.store import GraphWriter
     from nhskg.vocab import load_vocabulary
 
-    GraphWriter.BATCH = 2000  # flush every few postings, so the new generation is half-written
+    GraphWriter.BATCH = 500_000  # flush every twenty postings or so: the new generation is half-written
 
     store, marker, home = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     vocab = load_vocabulary(home / "ontology" / "vocab")
