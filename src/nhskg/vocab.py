@@ -179,16 +179,24 @@ def _read_scheme(path: Path) -> Scheme:
     return Scheme(name, scheme_iri, label, str(path), tuple(concepts))
 
 
-@lru_cache(maxsize=4)
 def load_vocabulary(directory: Path | None = None) -> Vocabulary:
-    """Read every ``*.ttl`` scheme in ``directory`` (default ``ontology/vocab``).
+    """Read every ``*.ttl`` scheme in ``directory`` (default ``ontology/vocab`` under the project
+    home, which ``NHSKG_HOME`` may move); read once per folder and kept.
 
     >>> vocab = load_vocabulary()
     >>> vocab.concept("role-type", "chief-nurse").pref_label
     'Chief Nurse'
     """
-    directory = directory or vocabulary_dir()
+    return _load(Path(directory or vocabulary_dir()).resolve())
+
+
+@lru_cache(maxsize=8)
+def _load(directory: Path) -> Vocabulary:
     files = sorted(directory.glob("*.ttl"))
     if not files:
         raise VocabularyError(f"no vocabulary files (*.ttl) in {directory}")
     return Vocabulary(tuple(_read_scheme(f) for f in files), tuple(str(f) for f in files))
+
+
+#: Forget every vocabulary read so far (after editing a .ttl file in a running process).
+load_vocabulary.cache_clear = _load.cache_clear  # type: ignore[attr-defined]
