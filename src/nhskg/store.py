@@ -101,10 +101,22 @@ def _clean_leftovers(directory: Path, keep: Path | None) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def _cannot_write(where: Path, error: OSError) -> StoreError:
+    """A full disk or read-only folder, said so with the folder and what to do."""
+    return StoreError(
+        f"{where}: cannot write ({error.strerror or error}); the previous store and files are unchanged;"
+        " free some space or choose a writable folder"
+    )
+
+
 @contextlib.contextmanager
 def _locked(directory: Path, *, blocking: bool) -> Iterator[bool]:
-    directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / _LOCK, "a+b") as handle:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        lock = open(directory / _LOCK, "a+b")
+    except OSError as error:
+        raise _cannot_write(directory, error) from error
+    with lock as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
         except BlockingIOError:
@@ -119,18 +131,31 @@ def _locked(directory: Path, *, blocking: bool) -> Iterator[bool]:
 def _atomic_write(path: Path, write: "callable[[Path], None]") -> None:  # type: ignore[valid-type]
     """Write through a temporary file beside ``path`` and rename it over ``path`` only when complete."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise _cannot_write(path, error) from error
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         write(tmp)
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; an export is for sharing
         os.replace(tmp, path)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise _cannot_write(path, error) from error
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 class GraphStore:
@@ -156,9 +181,12 @@ class GraphStore:
         live = _live(directory) if directory.is_dir() else None
         if live is None:
             raise StoreError(f"no graph store in {directory}; run `nhskg build PATH` first (or pass --store DIR)")
-        with _locked(directory, blocking=False) as free:
-            if free:  # no build running: tidy what a killed build left
-                _clean_leftovers(directory, live)
+        try:
+            with _locked(directory, blocking=False) as free:
+                if free:  # no build running: tidy what a killed build left
+                    _clean_leftovers(directory, live)
+        except StoreError:
+            pass  # a read-only store (a read-only mount, a shared copy) is read without tidying
         try:
             store = ox.Store.read_only(str(live))
         except OSError as error:
@@ -185,7 +213,10 @@ class GraphStore:
             try:
                 yield writer
                 writer.flush()
-                writer.store.flush()
+                try:
+                    writer.store.flush()
+                except OSError as error:
+                    raise _cannot_write(directory, error) from error
             except BaseException:
                 writer._close()
                 shutil.rmtree(target, ignore_errors=True)
@@ -298,7 +329,10 @@ class GraphWriter:
                             store.bulk_extend(old.quads_for_pattern(None, None, None, graph))
                     del old
         except OSError as error:
-            raise StoreError(f"{self.target.parent}: cannot create a new store generation ({error})") from error
+            raise StoreError(
+                f"{self.target.parent}: cannot create a new store generation ({error}); the previous store is"
+                " unchanged; free some space or choose a writable folder"
+            ) from error
         self._existing = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
         return store
 
@@ -343,7 +377,11 @@ class GraphWriter:
         for file in files:
             try:
                 store.load(path=str(file), format=ox.RdfFormat.TURTLE, to_graph=graph)
-            except (OSError, SyntaxError, ValueError) as error:
+            except OSError as error:
+                if not file.is_file():
+                    raise StoreError(f"{file}: cannot load into the store ({error}); fix the file and build again") from error
+                raise _cannot_write(self.target.parent, error) from error
+            except (SyntaxError, ValueError) as error:
                 raise StoreError(f"{file}: cannot load into the store ({error}); fix the file and build again") from error
 
     def flush(self) -> None:
@@ -361,8 +399,13 @@ class GraphWriter:
                 store.bulk_load(text, format=ox.RdfFormat.N_QUADS, lenient=True)
             except SyntaxError as error:
                 raise StoreError(f"cannot load the postings' N-Quads ({error})") from error
+            except OSError as error:
+                raise _cannot_write(self.target.parent, error) from error
         if objects:
-            store.bulk_extend(objects)
+            try:
+                store.bulk_extend(objects)
+            except OSError as error:
+                raise _cannot_write(self.target.parent, error) from error
 
     def _close(self) -> None:
         self._store = None
