@@ -599,15 +599,16 @@ class EndpointWriter:
 
         self.replace_graph(posting_graph_iri(posting_id, base), quads)
 
-    def load_ontology(self) -> None:
-        """(Re)write the ontology graph from ``ontology/nhskg.ttl`` and ``ontology/vocab/*.ttl``."""
+    def load_ontology(self, base: str = DEFAULT_BASE) -> None:
+        """(Re)write the ontology graph from ``ontology/nhskg.ttl``, ``ontology/vocab/*.ttl`` and
+        ``ontology/org-changes.ttl`` (its relative IRIs resolved against ``base``)."""
         from .paths import ontology_dir, vocabulary_dir
 
         store = ox.Store()
         graph = ox.NamedNode(ONTOLOGY_GRAPH)
-        for file in [ontology_dir() / "nhskg.ttl", *sorted(vocabulary_dir().glob("*.ttl"))]:
+        for file in [ontology_dir() / "nhskg.ttl", *sorted(vocabulary_dir().glob("*.ttl")), ontology_dir() / "org-changes.ttl"]:
             try:
-                store.load(path=str(file), format=ox.RdfFormat.TURTLE, to_graph=graph)
+                store.load(path=str(file), format=ox.RdfFormat.TURTLE, to_graph=graph, base_iri=base)
             except (OSError, SyntaxError, ValueError) as error:
                 raise StoreError(f"{file}: cannot load ({error}); fix the file and build again") from error
         self.replace_graph(ONTOLOGY_GRAPH, store.quads_for_pattern(None, None, None, graph))
@@ -717,7 +718,7 @@ def build_to_endpoint(
     writer = EndpointWriter(source, method=method)
     for graph, quads in graphs.items():
         writer.replace_graph(graph, quads)
-    writer.load_ontology()
+    writer.load_ontology(base)
     writer.flush()
     report = validate_endpoint(source, base=base) if validate else None
     return BuildReport(scrub(source.config.query_url), read, len(graphs), tuple(problems),

@@ -367,16 +367,21 @@ class GraphWriter:
         self._drop(posting_graph_iri(posting_id, self.base))
 
     def load_ontology(self) -> None:
-        """(Re)load ``ontology/nhskg.ttl`` and every ``ontology/vocab/*.ttl`` into the ontology graph."""
+        """(Re)load ``ontology/nhskg.ttl``, every ``ontology/vocab/*.ttl`` and the organisation change
+        events of ``ontology/org-changes.ttl`` into the ontology graph.
+
+        The change events name organisations by IRIs relative to the data base, so they are the
+        same nodes as the organisations the postings name, whatever ``--base`` is.
+        """
         graph = ox.NamedNode(ONTOLOGY_GRAPH)
-        files = [ontology_dir() / "nhskg.ttl", *sorted(vocabulary_dir().glob("*.ttl"))]
+        files = [ontology_dir() / "nhskg.ttl", *sorted(vocabulary_dir().glob("*.ttl")), ontology_dir() / "org-changes.ttl"]
         if self._store is None:
             self._ontology = True
         store = self.store
         store.remove_graph(graph)
         for file in files:
             try:
-                store.load(path=str(file), format=ox.RdfFormat.TURTLE, to_graph=graph)
+                store.load(path=str(file), format=ox.RdfFormat.TURTLE, to_graph=graph, base_iri=self.base)
             except OSError as error:
                 if not file.is_file():
                     raise StoreError(f"{file}: cannot load into the store ({error}); fix the file and build again") from error

@@ -28,4 +28,4 @@ from __future__ import annotations
 # Each analysis is its own module with a function of the same name (``overlap.overlap``,
 # ``network.network``...); import them from there. Nothing is re-exported here, so the module and
 # the function never shadow each other and ``nhskg --help`` does not import networkx.
-__all__ = ["overlap", "network", "gaps", "compare", "similarity"]
+__all__ = ["overlap", "network", "gaps", "compare", "similarity", "drift"]

@@ -1,4 +1,4 @@
-"""``nhskg analyse``: overlap, network, gaps and compare, as aligned tables or JSON."""
+"""``nhskg analyse``: overlap, network, gaps, compare and drift, as aligned tables or JSON."""
 
 from __future__ import annotations
 
@@ -200,5 +200,59 @@ def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, f
             ["", "code", r.label_a[:40], r.label_b[:40]],
             [(row.kind, row.code, row.roles_a or "-", row.roles_b or "-") for row in rows],
         )
+
+    _emit(result, fmt, render)
+
+
+@analyse.command("drift")
+@click.argument("role")
+@click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True,
+              help="The period postings are grouped by (a posting is dated by its date posted, else its closing date).")
+@FORMAT
+@click.pass_obj
+def drift_cmd(settings: Settings, role: str, by: str, fmt: str) -> None:
+    """How ROLE's duty areas change over time, and duties moving to or from other role types."""
+    from ..analyses.drift import drift
+    from ..analyses.overlap import UnknownRoleType, role_types
+
+    try:
+        source = _source(settings)
+        valid = role_types(source)
+        if role not in valid:
+            raise UnknownRoleType(role, tuple(sorted(valid)))
+        result = drift(source, role, by=by)
+    except UnknownRoleType as error:
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(2) from error
+    except NhskgError as error:
+        raise click.ClickException(str(error)) from error
+
+    def render(r):
+        yield f"{role}: {r.postings} postings ({r.undated} undated); per {by}: " + (
+            ", ".join(f"{p} {n}" for p, n in r.periods) or "none dated")
+        yield ""
+        yield _table(
+            f"Share of postings claiming each duty area, by {by}",
+            [by, "area", "claiming", "postings", "share"],
+            [(s.period, s.area, s.claiming, s.postings, s.share) for s in r.shares],
+        )
+        yield _table(
+            "Successive postings of the same post (same organisation, role type and scope, or across a change event)",
+            ["organisation", "from", "to", "dropped", "gained", "via change"],
+            [(s.organisation_label, f"{s.earlier_date} {_short(s.earlier)}", f"{s.later_date} {_short(s.later)}",
+              s.dropped or "-", s.gained or "-", _short(s.change)) for s in r.steps],
+        )
+        yield _table(
+            "Duty areas that moved between role types within an organisation",
+            ["organisation", "area", "from", "to", "dropped by", "claimed by"],
+            [(m.organisation_label, m.area, m.from_role, m.to_role, f"{m.dropped_date} {_short(m.dropped_in)}",
+              f"{m.to_date} {_short(m.to_posting)}") for m in r.moves],
+        )
+        if r.warnings:
+            yield _table(
+                "Postings dated before their organisation was formed (check the date)",
+                ["posting", "dated", "organisation", "formed"],
+                [(_short(w.posting), w.as_of, _short(w.organisation), w.formed) for w in r.warnings],
+            )
 
     _emit(result, fmt, render)
