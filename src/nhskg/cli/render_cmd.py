@@ -72,6 +72,10 @@ def render(settings: Settings, view: str, out: Path, organisation: str | None, r
         path = html.write_html(drawn, out / name)
     except NhskgError as error:
         raise click.ClickException(str(error)) from error
+    except OSError as error:  # a read-only or full --out folder
+        raise click.ClickException(
+            f"{error.filename or out}: cannot write ({error.strerror or error}); choose a writable --out folder or free some space"
+        ) from error
     click.echo(f"{path}  ({len(drawn.nodes)} nodes, {len(drawn.edges)} lines)")
     if drawn.note:
         click.echo(f"note: {drawn.note}", err=True)
