@@ -60,6 +60,13 @@ def test_an_analysis_reads_the_same_through_the_endpoint(store_dir: Path, endpoi
     assert local  # the fixture graph has something to say
 
 
+def test_a_library_query_reads_the_same_through_the_endpoint(store_dir: Path, endpoint: str) -> None:
+    args = ("query", "designation-holders", "--format", "json")
+    local = json.loads(run("--store", str(store_dir), *args))
+    remote = json.loads(run("--store", str(store_dir / "absent"), "--endpoint", endpoint, *args))
+    assert remote["results"]["bindings"] == local["results"]["bindings"] != []
+
+
 def test_a_view_renders_from_the_endpoint(endpoint: str, tmp_path: Path) -> None:
     run("--store", str(tmp_path / "absent"), "--endpoint", endpoint, "render", "designations", "--out", str(tmp_path))
     page = (tmp_path / "designations.html").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..errors import NhskgError
-from . import Settings, main
+from . import Settings, main, open_source
 
 _FORMATS = ("table", "csv", "tsv", "json")
 
@@ -25,13 +25,6 @@ def _param(value: str) -> tuple[str, str]:
     if not sep or not name.strip():
         raise click.BadParameter(f"'{value}' is not NAME=VALUE", param_hint="--param")
     return name.strip(), text
-
-
-def open_source(settings: Settings):  # type: ignore[no-untyped-def]
-    """The SPARQL source the query commands read: the store named by ``--store``."""
-    from ..store import GraphStore
-
-    return GraphStore.open(settings.store).source()
 
 
 @main.command("queries")
