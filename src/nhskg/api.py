@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from .cli import DEFAULT_STORE
+from .paths import DEFAULT_STORE
 from .namespaces import DEFAULT_BASE
 from .sparql import Table, Triple
 

@@ -9,7 +9,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["project_home", "ontology_dir", "vocabulary_dir", "queries_dir"]
+__all__ = ["project_home", "ontology_dir", "vocabulary_dir", "queries_dir", "DEFAULT_STORE"]
+
+#: Where ``build`` writes and every other command reads, unless told otherwise (relative to the
+#: working folder, like a ``.git`` folder).
+DEFAULT_STORE = Path(".nhskg") / "store"
 
 
 def project_home() -> Path:

@@ -12,11 +12,10 @@ from pathlib import Path
 import click
 
 from ..namespaces import DEFAULT_BASE
+from ..paths import DEFAULT_STORE
 
 __all__ = ["main", "Settings", "DEFAULT_STORE", "open_source"]
 
-#: Where ``build`` writes and every other command reads, unless ``--store`` says otherwise.
-DEFAULT_STORE = Path(".nhskg") / "store"
 
 
 @dataclass
