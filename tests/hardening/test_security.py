@@ -287,3 +287,47 @@ def test_serve_caps_query_time(server: SparqlServer) -> None:
         server.config = original
     assert status == 503 and b"longer than the time limit of 1 s and was stopped" in body
     assert call(server, q("ASK { ?s ?p ?o }"))[0] == 200
+
+
+# --------------------------------------------------------------------------- in a real browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.browser
+def test_views_built_from_hostile_postings_run_nothing_in_chromium(built: Built, tmp_path: Path) -> None:
+    """The pages of the whole flow (not a hand-made graph) in headless Chromium, network cut."""
+    if not CHROMIUM.exists():
+        pytest.fail("no /usr/bin/chromium: run scripts/install-browser.sh")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="run scripts/install-browser.sh")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=["--no-sandbox", "--disable-gpu", "--proxy-server=127.0.0.1:9"])
+        try:
+            for path in built.views:
+                page = browser.new_page()
+                requests: list[str] = []
+                errors: list[str] = []
+                dialogs: list[str] = []
+                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://")
+                           else (requests.append(route.request.url), route.abort()))
+                page.on("pageerror", lambda error: errors.append(str(error)))
+                page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+                page.goto(path.as_uri())
+                if path.name != "index.html":
+                    page.wait_for_function("window.nhskgReady === true", timeout=90_000)
+                    # build every tooltip, as hovering would, and look inside them
+                    assert page.evaluate(
+                        "nodes.get().concat(edges.get()).every((x) => !x.title || typeof x.title === 'string' ||"
+                        " x.title.querySelectorAll('script, img, a, style, iframe').length === 0)")
+                    tips = page.evaluate("nodes.get().concat(edges.get()).map((x) => x.title ?"
+                                         " (x.title.innerText || x.title) : '').join(' ')")
+                    if path.name in ("roles.html", "reporting.html"):
+                        assert SCRIPT in tips or HANDLER in tips, path.name  # shown as text
+                assert page.evaluate("typeof window.__pwned") == "undefined", path.name
+                assert page.evaluate("getComputedStyle(document.body).display") != "none", path.name
+                assert page.evaluate("document.querySelectorAll('img, iframe, a[href^=\"javascript\"], [onerror]').length") == 0
+                assert (requests, errors, dialogs) == ([], [], []), path.name
+                page.close()
+        finally:
+            browser.close()
