@@ -74,6 +74,11 @@ _EMPLOYER = re.compile(r"(?:^|\n)\s*-?\s*(?:Employer|Organisation|Organization|T
 # "If the advertised post requires a DBS check ...".
 _NOT_A_REQUIREMENT = re.compile(r"^(?:salary|pay|band|grade|if|where|should)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;]|\band\b|\bor\b")
+_REGIONAL_POST = re.compile(
+    r"\b(?:across the region|the region['\u2019]s|regional (?:executive )?team\b|"
+    r"(?:North|South|East|West|London|Midlands|Yorkshire|England)[\w ]{0,20} Region\b)",
+    re.IGNORECASE,
+)
 _SYSTEM_POST = re.compile(r"\b(?:ICS|STP|Integrated Care System|system)\s+(?:executive|leadership|board|team|wide|level)", re.IGNORECASE)
 _BRACKETS = re.compile(r"\([^)]*\)?")
 _ACRONYM = re.compile(r"([A-Z]{2,8})\)")
@@ -250,7 +255,8 @@ def _scope(title: str | None, role_code: str, vocab: Vocabulary, matcher: Matche
         return concept.default_scope
     head = text[:3000]
     if organisation and organisation.type in ("nhs-england", "nhs-england-region"):
-        if re.search(r"\bregion(?:al)?\b", (organisation.name or "") + " " + head, re.IGNORECASE):
+        # A post in one of NHS England's regional teams; "regional offices" alone does not say so.
+        if organisation.type == "nhs-england-region" or _REGIONAL_POST.search(head):
             return "region"
         return "national"
     if organisation and organisation.type in ("ccg", "icb") and _SYSTEM_POST.search(head):
@@ -697,6 +703,9 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
         _, org_spans = _organisation_from_text(text, mentions, matcher)
     else:
         organisation, org_spans = _organisation_from_text(text, mentions, matcher)
+        if organisation is not None and organisation.type == "nhs-england-region":
+            # "NHS England - London Region" is a regional team: NHS England employs the post.
+            organisation = Organisation("NHS England", "nhs-england")
 
     read = _Read(document, vocab, text, tuple(mentions), sentences, role, role_mention)
     relations, partners, implied = _read_relations(read)
