@@ -21,6 +21,7 @@ import json
 import random
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -215,3 +216,33 @@ def test_readable_inputs_are_read_right_and_pass_strict(built: Built, case: Case
     assert case.text is not None and case.text in documents[0].text and "\r" not in documents[0].text
     result = build_cli(tmp_path / "store", built.folder / case.file, strict=True)
     assert result.exit_code == 0, result.output
+
+
+# --- one test per bug this table found ------------------------------------------------------
+
+
+def test_bug_a_huge_text_file_was_read_and_extracted_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: a 100 MB file was read, cleaned and extracted (5 MB took 28 s and 174 MB of N-Quads)."""
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as handle:
+        handle.truncate(60_000_000)  # sparse: refused on its size, never read
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
+    [problem] = list(read_documents([path]))
+    assert "too large to be a posting: 60 MB, over the 50 MB limit" in str(problem)
+
+
+def test_bug_a_gzip_bomb_was_decompressed_whole(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.json.gz"
+    path.write_bytes(gzip.compress(b" " * 60_000_000, compresslevel=1))
+    [problem] = list(read_documents([path]))
+    assert "too large to be a posting: 50 MB uncompressed, over the 50 MB limit" in str(problem)
+
+
+def test_bug_deeply_nested_html_took_quadratic_time(tmp_path: Path) -> None:
+    """Before: 100,000 nested divs (1 MB) took about a minute to parse, twice."""
+    path = tmp_path / "deep.html"
+    path.write_text("<div>" * 100_000 + "Chief Nurse" + "</div>" * 100_000, encoding="utf-8")
+    began = time.perf_counter()
+    [problem] = list(read_documents([path]))
+    assert "HTML nested 100,000 elements deep" in str(problem)
+    assert time.perf_counter() - began < 5
