@@ -12,6 +12,7 @@ inputs twice is idempotent, and building one new file adds only that posting's s
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import time
@@ -95,23 +96,15 @@ def _extract_chunk(chunk: list[Document | Problem]) -> list[Posting | Problem]:
     return list(_extract(chunk, *_WORKER))
 
 
-def _extract_parallel(
-    documents: Sequence[Document | Problem], vocab: Vocabulary, full: bool | None, workers: int
-) -> Iterable[Posting | Problem]:
-    """``_extract`` over a pool of forked workers, results in input order.
-
-    Forked, so each worker starts with the vocabulary and its matcher already built; chunks of a
-    few dozen documents keep the pickling overhead small. Ctrl-C stops the workers with the pool.
-    """
-    from .matching import build_matcher
-
-    build_matcher(vocab)  # cached: built once here, inherited by every worker
-    size = 64
-    chunks = [list(documents[i:i + size]) for i in range(0, len(documents), size)]
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(vocab, full)) as pool:
-        for results in pool.imap(_extract_chunk, chunks):
-            yield from results
+def _chunks(items: Iterable[Document | Problem], size: int) -> Iterable[list[Document | Problem]]:
+    chunk: list[Document | Problem] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def build_postings(
@@ -187,21 +180,21 @@ def build(
     from .readers import read_documents  # the readers are another stage; import when used
 
     vocab = load_vocabulary(vocabulary_dir())
-    documents = list(read_documents([Path(p) for p in paths]))
+    documents = iter(read_documents([Path(p) for p in paths]))
     workers = min(os.cpu_count() or 1, 8) if workers is None else workers
-    if workers > 1 and len(documents) >= PARALLEL_OVER:
-        extracted = _extract_parallel(documents, vocab, full, workers)
-    else:
-        extracted = _extract(documents, vocab, full)  # the switch reaches the extractor too
-    return build_postings(
-        extracted,
-        store_dir,
-        vocab=vocab,
-        base=base,
-        full=full,
-        strict=strict,
-        validate=validate,
-        fresh=fresh,
-        progress=progress,
-        total=len(documents),
-    )
+    head = list(itertools.islice(documents, PARALLEL_OVER)) if workers > 1 else list(documents)
+    options = dict(vocab=vocab, base=base, full=full, strict=strict, validate=validate, fresh=fresh, progress=progress)
+    if len(head) < PARALLEL_OVER or workers <= 1:
+        return build_postings(_extract(head, vocab, full), store_dir, total=len(head), **options)  # type: ignore[arg-type]
+    # A large build: extract in forked workers while this process goes on reading, so reading
+    # and extraction overlap. Forked, so each worker starts with the vocabulary and its matcher
+    # built; chunks of a few dozen documents keep pickling cheap. Ctrl-C ends the pool with it.
+    from .matching import build_matcher
+
+    build_matcher(vocab)  # cached: built once here, inherited by every worker
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_init_worker, initargs=(vocab, full)) as pool:
+        jobs = [(len(chunk), pool.apply_async(_extract_chunk, (chunk,)))
+                for chunk in _chunks(itertools.chain(head, documents), 64)]
+        extracted = (item for _, job in jobs for item in job.get())
+        return build_postings(extracted, store_dir, total=sum(n for n, _ in jobs), **options)  # type: ignore[arg-type]
