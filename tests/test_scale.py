@@ -84,9 +84,12 @@ def vocab(home: Path) -> Vocabulary:
 
 CHILD = textwrap.dedent(
     """
-    import sys, time
+    import signal, sys, time
     from pathlib import Path
     from graph_fixtures import leadership_posting, minimal_posting
+
+    # Ctrl-C as in a terminal, even when the tests run in the background (where SIGINT is ignored)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from nhskg.build import build_postings
     from nhskg.vocab import load_vocabulary
 
