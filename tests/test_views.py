@@ -212,3 +212,51 @@ def test_cli_render_all_writes_every_view_and_prints_paths(tmp_path):
     assert result.exit_code == 0 and (out / "query-role-network.html").is_file(), result.output
     result = CliRunner().invoke(main, ["--store", str(store), "render", "reporting", "--org", "Nowhere", "--out", str(out)])
     assert result.exit_code != 0 and "no organisation named 'Nowhere'" in result.output
+
+
+LONE_POSTS = """
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix nhskg: <https://w3id.org/nhskg/def#> .
+@prefix schema: <https://schema.org/> .
+GRAPH <https://w3id.org/nhskg/data/graph/posting/lone{n}> {{
+  <https://w3id.org/nhskg/data/org/lone-{n}> a org:Organization ; rdfs:label "Lone Trust {n}" .
+  <https://w3id.org/nhskg/data/posting/lone{n}> a schema:JobPosting ; nhskg:advertises <https://w3id.org/nhskg/data/post/lone{n}> .
+  <https://w3id.org/nhskg/data/post/lone{n}> a org:Post ; rdfs:label "Director {n}" ;
+      org:postIn <https://w3id.org/nhskg/data/org/lone-{n}> ;
+      org:role <https://w3id.org/nhskg/vocab/role-type/chief-nurse> .
+}}
+"""
+
+
+def test_reporting_across_organisations_leaves_out_those_with_no_lines_and_says_so():
+    store = ox.Store()
+    store.load(path=str(GRAPH), format=ox.RdfFormat.TRIG)
+    for n in range(3):
+        store.load(LONE_POSTS.format(n=n).encode(), format=ox.RdfFormat.TRIG)
+    model = reporting_view(OxigraphSource(store))
+    assert not any(n.id.startswith("post/lone") for n in model.nodes)
+    assert "3 organisations whose postings state no reporting line are not drawn" in model.description
+    one = reporting_view(OxigraphSource(store), "Lone Trust 1")
+    assert [n.id for n in one.nodes if n.kind == "post"] == ["post/lone1"]
+
+
+def test_reporting_blocks_wrap_into_rows():
+    from nhskg.views.reporting import ROW_WIDTH
+
+    store = ox.Store()
+    store.load(path=str(GRAPH), format=ox.RdfFormat.TRIG)
+    for n in range(40):  # forty organisations, each with one post reporting to its chief executive
+        store.load(
+            (LONE_POSTS.format(n=n).replace(
+                'org:role <https://w3id.org/nhskg/vocab/role-type/chief-nurse> .',
+                f'org:role <https://w3id.org/nhskg/vocab/role-type/chief-nurse> ; org:reportsTo <https://w3id.org/nhskg/data/org/lone-{n}/role/ceo> .'
+                f' <https://w3id.org/nhskg/data/org/lone-{n}/role/ceo> a org:Post ; rdfs:label "Chief Executive" ;'
+                f' org:postIn <https://w3id.org/nhskg/data/org/lone-{n}> .',
+            )).encode(),
+            format=ox.RdfFormat.TRIG,
+        )
+    model = reporting_view(OxigraphSource(store))
+    posts = [n for n in model.nodes if n.kind in ("post", "role-post")]
+    assert max(n.x for n in posts) - min(n.x for n in posts) <= ROW_WIDTH + 1
+    assert len({n.y for n in model.nodes if n.kind == "organisation"}) > 1  # several rows

@@ -32,6 +32,8 @@ LINE_KIND = {
     str(NHSKG.engagesWith): "external",
 }
 BLOCK_GAP = 2 * NODE_GAP
+#: Blocks wrap onto a new row past this width (about a dozen posts side by side).
+ROW_WIDTH = 12 * NODE_GAP
 
 
 def reporting_view(
@@ -86,6 +88,22 @@ def reporting_view(
     # a post named only by its role and on no line says nothing about reporting: leave it out
     on_lines = {e.source for e in edges} | {e.target for e in edges}
     kept = [n for n in nodes.values() if n.kind == "post" or n.id in on_lines]
+    left_out = ""
+    if not filters:
+        # Across every organisation, one whose postings state no reporting line adds a lone dot
+        # and a long line to a body: leave it out and say so.
+        with_lines = {node_org[e.source] for e in edges if e.kind != "external"}
+        dropped = sorted({n.organisation for n in kept if n.kind != "body"} - with_lines)
+        kept = [n for n in kept if n.kind == "body" or n.organisation in with_lines]
+        ids = {n.id for n in kept}
+        edges = [e for e in edges if e.source in ids and e.target in ids]
+        used = {e.target for e in edges}
+        kept = [n for n in kept if n.kind != "body" or n.id in used]
+        if dropped:
+            left_out = (
+                f" {len(dropped)} organisations whose postings state no reporting line are not drawn;"
+                " use --org NAME to see one."
+            )
     positioned = _positions(kept, edges)
     where = f"in {filters['organisation']}" if filters else "in every organisation"
     model = build_model(
@@ -94,6 +112,7 @@ def reporting_view(
         description=(
             "Posts placed in levels computed from their reporting lines (a post sits below the posts it "
             "reports to); managerial lines solid, professional lines dashed, external bodies at the right edge."
+            + left_out
         ),
         nodes=positioned,
         edges=edges,
@@ -120,30 +139,40 @@ def _positions(nodes: list[ViewNode], edges: list[ViewEdge]) -> list[ViewNode]:
     placed: dict[str, ViewNode] = {}
     headings: list[ViewNode] = []
     offset = 0.0
+    row_top = 0.0
+    row_depth = 0.0
+    widest = 0.0
     for organisation in sorted(blocks):
         members = blocks[organisation]
         positions = hierarchical_positions(members, levels)
         xs = [x for x, _ in positions.values()]
+        ys = [y for _, y in positions.values()]
+        width = max(xs) - min(xs)
+        if offset > 0 and offset + width > ROW_WIDTH:
+            # wrap: blocks in rows, so that many organisations make a page, not a thin line
+            offset, row_top = 0.0, row_top + row_depth + 2 * LEVEL_GAP
+            row_depth = 0.0
         shift = offset - min(xs)
         for node in members:
             x, y = positions[node.id]
-            placed[node.id] = replace(node, x=round(x + shift, 1), y=y, level=levels[node.id])
-        top = min(y for _, y in positions.values())
+            placed[node.id] = replace(node, x=round(x + shift, 1), y=round(y + row_top, 1), level=levels[node.id])
         headings.append(
             ViewNode(
                 id=f"heading/{len(headings)}",
                 label=organisation or "organisation not named",
                 kind="organisation",
                 organisation=organisation,
-                x=round(offset + (max(xs) - min(xs)) / 2, 1),
-                y=round(top - LEVEL_GAP * 0.7, 1),
+                x=round(offset + width / 2, 1),
+                y=round(row_top + min(ys) - LEVEL_GAP * 0.7, 1),
                 group="organisations",
                 group_label="organisations",
             )
         )
-        offset += (max(xs) - min(xs)) + BLOCK_GAP
+        row_depth = max(row_depth, max(ys) - min(ys))
+        offset += width + BLOCK_GAP
+        widest = max(widest, offset)
     bodies = sorted((n for n in nodes if n.kind == "body"), key=lambda n: (n.label, n.id))
-    edge_x = offset + NODE_GAP
+    edge_x = widest + NODE_GAP
     for index, node in enumerate(bodies):
         placed[node.id] = replace(node, x=round(edge_x, 1), y=round(index * LEVEL_GAP * 0.6, 1))
     return [placed[n.id] for n in nodes] + headings
