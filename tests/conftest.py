@@ -1,0 +1,41 @@
+"""Fixtures shared by several test modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from nhskg.paths import vocabulary_dir
+from nhskg.sparql import OxigraphSource
+from nhskg.vocab import load_vocabulary
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seeds_source(tmp_path_factory: pytest.TempPathFactory) -> OxigraphSource:
+    import nhskg
+    from nhskg.store import GraphStore
+
+    if not (SEEDS / "003_ee31a5acbe06f6bc.txt").is_file():
+        pytest.skip("seeds/ is not in this checkout")
+    store_dir = tmp_path_factory.mktemp("seeds") / "store"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("NHSKG_HOME", raising=False)  # the real ontology and vocabulary
+        load_vocabulary.cache_clear()
+        nhskg.build(SEEDS, store=store_dir, validate=False)  # the notebook API, over nhskg.build.build
+    load_vocabulary.cache_clear()
+    return GraphStore.open(store_dir).source()
+
+
+@pytest.fixture
+def real_home(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Parameters are checked against the real vocabulary in ontology/vocab."""
+    monkeypatch.delenv("NHSKG_HOME", raising=False)
+    if not load_vocabulary().graph_files[0].startswith(str(vocabulary_dir())):
+        load_vocabulary.cache_clear()  # another test's vocabulary is cached: read the real one
+    yield
+
+
