@@ -17,7 +17,7 @@ from typing import Mapping
 from rdflib.namespace import XSD
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from .namespaces import DEFAULT_BASE, VOCAB_BASE
+from .namespaces import DEFAULT_BASE, VOCAB_BASE, PREFIXES
 from .sparql import Table, Triple
 
 __all__ = [
@@ -33,19 +33,6 @@ __all__ = [
 ]
 
 FORMATS = ("table", "csv", "tsv", "json")
-
-#: Prefixes the text table shortens IRIs with (the data base is added per call).
-PREFIXES: dict[str, str] = {
-    "nhskg": "https://w3id.org/nhskg/def#",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
 
 
 def short_name(term: Node | None, base: str = DEFAULT_BASE) -> str:

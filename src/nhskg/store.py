@@ -32,7 +32,7 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 from .errors import StoreError
-from .namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH
+from .namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH, PREFIXES
 from .paths import ontology_dir, vocabulary_dir
 from .rdfgraph import posting_graph_iri
 from .sparql import OxigraphSource
@@ -42,20 +42,6 @@ __all__ = ["GraphStore", "GraphWriter", "EXPORT_FORMATS", "PREFIXES"]
 _GEN = re.compile(r"^gen-(\d{6,})$")
 _CURRENT = "CURRENT"
 _LOCK = "LOCK"
-
-#: Prefixes written into Turtle and TriG exports (data base added per store).
-PREFIXES = {
-    "nhskg": "https://w3id.org/nhskg/def#",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
 
 #: File extension -> (format, whether the format keeps named graphs).
 EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
