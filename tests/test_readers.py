@@ -473,3 +473,18 @@ def test_any_job_posting_fields_never_crash(fields: dict[str, object]) -> None:
     assert isinstance(result, (Document, Problem))
     if isinstance(result, Document):
         assert isinstance(result.id, str) and result.text
+
+
+def test_needs_text_skips_the_descriptions_nobody_reads(tmp_path: Path) -> None:
+    """A build reads non-leadership postings from their fields alone: it need not clean their
+    descriptions, which were most of a full-corpus build's time."""
+    feed = tmp_path / "feed.jsonl"
+    records = [
+        {"@type": "JobPosting", "id": "1", "title": "Staff Nurse", "description": "<p>Ward work.</p>"},
+        {"@type": "JobPosting", "id": "2", "title": "Chief Nurse", "description": "<p>Lead nursing.</p>"},
+    ]
+    feed.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    wanted = lambda structured: "Chief" in (structured.title or "")  # noqa: E731
+    texts = {d.id: d.text for d in read_documents([feed], needs_text=wanted)}
+    assert texts == {"1": "Staff Nurse", "2": "Chief Nurse\nLead nursing."}
+    assert {d.id: d.text for d in read_documents([feed])}["1"] == "Staff Nurse\nWard work."

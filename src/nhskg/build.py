@@ -179,8 +179,10 @@ def build(
     """
     from .readers import read_documents  # the readers are another stage; import when used
 
+    from .extract import text_wanted
+
     vocab = load_vocabulary(vocabulary_dir())
-    documents = iter(read_documents([Path(p) for p in paths]))
+    documents = iter(read_documents([Path(p) for p in paths], needs_text=text_wanted(vocab, full)))
     workers = min(os.cpu_count() or 1, 8) if workers is None else workers
     head = list(itertools.islice(documents, PARALLEL_OVER)) if workers > 1 else list(documents)
     options = dict(vocab=vocab, base=base, full=full, strict=strict, validate=validate, fresh=fresh, progress=progress)

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .amounts import find_closing_date, find_salary, parse_date, yearly
-from .documents import Document, Problem
+from .documents import Document, Problem, Structured
 from .matching import Matcher, Mention, build_matcher, fold
 from .postings import Duty, Evidence, Item, Organisation, Posting, Requirement, Salary
 from .sentences import Sentence, split_sentences
 from .vocab import Vocabulary, load_vocabulary
 
-__all__ = ["extract_posting", "extract_postings"]
+__all__ = ["extract_posting", "extract_postings", "text_wanted"]
 
 ROLE = "role-type"
 SCOPE = "scope"
@@ -743,6 +743,27 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
         requirements=tuple(_read_requirements(read).values()),
         duties=_read_duties(read, partners),
     )
+
+
+def text_wanted(vocab: Vocabulary | None = None, full: bool | None = None) -> Callable[[Structured], bool] | None:
+    """For the readers: whether a record's description will be read, given its fields.
+
+    A non-leadership posting is read from its title and fields alone (unless ``full``), so its
+    description need not be cleaned at all; ``None`` when every description is wanted.
+
+    >>> wanted = text_wanted()
+    >>> wanted(Structured(title="Staff Nurse")), wanted(Structured(title="Chief Nurse"))
+    (False, True)
+    """
+    if full is True:
+        return None
+    vocab = vocab or load_vocabulary()
+    matcher = build_matcher(vocab)
+
+    def wanted(structured: Structured) -> bool:
+        return not structured.title or _needs_full(vocab, matcher, structured.title.strip(), full)
+
+    return wanted
 
 
 def _needs_full(vocab: Vocabulary, matcher: Matcher, title: str, full: bool | None) -> bool:

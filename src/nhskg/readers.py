@@ -38,6 +38,8 @@ from .office import OFFICE_ENDINGS, OfficeError, office_text
 __all__ = ["read_documents", "READERS", "html_to_text", "description_text"]
 
 Result = Document | Problem
+#: Given a record's fields, whether its description is wanted (see :func:`read_documents`).
+TextFilter = Callable[[Structured], bool]
 
 #: How much of a file is sniffed for NUL bytes and control characters.
 _SNIFF_BYTES = 8192
@@ -465,6 +467,7 @@ def _record_document(
     where: str,
     page_text: str | None = None,
     page_title: str | None = None,
+    needs_text: TextFilter | None = None,
 ) -> Result:
     """One JSON-LD record as a Document (title line, then description), or a Problem.
 
@@ -486,6 +489,10 @@ def _record_document(
     structured = _structured(record)
     if structured.title is None and page_title:
         structured = replace(structured, title=page_title)
+    if needs_text is not None and structured.title and not needs_text(structured):
+        # The caller will read this posting from its title and fields alone (a job board's
+        # nurses and porters): cleaning its description would be most of a corpus build's time.
+        return Document(record_id or fallback_id, source, structured.title, structured)
     raw = record.get("description")
     deep = _too_deep(raw) if isinstance(raw, str) else None
     if deep is not None:
@@ -609,7 +616,7 @@ def _read_html(path: Path, source: str) -> Iterator[Result]:
     yield Document(_stem(path), source, page_text, Structured(title=page_title))
 
 
-def _read_json(path: Path, source: str) -> Iterator[Result]:
+def _read_json(path: Path, source: str, needs_text: TextFilter | None = None) -> Iterator[Result]:
     text = _read_text(path, source)
     if isinstance(text, Problem):
         yield text
@@ -625,10 +632,10 @@ def _read_json(path: Path, source: str) -> Iterator[Result]:
         return
     stem = _stem(path)
     for n, record in enumerate(records, start=1):
-        yield _record_document(record, source, f"{stem}-{n}", f"#{n}")
+        yield _record_document(record, source, f"{stem}-{n}", f"#{n}", needs_text=needs_text)
 
 
-def _read_jsonl(path: Path, source: str) -> Iterator[Result]:
+def _read_jsonl(path: Path, source: str, needs_text: TextFilter | None = None) -> Iterator[Result]:
     """One record per line; a corrupt line is a Problem for that line alone."""
     stem = _stem(path)
     opener: Callable[..., Any] = gzip.open if path.name.lower().endswith(".gz") else open
@@ -661,7 +668,7 @@ def _read_jsonl(path: Path, source: str) -> Iterator[Result]:
                         where,
                     )
                     continue
-                yield _record_document(record, source, f"{stem}-{n}", where)
+                yield _record_document(record, source, f"{stem}-{n}", where, needs_text=needs_text)
     except OSError as error:  # also gzip.BadGzipFile
         yield Problem(source, f"cannot read the file: {error.strerror or error}")
         return
@@ -703,6 +710,10 @@ MANIFEST = "attachments.json"
 _ENDINGS = sorted(READERS, key=len, reverse=True)
 
 
+#: Readers of JSON-LD feeds, which can skip the description of a posting nobody needs in full.
+_FEED_READERS = (_read_json, _read_jsonl)
+
+
 def _reader(path: Path) -> Callable[[Path, str], Iterator[Result]] | None:
     name = path.name.lower()
     return next((READERS[e] for e in _ENDINGS if name.endswith(e)), None)
@@ -731,12 +742,16 @@ def _walk(directory: Path, seen: set[Path] | None = None) -> Iterator[Path]:
             yield entry
 
 
-def read_documents(paths: Iterable[str | Path]) -> Iterator[Document | Problem]:
+def read_documents(paths: Iterable[str | Path], *, needs_text: TextFilter | None = None) -> Iterator[Document | Problem]:
     """Read every posting in the given files and directories, in a deterministic order.
 
     Directories are read recursively in name order, skipping hidden entries and files of
     other types. A named file of an unknown type, a missing path, and every unreadable file
     or record give a :class:`Problem` naming it; reading goes on with the rest.
+
+    ``needs_text``, given a JSON-LD record's fields, says whether its description is wanted; when
+    it says no, the document's text is the title alone (the extractor reads non-leadership
+    postings from their title and fields, so a build need not clean thousands of descriptions).
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -758,7 +773,7 @@ def read_documents(paths: Iterable[str | Path]) -> Iterator[Document | Problem]:
             yield Problem(source, "not a regular file or directory; give a file or a folder")
         else:
             yield Problem(source, "no such file or directory; check the path")
-    yield from _read_with_attachments(files)
+    yield from _read_with_attachments(files, needs_text)
 
 
 def _is_office(path: Path) -> bool:
@@ -785,7 +800,7 @@ def _manifest(folder: Path, cache: dict[Path, dict[str, list[str]] | Problem]) -
     return cache[folder]
 
 
-def _read_with_attachments(files: list[tuple[Path, str]]) -> Iterator[Result]:
+def _read_with_attachments(files: list[tuple[Path, str]], needs_text: TextFilter | None = None) -> Iterator[Result]:
     """Read ``files`` in order, merging each advert with its job description documents."""
     adverts = {(path.parent, _stem(path)) for path, _ in files if not _is_office(path) and ".jsonl" not in path.name.lower()}
     manifests: dict[Path, dict[str, list[str]] | Problem] = {}
@@ -804,7 +819,7 @@ def _read_with_attachments(files: list[tuple[Path, str]]) -> Iterator[Result]:
             yield from _read_file(path, source)
             continue
         manifest = manifests.get(path.parent, {})
-        for result in _read_file(path, source):
+        for result in _read_file(path, source, needs_text):
             if isinstance(result, Problem):
                 yield result
                 continue
@@ -842,13 +857,14 @@ def _merge(advert: Document, attachments: list[Path]) -> Iterator[Result]:
     yield replace(advert, text=text, parts=tuple(parts)) if len(parts) > 1 else advert
 
 
-def _read_file(path: Path, source: str) -> Iterator[Result]:
+def _read_file(path: Path, source: str, needs_text: TextFilter | None = None) -> Iterator[Result]:
     reader = _reader(path)
     if reader is None:
         known = ", ".join(sorted(READERS))
         yield Problem(source, f"unknown file type; nhskg reads {known}")
         return
-    for result in reader(path, source):
+    results = reader(path, source, needs_text) if reader in _FEED_READERS else reader(path, source)
+    for result in results:
         if isinstance(result, Document) and len(result.text) > _MAX_TEXT_CHARS:
             result = Problem(
                 source,

@@ -690,8 +690,10 @@ def build_to_endpoint(
 
     started = time.perf_counter()
     source = endpoint if isinstance(endpoint, EndpointSource) else EndpointSource.from_settings(endpoint)
+    from .extract import text_wanted
+
     vocab = load_vocabulary(vocabulary_dir())
-    documents = list(read_documents([Path(p) for p in paths]))
+    documents = list(read_documents([Path(p) for p in paths], needs_text=text_wanted(vocab, full)))
     problems = []
     graphs: dict[str, list[ox.Quad]] = {}
     seen: dict[str, str] = {}

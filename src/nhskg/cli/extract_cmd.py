@@ -15,7 +15,7 @@ from . import main
 
 def _postings(paths: tuple[Path, ...], full: bool | None):
     from ..documents import Document
-    from ..extract import extract_postings
+    from ..extract import extract_postings, text_wanted
     from ..postings import Posting, with_sources
     from ..readers import read_documents
     from ..vocab import load_vocabulary
@@ -28,7 +28,9 @@ def _postings(paths: tuple[Path, ...], full: bool | None):
                 parts[item.id] = item.parts
             yield item
 
-    postings = extract_postings(remember(read_documents(paths)), load_vocabulary(), full=full)
+    vocab = load_vocabulary()
+    documents = read_documents(paths, needs_text=text_wanted(vocab, full))
+    postings = extract_postings(remember(documents), vocab, full=full)
     return (with_sources(p, parts.pop(p.id, ())) if isinstance(p, Posting) else p for p in postings)
 
 
