@@ -221,7 +221,8 @@ LONE_POSTS = """
 @prefix schema: <https://schema.org/> .
 GRAPH <https://w3id.org/nhskg/data/graph/posting/lone{n}> {{
   <https://w3id.org/nhskg/data/org/lone-{n}> a org:Organization ; rdfs:label "Lone Trust {n}" .
-  <https://w3id.org/nhskg/data/posting/lone{n}> a schema:JobPosting ; nhskg:advertises <https://w3id.org/nhskg/data/post/lone{n}> .
+  <https://w3id.org/nhskg/data/posting/lone{n}> a schema:JobPosting ; nhskg:leadershipPosting true ;
+      nhskg:advertises <https://w3id.org/nhskg/data/post/lone{n}> .
   <https://w3id.org/nhskg/data/post/lone{n}> a org:Post ; rdfs:label "Director {n}" ;
       org:postIn <https://w3id.org/nhskg/data/org/lone-{n}> ;
       org:role <https://w3id.org/nhskg/vocab/role-type/chief-nurse> .
@@ -260,3 +261,11 @@ def test_reporting_blocks_wrap_into_rows():
     posts = [n for n in model.nodes if n.kind in ("post", "role-post")]
     assert max(n.x for n in posts) - min(n.x for n in posts) <= ROW_WIDTH + 1
     assert len({n.y for n in model.nodes if n.kind == "organisation"}) > 1  # several rows
+
+
+def test_reporting_leaves_out_non_leadership_adverts():
+    store = ox.Store()
+    store.load(path=str(GRAPH), format=ox.RdfFormat.TRIG)
+    store.load(LONE_POSTS.format(n=9).replace("nhskg:leadershipPosting true", "nhskg:leadershipPosting false").encode(),
+               format=ox.RdfFormat.TRIG)
+    assert "post/lone9" not in {n.id for n in reporting_view(OxigraphSource(store), "Lone Trust 9").nodes}

@@ -53,6 +53,8 @@ def reporting_view(
     nodes: dict[str, ViewNode] = {}
     org_names: dict[str, str] = {}
     for row in table(source, "posts", params).records():
+        if is_true(row["advertised"]) and not is_true(row["leadership"]):
+            continue  # a ward nurse's or a porter's advert says nothing about lines of accountability
         node_id = short_id(text(row["post"]), base)
         org_names[text(row["org"])] = text(row["org_label"]) or short_id(text(row["org"]), base)
         role_label = text(row["role_label"])
