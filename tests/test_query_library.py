@@ -209,7 +209,7 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[object, ...]]
         ("chief-medical-officer", "vsm", 2, 2, 140000.0, 155000.0, 170000.0),
         ("chief-nurse", "vsm", 1, 1, 130000.0, 135000.0, 140000.0),
         ("deputy-medical-director", "band-9", 1, 1, 100000.0, 107500.0, 115000.0),
-        ("other", "", 1, 1, 20000.0, 21000.0, 22000.0),
+        # the "other" posting is not a leadership posting (nhskg:leadershipPosting false): not counted
         ("regional-medical-director", "vsm", 1, 0, None, None, None),
     ]),
     ("pay", {"role": "chief-nurse"}, ("band", "band_label", "postings"), [("vsm", "Very senior manager", 1)]),
