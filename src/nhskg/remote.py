@@ -701,7 +701,7 @@ def build_to_endpoint(
     from .documents import Problem
     from .errors import InputError
 
-    for done, item in enumerate(_extract(documents, vocab), start=1):
+    for done, item in enumerate(_extract(documents, vocab, full), start=1):
         if isinstance(item, Problem):
             problems.append(item)
         else:
