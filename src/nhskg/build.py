@@ -64,6 +64,16 @@ class BuildReport:
         return "\n".join(lines)
 
 
+def check_unique_id(posting: Posting, seen: dict[str, str]) -> None:
+    """Graph IRIs derive from posting ids, so a second posting with an id already read in this
+    build would silently replace the first: raise instead (``seen`` maps id -> source)."""
+    if posting.id in seen:
+        raise InputError(
+            posting.source, f"posting id '{posting.id}' was already read from {seen[posting.id]}; ids must be unique", posting.id
+        )
+    seen[posting.id] = posting.source
+
+
 def _extract(
     documents: Sequence[Document | Problem], vocab: Vocabulary, full: bool | None = None
 ) -> Iterable[Posting | Problem]:
@@ -134,9 +144,7 @@ def build_postings(
             else:
                 read += 1
                 try:
-                    if item.id in seen:
-                        raise InputError(item.source, f"posting id '{item.id}' was already read from {seen[item.id]}; ids must be unique", item.id)
-                    seen[item.id] = item.source
+                    check_unique_id(item, seen)
                     quads = posting_nquads(item, vocab, base, full=full)
                 except NhskgError as error:
                     problems.append(Problem(item.source, str(error), item.id))

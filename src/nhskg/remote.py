@@ -682,7 +682,7 @@ def build_to_endpoint(
     anything is written if a file or record cannot be read, but a server failure half-way leaves
     the postings written so far in place (each complete and counted); build again to finish.
     """
-    from .build import BuildReport, _extract
+    from .build import BuildReport, _extract, check_unique_id
     from .paths import vocabulary_dir
     from .rdfgraph import posting_graph_iri, posting_quads
     from .readers import read_documents
@@ -707,9 +707,7 @@ def build_to_endpoint(
         else:
             read += 1
             try:
-                if item.id in seen:
-                    raise InputError(item.source, f"posting id '{item.id}' was already read from {seen[item.id]}; ids must be unique", item.id)
-                seen[item.id] = item.source
+                check_unique_id(item, seen)
                 graphs[posting_graph_iri(item.id, base)] = list(posting_quads(item, vocab, base, full=full))
             except NhskgError as error:
                 problems.append(Problem(item.source, str(error), item.id))

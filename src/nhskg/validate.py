@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
 import rdflib
@@ -89,7 +89,8 @@ def shapes_graph(path: Path | None = None) -> rdflib.Graph:
     return graph
 
 
-def _from_oxigraph(store: ox.Store) -> rdflib.Graph:
+def _as_rdflib(triples: Iterable[Any]) -> rdflib.Graph:
+    """Oxigraph triples or quads as one rdflib graph; each term converted once (most repeat)."""
     graph = rdflib.Graph()
     add = graph.add
     cache: dict[Any, Any] = {}
@@ -100,9 +101,13 @@ def _from_oxigraph(store: ox.Store) -> rdflib.Graph:
             converted = cache[t] = to_rdflib(t)
         return converted
 
-    for triple in store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True):
-        add((term(triple.subject), term(triple.predicate), term(triple.object)))  # type: ignore[union-attr]
+    for triple in triples:
+        add((term(triple.subject), term(triple.predicate), term(triple.object)))
     return graph
+
+
+def _from_oxigraph(store: ox.Store) -> rdflib.Graph:
+    return _as_rdflib(store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True))  # type: ignore[arg-type]
 
 
 _LEADERSHIP_GRAPHS = """
@@ -118,20 +123,7 @@ def _leadership_from_oxigraph(store: ox.Store) -> rdflib.Graph:
 
     graphs = [ox.NamedNode(ONTOLOGY_GRAPH)]
     graphs += [solution["g"] for solution in store.query(_LEADERSHIP_GRAPHS)]  # type: ignore[index,union-attr]
-    graph = rdflib.Graph()
-    add = graph.add
-    cache: dict[Any, Any] = {}
-
-    def term(t: Any) -> Any:
-        converted = cache.get(t)
-        if converted is None:
-            converted = cache[t] = to_rdflib(t)
-        return converted
-
-    for name in graphs:
-        for quad in store.quads_for_pattern(None, None, None, name):
-            add((term(quad.subject), term(quad.predicate), term(quad.object)))
-    return graph
+    return _as_rdflib(quad for name in graphs for quad in store.quads_for_pattern(None, None, None, name))
 
 
 def data_graph(source: Any, scope: str = "all") -> rdflib.Graph:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from contextlib import contextmanager
+from typing import Any, Iterator, Sequence
 
 import click
 
@@ -18,6 +19,19 @@ FORMAT = click.option(
     show_default=True,
     help="Readable aligned tables, or JSON for scripts and the views.",
 )
+
+
+@contextmanager
+def _exit_on_error(*bad_arguments: type[Exception]) -> Iterator[None]:
+    """A bad argument (an unknown role type or organisation) is one line and exit 2; any other
+    library error exits 1 through click."""
+    try:
+        yield
+    except bad_arguments as error:
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(2) from error
+    except NhskgError as error:
+        raise click.ClickException(str(error)) from error
 
 
 def _source(settings: Settings):
@@ -73,13 +87,8 @@ def overlap_cmd(settings: Settings, role_a: str, role_b: str, threshold: float |
     from ..analyses.overlap import UnknownRoleType, overlap
     from ..analyses.similarity import DEFAULT_THRESHOLD
 
-    try:
+    with _exit_on_error(UnknownRoleType):
         result = overlap(_source(settings), role_a, role_b, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
-    except UnknownRoleType as error:
-        click.echo(f"Error: {error}", err=True)
-        raise SystemExit(2) from error
-    except NhskgError as error:
-        raise click.ClickException(str(error)) from error
 
     def render(r):
         yield f"{r.label_a} ({r.postings_a} postings) vs {r.label_b} ({r.postings_b} postings)"
@@ -117,10 +126,8 @@ def network_cmd(settings: Settings, seed: int, top: int, fmt: str) -> None:
     """Centrality, reporting depth and spans, split lines, cycles and duty-area communities."""
     from ..analyses.network import network
 
-    try:
+    with _exit_on_error():
         result = network(_source(settings), seed=seed)
-    except NhskgError as error:
-        raise click.ClickException(str(error)) from error
 
     def render(r):
         yield f"{r.nodes} nodes, {r.edges} edges\n"
@@ -152,10 +159,8 @@ def gaps_cmd(settings: Settings, fmt: str) -> None:
     """Statutory designations no post holds or several claim; duty areas several roles claim."""
     from ..analyses.gaps import gaps
 
-    try:
+    with _exit_on_error():
         result = gaps(_source(settings))
-    except NhskgError as error:
-        raise click.ClickException(str(error)) from error
 
     def render(r):
         yield _table(
@@ -185,13 +190,8 @@ def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, f
     """Which role holds which duty areas and designations in two organisations (name, slug or IRI)."""
     from ..analyses.compare import OrganisationNotFound, compare
 
-    try:
+    with _exit_on_error(OrganisationNotFound):
         result = compare(_source(settings), org_a, org_b)
-    except OrganisationNotFound as error:
-        click.echo(f"Error: {error}", err=True)
-        raise SystemExit(2) from error
-    except NhskgError as error:
-        raise click.ClickException(str(error)) from error
 
     def render(r):
         rows = [row for row in r.rows if row.differs or not differences]
@@ -215,17 +215,12 @@ def drift_cmd(settings: Settings, role: str, by: str, fmt: str) -> None:
     from ..analyses.drift import drift
     from ..analyses.overlap import UnknownRoleType, role_types
 
-    try:
+    with _exit_on_error(UnknownRoleType):
         source = _source(settings)
         valid = role_types(source)
         if role not in valid:
             raise UnknownRoleType(role, tuple(sorted(valid)))
         result = drift(source, role, by=by)
-    except UnknownRoleType as error:
-        click.echo(f"Error: {error}", err=True)
-        raise SystemExit(2) from error
-    except NhskgError as error:
-        raise click.ClickException(str(error)) from error
 
     def render(r):
         yield f"{role}: {r.postings} postings ({r.undated} undated); per {by}: " + (
