@@ -161,7 +161,74 @@ def test_parallel_extraction_builds_the_same_graph(tmp_path: Path, monkeypatch: 
     records.write_text("\n".join(lines) + "\n", encoding="utf-8")
     serial = build([records], tmp_path / "serial", validate=False, workers=1, full=True)
     monkeypatch.setattr(build_module, "PARALLEL_OVER", 10)
-    parallel = build([records], tmp_path / "parallel", validate=False, workers=2, full=True)
+    calls: list[tuple[int, int | None]] = []
+    parallel = build([records], tmp_path / "parallel", validate=False, workers=2, full=True,
+                     progress=lambda done, total: calls.append((done, total)))
+    # it writes as it reads: the total is None until the reader reaches the end, then 31
+    assert [done for done, _ in calls] == list(range(1, 32))
+    assert calls[-1] == (31, 31) and {total for _, total in calls} <= {None, 31}
     assert parallel.postings_written == serial.postings_written == 30
     assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems] and len(serial.problems) == 1
     assert set(GraphStore.open(tmp_path / "parallel").store) == set(GraphStore.open(tmp_path / "serial").store)
+
+
+PARALLEL_CHILD = textwrap.dedent(
+    """
+    import importlib, signal, sys, time
+    from pathlib import Path
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    from nhskg.build import build
+    from nhskg.store import GraphWriter
+
+    importlib.import_module("nhskg.build").PARALLEL_OVER = 10  # the large-build path: workers, streaming
+    GraphWriter.BATCH = 20_000  # and batches loaded in the background
+    loads = []
+    original = GraphWriter._load
+
+    def counted(self, *args):
+        original(self, *args)
+        loads.append(1)
+
+    GraphWriter._load = counted
+    records, store, marker = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+
+    def progress(done, total):
+        if done == 300:
+            marker.write_text(str(len(loads)))
+            time.sleep(60)
+
+    build([records], store, validate=False, workers=2, progress=progress)
+    """
+)
+
+
+def test_ctrl_c_during_a_large_build_leaves_the_previous_store_live(tmp_path: Path) -> None:
+    """The same guarantee on the large-build path, with worker processes and background loads."""
+    records = tmp_path / "many.jsonl"
+    records.write_text("".join(json.dumps({**_NURSE, "id": f"nurse-{n}"}) + "\n" for n in range(600)), encoding="utf-8")
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps(_NURSE) + "\n", encoding="utf-8")
+    store = tmp_path / "store"
+    build([first], store, validate=False)
+    before = set(GraphStore.open(store).store)
+    marker = tmp_path / "half-way"
+    env = {**os.environ, "PYTHONPATH": str(TESTS.parent / "src")}
+    child = subprocess.Popen([sys.executable, "-c", PARALLEL_CHILD, str(records), str(store), str(marker)], env=env,
+                             stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists() or not marker.read_text():
+            assert child.poll() is None, child.stderr.read().decode() if child.stderr else "child ended early"
+            assert time.monotonic() < deadline, "the child build never got half-way"
+            time.sleep(0.05)
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert int(marker.read_text()) >= 1, "no batch had been loaded in the background yet"
+    assert child.returncode != 0 and b"KeyboardInterrupt" in err
+    assert set(GraphStore.open(store).store) == before
+    assert GraphStore.open(store).posting_ids() == ["staff-nurse-1"]
+    assert [p.name for p in store.iterdir() if p.name.startswith("gen-")] == [(store / "CURRENT").read_text().strip()]

@@ -88,6 +88,65 @@ def test_an_error_inside_the_writer_keeps_the_previous_store(built: Path, vocab:
     assert sorted(p.name for p in built.iterdir()) == ["CURRENT", "LOCK", "gen-000001"]
 
 
+def _nquads(posting_id: str, vocab: Vocabulary, leadership: bool = False) -> bytes:
+    from nhskg.rdfgraph import posting_nquads
+
+    return posting_nquads((leadership_posting if leadership else minimal_posting)(posting_id), vocab)
+
+
+def test_batches_loaded_in_the_background_give_the_same_store(tmp_path: Path, built: Path, vocab: Vocabulary,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large build hands batches to the loader thread as it goes; the result is the same as
+    one load at the end, replacing a posting already handed over drops its old statements, and
+    the generation is made by copying (a large build) even when the first batch is small."""
+    data = {f"job-{n}": _nquads(f"job-{n}", vocab, leadership=n % 3 == 0) for n in range(3, 40)}
+    with GraphStore.writer(tmp_path / "one") as writer:
+        for posting_id, quads in data.items():
+            writer.replace_posting(posting_id, quads)
+        writer.load_ontology()
+    monkeypatch.setattr(GraphWriter, "BATCH", 1)  # every posting fills a batch
+    monkeypatch.setattr(GraphWriter, "COPY_OVER", 10_000)
+    loads: list[int] = []
+    original = GraphWriter._load
+
+    def counted(self: GraphWriter, store: ox.Store, text: bytes, objects: list[ox.Quad]) -> None:
+        loads.append(len(text))
+        original(self, store, text, objects)
+
+    monkeypatch.setattr(GraphWriter, "_load", counted)
+    with GraphStore.writer(tmp_path / "many") as writer:
+        writer.replace_posting("job-3", _nquads("job-3", vocab))  # replaced below: must not survive
+        for posting_id, quads in data.items():
+            writer.replace_posting(posting_id, quads)
+        writer.load_ontology()
+    assert len(loads) > 5  # several batches, not one load at the end
+    assert quads_of(tmp_path / "many") == quads_of(tmp_path / "one")
+    # a rebuild over a live store: the untouched postings are copied, the changed ones replaced
+    with GraphStore.writer(built) as writer:
+        assert writer.live is not None
+        for posting_id, quads in data.items():
+            writer.replace_posting(posting_id, quads)
+    assert writer._large
+    assert set(GraphStore.open(built).posting_ids()) == {"job-1", "job-2", *data}
+
+
+def test_a_failed_background_load_fails_the_build_and_keeps_the_previous_store(built: Path, vocab: Vocabulary,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    before = quads_of(built)
+    monkeypatch.setattr(GraphWriter, "BATCH", 1)
+
+    def broken(self: GraphWriter, store: ox.Store, text: bytes, objects: list[ox.Quad]) -> None:
+        raise StoreError("the disk is full (simulated)")
+
+    monkeypatch.setattr(GraphWriter, "_load", broken)
+    with pytest.raises(StoreError, match="disk is full"):
+        with GraphStore.writer(built) as writer:
+            for n in range(3, 10):
+                writer.replace_posting(f"job-{n}", _nquads(f"job-{n}", vocab))
+    assert quads_of(built) == before
+    assert sorted(p.name for p in built.iterdir()) == ["CURRENT", "LOCK", "gen-000001"]
+
+
 def test_leftovers_of_a_killed_build_are_cleaned_at_next_open(built: Path) -> None:
     (built / "gen-000007").mkdir()
     (built / "gen-000007" / "junk").write_text("half a database")

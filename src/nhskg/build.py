@@ -12,28 +12,31 @@ inputs twice is idempotent, and building one new file adds only that posting's s
 
 from __future__ import annotations
 
+import collections
 import itertools
 import multiprocessing
+import multiprocessing.pool
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from .documents import Document, Problem
 from .errors import InputError, NhskgError
 from .namespaces import DEFAULT_BASE
 from .paths import vocabulary_dir
 from .postings import Posting, with_sources
-from .rdfgraph import check_base, posting_nquads
+from .rdfgraph import PostingGraph, check_base, posting_graph
 from .store import GraphStore
 from .validate import ValidationReport, validate as validate_graph
 from .vocab import Vocabulary, load_vocabulary
 
 __all__ = ["BuildReport", "build", "build_postings", "Progress"]
 
-#: ``progress(done, total)``: called after each document; the library never prints.
-Progress = Callable[[int, int], None]
+#: ``progress(done, total)``: called after each document; ``total`` is None while a large
+#: build is still reading (it writes as it reads). The library never prints.
+Progress = Callable[[int, "int | None"], None]
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def check_unique_id(posting: Posting, seen: dict[str, str]) -> None:
+def check_unique_id(posting: Posting | PostingGraph, seen: dict[str, str]) -> None:
     """Graph IRIs derive from posting ids, so a second posting with an id already read in this
     build would silently replace the first: raise instead (``seen`` maps id -> source)."""
     if posting.id in seen:
@@ -89,21 +92,35 @@ def _extract(
             yield Problem(document.source, str(error), document.id)
 
 
+def _graphs(
+    documents: Sequence[Document | Problem], vocab: Vocabulary, base: str, full: bool | None
+) -> Iterable[PostingGraph | Problem]:
+    """Documents all the way to N-Quads: what each worker of a large build does."""
+    for item in _extract(documents, vocab, full):
+        if isinstance(item, Problem):
+            yield item
+            continue
+        try:
+            yield posting_graph(item, vocab, base, full=full)
+        except NhskgError as error:
+            yield Problem(item.source, str(error), item.id)
+
+
 #: Extract in a pool of worker processes when a build reads at least this many documents
 #: (one process per core). Below it, starting the workers costs more than it saves.
 PARALLEL_OVER = 2000
 
-_WORKER: tuple[Vocabulary, bool | None] | None = None
+_WORKER: tuple[Vocabulary, str, bool | None] | None = None
 
 
-def _init_worker(vocab: Vocabulary, full: bool | None) -> None:
+def _init_worker(vocab: Vocabulary, base: str, full: bool | None) -> None:
     global _WORKER
-    _WORKER = (vocab, full)
+    _WORKER = (vocab, base, full)
 
 
-def _extract_chunk(chunk: list[Document | Problem]) -> list[Posting | Problem]:
+def _graphs_of_chunk(chunk: list[Document | Problem]) -> list[PostingGraph | Problem]:
     assert _WORKER is not None, "_init_worker was not called"
-    return list(_extract(chunk, *_WORKER))
+    return list(_graphs(chunk, *_WORKER))
 
 
 def _chunks(items: Iterable[Document | Problem], size: int) -> Iterable[list[Document | Problem]]:
@@ -118,7 +135,7 @@ def _chunks(items: Iterable[Document | Problem], size: int) -> Iterable[list[Doc
 
 
 def build_postings(
-    items: Iterable[Posting | Problem],
+    items: Iterable[Posting | PostingGraph | Problem],
     store_dir: Path | str,
     *,
     vocab: Vocabulary | None = None,
@@ -130,7 +147,28 @@ def build_postings(
     progress: Progress | None = None,
     total: int = 0,
 ) -> BuildReport:
-    """Write already extracted postings (and the problems met on the way) into the store."""
+    """Write already extracted postings (and the problems met on the way) into the store.
+
+    ``items`` may also hold postings already turned into N-Quads (:class:`PostingGraph`), as a
+    large build's workers return them.
+    """
+    return _write(items, store_dir, vocab=vocab, base=base, full=full, strict=strict, validate=validate,
+                  fresh=fresh, progress=progress, total_of=lambda: total)
+
+
+def _write(
+    items: Iterable[Posting | PostingGraph | Problem],
+    store_dir: Path | str,
+    *,
+    vocab: Vocabulary | None,
+    base: str,
+    full: bool | None,
+    strict: bool,
+    validate: bool,
+    fresh: bool,
+    progress: Progress | None,
+    total_of: Callable[[], int | None],
+) -> BuildReport:
     started = time.perf_counter()
     vocab = vocab or load_vocabulary(vocabulary_dir())
     check_base(base)
@@ -145,16 +183,17 @@ def build_postings(
                 read += 1
                 try:
                     check_unique_id(item, seen)
-                    quads = posting_nquads(item, vocab, base, full=full)
+                    graph = item if isinstance(item, PostingGraph) else posting_graph(item, vocab, base, full=full)
                 except NhskgError as error:
                     problems.append(Problem(item.source, str(error), item.id))
                 else:
-                    writer.replace_posting(item.id, quads)
+                    writer.replace_posting(graph.id, graph.nquads)
                     written += 1
             if strict and problems:
                 raise InputError(problems[0].source, f"{problems[0].problem} (--strict: the store was left unchanged)", problems[0].record)
             if progress is not None:
-                progress(done, max(total, done))
+                total = total_of()
+                progress(done, None if total is None else max(total, done))
         writer.load_ontology()
     store = GraphStore.open(store_dir)
     try:
@@ -196,15 +235,43 @@ def build(
     options = dict(vocab=vocab, base=base, full=full, strict=strict, validate=validate, fresh=fresh, progress=progress)
     if len(head) < PARALLEL_OVER or workers <= 1:
         return build_postings(_extract(head, vocab, full), store_dir, total=len(head), **options)  # type: ignore[arg-type]
-    # A large build: extract in forked workers while this process goes on reading, so reading
-    # and extraction overlap. Forked, so each worker starts with the vocabulary and its matcher
-    # built; chunks of a few dozen documents keep pickling cheap. Ctrl-C ends the pool with it.
+    # A large build: forked workers extract and write N-Quads while this process goes on
+    # reading, and the store loads each batch of N-Quads in a background thread (Oxigraph lets
+    # go of the GIL while it loads), so reading, extraction and loading overlap. Forked, so each
+    # worker starts with the vocabulary and its matcher built; chunks of a few dozen documents
+    # keep pickling cheap. Ctrl-C ends the pool with it.
     from .matching import build_matcher
 
     build_matcher(vocab)  # cached: built once here, inherited by every worker
+    check_base(base)
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(vocab, full)) as pool:
-        jobs = [(len(chunk), pool.apply_async(_extract_chunk, (chunk,)))
-                for chunk in _chunks(itertools.chain(head, documents), 64)]
-        extracted = (item for _, job in jobs for item in job.get())
-        return build_postings(extracted, store_dir, total=sum(n for n, _ in jobs), **options)  # type: ignore[arg-type]
+    with context.Pool(workers, initializer=_init_worker, initargs=(vocab, base, full)) as pool:
+        stream = _Streamed(pool, _chunks(itertools.chain(head, documents), 64))
+        return _write(stream, store_dir, total_of=lambda: stream.total, **options)  # type: ignore[arg-type]
+
+
+class _Streamed:
+    """The workers' results in input order, read and handed out as they come.
+
+    Each time the writer asks for more, one more chunk of documents is read and sent to the
+    pool, and every result already back at the head of the queue is handed out: reading never
+    waits for the writer and the writer never waits for the whole input. ``total`` is the
+    number of documents, known once the input is exhausted.
+    """
+
+    def __init__(self, pool: "multiprocessing.pool.Pool", chunks: Iterable[list[Document | Problem]]) -> None:
+        self._pool = pool
+        self._chunks = iter(chunks)
+        self.read = 0
+        self.total: int | None = None
+
+    def __iter__(self) -> Iterator[PostingGraph | Problem]:
+        in_flight: collections.deque[multiprocessing.pool.AsyncResult[list[PostingGraph | Problem]]] = collections.deque()
+        for chunk in self._chunks:
+            self.read += len(chunk)
+            in_flight.append(self._pool.apply_async(_graphs_of_chunk, (chunk,)))
+            while in_flight and in_flight[0].ready():
+                yield from in_flight.popleft().get()
+        self.total = self.read
+        while in_flight:
+            yield from in_flight.popleft().get()

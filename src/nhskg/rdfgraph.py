@@ -31,6 +31,7 @@ Choices this module makes, and why:
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from functools import lru_cache
 import re
 import unicodedata
@@ -45,6 +46,8 @@ from .postings import Evidence, Item, Posting
 from .vocab import Vocabulary
 
 __all__ = [
+    "PostingGraph",
+    "posting_graph",
     "posting_quads",
     "posting_nquads",
     "check_base",
@@ -273,6 +276,30 @@ def posting_quads(
     """
     data = posting_nquads(posting, vocab, check_base(base), full=full)
     return list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+
+
+@dataclass(frozen=True)
+class PostingGraph:
+    """One posting's named graph as N-Quads, with the id and source file a build reports it by.
+
+    What the graph stage hands the store. A large build makes these in its extraction workers,
+    so only ids and bytes (cheap to pickle, unlike a Posting) come back to the writing process.
+    """
+
+    id: str
+    source: str
+    nquads: bytes
+
+
+def posting_graph(
+    posting: Posting,
+    vocab: Vocabulary,
+    base: str = DEFAULT_BASE,
+    *,
+    full: bool | None = None,
+) -> PostingGraph:
+    """The posting's quads (:func:`posting_nquads`) with its id and source."""
+    return PostingGraph(posting.id, posting.source, posting_nquads(posting, vocab, base, full=full))
 
 
 def posting_nquads(

@@ -61,14 +61,18 @@ def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base:
     store_dir = _store(settings, store)
     bar = None
 
-    def progress(done: int, total: int) -> None:
+    def progress(done: int, total: int | None) -> None:
+        # A large build writes as it reads: until the reader has reached the end of the input
+        # the total is unknown (None) and the bar shows the count and rate; then the ETA too.
         nonlocal bar
-        if total <= _PROGRESS_OVER:
-            return
         if bar is None:
+            if (done if total is None else total) <= _PROGRESS_OVER:
+                return
             from tqdm import tqdm
 
             bar = tqdm(total=total, unit="posting", file=sys.stderr, leave=False)
+        if total is not None and bar.total != total:
+            bar.total = total
         bar.update(done - bar.n)
 
     try:
