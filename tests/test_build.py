@@ -83,9 +83,42 @@ def test_a_changed_posting_replaces_its_statements(tmp_path: Path, vocab: Vocabu
     changed = leadership_posting(designations=(), title="Interim Medical Director")
     build_postings([changed], store, vocab=vocab, validate=False)
     graph = ox.NamedNode(f"{B}graph/posting/job-1")
-    assert {q for q in quads(store) if q.graph_name == graph} == set(posting_quads(changed, vocab))
+    assert {q for q in quads(store) if q.graph_name == graph} == {q for q in posting_quads(changed, vocab) if q.graph_name == graph}
     holds = rdflib.URIRef("https://w3id.org/nhskg/def#holdsDesignation")
     assert (None, holds, None) not in union(store)
+
+
+def _organisation_quads(directory: Path) -> set[tuple[str, str, str]]:
+    graph = ox.NamedNode(f"{B}graph/organisations")
+    return {(q.subject.value, q.predicate.value, str(q.object)) for q in GraphStore.open(directory).store.quads_for_pattern(None, None, None, graph)}
+
+
+def test_organisations_are_stated_once_and_go_when_no_posting_names_them(tmp_path: Path, vocab: Vocabulary) -> None:
+    """Two postings of one trust state its name once; the trust stays while a posting names it,
+    and goes (with the posts named by role under it) when its last posting moves elsewhere."""
+    store = tmp_path / "store"
+    build_postings([leadership_posting(), minimal_posting()], store, vocab=vocab, validate=False)
+    trust = f"{B}org/norfolk-hospitals-nhs-trust"
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    opened = GraphStore.open(store)
+    assert len(list(opened.store.quads_for_pattern(ox.NamedNode(trust), label, None))) == 1
+    assert opened.triple_count() == opened.quad_count()  # the union repeats nothing
+    opened.close()
+    # job-2 moves to another trust: job-1 still names the first one, so it stays
+    build_postings([minimal_posting(org="Another Trust")], store, vocab=vocab, validate=False)
+    subjects = {s for s, _, _ in _organisation_quads(store)}
+    assert trust in subjects and f"{B}org/another-trust" in subjects
+    # job-1 moves too: nothing names the first trust or the role posts under it any more
+    build_postings([leadership_posting(org="Another Trust")], store, vocab=vocab, validate=False)
+    subjects = {s for s, _, _ in _organisation_quads(store)}
+    assert not any(s.startswith(trust) for s in subjects), subjects
+    assert f"{B}org/another-trust" in subjects
+    assert any(s.startswith(f"{B}org/another-trust/role/") for s in subjects)
+    # and a fresh build of the same postings holds exactly the same organisations graph
+    fresh = tmp_path / "fresh"
+    build_postings([leadership_posting(org="Another Trust"), minimal_posting(org="Another Trust")], fresh, vocab=vocab,
+                   validate=False)
+    assert _organisation_quads(fresh) == _organisation_quads(store)
 
 
 def test_bad_records_are_skipped_or_fail_a_strict_build(tmp_path: Path, vocab: Vocabulary) -> None:

@@ -114,7 +114,10 @@ b:org\\/st-elsewhere-s-hospital a org:Organization ; rdfs:label "St. Elsewhere's
             "graphs differ\nonly in output:\n" + only_got.serialize(format="nt")
             + "\nonly expected:\n" + only_expected.serialize(format="nt")
         )
-    assert {q.graph_name for q in quads} == {ox.NamedNode(f"{B}graph/posting/{slug}")}
+    # the organisation and the post named by its role are stated in the shared organisations graph
+    shared = {q for q in quads if q.graph_name == ox.NamedNode(f"{B}graph/organisations")}
+    assert {q.subject.value for q in shared} == {f"{B}org/st-elsewhere-s-hospital", ceo}
+    assert {q.graph_name for q in quads} - {ox.NamedNode(f"{B}graph/organisations")} == {ox.NamedNode(f"{B}graph/posting/{slug}")}
     assert len(quads) == len(set(quads)) == len(got)
 
 

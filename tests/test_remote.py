@@ -261,3 +261,36 @@ def test_default_urls_per_server() -> None:
     assert (fuseki.flavour, fuseki.update_url, fuseki.gsp_url) == ("fuseki", "http://h:3030/ds/update", "http://h:3030/ds/data")
     graphdb = EndpointConfig.from_url("http://h:7200/repositories/nhs", environ={"NHSKG_UPDATE_ENDPOINT": "http://h:7200/u", "NETRC": "/nonexistent"})
     assert (graphdb.flavour, graphdb.update_url) == ("graphdb", "http://h:7200/u")
+
+
+def _record(posting_id: str, organisation: str) -> str:
+    return json.dumps({
+        "@type": "JobPosting", "id": posting_id, "title": "Chief Nurse",
+        "hiringOrganization": {"name": organisation},
+        "description": "<p>Chief Nurse</p><p>You will report to the Chief Executive and be the Director of"
+                       " Infection Prevention and Control.</p>",
+    }) + "\n"
+
+
+def test_a_remote_build_writes_what_the_embedded_build_writes(server: FakeServer, tmp_path: Path) -> None:
+    """The same quads on the server as in the embedded store, build after build: posting graphs,
+    the organisations graph (each organisation once) and an organisation dropped when no posting
+    names it any more."""
+    from nhskg.build import build
+    from nhskg.remote import build_to_endpoint
+    from nhskg.store import GraphStore
+
+    source, store = _source(server), tmp_path / "store"
+    records = tmp_path / "postings.jsonl"
+    for contents in ([("cn-1", "Norfolk Hospitals NHS Trust"), ("cn-2", "Suffolk Hospitals NHS Trust")],
+                     [("cn-2", "Norfolk Hospitals NHS Trust")]):  # cn-2 moves: Suffolk is named by nobody
+        records.write_text("".join(_record(*c) for c in contents), encoding="utf-8")
+        remote = build_to_endpoint([records], source)
+        local = build([records], store, validate=False)
+        assert remote.postings_written == local.postings_written == len(contents)
+        opened = GraphStore.open(store)
+        assert set(server.store) == set(opened.store)
+        opened.close()
+    organisations = ox.NamedNode("https://w3id.org/nhskg/data/graph/organisations")
+    names = {str(q.object) for q in server.store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None, organisations)}
+    assert '"Norfolk Hospitals NHS Trust"' in names and not any("Suffolk" in n for n in names), names

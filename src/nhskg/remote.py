@@ -50,6 +50,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from .errors import NhskgError, QueryError, StoreError
 from .namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH
+from .rdfgraph import organisations_graph_iri, posting_graph_iri
 from .sparql import Table, Triple, to_rdflib
 
 __all__ = [
@@ -533,16 +534,17 @@ class EndpointSource:
         return counts
 
     def our_graphs_filter(self, base: str = DEFAULT_BASE) -> str:
-        """A FILTER keeping ``?g`` to the posting graphs under ``base`` and the ontology graph.
+        """A FILTER keeping ``?g`` to the posting, organisations and ontology graphs under ``base``.
 
         Virtuoso's union default graph also holds its own system graphs; counts and validation
         read only ours.
         """
         prefix = serialize_term(Literal(f"{base}graph/posting/"))
-        return f"FILTER (STRSTARTS(STR(?g), {prefix}) || ?g = {_iri(ONTOLOGY_GRAPH)})"
+        return (f"FILTER (STRSTARTS(STR(?g), {prefix}) || ?g = {_iri(ONTOLOGY_GRAPH)}"
+                f" || ?g = {_iri(organisations_graph_iri(base))})")
 
     def triple_count(self, base: str = DEFAULT_BASE) -> int:
-        """Distinct triples in the posting graphs and the ontology graph (the embedded ``triple_count``)."""
+        """Distinct triples in our graphs (the embedded ``triple_count``)."""
         table = self.select(
             f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
             f"{self.our_graphs_filter(base)} }} }}"
@@ -550,7 +552,7 @@ class EndpointSource:
         return int(str(table.rows[0][0])) if table.rows else 0
 
     def our_triples(self, base: str = DEFAULT_BASE) -> list[Triple]:
-        """Every triple of the posting graphs and the ontology graph, for validation and export."""
+        """Every triple of our graphs (postings, organisations, ontology), for validation and export."""
         return self.construct(
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self.our_graphs_filter(base)} }}"
         )
@@ -583,6 +585,7 @@ class EndpointWriter:
         self.retries = retries
         self._pending: dict[str, list[str]] = {}
         self._pending_size = 0
+        self._shared: dict[str, set[str]] = {}  # base -> lines for its organisations graph
         self.written: dict[str, int] = {}
 
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
@@ -595,9 +598,38 @@ class EndpointWriter:
             self.flush()
 
     def replace_posting(self, posting_id: str, quads: Iterable[ox.Quad], base: str = DEFAULT_BASE) -> None:
-        from .rdfgraph import posting_graph_iri
+        """Queue the posting's graph; what it states of its organisation joins the organisations
+        graph when :meth:`finish_organisations` runs (as in the embedded store, it is added to
+        what other postings said, not replaced)."""
+        shared = ox.NamedNode(organisations_graph_iri(base))
+        quads = list(quads)
+        self._shared.setdefault(base, set()).update(_nt_lines(q for q in quads if q.graph_name == shared))
+        self.replace_graph(posting_graph_iri(posting_id, base), (q for q in quads if q.graph_name != shared))
 
-        self.replace_graph(posting_graph_iri(posting_id, base), quads)
+    def finish_organisations(self, base: str = DEFAULT_BASE) -> int:
+        """Write the organisations graph: what the server held, plus what the postings written
+        said, less every organisation or role post no posting graph names any more (how many).
+
+        Runs after the posting graphs are flushed, because "named by no posting" is read from
+        the server.
+        """
+        self.flush()
+        graph = organisations_graph_iri(base)
+        held = self.source.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}")
+        lines = {" ".join(serialize_term(term) for term in triple) for triple in held}
+        lines |= self._shared.pop(base, set())
+        postings = serialize_term(Literal(f"{base}graph/posting/"))
+        nodes = serialize_term(Literal(f"{base}org/"))
+        named = self.source.select(
+            f"SELECT DISTINCT ?node WHERE {{ GRAPH ?g {{ ?s ?p ?node }} FILTER (isIRI(?node)"
+            f" && STRSTARTS(STR(?g), {postings}) && STRSTARTS(STR(?node), {nodes})) }}"
+        )
+        kept = {serialize_term(row[0]) for row in named.rows if row[0] is not None}
+        subjects = {line.split(" ", 1)[0] for line in lines}
+        orphans = subjects - kept
+        self._pending[graph] = sorted(line for line in lines if line.split(" ", 1)[0] in kept)
+        self.flush()
+        return len(orphans)
 
     def load_ontology(self, base: str = DEFAULT_BASE) -> None:
         """(Re)write the ontology graph from ``ontology/nhskg.ttl``, ``ontology/vocab/*.ttl`` and
@@ -684,7 +716,7 @@ def build_to_endpoint(
     """
     from .build import BuildReport, _extract, check_unique_id
     from .paths import vocabulary_dir
-    from .rdfgraph import posting_graph_iri, posting_quads
+    from .rdfgraph import posting_quads
     from .readers import read_documents
     from .vocab import load_vocabulary
 
@@ -695,7 +727,7 @@ def build_to_endpoint(
     vocab = load_vocabulary(vocabulary_dir())
     documents = list(read_documents([Path(p) for p in paths], needs_text=text_wanted(vocab, full)))
     problems = []
-    graphs: dict[str, list[ox.Quad]] = {}
+    postings: dict[str, list[ox.Quad]] = {}
     seen: dict[str, str] = {}
     read = 0
     from .documents import Problem
@@ -708,7 +740,7 @@ def build_to_endpoint(
             read += 1
             try:
                 check_unique_id(item, seen)
-                graphs[posting_graph_iri(item.id, base)] = list(posting_quads(item, vocab, base, full=full))
+                postings[item.id] = list(posting_quads(item, vocab, base, full=full))
             except NhskgError as error:
                 problems.append(Problem(item.source, str(error), item.id))
         if strict and problems:
@@ -716,12 +748,12 @@ def build_to_endpoint(
         if progress is not None:
             progress(done, max(len(documents), done))
     writer = EndpointWriter(source, method=method)
-    for graph, quads in graphs.items():
-        writer.replace_graph(graph, quads)
+    for posting_id, quads in postings.items():
+        writer.replace_posting(posting_id, quads, base)
     writer.load_ontology(base)
-    writer.flush()
+    writer.finish_organisations(base)
     report = validate_endpoint(source, base=base) if validate else None
-    return BuildReport(scrub(source.config.query_url), read, len(graphs), tuple(problems),
+    return BuildReport(scrub(source.config.query_url), read, len(postings), tuple(problems),
                        source.triple_count(base), time.perf_counter() - started, report)
 
 

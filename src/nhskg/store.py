@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from .errors import StoreError
 from .namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH, PREFIXES
 from .paths import ontology_dir, vocabulary_dir
-from .rdfgraph import posting_graph_iri
+from .rdfgraph import organisations_graph_iri, posting_graph_iri
 from .sparql import OxigraphSource
 
 __all__ = ["GraphStore", "GraphWriter", "EXPORT_FORMATS", "PREFIXES"]
@@ -57,6 +57,12 @@ _UNION_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 _JOB_POSTING_IDS = """
 PREFIX schema: <https://schema.org/>
 SELECT DISTINCT ?id WHERE { ?posting a schema:JobPosting ; schema:identifier ?id }
+"""
+_ORPHANS = """
+SELECT DISTINCT ?node WHERE {
+  GRAPH ?organisations { ?node ?p ?o }
+  FILTER NOT EXISTS { GRAPH ?g { ?s ?q ?node } FILTER (STRSTARTS(STR(?g), ?postings)) }
+}
 """
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 
@@ -200,6 +206,7 @@ class GraphStore:
             try:
                 yield writer
                 writer.flush()
+                writer.remove_orphans()
                 try:
                     writer.store.flush()
                 except OSError as error:
@@ -297,6 +304,8 @@ class GraphWriter:
         self._removed: set[str] = set()
         self._ontology = False
         self._large = False
+        # A posting graph replaced or removed may leave an organisation no posting names.
+        self._orphans_possible = live is not None
         self._loader: concurrent.futures.ThreadPoolExecutor | None = None
         self._loading: concurrent.futures.Future[None] | None = None
 
@@ -337,14 +346,19 @@ class GraphWriter:
         """Drop whatever the posting's named graph held and put ``quads`` there instead.
 
         ``quads`` are Quad objects or UTF-8 N-Quads (:func:`nhskg.rdfgraph.posting_nquads`,
-        the fast path a build takes), every one in the posting's graph.
+        the fast path a build takes), each in the posting's graph or in the organisations graph.
+        What the organisations graph gets is added to it, never dropped with the posting: other
+        postings may state the same; organisations no posting names any more are removed when
+        the writer finishes (:meth:`remove_orphans`).
         """
         graph = posting_graph_iri(posting_id, self.base)
         if not isinstance(quads, bytes):
             quads = list(quads)
+            allowed = (ox.NamedNode(graph), ox.NamedNode(organisations_graph_iri(self.base)))
             for quad in quads:
-                if quad.graph_name != ox.NamedNode(graph):
-                    raise StoreError(f"posting '{posting_id}': a quad is in {quad.graph_name}, not in its graph <{graph}>")
+                if quad.graph_name not in allowed:
+                    raise StoreError(f"posting '{posting_id}': a quad is in {quad.graph_name}, not in its graph <{graph}>"
+                                     " or the organisations graph")
         self._drop(graph)
         self._pending[graph] = quads
         self._pending_size += len(quads)
@@ -362,6 +376,7 @@ class GraphWriter:
             self._wait()  # the graph may be in the batch loading now
             self._store.remove_graph(ox.NamedNode(graph))
             self._existing.discard(graph)
+            self._orphans_possible = True
 
     def remove_posting(self, posting_id: str) -> None:
         self._drop(posting_graph_iri(posting_id, self.base))
@@ -434,6 +449,27 @@ class GraphWriter:
         loading, self._loading = self._loading, None
         if loading is not None:
             loading.result()
+
+    def remove_orphans(self) -> int:
+        """Drop from the organisations graph every node no posting graph names any more; how many.
+
+        What a posting said of its organisation stays in the organisations graph when the
+        posting is replaced or removed (other postings may say the same), so without this an
+        organisation whose last posting went would still be listed, with every designation
+        missing. Runs at the end of a write that replaced or removed postings.
+        """
+        self.flush()
+        if not self._orphans_possible:
+            return 0
+        store = self.store
+        graph = ox.NamedNode(organisations_graph_iri(self.base))
+        # Terms written by pyoxigraph, so escaped; substitutions only reach projected variables.
+        query = _ORPHANS.replace("?organisations", str(graph)).replace("?postings", str(ox.Literal(f"{self.base}graph/posting/")))
+        orphans = [row["node"] for row in store.query(query)]  # type: ignore[index,union-attr]
+        for node in orphans:
+            for quad in list(store.quads_for_pattern(node, None, None, graph)):
+                store.remove(quad)
+        return len(orphans)
 
     def _close(self) -> None:
         """Let the load in flight finish (a thread cannot be stopped half-way), then let go of the store."""

@@ -118,12 +118,19 @@ SELECT DISTINCT ?g WHERE {
 
 
 def _leadership_from_oxigraph(store: ox.Store) -> rdflib.Graph:
-    """The ontology graph and the graphs of postings modelled in full, as one rdflib graph."""
+    """The ontology graph, the graphs of postings modelled in full, and what the organisations
+    graph says of the organisations and role posts those postings name, as one rdflib graph."""
     from .namespaces import ONTOLOGY_GRAPH
 
-    graphs = [ox.NamedNode(ONTOLOGY_GRAPH)]
-    graphs += [solution["g"] for solution in store.query(_LEADERSHIP_GRAPHS)]  # type: ignore[index,union-attr]
-    return _as_rdflib(quad for name in graphs for quad in store.quads_for_pattern(None, None, None, name))
+    graphs = [solution["g"] for solution in store.query(_LEADERSHIP_GRAPHS)]  # type: ignore[index,union-attr]
+    quads = [quad for name in [ox.NamedNode(ONTOLOGY_GRAPH), *graphs] for quad in store.quads_for_pattern(None, None, None, name)]
+    # A posting graph is B/graph/posting/{slug}; its organisation is B/org/..., stated in B/graph/organisations.
+    bases = {g.value[: g.value.index("graph/posting/")] for g in graphs if "graph/posting/" in g.value}
+    for base in bases:
+        shared = ox.NamedNode(f"{base}graph/organisations")
+        named = {q.object for q in quads if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(f"{base}org/")}
+        quads += [quad for node in named for quad in store.quads_for_pattern(node, None, None, shared)]
+    return _as_rdflib(quads)
 
 
 def data_graph(source: Any, scope: str = "all") -> rdflib.Graph:
