@@ -17,6 +17,7 @@ import itertools
 import multiprocessing
 import multiprocessing.pool
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +35,9 @@ from .vocab import Vocabulary, load_vocabulary
 
 __all__ = ["BuildReport", "build", "build_postings", "Progress"]
 
-#: ``progress(done, total)``: called after each document; ``total`` is None while a large
-#: build is still reading (it writes as it reads). The library never prints.
+#: ``progress(done, total)``: called after each document. A large build writes as it reads, so
+#: until its reader reaches the end ``total`` is an estimate (a count of the input's lines), or
+#: None for the moment it takes to make one. The library never prints.
 Progress = Callable[[int, "int | None"], None]
 
 
@@ -245,9 +247,21 @@ def build(
     build_matcher(vocab)  # cached: built once here, inherited by every worker
     check_base(base)
     context = multiprocessing.get_context("fork")
+    # The total is known only when the reader reaches the end, which is near the end of the
+    # build: until then the progress bar's total (and so its ETA) is a quick count of the input's
+    # records, made in a thread.
+    from .readers import estimate_records
+
+    estimate: list[int] = []
+    counting = threading.Thread(target=lambda: estimate.append(estimate_records(paths)), daemon=True)
+    counting.start()
     with context.Pool(workers, initializer=_init_worker, initargs=(vocab, base, full)) as pool:
         stream = _Streamed(pool, _chunks(itertools.chain(head, documents), 64))
-        return _write(stream, store_dir, total_of=lambda: stream.total, **options)  # type: ignore[arg-type]
+
+        def total() -> int | None:
+            return stream.total if stream.total is not None else (estimate[0] if estimate else None)
+
+        return _write(stream, store_dir, total_of=total, **options)  # type: ignore[arg-type]
 
 
 class _Streamed:

@@ -35,7 +35,7 @@ from .cleaning import clean_line, clean_text
 from .documents import Document, Part, Problem, Structured
 from .office import OFFICE_ENDINGS, OfficeError, office_text
 
-__all__ = ["read_documents", "READERS", "html_to_text", "description_text"]
+__all__ = ["read_documents", "estimate_records", "READERS", "html_to_text", "description_text"]
 
 Result = Document | Problem
 #: Given a record's fields, whether its description is wanted (see :func:`read_documents`).
@@ -774,6 +774,39 @@ def read_documents(paths: Iterable[str | Path], *, needs_text: TextFilter | None
         else:
             yield Problem(source, "no such file or directory; check the path")
     yield from _read_with_attachments(files, needs_text)
+
+
+def estimate_records(paths: Iterable[str | Path]) -> int:
+    """About how many documents :func:`read_documents` will yield for ``paths``, quickly.
+
+    For a progress bar's ETA while a large build is still reading: a JSON Lines file counts its
+    lines (decompressing a ``.gz`` without parsing it: about 0.3 s for the 2020 corpus, in a
+    thread, since zlib lets go of the GIL), any other file one. A JSON array or an advert merged
+    with its job description makes it an estimate; unreadable files count nothing.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "feed.jsonl").write_text('{"title": "a"}\\n{"title": "b"}\\n')
+    >>> _ = (folder / "cmo.txt").write_text("Chief Medical Officer")
+    >>> estimate_records([folder])
+    3
+    """
+    count = 0
+    for given in paths:
+        path = Path(given)
+        for file in _walk(path) if path.is_dir() else [path] if path.is_file() else []:
+            name = file.name.lower()
+            if not name.endswith((".jsonl", ".jsonl.gz")):
+                count += 1
+                continue
+            opener: Callable[..., Any] = gzip.open if name.endswith(".gz") else open
+            try:
+                with opener(file, "rb") as data:
+                    while chunk := data.read(1 << 20):
+                        count += chunk.count(b"\n")
+            except (OSError, EOFError, zlib.error):
+                continue
+    return count
 
 
 def _is_office(path: Path) -> bool:

@@ -62,8 +62,8 @@ def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base:
     bar = None
 
     def progress(done: int, total: int | None) -> None:
-        # A large build writes as it reads: until the reader has reached the end of the input
-        # the total is unknown (None) and the bar shows the count and rate; then the ETA too.
+        # A large build writes as it reads: until the reader has reached the end of the input the
+        # total is an estimate, or None (count and rate only) for the moment it takes to make one.
         nonlocal bar
         if bar is None:
             if (done if total is None else total) <= _PROGRESS_OVER:
