@@ -130,6 +130,30 @@ def _size(result: Any) -> int:
     return len(result) if not isinstance(result, bool) else int(result)
 
 
+def _digest(result: Any) -> str:
+    """A fingerprint of the answer, so the two engines' answers can be compared, not just counted.
+
+    Numbers are compared to six decimals: the engines compute an AVG to different precisions.
+    """
+    import hashlib
+    from decimal import Decimal
+
+    from rdflib.term import Literal
+
+    if isinstance(result, bool):
+        return str(result)
+
+    def cell(value: Any) -> str:
+        if isinstance(value, Literal):
+            number = value.toPython()
+            if isinstance(number, (int, float, Decimal)) and not isinstance(number, bool):
+                return f"{float(number):.6f}"
+        return "" if value is None else str(value)
+
+    rows = sorted("\t".join(cell(v) for v in row) for row in result.rows)
+    return hashlib.sha1("\n".join(rows).encode("utf-8")).hexdigest()[:12]
+
+
 _DATASET: Any = None
 
 
@@ -144,7 +168,7 @@ def _run_in_child(name: str, engine: str, store: Path, runs: int, conn: Any) -> 
     for _ in range(runs):
         started = time.perf_counter()
         result = run_query(source, query)
-        conn.send((time.perf_counter() - started, _size(result)))
+        conn.send((time.perf_counter() - started, _size(result), _digest(result)))
 
 
 def time_queries(engine: str, store: Path, names: list[str], runs: int, timeout: float) -> dict[str, Any]:
@@ -159,13 +183,13 @@ def time_queries(engine: str, store: Path, names: list[str], runs: int, timeout:
         parent, child = ctx.Pipe(duplex=False)
         proc = ctx.Process(target=_run_in_child, args=(name, engine, store, runs, child))
         proc.start()
-        times, rows = [], None
+        times, rows, digest = [], None, None
         while len(times) < runs and (not times or sum(times) < timeout) and parent.poll(timeout):
-            seconds, rows = parent.recv()
+            seconds, rows, digest = parent.recv()
             times.append(seconds)
         proc.kill()
         proc.join()
-        out[name] = {"s": statistics.median(times) if times else None, "rows": rows, "runs": len(times)}
+        out[name] = {"s": statistics.median(times) if times else None, "rows": rows, "runs": len(times), "digest": digest}
     return out
 
 
@@ -270,12 +294,13 @@ def main() -> int:
     from nhskg.queries import load_queries
 
     names = sorted(load_queries())
-    queries = {n: {"oxigraph_s": r["s"], "rows": r["rows"], "oxigraph_runs": r["runs"]}
+    queries = {n: {"oxigraph_s": r["s"], "rows": r["rows"], "oxigraph_runs": r["runs"], "oxigraph_digest": r["digest"]}
                for n, r in time_queries("oxigraph", store, names, args.runs, args.timeout).items()}
     if not args.skip_rdflib:
         results["rdflib_load_s"] = rdflib_load(store)
         for name, row in time_queries("rdflib", store, names, args.runs, args.timeout).items():
-            queries[name].update(rdflib_s=row["s"], rdflib_rows=row["rows"], rdflib_runs=row["runs"])
+            queries[name].update(rdflib_s=row["s"], rdflib_rows=row["rows"], rdflib_runs=row["runs"],
+                                 same_answer=None if row["digest"] is None else row["digest"] == queries[name]["oxigraph_digest"])
             if row["s"] is not None and queries[name]["oxigraph_s"]:
                 queries[name]["ratio"] = row["s"] / max(queries[name]["oxigraph_s"], 1e-6)
         globals()["_DATASET"] = None
@@ -302,7 +327,7 @@ def main() -> int:
            f"peak RSS {results['build_one_process']['peak_rss_mb']:.0f} MB"]
           if "build_one_process" in results else []),
         "",
-        f"{'query (median of ' + str(args.runs) + ')':28} {'rows':>6} {'oxigraph s':>11} {'rdflib s':>10} {'ratio':>7}",
+        f"{'query (median of ' + str(args.runs) + ')':28} {'rows':>6} {'oxigraph s':>11} {'rdflib s':>10} {'ratio':>7}  answers",
     ]
     over = f"> {args.timeout:.0f}"
     for name, row in sorted(queries.items()):
@@ -314,7 +339,8 @@ def main() -> int:
         else:
             ratio_text = f"x{ratio:.0f}" if ratio else ""
         rows = "?" if row["rows"] is None else row["rows"]
-        lines.append(f"{name:28} {rows:>6} {over if ox_s is None else f'{ox_s:.4f}':>11} {rd_text:>10} {ratio_text:>7}")
+        same = {True: "same", False: f"DIFFER (rdflib {row.get('rdflib_rows')} rows)", None: ""}[row.get("same_answer")]
+        lines.append(f"{name:28} {rows:>6} {over if ox_s is None else f'{ox_s:.4f}':>11} {rd_text:>10} {ratio_text:>7}  {same}")
     if "rdflib_load_s" in results:
         lines.append(f"(rdflib memory store load of the N-Quads export: {results['rdflib_load_s']:.1f} s)")
     lines += ["", f"{'analysis / view':52} {'wall s':>8}  drawn"]
