@@ -113,9 +113,9 @@ def test_batches_loaded_in_the_background_give_the_same_store(tmp_path: Path, bu
     loads: list[int] = []
     original = GraphWriter._load
 
-    def counted(self: GraphWriter, store: ox.Store, text: bytes, objects: list[ox.Quad]) -> None:
+    def counted(self: GraphWriter, store: ox.Store, text: bytes, objects: list[ox.Quad], ontology: bool = False) -> None:
         loads.append(len(text))
-        original(self, store, text, objects)
+        original(self, store, text, objects, ontology)
 
     monkeypatch.setattr(GraphWriter, "_load", counted)
     with GraphStore.writer(tmp_path / "many") as writer:
@@ -139,7 +139,7 @@ def test_a_failed_background_load_fails_the_build_and_keeps_the_previous_store(b
     before = quads_of(built)
     monkeypatch.setattr(GraphWriter, "BATCH", 1)
 
-    def broken(self: GraphWriter, store: ox.Store, text: bytes, objects: list[ox.Quad]) -> None:
+    def broken(self: GraphWriter, store: ox.Store, text: bytes, objects: list[ox.Quad], ontology: bool = False) -> None:
         raise StoreError("the disk is full (simulated)")
 
     monkeypatch.setattr(GraphWriter, "_load", broken)
@@ -223,3 +223,16 @@ def test_export_is_atomic(built: Path, tmp_path: Path, monkeypatch: pytest.Monke
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.ttl")] == []
     with pytest.raises(StoreError, match="format"):
         store.export(tmp_path / "out.xyz")
+
+
+def test_a_broken_vocabulary_file_fails_the_build_and_keeps_the_previous_store(built: Path, home: Path, vocab: Vocabulary) -> None:
+    """The ontology loads in the background with the first batch; its error still reaches the build."""
+    before = quads_of(built)
+    broken = home / "ontology" / "vocab" / "zz-broken.ttl"
+    broken.write_text("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<a> skos:prefLabel \"unclosed .\n", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"zz-broken\.ttl: cannot load into the store .*fix the file and build again"):
+        with GraphStore.writer(built) as writer:
+            writer.load_ontology()
+            writer.replace_posting("job-3", posting_quads(leadership_posting("job-3"), vocab))
+    assert quads_of(built) == before
+    assert sorted(p.name for p in built.iterdir()) == ["CURRENT", "LOCK", "gen-000001"]

@@ -303,6 +303,7 @@ class GraphWriter:
         self._pending_size = 0
         self._removed: set[str] = set()
         self._ontology = False
+        self._pending_ontology = False  # asked for before the generation existed: loads with the first batch
         self._large = False
         # A posting graph replaced or removed may leave an organisation no posting names.
         self._orphans_possible = live is not None
@@ -340,6 +341,7 @@ class GraphWriter:
                 " unchanged; free some space or choose a writable folder"
             ) from error
         self._existing = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+        self._pending_ontology = self._ontology  # asked for before the generation existed
         return store
 
     def replace_posting(self, posting_id: str, quads: Iterable[ox.Quad] | bytes) -> None:
@@ -386,14 +388,19 @@ class GraphWriter:
         events of ``ontology/org-changes.ttl`` into the ontology graph.
 
         The change events name organisations by IRIs relative to the data base, so they are the
-        same nodes as the organisations the postings name, whatever ``--base`` is.
+        same nodes as the organisations the postings name, whatever ``--base`` is. Called before
+        the generation exists (a build calls it first), the load waits for the first batch and
+        runs with it in the background; a bad file is raised by the next flush.
         """
-        graph = ox.NamedNode(ONTOLOGY_GRAPH)
-        files = [ontology_dir() / "nhskg.ttl", *sorted(vocabulary_dir().glob("*.ttl")), ontology_dir() / "org-changes.ttl"]
         if self._store is None:
             self._ontology = True
-        store = self.store
+            return
         self._wait()
+        self._load_ontology(self._store)
+
+    def _load_ontology(self, store: ox.Store) -> None:
+        graph = ox.NamedNode(ONTOLOGY_GRAPH)
+        files = [ontology_dir() / "nhskg.ttl", *sorted(vocabulary_dir().glob("*.ttl")), ontology_dir() / "org-changes.ttl"]
         store.remove_graph(graph)
         for file in files:
             try:
@@ -418,7 +425,7 @@ class GraphWriter:
         if not wait and busy and self._pending_size < 4 * self.batch:
             return
         self._wait()
-        if self._pending:
+        if self._pending or self._pending_ontology:
             text = b"".join(v for v in self._pending.values() if isinstance(v, bytes))
             objects = [q for v in self._pending.values() if not isinstance(v, bytes) for q in v]
             self._existing.update(self._pending)
@@ -426,11 +433,14 @@ class GraphWriter:
             self._pending_size = 0
             if self._loader is None:
                 self._loader = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="nhskg-load")
-            self._loading = self._loader.submit(self._load, store, text, objects)
+            ontology, self._pending_ontology = self._pending_ontology, False
+            self._loading = self._loader.submit(self._load, store, text, objects, ontology)
         if wait:
             self._wait()
 
-    def _load(self, store: ox.Store, text: bytes, objects: list[ox.Quad]) -> None:
+    def _load(self, store: ox.Store, text: bytes, objects: list[ox.Quad], ontology: bool = False) -> None:
+        if ontology:
+            self._load_ontology(store)
         if text:
             try:
                 store.bulk_load(text, format=ox.RdfFormat.N_QUADS, lenient=True)
