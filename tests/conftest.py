@@ -7,9 +7,10 @@ from typing import Iterator
 
 import pytest
 
+from graph_fixtures import write_home
 from nhskg.paths import vocabulary_dir
 from nhskg.sparql import OxigraphSource
-from nhskg.vocab import load_vocabulary
+from nhskg.vocab import Vocabulary, load_vocabulary
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -39,3 +40,17 @@ def real_home(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
+
+
+@pytest.fixture()
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small project home (ontology, vocabularies, queries) that NHSKG_HOME points at."""
+    root = write_home(tmp_path / "home")
+    monkeypatch.setenv("NHSKG_HOME", str(root))
+    return root
+
+
+@pytest.fixture()
+def vocab(home: Path) -> Vocabulary:
+    """The small home's vocabulary (modules with a vocabulary of their own override this)."""
+    return load_vocabulary(home / "ontology" / "vocab")

@@ -17,7 +17,7 @@ import rdflib
 from click.testing import CliRunner
 from rdflib.compare import to_isomorphic
 
-from graph_fixtures import B, leadership_posting, minimal_posting, write_home, write_records
+from graph_fixtures import B, leadership_posting, minimal_posting, write_records
 from nhskg.build import build, build_postings
 from nhskg.cli import main
 from nhskg.documents import Problem
@@ -26,21 +26,9 @@ from nhskg.postings import Item
 from nhskg.rdfgraph import posting_quads
 from nhskg.sparql import to_rdflib
 from nhskg.store import GraphStore
-from nhskg.vocab import Vocabulary, load_vocabulary
+from nhskg.vocab import Vocabulary
 
 TESTS = Path(__file__).parent
-
-
-@pytest.fixture()
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = write_home(tmp_path / "home")
-    monkeypatch.setenv("NHSKG_HOME", str(root))
-    return root
-
-
-@pytest.fixture()
-def vocab(home: Path) -> Vocabulary:
-    return load_vocabulary(home / "ontology" / "vocab")
 
 
 def union(directory: Path) -> rdflib.Graph:

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graph_fixtures import leadership_posting, minimal_posting, write_home
+from graph_fixtures import leadership_posting, minimal_posting
 from nhskg.build import build, build_postings
 from nhskg.cli import main
 from nhskg.store import GraphStore
-from nhskg.vocab import Vocabulary, load_vocabulary
+from nhskg.vocab import Vocabulary
 
 TESTS = Path(__file__).parent
 
@@ -70,18 +70,6 @@ def test_non_leadership_duties_stay_out_unless_switched_in(tmp_path: Path) -> No
     assert default.postings_written == 1 and _counts(tmp_path / "default") == (0, 1)
 
 
-@pytest.fixture()
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = write_home(tmp_path / "home")
-    monkeypatch.setenv("NHSKG_HOME", str(root))
-    return root
-
-
-@pytest.fixture()
-def vocab(home: Path) -> Vocabulary:
-    return load_vocabulary(home / "ontology" / "vocab")
-
-
 CHILD = textwrap.dedent(
     """
     import signal, sys, time
@@ -111,17 +99,12 @@ CHILD = textwrap.dedent(
 )
 
 
-def test_ctrl_c_half_way_leaves_the_previous_store_live(tmp_path: Path, home: Path, vocab: Vocabulary) -> None:
-    store = tmp_path / "store"
-    build_postings([leadership_posting(), minimal_posting()], store, vocab=vocab, validate=False)
-    before = set(GraphStore.open(store).store)
-    marker = tmp_path / "half-way"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(TESTS.parent / "src")])}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(store), str(marker), str(home)], env=env,
-                             stderr=subprocess.PIPE)
+def _interrupt_half_way(args: list[str], env: dict[str, str], marker: Path) -> tuple[int, bytes]:
+    """Run ``python -c args...``, press Ctrl-C once it has written ``marker``; its exit status and stderr."""
+    child = subprocess.Popen([sys.executable, "-c", *args], env=env, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
-        while not marker.exists():
+        while not marker.exists() or not marker.read_text():
             assert child.poll() is None, child.stderr.read().decode() if child.stderr else "child ended early"
             assert time.monotonic() < deadline, "the child build never got half-way"
             time.sleep(0.05)
@@ -130,7 +113,17 @@ def test_ctrl_c_half_way_leaves_the_previous_store_live(tmp_path: Path, home: Pa
     finally:
         if child.poll() is None:
             child.kill()
-    assert child.returncode != 0 and b"KeyboardInterrupt" in err
+    return child.returncode, err
+
+
+def test_ctrl_c_half_way_leaves_the_previous_store_live(tmp_path: Path, home: Path, vocab: Vocabulary) -> None:
+    store = tmp_path / "store"
+    build_postings([leadership_posting(), minimal_posting()], store, vocab=vocab, validate=False)
+    before = set(GraphStore.open(store).store)
+    marker = tmp_path / "half-way"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(TESTS.parent / "src")])}
+    returncode, err = _interrupt_half_way([CHILD, str(store), str(marker), str(home)], env, marker)
+    assert returncode != 0 and b"KeyboardInterrupt" in err
     # the old store answers with its old contents, and no half-written generation is left
     assert set(GraphStore.open(store).store) == before
     assert GraphStore.open(store).posting_ids() == ["job-1", "job-2"]
@@ -215,21 +208,9 @@ def test_ctrl_c_during_a_large_build_leaves_the_previous_store_live(tmp_path: Pa
     before = set(GraphStore.open(store).store)
     marker = tmp_path / "half-way"
     env = {**os.environ, "PYTHONPATH": str(TESTS.parent / "src")}
-    child = subprocess.Popen([sys.executable, "-c", PARALLEL_CHILD, str(records), str(store), str(marker)], env=env,
-                             stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 60
-        while not marker.exists() or not marker.read_text():
-            assert child.poll() is None, child.stderr.read().decode() if child.stderr else "child ended early"
-            assert time.monotonic() < deadline, "the child build never got half-way"
-            time.sleep(0.05)
-        child.send_signal(signal.SIGINT)
-        _, err = child.communicate(timeout=30)
-    finally:
-        if child.poll() is None:
-            child.kill()
+    returncode, err = _interrupt_half_way([PARALLEL_CHILD, str(records), str(store), str(marker)], env, marker)
     assert int(marker.read_text()) >= 1, "no batch had been loaded in the background yet"
-    assert child.returncode != 0 and b"KeyboardInterrupt" in err
+    assert returncode != 0 and b"KeyboardInterrupt" in err
     assert set(GraphStore.open(store).store) == before
     assert GraphStore.open(store).posting_ids() == ["staff-nurse-1"]
     assert [p.name for p in store.iterdir() if p.name.startswith("gen-")] == [(store / "CURRENT").read_text().strip()]

@@ -9,25 +9,13 @@ import pytest
 import rdflib
 from rdflib.compare import to_isomorphic
 
-from graph_fixtures import B, leadership_posting, minimal_posting, write_home
+from graph_fixtures import B, leadership_posting, minimal_posting
 from nhskg.errors import StoreError
 from nhskg.namespaces import ONTOLOGY_GRAPH
 from nhskg.rdfgraph import posting_quads
 from nhskg.sparql import to_rdflib
 from nhskg.store import GraphStore, GraphWriter
-from nhskg.vocab import Vocabulary, load_vocabulary
-
-
-@pytest.fixture()
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = write_home(tmp_path / "home")
-    monkeypatch.setenv("NHSKG_HOME", str(root))
-    return root
-
-
-@pytest.fixture()
-def vocab(home: Path) -> Vocabulary:
-    return load_vocabulary(home / "ontology" / "vocab")
+from nhskg.vocab import Vocabulary
 
 
 @pytest.fixture()

@@ -9,27 +9,15 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from graph_fixtures import B, V, ev, leadership_posting, minimal_posting, write_home
+from graph_fixtures import B, V, ev, leadership_posting, minimal_posting
 from nhskg.cli import main
 from nhskg.postings import Item
 from nhskg.rdfgraph import NS, posting_quads
 from nhskg.store import GraphStore
 from nhskg.validate import ValidationReport, validate
-from nhskg.vocab import Vocabulary, load_vocabulary
+from nhskg.vocab import Vocabulary
 
 from nhskg.errors import ValidationFailed
-
-
-@pytest.fixture()
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = write_home(tmp_path / "home")
-    monkeypatch.setenv("NHSKG_HOME", str(root))
-    return root
-
-
-@pytest.fixture()
-def vocab(home: Path) -> Vocabulary:
-    return load_vocabulary(home / "ontology" / "vocab")
 
 
 def store_of(directory: Path, *quad_lists: list[ox.Quad]) -> GraphStore:

@@ -54,6 +54,7 @@ __all__ = [
     "check_base",
     "slugify",
     "posting_graph_iri",
+    "posting_graphs_prefix",
     "organisations_graph_iri",
     "posting_iri",
     "is_full",
@@ -187,7 +188,12 @@ def posting_iri(posting_id: str, base: str = DEFAULT_BASE) -> str:
 
 def posting_graph_iri(posting_id: str, base: str = DEFAULT_BASE) -> str:
     """The named graph holding what was read from one posting (but see :func:`organisations_graph_iri`)."""
-    return f"{base}graph/posting/{slugify(posting_id)}"
+    return f"{posting_graphs_prefix(base)}{slugify(posting_id)}"
+
+
+def posting_graphs_prefix(base: str = DEFAULT_BASE) -> str:
+    """What every posting graph's IRI starts with, to tell them from the other graphs."""
+    return f"{base}graph/posting/"
 
 
 def organisations_graph_iri(base: str = DEFAULT_BASE) -> str:
@@ -333,7 +339,7 @@ def posting_nquads(
     """
     codes = _codes(vocab)
     pslug = slugify(posting.id)
-    graph = "<" + f"{base}graph/posting/{pslug}" + ">"
+    graph = "<" + posting_graphs_prefix(base) + pslug + ">"
     shared = "<" + organisations_graph_iri(base) + ">"
     lines: list[str] = []
     append = lines.append

@@ -50,7 +50,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from .errors import NhskgError, QueryError, StoreError
 from .namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH
-from .rdfgraph import organisations_graph_iri, posting_graph_iri
+from .rdfgraph import organisations_graph_iri, posting_graph_iri, posting_graphs_prefix
 from .sparql import Table, Triple, to_rdflib
 
 __all__ = [
@@ -539,7 +539,7 @@ class EndpointSource:
         Virtuoso's union default graph also holds its own system graphs; counts and validation
         read only ours.
         """
-        prefix = serialize_term(Literal(f"{base}graph/posting/"))
+        prefix = serialize_term(Literal(posting_graphs_prefix(base)))
         return (f"FILTER (STRSTARTS(STR(?g), {prefix}) || ?g = {_iri(ONTOLOGY_GRAPH)}"
                 f" || ?g = {_iri(organisations_graph_iri(base))})")
 
@@ -618,7 +618,7 @@ class EndpointWriter:
         held = self.source.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}")
         lines = {" ".join(serialize_term(term) for term in triple) for triple in held}
         lines |= self._shared.pop(base, set())
-        postings = serialize_term(Literal(f"{base}graph/posting/"))
+        postings = serialize_term(Literal(posting_graphs_prefix(base)))
         nodes = serialize_term(Literal(f"{base}org/"))
         named = self.source.select(
             f"SELECT DISTINCT ?node WHERE {{ GRAPH ?g {{ ?s ?p ?node }} FILTER (isIRI(?node)"
@@ -705,7 +705,7 @@ def build_to_endpoint(
     strict: bool = False,
     validate: bool = False,
     method: str = "update",
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ):  # -> nhskg.build.BuildReport
     """Read ``paths``, extract every posting, and write each into its named graph on ``endpoint``.
 

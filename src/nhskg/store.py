@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from .errors import StoreError
 from .namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH, PREFIXES
 from .paths import ontology_dir, vocabulary_dir
-from .rdfgraph import organisations_graph_iri, posting_graph_iri
+from .rdfgraph import organisations_graph_iri, posting_graph_iri, posting_graphs_prefix
 from .sparql import OxigraphSource
 
 __all__ = ["GraphStore", "GraphWriter", "EXPORT_FORMATS", "PREFIXES"]
@@ -474,7 +474,7 @@ class GraphWriter:
         store = self.store
         graph = ox.NamedNode(organisations_graph_iri(self.base))
         # Terms written by pyoxigraph, so escaped; substitutions only reach projected variables.
-        query = _ORPHANS.replace("?organisations", str(graph)).replace("?postings", str(ox.Literal(f"{self.base}graph/posting/")))
+        query = _ORPHANS.replace("?organisations", str(graph)).replace("?postings", str(ox.Literal(posting_graphs_prefix(self.base))))
         orphans = [row["node"] for row in store.query(query)]  # type: ignore[index,union-attr]
         for node in orphans:
             for quad in list(store.quads_for_pattern(node, None, None, graph)):

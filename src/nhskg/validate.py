@@ -27,6 +27,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from .errors import ValidationFailed
 from .paths import ontology_dir
+from .rdfgraph import organisations_graph_iri, posting_graphs_prefix
 from .sparql import OxigraphSource, RdflibSource, to_rdflib
 
 __all__ = ["ValidationResult", "ValidationReport", "validate", "data_graph", "shapes_graph"]
@@ -125,9 +126,10 @@ def _leadership_from_oxigraph(store: ox.Store) -> rdflib.Graph:
     graphs = [solution["g"] for solution in store.query(_LEADERSHIP_GRAPHS)]  # type: ignore[index,union-attr]
     quads = [quad for name in [ox.NamedNode(ONTOLOGY_GRAPH), *graphs] for quad in store.quads_for_pattern(None, None, None, name)]
     # A posting graph is B/graph/posting/{slug}; its organisation is B/org/..., stated in B/graph/organisations.
-    bases = {g.value[: g.value.index("graph/posting/")] for g in graphs if "graph/posting/" in g.value}
+    marker = posting_graphs_prefix("")
+    bases = {g.value[: g.value.index(marker)] for g in graphs if marker in g.value}
     for base in bases:
-        shared = ox.NamedNode(f"{base}graph/organisations")
+        shared = ox.NamedNode(organisations_graph_iri(base))
         named = {q.object for q in quads if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(f"{base}org/")}
         quads += [quad for node in named for quad in store.quads_for_pattern(node, None, None, shared)]
     return _as_rdflib(quads)
