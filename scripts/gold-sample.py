@@ -1,0 +1,80 @@
+"""Choose the corpus postings for the gold set, reproducibly, without looking at any extraction.
+
+Candidates are the 2020 corpus records whose title names a chief, director, head, chair,
+non-executive or guardian. They are ordered by a keyed hash of their id (so the order is fixed
+and owes nothing to the extractor), then taken in two strata: titles with a chief, director,
+chair, non-executive or guardian word (mostly leadership posts), and the rest (mostly heads of
+service, which test the leadership flag). The first of each stratum go to the frozen test split,
+the next to the development split; postings already in the gold set stay where they are.
+
+Writes ``tests/data/gold/selection.json`` (ids per split, with the rule) and
+``tests/data/gold/corpus-2020.jsonl`` (the chosen records, byte for byte as in the corpus, in
+corpus order) plus ``tests/data/gold/leadership-candidates.csv`` (every candidate, for the
+leadership flag). Usage: ``python scripts/gold-sample.py ../shared/corpus/nhs-jobs-2020.jsonl.gz``
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import html
+import json
+import re
+import sys
+from pathlib import Path
+
+GOLD = Path(__file__).resolve().parents[1] / "tests" / "data" / "gold"
+KEY = "nhskg gold 2026-12-04"
+CANDIDATE = re.compile(r"\b(?:chief|director|head|chair(?:man|woman|person)?|non[- ]?exec\w*|guardian)\b", re.I)
+STRONG = re.compile(r"\b(?:chief|director|chair(?:man|woman|person)?|non[- ]?exec\w*|guardian)\b", re.I)
+TEST = {"strong": 38, "other": 12}
+DEV = {"strong": 48, "other": 15}
+
+
+def _order(record_id: str) -> str:
+    return hashlib.sha256(f"{KEY}:{record_id}".encode()).hexdigest()
+
+
+def main(corpus: Path) -> None:
+    already = {p.stem for p in GOLD.rglob("*.json") if p.stem.isdigit()}
+    lines: dict[str, bytes] = {}
+    candidates: list[tuple[str, str, str]] = []
+    with gzip.open(corpus, "rb") as handle:
+        for line in handle:
+            record = json.loads(line)
+            title = html.unescape(record.get("title") or "")
+            if CANDIDATE.search(title):
+                record_id = str(record["id"])
+                employer = html.unescape((record.get("hiringOrganization") or {}).get("name") or "")
+                candidates.append((record_id, title, employer))
+                lines[record_id] = line if line.endswith(b"\n") else line + b"\n"
+    fresh = sorted((c for c in candidates if c[0] not in already), key=lambda c: _order(c[0]))
+    strata = {
+        "strong": [c[0] for c in fresh if STRONG.search(c[1])],
+        "other": [c[0] for c in fresh if not STRONG.search(c[1])],
+    }
+    test = [i for s, n in TEST.items() for i in strata[s][:n]]
+    dev = [i for s, n in DEV.items() for i in strata[s][TEST[s] : TEST[s] + n]]
+    chosen = set(test) | set(dev)
+    selection = {
+        "rule": __doc__.strip().splitlines()[0],
+        "key": KEY,
+        "candidates": len(candidates),
+        "test": sorted(test),
+        "dev": sorted(dev),
+    }
+    (GOLD / "selection.json").write_text(json.dumps(selection, indent=1) + "\n", encoding="utf-8")
+    with (GOLD / "corpus-2020.jsonl").open("wb") as out:
+        for record_id, *_ in candidates:
+            if record_id in chosen:
+                out.write(lines[record_id])
+    with (GOLD / "leadership-candidates.csv").open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", "title", "employer"])
+        writer.writerows(sorted(candidates))
+    print(f"{len(candidates)} candidates; test {len(test)}, dev {len(dev)} new postings")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
