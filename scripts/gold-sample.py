@@ -10,8 +10,8 @@ test split never takes a posting shipped in ``seeds/`` (earlier work may have be
 those); they can fall to the development split.
 
 Writes ``tests/data/gold/selection.json`` (ids per split, with the rule) and
-``tests/data/gold/corpus-2020.jsonl`` (the chosen records, byte for byte as in the corpus, in
-corpus order) plus ``tests/data/gold/leadership-candidates.csv`` (every candidate, for the
+``tests/data/gold/corpus-2020.jsonl`` (every candidate record, byte for byte as in the corpus,
+in corpus order, so that the leadership flag can be scored on all of them) plus ``tests/data/gold/leadership-candidates.csv`` (every candidate, for the
 leadership flag). Usage: ``python scripts/gold-sample.py ../shared/corpus/nhs-jobs-2020.jsonl.gz``
 """
 
@@ -39,7 +39,10 @@ def _order(record_id: str) -> str:
 
 
 def main(corpus: Path) -> None:
-    already = {p.stem for p in GOLD.rglob("*.json") if p.stem.isdigit()}
+    # The corpus postings annotated before this selection: those that name seeds/ as their source.
+    already = {
+        p.stem for p in (GOLD / "dev").glob("*.json") if json.loads(p.read_text(encoding="utf-8")).get("source", "").startswith("seeds/")
+    }
     with (GOLD.parents[2] / "seeds" / "nhs-jobs-2020-leadership.jsonl").open(encoding="utf-8") as seeds:
         seen = {str(json.loads(line)["id"]) for line in seeds if line.strip()}
     lines: dict[str, bytes] = {}
@@ -60,19 +63,22 @@ def main(corpus: Path) -> None:
     }
     test = [i for s, n in TEST.items() for i in [c for c in strata[s] if c not in seen][:n]]
     dev = [i for s, n in DEV.items() for i in [c for c in strata[s] if c not in test][:n]]
-    chosen = set(test) | set(dev)
+    # The leadership flag has its own test split: the test postings and half of the candidates
+    # annotated for nothing else (never one shipped in seeds/), in hash order.
+    spare = [c[0] for c in fresh if c[0] not in test and c[0] not in dev and c[0] not in seen]
+    leadership_test = test + spare[: len(spare) // 2]
     selection = {
         "rule": __doc__.strip().splitlines()[0],
         "key": KEY,
         "candidates": len(candidates),
         "test": test,
         "dev": dev,
+        "leadership_test": leadership_test,
     }
     (GOLD / "selection.json").write_text(json.dumps(selection, indent=1) + "\n", encoding="utf-8")
     with (GOLD / "corpus-2020.jsonl").open("wb") as out:
         for record_id, *_ in candidates:
-            if record_id in chosen:
-                out.write(lines[record_id])
+            out.write(lines[record_id])
     with (GOLD / "leadership-candidates.csv").open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(["id", "title", "employer"])
