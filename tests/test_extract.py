@@ -118,7 +118,8 @@ def test_deputising_for_the_chief_executive_is_the_deputy_ceo_designation():
     text = "Job Title: Chief Operating Officer\nYou will deputise for the Chief Executive when required."
     p = extract_posting(Document("coo", "coo.txt", text))
     assert "deputy-chief-executive" in codes(p.designations)
-    assert "chief-executive" in codes(p.works_with)
+    # deputising is its own relation, not joint working
+    assert codes(p.deputises_for) == {"chief-executive"} and "chief-executive" not in codes(p.works_with)
 
 
 def test_desirable_heading_marks_requirements_desirable():

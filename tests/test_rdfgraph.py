@@ -64,8 +64,8 @@ def small_posting() -> Posting:
         date_posted=None,
         title_evidence=ev("Chief Nurse"),
         leadership=True,
-        accountable_to=(Item("chief-executive", "the CEO", ev("Reporting to the CEO.", 12)),),
-        designations=(Item("caldicott-guardian", "Caldicott Guardian", ev("You will be Caldicott Guardian.", 33)),),
+        accountable_to=(Item("chief-executive", "the CEO", ev("Reporting to the CEO.", 12), stated="field", confidence=0.9),),
+        designations=(Item("caldicott-guardian", "Caldicott Guardian", ev("You will be Caldicott Guardian.", 33), confidence=0.86),),
     )
 
 
@@ -99,11 +99,11 @@ b:org\\/st-elsewhere-s-hospital a org:Organization ; rdfs:label "St. Elsewhere's
 <{st_ceo}> a nhskg:ExtractedStatement ; rdf:subject <{post}> ; rdf:predicate org:reportsTo ;
     rdf:object <{ceo}> ; prov:wasDerivedFrom <{posting}> ;
     nhskg:evidenceSentence "Reporting to the CEO." ; nhskg:startOffset 12 ; nhskg:endOffset 33 ;
-    nhskg:labelAsWritten "the CEO" .
+    nhskg:labelAsWritten "the CEO" ; nhskg:statedAs nhskg:stated-field ; nhskg:confidence 0.9 .
 <{st_cg}> a nhskg:ExtractedStatement ; rdf:subject <{post}> ; rdf:predicate nhskg:holdsDesignation ;
     rdf:object v:designation\\/caldicott-guardian ; prov:wasDerivedFrom <{posting}> ;
     nhskg:evidenceSentence "You will be Caldicott Guardian." ; nhskg:startOffset 33 ; nhskg:endOffset 64 ;
-    nhskg:labelAsWritten "Caldicott Guardian" .
+    nhskg:labelAsWritten "Caldicott Guardian" ; nhskg:statedAs nhskg:stated-direct ; nhskg:confidence 0.86 .
 """,
         format="turtle",
     )
@@ -166,12 +166,13 @@ def test_non_leadership_posting_is_minimal_unless_switched(vocab: Vocabulary) ->
     assert not set(lean.subjects(rdflib.RDF.type, nhskg.Duty))
 
 
-def test_the_vocabulary_decides_leadership_when_the_record_does_not(vocab: Vocabulary) -> None:
-    # ward-nurse is not a leadership role type; a record flagged non-leadership of a
-    # leadership role type is still modelled in full, because the vocabulary says so.
+def test_the_record_decides_leadership_not_the_role_type(vocab: Vocabulary) -> None:
+    # The extractor decides per posting (a deputy divisional director has a leadership role type
+    # but is no leadership post): a record flagged non-leadership gets the minimal model.
     flagged = replace(leadership_posting(), leadership=False)
     graph = as_graph(posting_quads(flagged, vocab))
-    assert (None, rdflib.URIRef("https://w3id.org/nhskg/def#hasDuty"), None) in graph
+    assert (None, rdflib.URIRef("https://w3id.org/nhskg/def#hasDuty"), None) not in graph
+    assert (None, rdflib.URIRef("https://w3id.org/nhskg/def#hasDuty"), None) in as_graph(posting_quads(leadership_posting(), vocab))
 
 
 def test_same_input_same_quads_and_iris_from_content_only(vocab: Vocabulary) -> None:

@@ -163,10 +163,13 @@ def test_leadership_flags_and_default_scopes(vocab: Vocabulary) -> None:
         assert scope in vocab.scheme("scope")
 
 
-def test_deputies_sit_under_their_chief(vocab: Vocabulary) -> None:
+def test_deputies_name_their_chief_and_broader_means_a_kind_of(vocab: Vocabulary) -> None:
     roles = vocab.scheme("role-type")
-    assert roles.get("deputy-medical-director").broader == ("chief-medical-officer",)
-    assert roles.get("deputy-chief-nurse").broader == ("chief-nurse",)
+    assert roles.get("deputy-medical-director").deputy_of == "chief-medical-officer"
+    assert roles.get("deputy-chief-nurse").deputy_of == "chief-nurse"
+    # a deputy is not a kind of its chief; a Director of Nursing is a kind of Chief Nurse
+    assert roles.get("deputy-chief-nurse").broader == ()
+    assert roles.get("director-of-nursing").broader == ("chief-nurse",)
     assert vocab.concept("organisation-type", "nhs-england-region").broader == ("nhs-england",)
 
 
@@ -181,7 +184,7 @@ def label_owner(vocab: Vocabulary, scheme: str) -> dict[str, str]:
         ("CMO", "chief-medical-officer"),
         ("Group Chief Medical Officer", "chief-medical-officer"),
         ("Deputy Medical Director", "deputy-medical-director"),
-        ("Director of Nursing", "chief-nurse"),
+        ("Director of Nursing", "director-of-nursing"),
         ("Deputy Director of Nursing", "deputy-chief-nurse"),
         ("Divisional Director of Nursing", "divisional-director-of-nursing"),
         ("Assistant Director of Nursing", "associate-director"),
@@ -258,7 +261,7 @@ def test_acronyms_are_hidden_labels(vocab: Vocabulary) -> None:
     [
         ("role-type", "Associate Director of Nursing - Medicine & Urgent Care", "associate-director"),
         ("role-type", "Deputy Group Director of Nursing for Admitted Care", "deputy-chief-nurse"),
-        ("role-type", "Director of Nursing & Quality", "chief-nurse"),
+        ("role-type", "Director of Nursing & Quality", "director-of-nursing"),
         ("role-type", "Hospital Chief Executive Officer (HCEO)", "hospital-managing-director"),
         ("organisation-type", "Norfolk and Waveney University Hospitals Group", "hospital-group"),
         ("organisation-type", "West Suffolk and, Ipswich and East Suffolk Clinical Commisioning Groups", "ccg"),

@@ -1,12 +1,17 @@
 """Measure the extractor against hand-annotated gold records: precision, recall and F1 per field.
 
-Accuracy is measured, not assumed. Each field is scored as sets of codes per posting, summed over
-postings (micro-averaged): a single-valued field such as the role type is a set of zero or one.
+Accuracy is measured, not assumed, and on postings the rules were not tuned on: the gold set has a
+development split (``dev/``) and a frozen test split (``test/``), scored separately. Each field is
+scored as sets of codes per posting, summed over postings (micro-averaged): a single-valued field
+such as the role type is a set of zero or one. The leadership flag is scored on its own annotated
+list (``leadership.csv``), and duty statements, where annotated, per statement.
 """
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -16,11 +21,21 @@ from .errors import InputError
 from .matching import fold
 from .postings import Posting
 
-__all__ = ["FieldScore", "Evaluation", "evaluate", "load_gold", "load_codes", "FIELDS"]
+__all__ = [
+    "FieldScore",
+    "Evaluation",
+    "Gold",
+    "GoldSet",
+    "evaluate",
+    "evaluate_splits",
+    "load_gold",
+    "load_gold_set",
+    "FIELDS",
+]
 
 
 def _codes(items) -> set[str]:
-    return {i.code for i in items if i.code != "other"}
+    return {i.code for i in items}
 
 
 def _org_name(p: Posting) -> set[str]:
@@ -48,6 +63,7 @@ FIELDS: dict[str, Callable[[Posting], set[str]]] = {
     "accountable_to": lambda p: _codes(p.accountable_to),
     "professionally_accountable_to": lambda p: _codes(p.professionally_accountable_to),
     "works_with": lambda p: _codes(p.works_with),
+    "deputises_for": lambda p: _codes(p.deputises_for),
     "designations": lambda p: _codes(p.designations),
     "bodies": lambda p: _codes(p.bodies),
     "requirements": lambda p: _codes(p.requirements),
@@ -56,6 +72,9 @@ FIELDS: dict[str, Callable[[Posting], set[str]]] = {
     "pay_band": lambda p: _single(p.pay_band),
     "closing_date": lambda p: _single(p.closing_date),
 }
+
+#: Scored apart from the per-posting fields: the leadership flag on its own list, duties per statement.
+EXTRA_FIELDS = ("leadership", "duty_areas", "duty_partners")
 
 
 @dataclass(frozen=True)
@@ -88,13 +107,17 @@ class Evaluation:
     missing: tuple[str, ...]
     #: (posting id, field, missed values, spurious values) for every disagreement
     errors: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = field(default=())
-    #: "field:code" for extracted codes outside the annotated code lists, left out of the score
-    unscored: tuple[str, ...] = ()
+    #: how many postings each extra field rests on ("leadership" -> 154)
+    counts: tuple[tuple[str, int], ...] = ()
+
+    def score(self, name: str) -> FieldScore | None:
+        return next((s for s in self.scores if s.field == name), None)
 
     def to_json(self) -> dict:
         return {
             "postings": self.postings,
             "missing": list(self.missing),
+            "counts": dict(self.counts),
             "fields": {
                 s.field: {
                     "precision": round(s.precision, 3),
@@ -106,116 +129,201 @@ class Evaluation:
                 }
                 for s in self.scores
             },
-            "unscored": list(self.unscored),
             "errors": [
                 {"id": i, "field": f, "missed": list(m), "spurious": list(s)} for i, f, m, s in self.errors
             ],
         }
 
 
-def load_codes(directory: Path) -> dict[str, frozenset[str]]:
-    """The codes the gold annotators could use, per field (``codes.json`` beside the records).
+@dataclass(frozen=True)
+class Gold:
+    """One annotated posting; ``duties_annotated`` tells "no duties" from "duties not annotated"."""
 
-    Concepts added to the vocabularies after the gold set was annotated cannot be right or wrong
-    against it, so they are scored as the annotators would have written them: as their nearest
-    broader concept in the lists if they have one, else an unknown role or organisation type as
-    ``other`` and an unknown list code not at all (reported as unscored).
-    """
-    path = Path(directory) / "codes.json"
+    posting: Posting
+    split: str
+    duties_annotated: bool
+
+
+@dataclass(frozen=True)
+class GoldSet:
+    """The annotated postings of every split and the leadership flags (id -> (split, flag))."""
+
+    postings: dict[str, Gold]
+    leadership: dict[str, tuple[str, bool]]
+
+    @property
+    def splits(self) -> tuple[str, ...]:
+        names = {g.split for g in self.postings.values()} | {s for s, _ in self.leadership.values()}
+        return tuple(sorted(names, key=lambda s: (s != "dev", s != "test", s)))
+
+    def sources(self) -> tuple[Path, ...]:
+        return tuple(sorted({Path(g.posting.source) for g in self.postings.values() if g.posting.source}))
+
+
+def _read_record(path: Path) -> dict:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(record, dict) or "id" not in record:
+            raise ValueError("not one JSON object with an id")
+        return record
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InputError(str(path), f"not a gold record ({error}); see tests/data/gold/README.md") from error
+
+
+def _gold_posting(path: Path, record: dict) -> Posting:
+    try:
+        return Posting.from_json(record)
+    except (KeyError, TypeError, ValueError) as error:
+        raise InputError(str(path), f"not a gold record ({error}); see tests/data/gold/README.md") from error
+
+
+def load_gold_set(directory: Path) -> GoldSet:
+    """The gold records under ``directory``: its ``dev/`` and ``test/`` folders (or, for a folder
+    of records without splits, that folder as one split named after it), and ``leadership.csv``."""
+    directory = Path(directory)
+    folders = [directory / name for name in ("dev", "test") if (directory / name).is_dir()] or [directory]
+    postings: dict[str, Gold] = {}
+    for folder in folders:
+        split = folder.name
+        for path in sorted(folder.glob("*.json")):
+            record = _read_record(path)
+            posting = _gold_posting(path, record)
+            if posting.id in postings:
+                raise InputError(str(path), f"posting {posting.id} is annotated twice (also in {postings[posting.id].split}/)")
+            postings[posting.id] = Gold(posting, split, record.get("duties") is not None)
+    if not postings:
+        raise InputError(str(directory), "no gold records (*.json) found")
+    return GoldSet(postings, _load_leadership(directory))
+
+
+def _load_leadership(directory: Path) -> dict[str, tuple[str, bool]]:
+    """The flags of ``leadership.csv``, each in the split ``selection.json`` puts it in
+    (``leadership_test``), so that the flag too is measured on postings nobody tuned on."""
+    path = directory / "leadership.csv"
     if not path.exists():
         return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {k: frozenset(v) for k, v in data.items() if not k.startswith("_")}
+    selection = directory / "selection.json"
+    test: set[str] = set()
+    if selection.exists():
+        try:
+            test = {str(i) for i in json.loads(selection.read_text(encoding="utf-8")).get("leadership_test", ())}
+        except ValueError as error:
+            raise InputError(str(selection), f"not valid JSON ({error})") from error
+    flags: dict[str, tuple[str, bool]] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            flag = (row.get("leadership") or "").strip().lower()
+            if flag not in ("yes", "no") or not row.get("id"):
+                raise InputError(f"{path}:{line}", "each row needs an id and leadership yes or no")
+            posting_id = row["id"].strip()
+            flags[posting_id] = ("test" if posting_id in test else "dev", flag == "yes")
+    return flags
 
 
 def load_gold(directory: Path) -> dict[str, Posting]:
-    """Every ``*.json`` gold record in ``directory`` (but ``codes.json``), keyed by posting id."""
-    gold: dict[str, Posting] = {}
-    for path in sorted(Path(directory).glob("*.json")):
-        if path.name == "codes.json":
-            continue
-        try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-            gold[str(record["id"])] = Posting.from_json(record)
-        except (ValueError, KeyError, TypeError) as error:
-            raise InputError(str(path), f"not a gold record ({error}); see tests/data/gold/README.md") from error
-    if not gold:
-        raise InputError(str(directory), "no gold records (*.json) found")
-    return gold
+    """Every gold posting under ``directory`` keyed by id, whatever its split."""
+    return {posting_id: gold.posting for posting_id, gold in load_gold_set(directory).postings.items()}
 
 
-_MAPPED_TO_OTHER = ("role_type", "organisation_type")
+_WORD = re.compile(r"[a-z0-9]+")
 
 
-_SCHEME_OF = {
-    "role_type": "role-type", "accountable_to": "role-type", "professionally_accountable_to": "role-type",
-    "works_with": "role-type", "designations": "designation", "bodies": "body", "requirements": "qualification",
-    "organisation_type": "organisation-type", "scope": "scope", "pay_band": "pay-band",
-}
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(fold(text)))
 
 
-def _broader_known(code: str, field: str, known: frozenset[str]) -> str | None:
-    """The nearest broader concept the annotators could use (non-voting board member -> board member)."""
-    from .vocab import load_vocabulary
-
-    scheme = load_vocabulary().scheme(_SCHEME_OF[field])
-    seen: set[str] = set()
-    frontier = [code]
-    while frontier:
-        concept = scheme.get(frontier.pop())
-        if concept is None:
-            continue
-        for broader in concept.broader:
-            if broader in known:
-                return broader
-            if broader not in seen:
-                seen.add(broader)
-                frontier.append(broader)
-    return None
+def _same_statement(gold: frozenset[str], found: frozenset[str]) -> bool:
+    """Two sentences are one duty statement when most words of the shorter are in the longer:
+    the extractor may cut a bullet list or a long sentence differently from the annotator."""
+    if not gold or not found:
+        return False
+    return len(gold & found) / min(len(gold), len(found)) >= 0.6
 
 
-def _within(values: set[str], name: str, codes: dict[str, frozenset[str]], unscored: set[str]) -> set[str]:
-    field = name.removesuffix("_essential")
-    known = codes.get(field)
-    if known is None:
-        return values
-    kept = set()
-    for value in values:
-        code, _, rest = value.partition(":")
-        if code in known:
-            kept.add(value)
-            continue
-        broader = _broader_known(code, field, known) if field in _SCHEME_OF else None
-        if broader is not None:
-            kept.add(f"{broader}:{rest}" if rest else broader)
-        elif name in _MAPPED_TO_OTHER:
-            kept.add("other")
-        else:
-            unscored.add(f"{name}:{code}")
-    return kept
+def _score_duties(expected: Posting, actual: Posting) -> dict[str, tuple[set[str], set[str]]]:
+    """Per duty statement: the areas and partners wanted and found, as "statement:code" values."""
+    gold_words = [_words(d.text) for d in expected.duties]
+    found_areas: dict[int, set[str]] = {i: set() for i in range(len(expected.duties))}
+    found_partners: dict[int, set[str]] = {i: set() for i in range(len(expected.duties))}
+    stray_areas: set[str] = set()
+    stray_partners: set[str] = set()
+    for k, duty in enumerate(actual.duties):
+        words = _words(duty.text)
+        matched = [i for i, g in enumerate(gold_words) if _same_statement(g, words)]
+        for i in matched:
+            found_areas[i] |= set(duty.areas)
+            found_partners[i] |= set(duty.with_)
+        if not matched:
+            stray_areas |= {f"unannotated {k}:{a}" for a in duty.areas}
+            stray_partners |= {f"unannotated {k}:{w}" for w in duty.with_}
+    areas = (
+        {f"{i}:{a}" for i, d in enumerate(expected.duties) for a in d.areas},
+        {f"{i}:{a}" for i, found in found_areas.items() for a in found} | stray_areas,
+    )
+    partners = (
+        {f"{i}:{w}" for i, d in enumerate(expected.duties) for w in d.with_},
+        {f"{i}:{w}" for i, found in found_partners.items() for w in found} | stray_partners,
+    )
+    return {"duty_areas": areas, "duty_partners": partners}
 
 
 def evaluate(
-    gold: dict[str, Posting], predicted: Iterable[Posting | Problem], codes: dict[str, frozenset[str]] | None = None
+    gold: dict[str, Posting] | dict[str, Gold],
+    predicted: Iterable[Posting | Problem],
+    leadership: dict[str, bool] | None = None,
 ) -> Evaluation:
-    """Score predicted postings against gold ones with the same ids, within the annotated ``codes``."""
-    codes = codes or {}
-    unscored: set[str] = set()
+    """Score predicted postings against gold ones with the same ids.
+
+    ``leadership`` (posting id -> annotated flag) scores the leadership flag of the predicted
+    postings with those ids; duties are scored for gold postings whose duties were annotated.
+    """
+    records = {
+        posting_id: value if isinstance(value, Gold) else Gold(value, "", False) for posting_id, value in gold.items()
+    }
     by_id = {p.id: p for p in predicted if isinstance(p, Posting)}
-    counts = {name: [0, 0, 0] for name in FIELDS}
+    names = [*FIELDS, *EXTRA_FIELDS]
+    counts = {name: [0, 0, 0] for name in names}
+    rests_on = {"leadership": 0, "duty_areas": 0, "duty_partners": 0}
     errors = []
     missing = []
-    for posting_id, expected in sorted(gold.items()):
+
+    def tally(posting_id: str, name: str, want: set[str], got: set[str]) -> None:
+        counts[name][0] += len(want & got)
+        counts[name][1] += len(got - want)
+        counts[name][2] += len(want - got)
+        if want != got:
+            errors.append((posting_id, name, tuple(sorted(want - got)), tuple(sorted(got - want))))
+
+    for posting_id, record in sorted(records.items()):
         actual = by_id.get(posting_id)
         if actual is None:
             missing.append(posting_id)
             continue
         for name, values in FIELDS.items():
-            want, got = values(expected), _within(values(actual), name, codes, unscored)
-            counts[name][0] += len(want & got)
-            counts[name][1] += len(got - want)
-            counts[name][2] += len(want - got)
-            if want != got:
-                errors.append((posting_id, name, tuple(sorted(want - got)), tuple(sorted(got - want))))
-    scores = tuple(FieldScore(name, *counts[name]) for name in FIELDS)
-    return Evaluation(scores, len(gold) - len(missing), tuple(missing), tuple(errors), tuple(sorted(unscored)))
+            tally(posting_id, name, values(record.posting), values(actual))
+        if record.duties_annotated:
+            for name, (want, got) in _score_duties(record.posting, actual).items():
+                tally(posting_id, name, want, got)
+                rests_on[name] += 1
+    for posting_id, flag in sorted((leadership or {}).items()):
+        actual = by_id.get(posting_id)
+        if actual is None:
+            if posting_id not in missing:
+                missing.append(posting_id)
+            continue
+        rests_on["leadership"] += 1
+        tally(posting_id, "leadership", {"leadership"} if flag else set(), {"leadership"} if actual.leadership else set())
+    scores = tuple(FieldScore(name, *counts[name]) for name in names if name in FIELDS or rests_on[name])
+    scored = len(records) - sum(1 for m in missing if m in records)
+    return Evaluation(scores, scored, tuple(sorted(missing)), tuple(errors), tuple(rests_on.items()))
+
+
+def evaluate_splits(gold_set: GoldSet, predicted: Iterable[Posting | Problem]) -> dict[str, Evaluation]:
+    """One evaluation per split (``dev``, ``test``), each over its own postings and leadership flags."""
+    by_id = {p.id: p for p in predicted if isinstance(p, Posting)}
+    results = {}
+    for split in gold_set.splits:
+        gold = {i: g for i, g in gold_set.postings.items() if g.split == split}
+        flags = {i: flag for i, (s, flag) in gold_set.leadership.items() if s == split}
+        results[split] = evaluate(gold, by_id.values(), flags)
+    return results

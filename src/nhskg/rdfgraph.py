@@ -115,6 +115,9 @@ class NS:
     scope = ox.NamedNode(NHSKG + "scope")
     professionally_accountable_to = ox.NamedNode(NHSKG + "professionallyAccountableTo")
     works_with = ox.NamedNode(NHSKG + "worksWith")
+    deputises_for = ox.NamedNode(NHSKG + "deputisesFor")
+    confidence = ox.NamedNode(NHSKG + "confidence")
+    stated_as = ox.NamedNode(NHSKG + "statedAs")
     leads = ox.NamedNode(NHSKG + "leads")
     holds_designation = ox.NamedNode(NHSKG + "holdsDesignation")
     engages_with = ox.NamedNode(NHSKG + "engagesWith")
@@ -154,6 +157,7 @@ _ROLE_EDGES = (
     ("accountable_to", _N.reports_to),
     ("professionally_accountable_to", _N.professionally_accountable_to),
     ("works_with", _N.works_with),
+    ("deputises_for", _N.deputises_for),
     ("leads", _N.leads),
 )
 #: Record field -> predicate from the post to a concept, and the concept's scheme.
@@ -241,7 +245,7 @@ def is_full(posting: Posting, vocab: Vocabulary, full: bool | None = None) -> bo
     """Whether ``posting`` gets the full modelling under the ``full`` switch (see the module doc)."""
     if full is not None:
         return full
-    return _codes(vocab).leadership.get(posting.role_type, False) or posting.leadership
+    return posting.leadership
 
 
 def _iso_date(value: str | None) -> str | None:
@@ -423,7 +427,7 @@ def posting_nquads(
 
     stated: set[tuple[str, str, str]] = set()
 
-    def reify(s: str, pred: str, o: str, evidence: Evidence, label: str) -> None:
+    def reify(s: str, pred: str, o: str, evidence: Evidence, label: str, fact: Item | None = None) -> None:
         key = (s, pred, o)
         if key in stated:
             return
@@ -441,6 +445,9 @@ def posting_nquads(
         if evidence.source:  # the job description merged into the advert, not the advert itself
             add(st, _N.evidence_source, _lit(evidence.source))
         add(st, _N.label_as_written, _lit(label))
+        if fact is not None:  # how the posting stated it, and how far that can be trusted
+            add(st, _N.stated_as, "<" + NS.NHSKG + "stated-" + slugify(fact.stated) + ">")
+            add(st, _N.confidence, _decimal(fact.confidence))
 
     if posting.title_evidence is not None:
         reify(post, _N.role, role, posting.title_evidence, posting.title or "")
@@ -463,13 +470,13 @@ def posting_nquads(
         for item in items:
             target = role_post(item.code, field)
             add(post, predicate, target)
-            reify(post, predicate, target, item.evidence, item.label)
+            reify(post, predicate, target, item.evidence, item.label, item)
 
     for field, predicate, scheme in _CONCEPT_EDGES:
         for item in getattr(posting, field):
             target = concept(scheme, item.code, field)
             add(post, predicate, target)
-            reify(post, predicate, target, item.evidence, item.label)
+            reify(post, predicate, target, item.evidence, item.label, item)
 
     seen_requirements: set[str] = set()
     for requirement in posting.requirements:
@@ -491,7 +498,7 @@ def posting_nquads(
         add(node, _N.essential, _TRUE if requirement.essential else _FALSE)
         add(node, _N.label_as_written, _lit(requirement.label))
         add(post, _N.has_requirement, node)
-        reify(post, _N.has_requirement, node, requirement.evidence, requirement.label)
+        reify(post, _N.has_requirement, node, requirement.evidence, requirement.label, requirement)
 
     for n, duty in enumerate(posting.duties, start=1):
         node = "<" + f"{base}post/{pslug}/duty/{n}" + ">"

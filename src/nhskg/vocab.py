@@ -6,6 +6,8 @@ They are the single source of every label and synonym the extractor recognises: 
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +40,12 @@ class Concept:
     record_field: str | None = None
     #: designation codes every post of this role type holds (a chair sits on the board)
     implies: tuple[str, ...] = ()
+    #: for a known organisation (``organisation`` scheme): the code of its organisation type
+    organisation_type: str | None = None
+    #: regular expressions for wordings too varied for labels (``nhskg:textPattern``)
+    patterns: tuple[str, ...] = ()
+    #: for a deputy role type: the role type it deputises for (``nhskg:deputyOf``)
+    deputy_of: str | None = None
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -73,6 +81,9 @@ class Vocabulary:
 
     schemes: tuple[Scheme, ...]
     graph_files: tuple[str, ...]
+
+    def __contains__(self, name: object) -> bool:
+        return any(scheme.name == name for scheme in self.schemes)
 
     def scheme(self, name: str) -> Scheme:
         for scheme in self.schemes:
@@ -155,6 +166,14 @@ def _read_scheme(path: Path) -> Scheme:
         scope = _values(node, NHSKG.defaultScope)
         field = _values(node, NHSKG.recordField)
         implies = _values(node, NHSKG.impliesDesignation)
+        organisation_type = _values(node, NHSKG.organisationType)
+        patterns = _values(node, NHSKG.textPattern)
+        deputy_of = _values(node, NHSKG.deputyOf)
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise VocabularyError(f"{where}: nhskg:textPattern {pattern!r} is not a valid regular expression ({error})") from error
         source = _values(node, DCTERMS.source)
         concepts.append(
             Concept(
@@ -171,6 +190,9 @@ def _read_scheme(path: Path) -> Scheme:
                 default_scope=scope[0].rsplit("/", 1)[-1] if scope else None,
                 record_field=field[0] if field else None,
                 implies=tuple(i.rsplit("/", 1)[-1] for i in implies),
+                organisation_type=organisation_type[0].rsplit("/", 1)[-1] if organisation_type else None,
+                patterns=tuple(patterns),
+                deputy_of=(_values(graph.get(deputy_of[0], {}), SKOS.notation) or [deputy_of[0].rsplit("/", 1)[-1]])[0] if deputy_of else None,
             )
         )
     if not concepts:

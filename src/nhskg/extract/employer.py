@@ -1,0 +1,125 @@
+"""The employer: its name as the posting gives it, and its type from the name.
+
+A type comes first from the known UK NHS bodies in ``ontology/vocab/organisation.ttl`` (Scotland's
+boards, Wales's health boards, trusts and authorities, Northern Ireland's HSC trusts, national
+bodies and trusts known by a short name), then from the type words in the name ("... NHS
+Foundation Trust", "... Integrated Care Board").
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..matching import Matcher, Mention
+from ..postings import Organisation
+from ..vocab import Vocabulary
+from .reading import ORG_TYPE
+
+ORGANISATION = "organisation"
+
+_BRACKETS = re.compile(r"\([^)]*\)?")
+_ACRONYM = re.compile(r"([A-Z]{2,8})\)")
+_NAME_WORD = re.compile(r"(?:[A-Z][\w'\u2019.&-]*|and|of|&|the|upon|on|in|St\.?)$")
+_EMPLOYER = re.compile(r"(?:^|\n)\s*-?\s*(?:Employer|Organisation|Organization|Trust)\s*(?::|\n\s*-?)\s*(?P<name>[^\n]{3,120})", re.IGNORECASE)
+
+
+def organisation_type(name: str, matcher: Matcher, vocab: Vocabulary | None = None) -> str:
+    """The type of the organisation ``name`` names: a known body's type, else the last type word
+    outside brackets, so that "Bedfordshire Hospitals NHS Foundation Trust (formerly ... NHS Trust)"
+    is a foundation trust."""
+    plain = _BRACKETS.sub(" ", name)
+    if vocab is not None and ORGANISATION in vocab:
+        known = matcher.find(plain, (ORGANISATION,))
+        if known:
+            best = max(known, key=lambda m: m.end - m.start)
+            concept = vocab.scheme(ORGANISATION).get(best.code)
+            if concept is not None and concept.organisation_type:
+                return concept.organisation_type
+    types = matcher.find(plain, (ORG_TYPE,)) or matcher.find(name, (ORG_TYPE,))  # "Anglian Community Enterprise (CIC)"
+    if not types:
+        return "other"
+    return max(types, key=lambda m: (m.end, m.end - m.start)).code
+
+
+def _name_around(text: str, mention: Mention) -> tuple[str, int, int] | None:
+    """Extend an organisation-type mention leftwards over the capitalised words of its name."""
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    words = list(re.finditer(r"\S+", text[line_start : mention.start]))
+    start = mention.start
+    for word in reversed(words):
+        token = word.group().strip(",;:()")
+        if token != word.group() and token not in ("&",):
+            break
+        if not _NAME_WORD.match(token):
+            break
+        start = line_start + word.start()
+    name = text[start : mention.end]
+    name = re.sub(r"^(?:(?:and|of|the|&|The|In|At|With|As|For|From|To|Our|Join|Go|back)\s+)+", "", name).strip(" ,;:-")
+    if not name:
+        return None
+    if name == mention.written and len(name.split()) <= 4 and mention.code != "nhs-england":
+        return None  # "an NHS Foundation Trust": a kind of body, not a name
+    return name, text.index(name, line_start) if name in text[line_start:] else start, mention.end
+
+
+def organisation_from_text(
+    text: str, mentions: list[Mention], matcher: Matcher, vocab: Vocabulary | None = None
+) -> tuple[Organisation | None, list[tuple[int, int, str]]]:
+    """The employer named in free text, and the spans of every organisation name seen."""
+    candidates: dict[str, list[int]] = {}
+    spans: list[tuple[int, int, str]] = []
+    for mention in mentions:
+        if mention.scheme == ORGANISATION:
+            concept = vocab.scheme(ORGANISATION).get(mention.code) if vocab is not None else None
+            kind = concept.organisation_type if concept is not None and concept.organisation_type else "other"
+            spans.append((mention.start, mention.end, kind))
+            name = concept.pref_label if concept is not None else mention.written
+            candidates.setdefault(name, []).append(mention.start)
+            continue
+        if mention.scheme != ORG_TYPE:
+            continue
+        found = _name_around(text, mention)
+        if not found:
+            continue
+        name, start, end = found
+        spans.append((start, end, mention.code))
+        candidates.setdefault(name, []).append(start)
+    employer = _EMPLOYER.search(text[:6000])
+    if employer:
+        name = employer.group("name").strip(" -")
+        if matcher.find(name, (ORG_TYPE, ORGANISATION)) or name in candidates:
+            candidates.setdefault(name, []).extend([-1, -1, -1])
+    if not candidates:
+        return None, spans
+
+    def score(name: str) -> tuple[float, int]:
+        count = len(candidates[name])
+        after = text.find(name + " (")
+        acronym = _ACRONYM.match(text, after + len(name) + 2) if after >= 0 else None
+        if acronym:
+            count += text.count(acronym.group(1)) - 1
+        kind = organisation_type(name, matcher, vocab)
+        if kind in ("ics", "icb", "ccg") and len(candidates) > 1:
+            count -= 0.5  # systems are named as partners far more often than as employers
+        return count, -min(candidates[name])
+
+    best = max(candidates, key=score)
+    return Organisation(best, organisation_type(best, matcher, vocab)), spans
+
+
+def employer_spans(text: str, organisation: Organisation | None, matcher: Matcher, vocab: Vocabulary | None = None) -> list[tuple[int, int]]:
+    """Where the text names the employer itself: its full name, and its short names when it is a
+    known body ("Betsi Cadwaladr" for Betsi Cadwaladr University Local Health Board)."""
+    if organisation is None or not organisation.name:
+        return []
+    spans = []
+    for name in {organisation.name, _BRACKETS.sub(" ", organisation.name).strip()}:
+        start = text.find(name)
+        while start >= 0 and name:
+            spans.append((start, start + len(name)))
+            start = text.find(name, start + len(name))
+    if vocab is not None and ORGANISATION in vocab:
+        own = {m.code for m in matcher.find(organisation.name, (ORGANISATION,))}
+        if own:
+            spans += [(m.start, m.end) for m in matcher.find(text, (ORGANISATION,)) if m.code in own]
+    return spans

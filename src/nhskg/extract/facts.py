@@ -1,0 +1,149 @@
+"""External bodies the post deals with, and what the person must bring.
+
+Only sentences about the post count for bodies: "We were rated Good by the CQC" describes the
+employer, and "current GMC registration" is a requirement, not a relationship with the GMC.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..matching import Matcher, Mention
+from ..postings import Item, Organisation, Requirement
+from ..sentences import Sentence
+from .confidence import item, requirement
+from .employer import employer_spans
+from .reading import (
+    BODY,
+    COMPETENCY,
+    FIELD_LINE,
+    HOLDER,
+    QUALIFICATION,
+    ROLE,
+    Reading,
+    add,
+    evidence_of,
+    has_any,
+    mentions_by_sentence,
+    subject_is_other_role,
+)
+
+# Words that make a sentence about the post's external relationships even with no "you" in it.
+_RELATIONSHIP = ("relationship", "stakeholder", "partners", "liaise", "liaison", "engage", "engaging",
+                 "represent", "collaborat", "work closely", "working closely")
+# A regulator's rating of the employer is not the post's relationship with the regulator.
+_ASSESSMENT = (" rated", " rating", " awarded", " inspection", " inspected")
+_ABOUT_EMPLOYER = re.compile(
+    r"^(?:we\b|we're\b|our\b|the (?:trust|group|organisation|organization|department|hospital|board|ics|system)\b|this trust\b|they\b)",
+    re.IGNORECASE,
+)
+_ABOUT_CANDIDATE = re.compile(
+    r"\b(?:successful|ideal) candidate\b|\bexperience (?:of|in|at|as|working)\b|\bregistered\b|\bregistration\b|\bqualifi",
+    re.IGNORECASE,
+)
+# Lines about pay or conditional checks are not requirements: "Salary: VSM or Consultant grade",
+# "If the advertised post requires a DBS check ...".
+_NOT_A_REQUIREMENT = re.compile(r"^(?:salary|pay|band|grade|if|where|should)\b", re.IGNORECASE)
+_CONDITIONAL = re.compile(r"\b(?:if|where|should)\s+(?:the|this|a|an|your)?\s*(?:\w+\s+){0,3}(?:post|role|position)\s+(?:requires?|is\s+subject)", re.IGNORECASE)
+_DESIRABLE = re.compile(r"\bdesirabl\w*|\bpreferab\w*|\bpreferred\b|\bideally\b|\bideal\s+candidate\b|\badvantage\w*|\bwould be (?:an? )?(?:plus|benefit)", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;]|\band\b|\bor\b")
+# Where a wording found by a pattern (not a label) asks something of the candidate.
+_ASKS_OF_CANDIDATE = re.compile(
+    r"\b(?:experience\w*|experienced|track\s+record|background|candidates?|applicants?|you\s+(?:will|must|should)|"
+    r"(?:must|should|will)\s+have|proven|demonstrable|open\s+to)\b",
+    re.IGNORECASE,
+)
+
+
+def read_bodies(
+    reading: Reading, organisation: Organisation | None, org_spans: list[tuple[int, int, str]], matcher: Matcher
+) -> dict[str, Item]:
+    """External bodies the post holder answers to, represents the organisation to or works with."""
+    found: dict[str, Item] = {}
+    own = employer_spans(reading.text, organisation, matcher, reading.vocab)
+    for sentence, mentions in mentions_by_sentence(reading):
+        if not any(m.scheme == BODY for m in mentions):
+            continue
+        if sentence.section in ("about-employer", "application", "person-specification"):
+            continue
+        if _ABOUT_EMPLOYER.match(sentence.text) or _ABOUT_CANDIDATE.search(sentence.text):
+            continue
+        holder = bool(HOLDER.search(sentence.text))
+        about_post = (
+            sentence.section == "duties"
+            or sentence.bullet
+            or holder
+            or has_any(sentence.text, _RELATIONSHIP)
+            or any(m.scheme == ROLE and m.code == reading.role for m in mentions)
+        )
+        if has_any(sentence.text, _ASSESSMENT):
+            continue
+        if not about_post or subject_is_other_role(sentence, mentions, reading.role, reading.text):
+            continue
+        requirement_spans = [(m.start, m.end) for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
+        bodies = [m for m in mentions if m.scheme == BODY]
+        for mention in bodies:
+            if organisation and organisation.type == mention.code:
+                continue  # the employer itself
+            # "University" inside "X University Hospitals NHS Trust" is not a university, but
+            # "Integrated Care System" inside "Frimley Integrated Care System" is that system.
+            named = [(a, b) for a, b, kind in org_spans if kind != mention.code]
+            spans = named + requirement_spans + own
+            if any(a <= mention.start and mention.end <= b and (b - a) > (mention.end - mention.start) for a, b in spans):
+                continue
+            if any(a <= mention.start and mention.end <= b for a, b in own):
+                continue
+            stated = "field" if FIELD_LINE.match(sentence.text) else "list" if len(bodies) > 2 else "direct" if holder or sentence.section == "duties" else "passing"
+            add(found, item("bodies", mention.code, mention.written, evidence_of(sentence), stated))
+    return found
+
+
+def read_requirements(reading: Reading) -> dict[str, Requirement]:
+    found: dict[str, Requirement] = {}
+    for sentence, mentions in mentions_by_sentence(reading):
+        asked = [m for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
+        if not asked:
+            continue
+        if sentence.section != "person-specification" and not _ASKS_OF_CANDIDATE.search(sentence.text):
+            asked = [m for m in asked if (m.start, m.end) not in reading.patterned]
+            if not asked:
+                continue
+        if _NOT_A_REQUIREMENT.match(sentence.text) or _CONDITIONAL.search(sentence.text):
+            continue
+        alternatives = _alternatives(reading.text, sentence, asked)
+        stated = "field" if sentence.section == "person-specification" else "list" if len(asked) > 2 else "direct"
+        for mention in asked:
+            essential = (
+                sentence.essential
+                and not _DESIRABLE.search(_clause(reading.text, sentence, mention))
+                and mention.start not in alternatives
+            )
+            previous = found.get(mention.code)
+            if previous is not None and (previous.essential or not essential):
+                continue
+            found[mention.code] = requirement(mention.code, mention.written, evidence_of(sentence), stated, essential)
+    return found
+
+
+def _alternatives(text: str, sentence: Sentence, asked: list[Mention]) -> set[int]:
+    """Starts of requirements offered as alternatives to one another ("a registered Dentist or GMC
+    registered doctor"): neither alone is required, so each is recorded as not essential."""
+    linked: set[int] = set()
+    for first, second in zip(asked, asked[1:]):
+        if first.code == second.code:
+            continue
+        between = text[first.end : second.start]
+        if re.search(r"\bor\b|/", between) and not re.search(r"[;.]|\band\b", between) and len(between.split()) <= 8:
+            linked.update((first.start, second.start))
+    return linked
+
+
+def _clause(text: str, sentence: Sentence, mention: Mention) -> str:
+    """The clause a mention stands in: "medically qualified ..., preferably in the NHS" asks for a
+    medical qualification as essential; only the sector is a preference."""
+    before = text[sentence.start : mention.start]
+    cut = max(before.rfind(","), before.rfind(";"), before.rfind(":"))
+    start = sentence.start + cut + 1 if cut >= 0 else sentence.start
+    after = _CLAUSE_END.search(text, mention.end, sentence.end)
+    end = after.start() if after else sentence.end
+    return text[start:end]

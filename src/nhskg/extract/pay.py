@@ -1,0 +1,68 @@
+"""Pay, dates and place: read from the posting's fields first, then from its text."""
+
+from __future__ import annotations
+
+import re
+
+from ..amounts import find_closing_date, find_salary, parse_date, yearly
+from ..documents import Document
+from ..matching import Matcher, Mention
+from ..postings import Salary
+from ..sentences import Sentence
+from .reading import PAY_BAND
+
+_LOCATION = re.compile(r"(?:^|\n)\s*-?\s*(?:Town|Location|Base|Site|Based at)\s*(?::|\n\s*-?)\s*(?P<place>[^\n]{2,80})", re.IGNORECASE)
+# Pay for sessions, not a year: "5 Programmed Activities or Equivalent", "£105 per session".
+_SESSIONAL = re.compile(r"\bprogrammed\s+activit|\b\d{1,2}(?:\.\d+)?\s*(?-i:PAs?)\b|\bper\s+(?:session|(?-i:PA)|hour)\b|\bsessional\b|\bhourly\b", re.IGNORECASE)
+
+
+def salary_of(document: Document, sentences: tuple[Sentence, ...]) -> Salary | None:
+    s = document.structured
+    if s.salary_text and _SESSIONAL.search(s.salary_text):
+        return None  # a sum for sessions is no yearly salary, whatever unit the record states
+    if s.salary_min is not None or s.salary_max is not None:
+        low = yearly(s.salary_min, s.salary_period)
+        high = yearly(s.salary_max, s.salary_period)
+        if low is not None or high is not None:
+            low = low if low is not None else high
+            high = high if high is not None else low
+            if low and low >= 1000:
+                return Salary(low, high)
+    if s.salary_text:
+        found = find_salary(s.salary_text if "£" in s.salary_text else f"salary £{s.salary_text}")
+        if found:
+            return Salary(*found)
+    previous = ""
+    for sentence in sentences:
+        if _SESSIONAL.search(sentence.text):
+            previous = sentence.text
+            continue
+        found = find_salary(sentence.text if "salary" not in previous.lower() else f"salary {sentence.text}")
+        if found:
+            return Salary(*found)
+        previous = sentence.text
+    return None
+
+
+def pay_band_of(document: Document, read_title: str | None, matcher: Matcher, mentions: list[Mention]) -> str | None:
+    for text in (read_title, document.structured.salary_text):
+        if text:
+            bands = matcher.find(text, (PAY_BAND,))
+            if bands:
+                return bands[0].code
+    bands = [m for m in mentions if m.scheme == PAY_BAND]
+    return bands[0].code if bands else None
+
+
+def closing_date_of(document: Document, text: str) -> str | None:
+    if document.structured.closing_date:
+        return parse_date(document.structured.closing_date) or document.structured.closing_date
+    found = find_closing_date(text)
+    return found[0] if found else None
+
+
+def location_of(document: Document, text: str) -> str | None:
+    if document.structured.location:
+        return document.structured.location
+    match = _LOCATION.search(text[:6000])
+    return match.group("place").strip(" -") if match else None

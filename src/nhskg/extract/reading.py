@@ -1,0 +1,200 @@
+"""What every field reader shares: the document's mentions and sentences, and which sentence speaks
+of the post being advertised rather than of someone or something else.
+
+The question behind every fact is whether the posting asserts it of the advertised post; the
+helpers here answer the parts of it that all fields ask.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from ..documents import Document
+from ..matching import Mention
+from ..postings import Evidence, Item
+from ..sentences import Sentence
+from ..vocab import Vocabulary
+
+ROLE = "role-type"
+SCOPE = "scope"
+ORG_TYPE = "organisation-type"
+DESIGNATION = "designation"
+BODY = "body"
+QUALIFICATION = "qualification"
+COMPETENCY = "competency"
+DUTY_AREA = "duty-area"
+PAY_BAND = "pay-band"
+CUE = "cue"
+SECTION = "section"
+
+#: Sections that describe the person wanted or the application, not the post's own facts:
+#: "experience working as a Board Director" is a requirement, not a board seat.
+NOT_ABOUT_THE_POST = ("person-specification", "application")
+
+HOLDER = re.compile(
+    r"\b(?:you|your|post\s?holder|post-holder|jobholder|job\s+holder|successful\s+candidate|"
+    r"this\s+(?:role|post|position)|the\s+role|the\s+post|the\s+position)\b",
+    re.IGNORECASE,
+)
+# "please contact Lynne Carter, Deputy Chief Executive": a person to call, not this post's line.
+CONTACT = ("contact", "email", "e-mail", "@", " tel", "phone", "informal chat", "informal discussion", "informal visit")
+# "Accountable to: Group Chief Executive": a form field.
+FIELD_LINE = re.compile(r"^[A-Z][\w /&'-]{1,40}:\s*\S.{0,200}$")
+CLAUSE_BREAK = re.compile(r"[;]|\.\s")
+MAX_CUE_GAP_WORDS = 14
+# Between a cue and the last role of a list it governs: "with the Chief Nurse, the Medical
+# Director and the Chief Operating Officer". Only these words may stand between the roles.
+_LIST_FILLER = re.compile(
+    r"^(?:[\s,/&()]|\b(?:and|or|the|our|their|its|trust'?s?|group|executive|other|as well as|"
+    r"colleagues?|including|such as|e\.g\.|namely|both|also|with)\b)*$",
+    re.IGNORECASE,
+)
+
+
+_PATTERNS: dict[int, tuple[tuple[str, str, re.Pattern[str]], ...]] = {}
+
+
+def pattern_mentions(vocab: Vocabulary, text: str, schemes: tuple[str, ...], labelled: list[Mention]) -> list[Mention]:
+    """Mentions found by the concepts' ``nhskg:textPattern`` expressions, for wordings too varied
+    to list as labels; a span a label already covers in the same scheme is left to the label."""
+    compiled = _PATTERNS.get(id(vocab))
+    if compiled is None:
+        compiled = _PATTERNS[id(vocab)] = tuple(
+            (scheme.name, concept.code, re.compile(pattern, re.IGNORECASE))
+            for scheme in vocab.schemes
+            for concept in scheme.concepts
+            for pattern in concept.patterns
+        )
+    found = []
+    for scheme, code, pattern in compiled:
+        if scheme not in schemes:
+            continue
+        for match in pattern.finditer(text):
+            start, end = match.start(), match.end()
+            while start < end and text[start].isspace():
+                start += 1
+            if start == end or any(m.scheme == scheme and m.start < end and start < m.end for m in labelled):
+                continue
+            found.append(Mention(scheme, code, start, end, text[start:end]))
+    return found
+
+
+def has_any(text: str, needles: tuple[str, ...]) -> bool:
+    lower = text.lower()
+    return any(needle in lower for needle in needles)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader knows about one document while it works: shared by the field readers."""
+
+    document: Document
+    vocab: Vocabulary
+    text: str
+    mentions: tuple[Mention, ...]
+    sentences: tuple[Sentence, ...]
+    role: str
+    role_mention: Mention | None
+    by_sentence: tuple[tuple[Sentence, tuple[Mention, ...]], ...] = field(default=(), compare=False)
+    #: (start, end) of the mentions found by a text pattern rather than a label
+    patterned: frozenset[tuple[int, int]] = frozenset()
+
+    def with_role(self, role: str) -> "Reading":
+        return Reading(self.document, self.vocab, self.text, self.mentions, self.sentences, role,
+                       self.role_mention, self.by_sentence, self.patterned)
+
+
+def group_by_sentence(sentences: tuple[Sentence, ...], mentions: tuple[Mention, ...]) -> tuple[tuple[Sentence, tuple[Mention, ...]], ...]:
+    """Each sentence with the mentions that lie wholly inside it, in one pass over both."""
+    grouped = []
+    index = 0
+    for sentence in sentences:
+        while index < len(mentions) and mentions[index].start < sentence.start:
+            index += 1
+        here = []
+        j = index
+        while j < len(mentions) and mentions[j].start < sentence.end:
+            if mentions[j].end <= sentence.end:
+                here.append(mentions[j])
+            j += 1
+        grouped.append((sentence, tuple(here)))
+    return tuple(grouped)
+
+
+def mentions_by_sentence(reading: Reading) -> Iterator[tuple[Sentence, list[Mention]]]:
+    for sentence, mentions in reading.by_sentence:
+        yield sentence, list(mentions)
+
+
+def sentence_of(sentences: tuple[Sentence, ...], position: int) -> Sentence | None:
+    lo, hi = 0, len(sentences) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        sentence = sentences[mid]
+        if position < sentence.start:
+            hi = mid - 1
+        elif position >= sentence.end:
+            lo = mid + 1
+        else:
+            return sentence
+    return None
+
+
+def evidence_of(sentence: Sentence) -> Evidence:
+    return Evidence(sentence.text, sentence.start, sentence.end)
+
+
+def subject_is_other_role(sentence: Sentence, mentions: list[Mention], own: str, text: str) -> bool:
+    """True when the sentence is about another post ("The Chief Nurse will be accountable to...")."""
+    if HOLDER.search(sentence.text[:60]):
+        return False
+    first_cue = min((m.start for m in mentions if m.scheme == CUE), default=sentence.end)
+    for mention in mentions:
+        if mention.scheme != ROLE or mention.start >= first_cue:
+            continue
+        words_before = len(text[sentence.start : mention.start].split())
+        if words_before <= 4 and mention.code != own:
+            return True
+    return False
+
+
+def governing_cue(sentence_mentions: list[Mention], target: Mention, text: str) -> Mention | None:
+    """The cue phrase that governs ``target``: the nearest cue before it in the same clause, close
+    enough, or further away when only the other roles of a list stand between them."""
+    cues = [m for m in sentence_mentions if m.scheme == CUE and m.end <= target.start]
+    if not cues:
+        return None
+    best = cues[-1]
+    between = text[best.end : target.start]
+    if CLAUSE_BREAK.search(between):
+        return None
+    if len(between.split()) <= MAX_CUE_GAP_WORDS:
+        return best
+    roles = [m for m in sentence_mentions if m.scheme in (ROLE, DESIGNATION) and best.end <= m.start and m.end <= target.start]
+    gap, position = [], best.end
+    for role in roles:
+        gap.append(text[position : role.start])
+        position = max(position, role.end)
+    gap.append(text[position : target.start])
+    return best if all(_LIST_FILLER.match(piece) for piece in gap) else None
+
+
+def coordinated_cue(sentence_mentions: list[Mention], cue: Mention, text: str) -> Mention | None:
+    """A cue joined to ``cue`` with nothing but connectives: "It reports to, and will work closely
+    with, our incoming CEO" states both a line and joint working with the CEO."""
+    earlier = [m for m in sentence_mentions if m.scheme == CUE and m.end <= cue.start]
+    if not earlier:
+        return None
+    between = text[earlier[-1].end : cue.start]
+    if re.fullmatch(r"[\s,]*(?:and|as well as)?[\s,]*(?:will|also|to)?[\s,]*(?:also|be)?[\s,]*", between, re.IGNORECASE):
+        return earlier[-1]
+    return None
+
+
+def add(bucket: dict[str, Item], item: Item) -> None:
+    """Keep the first statement of a code, unless a later one is stated more strongly."""
+    previous = bucket.get(item.code)
+    if previous is None or item.confidence > previous.confidence:
+        bucket[item.code] = item

@@ -1,0 +1,214 @@
+"""Lines of accountability, joint working, deputising and designations: what the posting asserts
+of the advertised post, not of the other posts it names.
+
+A role fills a relation when a cue phrase (``ontology/vocab/cue.ttl``) governs it in a sentence
+about the post; a designation is the post's when the sentence gives it to the post holder, not to
+the chief executive the post supports or the doctor the posting names as the trust's officer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..matching import Mention, fold
+from ..postings import Item
+from ..sentences import Sentence
+from .confidence import item
+from .reading import (
+    CONTACT,
+    CUE,
+    DESIGNATION,
+    FIELD_LINE,
+    HOLDER,
+    NOT_ABOUT_THE_POST,
+    ROLE,
+    Reading,
+    add,
+    coordinated_cue,
+    evidence_of,
+    governing_cue,
+    has_any,
+    mentions_by_sentence,
+    subject_is_other_role,
+)
+
+RELATION_FIELDS = ("accountable_to", "professionally_accountable_to", "works_with", "deputises_for", "leads")
+
+# A post of the advertised post's own type named as a colleague: "the other deputy chief nurses".
+_PEER = re.compile(r"\b(?:other|fellow|colleague|peer)s?\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+# A designation that belongs to someone else: "support the Chief Executive in fulfilling their
+# Accountable Officer responsibilities", "your Responsible Officer", "the Director's SIRO role".
+_OWNED_BY_OTHER = re.compile(r"\b(?:their|his|her|your|\w+['\u2019]s(?<!trust's)(?<!trust\u2019s)(?<!organisation's)(?<!board's)(?<!group's))\s+$", re.IGNORECASE)
+_HELPS_OTHER = re.compile(r"\b(?:support|supporting|supports|advise|advising|inform|assist|assisting|to|with|from|report(?:ing)?\s+to)\s+(?:the|our|its)\s+$", re.IGNORECASE)
+# "The Responsible Officer for the Trust is Dr X": the posting names the holder, another person.
+_NAMED_PERSON = re.compile(r"^[^.;:]{0,40}?\b(?:is|are|will be)\s+(?:currently\s+)?(?:Dr|Mr|Mrs|Ms|Miss|Prof(?:essor)?)\b")
+# A partner with no role type of its own, named after a joint-working cue: "the Trust's Chief
+# Clinical Information Officer", "the Executive Directors", "the triumvirate team".
+_UNCODED_PARTNER = re.compile(
+    r"^[\s,]*(?:the\s+|our\s+|other\s+|all\s+|wider\s+|trust['\u2019]s\s+|their\s+)*"
+    r"(?P<name>(?:[A-Z][\w&'\u2019-]*\s+){0,5}(?:Directors?|Officers?|Leads?|Managers?|Heads?\b(?:\s+of\s+[A-Z]\w+)?|Chairs?|Deans?|Architects?|Governors|governors|[Bb]oard\s+members|triumvirate(?:\s+team)?)\b)"
+)
+# "experience as a Caldicott Guardian", "previous SIRO": the candidate's past, not this post.
+_PAST_OR_WISH = re.compile(r"\b(?:experience\s+(?:as|of|in)|previous(?:ly)?|former|have\s+been|has\s+been)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Relations:
+    fields: dict[str, dict[str, Item]]
+    #: duty sentence start -> roles the post works jointly with there (the duty's partners)
+    partners: dict[int, set[str]]
+    #: designations a relation implies (deputising for the chief executive)
+    designations: dict[str, Item]
+
+
+def _stated(sentence: Sentence, cue: Mention, listed: int, text: str) -> str:
+    after = text[cue.end : cue.end + 3]
+    if FIELD_LINE.match(sentence.text) and (cue.start - sentence.start <= 40 or after.lstrip().startswith(":")):
+        return "field"
+    if listed > 1:
+        return "list"
+    if HOLDER.search(sentence.text) or sentence.section == "duties" or sentence.bullet:
+        return "direct"
+    return "passing"
+
+
+def _plural(mention: Mention) -> bool:
+    last = mention.written.split()[-1] if mention.written.split() else ""
+    return last.lower().endswith("s") and not last.lower().endswith(("ss", "us"))
+
+
+def _same_type_allowed(reading: Reading, mention: Mention, field: str) -> bool:
+    """A post may name a post of its own role type: a line to another one named differently from
+    its title (a hospital medical director to the group medical director), or peers of its type
+    ("working with the other deputy chief nurses")."""
+    if field in ("accountable_to", "professionally_accountable_to"):
+        if reading.role_mention is None:
+            return False
+        return fold(mention.written).split() != fold(reading.role_mention.written).split()
+    if field == "works_with":
+        if _plural(mention) or _PEER.search(reading.text[max(0, mention.start - 40) : mention.start]):
+            return True
+        # "The Deputy Divisional Director will work closely with the Divisional Director": another post
+        return reading.role_mention is not None and fold(mention.written).split() != fold(reading.role_mention.written).split()
+    return False
+
+
+def read_relations(reading: Reading) -> Relations:
+    """Lines of accountability, joint working, deputising and leadership, per sentence."""
+    vocab = reading.vocab
+    fields: dict[str, dict[str, Item]] = {name: {} for name in RELATION_FIELDS}
+    partners: dict[int, set[str]] = {}
+    designations: dict[str, Item] = {}
+    cue_fields = {c.code: c.record_field for c in vocab.scheme(CUE).concepts}
+    for sentence, mentions in mentions_by_sentence(reading):
+        if sentence.section in NOT_ABOUT_THE_POST or not any(m.scheme == CUE for m in mentions):
+            continue
+        if has_any(sentence.text, CONTACT) or subject_is_other_role(sentence, mentions, reading.role, reading.text):
+            continue
+        evidence = evidence_of(sentence)
+        governed: list[tuple[Mention, Mention]] = []
+        for mention in mentions:
+            if mention.scheme != ROLE or mention.code == "other":
+                continue
+            if reading.role_mention and mention.start == reading.role_mention.start:
+                continue
+            cue = governing_cue(mentions, mention, reading.text)
+            if cue is not None:
+                governed.append((mention, cue))
+        per_cue: dict[int, int] = {}
+        for _, cue in governed:
+            per_cue[cue.start] = per_cue.get(cue.start, 0) + 1
+        for mention, cue in governed:
+            cues = [cue]
+            joined = coordinated_cue(mentions, cue, reading.text)
+            if joined is not None:
+                cues.append(joined)
+            for each in cues:
+                field = cue_fields.get(each.code)
+                if field not in fields:
+                    continue
+                if mention.code == reading.role and not _same_type_allowed(reading, mention, field):
+                    continue
+                stated = _stated(sentence, each, per_cue.get(cue.start, 1), reading.text)
+                add(fields[field], item(field, mention.code, mention.written, evidence, stated))
+                if field == "works_with":
+                    partners.setdefault(sentence.start, set()).add(mention.code)
+                if field == "deputises_for" and mention.code == "chief-executive" and "deputy-chief-executive" in vocab.scheme(DESIGNATION):
+                    written = reading.text[each.start : mention.end]
+                    add(designations, item("designations", "deputy-chief-executive", written, evidence, stated))
+        _uncoded_partners(reading, sentence, mentions, fields["works_with"], partners, cue_fields)
+    for code in list(fields["works_with"]):
+        if code in fields["leads"]:
+            del fields["works_with"][code]
+    return Relations(fields, partners, designations)
+
+
+def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Mention], bucket: dict[str, Item],
+                      partners: dict[int, set[str]], cue_fields: dict[str, str | None]) -> None:
+    """Partners the vocabulary has no role type for are recorded once as ``other``, so that joint
+    working with them is not lost: the first title-like phrase right after a joint-working cue
+    that no role type matches."""
+    if "other" in bucket:
+        return
+    text = reading.text
+    roles = [(m.start, m.end) for m in mentions if m.scheme == ROLE]
+    for cue in mentions:
+        if cue.scheme != CUE or cue_fields.get(cue.code) != "works_with":
+            continue
+        window = text[cue.end : min(sentence.end, cue.end + 90)]
+        found = _UNCODED_PARTNER.match(window)
+        if not found:
+            continue
+        start, end = cue.end + found.start("name"), cue.end + found.end("name")
+        if any(a < end and start < b for a, b in roles):
+            continue
+        bucket["other"] = item("works_with", "other", text[start:end], evidence_of(sentence), "passing")
+        partners.setdefault(sentence.start, set()).add("other")
+        return
+
+
+def _designation_stated(sentence: Sentence) -> str:
+    if FIELD_LINE.match(sentence.text):
+        return "field"
+    if HOLDER.search(sentence.text) or sentence.section == "duties" or sentence.bullet:
+        return "direct"
+    return "passing"
+
+
+def read_designations(reading: Reading, implied: dict[str, Item]) -> dict[str, Item]:
+    """Designations the posting gives the post holder."""
+    found = dict(implied)
+    for sentence, mentions in mentions_by_sentence(reading):
+        if not any(m.scheme == DESIGNATION for m in mentions):
+            continue
+        if sentence.section in NOT_ABOUT_THE_POST or has_any(sentence.text, CONTACT):
+            continue
+        if sentence.section == "about-employer" and not HOLDER.search(sentence.text):
+            continue
+        if subject_is_other_role(sentence, mentions, reading.role, reading.text):
+            continue
+        for mention in mentions:
+            if mention.scheme != DESIGNATION or not _held_by_the_post(reading, sentence, mentions, mention):
+                continue
+            add(found, item("designations", mention.code, mention.written, evidence_of(sentence), _designation_stated(sentence)))
+    if "non-voting-board-member" in found:
+        found.pop("board-member", None)  # the narrower statement says which kind of member
+    return found
+
+
+def _held_by_the_post(reading: Reading, sentence: Sentence, mentions: list[Mention], mention: Mention) -> bool:
+    text = reading.text
+    for role in mentions:  # "the Chief Pharmacist" is a post named here, not this post's designation
+        if role.scheme == ROLE and role.code != reading.role and role.start <= mention.start and mention.end <= role.end:
+            return False
+    if governing_cue(mentions, mention, text) is not None:
+        return False  # "work with the Caldicott Guardian": someone else holds it
+    before = text[max(sentence.start, mention.start - 40) : mention.start]
+    if _HELPS_OTHER.search(before) or _OWNED_BY_OTHER.search(before) or _PAST_OR_WISH.search(before):
+        return False
+    if _NAMED_PERSON.match(text[mention.end : min(sentence.end, mention.end + 60)]):
+        return False
+    if _plural(mention) and not mention.written.lower().endswith(("officers", "guardians")):
+        return False  # "communicate with Executive Board members": the board's members, not this post
+    return True

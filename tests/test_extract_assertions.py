@@ -1,0 +1,215 @@
+"""Facts about the advertised post, not about everything it mentions (issue 13).
+
+Each case is a wording real postings use (most from the 2020 corpus); the posting asserts, or
+does not assert, the fact of the post being advertised.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nhskg.documents import Document, Structured
+from nhskg.extract import extract_posting
+from nhskg.postings import STATED_AS
+
+
+def read(text: str, title: str | None = None, organisation: str | None = None, full: bool | None = True, **fields):
+    structured = Structured(title=title, organisation=organisation, **fields)
+    body = f"{title}\n{text}" if title else text
+    return extract_posting(Document("p", "p.txt", body, structured), full=full)
+
+
+def codes(items) -> set[str]:
+    return {i.code for i in items}
+
+
+# --- 1. facts about the advertised post ---------------------------------------------------------
+
+
+def test_supporting_the_chief_executive_as_accountable_officer_is_not_the_designation():
+    p = read("You will support the Chief Executive in fulfilling their Accountable Officer responsibilities.",
+             "Director of Finance")
+    assert "accounting-officer" not in codes(p.designations)
+
+
+def test_communicating_with_board_members_is_not_board_membership():
+    p = read("You will communicate effectively with Executive Board members and senior managers.", "Director of Strategy")
+    assert not codes(p.designations) & {"board-member", "non-voting-board-member"}
+
+
+def test_the_trusts_named_responsible_officer_is_someone_else():
+    p = read("The Responsible Officer for the Trust is Dr Jane Smith, Medical Director.", "Consultant Physician")
+    assert "responsible-officer" not in codes(p.designations)
+
+
+def test_alternative_registrations_are_one_requirement_with_alternatives():
+    p = read("Person specification\nEssential\n- A registered Dentist with the GDC or GMC registered doctor\n",
+             "Clinical Director")
+    reqs = {r.code: r.essential for r in p.requirements}
+    assert reqs.get("gdc-registration") is False and reqs.get("gmc-registration") is False
+
+
+def test_fit_and_proper_persons_test_is_a_requirement_on_the_holder_not_a_designation():
+    p = read("The post holder must meet the Fit and Proper Persons Test.", "Medical Director")
+    assert "fit-and-proper-person-lead" not in codes(p.designations)
+    assert "fit-and-proper-person" in codes(p.requirements)
+
+
+def test_a_salary_for_programmed_activities_is_not_a_yearly_salary():
+    p = read("The role is for 5 PAs.", "System Medical Director", salary_min=8405, salary_max=8405,
+             salary_text="5 Programmed Activities or Equivalent", salary_period="year")
+    assert p.salary is None
+
+
+def test_the_employing_trust_is_not_an_external_body_of_its_own_posts():
+    p = read("You will work across Cambridge University Hospitals and with the CQC.", "Chief Nurse",
+             "Cambridge University Hospitals NHS Foundation Trust")
+    assert "university" not in codes(p.bodies)
+    assert "cqc" in codes(p.bodies)
+
+
+def test_a_ward_nurse_who_reports_to_the_dipc_is_not_the_dipc_even_read_in_full():
+    p = read("You will report infection outbreaks to the Director of Infection Prevention and Control (DIPC).",
+             "Staff Nurse - Ward 5", full=True)
+    assert "director-of-infection-prevention-control" not in codes(p.designations)
+    assert p.leadership is False
+
+
+# --- 2. the phrasings real postings use ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "You will join our Trust Board as a voting member.",
+    "The post holder will have a seat on the Board.",
+    "This position sits on the Trust's Board.",
+])
+def test_board_membership_however_worded(sentence):
+    assert "board-member" in codes(read(sentence, "Chief Operating Officer").designations)
+
+
+def test_a_non_voting_member_is_the_narrower_designation_only():
+    p = read("The Director of Strategy is a non-voting member of the Trust Board.", "Director of Strategy")
+    assert codes(p.designations) & {"board-member", "non-voting-board-member"} == {"non-voting-board-member"}
+
+
+def test_a_line_and_joint_working_stated_together():
+    p = read("It reports to, and will work closely with, our incoming CEO.", "Medical Director")
+    assert "chief-executive" in codes(p.accountable_to)
+    assert "chief-executive" in codes(p.works_with)
+
+
+@pytest.mark.parametrize("cue", ["working with", "alongside", "in liaison with", "together with"])
+def test_joint_working_wordings(cue):
+    p = read(f"You will lead the quality strategy {cue} the Chief Nurse.", "Medical Director")
+    assert "chief-nurse" in codes(p.works_with)
+
+
+def test_every_role_of_a_list_is_a_partner():
+    p = read("You will work closely with colleagues including the Chief Nurse, the Chief Operating Officer "
+             "and the Director of Finance.", "Medical Director")
+    assert {"chief-nurse", "chief-operating-officer", "chief-financial-officer"} <= codes(p.works_with)
+    assert {i.stated for i in p.works_with} == {"list"}
+
+
+def test_a_partner_of_the_same_role_type_counts():
+    p = read("You will work with the other Deputy Chief Nurses on safe staffing.", "Deputy Chief Nurse")
+    assert "deputy-chief-nurse" in codes(p.works_with)
+
+
+def test_deputising_is_its_own_relation():
+    p = read("You will deputise for the Chief Nurse as required.", "Deputy Chief Nurse")
+    assert codes(p.deputises_for) == {"chief-nurse"}
+    assert "chief-nurse" not in codes(p.works_with)
+
+
+@pytest.mark.parametrize("sentence", [
+    "You will have experience at or near Board level.",
+    "Candidates will have experience at Board or senior management level.",
+])
+def test_board_experience_however_worded(sentence):
+    assert "board-experience" in codes(read(sentence, "Director of Strategy").requirements)
+
+
+def test_experience_as_a_consultant_is_consultant_experience():
+    p = read("Person specification\nEssential\n- Experience as a consultant in the NHS\n", "Clinical Director")
+    assert "consultant-experience" in codes(p.requirements)
+
+
+# --- 3. titles -----------------------------------------------------------------------------------
+
+
+def test_a_missing_title_is_not_read_from_the_post_s_boss():
+    text = ("We are recruiting to a senior nursing post.\nReporting to the Chief Executive, the Chief Nurse "
+            "will lead nursing across the Trust.\nThe Chief Nurse is the professional lead for nursing.")
+    p = extract_posting(Document("t", "t.txt", text), full=True)
+    assert p.role_type == "chief-nurse"
+
+
+def test_a_medical_director_under_the_executive_medical_director_is_not_the_board_cmo():
+    p = read("The role is accountable to the Executive Medical Director.", "Medical Director")
+    assert p.role_type == "programme-medical-director"
+
+
+def test_director_of_nursing_and_chief_nurse_stay_apart_but_related():
+    from nhskg.vocab import load_vocabulary
+
+    assert read("Lead nursing.", "Director of Nursing").role_type == "director-of-nursing"
+    assert read("Lead nursing.", "Chief Nurse").role_type == "chief-nurse"
+    assert load_vocabulary().concept("role-type", "director-of-nursing").broader == ("chief-nurse",)
+
+
+# --- 4. the whole UK's NHS ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("employer", "kind"), [
+    ("NHS Lothian", "local-health-board"),
+    ("NHS 24", "special-health-board"),
+    ("Betsi Cadwaladr University Local Health Board", "local-health-board"),
+    ("Health Education and Improvement Wales", "special-health-authority"),
+    ("Belfast Health and Social Care Trust", "hsc-trust"),
+    ("NHS Greater Manchester Integrated Care Board", "icb"),
+    ("Barts Health", "nhs-trust"),
+    ("University Hospitals of Leicester", "nhs-trust"),
+])
+def test_any_uk_nhs_employer_is_typed(employer, kind):
+    assert read("Lead the service.", "Director of Finance", employer).organisation.type == kind
+
+
+# --- 5. which postings are leadership posts ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("title", "leads"), [
+    ("Chief Nurse/Director of Infection Prevention and Control", True),
+    ("Interim Chief Nurse and DIPC", True),
+    ("Chief Paramedic and Quality Officer", True),
+    ("Associate Director of Quality Improvement", True),
+    ("Deputy Director of Finance", True),
+    ("Freedom to Speak Up Guardian", True),
+    ("Deputy Divisional Director", False),
+    ("Chief Cardiac Physiologist", False),
+    ("Head of Procurement", False),
+    ("PA to the Director of Nursing", False),
+    ("Training Programme Director - Neurology", False),
+])
+def test_leadership_posts(title, leads):
+    p = read("We are looking for an experienced leader to join the organisation.", title, "Anytown NHS Trust", full=None)
+    assert p.leadership is leads
+
+
+def test_a_sessional_specialty_clinical_director_is_not_a_leadership_post():
+    p = read("This is a 2 PA role leading the paediatric specialty.", "Clinical Director of Paediatrics",
+             "Anytown NHS Trust", full=None)
+    assert p.leadership is False
+
+
+# --- 6. confidence --------------------------------------------------------------------------------
+
+
+def test_every_fact_says_how_it_was_stated_and_how_sure_it_is():
+    p = read("Accountable to: Chief Executive\nYou will work closely with the Chief Nurse.\n"
+             "You will be the Caldicott Guardian.\nPerson specification\nEssential\n- GMC registration\n",
+             "Medical Director")
+    facts = [*p.accountable_to, *p.works_with, *p.designations, *p.requirements]
+    assert facts and all(f.stated in STATED_AS and 0 <= f.confidence <= 1 for f in facts)
+    assert p.accountable_to[0].stated == "field"
+    assert p.to_json()["accountable_to"][0]["confidence"] == p.accountable_to[0].confidence
