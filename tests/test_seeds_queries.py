@@ -46,7 +46,20 @@ CASES = [
     ("where-functions-sit", {"area": "medicines-pharmacy"}, {"organisation_label": NWUHG, "role": "chief-medical-officer"}),
     ("works-with", {"role": "chief-medical-officer"}, {"partner": "chief-nurse"}),
     ("works-with", {"role": "chief-medical-officer"}, {"partner": "chief-delivery-officer"}),
+    ("weak-facts", {"below": "1"}, {"posting_id": "000_ceef7d63af8bb6ec", "relation": "engages with",
+                                    "object_label": "Local Medical Committee"}),
 ]
+
+
+def test_weak_facts_lists_only_facts_below_the_threshold_weakest_first(seeds_source, real_home) -> None:  # type: ignore[no-untyped-def]
+    everything = run_query(seeds_source, "weak-facts", {"below": "1"})
+    some = run_query(seeds_source, "weak-facts", {"below": "0.8"})
+    assert isinstance(everything, Table) and isinstance(some, Table)
+    values = [float(r["confidence"]) for r in everything.records()]
+    assert values == sorted(values) and all(v < 1 for v in values)
+    assert 0 < len(some) < len(everything)
+    assert all(float(r["confidence"]) < 0.8 for r in some.records())
+    assert all(r["stated_as"] and ":" not in str(r["relation"]) for r in everything.records())
 
 
 def _rows(table: Table) -> list[dict[str, str]]:

@@ -20,6 +20,12 @@ ORGANISATION = "organisation"
 _BRACKETS = re.compile(r"\([^)]*\)?")
 _ACRONYM = re.compile(r"([A-Z]{2,8})\)")
 _NAME_WORD = re.compile(r"(?:[A-Z][\w'\u2019.&-]*|and|of|&|the|upon|on|in|St\.?)$")
+# The type words that end an NHS body's name, so that its short name is known as the employer too.
+_TYPE_WORDS = re.compile(
+    r"\s*\b(?:NHS\s+Foundation\s+Trust|NHS\s+Trust|Foundation\s+Trust|Clinical\s+Commissioning\s+Group|CCG|"
+    r"Integrated\s+Care\s+Board|ICB|(?:University\s+|Teaching\s+)?(?:Local\s+)?Health\s+Board)\s*$",
+    re.IGNORECASE,
+)
 _EMPLOYER = re.compile(r"(?:^|\n)\s*-?\s*(?:Employer|Organisation|Organization|Trust)\s*(?::|\n\s*-?)\s*(?P<name>[^\n]{3,120})", re.IGNORECASE)
 
 
@@ -113,7 +119,9 @@ def employer_spans(text: str, organisation: Organisation | None, matcher: Matche
     if organisation is None or not organisation.name:
         return []
     spans = []
-    for name in {organisation.name, _BRACKETS.sub(" ", organisation.name).strip()}:
+    plain = _BRACKETS.sub(" ", organisation.name).strip()
+    short = _TYPE_WORDS.sub("", plain).strip(" ,-")  # "Hull University Teaching Hospitals"
+    for name in {organisation.name, plain, short if len(short.split()) >= 2 else plain}:
         start = text.find(name)
         while start >= 0 and name:
             spans.append((start, start + len(name)))

@@ -16,6 +16,7 @@ from .employer import employer_spans
 from .reading import (
     BODY,
     COMPETENCY,
+    CUE,
     FIELD_LINE,
     HOLDER,
     QUALIFICATION,
@@ -32,9 +33,11 @@ from .reading import (
 _RELATIONSHIP = ("relationship", "stakeholder", "partners", "liaise", "liaison", "engage", "engaging",
                  "represent", "collaborat", "work closely", "working closely")
 # A regulator's rating of the employer is not the post's relationship with the regulator.
-_ASSESSMENT = (" rated", " rating", " awarded", " inspection", " inspected")
+_ASSESSMENT = (" rated", " rating", " awarded", " inspection", " inspected", "outstanding", "requires improvement",
+               "‘good’", "'good'", "designation", "designated")
 _ABOUT_EMPLOYER = re.compile(
-    r"^(?:we\b|we're\b|our\b|the (?:trust|group|organisation|organization|department|hospital|board|ics|system)\b|this trust\b|they\b)",
+    r"^(?:(?:now|today|currently|here|together),?\s+)?"
+    r"(?:we\b|we're\b|our\b|the (?:trust|group|organisation|organization|department|hospital|board|ics|system)\b|this trust\b|they\b)",
     re.IGNORECASE,
 )
 _ABOUT_CANDIDATE = re.compile(
@@ -64,16 +67,21 @@ def read_bodies(
     for sentence, mentions in mentions_by_sentence(reading):
         if not any(m.scheme == BODY for m in mentions):
             continue
-        if sentence.section in ("about-employer", "application", "person-specification"):
-            continue
-        if _ABOUT_EMPLOYER.match(sentence.text) or _ABOUT_CANDIDATE.search(sentence.text):
-            continue
         holder = bool(HOLDER.search(sentence.text))
+        joint = any(m.scheme == CUE for m in mentions)
+        if sentence.section in ("application", "person-specification"):
+            continue
+        if sentence.section == "about-employer" and not (holder or joint):
+            continue  # a section about the employer, unless the sentence turns to the post
+        relationship = has_any(sentence.text, _RELATIONSHIP)
+        if _ABOUT_EMPLOYER.match(sentence.text) or (_ABOUT_CANDIDATE.search(sentence.text) and not relationship):
+            continue
         about_post = (
             sentence.section == "duties"
             or sentence.bullet
             or holder
-            or has_any(sentence.text, _RELATIONSHIP)
+            or relationship
+            or joint
             or any(m.scheme == ROLE and m.code == reading.role for m in mentions)
         )
         if has_any(sentence.text, _ASSESSMENT):
