@@ -32,7 +32,9 @@ _SUPPORT_POST = re.compile(r"\b(?:PA|Personal Assistant|Executive Assistant|Secr
 # Posts at one site of an independent provider, below any board: "Director of Clinical Services".
 _SITE_CLINICAL_SERVICES = re.compile(r"\b(?:Director|Head|Deputy Head)\s+of\s+Clinical\s+Services\b", re.IGNORECASE)
 _EDUCATION = re.compile(r"\bTraining\s+Programme\s+Director\b|\bProgramme\s+Director\b", re.IGNORECASE)
-_DIVISIONAL_TEXT = re.compile(r"\b(?:division|divisional|care\s+group|clinical\s+business\s+unit|business\s+unit|locality|borough)\b", re.IGNORECASE)
+_DIVISIONAL_TEXT = re.compile(r"\b(?:division|divisional|care\s+group|clinical\s+business\s+unit|business\s+unit)\b", re.IGNORECASE)
+# "Deputy Head of ...": the deputy of a head of service, below the director line.
+_DEPUTY_HEAD = re.compile(r"\bdeputy\s+head\b", re.IGNORECASE)
 
 
 def is_leadership(
@@ -62,7 +64,7 @@ def is_leadership(
     subordinate = _SUBORDINATE.search(title)
     if subordinate and (title_scopes & set(_BELOW_ORGANISATION) or role in ("divisional-director", "divisional-director-of-nursing")):
         return False  # the deputy or assistant of a divisional or site director
-    if re.search(r"\bSite\s+Director\b", title, re.IGNORECASE):
+    if re.search(r"\bSite\s+Director\b", title, re.IGNORECASE) or _DEPUTY_HEAD.search(title):
         return False
     if role == "associate-director" and title_scopes & set(_BELOW_ORGANISATION):
         return False
@@ -84,7 +86,7 @@ def _sessional(text: str) -> bool:
 
 def _about_the_post(text: str) -> str:
     """The opening of the advert, where it says what the post is and where it sits."""
-    return text[:700]
+    return text[:1200]
 
 
 def _director_of_a_function(title: str, role: str) -> bool:
