@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import shown
+
 __all__ = ["Structured", "Part", "Document", "Problem"]
 
 
@@ -74,12 +76,21 @@ class Document:
 
 @dataclass(frozen=True)
 class Problem:
-    """A file or record that could not be read; the build reports it and carries on."""
+    """A file or record that could not be read; the build reports it and carries on.
+
+    ``kind`` is ``"skipped"`` (nothing of it was read) or ``"warning"`` (the posting was read
+    with a value left out, such as a closing date that is not a calendar date). Printed on one
+    line whatever the file is called:
+
+    >>> print(Problem("in/a\\nb.json", "not JSON", "line 2"))
+    in/a\\nb.json (record line 2): not JSON
+    """
 
     source: str
     problem: str
     record: str | None = None
+    kind: str = "skipped"
 
     def __str__(self) -> str:
-        where = f"{self.source} (record {self.record})" if self.record is not None else self.source
-        return f"{where}: {self.problem}"
+        where = f"{shown(self.source)} (record {shown(self.record)})" if self.record is not None else shown(self.source)
+        return f"{where}: {shown(self.problem)}"

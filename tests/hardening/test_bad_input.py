@@ -166,7 +166,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 def test_the_build_goes_on_reports_every_skip_and_exits_1(built: Built) -> None:
     assert built.exit_code == 1, built.lines.text
-    summary = re.search(r"(\d+) posting\(s\) read, (\d+) written, (\d+) skipped;", built.lines.text)
+    summary = re.search(r"(\d+) posting\(s\) read, (\d+) stored, (\d+) skipped;", built.lines.text)
     assert summary is not None, built.lines.text
     assert int(summary.group(3)) == len(PROBLEMS), built.lines.text
     assert len(built.lines.naming("  skipped ")) == len(PROBLEMS), built.lines.text

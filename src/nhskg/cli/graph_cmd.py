@@ -96,7 +96,7 @@ def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base:
             bar.close()
     click.echo(report.summary().splitlines()[0], err=True)
     for problem in report.problems:
-        click.echo(f"  skipped {problem}", err=True)
+        click.echo(f"  {problem.kind} {problem}", err=True)
     if report.validation is not None:
         _print_validation(report.validation, 20)
     if export_to is not None:
