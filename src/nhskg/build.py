@@ -29,7 +29,7 @@ from .errors import InputError, NhskgError, StoreError
 from .namespaces import DEFAULT_BASE
 from .paths import vocabulary_dir
 from .postings import Posting, with_sources
-from .rdfgraph import PostingGraph, check_base, posting_graph, posting_graphs_prefix
+from .rdfgraph import PostingGraph, check_base, posting_graph, posting_graphs_prefix, rdf_text
 from .store import GraphStore
 from .validate import ValidationReport, validate as validate_graph
 from .vocab import Vocabulary, load_vocabulary
@@ -267,7 +267,7 @@ def _write(
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             counted = pool.submit(store.triple_count)
             held = _posting_keys(store, base)
-            lost = [(key, *posting) for key, posting in written.items() if held.get(key) != {posting[0]}]
+            lost = [(key, *posting) for key, posting in written.items() if held.get(key) != {rdf_text(posting[0])}]
             report = validate_graph(store) if validate else None
             triples = counted.result()
     finally:

@@ -60,6 +60,9 @@ class Document:
     text: str
     structured: Structured = Structured()
     parts: tuple[Part, ...] = ()
+    #: Values the reader left out as unusable ("validThrough '2025-02-31' is not a calendar
+    #: date"); the build reports them as one warning for the posting.
+    notes: tuple[str, ...] = ()
 
     def source_at(self, offset: int) -> str | None:
         """The file the character at ``offset`` came from, when the document has parts.

@@ -41,7 +41,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from .errors import InputError, VocabularyError
+from .errors import VocabularyError
 from .namespaces import DEFAULT_BASE
 from .postings import Evidence, Item, Posting
 from .vocab import Vocabulary
@@ -50,6 +50,7 @@ __all__ = [
     "PostingGraph",
     "posting_graph",
     "content_digest",
+    "rdf_text",
     "posting_quads",
     "posting_nquads",
     "check_base",
@@ -295,11 +296,23 @@ def _int(value: int) -> str:
     return f'"{int(value)}"^^<http://www.w3.org/2001/XMLSchema#integer>'
 
 
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def rdf_text(text: str) -> str:
+    """``text`` as a literal holds it: a lone surrogate (no UTF-8 can encode one) becomes U+FFFD.
+
+    The readers already repair what they read; this covers records made some other way.
+    """
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def _encode(posting: Posting, lines: list[str]) -> bytes:
+    text = "".join(lines)
     try:
-        return "".join(lines).encode("utf-8")
-    except UnicodeError as error:  # a lone surrogate from a badly decoded file
-        raise InputError(posting.source, f"text cannot be written as RDF ({error})", posting.id) from error
+        return text.encode("utf-8")
+    except UnicodeError:  # a lone surrogate, in a record the readers did not make
+        return rdf_text(text).encode("utf-8")
 
 
 def check_base(base: str) -> str:

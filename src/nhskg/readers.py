@@ -24,6 +24,7 @@ import json
 import math
 import re
 import zlib
+from datetime import date
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -302,22 +303,79 @@ def description_text(description: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# JSON text -> data, whatever the text holds
+# ---------------------------------------------------------------------------------------------
+
+#: How deep the fields of a record are searched for a value ("name" inside "hiringOrganization"
+#: inside a list...). Real records nest three or four deep; JSON nested about 1,000 deep loads
+#: but would exhaust the stack of every recursive reader after it.
+_MAX_FIELD_DEPTH = 12
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+class _BadJson(ValueError):
+    """The text is not JSON nhskg can read; the message says why, for one line of the report."""
+
+
+def _load_json(text: str | bytes) -> Any:
+    """``json.loads`` with its other failures said plainly: nesting that exhausts the stack
+    (RecursionError, about 1,000 levels), an integer past Python's 4,300 digits (ValueError).
+
+    A lone surrogate escaped in the text ("\\ud800", which no encoder can write out again) is
+    replaced by U+FFFD, so that one stray escape does not cost the record.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise _BadJson("JSON nested too deep to read (about 1,000 levels; a posting needs a handful)") from None
+    except ValueError as error:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        digits = re.search(r"value has (\d+) digits", str(error))
+        what = f"a number of {int(digits.group(1)):,} digits" if digits else f"a value Python cannot read ({error})"
+        raise _BadJson(f"{what}, which no posting has") from None
+    probe = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    return _repair_surrogates(data) if _SURROGATE_ESCAPE.search(probe) else data
+
+
+def _repair_surrogates(data: Any, depth: int = 0) -> Any:
+    if isinstance(data, str):
+        return _LONE_SURROGATE.sub("\ufffd", data)
+    if depth > _MAX_FIELD_DEPTH:
+        return data
+    if isinstance(data, list):
+        return [_repair_surrogates(item, depth + 1) for item in data]
+    if isinstance(data, dict):
+        return {_repair_surrogates(k, depth + 1): _repair_surrogates(v, depth + 1) for k, v in data.items()}
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
 # JSON-LD JobPosting -> Document
 # ---------------------------------------------------------------------------------------------
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    """A value quoted in a message, cut short: a 200,000-character "@type" is one line, not a page."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
 def _types(record: dict[str, Any]) -> list[str]:
     value = record.get("@type", record.get("type"))
     values = value if isinstance(value, list) else [value]
-    return [str(v) for v in values if v is not None]
+    # str() of anything but a scalar could recurse through a deeply nested value
+    return [str(v) if isinstance(v, (str, int, float)) else type(v).__name__ for v in values if v is not None]
 
 
 def _is_job_posting(record: dict[str, Any]) -> bool:
     return any(t.rsplit("/", 1)[-1].rsplit(":", 1)[-1] == "JobPosting" for t in _types(record))
 
 
-def _text(value: Any) -> str | None:
+def _text(value: Any, depth: int = 0) -> str | None:
     """A field as one clean line, whatever JSON type it came as; ``None`` when there is none."""
+    if depth > _MAX_FIELD_DEPTH:
+        return None
     if isinstance(value, str):
         text = clean_line(html.unescape(value) if "&" in value else value)
         return text or None
@@ -327,44 +385,65 @@ def _text(value: Any) -> str | None:
         return None if isinstance(value, float) and not math.isfinite(value) else str(value)
     if isinstance(value, dict):
         for key in ("name", "@value", "value"):
-            text = _text(value.get(key))
+            text = _text(value.get(key), depth + 1)
             if text:
                 return text
         return None
     if isinstance(value, list):
         for item in value:
-            text = _text(item)
+            text = _text(item, depth + 1)
             if text:
                 return text
     return None
 
 
-def _number(value: Any) -> float | None:
-    """A salary figure as a float: 52000, "52000", "£52,000.50"; anything else is ``None``."""
+def _number(value: Any, field: str = "", notes: list[str] | None = None) -> float | None:
+    """A salary figure as a float: 52000, "52000", "£52,000.50"; anything else is ``None``.
+
+    A figure too large for a float (a 400-digit integer, "1e999") is left out, with a note in
+    ``notes`` naming ``field``.
+    """
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(value.replace(",", "").replace("£", "").strip())
-        except ValueError:
+    try:
+        if isinstance(value, (int, float)):
+            number = float(value)
+        elif isinstance(value, str):
+            try:
+                number = float(value.replace(",", "").replace("£", "").strip())
+            except ValueError:
+                return None
+        else:
             return None
-    else:
-        return None
-    return number if math.isfinite(number) else None
+    except OverflowError:  # float() of an int past 1.8e308
+        number = math.inf
+    if math.isfinite(number):
+        return number
+    if notes is not None and not math.isnan(number):
+        notes.append(f"{field} is not a usable amount (out of range)")
+    return None
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _date(value: Any) -> str | None:
-    """The YYYY-MM-DD part of an ISO date or date-time ("2020-12-31T23:59:59+0000")."""
+def _date(value: Any, field: str = "", notes: list[str] | None = None) -> str | None:
+    """The YYYY-MM-DD part of an ISO date or date-time ("2020-12-31T23:59:59+0000").
+
+    A date that is not on the calendar ("2025-02-31") is ``None``, with a note in ``notes``:
+    it must not reach the record, where it would pass for a date.
+    """
     if isinstance(value, list):
         value = value[0] if value else None
     if isinstance(value, str):
         match = _ISO_DATE.match(value.strip())
         if match:
+            try:
+                date.fromisoformat(match.group(0))
+            except ValueError:
+                if notes is not None:
+                    notes.append(f"{field} {match.group(0)!r} is not a calendar date")
+                return None
             return match.group(0)
     return None
 
@@ -397,7 +476,7 @@ def _location(value: Any) -> str | None:
     return _text(place.get("name"))
 
 
-def _salary(record: dict[str, Any]) -> dict[str, Any]:
+def _salary(record: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     """Structured salary fields from baseSalary (MonetaryAmount or a bare number)."""
     fields: dict[str, Any] = {}
     base = record.get("baseSalary")
@@ -405,7 +484,7 @@ def _salary(record: dict[str, Any]) -> dict[str, Any]:
         base = next((b for b in base if b is not None), None)
     currency = record.get("salaryCurrency")
     if isinstance(base, (int, float, str)) and not isinstance(base, bool):
-        amount = _number(base)
+        amount = _number(base, "baseSalary", notes)
         if amount is not None:
             fields["salary_min"] = fields["salary_max"] = amount
         elif isinstance(base, str):
@@ -416,9 +495,9 @@ def _salary(record: dict[str, Any]) -> dict[str, Any]:
         # schema.org nests a QuantitativeValue in "value"; some boards put the figures on
         # the MonetaryAmount itself, or a bare number or a text such as "VSM" in "value".
         holder, inner = (value, value.get("value")) if isinstance(value, dict) else (base, value)
-        low = _number(holder.get("minValue", base.get("minValue")))
-        high = _number(holder.get("maxValue", base.get("maxValue")))
-        amount = _number(inner)
+        low = _number(holder.get("minValue", base.get("minValue")), "baseSalary minValue", notes)
+        high = _number(holder.get("maxValue", base.get("maxValue")), "baseSalary maxValue", notes)
+        amount = _number(inner, "baseSalary value", notes)
         if amount is not None and low is None and high is None:
             low = high = amount
         elif amount is None and isinstance(inner, str):
@@ -432,15 +511,16 @@ def _salary(record: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _structured(record: dict[str, Any]) -> Structured:
+def _structured(record: dict[str, Any], notes: list[str]) -> Structured:
+    """The record's fields; a value left out because it is unusable adds a note to ``notes``."""
     return Structured(
         title=_text(record.get("title", record.get("name"))),
         organisation=_text(record.get("hiringOrganization")),
         location=_location(record.get("jobLocation")),
-        date_posted=_date(record.get("datePosted")),
-        closing_date=_date(record.get("validThrough")),
+        date_posted=_date(record.get("datePosted"), "datePosted", notes),
+        closing_date=_date(record.get("validThrough"), "validThrough", notes),
         url=_text(record.get("url")),
-        **_salary(record),
+        **_salary(record, notes),
     )
 
 
@@ -472,27 +552,45 @@ def _record_document(
     """One JSON-LD record as a Document (title line, then description), or a Problem.
 
     ``page_text`` and ``page_title`` stand in for a missing description and title when the
-    record was embedded in an HTML page.
+    record was embedded in an HTML page. Whatever the record holds, the answer is a Document or
+    one Problem naming the record: a reader bug on one odd record must not cost the others.
     """
+    try:
+        return _read_record(record, source, fallback_id, where, page_text, page_title, needs_text)
+    except Exception as error:
+        return Problem(source, f"could not be read ({type(error).__name__}: {error}); the other records are still"
+                               " read; please report it", where)
+
+
+def _read_record(
+    record: Any,
+    source: str,
+    fallback_id: str,
+    where: str,
+    page_text: str | None,
+    page_title: str | None,
+    needs_text: TextFilter | None,
+) -> Result:
     if not isinstance(record, dict):
         return Problem(
             source, f"not a JSON object but a {type(record).__name__}; expected a JobPosting", where
         )
     record_id = _record_id(record)
     if not _is_job_posting(record):
-        kinds = ", ".join(_types(record)) or "none"
+        kinds = ", ".join(_excerpt(t) for t in _types(record)) or "none"
         return Problem(
             source,
             f"not a schema.org JobPosting (type '{kinds}'); only JobPosting records are read",
             record_id or where,
         )
-    structured = _structured(record)
+    notes: list[str] = []
+    structured = _structured(record, notes)
     if structured.title is None and page_title:
         structured = replace(structured, title=page_title)
     if needs_text is not None and structured.title and not needs_text(structured):
         # The caller will read this posting from its title and fields alone (a job board's
         # nurses and porters): cleaning its description would be most of a corpus build's time.
-        return Document(record_id or fallback_id, source, structured.title, structured)
+        return Document(record_id or fallback_id, source, structured.title, structured, notes=tuple(notes))
     raw = record.get("description")
     deep = _too_deep(raw) if isinstance(raw, str) else None
     if deep is not None:
@@ -508,28 +606,65 @@ def _record_document(
         return Problem(
             source, "the JobPosting has neither a title nor a description", record_id or where
         )
-    return Document(record_id or fallback_id, source, text, structured)
+    return Document(record_id or fallback_id, source, text, structured, notes=tuple(notes))
 
 
 def _graph_records(data: Any) -> list[Any]:
-    """The records of a JSON-LD document: one object, a list, or an ``@graph``."""
-    if isinstance(data, dict) and isinstance(data.get("@graph"), list):
-        nodes = data["@graph"]
-        postings = [n for n in nodes if isinstance(n, dict) and _is_job_posting(n)]
-        # Other nodes of a graph (the WebPage, the Organization) are context, not errors;
-        # a graph with no posting at all is reported through its first node.
-        return postings or nodes[:1]
+    """The records of a JSON-LD document: one object, a list, or an ``@graph`` (also a graph
+    nested in a graph, or an ``@graph`` that is one object rather than a list).
+
+    In a graph, nodes other than postings (the WebPage, the Organization) are context, not
+    errors; a graph with no posting at all is reported through its first typed node.
+
+    >>> [r["@type"] for r in _graph_records({"@graph": [{"@type": "WebPage"}, {"@graph": {"@type": "JobPosting"}}]})]
+    ['JobPosting']
+    """
     if isinstance(data, list):
         return data
-    return [data]
+    if not (isinstance(data, dict) and "@graph" in data):
+        return [data]
+    nodes = list(_graph_nodes(data["@graph"], 0))
+    postings = [n for n in nodes if isinstance(n, dict) and _is_job_posting(n)]
+    typed = [n for n in nodes if isinstance(n, dict) and _types(n)]
+    return postings or (typed or nodes)[:1]
+
+
+def _graph_nodes(value: Any, depth: int) -> Iterator[Any]:
+    if depth > _MAX_FIELD_DEPTH:
+        yield value  # reported as what it is
+    elif isinstance(value, list):
+        for item in value:
+            yield from _graph_nodes(item, depth + 1)
+    elif isinstance(value, dict) and "@graph" in value and not _is_job_posting(value):
+        yield from _graph_nodes(value["@graph"], depth + 1)
+    else:
+        yield value
+
+
+_UNDECODED = re.compile(r"[\udc80-\udcff]")
+
+
+def _named(name: str) -> str:
+    """A file name as text that UTF-8 can write: a byte the file system name did not decode
+    (kept by Python as a lone surrogate, which no RDF store or terminal takes) as ``\\xNN``.
+
+    >>> _named("caf\\udce9.txt")
+    'caf\\\\xe9.txt'
+    """
+    return _UNDECODED.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", name) if _UNDECODED.search(name) else name
+
+
+def _source(path: Path) -> str:
+    """How a file is named in documents, records and problems (see :func:`_named`)."""
+    return _named(str(path))
 
 
 def _stem(path: Path) -> str:
     name = path.name
     for suffix in sorted(READERS, key=len, reverse=True):
         if name.lower().endswith(suffix):
-            return name[: -len(suffix)] or name
-    return path.stem
+            return _named(name[: -len(suffix)] or name)
+    return _named(path.stem)
 
 
 def _json_error(error: json.JSONDecodeError) -> str:
@@ -588,8 +723,8 @@ def _read_html(path: Path, source: str) -> Iterator[Result]:
     posting: dict[str, Any] | None = None
     for script in tree.css('script[type="application/ld+json"]'):
         try:
-            data = json.loads(script.text(deep=True) or "null")
-        except json.JSONDecodeError:
+            data = _load_json(script.text(deep=True) or "null")
+        except ValueError:
             continue  # a broken analytics blob must not hide the page text
         found = [r for r in _graph_records(data) if isinstance(r, dict) and _is_job_posting(r)]
         if found:
@@ -622,9 +757,12 @@ def _read_json(path: Path, source: str, needs_text: TextFilter | None = None) ->
         yield text
         return
     try:
-        data = json.loads(text)
+        data = _load_json(text)
     except json.JSONDecodeError as error:
         yield Problem(source, _json_error(error))
+        return
+    except _BadJson as error:
+        yield Problem(source, f"{error}; fix or re-export the file")
         return
     records = _graph_records(data)
     if not records:
@@ -659,7 +797,7 @@ def _read_jsonl(path: Path, source: str, needs_text: TextFilter | None = None) -
                 except UnicodeDecodeError:
                     line = raw.decode("cp1252", errors="replace")
                 try:
-                    record = json.loads(line.lstrip("\ufeff"))
+                    record = _load_json(line.lstrip("\ufeff"))
                 except json.JSONDecodeError as error:
                     yield Problem(
                         source,
@@ -667,6 +805,9 @@ def _read_jsonl(path: Path, source: str, needs_text: TextFilter | None = None) -
                         " are still read",
                         where,
                     )
+                    continue
+                except _BadJson as error:
+                    yield Problem(source, f"{error}; the other lines are still read", where)
                     continue
                 yield _record_document(record, source, f"{stem}-{n}", where, needs_text=needs_text)
     except OSError as error:  # also gzip.BadGzipFile
@@ -761,12 +902,12 @@ def read_documents(paths: Iterable[str | Path], *, needs_text: TextFilter | None
     """
     files: list[tuple[Path, str]] = []
     for given in paths:
-        source = str(given)
+        source = _named(str(given))
         path = Path(given)
         if not source.strip():
             yield Problem(repr(source), "an empty path; give a file or a folder")
         elif path.is_dir():
-            files.extend((file, str(file)) for file in _walk(path))
+            files.extend((file, _source(file)) for file in _walk(path))
         elif path.is_file():
             files.append((path, source))
         elif path.exists():
@@ -819,16 +960,19 @@ def _manifest(folder: Path, cache: dict[Path, dict[str, list[str]] | Problem]) -
         path = folder / MANIFEST
         entries: dict[str, list[str]] | Problem = {}
         if path.is_file():
+            text = _read_text(path, _source(path))
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(text, Problem):
+                    raise ValueError(text.problem)
+                data = _load_json(text)
                 if not isinstance(data, dict):
                     raise ValueError("expected an object of advert -> list of document file names")
                 entries = {
-                    str(key): [str(v) for v in (value if isinstance(value, list) else [value])]
+                    str(key): [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
                     for key, value in data.items()
                 }
-            except (OSError, UnicodeDecodeError, ValueError) as error:
-                entries = Problem(str(path), f"cannot read the attachments manifest ({error}); fix the JSON")
+            except ValueError as error:
+                entries = Problem(_source(path), f"cannot read the attachments manifest ({error}); fix the JSON")
         cache[folder] = entries
     return cache[folder]
 
@@ -877,16 +1021,16 @@ def _merge(advert: Document, attachments: list[Path]) -> Iterator[Result]:
         try:
             extra = clean_text(office_text(path))
         except OfficeError as error:
-            yield Problem(str(path), f"{error} (attached to {advert.source}; the advert is read without it)")
+            yield Problem(_source(path), f"{error} (attached to {advert.source}; the advert is read without it)")
             continue
         except OSError as error:
-            yield Problem(str(path), f"cannot read the file: {error.strerror or error}")
+            yield Problem(_source(path), f"cannot read the file: {error.strerror or error}")
             continue
         if not extra:
             continue
         start = len(text) + 1
         text = f"{text}\n{extra}"
-        parts.append(Part(str(path), start, len(text)))
+        parts.append(Part(_source(path), start, len(text)))
     yield replace(advert, text=text, parts=tuple(parts)) if len(parts) > 1 else advert
 
 
@@ -897,12 +1041,23 @@ def _read_file(path: Path, source: str, needs_text: TextFilter | None = None) ->
         yield Problem(source, f"unknown file type; nhskg reads {known}")
         return
     results = reader(path, source, needs_text) if reader in _FEED_READERS else reader(path, source)
-    for result in results:
-        if isinstance(result, Document) and len(result.text) > _MAX_TEXT_CHARS:
-            result = Problem(
-                source,
-                f"the posting text is {len(result.text):,} characters long, over the"
-                f" {_MAX_TEXT_CHARS:,} a posting can have; is it several postings, or the wrong file?",
-                None if result.id == _stem(path) else result.id,
-            )
-        yield result
+    read = 0
+    try:
+        for result in results:
+            if isinstance(result, Document):
+                read += 1
+                record = result.id if reader in _FEED_READERS or result.id != _stem(path) else None
+                if len(result.text) > _MAX_TEXT_CHARS:
+                    result = Problem(
+                        source,
+                        f"the posting text is {len(result.text):,} characters long, over the"
+                        f" {_MAX_TEXT_CHARS:,} a posting can have; is it several postings, or the wrong file?",
+                        None if result.id == _stem(path) else result.id,
+                    )
+                elif result.notes:
+                    them = "it" if len(result.notes) == 1 else "them"
+                    yield Problem(source, f"{'; '.join(result.notes)}; the posting is read without {them}", record, "warning")
+            yield result
+    except Exception as error:  # a reader bug on one odd file must not cost the rest of the build
+        after = f" after its first {read} posting(s)" if read else ""
+        yield Problem(source, f"could not be read{after} ({type(error).__name__}: {error}); please report it")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import random
 import re
 import shutil
@@ -31,7 +32,7 @@ import pytest
 from nhskg.documents import Document
 from nhskg.readers import read_documents
 
-from ._harness import Lines, build_cli, good_posting, posting_ids, posting_quads_in, quads
+from ._harness import Lines, build_cli, cli, good_posting, posting_ids, posting_quads_in, quads
 
 
 def _write(data: bytes) -> Callable[[Path], None]:
@@ -83,6 +84,23 @@ WRONG_TYPES_NOTHING_USABLE = {
 }
 
 
+def _record(record_id: str, title: str = "Chief Nurse", **fields: object) -> dict[str, object]:
+    return {"@type": "JobPosting", "id": record_id, "title": title, "hiringOrganization": {"name": "Trust A NHS Trust"},
+            "description": good_posting(title, "Trust A NHS Trust"), **fields}
+
+
+def _json_with(record: dict[str, object], **raw: str) -> Callable[[Path], None]:
+    """A JSON record with some fields written as raw JSON text (numbers no encoder would write)."""
+    text = json.dumps(record)
+    for key, value in raw.items():
+        text = text.replace(f'"id": ', f'"{key}": {value}, "id": ', 1)
+    return _write(text.encode())
+
+
+def _jsonl(*lines: str) -> Callable[[Path], None]:
+    return _write("\n".join(lines).encode() + b"\n")
+
+
 @dataclass(frozen=True)
 class Case:
     """One input class: the file to write and what the build must say or build."""
@@ -94,6 +112,7 @@ class Case:
     record: str | None = None
     postings: tuple[str, ...] = ()  # posting ids the file itself must still give
     text: str | None = None  # for read cases: a fragment proving the text was decoded right
+    kind: str = "skipped"  # or "warning": the posting is read with a value left out
 
 
 CASES = [
@@ -130,8 +149,28 @@ CASES = [
          problem="the JobPosting has neither a title nor a description", record="wrong-2"),
     Case(".jsonl.gz with one corrupt line", "feed.jsonl.gz", _jsonl_gz_one_corrupt_line,
          problem="invalid JSON at column 67: Invalid control character", record="line 2", postings=("feed-a", "feed-b")),
+    # issue 19, item 5: one bad value is one problem, never an aborted build
+    Case("JSON nested 1,000 deep", "deep.json", _write(b"[" * 1000 + b"]" * 1000),
+         problem="JSON nested too deep to read (about 1,000 levels"),
+    Case("one .jsonl line nested 1,000 deep", "deep-line.jsonl",
+         _jsonl(json.dumps(_record("deep-line-a")), '{"@type": "JobPosting", "x": ' + "[" * 1000 + "]" * 1000 + "}",
+                json.dumps(_record("deep-line-b", "Medical Director"))),
+         problem="JSON nested too deep to read", record="line 2", postings=("deep-line-a", "deep-line-b")),
+    Case("400-digit salary", "salary-400.json", _json_with(_record("salary-400"), baseSalary="9" * 400),
+         problem="baseSalary is not a usable amount (out of range); the posting is read without it",
+         record="salary-400", postings=("salary-400",), kind="warning"),
+    Case("5,000-digit salary", "salary-5000.json", _json_with(_record("salary-5000"), baseSalary="9" * 5000),
+         problem="a number of 5,000 digits, which no posting has"),
+    Case("invalid calendar date", "feb-31.json", _write(json.dumps(_record("feb-31", validThrough="2025-02-31")).encode()),
+         problem="validThrough '2025-02-31' is not a calendar date; the posting is read without it",
+         record="feb-31", postings=("feb-31",), kind="warning"),
+    Case("lone surrogate escaped in JSON", "surrogate.json",
+         _write(json.dumps(_record("surrogate", "Chief Nurse \ud800")).encode()),
+         postings=("surrogate",), text="Chief Nurse \ufffd"),
 ]
 PROBLEMS = [c for c in CASES if c.problem is not None]
+SKIPPED = [c for c in PROBLEMS if c.kind == "skipped"]
+WARNINGS = [c for c in PROBLEMS if c.kind == "warning"]
 #: Built before the bad build; "nul" is a good posting whose file is later replaced by a broken one.
 PRIOR = {"prior.txt": good_posting("Chief Finance Officer"), "nul.txt": good_posting("Chief People Officer")}
 
@@ -166,10 +205,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 def test_the_build_goes_on_reports_every_skip_and_exits_1(built: Built) -> None:
     assert built.exit_code == 1, built.lines.text
-    summary = re.search(r"(\d+) posting\(s\) read, (\d+) stored, (\d+) skipped;", built.lines.text)
+    summary = re.search(r"(\d+) posting\(s\) read, (\d+) stored, (\d+) skipped, (\d+) with a value left out;", built.lines.text)
     assert summary is not None, built.lines.text
-    assert int(summary.group(3)) == len(PROBLEMS), built.lines.text
-    assert len(built.lines.naming("  skipped ")) == len(PROBLEMS), built.lines.text
+    assert int(summary.group(3)) == len(SKIPPED) and int(summary.group(4)) == len(WARNINGS), built.lines.text
+    assert len(built.lines.naming("  skipped ")) == len(SKIPPED), built.lines.text
+    assert len(built.lines.naming("  warning ")) == len(WARNINGS), built.lines.text
     assert "Traceback" not in built.lines.text
 
 
@@ -189,7 +229,7 @@ def test_one_clear_line_names_the_file_record_and_problem(built: Built, case: Ca
     lines = built.lines.naming(path)
     assert len(lines) == 1, built.lines.text
     where = f"{path} (record {case.record})" if case.record else f"{path}:"
-    assert lines[0].startswith(f"  skipped {where}"), lines[0]
+    assert lines[0].startswith(f"  {case.kind} {where}"), lines[0]
     assert case.problem in lines[0], lines[0]
 
 
@@ -246,3 +286,19 @@ def test_bug_deeply_nested_html_took_quadratic_time(tmp_path: Path) -> None:
     [problem] = list(read_documents([path]))
     assert "HTML nested 100,000 elements deep" in str(problem)
     assert time.perf_counter() - began < 5
+
+
+def test_bug_a_lone_surrogate_crashed_the_output_of_extract(tmp_path: Path) -> None:
+    """Before: UnicodeEncodeError from ``nhskg extract`` on a JSON "\\ud800" escape or a file name
+    that is not UTF-8; now the JSON record is repaired (U+FFFD) and the name escaped."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "surrogate.json").write_text(json.dumps(_record("surrogate", "Chief Nurse \ud800")), encoding="utf-8")
+    (folder / os.fsdecode(b"caf\xe9.txt")).write_text(good_posting("Medical Director"), encoding="utf-8")
+    result = cli("extract", folder)
+    assert result.exit_code == 0 and result.exception is None, result.output
+    records = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert records["surrogate"]["title"] == "Chief Nurse \ufffd"
+    assert records["caf\\xe9"]["source"] == f"{folder}/caf\\xe9.txt"
+    assert build_cli(tmp_path / "store", folder).exit_code == 0
+    assert posting_ids(tmp_path / "store") == ["caf\\xe9", "surrogate"]
