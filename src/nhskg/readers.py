@@ -17,12 +17,16 @@ posting ids), is merged into the advert's document: text is advert + "\n" + docu
 
 from __future__ import annotations
 
+import codecs
+import errno
 import gzip
 import html
 import io
 import json
 import math
+import os
 import re
+import stat
 import zlib
 from datetime import date
 from collections.abc import Callable, Iterable, Iterator
@@ -36,7 +40,7 @@ from .cleaning import clean_line, clean_text
 from .documents import Document, Part, Problem, Structured
 from .office import OFFICE_ENDINGS, OfficeError, office_text
 
-__all__ = ["read_documents", "estimate_records", "READERS", "html_to_text", "description_text"]
+__all__ = ["read_documents", "estimate_records", "READERS", "html_to_text", "description_text", "MarkupTooLarge"]
 
 Result = Document | Problem
 #: Given a record's fields, whether its description is wanted (see :func:`read_documents`).
@@ -58,11 +62,24 @@ _MAX_TEXT_CHARS = 500_000
 #: 20,000: 2.3 s), so a one-megabyte page nested 100,000 deep would stall a build for minutes.
 #: Real pages nest a few dozen deep; markup deeper than this is refused before it is parsed.
 _MAX_HTML_DEPTH = 5_000
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*?(/?)>")
+#: And with the number of elements (a million flat paragraphs: 0.5 s). A job page has a few
+#: thousand; markup with more than this is refused before it is parsed.
+_MAX_HTML_ELEMENTS = 100_000
+#: A tag as the parser sees one: "<" and a name, whatever follows (an attribute may hold "<" or
+#: ">": <div a="<"> is still an element).
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*)")
+_ELEMENT = re.compile(r"<[a-zA-Z]")
 #: Elements that never hold others, or that the parser closes when a sibling opens.
 _NOT_NESTING = frozenset(
     "area base br col embed hr img input link meta param source track wbr p li dt dd option tr td th".split()
 )
+#: Where "<x/>" closes itself. Elsewhere HTML ignores the slash: 100,000 "<div/>" nest 100,000 deep.
+_FOREIGN = frozenset(("svg", "math"))
+#: JSON Lines feeds are streamed, a line at a time. A record is a few kilobytes (the 2020 corpus's
+#: longest line has 14,818 bytes): a line past this is one problem, skipped without being held in
+#: memory. And a feed stops after this many bytes (decompressed): the 2020 corpus has 59 MB.
+_MAX_LINE_BYTES = 10_000_000
+_MAX_FEED_BYTES = 1_000_000_000
 
 
 # ---------------------------------------------------------------------------------------------
@@ -74,11 +91,49 @@ class _NotText(ValueError):
     """The bytes are not a text file; the message says why."""
 
 
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Decode the bytes UTF-8 could not as cp1252, and go on in UTF-8 after them."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
+
+
+# A file pasted together from a UTF-8 page and a cp1252 Word document has both: "£" as the byte
+# 0xA3 in one paragraph, "–" as UTF-8's three bytes in the next. Decoding it all as cp1252 made
+# "â€“" of every UTF-8 dash; this decodes each stretch in its own encoding.
+codecs.register_error("nhskg-cp1252", _cp1252_fallback)
+
+#: Not UTF-8, and more of its bytes past ASCII than this share: not text in any encoding a
+#: posting comes in (cp1252 postings are English with the odd "£" or "–").
+_MAX_HIGH_SHARE = 0.30
+_HIGH_BYTES = re.compile(rb"[\x80-\xff]")
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when the bytes look like UTF-16 text saved without a BOM: mostly
+    NUL in every other byte (the high byte of Latin text), hardly ever in the rest."""
+    even, odd = sample[0::2], sample[1::2]
+    if len(odd) < 4:
+        return None
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zeros_odd > 0.4 and zeros_even < 0.05:
+        return "utf-16-le"
+    if zeros_even > 0.4 and zeros_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def _decode(data: bytes) -> str:
-    """Decode a text file's bytes: BOMs first, then UTF-8, then cp1252 that never fails.
+    """Decode a text file's bytes: BOMs first, UTF-16 without one, then UTF-8, with cp1252 for
+    whatever stretches are not UTF-8; bytes that are none of these are refused.
 
     NHS postings saved from Word or old intranets are often cp1252 ("£" is byte 0xA3), and
-    Windows tools write UTF-16 with a BOM; a build over a folder of them must not crash.
+    Windows tools write UTF-16, with a BOM or without; a build over a folder of them must not
+    crash, and must not take random bytes for a posting either.
+
+    >>> _decode("Salary £95,000 – ".encode("utf-8") + "£105,000".encode("cp1252"))
+    'Salary £95,000 – £105,000'
+    >>> _decode("Chief Nurse".encode("utf-16-le"))
+    'Chief Nurse'
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
@@ -88,7 +143,11 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-16", errors="replace").lstrip("\ufeff")
     sample = data[:_SNIFF_BYTES]
     if b"\x00" in sample:
-        raise _NotText("looks binary, not text: it has NUL bytes; is it the right file?")
+        wide = _utf16_without_bom(sample)
+        text = data.decode(wide, errors="replace") if wide else ""
+        if not wide or "\x00" in text[: _SNIFF_BYTES // 2] or _control_share(text[: _SNIFF_BYTES // 2]) > _MAX_CONTROL_SHARE:
+            raise _NotText("looks binary, not text: it has NUL bytes; is it the right file?")
+        return text
     controls = sum(1 for byte in sample if byte in _CONTROL_BYTES)
     if sample and controls / len(sample) > _MAX_CONTROL_SHARE:
         raise _NotText(
@@ -98,7 +157,57 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        pass
+    high = len(_HIGH_BYTES.findall(sample))
+    if high > _MAX_HIGH_SHARE * len(sample):
+        raise _NotText(
+            f"not text in any encoding a posting comes in: {high} of its first {len(sample)} bytes are"
+            " neither ASCII nor UTF-8 (random or compressed data?); is it the right file?"
+        )
+    return data.decode("utf-8", errors="nhskg-cp1252")
+
+
+def _control_share(text: str) -> float:
+    return sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f\v") / max(len(text), 1)
+
+
+def _decode_line(raw: bytes) -> str:
+    """One line of a feed: UTF-8, with cp1252 for the stretches that are not."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="nhskg-cp1252")
+
+
+class _NotRegular(OSError):
+    """A FIFO, socket or device where a file was expected."""
+
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"))
+
+
+def _not_regular(mode: int) -> str | None:
+    """Why a file of this mode is not read, or ``None`` for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return f"{kind}, not a regular file; it is not read (nhskg never waits on a pipe or device)"
+
+
+def _open_regular(path: Path) -> io.BufferedReader:
+    """Open a file to read it without ever blocking: a FIFO opened for reading waits for a
+    writer forever, so the file is opened non-blocking and refused unless it is regular."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        why = _not_regular(os.fstat(fd).st_mode)
+        if why is not None:
+            raise _NotRegular(0, why)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _too_large(size: int, how: str = "") -> str:
@@ -112,9 +221,11 @@ def _too_large(size: int, how: str = "") -> str:
 def _read_text(path: Path, source: str) -> str | Problem:
     """The file's text, or a Problem saying why there is none."""
     try:
-        size = path.stat().st_size
-        if size > _MAX_FILE_BYTES:
-            return Problem(source, _too_large(size))
+        info = path.stat()
+        if _not_regular(info.st_mode):
+            return Problem(source, f"{_not_regular(info.st_mode)}")
+        if info.st_size > _MAX_FILE_BYTES:
+            return Problem(source, _too_large(info.st_size))
         data = path.read_bytes()
     except OSError as error:
         return Problem(source, f"cannot read the file: {error.strerror or error}")
@@ -258,9 +369,14 @@ def _page_text(markup: str) -> str:
 def html_to_text(markup: str) -> str:
     """The text of an HTML fragment (a description), block structure kept as line breaks.
 
+    Markup too deep or too large to parse in reasonable time raises :class:`MarkupTooLarge`.
+
     >>> html_to_text("<p>Lead the <b>medical</b>\\n workforce</p><ul><li>GMC</li></ul>")
     'Lead the medical workforce\\n- GMC'
     """
+    refused = _too_deep(markup)
+    if refused is not None:
+        raise MarkupTooLarge(refused)
     tree = LexborHTMLParser(_mark_blocks(markup))
     if _CODE_TAG.search(markup):
         for node in tree.css(_CODE_SELECTOR):
@@ -592,12 +708,12 @@ def _read_record(
         # nurses and porters): cleaning its description would be most of a corpus build's time.
         return Document(record_id or fallback_id, source, structured.title, structured, notes=tuple(notes))
     raw = record.get("description")
-    deep = _too_deep(raw) if isinstance(raw, str) else None
-    if deep is not None:
-        return Problem(source, f"the description is {deep}", record_id or where)
     if isinstance(raw, list):
         raw = "\n".join(item for item in raw if isinstance(item, str))
-    body = clean_text(description_text(raw)) if isinstance(raw, str) else ""
+    try:  # checked after unescaping: "&lt;div&gt;" 100,000 times is 100,000 nested divs
+        body = clean_text(description_text(raw)) if isinstance(raw, str) else ""
+    except MarkupTooLarge as error:
+        return Problem(source, f"the description is {error}", record_id or where)
     if not body and page_text:
         body = page_text
     title = structured.title
@@ -691,17 +807,35 @@ def _read_txt(path: Path, source: str) -> Iterator[Result]:
     yield Document(_stem(path), source, cleaned)
 
 
+class MarkupTooLarge(ValueError):
+    """HTML refused before it is parsed: nested too deep or too many elements (the message says)."""
+
+
 def _too_deep(markup: str) -> str | None:
-    """Why ``markup`` is nested too deep to parse, or ``None`` (a linear scan of its tags)."""
+    """Why ``markup`` would take too long to parse (too many elements, or nested too deep), or
+    ``None``: a count and a linear scan of its tags, never a parse."""
     if markup.count("<") <= _MAX_HTML_DEPTH:
         return None
-    depth = deepest = 0
+    if markup.count("<") > _MAX_HTML_ELEMENTS:
+        elements = _ELEMENT.subn("", markup)[1]
+        if elements > _MAX_HTML_ELEMENTS:
+            return (
+                f"HTML of {elements:,} elements, over the {_MAX_HTML_ELEMENTS:,} a page needs; it is not"
+                " parsed, as parsing time grows with the elements; is it the right file?"
+            )
+    depth = deepest = foreign = 0
     for match in _TAG.finditer(markup):
-        closing, name, empty = match.groups()
-        if empty or name.lower() in _NOT_NESTING:
+        closing, name, rest = match.groups()
+        name = name.lower()
+        if name in _NOT_NESTING:
             continue
-        depth = max(depth - 1, 0) if closing else depth + 1
-        deepest = max(deepest, depth)
+        if closing:
+            depth = max(depth - 1, 0)
+            foreign -= name in _FOREIGN and foreign > 0
+        elif not (foreign and rest.endswith("/")):
+            depth += 1
+            deepest = max(deepest, depth)
+            foreign += name in _FOREIGN
     if deepest <= _MAX_HTML_DEPTH:
         return None
     return (
@@ -774,12 +908,11 @@ def _read_json(path: Path, source: str, needs_text: TextFilter | None = None) ->
 
 
 def _read_jsonl(path: Path, source: str, needs_text: TextFilter | None = None) -> Iterator[Result]:
-    """One record per line; a corrupt line is a Problem for that line alone."""
+    """One record per line; a corrupt or over-long line is a Problem for that line alone."""
     stem = _stem(path)
-    opener: Callable[..., Any] = gzip.open if path.name.lower().endswith(".gz") else open
     count = 0
     try:
-        with opener(path, "rb") as lines:
+        with _open_feed(path) as lines:
             head = lines.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
             if b"\x00" in head:
                 yield Problem(
@@ -787,15 +920,21 @@ def _read_jsonl(path: Path, source: str, needs_text: TextFilter | None = None) -
                     "looks binary, not text: it has NUL bytes; JSON Lines must be UTF-8 text",
                 )
                 return
-            for n, raw in enumerate(lines, start=1):
+            for n, raw, size in _bounded_lines(lines):
+                where = f"line {n}"
+                if raw is None:
+                    if size > _MAX_FEED_BYTES:
+                        yield Problem(source, f"stopped at line {n}, after {_MAX_FEED_BYTES // 1_000_000:,} MB of JSON Lines"
+                                              " (the limit for one feed); the lines before it were read; split the file")
+                        break
+                    count += 1
+                    yield Problem(source, f"a line of {_mb(size)}, over the {_MAX_LINE_BYTES // 1_000_000} MB a record can"
+                                          " have; it is skipped, the other lines are still read", where)
+                    continue
                 if not raw.strip():
                     continue
                 count += 1
-                where = f"line {n}"
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    line = raw.decode("cp1252", errors="replace")
+                line = _decode_line(raw)
                 try:
                     record = _load_json(line.lstrip("\ufeff"))
                 except json.JSONDecodeError as error:
@@ -810,7 +949,10 @@ def _read_jsonl(path: Path, source: str, needs_text: TextFilter | None = None) -
                     yield Problem(source, f"{error}; the other lines are still read", where)
                     continue
                 yield _record_document(record, source, f"{stem}-{n}", where, needs_text=needs_text)
-    except OSError as error:  # also gzip.BadGzipFile
+    except gzip.BadGzipFile as error:
+        yield Problem(source, f"not a readable gzip file ({error}); re-compress it")
+        return
+    except OSError as error:
         yield Problem(source, f"cannot read the file: {error.strerror or error}")
         return
     except (EOFError, zlib.error) as error:
@@ -818,6 +960,61 @@ def _read_jsonl(path: Path, source: str, needs_text: TextFilter | None = None) -
         return
     if count == 0:
         yield Problem(source, "empty file: there are no JSON lines in it")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:,.0f} MB" if size >= 1_000_000 else f"{size:,} bytes"
+
+
+def _open_feed(path: Path) -> Any:
+    """A JSON Lines file as a binary stream, decompressed when it is gzipped."""
+    handle = _open_regular(path)
+    return _GzipFeed(handle) if path.name.lower().endswith(".gz") else handle
+
+
+class _GzipFeed(gzip.GzipFile):
+    """A GzipFile that closes the file it reads when it is closed."""
+
+    def __init__(self, handle: io.BufferedReader) -> None:
+        super().__init__(fileobj=handle, mode="rb")
+        self._handle = handle
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._handle.close()
+
+
+def _bounded_lines(stream: Any) -> Iterator[tuple[int, bytes | None, int]]:
+    """(line number, line, its size): a line over :data:`_MAX_LINE_BYTES` comes as ``None`` and is
+    read past in blocks, never held; past :data:`_MAX_FEED_BYTES` in all, one last ``None``
+    whose size is over that limit ends the stream."""
+    total = 0
+    n = 0
+    while True:
+        line = stream.readline(_MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        n += 1
+        total += len(line)
+        if len(line) > _MAX_LINE_BYTES and not line.endswith(b"\n"):
+            size = len(line)
+            while total <= _MAX_FEED_BYTES:
+                block = stream.readline(1 << 20)
+                size += len(block)
+                total += len(block)
+                if not block or block.endswith(b"\n"):
+                    break
+            if total > _MAX_FEED_BYTES:
+                yield n, None, total
+                return
+            yield n, None, size
+            continue
+        if total > _MAX_FEED_BYTES:
+            yield n, None, total
+            return
+        yield n, line, len(line)
 
 
 def _read_office(path: Path, source: str) -> Iterator[Result]:
@@ -860,27 +1057,57 @@ def _reader(path: Path) -> Callable[[Path, str], Iterator[Result]] | None:
     return next((READERS[e] for e in _ENDINGS if name.endswith(e)), None)
 
 
-def _walk(directory: Path, seen: set[Path] | None = None) -> Iterator[Path]:
-    """Readable files under a directory, depth first in name order, hidden entries skipped.
+def _walk(directory: Path, seen: set[tuple[int, int]] | None = None) -> Iterator[Path | Problem]:
+    """Readable files under a directory, depth first in name order, hidden entries skipped; a
+    Problem for each entry that cannot be read: a folder that cannot be listed, a broken link or
+    a loop of links, a FIFO, socket or device (never opened: a FIFO would block the build).
 
-    A directory reached twice (a symlink back up the tree) is read once, not forever.
+    Files of other types (a README, images) are not postings and are passed over in silence. A
+    directory reached twice (a symlink back up the tree) is read once, not forever.
     """
     seen = set() if seen is None else seen
-    try:
-        real = directory.resolve()
-        if real in seen:
-            return
-        seen.add(real)
-        entries = sorted(directory.iterdir(), key=lambda p: p.name)
-    except (OSError, RuntimeError):
-        return
-    for entry in entries:
-        if entry.name.startswith(".") or entry.name == MANIFEST:
+    stack: list[Iterator[Path]] = [iter([directory])]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
             continue
-        if entry.is_dir():
-            yield from _walk(entry, seen)
-        elif entry.is_file() and _reader(entry) is not None:
-            yield entry
+        if entry is not directory and (entry.name.startswith(".") or entry.name == MANIFEST):
+            continue
+        try:
+            info = entry.stat()
+        except (OSError, RuntimeError) as error:
+            yield Problem(_source(entry), _unreachable(entry, error))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            real = (info.st_dev, info.st_ino)
+            if real in seen:
+                continue
+            seen.add(real)
+            try:
+                children = sorted(entry.iterdir(), key=lambda p: p.name)
+            except OSError as error:
+                yield Problem(_source(entry), f"cannot read the folder: {error.strerror or error}; nothing in it is read")
+                continue
+            stack.append(iter(children))
+        elif stat.S_ISREG(info.st_mode):
+            if _reader(entry) is not None:
+                yield entry
+        else:
+            yield Problem(_source(entry), _not_regular(info.st_mode) or "not a regular file")
+
+
+def _unreachable(entry: Path, error: BaseException) -> str:
+    """Why an entry that a folder lists cannot be reached (a link to nowhere, a loop of links)."""
+    if entry.is_symlink():
+        try:
+            target = os.readlink(entry)
+        except OSError:
+            target = "?"
+        if isinstance(error, OSError) and error.errno == errno.ELOOP:
+            return f"a loop of symbolic links (it points to {_named(target)}, which leads back to it); it is not read"
+        return f"a broken symbolic link: its target {_named(target)} does not exist; it is not read"
+    return f"cannot read it: {getattr(error, 'strerror', None) or error}"
 
 
 def read_documents(paths: Iterable[str | Path], *, needs_text: TextFilter | None = None) -> Iterator[Document | Problem]:
@@ -907,11 +1134,20 @@ def read_documents(paths: Iterable[str | Path], *, needs_text: TextFilter | None
         if not source.strip():
             yield Problem(repr(source), "an empty path; give a file or a folder")
         elif path.is_dir():
-            files.extend((file, _source(file)) for file in _walk(path))
+            for file in _walk(path):
+                if isinstance(file, Problem):
+                    yield file
+                else:
+                    files.append((file, _source(file)))
         elif path.is_file():
             files.append((path, source))
         elif path.exists():
-            yield Problem(source, "not a regular file or directory; give a file or a folder")
+            yield Problem(source, _not_regular(path.stat().st_mode) or "not a regular file or directory; give a file or a folder")
+        elif path.is_symlink():
+            try:
+                path.stat()
+            except (OSError, RuntimeError) as error:
+                yield Problem(source, _unreachable(path, error))
         else:
             yield Problem(source, "no such file or directory; check the path")
     yield from _read_with_attachments(files, needs_text)
@@ -936,14 +1172,18 @@ def estimate_records(paths: Iterable[str | Path]) -> int:
     for given in paths:
         path = Path(given)
         for file in _walk(path) if path.is_dir() else [path] if path.is_file() else []:
+            if isinstance(file, Problem):
+                continue
             name = file.name.lower()
             if not name.endswith((".jsonl", ".jsonl.gz")):
                 count += 1
                 continue
-            opener: Callable[..., Any] = gzip.open if name.endswith(".gz") else open
             try:
-                with opener(file, "rb") as data:
-                    while chunk := data.read(1 << 20):
+                with _open_feed(file) as data:
+                    for _ in range(_MAX_FEED_BYTES >> 20):  # as far as the reader will go
+                        chunk = data.read(1 << 20)
+                        if not chunk:
+                            break
                         count += chunk.count(b"\n")
             except (OSError, EOFError, zlib.error):
                 continue
