@@ -18,6 +18,7 @@ import itertools
 import multiprocessing
 import multiprocessing.pool
 import os
+import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -177,9 +178,26 @@ PARALLEL_OVER = 2000
 _WORKER: tuple[Vocabulary, str, bool | None] | None = None
 
 
-def _init_worker(vocab: Vocabulary, base: str, full: bool | None) -> None:
+def _init_worker(vocab: Vocabulary, base: str, full: bool | None, parent: int) -> None:
     global _WORKER
     _WORKER = (vocab, base, full)
+    # Ctrl-C reaches every process of the terminal's group: the build process handles it, once,
+    # and ends the pool; a worker that took it too would print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel end this worker when the build process dies (SIGKILL, a crash), instead of
+    leaving it to print a traceback about the broken pipe it was writing to (Linux only)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pool ends its workers when it can
+        return
+    if os.getppid() != parent:  # the build process died before the line above
+        os._exit(0)
 
 
 def _graphs_of_chunk(chunk: list[Document | Problem]) -> list[PostingGraph | Problem]:
@@ -356,7 +374,7 @@ def build(
     estimate: list[int] = []
     counting = threading.Thread(target=lambda: estimate.append(estimate_records(paths)), daemon=True)
     counting.start()
-    with context.Pool(workers, initializer=_init_worker, initargs=(vocab, base, full)) as pool:
+    with context.Pool(workers, initializer=_init_worker, initargs=(vocab, base, full, os.getpid())) as pool:
         stream = _Streamed(pool, _chunks(itertools.chain(head, documents), 64))
 
         def total() -> int | None:
