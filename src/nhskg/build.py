@@ -25,12 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+import pyoxigraph as ox
+
 from .documents import Document, Problem, shown
 from .errors import InputError, NhskgError, StoreError
 from .namespaces import DEFAULT_BASE
 from .paths import vocabulary_dir
 from .postings import Posting, with_sources
-from .rdfgraph import PostingGraph, check_base, posting_graph, posting_graphs_prefix, rdf_text
+from .rdfgraph import NS, PostingGraph, check_base, posting_graph, posting_graphs_prefix, rdf_text
 from .store import GraphStore
 from .validate import ValidationReport, validate as validate_graph
 from .vocab import Vocabulary, load_vocabulary
@@ -297,19 +299,17 @@ def _write(
                        report, len(written) - len(lost), keys.merged)
 
 
-_GRAPH_IDS = """
-PREFIX schema: <https://schema.org/>
-SELECT ?g ?id WHERE { GRAPH ?g { ?posting a schema:JobPosting ; schema:identifier ?id } }
-"""
-
-
 def _posting_keys(store: GraphStore, base: str) -> dict[str, set[str]]:
-    """posting key -> the ids its graph holds (one, unless something went wrong)."""
+    """posting key -> the ids its graph holds (one, unless something went wrong).
+
+    Read from the quads themselves, not through SPARQL: 0.2 s for the 2020 corpus (0.36 s as a query).
+    """
     prefix = posting_graphs_prefix(base)
     held: dict[str, set[str]] = {}
-    for graph, posting_id in store.store.query(_GRAPH_IDS):  # type: ignore[misc,union-attr]
-        if graph.value.startswith(prefix):
-            held.setdefault(graph.value[len(prefix):], set()).add(posting_id.value)
+    for quad in store.store.quads_for_pattern(None, NS.identifier, None, None):
+        graph = quad.graph_name
+        if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix):
+            held.setdefault(graph.value[len(prefix):], set()).add(quad.object.value)
     return held
 
 
