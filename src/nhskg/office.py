@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import re
 import signal
+import stat
 import threading
 import zipfile
 import zlib
@@ -278,9 +279,12 @@ def office_text(path: Path) -> str:
     if not name.endswith(OFFICE_ENDINGS):
         raise OfficeError(f"not a job description document; nhskg reads {', '.join(OFFICE_ENDINGS)}")
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as error:
         raise OfficeError(f"cannot read the file: {error.strerror or error}") from error
+    if not stat.S_ISREG(info.st_mode):  # a FIFO listed in attachments.json: opening it would wait forever
+        raise OfficeError("not a regular file (a FIFO, socket or device); it is not read")
+    size = info.st_size
     if size > MAX_DOCUMENT_BYTES:
         raise OfficeError(f"too large to be a job description: {size / 1e6:,.0f} MB, over the"
                           f" {MAX_DOCUMENT_BYTES // 1_000_000} MB limit; is it the right file?")

@@ -1128,6 +1128,7 @@ def read_documents(paths: Iterable[str | Path], *, needs_text: TextFilter | None
     [('cmo', 'Chief Medical Officer')]
     """
     files: list[tuple[Path, str]] = []
+    reported: set[str] = set()  # entries already named (a FIFO a manifest also lists is named once)
     for given in paths:
         source = _named(str(given))
         path = Path(given)
@@ -1136,6 +1137,7 @@ def read_documents(paths: Iterable[str | Path], *, needs_text: TextFilter | None
         elif path.is_dir():
             for file in _walk(path):
                 if isinstance(file, Problem):
+                    reported.add(file.source)
                     yield file
                 else:
                     files.append((file, _source(file)))
@@ -1150,7 +1152,7 @@ def read_documents(paths: Iterable[str | Path], *, needs_text: TextFilter | None
                 yield Problem(source, _unreachable(path, error))
         else:
             yield Problem(source, "no such file or directory; check the path")
-    yield from _read_with_attachments(files, needs_text)
+    yield from _read_with_attachments(files, needs_text, reported)
 
 
 def estimate_records(paths: Iterable[str | Path]) -> int:
@@ -1217,7 +1219,9 @@ def _manifest(folder: Path, cache: dict[Path, dict[str, list[str]] | Problem]) -
     return cache[folder]
 
 
-def _read_with_attachments(files: list[tuple[Path, str]], needs_text: TextFilter | None = None) -> Iterator[Result]:
+def _read_with_attachments(
+    files: list[tuple[Path, str]], needs_text: TextFilter | None = None, reported: frozenset[str] | set[str] = frozenset()
+) -> Iterator[Result]:
     """Read ``files`` in order, merging each advert with its job description documents."""
     adverts = {(path.parent, _stem(path)) for path, _ in files if not _is_office(path) and ".jsonl" not in path.name.lower()}
     manifests: dict[Path, dict[str, list[str]] | Problem] = {}
@@ -1247,7 +1251,7 @@ def _read_with_attachments(files: list[tuple[Path, str]], needs_text: TextFilter
             if isinstance(manifest, dict):
                 for key in (path.name, result.id):
                     attached += [path.parent / name for name in manifest.get(key, ())]
-            yield from _merge(result, list(dict.fromkeys(attached)))
+            yield from _merge(result, [a for a in dict.fromkeys(attached) if _source(a) not in reported])
 
 
 def _merge(advert: Document, attachments: list[Path]) -> Iterator[Result]:

@@ -56,3 +56,17 @@ def test_a_directory_link_back_up_the_tree_is_read_once(tmp_path: Path) -> None:
     result = build_cli(tmp_path / "store", folder)
     assert result.exit_code == 0, result.output
     assert "1 posting(s) read, 1 stored, 0 skipped" in result.output
+
+
+def test_a_fifo_listed_as_an_attachment_is_named_once_and_never_opened(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "cmo.txt").write_text(good_posting("Chief Medical Officer"), encoding="utf-8")
+    (folder / "attachments.json").write_text(json.dumps({"cmo.txt": ["jd.docx"]}), encoding="utf-8")
+    os.mkfifo(folder / "jd.docx")  # opening it to read would wait for a writer forever
+    for given in (folder, folder / "cmo.txt"):  # found by the walk, or only through the manifest
+        result = build_cli(tmp_path / "store", given)
+        assert result.exit_code == 1
+        [line] = Lines(result.output).naming("jd.docx")
+        assert "not a regular file" in line and "FIFO" in line
+    assert posting_ids(tmp_path / "store") == ["cmo"]
