@@ -923,14 +923,16 @@ def _read_jsonl(path: Path, source: str, needs_text: TextFilter | None = None) -
             for n, raw, size in _bounded_lines(lines):
                 where = f"line {n}"
                 if raw is None:
-                    if size > _MAX_FEED_BYTES:
-                        yield Problem(source, f"stopped at line {n}, after {_MAX_FEED_BYTES // 1_000_000:,} MB of JSON Lines"
-                                              " (the limit for one feed); the lines before it were read; split the file")
-                        break
                     count += 1
                     yield Problem(source, f"a line of {_mb(size)}, over the {_MAX_LINE_BYTES // 1_000_000} MB a record can"
                                           " have; it is skipped, the other lines are still read", where)
                     continue
+                if raw is _FEED_END:
+                    count += 1
+                    long = f"line {n} is over the {_MAX_LINE_BYTES // 1_000_000} MB a record can have, and " if size else ""
+                    yield Problem(source, f"{long}reading stopped at line {n}, after {_MAX_FEED_BYTES // 1_000_000:,} MB of"
+                                          " JSON Lines (the limit for one feed); the lines before it were read")
+                    break
                 if not raw.strip():
                     continue
                 count += 1
@@ -986,10 +988,14 @@ class _GzipFeed(gzip.GzipFile):
             self._handle.close()
 
 
+#: What :func:`_bounded_lines` yields when a feed reaches :data:`_MAX_FEED_BYTES`.
+_FEED_END = b"\0end"
+
+
 def _bounded_lines(stream: Any) -> Iterator[tuple[int, bytes | None, int]]:
-    """(line number, line, its size): a line over :data:`_MAX_LINE_BYTES` comes as ``None`` and is
-    read past in blocks, never held; past :data:`_MAX_FEED_BYTES` in all, one last ``None``
-    whose size is over that limit ends the stream."""
+    """(line number, line, its size). A line over :data:`_MAX_LINE_BYTES` comes as ``None`` with
+    its size, read past in blocks, never held. Past :data:`_MAX_FEED_BYTES` in all, one last
+    :data:`_FEED_END` ends the stream, its size 1 if that happened inside an over-long line."""
     total = 0
     n = 0
     while True:
@@ -998,23 +1004,23 @@ def _bounded_lines(stream: Any) -> Iterator[tuple[int, bytes | None, int]]:
             return
         n += 1
         total += len(line)
-        if len(line) > _MAX_LINE_BYTES and not line.endswith(b"\n"):
-            size = len(line)
-            while total <= _MAX_FEED_BYTES:
-                block = stream.readline(1 << 20)
-                size += len(block)
-                total += len(block)
-                if not block or block.endswith(b"\n"):
-                    break
-            if total > _MAX_FEED_BYTES:
-                yield n, None, total
-                return
-            yield n, None, size
-            continue
         if total > _MAX_FEED_BYTES:
-            yield n, None, total
+            yield n, _FEED_END, 0
             return
-        yield n, line, len(line)
+        if len(line) <= _MAX_LINE_BYTES or line.endswith(b"\n"):
+            yield n, line, len(line)
+            continue
+        size = len(line)
+        while True:  # the rest of an over-long line, a megabyte at a time
+            block = stream.readline(1 << 20)
+            size += len(block)
+            total += len(block)
+            if total > _MAX_FEED_BYTES:
+                yield n, _FEED_END, 1
+                return
+            if not block or block.endswith(b"\n"):
+                break
+        yield n, None, size
 
 
 def _read_office(path: Path, source: str) -> Iterator[Result]:

@@ -40,6 +40,16 @@ def test_bug_a_feed_of_one_huge_line_was_called_an_empty_file(tmp_path: Path) ->
     assert time.perf_counter() - began < 5
 
 
+def test_a_feed_of_one_line_past_every_limit_is_one_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The attack's case at a lowered feed limit: one line, longer than the whole feed may be."""
+    monkeypatch.setattr(nhskg.readers, "_MAX_LINE_BYTES", 1_000)
+    monkeypatch.setattr(nhskg.readers, "_MAX_FEED_BYTES", 100_000)
+    feed = tmp_path / "one-line.jsonl.gz"
+    feed.write_bytes(gzip.compress(b'{"title": "' + b"a" * 1_000_000 + b'"}\n'))
+    [problem] = list(read_documents([feed]))
+    assert problem.problem.startswith("line 1 is over the 0 MB a record can have, and reading stopped at line 1")
+
+
 def test_a_feed_stops_at_its_decompressed_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(nhskg.readers, "_MAX_FEED_BYTES", 10_000)
     feed = tmp_path / "feed.jsonl.gz"
@@ -48,7 +58,7 @@ def test_a_feed_stops_at_its_decompressed_limit(tmp_path: Path, monkeypatch: pyt
     documents = [r for r in results if isinstance(r, Document)]
     [problem] = [r for r in results if isinstance(r, Problem)]
     assert 0 < len(documents) < 100
-    assert problem.problem.startswith(f"stopped at line {len(documents) + 1}, after 0 MB of JSON Lines (the limit for one feed)")
+    assert problem.problem.startswith(f"reading stopped at line {len(documents) + 1}, after 0 MB of JSON Lines (the limit for one feed)")
 
 
 def test_a_docx_member_compressed_like_a_bomb_is_not_opened(tmp_path: Path) -> None:
