@@ -130,11 +130,21 @@ def test_bad_records_are_skipped_or_fail_a_strict_build(tmp_path: Path, vocab: V
 
 def test_duplicate_ids_in_one_build_are_a_problem(tmp_path: Path, vocab: Vocabulary) -> None:
     report = build_postings(
+        [leadership_posting(), replace(leadership_posting(), source="elsewhere.txt", title="Chief Nursing Officer")],
+        tmp_path / "store", vocab=vocab, validate=False,
+    )
+    assert report.postings_written == 1 and not report.ok
+    assert "already read from postings/job-1.txt with different content" in report.problems[0].problem
+
+
+def test_the_same_record_read_twice_is_merged(tmp_path: Path, vocab: Vocabulary) -> None:
+    """Issue 15: overlapping inputs (a seed file and the corpus it came from) merge, counted."""
+    report = build_postings(
         [leadership_posting(), replace(leadership_posting(), source="elsewhere.txt")],
         tmp_path / "store", vocab=vocab, validate=False,
     )
-    assert report.postings_written == 1
-    assert "already read from postings/job-1.txt" in report.problems[0].problem
+    assert report.ok and report.postings_written == report.postings_stored == 1 and report.merged == 1
+    assert "1 duplicate record merged" in report.summary()
 
 
 CHILD = textwrap.dedent(

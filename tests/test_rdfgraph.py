@@ -14,7 +14,7 @@ from rdflib.compare import graph_diff, to_isomorphic
 from graph_fixtures import B, V, ev, leadership_posting, minimal_posting, write_home
 from nhskg.errors import VocabularyError
 from nhskg.postings import Item, Organisation, Posting
-from nhskg.rdfgraph import posting_quads, slugify
+from nhskg.rdfgraph import posting_key, posting_quads, slugify
 from nhskg.sparql import to_rdflib
 from nhskg.vocab import Vocabulary, load_vocabulary
 
@@ -71,7 +71,7 @@ def small_posting() -> Posting:
 
 def test_golden_triples_for_a_hand_built_posting(vocab: Vocabulary) -> None:
     quads = posting_quads(small_posting(), vocab)
-    slug = "nhs-123-a"
+    slug = "nhs-123-a--b586f8c1fde0"  # the id "NHS 123/A" is not plain: its slug and a hash of it (issue 19)
     post, posting = f"{B}post/{slug}", f"{B}posting/{slug}"
     ceo = f"{B}org/st-elsewhere-s-hospital/role/chief-executive"
     org_role = "http://www.w3.org/ns/org#role"
@@ -183,7 +183,7 @@ def test_same_input_same_quads_and_iris_from_content_only(vocab: Vocabulary) -> 
     assert all(str(q.subject.value).startswith(("http://example.org/kg/", V)) for q in other_base)
     # a posting with no organisation gets an organisation named after it
     unnamed = as_graph(posting_quads(replace(small_posting(), organisation=None), vocab))
-    assert (None, None, rdflib.URIRef(f"{B}org/unnamed-nhs-123-a/role/chief-executive")) in unnamed
+    assert (None, None, rdflib.URIRef(f"{B}org/unnamed-nhs-123-a--b586f8c1fde0/role/chief-executive")) in unnamed
 
 
 def test_unknown_code_names_the_posting_and_the_code(vocab: Vocabulary) -> None:
@@ -217,8 +217,19 @@ def test_awkward_text_survives_as_literals(vocab: Vocabulary) -> None:
     posting = replace(small_posting(), title=title, organisation=Organisation('Trust "A"\\B', None))
     graph = as_graph(posting_quads(posting, vocab))
     schema = rdflib.Namespace("https://schema.org/")
-    assert graph.value(rdflib.URIRef(f"{B}posting/nhs-123-a"), schema.title) == rdflib.Literal(title)
+    assert graph.value(rdflib.URIRef(f"{B}posting/nhs-123-a--b586f8c1fde0"), schema.title) == rdflib.Literal(title)
     assert (None, rdflib.RDFS.label, rdflib.Literal('Trust "A"\\B')) in graph
+
+
+def test_posting_keys_keep_plain_ids_and_never_share_a_graph() -> None:
+    """Issue 19: ids whose slugs clash ("ABC-1" / "abc_1", "仕事" / "求人") get distinct graphs;
+    plain ids (corpus numbers, file stems) keep the IRIs they always had."""
+    assert [posting_key(i) for i in ("916223185", "000_ceef7d63af8bb6ec", "alpha-cmo-2020")] == [
+        "916223185", "000-ceef7d63af8bb6ec", "alpha-cmo-2020"]
+    for clash in (("ABC-1", "abc_1"), ("仕事", "求人"), ("x", "X"), ("a--b", "a-b"), ("a" * 101, "a" * 102)):
+        assert posting_key(clash[0]) != posting_key(clash[1]), clash
+    # a key with a hash never equals a plain id's key: plain slugs have no "--"
+    assert "--" in posting_key("ABC-1") and "--" not in posting_key("abc-1-173896f9bffa")
 
 
 def test_slugify() -> None:

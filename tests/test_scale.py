@@ -141,7 +141,7 @@ def test_build_progress_bar_shows_rate_and_eta(tmp_path: Path) -> None:
     bar = result.output  # stderr is mixed into output by CliRunner
     # tqdm's fields: done/total [elapsed<remaining (the ETA), rate]
     assert re.search(r"\d+/12 \[\d\d:\d\d<(\?|\d\d:\d\d), *(\?|[\d.]+)posting/s\]", bar), bar
-    assert "12 posting(s) read, 12 written" in bar
+    assert "12 posting(s) read, 12 stored" in bar
 
 
 def test_parallel_extraction_builds_the_same_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,23 +18,26 @@ import itertools
 import multiprocessing
 import multiprocessing.pool
 import os
+import signal
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from .documents import Document, Problem
-from .errors import InputError, NhskgError
+import pyoxigraph as ox
+
+from .documents import Document, Problem, shown
+from .errors import InputError, NhskgError, StoreError
 from .namespaces import DEFAULT_BASE
 from .paths import vocabulary_dir
 from .postings import Posting, with_sources
-from .rdfgraph import PostingGraph, check_base, posting_graph
+from .rdfgraph import NS, PostingGraph, check_base, posting_graph, posting_graphs_prefix, rdf_text
 from .store import GraphStore
 from .validate import ValidationReport, validate as validate_graph
 from .vocab import Vocabulary, load_vocabulary
 
-__all__ = ["BuildReport", "build", "build_postings", "Progress"]
+__all__ = ["BuildReport", "PostingKeys", "build", "build_postings", "Progress"]
 
 #: ``progress(done, total)``: called after each document. A large build writes as it reads, so
 #: until its reader reaches the end ``total`` is an estimate (a count of the input's lines), or
@@ -44,7 +47,12 @@ Progress = Callable[[int, "int | None"], None]
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build did."""
+    """What a build did.
+
+    ``postings_written`` postings went to the store; ``postings_stored`` of them were counted there
+    afterwards, each in its own graph holding its own id (``None``: not counted). ``merged`` counts
+    records read twice with identical content (the same posting in two inputs), written once.
+    """
 
     store: str
     postings_read: int
@@ -53,31 +61,87 @@ class BuildReport:
     triples: int
     seconds: float
     validation: ValidationReport | None
+    postings_stored: int | None = None
+    merged: int = 0
 
     @property
     def ok(self) -> bool:
-        """Nothing skipped and the graph conforms (or was not validated)."""
-        return not self.problems and (self.validation is None or self.validation.conforms)
+        """Nothing skipped or left out, every posting written is stored, and the graph conforms (or was not validated)."""
+        stored = self.postings_stored is None or self.postings_stored == self.postings_written
+        return not self.problems and stored and (self.validation is None or self.validation.conforms)
 
     def summary(self) -> str:
+        stored = self.postings_written if self.postings_stored is None else self.postings_stored
+        skipped = sum(1 for problem in self.problems if problem.kind == "skipped")
+        notes = [f"{self.merged} duplicate record{'s' if self.merged != 1 else ''} merged"] if self.merged else []
+        if len(self.problems) > skipped:
+            notes.append(f"{len(self.problems) - skipped} with a value left out")
         lines = [
-            f"{self.postings_read} posting(s) read, {self.postings_written} written, "
-            f"{len(self.problems)} skipped; {self.triples} triples in {self.store}; {self.seconds:.1f} s"
+            f"{self.postings_read} posting(s) read, {stored} stored, {skipped} skipped"
+            f"{''.join(', ' + note for note in notes)}; {self.triples} triples in {self.store}; {self.seconds:.1f} s"
         ]
-        lines += [f"  skipped {problem}" for problem in self.problems]
+        lines += [f"  {problem.kind} {problem}" for problem in self.problems]
         if self.validation is not None:
             lines.append(self.validation.summary())
         return "\n".join(lines)
 
 
-def check_unique_id(posting: Posting | PostingGraph, seen: dict[str, str]) -> None:
-    """Graph IRIs derive from posting ids, so a second posting with an id already read in this
-    build would silently replace the first: raise instead (``seen`` maps id -> source)."""
-    if posting.id in seen:
+class PostingKeys:
+    """Which graph each posting of a build goes to, so that no posting replaces another unnoticed.
+
+    Graph IRIs derive from :func:`~nhskg.rdfgraph.posting_key`, so the check is on that key, not
+    on the raw id. ``stored`` maps the keys of the postings already in the store to their ids: a
+    posting may replace its own earlier self there, never another posting.
+    """
+
+    def __init__(self, stored: dict[str, str] | None = None) -> None:
+        self.stored = stored or {}
+        self.read: dict[str, tuple[str, str, str]] = {}  # key -> id, source, digest
+        self.merged = 0
+
+    def admit(self, graph: PostingGraph) -> bool:
+        """True: write ``graph``; False: the same record was read before with identical content
+        (counted in ``merged``); :class:`InputError` when it would replace another posting."""
+        key = graph.key
+        first = self.read.get(key)
+        if first is None:
+            held = self.stored.get(key)
+            if held is not None and held != graph.id:
+                raise InputError(
+                    graph.source,
+                    f"posting id {graph.id!r} has the same graph IRI as {held!r}, already in the store (ids that"
+                    " differ only in '-' and '_' share one); rename the file or record, or build with --fresh",
+                    graph.id,
+                )
+            self.read[key] = (graph.id, graph.source, graph.digest)
+            return True
+        first_id, first_source, first_digest = first
+        if first_id != graph.id:
+            raise InputError(
+                graph.source,
+                f"posting id {graph.id!r} has the same graph IRI as {first_id!r} read from {shown(first_source)} (ids"
+                " that differ only in '-' and '_' share one); rename one of them",
+                graph.id,
+            )
+        if graph.digest and graph.digest == first_digest:
+            self.merged += 1
+            return False
         raise InputError(
-            posting.source, f"posting id '{posting.id}' was already read from {seen[posting.id]}; ids must be unique", posting.id
+            graph.source,
+            f"posting id '{graph.id}' was already read from {shown(first_source)} with different content;"
+            " ids must be unique (the first is kept)",
+            graph.id,
         )
-    seen[posting.id] = posting.source
+
+
+def _problem(item: Posting | PostingGraph | Document, error: Exception) -> Problem:
+    """A problem met on one posting, its file and record named once."""
+    if isinstance(error, InputError):
+        return Problem(error.source, error.problem, error.record)
+    message = str(error) if isinstance(error, NhskgError) else (
+        f"could not be read ({type(error).__name__}: {error}); the rest of the build goes on; please report it")
+    message = message.removeprefix(f"posting '{item.id}' ({item.source}): ")
+    return Problem(item.source, message, item.id)
 
 
 def _extract(
@@ -91,8 +155,8 @@ def _extract(
             continue
         try:
             yield with_sources(extract_posting(document, vocab, full=full), document.parts)
-        except NhskgError as error:
-            yield Problem(document.source, str(error), document.id)
+        except Exception as error:  # a bug on one odd posting must not cost the rest of a build
+            yield _problem(document, error)
 
 
 def _graphs(
@@ -105,8 +169,8 @@ def _graphs(
             continue
         try:
             yield posting_graph(item, vocab, base, full=full)
-        except NhskgError as error:
-            yield Problem(item.source, str(error), item.id)
+        except Exception as error:
+            yield _problem(item, error)
 
 
 #: Extract in a pool of worker processes when a build reads at least this many documents
@@ -116,9 +180,26 @@ PARALLEL_OVER = 2000
 _WORKER: tuple[Vocabulary, str, bool | None] | None = None
 
 
-def _init_worker(vocab: Vocabulary, base: str, full: bool | None) -> None:
+def _init_worker(vocab: Vocabulary, base: str, full: bool | None, parent: int) -> None:
     global _WORKER
     _WORKER = (vocab, base, full)
+    # Ctrl-C reaches every process of the terminal's group: the build process handles it, once,
+    # and ends the pool; a worker that took it too would print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel end this worker when the build process dies (SIGKILL, a crash), instead of
+    leaving it to print a traceback about the broken pipe it was writing to (Linux only)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pool ends its workers when it can
+        return
+    if os.getppid() != parent:  # the build process died before the line above
+        os._exit(0)
 
 
 def _graphs_of_chunk(chunk: list[Document | Problem]) -> list[PostingGraph | Problem]:
@@ -176,8 +257,9 @@ def _write(
     vocab = vocab or load_vocabulary(vocabulary_dir())
     check_base(base)
     problems: list[Problem] = []
-    read = written = 0
-    seen: dict[str, str] = {}
+    read = 0
+    keys = PostingKeys({} if fresh else _stored_keys(store_dir, base))
+    written: dict[str, tuple[str, str]] = {}  # key -> id, source
     with GraphStore.writer(store_dir, base=base, fresh=fresh) as writer:
         writer.load_ontology()  # first: it then loads in the background with the first batch
         for done, item in enumerate(items, start=1):
@@ -186,13 +268,14 @@ def _write(
             else:
                 read += 1
                 try:
-                    check_unique_id(item, seen)
                     graph = item if isinstance(item, PostingGraph) else posting_graph(item, vocab, base, full=full)
-                except NhskgError as error:
-                    problems.append(Problem(item.source, str(error), item.id))
+                    new = keys.admit(graph)
+                except Exception as error:
+                    problems.append(_problem(item, error))
                 else:
-                    writer.replace_posting(graph.id, graph.nquads)
-                    written += 1
+                    if new:
+                        writer.replace_posting(graph.id, graph.nquads)
+                        written[graph.key] = (graph.id, graph.source)
             if strict and problems:
                 raise InputError(problems[0].source, f"{problems[0].problem} (--strict: the store was left unchanged)", problems[0].record)
             if progress is not None:
@@ -203,11 +286,43 @@ def _write(
         # Counting runs in Oxigraph, without the GIL: it overlaps the validation (Python).
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             counted = pool.submit(store.triple_count)
+            held = _posting_keys(store, base)
+            lost = [(key, *posting) for key, posting in written.items() if held.get(key) != {rdf_text(posting[0])}]
             report = validate_graph(store) if validate else None
             triples = counted.result()
     finally:
         store.close()
-    return BuildReport(str(store_dir), read, written, tuple(problems), triples, time.perf_counter() - started, report)
+    for key, posting_id, source in lost:
+        problems.append(Problem(source, f"written, but not found in the store afterwards (graph {posting_graphs_prefix(base)}{key});"
+                                        " build again, and report it if it happens again", posting_id))
+    return BuildReport(str(store_dir), read, len(written), tuple(problems), triples, time.perf_counter() - started,
+                       report, len(written) - len(lost), keys.merged)
+
+
+def _posting_keys(store: GraphStore, base: str) -> dict[str, set[str]]:
+    """posting key -> the ids its graph holds (one, unless something went wrong).
+
+    Read from the quads themselves, not through SPARQL: 0.2 s for the 2020 corpus (0.36 s as a query).
+    """
+    prefix = posting_graphs_prefix(base)
+    held: dict[str, set[str]] = {}
+    for quad in store.store.quads_for_pattern(None, NS.identifier, None, None):
+        graph = quad.graph_name
+        if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix):
+            held.setdefault(graph.value[len(prefix):], set()).add(quad.object.value)
+    return held
+
+
+def _stored_keys(store_dir: Path | str, base: str) -> dict[str, str]:
+    """posting key -> id of every posting already in the store (none when there is no store yet)."""
+    try:
+        store = GraphStore.open(store_dir)
+    except StoreError:
+        return {}  # no store yet, or one the writer will report on
+    try:
+        return {key: min(ids) for key, ids in _posting_keys(store, base).items()}
+    finally:
+        store.close()
 
 
 def build(
@@ -259,7 +374,7 @@ def build(
     estimate: list[int] = []
     counting = threading.Thread(target=lambda: estimate.append(estimate_records(paths)), daemon=True)
     counting.start()
-    with context.Pool(workers, initializer=_init_worker, initargs=(vocab, base, full)) as pool:
+    with context.Pool(workers, initializer=_init_worker, initargs=(vocab, base, full, os.getpid())) as pool:
         stream = _Streamed(pool, _chunks(itertools.chain(head, documents), 64))
 
         def total() -> int | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import shown
+
 __all__ = ["Structured", "Part", "Document", "Problem"]
 
 
@@ -58,6 +60,9 @@ class Document:
     text: str
     structured: Structured = Structured()
     parts: tuple[Part, ...] = ()
+    #: Values the reader left out as unusable ("validThrough '2025-02-31' is not a calendar
+    #: date"); the build reports them as one warning for the posting.
+    notes: tuple[str, ...] = ()
 
     def source_at(self, offset: int) -> str | None:
         """The file the character at ``offset`` came from, when the document has parts.
@@ -74,12 +79,21 @@ class Document:
 
 @dataclass(frozen=True)
 class Problem:
-    """A file or record that could not be read; the build reports it and carries on."""
+    """A file or record that could not be read; the build reports it and carries on.
+
+    ``kind`` is ``"skipped"`` (nothing of it was read) or ``"warning"`` (the posting was read
+    with a value left out, such as a closing date that is not a calendar date). Printed on one
+    line whatever the file is called:
+
+    >>> print(Problem("in/a\\nb.json", "not JSON", "line 2"))
+    in/a\\nb.json (record line 2): not JSON
+    """
 
     source: str
     problem: str
     record: str | None = None
+    kind: str = "skipped"
 
     def __str__(self) -> str:
-        where = f"{self.source} (record {self.record})" if self.record is not None else self.source
-        return f"{where}: {self.problem}"
+        where = f"{shown(self.source)} (record {shown(self.record)})" if self.record is not None else shown(self.source)
+        return f"{where}: {shown(self.problem)}"

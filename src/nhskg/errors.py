@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
+    "shown",
     "NhskgError",
     "InputError",
     "VocabularyError",
@@ -10,6 +13,28 @@ __all__ = [
     "StoreError",
     "ValidationFailed",
 ]
+
+
+#: Characters that would break a message's line or hide what it names: controls (a newline in a
+#: file name split its error line in two), line separators and undecodable bytes (surrogates).
+_UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte the file system name did not decode (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return repr(match.group())[1:-1]
+
+
+def shown(text: str) -> str:
+    """``text`` (a file name, a record id) fit for one line of a message: control characters and
+    undecodable bytes escaped the way Python writes them, everything else as it is.
+
+    >>> print(shown("cmo.txt"), shown("two\\nlines.txt"), shown("caf\\udce9.txt"), shown("求人.txt"))
+    cmo.txt two\\nlines.txt caf\\xe9.txt 求人.txt
+    """
+    return _UNSHOWABLE.sub(_escape, text) if _UNSHOWABLE.search(text) else text
 
 
 class NhskgError(Exception):
@@ -26,8 +51,8 @@ class InputError(NhskgError):
         self.source = source
         self.problem = problem
         self.record = record
-        where = f"{source} (record {record})" if record is not None else source
-        super().__init__(f"{where}: {problem}")
+        where = f"{shown(source)} (record {shown(record)})" if record is not None else shown(source)
+        super().__init__(f"{where}: {shown(problem)}")
 
 
 class VocabularyError(NhskgError):

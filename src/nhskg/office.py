@@ -18,18 +18,49 @@ already reads:
 Paragraphs keep their order around the tables (DOCX body order; PDF top-to-bottom per page).
 A PDF with no text layer raises :class:`NoTextLayer`: an empty posting would silently hide
 that the file needs OCR first. Libraries: python-docx (DOCX), pdfplumber (PDF text and tables).
+
+**Limits.** A job description is a few pages, and both formats can hide far more than their
+size on disk says (a 544 KB DOCX held a zip that took over 600 s and 1.2 GB to open), so each
+document is bounded before and while it is read (``docs/limits.md``): its size on disk, a DOCX's
+members as its zip directory declares them (count, size, compression ratio: checked before
+anything is decompressed; Python's zipfile never inflates past a member's declared size), a
+PDF's pages and decompressed streams, the text either gives, and the time it takes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
+import stat
+import threading
+import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 __all__ = ["OfficeError", "NoTextLayer", "office_text", "pdf_text", "docx_text", "table_lines", "OFFICE_ENDINGS"]
 
 #: File endings this module reads (lower case).
 OFFICE_ENDINGS = (".pdf", ".docx")
+
+#: A document's size on disk.
+MAX_DOCUMENT_BYTES = 50_000_000
+#: A DOCX's zip members: how many, all of them uncompressed, one XML part uncompressed (Word XML
+#: runs to 10-30 bytes per character of text, so 25 MB is 1-2 million characters), and the
+#: compression ratio of any member over 1 MB (Word's XML compresses 5-20 times; a bomb, 1,000).
+MAX_MEMBERS = 10_000
+MAX_UNPACKED_BYTES = 100_000_000
+MAX_PART_BYTES = 25_000_000
+MAX_RATIO = 200
+#: A PDF's pages, and the bytes its compressed streams inflate to, all told.
+MAX_PDF_PAGES = 200
+MAX_STREAM_BYTES = 100_000_000
+#: The text a document gives (as a posting's text is bounded in the readers).
+MAX_TEXT_CHARS = 500_000
+#: Seconds one document may take to read (pdfminer and python-docx are pure Python).
+MAX_SECONDS = 60.0
 
 
 class OfficeError(ValueError):
@@ -167,12 +198,15 @@ def docx_text(path: Path) -> str:
         from docx.table import Table
     except ImportError as error:  # pragma: no cover - a runtime dependency
         raise OfficeError("reading .docx needs python-docx; pip install python-docx") from error
+    _check_zip(path)
     try:
         document = docx.Document(str(path))
     except Exception as error:  # zipfile.BadZipFile, KeyError, lxml errors: not a DOCX
-        raise OfficeError(f"not a readable Word .docx file ({type(error).__name__}: {error}); save it again as .docx") from error
+        raise OfficeError(f"not a readable Word .docx file ({_why(error, path)}); save it again as .docx") from error
     lines: list[str] = []
+    chars = 0
     for block in document.iter_inner_content():
+        chars += _check_chars(chars, block)
         if isinstance(block, Table):
             rows = [[cell.text for cell in row.cells] for row in block.rows]
             lines.extend(table_lines(rows))
@@ -205,9 +239,14 @@ def pdf_text(path: Path) -> str:
     lines: list[str] = []
     chars = 0
     try:
-        with pdfplumber.open(str(path)) as pdf:
+        with _bounded_streams(), pdfplumber.open(str(path)) as pdf:
+            if len(pdf.pages) > MAX_PDF_PAGES:
+                raise OfficeError(f"a PDF of {len(pdf.pages):,} pages, over the {MAX_PDF_PAGES} a job description"
+                                  " needs; is it the right file?")
             for page in pdf.pages:
                 chars += len(page.chars)
+                if chars > MAX_TEXT_CHARS:
+                    raise OfficeError(_too_much_text(chars))
                 if not page.chars:
                     continue
                 tables = page.find_tables()
@@ -225,8 +264,10 @@ def pdf_text(path: Path) -> str:
                     lines.extend(block)
     except OfficeError:
         raise
+    except _Stop as stop:
+        raise OfficeError(str(stop)) from None
     except Exception as error:  # pdfminer raises many types for broken or encrypted files
-        raise OfficeError(f"not a readable PDF ({type(error).__name__}: {error}); save or export it again") from error
+        raise OfficeError(f"not a readable PDF ({_why(error, path)}); save or export it again") from error
     if chars == 0:
         raise NoTextLayer("no text layer: scanned PDF? run OCR first (e.g. ocrmypdf) and read the result")
     return "\n".join(lines)
@@ -235,8 +276,154 @@ def pdf_text(path: Path) -> str:
 def office_text(path: Path) -> str:
     """The text of a ``.pdf`` or ``.docx`` job description (see the module docstring)."""
     name = path.name.lower()
-    if name.endswith(".pdf"):
-        return pdf_text(path)
-    if name.endswith(".docx"):
-        return docx_text(path)
-    raise OfficeError(f"not a job description document; nhskg reads {', '.join(OFFICE_ENDINGS)}")
+    if not name.endswith(OFFICE_ENDINGS):
+        raise OfficeError(f"not a job description document; nhskg reads {', '.join(OFFICE_ENDINGS)}")
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise OfficeError(f"cannot read the file: {error.strerror or error}") from error
+    if not stat.S_ISREG(info.st_mode):  # a FIFO listed in attachments.json: opening it would wait forever
+        raise OfficeError("not a regular file (a FIFO, socket or device); it is not read")
+    size = info.st_size
+    if size > MAX_DOCUMENT_BYTES:
+        raise OfficeError(f"too large to be a job description: {size / 1e6:,.0f} MB, over the"
+                          f" {MAX_DOCUMENT_BYTES // 1_000_000} MB limit; is it the right file?")
+    try:
+        with _time_limit():
+            return pdf_text(path) if name.endswith(".pdf") else docx_text(path)
+    except _Stop as stop:
+        raise OfficeError(str(stop)) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Limits
+# ---------------------------------------------------------------------------------------------
+
+
+def _why(error: Exception, path: Path) -> str:
+    """A library's error as a reason; the file is named once, by the caller, not again inside."""
+    return f"{type(error).__name__}: {str(error).replace(repr(str(path)), 'the file').replace(str(path), 'the file')}"
+
+
+def _too_much_text(chars: int) -> str:
+    return (f"more than {MAX_TEXT_CHARS:,} characters of text ({chars:,} so far), more than a job description"
+            " has; is it several documents, or the wrong file?")
+
+
+def _check_chars(chars: int, block: Any) -> int:
+    """The characters of one DOCX block (paragraph or table); OfficeError once there are too many."""
+    count = len(block.text) if hasattr(block, "text") else sum(len(c.text) for row in block.rows for c in row.cells)
+    if chars + count > MAX_TEXT_CHARS:
+        raise OfficeError(_too_much_text(chars + count))
+    return count
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a DOCX whose zip directory declares more than a document holds, before inflating it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise OfficeError(f"not a readable Word .docx file ({_why(error, path)}); save it again as .docx") from error
+    if len(members) > MAX_MEMBERS:
+        raise OfficeError(f"a .docx of {len(members):,} parts, over the {MAX_MEMBERS:,} a document has; is it the right file?")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNPACKED_BYTES:
+        raise OfficeError(f"a .docx that unpacks to {total / 1e6:,.0f} MB, over the {MAX_UNPACKED_BYTES // 1_000_000} MB"
+                          " limit; it is not opened; is it the right file?")
+    for member in members:
+        name = member.filename[-80:]
+        if member.file_size > MAX_PART_BYTES and member.filename.lower().endswith((".xml", ".rels")):
+            raise OfficeError(f"a .docx whose part {name} unpacks to {member.file_size / 1e6:,.0f} MB, over the"
+                              f" {MAX_PART_BYTES // 1_000_000} MB limit; it is not opened; is it the right file?")
+        if member.file_size > 1_000_000 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            raise OfficeError(f"a .docx whose part {name} is compressed {member.file_size // max(member.compress_size, 1):,}"
+                              f" times (over {MAX_RATIO}: a zip bomb?); it is not opened")
+
+
+class _Stop(BaseException):
+    """Raised inside a library to stop reading; not an Exception, so that no library's own
+    ``except Exception`` swallows it. :func:`office_text` turns it into an OfficeError."""
+
+
+class _BoundedZlib:
+    """What pdfminer sees as ``zlib`` while a PDF is read: the same, with the bytes its streams
+    inflate to counted across the document and stopped past :data:`MAX_STREAM_BYTES`."""
+
+    error = zlib.error
+
+    def __init__(self) -> None:
+        self.left = MAX_STREAM_BYTES
+
+    def _take(self, data: bytes) -> bytes:
+        self.left -= len(data)
+        if self.left < 0:
+            raise _Stop(f"its streams inflate to more than {MAX_STREAM_BYTES // 1_000_000} MB, more than a"
+                               " job description holds (a compression bomb?); is it the right file?")
+        return data
+
+    def decompress(self, data: bytes, *args: Any) -> bytes:
+        stream = zlib.decompressobj()
+        out = self._take(stream.decompress(data, self.left + 1))
+        if stream.unconsumed_tail:
+            self._take(b"\0")  # more than the budget: over
+        return out
+
+    def decompressobj(self, *args: Any, **kwargs: Any) -> Any:
+        inner, bounded = zlib.decompressobj(*args, **kwargs), self
+
+        class Stream:
+            def decompress(self, data: bytes, *more: Any) -> bytes:
+                return bounded._take(inner.decompress(data, *more))
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(inner, name)
+
+        return Stream()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
+
+
+@contextlib.contextmanager
+def _bounded_streams() -> Iterator[None]:
+    """pdfminer inflates a stream whole with ``zlib.decompress``; while a PDF is read it uses
+    :class:`_BoundedZlib` instead (one reader at a time: the readers run in one thread)."""
+    from pdfminer import pdftypes
+
+    original = pdftypes.zlib
+    pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        pdftypes.zlib = original
+
+
+@contextlib.contextmanager
+def _time_limit() -> Iterator[None]:
+    """Stop reading a document after :data:`MAX_SECONDS`.
+
+    pdfminer and python-docx's walk are pure Python, so a timer signal interrupts them wherever
+    they are. Only the main thread receives signals, and only a timer nobody else uses may be
+    taken; elsewhere the document is bounded by size, pages and characters alone.
+    """
+    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+              and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None) and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
+    if not usable:
+        yield
+        return
+    done = False
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        if not done:
+            raise _Stop(f"not read within {MAX_SECONDS:g} s, the limit for one document; is it the right file?")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS)
+    try:
+        yield
+        done = True
+    finally:
+        done = True
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -41,7 +41,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from .errors import InputError, VocabularyError
+from .errors import VocabularyError
 from .namespaces import DEFAULT_BASE
 from .postings import Evidence, Item, Posting
 from .vocab import Vocabulary
@@ -49,10 +49,13 @@ from .vocab import Vocabulary
 __all__ = [
     "PostingGraph",
     "posting_graph",
+    "content_digest",
+    "rdf_text",
     "posting_quads",
     "posting_nquads",
     "check_base",
     "slugify",
+    "posting_key",
     "posting_graph_iri",
     "posting_graphs_prefix",
     "organisations_graph_iri",
@@ -186,13 +189,41 @@ def slugify(text: str) -> str:
     return slug or "x"
 
 
+#: Posting ids whose IRI is their slug, as it always was: lower-case letters and digits in words
+#: joined by single "-" or "_" (corpus ids such as 916223185, file stems such as
+#: 000_ceef7d63af8bb6ec or cmo-2020-1). Their slugs never contain "--".
+_PLAIN_ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+_PLAIN_MAX = 100
+
+
+@lru_cache(maxsize=65536)
+def posting_key(posting_id: str) -> str:
+    """The IRI segment of a posting: what keeps two postings' graphs apart.
+
+    A plain id (see ``_PLAIN_ID``) is its slug. Any other id would lose characters to the slug
+    ("ABC-1" and "abc_1" both slug to "abc-1", "仕事" and "求人" both to "x"), so it gets the slug
+    and a hash of the whole id after "--", which no plain id's slug has. Two ids can share a key
+    only if they are plain and differ in "-" against "_" alone (or by a collision of 48 bits of
+    SHA-256); a build refuses the second (:mod:`nhskg.build`).
+
+    >>> posting_key("916223185"), posting_key("000_ceef7d63af8bb6ec")
+    ('916223185', '000-ceef7d63af8bb6ec')
+    >>> posting_key("abc_1"), posting_key("ABC-1"), posting_key("仕事")
+    ('abc-1', 'abc-1--173896f9bffa', 'x--fb7db808eb03')
+    """
+    if len(posting_id) <= _PLAIN_MAX and _PLAIN_ID.fullmatch(posting_id):
+        return posting_id.replace("_", "-")
+    digest = hashlib.sha256(posting_id.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{slugify(posting_id)[:60].rstrip('-')}--{digest}"
+
+
 def posting_iri(posting_id: str, base: str = DEFAULT_BASE) -> str:
-    return f"{base}posting/{slugify(posting_id)}"
+    return f"{base}posting/{posting_key(posting_id)}"
 
 
 def posting_graph_iri(posting_id: str, base: str = DEFAULT_BASE) -> str:
     """The named graph holding what was read from one posting (but see :func:`organisations_graph_iri`)."""
-    return f"{posting_graphs_prefix(base)}{slugify(posting_id)}"
+    return f"{posting_graphs_prefix(base)}{posting_key(posting_id)}"
 
 
 def posting_graphs_prefix(base: str = DEFAULT_BASE) -> str:
@@ -269,11 +300,23 @@ def _int(value: int) -> str:
     return f'"{int(value)}"^^<http://www.w3.org/2001/XMLSchema#integer>'
 
 
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def rdf_text(text: str) -> str:
+    """``text`` as a literal holds it: a lone surrogate (no UTF-8 can encode one) becomes U+FFFD.
+
+    The readers already repair what they read; this covers records made some other way.
+    """
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def _encode(posting: Posting, lines: list[str]) -> bytes:
+    text = "".join(lines)
     try:
-        return "".join(lines).encode("utf-8")
-    except UnicodeError as error:  # a lone surrogate from a badly decoded file
-        raise InputError(posting.source, f"text cannot be written as RDF ({error})", posting.id) from error
+        return text.encode("utf-8")
+    except UnicodeError:  # a lone surrogate, in a record the readers did not make
+        return rdf_text(text).encode("utf-8")
 
 
 def check_base(base: str) -> str:
@@ -316,6 +359,13 @@ class PostingGraph:
     id: str
     source: str
     nquads: bytes
+    #: What the graph says, whichever file it was read from (see :func:`content_digest`).
+    digest: str = ""
+
+    @property
+    def key(self) -> str:
+        """The IRI segment of its graph (:func:`posting_key`)."""
+        return posting_key(self.id)
 
 
 def posting_graph(
@@ -325,8 +375,26 @@ def posting_graph(
     *,
     full: bool | None = None,
 ) -> PostingGraph:
-    """The posting's quads (:func:`posting_nquads`) with its id and source."""
-    return PostingGraph(posting.id, posting.source, posting_nquads(posting, vocab, base, full=full))
+    """The posting's quads (:func:`posting_nquads`) with its id, source and content digest."""
+    nquads = posting_nquads(posting, vocab, base, full=full)
+    return PostingGraph(posting.id, posting.source, nquads, content_digest(nquads))
+
+
+_SOURCE_FILE = f" {_N.source_file} ".encode()
+
+
+def content_digest(nquads: bytes) -> str:
+    """A digest of a posting's N-Quads without the line naming its source file.
+
+    The same record in two inputs (a seed file and the corpus it was taken from) gives the same
+    digest, so a build can merge the two; the same id with anything else different does not.
+    """
+    at = nquads.find(_SOURCE_FILE)
+    if at >= 0:
+        start = nquads.rfind(b"\n", 0, at) + 1
+        end = nquads.find(b"\n", at) + 1 or len(nquads)
+        nquads = nquads[:start] + nquads[end:]
+    return hashlib.sha1(nquads).hexdigest()
 
 
 def posting_nquads(
@@ -342,7 +410,7 @@ def posting_nquads(
     vocabulary IRI, and every literal is escaped.
     """
     codes = _codes(vocab)
-    pslug = slugify(posting.id)
+    pslug = posting_key(posting.id)
     graph = "<" + posting_graphs_prefix(base) + pslug + ">"
     shared = "<" + organisations_graph_iri(base) + ">"
     lines: list[str] = []

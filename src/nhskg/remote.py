@@ -714,9 +714,9 @@ def build_to_endpoint(
     anything is written if a file or record cannot be read, but a server failure half-way leaves
     the postings written so far in place (each complete and counted); build again to finish.
     """
-    from .build import BuildReport, _extract, check_unique_id
+    from .build import BuildReport, PostingKeys, _extract, _problem
     from .paths import vocabulary_dir
-    from .rdfgraph import posting_quads
+    from .rdfgraph import check_base, posting_graph
     from .readers import read_documents
     from .vocab import load_vocabulary
 
@@ -725,10 +725,11 @@ def build_to_endpoint(
     from .extract import text_wanted
 
     vocab = load_vocabulary(vocabulary_dir())
+    check_base(base)
     documents = list(read_documents([Path(p) for p in paths], needs_text=text_wanted(vocab, full)))
     problems = []
     postings: dict[str, list[ox.Quad]] = {}
-    seen: dict[str, str] = {}
+    keys = PostingKeys()  # the graph IRI's key, as the embedded build checks it
     read = 0
     from .documents import Problem
     from .errors import InputError
@@ -739,10 +740,11 @@ def build_to_endpoint(
         else:
             read += 1
             try:
-                check_unique_id(item, seen)
-                postings[item.id] = list(posting_quads(item, vocab, base, full=full))
-            except NhskgError as error:
-                problems.append(Problem(item.source, str(error), item.id))
+                graph = posting_graph(item, vocab, base, full=full)
+                if keys.admit(graph):
+                    postings[graph.id] = list(ox.parse(graph.nquads, format=ox.RdfFormat.N_QUADS))
+            except Exception as error:
+                problems.append(_problem(item, error))
         if strict and problems:
             raise InputError(problems[0].source, f"{problems[0].problem} (--strict: nothing was written)", problems[0].record)
         if progress is not None:
@@ -754,7 +756,7 @@ def build_to_endpoint(
     writer.finish_organisations(base)
     report = validate_endpoint(source, base=base) if validate else None
     return BuildReport(scrub(source.config.query_url), read, len(postings), tuple(problems),
-                       source.triple_count(base), time.perf_counter() - started, report)
+                       source.triple_count(base), time.perf_counter() - started, report, merged=keys.merged)
 
 
 def validate_endpoint(source: EndpointSource, *, base: str = DEFAULT_BASE, shapes: Path | None = None):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from nhskg.cli import main
 from nhskg.store import GraphStore
 
 DATA = "https://w3id.org/nhskg/data/"
+#: The 2020 corpus beside the checkout (``../shared/corpus``), or where NHSKG_CORPUS says (a worktree).
+CORPUS = Path(os.environ.get("NHSKG_CORPUS") or Path(__file__).resolve().parents[3] / "shared" / "corpus" / "nhs-jobs-2020.jsonl.gz")
 
 
 def good_posting(title: str = "Chief Nurse", org: str = "Norfolk and Norwich University Hospitals NHS Foundation Trust") -> str:

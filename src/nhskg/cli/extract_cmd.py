@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -34,6 +35,20 @@ def _postings(paths: tuple[Path, ...], full: bool | None):
     return (with_sources(p, parts.pop(p.id, ())) if isinstance(p, Posting) else p for p in postings)
 
 
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _json(value: object, indent: int | None = None) -> str:
+    """JSON text that any UTF-8 stream can take: a lone surrogate (from a file name that is not
+    UTF-8, say) is written as its JSON escape, which reads back as the same string.
+
+    >>> _json({"source": "caf\\udce9.txt"})
+    '{"source": "caf\\\\udce9.txt"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _LONE_SURROGATE.search(text) else text
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True,
@@ -51,16 +66,16 @@ def extract(paths: tuple[Path, ...], fmt: str, full: bool | None) -> None:
         for item in _postings(paths, full):
             if isinstance(item, Problem):
                 skipped += 1
-                click.echo(f"skipped {item}", err=True)
+                click.echo(f"{item.kind} {item}", err=True)
                 continue
             if fmt == "jsonl":
-                click.echo(json.dumps(item.to_json(), ensure_ascii=False))
+                click.echo(_json(item.to_json()))
             else:
                 records.append(item.to_json())
     except NhskgError as error:
         raise click.ClickException(str(error)) from error
     if fmt == "json":
-        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        click.echo(_json(records, indent=2))
     if skipped:
         sys.exit(1)
 

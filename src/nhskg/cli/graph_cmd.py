@@ -75,6 +75,7 @@ def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base:
             bar.total = total
         bar.update(done - bar.n)
 
+    built = False
     try:
         if settings.endpoint:
             from ..remote import build_to_endpoint
@@ -87,16 +88,30 @@ def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base:
         else:
             report = run_build(list(paths), store_dir, base=base or settings.base, full=True if all_full else None,
                                strict=strict, validate=not no_validate, fresh=fresh, progress=progress)
+        built = True
         if export_to is not None:
             GraphStore.open(store_dir).export(export_to, base=base or settings.base)
     except NhskgError as error:
         raise _fail(error)
+    except KeyboardInterrupt:
+        # One line, not a traceback: the library has already put everything back as it was.
+        if bar is not None:
+            bar.close()
+            bar = None
+        if settings.endpoint:
+            where = "the postings already sent to the endpoint stay there; build again to finish"
+        elif built:
+            where = f"the store was built, but the export to {export_to} was not written"
+        else:
+            where = f"the previous store in {store_dir} is unchanged"
+        click.echo(f"interrupted: the build stopped; {where}", err=True)
+        sys.exit(130)
     finally:
         if bar is not None:
             bar.close()
     click.echo(report.summary().splitlines()[0], err=True)
     for problem in report.problems:
-        click.echo(f"  skipped {problem}", err=True)
+        click.echo(f"  {problem.kind} {problem}", err=True)
     if report.validation is not None:
         _print_validation(report.validation, 20)
     if export_to is not None:
