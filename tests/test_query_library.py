@@ -205,12 +205,13 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[object, ...]]
         ("chief-nurse", "nmc", "Nursing and Midwifery Council", 1),
         ("regional-medical-director", "gmc", "General Medical Council", 1),
     ]),
-    ("pay", {}, ("role", "band", "postings", "with_salary", "min_salary", "mean_midpoint", "max_salary"), [
-        ("chief-medical-officer", "vsm", 2, 2, 140000.0, 155000.0, 170000.0),
-        ("chief-nurse", "vsm", 1, 1, 130000.0, 135000.0, 140000.0),
-        ("deputy-medical-director", "band-9", 1, 1, 100000.0, 107500.0, 115000.0),
+    # midpoints: CMO 140-160k -> 150k and 150-170k -> 160k, so quartiles 152.5k, 155k, 157.5k
+    ("pay", {}, ("role", "band", "postings", "n", "min", "q1", "median", "q3", "max"), [
+        ("chief-medical-officer", "vsm", 2, 2, 150000.0, 152500.0, 155000.0, 157500.0, 160000.0),
+        ("chief-nurse", "vsm", 1, 1, 135000.0, 135000.0, 135000.0, 135000.0, 135000.0),
+        ("deputy-medical-director", "band-9", 1, 1, 107500.0, 107500.0, 107500.0, 107500.0, 107500.0),
         # the "other" posting is not a leadership posting (nhskg:leadershipPosting false): not counted
-        ("regional-medical-director", "vsm", 1, 0, None, None, None),
+        ("regional-medical-director", "vsm", 1, 0, None, None, None, None, None),
     ]),
     ("pay", {"role": "chief-nurse"}, ("band", "band_label", "postings"), [("vsm", "Very senior manager", 1)]),
     ("split-lines", {}, ("post", "organisation_label", "managerial_role", "professional_role", "professional_sentence"), [
@@ -323,7 +324,10 @@ def test_header_declares_what_the_select_returns(name: str) -> None:
     assert query.title and query.question and query.view in ("table", "graph")
     prepared = rdflib.plugins.sparql.prepareQuery(query.text)
     projected = {str(v) for v in prepared.algebra.get("PV", [])}
-    if query.kind == "select":
+    if query.quantiles is not None:  # the rows are units; the columns are computed from them
+        spec = query.quantiles
+        assert {*spec.groups, spec.unit, spec.value} <= projected
+    elif query.kind == "select":
         assert query.columns and set(query.columns) <= projected
     for parameter in query.parameters:
         assert parameter.name in projected or query.kind != "select", parameter.name
