@@ -116,12 +116,13 @@ NORTH = "NHS England North"
 
 #: (query, parameters, columns checked, expected rows in the query's order)
 CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[object, ...]]]] = [
-    ("shared-duties", {}, ("area", "postings_a", "postings_b", "posting_a", "sentence_a", "posting_b", "sentence_b"), [
-        # own duties (alpha-cmo, beta-cmo) plus the Chief Nurse's duty held jointly with the CMO
-        ("patient-safety", 3, 2, "posting/alpha-cmo-2020", S_CMO_JOINT, "posting/alpha-cn-2020", S_CN_JOINT),
-        # the Chief Nurse holds it only through the CMO's joint duty
-        ("governance-quality", 1, 1, "posting/alpha-cmo-2020", S_CMO_JOINT, "posting/alpha-cmo-2020", S_CMO_JOINT),
-        ("medicines-pharmacy", 1, 1, "posting/beta-cmo-2020", "Be the executive lead for medicines and pharmacy.",
+    ("shared-duties", {}, ("area", "postings_a", "postings_b", "joint", "posting_a", "sentence_a", "posting_b", "sentence_b"), [
+        # own duties: two CMO postings (alpha, beta), one Chief Nurse posting; both alpha postings
+        # state a joint duty. A CMO posting is never counted as a Chief Nurse posting (issue 15).
+        ("patient-safety", 2, 1, 2, "posting/alpha-cmo-2020", S_CMO_JOINT, "posting/alpha-cn-2020", S_CN_JOINT),
+        # the Chief Nurse holds it only through the CMO's joint duty: 0 postings of her own
+        ("governance-quality", 1, 0, 1, "posting/alpha-cmo-2020", S_CMO_JOINT, "posting/alpha-cmo-2020", S_CMO_JOINT),
+        ("medicines-pharmacy", 1, 1, 0, "posting/beta-cmo-2020", "Be the executive lead for medicines and pharmacy.",
          "posting/alpha-cn-2020", "Oversee medicines optimisation and the pharmacy service."),
     ]),
     ("shared-duties", {"role_a": "chief-nurse", "role_b": "regional-medical-director"}, ("area",), []),
@@ -298,6 +299,20 @@ def test_there_are_at_least_fifteen_library_queries() -> None:
     assert len(load_queries()) >= 15
 
 
+def test_shared_duties_counts_agree_with_analyse_overlap(fixture_home, oxigraph_source) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15: the two tools once counted the same overlap differently (shared-duties counted a
+    CMO posting's joint duty as a Chief Nurse posting: 2 where overlap said 1). One definition now."""
+    from nhskg.analyses.overlap import overlap
+
+    claims = {c.area: c for c in overlap(oxigraph_source, "chief-medical-officer", "chief-nurse").areas}
+    table = run_query(oxigraph_source, "shared-duties")
+    assert isinstance(table, Table) and len(table) == 3
+    for row in table.python():
+        area = str(row["area"]).rsplit("/", 1)[-1]
+        claim = claims.get(area)
+        assert (row["postings_a"], row["postings_b"]) == ((claim.postings_a, claim.postings_b) if claim else (0, 0)), area
+
+
 def test_conflicts_list_both_role_types(fixture_home, oxigraph_source) -> None:  # type: ignore[no-untyped-def]
     table = run_query(oxigraph_source, "designation-conflicts")
     assert isinstance(table, Table)
@@ -349,7 +364,9 @@ def test_seeds_cmo_and_chief_nurse_share_patient_safety(seeds_source, real_home)
     areas = {row["area"]: row for row in table.python()}
     assert V + "duty-area/patient-safety" in areas
     shared = areas[V + "duty-area/patient-safety"]
-    assert shared["postings_a"] >= 1 and shared["postings_b"] >= 1
+    # the seeds have no posting titled Chief Nurse (their nursing board posts are Directors of
+    # Nursing): the Chief Nurse holds patient safety through the CMO postings' joint duties
+    assert shared["postings_a"] >= 1 and shared["joint"] >= 1 and shared["postings_b"] == 0
     assert shared["sentence_a"] and shared["sentence_b"]
     # seed 003 (a group CMO) states a patient-safety duty of its own.
     duties = _seed_table(seeds_source, "evidence", posting_id="003_ee31a5acbe06f6bc")
