@@ -20,7 +20,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .errors import QueryError
 
-__all__ = ["Named", "UnknownValue", "normalise", "resolve", "named_concepts"]
+__all__ = ["Named", "UnknownValue", "normalise", "resolve", "named_concepts", "label_of"]
 
 
 @dataclass(frozen=True)
@@ -141,3 +141,36 @@ def named_concepts(concepts: Iterable[object], labels: Mapping[str, str] | None 
         others = tuple(concept.alt_labels) + tuple(concept.hidden_labels)  # type: ignore[attr-defined]
         out.append(Named(code, concept.iri, label, others))  # type: ignore[attr-defined]
     return out
+
+
+def label_of(code: str, scheme: str | None = None) -> str:
+    """The preferred label of a concept code (of ``scheme``, else of the first scheme holding it),
+    from ``ontology/vocab``; the code itself when no scheme has it.
+
+    >>> label_of("chief-medical-officer"), label_of("caldicott-guardian", "designation"), label_of("no-such")
+    ('Chief Medical Officer', 'Caldicott Guardian', 'no-such')
+    """
+    return _labels().get((scheme, code)) or _labels().get((None, code)) or code
+
+
+def _labels() -> dict[tuple[str | None, str], str]:
+    from .errors import NhskgError
+    from .vocab import load_vocabulary
+
+    try:
+        vocabulary = load_vocabulary()
+    except NhskgError:
+        return {}
+    cached = _LABELS.get(id(vocabulary))
+    if cached is None:
+        cached = {}
+        for scheme in vocabulary.schemes:
+            for concept in scheme.concepts:
+                cached[(scheme.name, concept.code)] = concept.pref_label
+                cached.setdefault((None, concept.code), concept.pref_label)
+        _LABELS.clear()
+        _LABELS[id(vocabulary)] = cached
+    return cached
+
+
+_LABELS: dict[int, dict[tuple[str | None, str], str]] = {}
