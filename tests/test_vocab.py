@@ -181,7 +181,7 @@ def label_owner(vocab: Vocabulary, scheme: str) -> dict[str, str]:
         ("CMO", "chief-medical-officer"),
         ("Group Chief Medical Officer", "chief-medical-officer"),
         ("Deputy Medical Director", "deputy-medical-director"),
-        ("Director of Nursing", "chief-nurse"),
+        ("Director of Nursing", "director-of-nursing"),  # narrower than chief-nurse since the v2 vocabulary
         ("Deputy Director of Nursing", "deputy-chief-nurse"),
         ("Divisional Director of Nursing", "divisional-director-of-nursing"),
         ("Assistant Director of Nursing", "associate-director"),
@@ -258,7 +258,7 @@ def test_acronyms_are_hidden_labels(vocab: Vocabulary) -> None:
     [
         ("role-type", "Associate Director of Nursing - Medicine & Urgent Care", "associate-director"),
         ("role-type", "Deputy Group Director of Nursing for Admitted Care", "deputy-chief-nurse"),
-        ("role-type", "Director of Nursing & Quality", "chief-nurse"),
+        ("role-type", "Director of Nursing & Quality", "director-of-nursing"),
         ("role-type", "Hospital Chief Executive Officer (HCEO)", "hospital-managing-director"),
         ("organisation-type", "Norfolk and Waveney University Hospitals Group", "hospital-group"),
         ("organisation-type", "West Suffolk and, Ipswich and East Suffolk Clinical Commisioning Groups", "ccg"),
