@@ -351,7 +351,8 @@ def test_query_runs_a_file(store_dir: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["query", "no-such"], "unknown query 'no-such'; valid queries: bodies,"),
+        (["query", "no-such"], "unknown query 'no-such'; valid queries: answers-to, areas-absent, bodies,"),
+        (["query", "shared-duty"], "unknown query 'shared-duty'; did you mean 'shared-duties'?"),
         (["query", "works-with", "-p", "rol=chief-nurse"], "no parameter 'rol'; valid parameters: role"),
         (["query", "works-with", "-p", "role=ward-sister"], "'ward-sister' is not a code or label of the role-type scheme"),
         (["query", "works-with", "-p", "role"], "'role' is not NAME=VALUE"),

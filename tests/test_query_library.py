@@ -262,6 +262,41 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[object, ...]]
     ("drift-area-shares", {"role": "regional-medical-director"}, ("year", "area", "share"), [
         ("2020", "professional-standards", 1.0),
     ]),
+    # issue 15's cookbook: whose posts answer to the Chief Executive, one step up
+    ("answers-to", {}, ("role", "line", "postings", "example_posting", "example_sentence"), [
+        ("chief-medical-officer", "managerial", 2, "posting/alpha-cmo-2020", "You will be accountable to the Chief Executive."),
+        ("chief-nurse", "managerial", 1, "posting/alpha-cn-2020", "You will be accountable to the Chief Executive."),
+        ("chief-medical-officer", "professional", 1, "posting/alpha-cmo-2020", "You will be professionally accountable to the Chief Executive."),
+    ]),
+    ("answers-to", {"superior_role": "chief-medical-officer"}, ("role", "line", "postings"), [
+        ("deputy-medical-director", "managerial", 1),
+    ]),
+    # the fixture's DIPC is the Chief Nurse (nurse by role type); the RO holders are doctors
+    ("designation-professions", {}, ("designation", "profession", "postings", "role_types"), [
+        ("director-of-infection-prevention-control", "nurse", 1, "chief-nurse"),
+    ]),
+    ("designation-professions", {"designation": "responsible-officer"}, ("profession", "postings", "role_types"), [
+        ("doctor", 3, "chief-medical-officer; regional-medical-director"),
+    ]),
+    ("designation-professions", {"designation": "caldicott-guardian"}, ("profession", "postings"), [
+        ("doctor", 1), ("nurse", 1),
+    ]),
+    # CMO areas: safety, governance, research, pharmacy; the Chief Nurse's: pharmacy, safety, safeguarding
+    ("areas-absent", {"role": "chief-medical-officer", "other": "chief-nurse"},
+     ("area", "postings", "other_postings", "example_posting", "example_sentence"), [
+        ("governance-quality", 1, 1, "posting/alpha-cmo-2020", S_CMO_JOINT),
+        ("research-innovation", 1, 1, "posting/alpha-cmo-2020", "Oversee research and innovation across the Trust."),
+    ]),
+    ("areas-absent", {"role": "chief-nurse", "other": "chief-medical-officer"}, ("area", "postings", "other_postings"), [
+        ("safeguarding", 1, 2),
+    ]),
+    ("areas-absent", {}, ("area",), []),  # no Director of Nursing posting in the fixture
+    ("leadership-by-month", {}, ("month", "postings", "leadership_postings"), [
+        ("2020-03", 2, 2), ("2020-05", 3, 2), ("2020-06", 1, 1),
+    ]),
+    ("leadership-by-month", {"role": "chief-medical-officer"}, ("month", "postings", "leadership_postings"), [
+        ("2020-03", 1, 1), ("2020-05", 1, 1),
+    ]),
     # the fixture holds no organisation change events (tests/test_org_changes.py has some)
     ("drift-successors", {}, ("organisation", "predecessor"), []),
 ]
@@ -311,6 +346,18 @@ def test_shared_duties_counts_agree_with_analyse_overlap(fixture_home, oxigraph_
         area = str(row["area"]).rsplit("/", 1)[-1]
         claim = claims.get(area)
         assert (row["postings_a"], row["postings_b"]) == ((claim.postings_a, claim.postings_b) if claim else (0, 0)), area
+
+
+def test_leadership_by_month_agrees_with_postings_over_time(fixture_home, oxigraph_source) -> None:  # type: ignore[no-untyped-def]
+    """Counts of the same thing agree between queries: per month, summed over organisation types."""
+    by_type = run_query(oxigraph_source, "postings-over-time")
+    by_month = run_query(oxigraph_source, "leadership-by-month")
+    assert isinstance(by_type, Table) and isinstance(by_month, Table)
+    sums: dict[str, tuple[int, int]] = {}
+    for row in by_type.python():
+        postings, leaders = sums.get(str(row["month"]), (0, 0))
+        sums[str(row["month"])] = (postings + int(row["postings"]), leaders + int(row["leadership_postings"]))
+    assert {str(r["month"]): (r["postings"], r["leadership_postings"]) for r in by_month.python()} == sums
 
 
 def test_conflicts_list_both_role_types(fixture_home, oxigraph_source) -> None:  # type: ignore[no-untyped-def]

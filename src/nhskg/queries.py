@@ -383,9 +383,14 @@ def load_query(name_or_path: str | Path, directory: Path | None = None) -> Libra
     )
     path = directory.joinpath(*parts).with_suffix(".rq") if valid_name else None
     if path is None or not path.is_file():
+        import difflib
+
+        choices = _choices(directory)
+        close = difflib.get_close_matches(text, choices, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'? " if close else ""
         raise QueryError(
-            f"unknown query '{text}'; valid queries: {', '.join(_choices(directory))} "
-            "(or give the path of a .rq file)"
+            f"unknown query '{text}'; {hint}valid queries: {', '.join(choices)} "
+            "(or give the path of a .rq file, or --text 'SPARQL')"
         )
     return parse_query(path, name=text)
 
