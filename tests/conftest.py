@@ -16,9 +16,9 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 @pytest.fixture(scope="session")
-def seeds_source(tmp_path_factory: pytest.TempPathFactory) -> OxigraphSource:
+def seeds_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The directory of a store built once per session from ``seeds/`` (real vocabulary)."""
     import nhskg
-    from nhskg.store import GraphStore
 
     if not (SEEDS / "003_ee31a5acbe06f6bc.txt").is_file():
         pytest.skip("seeds/ is not in this checkout")
@@ -28,7 +28,14 @@ def seeds_source(tmp_path_factory: pytest.TempPathFactory) -> OxigraphSource:
         load_vocabulary.cache_clear()
         nhskg.build(SEEDS, store=store_dir, validate=False)  # the notebook API, over nhskg.build.build
     load_vocabulary.cache_clear()
-    return GraphStore.open(store_dir).source()
+    return store_dir
+
+
+@pytest.fixture(scope="session")
+def seeds_source(seeds_store: Path) -> OxigraphSource:
+    from nhskg.store import GraphStore
+
+    return GraphStore.open(seeds_store).source()
 
 
 @pytest.fixture

@@ -156,9 +156,13 @@ def test_to_json_round_trips_through_json(source):
     assert json.loads(json.dumps(data))["areas"][0]["area"] == "patient-safety"
 
 
-def test_unknown_role_lists_valid_codes(source):
-    with pytest.raises(UnknownRoleType, match="chief-executive, chief-medical-officer, chief-nurse"):
+def test_unknown_role_lists_the_nearest(source):
+    with pytest.raises(UnknownRoleType, match=r"nearest: Chief Nurse \(chief-nurse\)"):
         overlap(source, "chief-medical-officer", "chief-nurze")
+
+
+def test_role_types_by_label_or_code_give_the_same_overlap(source):
+    assert overlap(source, "Chief Medical Officer", "chief nurse") == overlap(source, "chief-medical-officer", "chief-nurse")
 
 
 def test_similarity_ignores_pairs_within_one_role():

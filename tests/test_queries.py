@@ -213,8 +213,8 @@ def test_codes_are_checked_against_the_vocabulary(fixture_home: Path) -> None:  
     assert bind(query, {"role_a": V + "role-type/chief-nurse"})["role_a"] == URIRef(V + "role-type/chief-nurse")
     with pytest.raises(QueryError) as error:
         bind(query, {"role_a": "chief-nurse> } UNION { ?s ?p ?o"})
-    assert "not a code of the role-type scheme" in str(error.value)
-    assert "valid codes:" in str(error.value) and "chief-nurse" in str(error.value)
+    assert "not a code or label of the role-type scheme" in str(error.value)
+    assert "nearest: Chief Nurse (chief-nurse)" in str(error.value)
 
 
 INJECTIONS = [
@@ -320,7 +320,10 @@ def test_query_prints_a_table(store_dir: Path, fixture_home: Path) -> None:  # n
     assert lines[0].split() == ["partner", "partner_label", "postings", "example_posting", "example_sentence"]
     assert lines[2].split()[:5] == ["chief-medical-officer", "Chief", "Medical", "Officer", "1"]
     assert "data:posting/alpha-cn-2020" in lines[2]
-    assert lines[-1] == "(1 row)"
+    assert lines[-2] == "(1 row)"
+    # the footer says what the table rests on, and the role type asked about
+    assert lines[-1].startswith("based on 6 postings (5 modelled in full), dated 2020-03-")
+    assert lines[-1].endswith("; Chief Nurse: 1 posting (1 in full)")
 
 
 def test_query_json_is_sparql_results_json(store_dir: Path, fixture_home: Path) -> None:  # noqa: F811
@@ -334,7 +337,7 @@ def test_query_json_is_sparql_results_json(store_dir: Path, fixture_home: Path) 
 
 def test_query_runs_a_file(store_dir: Path, tmp_path: Path) -> None:
     path = write(tmp_path, "posts", POSTS_BY_LABEL)
-    result = CliRunner().invoke(main, ["--store", str(store_dir), "query", str(path), "-p", "label=Chief Executive", "-f", "csv"])
+    result = CliRunner().invoke(main, ["--store", str(store_dir), "query", str(path), "-p", "label=Chief Executive", "-f", "csv", "--iris"])
     assert result.exit_code == 0, result.output
     # click's result.output folds CRLF; the bytes keep the CSV line ends the spec asks for
     assert result.stdout_bytes.decode().split("\r\n") == [
@@ -348,9 +351,10 @@ def test_query_runs_a_file(store_dir: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["query", "no-such"], "unknown query 'no-such'; valid queries: bodies,"),
+        (["query", "no-such"], "unknown query 'no-such'; valid queries: answers-to, areas-absent, bodies,"),
+        (["query", "shared-duty"], "unknown query 'shared-duty'; did you mean 'shared-duties'?"),
         (["query", "works-with", "-p", "rol=chief-nurse"], "no parameter 'rol'; valid parameters: role"),
-        (["query", "works-with", "-p", "role=ward-sister"], "'ward-sister' is not a code of the role-type scheme"),
+        (["query", "works-with", "-p", "role=ward-sister"], "'ward-sister' is not a code or label of the role-type scheme"),
         (["query", "works-with", "-p", "role"], "'role' is not NAME=VALUE"),
     ],
 )

@@ -116,12 +116,13 @@ NORTH = "NHS England North"
 
 #: (query, parameters, columns checked, expected rows in the query's order)
 CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[object, ...]]]] = [
-    ("shared-duties", {}, ("area", "postings_a", "postings_b", "posting_a", "sentence_a", "posting_b", "sentence_b"), [
-        # own duties (alpha-cmo, beta-cmo) plus the Chief Nurse's duty held jointly with the CMO
-        ("patient-safety", 3, 2, "posting/alpha-cmo-2020", S_CMO_JOINT, "posting/alpha-cn-2020", S_CN_JOINT),
-        # the Chief Nurse holds it only through the CMO's joint duty
-        ("governance-quality", 1, 1, "posting/alpha-cmo-2020", S_CMO_JOINT, "posting/alpha-cmo-2020", S_CMO_JOINT),
-        ("medicines-pharmacy", 1, 1, "posting/beta-cmo-2020", "Be the executive lead for medicines and pharmacy.",
+    ("shared-duties", {}, ("area", "postings_a", "postings_b", "joint", "posting_a", "sentence_a", "posting_b", "sentence_b"), [
+        # own duties: two CMO postings (alpha, beta), one Chief Nurse posting; both alpha postings
+        # state a joint duty. A CMO posting is never counted as a Chief Nurse posting (issue 15).
+        ("patient-safety", 2, 1, 2, "posting/alpha-cmo-2020", S_CMO_JOINT, "posting/alpha-cn-2020", S_CN_JOINT),
+        # the Chief Nurse holds it only through the CMO's joint duty: 0 postings of her own
+        ("governance-quality", 1, 0, 1, "posting/alpha-cmo-2020", S_CMO_JOINT, "posting/alpha-cmo-2020", S_CMO_JOINT),
+        ("medicines-pharmacy", 1, 1, 0, "posting/beta-cmo-2020", "Be the executive lead for medicines and pharmacy.",
          "posting/alpha-cn-2020", "Oversee medicines optimisation and the pharmacy service."),
     ]),
     ("shared-duties", {"role_a": "chief-nurse", "role_b": "regional-medical-director"}, ("area",), []),
@@ -205,12 +206,13 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[object, ...]]
         ("chief-nurse", "nmc", "Nursing and Midwifery Council", 1),
         ("regional-medical-director", "gmc", "General Medical Council", 1),
     ]),
-    ("pay", {}, ("role", "band", "postings", "with_salary", "min_salary", "mean_midpoint", "max_salary"), [
-        ("chief-medical-officer", "vsm", 2, 2, 140000.0, 155000.0, 170000.0),
-        ("chief-nurse", "vsm", 1, 1, 130000.0, 135000.0, 140000.0),
-        ("deputy-medical-director", "band-9", 1, 1, 100000.0, 107500.0, 115000.0),
+    # midpoints: CMO 140-160k -> 150k and 150-170k -> 160k, so quartiles 152.5k, 155k, 157.5k
+    ("pay", {}, ("role", "band", "postings", "n", "min", "q1", "median", "q3", "max"), [
+        ("chief-medical-officer", "vsm", 2, 2, 150000.0, 152500.0, 155000.0, 157500.0, 160000.0),
+        ("chief-nurse", "vsm", 1, 1, 135000.0, 135000.0, 135000.0, 135000.0, 135000.0),
+        ("deputy-medical-director", "band-9", 1, 1, 107500.0, 107500.0, 107500.0, 107500.0, 107500.0),
         # the "other" posting is not a leadership posting (nhskg:leadershipPosting false): not counted
-        ("regional-medical-director", "vsm", 1, 0, None, None, None),
+        ("regional-medical-director", "vsm", 1, 0, None, None, None, None, None),
     ]),
     ("pay", {"role": "chief-nurse"}, ("band", "band_label", "postings"), [("vsm", "Very senior manager", 1)]),
     ("split-lines", {}, ("post", "organisation_label", "managerial_role", "professional_role", "professional_sentence"), [
@@ -260,6 +262,41 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[object, ...]]
     ("drift-area-shares", {"role": "regional-medical-director"}, ("year", "area", "share"), [
         ("2020", "professional-standards", 1.0),
     ]),
+    # issue 15's cookbook: whose posts answer to the Chief Executive, one step up
+    ("answers-to", {}, ("role", "line", "postings", "example_posting", "example_sentence"), [
+        ("chief-medical-officer", "managerial", 2, "posting/alpha-cmo-2020", "You will be accountable to the Chief Executive."),
+        ("chief-nurse", "managerial", 1, "posting/alpha-cn-2020", "You will be accountable to the Chief Executive."),
+        ("chief-medical-officer", "professional", 1, "posting/alpha-cmo-2020", "You will be professionally accountable to the Chief Executive."),
+    ]),
+    ("answers-to", {"superior_role": "chief-medical-officer"}, ("role", "line", "postings"), [
+        ("deputy-medical-director", "managerial", 1),
+    ]),
+    # the fixture's DIPC is the Chief Nurse (nurse by role type); the RO holders are doctors
+    ("designation-professions", {}, ("designation", "profession", "postings", "role_types"), [
+        ("director-of-infection-prevention-control", "nurse", 1, "chief-nurse"),
+    ]),
+    ("designation-professions", {"designation": "responsible-officer"}, ("profession", "postings", "role_types"), [
+        ("doctor", 3, "chief-medical-officer; regional-medical-director"),
+    ]),
+    ("designation-professions", {"designation": "caldicott-guardian"}, ("profession", "postings"), [
+        ("doctor", 1), ("nurse", 1),
+    ]),
+    # CMO areas: safety, governance, research, pharmacy; the Chief Nurse's: pharmacy, safety, safeguarding
+    ("areas-absent", {"role": "chief-medical-officer", "other": "chief-nurse"},
+     ("area", "postings", "other_postings", "example_posting", "example_sentence"), [
+        ("governance-quality", 1, 1, "posting/alpha-cmo-2020", S_CMO_JOINT),
+        ("research-innovation", 1, 1, "posting/alpha-cmo-2020", "Oversee research and innovation across the Trust."),
+    ]),
+    ("areas-absent", {"role": "chief-nurse", "other": "chief-medical-officer"}, ("area", "postings", "other_postings"), [
+        ("safeguarding", 1, 2),
+    ]),
+    ("areas-absent", {}, ("area",), []),  # no Director of Nursing posting in the fixture
+    ("leadership-by-month", {}, ("month", "postings", "leadership_postings"), [
+        ("2020-03", 2, 2), ("2020-05", 3, 2), ("2020-06", 1, 1),
+    ]),
+    ("leadership-by-month", {"role": "chief-medical-officer"}, ("month", "postings", "leadership_postings"), [
+        ("2020-03", 1, 1), ("2020-05", 1, 1),
+    ]),
     # the fixture holds no organisation change events (tests/test_org_changes.py has some)
     ("drift-successors", {}, ("organisation", "predecessor"), []),
 ]
@@ -297,6 +334,32 @@ def test_there_are_at_least_fifteen_library_queries() -> None:
     assert len(load_queries()) >= 15
 
 
+def test_shared_duties_counts_agree_with_analyse_overlap(fixture_home, oxigraph_source) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15: the two tools once counted the same overlap differently (shared-duties counted a
+    CMO posting's joint duty as a Chief Nurse posting: 2 where overlap said 1). One definition now."""
+    from nhskg.analyses.overlap import overlap
+
+    claims = {c.area: c for c in overlap(oxigraph_source, "chief-medical-officer", "chief-nurse").areas}
+    table = run_query(oxigraph_source, "shared-duties")
+    assert isinstance(table, Table) and len(table) == 3
+    for row in table.python():
+        area = str(row["area"]).rsplit("/", 1)[-1]
+        claim = claims.get(area)
+        assert (row["postings_a"], row["postings_b"]) == ((claim.postings_a, claim.postings_b) if claim else (0, 0)), area
+
+
+def test_leadership_by_month_agrees_with_postings_over_time(fixture_home, oxigraph_source) -> None:  # type: ignore[no-untyped-def]
+    """Counts of the same thing agree between queries: per month, summed over organisation types."""
+    by_type = run_query(oxigraph_source, "postings-over-time")
+    by_month = run_query(oxigraph_source, "leadership-by-month")
+    assert isinstance(by_type, Table) and isinstance(by_month, Table)
+    sums: dict[str, tuple[int, int]] = {}
+    for row in by_type.python():
+        postings, leaders = sums.get(str(row["month"]), (0, 0))
+        sums[str(row["month"])] = (postings + int(row["postings"]), leaders + int(row["leadership_postings"]))
+    assert {str(r["month"]): (r["postings"], r["leadership_postings"]) for r in by_month.python()} == sums
+
+
 def test_conflicts_list_both_role_types(fixture_home, oxigraph_source) -> None:  # type: ignore[no-untyped-def]
     table = run_query(oxigraph_source, "designation-conflicts")
     assert isinstance(table, Table)
@@ -323,7 +386,10 @@ def test_header_declares_what_the_select_returns(name: str) -> None:
     assert query.title and query.question and query.view in ("table", "graph")
     prepared = rdflib.plugins.sparql.prepareQuery(query.text)
     projected = {str(v) for v in prepared.algebra.get("PV", [])}
-    if query.kind == "select":
+    if query.quantiles is not None:  # the rows are units; the columns are computed from them
+        spec = query.quantiles
+        assert {*spec.groups, spec.unit, spec.value} <= projected
+    elif query.kind == "select":
         assert query.columns and set(query.columns) <= projected
     for parameter in query.parameters:
         assert parameter.name in projected or query.kind != "select", parameter.name
@@ -345,7 +411,9 @@ def test_seeds_cmo_and_chief_nurse_share_patient_safety(seeds_source, real_home)
     areas = {row["area"]: row for row in table.python()}
     assert V + "duty-area/patient-safety" in areas
     shared = areas[V + "duty-area/patient-safety"]
-    assert shared["postings_a"] >= 1 and shared["postings_b"] >= 1
+    # the seeds have no posting titled Chief Nurse (their nursing board posts are Directors of
+    # Nursing): the Chief Nurse holds patient safety through the CMO postings' joint duties
+    assert shared["postings_a"] >= 1 and shared["joint"] >= 1 and shared["postings_b"] == 0
     assert shared["sentence_a"] and shared["sentence_b"]
     # seed 003 (a group CMO) states a patient-safety duty of its own.
     duties = _seed_table(seeds_source, "evidence", posting_id="003_ee31a5acbe06f6bc")

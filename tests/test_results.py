@@ -129,7 +129,7 @@ def test_short_name_uses_the_given_base() -> None:
 def test_format_result_handles_construct_and_ask() -> None:
     triples = [(URIRef("http://ex/b"), URIRef("http://ex/p"), Literal("2")), (URIRef("http://ex/a"), URIRef("http://ex/p"), Literal("1"))]
     assert triples_table(triples).rows[0][0] == URIRef("http://ex/a")
-    assert format_result(triples, "csv").split("\r\n")[:2] == ["subject,predicate,object", "http://ex/a,http://ex/p,1"]
+    assert format_result(triples, "csv", iris=True).split("\r\n")[:2] == ["subject,predicate,object", "http://ex/a,http://ex/p,1"]
     assert format_result(True, "csv") == "boolean\r\ntrue\r\n"
     assert json.loads(format_result(True, "json")) == {"head": {}, "boolean": True}
     with pytest.raises(ValueError, match="valid formats: table, csv, tsv, json"):

@@ -21,10 +21,15 @@ SEED_003 = "data:post/003-ee31a5acbe06f6bc"
 NWUHG = "Norfolk and Waveney University Hospitals Group"
 
 CASES = [
+    ("answers-to", {"superior_role": "chief-executive"}, {"role": "chief-medical-officer", "line": "managerial",
+                                                          "example_posting": "data:posting/003-ee31a5acbe06f6bc"}),
+    ("areas-absent", {"role": "chief-medical-officer", "other": "director-of-nursing"}, {"area": "digital-information"}),
     ("bodies", {"role": "chief-medical-officer"}, {"body": "clinical-senate"}),
     ("designation-gaps", {"designation": "responsible-officer"}, {"organisation_label": NWUHG}),
     ("designation-holders", {"designation": "caldicott-guardian"}, {"post": SEED_000, "role": "chief-medical-officer"}),
     ("designation-holders", {"designation": "professional-lead-pharmacy"}, {"post": SEED_003}),
+    ("designation-professions", {"designation": "director-of-infection-prevention-control"},
+     {"profession": "not stated", "postings": "1"}),
     ("drift-area-shares", {"role": "chief-medical-officer"}, {"year": "2025", "area": "digital-information"}),
     ("drift-successors", {}, {"organisation_label": "NHS Hampshire and Isle of Wight Integrated Care Board",
                               "predecessor_label": "NHS Southampton CCG"}),
@@ -32,7 +37,8 @@ CASES = [
     ("evidence", {"posting_id": "001_409df43c28ff9e57"}, {"predicate": "nhskg:professionallyAccountableTo",
                                                          "label_as_written": "National Medical Director"}),
     ("joint-duties", {"role": "chief-medical-officer", "partner": "chief-nurse"}, {"post": SEED_003}),
-    ("pay", {"role": "chief-operating-officer"}, {"band": "esm-2", "min_salary": "131301"}),
+    ("leadership-by-month", {}, {"month": "2020-10", "postings": "50", "leadership_postings": "44"}),
+    ("pay", {"role": "chief-operating-officer"}, {"band": "esm-2", "n": "1", "median": "131301"}),
     ("postings-over-time", {}, {"month": "2020-10", "organisation_type": "nhs-england"}),
     ("reporting-chain", {"role": "chief-medical-officer"}, {"post": SEED_003, "line": "managerial", "depth": "1",
                                                             "superior_role": "chief-executive"}),

@@ -207,3 +207,80 @@ def test_a_full_queue_is_answered_503_at_once(server: SparqlServer) -> None:
     finally:
         server.pool.slots = slots
     assert call(server, q(POSTINGS))[0] == 200
+
+
+# --- issue 15: every client gets what it can read -------------------------------------------
+
+
+def csv_rows(body: bytes) -> list[dict[str, str]]:
+    """Parse a CSV body the way pandas.read_csv does by default: first line the header, comma-separated."""
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8"), newline="")))
+
+
+@pytest.mark.parametrize("fmt, media", [("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
+                                        ("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml")])
+def test_format_parameter_chooses_the_result_format(server: SparqlServer, fmt: str, media: str) -> None:
+    status, headers, body = call(server, "/sparql?" + urllib.parse.urlencode({"query": POSTINGS, "format": fmt}))
+    assert status == 200 and headers["Content-Type"].startswith(media)
+    if fmt == "csv":  # what pandas.read_csv(url) gets: six rows, one column, not 64 columns of JSON
+        rows = csv_rows(body)
+        assert len(rows) == 6 and list(rows[0]) == ["p"]
+    # the same in a POSTed form
+    status, headers, _ = call(server, "/sparql", data=urllib.parse.urlencode({"query": POSTINGS, "format": fmt}).encode(),
+                              headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and headers["Content-Type"].startswith(media)
+
+
+def test_an_unknown_format_names_the_valid_ones(server: SparqlServer) -> None:
+    status, _, body = call(server, "/sparql?" + urllib.parse.urlencode({"query": POSTINGS, "format": "xlsx"}))
+    assert status == 400 and b"unknown format 'xlsx'; use one of csv, tsv, json, xml" in body
+
+
+def test_the_endpoint_declares_the_project_prefixes(server: SparqlServer) -> None:
+    query = "SELECT ?p WHERE { ?p a schema:JobPosting ; nhskg:advertises/org:role role-type:chief-nurse }"
+    status, _, body = call(server, "/sparql?" + urllib.parse.urlencode({"query": query, "format": "csv"}))
+    assert status == 200 and [r["p"] for r in csv_rows(body)] == ["https://w3id.org/nhskg/data/posting/alpha-cn-2020"]
+
+
+def test_endpoint_errors_in_plain_words(server: SparqlServer) -> None:
+    status, _, body = call(server, q("SELECT ?x WHERE {\n ?x foaf:name ?n }"))
+    assert status == 400 and b"line 2, column 5: the prefix 'foaf:' is not declared" in body
+    status, _, body = call(server, q("SELECT ?x WHERE { ?x ?p ?o"))
+    assert status == 400 and b"line 1, column" in body and b"a closing brace '}'" in body
+
+
+def test_the_page_has_an_editor_with_the_library_as_examples(server: SparqlServer) -> None:
+    status, _, page = call(server, "/")
+    text = page.decode()
+    assert '<textarea name="query"' in text and '<option value="shared-duties">' in text
+    assert 'id="based-on">The graph is based on 6 postings (5 modelled in full)' in text
+    assert "<script" not in text  # no JavaScript at all, let alone from elsewhere
+    status, _, page = call(server, "/editor?example=bodies")
+    assert status == 200 and "nhskg:engagesWith ?body" in page.decode()
+
+
+def test_the_editor_runs_a_query_and_links_its_csv(server: SparqlServer) -> None:
+    query = "SELECT ?role (COUNT(*) AS ?posts) WHERE { ?post a org:Post ; org:role ?role } GROUP BY ?role ORDER BY ?role"
+    status, _, page = call(server, "/editor?" + urllib.parse.urlencode({"query": query}))
+    text = page.decode()
+    assert status == 200 and "<td>Chief Medical Officer</td>" in text  # labels, not IRIs
+    assert "https://w3id.org" not in text.split("</textarea>", 1)[1]
+    assert "Based on 6 postings (5 modelled in full)" in text
+    link = text.split('id="csv" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    status, headers, body = call(server, link)
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    assert {r["role"].rsplit("/", 1)[-1] for r in csv_rows(body)} >= {"chief-medical-officer", "chief-nurse"}
+    status, _, page = call(server, "/editor?" + urllib.parse.urlencode({"query": "SELECT ?x WHERE { ?x foo:y ?z }"}))
+    assert status == 200 and "the prefix &#x27;foo:&#x27; is not declared" in page.decode()
+
+
+def test_a_library_result_downloads_as_csv_with_codes(server: SparqlServer) -> None:
+    status, _, page = call(server, "/run?" + urllib.parse.urlencode({"name": "bodies", "role": "CMO"}))
+    text = page.decode()
+    assert status == 200 and 'id="csv" href="/run.csv?name=bodies&amp;role=CMO"' in text
+    assert "<td>General Medical Council</td>" in text and "Chief Medical Officer: 2 postings (2 in full)" in text
+    status, headers, body = call(server, "/run.csv?" + urllib.parse.urlencode({"name": "bodies", "role": "CMO"}))
+    assert status == 200 and headers["Content-Disposition"] == 'attachment; filename="bodies.csv"'
+    rows = csv_rows(body)
+    assert [(r["role"], r["body"], r["postings"]) for r in rows] == [
+        ("chief-medical-officer", "gmc", "2"), ("chief-medical-officer", "cqc", "1")]

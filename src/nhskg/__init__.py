@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 import sys
 import types
 
-__all__ = ["build", "query", "__version__"]
+__all__ = ["build", "query", "summary", "__version__"]
 
 
 class _Package(types.ModuleType):
@@ -42,6 +42,12 @@ class _Package(types.ModuleType):
         from .api import query
 
         return query
+
+    @property
+    def summary(self):  # type: ignore[no-untyped-def]
+        from .api import summary
+
+        return summary
 
 
 sys.modules[__name__].__class__ = _Package

@@ -27,44 +27,64 @@ differently and the library runs on both:
   matches every label: make such a variable a placeholder (``COALESCE(?band, "")``) first.
 
 Library queries are ``queries/*.rq``; the queries analyses and views run internally live in
-``queries/analysis/`` and ``queries/views/`` and are loaded as ``analysis/NAME`` and ``views/NAME``.
+``queries/analysis/``, ``queries/views/`` and ``queries/export/`` and are loaded as ``analysis/NAME``,
+``views/NAME`` and ``export/NAME``.
+
+An analyst's own query needs none of this: any ``.rq`` file (:func:`load_query` with a path) or text
+(:func:`query_from_text`) runs without a header, and the project's prefixes are declared when it
+leaves them out (:mod:`nhskg.prologue`). Library files must keep their full header.
+
+A parameter of type ``code:<scheme>`` takes the concept's code, IRI, label, alternative label or
+acronym ("CMO", "Director of Nursing", "DIPC"; :mod:`nhskg.labels`).
+
+A header line ``# quantiles: VALUE of UNIT by COLUMN, ...`` asks for what SPARQL has no aggregate
+for: the query returns one row per UNIT (a posting, say) with its VALUE, and :func:`run_query`
+reports per group of the named columns how many UNITs there are, how many have a VALUE (``n``),
+and the VALUE's ``min``, ``q1``, ``median``, ``q3`` and ``max`` (quartiles by the inclusive method,
+as Excel's QUARTILE.INC and pandas' default).
 """
 
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from rdflib.namespace import XSD
 from rdflib.term import Literal, Node, URIRef
 
 from .errors import NhskgError, QueryError
-from .namespaces import VOCAB_BASE
+from .namespaces import DEFAULT_BASE, VOCAB_BASE
 from .paths import queries_dir
 from .sparql import SparqlSource, Table, Triple
 
 __all__ = [
     "Parameter",
+    "Quantiles",
     "LibraryQuery",
     "PARAMETER_TYPES",
     "SUBDIRECTORIES",
     "load_queries",
     "load_query",
     "parse_query",
+    "query_from_text",
     "bind",
     "run_query",
 ]
 
 #: Plain parameter types; ``code:<scheme>`` (a concept of a vocabulary scheme) is the other kind.
 PARAMETER_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
-#: Folders of internal queries, loaded as ``analysis/NAME`` and ``views/NAME``.
-SUBDIRECTORIES = ("analysis", "views")
+#: Folders of internal queries, loaded as ``analysis/NAME``, ``views/NAME`` and ``export/NAME``.
+SUBDIRECTORIES = ("analysis", "views", "export")
 VIEWS = ("table", "graph")
-_HEADER_KEYS = ("title", "question", "param", "view", "columns")
+_HEADER_KEYS = ("title", "question", "param", "view", "columns", "quantiles")
+#: The statistics columns a ``# quantiles:`` header adds after the group columns and the count.
+QUANTILE_COLUMNS = ("n", "min", "q1", "median", "q3", "max")
+_QUANTILES = re.compile(r"^(?P<value>[A-Za-z_]\w*)\s+of\s+(?P<unit>[A-Za-z_]\w*)\s+by\s+(?P<groups>.+)$")
 
 _PARAM_LINE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\S+)"
@@ -98,8 +118,26 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Quantiles:
+    """``# quantiles: VALUE of UNIT by GROUP, ...``: the rows are UNITs; report VALUE's quartiles per group."""
+
+    value: str
+    unit: str
+    groups: tuple[str, ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The result's columns: the groups, the count of UNITs (``{unit}s``), then the statistics."""
+        return (*self.groups, f"{self.unit}s", *QUANTILE_COLUMNS)
+
+
+@dataclass(frozen=True)
 class LibraryQuery:
-    """A parsed ``.rq`` file: its header fields and its SPARQL text (header included)."""
+    """A parsed ``.rq`` file (or an analyst's query text): its header fields and its SPARQL text.
+
+    ``adhoc`` queries (a file given by path, or text) may leave out the header; their title is then
+    the file name and their columns whatever the SELECT returns.
+    """
 
     name: str
     path: Path
@@ -110,6 +148,8 @@ class LibraryQuery:
     columns: tuple[str, ...]
     text: str
     kind: str
+    quantiles: Quantiles | None = None
+    adhoc: bool = False
 
     def parameter(self, name: str) -> Parameter:
         for parameter in self.parameters:
@@ -166,11 +206,12 @@ def _kind(name: str, text: str) -> str:
     return kind
 
 
-def _header(path: Path, text: str) -> dict[str, list[str]]:
+def _header(path: Path, text: str, strict: bool = True) -> dict[str, list[str]]:
     """The ``# key: value`` lines at the top of the file; an indented comment line continues one.
 
     The fields end at the first other comment line (a bare ``#`` by convention), so the prose
-    that follows may say anything, colons included.
+    that follows may say anything, colons included. In a library file an unknown key is a typo
+    and an error; in an analyst's own file (``strict=False``) it is prose and ends the fields.
     """
     fields: dict[str, list[str]] = {}
     last: str | None = None
@@ -187,7 +228,7 @@ def _header(path: Path, text: str) -> dict[str, list[str]]:
             fields.setdefault(last, []).append(match.group(2).strip())
         elif body.startswith(("  ", "\t")) and last is not None and last != "param" and body.strip():
             fields[last][-1] = f"{fields[last][-1]} {body.strip()}"
-        elif match:
+        elif match and strict:
             raise QueryError(
                 f"{path}:{number}: unknown header key '{match.group(1)}'; "
                 f"valid keys: {', '.join(_HEADER_KEYS)}"
@@ -221,8 +262,11 @@ def _parameter(path: Path, value: str) -> Parameter:
     )
 
 
-def parse_query(path: Path, name: str | None = None) -> LibraryQuery:
-    """Read one ``.rq`` file and its header; a missing title, question or view is an error.
+def parse_query(path: Path, name: str | None = None, *, strict: bool = True) -> LibraryQuery:
+    """Read one ``.rq`` file and its header.
+
+    In a library file (``strict``, the default) a missing title, question or view is an error; an
+    analyst's own file (``strict=False``) needs no header at all.
 
     >>> from nhskg.paths import queries_dir
     >>> query = parse_query(queries_dir() / "shared-duties.rq")
@@ -235,10 +279,33 @@ def parse_query(path: Path, name: str | None = None) -> LibraryQuery:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise QueryError(f"cannot read query file {path}: {error.strerror}") from error
-    fields = _header(path, text)
-    for key in ("title", "question", "view"):
-        if not fields.get(key):
-            raise QueryError(f"{path}: the header needs a '# {key}: ...' line")
+    except UnicodeDecodeError:
+        raise QueryError(f"{path} is not UTF-8 text; save the query as UTF-8") from None
+    return _parse(text, path, name, strict)
+
+
+def query_from_text(text: str, name: str = "query") -> LibraryQuery:
+    """An analyst's SPARQL text as a query: no header needed, project prefixes optional.
+
+    >>> query = query_from_text("SELECT ?post WHERE { ?post org:role role-type:chief-nurse }")
+    >>> (query.name, query.kind, query.columns, query.adhoc)
+    ('query', 'select', (), True)
+    """
+    if not text.strip():
+        raise QueryError("the query text is empty")
+    return _parse(text, Path(f"<{name}>"), name, strict=False)
+
+
+def _parse(text: str, path: Path, name: str, strict: bool) -> LibraryQuery:
+    fields = _header(path, text, strict)
+    if strict:
+        for key in ("title", "question", "view"):
+            if not fields.get(key):
+                raise QueryError(f"{path}: the header needs a '# {key}: ...' line")
+    else:
+        fields.setdefault("title", [name])
+        fields.setdefault("question", [""])
+        fields.setdefault("view", ["table"])
     view = fields["view"][0]
     if view not in VIEWS:
         raise QueryError(f"{path}: view '{view}' is not one of {', '.join(VIEWS)}")
@@ -256,6 +323,16 @@ def parse_query(path: Path, name: str | None = None) -> LibraryQuery:
                 f"{path}: parameter '{parameter.name}' is declared but ?{parameter.name} "
                 "is not used in the query"
             )
+    quantiles = None
+    if fields.get("quantiles"):
+        match = _QUANTILES.match(fields["quantiles"][0])
+        if not match:
+            raise QueryError(f"{path}: write '# quantiles: VALUE of UNIT by COLUMN, COLUMN...'")
+        groups = tuple(g.strip() for g in match.group("groups").split(",") if g.strip())
+        quantiles = Quantiles(match.group("value"), match.group("unit"), groups)
+        if columns and columns != quantiles.columns:
+            raise QueryError(f"{path}: with '# quantiles:' the columns are {', '.join(quantiles.columns)}")
+        columns = quantiles.columns
     return LibraryQuery(
         name=name,
         path=path,
@@ -266,6 +343,8 @@ def parse_query(path: Path, name: str | None = None) -> LibraryQuery:
         columns=columns,
         text=text,
         kind=_kind(name, text),
+        quantiles=quantiles,
+        adhoc=not strict,
     )
 
 
@@ -297,16 +376,21 @@ def load_query(name_or_path: str | Path, directory: Path | None = None) -> Libra
         path = Path(name_or_path)
         if not path.is_file():
             raise QueryError(f"no query file {path}")
-        return parse_query(path)
+        return parse_query(path, strict=False)
     parts = text.split("/")
     valid_name = (len(parts) == 1 or (len(parts) == 2 and parts[0] in SUBDIRECTORIES)) and all(
         _CODE.match(part) for part in parts
     )
     path = directory.joinpath(*parts).with_suffix(".rq") if valid_name else None
     if path is None or not path.is_file():
+        import difflib
+
+        choices = _choices(directory)
+        close = difflib.get_close_matches(text, choices, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'? " if close else ""
         raise QueryError(
-            f"unknown query '{text}'; valid queries: {', '.join(_choices(directory))} "
-            "(or give the path of a .rq file)"
+            f"unknown query '{text}'; {hint}valid queries: {', '.join(choices)} "
+            "(or give the path of a .rq file, or --text 'SPARQL')"
         )
     return parse_query(path, name=text)
 
@@ -352,22 +436,25 @@ def _term(query: LibraryQuery, parameter: Parameter, value: str) -> Node:
 
 
 def _concept(where: str, scheme_name: str, value: str) -> URIRef:
-    """A code of a vocabulary scheme (or the concept's full IRI), checked against ``ontology/vocab``."""
+    """A concept of a vocabulary scheme named by its code, IRI, label, alternative label or acronym,
+    checked against ``ontology/vocab``; an unknown or ambiguous name lists the nearest concepts."""
+    from .labels import UnknownValue, named_concepts, resolve
     from .vocab import load_vocabulary  # the vocabulary is read only when a code is bound
 
-    prefix = f"{VOCAB_BASE}{scheme_name}/"
-    code = value.removeprefix(prefix)
     try:
         scheme = load_vocabulary().scheme(scheme_name)
     except NhskgError as error:
         raise QueryError(f"{where}: cannot check the code against the vocabulary: {error}") from error
-    concept = scheme.get(code)
-    if concept is None:
-        raise QueryError(
-            f"{where}: '{value}' is not a code of the {scheme_name} scheme ({scheme.file}); "
-            f"valid codes: {', '.join(scheme.codes)}"
-        )
-    return URIRef(concept.iri)
+    try:
+        return URIRef(resolve(value, named_concepts(scheme.concepts)).iri)
+    except UnknownValue as error:
+        shown = "; ".join(c.shown() for c in error.candidates)
+        if error.ambiguous:
+            problem = f"'{value}' names more than one concept of the {scheme_name} scheme: {shown}; give a code"
+        else:
+            problem = f"'{value}' is not a code or label of the {scheme_name} scheme ({scheme.file}); " + (
+                f"nearest: {shown}" if shown else f"valid codes: {', '.join(scheme.codes)}")
+        raise QueryError(f"{where}: {problem}") from None
 
 
 def bind(query: LibraryQuery, params: Mapping[str, str]) -> dict[str, Node]:
@@ -404,27 +491,108 @@ def _project(query: LibraryQuery, table: Table) -> Table:
     return Table(query.columns, tuple(tuple(row[i] for i in indexes) for row in table.rows))
 
 
+def _decimal(term: Node | None) -> Decimal | None:
+    if not isinstance(term, Literal):
+        return None
+    try:
+        value = Decimal(str(term))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def _number(value: Decimal) -> Literal:
+    """A statistic as an ``xsd:decimal`` to the penny, without trailing zeros for whole numbers."""
+    rounded = value.quantize(Decimal("0.01"))
+    if rounded == rounded.to_integral_value():
+        rounded = rounded.quantize(Decimal(1))
+    return Literal(rounded, datatype=XSD.decimal)
+
+
+def quartiles(values: list[Decimal]) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
+    """(min, q1, median, q3, max) by the inclusive method (Excel's QUARTILE.INC, pandas' default).
+
+    >>> [str(v) for v in quartiles([Decimal(1), Decimal(2), Decimal(3), Decimal(4)])]
+    ['1', '1.75', '2.5', '3.25', '4']
+    """
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return (ordered[0],) * 5  # type: ignore[return-value]
+    q1, median, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
+    return ordered[0], q1, median, q3, ordered[-1]
+
+
+def _summarise(query: LibraryQuery, table: Table) -> Table:
+    """One row per group of a ``# quantiles:`` query: count of units, n with a value, quartiles."""
+    spec = query.quantiles
+    assert spec is not None
+    needed = [*spec.groups, spec.unit, spec.value]
+    missing = [c for c in needed if c not in table.columns]
+    if missing:
+        raise QueryError(
+            f"query '{query.name}' ({query.path}): its '# quantiles:' line names column(s) {', '.join(missing)} "
+            f"that its SELECT does not return (it returns {', '.join(table.columns)})"
+        )
+    group_at = [table.columns.index(c) for c in spec.groups]
+    unit_at, value_at = table.columns.index(spec.unit), table.columns.index(spec.value)
+    groups: dict[tuple[Node | None, ...], dict[Node | None, Decimal | None]] = {}
+    for row in table.rows:  # first-seen order keeps the query's ORDER BY
+        units = groups.setdefault(tuple(row[i] for i in group_at), {})
+        value = _decimal(row[value_at])
+        if units.get(row[unit_at]) is None:
+            units[row[unit_at]] = value
+    rows = []
+    for key, units in groups.items():
+        values = [v for v in units.values() if v is not None]
+        stats: tuple[Node | None, ...] = (None,) * 5
+        if values:
+            stats = tuple(_number(v) for v in quartiles(values))
+        rows.append((*key, Literal(len(units)), Literal(len(values)), *stats))
+    return Table(spec.columns, tuple(rows))
+
+
 def run_query(
     source: SparqlSource,
     name_or_path: str | Path | LibraryQuery,
     params: Mapping[str, str] | None = None,
+    *,
+    base: str = DEFAULT_BASE,
 ) -> Table | list[Triple] | bool:
-    """Run a library query on a source: a Table for SELECT, triples for CONSTRUCT, a bool for ASK.
+    """Run a query on a source: a Table for SELECT, triples for CONSTRUCT, a bool for ASK.
+
+    ``name_or_path`` is a library name, a ``.rq`` path or a :class:`LibraryQuery` (for text,
+    :func:`query_from_text`). Prefixes the query uses without declaring are declared for it
+    (``data:`` is ``base``); an unknown prefix or a syntax error is reported in plain words with
+    its line and column.
 
     >>> import pyoxigraph
     >>> from nhskg.sparql import OxigraphSource
     >>> run_query(OxigraphSource(pyoxigraph.Store()), "shared-duties").rows
     ()
     """
+    from .prologue import default_prefixes, explain, undeclared, unknown_prefix_message
+
     query = name_or_path if isinstance(name_or_path, LibraryQuery) else load_query(name_or_path)
     bindings = bind(query, params or {})
+    known = default_prefixes(base)
+    needed, unknown = undeclared(query.text, known)
+    where = f"query '{query.name}'" + ("" if query.path.name.startswith("<") else f" ({query.path})")
+    if unknown:
+        name, line, column = unknown[0]
+        raise QueryError(f"{where}: {unknown_prefix_message(query.text, name, line, column, known)}")
+    extra: dict[str, Any] = {"prefixes": needed} if needed else {}
     try:
         if query.kind == "select":
-            return _project(query, source.select(query.text, bindings))
+            table = source.select(query.text, bindings, **extra)
+            if query.quantiles is not None:
+                return _summarise(query, table)
+            return _project(query, table)
         if query.kind == "construct":
-            return source.construct(query.text, bindings)
-        return source.ask(query.text, bindings)
+            return source.construct(query.text, bindings, **extra)
+        return source.ask(query.text, bindings, **extra)
     except NhskgError:
         raise
+    except SyntaxError as error:
+        raise QueryError(f"{where}: {explain(query.text, str(error), known)}") from None
     except Exception as error:  # each engine has its own error types; name the query either way
-        raise QueryError(f"query '{query.name}' ({query.path}) failed: {error}") from error
+        raise QueryError(f"{where} failed: {error}") from error

@@ -52,6 +52,7 @@ from .errors import NhskgError, QueryError, StoreError
 from .namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH
 from .rdfgraph import organisations_graph_iri, posting_graph_iri, posting_graphs_prefix
 from .sparql import Table, Triple, to_rdflib
+from .prologue import with_prologue
 
 __all__ = [
     "EndpointConfig",
@@ -478,8 +479,9 @@ class EndpointSource:
                 f"(Content-Type {answer.content_type or 'none'}): {answer.body[:200]!r}"
             ) from None
 
-    def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> Table:
-        data = self._results(query, bindings)
+    def select(self, query: str, bindings: Mapping[str, Node] | None = None, *,
+               prefixes: Mapping[str, str] | None = None) -> Table:
+        data = self._results(with_prologue(query, prefixes or {}), bindings)
         columns = tuple(data.get("head", {}).get("vars", ()))
         rows = tuple(
             tuple(_json_term(b[c]) if c in b else None for c in columns)
@@ -487,14 +489,17 @@ class EndpointSource:
         )
         return Table(columns, rows)
 
-    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
-        data = self._results(query, bindings)
+    def ask(self, query: str, bindings: Mapping[str, Node] | None = None, *,
+            prefixes: Mapping[str, str] | None = None) -> bool:
+        data = self._results(with_prologue(query, prefixes or {}), bindings)
         if "boolean" not in data:
             raise QueryError(f"{scrub(self.config.query_url)} answered an ASK query without a boolean")
         return bool(data["boolean"])
 
-    def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> list[Triple]:
-        answer = self._post(with_values(query, bindings), _GRAPH_ACCEPT)
+    def construct(self, query: str, bindings: Mapping[str, Node] | None = None, *,
+                  prefixes: Mapping[str, str] | None = None) -> list[Triple]:
+        # A remote store knows none of the project's prefixes: they go in front of the text.
+        answer = self._post(with_values(with_prologue(query, prefixes or {}), bindings), _GRAPH_ACCEPT)
         media = answer.content_type.split(";", 1)[0].strip().lower()
         if media in ("application/sparql-results+json", "application/json"):
             data = json.loads(answer.body.decode("utf-8"))

@@ -4,6 +4,9 @@
 them back: *SPARQL 1.1 Query Results CSV and TSV Formats* (https://www.w3.org/TR/sparql11-results-csv-tsv/)
 and *SPARQL 1.1 Query Results JSON Format* (https://www.w3.org/TR/sparql11-results-json/).
 ``table`` is for people: IRIs shortened to prefixed names, vocabulary concepts to their codes.
+For a spreadsheet the same shortening applies to CSV and TSV (``readable=True``, what the CLI
+writes unless ``--iris`` asks for full IRIs): a column of ``chief-nurse`` sorts and filters,
+``https://w3id.org/nhskg/vocab/role-type/chief-nurse`` does not.
 Every function returns a string; printing is the CLI's job.
 """
 
@@ -27,6 +30,7 @@ __all__ = [
     "to_text",
     "to_csv",
     "to_tsv",
+    "to_readable_tsv",
     "to_json",
     "triples_table",
     "short_name",
@@ -65,7 +69,8 @@ def short_name(term: Node | None, base: str = DEFAULT_BASE) -> str:
     return str(term)
 
 
-def to_text(table: Table, base: str = DEFAULT_BASE, max_width: int = 80) -> str:
+def to_text(table: Table, base: str = DEFAULT_BASE, max_width: int = 80, *, footer: str = "",
+            iris: bool = False) -> str:
     """An aligned plain-text table with a header row; long cells are cut with '…'.
 
     >>> print(to_text(Table(("role", "n"), ((URIRef(VOCAB_BASE + "role-type/chief-nurse"), Literal(3)),))), end="")
@@ -87,7 +92,8 @@ def to_text(table: Table, base: str = DEFAULT_BASE, max_width: int = 80) -> str:
     ]
     lines += ["  ".join(value.ljust(width) for value, width in zip(row, widths)).rstrip() for row in rows]
     count = len(table.rows)
-    return "\n".join(lines) + f"\n\n({count} row{'' if count == 1 else 's'})\n"
+    ending = f"\n\n({count} row{'' if count == 1 else 's'})\n"
+    return "\n".join(lines) + ending + (f"{footer}\n" if footer else "")
 
 
 def _csv_value(term: Node | None) -> str:
@@ -99,17 +105,22 @@ def _csv_value(term: Node | None) -> str:
     return str(term)
 
 
-def to_csv(table: Table) -> str:
+def to_csv(table: Table, *, readable: bool = False, base: str = DEFAULT_BASE) -> str:
     """SPARQL 1.1 CSV: a header of variable names, RFC 4180 quoting, CRLF line ends.
+
+    ``readable`` writes IRIs as the text table does (codes, ``data:`` paths) instead of in full.
 
     >>> to_csv(Table(("a", "b"), ((Literal('say "hi", then go'), None),)))
     'a,b\\r\\n"say ""hi"", then go",\\r\\n'
+    >>> to_csv(Table(("role",), ((URIRef(VOCAB_BASE + "role-type/chief-nurse"),),)), readable=True)
+    'role\\r\\nchief-nurse\\r\\n'
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(table.columns)
+    value = (lambda term: short_name(term, base)) if readable else _csv_value
     for row in table.rows:
-        writer.writerow([_csv_value(term) for term in row])
+        writer.writerow([value(term) for term in row])
     return out.getvalue()
 
 
@@ -132,6 +143,18 @@ def _tsv_value(term: Node | None) -> str:
             return f"{text}^^<{term.datatype}>"
         return text
     raise TypeError(f"cannot write {term!r} in TSV")
+
+
+def to_readable_tsv(table: Table, base: str = DEFAULT_BASE) -> str:
+    """Tab-separated text for a spreadsheet: codes and ``data:`` paths, tabs and line breaks in a
+    cell written as spaces (not the W3C TSV, whose cells are SPARQL terms).
+
+    >>> to_readable_tsv(Table(("a", "b"), ((URIRef(VOCAB_BASE + "body/cqc"), Literal("x\\ty")),)))
+    'a\\tb\\ncqc\\tx y\\n'
+    """
+    lines = ["\t".join(table.columns)]
+    lines += ["\t".join(" ".join(short_name(term, base).split()) for term in row) for row in table.rows]
+    return "\n".join(lines) + "\n"
 
 
 def to_tsv(table: Table) -> str:
@@ -206,11 +229,15 @@ def triples_table(triples: list[Triple]) -> Table:
     return Table(("subject", "predicate", "object"), tuple(rows))
 
 
-def format_result(result: Table | list[Triple] | bool, fmt: str, base: str = DEFAULT_BASE) -> str:
+def format_result(result: Table | list[Triple] | bool, fmt: str, base: str = DEFAULT_BASE, *,
+                  iris: bool = False, footer: str = "") -> str:
     """Render any query result in one of :data:`FORMATS`.
 
     A CONSTRUCT result is shown as a subject/predicate/object table; an ASK result as a one-cell
-    ``boolean`` table, except in JSON, whose format has a boolean form of its own.
+    ``boolean`` table, except in JSON, whose format has a boolean form of its own. With
+    ``iris=False`` CSV and TSV write codes and ``data:`` paths instead of full IRIs (JSON always
+    carries full, typed terms); ``iris=True`` also shows them in full in the table. ``footer`` (the
+    coverage line) ends the text table; machine formats carry none, so every row stays a row.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}'; valid formats: {', '.join(FORMATS)}")
@@ -221,9 +248,9 @@ def format_result(result: Table | list[Triple] | bool, fmt: str, base: str = DEF
     elif isinstance(result, list):
         result = triples_table(result)
     if fmt == "csv":
-        return to_csv(result)
+        return to_csv(result, readable=not iris, base=base)
     if fmt == "tsv":
-        return to_tsv(result)
+        return to_tsv(result) if iris else to_readable_tsv(result, base)
     if fmt == "json":
         return to_json(result)
-    return to_text(result, base=base)
+    return to_text(result, base=base, footer=footer, iris=iris)

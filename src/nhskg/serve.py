@@ -19,9 +19,17 @@ How it stays up, and what it promises:
   opened read-only in any case.
 * **Loopback by default**; CORS only when ``cors`` names an origin (or ``*``).
 
-The page at ``/`` lists the query library with a form per query; ``/run`` shows a result as a
-table, ``/view`` draws it with :mod:`nhskg.views`, ``/ontology`` shows the ontology docs.
-Everything on the pages is escaped and inline; nothing loads from another site.
+The page at ``/`` lists the query library with a form per query and a SPARQL editor (a plain
+textarea, the library queries as examples); ``/run`` shows a library result as a table with a CSV
+download (``/run.csv``), ``/editor`` runs your own query, ``/view`` draws a result with
+:mod:`nhskg.views`, ``/ontology`` shows the ontology docs. Tables show labels, and say what they
+rest on ("based on N postings ..."). Everything on the pages is escaped and inline; nothing loads
+from another site.
+
+For tools that cannot set an Accept header (``pandas.read_csv(url)``, a spreadsheet's web import),
+``?format=csv|tsv|json|xml`` (or ``turtle|ntriples|jsonld|rdfxml`` for a CONSTRUCT) chooses the
+result format. The project's prefixes (``nhskg:``, ``org:``, ``role-type:``...) are declared for
+every query that leaves them out, as on the command line.
 """
 
 from __future__ import annotations
@@ -163,7 +171,8 @@ def _execute(store: ox.Store, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
         model = view_query.query_view(OxigraphSource(store), job["name"], job["params"])
         return 200, "text/html; charset=utf-8", view_html.render_html(model).encode("utf-8")
     substitutions = {ox.Variable(k): v for k, v in job.get("bindings", {}).items()}
-    result = store.query(job["query"], use_default_graph_as_union=True, substitutions=substitutions)
+    result = store.query(job["query"], use_default_graph_as_union=True, substitutions=substitutions,
+                         prefixes=job.get("prefixes") or None)
     if isinstance(result, ox.QueryBoolean):
         return 200, _RESULT_MEDIA[job["fmt"]], _boolean(bool(result), job["fmt"])
     if isinstance(result, ox.QuerySolutions):
@@ -401,9 +410,13 @@ class _Handler(BaseHTTPRequestHandler):
             if body is not None:
                 raise _Refused(405, "POST is accepted on /sparql only")
             if url.path == "/":
-                return self._send(200, "text/html; charset=utf-8", _index_page().encode("utf-8"))
+                return self._send(200, "text/html; charset=utf-8", _index_page(self.server).encode("utf-8"))
             if url.path == "/run":
                 return self._run(params)
+            if url.path == "/run.csv":
+                return self._run_csv(params)
+            if url.path == "/editor":
+                return self._editor(params)
             if url.path == "/view":
                 return self._view(params)
             if url.path == "/ontology":
@@ -437,8 +450,9 @@ class _Handler(BaseHTTPRequestHandler):
         kind = _kind(query)
         if kind == "update":
             raise _Refused(403, "this endpoint is read-only: SPARQL Update is refused")
-        accept = self.headers.get("Accept") or ""
-        job: dict[str, Any] = {"op": "sparql", "query": query, "max_rows": self.server.config.max_rows}
+        accept = _format_accept(params, body, media) or self.headers.get("Accept") or ""
+        job: dict[str, Any] = {"op": "sparql", "query": query, "max_rows": self.server.config.max_rows,
+                               "prefixes": _query_prefixes(query)}
         if kind in ("construct", "describe"):
             chosen = _choose(accept, GRAPH_TYPES, "text/turtle")
             if chosen is None:
@@ -449,7 +463,7 @@ class _Handler(BaseHTTPRequestHandler):
             if chosen is None:
                 raise _Refused(406, f"cannot answer a {kind.upper()} as {accept}; accept one of {', '.join(RESULT_TYPES)}")
             job["fmt"] = RESULT_TYPES[chosen]
-        status, media_out, data = self.server.pool.run(job, self.server.config.timeout, self.server.config.wait)
+        status, media_out, data = _run_plain(self.server, job)
         self._send(status, media_out, data)
 
     # -- the page
@@ -473,7 +487,7 @@ class _Handler(BaseHTTPRequestHandler):
         job = {"op": "sparql", "query": query.text, "bindings": bindings, "fmt": "json",
                "graph_media": "application/n-triples", "max_rows": self.server.config.max_rows}
         _status, media, data = self.server.pool.run(job, self.server.config.timeout, self.server.config.wait)
-        page = _result_page(query, values, media, data)
+        page = _result_page(query, values, media, data, self.server)
         self._send(200, "text/html; charset=utf-8", page.encode("utf-8"))
 
     def _view(self, params: dict[str, list[str]]) -> None:
@@ -484,6 +498,49 @@ class _Handler(BaseHTTPRequestHandler):
         job = {"op": "view", "name": query.name, "params": values, "max_rows": self.server.config.max_rows}
         status, media, data = self.server.pool.run(job, self.server.config.timeout, self.server.config.wait)
         self._send(status, media, data)
+
+    def _run_csv(self, params: dict[str, list[str]]) -> None:
+        """A library query's result as CSV for a spreadsheet: the table the page shows, codes not IRIs."""
+        from .queries import bind
+        from .results import to_csv
+        from .sparql import to_oxigraph
+
+        query, values = self._library_params(params)
+        bindings = {k: to_oxigraph(v) for k, v in bind(query, values).items()}
+        job = {"op": "sparql", "query": query.text, "bindings": bindings, "fmt": "json",
+               "graph_media": "application/n-triples", "max_rows": self.server.config.max_rows}
+        _status, media, data = self.server.pool.run(job, self.server.config.timeout, self.server.config.wait)
+        if media.startswith("application/n-triples"):
+            raise _Refused(406, f"query '{query.name}' is a CONSTRUCT; ask /sparql for it with ?format=turtle")
+        table = _library_table(query, data)
+        if isinstance(table, bool):
+            raise _Refused(406, f"query '{query.name}' is an ASK; its answer is on /run")
+        self._send(200, "text/csv; charset=utf-8", to_csv(table, readable=True).encode("utf-8"),
+                   {"Content-Disposition": f'attachment; filename="{query.name}.csv"'})
+
+    def _editor(self, params: dict[str, list[str]]) -> None:
+        """The SPARQL editor: a textarea (a library query's text as an example), and the result below."""
+        from .queries import load_queries
+
+        text = params.get("query", [""])[0]
+        example = params.get("example", [""])[0]
+        if not text and example:
+            library = load_queries()
+            if example not in library:
+                raise _Refused(404, f"no library query '{example}'; see the list at /")
+            text = library[example].text
+        result = ""
+        if text and not example:
+            if _kind(text) == "update":
+                raise _Refused(403, "this endpoint is read-only: SPARQL Update is refused")
+            try:
+                job = {"op": "sparql", "query": text, "fmt": "json", "graph_media": "application/n-triples",
+                       "max_rows": self.server.config.max_rows, "prefixes": _query_prefixes(text)}
+                _status, media, data = _run_plain(self.server, job)
+                result = _editor_result(text, media, data, self.server)
+            except _Refused as refused:
+                result = f'<p class="error" id="error"><b>Not run:</b></p><pre>{html.escape(refused.message)}</pre>'
+        self._send(200, "text/html; charset=utf-8", _editor_page(text, result).encode("utf-8"))
 
 
 # --------------------------------------------------------------------------- HTML
@@ -498,50 +555,284 @@ def _page(title: str, body: str) -> str:
             f"<style>{_STYLE}</style></head><body>{body}</body></html>")
 
 
-def _index_page() -> str:
+def _index_page(server: Any = None) -> str:
     from .queries import load_queries
 
     e = html.escape
+    library = load_queries()
+    based_on = _based_on(server) if server is not None else ""
     parts = ["<h1>nhskg: who is accountable for what</h1>",
-             '<p>SPARQL endpoint: <code>/sparql</code> (GET or POST, read-only). '
+             '<p>SPARQL endpoint: <code>/sparql</code> (GET or POST, read-only; <code>?format=csv</code>, '
+             '<code>tsv</code>, <code>json</code> or <code>xml</code> picks the result format). '
              '<a href="/ontology">Ontology documentation</a>.</p>']
-    for name, query in load_queries().items():
+    if based_on:
+        parts.append(f'<p id="based-on">The graph is {e(based_on)}. Postings are what was advertised, '
+                     "not every post that exists; only postings modelled in full carry duties, lines and designations.</p>")
+    options = "".join(f'<option value="{e(name)}">{e(query.title)}</option>' for name, query in library.items())
+    parts.append(
+        '<fieldset id="editor"><legend>Write your own query</legend>'
+        "<p>Any SPARQL SELECT, ASK or CONSTRUCT; the prefixes nhskg:, org:, schema:, skos:, prov:, dcterms:, "
+        "rdfs:, xsd:, data: and one per vocabulary (role-type:, designation:, body:, duty-area:...) need no "
+        "PREFIX line.</p>"
+        '<form action="/editor" method="get"><textarea name="query" rows="10" cols="100" spellcheck="false">'
+        "SELECT ?role ?label (COUNT(DISTINCT ?posting) AS ?postings)\nWHERE {\n  ?posting nhskg:advertises ?post .\n"
+        "  ?post org:role ?role .\n  ?role skos:prefLabel ?label .\n}\nGROUP BY ?role ?label\nORDER BY DESC(?postings)"
+        '</textarea><br><button type="submit">Run</button></form>'
+        f'<form action="/editor" method="get">Start from a library query: <select name="example">{options}</select> '
+        '<button type="submit">Open in the editor</button></form></fieldset>'
+    )
+    parts.append(_label_lists())
+    for name, query in library.items():
         fields = "".join(
             f'<label>{e(p.name)} <small>({e(p.type)})</small> '
-            f'<input name="{e(p.name)}" value="{e(p.default or "")}"> <small>{e(p.description)}</small></label>'
+            f'<input name="{e(p.name)}" value="{e(p.default or "")}"'
+            + (f' list="labels-{e(p.scheme)}"' if p.scheme else "")
+            + f'> <small>{e(p.description)}{" (code, label or acronym)" if p.scheme else ""}</small></label>'
             for p in query.parameters
         )
         parts.append(
             f'<fieldset><legend>{e(query.title)}</legend><p>{e(query.question)}</p>'
             f'<form action="/run" method="get"><input type="hidden" name="name" value="{e(name)}">{fields}'
             f'<button type="submit">Run</button> '
+            f'<button type="submit" formaction="/run.csv">Download CSV</button> '
             f'<button type="submit" formaction="/view">Graph view</button></form></fieldset>'
         )
     return _page("nhskg queries", "".join(parts))
 
 
-def _cell(value: Mapping[str, str] | None) -> str:
+def _label_lists() -> str:
+    """A ``<datalist>`` of preferred labels per concept scheme a parameter takes, so the form suggests them."""
+    from .queries import load_queries
+    from .vocab import load_vocabulary
+
+    schemes = sorted({p.scheme for q in load_queries().values() for p in q.parameters if p.scheme})
+    vocabulary = load_vocabulary()
+    lists = []
+    for name in schemes:
+        try:
+            concepts = vocabulary.scheme(name).concepts
+        except NhskgError:
+            continue
+        options = "".join(f'<option value="{html.escape(c.pref_label)}">' for c in sorted(concepts, key=lambda c: c.pref_label))
+        lists.append(f'<datalist id="labels-{html.escape(name)}">{options}</datalist>')
+    return "".join(lists)
+
+
+def _term_from_json(value: Mapping[str, str] | None) -> Any:
+    """A SPARQL JSON term as an rdflib term (the worker answers the page in SPARQL JSON)."""
+    from rdflib.term import BNode, Literal, URIRef
+
     if value is None:
+        return None
+    if value.get("type") == "uri":
+        return URIRef(value["value"])
+    if value.get("type") == "bnode":
+        return BNode(value["value"])
+    if value.get("xml:lang"):
+        return Literal(value["value"], lang=value["xml:lang"])
+    if value.get("datatype"):
+        return Literal(value["value"], datatype=URIRef(value["datatype"]))
+    return Literal(value["value"])
+
+
+def _json_table(data: bytes) -> Any:
+    """The worker's SPARQL JSON as a :class:`~nhskg.sparql.Table` (or a bool for ASK)."""
+    from .sparql import Table
+
+    result = json.loads(data)
+    if "boolean" in result:
+        return bool(result["boolean"])
+    columns = tuple(result["head"]["vars"])
+    rows = tuple(tuple(_term_from_json(b.get(c)) for c in columns) for b in result["results"]["bindings"])
+    return Table(columns, rows)
+
+
+def _library_table(query: Any, data: bytes) -> Any:
+    """A library query's rows as the CLI shows them: its header's columns, and its quartiles computed."""
+    from .queries import _project, _summarise
+
+    table = _json_table(data)
+    if isinstance(table, bool):
+        return table
+    return _summarise(query, table) if query.quantiles is not None else _project(query, table)
+
+
+def _shown(term: Any) -> str:
+    """A cell as a person reads it: a vocabulary concept by its label, a graph IRI by its short name."""
+    from rdflib.term import URIRef
+
+    from .labels import label_of
+    from .namespaces import VOCAB_BASE
+    from .results import short_name
+
+    if term is None:
         return ""
-    return html.escape(value.get("value", ""))
+    if isinstance(term, URIRef) and str(term).startswith(VOCAB_BASE):
+        scheme, _, code = str(term)[len(VOCAB_BASE):].partition("/")
+        return label_of(code, scheme)
+    return short_name(term)
 
 
-def _result_page(query: Any, values: Mapping[str, str], media: str, data: bytes) -> str:
+def _html_table(table: Any) -> str:
     e = html.escape
-    link = "/view?" + urllib.parse.urlencode({"name": query.name, **values})
-    head = (f'<p><a href="/">All queries</a> · <a href="{e(link)}">Graph view</a></p>'
+    head = "<tr>" + "".join(f"<th>{e(c)}</th>" for c in table.columns) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td>{e(_shown(t))}</td>" for t in row) + "</tr>" for row in table.rows)
+    return f"<p>{len(table.rows)} row(s)</p><table>{head}{body}</table>"
+
+
+def _cell(value: Mapping[str, str] | None) -> str:
+    return html.escape(_shown(_term_from_json(value)))
+
+
+def _result_page(query: Any, values: Mapping[str, str], media: str, data: bytes, server: Any = None) -> str:
+    e = html.escape
+    query_string = urllib.parse.urlencode({"name": query.name, **values})
+    head = (f'<p><a href="/">All queries</a> · <a href="{e("/view?" + query_string)}">Graph view</a> · '
+            f'<a id="csv" href="{e("/run.csv?" + query_string)}">Download CSV</a> · '
+            f'<a href="{e("/editor?" + urllib.parse.urlencode({"example": query.name}))}">Open in the editor</a></p>'
             f"<h1>{e(query.title)}</h1><p>{e(query.question)}</p>")
     if media.startswith("application/n-triples"):
         return _page(query.title, head + f"<pre>{e(data.decode('utf-8'))}</pre>")
-    result = json.loads(data)
-    if "boolean" in result:
-        return _page(query.title, head + f"<p>{'yes' if result['boolean'] else 'no'}</p>")
-    columns = list(query.columns) or result["head"]["vars"]
-    rows = result["results"]["bindings"]
-    table = "<tr>" + "".join(f"<th>{e(c)}</th>" for c in columns) + "</tr>" + "".join(
-        "<tr>" + "".join(f"<td>{_cell(row.get(c))}</td>" for c in columns) + "</tr>" for row in rows
+    table = _library_table(query, data)
+    if isinstance(table, bool):
+        return _page(query.title, head + f"<p>{'yes' if table else 'no'}</p>")
+    roles = [str(v) for p, v in _bound(query, values).items() if query.parameter(p).scheme == "role-type"]
+    based_on = _based_on(server, roles) if server is not None else ""
+    foot = f'<p id="based-on">{e(based_on[:1].upper() + based_on[1:])}.</p>' if based_on else ""
+    return _page(query.title, head + _html_table(table) + foot)
+
+
+def _bound(query: Any, values: Mapping[str, str]) -> dict[str, Any]:
+    from .queries import bind
+
+    return bind(query, values)
+
+
+def _format_accept(params: Mapping[str, list[str]], body: bytes | None, media: str) -> str | None:
+    """The media type ``format=`` names (query string, or the form body of a POST), for clients
+    that cannot set an Accept header; None when no format is asked for."""
+    wanted = params.get("format", [""])[0]
+    if not wanted and body is not None and media == "application/x-www-form-urlencoded":
+        wanted = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("format", [""])[0]
+    if not wanted:
+        return None
+    media_type = FORMAT_MEDIA.get(wanted.strip().lower())
+    if media_type is None:
+        raise _Refused(400, f"unknown format '{wanted}'; use one of {', '.join(FORMAT_MEDIA)}")
+    return media_type
+
+
+#: ``?format=`` values and the media types they stand for.
+FORMAT_MEDIA = {
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "ntriples": "application/n-triples",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+
+
+def _query_prefixes(query: str) -> dict[str, str]:
+    """The project's prefixes the query uses without declaring; an unknown one is refused in plain words."""
+    from .prologue import default_prefixes, undeclared, unknown_prefix_message
+
+    known = default_prefixes()
+    needed, unknown = undeclared(query, known)
+    if unknown:
+        name, line, column = unknown[0]
+        raise _Refused(400, "bad query: " + unknown_prefix_message(query, name, line, column, known))
+    return needed
+
+
+def _run_plain(server: Any, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
+    """Run a protocol job; the engine's syntax error comes back in plain words with line and column."""
+    from .prologue import explain
+
+    try:
+        return server.pool.run(job, server.config.timeout, server.config.wait)
+    except _Refused as refused:
+        if refused.status == 400 and "error at " in refused.message:
+            message = refused.message.removeprefix("bad query: ")
+            raise _Refused(400, "bad query: " + explain(job["query"], message)) from None
+        raise
+
+
+def _based_on(server: Any, roles: list[str] | tuple[str, ...] = ()) -> str:
+    """What the served graph rests on, from the coverage queries run by a worker (the totals are
+    read once: the store is read-only while it is served)."""
+    from rdflib.term import Literal
+
+    from .coverage import Count, Coverage
+    from .queries import load_query
+
+    def rows(name: str, bindings: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        from .sparql import to_oxigraph
+
+        job = {"op": "sparql", "query": load_query(f"analysis/{name}").text, "fmt": "json", "max_rows": 10_000,
+               "bindings": {k: to_oxigraph(v) for k, v in (bindings or {}).items()}}
+        _status, _media, data = server.pool.run(job, server.config.timeout, server.config.wait)
+        return list(_json_table(data).rows)
+
+    def number(term: Any) -> int:
+        return int(term.toPython()) if isinstance(term, Literal) else 0
+
+    try:
+        totals = getattr(server, "_nhskg_coverage", None)
+        if totals is None:
+            found = rows("coverage")
+            postings, full, dated, first, last = found[0] if found else (None,) * 5
+            totals = Coverage(number(postings), number(full), number(dated),
+                              None if first is None else str(first), None if last is None else str(last))
+            server._nhskg_coverage = totals
+        counts = []
+        for role in roles:
+            from rdflib.term import URIRef
+
+            found = rows("coverage-by-role", {"role": URIRef(role)})
+            code = role.rsplit("/", 1)[-1]
+            if found:
+                _role, label, postings, full = found[0]
+                counts.append(Count(code, str(label or code), number(postings), number(full)))
+            else:
+                from .labels import label_of
+
+                counts.append(Count(code, label_of(code, "role-type"), 0, 0))
+        return totals.footer(counts)
+    except (_Refused, NhskgError, KeyError, ValueError):
+        return ""  # a page without its footer rather than no page
+
+
+def _editor_result(text: str, media: str, data: bytes, server: Any) -> str:
+    e = html.escape
+    links = " · ".join(
+        f'<a {"id=" + chr(34) + "csv" + chr(34) + " " if fmt == "csv" else ""}href="{e("/sparql?" + urllib.parse.urlencode({"query": text, "format": fmt}))}">'
+        f'{"Download CSV" if fmt == "csv" else fmt.upper()}</a>'
+        for fmt in ("csv", "tsv", "json", "xml")
     )
-    return _page(query.title, head + f"<p>{len(rows)} row(s)</p><table>{table}</table>")
+    if media.startswith("application/n-triples"):
+        turtle = e("/sparql?" + urllib.parse.urlencode({"query": text, "format": "turtle"}))
+        return f'<p><a href="{turtle}">Turtle</a></p><pre>{e(data.decode("utf-8"))}</pre>'
+    table = _json_table(data)
+    if isinstance(table, bool):
+        return f"<p>{'yes' if table else 'no'}</p>"
+    based_on = _based_on(server)
+    foot = f'<p id="based-on">{e(based_on[:1].upper() + based_on[1:])}.</p>' if based_on else ""
+    return f"<p>{links}</p>{_html_table(table)}{foot}"
+
+
+def _editor_page(text: str, result: str) -> str:
+    e = html.escape
+    return _page("nhskg: your own query", (
+        '<p><a href="/">All queries</a></p><h1>Your own query</h1>'
+        "<p>The project's prefixes (nhskg:, org:, schema:, skos:, role-type:, designation:...) need no PREFIX line.</p>"
+        f'<form action="/editor" method="get"><textarea name="query" rows="18" cols="110" spellcheck="false">{e(text)}'
+        '</textarea><br><button type="submit">Run</button></form>' + result
+    ))
 
 
 def serve_in_thread(config: ServeConfig) -> tuple[SparqlServer, threading.Thread]:

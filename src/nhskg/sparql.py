@@ -60,13 +60,20 @@ class Table:
 
 
 class SparqlSource(Protocol):
-    """Anything that answers SPARQL 1.1 SELECT and CONSTRUCT over the whole graph (all named graphs)."""
+    """Anything that answers SPARQL 1.1 SELECT and CONSTRUCT over the whole graph (all named graphs).
 
-    def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> Table: ...
+    ``prefixes`` (prefix -> namespace) are declared for the query without rewriting its text, so
+    a query may use them without its own ``PREFIX`` lines (:mod:`nhskg.prologue`).
+    """
 
-    def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> list[Triple]: ...
+    def select(self, query: str, bindings: Mapping[str, Node] | None = None, *,
+               prefixes: Mapping[str, str] | None = None) -> Table: ...
 
-    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool: ...
+    def construct(self, query: str, bindings: Mapping[str, Node] | None = None, *,
+                  prefixes: Mapping[str, str] | None = None) -> list[Triple]: ...
+
+    def ask(self, query: str, bindings: Mapping[str, Node] | None = None, *,
+            prefixes: Mapping[str, str] | None = None) -> bool: ...
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Node | None:
@@ -114,12 +121,16 @@ class OxigraphSource:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
 
-    def _run(self, query: str, bindings: Mapping[str, Node] | None):
+    def _run(self, query: str, bindings: Mapping[str, Node] | None, prefixes: Mapping[str, str] | None = None):
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        if prefixes:
+            return self.store.query(query, use_default_graph_as_union=True, substitutions=substitutions,
+                                    prefixes=dict(prefixes))
         return self.store.query(query, use_default_graph_as_union=True, substitutions=substitutions)
 
-    def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> Table:
-        solutions = self._run(query, bindings)
+    def select(self, query: str, bindings: Mapping[str, Node] | None = None, *,
+               prefixes: Mapping[str, str] | None = None) -> Table:
+        solutions = self._run(query, bindings, prefixes)
         columns = tuple(v.value for v in solutions.variables)
         # Each distinct term is converted once (a column of role types or organisations repeats
         # a few terms thousands of times), and each solution is read as a tuple in column order:
@@ -136,14 +147,16 @@ class OxigraphSource:
         rows = tuple(tuple(map(convert, solution)) for solution in solutions)
         return Table(columns, rows)
 
-    def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> list[Triple]:
+    def construct(self, query: str, bindings: Mapping[str, Node] | None = None, *,
+                  prefixes: Mapping[str, str] | None = None) -> list[Triple]:
         return [
             (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))  # type: ignore[misc]
-            for t in self._run(query, bindings)
+            for t in self._run(query, bindings, prefixes)
         ]
 
-    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
-        return bool(self._run(query, bindings))
+    def ask(self, query: str, bindings: Mapping[str, Node] | None = None, *,
+            prefixes: Mapping[str, str] | None = None) -> bool:
+        return bool(self._run(query, bindings, prefixes))
 
 
 class RdflibSource:
@@ -152,16 +165,19 @@ class RdflibSource:
     def __init__(self, dataset: rdflib.Dataset) -> None:
         self.dataset = dataset
 
-    def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> Table:
-        result = self.dataset.query(query, initBindings=dict(bindings or {}))
+    def select(self, query: str, bindings: Mapping[str, Node] | None = None, *,
+               prefixes: Mapping[str, str] | None = None) -> Table:
+        result = self.dataset.query(query, initBindings=dict(bindings or {}), initNs=dict(prefixes or {}))
         columns = tuple(str(v) for v in result.vars or ())
         return Table(columns, tuple(tuple(row) for row in result))  # type: ignore[arg-type]
 
-    def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> list[Triple]:
-        return list(self.dataset.query(query, initBindings=dict(bindings or {})))  # type: ignore[arg-type]
+    def construct(self, query: str, bindings: Mapping[str, Node] | None = None, *,
+                  prefixes: Mapping[str, str] | None = None) -> list[Triple]:
+        return list(self.dataset.query(query, initBindings=dict(bindings or {}), initNs=dict(prefixes or {})))  # type: ignore[arg-type]
 
-    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
-        return bool(self.dataset.query(query, initBindings=dict(bindings or {})).askAnswer)
+    def ask(self, query: str, bindings: Mapping[str, Node] | None = None, *,
+            prefixes: Mapping[str, str] | None = None) -> bool:
+        return bool(self.dataset.query(query, initBindings=dict(bindings or {}), initNs=dict(prefixes or {})).askAnswer)
 
 
 def rows_as(table: Table, names: Sequence[str]) -> Iterable[tuple[Node | None, ...]]:

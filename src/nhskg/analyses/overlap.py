@@ -25,21 +25,24 @@ __all__ = [
     "SharedDesignation",
     "Overlap",
     "role_types",
+    "resolve_role",
     "overlap",
 ]
 
 
 class UnknownRoleType(NhskgError):
-    """A role code that is not in the role-type vocabulary of the store."""
+    """A role type named by no code or label of the store's role-type vocabulary (or by several)."""
 
-    def __init__(self, code: str, valid: tuple[str, ...]) -> None:
+    def __init__(self, code: str, valid: tuple[str, ...], nearest: str = "") -> None:
         self.code = code
         self.valid = valid
-        super().__init__(
-            f"unknown role type '{code}'; use one of: {', '.join(valid)}"
-            if valid
-            else f"unknown role type '{code}': the store holds no role-type vocabulary; run `nhskg build` first"
-        )
+        if not valid:
+            message = f"unknown role type '{code}': the store holds no role-type vocabulary; run `nhskg build` first"
+        elif nearest:
+            message = f"unknown role type '{code}'; {nearest}"
+        else:
+            message = f"unknown role type '{code}'; use one of: {', '.join(valid)}"
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,31 @@ def role_types(source: SparqlSource) -> dict[str, str]:
     }
 
 
+def resolve_role(source: SparqlSource, value: str, known: dict[str, str] | None = None) -> str:
+    """The code of the role type ``value`` names: its code, IRI, label, alternative label or acronym
+    ("CMO", "Director of Nursing"), checked against the store's vocabulary.
+
+    Labels are the store's preferred labels plus the synonyms of the same codes in ``ontology/vocab``.
+    """
+    from ..labels import Named, UnknownValue, resolve
+    from ..namespaces import VOCAB_BASE
+
+    known = role_types(source) if known is None else known
+    try:
+        from ..vocab import load_vocabulary
+
+        synonyms = {c.code: (*c.alt_labels, *c.hidden_labels) for c in load_vocabulary().scheme("role-type").concepts}
+    except NhskgError:
+        synonyms = {}
+    candidates = [Named(code, f"{VOCAB_BASE}role-type/{code}", label, synonyms.get(code, ())) for code, label in known.items()]
+    try:
+        return resolve(value, candidates, "role type").code
+    except UnknownValue as error:
+        shown = "; ".join(c.shown() for c in error.candidates)
+        hint = (f"it names several: {shown}" if error.ambiguous else f"nearest: {shown}") if shown else ""
+        raise UnknownRoleType(value, tuple(sorted(known)), hint) from None
+
+
 def _int(value: object) -> int | None:
     return int(value.toPython()) if isinstance(value, Literal) else None
 
@@ -197,7 +225,8 @@ def overlap(
     source : SparqlSource
         Where the graph is (embedded store, rdflib, or endpoint).
     role_a, role_b : str
-        Role-type codes, e.g. ``"chief-medical-officer"`` and ``"chief-nurse"``.
+        Role types by code, label or acronym, e.g. ``"chief-medical-officer"`` or ``"CMO"`` and
+        ``"Chief Nurse"``; the result names them by code.
     threshold : float
         Least TF-IDF cosine for two duty sentences to count as similar (see
         :mod:`nhskg.analyses.similarity`).
@@ -218,7 +247,8 @@ def overlap(
     Raises
     ------
     UnknownRoleType
-        When a code is not in the role-type vocabulary held by the store.
+        When a role type names no concept of the role-type vocabulary held by the store (the
+        message lists the nearest).
 
     Examples
     --------
@@ -234,9 +264,7 @@ def overlap(
     (0, 0.0)
     """
     valid = role_types(source)
-    for code in (role_a, role_b):
-        if code not in valid:
-            raise UnknownRoleType(code, tuple(sorted(valid)))
+    role_a, role_b = resolve_role(source, role_a, valid), resolve_role(source, role_b, valid)
 
     postings_a = len({str(r["posting"]) for r in select(source, "role-postings", role=role_iri(role_a)).records()})
     postings_b = len({str(r["posting"]) for r in select(source, "role-postings", role=role_iri(role_b)).records()})

@@ -1,4 +1,9 @@
-"""``nhskg analyse``: overlap, network, gaps, compare and drift, as aligned tables or JSON."""
+"""``nhskg analyse``: overlap, network, gaps, compare and drift, as aligned tables or JSON.
+
+Tables are for people: role types, duty areas and designations appear by their labels (JSON keeps
+the codes), and every table ends with the postings it rests on (:mod:`nhskg.coverage`), which JSON
+carries under ``"based_on"``.
+"""
 
 from __future__ import annotations
 
@@ -64,11 +69,49 @@ def _short(iri: str | None) -> str:
     return "" if iri is None else iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _emit(result: Any, fmt: str, render) -> None:
+def _label(code: str | None, scheme: str | None = None) -> str:
+    """A concept code as a person reads it: its preferred label."""
+    from ..labels import label_of
+
+    return "" if not code else label_of(code, scheme)
+
+
+def _name(label: str | None) -> str:
+    """An organisation's name; one a posting did not name shows as such rather than as its IRI."""
+    text = label or ""
+    if "://" in text:
+        return f"(organisation not named: {_short(text)})"
+    return text
+
+
+def _holder(iri: str | None) -> str:
+    """A post named by its role (``.../org/x/role/chief-executive``) as the role's label; else its slug."""
+    if iri and "/role/" in iri:
+        return _label(_short(iri), "role-type")
+    return _short(iri)
+
+
+def _emit(result: Any, fmt: str, render, source: Any = None, roles: Sequence[str] = ()) -> None:
+    based_on = _based_on(source, roles)
     if fmt == "json":
-        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False, sort_keys=True))
+        data = result.to_json()
+        if based_on:
+            data["based_on"] = based_on
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True))
     else:
-        click.echo("\n".join(render(result)))
+        click.echo("\n".join(render(result)) + (f"\n{based_on}" if based_on else ""))
+
+
+def _based_on(source: Any, roles: Sequence[str]) -> str:
+    if source is None:
+        return ""
+    from ..analyses._sparql import role_iri
+    from ..coverage import footer
+
+    try:
+        return footer(source, [role_iri(code) for code in roles])
+    except NhskgError:
+        return ""
 
 
 @main.group("analyse")
@@ -83,12 +126,13 @@ def analyse() -> None:
 @FORMAT
 @click.pass_obj
 def overlap_cmd(settings: Settings, role_a: str, role_b: str, threshold: float | None, fmt: str) -> None:
-    """What two role types (codes, e.g. chief-medical-officer chief-nurse) share."""
+    """What two role types share (codes, labels or acronyms: CMO "Chief Nurse")."""
     from ..analyses.overlap import UnknownRoleType, overlap
     from ..analyses.similarity import DEFAULT_THRESHOLD
 
     with _exit_on_error(UnknownRoleType):
-        result = overlap(_source(settings), role_a, role_b, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+        source = _source(settings)
+        result = overlap(source, role_a, role_b, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
 
     def render(r):
         yield f"{r.label_a} ({r.postings_a} postings) vs {r.label_b} ({r.postings_b} postings)"
@@ -96,25 +140,26 @@ def overlap_cmd(settings: Settings, role_a: str, role_b: str, threshold: float |
         yield _table(
             "Duties held jointly",
             ["holder", "partner", "posting", "duty"],
-            [(j.holder_role, j.partner_role, _short(j.posting), j.sentence or j.text) for j in r.joint_duties],
+            [(_label(j.holder_role, "role-type"), _label(j.partner_role, "role-type"), _short(j.posting), j.sentence or j.text)
+             for j in r.joint_duties],
         )
         yield _table(
-            "Duty areas",
-            ["area", f"postings {r.role_a}", f"postings {r.role_b}", "share a", "share b"],
-            [(a.area, a.postings_a, a.postings_b, a.share_a, a.share_b) for a in r.areas],
+            "Duty areas (postings of each role type with a duty of their own in the area)",
+            ["area", f"postings {r.label_a}", f"postings {r.label_b}", "share a", "share b"],
+            [(a.label, a.postings_a, a.postings_b, a.share_a, a.share_b) for a in r.areas],
         )
         yield _table(
             "Similar duty statements",
-            ["score", r.role_a, r.role_b],
+            ["score", r.label_a, r.label_b],
             [(p.score, f"{p.sentence_a} [{_short(p.posting_a)}]", f"{p.sentence_b} [{_short(p.posting_b)}]") for p in r.similar_statements],
         )
         yield _table(
             "Designations both hold (in different organisations)",
-            ["designation", f"organisations {r.role_a}", f"organisations {r.role_b}"],
+            ["designation", f"organisations {r.label_a}", f"organisations {r.label_b}"],
             [(d.label, [_short(o) for o in d.organisations_a], [_short(o) for o in d.organisations_b]) for d in r.shared_designations],
         )
 
-    _emit(result, fmt, render)
+    _emit(result, fmt, render, source, (result.role_a, result.role_b))
 
 
 @analyse.command("network")
@@ -127,29 +172,31 @@ def network_cmd(settings: Settings, seed: int, top: int, fmt: str) -> None:
     from ..analyses.network import network
 
     with _exit_on_error():
-        result = network(_source(settings), seed=seed)
+        source = _source(settings)
+        result = network(source, seed=seed)
 
     def render(r):
         yield f"{r.nodes} nodes, {r.edges} edges\n"
         yield _table(
             "Centrality of role types and bodies",
-            ["kind", "code", "label", "degree", "betweenness"],
-            [(c.kind, c.code, c.label, c.degree, c.betweenness) for c in r.centrality[:top]],
+            ["kind", "label", "degree", "betweenness"],
+            [(c.kind, c.label, c.degree, c.betweenness) for c in r.centrality[:top]],
         )
         yield _table(
             "Reporting hierarchy per organisation",
             ["organisation", "depth", "max span", "widest"],
-            [(h.label, h.depth, h.max_span, h.spans[0].label if h.spans else "") for h in r.hierarchies],
+            [(_name(h.label), h.depth, h.max_span, h.spans[0].label if h.spans else "") for h in r.hierarchies],
         )
         yield _table(
             "Posts whose managerial and professional lines differ",
             ["post", "organisation", "reports to", "professionally to"],
-            [(s.label, _short(s.organisation), [_short(m) for m in s.managerial], [_short(p) for p in s.professional]) for s in r.split_lines],
+            [(s.label, _short(s.organisation), [_holder(m) for m in s.managerial], [_holder(p) for p in s.professional]) for s in r.split_lines],
         )
         yield _table("Reporting cycles (data errors)", ["cycle"], [(" -> ".join(_short(p) for p in c),) for c in r.cycles])
-        yield _table("Duty areas held together", ["community", "areas"], [(i + 1, c) for i, c in enumerate(r.communities)])
+        yield _table("Duty areas held together", ["community", "areas"],
+                     [(i + 1, [_label(a, "duty-area") for a in c]) for i, c in enumerate(r.communities)])
 
-    _emit(result, fmt, render)
+    _emit(result, fmt, render, source)
 
 
 @analyse.command("gaps")
@@ -160,24 +207,27 @@ def gaps_cmd(settings: Settings, fmt: str) -> None:
     from ..analyses.gaps import gaps
 
     with _exit_on_error():
-        result = gaps(_source(settings))
+        source = _source(settings)
+        result = gaps(source)
 
     def render(r):
         yield _table(
             "Statutory designations per organisation",
             ["organisation", "held by nobody", "claimed by several roles"],
             [
-                (o.label, [d.code for d in o.missing], [f"{c.code} ({'/'.join(h.role for h in c.holders)})" for c in o.conflicts])
+                (_name(o.label), [d.label for d in o.missing],
+                 [f"{c.label} ({'/'.join(_label(h.role, 'role-type') for h in c.holders)})" for c in o.conflicts])
                 for o in r.organisations
             ],
         )
         yield _table(
             "Duty areas claimed by several roles at one organisation",
             ["organisation", "area", "roles (duties)"],
-            [(c.organisation_label, c.area, [f"{x.role} ({x.duties})" for x in c.claimants]) for c in r.area_conflicts],
+            [(_name(c.organisation_label), _label(c.area, "duty-area"), [f"{_label(x.role, 'role-type')} ({x.duties})" for x in c.claimants])
+             for c in r.area_conflicts],
         )
 
-    _emit(result, fmt, render)
+    _emit(result, fmt, render, source)
 
 
 @analyse.command("compare")
@@ -191,17 +241,19 @@ def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, f
     from ..analyses.compare import OrganisationNotFound, compare
 
     with _exit_on_error(OrganisationNotFound):
-        result = compare(_source(settings), org_a, org_b)
+        source = _source(settings)
+        result = compare(source, org_a, org_b)
 
     def render(r):
         rows = [row for row in r.rows if row.differs or not differences]
         yield _table(
             f"{r.label_a} vs {r.label_b}",
-            ["", "code", r.label_a[:40], r.label_b[:40]],
-            [(row.kind, row.code, row.roles_a or "-", row.roles_b or "-") for row in rows],
+            ["", "", r.label_a[:40], r.label_b[:40]],
+            [(row.kind, row.label, [_label(x, "role-type") for x in row.roles_a] or "-",
+              [_label(x, "role-type") for x in row.roles_b] or "-") for row in rows],
         )
 
-    _emit(result, fmt, render)
+    _emit(result, fmt, render, source)
 
 
 @analyse.command("drift")
@@ -211,36 +263,35 @@ def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, f
 @FORMAT
 @click.pass_obj
 def drift_cmd(settings: Settings, role: str, by: str, fmt: str) -> None:
-    """How ROLE's duty areas change over time, and duties moving to or from other role types."""
+    """How ROLE's duty areas change over time, and duties moving to or from other role types (ROLE: a code, label or acronym)."""
     from ..analyses.drift import drift
-    from ..analyses.overlap import UnknownRoleType, role_types
+    from ..analyses.overlap import UnknownRoleType, resolve_role
 
     with _exit_on_error(UnknownRoleType):
         source = _source(settings)
-        valid = role_types(source)
-        if role not in valid:
-            raise UnknownRoleType(role, tuple(sorted(valid)))
+        role = resolve_role(source, role)
         result = drift(source, role, by=by)
 
     def render(r):
-        yield f"{role}: {r.postings} postings ({r.undated} undated); per {by}: " + (
+        yield f"{_label(role, 'role-type')}: {r.postings} postings ({r.undated} undated); per {by}: " + (
             ", ".join(f"{p} {n}" for p, n in r.periods) or "none dated")
         yield ""
         yield _table(
             f"Share of postings claiming each duty area, by {by}",
             [by, "area", "claiming", "postings", "share"],
-            [(s.period, s.area, s.claiming, s.postings, s.share) for s in r.shares],
+            [(s.period, s.label, s.claiming, s.postings, s.share) for s in r.shares],
         )
         yield _table(
             "Successive postings of the same post (same organisation, role type and scope, or across a change event)",
             ["organisation", "from", "to", "dropped", "gained", "via change"],
-            [(s.organisation_label, f"{s.earlier_date} {_short(s.earlier)}", f"{s.later_date} {_short(s.later)}",
+            [(_name(s.organisation_label), f"{s.earlier_date} {_short(s.earlier)}", f"{s.later_date} {_short(s.later)}",
               s.dropped or "-", s.gained or "-", _short(s.change)) for s in r.steps],
         )
         yield _table(
             "Duty areas that moved between role types within an organisation",
             ["organisation", "area", "from", "to", "dropped by", "claimed by"],
-            [(m.organisation_label, m.area, m.from_role, m.to_role, f"{m.dropped_date} {_short(m.dropped_in)}",
+            [(_name(m.organisation_label), m.label, _label(m.from_role, "role-type"), _label(m.to_role, "role-type"),
+              f"{m.dropped_date} {_short(m.dropped_in)}",
               f"{m.to_date} {_short(m.to_posting)}") for m in r.moves],
         )
         if r.warnings:
@@ -250,4 +301,4 @@ def drift_cmd(settings: Settings, role: str, by: str, fmt: str) -> None:
                 [(_short(w.posting), w.as_of, _short(w.organisation), w.formed) for w in r.warnings],
             )
 
-    _emit(result, fmt, render)
+    _emit(result, fmt, render, source, (role,))

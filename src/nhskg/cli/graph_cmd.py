@@ -148,19 +148,41 @@ def validate(settings: Settings, store: Path | None, limit: int, all_postings: b
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Store directory to export (overrides the global --store).")
+@click.option("--tables", "tables", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write one CSV per main table (posts, lines, designations, duties, requirements) "
+                   "and a README.txt into this folder, for spreadsheets.")
+@click.option("--iris", is_flag=True, help="Full IRIs in the --tables CSVs instead of codes and data: paths.")
 @click.pass_obj
-def export(settings: Settings, file: Path, store: Path | None) -> None:
-    """Write the graph to FILE; the extension picks the format (.ttl, .nt, .nq, .trig, .jsonld)."""
+def export(settings: Settings, file: Path | None, store: Path | None, tables: Path | None, iris: bool) -> None:
+    """Write the graph to FILE; the extension picks the format (.ttl, .nt, .nq, .trig, .jsonld, or
+    .graphml: the accountability network for Gephi). --tables DIR writes spreadsheet tables."""
     from ..store import GraphStore
 
+    if file is None and tables is None:
+        raise _fail("give a FILE to write (.ttl, .nt, .nq, .trig, .jsonld, .graphml), --tables DIR, or both")
     try:
-        GraphStore.open(_store(settings, store)).export(file, base=settings.base)
+        graph = GraphStore.open(_store(settings, store))
+        if file is not None and file.suffix.lower() == ".graphml":
+            from ..tables import write_graphml
+
+            write_graphml(graph.source(), file)
+        elif file is not None:
+            graph.export(file, base=settings.base)
+        if tables is not None:
+            from ..tables import write_tables
+
+            written = write_tables(graph.source(), tables, iris=iris, base=settings.base)
     except NhskgError as error:
         raise _fail(error)
-    click.echo(f"exported to {file}", err=True)
+    except OSError as error:
+        raise _fail(f"{error.filename or file or tables}: cannot write ({error.strerror or error}); choose a writable place")
+    if file is not None:
+        click.echo(f"exported to {file}", err=True)
+    if tables is not None:
+        click.echo(f"wrote {', '.join(p.name for p in written)} in {tables}", err=True)
 
 
 @main.command()

@@ -1,23 +1,25 @@
-"""``nhskg queries`` and ``nhskg query``: list the SPARQL library and run one of its questions.
+"""``nhskg queries`` and ``nhskg query``: list the SPARQL library and run one of its questions, or your own.
 
-Exit codes: 0 the query ran; 2 an unknown query, a bad parameter, or no store to query.
+Exit codes: 0 the query ran; 2 an unknown query, a bad parameter or query text, or no store to
+query; 3 the query ran past ``--timeout`` and was stopped.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from ..errors import NhskgError
-from . import Settings, main, open_source
+from . import Settings, main
 
 _FORMATS = ("table", "csv", "tsv", "json")
 
 
-def _fail(error: Exception) -> "click.exceptions.Exit":
+def _fail(error: Exception | str, code: int = 2) -> "click.exceptions.Exit":
     click.echo(f"error: {error}", err=True)
-    return click.exceptions.Exit(2)
+    return click.exceptions.Exit(code)
 
 
 def _param(value: str) -> tuple[str, str]:
@@ -25,6 +27,21 @@ def _param(value: str) -> tuple[str, str]:
     if not sep or not name.strip():
         raise click.BadParameter(f"'{value}' is not NAME=VALUE", param_hint="--param")
     return name.strip(), text
+
+
+def timed_source(settings: Settings, timeout: float):  # type: ignore[no-untyped-def]
+    """The graph to ask, each query stopped after ``timeout`` seconds (a child process for the
+    embedded store, the HTTP time limit for an endpoint)."""
+    if settings.endpoint:
+        from dataclasses import replace
+
+        from ..remote import EndpointSource
+
+        remote = EndpointSource.from_settings(settings.endpoint)
+        return EndpointSource(replace(remote.config, timeout=timeout))
+    from ..timeout import TimedSource
+
+    return TimedSource(settings.store, timeout)
 
 
 @main.command("queries")
@@ -44,26 +61,60 @@ def list_queries() -> None:
 
 
 @main.command("query")
-@click.argument("name")
+@click.argument("name", required=False)
+@click.option("--text", "-t", "text", default=None, metavar="SPARQL",
+              help="Run this SPARQL text (- reads it from standard input) instead of NAME or FILE.")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
-              help="A parameter value; repeat for several (see `nhskg queries`).")
+              help="A parameter value; repeat for several (see `nhskg queries`). Role types, designations, "
+                   "bodies and duty areas take a code, a label or an acronym (role=CMO).")
 @click.option("--format", "-f", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True,
-              help="table for people; csv, tsv and json are the W3C SPARQL 1.1 result formats.")
+              help="table for people; csv and tsv for spreadsheets; json is the W3C SPARQL 1.1 JSON results.")
+@click.option("--iris", is_flag=True,
+              help="Full IRIs instead of codes and data: paths (csv and tsv then follow the W3C result formats).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds the query may run before it is stopped.")
 @click.pass_obj
-def query(settings: Settings, name: str, params: tuple[str, ...], fmt: str) -> None:
-    """Run library query NAME (or a .rq FILE) on the store and print its result."""
-    from ..queries import bind, load_query, run_query
-    from ..results import format_result
+def query(settings: Settings, name: str | None, text: str | None, params: tuple[str, ...], fmt: str,
+          iris: bool, timeout: float) -> None:
+    """Run library query NAME, your own .rq FILE, or --text SPARQL on the store and print the result.
 
+    Your own queries need no header and may leave out the PREFIX lines of the project's prefixes
+    (nhskg, org, schema, skos, prov, dcterms, rdf, rdfs, xsd, owl, data, and one per concept
+    scheme such as role-type: or designation:). A table ends with the postings it rests on.
+    """
+    from ..queries import bind, load_query, query_from_text, run_query
+    from ..results import format_result
+    from ..timeout import QueryTimeout
+
+    if (name is None) == (text is None):
+        raise _fail("give a query NAME or FILE, or --text 'SPARQL' (not both)")
     try:
         values = dict(_param(p) for p in params)
     except click.BadParameter as error:
         raise _fail(error.format_message())
     try:
-        library_query = load_query(Path(name) if name.endswith(".rq") else name)
-        bind(library_query, values)  # a bad value fails here, before the store is opened
-        result = run_query(open_source(settings), library_query, values)
-        text = format_result(result, fmt, base=settings.base)
+        if text is not None:
+            library_query = query_from_text(sys.stdin.read() if text == "-" else text)
+        else:
+            library_query = load_query(Path(name) if name.endswith(".rq") else name)  # type: ignore[union-attr]
+        bindings = bind(library_query, values)  # a bad value fails here, before the store is opened
+        source = timed_source(settings, timeout)
+        result = run_query(source, library_query, values, base=settings.base)
+        footer = _footer(source, library_query, bindings) if fmt == "table" else ""
+        output = format_result(result, fmt, base=settings.base, iris=iris, footer=footer)
+    except QueryTimeout as error:
+        raise _fail(error, 3)
     except NhskgError as error:
         raise _fail(error)
-    click.echo(text, nl=False)
+    click.echo(output, nl=False)
+
+
+def _footer(source, query, bindings) -> str:  # type: ignore[no-untyped-def]
+    """The coverage line: the graph's postings, and those of any role type the query was asked about."""
+    from ..coverage import footer
+
+    roles = [str(bindings[p.name]) for p in query.parameters if p.scheme == "role-type" and p.name in bindings]
+    try:
+        return footer(source, roles)
+    except NhskgError:
+        return ""  # a store without the coverage facts (a hand-made graph): no footer rather than no answer

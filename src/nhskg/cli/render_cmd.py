@@ -28,9 +28,9 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="Folder the HTML files are written to.")
 @click.option("--org", "organisation", default=None, help="Only this organisation (its name as in the postings).")
-@click.option("--role-a", default="chief-medical-officer", show_default=True, help="First role type code (roles view).")
-@click.option("--role-b", default="chief-nurse", show_default=True, help="Second role type code (roles view).")
-@click.option("--role", default="chief-medical-officer", show_default=True, help="Role type code (drift view).")
+@click.option("--role-a", default="chief-medical-officer", show_default=True, help="First role type: code, label or acronym (roles view).")
+@click.option("--role-b", default="chief-nurse", show_default=True, help="Second role type: code, label or acronym (roles view).")
+@click.option("--role", default="chief-medical-officer", show_default=True, help="Role type: code, label or acronym (drift view).")
 @click.option("--query", "query_name", default=None, help="Library query to draw (query view), e.g. one listed by `nhskg queries`.")
 @click.option("--param", "param_pairs", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
 @click.option("--limit", type=click.IntRange(min=1), default=None,

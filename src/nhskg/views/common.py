@@ -11,7 +11,7 @@ from ..errors import QueryError
 from ..queries import run_query
 from ..sparql import SparqlSource, Table
 
-__all__ = ["resolve_organisation", "text", "evidence", "slug", "table"]
+__all__ = ["resolve_organisation", "text", "evidence", "slug", "table", "with_coverage"]
 
 #: GROUP_CONCAT separator used by the view queries for evidence sentences (unit separator).
 SEPARATOR = "\u001f"
@@ -67,3 +67,18 @@ def resolve_organisation(source: SparqlSource, name: str) -> tuple[str, str]:
 
 def is_true(value: Node | None) -> bool:
     return isinstance(value, Literal) and bool(value.toPython())
+
+
+def with_coverage(model, source: SparqlSource, roles: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    """``model`` saying what it rests on (``roles``: role-type codes the page is about)."""
+    from dataclasses import replace
+
+    from ..coverage import footer
+    from ..errors import NhskgError
+    from ..namespaces import VOCAB_BASE
+
+    try:
+        line = footer(source, [f"{VOCAB_BASE}role-type/{code}" for code in roles])
+    except NhskgError:
+        return model
+    return replace(model, based_on=line)

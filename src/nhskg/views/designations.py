@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from ..namespaces import DEFAULT_BASE
 from ..sparql import SparqlSource
-from .common import evidence, resolve_organisation, table, text
+from .common import evidence, resolve_organisation, table, text, with_coverage
 from .model import DEFAULT_LIMIT, EdgeStyle, NodeStyle, ViewEdge, ViewModel, ViewNode, build_model, limit_model, short_id
 
 __all__ = ["designations_view", "NODE_STYLES", "EDGE_STYLES"]
@@ -116,6 +116,6 @@ def designations_view(
     )
     from .layout import positions_if_large
 
-    return positions_if_large(
+    return with_coverage(positions_if_large(
         limit_model(model, limit, filter_hint="Each node stands for one organisation; use --org NAME for its posts.")
-    )
+    ), source)

@@ -4,8 +4,10 @@ and the duty areas that moved to or from other role types."""
 from __future__ import annotations
 
 from ..analyses.drift import DriftReport, drift
+from ..analyses.overlap import resolve_role
 from ..namespaces import DEFAULT_BASE
 from ..sparql import SparqlSource
+from .common import with_coverage
 from .model import DEFAULT_LIMIT, EdgeStyle, NodeStyle, ViewEdge, ViewModel, ViewNode, build_model, limit_model, short_id
 
 __all__ = ["drift_view", "model_from_drift", "NODE_STYLES", "EDGE_STYLES"]
@@ -33,9 +35,11 @@ def drift_view(
     base: str = DEFAULT_BASE,
     limit: int = DEFAULT_LIMIT,
 ) -> ViewModel:
-    """The drift of ``role`` (a code), from :func:`nhskg.analyses.drift.drift`."""
-    return limit_model(model_from_drift(drift(source, role, by=by), base=base), limit,
-                       filter_hint="Pick a role type with fewer postings, or group --by year.")
+    """The drift of ``role`` (a code, label or acronym), from :func:`nhskg.analyses.drift.drift`."""
+    code = resolve_role(source, role)
+    model = limit_model(model_from_drift(drift(source, code, by=by), base=base), limit,
+                        filter_hint="Pick a role type with fewer postings, or group --by year.")
+    return with_coverage(model, source, (code,))
 
 
 def model_from_drift(report: DriftReport, *, base: str = DEFAULT_BASE) -> ViewModel:

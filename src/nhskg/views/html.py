@@ -197,6 +197,7 @@ def render_html(model: ViewModel) -> str:
         title=model.title,
         description=model.description,
         note=model.note,
+        based_on=model.based_on,
         filters=model.filters,
         node_count=len(nodes),
         edge_count=len(edges),

@@ -29,8 +29,12 @@ class Written:
     note: str
 
 
-def summary(source: SparqlSource) -> tuple[tuple[str, int], ...]:
-    """The graph's headline figures, in a fixed order."""
+def summary(source: SparqlSource) -> tuple[tuple[str, int | str], ...]:
+    """The graph's headline figures, in a fixed order, with what they rest on (:func:`nhskg.coverage.coverage`,
+    the figures ``nhskg summary`` and ``nhskg.summary()`` give)."""
+    from ..coverage import coverage
+
+    rests_on = coverage(source)
     row = table(source, "summary").python()[0]
     names = (
         ("postings", "postings"),
@@ -41,7 +45,17 @@ def summary(source: SparqlSource) -> tuple[tuple[str, int], ...]:
         ("designations_held", "designations held"),
         ("quads", "triples (all named graphs)"),
     )
-    return tuple((label, int(row[key] or 0)) for key, label in names)  # type: ignore[call-overload]
+    figures: list[tuple[str, int | str]] = [(label, int(row[key] or 0)) for key, label in names]  # type: ignore[call-overload]
+    figures.insert(1, ("modelled in full (duties, lines, designations)", rests_on.full))
+    if rests_on.first:
+        figures.insert(2, ("dated", f"{rests_on.first} to {rests_on.last}"))
+    return tuple(figures)
+
+
+def _by_role(source: SparqlSource) -> tuple[tuple[str, int, int], ...]:
+    from ..coverage import role_counts
+
+    return tuple((c.label, c.postings, c.full) for c in role_counts(source))
 
 
 def _write(model: ViewModel, path: Path) -> Written:
@@ -49,11 +63,12 @@ def _write(model: ViewModel, path: Path) -> Written:
     return Written(path, model.title, model.description, len(model.nodes), len(model.edges), model.note)
 
 
-def render_index(figures: tuple[tuple[str, int], ...], pages: list[Written], out: Path) -> str:
-    """The index page: summary table and a link (relative) to every view."""
+def render_index(figures: tuple[tuple[str, int | str], ...], pages: list[Written], out: Path,
+                 roles: tuple[tuple[str, int, int], ...] = ()) -> str:
+    """The index page: summary table, postings by role type, and a link (relative) to every view."""
     links = [{"href": p.path.relative_to(out).as_posix(), "title": p.title, "description": p.description,
               "nodes": p.nodes, "edges": p.edges, "note": p.note} for p in pages]
-    return _environment().get_template("index.html").render(figures=figures, pages=links)
+    return _environment().get_template("index.html").render(figures=figures, pages=links, roles=roles)
 
 
 def write_all(
@@ -74,5 +89,5 @@ def write_all(
         _write(designations_view(source, organisation, base=base, limit=limit), out / "designations.html"),
     ]
     index = out / "index.html"
-    index.write_text(render_index(summary(source), pages, out), encoding="utf-8", newline="\n")
+    index.write_text(render_index(summary(source), pages, out, _by_role(source)), encoding="utf-8", newline="\n")
     return [*pages, Written(index, "Index", "every view and the graph's summary figures", 0, 0, "")]

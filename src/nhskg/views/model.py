@@ -104,6 +104,8 @@ class ViewModel:
     layout: str = "physics"
     note: str = ""
     filters: tuple[tuple[str, str], ...] = field(default=())
+    #: What the page rests on: "based on N postings (M modelled in full), dated ..." (nhskg.coverage).
+    based_on: str = ""
 
     def node_style(self, kind: str) -> NodeStyle:
         for style in self.node_styles:
@@ -241,6 +243,7 @@ def limit_model(model: ViewModel, limit: int, *, filter_hint: str) -> ViewModel:
         note=note,
         filters=dict(model.filters),
     )
+    aggregated = replace(aggregated, based_on=model.based_on)
     from .layout import positions_if_large  # late import: layout depends on this module
 
     return positions_if_large(aggregated)

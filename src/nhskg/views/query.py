@@ -17,9 +17,10 @@ from rdflib.term import Literal, Node
 
 from ..errors import QueryError
 from ..namespaces import DEFAULT_BASE, VOCAB_BASE
-from ..queries import load_query, run_query
+from ..queries import bind, load_query, run_query
 from ..sparql import SparqlSource, Table, Triple
 from .model import DEFAULT_LIMIT, EdgeStyle, NodeStyle, ViewEdge, ViewModel, ViewNode, build_model, limit_model, short_id
+from .common import with_coverage
 from .layout import positions_if_large
 
 __all__ = ["query_view", "model_from_table", "model_from_triples"]
@@ -74,7 +75,10 @@ def query_view(
         model = model_from_triples(result, name=name, title=title, description=description, base=base, filters=filters)
     else:
         raise QueryError(f"query '{name}' is an ASK query; only SELECT with node and edge columns or CONSTRUCT can be drawn")
-    return positions_if_large(limit_model(model, limit, filter_hint="Narrow the query with --param NAME=VALUE."))
+    drawn = positions_if_large(limit_model(model, limit, filter_hint="Narrow the query with --param NAME=VALUE."))
+    roles = tuple(str(value).rsplit("/", 1)[-1] for p, value in bind(query, dict(params or {})).items()
+                  if query.parameter(p).scheme == "role-type")
+    return with_coverage(drawn, source, roles)
 
 
 def _cell(row: dict[str, Node | None], name: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from ..namespaces import DEFAULT_BASE, NHSKG
 from ..sparql import SparqlSource
-from .common import evidence, is_true, resolve_organisation, table, text
+from .common import evidence, is_true, resolve_organisation, table, text, with_coverage
 from .layout import LEVEL_GAP, NODE_GAP, hierarchical_positions, levels_from_lines
 from .model import DEFAULT_LIMIT, EdgeStyle, NodeStyle, ViewEdge, ViewModel, ViewNode, build_model, limit_model, short_id
 
@@ -125,7 +125,10 @@ def reporting_view(
     )
     if len(model.nodes) > limit:  # headings mean nothing once posts are grouped by role type
         model = replace(model, nodes=tuple(n for n in model.nodes if n.kind != "organisation"))
-    return limit_model(model, limit, filter_hint="Posts are grouped by role type; use --org NAME to see one organisation's posts.")
+    return with_coverage(
+        limit_model(model, limit, filter_hint="Posts are grouped by role type; use --org NAME to see one organisation's posts."),
+        source,
+    )
 
 
 def _positions(nodes: list[ViewNode], edges: list[ViewEdge]) -> list[ViewNode]:

@@ -7,7 +7,7 @@ import math
 from ..analyses.overlap import Overlap, overlap
 from ..namespaces import DEFAULT_BASE
 from ..sparql import SparqlSource
-from .common import table, text
+from .common import table, text, with_coverage
 from .model import DEFAULT_LIMIT, EdgeStyle, NodeStyle, ViewEdge, ViewModel, ViewNode, build_model, limit_model, short_id
 
 __all__ = ["roles_view", "model_from_overlap", "NODE_STYLES", "EDGE_STYLES"]
@@ -40,14 +40,15 @@ def roles_view(
     base: str = DEFAULT_BASE,
     limit: int = DEFAULT_LIMIT,
 ) -> ViewModel:
-    """The two role types (codes) and their duty areas, from :func:`nhskg.analyses.overlap.overlap`."""
+    """The two role types (codes, labels or acronyms) and their duty areas, from :func:`nhskg.analyses.overlap.overlap`."""
     result = overlap(source, role_a, role_b)
     organisations = {text(r["org"]): text(r["org_label"]) or short_id(text(r["org"]), base) for r in table(source, "organisations").records()}
-    return limit_model(
+    model = limit_model(
         model_from_overlap(result, organisations, base=base),
         limit,
         filter_hint="Pick two role types with fewer duty areas.",
     )
+    return with_coverage(model, source, (result.role_a, result.role_b))
 
 
 def model_from_overlap(result: Overlap, organisations: dict[str, str], *, base: str = DEFAULT_BASE) -> ViewModel:
