@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..analyses.drift import DriftReport, drift
 from ..namespaces import DEFAULT_BASE
 from ..sparql import SparqlSource
+from .facts import Facts, load_facts
 from .model import DEFAULT_LIMIT, EdgeStyle, NodeStyle, ViewEdge, ViewModel, ViewNode, build_model, limit_model, short_id
 
 __all__ = ["drift_view", "model_from_drift", "NODE_STYLES", "EDGE_STYLES"]
@@ -32,17 +33,21 @@ def drift_view(
     by: str = "year",
     base: str = DEFAULT_BASE,
     limit: int = DEFAULT_LIMIT,
+    facts: Facts | None = None,
 ) -> ViewModel:
     """The drift of ``role`` (a code), from :func:`nhskg.analyses.drift.drift`."""
-    return limit_model(model_from_drift(drift(source, role, by=by), base=base), limit,
+    report = drift(source, role, by=by)
+    return limit_model(model_from_drift(report, base=base, facts=facts or load_facts(source, base=base)), limit,
                        filter_hint="Pick a role type with fewer postings, or group --by year.")
 
 
-def model_from_drift(report: DriftReport, *, base: str = DEFAULT_BASE) -> ViewModel:
+def model_from_drift(report: DriftReport, *, base: str = DEFAULT_BASE, facts: Facts | None = None) -> ViewModel:
     """Lay out a :class:`DriftReport`: periods left to right, duty areas top to bottom (most
     claimed first), a line from each area to each period whose postings claim it, as thick as
     the share; moves as dashed lines between role-type stars above, quoting the claiming sentence."""
-    periods = [p for p, _ in report.periods]
+    role_label = (lambda code: facts.role_label(code)) if facts else (lambda code: code.replace("-", " "))  # noqa: E731
+    posting = (lambda iri: facts.posting_name(short_id(iri, base))) if facts else (lambda iri: "a posting")  # noqa: E731
+    label = role_label(report.role)
     totals: dict[str, int] = {}
     labels: dict[str, str] = {}
     for share in report.shares:
@@ -64,7 +69,7 @@ def model_from_drift(report: DriftReport, *, base: str = DEFAULT_BASE) -> ViewMo
         for s in report.shares
     ]
     roles = sorted({m.from_role for m in report.moves} | {m.to_role for m in report.moves})
-    nodes += [ViewNode(f"role/{r}", r, "role", x=i * COLUMN_GAP, y=ROLE_Y - ROW_GAP, size=25) for i, r in enumerate(roles)]
+    nodes += [ViewNode(f"role/{r}", role_label(r), "role", x=i * COLUMN_GAP, y=ROLE_Y - ROW_GAP, size=25) for i, r in enumerate(roles)]
     for move in report.moves:
         edges.append(
             ViewEdge(
@@ -72,18 +77,18 @@ def model_from_drift(report: DriftReport, *, base: str = DEFAULT_BASE) -> ViewMo
                 f"role/{move.to_role}",
                 "move",
                 label=move.label,
-                evidence=(f"{move.sentence} \u2014 posting {short_id(move.to_posting, base)} ({move.to_date})",),
-                details=(("organisation", move.organisation_label),
-                         ("dropped by", f"posting {short_id(move.dropped_in, base)} ({move.dropped_date})")),
+                evidence=(f"{move.sentence} \u2014 {posting(move.to_posting)}",),
+                details=(("organisation", facts.organisation_name(short_id(move.organisation, base)) if facts else move.organisation_label),
+                         ("dropped by", posting(move.dropped_in))),
                 curve=0.2,
             )
         )
     undated = f" {report.undated} undated posting(s) are not shown." if report.undated else ""
     return build_model(
         name="drift",
-        title=f"{report.role} over time",
+        title=f"{label} over time",
         description=(
-            f"Share of the {report.postings} postings of {report.role} claiming each duty area, by {report.by} "
+            f"Share of the {report.postings} postings of {label} claiming each duty area, by {report.by} "
             f"(dated by date posted, else closing date), and duty areas that moved between role types within "
             f"an organisation.{undated}"
         ),
@@ -92,7 +97,7 @@ def model_from_drift(report: DriftReport, *, base: str = DEFAULT_BASE) -> ViewMo
         node_styles=NODE_STYLES,
         edge_styles=EDGE_STYLES,
         layout="positions",
-        note="; ".join(f"posting {short_id(w.posting, base)} is dated {w.as_of}, before its organisation was formed ({w.formed})"
+        note="; ".join(f"{posting(w.posting)} is dated {w.as_of}, before its organisation was formed ({w.formed})"
                        for w in report.warnings),
-        filters={"role": report.role, "by": report.by},
+        filters={"role": label, "by": report.by},
     )
