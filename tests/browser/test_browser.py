@@ -394,6 +394,7 @@ def test_hostile_text_in_every_view_stays_text_when_clicked(browser_context, sit
     page.check("#show-unread")
     for cell in page.locator("#matrix td.cell").all():
         cell.click()
+        page.keyboard.press("Escape")  # the details drawer closes
     page.click("#matrix tr[data-key='org/st-elsewhere'] td.cell >> nth=0")
     assert 'You will be the Caldicott Guardian <a href="javascript:window.__pwned=1">click</a>.' in page.inner_text("#details")
     assert page.evaluate("document.querySelectorAll('#details a[href^=\"javascript\"]').length") == 0
