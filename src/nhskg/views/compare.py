@@ -16,7 +16,7 @@ from ..namespaces import DEFAULT_BASE
 from ..sparql import SparqlSource
 from .common import resolve_organisation
 from .facts import Facts, load_facts
-from .model import DEFAULT_LIMIT
+from .model import DEFAULT_LIMIT, short_id
 from .orgchart import charted_organisations, charts_data
 from .page import Page
 
@@ -82,7 +82,7 @@ def compare_page(
     chosen: list[str] = []
     for name in organisations:
         iri, _ = resolve_organisation(source, name)
-        key = next((k for k in facts.organisations if iri.endswith("/" + k)), iri)
+        key = short_id(iri, base)
         if key not in charted:
             raise QueryError(f"{facts.organisation_name(key)} has no leadership posting, so there is nothing to compare")
         chosen.append(key)
@@ -106,5 +106,6 @@ def compare_page(
         ),
         data=data,
         filters=filters,
+        question="How do two organisations divide their designations and duties between their posts?",
         summary=f"{len(charted)} organisations with leadership posts to choose from",
     )

@@ -36,6 +36,7 @@ class Written:
     description: str
     size: str
     note: str
+    question: str = ""
 
 
 def summary(source: SparqlSource) -> tuple[tuple[str, int], ...]:
@@ -67,18 +68,18 @@ def coverage(figures: tuple[tuple[str, int], ...]) -> str:
 
 def _page(page: Page, path: Path) -> Written:
     write_page(page, path)
-    return Written(path, page.title, page.description, page.summary, page.note)
+    return Written(path, page.title, page.description, page.summary, page.note, page.question)
 
 
-def _model(model: ViewModel, path: Path) -> Written:
+def _model(model: ViewModel, path: Path, question: str) -> Written:
     write_html(model, path)
-    return Written(path, model.title, model.description, f"{len(model.nodes)} nodes, {len(model.edges)} lines", model.note)
+    return Written(path, model.title, model.description, f"{len(model.nodes)} nodes, {len(model.edges)} lines", model.note, question)
 
 
 def render_index(figures: tuple[tuple[str, int], ...], pages: list[Written], out: Path, notes: tuple[str, ...] = ()) -> str:
     """The index page: coverage, a link (relative) to every view, the summary figures."""
     links = [{"href": p.path.relative_to(out).as_posix(), "title": p.title, "description": p.description,
-              "size": p.size, "note": p.note} for p in pages]
+              "size": p.size, "note": p.note, "question": p.question} for p in pages]
     return _environment().get_template("index.html").render(figures=figures, coverage=coverage(figures), pages=links, notes=notes)
 
 
@@ -122,9 +123,12 @@ def write_all(
         _page(profile, out / "profile.html"),
         _page(compare_page(source, organisations if len(organisations) == 2 else (), base=base, limit=limit, facts=facts),
               out / "compare.html"),
-        _model(roles_view(source, role_a, role_b, base=base, limit=limit, facts=facts), out / "roles.html"),
-        _model(drift_view(source, role, base=base, limit=limit, facts=facts), out / "drift.html"),
-        _model(query_view(source, QUERY_EXAMPLE, base=base, limit=limit), out / f"query-{QUERY_EXAMPLE}.html"),
+        _model(roles_view(source, role_a, role_b, base=base, limit=limit, facts=facts), out / "roles.html",
+               "Which duty areas do two role types each claim, which do they share, and where do they work jointly?"),
+        _model(drift_view(source, role, base=base, limit=limit, facts=facts), out / "drift.html",
+               "How have the duties a role type's postings claim changed over time?"),
+        _model(query_view(source, QUERY_EXAMPLE, base=base, limit=limit), out / f"query-{QUERY_EXAMPLE}.html",
+               "Any library query drawn as a graph; this one: how are role types linked by their lines?"),
     ]
     index = out / "index.html"
     index.write_text(render_index(summary(source), pages, out, tuple(notes)), encoding="utf-8", newline="\n")

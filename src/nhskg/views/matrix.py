@@ -17,7 +17,7 @@ from ..namespaces import DEFAULT_BASE
 from ..sparql import SparqlSource
 from .common import resolve_organisation
 from .facts import Evidence, Facts, load_facts
-from .model import DEFAULT_LIMIT
+from .model import DEFAULT_LIMIT, short_id
 from .page import Page, evidence_json, postings_json
 
 __all__ = ["Holder", "Cell", "Row", "Column", "Matrix", "matrix", "designations_page", "STATES"]
@@ -162,7 +162,7 @@ def designations_page(
     note = ""
     if organisation:
         iri, _ = resolve_organisation(source, organisation)
-        key = next((k for k in facts.organisations if iri.endswith("/" + k)), iri)
+        key = short_id(iri, base)
         keys = [key]
         filters["organisation"] = facts.organisation_name(key)
     else:
@@ -190,6 +190,7 @@ def designations_page(
         data=data,
         note=note,
         filters=filters,
+        question="Which organisations have no Caldicott Guardian (or any other statutory designation) named, and who holds each?",
         summary=(f"{leading} organisations with leadership postings ({len(table.rows) - leading} more with other postings only), "
                  f"{gaps} gaps and {conflicts} conflicts, based on {postings} leadership postings"),
     )

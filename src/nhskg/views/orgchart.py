@@ -21,7 +21,7 @@ from ..namespaces import DEFAULT_BASE
 from ..sparql import SparqlSource
 from .common import resolve_organisation
 from .facts import Evidence, Facts, load_facts
-from .model import DEFAULT_LIMIT
+from .model import DEFAULT_LIMIT, short_id
 from .page import Page, evidence_json, postings_json
 
 __all__ = ["ChartPost", "ChartLine", "Chart", "chart", "charts", "reporting_page", "LINE_LABELS"]
@@ -309,7 +309,7 @@ def reporting_page(
     filters: dict[str, str] = {}
     if organisation:
         iri, name = resolve_organisation(source, organisation)
-        key = next((k for k in facts.organisations if iri.endswith("/" + k) or iri == k), iri)
+        key = short_id(iri, base)
         chosen = [key]
         filters["organisation"] = facts.organisation_name(key)
         if not facts.posts_of(key):
@@ -342,5 +342,6 @@ def reporting_page(
         data=data,
         note=note,
         filters=filters,
+        question="Who does the Chief Medical Officer (or any post) report to in this organisation, and who reports to it?",
         summary=f"{len(data['charts'])} organisations, {posts} posts, based on {postings} leadership postings",
     )

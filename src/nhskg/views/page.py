@@ -43,6 +43,7 @@ class Page:
     note: str = ""
     filters: Mapping[str, str] = field(default_factory=dict)
     summary: str = ""
+    question: str = ""  # the designer's question the page answers, as the index lists it
 
 
 def evidence_json(evidence: Iterable[Evidence]) -> list[list[str]]:

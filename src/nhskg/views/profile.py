@@ -19,6 +19,7 @@ from ..namespaces import DEFAULT_BASE
 from ..sparql import SparqlSource
 from .common import resolve_organisation
 from .facts import Evidence, Facts, load_facts
+from .model import short_id
 from .page import Page, evidence_json, postings_json
 
 __all__ = ["Item", "Section", "Departure", "Profile", "profile", "profiles", "profile_page", "SECTIONS"]
@@ -236,7 +237,7 @@ def profile_page(
     data["org"] = ""
     if organisation:
         iri, _ = resolve_organisation(source, organisation)
-        key = next((k for k in facts.organisations if iri.endswith("/" + k)), iri)
+        key = short_id(iri, base)
         chosen = next(p for p in made if p.role == role)
         if not any(facts.postings[k].organisation == key for k in chosen.postings):
             raise QueryError(
@@ -258,6 +259,7 @@ def profile_page(
         ),
         data=data,
         filters=filters,
+        question="What does a Chief Medical Officer (or any role type) typically hold, and how does this organisation differ?",
         summary=(f"{len(made)} role types; {facts.role_label(role)} based on {len(this.postings)} leadership postings "
                  f"in {this.organisations} organisations"),
     )

@@ -95,7 +95,9 @@ def query_view(
     query = load_query(name)
     result = run_query(source, query, dict(params or {}))
     title = query.title
-    description = query.question
+    counts = view_table(source, "coverage").python()[0]
+    description = (f"{query.question} Drawn from the graph of {counts['postings'] or 0} postings, "
+                   f"{counts['modelled'] or 0} of them leadership postings modelled in full.")
     known = labels(source)
     filters = {key: known.get(value) or known.get(_concept_iri(query, key, value)) or value for key, value in (params or {}).items()}
     if isinstance(result, Table):
