@@ -396,9 +396,13 @@ def test_cli_render_single_views_and_their_filters(store_dir, tmp_path):
     assert wizard.exit_code == 1 and "no role type 'chief-wizard'" in wizard.output
 
 
-def test_the_drift_view_without_role_postings_still_writes(store_dir, tmp_path):
-    page = tmp_path / "d.html"
-    from nhskg.views.drift import drift_view
+def test_drift_is_a_table_of_shares_by_period_with_the_sentences_behind_each(source, facts):
+    from nhskg.views.drift import drift_page
 
-    write_html(drift_view(load_source(), "chief-nurse"), page)
-    assert "Chief Nurse over time" in page.read_text(encoding="utf-8")
+    page = drift_page(source, "chief-nurse", facts=facts)
+    assert page.title == "Chief Nurse over time" and page.summary == "Based on 2 postings of Chief Nurse in 1 year"
+    areas = {a["label"]: a for a in page.data["areas"]}
+    assert areas["Patient safety"]["cells"] == {"2020": [1, 1]}  # p4 is undated: not placed
+    assert [s for s, _ in areas["Patient safety"]["evidence"]["2020"]] == [
+        'Working with the CMO <img src=x onerror="window.__pwned=1"> on patient safety.']
+    assert "1 undated postings are not placed in a period" in page.description

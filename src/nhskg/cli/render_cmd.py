@@ -19,7 +19,7 @@ NO_ORG = {
              "`render profile --role ROLE --org NAME` or `render reporting --org NAME`",
 }
 #: Views that draw tables and charts, not node-link graphs: --limit is refused for them.
-NO_LIMIT = {"profile", "compare"}
+NO_LIMIT = {"profile", "compare", "drift"}
 
 
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -93,7 +93,7 @@ def render(settings: Settings, view: str, out: Path, organisations: tuple[str, .
         elif view == "roles":
             drawn = roles.roles_view(source, role_a, role_b, base=settings.base, limit=size)
         elif view == "drift":
-            drawn = drift.drift_view(source, role, base=settings.base, limit=size)
+            drawn = drift.drift_page(source, role, base=settings.base)
         else:
             params = _params(param_pairs)
             if one:

@@ -1,15 +1,20 @@
 """A role type over time: one column per period, the share of its postings claiming each duty area,
-and the duty areas that moved to or from other role types."""
+and the duty areas that moved to or from other role types.
+
+:func:`drift_page` draws it as a table (what ``nhskg render drift`` writes); :func:`drift_view` as a
+graph of periods and duty areas, for callers that want a :class:`ViewModel`.
+"""
 
 from __future__ import annotations
 
-from ..analyses.drift import DriftReport, drift
+from ..analyses.drift import PERIODS, DriftReport, drift
 from ..namespaces import DEFAULT_BASE
 from ..sparql import SparqlSource
 from .facts import Facts, load_facts
+from .page import Page, postings_json
 from .model import DEFAULT_LIMIT, EdgeStyle, NodeStyle, ViewEdge, ViewModel, ViewNode, build_model, limit_model, short_id
 
-__all__ = ["drift_view", "model_from_drift", "NODE_STYLES", "EDGE_STYLES"]
+__all__ = ["drift_page", "drift_view", "model_from_drift", "NODE_STYLES", "EDGE_STYLES"]
 
 NODE_STYLES = (
     NodeStyle("period", "period (its postings of the role type)", "#4e79a7", "box"),
@@ -100,4 +105,73 @@ def model_from_drift(report: DriftReport, *, base: str = DEFAULT_BASE, facts: Fa
         note="; ".join(f"{posting(w.posting)} is dated {w.as_of}, before its organisation was formed ({w.formed})"
                        for w in report.warnings),
         filters={"role": label, "by": report.by},
+    )
+
+
+def drift_page(
+    source: SparqlSource,
+    role: str = "chief-medical-officer",
+    *,
+    by: str = "year",
+    base: str = DEFAULT_BASE,
+    facts: Facts | None = None,
+) -> Page:
+    """The drift of ``role`` as a table: duty areas by period, each cell the share of the period's
+    postings claiming the area (from :func:`nhskg.analyses.drift.drift`) and, on click, those
+    postings' sentences; below it the duty areas that moved between role types."""
+    report = drift(source, role, by=by)
+    facts = facts or load_facts(source, base=base)
+    label = facts.role_label(report.role)
+    width = PERIODS[by]
+    duties_of: dict[str, list] = {}
+    for duty in facts.duties:
+        duties_of.setdefault(duty.post, []).append(duty)
+    sentences: dict[tuple[str, str], list[list[str]]] = {}
+    for posting in sorted(facts.postings.values(), key=lambda p: p.key):
+        post = facts.posts.get(posting.post)
+        as_of = posting.date_posted or posting.valid_through
+        if post is None or post.role != report.role or not as_of:
+            continue
+        for duty in duties_of.get(post.key, ()):
+            for area in duty.areas:
+                said = duty.evidence.sentence if duty.evidence else duty.text
+                sentences.setdefault((as_of[:width], area), []).append([said, posting.key])
+    totals: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    cells: dict[str, dict[str, list[int]]] = {}
+    for share in report.shares:
+        totals[share.area] = totals.get(share.area, 0) + share.claiming
+        labels[share.area] = share.label
+        cells.setdefault(share.area, {})[share.period] = [share.claiming, share.postings]
+    areas = [
+        {"key": a, "label": labels[a], "total": totals[a], "cells": cells[a],
+         "evidence": {period: sentences.get((period, a), []) for period in cells[a]}}
+        for a in sorted(totals, key=lambda a: (-totals[a], labels[a], a))
+    ]
+    posting_name = lambda iri: facts.posting_name(short_id(iri, base))  # noqa: E731
+    moves = [
+        {"area": m.label, "from": facts.role_label(m.from_role), "to": facts.role_label(m.to_role),
+         "organisation": facts.organisation_name(short_id(m.organisation, base)),
+         "dropped": posting_name(m.dropped_in), "claimed": posting_name(m.to_posting), "sentence": m.sentence,
+         "posting": short_id(m.to_posting, base)}
+        for m in report.moves
+    ]
+    cited = {p for a in areas for ev in a["evidence"].values() for _, p in ev} | {m["posting"] for m in moves}
+    undated = f" {report.undated} undated postings are not placed in a period." if report.undated else ""
+    return Page(
+        name="drift",
+        template="drift.html",
+        title=f"{label} over time",
+        description=(
+            f"The share of {label} postings claiming each duty area, {by} by {by} (a posting is dated by its date "
+            f"posted, else its closing date), and duty areas that moved between role types within an organisation."
+            f"{undated} Click a cell for the postings and sentences behind it."
+        ),
+        data={"periods": [list(p) for p in report.periods], "areas": areas, "moves": moves, "by": by,
+              "postings": postings_json(facts, cited)},
+        note="; ".join(f"{posting_name(w.posting)} is dated {w.as_of}, before its organisation was formed ({w.formed})"
+                       for w in report.warnings),
+        filters={"role": label, "by": by},
+        summary=f"Based on {report.postings} postings of {label} in {len(report.periods)} {by}{'' if len(report.periods) == 1 else 's'}",
+        question="How have the duties a role type's postings claim changed over time, and which moved to another role?",
     )

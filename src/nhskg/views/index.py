@@ -10,7 +10,7 @@ from ..namespaces import DEFAULT_BASE
 from ..sparql import SparqlSource
 from .common import table
 from .compare import compare_page
-from .drift import drift_view
+from .drift import drift_page
 from .facts import load_facts
 from .html import _environment, write_html
 from .matrix import designations_page
@@ -125,8 +125,7 @@ def write_all(
               out / "compare.html"),
         _model(roles_view(source, role_a, role_b, base=base, limit=limit, facts=facts), out / "roles.html",
                "Which duty areas do two role types each claim, which do they share, and where do they work jointly?"),
-        _model(drift_view(source, role, base=base, limit=limit, facts=facts), out / "drift.html",
-               "How have the duties a role type's postings claim changed over time?"),
+        _page(drift_page(source, role, base=base, facts=facts), out / "drift.html"),
         _model(query_view(source, QUERY_EXAMPLE, base=base, limit=limit), out / f"query-{QUERY_EXAMPLE}.html",
                "Any library query drawn as a graph; this one: how are role types linked by their lines?"),
     ]
