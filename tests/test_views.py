@@ -106,13 +106,20 @@ def test_chart_page_carries_every_charted_organisation_and_honours_org(source, f
     data = page.data
     assert [c["key"] for c in data["charts"]] == charted_organisations(facts)
     assert data["start"] == ST  # the organisation with the most lines opens first
-    assert "Quiet CCG" not in {c["name"] for c in data["charts"]} and "1 organisations whose postings" in page.note
+    assert "Quiet CCG" not in {c["name"] for c in data["charts"]} and "1 organisation whose postings are none of them for a leadership post has no chart" in page.note
     p3 = next(c for c in data["charts"] if c["key"] == ST)["details"]["post/p3"]
     assert p3 == {"designations": [], "areas": [], "bodies": []}
     one = reporting_page(source, "north trust", facts=facts)
     assert [c["key"] for c in one.data["charts"]] == [NORTH] and one.title == "Organisation chart: North Trust"
     with pytest.raises(QueryError, match="North Trust"):
         reporting_page(source, "North Trusts", facts=facts)
+
+
+def test_past_the_limit_a_chart_draws_its_highest_posts_and_says_how_many_it_leaves_out(source, facts):
+    page = reporting_page(source, limit=3, facts=facts)
+    st = next(c for c in page.data["charts"] if c["key"] == ST)
+    assert [p["key"] for p in st["posts"]] == ["org/st-elsewhere/role/chief-executive", "post/p1", "post/p2"]
+    assert st["leftOut"] == 1 and "1 chart has more than 3 posts" in page.note
 
 
 def test_an_organisation_the_posting_does_not_name_is_called_employer_not_named(facts):
@@ -375,7 +382,7 @@ def test_cli_render_all_writes_every_view_and_an_index_linking_them(store_dir, t
 def test_cli_render_single_views_and_their_filters(store_dir, tmp_path):
     run = lambda *args: CliRunner().invoke(main, ["--store", str(store_dir), "render", *args, "--out", str(tmp_path)])  # noqa: E731
     ok = run("reporting", "--org", "North Trust")
-    assert ok.exit_code == 0 and "1 organisations, 3 posts, based on 2 leadership postings" in ok.output, ok.output
+    assert ok.exit_code == 0 and "1 organisation, 3 posts, based on 2 leadership postings" in ok.output, ok.output
     assert run("compare", "--org", "North Trust", "--org", "Small CCG").exit_code == 0
     assert run("profile", "--role", "chief-nurse", "--org", "North Trust").exit_code == 0
     assert run("query", "--query", "role-network").exit_code == 0

@@ -18,7 +18,7 @@ from ..sparql import SparqlSource
 from .common import resolve_organisation
 from .facts import Evidence, Facts, load_facts
 from .model import DEFAULT_LIMIT, short_id
-from .page import Page, evidence_json, postings_json
+from .page import Page, evidence_json, plural, postings_json
 
 __all__ = ["Holder", "Cell", "Row", "Column", "Matrix", "matrix", "designations_page", "STATES"]
 
@@ -191,6 +191,7 @@ def designations_page(
         note=note,
         filters=filters,
         question="Which organisations have no Caldicott Guardian (or any other statutory designation) named, and who holds each?",
-        summary=(f"{leading} organisations with leadership postings ({len(table.rows) - leading} more with other postings only), "
-                 f"{gaps} gaps and {conflicts} conflicts, based on {postings} leadership postings"),
+        summary=(f"{plural(leading, 'organisation')} with leadership postings ({len(table.rows) - leading} more with other "
+                 f"postings only), {plural(gaps, 'gap')} and {plural(conflicts, 'conflict')}, "
+                 f"based on {plural(postings, 'leadership posting')}"),
     )

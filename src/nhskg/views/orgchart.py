@@ -22,7 +22,7 @@ from ..sparql import SparqlSource
 from .common import resolve_organisation
 from .facts import Evidence, Facts, load_facts
 from .model import DEFAULT_LIMIT, short_id
-from .page import Page, evidence_json, postings_json
+from .page import Page, evidence_json, plural, postings_json
 
 __all__ = ["ChartPost", "ChartLine", "Chart", "chart", "charts", "reporting_page", "LINE_LABELS"]
 
@@ -73,6 +73,7 @@ class Chart:
     leadership_postings: int
     posts: tuple[ChartPost, ...]
     lines: tuple[ChartLine, ...]
+    left_out: int = 0  # posts past the limit, not drawn
 
     def post(self, key: str) -> ChartPost:
         for post in self.posts:
@@ -164,7 +165,8 @@ def chart(facts: Facts, organisation: str, *, limit: int = DEFAULT_LIMIT) -> Cha
         lines_by_key[(lower, upper, line.kind)].extend(line.evidence)
     lines = [ChartLine(lo, up, kind, tuple(sorted(set(ev)))) for (lo, up, kind), ev in sorted(lines_by_key.items())]
     keys = sorted(own | {line.upper for line in lines} | {line.lower for line in lines})
-    if len(keys) > limit:
+    left_out = max(0, len(keys) - limit)
+    if left_out:
         tiers_all = {k: facts.tier(facts.posts[k].role, facts.posts[k].scope) for k in keys}
         keys = sorted(sorted(keys, key=lambda k: (tiers_all[k], k))[:limit])
         lines = [line for line in lines if line.lower in keys and line.upper in keys]
@@ -211,6 +213,7 @@ def chart(facts: Facts, organisation: str, *, limit: int = DEFAULT_LIMIT) -> Cha
         leadership_postings=info.leadership_postings if info else 0,
         posts=tuple(sorted(posts, key=lambda p: (p.level, p.order))),
         lines=tuple(lines),
+        left_out=left_out,
     )
 
 
@@ -266,6 +269,7 @@ def chart_json(facts: Facts, item: Chart) -> dict[str, Any]:
         "type": item.type,
         "postings": item.postings,
         "leadership": item.leadership_postings,
+        "leftOut": item.left_out,
         "posts": [
             {"key": p.key, "label": p.label, "role": p.role, "scope": p.scope, "level": p.level, "order": p.order,
              "advertised": p.advertised, "elsewhere": p.elsewhere, "badges": list(p.badges), "postings": list(p.postings),
@@ -313,21 +317,23 @@ def reporting_page(
         chosen = [key]
         filters["organisation"] = facts.organisation_name(key)
         if not facts.posts_of(key):
-            note = (f"{filters['organisation']} has {facts.organisations[key].postings} postings in the graph, none of them "
-                    "for a leadership post, so there is no chart to draw.")
+            note = (f"{filters['organisation']} has {plural(facts.organisations[key].postings, 'posting')} in the graph, "
+                    "none of them for a leadership post, so there is no chart to draw.")
             chosen = []
         else:
             note = ""
     else:
         chosen = charted_organisations(facts)
         without = sum(1 for o in facts.organisations.values() if o.postings and o.key not in set(chosen))
-        note = (f"{without} organisations whose postings are none of them for a leadership post have no chart."
-                if without else "")
+        note = (f"{plural(without, 'organisation')} whose postings are none of them for a leadership post "
+                f"{'has' if without == 1 else 'have'} no chart." if without else "")
     data = charts_data(facts, chosen, limit=limit)
     posts = sum(len(c["posts"]) for c in data["charts"])
-    biggest = max((len(c["posts"]) for c in data["charts"]), default=0)
-    if biggest >= limit:
-        note = (note + " " if note else "") + f"Charts with more than {limit} posts show the {limit} highest (raise --limit to see all)."
+    cut = [c for c in data["charts"] if c["leftOut"]]
+    if cut:
+        note = (note + " " if note else "") + (
+            f"{plural(len(cut), 'chart')} {'has' if len(cut) == 1 else 'have'} more than {limit} posts: each shows its "
+            f"{limit} highest posts and says how many it leaves out; raise --limit to see all.")
     postings = sum(c["leadership"] for c in data["charts"])
     data["start"] = chosen[0] if chosen else ""
     return Page(
@@ -343,5 +349,6 @@ def reporting_page(
         note=note,
         filters=filters,
         question="Who does the Chief Medical Officer (or any post) report to in this organisation, and who reports to it?",
-        summary=f"{len(data['charts'])} organisations, {posts} posts, based on {postings} leadership postings",
+        summary=(f"{plural(len(data['charts']), 'organisation')}, {plural(posts, 'post')}, "
+                 f"based on {plural(postings, 'leadership posting')}"),
     )

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from .facts import Evidence, Facts
 
-__all__ = ["Page", "render_page", "write_page", "evidence_json", "postings_json", "FILTER_LABELS"]
+__all__ = ["Page", "render_page", "write_page", "evidence_json", "postings_json", "plural", "FILTER_LABELS"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: How a page names the CLI filters it was drawn with.
@@ -44,6 +44,15 @@ class Page:
     filters: Mapping[str, str] = field(default_factory=dict)
     summary: str = ""
     question: str = ""  # the designer's question the page answers, as the index lists it
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``1 chart``, ``2 charts``, ``3 organisations whose``...
+
+    >>> plural(1, "chart"), plural(2, "chart"), plural(2, "body", "bodies")
+    ('1 chart', '2 charts', '2 bodies')
+    """
+    return f"{count} {one if count == 1 else many or one + 's'}"
 
 
 def evidence_json(evidence: Iterable[Evidence]) -> list[list[str]]:
