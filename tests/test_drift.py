@@ -158,4 +158,4 @@ def test_cli_render_drift(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--store", str(store), "render", "drift", "--role", CN, "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     page = (tmp_path / "out" / "drift.html").read_text(encoding="utf-8")
-    assert "Research and innovation" in page and "chief-nurse over time" in page
+    assert "Research and innovation" in page and "Chief Nurse over time" in page

@@ -1,7 +1,7 @@
 """The views on a hand-built graph (tests/browser/views-graph.trig): content, safety, determinism, limits.
 
-No browser here: these read the view models and the written HTML. ``tests/browser`` opens the same
-pages in headless Chromium.
+No browser here: these read the view models, the pages' data and the written HTML. ``tests/browser``
+opens the same pages in headless Chromium.
 """
 
 from __future__ import annotations
@@ -17,24 +17,32 @@ from click.testing import CliRunner
 from nhskg.cli import main
 from nhskg.errors import QueryError
 from nhskg.sparql import OxigraphSource
-from nhskg.views.designations import designations_view
+from nhskg.views.compare import compare_page, compare_rows, holdings
+from nhskg.views.drift import model_from_drift
+from nhskg.views.facts import UNNAMED, load_facts
 from nhskg.views.html import render_html, write_html
 from nhskg.views.index import write_all
-from nhskg.views.model import PHYSICS_LIMIT, ViewNode, build_model, limit_model
+from nhskg.views.matrix import designations_page, matrix
+from nhskg.views.model import PHYSICS_LIMIT, ViewEdge, ViewNode, build_model, limit_model
+from nhskg.views.orgchart import chart, charted_organisations, reporting_page
+from nhskg.views.page import render_page
+from nhskg.views.profile import NO_LINE, profile, profile_page
 from nhskg.views.query import query_view
-from nhskg.views.reporting import reporting_view
 from nhskg.views.roles import roles_view
 
 GRAPH = Path(__file__).parent / "browser" / "views-graph.trig"
 PAYLOADS = (
     "<script>window.__pwned=1</script>",
     '<img src=x onerror="window.__pwned=1">',
+    '<svg onload="window.__pwned=1">',
     "</style><style>body{display:none}</style>",
     '<a href="javascript:window.__pwned=1">',
 )
 #: A tag that would fetch something: any src, or an href that is not a sibling page.
 LOADING_TAG = re.compile(r"<[a-z]+\b[^>]*\s(?:src\s*=|href\s*=\s*(?![\"']?[a-z-]+\.html[\"'\s>]))", re.IGNORECASE)
 EXTERNAL_URL = re.compile(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", re.IGNORECASE)
+ST = "org/st-elsewhere"
+NORTH = "org/north-trust"
 
 
 def load_source() -> OxigraphSource:
@@ -48,81 +56,219 @@ def source() -> OxigraphSource:
     return load_source()
 
 
-def page_data(page: str, name: str) -> list[dict]:
-    """The JSON array assigned to ``var NAME = ...;`` in the page's script."""
+@pytest.fixture(scope="module")
+def facts(source):
+    return load_facts(source)
+
+
+def page_json(page: str) -> dict:
+    """The data a table or chart page draws itself from."""
+    match = re.search(r'<script type="application/json" id="nhskg-data">(.*?)</script>', page, re.DOTALL)
+    assert match
+    return json.loads(match.group(1))
+
+
+def canvas_data(page: str, name: str) -> list[dict]:
+    """The JSON array assigned to ``var NAME = ...;`` in a graph page's script."""
     match = re.search(rf"var {name} = (\[.*?\]);\n", page)
     assert match, name
     return json.loads(match.group(1))
 
 
-def test_reporting_levels_come_from_the_lines(source):
-    model = reporting_view(source)
-    nodes = {n.id: n for n in model.nodes}
-    assert {(e.source, e.target, e.kind) for e in model.edges} == {
+# --- organisation charts -----------------------------------------------------------------------
+
+
+def test_chart_rows_come_from_tiers_and_lines(facts):
+    drawn = chart(facts, ST)
+    level = {p.key: p.level for p in drawn.posts}
+    assert level == {"org/st-elsewhere/role/chief-executive": 0, "post/p1": 1, "post/p2": 1, "post/p3": 2}
+    assert {(line.lower, line.upper, line.kind) for line in drawn.lines} == {
         ("post/p1", "org/st-elsewhere/role/chief-executive", "managerial"),
         ("post/p2", "org/st-elsewhere/role/chief-executive", "managerial"),
         ("post/p3", "post/p2", "managerial"),
         ("post/p3", "post/p1", "professional"),
-        ("post/p4", "org/north-trust/role/chief-executive", "managerial"),
-        ("post/p1", "w3id.org/nhskg/vocab/body/gmc", "external"),
+        ("post/p1", "post/p2", "joint"),
     }
-    assert nodes["org/st-elsewhere/role/chief-executive"].level == 0
-    assert nodes["post/p1"].level == nodes["post/p2"].level == 1
-    assert nodes["post/p3"].level == 2
-    assert nodes["post/p3"].y > nodes["post/p2"].y > nodes["org/st-elsewhere/role/chief-executive"].y
-    body = nodes["w3id.org/nhskg/vocab/body/gmc"]
-    assert body.kind == "body" and all(body.x > n.x for n in model.nodes if n.kind != "body")
-    headings = sorted((n.label, n.x < nodes["post/p1"].x) for n in model.nodes if n.kind == "organisation")
-    assert headings == [("North Trust", True), ("St Elsewhere </style><style>body{display:none}</style> Trust", False)]
-    assert model.layout == "positions"
+    p1 = drawn.post("post/p1")
+    assert p1.badges == ("Caldicott Guardian", "Responsible Officer") and p1.duties == 2 and p1.postings == ("posting/p1",)
+    assert not drawn.post("org/st-elsewhere/role/chief-executive").advertised
 
 
-def test_reporting_of_one_organisation_by_name(source):
-    model = reporting_view(source, "north trust")
-    assert [n.id for n in model.nodes] == ["heading/0", "org/north-trust/role/chief-executive", "post/p4"]
-    assert model.nodes[0].label == "North Trust" and model.nodes[0].kind == "organisation"
-    assert model.title == "Reporting lines in North Trust"
+def test_a_post_named_by_role_is_drawn_as_the_one_advertised_post_of_that_role(facts):
+    drawn = chart(facts, NORTH)
+    assert [p.key for p in drawn.posts] == ["org/north-trust/role/chief-executive", "post/p4", "post/p5"]
+    assert ("post/p4", "post/p5", "joint") in {(line.lower, line.upper, line.kind) for line in drawn.lines}
+    assert drawn.post("post/p5").level == 2  # a deputy director sits below the executives
+
+
+def test_chart_page_carries_every_charted_organisation_and_honours_org(source, facts):
+    page = reporting_page(source, facts=facts)
+    data = page.data
+    assert [c["key"] for c in data["charts"]] == charted_organisations(facts)
+    assert data["start"] == ST  # the organisation with the most lines opens first
+    assert "Quiet CCG" not in {c["name"] for c in data["charts"]} and "1 organisation whose postings are none of them for a leadership post has no chart" in page.note
+    p3 = next(c for c in data["charts"] if c["key"] == ST)["details"]["post/p3"]
+    assert p3 == {"designations": [], "areas": [], "bodies": []}
+    one = reporting_page(source, "north trust", facts=facts)
+    assert [c["key"] for c in one.data["charts"]] == [NORTH] and one.title == "Organisation chart: North Trust"
     with pytest.raises(QueryError, match="North Trust"):
-        reporting_view(source, "North Trusts")
+        reporting_page(source, "North Trusts", facts=facts)
 
 
-def test_roles_view_marks_shared_areas_and_quotes_joint_duties(source):
+def test_past_the_limit_a_chart_draws_its_highest_posts_and_says_how_many_it_leaves_out(source, facts):
+    page = reporting_page(source, limit=3, facts=facts)
+    st = next(c for c in page.data["charts"] if c["key"] == ST)
+    assert [p["key"] for p in st["posts"]] == ["org/st-elsewhere/role/chief-executive", "post/p1", "post/p2"]
+    assert st["leftOut"] == 1 and "1 chart has more than 3 posts" in page.note
+
+
+def test_an_organisation_the_posting_does_not_name_is_called_employer_not_named(facts):
+    assert facts.organisation_name("org/unnamed-p8") == f"{UNNAMED} (advert: Interim Chief Medical Officer)"
+
+
+# --- designations matrix -----------------------------------------------------------------------
+
+
+def test_matrix_gaps_depend_on_the_organisation_type_and_conflicts_on_role_types(facts):
+    table = matrix(facts)
+    assert [c.code for c in table.columns] == ["caldicott-guardian", "senior-information-risk-owner", "responsible-officer"]
+    states = {r.name: [c.state for c in r.cells] for r in table.rows}
+    assert states["North Trust"] == ["gap", "held", "gap"]
+    assert states["Small CCG"] == ["gap", "gap", "none"]  # a CCG need not name a Responsible Officer
+    assert states["Quiet CCG"] == ["unread"] * 3  # no leadership posting: nothing could name one
+    assert states[f"{UNNAMED} (advert: Interim Chief Medical Officer)"] == ["none"] * 3  # type unknown
+    st = next(r for r in table.rows if r.organisation == ST)
+    assert [c.state for c in st.cells] == ["conflict", "gap", "held"]
+    assert {h.role for h in st.cells[0].holders} == {"Chief Medical Officer", "Chief Nurse"}
+    assert st.gaps == 1 and st.conflicts == 1
+    assert table.cell(ST, "caldicott-guardian").holders[0].evidence[0].posting == "posting/p1"
+
+
+def test_matrix_page_lists_every_organisation_with_a_posting_and_honours_org(source, facts):
+    page = designations_page(source, facts=facts)
+    assert len(page.data["rows"]) == 5 and page.data["columns"][0]["label"] == "Caldicott Guardian"
+    assert "based on 7 leadership postings" in page.summary
+    assert page.data["read"][NORTH] == ["posting/p4", "posting/p5"]
+    one = designations_page(source, "North Trust", facts=facts)
+    assert [r["name"] for r in one.data["rows"]] == ["North Trust"]
+    limited = designations_page(source, limit=2, facts=facts)
+    assert len(limited.data["rows"]) == 2 and "more than the limit of 2 rows" in limited.note
+
+
+# --- role profile ------------------------------------------------------------------------------
+
+
+def test_profile_shares_lines_designations_and_areas_over_postings(facts):
+    nurse = profile(facts, "chief-nurse")
+    assert nurse.postings == ("posting/p2", "posting/p4")
+    assert nurse.share("managerial", "Chief Executive") == (2, 2)
+    assert nurse.share("designation", "Caldicott Guardian") == (1, 2)
+    assert nurse.share("area", "Patient safety") == (2, 2)
+    assert nurse.share("joint", "Chief Medical Officer") == (0, 2)  # the CMO's posting says it, not the nurses'
+    item = next(i for i in nurse.section("designation").items if i.label == "Caldicott Guardian")
+    assert item.postings == ("posting/p2",)
+    assert nurse.pay == (("posting/p2", 140000.0, 150000.0),)
+    cmo = profile(facts, "chief-medical-officer")
+    assert cmo.share("managerial", NO_LINE) == (1, 2)  # the unnamed employer's posting states none
+    assert cmo.share("joint", "Chief Nurse") == (1, 2)
+
+
+def test_profile_departures_name_what_an_organisation_lacks_and_has_that_others_do_not():
+    from nhskg.views.facts import Concept, Evidence, Facts, Holding, Line, Organisation, Post, Posting
+
+    orgs = {f"org/{i}": Organisation(f"org/{i}", f"Trust {i}", "nhs-trust", 1, 1) for i in range(4)}
+    posts = {f"post/{i}": Post(f"post/{i}", "Medical Director", "chief-medical-officer", f"org/{i}") for i in range(4)}
+    posts.update({f"org/{i}/role/ceo": Post(f"org/{i}/role/ceo", "Chief Executive", "chief-executive", f"org/{i}", advertised=False)
+                  for i in range(4)})
+    postings = {f"posting/{i}": Posting(f"posting/{i}", str(i), "Medical Director", f"org/{i}", f"post/{i}",
+                                        salary_min=100000.0 + (200000.0 if i == 3 else 1000.0 * i), salary_max=110000.0 + (200000.0 if i == 3 else 0))
+                for i in range(4)}
+    lines = tuple(Line(f"post/{i}", f"org/{i}/role/ceo", "managerial", (Evidence("Reports to the CEO.", f"posting/{i}"),)) for i in range(3))
+    holdings = (Holding("post/3", "caldicott-guardian", (Evidence("Caldicott Guardian.", "posting/3"),)),)
+    concepts = {("role-type", "chief-medical-officer"): Concept("chief-medical-officer", "role-type", "Chief Medical Officer"),
+                ("role-type", "chief-executive"): Concept("chief-executive", "role-type", "Chief Executive"),
+                ("designation", "caldicott-guardian"): Concept("caldicott-guardian", "designation", "Caldicott Guardian")}
+    made = profile(Facts(orgs, postings, posts, lines, holdings, (), concepts), "chief-medical-officer")
+    assert made.share("managerial", "Chief Executive") == (3, 4)
+    odd = {d.organisation: d for d in made.departures}
+    assert odd["org/3"].lacks == (("Reports to", ("Chief Executive",)),)
+    assert odd["org/3"].unusual == (("Designations held", ("Caldicott Guardian",)),)
+    assert odd["org/3"].pay == "pay outside the range of the other postings"
+    assert made.departures[0].organisation == "org/3"  # the one departing most comes first
+
+
+def test_profile_page_opens_at_the_role_and_sets_an_organisation_against_it(source, facts):
+    page = profile_page(source, "chief-nurse", "North Trust", facts=facts)
+    assert page.data["start"] == "chief-nurse" and page.data["org"] == NORTH
+    assert page.title == "Role profile: Chief Nurse"
+    assert "based on 2 leadership postings" in page.summary
+    with pytest.raises(QueryError, match="no leadership posting of Chief Medical Officer"):
+        profile_page(source, "chief-medical-officer", "North Trust", facts=facts)
+    with pytest.raises(QueryError, match="no role type 'chief-wizard'"):
+        profile_page(source, "chief-wizard", facts=facts)
+
+
+# --- comparison --------------------------------------------------------------------------------
+
+
+def test_compare_rows_say_which_role_holds_what_in_each(facts):
+    rows = compare_rows(holdings(facts, ST), holdings(facts, NORTH))
+    by_label = {(kind, label): (a, b, differs) for kind, label, a, b, differs in rows}
+    assert by_label[("designation", "Caldicott Guardian")] == (("Chief Medical Officer", "Chief Nurse"), (), True)
+    assert by_label[("designation", "Senior Information Risk Owner")] == ((), ("Chief Nurse",), True)
+    assert by_label[("area", "Patient safety")] == (("Chief Medical Officer", "Chief Nurse"), ("Chief Nurse",), True)
+
+
+def test_compare_page_takes_two_organisations_or_none(source, facts):
+    page = compare_page(source, ("North Trust", "Small CCG"), facts=facts)
+    assert page.data["pair"] == [NORTH, "org/small-ccg"] and page.title == "Compare North Trust and Small CCG"
+    assert compare_page(source, facts=facts).data["pair"] == charted_organisations(facts)[:2]
+    with pytest.raises(QueryError, match="two organisations"):
+        compare_page(source, ("North Trust",), facts=facts)
+    with pytest.raises(QueryError, match="no leadership posting"):
+        compare_page(source, ("North Trust", "Quiet CCG"), facts=facts)
+
+
+# --- graph views -------------------------------------------------------------------------------
+
+
+def test_roles_view_marks_shared_areas_and_quotes_joint_duties_by_posting_title(source):
     model = roles_view(source, "chief-medical-officer", "chief-nurse")
     kinds = {n.id: n.kind for n in model.nodes}
     assert kinds["area/patient-safety"] == "area-shared"
     assert kinds["area/finance"] == "area-a" and kinds["area/workforce"] == "area-b"
-    sizes = {n.id: n.size for n in model.nodes}
-    assert sizes["area/patient-safety"] > sizes["area/finance"]  # 3 postings against 1
     joint = [e for e in model.edges if e.kind == "joint"]
-    assert {(e.source, e.target) for e in joint} == {
-        ("role/chief-medical-officer", "role/chief-nurse"),
-        ("role/chief-nurse", "role/chief-medical-officer"),
-    }
     quoted = " ".join(s for e in joint for s in e.evidence)
     assert "You will lead patient safety" in quoted and "Working with the CMO" in quoted
+    assert "posting/" not in quoted and "Chief Medical Officer (St Elsewhere" in quoted
+    assert dict(model.filters) == {"role_a": "Chief Medical Officer", "role_b": "Chief Nurse"}
+    assert "Based on 2 postings of Chief Medical Officer and 2 of Chief Nurse" in model.description
 
 
-def test_designations_mark_conflicts_and_gaps(source):
-    model = designations_view(source)
-    nodes = {n.id: n for n in model.nodes}
-    assert nodes["org/st-elsewhere/designation/caldicott-guardian"].kind == "conflict"
-    assert nodes["org/st-elsewhere/designation/responsible-officer"].kind == "held"
-    assert nodes["org/st-elsewhere/gaps"].details == (("no post holds", "Senior Information Risk Owner"),)
-    assert nodes["org/north-trust/gaps"].label == "2 not held"
-    assert "1 conflicts" in model.description and "3 gaps" in model.description
-
-
-def test_query_view_draws_a_library_graph_query_and_refuses_a_table(source):
+def test_query_view_names_lines_and_kinds_in_words(source):
     model = query_view(source, "role-network")
-    assert len(model.nodes) == 4 and len(model.edges) == 4
+    assert {s.label for s in model.edge_styles} == {"reports to", "professionally accountable to", "works with"}
+    assert {s.label for s in model.node_styles} == {"role type"}
+    assert {n.label for n in model.nodes} >= {"Chief Executive", "Chief Nurse"}
     with pytest.raises(QueryError, match="source' and 'target"):
         query_view(source, "shared-duties")
 
 
+def test_drift_names_role_types_by_label():
+    from nhskg.analyses.drift import DriftReport
+
+    report = DriftReport(role="chief-nurse", by="year", postings=0, undated=0, periods=(), shares=(), steps=(), moves=(), warnings=())
+    assert model_from_drift(report).title == "chief nurse over time"  # without the graph, words, never the code
+
+
+# --- pages: self-contained, escaped, deterministic ---------------------------------------------
+
+
 def test_every_page_is_self_contained_escaped_and_complete(source, tmp_path):
     written = write_all(source, tmp_path)
-    written.append(type(written[0])(write_html(query_view(source, "role-network"), tmp_path / "q.html"), "", "", 4, 4, ""))
-    assert {w.path.name for w in written} == {"reporting.html", "roles.html", "designations.html", "index.html", "q.html"}
+    names = {w.path.name for w in written}
+    assert names == {"reporting.html", "designations.html", "profile.html", "compare.html", "roles.html", "drift.html",
+                     "query-role-network.html", "index.html"}
     for page in written:
         text = page.path.read_text(encoding="utf-8")
         assert not EXTERNAL_URL.search(text), (page.path.name, EXTERNAL_URL.search(text))
@@ -131,21 +277,21 @@ def test_every_page_is_self_contained_escaped_and_complete(source, tmp_path):
             assert payload not in text, (page.path.name, payload)
         if page.path.name == "index.html":
             continue
-        nodes, edges = page_data(text, "nodeData"), page_data(text, "edgeData")
-        assert len(nodes) == page.nodes and len(edges) == page.edges
-        assert f'<meta name="nhskg-node-count" content="{page.nodes}">' in text
-        assert 'id="search"' in text and 'id="legend-nodes"' in text and 'id="legend-edges"' in text
-        assert text.count('class="kind-filter"') == len({n["kind"] for n in nodes})
-        assert "vis.Network(" in text and "<h1>" in text and 'class="description"' in text
+        assert '<a class="home" href="index.html">' in text and "<h1>" in text
+        if 'id="nhskg-data"' in text:
+            data = page_json(text)  # the JSON reads back the hostile text as written
+            assert "</style><style>body{display:none}</style>" in json.dumps(data, ensure_ascii=False)
+            assert not re.search(r"\.innerHTML\s*=", text)  # every text goes in with textContent
+        else:
+            assert 'id="search"' in text and "vis.Network(" in text and 'id="details"' in text
 
 
-def test_hostile_text_is_escaped_in_tooltips_and_headings(source):
+def test_hostile_text_is_escaped_in_tooltips_and_headings(source, facts):
     page = render_html(roles_view(source))
-    tips = " ".join(e["title"] for e in page_data(page, "edgeData"))
+    tips = " ".join(e["title"] for e in canvas_data(page, "edgeData"))
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in tips
-    assert "&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;" in tips
-    heading = render_html(reporting_view(source, "St Elsewhere </style><style>body{display:none}</style> Trust"))
-    assert "<h1>Reporting lines in St Elsewhere &lt;/style&gt;&lt;style&gt;body{display:none}&lt;/style&gt; Trust</h1>" in heading
+    heading = render_page(reporting_page(source, "St Elsewhere </style><style>body{display:none}</style> Trust", facts=facts))
+    assert "<h1>Organisation chart: St Elsewhere &lt;/style&gt;&lt;style&gt;body{display:none}&lt;/style&gt; Trust</h1>" in heading
 
 
 def test_web_addresses_in_posting_text_do_not_become_urls_in_the_page():
@@ -156,7 +302,7 @@ def test_web_addresses_in_posting_text_do_not_become_urls_in_the_page():
     page = render_html(model)
     assert not re.search(r"(?i)https?://", page)
     assert "Title https:&#47;/jobs.example.org" in page
-    assert page_data(page, "nodeData")[0]["label"] == f"Label {url}"  # JSON reads back the same text
+    assert canvas_data(page, "nodeData")[0]["label"] == f"Label {url}"  # JSON reads back the same text
 
 
 def test_the_same_graph_gives_byte_identical_pages(tmp_path):
@@ -165,20 +311,28 @@ def test_the_same_graph_gives_byte_identical_pages(tmp_path):
     assert first == second
 
 
-def test_past_the_limit_a_view_aggregates_and_says_so(source):
-    model = reporting_view(source, limit=6)
-    assert "aggregated" in model.note and "--org" in model.note
-    labels = sorted(n.label for n in model.nodes)
-    assert labels == ["Chief Executive (2)", "Chief Medical Officer (1)", "Chief Nurse (2)", "Deputy Chief Nurse (1)", "General Medical Council (1)"]
-    page = render_html(model)
-    assert 'class="note"' in page and "aggregated" in page
+# --- limits ------------------------------------------------------------------------------------
 
 
-def test_past_the_limit_without_groups_it_asks_for_a_filter():
-    model = build_model(name="x", title="X", description="d", nodes=[ViewNode(str(i), str(i), "k") for i in range(5)],
-                        edges=[], node_styles=[], edge_styles=[])
-    limited = limit_model(model, 3, filter_hint="Use --param.")
-    assert limited.nodes == () and "nothing is drawn" in limited.note and "Use --param." in limited.note
+def test_past_the_limit_a_view_aggregates_into_groups_and_says_how_many():
+    nodes = [ViewNode(f"n{i}", f"N{i}", "k", group=f"g{i % 3}", group_label=f"Group {i % 3}") for i in range(9)]
+    model = build_model(name="x", title="X", description="d", nodes=nodes, edges=[ViewEdge("n0", "n1", "k")],
+                        node_styles=[], edge_styles=[])
+    limited = limit_model(model, 5, filter_hint="Use --org.")
+    assert sorted(n.label for n in limited.nodes) == ["Group 0 (3)", "Group 1 (3)", "Group 2 (3)"]
+    assert "aggregated into 3 groups: each node stands for one group" in limited.note and "Use --org." in limited.note
+
+
+def test_past_the_limit_one_group_or_none_draws_the_most_connected_nodes():
+    nodes = [ViewNode(f"n{i}", f"N{i}", "role-type", group="role-type") for i in range(6)]
+    edges = [ViewEdge("n0", f"n{i}", "k") for i in range(1, 6)] + [ViewEdge("n1", "n2", "k")]
+    model = build_model(name="x", title="X", description="d", nodes=nodes, edges=edges, node_styles=[], edge_styles=[])
+    limited = limit_model(model, 3, filter_hint="Narrow it.")
+    assert [n.id for n in limited.nodes] == ["n0", "n1", "n2"] and len(limited.edges) == 3
+    assert "only the 3 with the most lines are drawn (3 left out)" in limited.note
+    ungrouped = build_model(name="x", title="X", description="d", nodes=[ViewNode(str(i), str(i), "k") for i in range(5)],
+                            edges=[], node_styles=[], edge_styles=[])
+    assert len(limit_model(ungrouped, 3, filter_hint="").nodes) == 3
 
 
 def test_big_graphs_get_precomputed_positions_and_no_physics():
@@ -189,83 +343,73 @@ def test_big_graphs_get_precomputed_positions_and_no_physics():
                         edges=[], node_styles=[], edge_styles=[])
     placed = positions_if_large(model)
     assert placed.layout == "positions" and all(node.x is not None for node in placed.nodes)
-    page = render_html(placed)
-    assert '"physics":{"enabled":false}' in page
+    assert '"physics":{"enabled":false}' in render_html(placed)
     small = render_html(build_model(name="x", title="X", description="d", nodes=model.nodes[:10], edges=[], node_styles=[], edge_styles=[]))
     assert '"physics":{"barnesHut"' in small
 
 
-def test_cli_render_all_writes_every_view_and_prints_paths(tmp_path):
+def test_graph_pages_start_readable_and_hide_labels_too_small_to_read(source):
+    page = render_html(roles_view(source))
+    assert '"drawThreshold":11' in page and "var readable = 12 / options.nodes.font.size" in page
+
+
+# --- the command line and the index ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory) -> Path:
     from nhskg.store import GraphStore
 
-    store = tmp_path / "store"
+    store = tmp_path_factory.mktemp("views") / "store"
     with GraphStore.writer(store) as writer:
         writer.store.load(path=str(GRAPH), format=ox.RdfFormat.TRIG)
+    return store
+
+
+def test_cli_render_all_writes_every_view_and_an_index_linking_them(store_dir, tmp_path):
     out = tmp_path / "views"
-    result = CliRunner().invoke(main, ["--store", str(store), "render", "all", "--out", str(out)])
+    result = CliRunner().invoke(main, ["--store", str(store_dir), "render", "all", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    for name in ("reporting.html", "roles.html", "designations.html", "index.html"):
+    views = ("reporting.html", "designations.html", "profile.html", "compare.html", "roles.html", "drift.html", "query-role-network.html")
+    for name in (*views, "index.html"):
         assert str(out / name) in result.output and (out / name).is_file()
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert '<a href="roles.html">' in index and "<th>postings</th><td class=\"n\">4</td>" in index
-    result = CliRunner().invoke(main, ["--store", str(store), "render", "query", "--query", "role-network", "--out", str(out)])
-    assert result.exit_code == 0 and (out / "query-role-network.html").is_file(), result.output
-    result = CliRunner().invoke(main, ["--store", str(store), "render", "reporting", "--org", "Nowhere", "--out", str(out)])
-    assert result.exit_code != 0 and "no organisation named 'Nowhere'" in result.output
+    assert re.findall(r'<a href="([a-z-]+\.html)">', index) == list(views)
+    assert ("The views are based on 8 postings read, 7 of them leadership postings modelled in full (the other 1 are "
+            "recorded by title, employer and pay only), from 5 organisations (4 with a leadership posting).") in index
 
 
-LONE_POSTS = """
-@prefix org: <http://www.w3.org/ns/org#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix nhskg: <https://w3id.org/nhskg/def#> .
-@prefix schema: <https://schema.org/> .
-GRAPH <https://w3id.org/nhskg/data/graph/posting/lone{n}> {{
-  <https://w3id.org/nhskg/data/org/lone-{n}> a org:Organization ; rdfs:label "Lone Trust {n}" .
-  <https://w3id.org/nhskg/data/posting/lone{n}> a schema:JobPosting ; nhskg:leadershipPosting true ;
-      nhskg:advertises <https://w3id.org/nhskg/data/post/lone{n}> .
-  <https://w3id.org/nhskg/data/post/lone{n}> a org:Post ; rdfs:label "Director {n}" ;
-      org:postIn <https://w3id.org/nhskg/data/org/lone-{n}> ;
-      org:role <https://w3id.org/nhskg/vocab/role-type/chief-nurse> .
-}}
-"""
+def test_cli_render_single_views_and_their_filters(store_dir, tmp_path):
+    run = lambda *args: CliRunner().invoke(main, ["--store", str(store_dir), "render", *args, "--out", str(tmp_path)])  # noqa: E731
+    ok = run("reporting", "--org", "North Trust")
+    assert ok.exit_code == 0 and "1 organisation, 3 posts, based on 2 leadership postings" in ok.output, ok.output
+    assert run("compare", "--org", "North Trust", "--org", "Small CCG").exit_code == 0
+    assert run("profile", "--role", "chief-nurse", "--org", "North Trust").exit_code == 0
+    assert run("query", "--query", "role-network").exit_code == 0
+    refused = {
+        ("roles", "--org", "North Trust"): "--org does not apply: the roles view compares two role types",
+        ("drift", "--org", "North Trust"): "--org does not apply: the drift view",
+        ("compare", "--org", "North Trust"): "the compare view takes two organisations",
+        ("reporting", "--org", "A", "--org", "B"): "the reporting view takes one --org",
+        ("profile", "--limit", "5"): "--limit does not apply to the profile view",
+        ("query", "--query", "role-network", "--org", "North Trust"): "query 'role-network' has no organisation parameter",
+    }
+    for args, message in refused.items():
+        result = run(*args)
+        assert result.exit_code == 2 and message in result.output, (args, result.output)
+    missing = run("reporting", "--org", "Nowhere")
+    assert missing.exit_code == 1 and "no organisation named 'Nowhere'" in missing.output
+    wizard = run("profile", "--role", "chief-wizard")
+    assert wizard.exit_code == 1 and "no role type 'chief-wizard'" in wizard.output
 
 
-def test_reporting_across_organisations_leaves_out_those_with_no_lines_and_says_so():
-    store = ox.Store()
-    store.load(path=str(GRAPH), format=ox.RdfFormat.TRIG)
-    for n in range(3):
-        store.load(LONE_POSTS.format(n=n).encode(), format=ox.RdfFormat.TRIG)
-    model = reporting_view(OxigraphSource(store))
-    assert not any(n.id.startswith("post/lone") for n in model.nodes)
-    assert "3 organisations whose postings state no reporting line are not drawn" in model.description
-    one = reporting_view(OxigraphSource(store), "Lone Trust 1")
-    assert [n.id for n in one.nodes if n.kind == "post"] == ["post/lone1"]
+def test_drift_is_a_table_of_shares_by_period_with_the_sentences_behind_each(source, facts):
+    from nhskg.views.drift import drift_page
 
-
-def test_reporting_blocks_wrap_into_rows():
-    from nhskg.views.reporting import ROW_WIDTH
-
-    store = ox.Store()
-    store.load(path=str(GRAPH), format=ox.RdfFormat.TRIG)
-    for n in range(40):  # forty organisations, each with one post reporting to its chief executive
-        store.load(
-            (LONE_POSTS.format(n=n).replace(
-                'org:role <https://w3id.org/nhskg/vocab/role-type/chief-nurse> .',
-                f'org:role <https://w3id.org/nhskg/vocab/role-type/chief-nurse> ; org:reportsTo <https://w3id.org/nhskg/data/org/lone-{n}/role/ceo> .'
-                f' <https://w3id.org/nhskg/data/org/lone-{n}/role/ceo> a org:Post ; rdfs:label "Chief Executive" ;'
-                f' org:postIn <https://w3id.org/nhskg/data/org/lone-{n}> .',
-            )).encode(),
-            format=ox.RdfFormat.TRIG,
-        )
-    model = reporting_view(OxigraphSource(store))
-    posts = [n for n in model.nodes if n.kind in ("post", "role-post")]
-    assert max(n.x for n in posts) - min(n.x for n in posts) <= ROW_WIDTH + 1
-    assert len({n.y for n in model.nodes if n.kind == "organisation"}) > 1  # several rows
-
-
-def test_reporting_leaves_out_non_leadership_adverts():
-    store = ox.Store()
-    store.load(path=str(GRAPH), format=ox.RdfFormat.TRIG)
-    store.load(LONE_POSTS.format(n=9).replace("nhskg:leadershipPosting true", "nhskg:leadershipPosting false").encode(),
-               format=ox.RdfFormat.TRIG)
-    assert "post/lone9" not in {n.id for n in reporting_view(OxigraphSource(store), "Lone Trust 9").nodes}
+    page = drift_page(source, "chief-nurse", facts=facts)
+    assert page.title == "Chief Nurse over time" and page.summary == "Based on 2 postings of Chief Nurse in 1 year"
+    areas = {a["label"]: a for a in page.data["areas"]}
+    assert areas["Patient safety"]["cells"] == {"2020": [1, 1]}  # p4 is undated: not placed
+    assert [s for s, _ in areas["Patient safety"]["evidence"]["2020"]] == [
+        'Working with the CMO <img src=x onerror="window.__pwned=1"> on patient safety.']
+    assert "1 undated postings are not placed in a period" in page.description

@@ -103,23 +103,34 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return Built(store, sorted(out.glob("*.html")))
 
 
+#: The one data block of a table or chart page: JSON, never run.
+DATA_BLOCK = '<script type="application/json" id="nhskg-data">'
+
+
 def page_data(page: str) -> str:
-    """Every JSON array the page's script draws from, decoded: the text as the graph held it."""
-    return " ".join(json.dumps(json.loads(m.group(1)), ensure_ascii=False)
-                    for m in re.finditer(r"var \w+ = (\[.*?\]);\n", page))
+    """Every JSON the page's script draws from, decoded: the text as the graph held it (the arrays
+    of a graph page, the data block of a table or chart page)."""
+    arrays = [m.group(1) for m in re.finditer(r"var (?:nodeData|edgeData) = (\[.*?\]);\n", page)]
+    blocks = re.findall(r'<script type="application/json" id="nhskg-data">(.*?)</script>', page, re.DOTALL)
+    return " ".join(json.dumps(json.loads(text), ensure_ascii=False) for text in arrays + blocks)
 
 
 def test_every_view_carries_the_hostile_text_as_text_only(built: Built) -> None:
-    assert {p.name for p in built.views} >= {"reporting.html", "roles.html", "designations.html", "index.html",
-                                             "query-role-network.html"}
+    assert {p.name for p in built.views} >= {"reporting.html", "roles.html", "designations.html", "profile.html",
+                                             "compare.html", "drift.html", "index.html", "query-role-network.html"}
     carried = ""
     for path in built.views:
         page = path.read_text(encoding="utf-8")
         for payload in PAYLOADS:
             assert payload not in page, (path.name, payload)
         assert live_markup(page) == [], path.name
-        # the page's own scripts and styles only: each opens bare, and as many as the template has
-        assert re.findall(r"<script\b[^>]*>", page) == ["<script>"] * page.count("<script"), path.name
+        # the page's own scripts and styles only: each opens bare (or is the one JSON data block), and
+        # as many as the template has
+        data_blocks = page.count(DATA_BLOCK)
+        assert data_blocks <= 1, path.name
+        assert re.findall(r"<script\b[^>]*>", page) == [DATA_BLOCK] * data_blocks + ["<script>"] * (page.count("<script") - data_blocks), path.name
+        if data_blocks:
+            assert not re.search(r"\.innerHTML\s*=", page), path.name  # table and chart pages write text only
         assert page.count("<style") <= 2 and "body{display:none}</style>" not in page, path.name
         carried += page_data(page)
     # not vacuous: titles, organisation names and duty sentences with payloads were drawn
@@ -317,6 +328,31 @@ def test_views_built_from_hostile_postings_run_nothing_in_chromium(built: Built,
                 page.goto(path.as_uri())
                 if path.name != "index.html":
                     page.wait_for_function("window.nhskgReady === true", timeout=90_000)
+                if path.name == "reporting.html":
+                    # open every post of every chart, as a reader would, and read the panel
+                    shown = ""
+                    for key in page.evaluate("NK.data.charts.map((c) => c.key)"):
+                        page.evaluate("(k) => NK.showOrganisation(k)", key)
+                        shown += page.inner_text("#chart")
+                        for box in page.locator(".post").all():
+                            box.click()
+                            page.evaluate("document.querySelectorAll('#details details').forEach((d) => d.open = true)")
+                            shown += page.inner_text("#details")
+                    assert SCRIPT in shown and HANDLER in shown, "the hostile text is shown, as text"
+                elif path.name == "designations.html":
+                    for cell in page.locator("#matrix td.cell").all():
+                        cell.click()
+                        page.keyboard.press("Escape")  # the details drawer closes
+                elif path.name == "profile.html":
+                    for button in page.locator(".share-row button").all():
+                        button.click()
+                elif path.name == "compare.html":
+                    for row in page.locator("#diff tr.row").all():
+                        row.click()
+                elif path.name == "drift.html":
+                    for cell in page.locator("#heat td.cell:not(.none)").all():
+                        cell.click()
+                elif path.name != "index.html":
                     # build every tooltip, as hovering would, and look inside them
                     assert page.evaluate(
                         "nodes.get().concat(edges.get()).every((x) => !x.title || typeof x.title === 'string' ||"

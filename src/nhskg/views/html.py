@@ -30,6 +30,12 @@ __all__ = ["render_html", "write_html", "to_network", "tooltip", "script_json"]
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PYVIS_LIB = Path(pyvis.__file__).resolve().parent / "templates" / "lib"
 VIS_VERSION = "vis-9.1.2"
+#: Font size of node and edge labels in graph units; the least size on screen a label may have at
+#: the starting zoom (the page starts at STARTING_PX); vis-network draws no label below READABLE_PX - 1
+#: and fades those up to READABLE_PX, so a reader who zooms out sees no unreadable smudge.
+FONT_SIZE = 14
+READABLE_PX = 11
+STARTING_PX = 12
 
 SHAPE_SYMBOLS = {
     "dot": "\u25cf",
@@ -97,6 +103,8 @@ def _node_dict(model: ViewModel, node: ViewNode) -> dict[str, Any]:
         "color": {"background": color, "border": "#333333"},
         "kind": node.kind,
         "search": f"{node.label} {node.organisation} {style.label}".lower(),
+        "info": {"label": node.label, "kind": style.label, "organisation": node.organisation,
+                 "details": [list(d) for d in node.details], "evidence": list(node.evidence)},
     }
     if node.size is not None:
         data["size"] = round(node.size, 1)
@@ -118,6 +126,8 @@ def _edge_dict(model: ViewModel, index: int, edge: ViewEdge) -> dict[str, Any]:
         "dashes": list(style.dashes) if isinstance(style.dashes, tuple) else style.dashes,
         "arrows": style.arrows,
         "kind": edge.kind,
+        "info": {"label": edge.label or style.label, "kind": style.label, "details": [list(d) for d in edge.details],
+                 "evidence": list(edge.evidence)},
     }
     if edge.label:
         data["label"] = edge.label
@@ -133,8 +143,12 @@ def _options(model: ViewModel) -> dict[str, Any]:
     options: dict[str, Any] = {
         "layout": {"randomSeed": 7, "improvedLayout": not big},
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big},
-        "edges": {"smooth": False if big or model.layout == "positions" else {"type": "dynamic"}, "font": {"size": 11, "align": "middle"}},
-        "nodes": {"font": {"size": 14}, "borderWidth": 1, "widthConstraint": {"maximum": 170}},
+        # Labels are drawn at FONT_SIZE times the zoom; the page starts at a zoom where that is at least
+        # READABLE_PX, and a label that zooming out would shrink below it is not drawn at all.
+        "edges": {"smooth": False if big or model.layout == "positions" else {"type": "dynamic"},
+                  "font": {"size": FONT_SIZE, "align": "middle"}, "scaling": {"label": {"drawThreshold": READABLE_PX}}},
+        "nodes": {"font": {"size": FONT_SIZE}, "borderWidth": 1, "widthConstraint": {"maximum": 170},
+                  "scaling": {"label": {"drawThreshold": READABLE_PX}}},
     }
     if model.layout == "positions":
         options["physics"] = {"enabled": False}
@@ -193,12 +207,15 @@ def render_html(model: ViewModel) -> str:
         for s in model.edge_styles
         if any(e.kind == s.kind for e in model.edges)
     ]
+    from .page import FILTER_LABELS
+
     page = _environment().get_template("view.html").render(
         title=model.title,
         description=model.description,
         note=model.note,
         based_on=model.based_on,
-        filters=model.filters,
+        filters=[(FILTER_LABELS.get(k, k.replace("_", " ")), v) for k, v in model.filters],
+        starting_px=STARTING_PX,
         node_count=len(nodes),
         edge_count=len(edges),
         legend_nodes=legend_nodes,

@@ -173,12 +173,13 @@ def build_model(
 
 
 def limit_model(model: ViewModel, limit: int, *, filter_hint: str) -> ViewModel:
-    """Keep a model under ``limit`` nodes: aggregate by node group, or else ask for a filter.
+    """Keep a model under ``limit`` nodes: aggregate by node group, or else draw the most connected.
 
     Aggregation collapses every node into its ``group`` (the count in its label) and every edge
-    into one line per pair of groups and kind (the count as its width). When the nodes carry no
-    groups, or the groups alone are still too many, the graph is dropped and the note says which
-    filter to use. Either way the page says what happened.
+    into one line per pair of groups and kind (the count as its width). It is used when every node
+    has a group and there are at least two groups and at most ``limit``; otherwise (one group would
+    say nothing, too many would still be too many) the ``limit`` nodes with the most lines are drawn
+    with the lines between them. Either way the note says what happened and which filter to use.
     """
     if len(model.nodes) <= limit:
         return model
@@ -188,12 +189,18 @@ def limit_model(model: ViewModel, limit: int, *, filter_hint: str) -> ViewModel:
         if node.group:
             groups[node.group].append(node)
     grouped_all = sum(len(v) for v in groups.values()) == total
-    if not grouped_all or len(groups) > limit:
+    if not grouped_all or not 2 <= len(groups) <= limit:
+        degree: dict[str, int] = defaultdict(int)
+        for edge in model.edges:
+            degree[edge.source] += 1
+            degree[edge.target] += 1
+        kept = {n.id for n in sorted(model.nodes, key=lambda n: (-degree[n.id], n.id))[:limit]}
         note = (
-            f"This graph has {total} nodes, more than the limit of {limit}, so nothing is drawn: "
-            f"{filter_hint}"
+            f"This graph has {total} nodes, more than the limit of {limit}, so only the {limit} with the most lines "
+            f"are drawn ({total - limit} left out). {filter_hint}"
         )
-        return replace(model, nodes=(), edges=(), note=note)
+        return replace(model, nodes=tuple(n for n in model.nodes if n.id in kept),
+                       edges=tuple(e for e in model.edges if e.source in kept and e.target in kept), note=note)
     member_of = {node.id: node.group for node in model.nodes}
     agg_nodes = []
     for group, members in groups.items():
@@ -205,7 +212,7 @@ def limit_model(model: ViewModel, limit: int, *, filter_hint: str) -> ViewModel:
                 label=f"{first.group_label or group} ({len(members)})",
                 kind=first.kind if len(kinds) == 1 else "group",
                 organisation=first.organisation if len({m.organisation for m in members}) == 1 else "",
-                details=(("aggregated nodes", str(len(members))),),
+                details=(("nodes in this group", str(len(members))),),
                 size=min(60.0, 10.0 + len(members) ** 0.5 * 3),
             )
         )
@@ -218,19 +225,19 @@ def limit_model(model: ViewModel, limit: int, *, filter_hint: str) -> ViewModel:
             f"group/{t}",
             kind,
             label=str(n),
-            details=(("aggregated lines", str(n)),),
+            details=(("lines in this bundle", str(n)),),
             width=min(12.0, 1.0 + n ** 0.5),
         )
         for (s, t, kind), n in counts.items()
     ]
     note = (
-        f"This graph has {total} nodes, more than the limit of {limit}, so it is aggregated: "
-        f"each node stands for a group of {len(groups)} and each line for the lines between two "
-        f"groups. {filter_hint}"
+        f"This graph has {total} nodes, more than the limit of {limit}, so it is aggregated into {len(groups)} groups: "
+        f"each node stands for one group (its size in brackets) and each line for the lines between two groups. "
+        f"{filter_hint}"
     )
     styles = model.node_styles
     if any(n.kind == "group" for n in agg_nodes):
-        styles = (*styles, NodeStyle("group", "aggregated group", "#bbbbbb", "box"))
+        styles = (*styles, NodeStyle("group", "group of nodes of several kinds", "#bbbbbb", "box"))
     aggregated = build_model(
         name=model.name,
         title=model.title,

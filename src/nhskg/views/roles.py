@@ -7,7 +7,7 @@ import math
 from ..analyses.overlap import Overlap, overlap
 from ..namespaces import DEFAULT_BASE
 from ..sparql import SparqlSource
-from .common import table, text, with_coverage
+from .facts import Facts, load_facts
 from .model import DEFAULT_LIMIT, EdgeStyle, NodeStyle, ViewEdge, ViewModel, ViewNode, build_model, limit_model, short_id
 
 __all__ = ["roles_view", "model_from_overlap", "NODE_STYLES", "EDGE_STYLES"]
@@ -39,19 +39,19 @@ def roles_view(
     *,
     base: str = DEFAULT_BASE,
     limit: int = DEFAULT_LIMIT,
+    facts: Facts | None = None,
 ) -> ViewModel:
-    """The two role types (codes, labels or acronyms) and their duty areas, from :func:`nhskg.analyses.overlap.overlap`."""
+    """The two role types (codes) and their duty areas, from :func:`nhskg.analyses.overlap.overlap`."""
     result = overlap(source, role_a, role_b)
-    organisations = {text(r["org"]): text(r["org_label"]) or short_id(text(r["org"]), base) for r in table(source, "organisations").records()}
-    model = limit_model(
-        model_from_overlap(result, organisations, base=base),
+    facts = facts or load_facts(source, base=base)
+    return limit_model(
+        model_from_overlap(result, facts, base=base),
         limit,
         filter_hint="Pick two role types with fewer duty areas.",
     )
-    return with_coverage(model, source, (result.role_a, result.role_b))
 
 
-def model_from_overlap(result: Overlap, organisations: dict[str, str], *, base: str = DEFAULT_BASE) -> ViewModel:
+def model_from_overlap(result: Overlap, facts: Facts, *, base: str = DEFAULT_BASE) -> ViewModel:
     """Lay out an :class:`Overlap`: the roles on top, below them three columns of areas (A only,
     shared, B only), so every line from a role fans out without crossing a node of its own."""
     a_id, b_id = f"role/{result.role_a}", f"role/{result.role_b}"
@@ -105,8 +105,7 @@ def model_from_overlap(result: Overlap, organisations: dict[str, str], *, base: 
         if not duties:
             continue
         quotes = tuple(
-            f"{d.sentence or d.text} \u2014 posting {short_id(d.posting, base)}"
-            + (f", {organisations.get(d.organisation, short_id(d.organisation, base))}" if d.organisation else "")
+            f"{d.sentence or d.text} \u2014 {facts.posting_name(short_id(d.posting, base))}"
             for d in sorted(duties, key=lambda d: (d.posting, d.start or 0, d.text))
         )
         edges.append(
@@ -127,12 +126,13 @@ def model_from_overlap(result: Overlap, organisations: dict[str, str], *, base: 
         description=(
             f"The duty areas postings of each role type claim (node size: postings claiming it), shared areas "
             f"highlighted, and joint duties as lines quoting each posting's sentence. Jaccard of areas "
-            f"{result.jaccard:.2f}, weighted {result.weighted_jaccard:.2f}."
+            f"{result.jaccard:.2f}, weighted {result.weighted_jaccard:.2f}. Based on {result.postings_a} postings of "
+            f"{result.label_a} and {result.postings_b} of {result.label_b}."
         ),
         nodes=nodes,
         edges=edges,
         node_styles=NODE_STYLES,
         edge_styles=EDGE_STYLES,
         layout="positions",
-        filters={"role_a": result.role_a, "role_b": result.role_b},
+        filters={"role_a": result.label_a, "role_b": result.label_b},
     )
