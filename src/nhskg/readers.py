@@ -427,7 +427,7 @@ def description_text(description: str) -> str:
 #: but would exhaust the stack of every recursive reader after it.
 _MAX_FIELD_DEPTH = 12
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class _BadJson(ValueError):
@@ -451,8 +451,8 @@ def _load_json(text: str | bytes) -> Any:
         digits = re.search(r"value has (\d+) digits", str(error))
         what = f"a number of {int(digits.group(1)):,} digits" if digits else f"a value Python cannot read ({error})"
         raise _BadJson(f"{what}, which no posting has") from None
-    probe = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
-    return _repair_surrogates(data) if _SURROGATE_ESCAPE.search(probe) else data
+    escaped = _SURROGATE_ESCAPE.search(text if isinstance(text, str) else text.decode("latin-1"))
+    return _repair_surrogates(data) if escaped else data
 
 
 def _repair_surrogates(data: Any, depth: int = 0) -> Any:
