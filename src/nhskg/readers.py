@@ -222,8 +222,9 @@ def _read_text(path: Path, source: str) -> str | Problem:
     """The file's text, or a Problem saying why there is none."""
     try:
         info = path.stat()
-        if _not_regular(info.st_mode):
-            return Problem(source, f"{_not_regular(info.st_mode)}")
+        unread = _not_regular(info.st_mode)  # a FIFO would block the read below for ever
+        if unread is not None:
+            return Problem(source, unread)
         if info.st_size > _MAX_FILE_BYTES:
             return Problem(source, _too_large(info.st_size))
         data = path.read_bytes()
