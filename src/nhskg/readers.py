@@ -222,8 +222,9 @@ def _read_text(path: Path, source: str) -> str | Problem:
     """The file's text, or a Problem saying why there is none."""
     try:
         info = path.stat()
-        if _not_regular(info.st_mode):
-            return Problem(source, f"{_not_regular(info.st_mode)}")
+        unread = _not_regular(info.st_mode)  # a FIFO would block the read below for ever
+        if unread is not None:
+            return Problem(source, unread)
         if info.st_size > _MAX_FILE_BYTES:
             return Problem(source, _too_large(info.st_size))
         data = path.read_bytes()
@@ -427,7 +428,7 @@ def description_text(description: str) -> str:
 #: but would exhaust the stack of every recursive reader after it.
 _MAX_FIELD_DEPTH = 12
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class _BadJson(ValueError):
@@ -451,8 +452,8 @@ def _load_json(text: str | bytes) -> Any:
         digits = re.search(r"value has (\d+) digits", str(error))
         what = f"a number of {int(digits.group(1)):,} digits" if digits else f"a value Python cannot read ({error})"
         raise _BadJson(f"{what}, which no posting has") from None
-    probe = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
-    return _repair_surrogates(data) if _SURROGATE_ESCAPE.search(probe) else data
+    escaped = _SURROGATE_ESCAPE.search(text if isinstance(text, str) else text.decode("latin-1"))
+    return _repair_surrogates(data) if escaped else data
 
 
 def _repair_surrogates(data: Any, depth: int = 0) -> Any:
