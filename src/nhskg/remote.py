@@ -716,7 +716,7 @@ def build_to_endpoint(
     """
     from .build import BuildReport, _extract, check_unique_id
     from .paths import vocabulary_dir
-    from .rdfgraph import posting_quads
+    from .curation.apply import posting_quads  # rdfgraph.posting_quads after the reviewers' decisions
     from .readers import read_documents
     from .vocab import load_vocabulary
 
