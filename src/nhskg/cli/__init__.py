@@ -76,6 +76,7 @@ def _register() -> None:
     from . import analyse_cmd  # noqa: F401
     from . import render_cmd  # noqa: F401
     from . import serve_cmd  # noqa: F401
+    from . import review_cmd  # noqa: F401
 
 
 _register()
