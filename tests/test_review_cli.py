@@ -101,3 +101,60 @@ def test_a_decision_about_a_posting_that_changed_is_reported_not_applied(project
     assert "stale: posting 000_ceef7d63af8bb6ec: holds designation caldicott-guardian rejected by Ann Smith" in out
     assert "the sentence it was read from has changed" in out and "ann-smith.csv:2" in out
     assert "caldicott-guardian" in _holders()  # not applied to the changed sentence
+
+
+def _facts() -> dict[str, dict[str, str]]:
+    code, out = _run("review", "--no-shacl", "--format", "csv", "--status", "all")
+    assert code == 0, out
+    return {row["code"]: row for row in csv.DictReader(out.splitlines())}
+
+
+def test_analyses_can_count_reviewed_facts_only_and_the_index_says_how_many(project: Path) -> None:
+    code, out = _run("build", "postings", "--no-validate")
+    assert code == 0, out
+    assert "caldicott-guardian" not in _missing()
+    code, out = _run("analyse", "gaps", "--reviewed-only", "--format", "json")
+    assert code == 0, out
+    assert "caldicott-guardian" in [d["code"] for d in json.loads(out)["organisations"][0]["missing"]]  # nobody checked it
+
+    code, out = _run("review", "decide", _facts()["caldicott-guardian"]["fact"], "accept", "--reviewer", "Ann Smith")
+    assert code == 0, out
+    code, out = _run("review", "--no-shacl", "--format", "csv")  # the queue no longer offers it
+    assert "caldicott-guardian" not in out
+    code, out = _run("review", "--no-shacl", "--format", "csv", "--status", "decided")
+    assert "caldicott-guardian" in out and "accepted by Ann Smith (next build)" in out
+    code, out = _run("build", "postings", "--no-validate")
+    assert code == 0, out
+    code, out = _run("analyse", "gaps", "--reviewed-only", "--format", "json")
+    assert "caldicott-guardian" not in [d["code"] for d in json.loads(out)["organisations"][0]["missing"]]
+    assert _facts()["caldicott-guardian"]["status"] == "accepted by Ann Smith"
+    code, out = _run("query", "review-status", "--param", "status=accepted", "--format", "csv")
+    assert code == 0 and "Caldicott Guardian" in out and "Ann Smith" in out
+
+    code, out = _run("render", "all", "--out", "views")
+    assert code == 0, out
+    index = Path("views/index.html").read_text(encoding="utf-8")
+    assert "of which reviewed: accepted or corrected</th><td class=\"n\">1<" in index
+
+
+def test_evaluate_reviewed_scores_the_extractor_against_the_decisions(project: Path) -> None:
+    code, out = _run("build", "postings", "--no-validate")
+    assert code == 0, out
+    facts = _facts()
+    for fact, verdict, *more in (
+        ("caldicott-guardian", "accept"),
+        ("local-medical-committee", "reject"),
+        ("icb", "correct", "--code", "Integrated Care System"),  # another body: typed as its label
+    ):
+        code, out = _run("review", "decide", facts[fact]["fact"], verdict, *more, "--reviewer", "Ann Smith")
+        assert code == 0, out
+    assert "ics" in (project / "curation" / "ann-smith.csv").read_text(encoding="utf-8")
+    code, out = _run("evaluate", "--reviewed", "--format", "json")  # the postings the store names
+    assert code == 0, out
+    fields = json.loads(out)["fields"]
+    assert (fields["designations"]["tp"], fields["designations"]["fp"]) == (1, 0)
+    # local-medical-committee rejected, icb corrected away: two false positives; ics never read: a miss
+    assert (fields["bodies"]["tp"], fields["bodies"]["fp"], fields["bodies"]["fn"]) == (0, 2, 1)
+    code, out = _run("evaluate", "--reviewed", "--against", "postings")
+    assert code == 0, out
+    assert "3 decision(s)" in out and "designations" in out

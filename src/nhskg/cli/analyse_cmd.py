@@ -34,10 +34,23 @@ def _exit_on_error(*bad_arguments: type[Exception]) -> Iterator[None]:
         raise click.ClickException(str(error)) from error
 
 
-def _source(settings: Settings):
+REVIEWED = click.option(
+    "--reviewed-only",
+    is_flag=True,
+    help="Count only the lines, designations, bodies and requirements a reviewer accepted or corrected "
+    "(decisions in curation/, applied by the last build); the embedded store only.",
+)
+
+
+def _source(settings: Settings, reviewed_only: bool = False):
     from . import open_source
 
-    return open_source(settings)
+    source = open_source(settings)
+    if reviewed_only:
+        from ..curation.reviewed import reviewed_only as narrowed
+
+        return narrowed(source)
+    return source
 
 
 def _table(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -81,14 +94,15 @@ def analyse() -> None:
 @click.argument("role_b")
 @click.option("--threshold", type=float, default=None, help="Least TF-IDF cosine for similar duty sentences (default 0.35).")
 @FORMAT
+@REVIEWED
 @click.pass_obj
-def overlap_cmd(settings: Settings, role_a: str, role_b: str, threshold: float | None, fmt: str) -> None:
+def overlap_cmd(settings: Settings, role_a: str, role_b: str, threshold: float | None, fmt: str, reviewed_only: bool) -> None:
     """What two role types (codes, e.g. chief-medical-officer chief-nurse) share."""
     from ..analyses.overlap import UnknownRoleType, overlap
     from ..analyses.similarity import DEFAULT_THRESHOLD
 
     with _exit_on_error(UnknownRoleType):
-        result = overlap(_source(settings), role_a, role_b, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+        result = overlap(_source(settings, reviewed_only), role_a, role_b, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
 
     def render(r):
         yield f"{r.label_a} ({r.postings_a} postings) vs {r.label_b} ({r.postings_b} postings)"
@@ -121,13 +135,14 @@ def overlap_cmd(settings: Settings, role_a: str, role_b: str, threshold: float |
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for community detection and sampled betweenness.")
 @click.option("--top", type=int, default=20, show_default=True, help="Rows of centrality to show in the table.")
 @FORMAT
+@REVIEWED
 @click.pass_obj
-def network_cmd(settings: Settings, seed: int, top: int, fmt: str) -> None:
+def network_cmd(settings: Settings, seed: int, top: int, fmt: str, reviewed_only: bool) -> None:
     """Centrality, reporting depth and spans, split lines, cycles and duty-area communities."""
     from ..analyses.network import network
 
     with _exit_on_error():
-        result = network(_source(settings), seed=seed)
+        result = network(_source(settings, reviewed_only), seed=seed)
 
     def render(r):
         yield f"{r.nodes} nodes, {r.edges} edges\n"
@@ -154,13 +169,14 @@ def network_cmd(settings: Settings, seed: int, top: int, fmt: str) -> None:
 
 @analyse.command("gaps")
 @FORMAT
+@REVIEWED
 @click.pass_obj
-def gaps_cmd(settings: Settings, fmt: str) -> None:
+def gaps_cmd(settings: Settings, fmt: str, reviewed_only: bool) -> None:
     """Statutory designations no post holds or several claim; duty areas several roles claim."""
     from ..analyses.gaps import gaps
 
     with _exit_on_error():
-        result = gaps(_source(settings))
+        result = gaps(_source(settings, reviewed_only))
 
     def render(r):
         yield _table(
@@ -185,13 +201,14 @@ def gaps_cmd(settings: Settings, fmt: str) -> None:
 @click.argument("org_b")
 @click.option("--differences", is_flag=True, help="Show only rows where the two organisations differ.")
 @FORMAT
+@REVIEWED
 @click.pass_obj
-def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, fmt: str) -> None:
+def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, fmt: str, reviewed_only: bool) -> None:
     """Which role holds which duty areas and designations in two organisations (name, slug or IRI)."""
     from ..analyses.compare import OrganisationNotFound, compare
 
     with _exit_on_error(OrganisationNotFound):
-        result = compare(_source(settings), org_a, org_b)
+        result = compare(_source(settings, reviewed_only), org_a, org_b)
 
     def render(r):
         rows = [row for row in r.rows if row.differs or not differences]
@@ -209,14 +226,15 @@ def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, f
 @click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True,
               help="The period postings are grouped by (a posting is dated by its date posted, else its closing date).")
 @FORMAT
+@REVIEWED
 @click.pass_obj
-def drift_cmd(settings: Settings, role: str, by: str, fmt: str) -> None:
+def drift_cmd(settings: Settings, role: str, by: str, fmt: str, reviewed_only: bool) -> None:
     """How ROLE's duty areas change over time, and duties moving to or from other role types."""
     from ..analyses.drift import drift
     from ..analyses.overlap import UnknownRoleType, role_types
 
     with _exit_on_error(UnknownRoleType):
-        source = _source(settings)
+        source = _source(settings, reviewed_only)
         valid = role_types(source)
         if role not in valid:
             raise UnknownRoleType(role, tuple(sorted(valid)))

@@ -150,3 +150,54 @@ def decide(settings: Settings, fact: str, decision: str, to_field: str | None, t
     except NhskgError as error:
         raise _fail(error)
     click.echo(f"{made.describe()}: written to {path}; the next `nhskg build` applies it", err=True)
+
+
+def evaluate_reviewed(settings: Settings, decisions_dir: Path, against: tuple[Path, ...], predictions: Path | None,
+                      fmt: str, show_errors: bool) -> None:
+    """``nhskg evaluate --reviewed``: the extractor against the decisions in ``decisions_dir``."""
+    from ..curation.decisions import load_decisions
+    from ..curation.score import evaluate_reviewed as score
+    from ..postings import Posting
+    from .extract_cmd import _postings, _read_predictions
+
+    try:
+        decisions = load_decisions(decisions_dir)
+        if not len(decisions):
+            raise _fail(f"no decisions in {decisions_dir}: review facts first (`nhskg review`, or /review of `nhskg serve`)")
+        if predictions is not None:
+            predicted = _read_predictions(predictions)
+        else:
+            paths = list(against) or _decided_sources(settings, set(decisions.by_posting))
+            missing = [str(p) for p in paths if not p.exists()]
+            if missing:
+                raise _fail(f"posting files not found: {', '.join(missing)}; run from the project folder or pass --against")
+            # read in full, as the gold set is: a fact is scored whatever the leadership filter says
+            predicted = [p for p in _postings(tuple(paths), True) if isinstance(p, Posting) and p.id in decisions.by_posting]
+        result = score(decisions, predicted)
+    except NhskgError as error:
+        raise _fail(error)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=2))
+        return
+    evaluation = result.evaluation
+    click.echo(f"== reviewed facts: {result.decisions} decision(s) from {decisions_dir}, {evaluation.postings} posting(s) scored, "
+               f"{len(result.stale)} stale decision(s) not scored")
+    click.echo(f"{'field':32} {'precision':>9} {'recall':>7} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
+    for s in evaluation.scores:
+        click.echo(f"{s.field:32} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f} {s.true_positives:4d} "
+                   f"{s.false_positives:4d} {s.false_negatives:4d}")
+    if evaluation.missing:
+        click.echo(f"not extracted: {', '.join(evaluation.missing)}")
+    for stale in result.stale:
+        click.echo(f"stale: {stale}", err=True)
+    if show_errors:
+        for posting_id, field, missed, spurious in evaluation.errors:
+            click.echo(f"  {posting_id} {field}: missed {list(missed)} spurious {list(spurious)}")
+
+
+def _decided_sources(settings: Settings, ids: set[str]) -> list[Path]:
+    """The files the store says the decided postings were read from."""
+    query = ("SELECT DISTINCT ?id ?file WHERE { ?posting <https://schema.org/identifier> ?id ; "
+             "<https://w3id.org/nhskg/def#sourceFile> ?file }")
+    rows = open_source(settings).select(query).rows
+    return [Path(f) for f in sorted({str(file) for posting_id, file in rows if str(posting_id) in ids})]

@@ -45,6 +45,7 @@ __all__ = [
     "CurationReport",
     "Session",
     "apply_decisions",
+    "standing_decisions",
     "review_quads",
     "applying",
     "active",
@@ -118,34 +119,22 @@ def _ordered(decisions: Iterable[Decision]) -> list[Decision]:
     return sorted(decisions, key=lambda d: (d.date, d.reviewer), reverse=True)
 
 
-def apply_decisions(posting: Posting, decisions: Decisions | Iterable[Decision]) -> Curated:
-    """``posting`` as its reviewers left it: a pure function of the posting and the decisions.
+def standing_decisions(
+    posting: Posting, decisions: Decisions | Iterable[Decision]
+) -> tuple[dict[tuple[str, str], Decision], list[Stale], list[tuple[str, str, str]]]:
+    """The decision that stands for each fact of ``posting`` ((field, code) -> decision), the stale
+    ones, and the facts reviewers disagree on.
 
-    A decision applies to the fact (field, code) of the posting when one of the items read for
-    it has the evidence sentence the reviewer saw; otherwise it is stale. Where reviewers
-    disagree, the latest decision stands.
-
-    >>> from nhskg.postings import Evidence
-    >>> from nhskg.curation.decisions import Decision
-    >>> said = Evidence("Support the Chief Executive as Accountable Officer.", 0, 51)
-    >>> p = Posting("p1", "p1.txt", "Medical Director", "chief-medical-officer", None, None, None, None, None, None,
-    ...             designations=(Item("accountable-officer", "Accountable Officer", said),))
-    >>> no = Decision("p1", "designations", "accountable-officer", evidence_hash(said.sentence), "reject", "", "", "Ann", "2026-12-04T10:00:00Z")
-    >>> apply_decisions(p, [no]).posting.designations
-    ()
+    A decision applies to the fact (field, code) when one of the items read for it has the
+    evidence sentence the reviewer saw; otherwise it is stale. Where several apply, the latest
+    stands.
     """
     wanted = decisions.for_posting(posting.id) if isinstance(decisions, Decisions) else tuple(
         d for d in decisions if d.posting == posting.id)
-    if not wanted:
-        return Curated(posting)
     groups: dict[tuple[str, str], list[Decision]] = {}
     for decision in wanted:
         groups.setdefault((decision.field, decision.code), []).append(decision)
-    removed: set[tuple[str, str]] = set()
-    added: dict[str, list[Item]] = {name: [] for name in ITEM_FIELDS}
-    reviews: dict[tuple[str, str], Review] = {}
-    corrections: dict[tuple[str, str], Review] = {}
-    rejected: list[Decision] = []
+    chosen: dict[tuple[str, str], Decision] = {}
     stale: list[Stale] = []
     disagreements: list[tuple[str, str, str]] = []
     for (name, code), group in sorted(groups.items()):
@@ -159,9 +148,36 @@ def apply_decisions(posting: Posting, decisions: Decisions | Iterable[Decision])
                 stale.append(Stale(decision, reason))
         if not live:
             continue
-        chosen = _ordered(live)[0]
+        chosen[(name, code)] = _ordered(live)[0]
         if len({(d.decision, d.to_field, d.to_code) for d in live}) > 1:
             disagreements.append((posting.id, name, code))
+    return chosen, stale, disagreements
+
+
+def apply_decisions(posting: Posting, decisions: Decisions | Iterable[Decision]) -> Curated:
+    """``posting`` as its reviewers left it: a pure function of the posting and the decisions.
+
+    Which decisions apply is :func:`standing_decisions`.
+
+    >>> from nhskg.postings import Evidence
+    >>> from nhskg.curation.decisions import Decision
+    >>> said = Evidence("Support the Chief Executive as Accountable Officer.", 0, 51)
+    >>> p = Posting("p1", "p1.txt", "Medical Director", "chief-medical-officer", None, None, None, None, None, None,
+    ...             designations=(Item("accountable-officer", "Accountable Officer", said),))
+    >>> no = Decision("p1", "designations", "accountable-officer", evidence_hash(said.sentence), "reject", "", "", "Ann", "2026-12-04T10:00:00Z")
+    >>> apply_decisions(p, [no]).posting.designations
+    ()
+    """
+    chosen_by_fact, stale, disagreements = standing_decisions(posting, decisions)
+    if not chosen_by_fact and not stale:
+        return Curated(posting)
+    removed: set[tuple[str, str]] = set()
+    added: dict[str, list[Item]] = {name: [] for name in ITEM_FIELDS}
+    reviews: dict[tuple[str, str], Review] = {}
+    corrections: dict[tuple[str, str], Review] = {}
+    rejected: list[Decision] = []
+    for (name, code), chosen in chosen_by_fact.items():
+        items = [item for item in getattr(posting, name) if item.code == code]
         if chosen.decision == "accept":
             reviews[(name, code)] = Review(name, code, "accepted", chosen)
             continue

@@ -113,7 +113,7 @@ def now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _normal_date(value: str) -> str | None:
+def normal_date(value: str) -> str | None:
     """``YYYY-MM-DD`` or an ISO 8601 time, as UTC ``YYYY-MM-DDTHH:MM:SSZ``; None if neither."""
     text = value.strip()
     try:
@@ -219,7 +219,7 @@ def _check(row: Mapping[str, str | None], where: str) -> Decision:
         raise bad(f"decision '{values['decision']}' is not one of {', '.join(DECISIONS)}")
     if not _HASH.match(values["evidence"]):
         raise bad(f"evidence '{values['evidence']}' is not the 12 hex digits of the sentence's hash")
-    date = _normal_date(values["date"])
+    date = normal_date(values["date"])
     if date is None:
         raise bad(f"date '{values['date']}' is not YYYY-MM-DD or an ISO 8601 time")
     values["date"] = date

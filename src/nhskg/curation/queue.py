@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
 from ..sparql import SparqlSource, Table
-from .decisions import Decision, Decisions, evidence_hash, fact_id, field_label
+from .decisions import Decision, Decisions, normal_date, evidence_hash, fact_id, field_label
 
 __all__ = ["Fact", "STATUSES", "review_queue", "facts"]
 
@@ -114,7 +114,7 @@ def facts(table: Table) -> list[Fact]:
             confidence=float(value) if isinstance(value, (int, float, Decimal)) else None,
             status=_text(row["review_status"]) or "unreviewed",
             reviewer=_text(row["reviewer"]),
-            reviewed=_text(row["reviewed"]),
+            reviewed=normal_date(_text(row["reviewed"])) or "",  # as decision files write it, to compare
             note=_text(row["note"]),
         ))
     return out
