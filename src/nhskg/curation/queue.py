@@ -67,7 +67,8 @@ class Fact:
         """The status a person reads: the graph's, or the decision waiting for the next build."""
         if self.decided is not None:
             verdict = {"accept": "accepted", "reject": "rejected", "correct": "corrected"}[self.decided.decision]
-            target = f" to {field_label(self.decided.to_field)} {self.decided.to_code}" if self.decided.decision == "correct" else ""
+            target = (f" to {field_label(self.decided.to_field)} {concept_label(self.decided.to_field, self.decided.to_code)}"
+                      if self.decided.decision == "correct" else "")
             return f"{verdict}{target} by {self.decided.reviewer} (next build)"
         if self.status == "unreviewed":
             return "unreviewed"
@@ -78,6 +79,19 @@ class Fact:
         record["decided"] = self.decided.row() if self.decided is not None else None
         record["flags"] = list(self.flags)
         return record
+
+
+def concept_label(field: str, code: str) -> str:
+    """The preferred label of ``code`` in the scheme(s) of ``field`` (the code if it has none)."""
+    from ..errors import NhskgError
+    from ..vocab import load_vocabulary
+    from .decisions import FIELD_SCHEMES
+
+    try:
+        schemes = [s for s in load_vocabulary().schemes if s.name in FIELD_SCHEMES[field]]
+    except NhskgError:
+        return code
+    return next((c.pref_label for s in schemes for c in s.concepts if c.code == code), code)
 
 
 def _text(value: object) -> str:
