@@ -158,3 +158,17 @@ def test_evaluate_reviewed_scores_the_extractor_against_the_decisions(project: P
     code, out = _run("evaluate", "--reviewed", "--against", "postings")
     assert code == 0, out
     assert "3 decision(s)" in out and "designations" in out
+
+
+def test_the_python_api_applies_a_curation_folder_and_reports_on_it(project: Path) -> None:
+    import nhskg
+
+    code, out = _run("build", "postings", "--no-validate")
+    assert code == 0, out
+    code, out = _run("review", "decide", _facts()["caldicott-guardian"]["fact"], "reject", "--reviewer", "Ann Smith")
+    assert code == 0, out
+    report = nhskg.build("postings", store="api-store", decisions="curation", validate=False)
+    assert report.curation is not None and report.curation.rejected == 1
+    assert "1 rejected" in report.summary()
+    plain = nhskg.build("postings", store="api-store", validate=False)  # no folder named: none applied
+    assert not hasattr(plain, "curation")

@@ -9,7 +9,7 @@ written: labels change when a vocabulary is edited, codes are the public contrac
 The columns (``COLUMNS``)::
 
     posting,field,code,evidence,decision,to_field,to_code,reviewer,date,note
-    916238399,designations,board-member,63670393bb9b,reject,,,Ann Smith,2026-12-04T10:15:00Z,joins the Board: not a designation
+    003_ee31a5acbe06f6bc,works_with,chief-medical-officer,37b008168d7b,correct,works_with,hospital-medical-director,Ann Smith,2026-12-04T16:23:09Z,the sentence names the hospital medical directors
 
 ``evidence`` is :func:`evidence_hash` of the sentence the fact was read from, so a decision about
 a posting whose text has since changed is noticed rather than applied to something else.
