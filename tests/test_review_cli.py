@@ -172,3 +172,29 @@ def test_the_python_api_applies_a_curation_folder_and_reports_on_it(project: Pat
     assert "1 rejected" in report.summary()
     plain = nhskg.build("postings", store="api-store", validate=False)  # no folder named: none applied
     assert not hasattr(plain, "curation")
+
+
+def test_a_large_build_applies_decisions_in_its_worker_processes(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds of many documents extract in forked workers: they inherit the decisions in force,
+    and what the decisions did is counted back in the main process."""
+    import importlib
+
+    from nhskg.curation import Decision, Decisions, applying, evidence_hash
+
+    composer = importlib.import_module("nhskg.build")  # the module; nhskg.build is also the API function
+
+    for seed in sorted(SEEDS.glob("00*.txt")):
+        shutil.copy(seed, project / "postings")
+    sentence = ("Act as Caldicott Guardian, ensuring robust information governance, patient confidentiality, "
+                "and data protection compliance")
+    rejected = Decision(SEED, "designations", "caldicott-guardian", evidence_hash(sentence), "reject", "", "", "Ann Smith",
+                        "2026-12-04T10:00:00Z")
+    monkeypatch.setattr(composer, "PARALLEL_OVER", 2)
+    with applying(Decisions.of([rejected])) as session:
+        report = composer.build([project / "postings"], project / "store", workers=2, validate=False)
+        tally = session.report()
+    assert report.postings_written == 5
+    assert (tally.rejected, tally.stale, tally.not_read) == (1, (), 0)
+    source = GraphStore.open(project / "store").source()
+    assert not source.ask("ASK { ?post <https://w3id.org/nhskg/def#holdsDesignation> "
+                          "<https://w3id.org/nhskg/vocab/designation/caldicott-guardian> }")

@@ -163,3 +163,18 @@ def test_the_page_is_off_unless_a_curation_folder_is_given(tmp_path: Path, vocab
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_beyond_loopback_the_origin_must_still_be_the_host_the_request_was_sent_to() -> None:
+    from types import SimpleNamespace
+
+    from nhskg.curation.page import _Bad, _same_server
+
+    wide = SimpleNamespace(server_address=("0.0.0.0", 7878), config=SimpleNamespace(host="0.0.0.0"))
+    _same_server(wide, {"Host": "kg.trust.nhs.uk:7878", "Origin": "http://kg.trust.nhs.uk:7878"})
+    with pytest.raises(_Bad):
+        _same_server(wide, {"Host": "kg.trust.nhs.uk:7878", "Origin": "https://evil.example"})
+    loop = SimpleNamespace(server_address=("127.0.0.1", 7878), config=SimpleNamespace(host="127.0.0.1"))
+    _same_server(loop, {"Host": "localhost:7878"})
+    with pytest.raises(_Bad):
+        _same_server(loop, {"Host": "kg.trust.nhs.uk:7878"})

@@ -359,15 +359,27 @@ def _page(server: Any, folder: Path, params: Mapping[str, list[str]]) -> Respons
 # --------------------------------------------------------------------------- a decision
 
 
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def _same_server(server: Any, headers: Mapping[str, str]) -> None:
-    """Refuse a request another site made the browser send, or that reached us by another name."""
+    """Refuse a request another site made the browser send, or that reached us by another name.
+
+    On loopback the Host header must name the loopback address (a rebinding name pointed at
+    127.0.0.1 would otherwise make another site this page's origin). A server listening beyond
+    loopback (``--review`` given) is reached by whatever name the network gives it; there the
+    origin of the request must still be the host it was sent to.
+    """
     port = server.server_address[1]
-    names = {f"{server.config.host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}"}
     host = (headers.get("Host") or "").strip().lower()
-    if host not in {n.lower() for n in names}:
-        raise _Bad(403, "decisions are accepted only from the review page of this server (Host header)")
+    if server.config.host in _LOOPBACK:
+        names = {f"{server.config.host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}"}
+        if host not in names:
+            raise _Bad(403, "decisions are accepted only from the review page of this server (Host header)")
+    else:
+        names = {host}
     origin = headers.get("Origin")
-    if origin is not None and origin.lower() not in {f"http://{n.lower()}" for n in names}:
+    if origin is not None and origin.strip().lower() not in {f"http://{n}" for n in names}:
         raise _Bad(403, "decisions are accepted only from the review page of this server (Origin header)")
 
 
