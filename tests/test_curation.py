@@ -255,3 +255,15 @@ def test_a_correction_keeps_its_reviewer_and_date_in_the_graph_and_the_graph_con
     opened = GraphStore.open(store)
     assert opened.source().ask(f"ASK {{ ?s <{NHSKG}holdsDesignation> ?o }}")
     assert not opened.source().ask(f"ASK {{ ?s a <{PROV}Agent> }}")
+
+
+def test_a_correction_into_a_fact_rejected_as_read_elsewhere_still_stands() -> None:
+    other = "Reports to the Chief Nurse on Tuesdays."
+    both = replace(P, accountable_to=(*P.accountable_to, Item("chief-nurse", "Chief Nurse", ev(other, 300))))
+    curated = apply_decisions(both, [
+        decision("works_with", "chief-nurse", NURSE, "correct", to=("accountable_to", "chief-nurse")),
+        decision("accountable_to", "chief-nurse", other, "reject"),
+    ])
+    [moved] = [i for i in curated.posting.accountable_to if i.code == "chief-nurse"]
+    assert moved.evidence.sentence == NURSE
+    assert [(r.field, r.code, r.status) for r in curated.reviews] == [("accountable_to", "chief-nurse", "corrected")]

@@ -200,9 +200,10 @@ def apply_decisions(posting: Posting, decisions: Decisions | Iterable[Decision])
             have.add(item.code)
         changes[name] = tuple(kept)
     for target, review in corrections.items():
-        if target in reviews or target in removed:
-            continue  # the target fact has a decision of its own, which stands
-        extracted_too = any(item.code == target[1] for item in getattr(posting, target[0]))
+        if target in reviews:
+            continue  # the reviewers accepted the target fact as read: that decision stands
+        # (a target fact rejected as read from its own sentence is still what this sentence says)
+        extracted_too = target not in removed and any(item.code == target[1] for item in getattr(posting, target[0]))
         # A correction to a fact the extractor read anyway confirms that fact: accepted, by the reviewer.
         reviews[target] = replace(review, status="accepted", extracted_field=None, extracted_code=None) if extracted_too else review
     return Curated(
