@@ -6,10 +6,16 @@ corrected it; the rest are taken out with their statements. Everything a reviewe
 on yet (postings, posts and their role types, organisations, duties, the vocabularies) stays, so
 every analysis runs unchanged on the narrower graph: nothing in an analysis needs to know.
 
-The copy is made in memory, from the store's own quads (about a second for the 2020 corpus).
+The copy of an embedded store is a RocksDB checkpoint in a temporary folder (hard links: a tenth of
+a second for the 2020 corpus), removed when the copy is no longer used.
 """
 
 from __future__ import annotations
+
+import shutil
+import tempfile
+import weakref
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -44,15 +50,28 @@ def reviewed_only(source: SparqlSource) -> OxigraphSource:
         raise NhskgError("--reviewed-only works on the embedded store (it narrows a copy of the graph); "
                          "drop --endpoint, or filter on nhskg:reviewStatus in your own query (see queries/review-status.rq)")
     reviewable = {ox.NamedNode(p) for p in FIELD_PREDICATES.values()}
-    statements: set[ox.NamedNode | ox.BlankNode] = set()
-    edges: set[ox.Triple] = set()
+    narrowed, folder = _copy(store)
     for row in store.query(_UNREVIEWED, use_default_graph_as_union=True):  # type: ignore[union-attr]
-        if row["predicate"] in reviewable:  # type: ignore[index]
-            statements.add(row["statement"])  # type: ignore[index]
-            edges.add(ox.Triple(row["subject"], row["predicate"], row["object"]))  # type: ignore[index]
-    narrowed = ox.Store()
-    narrowed.bulk_extend(
-        quad for quad in store
-        if quad.subject not in statements and (quad.predicate not in reviewable or quad.triple not in edges)
-    )
-    return OxigraphSource(narrowed)
+        statement, subject, predicate, object_ = (row[k] for k in ("statement", "subject", "predicate", "object"))  # type: ignore[index]
+        if predicate not in reviewable:
+            continue
+        for quad in [*narrowed.quads_for_pattern(statement, None, None), *narrowed.quads_for_pattern(subject, predicate, object_)]:
+            narrowed.remove(quad)
+    answer = OxigraphSource(narrowed)
+    if folder is not None:  # the checkpoint goes with the source (or at exit)
+        weakref.finalize(answer, shutil.rmtree, folder, ignore_errors=True)
+    return answer
+
+
+def _copy(store: ox.Store) -> tuple[ox.Store, Path | None]:
+    """A writable copy of ``store`` and the temporary folder holding it: a RocksDB checkpoint (hard
+    links, a tenth of a second for the 2020 corpus), or, for a store in memory, its quads in memory."""
+    folder = Path(tempfile.mkdtemp(prefix="nhskg-reviewed-"))
+    try:
+        store.backup(str(folder / "store"))
+    except (RuntimeError, OSError):
+        shutil.rmtree(folder, ignore_errors=True)
+        copy = ox.Store()
+        copy.bulk_extend(store)
+        return copy, None
+    return ox.Store(str(folder / "store")), folder
