@@ -299,6 +299,22 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[object, ...]]
     ]),
     # the fixture holds no organisation change events (tests/test_org_changes.py has some)
     ("drift-successors", {}, ("organisation", "predecessor"), []),
+    # two facts of the fixture were reviewed (issue 18); every other reviewable fact is unreviewed
+    ("review-status", {"status": "accepted"}, ("posting_id", "field", "value", "value_label", "review_status", "reviewer", "note"), [
+        ("alpha-cmo-2020", "designations", "caldicott-guardian", "Caldicott Guardian", "accepted", "Ann Smith", None),
+    ]),
+    ("review-status", {"posting_id": "alpha-dmd-2020"}, ("field", "value", "sentence", "review_status", "reviewer", "note",
+                                                         "extracted_predicate"), [
+        ("accountable_to", "chief-medical-officer", "You will be accountable to the Chief Medical Officer.", "corrected",
+         "Bob Jones", "the sentence gives the line manager", "https://w3id.org/nhskg/def#worksWith"),
+    ]),
+    ("review-status", {"posting_id": "north-rmd-2020", "status": "unreviewed"}, ("field", "value", "label_as_written"), [
+        ("accountable_to", "regional-director", "Regional Director"),
+        ("bodies", "gmc", "General Medical Council"),
+        ("designations", "responsible-officer", "Responsible Officer"),
+        ("professionally_accountable_to", "national-medical-director", "National Medical Director"),
+        ("requirements", "gmc-registration", "GMC registration"),
+    ]),
 ]
 
 

@@ -46,6 +46,9 @@ CASES = [
                                                             "superior_role": "national-medical-director"}),
     ("requirements", {"role": "chief-medical-officer"}, {"requirement": "gmc-registration"}),
     ("role-network", {}, {"source": "chief-medical-officer", "relation": "reportsTo", "target": "chief-executive"}),
+    # the seeds are built without decisions: every fact unreviewed, the Group CMO's self-line among them
+    ("review-status", {"posting_id": "003_ee31a5acbe06f6bc", "status": "unreviewed"},
+     {"field": "works_with", "value": "chief-medical-officer", "label_as_written": "GCMO", "review_status": "unreviewed"}),
     ("shared-duties", {"role_a": "chief-medical-officer", "role_b": "chief-nurse"}, {"area": "patient-safety"}),
     ("split-lines", {}, {"post": SEED_001, "managerial_role": "regional-director",
                          "professional_role": "national-medical-director"}),

@@ -30,18 +30,31 @@ def build(
     store: Path | str = DEFAULT_STORE,
     *,
     base: str = DEFAULT_BASE,
+    decisions: Path | str | None = None,
     **options: object,
 ):  # type: ignore[no-untyped-def]
     """Build (or update) the store at ``store`` from posting files or folders; returns the report.
 
-    Extra keyword options (``fresh``, ``strict``, ``validate``, ``full``, ``progress``) go to
-    :func:`nhskg.build.build` unchanged.
+    ``decisions`` names a curation folder whose reviewers' decisions the build applies (none by
+    default, unlike ``nhskg build``, which reads ``curation/`` of the working folder); the report
+    then has a ``curation`` attribute saying what they did. Extra keyword options (``fresh``,
+    ``strict``, ``validate``, ``full``, ``progress``) go to :func:`nhskg.build.build` unchanged.
     """
     from .build import build as run_build
 
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    return run_build([Path(p) for p in paths], Path(store), base=base, **options)  # type: ignore[arg-type]
+    if decisions is None:
+        return run_build([Path(p) for p in paths], Path(store), base=base, **options)  # type: ignore[arg-type]
+    from .curation.apply import applying
+    from .curation.decisions import load_decisions
+    from .curation.report import with_curation
+    from .vocab import load_vocabulary
+
+    with applying(load_decisions(decisions, load_vocabulary())) as session:
+        report = run_build([Path(p) for p in paths], Path(store), base=base, **options)  # type: ignore[arg-type]
+        assert session is not None
+        return with_curation(report, session.report())
 
 
 def query(

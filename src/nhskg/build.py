@@ -32,7 +32,8 @@ from .errors import InputError, NhskgError, StoreError
 from .namespaces import DEFAULT_BASE
 from .paths import vocabulary_dir
 from .postings import Posting, with_sources
-from .rdfgraph import NS, PostingGraph, check_base, posting_graph, posting_graphs_prefix, rdf_text
+from .rdfgraph import NS, PostingGraph, check_base, posting_graphs_prefix, rdf_text
+from .curation.apply import note as note_curation, posting_graph  # rdfgraph.posting_graph after the reviewers' decisions
 from .store import GraphStore
 from .validate import ValidationReport, validate as validate_graph
 from .vocab import Vocabulary, load_vocabulary
@@ -276,6 +277,7 @@ def _write(
                     if new:
                         writer.replace_posting(graph.id, graph.nquads)
                         written[graph.key] = (graph.id, graph.source)
+                        note_curation(graph)
             if strict and problems:
                 raise InputError(problems[0].source, f"{problems[0].problem} (--strict: the store was left unchanged)", problems[0].record)
             if progress is not None:

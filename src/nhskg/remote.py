@@ -721,7 +721,8 @@ def build_to_endpoint(
     """
     from .build import BuildReport, PostingKeys, _extract, _problem
     from .paths import vocabulary_dir
-    from .rdfgraph import check_base, posting_graph
+    from .curation.apply import posting_graph  # rdfgraph.posting_graph after the reviewers' decisions
+    from .rdfgraph import check_base
     from .readers import read_documents
     from .vocab import load_vocabulary
 

@@ -91,6 +91,8 @@ class ServeConfig:
     workers: int = 2
     queue: int = 512
     wait: float = 60.0
+    #: the curation folder the review page (/review) writes decisions to; None: no review page
+    curation: Path | None = None
 
 
 class _Refused(Exception):
@@ -407,6 +409,10 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if url.path in ("/sparql", "/query"):
                 return self._sparql(params, body)
+            if url.path == "/review" or url.path.startswith("/review/"):  # writes decision files only (nhskg.curation.page)
+                from .curation.page import review_route
+
+                return self._send(*review_route(self.server, url.path, params, body, self.headers))
             if body is not None:
                 raise _Refused(405, "POST is accepted on /sparql only")
             if url.path == "/":

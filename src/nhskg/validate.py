@@ -125,12 +125,14 @@ def _leadership_from_oxigraph(store: ox.Store) -> rdflib.Graph:
 
     graphs = [solution["g"] for solution in store.query(_LEADERSHIP_GRAPHS)]  # type: ignore[index,union-attr]
     quads = [quad for name in [ox.NamedNode(ONTOLOGY_GRAPH), *graphs] for quad in store.quads_for_pattern(None, None, None, name)]
-    # A posting graph is B/graph/posting/{slug}; its organisation is B/org/..., stated in B/graph/organisations.
+    # A posting graph is B/graph/posting/{slug}; its organisation is B/org/..., stated in B/graph/organisations,
+    # as are the reviewers of its statements (B/agent/...).
     marker = posting_graphs_prefix("")
     bases = {g.value[: g.value.index(marker)] for g in graphs if marker in g.value}
     for base in bases:
         shared = ox.NamedNode(organisations_graph_iri(base))
-        named = {q.object for q in quads if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(f"{base}org/")}
+        named = {q.object for q in quads
+                 if isinstance(q.object, ox.NamedNode) and q.object.value.startswith((f"{base}org/", f"{base}agent/"))}
         quads += [quad for node in named for quad in store.quads_for_pattern(node, None, None, shared)]
     return _as_rdflib(quads)
 

@@ -77,6 +77,7 @@ def _register() -> None:
     from . import render_cmd  # noqa: F401
     from . import serve_cmd  # noqa: F401
     from . import summary_cmd  # noqa: F401
+    from . import review_cmd  # noqa: F401
 
 
 _register()

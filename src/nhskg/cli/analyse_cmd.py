@@ -39,10 +39,23 @@ def _exit_on_error(*bad_arguments: type[Exception]) -> Iterator[None]:
         raise click.ClickException(str(error)) from error
 
 
-def _source(settings: Settings):
+REVIEWED = click.option(
+    "--reviewed-only",
+    is_flag=True,
+    help="Count only the lines, designations, bodies and requirements a reviewer accepted or corrected "
+    "(decisions in curation/, applied by the last build); the embedded store only.",
+)
+
+
+def _source(settings: Settings, reviewed_only: bool = False):
     from . import open_source
 
-    return open_source(settings)
+    source = open_source(settings)
+    if reviewed_only:
+        from ..curation.reviewed import reviewed_only as narrowed
+
+        return narrowed(source)
+    return source
 
 
 def _table(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -124,14 +137,15 @@ def analyse() -> None:
 @click.argument("role_b")
 @click.option("--threshold", type=float, default=None, help="Least TF-IDF cosine for similar duty sentences (default 0.35).")
 @FORMAT
+@REVIEWED
 @click.pass_obj
-def overlap_cmd(settings: Settings, role_a: str, role_b: str, threshold: float | None, fmt: str) -> None:
+def overlap_cmd(settings: Settings, role_a: str, role_b: str, threshold: float | None, fmt: str, reviewed_only: bool) -> None:
     """What two role types share (codes, labels or acronyms: CMO "Chief Nurse")."""
     from ..analyses.overlap import UnknownRoleType, overlap
     from ..analyses.similarity import DEFAULT_THRESHOLD
 
     with _exit_on_error(UnknownRoleType):
-        source = _source(settings)
+        source = _source(settings, reviewed_only)
         result = overlap(source, role_a, role_b, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
 
     def render(r):
@@ -166,13 +180,14 @@ def overlap_cmd(settings: Settings, role_a: str, role_b: str, threshold: float |
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for community detection and sampled betweenness.")
 @click.option("--top", type=int, default=20, show_default=True, help="Rows of centrality to show in the table.")
 @FORMAT
+@REVIEWED
 @click.pass_obj
-def network_cmd(settings: Settings, seed: int, top: int, fmt: str) -> None:
+def network_cmd(settings: Settings, seed: int, top: int, fmt: str, reviewed_only: bool) -> None:
     """Centrality, reporting depth and spans, split lines, cycles and duty-area communities."""
     from ..analyses.network import network
 
     with _exit_on_error():
-        source = _source(settings)
+        source = _source(settings, reviewed_only)
         result = network(source, seed=seed)
 
     def render(r):
@@ -201,13 +216,14 @@ def network_cmd(settings: Settings, seed: int, top: int, fmt: str) -> None:
 
 @analyse.command("gaps")
 @FORMAT
+@REVIEWED
 @click.pass_obj
-def gaps_cmd(settings: Settings, fmt: str) -> None:
+def gaps_cmd(settings: Settings, fmt: str, reviewed_only: bool) -> None:
     """Statutory designations no post holds or several claim; duty areas several roles claim."""
     from ..analyses.gaps import gaps
 
     with _exit_on_error():
-        source = _source(settings)
+        source = _source(settings, reviewed_only)
         result = gaps(source)
 
     def render(r):
@@ -235,13 +251,14 @@ def gaps_cmd(settings: Settings, fmt: str) -> None:
 @click.argument("org_b")
 @click.option("--differences", is_flag=True, help="Show only rows where the two organisations differ.")
 @FORMAT
+@REVIEWED
 @click.pass_obj
-def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, fmt: str) -> None:
+def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, fmt: str, reviewed_only: bool) -> None:
     """Which role holds which duty areas and designations in two organisations (name, slug or IRI)."""
     from ..analyses.compare import OrganisationNotFound, compare
 
     with _exit_on_error(OrganisationNotFound):
-        source = _source(settings)
+        source = _source(settings, reviewed_only)
         result = compare(source, org_a, org_b)
 
     def render(r):
@@ -261,14 +278,15 @@ def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, f
 @click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True,
               help="The period postings are grouped by (a posting is dated by its date posted, else its closing date).")
 @FORMAT
+@REVIEWED
 @click.pass_obj
-def drift_cmd(settings: Settings, role: str, by: str, fmt: str) -> None:
+def drift_cmd(settings: Settings, role: str, by: str, fmt: str, reviewed_only: bool) -> None:
     """How ROLE's duty areas change over time, and duties moving to or from other role types (ROLE: a code, label or acronym)."""
     from ..analyses.drift import drift
     from ..analyses.overlap import UnknownRoleType, resolve_role
 
     with _exit_on_error(UnknownRoleType):
-        source = _source(settings)
+        source = _source(settings, reviewed_only)
         role = resolve_role(source, role)
         result = drift(source, role, by=by)
 

@@ -81,7 +81,7 @@ def extract(paths: tuple[Path, ...], fmt: str, full: bool | None) -> None:
 
 
 @main.command()
-@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("gold_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--against", "against", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Postings to extract and score (default: the sources named in the gold records).")
 @click.option("--predictions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -90,9 +90,16 @@ def extract(paths: tuple[Path, ...], fmt: str, full: bool | None) -> None:
 @click.option("--split", "splits", multiple=True, help="Only these splits (dev, test); default every split.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--errors/--no-errors", "show_errors", default=False, help="List every disagreement after the tables.")
-def evaluate(gold_dir: Path, against: tuple[Path, ...], predictions: Path | None, splits: tuple[str, ...],
-             fmt: str, show_errors: bool) -> None:
-    """Score extraction against the hand-annotated gold records in GOLD_DIR, each split on its own.
+@click.option("--reviewed", is_flag=True,
+              help="Score against the reviewers' decisions (accepted, rejected, corrected facts) instead of GOLD_DIR; "
+                   "the postings are those the store names (or --against).")
+@click.option("--decisions", "decisions_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("curation"),
+              show_default=True, help="With --reviewed: the curation folder.")
+@click.pass_obj
+def evaluate(settings, gold_dir: Path | None, against: tuple[Path, ...], predictions: Path | None,  # type: ignore[no-untyped-def]
+             splits: tuple[str, ...], fmt: str, show_errors: bool, reviewed: bool, decisions_dir: Path) -> None:
+    """Score extraction against the hand-annotated gold records in GOLD_DIR, each split on its own,
+    or (--reviewed) against every decision reviewers have made.
 
     The test split was annotated before anyone looked at the extractor's output on it and is never
     tuned on: its table is the accuracy to expect on postings the rules have not seen.
@@ -100,6 +107,12 @@ def evaluate(gold_dir: Path, against: tuple[Path, ...], predictions: Path | None
     from ..evaluate import evaluate_splits, load_gold_set
     from ..postings import Posting
 
+    if reviewed:
+        from .review_cmd import evaluate_reviewed
+
+        return evaluate_reviewed(settings, decisions_dir, against, predictions, fmt, show_errors)
+    if gold_dir is None:
+        raise click.UsageError("give GOLD_DIR (the gold set, e.g. tests/data/gold), or --reviewed")
     try:
         gold = load_gold_set(gold_dir)
         if predictions is not None:

@@ -6,6 +6,7 @@ error or a failure (missing store, bad vocabulary, ``--strict`` build that met a
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -51,14 +52,26 @@ def _print_validation(report, limit: int) -> None:  # type: ignore[no-untyped-de
 @click.option("--strict", is_flag=True, help="Fail (and keep the previous store) if any file or record cannot be read.")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL validation after building.")
 @click.option("--fresh", is_flag=True, help="Start from an empty store instead of updating the current one.")
+@click.option("--decisions", "decisions_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Apply the reviewers' decisions in this folder (default: curation/ in the working folder, if there is one).")
+@click.option("--no-decisions", is_flag=True, help="Build from the extractor's output alone, applying no decisions.")
 @click.pass_obj
 def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base: str | None,
-          export_to: Path | None, all_full: bool, strict: bool, no_validate: bool, fresh: bool) -> None:
+          export_to: Path | None, all_full: bool, strict: bool, no_validate: bool, fresh: bool,
+          decisions_dir: Path | None, no_decisions: bool) -> None:
     """Read posting files (PATH...: files or folders), extract them and build the graph store."""
     from ..build import build as run_build
+    from ..curation.apply import applying
+    from ..curation.decisions import open_decisions
     from ..store import GraphStore
 
     store_dir = _store(settings, store)
+    try:
+        decisions = None if no_decisions else open_decisions(decisions_dir)
+    except NhskgError as error:
+        raise _fail(error)
+    in_force = contextlib.ExitStack()
+    session = in_force.enter_context(applying(decisions))
     bar = None
 
     def progress(done: int, total: int | None) -> None:
@@ -109,9 +122,12 @@ def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base:
     finally:
         if bar is not None:
             bar.close()
+        in_force.close()
     click.echo(report.summary().splitlines()[0], err=True)
     for problem in report.problems:
         click.echo(f"  {problem.kind} {problem}", err=True)
+    if session is not None and (len(session.decisions) or decisions_dir is not None):
+        click.echo(session.report().summary(), err=True)
     if report.validation is not None:
         _print_validation(report.validation, 20)
     if export_to is not None:

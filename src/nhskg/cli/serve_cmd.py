@@ -24,14 +24,21 @@ from . import Settings, main
               help="Seconds a query may run before it is stopped (its worker process is killed).")
 @click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1), help="Most rows or triples in one answer.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Query worker processes.")
+@click.option("--review/--no-review", default=None,
+              help="Serve the review page (/review), which writes reviewers' decisions to the curation folder "
+                   "(never the store). Default: on when listening on loopback only.")
+@click.option("--curation", type=click.Path(file_okay=False, path_type=Path), default=Path("curation"), show_default=True,
+              help="The curation folder the review page writes to.")
 @click.pass_obj
 def serve(settings: Settings, store: Path | None, host: str, port: int, cors: str | None, timeout: float,
-          max_rows: int, workers: int) -> None:
-    """Serve the graph store as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/)."""
+          max_rows: int, workers: int, review: bool | None, curation: Path) -> None:
+    """Serve the graph store as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/)
+    and a review page (/review)."""
     from ..serve import ServeConfig, make_server
 
+    loopback = host in ("127.0.0.1", "localhost", "::1")
     config = ServeConfig(store=store or settings.store, host=host, port=port, cors=cors, timeout=timeout,
-                         max_rows=max_rows, workers=workers)
+                         max_rows=max_rows, workers=workers, curation=curation if (loopback if review is None else review) else None)
     try:
         server = make_server(config)
     except NhskgError as error:
@@ -40,6 +47,8 @@ def serve(settings: Settings, store: Path | None, host: str, port: int, cors: st
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: anyone who can reach it can read the whole graph", err=True)
     click.echo(f"serving {config.store} at {server.url} (page: {server.url.rsplit('/', 1)[0]}/); Ctrl-C stops", err=True)
+    if config.curation is not None:
+        click.echo(f"review page: {server.url.rsplit('/', 1)[0]}/review (decisions go to {config.curation}/)", err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

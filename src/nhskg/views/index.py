@@ -54,7 +54,12 @@ def summary(source: SparqlSource) -> tuple[tuple[str, int], ...]:
         ("designations_held", "designations held"),
         ("quads", "triples (all named graphs)"),
     )
-    return tuple((label, int(row[key] or 0)) for key, label in names)  # type: ignore[call-overload]
+    figures = tuple((label, int(row[key] or 0)) for key, label in names)  # type: ignore[call-overload]
+    reviewed = table(source, "review-summary").python()[0]  # decisions in curation/, applied by the build
+    return figures + (
+        ("facts a reviewer can decide on (lines, designations, bodies, requirements)", int(reviewed["reviewable"] or 0)),  # type: ignore[call-overload]
+        ("of which reviewed: accepted or corrected", int(reviewed["accepted"] or 0) + int(reviewed["corrected"] or 0)),  # type: ignore[call-overload]
+    )
 
 
 def coverage(figures: tuple[tuple[str, int], ...]) -> str:

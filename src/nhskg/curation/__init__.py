@@ -1,0 +1,54 @@
+"""Curation: reviewers' decisions about extracted facts, kept as data and applied at every build.
+
+Where it sits in the flow: between the postings and the graph. ``curation/<reviewer>.csv``
+files (:mod:`.decisions`) hold what each reviewer decided about a fact (accept, reject, correct);
+every build applies them to each extracted posting before it becomes quads (:mod:`.apply`), so a
+fix made once survives every rebuild, with who decided it and when on the statement. The review
+queue (:mod:`.queue`) lists the facts worth a look, weakest first; :mod:`.reviewed` narrows a
+graph to reviewed facts; :mod:`.score` measures the extractor against the decisions; :mod:`.page`
+is the review page of ``nhskg serve``.
+
+Terms: a *fact* is one item of an extracted posting, named by (posting id, record field, code);
+its *evidence* is the sentence it was read from. The reviewable fields are the record's item
+lists (:data:`nhskg.postings.ITEM_FIELDS`).
+"""
+
+from __future__ import annotations
+
+from .apply import (
+    Curated,
+    CurationReport,
+    Review,
+    Stale,
+    applying,
+    apply_decisions,
+    fingerprint,
+)
+from .decisions import (
+    COLUMNS,
+    CurationError,
+    Decision,
+    Decisions,
+    evidence_hash,
+    fact_id,
+    load_decisions,
+    record_decision,
+)
+
+__all__ = [
+    "COLUMNS",
+    "Curated",
+    "CurationError",
+    "CurationReport",
+    "Decision",
+    "Decisions",
+    "Review",
+    "Stale",
+    "apply_decisions",
+    "applying",
+    "evidence_hash",
+    "fact_id",
+    "fingerprint",
+    "load_decisions",
+    "record_decision",
+]

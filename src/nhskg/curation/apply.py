@@ -1,0 +1,442 @@
+"""Decisions applied at the build: each extracted posting, and then its quads, as the reviewers left them.
+
+Two pure steps and the build's hook:
+
+* :func:`apply_decisions` (``Posting -> Curated``): rejected facts left out, corrected ones
+  replaced (same evidence, another field or code), accepted ones marked; a decision whose fact is
+  no longer read from the posting, or is read from another sentence, is returned as stale and
+  never applied to anything else.
+* :func:`review_quads`: the provenance of each reviewed fact on its ``nhskg:ExtractedStatement``
+  (``nhskg:reviewStatus``, ``prov:wasAttributedTo`` the reviewer, ``prov:generatedAtTime`` the
+  decision). The statements are found in the posting's own N-Quads by what they state, not by
+  rebuilding their IRIs, so this does not depend on how :mod:`nhskg.rdfgraph` names things.
+* :func:`posting_graph` and :func:`posting_quads` stand in for the functions of the same name in
+  :mod:`nhskg.rdfgraph` where the build calls them: with no decisions in force they are those
+  functions. :func:`applying` puts decisions in force for one build; :func:`note` counts what was
+  applied (the build calls it once per posting written) and :meth:`Session.report` tells.
+
+Why decisions in force are module state for the length of a build, not an argument: a large
+build extracts in forked worker processes, which inherit the decisions as they inherit the
+vocabulary's matcher (:func:`nhskg.matching.build_matcher`), and the build's composer stays as it
+is but for two lines.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from ..postings import ITEM_FIELDS, Item, Posting, Requirement
+from ..rdfgraph import NS, PostingGraph, organisations_graph_iri, slugify
+from ..rdfgraph import posting_graph as _plain_posting_graph
+from ..vocab import Vocabulary
+from .decisions import FIELD_SCHEMES, Decision, Decisions, evidence_hash, field_label
+
+__all__ = [
+    "FIELD_PREDICATES",
+    "Review",
+    "Stale",
+    "Curated",
+    "CuratedGraph",
+    "CurationReport",
+    "Session",
+    "apply_decisions",
+    "standing_decisions",
+    "review_quads",
+    "applying",
+    "active",
+    "fingerprint",
+    "posting_graph",
+    "posting_quads",
+    "note",
+]
+
+_PROV = "http://www.w3.org/ns/prov#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+#: Record field -> the predicate of the edge it becomes (docs/model.md, "Edges read from a posting").
+FIELD_PREDICATES: dict[str, str] = {
+    "accountable_to": NS.reports_to.value,
+    "professionally_accountable_to": NS.professionally_accountable_to.value,
+    "works_with": NS.works_with.value,
+    "deputises_for": NS.deputises_for.value,
+    "leads": NS.leads.value,
+    "designations": NS.holds_designation.value,
+    "bodies": NS.engages_with.value,
+    "requirements": NS.has_requirement.value,
+}
+assert tuple(FIELD_PREDICATES) == ITEM_FIELDS
+_FIELD_OF = {predicate: name for name, predicate in FIELD_PREDICATES.items()}
+_ROLE_FIELDS = ("accountable_to", "professionally_accountable_to", "works_with", "deputises_for", "leads")
+
+#: Review status -> the individual naming it in the ontology.
+STATUS_IRIS = {"accepted": NS.NHSKG + "review-accepted", "corrected": NS.NHSKG + "review-corrected"}
+
+
+@dataclass(frozen=True)
+class Review:
+    """A reviewed fact as it stands after the decision: ``status`` is accepted or corrected; a
+    correction keeps what the extractor had read (``extracted_field``, ``extracted_code``)."""
+
+    field: str
+    code: str
+    status: str
+    decision: Decision
+    extracted_field: str | None = None
+    extracted_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A decision not applied because its fact is no longer read as it was."""
+
+    decision: Decision
+    reason: str
+
+    def __str__(self) -> str:
+        where = f" ({self.decision.where})" if self.decision.where else ""
+        return f"{self.decision.describe()}: not applied, {self.reason}{where}"
+
+
+@dataclass(frozen=True)
+class Curated:
+    """A posting after its decisions, what they did, and those that no longer apply."""
+
+    posting: Posting
+    reviews: tuple[Review, ...] = ()
+    rejected: tuple[Decision, ...] = ()
+    stale: tuple[Stale, ...] = ()
+    #: facts two reviewers decided differently (the latest decision stands)
+    disagreements: tuple[tuple[str, str, str], ...] = ()
+
+
+def _ordered(decisions: Iterable[Decision]) -> list[Decision]:
+    """Latest first; between decisions of the same moment, the reviewer's name decides (stably)."""
+    return sorted(decisions, key=lambda d: (d.date, d.reviewer), reverse=True)
+
+
+def standing_decisions(
+    posting: Posting, decisions: Decisions | Iterable[Decision]
+) -> tuple[dict[tuple[str, str], Decision], list[Stale], list[tuple[str, str, str]]]:
+    """The decision that stands for each fact of ``posting`` ((field, code) -> decision), the stale
+    ones, and the facts reviewers disagree on.
+
+    A decision applies to the fact (field, code) when one of the items read for it has the
+    evidence sentence the reviewer saw; otherwise it is stale. Where several apply, the latest
+    stands.
+    """
+    wanted = decisions.for_posting(posting.id) if isinstance(decisions, Decisions) else tuple(
+        d for d in decisions if d.posting == posting.id)
+    groups: dict[tuple[str, str], list[Decision]] = {}
+    for decision in wanted:
+        groups.setdefault((decision.field, decision.code), []).append(decision)
+    chosen: dict[tuple[str, str], Decision] = {}
+    stale: list[Stale] = []
+    disagreements: list[tuple[str, str, str]] = []
+    for (name, code), group in sorted(groups.items()):
+        items = [item for item in getattr(posting, name) if item.code == code]
+        sentences = {evidence_hash(item.evidence.sentence) for item in items}
+        live = [d for d in group if d.evidence in sentences]
+        for decision in group:
+            if decision not in live:
+                reason = ("the posting no longer gives this fact" if not items else
+                          "the sentence it was read from has changed (review the fact again)")
+                stale.append(Stale(decision, reason))
+        if not live:
+            continue
+        chosen[(name, code)] = _ordered(live)[0]
+        if len({(d.decision, d.to_field, d.to_code) for d in live}) > 1:
+            disagreements.append((posting.id, name, code))
+    return chosen, stale, disagreements
+
+
+def apply_decisions(posting: Posting, decisions: Decisions | Iterable[Decision]) -> Curated:
+    """``posting`` as its reviewers left it: a pure function of the posting and the decisions.
+
+    Which decisions apply is :func:`standing_decisions`.
+
+    >>> from nhskg.postings import Evidence
+    >>> from nhskg.curation.decisions import Decision
+    >>> said = Evidence("Support the Chief Executive as Accountable Officer.", 0, 51)
+    >>> p = Posting("p1", "p1.txt", "Medical Director", "chief-medical-officer", None, None, None, None, None, None,
+    ...             designations=(Item("accountable-officer", "Accountable Officer", said),))
+    >>> no = Decision("p1", "designations", "accountable-officer", evidence_hash(said.sentence), "reject", "", "", "Ann", "2026-12-04T10:00:00Z")
+    >>> apply_decisions(p, [no]).posting.designations
+    ()
+    """
+    chosen_by_fact, stale, disagreements = standing_decisions(posting, decisions)
+    if not chosen_by_fact and not stale:
+        return Curated(posting)
+    removed: set[tuple[str, str]] = set()
+    added: dict[str, list[Item]] = {name: [] for name in ITEM_FIELDS}
+    reviews: dict[tuple[str, str], Review] = {}
+    corrections: dict[tuple[str, str], Review] = {}
+    rejected: list[Decision] = []
+    for (name, code), chosen in chosen_by_fact.items():
+        items = [item for item in getattr(posting, name) if item.code == code]
+        if chosen.decision == "accept":
+            reviews[(name, code)] = Review(name, code, "accepted", chosen)
+            continue
+        removed.add((name, code))
+        if chosen.decision == "reject":
+            rejected.append(chosen)
+            continue
+        source = next(item for item in items if evidence_hash(item.evidence.sentence) == chosen.evidence)
+        target = (chosen.to_field, chosen.to_code)
+        corrections.setdefault(target, Review(*target, "corrected", chosen, name, code))
+        added[chosen.to_field].append(_moved(source, chosen.to_field, chosen.to_code))
+    changes: dict[str, tuple[Item, ...]] = {}
+    for name in ITEM_FIELDS:
+        kept = [item for item in getattr(posting, name) if (name, item.code) not in removed]
+        have = {item.code for item in kept}
+        for item in added[name]:
+            if item.code in have:
+                continue  # the extractor read the corrected fact too: it stays as read
+            kept.append(item)
+            have.add(item.code)
+        changes[name] = tuple(kept)
+    for target, review in corrections.items():
+        if target in reviews:
+            continue  # the reviewers accepted the target fact as read: that decision stands
+        # (a target fact rejected as read from its own sentence is still what this sentence says)
+        extracted_too = target not in removed and any(item.code == target[1] for item in getattr(posting, target[0]))
+        # A correction to a fact the extractor read anyway confirms that fact: accepted, by the reviewer.
+        reviews[target] = replace(review, status="accepted", extracted_field=None, extracted_code=None) if extracted_too else review
+    return Curated(
+        replace(posting, **changes),
+        tuple(reviews[k] for k in sorted(reviews)),
+        tuple(rejected),
+        tuple(stale),
+        tuple(disagreements),
+    )
+
+
+def _moved(item: Item, to_field: str, to_code: str) -> Item:
+    """The item as a fact of another field or code: the same words, sentence and confidence."""
+    if to_field == "requirements":
+        essential = item.essential if isinstance(item, Requirement) else True
+        return Requirement(to_code, item.label, item.evidence, essential, stated=item.stated, confidence=item.confidence)
+    return Item(to_code, item.label, item.evidence, stated=item.stated, confidence=item.confidence)
+
+
+def _codes_by_node(quads: list[ox.Quad], vocab: Vocabulary) -> dict[str, str]:
+    """What each object of a statement stands for: a concept's code, the role of a post named by
+    its role, the concept a requirement node requires."""
+    codes = {concept.iri: concept.code for scheme in vocab.schemes for concept in scheme.concepts}
+    named: dict[str, str] = {}
+    for quad in quads:
+        if quad.predicate in (NS.role, NS.requires) and isinstance(quad.object, ox.NamedNode):
+            code = codes.get(quad.object.value)
+            if code is not None:
+                named[quad.subject.value] = code
+    return {**codes, **named}
+
+
+def _concept_iri(vocab: Vocabulary, field_name: str, code: str) -> str | None:
+    for scheme in vocab.schemes:
+        if scheme.name in FIELD_SCHEMES[field_name]:
+            concept = scheme.get(code)
+            if concept is not None:
+                return concept.iri
+    return None
+
+
+def review_quads(nquads: bytes, reviews: Iterable[Review], vocab: Vocabulary, base: str) -> list[ox.Quad]:
+    """The provenance quads of each review, on the statement in ``nquads`` that states its fact.
+
+    The review status, reviewer and date go on the statement, in the statement's own graph; the
+    reviewer is a ``prov:Agent`` named ``B/agent/{slug}`` with its name as ``rdfs:label``, stated
+    once in the organisations graph, where the nodes many postings name live. A corrected
+    statement also says what the extractor had read (``nhskg:extractedPredicate`` and
+    ``nhskg:extractedValue``). A review whose statement is not there (a posting modelled
+    minimally) is left out.
+    """
+    wanted = {(FIELD_PREDICATES[r.field], r.code): r for r in reviews}
+    if not wanted:
+        return []
+    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    codes = _codes_by_node(quads, vocab)
+    statements: dict[ox.NamedNode, dict[str, object]] = {}
+    for quad in quads:
+        if quad.predicate in (NS.predicate, NS.object):
+            entry = statements.setdefault(quad.subject, {"graph": quad.graph_name})  # type: ignore[arg-type]
+            entry["p" if quad.predicate == NS.predicate else "o"] = quad.object
+    shared = ox.NamedNode(organisations_graph_iri(base))
+    out: list[ox.Quad] = []
+    agents: dict[str, str] = {}
+    for statement, entry in sorted(statements.items(), key=lambda kv: kv[0].value):
+        predicate, target = entry.get("p"), entry.get("o")
+        if not isinstance(predicate, ox.NamedNode) or not isinstance(target, ox.NamedNode):
+            continue
+        review = wanted.get((predicate.value, codes.get(target.value, "")))
+        if review is None:
+            continue
+        graph = entry["graph"]
+        decision = review.decision
+        agent = f"{base}agent/{slugify(decision.reviewer)}"
+        agents.setdefault(agent, decision.reviewer)
+
+        def add(p: str, o: ox.NamedNode | ox.Literal) -> None:
+            out.append(ox.Quad(statement, ox.NamedNode(p), o, graph))  # type: ignore[arg-type]
+
+        add(NS.NHSKG + "reviewStatus", ox.NamedNode(STATUS_IRIS[review.status]))
+        add(_PROV + "wasAttributedTo", ox.NamedNode(agent))
+        add(_PROV + "generatedAtTime", ox.Literal(decision.date, datatype=ox.NamedNode(_XSD + "dateTime")))
+        if decision.note:
+            add(NS.NHSKG + "reviewNote", ox.Literal(decision.note))
+        if review.status == "corrected" and review.extracted_field and review.extracted_code:
+            add(NS.NHSKG + "extractedPredicate", ox.NamedNode(FIELD_PREDICATES[review.extracted_field]))
+            concept = _concept_iri(vocab, review.extracted_field, review.extracted_code)
+            if concept is not None:
+                add(NS.NHSKG + "extractedValue", ox.NamedNode(concept))
+    for agent, name in sorted(agents.items()):
+        out.append(ox.Quad(ox.NamedNode(agent), NS.type, ox.NamedNode(_PROV + "Agent"), shared))
+        out.append(ox.Quad(ox.NamedNode(agent), NS.label, ox.Literal(name), shared))
+    return out
+
+
+# --------------------------------------------------------------------------- the build's hook
+
+
+@dataclass(frozen=True)
+class CuratedGraph(PostingGraph):
+    """A posting's quads after its decisions, with what they did (returned by build workers)."""
+
+    curated: Curated | None = None
+
+
+@dataclass(frozen=True)
+class CurationReport:
+    """What a build did with the decisions in force: what it applied and what it could not."""
+
+    directory: str
+    decisions: int
+    accepted: int
+    rejected: int
+    corrected: int
+    stale: tuple[Stale, ...]
+    disagreements: tuple[tuple[str, str, str], ...]
+    #: decisions about postings this build did not read (an incremental build reads some only)
+    not_read: int
+
+    @property
+    def applied(self) -> int:
+        return self.accepted + self.rejected + self.corrected
+
+    def summary(self) -> str:
+        lines = [
+            f"decisions ({self.directory}): {self.decisions} read, {self.applied} applied "
+            f"({self.accepted} accepted, {self.rejected} rejected, {self.corrected} corrected), "
+            f"{len(self.stale)} no longer match their posting"
+            + (f", {self.not_read} about postings not read in this build" if self.not_read else "")
+        ]
+        lines += [f"  stale: {s}" for s in self.stale]
+        lines += [f"  reviewers disagree on posting {p}: {field_label(f)} {c} (the latest decision stands)"
+                  for p, f, c in self.disagreements]
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "directory": self.directory, "decisions": self.decisions, "accepted": self.accepted,
+            "rejected": self.rejected, "corrected": self.corrected, "not_read": self.not_read,
+            "stale": [{"posting": s.decision.posting, "field": s.decision.field, "code": s.decision.code,
+                       "reviewer": s.decision.reviewer, "where": s.decision.where, "reason": s.reason} for s in self.stale],
+            "disagreements": [list(d) for d in self.disagreements],
+        }
+
+
+@dataclass
+class Session:
+    """Decisions in force for one build, and the tally of what they did."""
+
+    decisions: Decisions
+    seen: set[str] = field(default_factory=set)
+    statuses: Counter[str] = field(default_factory=Counter)
+    stale: list[Stale] = field(default_factory=list)
+    disagreements: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def note(self, graph: PostingGraph) -> None:
+        self.seen.add(graph.id)
+        curated = graph.curated if isinstance(graph, CuratedGraph) else None
+        if curated is None:
+            return
+        self.statuses.update(r.decision.decision for r in curated.reviews)
+        self.statuses.update("reject" for _ in curated.rejected)
+        self.stale.extend(curated.stale)
+        self.disagreements.extend(curated.disagreements)
+
+    def report(self) -> CurationReport:
+        """What the decisions did in the build so far."""
+        not_read = sum(1 for d in self.decisions if d.posting not in self.seen)
+        where = str(self.decisions.directory) if self.decisions.directory is not None else "given"
+        return CurationReport(
+            where, len(self.decisions), self.statuses["accept"], self.statuses["reject"], self.statuses["correct"],
+            tuple(self.stale), tuple(self.disagreements), not_read,
+        )
+
+
+_ACTIVE: Session | None = None
+
+
+@contextlib.contextmanager
+def applying(decisions: Decisions | None) -> Iterator[Session | None]:
+    """Put ``decisions`` in force for the builds run inside the block (None: none in force).
+
+    >>> from nhskg.curation.decisions import Decisions
+    >>> with applying(Decisions({})) as session:
+    ...     active() is session
+    True
+    >>> active() is None
+    True
+    """
+    global _ACTIVE
+    previous = _ACTIVE
+    _ACTIVE = Session(decisions) if decisions is not None else None
+    try:
+        yield _ACTIVE
+    finally:
+        _ACTIVE = previous
+
+
+def active() -> Session | None:
+    """The decisions in force, if any."""
+    return _ACTIVE
+
+
+def fingerprint(posting_id: str) -> str:
+    """A stable hash of the decisions in force about ``posting_id`` ("" when none apply).
+
+    An incremental build that skips postings whose content is unchanged must count this as part
+    of the content: a new, changed or withdrawn decision changes it. See
+    :meth:`nhskg.curation.decisions.Decisions.fingerprint`.
+    """
+    return _ACTIVE.decisions.fingerprint(posting_id) if _ACTIVE is not None else ""
+
+
+def posting_graph(posting: Posting, vocab: Vocabulary, base: str, *, full: bool | None = None) -> PostingGraph:
+    """:func:`nhskg.rdfgraph.posting_graph` of the posting as its reviewers left it."""
+    session = _ACTIVE
+    if session is None or not session.decisions.for_posting(posting.id):
+        return _plain_posting_graph(posting, vocab, base, full=full)
+    curated = apply_decisions(posting, session.decisions)
+    graph = _plain_posting_graph(curated.posting, vocab, base, full=full)
+    extra = review_quads(graph.nquads, curated.reviews, vocab, base)
+    nquads = graph.nquads + (ox.serialize(extra, format=ox.RdfFormat.N_QUADS) if extra else b"")
+    return CuratedGraph(graph.id, graph.source, nquads, curated)
+
+
+def note(graph: PostingGraph) -> None:
+    """Count what the decisions did to one posting written by the build (nothing when none are in force)."""
+    if _ACTIVE is not None:
+        _ACTIVE.note(graph)
+
+
+def posting_quads(posting: Posting, vocab: Vocabulary, base: str, *, full: bool | None = None) -> list[ox.Quad]:
+    """:func:`nhskg.rdfgraph.posting_quads` of the posting as its reviewers left it, counted by :func:`note`."""
+    graph = posting_graph(posting, vocab, base, full=full)
+    note(graph)
+    return list(ox.parse(graph.nquads, format=ox.RdfFormat.N_QUADS))

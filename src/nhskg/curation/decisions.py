@@ -1,0 +1,457 @@
+"""Reviewers' decisions as data: one CSV file per reviewer in the curation folder, read and written.
+
+Why one file per reviewer, one line per fact, sorted: two reviewers working on branches of the
+same project each change only their own file, so version control merges their work without a
+conflict; a reviewer who changes their mind about a fact changes that fact's line in place (the
+latest word stands), so a file never holds two answers from one person. Codes, not labels, are
+written: labels change when a vocabulary is edited, codes are the public contract.
+
+The columns (``COLUMNS``)::
+
+    posting,field,code,evidence,decision,to_field,to_code,reviewer,date,note
+    003_ee31a5acbe06f6bc,works_with,chief-medical-officer,37b008168d7b,correct,works_with,hospital-medical-director,Ann Smith,2026-12-04T16:23:09Z,the sentence names the hospital medical directors
+
+``evidence`` is :func:`evidence_hash` of the sentence the fact was read from, so a decision about
+a posting whose text has since changed is noticed rather than applied to something else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import fcntl
+import hashlib
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping
+
+from ..errors import NhskgError
+from ..postings import ITEM_FIELDS
+
+__all__ = [
+    "COLUMNS",
+    "DECISIONS",
+    "FIELD_SCHEMES",
+    "Decision",
+    "Decisions",
+    "CurationError",
+    "evidence_hash",
+    "fact_id",
+    "field_label",
+    "load_decisions",
+    "record_decision",
+    "reviewer_file",
+    "check_reviewer",
+    "now",
+]
+
+COLUMNS = ("posting", "field", "code", "evidence", "decision", "to_field", "to_code", "reviewer", "date", "note")
+#: What a reviewer can say of a fact.
+DECISIONS = ("accept", "reject", "correct")
+#: The record fields a reviewer can decide on, and the concept scheme(s) each field's codes are in.
+FIELD_SCHEMES: dict[str, tuple[str, ...]] = {
+    **{name: ("role-type",) for name in ("accountable_to", "professionally_accountable_to", "works_with", "deputises_for", "leads")},
+    "designations": ("designation",),
+    "bodies": ("body",),
+    "requirements": ("qualification", "competency"),
+}
+assert tuple(FIELD_SCHEMES) == ITEM_FIELDS, "a reviewable field is missing from FIELD_SCHEMES"
+
+_CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_HASH = re.compile(r"^[0-9a-f]{12}$")
+#: What a reviewer's name may not hold, as it also names a file: a path's look ("..", a leading "/"
+#: or "~", a backslash) and control characters. Markup is text like any other.
+_BAD_NAME = re.compile(r"\.\.|^\s*[/~]|[\\\x00-\x1f\x7f]")
+MAX_NAME = 100
+MAX_NOTE = 2000
+
+
+class CurationError(NhskgError):
+    """A decision cannot be read, written or applied; the message names the file and line."""
+
+
+def evidence_hash(sentence: str) -> str:
+    """The first 12 hex digits of the SHA-256 of the sentence with its white space collapsed.
+
+    >>> evidence_hash("You will be the  Caldicott Guardian.") == evidence_hash("You will be the Caldicott Guardian.")
+    True
+    >>> evidence_hash("You will be the Caldicott Guardian.")
+    '63670393bb9b'
+    """
+    return hashlib.sha256(" ".join(sentence.split()).encode("utf-8")).hexdigest()[:12]
+
+
+def fact_id(posting: str, field: str, code: str) -> str:
+    """A short id for a fact, for people to type (``nhskg review decide ID ...``).
+
+    >>> fact_id("916238399", "designations", "board-member")
+    '5c5d84a6'
+    """
+    return hashlib.sha256(f"{posting}\x1f{field}\x1f{code}".encode("utf-8")).hexdigest()[:8]
+
+
+#: How a page or table names the fields whose name is not already a phrase about the post.
+_PHRASES = {"designations": "holds designation", "bodies": "engages with", "requirements": "requires"}
+
+
+def field_label(field: str) -> str:
+    """The record field as people read it, as a phrase about the post.
+
+    >>> field_label("works_with"), field_label("designations")
+    ('works with', 'holds designation')
+    """
+    return _PHRASES.get(field, field.replace("_", " "))
+
+
+def now() -> str:
+    """The current time in UTC as the decision files write it."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def normal_date(value: str) -> str | None:
+    """``YYYY-MM-DD`` or an ISO 8601 time, as UTC ``YYYY-MM-DDTHH:MM:SSZ``; None if neither."""
+    text = value.strip()
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_reviewer(name: str) -> str:
+    """The reviewer's name with its white space tidied; :class:`CurationError` when it cannot name a file.
+
+    A name is written into the file as given (markup and all: the file is data, and every page
+    escapes it), but it also names the reviewer's file (by its letters and digits only), so a name
+    that looks like a path is refused rather than quietly tidied, and it must have a letter or digit.
+
+    >>> check_reviewer("  Ann   Smith ")
+    'Ann Smith'
+    >>> check_reviewer("../../etc/passwd")
+    Traceback (most recent call last):
+    ...
+    nhskg.curation.decisions.CurationError: a reviewer's name may not look like a path (.., a leading / or ~, a backslash) or hold control characters: '../../etc/passwd'
+    """
+    if _BAD_NAME.search(name):
+        raise CurationError(f"a reviewer's name may not look like a path (.., a leading / or ~, a backslash) "
+                            f"or hold control characters: {name!r}")
+    tidy = " ".join(name.split())
+    if not tidy:
+        raise CurationError("give the reviewer's name (who decided)")
+    if len(tidy) > MAX_NAME:
+        raise CurationError(f"a reviewer's name has at most {MAX_NAME} characters")
+    if not _slug(tidy) or tidy in (".", ".."):
+        raise CurationError(f"a reviewer's name needs a letter or a digit ({name!r})")
+    return tidy
+
+
+def _slug(text: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def reviewer_file(directory: Path, reviewer: str) -> Path:
+    """``directory/<slug of the name>.csv``: the reviewer's file, always directly in ``directory``.
+
+    >>> reviewer_file(Path("curation"), "Ann Smith").as_posix()
+    'curation/ann-smith.csv'
+    """
+    return Path(directory) / f"{_slug(check_reviewer(reviewer))}.csv"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One line of a decision file: what ``reviewer`` decided about one fact of one posting.
+
+    The fact is (``posting``, ``field``, ``code``); ``evidence`` is the hash of the sentence it was
+    read from when the reviewer saw it. ``to_field`` and ``to_code`` are the corrected fact
+    (``decision == "correct"`` only). ``where`` is the file and line, for messages.
+    """
+
+    posting: str
+    field: str
+    code: str
+    evidence: str
+    decision: str
+    to_field: str
+    to_code: str
+    reviewer: str
+    date: str
+    note: str = ""
+    where: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.posting, self.field, self.code)
+
+    @property
+    def id(self) -> str:
+        return fact_id(self.posting, self.field, self.code)
+
+    def row(self) -> dict[str, str]:
+        return {column: getattr(self, column) for column in COLUMNS}
+
+    def describe(self) -> str:
+        """One line for people: ``posting 916238399: designations board-member rejected by Ann Smith``."""
+        verdict = {"accept": "accepted", "reject": "rejected", "correct": "corrected"}[self.decision]
+        target = f" to {field_label(self.to_field)} {self.to_code}" if self.decision == "correct" else ""
+        return f"posting {self.posting}: {field_label(self.field)} {self.code} {verdict}{target} by {self.reviewer} on {self.date[:10]}"
+
+
+def _check(row: Mapping[str, str | None], where: str) -> Decision:
+    values = {column: " ".join((row.get(column) or "").split()) for column in COLUMNS}
+
+    def bad(problem: str) -> CurationError:
+        return CurationError(f"{where}: {problem}")
+
+    for column in ("posting", "field", "code", "evidence", "decision", "reviewer", "date"):
+        if not values[column]:
+            raise bad(f"the {column} column is empty")
+    if values["field"] not in FIELD_SCHEMES:
+        raise bad(f"field '{values['field']}' is not one of {', '.join(FIELD_SCHEMES)}")
+    if values["decision"] not in DECISIONS:
+        raise bad(f"decision '{values['decision']}' is not one of {', '.join(DECISIONS)}")
+    if not _HASH.match(values["evidence"]):
+        raise bad(f"evidence '{values['evidence']}' is not the 12 hex digits of the sentence's hash")
+    date = normal_date(values["date"])
+    if date is None:
+        raise bad(f"date '{values['date']}' is not YYYY-MM-DD or an ISO 8601 time")
+    values["date"] = date
+    try:
+        values["reviewer"] = check_reviewer(values["reviewer"])
+    except CurationError as error:
+        raise bad(str(error)) from None
+    if values["decision"] == "correct":
+        if values["to_field"] not in FIELD_SCHEMES:
+            raise bad(f"a correction needs to_field, one of {', '.join(FIELD_SCHEMES)}")
+        if not _CODE.match(values["to_code"]):
+            raise bad("a correction needs to_code, a code such as chief-executive")
+        if (values["to_field"], values["to_code"]) == (values["field"], values["code"]):
+            raise bad("a correction to the same field and code is an accept")
+    elif values["to_field"] or values["to_code"]:
+        raise bad(f"only a correction has to_field and to_code ({values['decision']} has them)")
+    return Decision(**values, where=where)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Every decision read from a curation folder, by posting id (each reviewer's latest per fact).
+
+    ``directory`` is where they were read from (None for decisions made in code).
+    """
+
+    by_posting: Mapping[str, tuple[Decision, ...]]
+    directory: Path | None = None
+
+    @classmethod
+    def of(cls, decisions: Iterable[Decision], directory: Path | None = None) -> "Decisions":
+        grouped: dict[str, list[Decision]] = {}
+        for decision in decisions:
+            grouped.setdefault(decision.posting, []).append(decision)
+        return cls({k: tuple(sorted(v, key=_order)) for k, v in sorted(grouped.items())}, directory)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.by_posting.values())
+
+    def __iter__(self) -> Iterator[Decision]:
+        for decisions in self.by_posting.values():
+            yield from decisions
+
+    def for_posting(self, posting_id: str) -> tuple[Decision, ...]:
+        return self.by_posting.get(posting_id, ())
+
+    def fingerprint(self, posting_id: str) -> str:
+        """A stable hash of the decisions about one posting ("" when there are none).
+
+        For an incremental build: a posting whose decisions changed must be rebuilt even if its
+        text did not, so this belongs in whatever decides that a posting is unchanged. It hashes
+        the decision lines themselves (not the file they came from, nor their order).
+
+        >>> d = Decision("p1", "designations", "siro", "63670393bb9b", "reject", "", "", "Ann", "2026-01-02T00:00:00Z")
+        >>> Decisions.of([d]).fingerprint("p1") == Decisions.of([d]).fingerprint("p1") != ""
+        True
+        >>> Decisions.of([d]).fingerprint("p2")
+        ''
+        """
+        decisions = self.for_posting(posting_id)
+        if not decisions:
+            return ""
+        lines = sorted("\x1f".join(d.row()[c] for c in COLUMNS) for d in decisions)
+        return hashlib.sha256("\x1e".join(lines).encode("utf-8")).hexdigest()[:16]
+
+
+def _order(decision: Decision) -> tuple[str, ...]:
+    return (decision.posting, decision.field, decision.code, decision.date, decision.reviewer)
+
+
+def _sort_key(decision: Decision) -> tuple[str, str, str]:
+    return decision.key
+
+
+def _read_file(path: Path) -> list[Decision]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CurationError(f"{path}: cannot read the decision file ({error})") from error
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if tuple(reader.fieldnames or ()) != COLUMNS:
+        raise CurationError(f"{path}: the first line must be the header {','.join(COLUMNS)}")
+    decisions: dict[tuple[str, str, str, str], Decision] = {}
+    for number, row in enumerate(reader, start=2):
+        if None in row:
+            raise CurationError(f"{path}:{number}: more cells than the {len(COLUMNS)} columns")
+        decision = _check(row, f"{path}:{number}")
+        key = (*decision.key, decision.reviewer)
+        previous = decisions.get(key)
+        if previous is None or previous.date <= decision.date:  # a hand-merged file: the latest stands
+            decisions[key] = decision
+    return list(decisions.values())
+
+
+def decision_files(directory: Path) -> list[Path]:
+    """The ``*.csv`` files directly in ``directory``, sorted (a README or notes beside them are ignored)."""
+    return sorted(p for p in Path(directory).glob("*.csv") if p.is_file())
+
+
+def load_decisions(directory: Path | str, vocab: object | None = None) -> Decisions:
+    """Every decision in the ``*.csv`` files of ``directory`` (none if it does not exist).
+
+    With ``vocab`` (a :class:`~nhskg.vocab.Vocabulary`), a correction's ``to_code`` is checked
+    against the scheme of its ``to_field``, so a typo fails here, naming the file and line, and not
+    half-way through a build.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        return Decisions({}, directory)
+    decisions = [d for path in decision_files(directory) for d in _read_file(path)]
+    if vocab is not None:
+        for decision in decisions:
+            if decision.decision == "correct" and not _in_schemes(vocab, decision.to_field, decision.to_code):
+                raise CurationError(
+                    f"{decision.where}: to_code '{decision.to_code}' is not a code of "
+                    f"{' or '.join(FIELD_SCHEMES[decision.to_field])} (ontology/vocab)"
+                )
+    return Decisions.of(decisions, directory)
+
+
+def _in_schemes(vocab: object, field: str, code: str) -> bool:
+    schemes = getattr(vocab, "schemes", ())
+    return any(s.name in FIELD_SCHEMES[field] and code in s for s in schemes)
+
+
+def _write_rows(handle: io.TextIOBase, decisions: Iterable[Decision]) -> None:
+    writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for decision in sorted(decisions, key=_sort_key):
+        writer.writerow(decision.row())
+
+
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """One writer of a curation folder at a time (the served page and the command line may both write)."""
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def record_decision(directory: Path | str, decision: Decision) -> Path:
+    """Write ``decision`` into its reviewer's file in ``directory``; returns the file.
+
+    The reviewer's earlier line about the same fact, if any, is replaced; lines stay sorted by
+    posting, field and code. The file is written beside itself and renamed over the old one, so
+    it is complete or unchanged. Only a plain file directly inside ``directory`` is ever written:
+    the name comes from :func:`reviewer_file`, and a file that is a link is refused.
+    """
+    directory = Path(directory)
+    checked = _check(decision.row(), "the decision")
+    try:
+        directory.mkdir(exist_ok=True)
+    except OSError as error:
+        raise CurationError(f"{directory}: cannot create the curation folder ({error})") from error
+    path = reviewer_file(directory, checked.reviewer)
+    if path.parent.resolve() != directory.resolve() or path.is_symlink() or (path.exists() and not path.is_file()):
+        raise CurationError(f"{path}: not a plain file in {directory}; refusing to write there")
+    with _locked(directory):
+        kept = [d for d in (_read_file(path) if path.exists() else []) if d.key != checked.key]
+        descriptor, temporary = tempfile.mkstemp(prefix=".decisions-", suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+                _write_rows(handle, [*kept, replace(checked, where="")])
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    return path
+
+
+def decisions_text(decisions: Iterable[Decision]) -> str:
+    """Decisions as the CSV text of a decision file (header first, sorted)."""
+    buffer = io.StringIO()
+    _write_rows(buffer, decisions)
+    return buffer.getvalue()
+
+
+
+#: The curation folder a build reads when it is not told another: ``curation/`` in the working folder.
+DEFAULT_DIRECTORY = Path("curation")
+
+
+def open_decisions(directory: Path | None = None) -> Decisions | None:
+    """The decisions a build applies: those in ``directory``, else in ``curation/`` of the working
+    folder; None when no folder was named and there is none. Checked against the vocabulary."""
+    from ..vocab import load_vocabulary
+
+    if directory is None:
+        if not DEFAULT_DIRECTORY.is_dir():
+            return None
+        directory = DEFAULT_DIRECTORY
+    return load_decisions(directory, load_vocabulary())
+
+
+# --------------------------------------------------------------------------- what people type
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def resolve_field(text: str) -> str:
+    """A record field from its name or its label, as a person types it.
+
+    >>> resolve_field("Accountable to")
+    'accountable_to'
+    >>> resolve_field("works_with")
+    'works_with'
+    """
+    wanted = _folded(text)
+    for name in FIELD_SCHEMES:
+        if wanted in (_folded(name), _folded(field_label(name))):
+            return name
+    raise CurationError(f"'{text}' is not a field one can decide on; use one of: {', '.join(map(field_label, FIELD_SCHEMES))}")
+
+
+def resolve_code(vocab: object, field: str, text: str) -> str:
+    """The code a person means for ``field``: a code, or any label of a concept of the field's
+    scheme(s) (preferred, alternative or hidden), ignoring case and punctuation."""
+    schemes = [s for s in getattr(vocab, "schemes", ()) if s.name in FIELD_SCHEMES[field]]
+    for scheme in schemes:
+        if text.strip() in scheme:
+            return text.strip()
+    wanted = _folded(text)
+    matches = sorted({c.code for s in schemes for c in s.concepts if wanted in {_folded(label) for label in c.labels}})
+    if len(matches) == 1:
+        return matches[0]
+    names = " or ".join(FIELD_SCHEMES[field])
+    if matches:
+        raise CurationError(f"'{text}' names several {names} concepts ({', '.join(matches)}); give the code")
+    raise CurationError(f"'{text}' is neither a code nor a label of the {names} scheme (see docs/ontology or `nhskg docs`)")

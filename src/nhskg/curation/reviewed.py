@@ -1,0 +1,77 @@
+"""The graph narrowed to reviewed facts: what ``nhskg analyse ... --reviewed-only`` asks.
+
+A reviewable fact (a reporting or working line, a designation, a body, a requirement: the edges
+:data:`nhskg.curation.apply.FIELD_PREDICATES` names) stays only if a reviewer accepted or
+corrected it; the rest are taken out with their statements. Everything a reviewer cannot decide
+on yet (postings, posts and their role types, organisations, duties, the vocabularies) stays, so
+every analysis runs unchanged on the narrower graph: nothing in an analysis needs to know.
+
+The copy of an embedded store is a RocksDB checkpoint in a temporary folder (hard links: a tenth of
+a second for the 2020 corpus), removed when the copy is no longer used.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import weakref
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import NhskgError
+from ..sparql import OxigraphSource, SparqlSource
+from .apply import FIELD_PREDICATES
+
+__all__ = ["reviewed_only"]
+
+_UNREVIEWED = """
+PREFIX nhskg: <https://w3id.org/nhskg/def#>
+PREFIX rdf:   <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?statement ?subject ?predicate ?object WHERE {
+  ?statement a nhskg:ExtractedStatement ;
+             rdf:predicate ?predicate ;
+             rdf:subject ?subject ;
+             rdf:object ?object .
+  FILTER NOT EXISTS { ?statement nhskg:reviewStatus ?status }
+}
+"""
+
+
+def reviewed_only(source: SparqlSource) -> OxigraphSource:
+    """``source`` (the embedded store) without the reviewable facts nobody accepted or corrected.
+
+    >>> store = ox.Store()
+    >>> reviewed_only(OxigraphSource(store)).store is not store
+    True
+    """
+    store = getattr(source, "store", None)
+    if not isinstance(store, ox.Store):
+        raise NhskgError("--reviewed-only works on the embedded store (it narrows a copy of the graph); "
+                         "drop --endpoint, or filter on nhskg:reviewStatus in your own query (see queries/review-status.rq)")
+    reviewable = {ox.NamedNode(p) for p in FIELD_PREDICATES.values()}
+    narrowed, folder = _copy(store)
+    for row in store.query(_UNREVIEWED, use_default_graph_as_union=True):  # type: ignore[union-attr]
+        statement, subject, predicate, object_ = (row[k] for k in ("statement", "subject", "predicate", "object"))  # type: ignore[index]
+        if predicate not in reviewable:
+            continue
+        for quad in [*narrowed.quads_for_pattern(statement, None, None), *narrowed.quads_for_pattern(subject, predicate, object_)]:
+            narrowed.remove(quad)
+    answer = OxigraphSource(narrowed)
+    if folder is not None:  # the checkpoint goes with the source (or at exit)
+        weakref.finalize(answer, shutil.rmtree, folder, ignore_errors=True)
+    return answer
+
+
+def _copy(store: ox.Store) -> tuple[ox.Store, Path | None]:
+    """A writable copy of ``store`` and the temporary folder holding it: a RocksDB checkpoint (hard
+    links, a tenth of a second for the 2020 corpus), or, for a store in memory, its quads in memory."""
+    folder = Path(tempfile.mkdtemp(prefix="nhskg-reviewed-"))
+    try:
+        store.backup(str(folder / "store"))
+    except (RuntimeError, OSError):
+        shutil.rmtree(folder, ignore_errors=True)
+        copy = ox.Store()
+        copy.bulk_extend(store)
+        return copy, None
+    return ox.Store(str(folder / "store")), folder

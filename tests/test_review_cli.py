@@ -1,0 +1,200 @@
+"""``nhskg review`` and ``nhskg build`` end to end (issue 18): the real extractor and vocabulary over a
+copy of seed 000, in a temporary working folder whose ``curation/`` the build reads by default.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from nhskg.cli import main
+from nhskg.store import GraphStore
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEED = "000_ceef7d63af8bb6ec"
+
+
+def _run(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, real_home: None) -> Path:
+    """A working folder holding a copy of seed 000 (the posting's DIPC-style designation: Caldicott Guardian)."""
+    if not (SEEDS / f"{SEED}.txt").is_file():
+        pytest.skip("seeds/ is not in this checkout")
+    (tmp_path / "postings").mkdir()
+    shutil.copy(SEEDS / f"{SEED}.txt", tmp_path / "postings")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _holders() -> list[str]:
+    code, out = _run("query", "designation-holders", "--format", "json")
+    assert code == 0, out
+    return sorted(b["designation"]["value"].rsplit("/", 1)[-1] for b in json.loads(out)["results"]["bindings"])
+
+
+def _missing() -> list[str]:
+    code, out = _run("analyse", "gaps", "--format", "json")
+    assert code == 0, out
+    [organisation] = json.loads(out)["organisations"]
+    return [d["code"] for d in organisation["missing"]]
+
+
+def _held_in_view() -> list[str]:
+    """The designations the designations view draws as held (not as a gap)."""
+    from nhskg.views.designations import designations_view
+
+    model = designations_view(GraphStore.open(Path(".nhskg/store")).source())
+    return sorted(n.label for n in model.nodes if n.kind in ("held", "conflict"))
+
+
+def test_a_rejected_designation_is_gone_after_a_rebuild_and_back_when_the_decision_goes(project: Path) -> None:
+    code, out = _run("build", "postings", "--no-validate")
+    assert code == 0, out
+    assert "caldicott-guardian" in _holders() and "caldicott-guardian" not in _missing()
+    assert _held_in_view() == ["Caldicott Guardian"]
+    code, out = _run("review", "--no-shacl", "--field", "holds designation", "--format", "csv")
+    assert code == 0, out
+    [fact] = [row for row in csv.DictReader(out.splitlines()) if row["code"] == "caldicott-guardian"]
+    assert fact["value"] == "Caldicott Guardian" and fact["relation"] == "holds designation"
+    code, out = _run("review", "decide", fact["fact"], "reject", "--reviewer", "Ann Smith", "--note", "not this post's")
+    assert code == 0, out
+    assert (project / "curation" / "ann-smith.csv").is_file()
+
+    code, out = _run("build", "postings", "--no-validate")  # curation/ of the working folder, by default
+    assert code == 0, out
+    assert "1 applied (0 accepted, 1 rejected, 0 corrected)" in out
+    assert "caldicott-guardian" not in _holders()
+    assert "caldicott-guardian" in _missing()
+    assert _held_in_view() == []
+    code, out = _run("build", "postings", "--no-validate", "--no-decisions")
+    assert code == 0 and "caldicott-guardian" in _holders()
+
+    (project / "curation" / "ann-smith.csv").unlink()
+    code, out = _run("build", "postings", "--no-validate")
+    assert code == 0, out
+    assert "caldicott-guardian" in _holders() and "caldicott-guardian" not in _missing()
+    assert _held_in_view() == ["Caldicott Guardian"]
+
+
+def test_a_decision_about_a_posting_that_changed_is_reported_not_applied(project: Path) -> None:
+    code, out = _run("build", "postings", "--no-validate")
+    assert code == 0, out
+    code, out = _run("review", "--no-shacl", "--format", "csv", "--field", "designations")
+    [fact] = [row for row in csv.DictReader(out.splitlines()) if row["code"] == "caldicott-guardian"]
+    code, out = _run("review", "decide", fact["fact"], "reject", "--reviewer", "Ann Smith")
+    assert code == 0, out
+    text = project / "postings" / f"{SEED}.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace("Act as Caldicott Guardian, ensuring",
+                                                             "Act as Caldicott Guardian for the Trust, ensuring"), encoding="utf-8")
+    code, out = _run("build", "postings", "--no-validate")
+    assert code == 0, out
+    assert "0 applied" in out and "1 no longer match their posting" in out
+    assert "stale: posting 000_ceef7d63af8bb6ec: holds designation caldicott-guardian rejected by Ann Smith" in out
+    assert "the sentence it was read from has changed" in out and "ann-smith.csv:2" in out
+    assert "caldicott-guardian" in _holders()  # not applied to the changed sentence
+
+
+def _facts() -> dict[str, dict[str, str]]:
+    code, out = _run("review", "--no-shacl", "--format", "csv", "--status", "all")
+    assert code == 0, out
+    return {row["code"]: row for row in csv.DictReader(out.splitlines())}
+
+
+def test_analyses_can_count_reviewed_facts_only_and_the_index_says_how_many(project: Path) -> None:
+    code, out = _run("build", "postings", "--no-validate")
+    assert code == 0, out
+    assert "caldicott-guardian" not in _missing()
+    code, out = _run("analyse", "gaps", "--reviewed-only", "--format", "json")
+    assert code == 0, out
+    assert "caldicott-guardian" in [d["code"] for d in json.loads(out)["organisations"][0]["missing"]]  # nobody checked it
+
+    code, out = _run("review", "decide", _facts()["caldicott-guardian"]["fact"], "accept", "--reviewer", "Ann Smith")
+    assert code == 0, out
+    code, out = _run("review", "--no-shacl", "--format", "csv")  # the queue no longer offers it
+    assert "caldicott-guardian" not in out
+    code, out = _run("review", "--no-shacl", "--format", "csv", "--status", "decided")
+    assert "caldicott-guardian" in out and "accepted by Ann Smith (next build)" in out
+    code, out = _run("build", "postings", "--no-validate")
+    assert code == 0, out
+    code, out = _run("analyse", "gaps", "--reviewed-only", "--format", "json")
+    assert "caldicott-guardian" not in [d["code"] for d in json.loads(out)["organisations"][0]["missing"]]
+    assert _facts()["caldicott-guardian"]["status"] == "accepted by Ann Smith"
+    code, out = _run("query", "review-status", "--param", "status=accepted", "--format", "csv")
+    assert code == 0 and "Caldicott Guardian" in out and "Ann Smith" in out
+
+    code, out = _run("render", "all", "--out", "views")
+    assert code == 0, out
+    index = Path("views/index.html").read_text(encoding="utf-8")
+    assert "of which reviewed: accepted or corrected</th><td class=\"n\">1<" in index
+
+
+def test_evaluate_reviewed_scores_the_extractor_against_the_decisions(project: Path) -> None:
+    code, out = _run("build", "postings", "--no-validate")
+    assert code == 0, out
+    facts = _facts()
+    for fact, verdict, *more in (
+        ("caldicott-guardian", "accept"),
+        ("local-medical-committee", "reject"),
+        ("icb", "correct", "--code", "Integrated Care System"),  # another body: typed as its label
+    ):
+        code, out = _run("review", "decide", facts[fact]["fact"], verdict, *more, "--reviewer", "Ann Smith")
+        assert code == 0, out
+    assert "ics" in (project / "curation" / "ann-smith.csv").read_text(encoding="utf-8")
+    code, out = _run("evaluate", "--reviewed", "--format", "json")  # the postings the store names
+    assert code == 0, out
+    fields = json.loads(out)["fields"]
+    assert (fields["designations"]["tp"], fields["designations"]["fp"]) == (1, 0)
+    # local-medical-committee rejected, icb corrected away: two false positives; ics never read: a miss
+    assert (fields["bodies"]["tp"], fields["bodies"]["fp"], fields["bodies"]["fn"]) == (0, 2, 1)
+    code, out = _run("evaluate", "--reviewed", "--against", "postings")
+    assert code == 0, out
+    assert "3 decision(s)" in out and "designations" in out
+
+
+def test_the_python_api_applies_a_curation_folder_and_reports_on_it(project: Path) -> None:
+    import nhskg
+
+    code, out = _run("build", "postings", "--no-validate")
+    assert code == 0, out
+    code, out = _run("review", "decide", _facts()["caldicott-guardian"]["fact"], "reject", "--reviewer", "Ann Smith")
+    assert code == 0, out
+    report = nhskg.build("postings", store="api-store", decisions="curation", validate=False)
+    assert report.curation is not None and report.curation.rejected == 1
+    assert "1 rejected" in report.summary()
+    plain = nhskg.build("postings", store="api-store", validate=False)  # no folder named: none applied
+    assert not hasattr(plain, "curation")
+
+
+def test_a_large_build_applies_decisions_in_its_worker_processes(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds of many documents extract in forked workers: they inherit the decisions in force,
+    and what the decisions did is counted back in the main process."""
+    import importlib
+
+    from nhskg.curation import Decision, Decisions, applying, evidence_hash
+
+    composer = importlib.import_module("nhskg.build")  # the module; nhskg.build is also the API function
+
+    for seed in sorted(SEEDS.glob("00*.txt")):
+        shutil.copy(seed, project / "postings")
+    sentence = ("Act as Caldicott Guardian, ensuring robust information governance, patient confidentiality, "
+                "and data protection compliance")
+    rejected = Decision(SEED, "designations", "caldicott-guardian", evidence_hash(sentence), "reject", "", "", "Ann Smith",
+                        "2026-12-04T10:00:00Z")
+    monkeypatch.setattr(composer, "PARALLEL_OVER", 2)
+    with applying(Decisions.of([rejected])) as session:
+        report = composer.build([project / "postings"], project / "store", workers=2, validate=False)
+        tally = session.report()
+    assert report.postings_written == 5
+    assert (tally.rejected, tally.stale, tally.not_read) == (1, (), 0)
+    source = GraphStore.open(project / "store").source()
+    assert not source.ask("ASK { ?post <https://w3id.org/nhskg/def#holdsDesignation> "
+                          "<https://w3id.org/nhskg/vocab/designation/caldicott-guardian> }")
