@@ -32,6 +32,7 @@ import pyoxigraph as ox
 
 from ..postings import ITEM_FIELDS, Item, Posting, Requirement
 from ..rdfgraph import NS, PostingGraph, organisations_graph_iri, slugify
+from ..rdfgraph import content_digest
 from ..rdfgraph import posting_graph as _plain_posting_graph
 from ..vocab import Vocabulary
 from .decisions import FIELD_SCHEMES, Decision, Decisions, evidence_hash, field_label
@@ -426,7 +427,7 @@ def posting_graph(posting: Posting, vocab: Vocabulary, base: str, *, full: bool 
     graph = _plain_posting_graph(curated.posting, vocab, base, full=full)
     extra = review_quads(graph.nquads, curated.reviews, vocab, base)
     nquads = graph.nquads + (ox.serialize(extra, format=ox.RdfFormat.N_QUADS) if extra else b"")
-    return CuratedGraph(graph.id, graph.source, nquads, curated)
+    return CuratedGraph(graph.id, graph.source, nquads, content_digest(nquads), curated=curated)
 
 
 def note(graph: PostingGraph) -> None:
