@@ -49,11 +49,14 @@ def _missing() -> list[str]:
 
 
 def _held_in_view() -> list[str]:
-    """The designations the designations view draws as held (not as a gap)."""
-    from nhskg.views.designations import designations_view
+    """The designations the designations matrix draws as held (not as a gap)."""
+    from nhskg.views.facts import load_facts
+    from nhskg.views.matrix import matrix
 
-    model = designations_view(GraphStore.open(Path(".nhskg/store")).source())
-    return sorted(n.label for n in model.nodes if n.kind in ("held", "conflict"))
+    table = matrix(load_facts(GraphStore.open(Path(".nhskg/store")).source()))
+    return sorted(
+        column.label for row in table.rows for column, cell in zip(table.columns, row.cells) if cell.state in ("held", "conflict")
+    )
 
 
 def test_a_rejected_designation_is_gone_after_a_rebuild_and_back_when_the_decision_goes(project: Path) -> None:
