@@ -137,24 +137,26 @@ def read_relations(reading: Reading) -> Relations:
                 if field == "deputises_for" and mention.code == "chief-executive" and "deputy-chief-executive" in vocab.scheme(DESIGNATION):
                     written = reading.text[each.start : mention.end]
                     add(designations, item("designations", "deputy-chief-executive", written, evidence, stated))
-        _uncoded_partners(reading, sentence, mentions, fields["works_with"], partners, cue_fields)
+        for field in ("works_with", "accountable_to", "professionally_accountable_to"):
+            _uncoded_partners(reading, sentence, mentions, fields, field, partners, cue_fields)
     for code in list(fields["works_with"]):
         if code in fields["leads"]:
             del fields["works_with"][code]
     return Relations(fields, partners, designations)
 
 
-def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Mention], bucket: dict[str, Item],
-                      partners: dict[int, set[str]], cue_fields: dict[str, str | None]) -> None:
-    """Partners the vocabulary has no role type for are recorded once as ``other``, so that joint
-    working with them is not lost: the first title-like phrase right after a joint-working cue
-    that no role type matches."""
-    if "other" in bucket:
-        return
+def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Mention], fields: dict[str, dict[str, Item]],
+                      field: str, partners: dict[int, set[str]], cue_fields: dict[str, str | None]) -> None:
+    """Partners and bosses the vocabulary has no role type for are recorded once as ``other``, so
+    that joint working with them, or a line to them, is not lost: the first title-like phrase right
+    after a cue of that relation that no role type matches."""
+    bucket = fields[field]
+    if "other" in bucket or (field != "works_with" and bucket):
+        return  # a post has one line of each kind; a coded one is already read
     text = reading.text
     roles = [(m.start, m.end) for m in mentions if m.scheme == ROLE]
     for cue in mentions:
-        if cue.scheme != CUE or cue_fields.get(cue.code) != "works_with":
+        if cue.scheme != CUE or cue_fields.get(cue.code) != field:
             continue
         window = text[cue.end : min(sentence.end, cue.end + 90)]
         found = _UNCODED_PARTNER.match(window)
@@ -163,8 +165,9 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
         start, end = cue.end + found.start("name"), cue.end + found.end("name")
         if any(a < end and start < b for a, b in roles):
             continue
-        bucket["other"] = item("works_with", "other", text[start:end], evidence_of(sentence), "passing")
-        partners.setdefault(sentence.start, set()).add("other")
+        bucket["other"] = item(field, "other", text[start:end], evidence_of(sentence), "passing")
+        if field == "works_with":
+            partners.setdefault(sentence.start, set()).add("other")
         return
 
 
