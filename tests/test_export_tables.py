@@ -37,6 +37,7 @@ def test_tables_for_spreadsheets(seeds_store: Path, tmp_path: Path) -> None:
     assert {(r["posting_id"], r["line"], r["other_role"]) for r in lines} >= {
         ("001_409df43c28ff9e57", "reports to", "regional-director"),
         ("001_409df43c28ff9e57", "professionally accountable to", "national-medical-director"),
+        ("916255246", "deputises for", "chief-nurse"),
     }
     designations = read(out / "designations.csv")
     assert ("000_ceef7d63af8bb6ec", "caldicott-guardian", "Caldicott Guardian") in {

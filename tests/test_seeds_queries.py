@@ -46,6 +46,9 @@ CASES = [
                                                             "superior_role": "national-medical-director"}),
     ("requirements", {"role": "chief-medical-officer"}, {"requirement": "gmc-registration"}),
     ("role-network", {}, {"source": "chief-medical-officer", "relation": "reportsTo", "target": "chief-executive"}),
+    # 916255246 and 916260190: "deputise for the Chief Nurse" (a line of its own, not joint working)
+    ("role-network", {}, {"source": "deputy-chief-nurse", "relation": "deputisesFor", "target": "chief-nurse",
+                          "postings": "2"}),
     ("shared-duties", {"role_a": "chief-medical-officer", "role_b": "chief-nurse"}, {"area": "patient-safety"}),
     ("split-lines", {}, {"post": SEED_001, "managerial_role": "regional-director",
                          "professional_role": "national-medical-director"}),
