@@ -557,14 +557,19 @@ def test_coverage_counts_a_narrower_role_type_where_it_is_asked_for(fixture_home
     assert sum(counts.values()) == 7
 
 
-def test_leadership_by_month_counts_every_post_without_the_vocabulary(fixture_home) -> None:  # type: ignore[no-untyped-def]
+def test_counts_by_role_type_need_no_vocabulary(fixture_home) -> None:  # type: ignore[no-untyped-def]
     """Matching narrower role types reads skos:broader from the vocabulary; a graph without it
-    still counts every posting, as postings-over-time does."""
+    still counts every posting under its own role type (as postings-over-time does)."""
     store = ox.Store()
     store.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
     store.remove_graph(ox.NamedNode(str(ONTOLOGY)))
     table = run_query(OxigraphSource(store), "leadership-by-month")
     assert rows(table, ("month", "postings", "leadership_postings")) == [("2020-03", 2, 2), ("2020-05", 3, 2), ("2020-06", 1, 1)]  # type: ignore[arg-type]
+    from nhskg.coverage import role_counts
+
+    assert sorted((c.code, c.postings) for c in role_counts(OxigraphSource(store))) == [
+        ("chief-medical-officer", 2), ("chief-nurse", 1), ("deputy-medical-director", 1), ("other", 1),
+        ("regional-medical-director", 1)]
 
 
 def test_conflicts_list_both_role_types(fixture_home, oxigraph_source) -> None:  # type: ignore[no-untyped-def]
