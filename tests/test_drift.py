@@ -159,3 +159,26 @@ def test_cli_render_drift(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     page = (tmp_path / "out" / "drift.html").read_text(encoding="utf-8")
     assert "Research and innovation" in page and "Chief Nurse over time" in page
+
+
+def test_a_narrower_role_type_drifts_with_its_broader_one() -> None:
+    """A Director of Nursing is a kind of Chief Nurse: her posting counts in the Chief Nurse's shares
+    (as in `analyse overlap`), and `analyse drift` and the drift-area-shares query agree."""
+    from nhskg.queries import run_query
+
+    vocab = load_vocabulary()
+    store = ox.Store()
+    for item in (posting("alpha-cn-2020", CN, ALPHA, "2020-04-01", ("patient-safety",)),
+                 posting("beta-don-2020", "director-of-nursing", CCG, "2020-05-01", ("patient-safety", "safeguarding"))):
+        store.extend(posting_quads(item, vocab))
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    for scheme in ("duty-area", "role-type"):
+        store.load(path=str(vocabulary_dir() / f"{scheme}.ttl"), format=ox.RdfFormat.TURTLE, to_graph=ontology)
+    source = OxigraphSource(store)
+    report = drift(source, CN)
+    assert (report.postings, report.periods) == (2, (("2020", 2),))
+    shares = {(s.period, s.area): (s.claiming, s.postings) for s in report.shares}
+    assert shares == {("2020", "patient-safety"): (2, 2), ("2020", "safeguarding"): (1, 2)}
+    rows = run_query(source, "drift-area-shares", {"role": CN}).python()  # type: ignore[union-attr]
+    assert {(r["year"], r["area"].rsplit("/", 1)[-1]): (r["claiming"], r["postings"]) for r in rows} == shares
+    assert drift(source, "director-of-nursing").postings == 1

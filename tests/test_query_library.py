@@ -90,6 +90,15 @@ def rdflib_source() -> RdflibSource:
     return RdflibSource(dataset)
 
 
+class ValuesSource(OxigraphSource):
+    """Oxigraph given its parameters as a remote store gets them: a VALUES block in the text."""
+
+    def select(self, query, bindings=None, *, prefixes=None):  # type: ignore[no-untyped-def]
+        from nhskg.remote import with_values
+
+        return super().select(with_values(query, bindings), prefixes=prefixes)
+
+
 def plain(term: Node | None) -> object:
     """A term as the expectations write it: concept codes, data paths, Python literals."""
     if term is None:
@@ -290,7 +299,11 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[object, ...]]
     ("areas-absent", {"role": "chief-nurse", "other": "chief-medical-officer"}, ("area", "postings", "other_postings"), [
         ("safeguarding", 1, 2),
     ]),
-    ("areas-absent", {}, ("area",), []),  # no Director of Nursing posting in the fixture
+    # the defaults: the Chief Nurse against her deputies, of whom the fixture has no posting, so
+    # every area of the Chief Nurse comes back and other_postings says there was nothing to compare
+    ("areas-absent", {}, ("area", "postings", "other_postings"), [
+        ("medicines-pharmacy", 1, 0), ("patient-safety", 1, 0), ("safeguarding", 1, 0),
+    ]),
     ("leadership-by-month", {}, ("month", "postings", "leadership_postings"), [
         ("2020-03", 2, 2), ("2020-05", 3, 2), ("2020-06", 1, 1),
     ]),
@@ -314,6 +327,20 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[object, ...]]
         ("designations", "responsible-officer", "Responsible Officer"),
         ("professionally_accountable_to", "national-medical-director", "National Medical Director"),
         ("requirements", "gmc-registration", "GMC registration"),
+    ]),
+    # four statements carry a confidence: below the default 0.85 the two weakest, weakest first;
+    # 0.85 itself is not below it
+    ("weak-facts", {}, ("confidence", "stated_as", "posting_id", "subject_label", "relation", "object_label", "sentence"), [
+        (0.72, "stated directly of the post", "north-rmd-2020", "Regional Medical Director", "engages with",
+         "General Medical Council", "You will work with the General Medical Council."),
+        (0.81, "named in a list", "alpha-cmo-2020", "Chief Medical Officer", "engages with", "Care Quality Commission",
+         "You will work with the Care Quality Commission."),
+    ]),
+    ("weak-facts", {"below": "0.9"}, ("confidence", "posting_id", "relation", "object_label"), [
+        (0.72, "north-rmd-2020", "engages with", "General Medical Council"),
+        (0.81, "alpha-cmo-2020", "engages with", "Care Quality Commission"),
+        (0.85, "alpha-cmo-2020", "works with", "Chief Nurse"),
+        (0.89, "beta-cmo-2020", "has requirement", "GMC registration"),
     ]),
 ]
 
@@ -340,6 +367,14 @@ def test_rdflib_gives_the_same_rows(case, fixture_home, oxigraph_source, rdflib_
     pyoxigraph substituting only projected variables, or rdflib's one-row answer to an empty group)."""
     name, params = case[0], case[1]
     assert run_query(rdflib_source, name, params) == run_query(oxigraph_source, name, params)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
+def test_a_values_block_gives_the_same_rows(case, fixture_home, oxigraph_source) -> None:  # type: ignore[no-untyped-def]
+    """A remote store gets the parameters as a VALUES block opening each WHERE group (nhskg.remote):
+    the same rows as Oxigraph's substitutions, so no parameter lands before a bare sub-select."""
+    name, params = case[0], case[1]
+    assert run_query(ValuesSource(oxigraph_source.store), name, params) == run_query(oxigraph_source, name, params)
 
 
 def test_every_library_query_has_a_case() -> None:
@@ -374,6 +409,183 @@ def test_leadership_by_month_agrees_with_postings_over_time(fixture_home, oxigra
         postings, leaders = sums.get(str(row["month"]), (0, 0))
         sums[str(row["month"])] = (postings + int(row["postings"]), leaders + int(row["leadership_postings"]))
     assert {str(r["month"]): (r["postings"], r["leadership_postings"]) for r in by_month.python()} == sums
+
+
+# ---------------------------------------------------------------------------------------------
+# Narrower role types: the fixture plus a Director of Nursing (query-library-narrower.trig), a
+# kind of Chief Nurse (skos:broader). Asked about the Chief Nurse, a query counts her posting too,
+# as `nhskg analyse overlap` does; grouping by role type, it counts her once, as herself.
+# ---------------------------------------------------------------------------------------------
+
+NARROWER = DATA / "query-library-narrower.trig"
+S_DON_JOINT = "With the Chief Medical Officer, lead patient safety across the Trust."
+
+
+@pytest.fixture(scope="module")
+def narrower_oxigraph() -> OxigraphSource:
+    store = ox.Store()
+    for path in (FIXTURE, NARROWER):
+        store.load(path=str(path), format=ox.RdfFormat.TRIG)
+    return OxigraphSource(store)
+
+
+@pytest.fixture(scope="module")
+def narrower_rdflib() -> RdflibSource:
+    dataset = rdflib.Dataset(default_union=True)
+    for path in (FIXTURE, NARROWER):
+        dataset.parse(path, format="trig")
+    return RdflibSource(dataset)
+
+
+NARROWER_CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[object, ...]]]] = [
+    # the Director of Nursing's own patient-safety duty makes 2 Chief Nurse postings; her duty is
+    # joint with the CMO, so 3 postings give a joint duty there; her safeguarding, which no CMO
+    # posting holds, is no shared area
+    ("shared-duties", {}, ("area", "postings_a", "postings_b", "joint", "posting_b", "sentence_b"), [
+        ("patient-safety", 2, 2, 3, "posting/alpha-cn-2020", S_CN_JOINT),
+        ("governance-quality", 1, 0, 1, "posting/alpha-cmo-2020", S_CMO_JOINT),
+        ("medicines-pharmacy", 1, 1, 0, "posting/alpha-cn-2020", "Oversee medicines optimisation and the pharmacy service."),
+    ]),
+    # the narrower side alone: only her posting; a CMO duty naming the (broader) Chief Nurse as
+    # partner is not joint with a Director of Nursing
+    ("shared-duties", {"role_a": "director-of-nursing", "role_b": "chief-medical-officer"},
+     ("area", "postings_a", "postings_b", "joint", "posting_a", "sentence_a"), [
+        ("patient-safety", 1, 2, 1, "posting/beta-don-2020", S_DON_JOINT),
+    ]),
+    ("joint-duties", {"role": "chief-nurse", "partner": "chief-medical-officer"}, ("posting", "area", "sentence"), [
+        ("posting/alpha-cn-2020", "patient-safety", S_CN_JOINT),
+        ("posting/beta-don-2020", "patient-safety", S_DON_JOINT),
+    ]),
+    ("duties-by-area", {}, ("area", "postings", "duties", "example_posting"), [
+        ("patient-safety", 2, 2, "posting/alpha-cn-2020"),
+        ("safeguarding", 2, 2, "posting/alpha-cn-2020"),
+        ("medicines-pharmacy", 1, 1, "posting/alpha-cn-2020"),
+    ]),
+    ("works-with", {"role": "chief-nurse"}, ("partner", "postings", "example_posting"), [
+        ("chief-medical-officer", 2, "posting/alpha-cn-2020"),
+    ]),
+    ("areas-absent", {}, ("area", "postings", "other_postings"), [
+        ("patient-safety", 2, 0), ("safeguarding", 2, 0), ("medicines-pharmacy", 1, 0),
+    ]),
+    ("areas-absent", {"role": "chief-nurse", "other": "chief-medical-officer"}, ("area", "postings", "other_postings"), [
+        ("safeguarding", 2, 2),
+    ]),
+    # every Director of Nursing posting is a Chief Nurse posting: nothing is absent by construction
+    ("areas-absent", {"role": "director-of-nursing", "other": "chief-nurse"}, ("area",), []),
+    ("drift-area-shares", {"role": "chief-nurse"}, ("year", "area", "postings", "claiming", "share"), [
+        ("2020", "patient-safety", 2, 2, 1.0),
+        ("2020", "safeguarding", 2, 2, 1.0),
+        ("2020", "medicines-pharmacy", 2, 1, 0.5),
+    ]),
+    ("leadership-by-month", {"role": "chief-nurse"}, ("month", "postings", "leadership_postings"), [
+        ("2020-03", 1, 1), ("2020-06", 1, 1),
+    ]),
+    ("bodies", {"role": "chief-nurse"}, ("role", "body", "postings"), [
+        ("chief-nurse", "nmc", 2), ("chief-nurse", "cqc", 1),
+    ]),
+    ("requirements", {"role": "chief-nurse"}, ("requirement", "essential", "desirable", "postings"), [
+        ("nmc-registration", 2, 0, 2), ("management-qualification", 0, 1, 1),
+    ]),
+    # midpoints 125,000 (hers) and 135,000
+    ("pay", {"role": "chief-nurse"}, ("role", "band", "postings", "n", "min", "q1", "median", "q3", "max"), [
+        ("chief-nurse", "vsm", 2, 2, 125000.0, 127500.0, 130000.0, 132500.0, 135000.0),
+    ]),
+    # grouped by role type, each posting once, under its own role type
+    ("bodies", {}, ("role", "body", "postings"), [
+        ("chief-medical-officer", "gmc", 2), ("chief-medical-officer", "cqc", 1),
+        ("chief-nurse", "cqc", 1), ("chief-nurse", "nmc", 1),
+        ("director-of-nursing", "nmc", 1),
+        ("regional-medical-director", "gmc", 1),
+    ]),
+    ("requirements", {}, ("role", "requirement", "postings"), [
+        ("chief-medical-officer", "gmc-registration", 2), ("chief-medical-officer", "management-qualification", 2),
+        ("chief-medical-officer", "strategic-leadership", 1),
+        ("chief-nurse", "management-qualification", 1), ("chief-nurse", "nmc-registration", 1),
+        ("director-of-nursing", "nmc-registration", 1),
+        ("regional-medical-director", "gmc-registration", 1),
+    ]),
+    ("pay", {}, ("role", "band", "postings", "median"), [
+        ("chief-medical-officer", "vsm", 2, 155000.0),
+        ("chief-nurse", "vsm", 1, 135000.0),
+        ("deputy-medical-director", "band-9", 1, 107500.0),
+        ("director-of-nursing", "vsm", 1, 125000.0),
+        ("regional-medical-director", "vsm", 1, None),
+    ]),
+    ("answers-to", {}, ("role", "line", "postings"), [
+        ("chief-medical-officer", "managerial", 2),
+        ("chief-nurse", "managerial", 1),
+        ("director-of-nursing", "managerial", 1),
+        ("chief-medical-officer", "professional", 1),
+    ]),
+    ("role-network", {}, ("source", "relation", "target", "postings"), [
+        ("chief-medical-officer", "leads", "deputy-medical-director", 1),
+        ("chief-medical-officer", "professionallyAccountableTo", "chief-executive", 1),
+        ("chief-medical-officer", "reportsTo", "chief-executive", 2),
+        ("chief-medical-officer", "worksWith", "chief-nurse", 2),
+        ("chief-nurse", "reportsTo", "chief-executive", 1),
+        ("chief-nurse", "worksWith", "chief-medical-officer", 1),
+        ("deputy-medical-director", "reportsTo", "chief-medical-officer", 1),
+        ("director-of-nursing", "reportsTo", "chief-executive", 1),
+        ("director-of-nursing", "worksWith", "chief-medical-officer", 1),
+        ("regional-medical-director", "professionallyAccountableTo", "national-medical-director", 1),
+        ("regional-medical-director", "reportsTo", "regional-director", 1),
+    ]),
+]
+
+
+@pytest.mark.parametrize("case", NARROWER_CASES, ids=[_case_id(c) for c in NARROWER_CASES])
+def test_narrower_role_types(case, fixture_home, narrower_oxigraph, narrower_rdflib) -> None:  # type: ignore[no-untyped-def]
+    """The same rows from Oxigraph's substitutions, rdflib's initBindings and a VALUES block."""
+    name, params, columns, expected = case
+    table = run_query(narrower_oxigraph, name, params)
+    assert isinstance(table, Table)
+    assert rows(table, columns) == expected
+    assert run_query(narrower_rdflib, name, params) == table
+    assert run_query(ValuesSource(narrower_oxigraph.store), name, params) == table
+
+
+def test_shared_duties_and_overlap_agree_on_a_narrower_role_type(fixture_home, narrower_oxigraph) -> None:  # type: ignore[no-untyped-def]
+    """shared-duties and `nhskg analyse overlap` count the Director of Nursing's posting as a Chief
+    Nurse posting alike (2 postings in patient safety, 1 in safeguarding)."""
+    from nhskg.analyses.overlap import overlap
+
+    result = overlap(narrower_oxigraph, "chief-medical-officer", "chief-nurse")
+    assert result.postings_b == 2
+    claims = {c.area: (c.postings_a, c.postings_b) for c in result.areas}
+    assert claims["safeguarding"] == (0, 2)
+    table = run_query(narrower_oxigraph, "shared-duties")
+    assert isinstance(table, Table) and len(table) == 3
+    for row in table.python():
+        area = str(row["area"]).rsplit("/", 1)[-1]
+        assert (row["postings_a"], row["postings_b"]) == claims.get(area, (0, 0)), area
+    assert len(result.joint_duties) == 3  # the CMO's one, the Chief Nurse's and the Director of Nursing's
+
+
+def test_coverage_counts_a_narrower_role_type_where_it_is_asked_for(fixture_home, narrower_oxigraph) -> None:  # type: ignore[no-untyped-def]
+    """A footer about the Chief Nurse rests on her postings and the Director of Nursing's; the
+    summary by role type counts each posting once, under its own role type."""
+    from nhskg.coverage import role_counts
+
+    (asked,) = role_counts(narrower_oxigraph, [V + "role-type/chief-nurse"])
+    assert (asked.code, asked.postings, asked.full) == ("chief-nurse", 2, 2)
+    counts = {c.code: c.postings for c in role_counts(narrower_oxigraph)}
+    assert counts["chief-nurse"] == 1 and counts["director-of-nursing"] == 1
+    assert sum(counts.values()) == 7
+
+
+def test_counts_by_role_type_need_no_vocabulary(fixture_home) -> None:  # type: ignore[no-untyped-def]
+    """Matching narrower role types reads skos:broader from the vocabulary; a graph without it
+    still counts every posting under its own role type (as postings-over-time does)."""
+    store = ox.Store()
+    store.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
+    store.remove_graph(ox.NamedNode(str(ONTOLOGY)))
+    table = run_query(OxigraphSource(store), "leadership-by-month")
+    assert rows(table, ("month", "postings", "leadership_postings")) == [("2020-03", 2, 2), ("2020-05", 3, 2), ("2020-06", 1, 1)]  # type: ignore[arg-type]
+    from nhskg.coverage import role_counts
+
+    assert sorted((c.code, c.postings) for c in role_counts(OxigraphSource(store))) == [
+        ("chief-medical-officer", 2), ("chief-nurse", 1), ("deputy-medical-director", 1), ("other", 1),
+        ("regional-medical-director", 1)]
 
 
 def test_conflicts_list_both_role_types(fixture_home, oxigraph_source) -> None:  # type: ignore[no-untyped-def]
@@ -427,9 +639,11 @@ def test_seeds_cmo_and_chief_nurse_share_patient_safety(seeds_source, real_home)
     areas = {row["area"]: row for row in table.python()}
     assert V + "duty-area/patient-safety" in areas
     shared = areas[V + "duty-area/patient-safety"]
-    # the seeds have no posting titled Chief Nurse (their nursing board posts are Directors of
-    # Nursing): the Chief Nurse holds patient safety through the CMO postings' joint duties
-    assert shared["postings_a"] >= 1 and shared["joint"] >= 1 and shared["postings_b"] == 0
+    # the seeds' nursing board posts are Directors of Nursing, a kind of Chief Nurse: one of them
+    # (916247378) gives patient safety as a duty of its own, and one CMO posting (seed 003) gives
+    # it jointly with the Group Chief Nurse
+    assert (shared["postings_a"], shared["postings_b"], shared["joint"]) == (3, 1, 1)
+    assert shared["posting_b"] == B + "posting/916247378"
     assert shared["sentence_a"] and shared["sentence_b"]
     # seed 003 (a group CMO) states a patient-safety duty of its own.
     duties = _seed_table(seeds_source, "evidence", posting_id="003_ee31a5acbe06f6bc")

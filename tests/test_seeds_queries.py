@@ -37,7 +37,7 @@ CASES = [
     ("evidence", {"posting_id": "001_409df43c28ff9e57"}, {"predicate": "nhskg:professionallyAccountableTo",
                                                          "label_as_written": "National Medical Director"}),
     ("joint-duties", {"role": "chief-medical-officer", "partner": "chief-nurse"}, {"post": SEED_003}),
-    ("leadership-by-month", {}, {"month": "2020-10", "postings": "50", "leadership_postings": "44"}),
+    ("leadership-by-month", {}, {"month": "2020-10", "postings": "50", "leadership_postings": "46"}),
     ("pay", {"role": "chief-operating-officer"}, {"band": "esm-2", "n": "1", "median": "131301"}),
     ("postings-over-time", {}, {"month": "2020-10", "organisation_type": "nhs-england"}),
     ("reporting-chain", {"role": "chief-medical-officer"}, {"post": SEED_003, "line": "managerial", "depth": "1",
@@ -49,6 +49,9 @@ CASES = [
     # the seeds are built without decisions: every fact unreviewed, the Group CMO's self-line among them
     ("review-status", {"posting_id": "003_ee31a5acbe06f6bc", "status": "unreviewed"},
      {"field": "works_with", "value": "chief-medical-officer", "label_as_written": "GCMO", "review_status": "unreviewed"}),
+    # 916255246 and 916260190: "deputise for the Chief Nurse" (a line of its own, not joint working)
+    ("role-network", {}, {"source": "deputy-chief-nurse", "relation": "deputisesFor", "target": "chief-nurse",
+                          "postings": "2"}),
     ("shared-duties", {"role_a": "chief-medical-officer", "role_b": "chief-nurse"}, {"area": "patient-safety"}),
     ("split-lines", {}, {"post": SEED_001, "managerial_role": "regional-director",
                          "professional_role": "national-medical-director"}),

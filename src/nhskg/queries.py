@@ -25,6 +25,14 @@ differently and the library runs on both:
   DISTINCT, and sum or average over a DISTINCT sub-select.
 - A label look-up ``OPTIONAL { ?x skos:prefLabel ?label }`` on a variable that may be unbound
   matches every label: make such a variable a placeholder (``COALESCE(?band, "")``) first.
+- A role type given as a parameter matches its narrower role types too (``skos:broader``: a
+  Director of Nursing is a kind of Chief Nurse). Name the role type as a concept first (``?role
+  skos:inScheme <.../role-type> . ?kind skos:broader* ?role . ?post org:role ?kind``): Oxigraph
+  then walks the path from the substituted role type, where ``org:role/skos:broader*`` walks it
+  from every post (0.0007 s against 0.18 s on the 2020 corpus; the store holds the vocabulary,
+  which every build loads). A query that groups by an optional role type counts each post under
+  its own role type when none is given: ``BIND (COALESCE(?role, "") AS ?asked)`` opening the
+  group, then ``FILTER (isIRI(?asked) || ?own = ?role)`` (``bodies.rq``).
 
 Library queries are ``queries/*.rq``; the queries analyses and views run internally live in
 ``queries/analysis/``, ``queries/views/`` and ``queries/export/`` and are loaded as ``analysis/NAME``,

@@ -3,6 +3,10 @@
 Reads ``drift-postings.rq``, ``drift-areas.rq`` and ``drift-changes.rq`` (``queries/analysis/``).
 Time and "the same post" are defined in ``docs/time.md``; in short:
 
+- a role type's postings include those of its narrower role types (``role-postings.rq``, as in
+  :mod:`nhskg.analyses.overlap`: a Director of Nursing is a kind of Chief Nurse), each post still
+  followed under its own role type;
+
 - a posting's facts hold *as of* its date posted, else its closing date; undated postings are
   counted but not placed in a period;
 - two postings advertise *the same post* when they have the same role type and scope in the same
@@ -23,7 +27,7 @@ from typing import Any
 
 from ..errors import NhskgError
 from ..sparql import SparqlSource
-from ._sparql import code_of, select
+from ._sparql import code_of, role_iri, select
 
 __all__ = ["AreaShare", "Step", "Move", "DateWarning", "DriftReport", "UnknownPeriod", "drift", "PERIODS"]
 
@@ -169,7 +173,8 @@ def drift(source: SparqlSource, role: str, *, by: str = "year") -> DriftReport:
     source : SparqlSource
         The graph.
     role : str
-        A role-type code (``chief-medical-officer``); not checked against the vocabulary here.
+        A role-type code (``chief-medical-officer``); not checked against the vocabulary here. Its
+        postings include those of narrower role types in the store's vocabulary.
     by : {"year", "month"}
         The period postings are grouped by.
 
@@ -202,7 +207,10 @@ def drift(source: SparqlSource, role: str, *, by: str = "year") -> DriftReport:
         claims[str(r["posting"])][area] = (labels[area], int(r["duties"].toPython()), _text(r["sentence"]))  # type: ignore[union-attr]
     formed, predecessors = _lineages(list(select(source, "drift-changes").records()))
 
-    own = [p for p in postings if p.role == role]
+    # One definition of "a posting of the role type", the overlap analysis's and the library's.
+    kind = {str(r["posting"]) for r in select(source, "role-postings", role=role_iri(role)).records()}
+    own = [p for p in postings if p.role == role or p.iri in kind]
+    kinds = {role} | {p.role for p in own}
     counts: dict[str, int] = defaultdict(int)
     claiming: dict[tuple[str, str], int] = defaultdict(int)
     for posting in own:
@@ -273,8 +281,8 @@ def drift(source: SparqlSource, role: str, *, by: str = "year") -> DriftReport:
         undated=sum(1 for p in own if not p.as_of),
         periods=tuple(sorted(counts.items())),
         shares=shares,
-        steps=tuple(sorted((s for s in steps if s.role == role), key=lambda s: (s.organisation, s.earlier_date, s.later_date, s.later))),
-        moves=tuple(sorted((m for m in moves.values() if role in (m.from_role, m.to_role)),
+        steps=tuple(sorted((s for s in steps if s.role in kinds), key=lambda s: (s.organisation, s.earlier_date, s.later_date, s.later))),
+        moves=tuple(sorted((m for m in moves.values() if m.from_role in kinds or m.to_role in kinds),
                            key=lambda m: (m.organisation, m.area, m.from_role, m.to_role))),
         warnings=warnings,
     )
