@@ -24,14 +24,17 @@ from . import Settings, main
               help="Seconds a query may run before it is stopped (its worker process is killed).")
 @click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1), help="Most rows or triples in one answer.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Query worker processes.")
+@click.option("--allow-service", "allow_services", multiple=True, metavar="URL",
+              help="An endpoint a query's SERVICE may ask (exactly this IRI; repeat for several). Without it, "
+                   "SERVICE is refused: the engine would fetch any URL from this machine.")
 @click.pass_obj
 def serve(settings: Settings, store: Path | None, host: str, port: int, cors: str | None, timeout: float,
-          max_rows: int, workers: int) -> None:
+          max_rows: int, workers: int, allow_services: tuple[str, ...]) -> None:
     """Serve the graph store as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/)."""
     from ..serve import ServeConfig, make_server
 
     config = ServeConfig(store=store or settings.store, host=host, port=port, cors=cors, timeout=timeout,
-                         max_rows=max_rows, workers=workers)
+                         max_rows=max_rows, workers=workers, allow_services=allow_services)
     try:
         server = make_server(config)
     except NhskgError as error:
