@@ -24,8 +24,9 @@ Why a tokenizer and not a parser: pyoxigraph exposes no parser of its own (parsi
 and rdflib's parses a different grammar at a hundredth of the speed. The one place the lexical
 grammar is ambiguous is ``<``: an IRI or less-than. Oxigraph decides by position (less-than only
 after an operand inside an expression), and so does :func:`scan`; to be sure of ``SERVICE``
-whichever way a ``<`` is read, the text is also scanned reading every ``<`` as an IRI and as
-less-than, and a ``SERVICE`` any of the three readings finds counts.
+whichever way a ``<`` is read, the text is also scanned reading every ``<`` that can start an
+IRI as one, and as less-than: a ``SERVICE`` any of the three readings finds counts, and the
+depth is the deeper of the first two.
 
 >>> scan('SELECT * WHERE { ?s ?p "}}}" # {{{\\n FILTER(?x = <http://ex/a#b>) }').depth
 2
@@ -283,12 +284,14 @@ def _services(text: str, tokens: list[_Token], base: str | None,
 def scan(text: str) -> QueryShape:
     """Read the form, the nesting depth and the ``SERVICE`` patterns of ``text`` without running it.
 
-    The depth and the services are taken over three readings of ``<`` (see the module notes):
-    the deepest depth, and every ``SERVICE`` any reading finds (the reading that follows
-    Oxigraph names the endpoints).
+    The depth is the deepest of the readings that take a ``<`` for an IRI where Oxigraph does
+    and wherever it could be one; the services are every ``SERVICE`` any of the three readings
+    finds (see the module notes), with the endpoints as the reading that follows Oxigraph names them.
     """
     readings = {mode: list(_tokens(text, mode)) for mode in ("context", "always", "never")}
-    depth = max((d for tokens in readings.values() for _t, d in tokens), default=0)
+    # Not the 'never' reading's depth: there a '#' in an IRI starts a comment that hides the
+    # closing brace after it, and 200 lines of '{ ?s <...#type> ?o } UNION' would add up.
+    depth = max((d for mode in ("context", "always") for _t, d in readings[mode]), default=0)
     tokens = [t for t, _d in readings["context"]]
     start, base, prefixes = _prologue(tokens)
     services = _services(text, tokens, base, prefixes)

@@ -40,6 +40,11 @@ def test_depth_counts_brackets_in_code_only(query: str, depth: int) -> None:
     assert scan(query).depth == depth
 
 
+def test_many_lines_with_hash_iris_are_not_deep() -> None:
+    union = " UNION\n".join(["{ ?s <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ?o }"] * 200)
+    assert scan(f"SELECT * WHERE {{\n{union}\n}}").depth == 2
+
+
 def test_a_query_nested_10000_deep_is_refused_before_parsing() -> None:
     with pytest.raises(QueryRefused, match=r"^query nested too deep \(10,000 levels, limit 128\)"):
         check("SELECT * WHERE " + "{" * 10_000 + "?s ?p ?o" + "}" * 10_000)
