@@ -293,7 +293,7 @@ class GraphStore:
             if live.is_dir():
                 try:
                     return cls(directory, live, ox.Store.read_only(str(live)), lease)
-                except OSError as error:
+                except (OSError, RuntimeError) as error:  # RocksDB says "Corruption: ..." as a RuntimeError
                     problem = error
             if lease is not None:
                 lease.close()

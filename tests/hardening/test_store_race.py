@@ -119,3 +119,20 @@ def test_a_held_generation_outlives_the_build_that_replaces_it(tmp_path: Path) -
         assert not reader.generation.exists()
     finally:
         fresh.close()
+
+
+def test_a_generation_that_is_really_broken_is_one_clear_error(tmp_path: Path) -> None:
+    from nhskg.errors import StoreError
+
+    store = tmp_path / "store"
+    with GraphStore.writer(store) as writer:
+        writer.store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"), ox.NamedNode("urn:g")))
+    generation = store / (store / "CURRENT").read_text().strip()
+    for manifest in generation.glob("MANIFEST-*"):
+        manifest.write_bytes(b"not a manifest")
+    try:
+        GraphStore.open(store)
+    except StoreError as error:  # RocksDB raises RuntimeError("Corruption: ..."): no traceback
+        assert f"{generation}: cannot open the graph store (Corruption" in str(error) and "nhskg build PATH" in str(error)
+    else:
+        raise AssertionError("a broken generation opened")
