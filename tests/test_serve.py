@@ -196,16 +196,13 @@ def test_the_cli_reports_a_missing_store(tmp_path: Path) -> None:
 
 
 def test_a_full_queue_is_answered_503_at_once(server: SparqlServer) -> None:
-    import threading
-
-    slots = server.pool.slots
-    server.pool.slots = threading.BoundedSemaphore(1)
-    server.pool.slots.acquire()  # every waiting place taken
+    limit = server.pool.limit
+    server.pool.limit = 0  # every waiting place taken
     try:
-        status, _, body = call(server, q(POSTINGS))
-        assert status == 503 and b"busy" in body
+        status, headers, body = call(server, q(POSTINGS))
+        assert status == 503 and b"busy" in body and headers["Retry-After"] == "1"
     finally:
-        server.pool.slots = slots
+        server.pool.limit = limit
     assert call(server, q(POSTINGS))[0] == 200
 
 

@@ -10,6 +10,7 @@ __all__ = [
     "InputError",
     "VocabularyError",
     "QueryError",
+    "QueryRefused",
     "StoreError",
     "ValidationFailed",
 ]
@@ -69,3 +70,7 @@ class StoreError(NhskgError):
 
 class ValidationFailed(NhskgError):
     """The graph violates the SHACL shapes in ontology/shapes.ttl."""
+
+
+class QueryRefused(QueryError):
+    """A query text the engine must not be given: too large, nested too deep, or asking another endpoint."""

@@ -66,7 +66,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Literal, Node, URIRef
 
 from .errors import NhskgError, QueryError
-from .namespaces import DEFAULT_BASE, VOCAB_BASE
+from .namespaces import DEFAULT_BASE
 from .paths import queries_dir
 from .sparql import SparqlSource, Table, Triple
 

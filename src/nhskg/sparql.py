@@ -8,11 +8,13 @@ and on any SPARQL 1.1 endpoint. Values are bound as RDF terms, never pasted into
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence, TypeVar
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
+
+from .querycheck import check, run_deep
 
 __all__ = [
     "Table",
@@ -25,6 +27,7 @@ __all__ = [
 ]
 
 Triple = tuple[Node, Node, Node]
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True)
@@ -112,25 +115,37 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 class OxigraphSource:
     """SPARQL over a pyoxigraph store, with the default graph as the union of all named graphs.
 
+    Every query passes :func:`nhskg.querycheck.check` (size and nesting; ``SERVICE`` is left to
+    the caller: the command line runs the user's own files) and runs, results and all, on a
+    thread with a large stack (:func:`nhskg.querycheck.run_deep`): a query that would crash the
+    engine is a :class:`~nhskg.errors.QueryRefused` instead. ``owner`` is kept alive as long as
+    the source (a :class:`~nhskg.store.GraphStore` holding the generation's lease).
+
     >>> store = ox.Store()
     >>> store.add(ox.Quad(ox.NamedNode("http://ex/a"), ox.NamedNode("http://ex/p"), ox.Literal("x"), ox.NamedNode("http://ex/g")))
     >>> OxigraphSource(store).select("SELECT ?o WHERE { ?s ?p ?o }").python()
     [{'o': 'x'}]
     """
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, owner: object = None) -> None:
         self.store = store
+        self.owner = owner
 
-    def _run(self, query: str, bindings: Mapping[str, Node] | None, prefixes: Mapping[str, str] | None = None):
+    def _run(self, query: str, bindings: Mapping[str, Node] | None, read: Callable[[Any], _R],
+             prefixes: Mapping[str, str] | None = None) -> _R:
+        check(query, allow_services=None)
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        options: dict[str, Any] = {"use_default_graph_as_union": True, "substitutions": substitutions}
         if prefixes:
-            return self.store.query(query, use_default_graph_as_union=True, substitutions=substitutions,
-                                    prefixes=dict(prefixes))
-        return self.store.query(query, use_default_graph_as_union=True, substitutions=substitutions)
+            options["prefixes"] = dict(prefixes)
+        return run_deep(lambda: read(self.store.query(query, **options)))
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None, *,
                prefixes: Mapping[str, str] | None = None) -> Table:
-        solutions = self._run(query, bindings, prefixes)
+        return self._run(query, bindings, self._table, prefixes)
+
+    @staticmethod
+    def _table(solutions: Any) -> Table:
         columns = tuple(v.value for v in solutions.variables)
         # Each distinct term is converted once (a column of role types or organisations repeats
         # a few terms thousands of times), and each solution is read as a tuple in column order:
@@ -149,14 +164,14 @@ class OxigraphSource:
 
     def construct(self, query: str, bindings: Mapping[str, Node] | None = None, *,
                   prefixes: Mapping[str, str] | None = None) -> list[Triple]:
-        return [
+        return self._run(query, bindings, lambda triples: [
             (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))  # type: ignore[misc]
-            for t in self._run(query, bindings, prefixes)
-        ]
+            for t in triples
+        ], prefixes)
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None, *,
             prefixes: Mapping[str, str] | None = None) -> bool:
-        return bool(self._run(query, bindings, prefixes))
+        return self._run(query, bindings, bool, prefixes)
 
 
 class RdflibSource:

@@ -16,6 +16,17 @@ with :func:`os.replace` (atomic on POSIX). A build killed at any point before th
 ``CURRENT`` naming the untouched previous generation; its half-written generation is removed at
 the next open. One writer at a time is enforced with an ``flock`` on ``LOCK``. Readers open the
 live generation read-only, so they never block each other.
+
+Why leases: a reader may still be reading a generation after a build has made another live
+(``nhskg serve`` holds one open for hours), or be about to open the one it read from
+``CURRENT`` a moment before the flip. Each reader holds a shared ``flock`` on
+``.gen-NNNNNN.lease`` for as long as it has the generation open, and a generation is removed
+only by whoever takes that lock exclusively (without waiting), so never from under a reader:
+a build or a later open removes it once the last reader has let go. Tidying reads ``CURRENT``
+only while holding ``LOCK``, so it never takes a generation a build is switching to for debris.
+Measured before leases (300 builds racing four reading loops): 1.8% of opens failed with a
+RocksDB "Corruption" error or a message to delete a healthy store
+(``tests/hardening/test_store_race.py``).
 """
 
 from __future__ import annotations
@@ -27,8 +38,9 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import IO, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -43,6 +55,7 @@ __all__ = ["GraphStore", "GraphWriter", "EXPORT_FORMATS", "PREFIXES"]
 _GEN = re.compile(r"^gen-(\d{6,})$")
 _CURRENT = "CURRENT"
 _LOCK = "LOCK"
+_LEASE = ".lease"
 
 #: File extension -> (format, whether the format keeps named graphs).
 EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
@@ -85,13 +98,96 @@ def _live(directory: Path) -> Path | None:
     return live
 
 
+def _current_name(directory: Path) -> str | None:
+    """What ``CURRENT`` names, or None when there is none; it is replaced atomically, so never half."""
+    try:
+        return (directory / _CURRENT).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+class _Retired(Exception):
+    """The generation is being removed, or was: read ``CURRENT`` again."""
+
+
+def _lease_file(generation: Path) -> Path:
+    return generation.with_name(f".{generation.name}{_LEASE}")
+
+
+def _take_lease(generation: Path) -> IO[bytes] | None:
+    """A shared lock that keeps ``generation`` from being removed until the handle is closed.
+
+    None where there can be no lease (a read-only store, which nobody tidies either); raises
+    :class:`_Retired` when the generation is being removed, or its lease file was replaced.
+    """
+    path = _lease_file(generation)
+    try:
+        handle = open(path, "a+b")
+    except OSError:
+        try:
+            handle = open(path, "rb")
+        except OSError:
+            return None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise _Retired from None
+    except OSError:  # a filesystem without flock: read without a lease, as before leases
+        handle.close()
+        return None
+    try:
+        mine, there = os.fstat(handle.fileno()), os.stat(path)
+        same = (mine.st_dev, mine.st_ino) == (there.st_dev, there.st_ino)
+    except FileNotFoundError:
+        same = False
+    if not same:  # removed after we opened it: what we locked guards nothing
+        handle.close()
+        raise _Retired
+    return handle
+
+
+def _retire(generation: Path) -> bool:
+    """Remove ``generation`` and its lease file unless a reader holds the lease; whether it went."""
+    path = _lease_file(generation)
+    try:
+        handle = open(path, "a+b")
+    except OSError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # BlockingIOError: a reader holds it
+            return False
+        shutil.rmtree(generation, ignore_errors=True)
+        path.unlink(missing_ok=True)
+    return True
+
+
 def _clean_leftovers(directory: Path, keep: Path | None) -> None:
-    """Remove generations other than the live one and temporary files (the debris of killed builds)."""
+    """Remove generations other than ``keep`` that no reader holds, and temporary files (the
+    debris of killed builds and generations readers have let go). Call it holding ``LOCK``."""
     for gen in _generations(directory):
         if keep is None or gen.resolve() != keep.resolve():
-            shutil.rmtree(gen, ignore_errors=True)
-    for tmp in directory.glob(f"{_CURRENT}.*.tmp"):
-        tmp.unlink(missing_ok=True)
+            _retire(gen)
+    for lease in directory.glob(f".gen-*{_LEASE}"):  # of generations already gone
+        gen = lease.with_name(lease.name[1 : -len(_LEASE)])
+        if _GEN.match(gen.name) and not gen.is_dir():
+            _retire(gen)
+    for pattern in (f"{_CURRENT}.*.tmp", f".{_CURRENT}.*.tmp"):
+        for tmp in directory.glob(pattern):
+            tmp.unlink(missing_ok=True)
+
+
+def _tidy(directory: Path) -> None:
+    """Tidy unless a build is running (it tidies itself) or the store is read-only."""
+    try:
+        with _locked(directory, blocking=False) as free:
+            live = _live(directory) if free else None  # read under the lock: no flip in between
+            if live is not None:
+                _clean_leftovers(directory, live)
+    except StoreError:
+        pass  # a read-only store (a read-only mount, a shared copy), or one to be reported by the caller
 
 
 def _cannot_write(where: Path, error: OSError) -> StoreError:
@@ -162,31 +258,61 @@ class GraphStore:
     True
     """
 
-    def __init__(self, directory: Path, generation: Path, store: ox.Store) -> None:
+    def __init__(self, directory: Path, generation: Path, store: ox.Store, lease: IO[bytes] | None = None) -> None:
         self.directory = directory
         self.generation = generation
         self.store = store
+        self._lease = lease
 
     @classmethod
     def open(cls, directory: Path | str) -> "GraphStore":
-        """Open the live generation read-only; :class:`StoreError` when there is none."""
+        """Open the live generation read-only, holding its lease until :meth:`close`;
+        :class:`StoreError` when there is none.
+
+        A build that makes another generation live meanwhile is no error: the reader opens
+        whichever it finds complete and leased, the previous one or the new one.
+        """
         directory = Path(directory)
-        live = _live(directory) if directory.is_dir() else None
-        if live is None:
+        if not directory.is_dir() or _current_name(directory) is None:
             raise StoreError(f"no graph store in {directory}; run `nhskg build PATH` first (or pass --store DIR)")
-        try:
-            with _locked(directory, blocking=False) as free:
-                if free:  # no build running: tidy what a killed build left
-                    _clean_leftovers(directory, live)
-        except StoreError:
-            pass  # a read-only store (a read-only mount, a shared copy) is read without tidying
-        try:
-            store = ox.Store.read_only(str(live))
-        except OSError as error:
+        _tidy(directory)
+        for attempt in range(200):
+            name = _current_name(directory)
+            if name is None:
+                raise StoreError(f"no graph store in {directory}; run `nhskg build PATH` first (or pass --store DIR)")
+            if not _GEN.match(name):
+                raise StoreError(f"{directory / _CURRENT}: names '{name}', not a generation; delete {directory} and run"
+                                 " `nhskg build PATH` again")
+            live = directory / name
+            try:
+                lease = _take_lease(live)
+            except _Retired:  # a build made another generation live and is removing this one
+                time.sleep(0.002 * min(attempt, 10))
+                continue
+            problem: BaseException | None = None
+            if live.is_dir():
+                try:
+                    return cls(directory, live, ox.Store.read_only(str(live)), lease)
+                except (OSError, RuntimeError) as error:  # RocksDB says "Corruption: ..." as a RuntimeError
+                    problem = error
+            if lease is not None:
+                lease.close()
+            if _current_name(directory) != name:
+                continue  # it stopped being the live one meanwhile: open the new one
+            if problem is None:
+                raise StoreError(f"{directory / _CURRENT}: names {name}, which is missing; delete {directory} and run"
+                                 " `nhskg build PATH` again")
             raise StoreError(
-                f"{live}: cannot open the graph store ({error}); delete {directory} and run `nhskg build PATH` again"
-            ) from error
-        return cls(directory, live, store)
+                f"{live}: cannot open the graph store ({problem}); delete {directory} and run `nhskg build PATH` again"
+            ) from problem
+        raise StoreError(f"{directory}: the live generation changed 200 times while it was being opened; try again")
+
+    def is_current(self) -> bool:
+        """Whether this is still the live generation (a read of ``CURRENT``: cheap enough per query)."""
+        try:
+            return _current_name(self.directory) == self.generation.name
+        except OSError:
+            return True  # cannot tell: keep reading what is open
 
     @staticmethod
     @contextlib.contextmanager
@@ -221,8 +347,8 @@ class GraphStore:
             _clean_leftovers(directory, target)
 
     def source(self) -> OxigraphSource:
-        """SPARQL over the union of all graphs, for queries, analyses and views."""
-        return OxigraphSource(self.store)
+        """SPARQL over the union of all graphs, for queries, analyses and views (it keeps the lease)."""
+        return OxigraphSource(self.store, owner=self)
 
     def posting_ids(self) -> list[str]:
         """The ids of every posting in the store, sorted."""
@@ -265,7 +391,11 @@ class GraphStore:
         return path
 
     def close(self) -> None:
-        del self.store
+        """Let go of the store, then of the lease (the generation may be removed from then on)."""
+        self.__dict__.pop("store", None)
+        lease, self._lease = self._lease, None
+        if lease is not None:
+            lease.close()
 
 
 class GraphWriter:

@@ -149,7 +149,7 @@ def test_seeds_build_queries_analysis_and_view(server: tuple[str, EndpointSource
 
 def test_serve_takes_500_concurrent_requests(embedded: GraphStore) -> None:
     done = subprocess.run(
-        [sys.executable, str(SCRIPTS / "load-serve.py"), "--store", str(embedded.directory), "--requests", "500", "--concurrency", "500"],
+        [sys.executable, str(SCRIPTS / "load-serve.py"), "--store", str(embedded.directory), "--requests", "500", "--concurrency", "500", "--heavy", "0"],
         capture_output=True, text=True, timeout=600,
     )
     figures = json.loads(done.stdout.strip().splitlines()[-1])

@@ -29,16 +29,20 @@ from . import Settings, main
                    "(never the store). Default: on when listening on loopback only.")
 @click.option("--curation", type=click.Path(file_okay=False, path_type=Path), default=Path("curation"), show_default=True,
               help="The curation folder the review page writes to.")
+@click.option("--allow-service", "allow_services", multiple=True, metavar="URL",
+              help="An endpoint a query's SERVICE may ask (exactly this IRI; repeat for several). Without it, "
+                   "SERVICE is refused: the engine would fetch any URL from this machine.")
 @click.pass_obj
 def serve(settings: Settings, store: Path | None, host: str, port: int, cors: str | None, timeout: float,
-          max_rows: int, workers: int, review: bool | None, curation: Path) -> None:
+          max_rows: int, workers: int, review: bool | None, curation: Path, allow_services: tuple[str, ...]) -> None:
     """Serve the graph store as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/)
     and a review page (/review)."""
     from ..serve import ServeConfig, make_server
 
     loopback = host in ("127.0.0.1", "localhost", "::1")
     config = ServeConfig(store=store or settings.store, host=host, port=port, cors=cors, timeout=timeout,
-                         max_rows=max_rows, workers=workers, curation=curation if (loopback if review is None else review) else None)
+                         max_rows=max_rows, workers=workers, curation=curation if (loopback if review is None else review) else None,
+                         allow_services=allow_services)
     try:
         server = make_server(config)
     except NhskgError as error:

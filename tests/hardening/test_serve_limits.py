@@ -1,0 +1,377 @@
+"""``nhskg serve`` under attack (issue 19, items 2, 3, 4 and 8), each case as it was reported.
+
+Clients are told apart by address: loopback answers on all of 127.0.0.0/8, so a test speaks
+as several clients by binding 127.0.0.2, 127.0.0.3 ... as its source address.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterator
+
+import pyoxigraph as ox
+import pytest
+
+from nhskg.serve import ServeConfig, SparqlServer, serve_in_thread
+from nhskg.store import GraphStore
+
+FIXTURE = Path(__file__).parent.parent / "data" / "query-library.trig"
+POSTINGS = "SELECT ?p WHERE { ?p a <https://schema.org/JobPosting> } ORDER BY ?p"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+DEEP = "SELECT * WHERE " + "{" * 10_000 + "?s ?p ?o" + "}" * 10_000
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("serve-limits") / "store"
+    with GraphStore.writer(directory) as writer:
+        writer.store.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def server(store_dir: Path) -> Iterator[SparqlServer]:
+    config = ServeConfig(store_dir, port=0, timeout=4, workers=2, spare=1, idle_timeout=1.5, body_timeout=1.5, max_rows=1000)
+    running, _thread = serve_in_thread(config)
+    yield running
+    running.shutdown()
+    running.server_close()
+
+
+@pytest.fixture()
+def restore(server: SparqlServer) -> Iterator[None]:
+    config = server.config
+    yield
+    server.config = config
+    wait_for_workers(server)
+
+
+def wait_for_workers(server: SparqlServer, seconds: float = 20.0) -> None:
+    """Until every worker killed by a test has been replaced and is idle."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with server.pool.lock:
+            if len(server.pool.idle) == server.pool.size + 1 and not server.pool.starting and not server.pool.busy:
+                return
+        time.sleep(0.05)
+    raise AssertionError("the pool did not get its workers back")
+
+
+def call(server: SparqlServer, method: str, path: str, *, body: bytes | None = None,
+         headers: dict[str, str] | None = None, source: str = "127.0.0.1", timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
+    host, port = server.server_address[:2]
+    connection = http.client.HTTPConnection(host, port, timeout=timeout, source_address=(source, 0))
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        answer = connection.getresponse()
+        return answer.status, dict(answer.getheaders()), answer.read()
+    finally:
+        connection.close()
+
+
+def q(text: str) -> str:
+    return "/sparql?" + urllib.parse.urlencode({"query": text})
+
+
+def raw(server: SparqlServer, data: bytes, *, wait: float = 10.0) -> tuple[bytes, float]:
+    """Send ``data`` on a fresh connection; everything the server sends until it closes, and how long that took."""
+    began = time.monotonic()
+    with socket.create_connection(server.server_address[:2], timeout=wait) as sock:
+        sock.sendall(data)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks), time.monotonic() - began
+
+
+def status_of(response: bytes) -> int:
+    return int(response.split(b" ", 2)[1]) if response.startswith(b"HTTP/1.") else 0
+
+
+# --------------------------------------------------------------------------- 2: a query that crashes the engine
+
+
+def test_a_query_nested_10000_deep_is_a_400_and_no_worker_dies(server: SparqlServer) -> None:
+    crashed = server.pool.crashed
+    for _ in range(3):  # two such requests used to leave the endpoint answering 503 until a restart
+        status, _, body = call(server, "POST", "/sparql", body=DEEP.encode(), headers={"Content-Type": "application/sparql-query"})
+        assert status == 400 and body.startswith(b"query nested too deep (10,000 levels, limit 128)"), body[:200]
+    assert server.pool.crashed == crashed and call(server, "GET", q(POSTINGS))[0] == 200
+
+
+def test_what_the_gate_lets_through_runs_on_the_engines_stack(server: SparqlServer, restore: None) -> None:
+    server.config = replace(server.config, max_depth=20_000)
+    status, _, body = call(server, "GET", q(DEEP))  # 20 KB: on an 8 MB stack this killed the process
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) > 0
+    assert server.pool.crashed == 0
+
+
+def test_a_worker_that_dies_under_a_query_is_replaced(server: SparqlServer, restore: None) -> None:
+    crashed = server.pool.crashed
+    for _ in range(2):
+        with ThreadPoolExecutor(1) as pool:
+            answer = pool.submit(call, server, "GET", q(SLOW))
+            deadline = time.monotonic() + 10
+            while not server.pool.busy and time.monotonic() < deadline:
+                time.sleep(0.02)
+            with server.pool.lock:
+                victim = next(iter(server.pool.busy))
+            os.kill(victim.process.pid, signal.SIGKILL)  # as the engine's SIGSEGV would end it
+            status, headers, body = answer.result(timeout=30)
+        assert status == 500 and headers["Content-Type"].startswith("text/plain")
+        assert b"the query engine stopped while running this query" in body
+    assert server.pool.crashed == crashed + 2
+    began = time.monotonic()
+    assert [call(server, "GET", q(POSTINGS))[0] for _ in range(10)] == [200] * 10
+    assert time.monotonic() - began < 10  # no 60 s waits for workers that never come back
+    wait_for_workers(server)
+
+
+# --------------------------------------------------------------------------- 3: the endpoint fetches any URL
+
+
+@pytest.fixture()
+def listener() -> Iterator[tuple[int, list[bytes]]]:
+    """A loopback port that records every request made to it and closes at once."""
+    sock = socket.create_server(("127.0.0.1", 0))
+    seen: list[bytes] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                connection, _ = sock.accept()
+            except OSError:
+                return
+            with connection:
+                connection.settimeout(2)
+                try:
+                    seen.append(connection.recv(4096).split(b"\r\n", 1)[0])
+                except OSError:
+                    seen.append(b"")
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield sock.getsockname()[1], seen
+    sock.close()
+
+
+@pytest.mark.parametrize("template", [
+    "SELECT * WHERE {{ SERVICE <{ep}> {{ ?s ?p ?o }} }}",
+    "select * where {{ service silent <{ep}> {{ ?s ?p ?o }} }}",
+    "PREFIX ex: <{ep}> SELECT * WHERE {{ SERVICEex:x {{ ?s ?p ?o }} }}",
+    "# nothing to see\nASK {{ FILTER EXISTS {{ SERVICE # here\n<{ep}> {{ }} }} }}",
+])
+def test_service_is_refused_and_nothing_is_fetched(server: SparqlServer, listener: tuple[int, list[bytes]], template: str) -> None:
+    port, seen = listener
+    status, _, body = call(server, "GET", q(template.format(ep=f"http://127.0.0.1:{port}/x")))
+    assert status == 400 and re.match(rb"SERVICE \(line \d\) is refused", body), body[:200]
+    time.sleep(0.2)
+    assert seen == []
+
+
+def test_service_in_a_comment_or_a_string_is_no_service(server: SparqlServer, listener: tuple[int, list[bytes]]) -> None:
+    port, seen = listener
+    text = f'SELECT ?p WHERE {{ ?p a <https://schema.org/JobPosting> FILTER(?p != "SERVICE <http://127.0.0.1:{port}/> {{}}") }}' \
+           f" # SERVICE <http://127.0.0.1:{port}/x> {{ }}"
+    assert call(server, "GET", q(text))[0] == 200 and seen == []
+
+
+def test_an_allowed_service_that_fails_does_not_say_what_answered(server: SparqlServer, restore: None,
+                                                                  listener: tuple[int, list[bytes]]) -> None:
+    port, seen = listener
+    closed = socket.create_server(("127.0.0.1", 0))
+    closed_port = closed.getsockname()[1]
+    closed.close()
+    allowed = (f"http://127.0.0.1:{port}/sparql", f"http://127.0.0.1:{closed_port}/sparql")
+    server.config = replace(server.config, allow_services=allowed)
+    bodies = []
+    for endpoint in allowed:
+        status, _, body = call(server, "GET", q(f"SELECT * WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}"))
+        assert status == 500, body[:300]
+        bodies.append(body)
+    assert seen and seen[0].startswith(b"POST /sparql")  # the allowed one was asked
+    assert bodies[0] == bodies[1]  # an open port and a closed one answer alike
+    for word in (str(port).encode(), str(closed_port).encode(), b"onnect", b"refused", b"Empty", b"127.0.0.1"):
+        assert word not in bodies[0], (word, bodies[0])
+    status, _, body = call(server, "GET", q("SELECT * WHERE { SERVICE <http://127.0.0.1:1/x> { ?s ?p ?o } }"))
+    assert status == 400 and b"refused" in body
+
+
+# --------------------------------------------------------------------------- 8: sockets, headers, bodies
+
+
+def test_an_idle_connection_is_closed(server: SparqlServer) -> None:
+    response, took = raw(server, b"")
+    assert response == b"" and 1.0 < took < 4.0
+
+
+def test_a_slowloris_client_is_cut_off(server: SparqlServer) -> None:
+    began = time.monotonic()
+    with socket.create_connection(server.server_address[:2], timeout=10) as sock:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        try:
+            for _ in range(40):  # a byte every 0.25 s: each read is quick, the whole never ends
+                sock.sendall(b"a")
+                time.sleep(0.25)
+            pytest.fail("the server kept reading a header for 10 s")
+        except OSError:
+            pass
+    assert time.monotonic() - began < 4.0
+
+
+@pytest.mark.parametrize(("length", "status"), [("abc", 400), ("-1", 400), ("+5", 400), ("5, 6", 400), ("1e3", 400),
+                                                ("99999999999", 413)])
+def test_content_length_must_be_a_whole_number(server: SparqlServer, length: str, status: int) -> None:
+    request = (f"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+               f"Content-Length: {length}\r\n\r\nASK {{}}").encode()
+    response, took = raw(server, request)
+    assert status_of(response) == status and took < 1.0, response[:300]
+    assert b"Traceback" not in response and call(server, "GET", q("ASK {}"))[0] == 200
+
+
+def test_two_content_lengths_or_a_chunked_body_are_refused(server: SparqlServer) -> None:
+    two = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\nContent-Length: 60\r\n\r\nASK {}"
+    assert status_of(raw(server, two)[0]) == 400
+    chunked = b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nASK {}\r\n0\r\n\r\n"
+    assert status_of(raw(server, chunked)[0]) == 411
+
+
+def test_a_body_that_stops_arriving_is_dropped(server: SparqlServer) -> None:
+    request = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\nASK"
+    response, took = raw(server, request)
+    assert status_of(response) == 408 and took < 4.0
+
+
+def test_head_is_answered_as_get_without_a_body(server: SparqlServer) -> None:
+    for path in ("/", q("ASK { ?s ?p ?o }"), "/run?name=bodies"):
+        get_status, get_headers, get_body = call(server, "GET", path)
+        status, headers, body = call(server, "HEAD", path)
+        assert (status, body) == (get_status, b"") and status == 200
+        assert headers["Content-Length"] == get_headers["Content-Length"] == str(len(get_body))
+
+
+def test_a_construct_after_a_comment_saying_select_is_a_construct(server: SparqlServer) -> None:
+    text = "# select the postings\nCONSTRUCT { ?p a <https://schema.org/JobPosting> } WHERE { ?p a <https://schema.org/JobPosting> }"
+    status, headers, body = call(server, "GET", q(text))
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    assert len(list(ox.parse(body, ox.RdfFormat.TURTLE))) == 6
+
+
+# --------------------------------------------------------------------------- 8: fairness
+
+
+def test_heavy_queries_do_not_hold_the_light_ones_back(server: SparqlServer, restore: None) -> None:
+    """Client A sends two heavy queries and client C one: A runs one at a time, and once the
+    running two have taken a second, the spare worker answers client B's light query."""
+    with ThreadPoolExecutor(4) as pool:
+        heavy = [pool.submit(call, server, "GET", q(SLOW), source=source) for source in ("127.0.0.2", "127.0.0.2", "127.0.0.4")]
+        time.sleep(0.3)
+        began = time.monotonic()
+        status, _, _ = call(server, "GET", q(POSTINGS), source="127.0.0.3")
+        light = time.monotonic() - began
+        statuses = [f.result(timeout=60)[0] for f in heavy]
+    assert status == 200 and light < 2.5, light  # not the 4 s the heavy ones run for
+    assert statuses == [503, 503, 503]  # each ran its full 4 s and was stopped
+
+
+def test_one_client_cannot_fill_the_queue(server: SparqlServer, restore: None) -> None:
+    server.config = replace(server.config, timeout=1.5)
+    server.pool.per_client_queue = 2
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            first = [pool.submit(call, server, "GET", q(SLOW), source="127.0.0.5") for _ in range(2)]
+            time.sleep(0.3)
+            status, headers, body = call(server, "GET", q(POSTINGS), source="127.0.0.5")
+            assert status == 429 and headers["Retry-After"] == "1" and b"too many queries from your address" in body
+            assert call(server, "GET", q(POSTINGS), source="127.0.0.6")[0] == 200  # others are served meanwhile
+            assert [f.result(timeout=60)[0] for f in first] == [503, 503]
+    finally:
+        server.pool.per_client_queue = 64
+
+
+# --------------------------------------------------------------------------- 4: the live generation
+
+
+def test_answers_come_from_the_live_generation_whichever_worker_gives_them(tmp_path: Path) -> None:
+    directory = tmp_path / "store"
+    graph = ox.NamedNode("urn:g")
+
+    def build(value: str) -> None:
+        with GraphStore.writer(directory) as writer:
+            writer.store.remove_graph(graph)
+            writer.store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal(value), graph))
+
+    def answers(count: int = 12) -> set[str]:
+        sources = [f"127.0.1.{i + 1}" for i in range(count)]  # as many clients, so every worker answers
+        with ThreadPoolExecutor(count) as pool:
+            got = list(pool.map(lambda s: call(running, "GET", q("SELECT ?v WHERE { ?a ?b ?v }"), source=s), sources))
+        return {b["v"]["value"] for status, _, body in got for b in json.loads(body)["results"]["bindings"]}
+
+    build("first")
+    running, _thread = serve_in_thread(ServeConfig(directory, port=0, workers=2, spare=1))
+    try:
+        assert answers() == {"first"}
+        build("second")
+        assert answers() == {"second"}  # was: the workers kept the deleted generation
+        with running.pool.lock:
+            victim = running.pool.idle[0]
+        os.kill(victim.process.pid, signal.SIGKILL)  # a replacement opens the store afresh
+        for _ in range(3):
+            assert answers() == {"second"}  # was: old and new data, by turns
+        build("third")
+        assert answers() == {"third"}
+    finally:
+        running.shutdown()
+        running.server_close()
+
+
+# --------------------------------------------------------------------------- 8: idle sockets at the file limit
+
+SERVE = "import resource, sys; resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 1024)); from nhskg.cli import main; main()"
+
+
+def test_1100_idle_sockets_leave_it_reachable_at_a_1024_file_limit(store_dir: Path) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1400:
+        pytest.skip(f"this test needs 1,400 open files, and the hard limit is {hard}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1400), hard))
+    child = subprocess.Popen([sys.executable, "-c", SERVE, "--store", str(store_dir), "serve", "--port", "0"],
+                             stderr=subprocess.PIPE, text=True)
+    sockets: list[socket.socket] = []
+    try:
+        line = child.stderr.readline()  # type: ignore[union-attr]
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/sparql", line)
+        assert match, line
+        port = int(match.group(1))
+        for _ in range(1100):
+            sockets.append(socket.create_connection(("127.0.0.1", port), timeout=10))
+        time.sleep(0.5)
+        began = time.monotonic()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        connection.request("GET", q(POSTINGS))
+        answer = connection.getresponse()
+        assert answer.status == 200 and len(json.loads(answer.read())["results"]["bindings"]) == 6
+        assert time.monotonic() - began < 5
+        assert child.poll() is None
+    finally:
+        for sock in sockets:
+            sock.close()
+        child.send_signal(signal.SIGINT)
+        try:
+            child.wait(20)
+        except subprocess.TimeoutExpired:
+            child.kill()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
