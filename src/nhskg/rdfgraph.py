@@ -307,11 +307,14 @@ class PostingGraph:
 
     What the graph stage hands the store. A large build makes these in its extraction workers,
     so only ids and bytes (cheap to pickle, unlike a Posting) come back to the writing process.
+    ``digest``, when the build knows it, names what the graph was made from (its document and
+    the extractor's version): the store keeps it, so a later build can skip the same input.
     """
 
     id: str
     source: str
     nquads: bytes
+    digest: str | None = None
 
 
 def posting_graph(
