@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Collection, Iterable, Iterator
 
 import pyoxigraph as ox
 import rdflib
@@ -118,12 +118,21 @@ SELECT DISTINCT ?g WHERE {
 """
 
 
-def _leadership_from_oxigraph(store: ox.Store) -> rdflib.Graph:
+def _leadership_from_oxigraph(store: ox.Store, changed: Collection[str] | None = None) -> rdflib.Graph:
     """The ontology graph, the graphs of postings modelled in full, and what the organisations
-    graph says of the organisations and role posts those postings name, as one rdflib graph."""
+    graph says of the organisations and role posts those postings name, as one rdflib graph.
+
+    With ``changed`` (graph IRIs), only the leadership postings among them, and every other
+    leadership posting in the organisations they name, since a constraint may span postings
+    (a designation claimed twice in one organisation); an empty graph when none is leadership.
+    """
     from .namespaces import ONTOLOGY_GRAPH
 
     graphs = [solution["g"] for solution in store.query(_LEADERSHIP_GRAPHS)]  # type: ignore[index,union-attr]
+    if changed is not None:
+        graphs = _with_neighbours(store, graphs, changed)
+        if not graphs:
+            return rdflib.Graph()
     quads = [quad for name in [ox.NamedNode(ONTOLOGY_GRAPH), *graphs] for quad in store.quads_for_pattern(None, None, None, name)]
     # A posting graph is B/graph/posting/{slug}; its organisation is B/org/..., stated in B/graph/organisations.
     marker = posting_graphs_prefix("")
@@ -135,17 +144,32 @@ def _leadership_from_oxigraph(store: ox.Store) -> rdflib.Graph:
     return _as_rdflib(quads)
 
 
-def data_graph(source: Any, scope: str = "all") -> rdflib.Graph:
+_POST_IN = ox.NamedNode("http://www.w3.org/ns/org#postIn")
+
+
+def _with_neighbours(store: ox.Store, leadership: list[Any], changed: Collection[str]) -> list[Any]:
+    """The leadership graphs among ``changed``, and those of the other leadership postings whose
+    posts are in the same organisations."""
+    mine = [g for g in leadership if g.value in changed]
+    organisations = {q.object for g in mine for q in store.quads_for_pattern(None, _POST_IN, None, g)}
+    others = {q.graph_name for org in organisations for q in store.quads_for_pattern(None, _POST_IN, org, None)}
+    return [g for g in leadership if g.value in changed or g in others]
+
+
+def data_graph(source: Any, scope: str = "all", graphs: Collection[str] | None = None) -> rdflib.Graph:
     """The graph to validate: of ``source`` (a GraphStore, pyoxigraph Store, SPARQL source or
     rdflib graph), everything (``scope="all"``) or, for a store, the ontology and the
-    leadership postings' graphs (``scope="leadership"``)."""
+    leadership postings' graphs (``scope="leadership"``), or only those among ``graphs`` (named
+    graph IRIs: what a build changed) with the postings their constraints reach."""
     from .store import GraphStore  # store imports nothing from here; keep the import one-way at load time
 
     if scope not in ("all", "leadership"):
         raise ValueError(f"scope must be 'all' or 'leadership', not {scope!r}")
     store = source.store if isinstance(source, (GraphStore, OxigraphSource)) else source
+    if graphs is not None and (scope != "leadership" or not isinstance(store, ox.Store)):
+        raise ValueError("graphs= selects postings of a store's leadership scope")
     if isinstance(store, ox.Store):
-        return _from_oxigraph(store) if scope == "all" else _leadership_from_oxigraph(store)
+        return _from_oxigraph(store) if scope == "all" else _leadership_from_oxigraph(store, graphs)
     if isinstance(source, RdflibSource):
         source = source.dataset
     if isinstance(source, rdflib.Dataset):
@@ -219,19 +243,28 @@ def _prepared_queries() -> Iterator[None]:
         SPARQLProcessor.query = original  # type: ignore[method-assign]
 
 
-def validate(source: Any, *, scope: str = "leadership", shapes: Path | None = None) -> ValidationReport:
+def validate(source: Any, *, scope: str = "leadership", shapes: Path | None = None,
+             graphs: Collection[str] | None = None) -> ValidationReport:
     """Validate ``source`` against the shapes; never raises on a bad graph.
 
     ``scope="leadership"`` checks the postings modelled in full (and the ontology) of a store,
-    ``"all"`` every posting; an rdflib graph is always checked whole. Call
+    ``"all"`` every posting; an rdflib graph is always checked whole. ``graphs`` (named graph
+    IRIs: what a build wrote) narrows the leadership scope to the postings among them, with the
+    other leadership postings of their organisations (a designation claimed twice spans
+    postings): a build that added a handful of postings checks those, not the whole store. Call
     :meth:`ValidationReport.raise_for_violations` to turn violations into an error.
     """
     import time
 
+    started = time.perf_counter()
+    data = data_graph(source, scope, graphs)
+    if graphs is not None:
+        scope = "changed leadership"
+    if not len(data):  # nothing to check (no leadership posting changed): no need to start pySHACL
+        return ValidationReport((), 0, time.perf_counter() - started, scope)
+
     import pyshacl
 
-    started = time.perf_counter()
-    data = data_graph(source, scope)
     shape_graph = shapes_graph(shapes)
     with _prepared_queries():
         _conforms, report_graph, _text = pyshacl.validate(
