@@ -19,9 +19,11 @@ from nhskg.documents import Document
 from nhskg.errors import StoreError
 from nhskg.paths import ontology_dir
 from nhskg.store import GraphStore, GraphWriter
+from nhskg.validate import validate
 from nhskg.vocab import Vocabulary
 
 build_module = importlib.import_module("nhskg.build")  # nhskg.build is also the function
+validation = importlib.import_module("nhskg.validate")
 
 ORG = "Norfolk and Norwich University Hospitals NHS Foundation Trust"
 
@@ -70,10 +72,12 @@ def own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.mark.parametrize("workers", [1, 2], ids=["one-process", "worker-pool"])
 def test_an_unchanged_rebuild_rewrites_nothing_and_gives_the_same_store(tmp_path: Path, own_home: Path, workers: int,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(build_module, "PARALLEL_OVER", 5)  # the worker pool's path too
+    monkeypatch.setattr(build_module, "PARALLEL_OVER", 5)  # the worker pool's path too,
+    monkeypatch.setattr(validation, "PARALLEL_OVER", 1)  # where the workers validate in parts
     corpus, store = write(tmp_path / "corpus.jsonl", records()), tmp_path / "store"
     first = build([corpus], store, workers=workers)
     assert first.postings_written == 12 and first.postings_unchanged == 0 and first.ok, first.summary()
+    assert first.validation is not None and first.validation.triples == validate(GraphStore.open(store)).triples
     before, generation = quads(store), (store / "CURRENT").read_text()
     again = build([corpus], store, workers=workers)
     assert again.postings_read == 12 and again.postings_written == 0 and again.postings_unchanged == 12

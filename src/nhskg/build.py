@@ -251,6 +251,7 @@ def _write(
     fresh: bool,
     progress: Progress | None,
     total_of: Callable[[], int | None],
+    pool: "multiprocessing.pool.Pool | None" = None,
 ) -> BuildReport:
     started = time.perf_counter()
     vocab = vocab or load_vocabulary(vocabulary_dir())
@@ -290,9 +291,9 @@ def _write(
     store = GraphStore.open(store_dir)
     try:
         # Counting runs in Oxigraph, without the GIL: it overlaps the validation (Python).
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            counted = pool.submit(store.triple_count)
-            report = validate_graph(store, graphs=changed) if validate else None
+        with concurrent.futures.ThreadPoolExecutor(1) as counter:
+            counted = counter.submit(store.triple_count)
+            report = validate_graph(store, graphs=changed, pool=pool) if validate else None
             triples = counted.result()
     finally:
         store.close()
@@ -377,7 +378,8 @@ def build(
         def total() -> int | None:
             return stream.total if stream.total is not None else (estimate[0] if estimate else None)
 
-        return _write(stream, store_dir, total_of=total, **options)  # type: ignore[arg-type]
+        # The workers, idle once the input is read, validate the result in parts.
+        return _write(stream, store_dir, total_of=total, pool=pool, **options)  # type: ignore[arg-type]
 
 
 class _Streamed:
