@@ -154,6 +154,11 @@ def test_the_documented_seeds_plus_corpus_build_exits_0(tmp_path: Path) -> None:
     assert report.ok and report.merged == 86, report.summary()
     assert report.postings_stored == report.postings_written == report.postings_read - 86
     assert "86 duplicate records merged" in report.summary()
+    # built again: nothing extracted or written, every posting stored unchanged, the seeds merged still
+    again = build([SEEDS, CORPUS], tmp_path / "S", validate=False)
+    assert again.ok and again.merged == 86 and again.postings_written == 0, again.summary()
+    assert again.postings_stored == again.postings_unchanged == report.postings_stored
+    assert again.triples == report.triples
 
 
 def test_nothing_already_built_is_lost_by_a_clash(tmp_path: Path) -> None:
