@@ -84,7 +84,8 @@ def test_an_unchanged_rebuild_rewrites_nothing_and_gives_the_same_store(tmp_path
     assert quads(store) == before
     assert (store / "CURRENT").read_text() == generation  # not even a new generation
     assert again.validation is not None and again.validation.triples == 0 and again.validation.conforms
-    assert "12 posting(s) read, 0 written, 12 unchanged" in again.summary()
+    assert "12 posting(s) read, 0 written, 0 skipped;" in again.summary()
+    assert again.summary().splitlines()[0].endswith("; 12 unchanged since the last build")
 
 
 def test_a_changed_posting_is_rewritten_and_only_it(tmp_path: Path, own_home: Path) -> None:

@@ -71,8 +71,8 @@ class BuildReport:
     def summary(self) -> str:
         lines = [
             f"{self.postings_read} posting(s) read, {self.postings_written} written, "
-            f"{self.postings_unchanged} unchanged, "
             f"{len(self.problems)} skipped; {self.triples} triples in {self.store}; {self.seconds:.1f} s"
+            + (f"; {self.postings_unchanged} unchanged since the last build" if self.postings_unchanged else "")
         ]
         lines += [f"  skipped {problem}" for problem in self.problems]
         if self.validation is not None:
