@@ -10,10 +10,11 @@ SIGKILL. The store directory holds ``gen-000001/``, ``gen-000002/``... (each a c
 database) and a small ``CURRENT`` file naming the live one. A build takes a RocksDB checkpoint
 of the live generation (:meth:`pyoxigraph.Store.backup`, hard links, so cheap) into a new
 generation, or, when it rewrites most of the postings, starts an empty one and copies the
-untouched graphs in at the end in one pass (:class:`GraphWriter`), writes there, flushes
-and closes it (no ``optimize()``: compaction cost five seconds on the corpus and RocksDB
-compacts in the background anyway), and only then replaces ``CURRENT``
-with :func:`os.replace` (atomic on POSIX). A build that changes nothing makes no generation. A build killed at any point before that leaves
+untouched graphs in at the end in one pass, or makes none when nothing changed (see
+:class:`GraphWriter`), writes there, flushes
+and closes it (``optimize()`` only after a large load: compaction cost five seconds on the
+corpus and RocksDB compacts in the background anyway), and only then replaces ``CURRENT``
+with :func:`os.replace` (atomic on POSIX). A build killed at any point before that leaves
 ``CURRENT`` naming the untouched previous generation; its half-written generation is removed at
 the next open. One writer at a time is enforced with an ``flock`` on ``LOCK``. Readers open the
 live generation read-only, so they never block each other.
