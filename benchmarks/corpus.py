@@ -1,4 +1,5 @@
-"""Full-corpus benchmark: floor, extract, build, queries (Oxigraph vs rdflib), analyses, views.
+"""Full-corpus benchmark: floor, extract, build, rebuild, add, queries (Oxigraph vs rdflib),
+analyses, views, and the same at ten times the corpus.
 
 A script, not a test: it prints one table and writes the same figures as JSON to
 ``benchmarks/results/corpus-<timestamp>.json`` so two runs can be compared. Every ratio is
@@ -7,7 +8,8 @@ against a baseline measured in the same run, on the same machine, at the same lo
 Usage (from the checkout, with the venv active)::
 
     python benchmarks/corpus.py                       # ../shared/corpus/nhs-jobs-2020.jsonl.gz
-    python benchmarks/corpus.py --corpus FILE --runs 5 --rdflib-timeout 60
+    python benchmarks/corpus.py --corpus FILE --runs 5 --timeout 60
+    python benchmarks/corpus.py --x10                 # also ten times the corpus (several minutes more)
 
 Why some steps run in child processes: the build's peak RSS must be the build's alone (read
 with ``/usr/bin/time``-free ``resource.getrusage(RUSAGE_CHILDREN)`` after the child exits), and
@@ -94,29 +96,36 @@ import json, sys, time
 sys.path.insert(0, {src!r})
 from nhskg.build import build
 started = time.perf_counter()
-report = build([{corpus!r}], {store!r}, fresh=True, validate={validate!r}, workers={workers!r})
+report = build([{corpus!r}], {store!r}, fresh={fresh!r}, validate={validate!r}, workers={workers!r})
 import resource
 me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({{"seconds": time.perf_counter() - started, "triples": report.triples,
                   "peak_rss_mb": me.ru_maxrss / 1024, "worker_peak_rss_mb": kids.ru_maxrss / 1024,
-                  "written": report.postings_written, "problems": len(report.problems),
+                  "written": report.postings_written, "unchanged": report.postings_unchanged,
+                  "problems": len(report.problems),
                   "validation_s": report.validation.seconds if report.validation else None,
+                  "validated_triples": report.validation.triples if report.validation else None,
                   "conforms": report.validation.conforms if report.validation else None}}))
 """
 
 
-def build_child(corpus: Path, store: Path, validate: bool, workers: int | None = None) -> dict[str, Any]:
-    """Run a fresh build in a child process; its wall time, CPU time and peak RSS (its own and its workers')."""
+def build_child(corpus: Path, store: Path, validate: bool, workers: int | None = None, *, fresh: bool = True,
+                env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run a build in a child process (fresh, or into what ``store`` holds); its wall time, CPU
+    time and peak RSS (its own and its workers')."""
     code = _BUILD_CHILD.format(src=str(ROOT / "src"), corpus=str(corpus), store=str(store), validate=validate,
-                               workers=workers)
+                               workers=workers, fresh=fresh)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, **(env or {})})
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result.update(
         wall_s=wall,
+        load_average=load,
         # CPU of the build process and its extraction workers together
         cpu_s=(after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
     )
@@ -246,6 +255,123 @@ def analyses_and_views(store: Path, out_dir: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
+# --- 5. keeping the store current: rebuild and add ----------------------------------------
+
+
+def changed_vocabulary(home: Path) -> Path:
+    """A copy of the project's ontology and queries (``NHSKG_HOME``) with one synonym added, as
+    a curator would: every posting's graph is then out of date."""
+    import shutil
+
+    from nhskg.paths import ontology_dir, queries_dir
+
+    shutil.copytree(ontology_dir(), home / "ontology")
+    shutil.copytree(queries_dir(), home / "queries")
+    role_types = home / "ontology" / "vocab" / "role-type.ttl"
+    with open(role_types, "a", encoding="utf-8") as handle:
+        handle.write('\n<https://w3id.org/nhskg/vocab/role-type/chief-nurse>'
+                     ' <http://www.w3.org/2004/02/skos/core#hiddenLabel> "CNOX"@en .\n')
+    return home
+
+
+def new_adverts(corpus: Path, out: Path, count: int = 20) -> Path:
+    """``count`` records spread through the corpus, with new ids and URLs: postings the store lacks."""
+    with gzip.open(corpus, "rt", encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines]
+    step = max(1, len(records) // count)
+    with open(out, "w", encoding="utf-8") as handle:
+        for record in records[::step][:count]:
+            record = {**record, "id": f"added-{record.get('id')}", "url": f"{record.get('url') or ''}?added"}
+            handle.write(json.dumps(record) + "\n")
+    return out
+
+
+def cli_child(*args: str) -> float:
+    """Wall seconds of ``nhskg ARGS`` in a fresh process, start-up included (the console script's code)."""
+    code = f"import sys; sys.path.insert(0, {str(ROOT / 'src')!r}); from nhskg.cli import main; sys.argv[0] = 'nhskg'; main()"
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, *args], capture_output=True, check=True)
+    return time.perf_counter() - started
+
+
+def keep_current(corpus: Path, store: Path, work: Path, fresh_wall: float, do_rebuild: bool, do_add: bool) -> dict[str, Any]:
+    """Rebuild the corpus into (a copy of) its own store, unchanged and after a vocabulary
+    change, and add 20 new postings to it, each in a child process.
+
+    The rebuilds' baseline is a fresh build made again just before them, as the floor is
+    measured again before the build: on a shared machine the speed drifts within a run.
+    """
+    import shutil
+
+    out: dict[str, Any] = {}
+    if do_rebuild:
+        copy = work / "rebuild-store"
+        shutil.copytree(store, copy)
+        home = changed_vocabulary(work / "changed-home")
+        again = build_child(corpus, work / "fresh-again", validate=True)
+        unchanged = build_child(corpus, copy, validate=True, fresh=False)
+        vocabulary = build_child(corpus, copy, validate=True, fresh=False, env={"NHSKG_HOME": str(home)})
+        for rebuild in (unchanged, vocabulary):
+            rebuild["ratio_to_fresh"] = rebuild["wall_s"] / again["wall_s"]
+            rebuild["cpu_ratio_to_fresh"] = rebuild["cpu_s"] / again["cpu_s"]
+        out["fresh_again"], out["rebuild_unchanged"], out["rebuild_vocabulary_changed"] = again, unchanged, vocabulary
+    if do_add:
+        copy = work / "add-store"
+        shutil.copytree(store, copy)
+        adverts = new_adverts(corpus, work / "new-adverts.jsonl")
+        startup = min(cli_child("--help") for _ in range(2))
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        load = os.getloadavg()[0]
+        wall = cli_child("--store", str(copy), "build", str(adverts))
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out["add_20"] = {"wall_s": wall, "cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+                         "cli_startup_s": startup, "ratio_to_fresh": wall / fresh_wall, "load_average": load}
+    return out
+
+
+# --- 6. ten times the corpus ---------------------------------------------------------------
+
+
+def repeat_corpus(corpus: Path, out: Path, times: int = 10) -> int:
+    """The corpus ``times`` over, each copy after the first with new ids and URLs (so new
+    postings, the same organisations), gzip-compressed like the original; how many records."""
+    with gzip.open(corpus, "rb") as handle:
+        lines = [line for line in handle.read().splitlines() if line.strip()]
+    count = 0
+    with gzip.open(out, "wb", compresslevel=1) as handle:
+        for copy in range(times):
+            for line in lines:
+                if copy:
+                    record = json.loads(line)
+                    record["id"] = f"{record.get('id')}-copy{copy}"
+                    if isinstance(record.get("url"), str):
+                        record["url"] = f"{record['url']}?copy={copy}"
+                    line = json.dumps(record, ensure_ascii=False).encode("utf-8")
+                handle.write(line + b"\n")
+                count += 1
+    return count
+
+
+def ten_times(corpus: Path, work: Path, runs: int, timeout: float, one_x: dict[str, Any]) -> dict[str, Any]:
+    """Build the corpus ten times over (fresh, validated) and run every query and analysis on it."""
+    from nhskg.queries import load_queries
+
+    big = work / "x10" / "corpus-x10.jsonl.gz"
+    big.parent.mkdir(parents=True)
+    made, _, records = _timed(lambda: repeat_corpus(corpus, big))
+    store = work / "x10" / "store"
+    floor_wall = _timed(lambda: floor(big))[0]
+    build = build_child(big, store, validate=True)
+    build["postings_per_s"] = build["written"] / build["wall_s"]
+    build["ratio_to_floor"] = build["wall_s"] / floor_wall
+    build["rate_vs_1x"] = build["postings_per_s"] / one_x["postings_per_s"]
+    queries = time_queries("oxigraph", store, sorted(load_queries()), runs, timeout)
+    analyses = analyses_and_views(store, work / "x10" / "views")
+    size = sum(p.stat().st_size for p in store.rglob("*") if p.is_file())
+    return {"records": records, "generate_s": made, "floor_wall_s": floor_wall, "build": build,
+            "store_mb": size / 1e6, "queries": queries, "analyses_views": analyses}
+
+
 # --- the run -------------------------------------------------------------------------------
 
 
@@ -260,6 +386,9 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per query run (either engine)")
     parser.add_argument("--skip-rdflib", action="store_true")
     parser.add_argument("--skip-serial", action="store_true", help="no second build in one process")
+    parser.add_argument("--skip-rebuild", action="store_true", help="no rebuilds into the built store")
+    parser.add_argument("--skip-add", action="store_true", help="no addition of 20 postings to the built store")
+    parser.add_argument("--x10", action="store_true", help="also build ten times the corpus and query it")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = parser.parse_args()
     if not args.corpus.is_file():
@@ -309,6 +438,9 @@ def main() -> int:
         globals()["_DATASET"] = None
     results["queries"] = queries
     results["analyses_views"] = analyses_and_views(store, work / "views")
+    results.update(keep_current(args.corpus, store, work, results["build"]["wall_s"], not args.skip_rebuild, not args.skip_add))
+    if args.x10:
+        results["x10"] = ten_times(args.corpus, work, args.runs, args.timeout, results["build"])
 
     b, f = results["build"], results["floor"]
     lines = [
@@ -325,7 +457,8 @@ def main() -> int:
         f"{'build (fresh, validated, child process)':44} {b['wall_s']:8.2f} {b['cpu_s']:8.2f}  "
         f"{b['postings_per_s']:.0f} postings/s, {b['triples']} triples, peak RSS {b['peak_rss_mb']:.0f} MB, "
         f"x{b['ratio_to_floor']:.1f} floor, validation {_fmt(b['validation_s'])} s "
-        f"({'conforms' if b['conforms'] else 'does not conform'}); workers' peak RSS {b['worker_peak_rss_mb']:.0f} MB",
+        f"({'conforms' if b['conforms'] else 'does not conform'}); workers' peak RSS {b['worker_peak_rss_mb']:.0f} MB; "
+        f"load average {b['load_average']:.1f}",
         *([f"{'build (same, one process: no worker pool)':44} {results['build_one_process']['wall_s']:8.2f} "
            f"{results['build_one_process']['cpu_s']:8.2f}  x{results['build_one_process']['ratio_to_floor']:.1f} floor, "
            f"peak RSS {results['build_one_process']['peak_rss_mb']:.0f} MB"]
@@ -351,6 +484,7 @@ def main() -> int:
     for name, row in results["analyses_views"].items():
         drawn = f"{row['nodes']} nodes, {row['edges']} edges, {row['html_kb']} KB" if "nodes" in row else ""
         lines.append(f"{name:52} {row['wall_s']:8.2f}  {drawn}")
+    lines += _keep_current_lines(results) + _x10_lines(results, args.timeout) + _target_lines(results)
     lines += ["", "records per role type (extract): " + ", ".join(f"{k} {v}" for k, v in roles.most_common())]
     print("\n".join(lines))
 
@@ -359,6 +493,85 @@ def main() -> int:
     path.write_text(json.dumps(results, indent=2, sort_keys=True, default=str), encoding="utf-8")
     print(f"\nwrote {path}")
     return 0
+
+
+
+def _keep_current_lines(results: dict[str, Any]) -> list[str]:
+    lines = []
+    if "fresh_again" in results:
+        r = results["fresh_again"]
+        lines.append(f"{'fresh build again (the rebuilds baseline)':44} {r['wall_s']:8.2f} {r['cpu_s']:8.2f}  "
+                     f"load average {r['load_average']:.1f}")
+    for key, name in (("rebuild_unchanged", "rebuild, unchanged corpus, own store"),
+                      ("rebuild_vocabulary_changed", "rebuild after a vocabulary change")):
+        if key in results:
+            r = results[key]
+            lines.append(f"{name:44} {r['wall_s']:8.2f} {r['cpu_s']:8.2f}  x{r['ratio_to_fresh']:.2f} the fresh build "
+                         f"(CPU x{r['cpu_ratio_to_fresh']:.2f}); {r['written']} written, {r['unchanged']} unchanged; "
+                         f"validated {r['validated_triples']} triples in {_fmt(r['validation_s'])} s; peak RSS {r['peak_rss_mb']:.0f} MB; "
+                         f"load average {r['load_average']:.1f}")
+    if "add_20" in results:
+        r = results["add_20"]
+        lines.append(f"{'nhskg build 20 new adverts (full store)':44} {r['wall_s']:8.2f} {r['cpu_s']:8.2f}  "
+                     f"start-up included (`nhskg --help` takes {r['cli_startup_s']:.2f} s); x{r['ratio_to_fresh']:.2f} the fresh build; "
+                     f"load average {r['load_average']:.1f}")
+    return ["", f"{'keeping the store current':44} {'wall s':>8} {'cpu s':>8}  notes", *lines] if lines else []
+
+
+def _x10_lines(results: dict[str, Any], timeout: float) -> list[str]:
+    if "x10" not in results:
+        return []
+    x, b = results["x10"], results["x10"]["build"]
+    one = results["build"]
+    lines = [
+        "",
+        f"ten times the corpus: {x['records']} records (generated in {x['generate_s']:.1f} s, not counted)",
+        f"{'floor (gzip+json+unescape+strip)':44} {x['floor_wall_s']:8.2f}",
+        f"{'build (fresh, validated, child process)':44} {b['wall_s']:8.2f} {b['cpu_s']:8.2f}  "
+        f"x{b['ratio_to_floor']:.2f} floor; {b['postings_per_s']:.0f} postings/s (1x: {one['postings_per_s']:.0f}, "
+        f"x{b['rate_vs_1x']:.2f}); peak RSS {b['peak_rss_mb']:.0f} MB (workers {b['worker_peak_rss_mb']:.0f} MB); "
+        f"{b['triples']} triples; validation {_fmt(b['validation_s'])} s; store {x['store_mb']:.0f} MB; "
+        f"load average {b['load_average']:.1f} (1x build: {one['load_average']:.1f})",
+        "",
+        f"{'query at 10x (median)':28} {'rows':>6} {'oxigraph s':>11}   1x s",
+    ]
+    for name, row in sorted(x["queries"].items()):
+        one_x = results["queries"].get(name, {}).get("oxigraph_s")
+        seconds = f"> {timeout:.0f}" if row["s"] is None else f"{row['s']:.4f}"
+        lines.append(f"{name:28} {'?' if row['rows'] is None else row['rows']:>6} {seconds:>11} {_fmt(one_x):>6}")
+    lines += ["", f"{'analysis / view at 10x':52} {'wall s':>8}   1x s  drawn"]
+    for name, row in x["analyses_views"].items():
+        drawn = f"{row['nodes']} nodes, {row['edges']} edges, {row['html_kb']} KB" if "nodes" in row else ""
+        lines.append(f"{name:52} {row['wall_s']:8.2f} {results['analyses_views'][name]['wall_s']:6.2f}  {drawn}")
+    return lines
+
+
+def _target_lines(results: dict[str, Any]) -> list[str]:
+    """Issue 17's targets, each with the figure of this run."""
+    checks: list[tuple[str, float | None, float, str]] = [
+        ("fresh build <= 3x its floor", results["build"]["ratio_to_floor"], 3.0, "x"),
+    ]
+    if "rebuild_unchanged" in results:
+        checks.append(("rebuild, unchanged <= 0.5x fresh", results["rebuild_unchanged"]["ratio_to_fresh"], 0.5, "x"))
+        checks.append(("rebuild, vocabulary changed <= 1.1x fresh", results["rebuild_vocabulary_changed"]["ratio_to_fresh"], 1.1, "x"))
+    if "add_20" in results:
+        checks.append(("add 20 postings <= 2 s", results["add_20"]["wall_s"], 2.0, "s"))
+    if "x10" in results:
+        x = results["x10"]
+        slowest_query = max((r["s"] if r["s"] is not None else float("inf")) for r in x["queries"].values())
+        slowest_analysis = max(r["wall_s"] for name, r in x["analyses_views"].items() if name.startswith("analyse"))
+        checks += [
+            ("10x build <= 3x its floor", x["build"]["ratio_to_floor"], 3.0, "x"),
+            ("10x postings/s >= 0.8x the 1x build's", -x["build"]["rate_vs_1x"], -0.8, "x"),
+            ("10x peak RSS <= 2,048 MB", x["build"]["peak_rss_mb"], 2048.0, "MB"),
+            ("10x slowest query <= 0.5 s", slowest_query, 0.5, "s"),
+            ("10x slowest analysis <= 5 s", slowest_analysis, 5.0, "s"),
+        ]
+    lines = ["", f"{'target':44} {'figure':>10}  met"]
+    for name, figure, limit, unit in checks:
+        shown = "n/a" if figure is None else f"{abs(figure):.2f} {unit}"
+        lines.append(f"{name:44} {shown:>10}  {'yes' if figure is not None and figure <= limit else 'NO'}")
+    return lines
 
 
 if __name__ == "__main__":

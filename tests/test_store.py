@@ -51,6 +51,10 @@ def test_writer_then_open(built: Path, vocab: Vocabulary) -> None:
 @pytest.mark.parametrize("copy_over", [10_000, 0], ids=["checkpoint-and-remove", "copy-untouched"])
 def test_replace_and_remove_posting(built: Path, vocab: Vocabulary, copy_over: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(GraphWriter, "COPY_OVER", copy_over)
+    monkeypatch.setattr(GraphWriter, "COPY_SHARE", 0.0 if copy_over == 0 else 1.0)
+    copying: list[bool] = []
+    original = GraphWriter._should_copy
+    monkeypatch.setattr(GraphWriter, "_should_copy", lambda self: copying.append(original(self)) or copying[-1])
     before = quads_of(built)
     changed = leadership_posting(title="Group Medical Director", duties=())
     new_quads = posting_quads(changed, vocab)
@@ -67,6 +71,7 @@ def test_replace_and_remove_posting(built: Path, vocab: Vocabulary, copy_over: i
     assert {q for q in store.store if q.graph_name == graph} == {q for q in new_quads if q.graph_name == graph}
     assert {q.graph_name.value for q in store.store} == {ONTOLOGY_GRAPH, graph.value, f"{B}graph/organisations"}
     assert sorted(p.name for p in built.iterdir() if not p.name.endswith(".lease")) == ["CURRENT", "LOCK", "gen-000003"]
+    assert copying == [copy_over == 0] * 2
 
 
 def test_an_error_inside_the_writer_keeps_the_previous_store(built: Path, vocab: Vocabulary) -> None:

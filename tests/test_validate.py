@@ -146,3 +146,34 @@ def test_cli_validate_exit_codes(tmp_path: Path, vocab: Vocabulary) -> None:
     assert "a post is in exactly one organisation" in result.output
     result = runner.invoke(main, ["validate", "--store", str(tmp_path / "missing")])
     assert result.exit_code == 2 and "nhskg build PATH" in result.output
+
+
+def test_validating_in_parts_gives_the_same_report(tmp_path: Path, vocab: Vocabulary, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large build's workers validate in parts, one organisation's postings to a part, so a
+    designation claimed twice in one trust is still seen; the report is the one-process one."""
+    import multiprocessing
+
+    import nhskg.validate as validation
+
+    store = store_of(
+        tmp_path / "s",
+        posting_quads(_holder("a", "medical-director", "2020-01-01", "2020-02-01"), vocab),
+        posting_quads(_holder("b", "chief-nurse", "2020-01-20", "2020-03-01"), vocab),
+        posting_quads(leadership_posting("c", org="Another Trust"), vocab),
+        posting_quads(replace(leadership_posting("d", org="A Third Trust"), title=None), vocab),
+        posting_quads(minimal_posting("e"), vocab),
+    )
+    whole = validate(store)
+    monkeypatch.setattr(validation, "PARALLEL_OVER", 1)
+    monkeypatch.setattr(validation.os, "cpu_count", lambda: 3)
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        parted = validate(store, pool=pool)
+        assert len(validation._parts(store.store, validation._leadership_graphs(store.store), 3)) == 3
+        changed = validate(store, graphs={f"{B}graph/posting/p1"}, pool=pool)  # b, with a beside it
+    def seen(report: ValidationReport) -> list[tuple[str, str, str | None, str]]:
+        return [(r.severity, r.focus, r.path, r.message) for r in report.results]  # shapes may be blank nodes
+
+    assert seen(parted) == seen(whole) and parted.triples == whole.triples
+    assert {r.focus for r in whole.warnings} == {f"{B}post/a", f"{B}post/b"} and not whole.conforms
+    assert {r.focus for r in changed.warnings} == {f"{B}post/a", f"{B}post/b"} and changed.conforms
+    assert changed.scope == "changed leadership" and changed.triples < whole.triples

@@ -354,13 +354,21 @@ class PostingGraph:
 
     What the graph stage hands the store. A large build makes these in its extraction workers,
     so only ids and bytes (cheap to pickle, unlike a Posting) come back to the writing process.
+    Two digests, for two questions: ``digest`` (what the graph says) tells a record read twice
+    from another posting with the same id; ``input_digest`` (what it was made from) tells a build
+    whether the store holds the graph already.
     """
 
     id: str
     source: str
     nquads: bytes
-    #: What the graph says, whichever file it was read from (see :func:`content_digest`).
+    #: What the graph says, whichever file it was read from (see :func:`content_digest`): a build
+    #: merges two records of one id with the same content digest (read twice) and refuses others.
     digest: str = ""
+    #: What the graph was made from, when the build knows it (the digest of its document, the
+    #: decisions about it and the extractor's version: :func:`nhskg.build.document_digest`). The
+    #: store keeps it beside the graph, so a later build can skip the same input.
+    input_digest: str | None = None
 
     @property
     def key(self) -> str:

@@ -319,7 +319,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 def test_the_build_goes_on_reports_every_skip_and_exits_1(built: Built) -> None:
     assert built.exit_code == 1, built.lines.text
-    summary = re.search(r"(\d+) posting\(s\) read, (\d+) stored, (\d+) skipped, (\d+) with a value left out;", built.lines.text)
+    summary = re.search(r"(\d+) posting\(s\) read, (\d+) stored \(\d+ unchanged\), (\d+) skipped, (\d+) with a value left out;", built.lines.text)
     assert summary is not None, built.lines.text
     assert int(summary.group(3)) == len(SKIPPED) and int(summary.group(4)) == len(WARNINGS), built.lines.text
     assert len(built.lines.naming("  skipped ")) == len(SKIPPED), built.lines.text

@@ -33,7 +33,7 @@ def check_build(feed: Path, store: Path, lines: int) -> None:
     result = build_cli(store, feed)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code in (0, 1) and "Traceback" not in result.output, result.output[-2000:]
-    summary = re.search(r"(\d+) posting\(s\) read, (\d+) stored, (\d+) skipped(?:, (\d+) duplicate records? merged)?", result.output)
+    summary = re.search(r"(\d+) posting\(s\) read, (\d+) stored \(\d+ unchanged\), (\d+) skipped(?:, (\d+) duplicate records? merged)?", result.output)
     assert summary is not None, result.output[-2000:]
     stored, skipped, merged = int(summary.group(2)), int(summary.group(3)), int(summary.group(4) or 0)
     # every record is stored, merged into an identical one, or skipped with one line naming it

@@ -46,7 +46,7 @@ def test_bug_ids_whose_slugs_clash_shared_one_graph(tmp_path: Path, names: tuple
                                         names[1]: good_posting("Chief Nurse", "Trust Two NHS Foundation Trust")})
     result = build_cli(tmp_path / "S", folder)
     assert result.exit_code == 0, result.output
-    assert "2 posting(s) read, 2 stored, 0 skipped" in result.output
+    assert "2 posting(s) read, 2 stored (0 unchanged), 0 skipped" in result.output
     assert posting_ids(tmp_path / "S") == sorted(Path(n).stem for n in names)
     assert organisations_exported(tmp_path / "S", tmp_path) >= {'"Trust One NHS Foundation Trust"', '"Trust Two NHS Foundation Trust"'}
 
@@ -85,15 +85,15 @@ def test_a_posting_written_but_not_stored_is_reported(tmp_path: Path, monkeypatc
     """The report counts what is in the new store, not what was handed to it."""
     replace = nhskg.store.GraphWriter.replace_posting
 
-    def lossy(self, posting_id, quads):  # type: ignore[no-untyped-def]
+    def lossy(self, posting_id, quads, **digests):  # type: ignore[no-untyped-def]
         if posting_id != "lost":
-            replace(self, posting_id, quads)
+            replace(self, posting_id, quads, **digests)
 
     monkeypatch.setattr(nhskg.store.GraphWriter, "replace_posting", lossy)
     folder = folder_of(tmp_path / "D", {"kept.txt": good_posting(), "lost.txt": good_posting("Medical Director")})
     result = build_cli(tmp_path / "S", folder)
     assert result.exit_code == 1
-    assert "2 posting(s) read, 1 stored, 1 skipped" in result.output
+    assert "2 posting(s) read, 1 stored (0 unchanged), 1 skipped" in result.output
     [line] = Lines(result.output).naming("lost.txt")
     assert "written, but not found in the store afterwards" in line
 
@@ -114,7 +114,7 @@ def test_overlapping_inputs_merge_identical_records_with_a_count(tmp_path: Path)
     corpus = _feed(tmp_path / "corpus.jsonl", RECORDS)
     result = build_cli(tmp_path / "S", seeds, corpus)
     assert result.exit_code == 0, result.output
-    assert "5 posting(s) read, 3 stored, 0 skipped, 2 duplicate records merged" in result.output
+    assert "5 posting(s) read, 3 stored (0 unchanged), 0 skipped, 2 duplicate records merged" in result.output
     assert len(posting_ids(tmp_path / "S")) == 3
 
 
@@ -154,6 +154,11 @@ def test_the_documented_seeds_plus_corpus_build_exits_0(tmp_path: Path) -> None:
     assert report.ok and report.merged == 86, report.summary()
     assert report.postings_stored == report.postings_written == report.postings_read - 86
     assert "86 duplicate records merged" in report.summary()
+    # built again: nothing extracted or written, every posting stored unchanged, the seeds merged still
+    again = build([SEEDS, CORPUS], tmp_path / "S", validate=False)
+    assert again.ok and again.merged == 86 and again.postings_written == 0, again.summary()
+    assert again.postings_stored == again.postings_unchanged == report.postings_stored
+    assert again.triples == report.triples
 
 
 def test_nothing_already_built_is_lost_by_a_clash(tmp_path: Path) -> None:
@@ -162,3 +167,77 @@ def test_nothing_already_built_is_lost_by_a_clash(tmp_path: Path) -> None:
     before = quads(store)
     assert build_cli(store, folder_of(tmp_path / "b", {"abc_1.txt": good_posting("Chief Operating Officer")})).exit_code == 1
     assert quads(store) == before
+
+
+# Issues 17 and 19 together: a rebuild does not extract a record the store holds unchanged, yet
+# that posting counts as stored and as read for the checks on ids (by the content the store recorded).
+
+
+def test_a_rebuild_of_overlapping_inputs_keeps_merging_their_identical_records(tmp_path: Path) -> None:
+    seeds = _feed(tmp_path / "seeds.jsonl", RECORDS[:2])
+    corpus = _feed(tmp_path / "corpus.jsonl", RECORDS)
+    store = tmp_path / "S"
+    assert build_cli(store, seeds, corpus).exit_code == 0
+    again = build_cli(store, seeds, corpus)
+    assert again.exit_code == 0, again.output
+    assert "5 posting(s) read, 3 stored (3 unchanged), 0 skipped, 2 duplicate records merged" in again.output
+    # the corpus first: its copies of the seeds (merged before, so not held) are written, and the
+    # seed records, held, merge into them
+    turned = build_cli(store, corpus, seeds)
+    assert turned.exit_code == 0, turned.output
+    assert "5 posting(s) read, 3 stored (1 unchanged), 0 skipped, 2 duplicate records merged" in turned.output
+    assert len(posting_ids(store)) == 3
+
+
+@pytest.mark.parametrize("held_first", [True, False], ids=["held-first", "held-second"])
+def test_a_held_posting_and_another_record_with_its_id_are_one_problem(tmp_path: Path, held_first: bool) -> None:
+    corpus = _feed(tmp_path / "corpus.jsonl", RECORDS)
+    changed = _feed(tmp_path / "changed.jsonl", [{**RECORDS[0], "title": "Chief Nursing Officer"}])
+    store = tmp_path / "S"
+    assert build_cli(store, corpus).exit_code == 0
+    first, second = (corpus, changed) if held_first else (changed, corpus)
+    result = build_cli(store, first, second)
+    assert result.exit_code == 1
+    assert f"4 posting(s) read, 3 stored ({3 if held_first else 2} unchanged), 1 skipped" in result.output
+    [line] = Lines(result.output).naming(str(second))
+    assert line.startswith(f"  skipped {second} (record 916000000): posting id '916000000' was already read from {first}"
+                           " with different content")
+
+
+def test_a_held_posting_keeps_its_graph_from_an_id_that_shares_its_key(tmp_path: Path) -> None:
+    store = tmp_path / "S"
+    first = folder_of(tmp_path / "first", {"abc-1.txt": good_posting()})
+    second = folder_of(tmp_path / "second", {"abc_1.txt": good_posting("Medical Director")})
+    assert build_cli(store, first).exit_code == 0
+    before = quads(store)
+    result = build_cli(store, first, second)
+    assert result.exit_code == 1
+    assert "2 posting(s) read, 1 stored (1 unchanged), 1 skipped" in result.output
+    [line] = Lines(result.output).naming("abc_1.txt")
+    assert "posting id 'abc_1' has the same graph IRI as 'abc-1' read from" in line
+    result = build_cli(store, second, first)
+    assert result.exit_code == 1
+    [line] = Lines(result.output).naming("abc_1.txt")
+    assert "has the same graph IRI as 'abc-1', already in the store" in line
+    assert posting_ids(store) == ["abc-1"] and quads(store) == before
+
+
+def test_an_unchanged_posting_missing_from_the_store_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept, not written: the count afterwards still looks for it (here a digest table naming a
+    graph the store lost)."""
+    store = tmp_path / "S"
+    folder = folder_of(tmp_path / "D", {"kept.txt": good_posting(), "lost.txt": good_posting("Medical Director")})
+    assert build_cli(store, folder).exit_code == 0
+    original = nhskg.store.GraphWriter.finish
+
+    def losing(self):  # type: ignore[no-untyped-def]
+        self.remove_posting("lost")
+        self._digests.update({g: d for g, d in self._live_table.items() if g.endswith("/lost")})
+        return original(self)
+
+    monkeypatch.setattr(nhskg.store.GraphWriter, "finish", losing)
+    result = build_cli(store, folder)
+    assert result.exit_code == 1
+    assert "2 posting(s) read, 1 stored (1 unchanged), 1 skipped" in result.output
+    [line] = Lines(result.output).naming("lost.txt")
+    assert "unchanged, but not found in the store afterwards" in line

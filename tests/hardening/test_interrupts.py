@@ -41,8 +41,8 @@ CHILD = textwrap.dedent(
     marker, args = Path(sys.argv[1]), sys.argv[2:]
     replace, count = nhskg.store.GraphWriter.replace_posting, [0]
 
-    def replace_then_wait(self, posting_id, quads):
-        replace(self, posting_id, quads)
+    def replace_then_wait(self, posting_id, quads, **digests):
+        replace(self, posting_id, quads, **digests)
         count[0] += 1
         if count[0] == 300:
             marker.write_text("half-way")

@@ -55,7 +55,7 @@ def test_a_directory_link_back_up_the_tree_is_read_once(tmp_path: Path) -> None:
     (folder / "sub" / "up").symlink_to("..")
     result = build_cli(tmp_path / "store", folder)
     assert result.exit_code == 0, result.output
-    assert "1 posting(s) read, 1 stored, 0 skipped" in result.output
+    assert "1 posting(s) read, 1 stored (0 unchanged), 0 skipped" in result.output
 
 
 def test_a_fifo_listed_as_an_attachment_is_named_once_and_never_opened(tmp_path: Path) -> None:

@@ -43,6 +43,10 @@ EDGE_KINDS: dict[str, tuple[str, str]] = {
 
 #: Above this many nodes betweenness is estimated from a seeded sample of this many sources.
 BETWEENNESS_SAMPLE = 400
+#: ... or of fewer, so that the searches (one per source, each over every node and edge) visit
+#: at most about this many nodes and edges in all: 400 searches of the network of ten times the
+#: 2020 corpus (11,000 nodes and edges) took five seconds. The corpus itself is measured exactly.
+BETWEENNESS_BUDGET = 1_500_000
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,8 @@ def _centrality(graph: nx.MultiDiGraph, seed: int) -> tuple[Centrality, ...]:
     if simple.number_of_nodes() == 0:
         return ()
     degree = nx.degree_centrality(simple)
-    k = BETWEENNESS_SAMPLE if simple.number_of_nodes() > BETWEENNESS_SAMPLE else None
+    size = simple.number_of_nodes() + simple.number_of_edges()
+    k = min(BETWEENNESS_SAMPLE, max(1, BETWEENNESS_BUDGET // size)) if simple.number_of_nodes() > BETWEENNESS_SAMPLE else None
     betweenness = nx.betweenness_centrality(simple, k=k, seed=seed)
     rows = [
         Centrality(

@@ -54,6 +54,7 @@ __all__ = [
     "posting_graph",
     "posting_quads",
     "note",
+    "note_unchanged",
 ]
 
 _PROV = "http://www.w3.org/ns/prov#"
@@ -323,6 +324,9 @@ class CurationReport:
     disagreements: tuple[tuple[str, str, str], ...]
     #: decisions about postings this build did not read (an incremental build reads some only)
     not_read: int
+    #: decisions about postings the build kept as the store held them: applied when they were
+    #: written (the decisions are part of what makes a posting unchanged), not counted above
+    unchanged: int = 0
 
     @property
     def applied(self) -> int:
@@ -333,6 +337,7 @@ class CurationReport:
             f"decisions ({self.directory}): {self.decisions} read, {self.applied} applied "
             f"({self.accepted} accepted, {self.rejected} rejected, {self.corrected} corrected), "
             f"{len(self.stale)} no longer match their posting"
+            + (f", {self.unchanged} about postings unchanged since a build applied them" if self.unchanged else "")
             + (f", {self.not_read} about postings not read in this build" if self.not_read else "")
         ]
         lines += [f"  stale: {s}" for s in self.stale]
@@ -343,7 +348,7 @@ class CurationReport:
     def to_json(self) -> dict[str, object]:
         return {
             "directory": self.directory, "decisions": self.decisions, "accepted": self.accepted,
-            "rejected": self.rejected, "corrected": self.corrected, "not_read": self.not_read,
+            "rejected": self.rejected, "corrected": self.corrected, "not_read": self.not_read, "unchanged": self.unchanged,
             "stale": [{"posting": s.decision.posting, "field": s.decision.field, "code": s.decision.code,
                        "reviewer": s.decision.reviewer, "where": s.decision.where, "reason": s.reason} for s in self.stale],
             "disagreements": [list(d) for d in self.disagreements],
@@ -359,6 +364,7 @@ class Session:
     statuses: Counter[str] = field(default_factory=Counter)
     stale: list[Stale] = field(default_factory=list)
     disagreements: list[tuple[str, str, str]] = field(default_factory=list)
+    unchanged: int = 0
 
     def note(self, graph: PostingGraph) -> None:
         self.seen.add(graph.id)
@@ -370,13 +376,18 @@ class Session:
         self.stale.extend(curated.stale)
         self.disagreements.extend(curated.disagreements)
 
+    def note_unchanged(self, posting_id: str) -> None:
+        if posting_id not in self.seen:
+            self.seen.add(posting_id)
+            self.unchanged += len(self.decisions.for_posting(posting_id))
+
     def report(self) -> CurationReport:
         """What the decisions did in the build so far."""
         not_read = sum(1 for d in self.decisions if d.posting not in self.seen)
         where = str(self.decisions.directory) if self.decisions.directory is not None else "given"
         return CurationReport(
             where, len(self.decisions), self.statuses["accept"], self.statuses["reject"], self.statuses["correct"],
-            tuple(self.stale), tuple(self.disagreements), not_read,
+            tuple(self.stale), tuple(self.disagreements), not_read, self.unchanged,
         )
 
 
@@ -434,6 +445,13 @@ def note(graph: PostingGraph) -> None:
     """Count what the decisions did to one posting written by the build (nothing when none are in force)."""
     if _ACTIVE is not None:
         _ACTIVE.note(graph)
+
+
+def note_unchanged(posting_id: str) -> None:
+    """Count a posting the build kept as the store held it, made from the same input and the same
+    decisions (:func:`fingerprint` is part of its digest): they were applied when it was written."""
+    if _ACTIVE is not None:
+        _ACTIVE.note_unchanged(posting_id)
 
 
 def posting_quads(posting: Posting, vocab: Vocabulary, base: str, *, full: bool | None = None) -> list[ox.Quad]:

@@ -1,0 +1,249 @@
+"""Keeping a big store current (issue 17): a rebuild skips what has not changed, an addition
+touches only what it adds, and neither costs a RocksDB file per graph or risks the live store."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from graph_fixtures import B, minimal_posting
+from nhskg.build import Held, build, build_postings
+from nhskg.documents import Document
+from nhskg.errors import StoreError
+from nhskg.paths import ontology_dir
+from nhskg.store import GraphStore, GraphWriter
+from nhskg.validate import validate
+from nhskg.vocab import Vocabulary
+
+build_module = importlib.import_module("nhskg.build")  # nhskg.build is also the function
+validation = importlib.import_module("nhskg.validate")
+
+ORG = "Norfolk and Norwich University Hospitals NHS Foundation Trust"
+
+
+def record(n: int, title: str = "Staff Nurse", org: str = ORG, extra: str = "") -> dict[str, Any]:
+    description = (
+        f"&lt;p&gt;{title}&lt;/p&gt;"
+        "&lt;p&gt;You will be accountable to the Chief Executive and work closely with the Medical Director.&lt;/p&gt;"
+        "&lt;p&gt;You will be the Caldicott Guardian and lead on safeguarding and infection prevention and control.&lt;/p&gt;"
+        f"&lt;p&gt;{extra}&lt;/p&gt;"
+    )
+    return {"@type": "JobPosting", "id": f"post-{n}", "title": title, "hiringOrganization": {"name": org},
+            "datePosted": "2020-10-01", "validThrough": "2020-11-01", "description": description}
+
+
+def records(count: int = 12) -> list[dict[str, Any]]:
+    """Mostly staff nurses (read from their title), every fourth a Chief Nurse (read in full);
+    the last four postings are another trust's."""
+    return [record(n, "Chief Nurse" if n % 4 == 0 else "Staff Nurse", ORG if n < count - 4 else "Other Trust")
+            for n in range(count)]
+
+
+def write(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def quads(store: Path) -> set[ox.Quad]:
+    return set(GraphStore.open(store).store)
+
+
+def graph_of(store: Path, posting_id: str) -> set[ox.Quad]:
+    return set(GraphStore.open(store).store.quads_for_pattern(None, None, None, ox.NamedNode(f"{B}graph/posting/{posting_id}")))
+
+
+@pytest.fixture()
+def own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the real ontology and vocabulary that a test may edit (NHSKG_HOME points at it)."""
+    monkeypatch.delenv("NHSKG_HOME", raising=False)
+    root = tmp_path / "home"
+    shutil.copytree(ontology_dir(), root / "ontology")
+    monkeypatch.setenv("NHSKG_HOME", str(root))
+    return root
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["one-process", "worker-pool"])
+def test_an_unchanged_rebuild_rewrites_nothing_and_gives_the_same_store(tmp_path: Path, own_home: Path, workers: int,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build_module, "PARALLEL_OVER", 5)  # the worker pool's path too,
+    monkeypatch.setattr(validation, "PARALLEL_OVER", 1)  # where the workers validate in parts
+    corpus, store = write(tmp_path / "corpus.jsonl", records()), tmp_path / "store"
+    first = build([corpus], store, workers=workers)
+    assert first.postings_written == 12 and first.postings_unchanged == 0 and first.ok, first.summary()
+    assert first.validation is not None and first.validation.triples == validate(GraphStore.open(store)).triples
+    before, generation = quads(store), (store / "CURRENT").read_text()
+    again = build([corpus], store, workers=workers)
+    assert again.postings_read == 12 and again.postings_written == 0 and again.postings_unchanged == 12
+    assert quads(store) == before
+    assert (store / "CURRENT").read_text() == generation  # not even a new generation
+    assert again.validation is not None and again.validation.triples == 0 and again.validation.conforms
+    assert "12 posting(s) read, 12 stored (12 unchanged), 0 skipped" in again.summary()
+
+
+def test_a_changed_posting_is_rewritten_and_only_it(tmp_path: Path, own_home: Path) -> None:
+    rows = records()
+    corpus, store = write(tmp_path / "corpus.jsonl", rows), tmp_path / "store"
+    build([corpus], store)
+    before = quads(store)
+    rows[4] = record(4, "Chief Nurse", extra="You will be the Responsible Officer for the trust.")
+    report = build([write(corpus, rows)], store)
+    fresh = build([corpus], tmp_path / "fresh")
+    assert report.postings_written == 1 and report.postings_unchanged == 11
+    assert graph_of(store, "post-4") != {q for q in before if q.graph_name.value.endswith("/post-4")}
+    assert quads(store) == quads(tmp_path / "fresh")  # the same as building the changed corpus afresh
+    assert fresh.triples == report.triples
+    # validated: the changed posting and the other leadership posting of its trust, not the third
+    assert report.validation is not None and report.validation.scope == "changed leadership"
+    assert 0 < report.validation.triples < fresh.validation.triples  # type: ignore[union-attr]
+
+
+def test_a_vocabulary_change_rewrites_every_posting(tmp_path: Path, own_home: Path) -> None:
+    corpus, store = write(tmp_path / "corpus.jsonl", records()), tmp_path / "store"
+    build([corpus], store)
+    role_types = own_home / "ontology" / "vocab" / "role-type.ttl"
+    role_types.write_text(role_types.read_text(encoding="utf-8") + (
+        '\n<https://w3id.org/nhskg/vocab/role-type/chief-nurse> <http://www.w3.org/2004/02/skos/core#hiddenLabel> "CNX"@en .\n'
+    ), encoding="utf-8")
+    report = build([corpus], store)
+    assert report.postings_written == 12 and report.postings_unchanged == 0
+    build([corpus], tmp_path / "fresh")
+    assert quads(store) == quads(tmp_path / "fresh")  # the ontology graph too
+    hidden = ox.Literal("CNX", language="en")
+    assert any(q.object == hidden for q in quads(store))
+
+
+def test_adding_postings_leaves_the_others_untouched(tmp_path: Path, own_home: Path) -> None:
+    store = tmp_path / "store"
+    build([write(tmp_path / "corpus.jsonl", records())], store)
+    before = quads(store)
+    new = [record(100, "Chief Nurse", org="Another Hospital NHS Trust"), record(101, org="Another Hospital NHS Trust")]
+    report = build([write(tmp_path / "new-adverts.jsonl", new)], store)
+    assert report.postings_written == 2 and report.postings_unchanged == 0
+    after = quads(store)
+    assert before <= after  # nothing removed or rewritten
+    added_graphs = {q.graph_name.value for q in after - before}
+    assert added_graphs == {f"{B}graph/posting/post-100", f"{B}graph/posting/post-101", f"{B}graph/organisations"}
+    added_subjects = {q.subject.value for q in after - before if q.graph_name.value.endswith("/organisations")}
+    assert added_subjects and all(s.startswith(f"{B}org/another-hospital-nhs-trust") for s in added_subjects)
+    # only the new leadership posting is validated (it shares no organisation with the rest)
+    assert report.validation is not None and report.validation.conforms
+    assert 0 < report.validation.triples < build([write(tmp_path / "all.jsonl", records() + new)], tmp_path / "fresh").validation.triples  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("copy", [False, True], ids=["checkpoint-and-remove", "copy-the-rest"])
+def test_rebuilding_hundreds_of_graphs_makes_no_file_per_graph(tmp_path: Path, vocab: Vocabulary, copy: bool,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy that made 100,000 RocksDB files for the 2020 corpus ("Too many open files")
+    copied the untouched graphs one bulk load each; 500 postings, 400 of them changed, show it."""
+    monkeypatch.setattr(GraphWriter, "COPY_SHARE", 0.5 if copy else 1.0)
+    monkeypatch.setattr(GraphWriter, "COMPACT_OVER", 1 if copy else GraphWriter.COMPACT_OVER)  # compacted, too
+    decided: list[bool] = []
+    original = GraphWriter._should_copy
+    monkeypatch.setattr(GraphWriter, "_should_copy", lambda self: decided.append(original(self)) or decided[-1])
+    store = tmp_path / "store"
+    postings = [minimal_posting(f"job-{n}") for n in range(500)]
+    build_postings(postings, store, vocab=vocab, validate=False, total=500)
+    changed = [replace(minimal_posting(f"job-{n}"), title=f"Ward Nurse {n}") for n in range(400)] + postings[400:]
+    report = build_postings(changed, store, vocab=vocab, validate=False, total=500)
+    assert report.postings_written == 400 and report.postings_unchanged == 100
+    assert decided[-1] is copy
+    generation = store / (store / "CURRENT").read_text().strip()
+    files = [p for p in generation.rglob("*") if p.is_file()]
+    assert len(files) < 60, sorted(p.name for p in files)
+    build_postings(changed, tmp_path / "fresh", vocab=vocab, validate=False)
+    assert quads(store) == quads(tmp_path / "fresh")
+    # the triple count is kept in the generation, right
+    kept = int((generation / "nhskg-triples").read_text())
+    assert kept == report.triples == len({(q.subject, q.predicate, q.object) for q in quads(store)})
+
+
+def test_a_failure_mid_rebuild_keeps_the_previous_store(tmp_path: Path, vocab: Vocabulary,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    store = tmp_path / "store"
+    postings = [minimal_posting(f"job-{n}") for n in range(400)]
+    build_postings(postings, store, vocab=vocab, validate=False)
+    before, generation = quads(store), (store / "CURRENT").read_text()
+    monkeypatch.setattr(GraphWriter, "BATCH", 20_000)  # batches load in the background, then the copy
+    loads: list[int] = []
+    original = GraphWriter._bulk_load
+
+    def failing(self: GraphWriter, nquads: bytes) -> None:
+        loads.append(len(nquads))
+        original(self, nquads)
+        raise StoreError("the disk is full (simulated, half-way through the copy)")
+
+    monkeypatch.setattr(GraphWriter, "_bulk_load", failing)
+    changed = [replace(minimal_posting(f"job-{n}"), title=f"Ward Nurse {n}") for n in range(350)] + postings[350:]
+    with pytest.raises(StoreError, match="disk is full"):
+        build_postings(changed, store, vocab=vocab, validate=False, total=400)
+    assert loads, "the rebuild never reached the copy"
+    assert quads(store) == before and (store / "CURRENT").read_text() == generation
+    assert [p.name for p in store.iterdir() if p.name.startswith("gen-")] == [generation.strip()]
+    monkeypatch.undo()
+    report = build_postings(postings, store, vocab=vocab, validate=False)  # what the store holds: nothing to do
+    assert report.postings_written == 0 and report.postings_unchanged == 400
+
+
+def test_a_document_the_store_no_longer_holds_is_extracted_after_all(tmp_path: Path, own_home: Path) -> None:
+    """A build marks the documents the store held when it looked; if another build replaced one
+    since, the writer says so and the posting is extracted then."""
+    store = tmp_path / "store"
+    document = Document("post-1", "corpus.jsonl", "Chief Nurse\nYou will be the Caldicott Guardian.")
+    report = build_postings([Held(document, "a digest the store does not hold")], store)
+    assert report.postings_written == 1 and report.postings_unchanged == 0
+    assert GraphStore.open(store).posting_ids() == ["post-1"]
+    assert GraphStore.digests(store) >= {"a digest the store does not hold"}
+
+
+# --------------------------------------------------------------------------- with the reviewers' decisions (issue 18)
+
+
+def _designated(store: Path, posting_id: str) -> bool:
+    return any(q.predicate.value.endswith("#holdsDesignation") for q in graph_of(store, posting_id))
+
+
+def _evidence(store: Path, posting_id: str, concept: str) -> str:
+    graph = graph_of(store, posting_id)
+    [statement] = {q.subject for q in graph if q.object == ox.NamedNode(concept)
+                   and q.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#object"}
+    [sentence] = [q.object.value for q in graph if q.subject == statement and q.predicate.value.endswith("#evidenceSentence")]
+    return sentence
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["one-process", "worker-pool"])
+def test_a_new_or_withdrawn_decision_rewrites_its_posting_and_only_it(tmp_path: Path, own_home: Path, workers: int,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The decisions about a posting are part of what makes it unchanged (docs/curation.md)."""
+    from nhskg.curation import Decision, Decisions, applying, evidence_hash
+
+    monkeypatch.setattr(build_module, "PARALLEL_OVER", 5)  # the forked workers inherit the decisions
+    corpus, store = write(tmp_path / "corpus.jsonl", records()), tmp_path / "store"
+    build([corpus], store, workers=workers)
+    assert _designated(store, "post-4") and _designated(store, "post-8")
+    sentence = _evidence(store, "post-4", "https://w3id.org/nhskg/vocab/designation/caldicott-guardian")
+    rejected = Decisions.of([Decision("post-4", "designations", "caldicott-guardian", evidence_hash(sentence), "reject",
+                                      "", "", "Ann Smith", "2026-12-04T10:00:00Z")])
+    with applying(rejected) as session:
+        decided = build([corpus], store, workers=workers)
+        tally = session.report()
+    assert (decided.postings_written, decided.postings_unchanged, decided.ok) == (1, 11, True), decided.summary()
+    assert (tally.rejected, tally.unchanged, tally.not_read) == (1, 0, 0)
+    assert not _designated(store, "post-4") and _designated(store, "post-8")
+    with applying(rejected) as session:  # the same decisions again: nothing to do, and said so
+        again = build([corpus], store, workers=workers)
+        tally = session.report()
+    assert (again.postings_written, again.postings_unchanged) == (0, 12)
+    assert (tally.rejected, tally.unchanged, tally.not_read) == (0, 1, 0)
+    assert "1 about postings unchanged since a build applied them" in tally.summary()
+    withdrawn = build([corpus], store, workers=workers)  # no decisions in force
+    assert (withdrawn.postings_written, withdrawn.postings_unchanged) == (1, 11)
+    assert _designated(store, "post-4")
+    build([corpus], tmp_path / "fresh", workers=workers)
+    assert quads(store) == quads(tmp_path / "fresh")
