@@ -74,5 +74,6 @@ def test_views_and_the_index_say_what_they_rest_on(seeds_store: Path, tmp_path: 
     for name in ("reporting.html", "roles.html", "designations.html"):
         assert f"This page is {FOOTER}" in (tmp_path / name).read_text(encoding="utf-8")
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "<th>modelled in full (duties, lines, designations)</th><td class=\"n\">85</td>" in index
+    assert "<th>postings modelled in full (leadership postings)</th><td class=\"n\">85</td>" in index
+    assert "<th>postings dated</th>" in index
     assert "<td>Director of Nursing</td><td class=\"n\">2</td>" in index

@@ -82,11 +82,24 @@ def _write_model(model: ViewModel, path: Path, question: str) -> Written:
     return Written(path, model.title, model.description, f"{len(model.nodes)} nodes, {len(model.edges)} lines", model.note, question)
 
 
-def render_index(figures: tuple[tuple[str, int], ...], pages: list[Written], out: Path, notes: tuple[str, ...] = ()) -> str:
-    """The index page: coverage, a link (relative) to every view, the summary figures."""
+def render_index(figures: tuple[tuple[str, int], ...], pages: list[Written], out: Path, notes: tuple[str, ...] = (),
+                 dated: str = "", roles: tuple[tuple[str, int, int], ...] = ()) -> str:
+    """The index page: coverage, a link (relative) to every view, the summary figures and the
+    postings of each role type (``nhskg summary`` gives the same figures)."""
     links = [{"href": p.path.relative_to(out).as_posix(), "title": p.title, "description": p.description,
               "size": p.size, "note": p.note, "question": p.question} for p in pages]
-    return _environment().get_template("index.html").render(figures=figures, coverage=coverage(figures), pages=links, notes=notes)
+    return _environment().get_template("index.html").render(figures=figures, coverage=coverage(figures), pages=links,
+                                                            notes=notes, dated=dated, roles=roles)
+
+
+def _rests_on(source: SparqlSource) -> tuple[str, tuple[tuple[str, int, int], ...]]:
+    """The postings' date range and their counts per role type (label, postings, modelled in full)."""
+    from ..coverage import coverage as what_it_rests_on, role_counts
+
+    span = what_it_rests_on(source)
+    dated = f"{span.first} to {span.last}" if span.first else ""
+    roles = tuple(sorted(((c.label, c.postings, c.full) for c in role_counts(source)), key=lambda r: (-r[1], r[0])))
+    return dated, roles
 
 
 def write_all(
@@ -142,5 +155,6 @@ def write_all(
                "Any library query drawn as a graph; this one: how are role types linked by their lines?"),
     ]
     index = out / "index.html"
-    index.write_text(render_index(summary(source), pages, out, tuple(notes)), encoding="utf-8", newline="\n")
+    dated, roles = _rests_on(source)
+    index.write_text(render_index(summary(source), pages, out, tuple(notes), dated, roles), encoding="utf-8", newline="\n")
     return [*pages, Written(index, "Index", "every view and what the graph covers", "", "")]
