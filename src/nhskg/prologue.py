@@ -45,7 +45,8 @@ def default_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     return {**PREFIXES, "data": base, **dict(_scheme_prefixes(str(vocabulary_dir())))}
 
 
-def _skip_string(text: str, i: int) -> int:
+def skip_string(text: str, i: int) -> int:
+    """The index just past the string literal that opens at ``text[i]`` (short or long quotes)."""
     quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else text[i]
     i += len(quote)
     while i < len(text) and not text.startswith(quote, i):
@@ -67,7 +68,7 @@ def blank(text: str) -> str:
             end = text.find("\n", i)
             end = n if end == -1 else end
         elif char in "\"'":
-            end = _skip_string(text, i)
+            end = skip_string(text, i)
         elif char == "<" and (close := text.find(">", i)) != -1 and not re.search(r"\s", text[i + 1 : close]):
             end = close + 1
         else:

@@ -52,7 +52,7 @@ from .errors import NhskgError, QueryError, StoreError
 from .namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH
 from .rdfgraph import organisations_graph_iri, posting_graph_iri, posting_graphs_prefix
 from .sparql import Table, Triple, to_rdflib
-from .prologue import with_prologue
+from .prologue import blank, skip_string, with_prologue
 
 __all__ = [
     "EndpointConfig",
@@ -148,14 +148,6 @@ def _skip_comment(text: str, i: int) -> int:
     return i
 
 
-def _skip_string(text: str, i: int) -> int:
-    quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else text[i]
-    i += len(quote)
-    while i < len(text) and not text.startswith(quote, i):
-        i += 2 if text[i] == "\\" else 1
-    return i + len(quote)
-
-
 def _braces(text: str) -> Iterable[tuple[int, str, str]]:
     """``(index, char, preceding keyword)`` of each ``{`` and ``}`` outside comments, IRIs and strings."""
     i, n = 0, len(text)
@@ -166,7 +158,7 @@ def _braces(text: str) -> Iterable[tuple[int, str, str]]:
             i = _skip_comment(text, i)
             continue
         if char in "\"'":
-            i = _skip_string(text, i)
+            i = skip_string(text, i)
             word = ""
             continue
         if char == "<":
@@ -188,7 +180,7 @@ def _braces(text: str) -> Iterable[tuple[int, str, str]]:
 
 def _where_brace(query: str) -> int:
     """Index of the ``{`` opening the top-level WHERE group (after a CONSTRUCT template, if any)."""
-    form = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", _blank_terms(query), re.IGNORECASE)
+    form = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", blank(query), re.IGNORECASE)
     if not form:
         raise QueryError("no SELECT, CONSTRUCT, ASK or DESCRIBE in the query; is it a SPARQL query?")
     depth = 0
@@ -209,27 +201,6 @@ def _where_brace(query: str) -> int:
     raise QueryError("the query has no WHERE group to bind parameters in")
 
 
-def _blank_terms(text: str) -> str:
-    """``text`` with comments, strings and IRIs blanked out (same length), for keyword search."""
-    chars = list(text)
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char == "#":
-            end = _skip_comment(text, i)
-        elif char in "\"'":
-            end = _skip_string(text, i)
-        elif char == "<" and (close := text.find(">", i)) != -1 and not re.search(r"\s", text[i + 1 : close]):
-            end = close + 1
-        else:
-            i += 1
-            continue
-        for j in range(i, min(end, n)):
-            chars[j] = " "
-        i = end
-    return "".join(chars)
-
-
 def with_values(query: str, bindings: Mapping[str, Node] | None) -> str:
     """``query`` with ``bindings`` as a one-row ``VALUES`` block opening each SELECT's WHERE group.
 
@@ -248,10 +219,10 @@ def with_values(query: str, bindings: Mapping[str, Node] | None) -> str:
             raise QueryError(f"'{name[:40]}' is not a SPARQL variable name")
     terms = " ".join(serialize_term(bindings[name]) for name in names)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
-    blank = _blank_terms(query)
+    code = blank(query)
     positions = {_where_brace(query)}
-    for select in re.finditer(r"\bSELECT\b", blank, re.IGNORECASE):
-        brace = blank.find("{", select.end())
+    for select in re.finditer(r"\bSELECT\b", code, re.IGNORECASE):
+        brace = code.find("{", select.end())
         if brace != -1:
             positions.add(brace)
     for at in sorted(positions, reverse=True):

@@ -9,6 +9,7 @@ Foundation Trust", "... Integrated Care Board").
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 from ..matching import Matcher, Mention
 from ..postings import Organisation
@@ -113,9 +114,11 @@ def organisation_from_text(
     return Organisation(best, organisation_type(best, matcher, vocab)), spans
 
 
-def employer_spans(text: str, organisation: Organisation | None, matcher: Matcher, vocab: Vocabulary | None = None) -> list[tuple[int, int]]:
+def employer_spans(text: str, organisation: Organisation | None, matcher: Matcher,
+                   mentions: Iterable[Mention] = ()) -> list[tuple[int, int]]:
     """Where the text names the employer itself: its full name, and its short names when it is a
-    known body ("Betsi Cadwaladr" for Betsi Cadwaladr University Local Health Board)."""
+    known body ("Betsi Cadwaladr" for Betsi Cadwaladr University Local Health Board), found among
+    the text's ``mentions`` already matched (the text is not matched again)."""
     if organisation is None or not organisation.name:
         return []
     spans = []
@@ -126,8 +129,7 @@ def employer_spans(text: str, organisation: Organisation | None, matcher: Matche
         while start >= 0 and name:
             spans.append((start, start + len(name)))
             start = text.find(name, start + len(name))
-    if vocab is not None and ORGANISATION in vocab:
-        own = {m.code for m in matcher.find(organisation.name, (ORGANISATION,))}
-        if own:
-            spans += [(m.start, m.end) for m in matcher.find(text, (ORGANISATION,)) if m.code in own]
+    own = {m.code for m in matcher.find(organisation.name, (ORGANISATION,))}
+    if own:
+        spans += [(m.start, m.end) for m in mentions if m.scheme == ORGANISATION and m.code in own]
     return spans

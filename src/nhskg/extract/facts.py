@@ -63,7 +63,7 @@ def read_bodies(
 ) -> dict[str, Item]:
     """External bodies the post holder answers to, represents the organisation to or works with."""
     found: dict[str, Item] = {}
-    own = employer_spans(reading.text, organisation, matcher, reading.vocab)
+    own = employer_spans(reading.text, organisation, matcher, reading.mentions)
     for sentence, mentions in mentions_by_sentence(reading):
         if not any(m.scheme == BODY for m in mentions):
             continue
