@@ -10,7 +10,7 @@ is the review page of ``nhskg serve``.
 
 Terms: a *fact* is one item of an extracted posting, named by (posting id, record field, code);
 its *evidence* is the sentence it was read from. The reviewable fields are the record's item
-lists (:data:`nhskg.postings.ITEM_FIELDS`).
+lists (:data:`nhskg.extract.postings.ITEM_FIELDS`).
 """
 
 from __future__ import annotations

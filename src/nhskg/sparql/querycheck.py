@@ -46,7 +46,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, TypeVar
 
-from .errors import QueryRefused
+from ..errors import QueryRefused
 
 __all__ = ["MAX_QUERY_BYTES", "MAX_DEPTH", "ENGINE_STACK", "Service", "QueryShape", "scan", "check", "run_deep"]
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from .errors import QueryError
+from ..errors import QueryError
 
 __all__ = ["Named", "UnknownValue", "normalise", "resolve", "named_concepts", "label_of"]
 
@@ -83,7 +83,7 @@ def resolve(value: str, candidates: Iterable[Named], what: str = "value", *, clo
     >>> resolve("Chief Nurses", [cmo, nurse], "role type")
     Traceback (most recent call last):
     ...
-    nhskg.labels.UnknownValue: 'Chief Nurses' is not a role type; nearest: Chief Nurse (chief-nurse)
+    nhskg.vocabulary.labels.UnknownValue: 'Chief Nurses' is not a role type; nearest: Chief Nurse (chief-nurse)
     """
     pool = list(candidates)
     text = value.strip()
@@ -130,7 +130,7 @@ def nearest(wanted: str, pool: Sequence[Named], n: int = 5) -> list[Named]:
 
 
 def named_concepts(concepts: Iterable[object], labels: Mapping[str, str] | None = None) -> list[Named]:
-    """:class:`~nhskg.vocab.Concept` objects as :class:`Named` candidates.
+    """:class:`~nhskg.vocabulary.vocab.Concept` objects as :class:`Named` candidates.
 
     ``labels`` (code -> label) overrides the preferred label, for a store whose vocabulary differs.
     """
@@ -154,7 +154,7 @@ def label_of(code: str, scheme: str | None = None) -> str:
 
 
 def _labels() -> dict[tuple[str | None, str], str]:
-    from .errors import NhskgError
+    from ..errors import NhskgError
     from .vocab import load_vocabulary
 
     try:

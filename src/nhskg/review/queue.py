@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
-from ..sparql import SparqlSource, Table
-from .decisions import Decision, Decisions, normal_date, evidence_hash, fact_id, field_label
+from ..sparql.sources import SparqlSource, Table
+from ..curation.decisions import Decision, Decisions, normal_date, evidence_hash, fact_id, field_label
 
 __all__ = ["Fact", "STATUSES", "review_queue", "facts"]
 
@@ -84,8 +84,8 @@ class Fact:
 def concept_label(field: str, code: str) -> str:
     """The preferred label of ``code`` in the scheme(s) of ``field`` (the code if it has none)."""
     from ..errors import NhskgError
-    from ..vocab import load_vocabulary
-    from .decisions import FIELD_SCHEMES
+    from ..vocabulary.vocab import load_vocabulary
+    from ..curation.decisions import FIELD_SCHEMES
 
     try:
         schemes = [s for s in load_vocabulary().schemes if s.name in FIELD_SCHEMES[field]]
@@ -148,7 +148,7 @@ def _conflict_flags(source: SparqlSource) -> dict[tuple[str, str], str]:
 
 
 def _shacl_flags(report: Any) -> dict[tuple[str, str], list[tuple[int, str]]]:
-    """(focus, value) -> [(rank, message)] from a :class:`~nhskg.validate.ValidationReport`."""
+    """(focus, value) -> [(rank, message)] from a :class:`~nhskg.graph.validate.ValidationReport`."""
     found: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for result in getattr(report, "results", ()):
         rank = 3 if result.severity == "Violation" else 2
@@ -168,15 +168,15 @@ def review_queue(
     """The reviewable facts of ``source``, weakest first (see the module docstring).
 
     ``decisions`` (those in the curation folder) mark facts decided but not yet built;
-    ``validation`` (a :class:`~nhskg.validate.ValidationReport` of the same graph) adds SHACL
+    ``validation`` (a :class:`~nhskg.graph.validate.ValidationReport` of the same graph) adds SHACL
     results to the reasons a fact is shown early.
 
     >>> import pyoxigraph as ox
-    >>> from nhskg.sparql import OxigraphSource
+    >>> from nhskg.sparql.sources import OxigraphSource
     >>> review_queue(OxigraphSource(ox.Store()))
     []
     """
-    from ..queries import run_query
+    from ..queries.library import run_query
 
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")

@@ -2,7 +2,7 @@
 
 Why this module exists: a team shares one graph on a real triple store (the Oxigraph server,
 Virtuoso, Fuseki, GraphDB) instead of one embedded store per laptop. :class:`EndpointSource`
-answers the same :class:`~nhskg.sparql.SparqlSource` calls as the embedded store, so queries,
+answers the same :class:`~nhskg.sparql.sources.SparqlSource` calls as the embedded store, so queries,
 analyses and views run unchanged; :class:`EndpointWriter` and :func:`build_to_endpoint` put the
 same quads the embedded build writes into the server, one named graph per posting, so building
 again replaces a posting's statements instead of duplicating them.
@@ -48,11 +48,11 @@ from typing import Callable, Iterable, Mapping, Sequence
 import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from .errors import NhskgError, QueryError, StoreError
-from .namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH
-from .rdfgraph import organisations_graph_iri, posting_graph_iri, posting_graphs_prefix
-from .sparql import Table, Triple, to_rdflib
-from .prologue import blank, skip_string, with_prologue
+from ..errors import NhskgError, QueryError, StoreError
+from ..namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH
+from ..graph.rdfgraph import organisations_graph_iri, posting_graph_iri, posting_graphs_prefix
+from ..sparql.sources import Table, Triple, to_rdflib
+from ..sparql.prologue import blank, skip_string, with_prologue
 
 __all__ = [
     "EndpointConfig",
@@ -413,7 +413,7 @@ def _json_term(value: Mapping[str, str]) -> Node:
 
 
 class EndpointSource:
-    """A :class:`~nhskg.sparql.SparqlSource` over a SPARQL 1.1 Protocol endpoint."""
+    """A :class:`~nhskg.sparql.sources.SparqlSource` over a SPARQL 1.1 Protocol endpoint."""
 
     def __init__(self, config: EndpointConfig) -> None:
         self.config = config
@@ -610,7 +610,7 @@ class EndpointWriter:
     def load_ontology(self, base: str = DEFAULT_BASE) -> None:
         """(Re)write the ontology graph from ``ontology/nhskg.ttl``, ``ontology/vocab/*.ttl`` and
         ``ontology/org-changes.ttl`` (its relative IRIs resolved against ``base``)."""
-        from .paths import ontology_dir, vocabulary_dir
+        from ..paths import ontology_dir, vocabulary_dir
 
         store = ox.Store()
         graph = ox.NamedNode(ONTOLOGY_GRAPH)
@@ -682,24 +682,24 @@ def build_to_endpoint(
     validate: bool = False,
     method: str = "update",
     progress: Callable[[int, int | None], None] | None = None,
-):  # -> nhskg.build.BuildReport
+):  # -> nhskg.pipeline.build.BuildReport
     """Read ``paths``, extract every posting, and write each into its named graph on ``endpoint``.
 
-    The same stages as :func:`nhskg.build.build`, and the same :class:`~nhskg.build.BuildReport`.
+    The same stages as :func:`nhskg.pipeline.build.build`, and the same :class:`~nhskg.pipeline.build.BuildReport`.
     Unlike the embedded store there is no generation to fall back on: ``strict`` stops before
     anything is written if a file or record cannot be read, but a server failure half-way leaves
     the postings written so far in place (each complete and counted); build again to finish.
     """
     from .build import BuildReport, PostingKeys, _extract, _problem
-    from .paths import vocabulary_dir
-    from .curation.apply import posting_graph  # rdfgraph.posting_graph after the reviewers' decisions
-    from .rdfgraph import check_base
-    from .readers import read_documents
-    from .vocab import load_vocabulary
+    from ..paths import vocabulary_dir
+    from ..curation.apply import posting_graph  # rdfgraph.posting_graph after the reviewers' decisions
+    from ..graph.rdfgraph import check_base
+    from ..read.readers import read_documents
+    from ..vocabulary.vocab import load_vocabulary
 
     started = time.perf_counter()
     source = endpoint if isinstance(endpoint, EndpointSource) else EndpointSource.from_settings(endpoint)
-    from .extract import text_wanted
+    from ..extract import text_wanted
 
     vocab = load_vocabulary(vocabulary_dir())
     check_base(base)
@@ -708,8 +708,8 @@ def build_to_endpoint(
     postings: dict[str, list[ox.Quad]] = {}
     keys = PostingKeys()  # the graph IRI's key, as the embedded build checks it
     read = 0
-    from .documents import Problem
-    from .errors import InputError
+    from ..read.documents import Problem
+    from ..errors import InputError
 
     for done, item in enumerate(_extract(documents, vocab, full), start=1):
         if isinstance(item, Problem):
@@ -737,10 +737,10 @@ def build_to_endpoint(
 
 
 def validate_endpoint(source: EndpointSource, *, base: str = DEFAULT_BASE, shapes: Path | None = None):
-    """SHACL-validate the posting and ontology graphs on the server (a :class:`~nhskg.validate.ValidationReport`)."""
+    """SHACL-validate the posting and ontology graphs on the server (a :class:`~nhskg.graph.validate.ValidationReport`)."""
     import rdflib
 
-    from .validate import validate
+    from ..graph.validate import validate
 
     graph = rdflib.Graph()
     for triple in source.our_triples(base):

@@ -7,12 +7,12 @@ How it stays up, and what it promises (each promise has its test under ``tests/h
 
 * **Queries run in worker processes** (``workers``, default 2, plus ``spare``, default 1, see
   below), each holding the live store generation open read-only, on a thread with a large stack
-  (:func:`nhskg.querycheck.run_deep`). A query that passes the time limit (``timeout``, default
+  (:func:`nhskg.sparql.querycheck.run_deep`). A query that passes the time limit (``timeout``, default
   30 s) is *stopped*: its worker is killed and replaced, and the client gets 503. A worker that
   dies under a query (the engine crashed) is replaced too, and that client gets 500; the
   replacement starts in the background, so nobody else waits for it. pyoxigraph has no query
   timeout and a thread cannot be stopped, hence processes.
-* **The text is checked before the engine sees it** (:func:`nhskg.querycheck.check`): over
+* **The text is checked before the engine sees it** (:func:`nhskg.sparql.querycheck.check`): over
   ``max_query_bytes`` (64 KiB) or nested deeper than ``max_depth`` (128 levels) is a 400, and so
   is any ``SERVICE`` (Oxigraph would fetch the URL itself) unless ``allow_services`` lists its
   endpoint. The query form comes from the same scan, so a comment cannot disguise it.
@@ -77,8 +77,8 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
-from .errors import NhskgError, QueryRefused, StoreError
-from .querycheck import ENGINE_STACK, MAX_DEPTH, MAX_QUERY_BYTES, check, scan
+from ..errors import NhskgError, QueryRefused, StoreError
+from ..sparql.querycheck import ENGINE_STACK, MAX_DEPTH, MAX_QUERY_BYTES, check, scan
 
 __all__ = ["ServeConfig", "SparqlServer", "WorkerPool", "make_server", "serve_in_thread", "RESULT_TYPES", "GRAPH_TYPES"]
 
@@ -216,11 +216,11 @@ def _boolean(value: bool, fmt: str) -> bytes:
 
 def _execute(store: ox.Store, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
     """Run one job in a worker: ``sparql`` (a protocol query) or ``view`` (a library query drawn as HTML)."""
-    from .sparql import OxigraphSource
+    from ..sparql.sources import OxigraphSource
 
     max_rows = job["max_rows"]
     if job["op"] == "view":
-        from .views import html as view_html, query as view_query
+        from ..views import html as view_html, query as view_query
 
         model = view_query.query_view(OxigraphSource(store), job["name"], job["params"])
         return 200, "text/html; charset=utf-8", view_html.render_html(model).encode("utf-8")
@@ -272,7 +272,7 @@ def _worker_main(store_dir: str, connection: Any, stack: int) -> None:
 
 
 def _worker_loop(store_dir: str, connection: Any) -> None:
-    from .store import GraphStore
+    from ..graph.store import GraphStore
 
     opened = GraphStore.open(store_dir)
     connection.send(("ready", 0, "", b""))
@@ -674,7 +674,7 @@ class SparqlServer(ThreadingHTTPServer):
 
     def ontology_page(self) -> bytes:
         if self._docs is None:
-            from .ontology_docs import ontology_html
+            from ..vocabulary.ontology_docs import ontology_html
 
             self._docs = ontology_html().encode("utf-8")
         return self._docs
@@ -687,7 +687,7 @@ def _stack_for(max_query_bytes: int) -> int:
 
 def make_server(config: ServeConfig) -> SparqlServer:
     """A ready server (call ``serve_forever``); raises :class:`StoreError` if the store cannot be opened."""
-    from .store import GraphStore
+    from ..graph.store import GraphStore
 
     GraphStore.open(config.store).close()  # fail here, with the store's own message, not in a worker
     try:
@@ -789,8 +789,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if url.path in ("/sparql", "/query"):
                 return self._sparql(params, body)
-            if url.path == "/review" or url.path.startswith("/review/"):  # writes decision files only (nhskg.curation.page)
-                from .curation.page import review_route
+            if url.path == "/review" or url.path.startswith("/review/"):  # writes decision files only (nhskg.review.page)
+                from ..review.page import review_route
 
                 return self._send(*review_route(self.server, url.path, params, body, self.headers))
             if body is not None:
@@ -865,7 +865,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- the page
     def _library_params(self, params: dict[str, list[str]]) -> tuple[Any, dict[str, str]]:
-        from .queries import load_queries
+        from ..queries.library import load_queries
 
         library = load_queries()
         name = params.get("name", [""])[0]
@@ -876,8 +876,8 @@ class _Handler(BaseHTTPRequestHandler):
         return query, values
 
     def _run(self, params: dict[str, list[str]]) -> None:
-        from .queries import bind
-        from .sparql import to_oxigraph
+        from ..queries.library import bind
+        from ..sparql.sources import to_oxigraph
 
         query, values = self._library_params(params)
         bindings = {k: to_oxigraph(v) for k, v in bind(query, values).items()}
@@ -888,7 +888,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, "text/html; charset=utf-8", page.encode("utf-8"))
 
     def _view(self, params: dict[str, list[str]]) -> None:
-        from .queries import bind
+        from ..queries.library import bind
 
         query, values = self._library_params(params)
         bind(query, values)  # a bad value is a 400 here, not a worker error
@@ -898,9 +898,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _run_csv(self, params: dict[str, list[str]]) -> None:
         """A library query's result as CSV for a spreadsheet: the table the page shows, codes not IRIs."""
-        from .queries import bind
-        from .results import to_csv
-        from .sparql import to_oxigraph
+        from ..queries.library import bind
+        from ..queries.results import to_csv
+        from ..sparql.sources import to_oxigraph
 
         query, values = self._library_params(params)
         bindings = {k: to_oxigraph(v) for k, v in bind(query, values).items()}
@@ -917,7 +917,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _editor(self, params: dict[str, list[str]]) -> None:
         """The SPARQL editor: a textarea (a library query's text as an example), and the result below."""
-        from .queries import load_queries
+        from ..queries.library import load_queries
 
         text = params.get("query", [""])[0]
         example = params.get("example", [""])[0]
@@ -959,7 +959,7 @@ def _page(title: str, body: str) -> str:
 
 
 def _index_page(server: Any = None) -> str:
-    from .queries import load_queries
+    from ..queries.library import load_queries
 
     e = html.escape
     library = load_queries()
@@ -1005,8 +1005,8 @@ def _index_page(server: Any = None) -> str:
 
 def _label_lists() -> str:
     """A ``<datalist>`` of preferred labels per concept scheme a parameter takes, so the form suggests them."""
-    from .queries import load_queries
-    from .vocab import load_vocabulary
+    from ..queries.library import load_queries
+    from ..vocabulary.vocab import load_vocabulary
 
     schemes = sorted({p.scheme for q in load_queries().values() for p in q.parameters if p.scheme})
     vocabulary = load_vocabulary()
@@ -1039,8 +1039,8 @@ def _term_from_json(value: Mapping[str, str] | None) -> Any:
 
 
 def _json_table(data: bytes) -> Any:
-    """The worker's SPARQL JSON as a :class:`~nhskg.sparql.Table` (or a bool for ASK)."""
-    from .sparql import Table
+    """The worker's SPARQL JSON as a :class:`~nhskg.sparql.sources.Table` (or a bool for ASK)."""
+    from ..sparql.sources import Table
 
     result = json.loads(data)
     if "boolean" in result:
@@ -1052,7 +1052,7 @@ def _json_table(data: bytes) -> Any:
 
 def _library_table(query: Any, data: bytes) -> Any:
     """A library query's rows as the CLI shows them: its header's columns, and its quartiles computed."""
-    from .queries import _project, _summarise
+    from ..queries.library import _project, _summarise
 
     table = _json_table(data)
     if isinstance(table, bool):
@@ -1064,9 +1064,9 @@ def _shown(term: Any) -> str:
     """A cell as a person reads it: a vocabulary concept by its label, a graph IRI by its short name."""
     from rdflib.term import URIRef
 
-    from .labels import label_of
-    from .namespaces import VOCAB_BASE
-    from .results import short_name
+    from ..vocabulary.labels import label_of
+    from ..namespaces import VOCAB_BASE
+    from ..queries.results import short_name
 
     if term is None:
         return ""
@@ -1106,7 +1106,7 @@ def _result_page(query: Any, values: Mapping[str, str], media: str, data: bytes,
 
 
 def _bound(query: Any, values: Mapping[str, str]) -> dict[str, Any]:
-    from .queries import bind
+    from ..queries.library import bind
 
     return bind(query, values)
 
@@ -1142,7 +1142,7 @@ FORMAT_MEDIA = {
 
 def _query_prefixes(query: str) -> dict[str, str]:
     """The project's prefixes the query uses without declaring; an unknown one is refused in plain words."""
-    from .prologue import default_prefixes, undeclared, unknown_prefix_message
+    from ..sparql.prologue import default_prefixes, undeclared, unknown_prefix_message
 
     known = default_prefixes()
     needed, unknown = undeclared(query, known)
@@ -1154,7 +1154,7 @@ def _query_prefixes(query: str) -> dict[str, str]:
 
 def _run_plain(server: Any, job: Mapping[str, Any], client: str = "-") -> tuple[int, str, bytes]:
     """Run a protocol job; the engine's syntax error comes back in plain words with line and column."""
-    from .prologue import explain
+    from ..sparql.prologue import explain
 
     try:
         return server.pool.run(job, server.config.timeout, server.config.wait, client=client)
@@ -1170,11 +1170,11 @@ def _based_on(server: Any, roles: list[str] | tuple[str, ...] = ()) -> str:
     read once: the store is read-only while it is served)."""
     from rdflib.term import Literal
 
-    from .coverage import Count, Coverage
-    from .queries import load_query
+    from ..queries.coverage import Count, Coverage
+    from ..queries.library import load_query
 
     def rows(name: str, bindings: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
-        from .sparql import to_oxigraph
+        from ..sparql.sources import to_oxigraph
 
         job = {"op": "sparql", "query": load_query(f"analysis/{name}").text, "fmt": "json", "max_rows": 10_000,
                "bindings": {k: to_oxigraph(v) for k, v in (bindings or {}).items()}}
@@ -1202,7 +1202,7 @@ def _based_on(server: Any, roles: list[str] | tuple[str, ...] = ()) -> str:
                 _role, label, postings, full = found[0]
                 counts.append(Count(code, str(label or code), number(postings), number(full)))
             else:
-                from .labels import label_of
+                from ..vocabulary.labels import label_of
 
                 counts.append(Count(code, label_of(code, "role-type"), 0, 0))
         return totals.footer(counts)

@@ -20,8 +20,8 @@ from typing import Any, Iterable
 
 from rdflib.term import Literal, Node
 
-from .queries import run_query
-from .sparql import SparqlSource, Table
+from .library import run_query
+from ..sparql.sources import SparqlSource, Table
 
 __all__ = ["Count", "Coverage", "Summary", "coverage", "summary", "footer"]
 
@@ -127,7 +127,7 @@ def footer(source: SparqlSource, roles: Iterable[str] = ()) -> str:
 
 
 def _label(code: str) -> str:
-    from .vocab import load_vocabulary
+    from ..vocabulary.vocab import load_vocabulary
 
     try:
         concept = load_vocabulary().scheme("role-type").get(code)

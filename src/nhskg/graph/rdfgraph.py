@@ -41,10 +41,10 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from .errors import VocabularyError
-from .namespaces import DEFAULT_BASE
-from .postings import Evidence, Item, Posting
-from .vocab import Vocabulary
+from ..errors import VocabularyError
+from ..namespaces import DEFAULT_BASE
+from ..extract.postings import Evidence, Item, Posting
+from ..vocabulary.vocab import Vocabulary
 
 __all__ = [
     "PostingGraph",
@@ -204,7 +204,7 @@ def posting_key(posting_id: str) -> str:
     ("ABC-1" and "abc_1" both slug to "abc-1", "仕事" and "求人" both to "x"), so it gets the slug
     and a hash of the whole id after "--", which no plain id's slug has. Two ids can share a key
     only if they are plain and differ in "-" against "_" alone (or by a collision of 48 bits of
-    SHA-256); a build refuses the second (:mod:`nhskg.build`).
+    SHA-256); a build refuses the second (:mod:`nhskg.pipeline.build`).
 
     >>> posting_key("916223185"), posting_key("000_ceef7d63af8bb6ec")
     ('916223185', '000-ceef7d63af8bb6ec')
@@ -366,7 +366,7 @@ class PostingGraph:
     #: merges two records of one id with the same content digest (read twice) and refuses others.
     digest: str = ""
     #: What the graph was made from, when the build knows it (the digest of its document, the
-    #: decisions about it and the extractor's version: :func:`nhskg.build.document_digest`). The
+    #: decisions about it and the extractor's version: :func:`nhskg.pipeline.build.document_digest`). The
     #: store keeps it beside the graph, so a later build can skip the same input.
     input_digest: str | None = None
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .matching import Mention
+from ..vocabulary.matching import Mention
 
 __all__ = ["Sentence", "split_sentences"]
 

@@ -3,7 +3,7 @@
 pyoxigraph 0.5 has no query timeout and a Python thread cannot be stopped, so a query written in a
 shape Oxigraph plans badly (a cross join, a ``FILTER NOT EXISTS`` probed once per row: 59 s on the
 2020 corpus where ``MINUS`` takes 0.2 s) would hold a notebook or a terminal for as long as it
-likes. :class:`TimedSource` answers like any :class:`~nhskg.sparql.SparqlSource`, but runs each
+likes. :class:`TimedSource` answers like any :class:`~nhskg.sparql.sources.SparqlSource`, but runs each
 query in a forked child that opens the store read-only; when the limit passes the child is killed
 and :class:`QueryTimeout` says so, with what to try next.
 
@@ -23,8 +23,8 @@ from typing import Any, Mapping
 import pyoxigraph as ox
 from rdflib.term import Node
 
-from .errors import NhskgError, QueryError, StoreError
-from .sparql import OxigraphSource, Table, Triple
+from ..errors import NhskgError, QueryError, StoreError
+from ..sparql.sources import OxigraphSource, Table, Triple
 
 __all__ = ["DEFAULT_TIMEOUT", "QueryTimeout", "TimedSource", "can_stop_queries"]
 
@@ -57,7 +57,7 @@ def _child(connection: Any, directory: str | None, store: ox.Store | None, metho
            bindings: Mapping[str, Node] | None, prefixes: Mapping[str, str] | None) -> None:
     try:
         if directory is not None:
-            from .store import GraphStore
+            from ..graph.store import GraphStore
 
             store = GraphStore.open(directory).store
         source = OxigraphSource(store)  # type: ignore[arg-type]
@@ -89,7 +89,7 @@ class TimedSource:
         if (directory is None) == (store is None):
             raise ValueError("give the store's directory or an in-memory store, not both")
         if directory is not None:
-            from .store import GraphStore
+            from ..graph.store import GraphStore
 
             GraphStore.open(directory).close()  # a missing store fails here, with the store's own message
         self.directory = None if directory is None else str(directory)
@@ -102,7 +102,7 @@ class TimedSource:
         if not can_stop_queries():
             store = self.store
             if store is None:
-                from .store import GraphStore
+                from ..graph.store import GraphStore
 
                 store = GraphStore.open(self.directory).store  # type: ignore[arg-type]
             return getattr(OxigraphSource(store), method)(query, bindings, prefixes=prefixes)

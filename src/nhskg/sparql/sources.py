@@ -66,7 +66,7 @@ class SparqlSource(Protocol):
     """Anything that answers SPARQL 1.1 SELECT and CONSTRUCT over the whole graph (all named graphs).
 
     ``prefixes`` (prefix -> namespace) are declared for the query without rewriting its text, so
-    a query may use them without its own ``PREFIX`` lines (:mod:`nhskg.prologue`).
+    a query may use them without its own ``PREFIX`` lines (:mod:`nhskg.sparql.prologue`).
     """
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None, *,
@@ -115,11 +115,11 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 class OxigraphSource:
     """SPARQL over a pyoxigraph store, with the default graph as the union of all named graphs.
 
-    Every query passes :func:`nhskg.querycheck.check` (size and nesting; ``SERVICE`` is left to
+    Every query passes :func:`nhskg.sparql.querycheck.check` (size and nesting; ``SERVICE`` is left to
     the caller: the command line runs the user's own files) and runs, results and all, on a
-    thread with a large stack (:func:`nhskg.querycheck.run_deep`): a query that would crash the
+    thread with a large stack (:func:`nhskg.sparql.querycheck.run_deep`): a query that would crash the
     engine is a :class:`~nhskg.errors.QueryRefused` instead. ``owner`` is kept alive as long as
-    the source (a :class:`~nhskg.store.GraphStore` holding the generation's lease).
+    the source (a :class:`~nhskg.graph.store.GraphStore` holding the generation's lease).
 
     >>> store = ox.Store()
     >>> store.add(ox.Quad(ox.NamedNode("http://ex/a"), ox.NamedNode("http://ex/p"), ox.Literal("x"), ox.NamedNode("http://ex/g")))

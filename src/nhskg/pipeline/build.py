@@ -2,7 +2,7 @@
 
 It only chains the stages (``readers.read_documents``, ``extract.extract_posting``,
 ``rdfgraph.posting_quads``, ``store.GraphStore.writer``, ``validate.validate``). One bad file or
-record never costs the rest: it becomes a :class:`~nhskg.documents.Problem` in the report,
+record never costs the rest: it becomes a :class:`~nhskg.read.documents.Problem` in the report,
 unless ``strict`` asks for the build to fail, in which case the previous store stays live.
 
 A build updates the store: postings it reads replace their named graphs, postings it does not
@@ -37,17 +37,17 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
-from .documents import Document, Problem, shown
-from .errors import InputError, NhskgError, StoreError
-from .namespaces import DEFAULT_BASE
-from .paths import ontology_dir, vocabulary_dir
-from .postings import Posting, with_sources
-from .rdfgraph import NS, PostingGraph, check_base, posting_graphs_prefix, posting_key, rdf_text
-from .curation.apply import note as note_curation, posting_graph  # rdfgraph.posting_graph after the reviewers' decisions
-from .curation.apply import fingerprint as decisions_about, note_unchanged as note_curation_unchanged
-from .store import GraphStore, GraphWriter
-from .validate import ValidationReport, validate as validate_graph
-from .vocab import Vocabulary, load_vocabulary
+from ..read.documents import Document, Problem, shown
+from ..errors import InputError, NhskgError, StoreError
+from ..namespaces import DEFAULT_BASE
+from ..paths import ontology_dir, vocabulary_dir
+from ..extract.postings import Posting, with_sources
+from ..graph.rdfgraph import NS, PostingGraph, check_base, posting_graphs_prefix, posting_key, rdf_text
+from ..curation.apply import note as note_curation, posting_graph  # rdfgraph.posting_graph after the reviewers' decisions
+from ..curation.apply import fingerprint as decisions_about, note_unchanged as note_curation_unchanged
+from ..graph.store import GraphStore, GraphWriter
+from ..graph.validate import ValidationReport, validate as validate_graph
+from ..vocabulary.vocab import Vocabulary, load_vocabulary
 
 __all__ = ["BuildReport", "PostingKeys", "build", "build_postings", "Progress", "Held", "fingerprint", "document_digest"]
 
@@ -108,15 +108,15 @@ def fingerprint(vocab: Vocabulary, base: str = DEFAULT_BASE, full: bool | None =
     and the curation's among them), the vocabulary, the ontology and shapes files, ``base`` and
     ``full``.
 
-    >>> from nhskg.vocab import load_vocabulary
+    >>> from nhskg.vocabulary.vocab import load_vocabulary
     >>> vocab = load_vocabulary()
     >>> fingerprint(vocab) == fingerprint(vocab) != fingerprint(vocab, full=True)
     True
     """
-    from . import __version__
+    from .._version import __version__
 
     digest = hashlib.blake2b(f"nhskg {__version__}\0{base}\0{full}\0".encode("utf-8"), digest_size=16)
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]  # the whole nhskg package, not only this stage
     sources = sorted(package.rglob("*.py"))
     files = [*sources, *map(Path, vocab.graph_files), *sorted(ontology_dir().glob("*.ttl"))]
     for file in files:
@@ -144,7 +144,7 @@ def document_digest(document: Document, fingerprint: str) -> str:
 
 def _content_digest(nquads: bytes) -> str:
     """The input digest of a graph given as N-Quads rather than made from a document here: all it
-    holds, source file included (unlike :func:`nhskg.rdfgraph.content_digest`)."""
+    holds, source file included (unlike :func:`nhskg.graph.rdfgraph.content_digest`)."""
     return "q" + hashlib.blake2b(nquads, digest_size=16).hexdigest()
 
 
@@ -153,7 +153,7 @@ class Held:
     """A document whose graph the store already holds, made from the same input by the same
     extractor, vocabulary and decisions (``input_digest`` is in the store): a build does not
     extract it again. ``digest`` is what the store recorded of the graph's content
-    (:attr:`nhskg.rdfgraph.PostingGraph.digest`; "" when unknown), so that a record of the same
+    (:attr:`nhskg.graph.rdfgraph.PostingGraph.digest`; "" when unknown), so that a record of the same
     id read again is merged or refused as if the posting had been extracted."""
 
     document: Document
@@ -189,7 +189,7 @@ def _unless_held(documents: Iterable[Document | Problem], held: Mapping[str, str
 class PostingKeys:
     """Which graph each posting of a build goes to, so that no posting replaces another unnoticed.
 
-    Graph IRIs derive from :func:`~nhskg.rdfgraph.posting_key`, so the check is on that key, not
+    Graph IRIs derive from :func:`~nhskg.graph.rdfgraph.posting_key`, so the check is on that key, not
     on the raw id. ``stored`` maps the keys of the postings already in the store to their ids: a
     posting may replace its own earlier self there, never another posting. A :class:`Held`
     document is checked as its graph would be, by the content digest the store recorded.
@@ -249,7 +249,7 @@ def _problem(item: Posting | PostingGraph | Document, error: Exception) -> Probl
 def _extract(
     documents: Sequence[Document | Problem], vocab: Vocabulary, full: bool | None = None
 ) -> Iterable[Posting | Problem]:
-    from .extract import extract_posting  # the extractor is another stage; import when used
+    from ..extract import extract_posting  # the extractor is another stage; import when used
 
     for document in documents:
         if isinstance(document, Problem):
@@ -500,15 +500,15 @@ def build(
 ) -> BuildReport:
     """Read ``paths``, extract every posting, and write them into the store at ``store_dir``.
 
-    ``full`` chooses the modelling (see :mod:`nhskg.rdfgraph`); ``strict`` fails on the first
+    ``full`` chooses the modelling (see :mod:`nhskg.graph.rdfgraph`); ``strict`` fails on the first
     skipped file or record, leaving the previous store live; ``validate`` runs the SHACL shapes
     over the result (the report says whether it conforms; it does not raise). ``workers``
     extracting processes (default: one per core) are used for builds of at least
     :data:`PARALLEL_OVER` documents.
     """
-    from .readers import read_documents  # the readers are another stage; import when used
+    from ..read.readers import read_documents  # the readers are another stage; import when used
 
-    from .extract import text_wanted
+    from ..extract import text_wanted
 
     vocab = load_vocabulary(vocabulary_dir())
     check_base(base)
@@ -527,14 +527,14 @@ def build(
     # go of the GIL while it loads), so reading, extraction and loading overlap. Forked, so each
     # worker starts with the vocabulary and its matcher built; chunks of a few dozen documents
     # keep pickling cheap. Ctrl-C ends the pool with it.
-    from .matching import build_matcher
+    from ..vocabulary.matching import build_matcher
 
     build_matcher(vocab)  # cached: built once here, inherited by every worker
     context = multiprocessing.get_context("fork")
     # The total is known only when the reader reaches the end, which is near the end of the
     # build: until then the progress bar's total (and so its ETA) is a quick count of the input's
     # records, made in a thread.
-    from .readers import estimate_records
+    from ..read.readers import estimate_records
 
     estimate: list[int] = []
     counting = threading.Thread(target=lambda: estimate.append(estimate_records(paths)), daemon=True)

@@ -2,7 +2,7 @@
 
 pySHACL needs an rdflib graph, so the store's graphs (with the ontology and vocabulary graph,
 hence every concept's ``skos:inScheme``) are copied into one. No inference is run: every target
-in the shapes is typed directly by :mod:`nhskg.rdfgraph`, and RDFS inference would multiply the
+in the shapes is typed directly by :mod:`nhskg.graph.rdfgraph`, and RDFS inference would multiply the
 time for nothing.
 
 Why leadership postings only by default: pySHACL costs about half a millisecond per focus node
@@ -10,7 +10,7 @@ and property shape, and copying a triple into rdflib about 0.1 ms, so the 14,842
 the 2020 corpus (230,000 triples) take one to two minutes, against a build of ten seconds. The
 few hundred leadership postings carry every statement, duty, requirement and designation (so
 every shape that can fail in interesting ways, and the designation warning); the minimal
-postings are written by the same few lines of :mod:`nhskg.rdfgraph` from a template.
+postings are written by the same few lines of :mod:`nhskg.graph.rdfgraph` from a template.
 ``scope="all"`` (``nhskg validate --all``) checks everything.
 """
 
@@ -27,10 +27,10 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
-from .errors import ValidationFailed
-from .paths import ontology_dir
+from ..errors import ValidationFailed
+from ..paths import ontology_dir
 from .rdfgraph import organisations_graph_iri, posting_graphs_prefix
-from .sparql import OxigraphSource, RdflibSource, to_rdflib
+from ..sparql.sources import OxigraphSource, RdflibSource, to_rdflib
 
 __all__ = ["ValidationResult", "ValidationReport", "validate", "data_graph", "shapes_graph"]
 
@@ -151,7 +151,7 @@ def _bases(graphs: list[ox.NamedNode]) -> set[str]:
 def _quads_of(store: ox.Store, graphs: list[ox.NamedNode], bases: set[str] | None = None) -> list[ox.Quad]:
     """The ontology graph, ``graphs``, and what the organisations graph of each base says of the
     organisations (B/org/...) and role posts they name."""
-    from .namespaces import ONTOLOGY_GRAPH
+    from ..namespaces import ONTOLOGY_GRAPH
 
     quads = [quad for name in [ox.NamedNode(ONTOLOGY_GRAPH), *graphs] for quad in store.quads_for_pattern(None, None, None, name)]
     # A posting graph is B/graph/posting/{slug}; its organisation is B/org/..., stated in B/graph/organisations,
@@ -303,7 +303,7 @@ def validate(source: Any, *, scope: str = "leadership", shapes: Path | None = No
     :meth:`ValidationReport.raise_for_violations` to turn violations into an error.
 
     ``pool`` (worker processes, such as a large build's) validates the leadership postings of a
-    :class:`~nhskg.store.GraphStore` in parts, one organisation's postings in one part: pySHACL
+    :class:`~nhskg.graph.store.GraphStore` in parts, one organisation's postings in one part: pySHACL
     is pure Python, so on ten times the 2020 corpus one process took half a minute.
     """
     import time

@@ -40,10 +40,10 @@ Library queries are ``queries/*.rq``; the queries analyses and views run interna
 
 An analyst's own query needs none of this: any ``.rq`` file (:func:`load_query` with a path) or text
 (:func:`query_from_text`) runs without a header, and the project's prefixes are declared when it
-leaves them out (:mod:`nhskg.prologue`). Library files must keep their full header.
+leaves them out (:mod:`nhskg.sparql.prologue`). Library files must keep their full header.
 
 A parameter of type ``code:<scheme>`` takes the concept's code, IRI, label, alternative label or
-acronym ("CMO", "Director of Nursing", "DIPC"; :mod:`nhskg.labels`).
+acronym ("CMO", "Director of Nursing", "DIPC"; :mod:`nhskg.vocabulary.labels`).
 
 A header line ``# quantiles: VALUE of UNIT by COLUMN, ...`` asks for what SPARQL has no aggregate
 for: the query returns one row per UNIT (a posting, say) with its VALUE, and :func:`run_query`
@@ -65,10 +65,10 @@ from typing import Any, Mapping
 from rdflib.namespace import XSD
 from rdflib.term import Literal, Node, URIRef
 
-from .errors import NhskgError, QueryError
-from .namespaces import DEFAULT_BASE
-from .paths import queries_dir
-from .sparql import SparqlSource, Table, Triple
+from ..errors import NhskgError, QueryError
+from ..namespaces import DEFAULT_BASE
+from ..paths import queries_dir
+from ..sparql.sources import SparqlSource, Table, Triple
 
 __all__ = [
     "Parameter",
@@ -446,8 +446,8 @@ def _term(query: LibraryQuery, parameter: Parameter, value: str) -> Node:
 def _concept(where: str, scheme_name: str, value: str) -> URIRef:
     """A concept of a vocabulary scheme named by its code, IRI, label, alternative label or acronym,
     checked against ``ontology/vocab``; an unknown or ambiguous name lists the nearest concepts."""
-    from .labels import UnknownValue, named_concepts, resolve
-    from .vocab import load_vocabulary  # the vocabulary is read only when a code is bound
+    from ..vocabulary.labels import UnknownValue, named_concepts, resolve
+    from ..vocabulary.vocab import load_vocabulary  # the vocabulary is read only when a code is bound
 
     try:
         scheme = load_vocabulary().scheme(scheme_name)
@@ -574,11 +574,11 @@ def run_query(
     its line and column.
 
     >>> import pyoxigraph
-    >>> from nhskg.sparql import OxigraphSource
+    >>> from nhskg.sparql.sources import OxigraphSource
     >>> run_query(OxigraphSource(pyoxigraph.Store()), "shared-duties").rows
     ()
     """
-    from .prologue import default_prefixes, explain, undeclared, unknown_prefix_message
+    from ..sparql.prologue import default_prefixes, explain, undeclared, unknown_prefix_message
 
     query = name_or_path if isinstance(name_or_path, LibraryQuery) else load_query(name_or_path)
     bindings = bind(query, params or {})

@@ -13,11 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from .errors import NhskgError, StoreError
-from .namespaces import DEFAULT_BASE
-from .queries import load_query, run_query
-from .results import to_csv
-from .sparql import SparqlSource, Table
+from ..errors import NhskgError, StoreError
+from ..namespaces import DEFAULT_BASE
+from ..queries.library import load_query, run_query
+from ..queries.results import to_csv
+from ..sparql.sources import SparqlSource, Table
 
 __all__ = ["TABLES", "write_tables", "write_graphml"]
 
@@ -27,7 +27,7 @@ TABLES = ("posts", "lines", "designations", "duties", "requirements")
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:
     """Whole or not at all, readable by others: the store's own atomic write (temp file, fsync, rename)."""
-    from .store import _atomic_write
+    from ..graph.store import _atomic_write
 
     _atomic_write(path, write)
 
@@ -36,7 +36,7 @@ def write_tables(source: SparqlSource, directory: Path | str, *, iris: bool = Fa
                  base: str = DEFAULT_BASE) -> list[Path]:
     """Write ``posts.csv``, ``lines.csv``, ``designations.csv``, ``duties.csv``, ``requirements.csv``
     and ``README.txt`` into ``directory``; return their paths."""
-    from .coverage import coverage
+    from ..queries.coverage import coverage
 
     directory = Path(directory)
     try:
@@ -77,7 +77,7 @@ def write_graphml(source: SparqlSource, path: Path | str) -> Path:
     edge ``kind``, ``weight``, ``evidence``), for Gephi, yEd or Cytoscape.
 
     >>> import pyoxigraph as ox, tempfile
-    >>> from nhskg.sparql import OxigraphSource
+    >>> from nhskg.sparql.sources import OxigraphSource
     >>> store = ox.Store()
     >>> store.load(b'''@prefix org: <http://www.w3.org/ns/org#> .
     ... <http://x/a> a org:Post ; org:reportsTo <http://x/b> .
@@ -88,8 +88,8 @@ def write_graphml(source: SparqlSource, path: Path | str) -> Path:
     """
     import networkx as nx
 
-    from .analyses.network import accountability_graph
-    from .coverage import coverage
+    from ..analyses.network import accountability_graph
+    from ..queries.coverage import coverage
 
     graph = accountability_graph(source)
     plain = nx.MultiDiGraph()

@@ -20,8 +20,8 @@ import re
 from functools import lru_cache
 from typing import Mapping
 
-from .namespaces import DEFAULT_BASE, PREFIXES, VOCAB_BASE
-from .paths import vocabulary_dir
+from ..namespaces import DEFAULT_BASE, PREFIXES, VOCAB_BASE
+from ..paths import vocabulary_dir
 
 __all__ = ["default_prefixes", "used_prefixes", "undeclared", "unknown_prefix_message", "explain", "with_prologue", "blank"]
 

@@ -20,8 +20,8 @@ from typing import Mapping
 from rdflib.namespace import XSD
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from .namespaces import DEFAULT_BASE, VOCAB_BASE, PREFIXES
-from .sparql import Table, Triple
+from ..namespaces import DEFAULT_BASE, VOCAB_BASE, PREFIXES
+from ..sparql.sources import Table, Triple
 
 __all__ = [
     "FORMATS",

@@ -35,8 +35,8 @@ from typing import Any, Mapping
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from ..errors import NhskgError
-from ..sparql import Table, Triple
-from .decisions import (
+from ..sparql.sources import Table, Triple
+from ..curation.decisions import (
     FIELD_SCHEMES,
     CurationError,
     Decision,
@@ -95,14 +95,14 @@ def _term(value: Mapping[str, str]) -> Node:
 
 
 class PoolSource:
-    """A :class:`~nhskg.sparql.SparqlSource` over the server's query workers, so the page's
+    """A :class:`~nhskg.sparql.sources.SparqlSource` over the server's query workers, so the page's
     queries run under the same time and row limits as any other (SELECT and ASK only)."""
 
     def __init__(self, server: Any) -> None:
         self.server = server
 
     def _run(self, query: str, bindings: Mapping[str, Node] | None) -> dict[str, Any]:
-        from ..sparql import to_oxigraph
+        from ..sparql.sources import to_oxigraph
 
         config = self.server.config
         job = {"op": "sparql", "query": query, "fmt": "json", "graph_media": "application/n-triples",
@@ -129,7 +129,7 @@ class PoolSource:
 def review_route(server: Any, path: str, params: Mapping[str, list[str]], body: bytes | None,
                  headers: Mapping[str, str]) -> Response:
     """Answer ``/review`` (the page, GET) and ``/review/decide`` (a decision, POST) as
-    (status, media type, body, extra headers). ``server`` is the :class:`nhskg.serve.SparqlServer`."""
+    (status, media type, body, extra headers). ``server`` is the :class:`nhskg.serve.server.SparqlServer`."""
     folder: Path | None = getattr(server.config, "curation", None)
     try:
         if folder is None:
@@ -312,7 +312,7 @@ def _fact_html(fact: Fact, view: Mapping[str, str], token: str, field_options: s
 
 
 def _page(server: Any, folder: Path, params: Mapping[str, list[str]]) -> Response:
-    from ..vocab import load_vocabulary
+    from ..vocabulary.vocab import load_vocabulary
 
     e = html.escape
     view = _view_params(params)
@@ -384,7 +384,7 @@ def _same_server(server: Any, headers: Mapping[str, str]) -> None:
 
 
 def _decide(server: Any, folder: Path, body: bytes, headers: Mapping[str, str]) -> Response:
-    from ..vocab import load_vocabulary
+    from ..vocabulary.vocab import load_vocabulary
 
     _same_server(server, headers)
     media = (headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()

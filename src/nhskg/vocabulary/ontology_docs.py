@@ -15,8 +15,8 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from .errors import VocabularyError
-from .paths import ontology_dir, vocabulary_dir
+from ..errors import VocabularyError
+from ..paths import ontology_dir, vocabulary_dir
 
 __all__ = ["ontology_html", "write_docs"]
 

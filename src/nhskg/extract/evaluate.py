@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .documents import Problem
-from .errors import InputError
-from .matching import fold
+from ..read.documents import Problem
+from ..errors import InputError
+from ..vocabulary.matching import fold
 from .postings import Posting
 
 __all__ = [

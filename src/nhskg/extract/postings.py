@@ -234,7 +234,7 @@ def _drop_empty_sources(value: Any) -> None:
 def with_sources(posting: Posting, parts: Sequence[Any]) -> Posting:
     """``posting`` with each evidence's ``source`` set from the document ``parts`` it falls in.
 
-    ``parts`` are :class:`nhskg.documents.Part` (``source``, ``start``, ``end``); with none the
+    ``parts`` are :class:`nhskg.read.documents.Part` (``source``, ``start``, ``end``); with none the
     posting is returned unchanged.
     """
     if not parts:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..build import BuildReport
-from .apply import CurationReport
+from .build import BuildReport
+from ..curation.apply import CurationReport
 
 __all__ = ["CuratedBuildReport", "with_curation"]
 
 
 @dataclass(frozen=True)
 class CuratedBuildReport(BuildReport):
-    """:class:`~nhskg.build.BuildReport` and the :class:`~nhskg.curation.apply.CurationReport` of the same build."""
+    """:class:`~nhskg.pipeline.build.BuildReport` and the :class:`~nhskg.curation.apply.CurationReport` of the same build."""
 
     curation: CurationReport | None = None
 

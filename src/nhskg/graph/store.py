@@ -47,11 +47,11 @@ from typing import IO, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .errors import StoreError
-from .namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH, PREFIXES
-from .paths import ontology_dir, vocabulary_dir
+from ..errors import StoreError
+from ..namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH, PREFIXES
+from ..paths import ontology_dir, vocabulary_dir
 from .rdfgraph import organisations_graph_iri, posting_graph_iri, posting_graphs_prefix
-from .sparql import OxigraphSource
+from ..sparql.sources import OxigraphSource
 
 __all__ = ["GraphStore", "GraphWriter", "EXPORT_FORMATS", "PREFIXES"]
 
@@ -209,7 +209,7 @@ def _count(store: ox.Store) -> int:
 
 def _read_digests(generation: Path) -> tuple[dict[str, str], dict[str, str]] | None:
     """The generation's table (:class:`GraphWriter`): graph -> digest of its input, and graph ->
-    digest of its content (:func:`nhskg.rdfgraph.content_digest`) where known; None when it has none."""
+    digest of its content (:func:`nhskg.graph.rdfgraph.content_digest`) where known; None when it has none."""
     try:
         text = (generation / _DIGESTS).read_text(encoding="utf-8")
     except OSError:
@@ -390,7 +390,7 @@ class GraphStore:
 
     @staticmethod
     def held(directory: Path | str) -> dict[str, str]:
-        """Digest of the input -> digest of the content (:func:`nhskg.rdfgraph.content_digest`) of
+        """Digest of the input -> digest of the content (:func:`nhskg.graph.rdfgraph.content_digest`) of
         each posting graph of the live generation that has both: what a build needs to skip a
         document and still tell a record read twice from another posting with the same id."""
         table, contents = GraphStore._table(directory)
@@ -608,14 +608,14 @@ class GraphWriter:
                         content: str | None = None) -> None:
         """Drop whatever the posting's named graph held and put ``quads`` there instead.
 
-        ``quads`` are Quad objects or UTF-8 N-Quads (:func:`nhskg.rdfgraph.posting_nquads`,
+        ``quads`` are Quad objects or UTF-8 N-Quads (:func:`nhskg.graph.rdfgraph.posting_nquads`,
         the fast path a build takes), each in the posting's graph or in the organisations graph.
         What the organisations graph gets is added to it, never dropped with the posting: other
         postings may state the same; organisations no posting names any more are removed when
         the writer finishes (:meth:`remove_orphans`). ``digest`` names what the graph was made
         from (a build's digest of the document and the extractor's version), so that a later
         build can skip the same input (:meth:`unchanged`); ``content`` is the digest of what it
-        says (:attr:`nhskg.rdfgraph.PostingGraph.digest`), which that build compares with a
+        says (:attr:`nhskg.graph.rdfgraph.PostingGraph.digest`), which that build compares with a
         record of the same id read again.
         """
         graph = posting_graph_iri(posting_id, self.base)

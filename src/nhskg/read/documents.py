@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import shown
+from ..errors import shown
 
 __all__ = ["Structured", "Part", "Document", "Problem"]
 

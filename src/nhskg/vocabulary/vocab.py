@@ -15,9 +15,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from .errors import VocabularyError
-from .namespaces import NHSKG, VOCAB_BASE
-from .paths import vocabulary_dir
+from ..errors import VocabularyError
+from ..namespaces import NHSKG, VOCAB_BASE
+from ..paths import vocabulary_dir
 
 __all__ = ["Concept", "Scheme", "Vocabulary", "load_vocabulary"]
 

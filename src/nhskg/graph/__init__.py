@@ -1,0 +1,1 @@
+"""nhskg.graph: see the package docstring of :mod:`nhskg` for where it sits."""

@@ -1,0 +1,1 @@
+"""nhskg.pipeline: see the package docstring of :mod:`nhskg` for where it sits."""

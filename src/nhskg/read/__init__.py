@@ -1,0 +1,1 @@
+"""nhskg.read: see the package docstring of :mod:`nhskg` for where it sits."""

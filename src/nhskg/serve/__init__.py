@@ -1,0 +1,1 @@
+"""nhskg.serve.server: see the package docstring of :mod:`nhskg` for where it sits."""
