@@ -14,6 +14,12 @@ one module per part of the record:
 - :mod:`.pay`: salary, band, dates and place;
 - :mod:`.confidence`: how each fact was stated and how far that can be trusted.
 
+and the record itself and its measure:
+
+- :mod:`.postings`: the posting record's types (the public JSON contract of ``nhskg extract``);
+- :mod:`.amounts`: money and dates as postings write them;
+- :mod:`.evaluate`: precision, recall and F1 per field against the hand-annotated gold set.
+
 Every fact keeps the sentence it was read from and how it was stated, so an analyst can always
 see why the graph says what it says, and how sure it is. Postings that are not leadership posts
 are read only for their title, role type, organisation, pay and dates unless ``full=True``: they
