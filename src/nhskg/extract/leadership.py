@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from ..matching import Matcher
-from ..postings import Organisation
-from ..vocab import Vocabulary
+from ..vocabulary.matching import Matcher
+from .postings import Organisation
+from ..vocabulary.vocab import Vocabulary
 from .reading import DESIGNATION, ROLE, SCOPE
 
 #: Designations a post is a leadership post for holding (the statutory and board-facing ones).

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from ..amounts import find_closing_date, find_salary, parse_date, yearly
-from ..documents import Document
-from ..matching import Matcher, Mention
-from ..postings import Salary
-from ..sentences import Sentence
+from .amounts import find_closing_date, find_salary, parse_date, yearly
+from ..read.documents import Document
+from ..vocabulary.matching import Matcher, Mention
+from .postings import Salary
+from ..read.sentences import Sentence
 from .reading import PAY_BAND
 
 _LOCATION = re.compile(r"(?:^|\n)\s*-?\s*(?:Town|Location|Base|Site|Based at)\s*(?::|\n\s*-?)\s*(?P<place>[^\n]{2,80})", re.IGNORECASE)
