@@ -64,7 +64,7 @@ def floor(corpus: Path) -> int:
 
 
 def read_all(corpus: Path) -> list[Any]:
-    from nhskg.readers import read_documents
+    from nhskg.read.readers import read_documents
 
     return list(read_documents([corpus]))
 
@@ -73,9 +73,9 @@ def read_all(corpus: Path) -> list[Any]:
 
 
 def extract_all(documents: list[Any]) -> tuple[Counter, int, int]:
-    from nhskg.documents import Problem
+    from nhskg.read.documents import Problem
     from nhskg.extract import extract_posting
-    from nhskg.vocab import load_vocabulary
+    from nhskg.vocabulary.vocab import load_vocabulary
 
     vocab = load_vocabulary()
     roles: Counter = Counter()
@@ -94,7 +94,7 @@ def extract_all(documents: list[Any]) -> tuple[Counter, int, int]:
 _BUILD_CHILD = """
 import json, sys, time
 sys.path.insert(0, {src!r})
-from nhskg.build import build
+from nhskg.pipeline.build import build
 started = time.perf_counter()
 report = build([{corpus!r}], {store!r}, fresh={fresh!r}, validate={validate!r}, workers={workers!r})
 import resource
@@ -168,9 +168,9 @@ _DATASET: Any = None
 
 def _run_in_child(name: str, engine: str, store: Path, runs: int, conn: Any) -> None:
     """Run one library query up to ``runs`` times, sending (seconds, rows) after each run."""
-    from nhskg.queries import load_queries, run_query
-    from nhskg.sparql import RdflibSource
-    from nhskg.store import GraphStore
+    from nhskg.queries.library import load_queries, run_query
+    from nhskg.sparql.sources import RdflibSource
+    from nhskg.graph.store import GraphStore
 
     query = load_queries()[name]
     source = GraphStore.open(store).source() if engine == "oxigraph" else RdflibSource(_DATASET)
@@ -207,7 +207,7 @@ def rdflib_load(store: Path) -> float:
     global _DATASET
     import rdflib
 
-    from nhskg.store import GraphStore
+    from nhskg.graph.store import GraphStore
 
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / "graph.nq"
@@ -225,7 +225,7 @@ def analyses_and_views(store: Path, out_dir: Path) -> dict[str, dict[str, Any]]:
     from nhskg.analyses.gaps import gaps
     from nhskg.analyses.network import network
     from nhskg.analyses.overlap import overlap
-    from nhskg.store import GraphStore
+    from nhskg.graph.store import GraphStore
     from nhskg.views import designations, html as views_html, reporting, roles
 
     source = GraphStore.open(store).source()
@@ -354,7 +354,7 @@ def repeat_corpus(corpus: Path, out: Path, times: int = 10) -> int:
 
 def ten_times(corpus: Path, work: Path, runs: int, timeout: float, one_x: dict[str, Any]) -> dict[str, Any]:
     """Build the corpus ten times over (fresh, validated) and run every query and analysis on it."""
-    from nhskg.queries import load_queries
+    from nhskg.queries.library import load_queries
 
     big = work / "x10" / "corpus-x10.jsonl.gz"
     big.parent.mkdir(parents=True)
@@ -423,7 +423,7 @@ def main() -> int:
         serial["ratio_to_floor"] = serial["wall_s"] / results["floor"]["at_build_wall_s"]
         results["build_one_process"] = serial
 
-    from nhskg.queries import load_queries
+    from nhskg.queries.library import load_queries
 
     names = sorted(load_queries())
     queries = {n: {"oxigraph_s": r["s"], "rows": r["rows"], "oxigraph_runs": r["runs"], "oxigraph_digest": r["digest"]}

@@ -15,11 +15,11 @@ import collections
 from datetime import date
 from pathlib import Path
 
-from nhskg.evaluate import load_gold_set
+from nhskg.extract.evaluate import load_gold_set
 from nhskg.extract import extract_posting
 from nhskg.extract.confidence import load_calibration
-from nhskg.readers import read_documents
-from nhskg.vocab import load_vocabulary
+from nhskg.read.readers import read_documents
+from nhskg.vocabulary.vocab import load_vocabulary
 
 FIELDS = ("accountable_to", "professionally_accountable_to", "works_with", "deputises_for", "designations", "bodies", "requirements")
 OUT = Path(__file__).resolve().parents[1] / "ontology" / "confidence.ttl"

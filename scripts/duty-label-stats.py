@@ -12,11 +12,11 @@ import argparse
 import collections
 from pathlib import Path
 
-from nhskg.evaluate import _same_statement, _words, load_gold_set
+from nhskg.extract.evaluate import _same_statement, _words, load_gold_set
 from nhskg.extract import extract_posting
-from nhskg.matching import build_matcher, fold
-from nhskg.readers import read_documents
-from nhskg.vocab import load_vocabulary
+from nhskg.vocabulary.matching import build_matcher, fold
+from nhskg.read.readers import read_documents
+from nhskg.vocabulary.vocab import load_vocabulary
 
 
 def main() -> None:

@@ -60,9 +60,9 @@ def as_table_text(binding: dict[str, str]) -> str:
 
 def expected_answers(store: Path) -> tuple[list[tuple[str, str, tuple[str, ...], list[str]]], tuple[str, str, tuple[str, ...], list[str]]]:
     """The cheap library queries (name, text, columns, sorted rows) and the heavy one, as the embedded store answers them."""
-    from nhskg.queries import bind, load_queries
-    from nhskg.remote import with_values
-    from nhskg.store import GraphStore
+    from nhskg.queries.library import bind, load_queries
+    from nhskg.pipeline.remote import with_values
+    from nhskg.graph.store import GraphStore
 
     source = GraphStore.open(store).source()
 
@@ -219,7 +219,7 @@ def main() -> int:
         parser.error("need 1 to 25,000 clients and at least one request each")
     store = args.store
     if store is None:
-        from nhskg.build import build
+        from nhskg.pipeline.build import build
 
         store = Path(tempfile.mkdtemp(prefix="nhskg-load-")) / "store"
         build([ROOT / "seeds"], store, validate=False)

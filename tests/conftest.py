@@ -9,8 +9,8 @@ import pytest
 
 from graph_fixtures import write_home
 from nhskg.paths import vocabulary_dir
-from nhskg.sparql import OxigraphSource
-from nhskg.vocab import Vocabulary, load_vocabulary
+from nhskg.sparql.sources import OxigraphSource
+from nhskg.vocabulary.vocab import Vocabulary, load_vocabulary
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -26,14 +26,14 @@ def seeds_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("NHSKG_HOME", raising=False)  # the real ontology and vocabulary
         load_vocabulary.cache_clear()
-        nhskg.build(SEEDS, store=store_dir, validate=False)  # the notebook API, over nhskg.build.build
+        nhskg.build(SEEDS, store=store_dir, validate=False)  # the notebook API, over nhskg.pipeline.build.build
     load_vocabulary.cache_clear()
     return store_dir
 
 
 @pytest.fixture(scope="session")
 def seeds_source(seeds_store: Path) -> OxigraphSource:
-    from nhskg.store import GraphStore
+    from nhskg.graph.store import GraphStore
 
     return GraphStore.open(seeds_store).source()
 

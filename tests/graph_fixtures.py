@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from nhskg.paths import ontology_dir
-from nhskg.postings import Duty, Evidence, Item, Organisation, Posting, Requirement, Salary
+from nhskg.extract.postings import Duty, Evidence, Item, Organisation, Posting, Requirement, Salary
 
 V = "https://w3id.org/nhskg/vocab/"
 B = "https://w3id.org/nhskg/data/"

@@ -16,10 +16,10 @@ from click.testing import CliRunner
 import nhskg
 from nhskg.cli import main
 from nhskg.errors import QueryError
-from nhskg.prologue import default_prefixes
-from nhskg.queries import bind, load_query, query_from_text
-from nhskg.sparql import Table
-from nhskg.timeout import QueryTimeout
+from nhskg.sparql.prologue import default_prefixes
+from nhskg.queries.library import bind, load_query, query_from_text
+from nhskg.sparql.sources import Table
+from nhskg.queries.timeout import QueryTimeout
 
 V = "https://w3id.org/nhskg/vocab/"
 #: A join of three patterns that share no variable: 20,000 cubed rows on the seeds.
@@ -87,7 +87,7 @@ def test_every_scheme_has_a_prefix() -> None:
 
 
 def test_library_files_still_need_their_header(tmp_path: Path) -> None:
-    from nhskg.queries import parse_query
+    from nhskg.queries.library import parse_query
 
     path = tmp_path / "q.rq"
     path.write_text(CMO_POSTINGS, encoding="utf-8")

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from nhskg.cli import main
-from nhskg.store import GraphStore
+from nhskg.graph.store import GraphStore
 
 HERE = Path(__file__).parent
 SEEDS = HERE.parent / "seeds"
@@ -77,8 +77,8 @@ def test_compare_unknown_organisation_exit_2(store_dir):
 
 @pytest.fixture(scope="session")
 def seeds_source(tmp_path_factory):
-    pytest.importorskip("nhskg.readers", reason="nhskg build cannot read seeds/ until the readers land")
-    from nhskg.build import build
+    pytest.importorskip("nhskg.read.readers", reason="nhskg build cannot read seeds/ until the readers land")
+    from nhskg.pipeline.build import build
 
     directory = tmp_path_factory.mktemp("seeds") / "store"
     build([SEEDS], directory, validate=False)

@@ -8,7 +8,7 @@ import pytest
 from nhskg.analyses.compare import OrganisationNotFound, compare
 from nhskg.analyses.gaps import gaps
 from nhskg.analyses.network import accountability_graph, network
-from nhskg.sparql import OxigraphSource
+from nhskg.sparql.sources import OxigraphSource
 
 D = "https://w3id.org/nhskg/data/"
 V = "https://w3id.org/nhskg/vocab/"

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from nhskg.analyses.overlap import UnknownRoleType, overlap
 from nhskg.analyses.similarity import similar_pairs
-from nhskg.sparql import OxigraphSource
+from nhskg.sparql.sources import OxigraphSource
 
 PREFIXES = """
 @prefix nhskg: <https://w3id.org/nhskg/def#> .

@@ -18,15 +18,15 @@ from click.testing import CliRunner
 from rdflib.compare import to_isomorphic
 
 from graph_fixtures import B, leadership_posting, minimal_posting, write_records
-from nhskg.build import build, build_postings
+from nhskg.pipeline.build import build, build_postings
 from nhskg.cli import main
-from nhskg.documents import Problem
+from nhskg.read.documents import Problem
 from nhskg.errors import InputError
-from nhskg.postings import Item
-from nhskg.rdfgraph import posting_quads
-from nhskg.sparql import to_rdflib
-from nhskg.store import GraphStore
-from nhskg.vocab import Vocabulary
+from nhskg.extract.postings import Item
+from nhskg.graph.rdfgraph import posting_quads
+from nhskg.sparql.sources import to_rdflib
+from nhskg.graph.store import GraphStore
+from nhskg.vocabulary.vocab import Vocabulary
 
 TESTS = Path(__file__).parent
 
@@ -152,9 +152,9 @@ CHILD = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from graph_fixtures import leadership_posting
-    from nhskg.build import build_postings
-    from nhskg.store import GraphWriter
-    from nhskg.vocab import load_vocabulary
+    from nhskg.pipeline.build import build_postings
+    from nhskg.graph.store import GraphWriter
+    from nhskg.vocabulary.vocab import load_vocabulary
 
     GraphWriter.BATCH = 500_000  # flush every twenty postings or so: the new generation is half-written
 

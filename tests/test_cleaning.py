@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nhskg.cleaning import MIN_REPEATED_LINE_CHARS, clean_line, clean_text
+from nhskg.read.cleaning import MIN_REPEATED_LINE_CHARS, clean_line, clean_text
 
 INPUTS = Path(__file__).parent / "data" / "inputs"
 SEED_000 = INPUTS / "seed-000-country-banner.txt"

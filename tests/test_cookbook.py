@@ -16,9 +16,9 @@ from click.testing import CliRunner
 
 import nhskg
 from nhskg.cli import main
-from nhskg.queries import load_queries
-from nhskg.results import to_csv
-from nhskg.serve import ServeConfig, SparqlServer, serve_in_thread
+from nhskg.queries.library import load_queries
+from nhskg.queries.results import to_csv
+from nhskg.serve.server import ServeConfig, SparqlServer, serve_in_thread
 
 COOKBOOK = Path(__file__).resolve().parents[1] / "docs" / "cookbook.md"
 

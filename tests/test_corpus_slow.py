@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from nhskg.documents import Problem
+from nhskg.read.documents import Problem
 from nhskg.extract import extract_posting
-from nhskg.readers import read_documents
-from nhskg.vocab import load_vocabulary
+from nhskg.read.readers import read_documents
+from nhskg.vocabulary.vocab import load_vocabulary
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "nhs-jobs-2020.jsonl.gz"
 RECORDS = 14_842

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import nhskg
 from nhskg.cli import main
-from nhskg.coverage import coverage
+from nhskg.queries.coverage import coverage
 
 FOOTER = "based on 91 postings (85 modelled in full), dated 2015-08-14 to 2025-10-15 (2 undated)"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from graph_fixtures import B, ev, leadership_posting, minimal_posting
-from nhskg.build import build_postings
+from nhskg.pipeline.build import build_postings
 from nhskg.curation import (
     COLUMNS,
     CurationError,
@@ -28,9 +28,9 @@ from nhskg.curation import (
     load_decisions,
     record_decision,
 )
-from nhskg.postings import Item
-from nhskg.store import GraphStore
-from nhskg.vocab import Vocabulary
+from nhskg.extract.postings import Item
+from nhskg.graph.store import GraphStore
+from nhskg.vocabulary.vocab import Vocabulary
 
 NHSKG = "https://w3id.org/nhskg/def#"
 PROV = "http://www.w3.org/ns/prov#"

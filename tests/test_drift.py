@@ -17,15 +17,15 @@ import pytest
 from click.testing import CliRunner
 
 from nhskg.analyses.drift import UnknownPeriod, drift
-from nhskg.build import build_postings
+from nhskg.pipeline.build import build_postings
 from nhskg.cli import main
 from nhskg.namespaces import DEFAULT_BASE as B, ONTOLOGY_GRAPH
 from nhskg.paths import vocabulary_dir
-from nhskg.postings import Duty, Evidence, Organisation, Posting
-from nhskg.rdfgraph import posting_quads
-from nhskg.sparql import OxigraphSource
+from nhskg.extract.postings import Duty, Evidence, Organisation, Posting
+from nhskg.graph.rdfgraph import posting_quads
+from nhskg.sparql.sources import OxigraphSource
 from nhskg.views.drift import model_from_drift
-from nhskg.vocab import load_vocabulary
+from nhskg.vocabulary.vocab import load_vocabulary
 
 CMO, CN = "chief-medical-officer", "chief-nurse"
 ALPHA = Organisation("Alpha Hospitals NHS Trust", "nhs-trust")
@@ -164,7 +164,7 @@ def test_cli_render_drift(tmp_path: Path) -> None:
 def test_a_narrower_role_type_drifts_with_its_broader_one() -> None:
     """A Director of Nursing is a kind of Chief Nurse: her posting counts in the Chief Nurse's shares
     (as in `analyse overlap`), and `analyse drift` and the drift-area-shares query agree."""
-    from nhskg.queries import run_query
+    from nhskg.queries.library import run_query
 
     vocab = load_vocabulary()
     store = ox.Store()

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from nhskg.cli import main
-from nhskg.serve import ServeConfig, SparqlServer, serve_in_thread
-from nhskg.store import GraphStore
+from nhskg.serve.server import ServeConfig, SparqlServer, serve_in_thread
+from nhskg.graph.store import GraphStore
 
 FIXTURE = Path(__file__).parent / "data" / "query-library.trig"
 

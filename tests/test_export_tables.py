@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from nhskg.cli import main
-from nhskg.tables import TABLES
+from nhskg.views.tables import TABLES
 
 
 @pytest.fixture(autouse=True)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from nhskg.documents import Document, Structured
+from nhskg.read.documents import Document, Structured
 from nhskg.extract import extract_posting
-from nhskg.readers import read_documents
-from nhskg.vocab import load_vocabulary
+from nhskg.read.readers import read_documents
+from nhskg.vocabulary.vocab import load_vocabulary
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SEED_000 = "000_ceef7d63af8bb6ec"

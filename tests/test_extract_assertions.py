@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from nhskg.documents import Document, Structured
+from nhskg.read.documents import Document, Structured
 from nhskg.extract import extract_posting
-from nhskg.postings import STATED_AS
+from nhskg.extract.postings import STATED_AS
 
 
 def read(text: str, title: str | None = None, organisation: str | None = None, full: bool | None = True, **fields):
@@ -151,7 +151,7 @@ def test_a_medical_director_under_the_executive_medical_director_is_not_the_boar
 
 
 def test_director_of_nursing_and_chief_nurse_stay_apart_but_related():
-    from nhskg.vocab import load_vocabulary
+    from nhskg.vocabulary.vocab import load_vocabulary
 
     assert read("Lead nursing.", "Director of Nursing").role_type == "director-of-nursing"
     assert read("Lead nursing.", "Chief Nurse").role_type == "chief-nurse"

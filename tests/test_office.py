@@ -16,11 +16,11 @@ docx = pytest.importorskip("docx")
 fpdf = pytest.importorskip("fpdf")
 pytest.importorskip("pdfplumber")
 
-from nhskg.documents import Document, Problem  # noqa: E402
+from nhskg.read.documents import Document, Problem  # noqa: E402
 from nhskg.extract import extract_posting  # noqa: E402
-from nhskg.office import NoTextLayer, office_text, table_lines  # noqa: E402
-from nhskg.postings import with_sources  # noqa: E402
-from nhskg.readers import read_documents  # noqa: E402
+from nhskg.read.office import NoTextLayer, office_text, table_lines  # noqa: E402
+from nhskg.extract.postings import with_sources  # noqa: E402
+from nhskg.read.readers import read_documents  # noqa: E402
 
 BOX = (("Accountable to:", "Chief Executive"), ("Responsible for:", "Deputy Medical Directors"))
 DUTIES = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nhskg.ontology_docs import write_docs
+from nhskg.vocabulary.ontology_docs import write_docs
 
 COMMITTED = Path(__file__).resolve().parents[1] / "docs" / "ontology" / "index.html"
 

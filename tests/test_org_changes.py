@@ -9,14 +9,14 @@ import rdflib
 from rdflib.namespace import DCTERMS, PROV, RDF, Namespace
 
 from nhskg.analyses.drift import drift
-from nhskg.build import build_postings
-from nhskg.documents import Document
+from nhskg.pipeline.build import build_postings
+from nhskg.read.documents import Document
 from nhskg.extract import extract_posting
 from nhskg.paths import ontology_dir, project_home
-from nhskg.postings import Duty, Evidence, Organisation, Posting
-from nhskg.queries import run_query
-from nhskg.rdfgraph import slugify
-from nhskg.store import GraphStore
+from nhskg.extract.postings import Duty, Evidence, Organisation, Posting
+from nhskg.queries.library import run_query
+from nhskg.graph.rdfgraph import slugify
+from nhskg.graph.store import GraphStore
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 B = "https://w3id.org/nhskg/data/"

@@ -15,9 +15,9 @@ from rdflib.term import Literal, URIRef
 
 from nhskg.cli import main
 from nhskg.errors import QueryError
-from nhskg.queries import bind, load_queries, load_query, parse_query, run_query
-from nhskg.sparql import OxigraphSource, Table
-from nhskg.store import GraphStore
+from nhskg.queries.library import bind, load_queries, load_query, parse_query, run_query
+from nhskg.sparql.sources import OxigraphSource, Table
+from nhskg.graph.store import GraphStore
 
 from test_query_library import FIXTURE, fixture_home, fixture_home_dir  # noqa: F401  (pytest fixtures)
 
@@ -385,7 +385,7 @@ def test_api_query_reads_the_store(store_dir: Path, fixture_home: Path) -> None:
 def test_api_names_survive_importing_the_build_stage() -> None:
     import nhskg
     import nhskg.api
-    from nhskg.build import build as stage_build  # noqa: F401  (sets the package attribute)
+    from nhskg.pipeline.build import build as stage_build  # noqa: F401  (sets the package attribute)
 
     assert nhskg.build is nhskg.api.build
     assert nhskg.query is nhskg.api.query

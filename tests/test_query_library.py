@@ -19,9 +19,9 @@ from rdflib.namespace import RDF, SKOS
 from rdflib.term import Literal, Node, URIRef
 
 from nhskg.paths import queries_dir, vocabulary_dir
-from nhskg.queries import load_queries, parse_query, run_query
-from nhskg.sparql import OxigraphSource, RdflibSource, Table
-from nhskg.vocab import load_vocabulary
+from nhskg.queries.library import load_queries, parse_query, run_query
+from nhskg.sparql.sources import OxigraphSource, RdflibSource, Table
+from nhskg.vocabulary.vocab import load_vocabulary
 
 DATA = Path(__file__).parent / "data"
 FIXTURE = DATA / "query-library.trig"
@@ -94,7 +94,7 @@ class ValuesSource(OxigraphSource):
     """Oxigraph given its parameters as a remote store gets them: a VALUES block in the text."""
 
     def select(self, query, bindings=None, *, prefixes=None):  # type: ignore[no-untyped-def]
-        from nhskg.remote import with_values
+        from nhskg.pipeline.remote import with_values
 
         return super().select(with_values(query, bindings), prefixes=prefixes)
 
@@ -371,7 +371,7 @@ def test_rdflib_gives_the_same_rows(case, fixture_home, oxigraph_source, rdflib_
 
 @pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
 def test_a_values_block_gives_the_same_rows(case, fixture_home, oxigraph_source) -> None:  # type: ignore[no-untyped-def]
-    """A remote store gets the parameters as a VALUES block opening each WHERE group (nhskg.remote):
+    """A remote store gets the parameters as a VALUES block opening each WHERE group (nhskg.pipeline.remote):
     the same rows as Oxigraph's substitutions, so no parameter lands before a bare sub-select."""
     name, params = case[0], case[1]
     assert run_query(ValuesSource(oxigraph_source.store), name, params) == run_query(oxigraph_source, name, params)
@@ -564,7 +564,7 @@ def test_shared_duties_and_overlap_agree_on_a_narrower_role_type(fixture_home, n
 def test_coverage_counts_a_narrower_role_type_where_it_is_asked_for(fixture_home, narrower_oxigraph) -> None:  # type: ignore[no-untyped-def]
     """A footer about the Chief Nurse rests on her postings and the Director of Nursing's; the
     summary by role type counts each posting once, under its own role type."""
-    from nhskg.coverage import role_counts
+    from nhskg.queries.coverage import role_counts
 
     (asked,) = role_counts(narrower_oxigraph, [V + "role-type/chief-nurse"])
     assert (asked.code, asked.postings, asked.full) == ("chief-nurse", 2, 2)
@@ -581,7 +581,7 @@ def test_counts_by_role_type_need_no_vocabulary(fixture_home) -> None:  # type: 
     store.remove_graph(ox.NamedNode(str(ONTOLOGY)))
     table = run_query(OxigraphSource(store), "leadership-by-month")
     assert rows(table, ("month", "postings", "leadership_postings")) == [("2020-03", 2, 2), ("2020-05", 3, 2), ("2020-06", 1, 1)]  # type: ignore[arg-type]
-    from nhskg.coverage import role_counts
+    from nhskg.queries.coverage import role_counts
 
     assert sorted((c.code, c.postings) for c in role_counts(OxigraphSource(store))) == [
         ("chief-medical-officer", 2), ("chief-nurse", 1), ("deputy-medical-director", 1), ("other", 1),
@@ -701,7 +701,7 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "nhs-jobs-2
 @pytest.fixture(scope="session")
 def corpus_source(tmp_path_factory: pytest.TempPathFactory) -> OxigraphSource:
     import nhskg
-    from nhskg.store import GraphStore
+    from nhskg.graph.store import GraphStore
 
     if not CORPUS.is_file():
         pytest.skip(f"{CORPUS} is not on this machine")

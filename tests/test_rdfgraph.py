@@ -13,10 +13,10 @@ from rdflib.compare import graph_diff, to_isomorphic
 
 from graph_fixtures import B, V, ev, leadership_posting, minimal_posting, write_home
 from nhskg.errors import VocabularyError
-from nhskg.postings import Item, Organisation, Posting
-from nhskg.rdfgraph import posting_key, posting_quads, slugify
-from nhskg.sparql import to_rdflib
-from nhskg.vocab import Vocabulary, load_vocabulary
+from nhskg.extract.postings import Item, Organisation, Posting
+from nhskg.graph.rdfgraph import posting_key, posting_quads, slugify
+from nhskg.sparql.sources import to_rdflib
+from nhskg.vocabulary.vocab import Vocabulary, load_vocabulary
 
 PREFIXES = f"""
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .

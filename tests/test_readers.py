@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nhskg.documents import Document, Problem, Structured
-from nhskg.readers import _record_document, description_text, html_to_text, read_documents
+from nhskg.read.documents import Document, Problem, Structured
+from nhskg.read.readers import _record_document, description_text, html_to_text, read_documents
 
 INPUTS = Path(__file__).parent / "data" / "inputs"
 

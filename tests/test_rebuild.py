@@ -14,16 +14,16 @@ import pyoxigraph as ox
 import pytest
 
 from graph_fixtures import B, minimal_posting
-from nhskg.build import Held, build, build_postings
-from nhskg.documents import Document
+from nhskg.pipeline.build import Held, build, build_postings
+from nhskg.read.documents import Document
 from nhskg.errors import StoreError
 from nhskg.paths import ontology_dir
-from nhskg.store import GraphStore, GraphWriter
-from nhskg.validate import validate
-from nhskg.vocab import Vocabulary
+from nhskg.graph.store import GraphStore, GraphWriter
+from nhskg.graph.validate import validate
+from nhskg.vocabulary.vocab import Vocabulary
 
-build_module = importlib.import_module("nhskg.build")  # nhskg.build is also the function
-validation = importlib.import_module("nhskg.validate")
+build_module = importlib.import_module("nhskg.pipeline.build")  # nhskg.build is also the function
+validation = importlib.import_module("nhskg.graph.validate")
 
 ORG = "Norfolk and Norwich University Hospitals NHS Foundation Trust"
 

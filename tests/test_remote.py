@@ -21,10 +21,10 @@ from hypothesis import given, settings, strategies as st
 from rdflib.term import Literal, URIRef
 
 from nhskg.errors import QueryError, StoreError
-from nhskg.queries import load_queries, run_query
-from nhskg.remote import CHUNK_TRIPLES, EndpointConfig, EndpointSource, EndpointWriter, scrub, serialize_term, with_values
-from nhskg.serve import serialize_rows
-from nhskg.sparql import OxigraphSource, Table
+from nhskg.queries.library import load_queries, run_query
+from nhskg.pipeline.remote import CHUNK_TRIPLES, EndpointConfig, EndpointSource, EndpointWriter, scrub, serialize_term, with_values
+from nhskg.serve.server import serialize_rows
+from nhskg.sparql.sources import OxigraphSource, Table
 
 FIXTURE = Path(__file__).parent / "data" / "query-library.trig"
 PASSWORD = "s3cret-Pa55"
@@ -276,9 +276,9 @@ def test_a_remote_build_writes_what_the_embedded_build_writes(server: FakeServer
     """The same quads on the server as in the embedded store, build after build: posting graphs,
     the organisations graph (each organisation once) and an organisation dropped when no posting
     names it any more."""
-    from nhskg.build import build
-    from nhskg.remote import build_to_endpoint
-    from nhskg.store import GraphStore
+    from nhskg.pipeline.build import build
+    from nhskg.pipeline.remote import build_to_endpoint
+    from nhskg.graph.store import GraphStore
 
     source, store = _source(server), tmp_path / "store"
     records = tmp_path / "postings.jsonl"

@@ -13,8 +13,8 @@ from rdflib.namespace import XSD
 from rdflib.query import Result
 from rdflib.term import BNode, Literal, URIRef
 
-from nhskg.results import format_result, short_name, to_csv, to_json, to_text, to_tsv, triples_table
-from nhskg.sparql import Table
+from nhskg.queries.results import format_result, short_name, to_csv, to_json, to_text, to_tsv, triples_table
+from nhskg.sparql.sources import Table
 
 V = "https://w3id.org/nhskg/vocab/"
 B = "https://w3id.org/nhskg/data/"

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from nhskg.cli import main
-from nhskg.store import GraphStore
+from nhskg.graph.store import GraphStore
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SEED = "000_ceef7d63af8bb6ec"
@@ -184,7 +184,7 @@ def test_a_large_build_applies_decisions_in_its_worker_processes(project: Path, 
 
     from nhskg.curation import Decision, Decisions, applying, evidence_hash
 
-    composer = importlib.import_module("nhskg.build")  # the module; nhskg.build is also the API function
+    composer = importlib.import_module("nhskg.pipeline.build")  # the module; nhskg.build is also the API function
 
     for seed in sorted(SEEDS.glob("00*.txt")):
         shutil.copy(seed, project / "postings")

@@ -17,11 +17,11 @@ from typing import Iterator
 import pytest
 
 from graph_fixtures import ev, leadership_posting
-from nhskg.build import build_postings
-from nhskg.postings import Item
-from nhskg.serve import ServeConfig, SparqlServer, serve_in_thread
-from nhskg.store import GraphStore
-from nhskg.vocab import Vocabulary
+from nhskg.pipeline.build import build_postings
+from nhskg.extract.postings import Item
+from nhskg.serve.server import ServeConfig, SparqlServer, serve_in_thread
+from nhskg.graph.store import GraphStore
+from nhskg.vocabulary.vocab import Vocabulary
 
 HOSTILE = "You will be the <script>window.__pwned=1</script> Responsible Officer & more."
 
@@ -168,7 +168,7 @@ def test_the_page_is_off_unless_a_curation_folder_is_given(tmp_path: Path, vocab
 def test_beyond_loopback_the_origin_must_still_be_the_host_the_request_was_sent_to() -> None:
     from types import SimpleNamespace
 
-    from nhskg.curation.page import _Bad, _same_server
+    from nhskg.review.page import _Bad, _same_server
 
     wide = SimpleNamespace(server_address=("0.0.0.0", 7878), config=SimpleNamespace(host="0.0.0.0"))
     _same_server(wide, {"Host": "kg.trust.nhs.uk:7878", "Origin": "http://kg.trust.nhs.uk:7878"})

@@ -18,10 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from graph_fixtures import leadership_posting, minimal_posting
-from nhskg.build import build, build_postings
+from nhskg.pipeline.build import build, build_postings
 from nhskg.cli import main
-from nhskg.store import GraphStore
-from nhskg.vocab import Vocabulary
+from nhskg.graph.store import GraphStore
+from nhskg.vocabulary.vocab import Vocabulary
 
 TESTS = Path(__file__).parent
 
@@ -78,8 +78,8 @@ CHILD = textwrap.dedent(
 
     # Ctrl-C as in a terminal, even when the tests run in the background (where SIGINT is ignored)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    from nhskg.build import build_postings
-    from nhskg.vocab import load_vocabulary
+    from nhskg.pipeline.build import build_postings
+    from nhskg.vocabulary.vocab import load_vocabulary
 
     store, marker, home = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     vocab = load_vocabulary(home / "ontology" / "vocab")
@@ -146,7 +146,7 @@ def test_build_progress_bar_shows_rate_and_eta(tmp_path: Path) -> None:
 
 def test_parallel_extraction_builds_the_same_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The worker pool of a large build gives exactly the quads of the one-process build."""
-    build_module = importlib.import_module("nhskg.build")  # nhskg.build is also the function
+    build_module = importlib.import_module("nhskg.pipeline.build")  # nhskg.build is also the function
 
     records = tmp_path / "many.jsonl"
     lines = [json.dumps({**_NURSE, "id": f"nurse-{n}"}) for n in range(30)]
@@ -172,10 +172,10 @@ PARALLEL_CHILD = textwrap.dedent(
     from pathlib import Path
 
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    from nhskg.build import build
-    from nhskg.store import GraphWriter
+    from nhskg.pipeline.build import build
+    from nhskg.graph.store import GraphWriter
 
-    importlib.import_module("nhskg.build").PARALLEL_OVER = 10  # the large-build path: workers, streaming
+    importlib.import_module("nhskg.pipeline.build").PARALLEL_OVER = 10  # the large-build path: workers, streaming
     GraphWriter.BATCH = 20_000  # and batches loaded in the background
     loads = []
     original = GraphWriter._load

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from nhskg.queries import load_queries, run_query
-from nhskg.results import short_name
-from nhskg.sparql import Table
+from nhskg.queries.library import load_queries, run_query
+from nhskg.queries.results import short_name
+from nhskg.sparql.sources import Table
 
 SEED_000 = "data:post/000-ceef7d63af8bb6ec"
 SEED_001 = "data:post/001-409df43c28ff9e57"

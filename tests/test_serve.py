@@ -19,9 +19,9 @@ import pytest
 from click.testing import CliRunner
 
 from nhskg.cli import main
-from nhskg.remote import EndpointSource
-from nhskg.serve import ServeConfig, SparqlServer, serve_in_thread
-from nhskg.store import GraphStore
+from nhskg.pipeline.remote import EndpointSource
+from nhskg.serve.server import ServeConfig, SparqlServer, serve_in_thread
+from nhskg.graph.store import GraphStore
 
 FIXTURE = Path(__file__).parent / "data" / "query-library.trig"
 POSTINGS = "SELECT ?p WHERE { ?p a <https://schema.org/JobPosting> } ORDER BY ?p"

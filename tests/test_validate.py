@@ -11,11 +11,11 @@ from click.testing import CliRunner
 
 from graph_fixtures import B, V, ev, leadership_posting, minimal_posting
 from nhskg.cli import main
-from nhskg.postings import Item
-from nhskg.rdfgraph import NS, posting_quads
-from nhskg.store import GraphStore
-from nhskg.validate import ValidationReport, validate
-from nhskg.vocab import Vocabulary
+from nhskg.extract.postings import Item
+from nhskg.graph.rdfgraph import NS, posting_quads
+from nhskg.graph.store import GraphStore
+from nhskg.graph.validate import ValidationReport, validate
+from nhskg.vocabulary.vocab import Vocabulary
 
 from nhskg.errors import ValidationFailed
 
@@ -153,7 +153,7 @@ def test_validating_in_parts_gives_the_same_report(tmp_path: Path, vocab: Vocabu
     designation claimed twice in one trust is still seen; the report is the one-process one."""
     import multiprocessing
 
-    import nhskg.validate as validation
+    import nhskg.graph.validate as validation
 
     store = store_of(
         tmp_path / "s",

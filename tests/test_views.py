@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from nhskg.cli import main
 from nhskg.errors import QueryError
-from nhskg.sparql import OxigraphSource
+from nhskg.sparql.sources import OxigraphSource
 from nhskg.views.compare import compare_page, compare_rows, holdings
 from nhskg.views.drift import model_from_drift
 from nhskg.views.facts import UNNAMED, load_facts
@@ -358,7 +358,7 @@ def test_graph_pages_start_readable_and_hide_labels_too_small_to_read(source):
 
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory) -> Path:
-    from nhskg.store import GraphStore
+    from nhskg.graph.store import GraphStore
 
     store = tmp_path_factory.mktemp("views") / "store"
     with GraphStore.writer(store) as writer:

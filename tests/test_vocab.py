@@ -19,7 +19,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 from nhskg.errors import VocabularyError
 from nhskg.namespaces import NHSKG, VOCAB_BASE
 from nhskg.paths import vocabulary_dir
-from nhskg.vocab import Vocabulary, load_vocabulary
+from nhskg.vocabulary.vocab import Vocabulary, load_vocabulary
 
 #: The codes other parts of the project (and analysts' queries) rely on, per scheme.
 CONTRACT: dict[str, tuple[str, ...]] = {
@@ -277,14 +277,14 @@ def test_acronyms_are_hidden_labels(vocab: Vocabulary) -> None:
 )
 def test_real_posting_phrases_are_recognised(vocab: Vocabulary, scheme: str, text: str, code: str) -> None:
     """Phrases from the 2020 corpus and the seeds, through the project's own matcher (longest wins)."""
-    from nhskg.matching import build_matcher
+    from nhskg.vocabulary.matching import build_matcher
 
     found = {m.code for m in build_matcher(vocab).find(text, (scheme,))}
     assert code in found, f"{text!r} gave {found}"
 
 
 def test_university_in_a_trust_name_is_not_a_university(vocab: Vocabulary) -> None:
-    from nhskg.matching import build_matcher
+    from nhskg.vocabulary.matching import build_matcher
 
     found = {m.code for m in build_matcher(vocab).find("Oxford University Hospitals NHS Foundation Trust", ("body",))}
     assert "university" not in found

@@ -1,7 +1,7 @@
 """The Python API for notebooks: build a store from posting files, then ask the query library.
 
-The same library the CLI drives, without click: ``build`` delegates to :func:`nhskg.build.build`
-and ``query`` to :func:`nhskg.queries.run_query` over the store, so a notebook and the command
+The same library the CLI drives, without click: ``build`` delegates to :func:`nhskg.pipeline.build.build`
+and ``query`` to :func:`nhskg.queries.library.run_query` over the store, so a notebook and the command
 line always give the same answers.
 
 >>> import nhskg
@@ -20,7 +20,7 @@ from typing import Sequence
 
 from .paths import DEFAULT_STORE
 from .namespaces import DEFAULT_BASE
-from .sparql import Table, Triple
+from .sparql.sources import Table, Triple
 
 __all__ = ["build", "query", "summary"]
 
@@ -38,9 +38,9 @@ def build(
     ``decisions`` names a curation folder whose reviewers' decisions the build applies (none by
     default, unlike ``nhskg build``, which reads ``curation/`` of the working folder); the report
     then has a ``curation`` attribute saying what they did. Extra keyword options (``fresh``,
-    ``strict``, ``validate``, ``full``, ``progress``) go to :func:`nhskg.build.build` unchanged.
+    ``strict``, ``validate``, ``full``, ``progress``) go to :func:`nhskg.pipeline.build.build` unchanged.
     """
-    from .build import build as run_build
+    from .pipeline.build import build as run_build
 
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -48,8 +48,8 @@ def build(
         return run_build([Path(p) for p in paths], Path(store), base=base, **options)  # type: ignore[arg-type]
     from .curation.apply import applying
     from .curation.decisions import load_decisions
-    from .curation.report import with_curation
-    from .vocab import load_vocabulary
+    from .pipeline.report import with_curation
+    from .vocabulary.vocab import load_vocabulary
 
     with applying(load_decisions(decisions, load_vocabulary())) as session:
         report = run_build([Path(p) for p in paths], Path(store), base=base, **options)  # type: ignore[arg-type]
@@ -71,11 +71,11 @@ def query(
     as text or numbers): they are bound as RDF terms, never pasted into the query. Text needs no
     header and may leave out the project's PREFIX lines. The query runs in a child process stopped
     after ``timeout`` seconds (``None``: no limit, in this process), raising
-    :class:`nhskg.timeout.QueryTimeout`. A SELECT returns a :class:`~nhskg.sparql.Table`.
+    :class:`nhskg.queries.timeout.QueryTimeout`. A SELECT returns a :class:`~nhskg.sparql.sources.Table`.
     """
-    from .queries import load_query, query_from_text, run_query
-    from .store import GraphStore
-    from .timeout import TimedSource
+    from .queries.library import load_query, query_from_text, run_query
+    from .graph.store import GraphStore
+    from .queries.timeout import TimedSource
 
     directory = Path(store) if store is not None else DEFAULT_STORE
     text = str(name)
@@ -91,9 +91,9 @@ def query(
 
 def summary(store: Path | str | None = None):  # type: ignore[no-untyped-def]
     """What the graph rests on: postings read, modelled in full, by role type, organisation type
-    and source file, and the dates they span (:class:`nhskg.coverage.Summary`)."""
-    from .coverage import summary as graph_summary
-    from .store import GraphStore
+    and source file, and the dates they span (:class:`nhskg.queries.coverage.Summary`)."""
+    from .queries.coverage import summary as graph_summary
+    from .graph.store import GraphStore
 
     return graph_summary(GraphStore.open(Path(store) if store is not None else DEFAULT_STORE).source())
 

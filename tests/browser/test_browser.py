@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from nhskg.sparql import OxigraphSource
+from nhskg.sparql.sources import OxigraphSource
 from nhskg.views.html import write_html
 from nhskg.views.index import write_all
 from nhskg.views.layout import positions_if_large
@@ -57,7 +57,7 @@ FORBIDDEN = re.compile(
 
 def vocabulary_codes() -> re.Pattern[str]:
     """Every hyphenated concept code of the vocabularies (a one-word code is also an English word)."""
-    from nhskg.vocab import load_vocabulary
+    from nhskg.vocabulary.vocab import load_vocabulary
 
     codes = sorted({c.code for s in load_vocabulary().schemes for c in s.concepts if "-" in c.code}, key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, codes)) + r")(?![\w-])")
@@ -86,7 +86,7 @@ def sites(tmp_path_factory):
             built[name] = _write(OxigraphSource(store), out)
             return built[name]
         from nhskg.api import build
-        from nhskg.store import GraphStore
+        from nhskg.graph.store import GraphStore
 
         if name == "corpus" and not CORPUS.is_file():
             pytest.skip(f"the 2020 corpus is not at {CORPUS} (set NHSKG_CORPUS; CI has it)")

@@ -15,10 +15,10 @@ from typing import Iterator
 import pytest
 
 from graph_fixtures import ev, leadership_posting
-from nhskg.build import build_postings
-from nhskg.postings import Item
-from nhskg.serve import ServeConfig, SparqlServer, serve_in_thread
-from nhskg.vocab import Vocabulary
+from nhskg.pipeline.build import build_postings
+from nhskg.extract.postings import Item
+from nhskg.serve.server import ServeConfig, SparqlServer, serve_in_thread
+from nhskg.vocabulary.vocab import Vocabulary
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from click.testing import CliRunner, Result
 
 from nhskg.cli import main
-from nhskg.store import GraphStore
+from nhskg.graph.store import GraphStore
 
 DATA = "https://w3id.org/nhskg/data/"
 #: The 2020 corpus beside the checkout (``../shared/corpus``), or where NHSKG_CORPUS says (a worktree).

@@ -32,9 +32,9 @@ from typing import Callable
 
 import pytest
 
-from nhskg.documents import Document
+from nhskg.read.documents import Document
 from nhskg.errors import shown
-from nhskg.readers import read_documents
+from nhskg.read.readers import read_documents
 
 from ._harness import Lines, build_cli, cli, good_posting, posting_ids, posting_quads_in, quads
 

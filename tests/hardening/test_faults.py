@@ -23,8 +23,8 @@ from typing import Iterator
 import pyoxigraph as ox
 import pytest
 
-import nhskg.readers
-from nhskg.build import build
+import nhskg.read.readers
+from nhskg.pipeline.build import build
 
 from ._harness import Lines, build_cli, cli, good_posting, posting_ids, quads
 
@@ -259,7 +259,7 @@ def test_a_file_that_goes_away_during_the_build(tmp_path: Path, monkeypatch: pyt
     assert build(  # the posting was built before: it is kept whatever happens to its file
         [victim], store, validate=False).postings_written == 1
     before = quads(store)
-    listed = nhskg.readers._walk
+    listed = nhskg.read.readers._walk
 
     if how == "disappears":
         def walk(directory: Path, seen: set[Path] | None = None) -> Iterator[Path]:
@@ -267,7 +267,7 @@ def test_a_file_that_goes_away_during_the_build(tmp_path: Path, monkeypatch: pyt
                 yield path
                 if path == victim:
                     path.unlink()  # listed, then gone before it is read
-        monkeypatch.setattr(nhskg.readers, "_walk", walk)
+        monkeypatch.setattr(nhskg.read.readers, "_walk", walk)
         problem = "cannot read the file: No such file or directory"
     else:
         read_bytes = Path.read_bytes

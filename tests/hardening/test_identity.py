@@ -1,6 +1,6 @@
 """Issue 19, item 1 (and issue 15, item 5): no posting silently replaces another.
 
-Graph IRIs derive from posting ids through :func:`nhskg.rdfgraph.posting_key`; the build checks
+Graph IRIs derive from posting ids through :func:`nhskg.graph.rdfgraph.posting_key`; the build checks
 ids on that key, counts the postings it finds stored afterwards, and merges a record read twice
 with identical content (a seed file and the corpus it was taken from).
 """
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-import nhskg.store
-from nhskg.build import build
-from nhskg.remote import build_to_endpoint
+import nhskg.graph.store
+from nhskg.pipeline.build import build
+from nhskg.pipeline.remote import build_to_endpoint
 
 from ._harness import CORPUS, Lines, build_cli, cli, good_posting, posting_ids, posting_quads_in, quads
 
@@ -83,13 +83,13 @@ def test_a_later_build_never_replaces_another_posting_in_the_store(tmp_path: Pat
 
 def test_a_posting_written_but_not_stored_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The report counts what is in the new store, not what was handed to it."""
-    replace = nhskg.store.GraphWriter.replace_posting
+    replace = nhskg.graph.store.GraphWriter.replace_posting
 
     def lossy(self, posting_id, quads, **digests):  # type: ignore[no-untyped-def]
         if posting_id != "lost":
             replace(self, posting_id, quads, **digests)
 
-    monkeypatch.setattr(nhskg.store.GraphWriter, "replace_posting", lossy)
+    monkeypatch.setattr(nhskg.graph.store.GraphWriter, "replace_posting", lossy)
     folder = folder_of(tmp_path / "D", {"kept.txt": good_posting(), "lost.txt": good_posting("Medical Director")})
     result = build_cli(tmp_path / "S", folder)
     assert result.exit_code == 1
@@ -228,14 +228,14 @@ def test_an_unchanged_posting_missing_from_the_store_is_reported(tmp_path: Path,
     store = tmp_path / "S"
     folder = folder_of(tmp_path / "D", {"kept.txt": good_posting(), "lost.txt": good_posting("Medical Director")})
     assert build_cli(store, folder).exit_code == 0
-    original = nhskg.store.GraphWriter.finish
+    original = nhskg.graph.store.GraphWriter.finish
 
     def losing(self):  # type: ignore[no-untyped-def]
         self.remove_posting("lost")
         self._digests.update({g: d for g, d in self._live_table.items() if g.endswith("/lost")})
         return original(self)
 
-    monkeypatch.setattr(nhskg.store.GraphWriter, "finish", losing)
+    monkeypatch.setattr(nhskg.graph.store.GraphWriter, "finish", losing)
     result = build_cli(store, folder)
     assert result.exit_code == 1
     assert "2 posting(s) read, 1 stored (1 unchanged), 1 skipped" in result.output

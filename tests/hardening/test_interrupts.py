@@ -26,10 +26,10 @@ CHILD = textwrap.dedent(
     from pathlib import Path
 
     signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal, even in the background
-    import nhskg.store
+    import nhskg.graph.store
     from nhskg.cli import main
 
-    build = importlib.import_module("nhskg.build")
+    build = importlib.import_module("nhskg.pipeline.build")
     build.PARALLEL_OVER = 10  # the large-build path: a pool of workers
     extract = build._graphs_of_chunk
 
@@ -39,7 +39,7 @@ CHILD = textwrap.dedent(
 
     build._graphs_of_chunk = slow_extract
     marker, args = Path(sys.argv[1]), sys.argv[2:]
-    replace, count = nhskg.store.GraphWriter.replace_posting, [0]
+    replace, count = nhskg.graph.store.GraphWriter.replace_posting, [0]
 
     def replace_then_wait(self, posting_id, quads, **digests):
         replace(self, posting_id, quads, **digests)
@@ -48,7 +48,7 @@ CHILD = textwrap.dedent(
             marker.write_text("half-way")
             time.sleep(60)  # until the test presses Ctrl-C or kills us
 
-    nhskg.store.GraphWriter.replace_posting = replace_then_wait
+    nhskg.graph.store.GraphWriter.replace_posting = replace_then_wait
     main(args)
     """
 )

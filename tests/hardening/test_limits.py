@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-import nhskg.office
-import nhskg.readers
-from nhskg.documents import Document, Problem
-from nhskg.readers import read_documents
+import nhskg.read.office
+import nhskg.read.readers
+from nhskg.read.documents import Document, Problem
+from nhskg.read.readers import read_documents
 
 from ._harness import good_posting
 
@@ -42,8 +42,8 @@ def test_bug_a_feed_of_one_huge_line_was_called_an_empty_file(tmp_path: Path) ->
 
 def test_a_feed_of_one_line_past_every_limit_is_one_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The attack's case at a lowered feed limit: one line, longer than the whole feed may be."""
-    monkeypatch.setattr(nhskg.readers, "_MAX_LINE_BYTES", 1_000)
-    monkeypatch.setattr(nhskg.readers, "_MAX_FEED_BYTES", 100_000)
+    monkeypatch.setattr(nhskg.read.readers, "_MAX_LINE_BYTES", 1_000)
+    monkeypatch.setattr(nhskg.read.readers, "_MAX_FEED_BYTES", 100_000)
     feed = tmp_path / "one-line.jsonl.gz"
     feed.write_bytes(gzip.compress(b'{"title": "' + b"a" * 1_000_000 + b'"}\n'))
     [problem] = list(read_documents([feed]))
@@ -51,7 +51,7 @@ def test_a_feed_of_one_line_past_every_limit_is_one_problem(tmp_path: Path, monk
 
 
 def test_a_feed_stops_at_its_decompressed_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(nhskg.readers, "_MAX_FEED_BYTES", 10_000)
+    monkeypatch.setattr(nhskg.read.readers, "_MAX_FEED_BYTES", 10_000)
     feed = tmp_path / "feed.jsonl.gz"
     feed.write_bytes(gzip.compress(b"".join(_record(f"r{n}") for n in range(100))))
     results = list(read_documents([feed]))
@@ -73,7 +73,7 @@ def test_a_docx_member_compressed_like_a_bomb_is_not_opened(tmp_path: Path) -> N
 def test_a_docx_with_more_text_than_a_job_description_stops(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import docx
 
-    monkeypatch.setattr(nhskg.office, "MAX_TEXT_CHARS", 1_000)
+    monkeypatch.setattr(nhskg.read.office, "MAX_TEXT_CHARS", 1_000)
     document = docx.Document()
     for n in range(100):
         document.add_paragraph(f"Paragraph {n}: the Chief Nurse leads the nursing workforce.")
@@ -85,7 +85,7 @@ def test_a_docx_with_more_text_than_a_job_description_stops(tmp_path: Path, monk
 def test_a_pdf_with_more_text_than_a_job_description_stops(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import fpdf
 
-    monkeypatch.setattr(nhskg.office, "MAX_TEXT_CHARS", 1_000)
+    monkeypatch.setattr(nhskg.read.office, "MAX_TEXT_CHARS", 1_000)
     pdf = fpdf.FPDF()
     pdf.set_font("Helvetica", size=11)
     for n in range(5):
@@ -103,7 +103,7 @@ def test_a_document_that_takes_too_long_is_stopped(tmp_path: Path, monkeypatch: 
     def slow(*args: object, **kwargs: object) -> None:
         time.sleep(30)
 
-    monkeypatch.setattr(nhskg.office, "MAX_SECONDS", 0.5)
+    monkeypatch.setattr(nhskg.read.office, "MAX_SECONDS", 0.5)
     monkeypatch.setattr(pdfplumber, "open", slow)
     (tmp_path / "slow.pdf").write_bytes(b"%PDF-1.4\n")
     (tmp_path / "zz-good.txt").write_text(good_posting(), encoding="utf-8")
@@ -115,7 +115,7 @@ def test_a_document_that_takes_too_long_is_stopped(tmp_path: Path, monkeypatch: 
 
 
 def test_a_document_too_large_on_disk_is_not_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(nhskg.office, "MAX_DOCUMENT_BYTES", 1_000)
+    monkeypatch.setattr(nhskg.read.office, "MAX_DOCUMENT_BYTES", 1_000)
     import docx
 
     document = docx.Document()

@@ -20,15 +20,15 @@ from hypothesis import strategies as st
 from rdflib.compare import to_isomorphic
 
 from graph_fixtures import write_home
-from nhskg.build import build_postings
-from nhskg.cleaning import clean_text
-from nhskg.documents import Document, Structured
+from nhskg.pipeline.build import build_postings
+from nhskg.read.cleaning import clean_text
+from nhskg.read.documents import Document, Structured
 from nhskg.extract import extract_posting
-from nhskg.postings import Evidence, Posting
-from nhskg.rdfgraph import posting_nquads
-from nhskg.readers import _record_document, html_to_text
-from nhskg.store import GraphStore
-from nhskg.vocab import Vocabulary, load_vocabulary
+from nhskg.extract.postings import Evidence, Posting
+from nhskg.graph.rdfgraph import posting_nquads
+from nhskg.read.readers import _record_document, html_to_text
+from nhskg.graph.store import GraphStore
+from nhskg.vocabulary.vocab import Vocabulary, load_vocabulary
 
 PHRASES = [
     "Chief Nurse", "Medical Director", "Chief Executive", "NHS Foundation Trust", "Integrated Care Board",

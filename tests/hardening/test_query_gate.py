@@ -4,7 +4,7 @@ refusing a deep query instead of dying with exit 139.
 
 Measured on pyoxigraph 0.5.13 (8 MB stack): braces nested about 2,150 deep, ``FILTER NOT EXISTS``
 820 deep, 2,600 ``BIND``s or 6,650 ``1+1+...`` terms end the process with SIGSEGV; every query
-up to 64 KiB runs on the 256 MB stack :func:`nhskg.querycheck.run_deep` gives the engine.
+up to 64 KiB runs on the 256 MB stack :func:`nhskg.sparql.querycheck.run_deep` gives the engine.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import pyoxigraph as ox
 import pytest
 
 from nhskg.errors import QueryRefused
-from nhskg.querycheck import MAX_DEPTH, check, scan
-from nhskg.store import GraphStore
+from nhskg.sparql.querycheck import MAX_DEPTH, check, scan
+from nhskg.graph.store import GraphStore
 
 EP = "http://127.0.0.1:9/sparql"
 

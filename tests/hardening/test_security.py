@@ -25,10 +25,10 @@ from selectolax.lexbor import LexborHTMLParser
 
 import nhskg
 from nhskg.errors import QueryError
-from nhskg.queries import bind, load_query
-from nhskg.remote import with_values
-from nhskg.serve import ServeConfig, SparqlServer, serve_in_thread
-from nhskg.store import GraphStore
+from nhskg.queries.library import bind, load_query
+from nhskg.pipeline.remote import with_values
+from nhskg.serve.server import ServeConfig, SparqlServer, serve_in_thread
+from nhskg.graph.store import GraphStore
 
 from ._harness import Lines, build_cli, cli, quads
 

@@ -26,8 +26,8 @@ from typing import Iterator
 import pyoxigraph as ox
 import pytest
 
-from nhskg.serve import ServeConfig, SparqlServer, serve_in_thread
-from nhskg.store import GraphStore
+from nhskg.serve.server import ServeConfig, SparqlServer, serve_in_thread
+from nhskg.graph.store import GraphStore
 
 FIXTURE = Path(__file__).parent.parent / "data" / "query-library.trig"
 POSTINGS = "SELECT ?p WHERE { ?p a <https://schema.org/JobPosting> } ORDER BY ?p"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from nhskg.store import GraphStore
+from nhskg.graph.store import GraphStore
 
 SECONDS = 4.0
 
@@ -29,7 +29,7 @@ SECONDS = 4.0
 ROLE = r"""
 import json, sys, time, traceback
 import pyoxigraph as ox
-from nhskg.store import GraphStore
+from nhskg.graph.store import GraphStore
 
 store, role, until = sys.argv[1], sys.argv[2], float(sys.argv[3])
 G = ox.NamedNode("urn:race")

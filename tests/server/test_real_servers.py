@@ -2,7 +2,7 @@
 
 Marked ``server`` (not in the default run; ``python -m pytest -m server tests/server -s`` prints the
 timings). Each server is started by its script in ``scripts/`` and killed at the end. For each:
-build ``seeds/`` with :func:`nhskg.remote.build_to_endpoint`, check the triple counts against
+build ``seeds/`` with :func:`nhskg.pipeline.remote.build_to_endpoint`, check the triple counts against
 the embedded store built from the same files, run every library query on both and compare the
 rows, run the overlap analysis, draw a view, and time the build and the query suite. Then the
 load test of ``nhskg serve`` (500 concurrent requests, ``scripts/load-serve.py``).
@@ -25,11 +25,11 @@ import pytest
 from rdflib.term import Literal
 
 from nhskg.analyses.overlap import overlap
-from nhskg.build import build
-from nhskg.queries import load_queries, run_query
-from nhskg.remote import EndpointSource, build_to_endpoint
-from nhskg.sparql import Table
-from nhskg.store import GraphStore
+from nhskg.pipeline.build import build
+from nhskg.queries.library import load_queries, run_query
+from nhskg.pipeline.remote import EndpointSource, build_to_endpoint
+from nhskg.sparql.sources import Table
+from nhskg.graph.store import GraphStore
 
 pytestmark = pytest.mark.server
 

@@ -1,6 +1,6 @@
 """Accountability analyses: SPARQL results over any store, turned into networkx graphs and plain data.
 
-Every analysis takes a :class:`nhskg.sparql.SparqlSource` (the embedded Oxigraph store, rdflib, or a
+Every analysis takes a :class:`nhskg.sparql.sources.SparqlSource` (the embedded Oxigraph store, rdflib, or a
 remote SPARQL 1.1 endpoint) and reads the graph only through the queries in ``queries/analysis/``,
 so it gives the same answer on any store. Results are small frozen dataclasses with ``to_json()``.
 

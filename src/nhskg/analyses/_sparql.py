@@ -11,8 +11,8 @@ from rdflib.term import URIRef
 
 from ..errors import QueryError
 from ..namespaces import VOCAB_BASE
-from ..queries import run_query
-from ..sparql import SparqlSource, Table
+from ..queries.library import run_query
+from ..sparql.sources import SparqlSource, Table
 
 __all__ = ["select", "code_of", "role_iri"]
 

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..errors import NhskgError
-from ..sparql import SparqlSource
+from ..sparql.sources import SparqlSource
 from ._sparql import code_of, select
 
 __all__ = ["OrganisationNotFound", "CompareRow", "Comparison", "resolve_organisation", "compare"]
@@ -125,7 +125,7 @@ def compare(source: SparqlSource, org_a: str, org_b: str) -> Comparison:
     Examples
     --------
     >>> import pyoxigraph as ox
-    >>> from nhskg.sparql import OxigraphSource
+    >>> from nhskg.sparql.sources import OxigraphSource
     >>> compare(OxigraphSource(ox.Store()), "nowhere", "elsewhere")
     Traceback (most recent call last):
     ...

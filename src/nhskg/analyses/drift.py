@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..errors import NhskgError
-from ..sparql import SparqlSource
+from ..sparql.sources import SparqlSource
 from ._sparql import code_of, role_iri, select
 
 __all__ = ["AreaShare", "Step", "Move", "DateWarning", "DriftReport", "UnknownPeriod", "drift", "PERIODS"]
@@ -181,7 +181,7 @@ def drift(source: SparqlSource, role: str, *, by: str = "year") -> DriftReport:
     Examples
     --------
     >>> import pyoxigraph as ox
-    >>> from nhskg.sparql import OxigraphSource
+    >>> from nhskg.sparql.sources import OxigraphSource
     >>> drift(OxigraphSource(ox.Store()), "chief-medical-officer").postings
     0
     """

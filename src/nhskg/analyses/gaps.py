@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..sparql import SparqlSource
+from ..sparql.sources import SparqlSource
 from ._sparql import code_of, select
 
 __all__ = ["Claimant", "DesignationRef", "DesignationConflict", "OrganisationGaps", "AreaConflict", "GapsReport", "gaps"]
@@ -84,7 +84,7 @@ def gaps(source: SparqlSource) -> GapsReport:
     Examples
     --------
     >>> import pyoxigraph as ox
-    >>> from nhskg.sparql import OxigraphSource
+    >>> from nhskg.sparql.sources import OxigraphSource
     >>> gaps(OxigraphSource(ox.Store())).organisations
     ()
     """

@@ -15,7 +15,7 @@ import networkx as nx
 from rdflib.namespace import ORG
 
 from ..namespaces import NHSKG, VOCAB_BASE
-from ..sparql import SparqlSource
+from ..sparql.sources import SparqlSource
 from ._sparql import code_of, select
 
 __all__ = [
@@ -129,7 +129,7 @@ def accountability_graph(source: SparqlSource) -> nx.MultiDiGraph:
     read from, or ``None``) and ``weight`` (1, or the number of duties for ``claims-area``).
 
     >>> import pyoxigraph as ox
-    >>> from nhskg.sparql import OxigraphSource
+    >>> from nhskg.sparql.sources import OxigraphSource
     >>> store = ox.Store()
     >>> store.load(b'''@prefix org: <http://www.w3.org/ns/org#> .
     ... <http://x/a> a org:Post ; org:reportsTo <http://x/b> .
@@ -282,7 +282,7 @@ def network(source: SparqlSource, *, seed: int = 0) -> NetworkReport:
     Examples
     --------
     >>> import pyoxigraph as ox
-    >>> from nhskg.sparql import OxigraphSource
+    >>> from nhskg.sparql.sources import OxigraphSource
     >>> store = ox.Store()
     >>> store.load(b'''@prefix org: <http://www.w3.org/ns/org#> .
     ... <http://x/a> a org:Post ; org:reportsTo <http://x/b> .

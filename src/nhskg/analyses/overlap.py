@@ -13,7 +13,7 @@ from typing import Any
 from rdflib.term import Literal
 
 from ..errors import NhskgError
-from ..sparql import SparqlSource
+from ..sparql.sources import SparqlSource
 from . import similarity
 from ._sparql import code_of, role_iri, select
 
@@ -131,12 +131,12 @@ def resolve_role(source: SparqlSource, value: str, known: dict[str, str] | None 
 
     Labels are the store's preferred labels plus the synonyms of the same codes in ``ontology/vocab``.
     """
-    from ..labels import Named, UnknownValue, resolve
+    from ..vocabulary.labels import Named, UnknownValue, resolve
     from ..namespaces import VOCAB_BASE
 
     known = role_types(source) if known is None else known
     try:
-        from ..vocab import load_vocabulary
+        from ..vocabulary.vocab import load_vocabulary
 
         synonyms = {c.code: (*c.alt_labels, *c.hidden_labels) for c in load_vocabulary().scheme("role-type").concepts}
     except NhskgError:
@@ -253,7 +253,7 @@ def overlap(
     Examples
     --------
     >>> import pyoxigraph as ox
-    >>> from nhskg.sparql import OxigraphSource
+    >>> from nhskg.sparql.sources import OxigraphSource
     >>> store = ox.Store()
     >>> store.load(b'''@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
     ... <https://w3id.org/nhskg/vocab/role-type/a> skos:inScheme <https://w3id.org/nhskg/vocab/role-type> ; skos:notation "a" .

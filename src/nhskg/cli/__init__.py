@@ -60,10 +60,10 @@ def main(ctx: click.Context, store: Path, base: str, endpoint: str | None) -> No
 def open_source(settings: Settings):
     """The graph every reading command asks: the remote endpoint if one is set, else the store."""
     if settings.endpoint:
-        from ..remote import EndpointSource
+        from ..pipeline.remote import EndpointSource
 
         return EndpointSource.from_settings(settings.endpoint)
-    from ..store import GraphStore
+    from ..graph.store import GraphStore
 
     return GraphStore.open(settings.store).source()
 

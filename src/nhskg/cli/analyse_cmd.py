@@ -1,7 +1,7 @@
 """``nhskg analyse``: overlap, network, gaps, compare and drift, as aligned tables or JSON.
 
 Tables are for people: role types, duty areas and designations appear by their labels (JSON keeps
-the codes), and every table ends with the postings it rests on (:mod:`nhskg.coverage`), which JSON
+the codes), and every table ends with the postings it rests on (:mod:`nhskg.queries.coverage`), which JSON
 carries under ``"based_on"``.
 """
 
@@ -84,7 +84,7 @@ def _short(iri: str | None) -> str:
 
 def _label(code: str | None, scheme: str | None = None) -> str:
     """A concept code as a person reads it: its preferred label."""
-    from ..labels import label_of
+    from ..vocabulary.labels import label_of
 
     return "" if not code else label_of(code, scheme)
 
@@ -119,7 +119,7 @@ def _based_on(source: Any, roles: Sequence[str]) -> str:
     if source is None:
         return ""
     from ..analyses._sparql import role_iri
-    from ..coverage import footer
+    from ..queries.coverage import footer
 
     try:
         return footer(source, [role_iri(code) for code in roles])

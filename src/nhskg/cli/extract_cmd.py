@@ -9,17 +9,17 @@ from pathlib import Path
 
 import click
 
-from ..documents import Problem
+from ..read.documents import Problem
 from ..errors import NhskgError
 from . import main
 
 
 def _postings(paths: tuple[Path, ...], full: bool | None):
-    from ..documents import Document
+    from ..read.documents import Document
     from ..extract import extract_postings, text_wanted
-    from ..postings import Posting, with_sources
-    from ..readers import read_documents
-    from ..vocab import load_vocabulary
+    from ..extract.postings import Posting, with_sources
+    from ..read.readers import read_documents
+    from ..vocabulary.vocab import load_vocabulary
 
     parts: dict[str, tuple] = {}  # an advert merged with its job description: which file said what
 
@@ -104,8 +104,8 @@ def evaluate(settings, gold_dir: Path | None, against: tuple[Path, ...], predict
     The test split was annotated before anyone looked at the extractor's output on it and is never
     tuned on: its table is the accuracy to expect on postings the rules have not seen.
     """
-    from ..evaluate import evaluate_splits, load_gold_set
-    from ..postings import Posting
+    from ..extract.evaluate import evaluate_splits, load_gold_set
+    from ..extract.postings import Posting
 
     if reviewed:
         from .review_cmd import evaluate_reviewed
@@ -155,7 +155,7 @@ def evaluate(settings, gold_dir: Path | None, against: tuple[Path, ...], predict
 
 def _read_predictions(path: Path) -> list:
     from ..errors import InputError
-    from ..postings import Posting
+    from ..extract.postings import Posting
 
     records = []
     with path.open(encoding="utf-8") as handle:

@@ -60,10 +60,10 @@ def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base:
           export_to: Path | None, all_full: bool, strict: bool, no_validate: bool, fresh: bool,
           decisions_dir: Path | None, no_decisions: bool) -> None:
     """Read posting files (PATH...: files or folders), extract them and build the graph store."""
-    from ..build import build as run_build
+    from ..pipeline.build import build as run_build
     from ..curation.apply import applying
     from ..curation.decisions import open_decisions
-    from ..store import GraphStore
+    from ..graph.store import GraphStore
 
     store_dir = _store(settings, store)
     try:
@@ -91,7 +91,7 @@ def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base:
     built = False
     try:
         if settings.endpoint:
-            from ..remote import build_to_endpoint
+            from ..pipeline.remote import build_to_endpoint
 
             if export_to is not None or fresh:
                 raise click.UsageError("--export and --fresh work on the embedded store, not with --endpoint")
@@ -147,12 +147,12 @@ def validate(settings: Settings, store: Path | None, limit: int, all_postings: b
 
     By default the ontology and the postings modelled in full are checked; --all checks every posting.
     """
-    from ..store import GraphStore
-    from ..validate import validate as run_validate
+    from ..graph.store import GraphStore
+    from ..graph.validate import validate as run_validate
 
     try:
         if settings.endpoint:
-            from ..remote import EndpointSource, validate_endpoint
+            from ..pipeline.remote import EndpointSource, validate_endpoint
 
             report = validate_endpoint(EndpointSource.from_settings(settings.endpoint), base=settings.base)
         else:
@@ -175,20 +175,20 @@ def validate(settings: Settings, store: Path | None, limit: int, all_postings: b
 def export(settings: Settings, file: Path | None, store: Path | None, tables: Path | None, iris: bool) -> None:
     """Write the graph to FILE; the extension picks the format (.ttl, .nt, .nq, .trig, .jsonld, or
     .graphml: the accountability network for Gephi). --tables DIR writes spreadsheet tables."""
-    from ..store import GraphStore
+    from ..graph.store import GraphStore
 
     if file is None and tables is None:
         raise _fail("give a FILE to write (.ttl, .nt, .nq, .trig, .jsonld, .graphml), --tables DIR, or both")
     try:
         graph = GraphStore.open(_store(settings, store))
         if file is not None and file.suffix.lower() == ".graphml":
-            from ..tables import write_graphml
+            from ..views.tables import write_graphml
 
             write_graphml(graph.source(), file)
         elif file is not None:
             graph.export(file, base=settings.base)
         if tables is not None:
-            from ..tables import write_tables
+            from ..views.tables import write_tables
 
             written = write_tables(graph.source(), tables, iris=iris, base=settings.base)
     except NhskgError as error:
@@ -207,7 +207,7 @@ def export(settings: Settings, file: Path | None, store: Path | None, tables: Pa
 @click.pass_obj
 def docs(settings: Settings, out: Path) -> None:
     """Generate HTML documentation of the ontology and every concept scheme."""
-    from ..ontology_docs import write_docs
+    from ..vocabulary.ontology_docs import write_docs
 
     try:
         path = write_docs(out)

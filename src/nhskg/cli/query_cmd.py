@@ -35,11 +35,11 @@ def timed_source(settings: Settings, timeout: float):  # type: ignore[no-untyped
     if settings.endpoint:
         from dataclasses import replace
 
-        from ..remote import EndpointSource
+        from ..pipeline.remote import EndpointSource
 
         remote = EndpointSource.from_settings(settings.endpoint)
         return EndpointSource(replace(remote.config, timeout=timeout))
-    from ..timeout import TimedSource
+    from ..queries.timeout import TimedSource
 
     return TimedSource(settings.store, timeout)
 
@@ -47,7 +47,7 @@ def timed_source(settings: Settings, timeout: float):  # type: ignore[no-untyped
 @main.command("queries")
 def list_queries() -> None:
     """List the library's queries: name, title, parameters (type = default) and view."""
-    from ..queries import load_queries
+    from ..queries.library import load_queries
 
     try:
         library = load_queries()
@@ -82,9 +82,9 @@ def query(settings: Settings, name: str | None, text: str | None, params: tuple[
     (nhskg, org, schema, skos, prov, dcterms, rdf, rdfs, xsd, owl, data, and one per concept
     scheme such as role-type: or designation:). A table ends with the postings it rests on.
     """
-    from ..queries import bind, load_query, query_from_text, run_query
-    from ..results import format_result
-    from ..timeout import QueryTimeout
+    from ..queries.library import bind, load_query, query_from_text, run_query
+    from ..queries.results import format_result
+    from ..queries.timeout import QueryTimeout
 
     if (name is None) == (text is None):
         raise _fail("give a query NAME or FILE, or --text 'SPARQL' (not both)")
@@ -111,7 +111,7 @@ def query(settings: Settings, name: str | None, text: str | None, params: tuple[
 
 def _footer(source, query, bindings) -> str:  # type: ignore[no-untyped-def]
     """The coverage line: the graph's postings, and those of any role type the query was asked about."""
-    from ..coverage import footer
+    from ..queries.coverage import footer
 
     roles = [str(bindings[p.name]) for p in query.parameters if p.scheme == "role-type" and p.name in bindings]
     try:

@@ -120,7 +120,7 @@ def render(settings: Settings, view: str, out: Path, organisations: tuple[str, .
 
 def _org_param(source, query_name: str, params: dict[str, str], organisation: str) -> dict[str, str]:
     """--org for the query view: the query's ``org`` or ``organisation`` parameter, or a clear refusal."""
-    from ..queries import load_query
+    from ..queries.library import load_query
     from ..views.common import resolve_organisation
 
     query = load_query(query_name)

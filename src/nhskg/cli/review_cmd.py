@@ -84,7 +84,7 @@ def review(ctx: click.Context, status: str, fields: tuple[str, ...], posting_id:
     if ctx.invoked_subcommand is not None:
         return
     from ..curation.decisions import load_decisions, resolve_field
-    from ..curation.queue import review_queue
+    from ..review.queue import review_queue
 
     settings: Settings = ctx.obj
     try:
@@ -92,8 +92,8 @@ def review(ctx: click.Context, status: str, fields: tuple[str, ...], posting_id:
         source = open_source(settings)
         validation = None
         if shacl and not settings.endpoint:
-            from ..store import GraphStore
-            from ..validate import validate
+            from ..graph.store import GraphStore
+            from ..graph.validate import validate
 
             validation = validate(GraphStore.open(settings.store))
         facts = review_queue(source, load_decisions(decisions_dir), status=status, fields=wanted,
@@ -126,8 +126,8 @@ def decide(settings: Settings, fact: str, decision: str, to_field: str | None, t
            note: str, decisions_dir: Path) -> None:
     """Record DECISION about FACT (its id from `nhskg review`) in the reviewer's file in the curation folder."""
     from ..curation.decisions import Decision, now, record_decision, resolve_code, resolve_field
-    from ..curation.queue import review_queue
-    from ..vocab import load_vocabulary
+    from ..review.queue import review_queue
+    from ..vocabulary.vocab import load_vocabulary
 
     if decision != "correct" and (to_field or to_code):
         raise _fail("--field and --code go with correct")
@@ -157,7 +157,7 @@ def evaluate_reviewed(settings: Settings, decisions_dir: Path, against: tuple[Pa
     """``nhskg evaluate --reviewed``: the extractor against the decisions in ``decisions_dir``."""
     from ..curation.decisions import load_decisions
     from ..curation.score import evaluate_reviewed as score
-    from ..postings import Posting
+    from ..extract.postings import Posting
     from .extract_cmd import _postings, _read_predictions
 
     try:

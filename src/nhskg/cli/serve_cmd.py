@@ -37,7 +37,7 @@ def serve(settings: Settings, store: Path | None, host: str, port: int, cors: st
           max_rows: int, workers: int, review: bool | None, curation: Path, allow_services: tuple[str, ...]) -> None:
     """Serve the graph store as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/)
     and a review page (/review)."""
-    from ..serve import ServeConfig, make_server
+    from ..serve.server import ServeConfig, make_server
 
     loopback = host in ("127.0.0.1", "localhost", "::1")
     config = ServeConfig(store=store or settings.store, host=host, port=port, cors=cors, timeout=timeout,

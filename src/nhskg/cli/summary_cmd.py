@@ -27,7 +27,7 @@ def _rows(title: str, header: tuple[str, str, str], rows: list[tuple[str, int, i
 @click.pass_obj
 def summary(settings: Settings, fmt: str) -> None:
     """Postings read and modelled in full, by role type, organisation type and source, with their dates."""
-    from ..coverage import summary as graph_summary
+    from ..queries.coverage import summary as graph_summary
 
     try:
         result = graph_summary(open_source(settings))

@@ -1,16 +1,17 @@
 """Curation: reviewers' decisions about extracted facts, kept as data and applied at every build.
 
-Where it sits in the flow: between the postings and the graph. ``curation/<reviewer>.csv``
-files (:mod:`.decisions`) hold what each reviewer decided about a fact (accept, reject, correct);
-every build applies them to each extracted posting before it becomes quads (:mod:`.apply`), so a
-fix made once survives every rebuild, with who decided it and when on the statement. The review
-queue (:mod:`.queue`) lists the facts worth a look, weakest first; :mod:`.reviewed` narrows a
-graph to reviewed facts; :mod:`.score` measures the extractor against the decisions; :mod:`.page`
-is the review page of ``nhskg serve``.
+Where it sits in the flow: between the postings and the graph, applied by the build
+(:mod:`nhskg.pipeline.build`). ``curation/<reviewer>.csv`` files (:mod:`.decisions`) hold what
+each reviewer decided about a fact (accept, reject, correct); every build applies them to each
+extracted posting before it becomes quads (:mod:`.apply`), so a fix made once survives every
+rebuild, with who decided it and when on the statement.
+:mod:`.reviewed` narrows a graph to reviewed facts; :mod:`.score` measures the extractor against
+the decisions. The review queue and the review page of ``nhskg serve``, which need the queries
+and analyses this package sits below, are in :mod:`nhskg.review`.
 
 Terms: a *fact* is one item of an extracted posting, named by (posting id, record field, code);
 its *evidence* is the sentence it was read from. The reviewable fields are the record's item
-lists (:data:`nhskg.postings.ITEM_FIELDS`).
+lists (:data:`nhskg.extract.postings.ITEM_FIELDS`).
 """
 
 from __future__ import annotations

@@ -9,15 +9,15 @@ Two pure steps and the build's hook:
 * :func:`review_quads`: the provenance of each reviewed fact on its ``nhskg:ExtractedStatement``
   (``nhskg:reviewStatus``, ``prov:wasAttributedTo`` the reviewer, ``prov:generatedAtTime`` the
   decision). The statements are found in the posting's own N-Quads by what they state, not by
-  rebuilding their IRIs, so this does not depend on how :mod:`nhskg.rdfgraph` names things.
+  rebuilding their IRIs, so this does not depend on how :mod:`nhskg.graph.rdfgraph` names things.
 * :func:`posting_graph` and :func:`posting_quads` stand in for the functions of the same name in
-  :mod:`nhskg.rdfgraph` where the build calls them: with no decisions in force they are those
+  :mod:`nhskg.graph.rdfgraph` where the build calls them: with no decisions in force they are those
   functions. :func:`applying` puts decisions in force for one build; :func:`note` counts what was
   applied (the build calls it once per posting written) and :meth:`Session.report` tells.
 
 Why decisions in force are module state for the length of a build, not an argument: a large
 build extracts in forked worker processes, which inherit the decisions as they inherit the
-vocabulary's matcher (:func:`nhskg.matching.build_matcher`), and the build's composer stays as it
+vocabulary's matcher (:func:`nhskg.vocabulary.matching.build_matcher`), and the build's composer stays as it
 is but for two lines.
 """
 
@@ -30,11 +30,11 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from ..postings import ITEM_FIELDS, Item, Posting, Requirement
-from ..rdfgraph import NS, PostingGraph, organisations_graph_iri, slugify
-from ..rdfgraph import content_digest
-from ..rdfgraph import posting_graph as _plain_posting_graph
-from ..vocab import Vocabulary
+from ..extract.postings import ITEM_FIELDS, Item, Posting, Requirement
+from ..graph.rdfgraph import NS, PostingGraph, organisations_graph_iri, slugify
+from ..graph.rdfgraph import content_digest
+from ..graph.rdfgraph import posting_graph as _plain_posting_graph
+from ..vocabulary.vocab import Vocabulary
 from .decisions import FIELD_SCHEMES, Decision, Decisions, evidence_hash, field_label
 
 __all__ = [
@@ -161,7 +161,7 @@ def apply_decisions(posting: Posting, decisions: Decisions | Iterable[Decision])
 
     Which decisions apply is :func:`standing_decisions`.
 
-    >>> from nhskg.postings import Evidence
+    >>> from nhskg.extract.postings import Evidence
     >>> from nhskg.curation.decisions import Decision
     >>> said = Evidence("Support the Chief Executive as Accountable Officer.", 0, 51)
     >>> p = Posting("p1", "p1.txt", "Medical Director", "chief-medical-officer", None, None, None, None, None, None,
@@ -430,7 +430,7 @@ def fingerprint(posting_id: str) -> str:
 
 
 def posting_graph(posting: Posting, vocab: Vocabulary, base: str, *, full: bool | None = None) -> PostingGraph:
-    """:func:`nhskg.rdfgraph.posting_graph` of the posting as its reviewers left it."""
+    """:func:`nhskg.graph.rdfgraph.posting_graph` of the posting as its reviewers left it."""
     session = _ACTIVE
     if session is None or not session.decisions.for_posting(posting.id):
         return _plain_posting_graph(posting, vocab, base, full=full)
@@ -455,7 +455,7 @@ def note_unchanged(posting_id: str) -> None:
 
 
 def posting_quads(posting: Posting, vocab: Vocabulary, base: str, *, full: bool | None = None) -> list[ox.Quad]:
-    """:func:`nhskg.rdfgraph.posting_quads` of the posting as its reviewers left it, counted by :func:`note`."""
+    """:func:`nhskg.graph.rdfgraph.posting_quads` of the posting as its reviewers left it, counted by :func:`note`."""
     graph = posting_graph(posting, vocab, base, full=full)
     note(graph)
     return list(ox.parse(graph.nquads, format=ox.RdfFormat.N_QUADS))

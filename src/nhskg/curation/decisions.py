@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from ..errors import NhskgError
-from ..postings import ITEM_FIELDS
+from ..extract.postings import ITEM_FIELDS
 
 __all__ = [
     "COLUMNS",
@@ -322,7 +322,7 @@ def decision_files(directory: Path) -> list[Path]:
 def load_decisions(directory: Path | str, vocab: object | None = None) -> Decisions:
     """Every decision in the ``*.csv`` files of ``directory`` (none if it does not exist).
 
-    With ``vocab`` (a :class:`~nhskg.vocab.Vocabulary`), a correction's ``to_code`` is checked
+    With ``vocab`` (a :class:`~nhskg.vocabulary.vocab.Vocabulary`), a correction's ``to_code`` is checked
     against the scheme of its ``to_field``, so a typo fails here, naming the file and line, and not
     half-way through a build.
     """
@@ -409,7 +409,7 @@ DEFAULT_DIRECTORY = Path("curation")
 def open_decisions(directory: Path | None = None) -> Decisions | None:
     """The decisions a build applies: those in ``directory``, else in ``curation/`` of the working
     folder; None when no folder was named and there is none. Checked against the vocabulary."""
-    from ..vocab import load_vocabulary
+    from ..vocabulary.vocab import load_vocabulary
 
     if directory is None:
         if not DEFAULT_DIRECTORY.is_dir():

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import NhskgError
-from ..sparql import OxigraphSource, SparqlSource
+from ..sparql.sources import OxigraphSource, SparqlSource
 from .apply import FIELD_PREDICATES
 
 __all__ = ["reviewed_only"]

@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..documents import Problem
-from ..evaluate import Evaluation, FieldScore
-from ..postings import ITEM_FIELDS, Posting
+from ..read.documents import Problem
+from ..extract.evaluate import Evaluation, FieldScore
+from ..extract.postings import ITEM_FIELDS, Posting
 from .apply import Stale, standing_decisions
 from .decisions import Decisions
 
@@ -25,7 +25,7 @@ __all__ = ["ReviewedEvaluation", "evaluate_reviewed"]
 
 @dataclass(frozen=True)
 class ReviewedEvaluation:
-    """The scores (an :class:`~nhskg.evaluate.Evaluation`) and the decisions not scored."""
+    """The scores (an :class:`~nhskg.extract.evaluate.Evaluation`) and the decisions not scored."""
 
     evaluation: Evaluation
     decisions: int
@@ -41,7 +41,7 @@ def evaluate_reviewed(decisions: Decisions, predicted: Iterable[Posting | Proble
 
     ``missing`` lists the postings decided on that were not extracted.
 
-    >>> from nhskg.postings import Evidence, Item
+    >>> from nhskg.extract.postings import Evidence, Item
     >>> from nhskg.curation.decisions import Decision, evidence_hash
     >>> said = Evidence("Support the Chief Executive as Accountable Officer.", 0, 51)
     >>> p = Posting("p1", "p1.txt", "Medical Director", "chief-medical-officer", None, None, None, None, None, None,

@@ -1,8 +1,8 @@
 """Stage 2 -> 3: read one document into an evidenced posting record.
 
-Takes a :class:`~nhskg.documents.Document` (cleaned text plus the fields a structured source
-gave), gives a :class:`~nhskg.postings.Posting`. Recognition is driven by the vocabularies in
-``ontology/vocab`` (through :mod:`nhskg.matching`); this package holds only the reading rules,
+Takes a :class:`~nhskg.read.documents.Document` (cleaned text plus the fields a structured source
+gave), gives a :class:`~nhskg.extract.postings.Posting`. Recognition is driven by the vocabularies in
+``ontology/vocab`` (through :mod:`nhskg.vocabulary.matching`); this package holds only the reading rules,
 one module per part of the record:
 
 - :mod:`.title`: the post's title, role type and scope;
@@ -14,6 +14,12 @@ one module per part of the record:
 - :mod:`.pay`: salary, band, dates and place;
 - :mod:`.confidence`: how each fact was stated and how far that can be trusted.
 
+and the record itself and its measure:
+
+- :mod:`.postings`: the posting record's types (the public JSON contract of ``nhskg extract``);
+- :mod:`.amounts`: money and dates as postings write them;
+- :mod:`.evaluate`: precision, recall and F1 per field against the hand-annotated gold set.
+
 Every fact keeps the sentence it was read from and how it was stated, so an analyst can always
 see why the graph says what it says, and how sure it is. Postings that are not leadership posts
 are read only for their title, role type, organisation, pay and dates unless ``full=True``: they
@@ -24,12 +30,12 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from ..amounts import parse_date
-from ..documents import Document, Problem, Structured
-from ..matching import Matcher, Mention, build_matcher
-from ..postings import Evidence, Item, Organisation, Posting
-from ..sentences import split_sentences
-from ..vocab import Vocabulary, load_vocabulary
+from .amounts import parse_date
+from ..read.documents import Document, Problem, Structured
+from ..vocabulary.matching import Matcher, Mention, build_matcher
+from .postings import Evidence, Item, Organisation, Posting
+from ..read.sentences import split_sentences
+from ..vocabulary.vocab import Vocabulary, load_vocabulary
 from .confidence import item
 from .duties import read_duties
 from .employer import organisation_from_text, organisation_type
@@ -75,7 +81,7 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
     ``full=None`` reads leadership postings in full and others only for title, role type,
     organisation, pay and dates; ``True`` reads every posting in full; ``False`` none.
 
-    >>> from nhskg.documents import Document
+    >>> from nhskg.read.documents import Document
     >>> p = extract_posting(Document("x", "x.txt", "Job Title: Chief Nurse\\nAccountable to: Chief Executive"))
     >>> p.role_type, [i.code for i in p.accountable_to], p.accountable_to[0].stated
     ('chief-nurse', ['chief-executive'], 'field')

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from ..errors import VocabularyError
 from ..paths import ontology_dir
-from ..postings import Evidence, Item, Requirement
+from .postings import Evidence, Item, Requirement
 
 __all__ = ["confidence", "item", "requirement", "FALLBACK", "load_calibration"]
 

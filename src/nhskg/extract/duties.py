@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..matching import Mention, fold
-from ..postings import Duty
-from ..sentences import Sentence
+from ..vocabulary.matching import Mention, fold
+from .postings import Duty
+from ..read.sentences import Sentence
 from .reading import DUTY_AREA, FIELD_LINE, ROLE, Reading, evidence_of, has_any, mentions_by_sentence, subject_is_other_role
 from .wording import wording
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ..matching import Matcher, Mention
-from ..postings import Organisation
-from ..vocab import Vocabulary, load_vocabulary
+from ..vocabulary.matching import Matcher, Mention
+from .postings import Organisation
+from ..vocabulary.vocab import Vocabulary, load_vocabulary
 from .reading import ORG_TYPE
 from .wording import wording
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from ..matching import Matcher, Mention
-from ..postings import Item, Organisation, Requirement
-from ..sentences import Sentence
+from ..vocabulary.matching import Matcher, Mention
+from .postings import Item, Organisation, Requirement
+from ..read.sentences import Sentence
 from .confidence import item, requirement
 from .employer import employer_spans
 from .reading import (

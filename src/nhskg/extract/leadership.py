@@ -9,9 +9,9 @@ sessional clinical director of one specialty, a site-level "Director of Clinical
 
 from __future__ import annotations
 
-from ..matching import Matcher
-from ..postings import Organisation
-from ..vocab import Vocabulary
+from ..vocabulary.matching import Matcher
+from .postings import Organisation
+from ..vocabulary.vocab import Vocabulary
 from .reading import DESIGNATION, ROLE, SCOPE
 from .wording import Wording, wording
 

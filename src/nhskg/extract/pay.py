@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ..amounts import find_closing_date, find_salary, parse_date, yearly
-from ..documents import Document
-from ..matching import Matcher, Mention
-from ..postings import Salary
-from ..sentences import Sentence
-from ..vocab import Vocabulary
+from .amounts import find_closing_date, find_salary, parse_date, yearly
+from ..read.documents import Document
+from ..vocabulary.matching import Matcher, Mention
+from .postings import Salary
+from ..read.sentences import Sentence
+from ..vocabulary.vocab import Vocabulary
 from .reading import PAY_BAND
 from .wording import wording
 

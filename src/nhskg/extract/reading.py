@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from ..documents import Document
-from ..matching import Mention
-from ..postings import Evidence, Item
-from ..sentences import Sentence
-from ..vocab import Vocabulary
+from ..read.documents import Document
+from ..vocabulary.matching import Mention
+from .postings import Evidence, Item
+from ..read.sentences import Sentence
+from ..vocabulary.vocab import Vocabulary
 from .wording import wording
 
 ROLE = "role-type"

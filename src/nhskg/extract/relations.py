@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..matching import Mention, fold
-from ..postings import Item
-from ..sentences import Sentence
+from ..vocabulary.matching import Mention, fold
+from .postings import Item
+from ..read.sentences import Sentence
 from .confidence import item
 from .reading import (
     CUE,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from ..matching import Matcher, Mention, fold
-from ..postings import Organisation
-from ..vocab import Vocabulary
+from ..vocabulary.matching import Matcher, Mention, fold
+from .postings import Organisation
+from ..vocabulary.vocab import Vocabulary
 from .reading import CUE, ORG_TYPE, ROLE, SCOPE
 from .wording import wording
 

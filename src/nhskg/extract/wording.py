@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import VocabularyError
-from ..vocab import Concept, Vocabulary
+from ..vocabulary.vocab import Concept, Vocabulary
 
 __all__ = ["CONTEXT", "Wording", "wording"]
 
@@ -90,7 +90,7 @@ def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 def wording(vocab: Vocabulary) -> Wording:
     """The wording of ``vocab``, compiled on first use and kept (a vocabulary compares by identity).
 
-    >>> from nhskg.vocab import load_vocabulary
+    >>> from nhskg.vocabulary.vocab import load_vocabulary
     >>> bool(wording(load_vocabulary()).holder.search("The post holder will lead"))
     True
     """

@@ -8,6 +8,7 @@ with the shared scripts in ``templates/`` (HTML and SVG, no library). Graph page
 (:mod:`~nhskg.views.html`, vis-network inlined): two role types side by side (:mod:`roles`), a role
 type over time (:mod:`drift`) and any library query (:mod:`query`) build a
 :class:`~nhskg.views.model.ViewModel`. :mod:`nhskg.views.index` writes them all plus ``index.html``.
+For other tools, :mod:`nhskg.views.tables` writes the graph as CSV tables and as GraphML.
 
 Conventions: keys in a page's data are IRIs with the data base cut off, or vocabulary codes; they
 are never shown: every text on a page is a label, and an organisation a posting does not name is

@@ -8,8 +8,8 @@ import re
 from rdflib.term import Literal, Node
 
 from ..errors import QueryError
-from ..queries import run_query
-from ..sparql import SparqlSource, Table
+from ..queries.library import run_query
+from ..sparql.sources import SparqlSource, Table
 
 __all__ = ["resolve_organisation", "text", "evidence", "slug", "table", "with_coverage"]
 
@@ -73,7 +73,7 @@ def with_coverage(model, source: SparqlSource, roles: tuple[str, ...] = ()):  # 
     """``model`` saying what it rests on (``roles``: role-type codes the page is about)."""
     from dataclasses import replace
 
-    from ..coverage import footer
+    from ..queries.coverage import footer
     from ..errors import NhskgError
     from ..namespaces import VOCAB_BASE
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..analyses.drift import PERIODS, DriftReport, drift
 from ..namespaces import DEFAULT_BASE
-from ..sparql import SparqlSource
+from ..sparql.sources import SparqlSource
 from .facts import Facts, load_facts
 from .page import Page, postings_json
 from .model import DEFAULT_LIMIT, EdgeStyle, NodeStyle, ViewEdge, ViewModel, ViewNode, build_model, limit_model, short_id

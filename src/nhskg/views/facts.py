@@ -21,7 +21,7 @@ from typing import Iterable
 from rdflib.term import Literal, Node
 
 from ..namespaces import DEFAULT_BASE, NHSKG, VOCAB_BASE
-from ..sparql import SparqlSource
+from ..sparql.sources import SparqlSource
 from .common import table, text
 from .model import short_id
 

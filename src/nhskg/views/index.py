@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import QueryError
 from ..namespaces import DEFAULT_BASE
-from ..sparql import SparqlSource
+from ..sparql.sources import SparqlSource
 from .common import table
 from .compare import compare_page
 from .drift import drift_page
@@ -94,7 +94,7 @@ def render_index(figures: tuple[tuple[str, int], ...], pages: list[Written], out
 
 def _rests_on(source: SparqlSource) -> tuple[str, tuple[tuple[str, int, int], ...]]:
     """The postings' date range and their counts per role type (label, postings, modelled in full)."""
-    from ..coverage import coverage as what_it_rests_on, role_counts
+    from ..queries.coverage import coverage as what_it_rests_on, role_counts
 
     span = what_it_rests_on(source)
     dated = f"{span.first} to {span.last}" if span.first else ""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..namespaces import DEFAULT_BASE
-from ..sparql import SparqlSource
+from ..sparql.sources import SparqlSource
 from .common import resolve_organisation
 from .facts import Evidence, Facts, load_facts
 from .model import DEFAULT_LIMIT, short_id

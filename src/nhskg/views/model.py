@@ -104,7 +104,7 @@ class ViewModel:
     layout: str = "physics"
     note: str = ""
     filters: tuple[tuple[str, str], ...] = field(default=())
-    #: What the page rests on: "based on N postings (M modelled in full), dated ..." (nhskg.coverage).
+    #: What the page rests on: "based on N postings (M modelled in full), dated ..." (nhskg.queries.coverage).
     based_on: str = ""
 
     def node_style(self, kind: str) -> NodeStyle:

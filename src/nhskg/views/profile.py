@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import QueryError
 from ..namespaces import DEFAULT_BASE
-from ..sparql import SparqlSource
+from ..sparql.sources import SparqlSource
 from .common import resolve_organisation
 from .facts import Evidence, Facts, load_facts
 from .model import short_id

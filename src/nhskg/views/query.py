@@ -18,8 +18,8 @@ from rdflib.term import Literal, Node
 
 from ..errors import QueryError
 from ..namespaces import DEFAULT_BASE, VOCAB_BASE
-from ..queries import bind, load_query, run_query
-from ..sparql import SparqlSource, Table, Triple
+from ..queries.library import bind, load_query, run_query
+from ..sparql.sources import SparqlSource, Table, Triple
 from .common import table as view_table
 from .model import DEFAULT_LIMIT, EdgeStyle, NodeStyle, ViewEdge, ViewModel, ViewNode, build_model, limit_model, short_id
 from .common import with_coverage

@@ -6,7 +6,7 @@ import math
 
 from ..analyses.overlap import Overlap, overlap
 from ..namespaces import DEFAULT_BASE
-from ..sparql import SparqlSource
+from ..sparql.sources import SparqlSource
 from .facts import Facts, load_facts
 from .model import DEFAULT_LIMIT, EdgeStyle, NodeStyle, ViewEdge, ViewModel, ViewNode, build_model, limit_model, short_id
 

@@ -1,0 +1,371 @@
+"""Stage 3 check: the built graph against the SHACL shapes in ``ontology/shapes.ttl``.
+
+pySHACL needs an rdflib graph, so the store's graphs (with the ontology and vocabulary graph,
+hence every concept's ``skos:inScheme``) are copied into one. No inference is run: every target
+in the shapes is typed directly by :mod:`nhskg.graph.rdfgraph`, and RDFS inference would multiply the
+time for nothing.
+
+Why leadership postings only by default: pySHACL costs about half a millisecond per focus node
+and property shape, and copying a triple into rdflib about 0.1 ms, so the 14,842 postings of
+the 2020 corpus (230,000 triples) take one to two minutes, against a build of ten seconds. The
+few hundred leadership postings carry every statement, duty, requirement and designation (so
+every shape that can fail in interesting ways, and the designation warning); the minimal
+postings are written by the same few lines of :mod:`nhskg.graph.rdfgraph` from a template.
+``scope="all"`` (``nhskg validate --all``) checks everything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing.pool
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Collection, Iterable, Iterator
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import RDF, RDFS, SH, SKOS
+
+from ..errors import ValidationFailed
+from ..paths import ontology_dir
+from .rdfgraph import organisations_graph_iri, posting_graphs_prefix
+from ..sparql.sources import OxigraphSource, RdflibSource, to_rdflib
+
+__all__ = ["ValidationResult", "ValidationReport", "validate", "data_graph", "shapes_graph"]
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One SHACL result, with the labels a person needs to find the problem."""
+
+    severity: str  # "Violation", "Warning" or "Info"
+    focus: str
+    focus_label: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str | None
+
+    def __str__(self) -> str:
+        path = f" {self.path}" if self.path else ""
+        return f"{self.severity}: {self.focus_label} <{self.focus}>{path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What ``validate`` found; ``conforms`` is false only when there is a violation."""
+
+    results: tuple[ValidationResult, ...]
+    triples: int
+    seconds: float
+    scope: str = "all"
+
+    @property
+    def violations(self) -> tuple[ValidationResult, ...]:
+        return tuple(r for r in self.results if r.severity == "Violation")
+
+    @property
+    def warnings(self) -> tuple[ValidationResult, ...]:
+        return tuple(r for r in self.results if r.severity == "Warning")
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def summary(self) -> str:
+        verdict = "conforms" if self.conforms else "does NOT conform"
+        return (
+            f"graph {verdict}: {len(self.violations)} violation(s), {len(self.warnings)} warning(s) "
+            f"over {self.triples} triples ({self.scope} postings) in {self.seconds:.1f} s"
+        )
+
+    def raise_for_violations(self) -> None:
+        if not self.conforms:
+            first = "\n".join(str(r) for r in self.violations[:10])
+            raise ValidationFailed(f"{self.summary()}\n{first}\nrun `nhskg validate` for the full list")
+
+
+def shapes_graph(path: Path | None = None) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    graph.parse(path or ontology_dir() / "shapes.ttl", format="turtle")
+    return graph
+
+
+def _as_rdflib(triples: Iterable[Any]) -> rdflib.Graph:
+    """Oxigraph triples or quads as one rdflib graph; each term converted once (most repeat)."""
+    graph = rdflib.Graph()
+    add = graph.add
+    cache: dict[Any, Any] = {}
+
+    def term(t: Any) -> Any:
+        converted = cache.get(t)
+        if converted is None:
+            converted = cache[t] = to_rdflib(t)
+        return converted
+
+    for triple in triples:
+        add((term(triple.subject), term(triple.predicate), term(triple.object)))
+    return graph
+
+
+def _from_oxigraph(store: ox.Store) -> rdflib.Graph:
+    return _as_rdflib(store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True))  # type: ignore[arg-type]
+
+
+_LEADERSHIP_GRAPHS = """
+SELECT DISTINCT ?g WHERE {
+  GRAPH ?g { ?posting <https://w3id.org/nhskg/def#leadershipPosting> true }
+}
+"""
+
+
+def _leadership_graphs(store: ox.Store, changed: Collection[str] | None = None) -> list[ox.NamedNode]:
+    """The graphs of the postings modelled in full; with ``changed`` (graph IRIs), only those
+    among them, and every other one in the organisations they name, since a constraint may
+    span postings (a designation claimed twice in one organisation)."""
+    graphs = [solution["g"] for solution in store.query(_LEADERSHIP_GRAPHS)]  # type: ignore[index,union-attr]
+    return graphs if changed is None else _with_neighbours(store, graphs, changed)
+
+
+def _leadership_from_oxigraph(store: ox.Store, changed: Collection[str] | None = None) -> rdflib.Graph:
+    """The ontology graph, the graphs of postings modelled in full (see :func:`_leadership_graphs`),
+    and what the organisations graph says of the organisations and role posts those postings
+    name, as one rdflib graph; an empty graph when ``changed`` holds no leadership posting."""
+    graphs = _leadership_graphs(store, changed)
+    if changed is not None and not graphs:
+        return rdflib.Graph()
+    return _graphs_from_oxigraph(store, graphs)
+
+
+def _graphs_from_oxigraph(store: ox.Store, graphs: list[ox.NamedNode]) -> rdflib.Graph:
+    return _as_rdflib(_quads_of(store, graphs))
+
+
+def _bases(graphs: list[ox.NamedNode]) -> set[str]:
+    """The data bases of posting graphs (a posting graph is B/graph/posting/{slug})."""
+    marker = posting_graphs_prefix("")
+    return {g.value[: g.value.index(marker)] for g in graphs if marker in g.value}
+
+
+def _quads_of(store: ox.Store, graphs: list[ox.NamedNode], bases: set[str] | None = None) -> list[ox.Quad]:
+    """The ontology graph, ``graphs``, and what the organisations graph of each base says of the
+    organisations (B/org/...) and role posts they name."""
+    from ..namespaces import ONTOLOGY_GRAPH
+
+    quads = [quad for name in [ox.NamedNode(ONTOLOGY_GRAPH), *graphs] for quad in store.quads_for_pattern(None, None, None, name)]
+    # A posting graph is B/graph/posting/{slug}; its organisation is B/org/..., stated in B/graph/organisations,
+    # as are the reviewers of its statements (B/agent/...).
+    for base in _bases(graphs) if bases is None else bases:
+        shared = ox.NamedNode(organisations_graph_iri(base))
+        named = {q.object for q in quads
+                 if isinstance(q.object, ox.NamedNode) and q.object.value.startswith((f"{base}org/", f"{base}agent/"))}
+        quads += [quad for node in named for quad in store.quads_for_pattern(node, None, None, shared)]
+    return quads
+
+
+_POST_IN = ox.NamedNode("http://www.w3.org/ns/org#postIn")
+
+
+def _with_neighbours(store: ox.Store, leadership: list[Any], changed: Collection[str]) -> list[Any]:
+    """The leadership graphs among ``changed``, and those of the other leadership postings whose
+    posts are in the same organisations."""
+    mine = [g for g in leadership if g.value in changed]
+    organisations = {q.object for g in mine for q in store.quads_for_pattern(None, _POST_IN, None, g)}
+    others = {q.graph_name for org in organisations for q in store.quads_for_pattern(None, _POST_IN, org, None)}
+    return [g for g in leadership if g.value in changed or g in others]
+
+
+def _parts(store: ox.Store, graphs: list[ox.NamedNode], count: int) -> list[list[str]]:
+    """``graphs`` in ``count`` parts of about equal size, each organisation's postings in one
+    part, so that a constraint spanning the postings of an organisation sees them all."""
+    by_organisation: dict[Any, list[str]] = {}
+    for graph in graphs:
+        organisation = next((q.object for q in store.quads_for_pattern(None, _POST_IN, None, graph)), graph)
+        by_organisation.setdefault(organisation, []).append(graph.value)
+    parts: list[list[str]] = [[] for _ in range(count)]
+    for group in sorted(by_organisation.values(), key=lambda g: (-len(g), g)):
+        min(parts, key=len).extend(group)
+    return [part for part in parts if part]
+
+
+def _validate_part(task: tuple[str, list[str], Path | None]) -> tuple[list["ValidationResult"], int, int]:
+    """In a worker process: one part's results, its data triples, and how many of them every
+    part has (the ontology, and what it names of the organisations)."""
+    generation, names, shapes = task
+    store = ox.Store.read_only(generation)
+    graphs = [ox.NamedNode(g) for g in names]
+    data = _graphs_from_oxigraph(store, graphs)
+    common = {(q.subject, q.predicate, q.object) for q in _quads_of(store, [], _bases(graphs))}
+    return _shacl(data, shapes), len(data), len(common)
+
+
+def data_graph(source: Any, scope: str = "all", graphs: Collection[str] | None = None) -> rdflib.Graph:
+    """The graph to validate: of ``source`` (a GraphStore, pyoxigraph Store, SPARQL source or
+    rdflib graph), everything (``scope="all"``) or, for a store, the ontology and the
+    leadership postings' graphs (``scope="leadership"``), or only those among ``graphs`` (named
+    graph IRIs: what a build changed) with the postings their constraints reach."""
+    from .store import GraphStore  # store imports nothing from here; keep the import one-way at load time
+
+    if scope not in ("all", "leadership"):
+        raise ValueError(f"scope must be 'all' or 'leadership', not {scope!r}")
+    store = source.store if isinstance(source, (GraphStore, OxigraphSource)) else source
+    if graphs is not None and (scope != "leadership" or not isinstance(store, ox.Store)):
+        raise ValueError("graphs= selects postings of a store's leadership scope")
+    if isinstance(store, ox.Store):
+        return _from_oxigraph(store) if scope == "all" else _leadership_from_oxigraph(store, graphs)
+    if isinstance(source, RdflibSource):
+        source = source.dataset
+    if isinstance(source, rdflib.Dataset):
+        graph = rdflib.Graph()
+        for s, p, o, _ in source.quads((None, None, None, None)):
+            graph.add((s, p, o))
+        return graph
+    if isinstance(source, rdflib.Graph):
+        return source
+    if hasattr(source, "construct"):
+        graph = rdflib.Graph()
+        for triple in source.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"):
+            graph.add(triple)
+        return graph
+    raise TypeError(f"cannot validate a {type(source).__name__}")
+
+
+def _label(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
+    for predicate in (RDFS.label, SKOS.prefLabel):
+        value = graph.value(node, predicate)
+        if value is not None:
+            return str(value)
+    return str(node).rsplit("/", 1)[-1]
+
+
+def _path(node: rdflib.term.Node | None) -> str | None:
+    if node is None:
+        return None
+    text = str(node)
+    for prefix, namespace in (
+        ("nhskg:", "https://w3id.org/nhskg/def#"),
+        ("org:", "http://www.w3.org/ns/org#"),
+        ("schema:", "https://schema.org/"),
+        ("prov:", "http://www.w3.org/ns/prov#"),
+        ("rdf:", str(RDF)),
+        ("skos:", str(SKOS)),
+    ):
+        if text.startswith(namespace):
+            return prefix + text[len(namespace):]
+    return text
+
+
+@contextlib.contextmanager
+def _prepared_queries() -> Iterator[None]:
+    """Parse each SPARQL text once while pySHACL runs.
+
+    pySHACL runs a SPARQL-based constraint (``shape:DesignationClaimedTwice``) once per focus
+    node, passing the same query text each time, and rdflib parses it anew on every call: on
+    the 2020 corpus that parsing (pyparsing) was 70% of the validation time. A parsed and
+    translated query is reusable with any ``initBindings`` (rdflib's ``prepareQuery``), so the
+    same text gives the same answers; the cache lives only as long as the validation.
+    """
+    from rdflib.plugins.sparql.processor import SPARQLProcessor, prepareQuery
+
+    original = SPARQLProcessor.query
+    prepared: dict[tuple[str, str | None, tuple[tuple[str, Any], ...]], Any] = {}
+
+    def query(self: Any, strOrQuery: Any, initBindings: Any = None, initNs: Any = None, base: Any = None,
+              DEBUG: bool = False) -> Any:
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((initNs or {}).items())))
+            if key not in prepared:
+                prepared[key] = prepareQuery(strOrQuery, initNs=initNs, base=base)
+            strOrQuery = prepared[key]
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    SPARQLProcessor.query = query  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        SPARQLProcessor.query = original  # type: ignore[method-assign]
+
+
+#: With a pool, validate in parts when at least this many leadership postings are to be checked.
+PARALLEL_OVER = 300
+
+
+def validate(source: Any, *, scope: str = "leadership", shapes: Path | None = None,
+             graphs: Collection[str] | None = None, pool: "multiprocessing.pool.Pool | None" = None) -> ValidationReport:
+    """Validate ``source`` against the shapes; never raises on a bad graph.
+
+    ``scope="leadership"`` checks the postings modelled in full (and the ontology) of a store,
+    ``"all"`` every posting; an rdflib graph is always checked whole. ``graphs`` (named graph
+    IRIs: what a build wrote) narrows the leadership scope to the postings among them, with the
+    other leadership postings of their organisations (a designation claimed twice spans
+    postings): a build that added a handful of postings checks those, not the whole store. Call
+    :meth:`ValidationReport.raise_for_violations` to turn violations into an error.
+
+    ``pool`` (worker processes, such as a large build's) validates the leadership postings of a
+    :class:`~nhskg.graph.store.GraphStore` in parts, one organisation's postings in one part: pySHACL
+    is pure Python, so on ten times the 2020 corpus one process took half a minute.
+    """
+    import time
+
+    from .store import GraphStore
+
+    started = time.perf_counter()
+    label = "changed leadership" if graphs is not None else scope
+    if pool is not None and scope == "leadership" and isinstance(source, GraphStore):
+        chosen = _leadership_graphs(source.store, graphs)
+        if len(chosen) >= PARALLEL_OVER:
+            tasks = [(str(source.generation), part, shapes) for part in _parts(source.store, chosen, os.cpu_count() or 2)]
+            done = pool.map(_validate_part, tasks, chunksize=1)
+            # The ontology graph is in every part: count it once, and its results once (a
+            # property shape is a blank node, named afresh in each process). Parts name
+            # organisations of their own, so they share nothing else.
+            unique = {(r.severity, r.focus, r.path, r.value, r.message): r for part_results, _, _ in done for r in part_results}
+            results = sorted(unique.values(), key=_result_order)
+            triples = sum(size for _, size, _ in done) - sum(common for _, _, common in done[1:])
+            return ValidationReport(tuple(results), triples, time.perf_counter() - started, label)
+    data = data_graph(source, scope, graphs)
+    if not len(data):  # nothing to check (no leadership posting changed): no need to start pySHACL
+        return ValidationReport((), 0, time.perf_counter() - started, label)
+    return ValidationReport(tuple(_shacl(data, shapes)), len(data), time.perf_counter() - started, label)
+
+
+def _result_order(result: ValidationResult) -> tuple[bool, str, str, str]:
+    return (result.severity != "Violation", result.focus, result.path or "", result.message)
+
+
+def _shacl(data: rdflib.Graph, shapes: Path | None) -> list[ValidationResult]:
+    """pySHACL's results over ``data``, each with the labels a person needs, sorted."""
+    import pyshacl
+
+    shape_graph = shapes_graph(shapes)
+    with _prepared_queries():
+        _conforms, report_graph, _text = pyshacl.validate(
+            data,
+            shacl_graph=shape_graph,
+            inference="none",
+            abort_on_first=False,
+            allow_warnings=True,
+            advanced=False,
+        )
+    results = []
+    severities = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+    # Top-level results only: nested sh:detail results of sh:node repeat the same problem.
+    top = [r for report in report_graph.subjects(RDF.type, SH.ValidationReport) for r in report_graph.objects(report, SH.result)]
+    for result in top:
+        focus = report_graph.value(result, SH.focusNode)
+        value = report_graph.value(result, SH.value)
+        messages = sorted(str(m) for m in report_graph.objects(result, SH.resultMessage))
+        results.append(
+            ValidationResult(
+                severity=severities.get(report_graph.value(result, SH.resultSeverity), "Violation"),  # type: ignore[arg-type]
+                focus=str(focus),
+                focus_label=_label(data, focus) if focus is not None else "",
+                path=_path(report_graph.value(result, SH.resultPath)),
+                value=str(value) if value is not None else None,
+                message=messages[0] if messages else "constraint not met",
+                shape=str(report_graph.value(result, SH.sourceShape) or "") or None,
+            )
+        )
+    results.sort(key=_result_order)
+    return results
