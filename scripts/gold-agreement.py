@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from nhskg.vocab import Scheme, load_vocabulary
+from nhskg.vocabulary.vocab import Scheme, load_vocabulary
 
 REPO = Path(__file__).resolve().parents[1]
 #: the duty fields compared, with the concept scheme their codes come from
