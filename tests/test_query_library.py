@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, SKOS, XSD
 from rdflib.term import Literal, Node, URIRef
 
 from nhskg.paths import queries_dir, vocabulary_dir
-from nhskg.queries import load_queries, parse_query, run_query
+from nhskg.queries import load_queries, parse_query, query_from_text, run_query
 from nhskg.sparql import OxigraphSource, RdflibSource, Table, rows_as
 from nhskg.vocab import load_vocabulary
 
@@ -670,9 +670,17 @@ def test_seeds_cmo_and_chief_nurse_share_patient_safety(seeds_source, real_home)
     assert (shared["postings_a"], shared["postings_b"], shared["joint"]) == (3, 1, 1)
     assert shared["posting_b"] == B + "posting/916247378"
     assert shared["sentence_a"] and shared["sentence_b"]
-    # seed 003 (a group CMO) states a patient-safety duty of its own.
-    duties = _seed_table(seeds_source, "evidence", posting_id="003_ee31a5acbe06f6bc")
-    assert len(duties) > 0
+    # seed 003 (a group CMO) states a patient-safety duty of its own, with its evidence sentence.
+    evidence = _seed_table(seeds_source, "evidence", posting_id="003_ee31a5acbe06f6bc")
+    duties = {row["object"]: row["sentence"] for row in evidence.python()
+              if row["predicate"] == "https://w3id.org/nhskg/def#hasDuty"}
+    own = B + "post/003-ee31a5acbe06f6bc/duty/2"
+    assert duties[own] == ("You will shape and lead our approach to clinical outcomes, governance, and patient safety, "
+                           "working in close partnership with our Group Chief Nurse and other executive colleagues.")
+    in_area = run_query(seeds_source, query_from_text(
+        f"SELECT ?duty WHERE {{ <{B}post/003-ee31a5acbe06f6bc> nhskg:hasDuty ?duty . "
+        f"?duty nhskg:dutyArea <{V}duty-area/patient-safety> }}"))
+    assert isinstance(in_area, Table) and own in {str(d) for (d,) in in_area.rows}
 
 
 def test_seeds_003_has_a_patient_safety_duty(seeds_source, real_home) -> None:  # type: ignore[no-untyped-def]
