@@ -83,10 +83,13 @@ CASES: list[tuple[int, str, dict[str, str], int | None, list[dict[str, str]]]] =
         {"month": "2020-10", "postings": "50", "leadership_postings": "46"},
         {"month": "2020-11", "postings": "36", "leadership_postings": "34"},
     ]),
-    (10, "designation-gaps", {"designation": "Responsible Officer"}, 62, [
-        {"organisation_label": "Norfolk and Waveney University Hospitals Group", "missing": "1"},
+    (10, "designation-gaps", {"designation": "Responsible Officer"}, 53, [
+        {"organisation_label": "North Bristol NHS Trust", "designation": "responsible-officer"},
+        {"organisation_label": "East Kent Hospitals University NHS Foundation Trust", "designation": "responsible-officer"},
     ]),
-    (10, "designation-gaps", {"designation": "DIPC"}, 61, []),
+    (10, "designation-gaps", {"designation": "DIPC"}, 48, [
+        {"organisation_label": "North Bristol NHS Trust", "designation": "director-of-infection-prevention-control"},
+    ]),
 ]
 IDS = [f"q{c[0]}-{c[1]}-{'-'.join(c[2].values()) or 'defaults'}".replace(" ", "_") for c in CASES]
 

@@ -17,7 +17,7 @@ from graph_fixtures import B, minimal_posting
 from nhskg.pipeline.build import Held, build, build_postings
 from nhskg.read.documents import Document
 from nhskg.errors import StoreError
-from nhskg.paths import ontology_dir
+from nhskg.paths import ontology_dir, queries_dir
 from nhskg.graph.store import GraphStore, GraphWriter
 from nhskg.graph.validate import validate
 from nhskg.vocabulary.vocab import Vocabulary
@@ -65,6 +65,7 @@ def own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("NHSKG_HOME", raising=False)
     root = tmp_path / "home"
     shutil.copytree(ontology_dir(), root / "ontology")
+    (root / "queries").symlink_to(queries_dir(), target_is_directory=True)  # the shapes run a library query
     monkeypatch.setenv("NHSKG_HOME", str(root))
     return root
 

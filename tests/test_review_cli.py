@@ -31,6 +31,10 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, real_home: None) ->
         pytest.skip("seeds/ is not in this checkout")
     (tmp_path / "postings").mkdir()
     shutil.copy(SEEDS / f"{SEED}.txt", tmp_path / "postings")
+    # The seed names no employer; a gap is per organisation type (an NHS trust must name a
+    # Caldicott Guardian), so the copy names one.
+    with (tmp_path / "postings" / f"{SEED}.txt").open("a", encoding="utf-8") as text:
+        text.write("\nEmployer: Greater London Hospitals NHS Trust\n")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

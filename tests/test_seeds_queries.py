@@ -25,7 +25,9 @@ CASES = [
                                                           "example_posting": "data:posting/003-ee31a5acbe06f6bc"}),
     ("areas-absent", {"role": "chief-medical-officer", "other": "director-of-nursing"}, {"area": "digital-information"}),
     ("bodies", {"role": "chief-medical-officer"}, {"body": "clinical-senate"}),
-    ("designation-gaps", {"designation": "responsible-officer"}, {"organisation_label": NWUHG}),
+    # a trust must name a Responsible Officer; the Norfolk and Waveney group (a hospital group) need not
+    ("designation-gaps", {"designation": "responsible-officer"}, {"organisation_label": "North Bristol NHS Trust",
+                                                                  "designation": "responsible-officer"}),
     ("designation-holders", {"designation": "caldicott-guardian"}, {"post": SEED_000, "role": "chief-medical-officer"}),
     ("designation-holders", {"designation": "professional-lead-pharmacy"}, {"post": SEED_003}),
     ("designation-professions", {"designation": "director-of-infection-prevention-control"},

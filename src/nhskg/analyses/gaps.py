@@ -1,7 +1,11 @@
 """Gaps and conflicts: statutory designations nobody holds or several claim, duty areas several roles claim.
 
-Reads ``statutory-designations.rq``, ``leadership-organisations.rq``, ``designation-holders.rq``
-and ``area-claims.rq``; the per-organisation set arithmetic is done here.
+Which designations are gaps and which are conflicts is decided by the library queries
+``designation-gaps.rq`` and ``designation-conflicts.rq`` (the one definition of each, which
+``nhskg query`` and, for conflicts, ``nhskg validate`` run too); this module only groups their rows
+per organisation, with labels from ``analysis/statutory-designations.rq``,
+``analysis/leadership-organisations.rq`` and ``analysis/designation-holders.rq``. Area conflicts
+(``analysis/area-claims.rq``) are counted here.
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..sparql.sources import SparqlSource
+from ..errors import QueryError
+from ..queries.library import run_query
+from ..sparql.sources import SparqlSource, Table
 from ._sparql import code_of, select
 
 __all__ = ["Claimant", "DesignationRef", "DesignationConflict", "OrganisationGaps", "AreaConflict", "GapsReport", "gaps"]
@@ -34,7 +40,8 @@ class DesignationRef:
 
 @dataclass(frozen=True)
 class DesignationConflict:
-    """A statutory designation claimed by posts of more than one role type in one organisation."""
+    """A single-holder designation that different posts of one organisation claim at the same time
+    (``designation-conflicts.rq``); ``holders`` are those posts."""
 
     code: str
     label: str
@@ -75,11 +82,11 @@ class GapsReport:
 def gaps(source: SparqlSource) -> GapsReport:
     """Per organisation with a leadership posting, unheld and doubly claimed statutory designations.
 
-    A gap is a designation every organisation must name a holder for (``nhskg:requiredHolder``)
-    that no post holds; a conflict is a single-holder designation (``nhskg:singleHolder``) claimed
-    by posts of at least two different role types (two postings for the same role are re-adverts,
-    not a conflict). Area conflicts list each (organisation, duty area) claimed by two or more
-    role types, with each post's number of duties in the area.
+    A gap is a designation the organisation's type must name a holder for that no post of it holds
+    (``designation-gaps.rq``); a conflict is a single-holder designation two different posts of it
+    claim at the same time, a re-advertised post being the same post (``designation-conflicts.rq``).
+    Area conflicts list each (organisation, duty area) claimed by two or more role types, with each
+    post's number of duties in the area.
 
     Examples
     --------
@@ -89,35 +96,41 @@ def gaps(source: SparqlSource) -> GapsReport:
     ()
     """
     statutory: dict[str, DesignationRef] = {}
-    required: set[str] = set()
-    single: set[str] = set()
     for r in select(source, "statutory-designations").records():
-        iri = str(r["designation"])
-        if r["required"] is not None and r["required"].toPython() is True:
-            required.add(iri)
-        if r["single"] is not None and r["single"].toPython() is True:
-            single.add(iri)
-        if iri in required or iri in single:
-            statutory[iri] = DesignationRef(code_of(r["designation"]), str(r["label"] or code_of(r["designation"])))
+        if _true(r["required"]) or _true(r["single"]):
+            statutory[str(r["designation"])] = DesignationRef(code_of(r["designation"]), str(r["label"] or code_of(r["designation"])))
     organisations = {
         str(r["organisation"]): str(r["label"] or r["organisation"])
         for r in select(source, "leadership-organisations").records()
     }
-    holders: dict[tuple[str, str], set[Claimant]] = defaultdict(set)
+    claimants: dict[tuple[str, str, str], Claimant] = {}
     for r in select(source, "designation-holders").records():
-        holders[(str(r["organisation"]), str(r["designation"]))].add(
-            Claimant(str(r["post"]), str(r["post_label"] or r["post"]), code_of(r["role"]) if r["role"] else "unknown")
+        post = str(r["post"])
+        claimants[(str(r["organisation"]), str(r["designation"]), post)] = Claimant(
+            post, str(r["post_label"] or r["post"]), code_of(r["role"]) if r["role"] else "unknown"
         )
+    missing: dict[str, list[DesignationRef]] = defaultdict(list)
+    for r in _library(source, "designation-gaps").records():
+        iri = str(r["designation"])
+        missing[str(r["organisation"])].append(
+            statutory.get(iri) or DesignationRef(code_of(iri), str(r["designation_label"] or code_of(iri))))
+    in_conflict: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in _library(source, "designation-conflicts").records():
+        in_conflict[(str(r["organisation"]), str(r["designation"]))].update((str(r["post"]), str(r["other"])))
     per_org = []
     for org in sorted(organisations):
-        missing, conflicts = [], []
-        for iri, ref in sorted(statutory.items(), key=lambda kv: kv[1].code):
-            held = holders.get((org, iri), set())
-            if not held and iri in required:
-                missing.append(ref)
-            elif iri in single and len({h.role for h in held}) > 1:
-                conflicts.append(DesignationConflict(ref.code, ref.label, tuple(sorted(held, key=lambda h: (h.role, h.post)))))
-        per_org.append(OrganisationGaps(org, organisations[org], tuple(missing), tuple(conflicts)))
+        conflicts = []
+        for (where, iri), posts in in_conflict.items():
+            if where != org:
+                continue
+            ref = statutory.get(iri) or DesignationRef(code_of(iri), code_of(iri))
+            holders = (claimants.get((org, iri, post), Claimant(post, post, "unknown")) for post in posts)
+            conflicts.append(DesignationConflict(ref.code, ref.label, tuple(sorted(holders, key=lambda h: (h.role, h.post)))))
+        per_org.append(OrganisationGaps(
+            org, organisations[org],
+            tuple(sorted(missing.get(org, ()), key=lambda d: d.code)),
+            tuple(sorted(conflicts, key=lambda c: c.code)),
+        ))
 
     claims: dict[tuple[str, str], set[Claimant]] = defaultdict(set)
     area_labels: dict[str, str] = {}
@@ -144,3 +157,15 @@ def gaps(source: SparqlSource) -> GapsReport:
         organisations=tuple(per_org),
         area_conflicts=area_conflicts,
     )
+
+
+def _true(term: object) -> bool:
+    return term is not None and getattr(term, "toPython", lambda: None)() is True
+
+
+def _library(source: SparqlSource, name: str) -> Table:
+    """Run the library query ``queries/NAME.rq`` (every parameter left open)."""
+    result = run_query(source, name, {})
+    if not isinstance(result, Table):
+        raise QueryError(f"queries/{name}.rq should be a SELECT query")
+    return result
