@@ -29,7 +29,6 @@ OVER = {
     "nhskg.pipeline.remote",
     "nhskg.queries.library",
     "nhskg.read.readers",
-    "nhskg.serve.server",
 }
 
 
