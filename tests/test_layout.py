@@ -28,7 +28,6 @@ OVER = {
     "nhskg.pipeline.build",
     "nhskg.pipeline.remote",
     "nhskg.queries.library",
-    "nhskg.read.readers",
 }
 
 

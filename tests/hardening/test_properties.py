@@ -26,7 +26,8 @@ from nhskg.read.documents import Document, Structured
 from nhskg.extract import extract_posting
 from nhskg.extract.postings import Evidence, Posting
 from nhskg.graph.rdfgraph import posting_nquads
-from nhskg.read.readers import _record_document, html_to_text
+from nhskg.read.markup import html_to_text
+from nhskg.read.records import _record_document
 from nhskg.graph.store import GraphStore
 from nhskg.vocabulary.vocab import Vocabulary, load_vocabulary
 

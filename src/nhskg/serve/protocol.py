@@ -27,8 +27,6 @@ RESULT_TYPES = {
     "text/csv": "csv",
     "text/tab-separated-values": "tsv",
 }
-
-
 #: CONSTRUCT/DESCRIBE media types, first = default.
 GRAPH_TYPES = {
     "text/turtle": ox.RdfFormat.TURTLE,
@@ -37,8 +35,6 @@ GRAPH_TYPES = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
-
-
 _RESULT_MEDIA = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                  "csv": "text/csv", "tsv": "text/tab-separated-values"}
 
