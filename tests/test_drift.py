@@ -164,7 +164,7 @@ def test_cli_render_drift(tmp_path: Path) -> None:
 def test_a_narrower_role_type_drifts_with_its_broader_one() -> None:
     """A Director of Nursing is a kind of Chief Nurse: her posting counts in the Chief Nurse's shares
     (as in `analyse overlap`), and `analyse drift` and the drift-area-shares query agree."""
-    from nhskg.queries.library import run_query
+    from nhskg.queries.running import run_query
 
     vocab = load_vocabulary()
     store = ox.Store()

@@ -27,7 +27,6 @@ OVER = {
     "nhskg.graph.store",
     "nhskg.pipeline.build",
     "nhskg.pipeline.remote",
-    "nhskg.queries.library",
 }
 
 

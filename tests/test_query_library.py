@@ -19,7 +19,8 @@ from rdflib.namespace import RDF, SKOS
 from rdflib.term import Literal, Node, URIRef
 
 from nhskg.paths import queries_dir, vocabulary_dir
-from nhskg.queries.library import load_queries, parse_query, run_query
+from nhskg.queries.library import load_queries, parse_query
+from nhskg.queries.running import run_query
 from nhskg.sparql.sources import OxigraphSource, RdflibSource, Table
 from nhskg.vocabulary.vocab import load_vocabulary
 

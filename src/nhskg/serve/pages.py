@@ -121,7 +121,7 @@ def _json_table(data: bytes) -> Any:
 
 def _library_table(query: Any, data: bytes) -> Any:
     """A library query's rows as the CLI shows them: its header's columns, and its quartiles computed."""
-    from ..queries.library import _project, _summarise
+    from ..queries.running import _project, _summarise
 
     table = _json_table(data)
     if isinstance(table, bool):
@@ -175,7 +175,7 @@ def _result_page(query: Any, values: Mapping[str, str], media: str, data: bytes,
 
 
 def _bound(query: Any, values: Mapping[str, str]) -> dict[str, Any]:
-    from ..queries.library import bind
+    from ..queries.binding import bind
 
     return bind(query, values)
 

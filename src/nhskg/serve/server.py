@@ -230,7 +230,7 @@ class _Handler(GuardedHandler):
         return query, values
 
     def _run(self, params: dict[str, list[str]]) -> None:
-        from ..queries.library import bind
+        from ..queries.binding import bind
         from ..sparql.sources import to_oxigraph
 
         query, values = self._library_params(params)
@@ -242,7 +242,7 @@ class _Handler(GuardedHandler):
         self._send(200, "text/html; charset=utf-8", page.encode("utf-8"))
 
     def _view(self, params: dict[str, list[str]]) -> None:
-        from ..queries.library import bind
+        from ..queries.binding import bind
 
         query, values = self._library_params(params)
         bind(query, values)  # a bad value is a 400 here, not a worker error
@@ -252,7 +252,7 @@ class _Handler(GuardedHandler):
 
     def _run_csv(self, params: dict[str, list[str]]) -> None:
         """A library query's result as CSV for a spreadsheet: the table the page shows, codes not IRIs."""
-        from ..queries.library import bind
+        from ..queries.binding import bind
         from ..queries.results import to_csv
         from ..sparql.sources import to_oxigraph
 
