@@ -22,7 +22,7 @@ from nhskg.cli import main
 from nhskg.namespaces import DEFAULT_BASE as B, ONTOLOGY_GRAPH
 from nhskg.paths import vocabulary_dir
 from nhskg.extract.postings import Duty, Evidence, Organisation, Posting
-from nhskg.graph.rdfgraph import posting_quads
+from nhskg.graph.posting import posting_quads
 from nhskg.sparql.sources import OxigraphSource
 from nhskg.views.drift import model_from_drift
 from nhskg.vocabulary.vocab import load_vocabulary

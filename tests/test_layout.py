@@ -23,7 +23,6 @@ MAX_LINES = 450
 OVER = {
     "nhskg.curation.apply",
     "nhskg.curation.decisions",
-    "nhskg.graph.rdfgraph",
     "nhskg.graph.store",
     "nhskg.pipeline.build",
     "nhskg.pipeline.remote",

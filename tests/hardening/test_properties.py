@@ -25,7 +25,7 @@ from nhskg.read.cleaning import clean_text
 from nhskg.read.documents import Document, Structured
 from nhskg.extract import extract_posting
 from nhskg.extract.postings import Evidence, Posting
-from nhskg.graph.rdfgraph import posting_nquads
+from nhskg.graph.posting import posting_nquads
 from nhskg.read.markup import html_to_text
 from nhskg.read.records import _record_document
 from nhskg.graph.store import GraphStore

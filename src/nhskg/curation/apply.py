@@ -32,8 +32,8 @@ import pyoxigraph as ox
 
 from ..extract.postings import ITEM_FIELDS, Item, Posting, Requirement
 from ..graph.rdfgraph import NS, PostingGraph, organisations_graph_iri, slugify
-from ..graph.rdfgraph import content_digest
-from ..graph.rdfgraph import posting_graph as _plain_posting_graph
+from ..graph.posting import content_digest
+from ..graph.posting import posting_graph as _plain_posting_graph
 from ..vocabulary.vocab import Vocabulary
 from .decisions import FIELD_SCHEMES, Decision, Decisions, evidence_hash, field_label
 
@@ -430,7 +430,7 @@ def fingerprint(posting_id: str) -> str:
 
 
 def posting_graph(posting: Posting, vocab: Vocabulary, base: str, *, full: bool | None = None) -> PostingGraph:
-    """:func:`nhskg.graph.rdfgraph.posting_graph` of the posting as its reviewers left it."""
+    """:func:`nhskg.graph.posting.posting_graph` of the posting as its reviewers left it."""
     session = _ACTIVE
     if session is None or not session.decisions.for_posting(posting.id):
         return _plain_posting_graph(posting, vocab, base, full=full)
@@ -455,7 +455,7 @@ def note_unchanged(posting_id: str) -> None:
 
 
 def posting_quads(posting: Posting, vocab: Vocabulary, base: str, *, full: bool | None = None) -> list[ox.Quad]:
-    """:func:`nhskg.graph.rdfgraph.posting_quads` of the posting as its reviewers left it, counted by :func:`note`."""
+    """:func:`nhskg.graph.posting.posting_quads` of the posting as its reviewers left it, counted by :func:`note`."""
     graph = posting_graph(posting, vocab, base, full=full)
     note(graph)
     return list(ox.parse(graph.nquads, format=ox.RdfFormat.N_QUADS))
