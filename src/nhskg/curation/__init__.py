@@ -3,8 +3,9 @@
 Where it sits in the flow: between the postings and the graph, applied by the build
 (:mod:`nhskg.pipeline.build`). ``curation/<reviewer>.csv`` files (:mod:`.decisions`) hold what
 each reviewer decided about a fact (accept, reject, correct); every build applies them to each
-extracted posting before it becomes quads (:mod:`.apply`), so a fix made once survives every
-rebuild, with who decided it and when on the statement.
+extracted posting before it becomes quads (:mod:`.apply`) and marks the reviewed statements
+(:mod:`.provenance`), so a fix made once survives every rebuild, with who decided it and when on
+the statement.
 :mod:`.reviewed` narrows a graph to reviewed facts; :mod:`.score` measures the extractor against
 the decisions. The review queue and the review page of ``nhskg serve``, which need the queries
 and analyses this package sits below, are in :mod:`nhskg.review`.
@@ -19,7 +20,6 @@ from __future__ import annotations
 from .apply import (
     Curated,
     CurationReport,
-    Review,
     Stale,
     applying,
     apply_decisions,
@@ -35,6 +35,7 @@ from .decisions import (
     load_decisions,
     record_decision,
 )
+from .provenance import Review
 
 __all__ = [
     "COLUMNS",
