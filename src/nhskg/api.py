@@ -47,7 +47,7 @@ def build(
     if decisions is None:
         return run_build([Path(p) for p in paths], Path(store), base=base, **options)  # type: ignore[arg-type]
     from .curation.apply import applying
-    from .curation.decisions import load_decisions
+    from .curation.folder import load_decisions
     from .pipeline.report import with_curation
     from .vocabulary.vocab import load_vocabulary
 

@@ -1,8 +1,8 @@
 """Curation: reviewers' decisions about extracted facts, kept as data and applied at every build.
 
 Where it sits in the flow: between the postings and the graph, applied by the build
-(:mod:`nhskg.pipeline.build`). ``curation/<reviewer>.csv`` files (:mod:`.decisions`) hold what
-each reviewer decided about a fact (accept, reject, correct); every build applies them to each
+(:mod:`nhskg.pipeline.build`). ``curation/<reviewer>.csv`` files (:mod:`.decisions`, read and written by
+:mod:`.folder`) hold what each reviewer decided about a fact (accept, reject, correct); every build applies them to each
 extracted posting before it becomes quads (:mod:`.apply`) and marks the reviewed statements
 (:mod:`.provenance`), so a fix made once survives every rebuild, with who decided it and when on
 the statement.
@@ -32,9 +32,8 @@ from .decisions import (
     Decisions,
     evidence_hash,
     fact_id,
-    load_decisions,
-    record_decision,
 )
+from .folder import load_decisions, record_decision
 from .provenance import Review
 
 __all__ = [
