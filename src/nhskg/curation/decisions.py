@@ -1,4 +1,6 @@
-"""Reviewers' decisions as data: one CSV file per reviewer in the curation folder (:mod:`.folder` reads and writes them).
+"""Reviewers' decisions as data: one CSV file per reviewer in the curation folder.
+
+The files are read and written by :mod:`.folder`; this module says what a decision is.
 
 Why one file per reviewer, one line per fact, sorted: two reviewers working on branches of the
 same project each change only their own file, so version control merges their work without a
