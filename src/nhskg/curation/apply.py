@@ -7,8 +7,8 @@ Two pure steps and the build's hook:
   no longer read from the posting, or is read from another sentence, is returned as stale and
   never applied to anything else.
 * :func:`~nhskg.curation.provenance.review_quads` (in :mod:`.provenance`): the provenance of
-  each reviewed fact on its ``nhskg:ExtractedStatement`` (``nhskg:reviewStatus``, ``prov:wasAttributedTo`` the reviewer, ``prov:generatedAtTime`` the
-  decision). The statements are found in the posting's own N-Quads by what they state, not by
+  each reviewed fact on its ``nhskg:ExtractedStatement`` (``nhskg:reviewStatus``,
+  ``prov:wasAttributedTo`` the reviewer, ``prov:generatedAtTime`` the decision). The statements are found in the posting's own N-Quads by what they state, not by
   rebuilding their IRIs, so this does not depend on how :mod:`nhskg.graph.rdfgraph` names things.
 * :func:`posting_graph` and :func:`posting_quads` stand in for the functions of the same name in
   :mod:`nhskg.graph.posting` where the build calls them: with no decisions in force they are those
