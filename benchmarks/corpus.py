@@ -168,7 +168,8 @@ _DATASET: Any = None
 
 def _run_in_child(name: str, engine: str, store: Path, runs: int, conn: Any) -> None:
     """Run one library query up to ``runs`` times, sending (seconds, rows) after each run."""
-    from nhskg.queries.library import load_queries, run_query
+    from nhskg.queries.library import load_queries
+    from nhskg.queries.running import run_query
     from nhskg.sparql.sources import RdflibSource
     from nhskg.graph.store import GraphStore
 

@@ -23,7 +23,7 @@ from nhskg.cli import main
 from nhskg.read.documents import Problem
 from nhskg.errors import InputError
 from nhskg.extract.postings import Item
-from nhskg.graph.rdfgraph import posting_quads
+from nhskg.graph.posting import posting_quads
 from nhskg.sparql.sources import to_rdflib
 from nhskg.graph.store import GraphStore
 from nhskg.vocabulary.vocab import Vocabulary

@@ -19,7 +19,8 @@ from rdflib.namespace import RDF, SKOS, XSD
 from rdflib.term import Literal, Node, URIRef
 
 from nhskg.paths import queries_dir, vocabulary_dir
-from nhskg.queries.library import load_queries, parse_query, query_from_text, run_query
+from nhskg.queries.library import load_queries, parse_query, query_from_text
+from nhskg.queries.running import run_query
 from nhskg.sparql.sources import OxigraphSource, RdflibSource, Table, rows_as
 from nhskg.vocabulary.vocab import load_vocabulary
 

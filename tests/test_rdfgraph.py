@@ -14,7 +14,8 @@ from rdflib.compare import graph_diff, to_isomorphic
 from graph_fixtures import B, V, ev, leadership_posting, minimal_posting, write_home
 from nhskg.errors import VocabularyError
 from nhskg.extract.postings import Item, Organisation, Posting
-from nhskg.graph.rdfgraph import posting_key, posting_quads, slugify
+from nhskg.graph.posting import posting_quads
+from nhskg.graph.rdfgraph import posting_key, slugify
 from nhskg.sparql.sources import to_rdflib
 from nhskg.vocabulary.vocab import Vocabulary, load_vocabulary
 

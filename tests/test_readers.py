@@ -11,7 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nhskg.read.documents import Document, Problem, Structured
-from nhskg.read.readers import _record_document, description_text, html_to_text, read_documents
+from nhskg.read.files import ENDINGS
+from nhskg.read.markup import description_text, html_to_text
+from nhskg.read.readers import READERS, read_documents
+from nhskg.read.records import _record_document
 
 INPUTS = Path(__file__).parent / "data" / "inputs"
 
@@ -488,3 +491,10 @@ def test_needs_text_skips_the_descriptions_nobody_reads(tmp_path: Path) -> None:
     texts = {d.id: d.text for d in read_documents([feed], needs_text=wanted)}
     assert texts == {"1": "Staff Nurse", "2": "Chief Nurse\nLead nursing."}
     assert {d.id: d.text for d in read_documents([feed])}["1"] == "Staff Nurse\nWard work."
+
+
+def test_every_ending_read_has_a_reader() -> None:
+    """A posting is named after its file without the ending (``files.ENDINGS``), so a reader
+    added to ``READERS`` without its ending there would name its postings wrongly."""
+    assert set(ENDINGS) == set(READERS)
+    assert list(ENDINGS) == sorted(ENDINGS, key=len, reverse=True)

@@ -21,9 +21,10 @@ from hypothesis import given, settings, strategies as st
 from rdflib.term import Literal, URIRef
 
 from nhskg.errors import QueryError, StoreError
-from nhskg.queries.library import load_queries, run_query
+from nhskg.queries.library import load_queries
+from nhskg.queries.running import run_query
 from nhskg.pipeline.remote import CHUNK_TRIPLES, EndpointConfig, EndpointSource, EndpointWriter, scrub, serialize_term, with_values
-from nhskg.serve.server import serialize_rows
+from nhskg.serve import serialize_rows
 from nhskg.sparql.sources import OxigraphSource, Table
 
 FIXTURE = Path(__file__).parent / "data" / "query-library.trig"

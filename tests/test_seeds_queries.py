@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from nhskg.queries.library import load_queries, run_query
+from nhskg.queries.library import load_queries
+from nhskg.queries.running import run_query
 from nhskg.queries.results import short_name
 from nhskg.sparql.sources import Table
 

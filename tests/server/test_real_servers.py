@@ -26,7 +26,8 @@ from rdflib.term import Literal
 
 from nhskg.analyses.overlap import overlap
 from nhskg.pipeline.build import build
-from nhskg.queries.library import load_queries, run_query
+from nhskg.queries.library import load_queries
+from nhskg.queries.running import run_query
 from nhskg.pipeline.remote import EndpointSource, build_to_endpoint
 from nhskg.sparql.sources import Table
 from nhskg.graph.store import GraphStore

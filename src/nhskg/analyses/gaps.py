@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..errors import QueryError
-from ..queries.library import run_query
+from ..queries.running import run_query
 from ..sparql.sources import SparqlSource, Table
 from ._sparql import code_of, select
 

@@ -62,7 +62,7 @@ def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base:
     """Read posting files (PATH...: files or folders), extract them and build the graph store."""
     from ..pipeline.build import build as run_build
     from ..curation.apply import applying
-    from ..curation.decisions import open_decisions
+    from ..curation.folder import open_decisions
     from ..graph.store import GraphStore
 
     store_dir = _store(settings, store)

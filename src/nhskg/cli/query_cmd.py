@@ -82,7 +82,9 @@ def query(settings: Settings, name: str | None, text: str | None, params: tuple[
     (nhskg, org, schema, skos, prov, dcterms, rdf, rdfs, xsd, owl, data, and one per concept
     scheme such as role-type: or designation:). A table ends with the postings it rests on.
     """
-    from ..queries.library import bind, load_query, query_from_text, run_query
+    from ..queries.binding import bind
+    from ..queries.library import load_query, query_from_text
+    from ..queries.running import run_query
     from ..queries.results import format_result
     from ..queries.timeout import QueryTimeout
 

@@ -83,7 +83,8 @@ def review(ctx: click.Context, status: str, fields: tuple[str, ...], posting_id:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from ..curation.decisions import load_decisions, resolve_field
+    from ..curation.decisions import resolve_field
+    from ..curation.folder import load_decisions
     from ..review.queue import review_queue
 
     settings: Settings = ctx.obj
@@ -125,7 +126,8 @@ def review(ctx: click.Context, status: str, fields: tuple[str, ...], posting_id:
 def decide(settings: Settings, fact: str, decision: str, to_field: str | None, to_code: str | None, reviewer: str,
            note: str, decisions_dir: Path) -> None:
     """Record DECISION about FACT (its id from `nhskg review`) in the reviewer's file in the curation folder."""
-    from ..curation.decisions import Decision, now, record_decision, resolve_code, resolve_field
+    from ..curation.decisions import Decision, now, resolve_code, resolve_field
+    from ..curation.folder import record_decision
     from ..review.queue import review_queue
     from ..vocabulary.vocab import load_vocabulary
 
@@ -155,7 +157,7 @@ def decide(settings: Settings, fact: str, decision: str, to_field: str | None, t
 def evaluate_reviewed(settings: Settings, decisions_dir: Path, against: tuple[Path, ...], predictions: Path | None,
                       fmt: str, show_errors: bool) -> None:
     """``nhskg evaluate --reviewed``: the extractor against the decisions in ``decisions_dir``."""
-    from ..curation.decisions import load_decisions
+    from ..curation.folder import load_decisions
     from ..curation.score import evaluate_reviewed as score
     from ..extract.postings import Posting
     from .extract_cmd import _postings, _read_predictions

@@ -176,7 +176,7 @@ def review_queue(
     >>> review_queue(OxigraphSource(ox.Store()))
     []
     """
-    from ..queries.library import run_query
+    from ..queries.running import run_query
 
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
