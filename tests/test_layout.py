@@ -24,7 +24,6 @@ OVER = {
     "nhskg.curation.apply",
     "nhskg.curation.decisions",
     "nhskg.graph.rdfgraph",
-    "nhskg.graph.store",
     "nhskg.pipeline.build",
     "nhskg.pipeline.remote",
     "nhskg.queries.library",
