@@ -24,8 +24,6 @@ OVER = {
     "nhskg.curation.apply",
     "nhskg.curation.decisions",
     "nhskg.graph.rdfgraph",
-    "nhskg.pipeline.build",
-    "nhskg.pipeline.remote",
     "nhskg.queries.library",
     "nhskg.read.readers",
     "nhskg.serve.server",

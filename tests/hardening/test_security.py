@@ -26,7 +26,7 @@ from selectolax.lexbor import LexborHTMLParser
 import nhskg
 from nhskg.errors import QueryError
 from nhskg.queries.library import bind, load_query
-from nhskg.pipeline.remote import with_values
+from nhskg.sparql.bindings import with_values
 from nhskg.serve.server import ServeConfig, SparqlServer, serve_in_thread
 from nhskg.graph.store import GraphStore
 
