@@ -95,7 +95,7 @@ class ValuesSource(OxigraphSource):
     """Oxigraph given its parameters as a remote store gets them: a VALUES block in the text."""
 
     def select(self, query, bindings=None, *, prefixes=None):  # type: ignore[no-untyped-def]
-        from nhskg.pipeline.remote import with_values
+        from nhskg.sparql.bindings import with_values
 
         return super().select(with_values(query, bindings), prefixes=prefixes)
 
@@ -377,7 +377,7 @@ def test_rdflib_gives_the_same_rows(case, fixture_home, oxigraph_source, rdflib_
 
 @pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
 def test_a_values_block_gives_the_same_rows(case, fixture_home, oxigraph_source) -> None:  # type: ignore[no-untyped-def]
-    """A remote store gets the parameters as a VALUES block opening each WHERE group (nhskg.pipeline.remote):
+    """A remote store gets the parameters as a VALUES block opening each WHERE group (nhskg.sparql.bindings):
     the same rows as Oxigraph's substitutions, so no parameter lands before a bare sub-select."""
     name, params = case[0], case[1]
     assert run_query(ValuesSource(oxigraph_source.store), name, params) == run_query(oxigraph_source, name, params)

@@ -27,7 +27,7 @@ import nhskg
 from nhskg.errors import QueryError
 from nhskg.queries.binding import bind
 from nhskg.queries.library import load_query
-from nhskg.pipeline.remote import with_values
+from nhskg.sparql.bindings import with_values
 from nhskg.serve.server import ServeConfig, SparqlServer, serve_in_thread
 from nhskg.graph.store import GraphStore
 

@@ -35,7 +35,7 @@ def timed_source(settings: Settings, timeout: float):  # type: ignore[no-untyped
     if settings.endpoint:
         from dataclasses import replace
 
-        from ..pipeline.remote import EndpointSource
+        from ..sparql.endpoint import EndpointSource
 
         remote = EndpointSource.from_settings(settings.endpoint)
         return EndpointSource(replace(remote.config, timeout=timeout))

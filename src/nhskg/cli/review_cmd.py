@@ -160,21 +160,22 @@ def evaluate_reviewed(settings: Settings, decisions_dir: Path, against: tuple[Pa
     from ..curation.folder import load_decisions
     from ..curation.score import evaluate_reviewed as score
     from ..extract.postings import Posting
-    from .extract_cmd import _postings, _read_predictions
+    from ..extract.evaluate import read_predictions
+    from ..pipeline.build import read_postings
 
     try:
         decisions = load_decisions(decisions_dir)
         if not len(decisions):
             raise _fail(f"no decisions in {decisions_dir}: review facts first (`nhskg review`, or /review of `nhskg serve`)")
         if predictions is not None:
-            predicted = _read_predictions(predictions)
+            predicted = read_predictions(predictions)
         else:
             paths = list(against) or _decided_sources(settings, set(decisions.by_posting))
             missing = [str(p) for p in paths if not p.exists()]
             if missing:
                 raise _fail(f"posting files not found: {', '.join(missing)}; run from the project folder or pass --against")
             # read in full, as the gold set is: a fact is scored whatever the leadership filter says
-            predicted = [p for p in _postings(tuple(paths), True) if isinstance(p, Posting) and p.id in decisions.by_posting]
+            predicted = [p for p in read_postings(paths, full=True) if isinstance(p, Posting) and p.id in decisions.by_posting]
         result = score(decisions, predicted)
     except NhskgError as error:
         raise _fail(error)

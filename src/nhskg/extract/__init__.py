@@ -28,10 +28,10 @@ are most of any job board's output and their duties would swamp the leadership g
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator
+from typing import Callable
 
 from .amounts import parse_date
-from ..read.documents import Document, Problem, Structured
+from ..read.documents import Document, Structured
 from ..vocabulary.matching import Matcher, Mention, build_matcher
 from .postings import Evidence, Item, Organisation, Posting
 from ..read.sentences import split_sentences
@@ -46,7 +46,7 @@ from .reading import ORG_TYPE, QUALIFICATION, ROLE, SECTION, Reading, add, group
 from .relations import read_designations, read_relations
 from .title import refined_in_text, role_in_title, scope_of, title_from_text
 
-__all__ = ["extract_posting", "extract_postings", "text_wanted"]
+__all__ = ["extract_posting", "text_wanted"]
 
 
 def _employer(document: Document, matcher: Matcher, vocab: Vocabulary) -> Organisation | None:
@@ -222,18 +222,3 @@ def text_wanted(vocab: Vocabulary | None = None, full: bool | None = None) -> Ca
 
     return wanted
 
-
-def extract_postings(
-    items: Iterable[Document | Problem], vocab: Vocabulary | None = None, *, full: bool | None = None
-) -> Iterator[Posting | Problem]:
-    """Extract every document; problems from the readers pass through, and a document the
-    extractor cannot read becomes a problem of its own rather than stopping the run."""
-    vocab = vocab or load_vocabulary()
-    for each in items:
-        if isinstance(each, Problem):
-            yield each
-            continue
-        try:
-            yield extract_posting(each, vocab, full=full)
-        except Exception as error:  # a bug on one odd posting must not cost the rest of a build
-            yield Problem(each.source, f"could not extract ({type(error).__name__}: {error}); please report it", each.id)
