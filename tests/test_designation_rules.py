@@ -2,8 +2,9 @@
 
 ``tests/data/designation-conflicts.trig`` holds a re-advertised post, a shared holder, a hand-over,
 a real conflict and two gaps (its header says which is which). ``nhskg validate``, ``nhskg query
-designation-conflicts`` / ``designation-gaps`` and ``nhskg analyse gaps`` must give exactly the
-same conflicts (organisation, designation, posts) and the same gaps (organisation, designation).
+designation-conflicts`` / ``designation-gaps``, ``nhskg analyse gaps`` and the designations page
+(``nhskg render designations``) must give exactly the same conflicts (organisation, designation,
+posts) and the same gaps (organisation, designation).
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ ORGANISATION_OF_POST = {f"{B}post/{pid}": f"{B}org/{org}" for pid, org in [
     ("alpha-cn", "alpha-hospitals-nhs-trust"), ("alpha-ceo", "alpha-hospitals-nhs-trust"),
     ("beta-md", "beta-nhs-foundation-trust"), ("beta-cn", "beta-nhs-foundation-trust"),
     ("beta-cdo", "beta-nhs-foundation-trust"), ("gamma-ceo", "gamma-integrated-care-board"),
+]}
+
+POST_LABELS = {f"{B}post/{pid}": label for pid, label in [
+    ("alpha-cmo-1", "Chief Medical Officer"), ("alpha-cmo-2", "Chief Medical Officer"), ("alpha-cn", "Chief Nurse and DIPC"),
+    ("alpha-ceo", "Chief Executive"), ("beta-md", "Medical Director"), ("beta-cn", "Chief Nurse"),
+    ("beta-cdo", "Chief Digital Officer"), ("gamma-ceo", "Chief Executive"),
 ]}
 
 #: The one conflict: Beta's Medical Director and Chief Nurse both claim Caldicott Guardian while
@@ -105,6 +112,35 @@ def test_query_and_analyse_give_the_same_gaps(store_dir: Path) -> None:
     }
     assert queried == GAPS
     assert analysed == GAPS
+
+
+def page_data(html: str) -> dict:
+    """The data a rendered table page draws itself from (as tests/test_views.py reads it)."""
+    match = re.search(r'<script type="application/json" id="nhskg-data">(.*?)</script>', html, re.DOTALL)
+    assert match, "no nhskg-data block in the page"
+    return json.loads(match.group(1))
+
+
+def test_the_designations_page_shows_the_same_conflicts_and_gaps(store_dir: Path, tmp_path: Path) -> None:
+    out = run(store_dir, "render", "designations", "--out", str(tmp_path))
+    assert "2 gaps and 1 conflict" in out
+    data = page_data((tmp_path / "designations.html").read_text(encoding="utf-8"))
+    columns = [f"{V}designation/{c['key']}" for c in data["columns"]]
+    cells = {(B + row["key"], column): cell for row in data["rows"] for column, cell in zip(columns, row["cells"])}
+    # a holder is [post label, role label, evidence, in conflict]; post labels are unique per organisation here
+    post_of = {(organisation, label): post for post, organisation in ORGANISATION_OF_POST.items()
+               for label in [POST_LABELS[post]]}
+    shown_conflicts = {(org, designation, frozenset(post_of[(org, h[0])] for h in cell[1] if h[3]))
+                       for (org, designation), cell in cells.items() if cell[0] == "conflict"}
+    assert shown_conflicts == CONFLICTS
+    assert {key for key, cell in cells.items() if cell[0] == "gap"} == GAPS
+    # the hand-over's Chief Digital Officer is shown holding it, not as in conflict
+    assert sorted((h[0], h[3]) for h in cells[(BETA, CALDICOTT)][1]) == [
+        ("Chief Digital Officer", False), ("Chief Nurse", True), ("Medical Director", True)]
+    # the re-advertised post and the shared holder hold theirs; Delta has no leadership posting
+    assert cells[(ALPHA, f"{V}designation/responsible-officer")][0] == "held"
+    assert cells[(ALPHA, f"{V}designation/director-of-infection-prevention-control")][0] == "held"
+    assert {cell[0] for (org, _), cell in cells.items() if org == f"{B}org/delta-nhs-trust"} == {"unread"}
 
 
 def test_validate_counts_the_conflict_once_from_each_post(store_dir: Path) -> None:

@@ -143,7 +143,8 @@ def test_full_posting_models_salary_duties_requirements_and_provenance(vocab: Vo
     statements = set(graph.subjects(rdflib.RDF.type, nhskg.ExtractedStatement))
     assert len(statements) == 8
     for statement in statements:
-        assert isinstance(graph.value(statement, nhskg.startOffset).toPython(), int)
+        start, end = (graph.value(statement, p).toPython() for p in (nhskg.startOffset, nhskg.endOffset))
+        assert type(start) is int and type(end) is int and 0 <= start < end, (statement, start, end)
 
 
 def test_non_leadership_posting_is_minimal_unless_switched(vocab: Vocabulary) -> None:

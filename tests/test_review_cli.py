@@ -54,10 +54,12 @@ def _missing() -> list[str]:
 
 def _held_in_view() -> list[str]:
     """The designations the designations matrix draws as held (not as a gap)."""
+    from nhskg.analyses.gaps import designation_findings
     from nhskg.views.facts import load_facts
     from nhskg.views.matrix import matrix
 
-    table = matrix(load_facts(GraphStore.open(Path(".nhskg/store")).source()))
+    source = GraphStore.open(Path(".nhskg/store")).source()
+    table = matrix(load_facts(source), designation_findings(source))
     return sorted(
         column.label for row in table.rows for column, cell in zip(table.columns, row.cells) if cell.state in ("held", "conflict")
     )

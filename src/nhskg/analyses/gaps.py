@@ -2,8 +2,9 @@
 
 Which designations are gaps and which are conflicts is decided by the library queries
 ``designation-gaps.rq`` and ``designation-conflicts.rq`` (the one definition of each, which
-``nhskg query`` and, for conflicts, ``nhskg validate`` run too); this module only groups their rows
-per organisation, with labels from ``analysis/statutory-designations.rq``,
+``nhskg query`` and, for conflicts, ``nhskg validate`` run too). :func:`designation_findings` is
+the one reading of their rows, which :func:`gaps` and the designations page
+(:mod:`nhskg.views.matrix`) both use; :func:`gaps` groups them per organisation, with labels from ``analysis/statutory-designations.rq``,
 ``analysis/leadership-organisations.rq`` and ``analysis/designation-holders.rq``. Area conflicts
 (``analysis/area-claims.rq``) are counted here.
 """
@@ -12,14 +13,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Mapping
 
 from ..errors import QueryError
 from ..queries.running import run_query
 from ..sparql.sources import SparqlSource, Table
 from ._sparql import code_of, select
 
-__all__ = ["Claimant", "DesignationRef", "DesignationConflict", "OrganisationGaps", "AreaConflict", "GapsReport", "gaps"]
+__all__ = [
+    "Claimant",
+    "DesignationRef",
+    "DesignationConflict",
+    "OrganisationGaps",
+    "AreaConflict",
+    "GapsReport",
+    "DesignationFindings",
+    "designation_findings",
+    "gaps",
+]
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,39 @@ class GapsReport:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class DesignationFindings:
+    """The designation conflicts and gaps of a graph, by IRI, as the two library queries decide them.
+
+    ``conflicts``: (organisation, designation) -> every post in conflict over it there;
+    ``gaps``: the (organisation, designation) pairs nobody holds though the organisation's type must.
+    """
+
+    conflicts: Mapping[tuple[str, str], frozenset[str]]
+    gaps: frozenset[tuple[str, str]]
+
+
+def designation_findings(source: SparqlSource) -> DesignationFindings:
+    """Run ``designation-conflicts.rq`` and ``designation-gaps.rq`` and read their rows.
+
+    Everything that shows a designation conflict or gap takes it from here, so that ``nhskg
+    analyse gaps``, the designations page, ``nhskg query`` and ``nhskg validate`` (which runs the
+    conflicts query as a SHACL constraint) agree on the same rows.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> from nhskg.sparql.sources import OxigraphSource
+    >>> designation_findings(OxigraphSource(ox.Store()))
+    DesignationFindings(conflicts={}, gaps=frozenset())
+    """
+    posts: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in _library(source, "designation-conflicts").records():
+        posts[(str(r["organisation"]), str(r["designation"]))].update((str(r["post"]), str(r["other"])))
+    missing = frozenset((str(r["organisation"]), str(r["designation"])) for r in _library(source, "designation-gaps").records())
+    return DesignationFindings({k: frozenset(v) for k, v in sorted(posts.items())}, missing)
+
+
 def gaps(source: SparqlSource) -> GapsReport:
     """Per organisation with a leadership posting, unheld and doubly claimed statutory designations.
 
@@ -109,18 +153,14 @@ def gaps(source: SparqlSource) -> GapsReport:
         claimants[(str(r["organisation"]), str(r["designation"]), post)] = Claimant(
             post, str(r["post_label"] or r["post"]), code_of(r["role"]) if r["role"] else "unknown"
         )
+    findings = designation_findings(source)
     missing: dict[str, list[DesignationRef]] = defaultdict(list)
-    for r in _library(source, "designation-gaps").records():
-        iri = str(r["designation"])
-        missing[str(r["organisation"])].append(
-            statutory.get(iri) or DesignationRef(code_of(iri), str(r["designation_label"] or code_of(iri))))
-    in_conflict: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for r in _library(source, "designation-conflicts").records():
-        in_conflict[(str(r["organisation"]), str(r["designation"]))].update((str(r["post"]), str(r["other"])))
+    for org, iri in findings.gaps:
+        missing[org].append(statutory.get(iri) or DesignationRef(code_of(iri), code_of(iri)))
     per_org = []
     for org in sorted(organisations):
         conflicts = []
-        for (where, iri), posts in in_conflict.items():
+        for (where, iri), posts in findings.conflicts.items():
             if where != org:
                 continue
             ref = statutory.get(iri) or DesignationRef(code_of(iri), code_of(iri))
