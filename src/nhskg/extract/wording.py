@@ -69,6 +69,8 @@ class Wording:
     about_the_advert: tuple[str, ...]
     location_field: re.Pattern[str]
     sessional_pay: re.Pattern[str]
+    describes_candidate: re.Pattern[str]
+    employer_describes_itself: re.Pattern[str]
     #: section desirable: wording in a sentence that makes a requirement desirable
     desirable: re.Pattern[str]
     #: scope code -> patterns stating that scope in running text, and in a title only
@@ -167,6 +169,8 @@ def wording(vocab: Vocabulary) -> Wording:
         about_the_advert=fragments("about-the-advert"),
         location_field=one("location-field"),
         sessional_pay=one("sessional-pay"),
+        describes_candidate=one("describes-candidate"),
+        employer_describes_itself=one("employer-describes-itself"),
         desirable=re.compile(desirable[0], re.IGNORECASE),
         scope_in_text={c.code: _compile(c.patterns) for c in scopes if c.patterns},
         scope_in_title={c.code: _compile(c.title_patterns) for c in scopes if c.title_patterns},
