@@ -56,6 +56,7 @@ class Wording:
     owned_by_other: re.Pattern[str]
     helps_other: re.Pattern[str]
     uncoded_partner: re.Pattern[str]
+    list_joiner: re.Pattern[str]
     past_or_wish: re.Pattern[str]
     held_in_plural: re.Pattern[str]
     relationship: tuple[str, ...]
@@ -156,6 +157,7 @@ def wording(vocab: Vocabulary) -> Wording:
         owned_by_other=one("owned-by-other"),
         helps_other=one("helps-other"),
         uncoded_partner=one("uncoded-partner"),
+        list_joiner=one("list-joiner"),
         past_or_wish=one("past-or-wish"),
         held_in_plural=one("held-in-plural"),
         relationship=fragments("relationship"),
