@@ -19,6 +19,9 @@ def _is_duty(sentence: Sentence, mentions: list[Mention], reading: Reading) -> b
         return False
     if subject_is_other_role(reading, sentence, mentions):
         return False
+    plain = sentence.text.strip().lstrip("•-*·–— ").strip()
+    if words.describes_candidate.search(plain) or words.employer_describes_itself.search(plain):
+        return False  # the person specification, or the employer describing itself
     if sentence.section == "duties":
         return True
     if not words.duty_verb.search(sentence.text):

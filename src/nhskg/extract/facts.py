@@ -39,10 +39,15 @@ def read_bodies(
     found: dict[str, Item] = {}
     words = wording(reading.vocab)
     own = employer_spans(reading.text, organisation, matcher, reading.mentions, reading.vocab)
+    # The bodies the employer's own name names (Health Education England is the body HEE): the
+    # employer is never an external body of its own posts, however the text abbreviates it.
+    own_bodies = {m.code for m in matcher.find(organisation.name, (BODY,))} if organisation and organisation.name else set()
     for sentence, mentions in mentions_by_sentence(reading):
         if not any(m.scheme == BODY for m in mentions):
             continue
         holder = bool(words.holder.search(sentence.text))
+        if not holder and words.employer_describes_itself.search(sentence.text.strip().lstrip("•-*·–— ")):
+            continue  # the employer describing itself and the bodies it deals with
         joint = any(m.scheme == CUE for m in mentions)
         if sentence.section in ("application", "person-specification"):
             continue
@@ -66,7 +71,7 @@ def read_bodies(
         requirement_spans = [(m.start, m.end) for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
         bodies = [m for m in mentions if m.scheme == BODY]
         for mention in bodies:
-            if organisation and organisation.type == mention.code:
+            if (organisation and organisation.type == mention.code) or mention.code in own_bodies:
                 continue  # the employer itself
             # "University" inside "X University Hospitals NHS Trust" is not a university, but
             # "Integrated Care System" inside "Frimley Integrated Care System" is that system.

@@ -131,7 +131,7 @@ def read_relations(reading: Reading) -> Relations:
                     for designation in deputy_designations.get(mention.code, ()):
                         written = reading.text[each.start : mention.end]
                         add(designations, item("designations", designation, written, evidence, stated))
-        for field in ("works_with", "accountable_to", "professionally_accountable_to"):
+        for field in ("works_with", "deputises_for", "accountable_to", "professionally_accountable_to"):
             _uncoded_partners(reading, sentence, mentions, fields, field, partners, cue_fields)
     for code in list(fields["works_with"]):
         if code in fields["leads"]:
@@ -145,24 +145,34 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
     that joint working with them, or a line to them, is not lost: the first title-like phrase right
     after a cue of that relation that no role type matches."""
     bucket = fields[field]
-    if "other" in bucket or (field != "works_with" and bucket):
+    if field not in fields or "other" in bucket or (field not in ("works_with", "deputises_for") and bucket):
         return  # a post has one line of each kind; a coded one is already read
     text = reading.text
+    words = wording(reading.vocab)
     roles = [(m.start, m.end) for m in mentions if m.scheme == ROLE]
     for cue in mentions:
         if cue.scheme != CUE or cue_fields.get(cue.code) != field:
             continue
-        window = text[cue.end : min(sentence.end, cue.end + 90)]
-        found = wording(reading.vocab).uncoded_partner.match(window)
-        if not found:
-            continue
-        start, end = cue.end + found.start("name"), cue.end + found.end("name")
-        if any(a < end and start < b for a, b in roles):
-            continue
-        bucket["other"] = item(field, "other", text[start:end], evidence_of(sentence), "passing")
-        if field == "works_with":
-            partners.setdefault(sentence.start, set()).add("other")
-        return
+        # right after the cue, and after each role of a list the cue governs ("with the Chief
+        # Financial Officer and Director of Operational Finance")
+        starts = [cue.end] + [b for a, b in roles if cue.end <= a and b <= cue.end + 90 and b <= sentence.end]
+        for at in starts:
+            window = text[at : min(sentence.end, at + 90)]
+            if at != cue.end:
+                joined = words.list_joiner.match(window)
+                if not joined:
+                    continue
+                at, window = at + joined.end(), window[joined.end():]
+            found = words.uncoded_partner.match(window)
+            if not found:
+                continue
+            start, end = at + found.start("name"), at + found.end("name")
+            if any(a < end and start < b for a, b in roles):
+                continue
+            bucket["other"] = item(field, "other", text[start:end], evidence_of(sentence), "passing")
+            if field == "works_with":
+                partners.setdefault(sentence.start, set()).add("other")
+            return
 
 
 def _designation_stated(words: Wording, sentence: Sentence) -> str:

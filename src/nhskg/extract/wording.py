@@ -56,6 +56,7 @@ class Wording:
     owned_by_other: re.Pattern[str]
     helps_other: re.Pattern[str]
     uncoded_partner: re.Pattern[str]
+    list_joiner: re.Pattern[str]
     past_or_wish: re.Pattern[str]
     held_in_plural: re.Pattern[str]
     relationship: tuple[str, ...]
@@ -69,6 +70,8 @@ class Wording:
     about_the_advert: tuple[str, ...]
     location_field: re.Pattern[str]
     sessional_pay: re.Pattern[str]
+    describes_candidate: re.Pattern[str]
+    employer_describes_itself: re.Pattern[str]
     #: section desirable: wording in a sentence that makes a requirement desirable
     desirable: re.Pattern[str]
     #: scope code -> patterns stating that scope in running text, and in a title only
@@ -154,6 +157,7 @@ def wording(vocab: Vocabulary) -> Wording:
         owned_by_other=one("owned-by-other"),
         helps_other=one("helps-other"),
         uncoded_partner=one("uncoded-partner"),
+        list_joiner=one("list-joiner"),
         past_or_wish=one("past-or-wish"),
         held_in_plural=one("held-in-plural"),
         relationship=fragments("relationship"),
@@ -167,6 +171,8 @@ def wording(vocab: Vocabulary) -> Wording:
         about_the_advert=fragments("about-the-advert"),
         location_field=one("location-field"),
         sessional_pay=one("sessional-pay"),
+        describes_candidate=one("describes-candidate"),
+        employer_describes_itself=one("employer-describes-itself"),
         desirable=re.compile(desirable[0], re.IGNORECASE),
         scope_in_text={c.code: _compile(c.patterns) for c in scopes if c.patterns},
         scope_in_title={c.code: _compile(c.title_patterns) for c in scopes if c.title_patterns},
