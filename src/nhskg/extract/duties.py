@@ -41,7 +41,12 @@ def read_duties(reading: Reading, partners: dict[int, set[str]]) -> tuple[Duty, 
         if key in seen:
             continue
         seen.add(key)
-        areas = tuple(dict.fromkeys(m.code for m in mentions if m.scheme == DUTY_AREA))
+        # "Midwifery" in "Director of Nursing and Midwifery" names a partner, not the duty's area
+        titles = [(m.start, m.end) for m in mentions if m.scheme == ROLE]
+        areas = tuple(dict.fromkeys(
+            m.code for m in mentions
+            if m.scheme == DUTY_AREA and not any(a <= m.start and m.end <= b for a, b in titles)
+        ))
         with_ = tuple(sorted(partners.get(sentence.start, ())))
         duties.append(Duty(sentence.text, areas, with_, evidence_of(sentence)))
     return tuple(duties)

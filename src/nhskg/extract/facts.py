@@ -41,7 +41,10 @@ def read_bodies(
     own = employer_spans(reading.text, organisation, matcher, reading.mentions, reading.vocab)
     # The bodies the employer's own name names (Health Education England is the body HEE): the
     # employer is never an external body of its own posts, however the text abbreviates it.
-    own_bodies = {m.code for m in matcher.find(organisation.name, (BODY,))} if organisation and organisation.name else set()
+    # The body must be most of the name: "University" in "X University Hospitals" is not the employer.
+    own_bodies = {
+        m.code for m in matcher.find(organisation.name, (BODY,)) if (m.end - m.start) >= 0.6 * len(organisation.name.strip())
+    } if organisation and organisation.name else set()
     for sentence, mentions in mentions_by_sentence(reading):
         if not any(m.scheme == BODY for m in mentions):
             continue
