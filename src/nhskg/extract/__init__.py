@@ -28,6 +28,8 @@ are most of any job board's output and their duties would swamp the leadership g
 
 from __future__ import annotations
 
+import functools
+
 from typing import Callable
 
 from .amounts import parse_date
@@ -217,8 +219,15 @@ def text_wanted(vocab: Vocabulary | None = None, full: bool | None = None) -> Ca
     vocab = vocab or load_vocabulary()
     matcher = build_matcher(vocab)
 
+    # The reader asks this of every record in the build's own process, which a large build
+    # waits on, and titles repeat ("Staff Nurse"): about three in ten records of the 2020 corpus
+    # find their title among the last 4,096 decided.
+    @functools.lru_cache(maxsize=4096)
+    def may_lead(title: str) -> bool:
+        return _may_lead(vocab, matcher, title, full)
+
     def wanted(structured: Structured) -> bool:
-        return not structured.title or _may_lead(vocab, matcher, structured.title.strip(), full)
+        return not structured.title or may_lead(structured.title.strip())
 
     return wanted
 
