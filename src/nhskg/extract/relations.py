@@ -35,7 +35,7 @@ from .wording import Wording, wording
 RELATION_FIELDS = ("accountable_to", "professionally_accountable_to", "works_with", "deputises_for", "leads")
 
 # A post of the advertised post's own type named as a colleague: "the other deputy chief nurses".
-_PEER = re.compile(r"\b(?:other|fellow|colleague|peer)s?\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_PEER = re.compile(r"\b(?:other|fellow|colleague|peer|existing|current|another)s?\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 # "The Responsible Officer for the Trust is Dr X": the posting names the holder, another person.
 _NAMED_PERSON = re.compile(r"^[^.;:]{0,40}?\b(?:is|are|will be)\s+(?:currently\s+)?(?:Dr|Mr|Mrs|Ms|Miss|Prof(?:essor)?)\b")
 
