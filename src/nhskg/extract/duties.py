@@ -26,7 +26,7 @@ def _is_duty(sentence: Sentence, mentions: list[Mention], reading: Reading) -> b
         return True
     if not words.duty_verb.search(sentence.text):
         return False
-    if words.holder.search(sentence.text):
+    if words.holder.search(sentence.text) or words.duty_opening.search(plain):
         return True
     return any(m.scheme == ROLE and m.code == reading.role for m in mentions) or sentence.bullet
 

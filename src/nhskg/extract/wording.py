@@ -57,6 +57,7 @@ class Wording:
     helps_other: re.Pattern[str]
     uncoded_partner: re.Pattern[str]
     list_joiner: re.Pattern[str]
+    duty_opening: re.Pattern[str]
     past_or_wish: re.Pattern[str]
     held_in_plural: re.Pattern[str]
     relationship: tuple[str, ...]
@@ -158,6 +159,7 @@ def wording(vocab: Vocabulary) -> Wording:
         helps_other=one("helps-other"),
         uncoded_partner=one("uncoded-partner"),
         list_joiner=one("list-joiner"),
+        duty_opening=one("duty-opening"),
         past_or_wish=one("past-or-wish"),
         held_in_plural=one("held-in-plural"),
         relationship=fragments("relationship"),
