@@ -19,7 +19,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCES = [REPO / "tests/data/gold/corpus-2020.jsonl", REPO / "seeds/nhs-jobs-2020-leadership.jsonl"]
+SOURCES = [REPO / "tests/data/gold/corpus-2020.jsonl", REPO / "tests/data/gold/corpus-2020-more.jsonl", REPO / "seeds/nhs-jobs-2020-leadership.jsonl"]
 BLOCK = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|table)\b[^>]*>", re.I)
 
 

@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 GOLD_DIR = REPO / "tests" / "data" / "gold"
 SPLITS = ("dev", "test")
 GOLD_FILES = sorted(p for split in SPLITS for p in (GOLD_DIR / split).glob("*.json"))
-SOURCES = ("seeds/", "tests/data/gold/corpus-2020.jsonl")
+SOURCES = ("seeds/", "tests/data/gold/corpus-2020.jsonl", "tests/data/gold/corpus-2020-more.jsonl")
 
 
 @cache
