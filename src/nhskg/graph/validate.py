@@ -20,7 +20,7 @@ import multiprocessing.pool
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection, Iterable, Iterator
+from typing import Any, Collection, Iterable
 
 import pyoxigraph as ox
 import rdflib

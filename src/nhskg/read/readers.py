@@ -36,6 +36,8 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from ..errors import MarkupTooLarge
+
 from .cleaning import clean_line, clean_text
 from .documents import Document, Part, Problem, Structured
 from .office import OFFICE_ENDINGS, OfficeError, office_text
@@ -806,10 +808,6 @@ def _read_txt(path: Path, source: str) -> Iterator[Result]:
         yield Problem(source, "empty file: nothing is left after removing job-board boilerplate")
         return
     yield Document(_stem(path), source, cleaned)
-
-
-class MarkupTooLarge(ValueError):
-    """HTML refused before it is parsed: nested too deep or too many elements (the message says)."""
 
 
 def _too_deep(markup: str) -> str | None:

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from ..errors import QueryError
+from ..errors import UnknownValue
 
 __all__ = ["Named", "UnknownValue", "normalise", "resolve", "named_concepts", "label_of"]
 
@@ -39,24 +39,6 @@ class Named:
 
     def shown(self) -> str:
         return f"{self.label} ({self.code})" if self.label and self.label != self.code else self.code
-
-
-class UnknownValue(QueryError):
-    """A value that names no concept of a scheme (or several): lists the nearest ones."""
-
-    def __init__(self, what: str, value: str, candidates: Sequence[Named], ambiguous: bool) -> None:
-        self.what = what
-        self.value = value
-        self.candidates = tuple(candidates)
-        self.ambiguous = ambiguous
-        shown = "; ".join(c.shown() for c in candidates)
-        if ambiguous:
-            message = f"'{value}' names more than one {what}: {shown}; give the code of one"
-        elif candidates:
-            message = f"'{value}' is not a {what}; nearest: {shown}"
-        else:
-            message = f"'{value}' is not a {what}, and nothing is close"
-        super().__init__(message)
 
 
 def normalise(text: str) -> str:
