@@ -29,7 +29,8 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib.namespace import PROV, XSD
+from rdflib import namespace as rdfns  # XSD is an open namespace: used through the module
+from rdflib.namespace import PROV
 
 from ..extract.postings import ITEM_FIELDS, Item, Posting, Requirement
 from ..namespaces import NHSKG
@@ -287,7 +288,7 @@ def review_quads(nquads: bytes, reviews: Iterable[Review], vocab: Vocabulary, ba
 
         add(NHSKG.reviewStatus, ox.NamedNode(STATUS_IRIS[review.status]))
         add(PROV.wasAttributedTo, ox.NamedNode(agent))
-        add(PROV.generatedAtTime, ox.Literal(decision.date, datatype=ox.NamedNode(XSD.dateTime)))
+        add(PROV.generatedAtTime, ox.Literal(decision.date, datatype=ox.NamedNode(rdfns.XSD.dateTime)))
         if decision.note:
             add(NHSKG.reviewNote, ox.Literal(decision.note))
         if review.status == "corrected" and review.extracted_field and review.extracted_code:

@@ -40,7 +40,8 @@ from datetime import date
 from typing import Iterable
 
 import pyoxigraph as ox
-from rdflib.namespace import ORG, PROV, RDF, RDFS, SDO, SKOS, XSD
+from rdflib import namespace as rdfns  # SDO and XSD are open namespaces: used through the module
+from rdflib.namespace import ORG, PROV, RDF, RDFS, SKOS
 
 from ..errors import VocabularyError
 from ..namespaces import DEFAULT_BASE, NHSKG
@@ -87,21 +88,21 @@ class NS:
     post_in = ox.NamedNode(ORG.postIn)
     reports_to = ox.NamedNode(ORG.reportsTo)
 
-    JobPosting = ox.NamedNode(SDO.JobPosting)
-    MonetaryAmount = ox.NamedNode(SDO.MonetaryAmount)
-    Place = ox.NamedNode(SDO.Place)
-    title = ox.NamedNode(SDO.title)
-    identifier = ox.NamedNode(SDO.identifier)
-    date_posted = ox.NamedNode(SDO.datePosted)
-    valid_through = ox.NamedNode(SDO.validThrough)
-    base_salary = ox.NamedNode(SDO.baseSalary)
-    min_value = ox.NamedNode(SDO.minValue)
-    max_value = ox.NamedNode(SDO.maxValue)
-    currency = ox.NamedNode(SDO.currency)
-    unit_text = ox.NamedNode(SDO.unitText)
-    job_location = ox.NamedNode(SDO.jobLocation)
-    name = ox.NamedNode(SDO.name)
-    hiring_organization = ox.NamedNode(SDO.hiringOrganization)
+    JobPosting = ox.NamedNode(rdfns.SDO.JobPosting)
+    MonetaryAmount = ox.NamedNode(rdfns.SDO.MonetaryAmount)
+    Place = ox.NamedNode(rdfns.SDO.Place)
+    title = ox.NamedNode(rdfns.SDO.title)
+    identifier = ox.NamedNode(rdfns.SDO.identifier)
+    date_posted = ox.NamedNode(rdfns.SDO.datePosted)
+    valid_through = ox.NamedNode(rdfns.SDO.validThrough)
+    base_salary = ox.NamedNode(rdfns.SDO.baseSalary)
+    min_value = ox.NamedNode(rdfns.SDO.minValue)
+    max_value = ox.NamedNode(rdfns.SDO.maxValue)
+    currency = ox.NamedNode(rdfns.SDO.currency)
+    unit_text = ox.NamedNode(rdfns.SDO.unitText)
+    job_location = ox.NamedNode(rdfns.SDO.jobLocation)
+    name = ox.NamedNode(rdfns.SDO.name)
+    hiring_organization = ox.NamedNode(rdfns.SDO.hiringOrganization)
 
     Duty = ox.NamedNode(NHSKG.Duty)
     Requirement = ox.NamedNode(NHSKG.Requirement)
@@ -133,19 +134,19 @@ class NS:
     evidence_source = ox.NamedNode(NHSKG.evidenceSource)
     label_as_written = ox.NamedNode(NHSKG.labelAsWritten)
 
-    xsd_date = ox.NamedNode(XSD.date)
-    xsd_decimal = ox.NamedNode(XSD.decimal)
-    xsd_integer = ox.NamedNode(XSD.integer)
-    xsd_boolean = ox.NamedNode(XSD.boolean)
+    xsd_date = ox.NamedNode(rdfns.XSD.date)
+    xsd_decimal = ox.NamedNode(rdfns.XSD.decimal)
+    xsd_integer = ox.NamedNode(rdfns.XSD.integer)
+    xsd_boolean = ox.NamedNode(rdfns.XSD.boolean)
 
     # The namespaces as strings (after the terms: in a class body these names would hide rdflib's).
     RDF = str(RDF)
     RDFS = str(RDFS)
-    XSD = str(XSD)
+    XSD = str(rdfns.XSD)
     SKOS = str(SKOS)
     PROV = str(PROV)
     ORG = str(ORG)
-    SCHEMA = str(SDO)
+    SCHEMA = str(rdfns.SDO)
     NHSKG = str(NHSKG)
 
 
@@ -165,21 +166,21 @@ class _N:
     role = f"<{ORG.role}>"
     post_in = f"<{ORG.postIn}>"
     reports_to = f"<{ORG.reportsTo}>"
-    JobPosting = f"<{SDO.JobPosting}>"
-    MonetaryAmount = f"<{SDO.MonetaryAmount}>"
-    Place = f"<{SDO.Place}>"
-    title = f"<{SDO.title}>"
-    identifier = f"<{SDO.identifier}>"
-    date_posted = f"<{SDO.datePosted}>"
-    valid_through = f"<{SDO.validThrough}>"
-    base_salary = f"<{SDO.baseSalary}>"
-    min_value = f"<{SDO.minValue}>"
-    max_value = f"<{SDO.maxValue}>"
-    currency = f"<{SDO.currency}>"
-    unit_text = f"<{SDO.unitText}>"
-    job_location = f"<{SDO.jobLocation}>"
-    name = f"<{SDO.name}>"
-    hiring_organization = f"<{SDO.hiringOrganization}>"
+    JobPosting = f"<{rdfns.SDO.JobPosting}>"
+    MonetaryAmount = f"<{rdfns.SDO.MonetaryAmount}>"
+    Place = f"<{rdfns.SDO.Place}>"
+    title = f"<{rdfns.SDO.title}>"
+    identifier = f"<{rdfns.SDO.identifier}>"
+    date_posted = f"<{rdfns.SDO.datePosted}>"
+    valid_through = f"<{rdfns.SDO.validThrough}>"
+    base_salary = f"<{rdfns.SDO.baseSalary}>"
+    min_value = f"<{rdfns.SDO.minValue}>"
+    max_value = f"<{rdfns.SDO.maxValue}>"
+    currency = f"<{rdfns.SDO.currency}>"
+    unit_text = f"<{rdfns.SDO.unitText}>"
+    job_location = f"<{rdfns.SDO.jobLocation}>"
+    name = f"<{rdfns.SDO.name}>"
+    hiring_organization = f"<{rdfns.SDO.hiringOrganization}>"
     Duty = f"<{NHSKG.Duty}>"
     Requirement = f"<{NHSKG.Requirement}>"
     ExtractedStatement = f"<{NHSKG.ExtractedStatement}>"
@@ -209,10 +210,10 @@ class _N:
     end_offset = f"<{NHSKG.endOffset}>"
     evidence_source = f"<{NHSKG.evidenceSource}>"
     label_as_written = f"<{NHSKG.labelAsWritten}>"
-    xsd_date = f"<{XSD.date}>"
-    xsd_decimal = f"<{XSD.decimal}>"
-    xsd_integer = f"<{XSD.integer}>"
-    xsd_boolean = f"<{XSD.boolean}>"
+    xsd_date = f"<{rdfns.XSD.date}>"
+    xsd_decimal = f"<{rdfns.XSD.decimal}>"
+    xsd_integer = f"<{rdfns.XSD.integer}>"
+    xsd_boolean = f"<{rdfns.XSD.boolean}>"
 
 
 _TRUE = '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'

@@ -133,7 +133,7 @@ def review_route(server: Any, path: str, params: Mapping[str, list[str]], body: 
     folder: Path | None = getattr(server.config, "curation", None)
     try:
         if folder is None:
-            raise _Bad(404, "the review page is off; start the server with --review (and --curation DIR)")
+            raise _Bad(404, "the review page is off; start the server with --review (and --decisions DIR)")
         if path == "/review" and body is None:
             return _page(server, folder, params)
         if path == "/review/decide":
