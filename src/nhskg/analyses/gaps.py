@@ -10,6 +10,8 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from rdflib.term import Literal
+
 from ..sparql.sources import SparqlSource
 from ._sparql import code_of, select
 
@@ -93,9 +95,9 @@ def gaps(source: SparqlSource) -> GapsReport:
     single: set[str] = set()
     for r in select(source, "statutory-designations").records():
         iri = str(r["designation"])
-        if r["required"] is not None and r["required"].toPython() is True:
+        if isinstance(r["required"], Literal) and r["required"].toPython() is True:
             required.add(iri)
-        if r["single"] is not None and r["single"].toPython() is True:
+        if isinstance(r["single"], Literal) and r["single"].toPython() is True:
             single.add(iri)
         if iri in required or iri in single:
             statutory[iri] = DesignationRef(code_of(r["designation"]), str(r["label"] or code_of(r["designation"])))

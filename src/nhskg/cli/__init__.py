@@ -32,15 +32,10 @@ EXIT_CODES = (
 _EPILOG = "Exit codes: " + "; ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES) + "."
 
 
-class _Failed(click.ClickException):
-    """A library error on its way out: one line on stderr, and its exit code."""
-
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+def _fail(message: str, code: int) -> click.exceptions.Exit:
+    """One line on stderr, and the exit that carries ``code`` out of click's main."""
+    click.echo(f"error: {message}", err=True)
+    return click.exceptions.Exit(code)
 
 
 class _Commands(click.Group):
@@ -55,15 +50,16 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except NhskgError as error:
-            raise _Failed(str(error), error.exit_code) from error
+            raise _fail(str(error), error.exit_code) from error
         except click.UsageError as error:
             where = error.ctx.command_path if error.ctx is not None else ctx.command_path
-            raise _Failed(f"{error.format_message()} (see `{where} --help`)", 2) from error
+            raise _fail(f"{error.format_message()} (see `{where} --help`)", 2) from error
         except OSError as error:
             if error.filename is None:
                 raise
             what = error.strerror or str(error)
-            raise _Failed(f"{shown(str(error.filename))}: {what}; choose another place or free some space", 1) from error
+            raise _fail(f"{shown(str(error.filename))}: {what}; choose another place or free some space", 1) from error
+
 
 @dataclass
 class Settings:

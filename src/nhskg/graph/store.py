@@ -43,7 +43,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Callable, Iterable, Iterator, cast
 
 import pyoxigraph as ox
 
@@ -132,6 +132,7 @@ def _take_lease(generation: Path) -> IO[bytes] | None:
     :class:`_Retired` when the generation is being removed, or its lease file was replaced.
     """
     path = _lease_file(generation)
+    handle: IO[bytes]
     try:
         handle = open(path, "a+b")
     except OSError:
@@ -253,7 +254,7 @@ def _locked(directory: Path, *, blocking: bool) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _atomic_write(path: Path, write: "callable[[Path], None]") -> None:  # type: ignore[valid-type]
+def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file beside ``path`` and rename it over ``path`` only when complete."""
     path = Path(path)
     try:
@@ -820,7 +821,7 @@ class GraphWriter:
         chunk: list[bytes] = []
         size = 0
         for graph in kept:
-            data = old.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            data = cast(bytes, old.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph))  # no output given: the bytes
             chunk.append(data.replace(b" .\n", f" {graph} .\n".encode("utf-8")))
             size += len(data)
             if size >= 4 * self.batch:

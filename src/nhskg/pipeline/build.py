@@ -33,7 +33,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence, cast
 
 import pyoxigraph as ox
 
@@ -236,7 +236,7 @@ class PostingKeys:
         )
 
 
-def _problem(item: Posting | PostingGraph | Document, error: Exception) -> Problem:
+def _problem(item: Posting | PostingGraph | Document | Held, error: Exception) -> Problem:
     """A problem met on one posting, its file and record named once."""
     if isinstance(error, InputError):
         return Problem(error.source, error.problem, error.record)
@@ -448,6 +448,7 @@ def _to_write(
         made = next(iter(_graphs([item.document], vocab, base, full)))
         if isinstance(made, Problem):
             return made
+        assert isinstance(made, PostingGraph)  # a document gives a graph or a problem
         graph = replace(made, input_digest=item.input_digest)  # type: ignore[type-var]
     else:
         graph = item if isinstance(item, PostingGraph) else posting_graph(item, vocab, base, full=full)
@@ -470,7 +471,7 @@ def _posting_keys(store: GraphStore, base: str) -> dict[str, set[str]]:
     for quad in store.store.quads_for_pattern(None, NS.identifier, None, None):
         graph = quad.graph_name
         if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix):
-            held.setdefault(graph.value[len(prefix):], set()).add(quad.object.value)
+            held.setdefault(graph.value[len(prefix):], set()).add(cast(ox.Literal, quad.object).value)
     return held
 
 
@@ -588,5 +589,5 @@ class _Ready:
     def ready(self) -> bool:
         return True
 
-    def get(self) -> list[Document | Problem | Held]:
-        return self._items
+    def get(self) -> list[PostingGraph | Problem | Held]:
+        return cast("list[PostingGraph | Problem | Held]", self._items)  # a chunk with no Document (see __iter__)

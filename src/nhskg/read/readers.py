@@ -504,15 +504,15 @@ def _text(value: Any, depth: int = 0) -> str | None:
         return None if isinstance(value, float) and not math.isfinite(value) else str(value)
     if isinstance(value, dict):
         for key in ("name", "@value", "value"):
-            text = _text(value.get(key), depth + 1)
-            if text:
-                return text
+            found = _text(value.get(key), depth + 1)
+            if found:
+                return found
         return None
     if isinstance(value, list):
         for item in value:
-            text = _text(item, depth + 1)
-            if text:
-                return text
+            found = _text(item, depth + 1)
+            if found:
+                return found
     return None
 
 

@@ -73,7 +73,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, cast
 
 import pyoxigraph as ox
 
@@ -240,13 +240,13 @@ def _execute(store: ox.Store, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
                 raise _Refused(413, f"the result has more than {max_rows} rows; add a LIMIT (or use the embedded store)")
             rows.append([solution[c] for c in columns])
         return 200, _RESULT_MEDIA[job["fmt"]] + "; charset=utf-8", serialize_rows(columns, rows, job["fmt"])
-    triples = []
+    triples: list[Any] = []
     for triple in result:
         if len(triples) >= max_rows:
             raise _Refused(413, f"the result has more than {max_rows} triples; add a LIMIT")
         triples.append(triple)
     media = job.get("graph_media", "text/turtle")
-    return 200, f"{media}; charset=utf-8", ox.serialize(triples, format=GRAPH_TYPES[media])
+    return 200, f"{media}; charset=utf-8", ox.serialize(triples, format=GRAPH_TYPES[media]) or b""
 
 
 def _answer(store: ox.Store, job: Mapping[str, Any]) -> tuple[str, int, str, bytes]:
@@ -614,7 +614,7 @@ class SparqlServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
+        host, port = cast("tuple[str, int]", self.server_address[:2])  # TCP; typeshed allows any socket's address
         return f"http://{host}:{port}/sparql"
 
     # -- connections: bounded, the longest-idle displaced first

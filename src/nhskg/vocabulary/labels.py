@@ -77,7 +77,8 @@ def resolve(value: str, candidates: Iterable[Named], what: str = "value", *, clo
     if len(hits) == 1:
         return hits[0]
     if hits:
-        raise UnknownValue(what, value, sorted(hits, key=lambda c: c.code), ambiguous=True)
+        ordered: list[Named] = sorted(hits, key=lambda c: c.code)
+        raise UnknownValue(what, value, ordered, ambiguous=True)
     raise UnknownValue(what, value, nearest(wanted, pool, closest), ambiguous=False)
 
 
