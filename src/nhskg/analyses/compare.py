@@ -114,7 +114,7 @@ def compare(source: SparqlSource, org_a: str, org_b: str) -> Comparison:
     >>> compare(OxigraphSource(ox.Store()), "nowhere", "elsewhere")
     Traceback (most recent call last):
     ...
-    nhskg.analyses.compare.OrganisationNotFound: no organisation 'nowhere' in the store; list them with `nhskg query organisations` or check --store
+    nhskg.errors.OrganisationNotFound: no organisation 'nowhere' in the store; list them with `nhskg query organisations` or check --store
     """
     iri_a, label_a = resolve_organisation(source, org_a)
     iri_b, label_b = resolve_organisation(source, org_b)

@@ -133,7 +133,7 @@ def check_reviewer(name: str) -> str:
     >>> check_reviewer("../../etc/passwd")
     Traceback (most recent call last):
     ...
-    nhskg.curation.decisions.CurationError: a reviewer's name may not look like a path (.., a leading / or ~, a backslash) or hold control characters: '../../etc/passwd'
+    nhskg.errors.DecisionRefused: a reviewer's name may not look like a path (.., a leading / or ~, a backslash) or hold control characters: '../../etc/passwd'
     """
     if _BAD_NAME.search(name):
         raise DecisionRefused(f"a reviewer's name may not look like a path (.., a leading / or ~, a backslash) "

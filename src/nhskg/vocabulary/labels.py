@@ -65,7 +65,7 @@ def resolve(value: str, candidates: Iterable[Named], what: str = "value", *, clo
     >>> resolve("Chief Nurses", [cmo, nurse], "role type")
     Traceback (most recent call last):
     ...
-    nhskg.vocabulary.labels.UnknownValue: 'Chief Nurses' is not a role type; nearest: Chief Nurse (chief-nurse)
+    nhskg.errors.UnknownValue: 'Chief Nurses' is not a role type; nearest: Chief Nurse (chief-nurse)
     """
     pool = list(candidates)
     text = value.strip()
