@@ -60,8 +60,9 @@ def as_table_text(binding: dict[str, str]) -> str:
 
 def expected_answers(store: Path) -> tuple[list[tuple[str, str, tuple[str, ...], list[str]]], tuple[str, str, tuple[str, ...], list[str]]]:
     """The cheap library queries (name, text, columns, sorted rows) and the heavy one, as the embedded store answers them."""
-    from nhskg.queries.library import bind, load_queries
-    from nhskg.pipeline.remote import with_values
+    from nhskg.queries.binding import bind
+    from nhskg.queries.library import load_queries
+    from nhskg.sparql.bindings import with_values
     from nhskg.graph.store import GraphStore
 
     source = GraphStore.open(store).source()

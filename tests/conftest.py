@@ -15,6 +15,11 @@ from nhskg.vocabulary.vocab import Vocabulary, load_vocabulary
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--regen-seeds-answers", action="store_true", default=False,
+                     help="Rewrite tests/data/seeds-answers/*.csv from the seeds build (then read the diff).")
+
+
 @pytest.fixture(scope="session")
 def seeds_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The directory of a store built once per session from ``seeds/`` (real vocabulary)."""

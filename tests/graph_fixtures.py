@@ -11,7 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
-from nhskg.paths import ontology_dir
+from nhskg.paths import ontology_dir, queries_dir
 from nhskg.extract.postings import Duty, Evidence, Item, Organisation, Posting, Requirement, Salary
 
 V = "https://w3id.org/nhskg/vocab/"
@@ -47,7 +47,7 @@ def scheme_ttl(name: str, concepts: list[tuple[str, str, bool]]) -> str:
             f"<{V}{name}/{code}> a skos:Concept ; skos:inScheme <{V}{name}> ; skos:notation \"{code}\" ;"
             f" skos:prefLabel \"{label}\"@en ; skos:definition \"The {label}.\"@en"
             + (" ; nhskg:leadershipRole true" if leadership else "")
-            + (" ; nhskg:requiredHolder true ; nhskg:singleHolder true ." if name == "designation" else " .")
+            + (" ; nhskg:singleHolder true ." if name == "designation" else " .")
         )
     return "\n".join(lines) + "\n"
 
@@ -64,6 +64,8 @@ def write_home(root: Path) -> Path:
             shutil.copy(ontology_dir() / extra, onto / extra)
     for name, concepts in SCHEMES.items():
         (vocab / f"{name}.ttl").write_text(scheme_ttl(name, concepts), encoding="utf-8")
+    # The shapes run a library query (shape:libraryQuery), so a home has the real queries.
+    (root / "queries").symlink_to(queries_dir(), target_is_directory=True)
     return root
 
 

@@ -17,7 +17,8 @@ import nhskg
 from nhskg.cli import main
 from nhskg.errors import QueryError
 from nhskg.sparql.prologue import default_prefixes
-from nhskg.queries.library import bind, load_query, query_from_text
+from nhskg.queries.binding import bind
+from nhskg.queries.library import load_query, query_from_text
 from nhskg.sparql.sources import Table
 from nhskg.queries.timeout import QueryTimeout
 

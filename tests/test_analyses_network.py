@@ -28,9 +28,9 @@ TRIG = """
 
 <https://w3id.org/nhskg/graph/ontology> {
   des:caldicott-guardian skos:inScheme <https://w3id.org/nhskg/vocab/designation> ; skos:prefLabel "Caldicott Guardian" ; dcterms:source "NHS Digital" ;
-      nhskg:requiredHolder true ; nhskg:singleHolder true .
+      nhskg:requiredIn <https://w3id.org/nhskg/vocab/organisation-type/nhs-trust> ; nhskg:singleHolder true .
   des:responsible-officer skos:inScheme <https://w3id.org/nhskg/vocab/designation> ; skos:prefLabel "Responsible Officer" ; dcterms:source "Medical Profession (Responsible Officers) Regulations 2010" ;
-      nhskg:requiredHolder true ; nhskg:singleHolder true .
+      nhskg:requiredIn <https://w3id.org/nhskg/vocab/organisation-type/nhs-trust> ; nhskg:singleHolder true .
   des:freedom-to-speak-up skos:inScheme <https://w3id.org/nhskg/vocab/designation> ; skos:prefLabel "Freedom to Speak Up lead" .
   rt:chief-medical-officer skos:prefLabel "Chief Medical Officer" .
   body:cqc skos:prefLabel "Care Quality Commission" .
@@ -41,7 +41,7 @@ TRIG = """
 <https://w3id.org/nhskg/data/graph/posting/x-cmo> {
   <https://w3id.org/nhskg/data/posting/x-cmo> a schema:JobPosting ; nhskg:leadershipPosting true ;
       schema:hiringOrganization <https://w3id.org/nhskg/data/org/x> ; nhskg:advertises <https://w3id.org/nhskg/data/post/x-cmo> .
-  <https://w3id.org/nhskg/data/org/x> a org:Organization ; rdfs:label "X Hospitals Trust" .
+  <https://w3id.org/nhskg/data/org/x> a org:Organization ; rdfs:label "X Hospitals Trust" ; nhskg:organisationType <https://w3id.org/nhskg/vocab/organisation-type/nhs-trust> .
   <https://w3id.org/nhskg/data/post/x-cmo> a org:Post ; rdfs:label "Chief Medical Officer" ; org:postIn <https://w3id.org/nhskg/data/org/x> ;
       org:role rt:chief-medical-officer ;
       org:reportsTo <https://w3id.org/nhskg/data/org/x/role/chief-executive> ;
@@ -63,7 +63,7 @@ TRIG = """
 <https://w3id.org/nhskg/data/graph/posting/x-cn> {
   <https://w3id.org/nhskg/data/posting/x-cn> a schema:JobPosting ; nhskg:leadershipPosting true ;
       schema:hiringOrganization <https://w3id.org/nhskg/data/org/x> ; nhskg:advertises <https://w3id.org/nhskg/data/post/x-cn> .
-  <https://w3id.org/nhskg/data/org/x> a org:Organization ; rdfs:label "X Hospitals Trust" .
+  <https://w3id.org/nhskg/data/org/x> a org:Organization ; rdfs:label "X Hospitals Trust" ; nhskg:organisationType <https://w3id.org/nhskg/vocab/organisation-type/nhs-trust> .
   <https://w3id.org/nhskg/data/post/x-cn> a org:Post ; rdfs:label "Chief Nurse" ; org:postIn <https://w3id.org/nhskg/data/org/x> ;
       org:role rt:chief-nurse ;
       org:reportsTo <https://w3id.org/nhskg/data/org/x/role/chief-executive> ;
@@ -78,7 +78,7 @@ TRIG = """
 <https://w3id.org/nhskg/data/graph/posting/y-dop> {
   <https://w3id.org/nhskg/data/posting/y-dop> a schema:JobPosting ; nhskg:leadershipPosting true ;
       schema:hiringOrganization <https://w3id.org/nhskg/data/org/y> ; nhskg:advertises <https://w3id.org/nhskg/data/post/y-dop> .
-  <https://w3id.org/nhskg/data/org/y> a org:Organization ; rdfs:label "Y Community Trust" .
+  <https://w3id.org/nhskg/data/org/y> a org:Organization ; rdfs:label "Y Community Trust" ; nhskg:organisationType <https://w3id.org/nhskg/vocab/organisation-type/nhs-trust> .
   <https://w3id.org/nhskg/data/post/y-dop> a org:Post ; rdfs:label "Director of Pharmacy" ; org:postIn <https://w3id.org/nhskg/data/org/y> ;
       org:role rt:director-of-pharmacy ;
       org:reportsTo <https://w3id.org/nhskg/data/org/y/role/medical-director> ;

@@ -35,16 +35,16 @@ CASES: list[tuple[int, str, dict[str, str], int | None, list[dict[str, str]]]] =
          "professional_role": "national-medical-director"},
     ]),
     # the Chief Nurse's postings are the two Directors of Nursing (a kind of Chief Nurse)
-    (3, "shared-duties", {"role_a": "CMO", "role_b": "Chief Nurse"}, 16, [
+    (3, "shared-duties", {"role_a": "CMO", "role_b": "Chief Nurse"}, 13, [
         {"area": "patient-safety", "postings_a": "3", "postings_b": "1", "joint": "1",
          "posting_b": "data:posting/916247378"},
         {"area": "governance-quality", "postings_a": "7", "postings_b": "2", "joint": "5"},
-        {"area": "system-partnership", "postings_a": "7", "postings_b": "0", "joint": "5"},
+        {"area": "system-partnership", "postings_a": "7", "postings_b": "0", "joint": "4"},
     ]),
-    (3, "shared-duties", {"role_a": "Medical Director", "role_b": "Director of Nursing"}, 14, [
+    (3, "shared-duties", {"role_a": "Medical Director", "role_b": "Director of Nursing"}, 10, [
         {"area": "governance-quality", "postings_a": "7", "postings_b": "2", "joint": "2"},
     ]),
-    (3, "joint-duties", {"role": "CMO", "partner": "Chief Nurse"}, 35, [
+    (3, "joint-duties", {"role": "CMO", "partner": "Chief Nurse"}, 28, [
         {"posting": "data:posting/003-ee31a5acbe06f6bc", "area": "patient-safety"},
         # "In partnership with our Director of Nursing and Midwifery ...": a partner of a narrower role type
         {"posting": "data:posting/916238399", "area": "governance-quality"},
@@ -83,10 +83,13 @@ CASES: list[tuple[int, str, dict[str, str], int | None, list[dict[str, str]]]] =
         {"month": "2020-10", "postings": "50", "leadership_postings": "46"},
         {"month": "2020-11", "postings": "36", "leadership_postings": "34"},
     ]),
-    (10, "designation-gaps", {"designation": "Responsible Officer"}, 62, [
-        {"organisation_label": "Norfolk and Waveney University Hospitals Group", "missing": "1"},
+    (10, "designation-gaps", {"designation": "Responsible Officer"}, 53, [
+        {"organisation_label": "North Bristol NHS Trust", "designation": "responsible-officer"},
+        {"organisation_label": "East Kent Hospitals University NHS Foundation Trust", "designation": "responsible-officer"},
     ]),
-    (10, "designation-gaps", {"designation": "DIPC"}, 61, []),
+    (10, "designation-gaps", {"designation": "DIPC"}, 48, [
+        {"organisation_label": "North Bristol NHS Trust", "designation": "director-of-infection-prevention-control"},
+    ]),
 ]
 IDS = [f"q{c[0]}-{c[1]}-{'-'.join(c[2].values()) or 'defaults'}".replace(" ", "_") for c in CASES]
 

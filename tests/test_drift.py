@@ -22,7 +22,7 @@ from nhskg.cli import main
 from nhskg.namespaces import DEFAULT_BASE as B, ONTOLOGY_GRAPH
 from nhskg.paths import vocabulary_dir
 from nhskg.extract.postings import Duty, Evidence, Organisation, Posting
-from nhskg.graph.rdfgraph import posting_quads
+from nhskg.graph.posting import posting_quads
 from nhskg.sparql.sources import OxigraphSource
 from nhskg.views.drift import model_from_drift
 from nhskg.vocabulary.vocab import load_vocabulary
@@ -164,7 +164,7 @@ def test_cli_render_drift(tmp_path: Path) -> None:
 def test_a_narrower_role_type_drifts_with_its_broader_one() -> None:
     """A Director of Nursing is a kind of Chief Nurse: her posting counts in the Chief Nurse's shares
     (as in `analyse overlap`), and `analyse drift` and the drift-area-shares query agree."""
-    from nhskg.queries.library import run_query
+    from nhskg.queries.running import run_query
 
     vocab = load_vocabulary()
     store = ox.Store()

@@ -210,6 +210,7 @@ def test_every_fact_says_how_it_was_stated_and_how_sure_it_is():
              "You will be the Caldicott Guardian.\nPerson specification\nEssential\n- GMC registration\n",
              "Medical Director")
     facts = [*p.accountable_to, *p.works_with, *p.designations, *p.requirements]
-    assert facts and all(f.stated in STATED_AS and 0 <= f.confidence <= 1 for f in facts)
+    assert [f.code for f in facts] == ["chief-executive", "chief-nurse", "caldicott-guardian", "gmc-registration"]
+    assert all(f.stated in STATED_AS and 0 <= f.confidence <= 1 for f in facts)
     assert p.accountable_to[0].stated == "field"
     assert p.to_json()["accountable_to"][0]["confidence"] == p.accountable_to[0].confidence

@@ -14,7 +14,7 @@ from nhskg.read.documents import Document
 from nhskg.extract import extract_posting
 from nhskg.paths import ontology_dir, project_home
 from nhskg.extract.postings import Duty, Evidence, Organisation, Posting
-from nhskg.queries.library import run_query
+from nhskg.queries.running import run_query
 from nhskg.graph.rdfgraph import slugify
 from nhskg.graph.store import GraphStore
 

@@ -15,7 +15,9 @@ from rdflib.term import Literal, URIRef
 
 from nhskg.cli import main
 from nhskg.errors import QueryError
-from nhskg.queries.library import bind, load_queries, load_query, parse_query, run_query
+from nhskg.queries.binding import bind
+from nhskg.queries.library import load_queries, load_query, parse_query
+from nhskg.queries.running import run_query
 from nhskg.sparql.sources import OxigraphSource, Table
 from nhskg.graph.store import GraphStore
 

@@ -14,7 +14,8 @@ from rdflib.compare import graph_diff, to_isomorphic
 from graph_fixtures import B, V, ev, leadership_posting, minimal_posting, write_home
 from nhskg.errors import VocabularyError
 from nhskg.extract.postings import Item, Organisation, Posting
-from nhskg.graph.rdfgraph import posting_key, posting_quads, slugify
+from nhskg.graph.posting import posting_quads
+from nhskg.graph.rdfgraph import posting_key, slugify
 from nhskg.sparql.sources import to_rdflib
 from nhskg.vocabulary.vocab import Vocabulary, load_vocabulary
 
@@ -142,7 +143,8 @@ def test_full_posting_models_salary_duties_requirements_and_provenance(vocab: Vo
     statements = set(graph.subjects(rdflib.RDF.type, nhskg.ExtractedStatement))
     assert len(statements) == 8
     for statement in statements:
-        assert isinstance(graph.value(statement, nhskg.startOffset).toPython(), int)
+        start, end = (graph.value(statement, p).toPython() for p in (nhskg.startOffset, nhskg.endOffset))
+        assert type(start) is int and type(end) is int and 0 <= start < end, (statement, start, end)
 
 
 def test_non_leadership_posting_is_minimal_unless_switched(vocab: Vocabulary) -> None:

@@ -11,7 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nhskg.read.documents import Document, Problem, Structured
-from nhskg.read.readers import _record_document, description_text, html_to_text, read_documents
+from nhskg.read.files import ENDINGS
+from nhskg.read.markup import description_text, html_to_text
+from nhskg.read.readers import READERS, read_documents
+from nhskg.read.records import _record_document
 
 INPUTS = Path(__file__).parent / "data" / "inputs"
 
@@ -430,7 +433,8 @@ def test_truncated_gzip_keeps_the_records_before_the_damage(tmp_path: Path) -> N
     path.write_bytes(data[: len(data) - 30])
     results = read(path)
     assert len(problems(results)) == 1 and "gzip" in problems(results)[0].problem
-    assert len(documents(results)) >= 1
+    kept = list(documents(results))
+    assert 0 < len(kept) < 40 and kept == [str(n) for n in range(len(kept))], kept  # a prefix of the records, in order
 
 
 def test_not_gzip_is_a_problem(tmp_path: Path) -> None:
@@ -488,3 +492,10 @@ def test_needs_text_skips_the_descriptions_nobody_reads(tmp_path: Path) -> None:
     texts = {d.id: d.text for d in read_documents([feed], needs_text=wanted)}
     assert texts == {"1": "Staff Nurse", "2": "Chief Nurse\nLead nursing."}
     assert {d.id: d.text for d in read_documents([feed])}["1"] == "Staff Nurse\nWard work."
+
+
+def test_every_ending_read_has_a_reader() -> None:
+    """A posting is named after its file without the ending (``files.ENDINGS``), so a reader
+    added to ``READERS`` without its ending there would name its postings wrongly."""
+    assert set(ENDINGS) == set(READERS)
+    assert list(ENDINGS) == sorted(ENDINGS, key=len, reverse=True)

@@ -17,7 +17,7 @@ from graph_fixtures import B, minimal_posting
 from nhskg.pipeline.build import Held, build, build_postings
 from nhskg.read.documents import Document
 from nhskg.errors import StoreError
-from nhskg.paths import ontology_dir
+from nhskg.paths import ontology_dir, queries_dir
 from nhskg.graph.store import GraphStore, GraphWriter
 from nhskg.graph.validate import validate
 from nhskg.vocabulary.vocab import Vocabulary
@@ -65,6 +65,7 @@ def own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("NHSKG_HOME", raising=False)
     root = tmp_path / "home"
     shutil.copytree(ontology_dir(), root / "ontology")
+    (root / "queries").symlink_to(queries_dir(), target_is_directory=True)  # the shapes run a library query
     monkeypatch.setenv("NHSKG_HOME", str(root))
     return root
 
@@ -131,7 +132,8 @@ def test_adding_postings_leaves_the_others_untouched(tmp_path: Path, own_home: P
     added_graphs = {q.graph_name.value for q in after - before}
     assert added_graphs == {f"{B}graph/posting/post-100", f"{B}graph/posting/post-101", f"{B}graph/organisations"}
     added_subjects = {q.subject.value for q in after - before if q.graph_name.value.endswith("/organisations")}
-    assert added_subjects and all(s.startswith(f"{B}org/another-hospital-nhs-trust") for s in added_subjects)
+    trust = f"{B}org/another-hospital-nhs-trust"  # the new trust, and the posts its postings name by role
+    assert added_subjects == {trust, f"{trust}/role/chief-executive", f"{trust}/role/chief-medical-officer"}
     # only the new leadership posting is validated (it shares no organisation with the rest)
     assert report.validation is not None and report.validation.conforms
     assert 0 < report.validation.triples < build([write(tmp_path / "all.jsonl", records() + new)], tmp_path / "fresh").validation.triples  # type: ignore[union-attr]

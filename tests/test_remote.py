@@ -1,4 +1,4 @@
-"""EndpointSource and EndpointWriter against an in-process SPARQL server backed by a pyoxigraph store.
+"""EndpointSource and EndpointWriter (and a build through it) against an in-process SPARQL server backed by a pyoxigraph store.
 
 The fake server speaks the SPARQL 1.1 Protocol (form-encoded query and update, JSON results,
 N-Triples graphs) over a real socket, so the HTTP, binding, chunking, counting and credential
@@ -21,9 +21,12 @@ from hypothesis import given, settings, strategies as st
 from rdflib.term import Literal, URIRef
 
 from nhskg.errors import QueryError, StoreError
-from nhskg.queries.library import load_queries, run_query
-from nhskg.pipeline.remote import CHUNK_TRIPLES, EndpointConfig, EndpointSource, EndpointWriter, scrub, serialize_term, with_values
-from nhskg.serve.server import serialize_rows
+from nhskg.queries.library import load_queries
+from nhskg.queries.running import run_query
+from nhskg.graph.endpoint import CHUNK_TRIPLES, EndpointWriter
+from nhskg.sparql.bindings import serialize_term, with_values
+from nhskg.sparql.endpoint import EndpointConfig, EndpointSource, scrub
+from nhskg.serve import serialize_rows
 from nhskg.sparql.sources import OxigraphSource, Table
 
 FIXTURE = Path(__file__).parent / "data" / "query-library.trig"
@@ -277,7 +280,6 @@ def test_a_remote_build_writes_what_the_embedded_build_writes(server: FakeServer
     the organisations graph (each organisation once) and an organisation dropped when no posting
     names it any more."""
     from nhskg.pipeline.build import build
-    from nhskg.pipeline.remote import build_to_endpoint
     from nhskg.graph.store import GraphStore
 
     source, store = _source(server), tmp_path / "store"
@@ -285,7 +287,7 @@ def test_a_remote_build_writes_what_the_embedded_build_writes(server: FakeServer
     for contents in ([("cn-1", "Norfolk Hospitals NHS Trust"), ("cn-2", "Suffolk Hospitals NHS Trust")],
                      [("cn-2", "Norfolk Hospitals NHS Trust")]):  # cn-2 moves: Suffolk is named by nobody
         records.write_text("".join(_record(*c) for c in contents), encoding="utf-8")
-        remote = build_to_endpoint([records], source)
+        remote = build([records], writer=EndpointWriter(source), validate=False)
         local = build([records], store, validate=False)
         assert remote.postings_written == local.postings_written == len(contents)
         opened = GraphStore.open(store)

@@ -31,6 +31,10 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, real_home: None) ->
         pytest.skip("seeds/ is not in this checkout")
     (tmp_path / "postings").mkdir()
     shutil.copy(SEEDS / f"{SEED}.txt", tmp_path / "postings")
+    # The seed names no employer; a gap is per organisation type (an NHS trust must name a
+    # Caldicott Guardian), so the copy names one.
+    with (tmp_path / "postings" / f"{SEED}.txt").open("a", encoding="utf-8") as text:
+        text.write("\nEmployer: Greater London Hospitals NHS Trust\n")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -50,10 +54,12 @@ def _missing() -> list[str]:
 
 def _held_in_view() -> list[str]:
     """The designations the designations matrix draws as held (not as a gap)."""
+    from nhskg.analyses.gaps import designation_findings
     from nhskg.views.facts import load_facts
     from nhskg.views.matrix import matrix
 
-    table = matrix(load_facts(GraphStore.open(Path(".nhskg/store")).source()))
+    source = GraphStore.open(Path(".nhskg/store")).source()
+    table = matrix(load_facts(source), designation_findings(source))
     return sorted(
         column.label for row in table.rows for column, cell in zip(table.columns, row.cells) if cell.state in ("held", "conflict")
     )

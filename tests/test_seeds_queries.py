@@ -1,67 +1,112 @@
-"""Every library query on the seeds graph returns rows the seed postings really contain.
+"""Every library query on the seeds graph returns exactly the rows the seed postings give.
 
-The hand-built graph in ``test_query_library.py`` pins each query's exact answer; this module
-pins what the shipped seeds (five postings and the real 2020 leadership postings) say, so that a
-change to the extractor, the vocabularies or a query that loses one of these facts fails here.
-Each case names a query, its parameters, and one row (a subset of columns) that must be among the
-answers; values are compared as the text table shows them (concept codes, ``data:`` paths).
+The hand-built graph in ``test_query_library.py`` pins each query's exact answer on a tiny graph;
+this module pins what the shipped seeds (five postings and the real 2020 leadership postings) give,
+so that a change to the extractor, the vocabularies or a query that loses a row *or adds one* fails
+here. Each case names a query, its parameters and its key columns (those that say what a row
+states; labels, example postings and sentences, which ``SAMPLE`` or the vocabulary's wording
+decide, are left out); ``tests/data/seeds-answers/CASE.csv`` holds every row of those columns, as
+the text table shows them (concept codes, ``data:`` paths), sorted. Each case also names rows a
+person checked against the seed postings (``witnesses``), which must be among them, so that
+regenerating the files cannot quietly drop a known fact.
+
+After a change that should change an answer, regenerate with
+``python -m pytest tests/test_seeds_queries.py --regen-seeds-answers`` and read the diff.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
 import pytest
 
-from nhskg.queries.library import load_queries, run_query
+from nhskg.queries.library import load_queries
+from nhskg.queries.running import run_query
 from nhskg.queries.results import short_name
 from nhskg.sparql.sources import Table
 
+ANSWERS = Path(__file__).parent / "data" / "seeds-answers"
 SEED_000 = "data:post/000-ceef7d63af8bb6ec"
 SEED_001 = "data:post/001-409df43c28ff9e57"
 SEED_003 = "data:post/003-ee31a5acbe06f6bc"
-NWUHG = "Norfolk and Waveney University Hospitals Group"
+NWUHG = "data:org/norfolk-and-waveney-university-hospitals-group"
+
+@dataclass(frozen=True)
+class Case:
+    """A library query run on the seeds: its parameters, key columns and the rows a person checked."""
+
+    query: str
+    params: dict[str, str]
+    columns: tuple[str, ...]
+    witnesses: tuple[dict[str, str], ...] = field(default=())
+
+    @property
+    def id(self) -> str:
+        """The case's name and the stem of its answer file: the query, then each parameter."""
+        return self.query + "".join(f"+{k}={v}" for k, v in sorted(self.params.items()))
+
 
 CASES = [
-    ("answers-to", {"superior_role": "chief-executive"}, {"role": "chief-medical-officer", "line": "managerial",
-                                                          "example_posting": "data:posting/003-ee31a5acbe06f6bc"}),
-    ("areas-absent", {"role": "chief-medical-officer", "other": "director-of-nursing"}, {"area": "digital-information"}),
-    ("bodies", {"role": "chief-medical-officer"}, {"body": "clinical-senate"}),
-    ("designation-gaps", {"designation": "responsible-officer"}, {"organisation_label": NWUHG}),
-    ("designation-holders", {"designation": "caldicott-guardian"}, {"post": SEED_000, "role": "chief-medical-officer"}),
-    ("designation-holders", {"designation": "professional-lead-pharmacy"}, {"post": SEED_003}),
-    ("designation-professions", {"designation": "director-of-infection-prevention-control"},
-     {"profession": "not stated", "postings": "1"}),
-    ("drift-area-shares", {"role": "chief-medical-officer"}, {"year": "2025", "area": "digital-information"}),
-    ("drift-successors", {}, {"organisation_label": "NHS Hampshire and Isle of Wight Integrated Care Board",
-                              "predecessor_label": "NHS Southampton CCG"}),
-    ("duties-by-area", {"role": "chief-medical-officer"}, {"area": "research-innovation"}),
-    ("evidence", {"posting_id": "001_409df43c28ff9e57"}, {"predicate": "nhskg:professionallyAccountableTo",
-                                                         "label_as_written": "National Medical Director"}),
-    ("joint-duties", {"role": "chief-medical-officer", "partner": "chief-nurse"}, {"post": SEED_003}),
-    ("leadership-by-month", {}, {"month": "2020-10", "postings": "50", "leadership_postings": "46"}),
-    ("pay", {"role": "chief-operating-officer"}, {"band": "esm-2", "n": "1", "median": "131301"}),
-    ("postings-over-time", {}, {"month": "2020-10", "organisation_type": "nhs-england"}),
-    ("reporting-chain", {"role": "chief-medical-officer"}, {"post": SEED_003, "line": "managerial", "depth": "1",
-                                                            "superior_role": "chief-executive"}),
-    ("reporting-chain", {"role": "chief-medical-officer"}, {"post": SEED_001, "line": "professional",
-                                                            "superior_role": "national-medical-director"}),
-    ("requirements", {"role": "chief-medical-officer"}, {"requirement": "gmc-registration"}),
-    ("role-network", {}, {"source": "chief-medical-officer", "relation": "reportsTo", "target": "chief-executive"}),
+    Case("answers-to", {"superior_role": "chief-executive"}, ("role", "line", "postings"),
+         ({"role": "chief-medical-officer", "line": "managerial", "postings": "2"},)),
+    Case("areas-absent", {"role": "chief-medical-officer", "other": "director-of-nursing"}, ("area", "postings", "other_postings"),
+         ({"area": "digital-information"},)),
+    Case("bodies", {"role": "chief-medical-officer"}, ("role", "body", "postings"), ({"body": "clinical-senate"},)),
+    # a trust must name a Responsible Officer; the Norfolk and Waveney group (a hospital group) need not
+    Case("designation-gaps", {"designation": "responsible-officer"}, ("organisation", "designation"),
+         ({"organisation": "data:org/north-bristol-nhs-trust", "designation": "responsible-officer"},)),
+    Case("designation-holders", {"designation": "caldicott-guardian"}, ("organisation", "designation", "post", "role", "posting"),
+         ({"post": SEED_000, "role": "chief-medical-officer"},)),
+    Case("designation-holders", {"designation": "professional-lead-pharmacy"},
+         ("organisation", "designation", "post", "role", "posting"), ({"post": SEED_003},)),
+    Case("designation-professions", {"designation": "director-of-infection-prevention-control"},
+         ("designation", "profession", "postings", "role_types"), ({"profession": "not stated", "postings": "1"},)),
+    Case("drift-area-shares", {"role": "chief-medical-officer"}, ("year", "area", "postings", "claiming", "share"),
+         ({"year": "2025", "area": "digital-information"},)),
+    Case("drift-successors", {}, ("organisation", "predecessor", "event", "started"),
+         ({"organisation": "data:org/nhs-hampshire-and-isle-of-wight-integrated-care-board",
+           "predecessor": "data:org/nhs-southampton-ccg"},)),
+    Case("duties-by-area", {"role": "chief-medical-officer"}, ("area", "postings", "duties"), ({"area": "research-innovation"},)),
+    Case("evidence", {"posting_id": "001_409df43c28ff9e57"}, ("subject", "predicate", "object", "label_as_written", "start", "end"),
+         ({"predicate": "nhskg:professionallyAccountableTo", "label_as_written": "National Medical Director"},)),
+    Case("joint-duties", {"role": "chief-medical-officer", "partner": "chief-nurse"}, ("posting", "post", "duty", "area"),
+         ({"post": SEED_003},)),
+    Case("leadership-by-month", {}, ("month", "postings", "leadership_postings"),
+         ({"month": "2020-10", "postings": "50", "leadership_postings": "46"},)),
+    Case("pay", {"role": "chief-operating-officer"}, ("role", "band", "postings", "n", "min", "q1", "median", "q3", "max"),
+         ({"band": "esm-2", "n": "1", "median": "131301"},)),
+    Case("postings-over-time", {}, ("month", "organisation_type", "postings", "leadership_postings"),
+         ({"month": "2020-10", "organisation_type": "nhs-england"},)),
+    Case("reporting-chain", {"role": "chief-medical-officer"}, ("post", "line", "depth", "superior", "superior_role"), (
+        {"post": SEED_003, "line": "managerial", "depth": "1", "superior_role": "chief-executive"},
+        {"post": SEED_001, "line": "professional", "superior_role": "national-medical-director"},
+    )),
+    Case("requirements", {"role": "chief-medical-officer"}, ("role", "requirement", "scheme", "essential", "desirable", "postings"),
+         ({"requirement": "gmc-registration"},)),
+    Case("role-network", {}, ("source", "relation", "target", "postings"), (
+        {"source": "chief-medical-officer", "relation": "reportsTo", "target": "chief-executive"},
+        # 916255246 and 916260190: "deputise for the Chief Nurse" (a line of its own, not joint working)
+        {"source": "deputy-chief-nurse", "relation": "deputisesFor", "target": "chief-nurse", "postings": "2"},
+    )),
     # the seeds are built without decisions: every fact unreviewed, the Group CMO's self-line among them
-    ("review-status", {"posting_id": "003_ee31a5acbe06f6bc", "status": "unreviewed"},
-     {"field": "works_with", "value": "chief-medical-officer", "label_as_written": "GCMO", "review_status": "unreviewed"}),
-    # 916255246 and 916260190: "deputise for the Chief Nurse" (a line of its own, not joint working)
-    ("role-network", {}, {"source": "deputy-chief-nurse", "relation": "deputisesFor", "target": "chief-nurse",
-                          "postings": "2"}),
-    ("shared-duties", {"role_a": "chief-medical-officer", "role_b": "chief-nurse"}, {"area": "patient-safety"}),
-    ("split-lines", {}, {"post": SEED_001, "managerial_role": "regional-director",
-                         "professional_role": "national-medical-director"}),
-    ("where-functions-sit", {"area": "medicines-pharmacy"}, {"organisation_label": NWUHG, "role": "chief-medical-officer"}),
-    ("works-with", {"role": "chief-medical-officer"}, {"partner": "chief-nurse"}),
-    ("works-with", {"role": "chief-medical-officer"}, {"partner": "chief-delivery-officer"}),
-    ("weak-facts", {"below": "1"}, {"posting_id": "000_ceef7d63af8bb6ec", "relation": "engages with",
-                                    "object_label": "Local Medical Committee"}),
+    Case("review-status", {"posting_id": "003_ee31a5acbe06f6bc", "status": "unreviewed"},
+         ("post", "field", "value", "label_as_written", "stated", "review_status"),
+         ({"field": "works_with", "value": "chief-medical-officer", "label_as_written": "GCMO", "review_status": "unreviewed"},)),
+    Case("shared-duties", {"role_a": "chief-medical-officer", "role_b": "chief-nurse"}, ("area", "postings_a", "postings_b", "joint"),
+         ({"area": "patient-safety"},)),
+    Case("split-lines", {}, ("post", "role", "managerial_role", "professional_role"),
+         ({"post": SEED_001, "managerial_role": "regional-director", "professional_role": "national-medical-director"},)),
+    Case("where-functions-sit", {"area": "medicines-pharmacy"}, ("organisation", "organisation_type", "role", "duties"),
+         ({"organisation": NWUHG, "role": "chief-medical-officer"},)),
+    Case("works-with", {"role": "chief-medical-officer"}, ("partner", "postings"),
+         ({"partner": "chief-nurse"}, {"partner": "chief-delivery-officer"})),
+    Case("weak-facts", {"below": "1"}, ("confidence", "stated_as", "posting_id", "subject_label", "relation", "object_label"),
+         ({"posting_id": "000_ceef7d63af8bb6ec", "relation": "engages with", "object_label": "Local Medical Committee"},)),
 ]
-
 
 def test_weak_facts_lists_only_facts_below_the_threshold_weakest_first(seeds_source, real_home) -> None:  # type: ignore[no-untyped-def]
     everything = run_query(seeds_source, "weak-facts", {"below": "1"})
@@ -69,27 +114,61 @@ def test_weak_facts_lists_only_facts_below_the_threshold_weakest_first(seeds_sou
     assert isinstance(everything, Table) and isinstance(some, Table)
     values = [float(r["confidence"]) for r in everything.records()]
     assert values == sorted(values) and all(v < 1 for v in values)
-    assert 0 < len(some) < len(everything)
-    assert all(float(r["confidence"]) < 0.8 for r in some.records())
+    assert (len(some), len(everything)) == (78, 192)  # everything: tests/data/seeds-answers/weak-facts+below=1.csv
+    below = [row for row, r in zip(everything.rows, everything.records()) if float(r["confidence"]) < 0.8]
+    assert Counter(some.rows) == Counter(below)  # exactly those rows (ties in confidence come in any order)
     assert all(r["stated_as"] and ":" not in str(r["relation"]) for r in everything.records())
 
 
-def _rows(table: Table) -> list[dict[str, str]]:
-    return [{c: short_name(v) for c, v in zip(table.columns, row)} for row in table.rows]
+def _rows(table: Table, columns: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The table's rows cut to ``columns``, as the text table shows them, sorted (duplicates kept)."""
+    missing = [c for c in columns if c not in table.columns]
+    assert not missing, f"columns {missing} are not among the query's columns {table.columns}"
+    index = [table.columns.index(c) for c in columns]
+    return sorted(tuple(short_name(row[i]) for i in index) for row in table.rows)
 
 
-@pytest.mark.parametrize("name, params, expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
-def test_seeds_answer_contains(seeds_source, real_home, name: str, params: dict[str, str], expected: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
-    table = run_query(seeds_source, name, params)
+def _read(path: Path) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    return tuple(header), [tuple(r) for r in rows]
+
+
+def _write(path: Path, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_seeds_answer_is_exactly_the_pinned_rows(seeds_source, real_home, request, case: Case) -> None:  # type: ignore[no-untyped-def]
+    table = run_query(seeds_source, case.query, case.params)
     assert isinstance(table, Table)
-    rows = _rows(table)
-    assert any(all(row.get(k) == v for k, v in expected.items()) for row in rows), (
-        f"{name} {params}: no row with {expected}; got {rows[:5]}"
-    )
+    got = _rows(table, case.columns)
+    path = ANSWERS / f"{case.id}.csv"
+    if request.config.getoption("--regen-seeds-answers"):
+        _write(path, case.columns, got)
+    assert path.is_file(), f"{path} is missing: run pytest {__file__} --regen-seeds-answers and check the rows it writes"
+    columns, pinned = _read(path)
+    assert columns == case.columns, f"{path.name}: columns {columns}, the case says {case.columns}; regenerate it"
+    extra = [r for r in got if r not in pinned]
+    lost = [r for r in pinned if r not in got]
+    assert got == pinned, f"{case.query} {case.params}: {len(extra)} row(s) not in {path.name}: {extra[:5]}; {len(lost)} missing: {lost[:5]}"
+    for witness in case.witnesses:
+        assert any(all(dict(zip(case.columns, row))[k] == v for k, v in witness.items()) for row in pinned), (
+            f"{path.name} has no row with {witness}, a fact of the seed postings"
+        )
+
+
+def test_no_answer_file_is_left_without_a_case() -> None:
+    assert {p.stem for p in ANSWERS.glob("*.csv")} == {c.id for c in CASES}
 
 
 def test_every_library_query_has_a_seeds_case(real_home) -> None:  # type: ignore[no-untyped-def]
-    covered = {name for name, _, _ in CASES}
+    covered = {case.query for case in CASES}
     missing = set(load_queries()) - covered - {"designation-conflicts"}
     assert not missing, f"library queries with no seeds case: {sorted(missing)}"
 

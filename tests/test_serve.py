@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from nhskg.cli import main
-from nhskg.pipeline.remote import EndpointSource
+from nhskg.sparql.endpoint import EndpointSource
 from nhskg.serve.server import ServeConfig, SparqlServer, serve_in_thread
 from nhskg.graph.store import GraphStore
 

@@ -12,7 +12,7 @@ from rdflib.compare import to_isomorphic
 from graph_fixtures import B, leadership_posting, minimal_posting
 from nhskg.errors import StoreError
 from nhskg.namespaces import ONTOLOGY_GRAPH
-from nhskg.graph.rdfgraph import posting_quads
+from nhskg.graph.posting import posting_quads
 from nhskg.sparql.sources import to_rdflib
 from nhskg.graph.store import GraphStore, GraphWriter
 from nhskg.vocabulary.vocab import Vocabulary
@@ -86,7 +86,7 @@ def test_an_error_inside_the_writer_keeps_the_previous_store(built: Path, vocab:
 
 
 def _nquads(posting_id: str, vocab: Vocabulary, leadership: bool = False) -> bytes:
-    from nhskg.graph.rdfgraph import posting_nquads
+    from nhskg.graph.posting import posting_nquads
 
     return posting_nquads((leadership_posting if leadership else minimal_posting)(posting_id), vocab)
 

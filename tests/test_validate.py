@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from graph_fixtures import B, V, ev, leadership_posting, minimal_posting
 from nhskg.cli import main
 from nhskg.extract.postings import Item
-from nhskg.graph.rdfgraph import NS, posting_quads
+from nhskg.graph.posting import posting_quads
+from nhskg.graph.rdfgraph import NS
 from nhskg.graph.store import GraphStore
 from nhskg.graph.validate import ValidationReport, validate
 from nhskg.vocabulary.vocab import Vocabulary

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from nhskg.analyses.gaps import designation_findings
 from nhskg.cli import main
 from nhskg.errors import QueryError
 from nhskg.sparql.sources import OxigraphSource
@@ -129,8 +130,8 @@ def test_an_organisation_the_posting_does_not_name_is_called_employer_not_named(
 # --- designations matrix -----------------------------------------------------------------------
 
 
-def test_matrix_gaps_depend_on_the_organisation_type_and_conflicts_on_role_types(facts):
-    table = matrix(facts)
+def test_matrix_gaps_depend_on_the_organisation_type_and_conflicts_on_different_posts(source, facts):
+    table = matrix(facts, designation_findings(source))
     assert [c.code for c in table.columns] == ["caldicott-guardian", "senior-information-risk-owner", "responsible-officer"]
     states = {r.name: [c.state for c in r.cells] for r in table.rows}
     assert states["North Trust"] == ["gap", "held", "gap"]
@@ -139,7 +140,7 @@ def test_matrix_gaps_depend_on_the_organisation_type_and_conflicts_on_role_types
     assert states[f"{UNNAMED} (advert: Interim Chief Medical Officer)"] == ["none"] * 3  # type unknown
     st = next(r for r in table.rows if r.organisation == ST)
     assert [c.state for c in st.cells] == ["conflict", "gap", "held"]
-    assert {h.role for h in st.cells[0].holders} == {"Chief Medical Officer", "Chief Nurse"}
+    assert {(h.role, h.in_conflict) for h in st.cells[0].holders} == {("Chief Medical Officer", True), ("Chief Nurse", True)}
     assert st.gaps == 1 and st.conflicts == 1
     assert table.cell(ST, "caldicott-guardian").holders[0].evidence[0].posting == "posting/p1"
 

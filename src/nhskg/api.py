@@ -1,7 +1,7 @@
 """The Python API for notebooks: build a store from posting files, then ask the query library.
 
 The same library the CLI drives, without click: ``build`` delegates to :func:`nhskg.pipeline.build.build`
-and ``query`` to :func:`nhskg.queries.library.run_query` over the store, so a notebook and the command
+and ``query`` to :func:`nhskg.queries.running.run_query` over the store, so a notebook and the command
 line always give the same answers.
 
 >>> import nhskg
@@ -47,7 +47,7 @@ def build(
     if decisions is None:
         return run_build([Path(p) for p in paths], Path(store), base=base, **options)  # type: ignore[arg-type]
     from .curation.apply import applying
-    from .curation.decisions import load_decisions
+    from .curation.folder import load_decisions
     from .pipeline.report import with_curation
     from .vocabulary.vocab import load_vocabulary
 
@@ -73,7 +73,8 @@ def query(
     after ``timeout`` seconds (``None``: no limit, in this process), raising
     :class:`nhskg.queries.timeout.QueryTimeout`. A SELECT returns a :class:`~nhskg.sparql.sources.Table`.
     """
-    from .queries.library import load_query, query_from_text, run_query
+    from .queries.library import load_query, query_from_text
+    from .queries.running import run_query
     from .graph.store import GraphStore
     from .queries.timeout import TimedSource
 

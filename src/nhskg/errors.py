@@ -110,7 +110,7 @@ class NoTextLayer(OfficeError):
 class MarkupTooLarge(NhskgError):
     """HTML refused before it is parsed: nested too deep or too many elements (the message says).
 
-    Raised by :func:`nhskg.read.readers.html_to_text`; the readers report the record and go on.
+    Raised by :func:`nhskg.read.markup.html_to_text`; the readers report the record and go on.
     Save the posting's text without the markup, or trim the page, and read it again.
     """
 

@@ -63,13 +63,19 @@ class NHSKG(DefinedNamespace):
     chartTier: URIRef
     defaultScope: URIRef
     deputyOf: URIRef
+    employedBy: URIRef
+    functionDirectorIn: URIRef
     impliesDesignation: URIRef
     leadershipRole: URIRef
+    namedAsPartner: URIRef
+    partOfOrganisation: URIRef
     recordField: URIRef
-    requiredHolder: URIRef
     requiredIn: URIRef
     singleHolder: URIRef
+    textFragment: URIRef
     textPattern: URIRef
+    titlePattern: URIRef
+    widerScope: URIRef
 
     # Terms whose names are not Python identifiers: NHSKG["stated-field"]
     _extras = ["review-accepted", "review-corrected", "stated-direct", "stated-field", "stated-list", "stated-passing"]

@@ -15,7 +15,7 @@ import pytest
 
 import nhskg.graph.store
 from nhskg.pipeline.build import build
-from nhskg.pipeline.remote import build_to_endpoint
+from nhskg.graph.endpoint import EndpointWriter
 
 from ._harness import CORPUS, Lines, build_cli, cli, good_posting, posting_ids, posting_quads_in, quads
 
@@ -129,7 +129,7 @@ def test_the_same_id_with_different_content_is_one_problem(tmp_path: Path) -> No
 
 
 def test_a_remote_build_checks_the_same_key(tmp_path: Path) -> None:
-    """build_to_endpoint writes ABC-1 and abc_1 into two graphs too (a real socket, an in-process server)."""
+    """A build into an endpoint writes ABC-1 and abc_1 into two graphs too (a real socket, an in-process server)."""
     from test_remote import FakeServer, _source
 
     fake = FakeServer()
@@ -137,7 +137,7 @@ def test_a_remote_build_checks_the_same_key(tmp_path: Path) -> None:
     try:
         folder = folder_of(tmp_path / "D", {"ABC-1.txt": good_posting(), "abc_1.txt": good_posting("Medical Director"),
                                             "abc-1.txt": good_posting("Chief Operating Officer")})
-        report = build_to_endpoint([folder], _source(fake))
+        report = build([folder], writer=EndpointWriter(_source(fake)), validate=False)
         graphs = {g.value for g in fake.store.named_graphs() if "/graph/posting/" in g.value}
         assert len(graphs) == report.postings_written == 2
         assert [p.record for p in report.problems] == ["abc_1"]

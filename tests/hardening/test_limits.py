@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+import nhskg.read.feeds
 import nhskg.read.office
-import nhskg.read.readers
 from nhskg.read.documents import Document, Problem
 from nhskg.read.readers import read_documents
 
@@ -42,8 +42,8 @@ def test_bug_a_feed_of_one_huge_line_was_called_an_empty_file(tmp_path: Path) ->
 
 def test_a_feed_of_one_line_past_every_limit_is_one_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The attack's case at a lowered feed limit: one line, longer than the whole feed may be."""
-    monkeypatch.setattr(nhskg.read.readers, "_MAX_LINE_BYTES", 1_000)
-    monkeypatch.setattr(nhskg.read.readers, "_MAX_FEED_BYTES", 100_000)
+    monkeypatch.setattr(nhskg.read.feeds, "_MAX_LINE_BYTES", 1_000)
+    monkeypatch.setattr(nhskg.read.feeds, "_MAX_FEED_BYTES", 100_000)
     feed = tmp_path / "one-line.jsonl.gz"
     feed.write_bytes(gzip.compress(b'{"title": "' + b"a" * 1_000_000 + b'"}\n'))
     [problem] = list(read_documents([feed]))
@@ -51,7 +51,7 @@ def test_a_feed_of_one_line_past_every_limit_is_one_problem(tmp_path: Path, monk
 
 
 def test_a_feed_stops_at_its_decompressed_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(nhskg.read.readers, "_MAX_FEED_BYTES", 10_000)
+    monkeypatch.setattr(nhskg.read.feeds, "_MAX_FEED_BYTES", 10_000)
     feed = tmp_path / "feed.jsonl.gz"
     feed.write_bytes(gzip.compress(b"".join(_record(f"r{n}") for n in range(100))))
     results = list(read_documents([feed]))

@@ -25,8 +25,9 @@ from nhskg.read.cleaning import clean_text
 from nhskg.read.documents import Document, Structured
 from nhskg.extract import extract_posting
 from nhskg.extract.postings import Evidence, Posting
-from nhskg.graph.rdfgraph import posting_nquads
-from nhskg.read.readers import _record_document, html_to_text
+from nhskg.graph.posting import posting_nquads
+from nhskg.read.markup import html_to_text
+from nhskg.read.records import _record_document
 from nhskg.graph.store import GraphStore
 from nhskg.vocabulary.vocab import Vocabulary, load_vocabulary
 

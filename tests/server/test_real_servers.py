@@ -2,7 +2,7 @@
 
 Marked ``server`` (not in the default run; ``python -m pytest -m server tests/server -s`` prints the
 timings). Each server is started by its script in ``scripts/`` and killed at the end. For each:
-build ``seeds/`` with :func:`nhskg.pipeline.remote.build_to_endpoint`, check the triple counts against
+build ``seeds/`` with :func:`nhskg.pipeline.build.build` and an :class:`~nhskg.graph.endpoint.EndpointWriter`, check the triple counts against
 the embedded store built from the same files, run every library query on both and compare the
 rows, run the overlap analysis, draw a view, and time the build and the query suite. Then the
 load test of ``nhskg serve`` (500 concurrent requests, ``scripts/load-serve.py``).
@@ -26,8 +26,11 @@ from rdflib.term import Literal
 
 from nhskg.analyses.overlap import overlap
 from nhskg.pipeline.build import build
-from nhskg.queries.library import load_queries, run_query
-from nhskg.pipeline.remote import EndpointSource, build_to_endpoint
+from nhskg.queries.library import load_queries
+from nhskg.queries.running import run_query
+from nhskg.graph.endpoint import EndpointWriter, our_graphs_filter, triple_count
+from nhskg.pipeline.build import build
+from nhskg.sparql.endpoint import EndpointSource
 from nhskg.sparql.sources import Table
 from nhskg.graph.store import GraphStore
 
@@ -106,7 +109,7 @@ def test_seeds_build_queries_analysis_and_view(server: tuple[str, EndpointSource
     timing = TIMINGS.setdefault(name, {})
 
     began = time.perf_counter()
-    report = build_to_endpoint([SEEDS], source)
+    report = build([SEEDS], writer=EndpointWriter(source), validate=False)
     timing["build_s"] = time.perf_counter() - began
     assert report.problems == () and report.postings_written == len(embedded.posting_ids())
 
@@ -118,11 +121,11 @@ def test_seeds_build_queries_analysis_and_view(server: tuple[str, EndpointSource
     assert report.triples == embedded.triple_count()
 
     # Building again replaces rather than duplicates: the same graphs, each counted after its load.
-    graphs = f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {source.our_graphs_filter()} }}"
+    graphs = f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {our_graphs_filter()} }}"
     assert int(source.select(graphs).rows[0][0]) == len(local_graphs)
-    again = build_to_endpoint([SEEDS], source)
+    again = build([SEEDS], writer=EndpointWriter(source), validate=False)
     assert int(source.select(graphs).rows[0][0]) == len(local_graphs)
-    assert again.triples == source.triple_count()
+    assert again.triples == triple_count(source)
 
     local = embedded.source()
     timing["queries_s"] = 0.0

@@ -11,7 +11,7 @@ from rdflib.term import URIRef
 
 from ..errors import QueryError
 from ..namespaces import VOCAB_BASE
-from ..queries.library import run_query
+from ..queries.running import run_query
 from ..sparql.sources import SparqlSource, Table
 
 __all__ = ["select", "code_of", "role_iri"]

@@ -103,7 +103,7 @@ def main(ctx: click.Context, store: Path, base: str, endpoint: str | None) -> No
 def open_source(settings: Settings):
     """The graph every reading command asks: the remote endpoint if one is set, else the store."""
     if settings.endpoint:
-        from ..pipeline.remote import EndpointSource
+        from ..sparql.endpoint import EndpointSource
 
         return EndpointSource.from_settings(settings.endpoint)
     from ..graph.store import GraphStore

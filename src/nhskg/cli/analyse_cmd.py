@@ -213,10 +213,10 @@ def gaps_cmd(settings: Settings, fmt: str, reviewed_only: bool) -> None:
     def render(r):
         yield _table(
             "Statutory designations per organisation",
-            ["organisation", "held by nobody", "claimed by several roles"],
+            ["organisation", "held by nobody", "claimed by two posts at once"],
             [
                 (_name(o.label), [d.label for d in o.missing],
-                 [f"{c.label} ({'/'.join(_label(h.role, 'role-type') for h in c.holders)})" for c in o.conflicts])
+                 [f"{c.label} ({' / '.join(h.label for h in c.holders)})" for c in o.conflicts])
                 for o in r.organisations
             ],
         )

@@ -13,27 +13,6 @@ from ..read.documents import Problem
 from . import main
 
 
-def _postings(paths: tuple[Path, ...], full: bool | None):
-    from ..read.documents import Document
-    from ..extract import extract_postings, text_wanted
-    from ..extract.postings import Posting, with_sources
-    from ..read.readers import read_documents
-    from ..vocabulary.vocab import load_vocabulary
-
-    parts: dict[str, tuple] = {}  # an advert merged with its job description: which file said what
-
-    def remember(items):
-        for item in items:
-            if isinstance(item, Document) and item.parts:
-                parts[item.id] = item.parts
-            yield item
-
-    vocab = load_vocabulary()
-    documents = read_documents(paths, needs_text=text_wanted(vocab, full))
-    postings = extract_postings(remember(documents), vocab, full=full)
-    return (with_sources(p, parts.pop(p.id, ())) if isinstance(p, Posting) else p for p in postings)
-
-
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -59,9 +38,11 @@ def extract(paths: tuple[Path, ...], fmt: str, full: bool | None) -> None:
 
     Files that cannot be read are named on stderr, one line each, and the exit status is 1.
     """
+    from ..pipeline.build import read_postings
+
     skipped = 0
     records = []
-    for item in _postings(paths, full):
+    for item in read_postings(paths, full=full):
         if isinstance(item, Problem):
             skipped += 1
             click.echo(f"{item.kind} {item}", err=True)
@@ -100,7 +81,8 @@ def evaluate(settings, gold_dir: Path | None, against: tuple[Path, ...], predict
     The test split was annotated before anyone looked at the extractor's output on it and is never
     tuned on: its table is the accuracy to expect on postings the rules have not seen.
     """
-    from ..extract.evaluate import evaluate_splits, load_gold_set
+    from ..extract.evaluate import evaluate_splits, load_gold_set, read_predictions
+    from ..pipeline.build import read_postings
     from ..extract.postings import Posting
 
     if reviewed:
@@ -111,7 +93,7 @@ def evaluate(settings, gold_dir: Path | None, against: tuple[Path, ...], predict
         raise click.UsageError("give GOLD_DIR (the gold set, e.g. tests/data/gold), or --reviewed")
     gold = load_gold_set(gold_dir)
     if predictions is not None:
-        predicted = _read_predictions(predictions)
+        predicted = read_predictions(predictions)
     else:
         paths = against or gold.sources()
         missing = [str(p) for p in paths if not p.exists()]
@@ -121,7 +103,7 @@ def evaluate(settings, gold_dir: Path | None, against: tuple[Path, ...], predict
         # lost whenever the role type is missed (the role_type row scores that); the leadership
         # flag is decided the same way in full and in the default reading.
         wanted = set(gold.postings) | set(gold.leadership)
-        predicted = [p for p in _postings(paths, True) if isinstance(p, Posting) and p.id in wanted]
+        predicted = [p for p in read_postings(paths, full=True) if isinstance(p, Posting) and p.id in wanted]
     results = evaluate_splits(gold, predicted)
     unknown = set(splits) - set(results)
     if unknown:
@@ -145,18 +127,3 @@ def evaluate(settings, gold_dir: Path | None, against: tuple[Path, ...], predict
                 click.echo(f"  {posting_id} {field}: missed {list(missed)} spurious {list(spurious)}")
         click.echo("")
 
-
-def _read_predictions(path: Path) -> list:
-    from ..errors import InputError
-    from ..extract.postings import Posting
-
-    records = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                records.append(Posting.from_json(json.loads(line)))
-            except (ValueError, KeyError, TypeError) as error:
-                raise InputError(f"{path}:{number}", f"not an extracted record ({error})") from error
-    return records

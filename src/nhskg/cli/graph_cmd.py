@@ -71,8 +71,9 @@ def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base:
     """Read posting files (PATH...: files or folders), extract them and build the graph store."""
     from ..pipeline.build import build as run_build
     from ..curation.apply import applying
-    from ..curation.decisions import open_decisions
+    from ..curation.folder import open_decisions
     from ..graph.store import GraphStore
+    from ..graph.writer import StoreWriter
 
     store_dir = _store(settings, store)
     decisions = None if no_decisions else open_decisions(decisions_dir)
@@ -97,16 +98,16 @@ def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base:
     built = False
     try:
         if settings.endpoint:
-            from ..pipeline.remote import build_to_endpoint
+            from ..graph.endpoint import EndpointWriter
+            from ..sparql.endpoint import EndpointSource
 
             if export_to is not None or fresh:
                 raise click.UsageError("--export and --fresh work on the embedded store, not with --endpoint")
-            report = build_to_endpoint(list(paths), settings.endpoint, base=base or settings.base,
-                                       full=True if full or old_full else None, strict=strict,
-                                       validate=not no_validate, progress=progress)
+            writer = EndpointWriter(EndpointSource.from_settings(settings.endpoint), base=base or settings.base)
         else:
-            report = run_build(list(paths), store_dir, base=base or settings.base, full=True if full or old_full else None,
-                               strict=strict, validate=not no_validate, fresh=fresh, progress=progress)
+            writer = StoreWriter(store_dir, base=base or settings.base, fresh=fresh)
+        report = run_build(list(paths), writer=writer, full=True if full or old_full else None, strict=strict,
+                           validate=not no_validate, progress=progress)
         built = True
         if export_to is not None:
             GraphStore.open(store_dir).export(export_to, base=base or settings.base)
@@ -155,7 +156,8 @@ def validate(settings: Settings, store: Path | None, limit: int, all_postings: b
     from ..graph.validate import validate as run_validate
 
     if settings.endpoint:
-        from ..pipeline.remote import EndpointSource, validate_endpoint
+        from ..graph.endpoint import validate_endpoint
+        from ..sparql.endpoint import EndpointSource
 
         report = validate_endpoint(EndpointSource.from_settings(settings.endpoint), base=settings.base)
     else:

@@ -24,7 +24,7 @@ def timed_source(settings: Settings, timeout: float):  # type: ignore[no-untyped
     if settings.endpoint:
         from dataclasses import replace
 
-        from ..pipeline.remote import EndpointSource
+        from ..sparql.endpoint import EndpointSource
 
         remote = EndpointSource.from_settings(settings.endpoint)
         return EndpointSource(replace(remote.config, timeout=timeout))
@@ -68,7 +68,9 @@ def query(settings: Settings, name: str | None, text: str | None, params: tuple[
     (nhskg, org, schema, skos, prov, dcterms, rdf, rdfs, xsd, owl, data, and one per concept
     scheme such as role-type: or designation:). A table ends with the postings it rests on.
     """
-    from ..queries.library import bind, load_query, query_from_text, run_query
+    from ..queries.binding import bind
+    from ..queries.library import load_query, query_from_text
+    from ..queries.running import run_query
     from ..queries.results import format_result
 
     values = dict(params)

@@ -78,7 +78,8 @@ def review(ctx: click.Context, status: str, fields: tuple[str, ...], posting_id:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from ..curation.decisions import load_decisions, resolve_field
+    from ..curation.decisions import resolve_field
+    from ..curation.folder import load_decisions
     from ..review.queue import review_queue
 
     settings: Settings = ctx.obj
@@ -117,7 +118,8 @@ def review(ctx: click.Context, status: str, fields: tuple[str, ...], posting_id:
 def decide(settings: Settings, fact: str, decision: str, to_field: str | None, to_code: str | None, reviewer: str,
            note: str, decisions_dir: Path) -> None:
     """Record DECISION about FACT (its id from `nhskg review`) in the reviewer's file in the curation folder."""
-    from ..curation.decisions import Decision, now, record_decision, resolve_code, resolve_field
+    from ..curation.decisions import Decision, now, resolve_code, resolve_field
+    from ..curation.folder import record_decision
     from ..review.queue import review_queue
     from ..vocabulary.vocab import load_vocabulary
 
@@ -144,23 +146,24 @@ def decide(settings: Settings, fact: str, decision: str, to_field: str | None, t
 def evaluate_reviewed(settings: Settings, decisions_dir: Path, against: tuple[Path, ...], predictions: Path | None,
                       fmt: str, show_errors: bool) -> None:
     """``nhskg evaluate --reviewed``: the extractor against the decisions in ``decisions_dir``."""
-    from ..curation.decisions import load_decisions
+    from ..curation.folder import load_decisions
     from ..curation.score import evaluate_reviewed as score
     from ..extract.postings import Posting
-    from .extract_cmd import _postings, _read_predictions
+    from ..extract.evaluate import read_predictions
+    from ..pipeline.build import read_postings
 
     decisions = load_decisions(decisions_dir)
     if not len(decisions):
         raise click.UsageError(f"no decisions in {decisions_dir}: review facts first (`nhskg review`, or /review of `nhskg serve`)")
     if predictions is not None:
-        predicted = _read_predictions(predictions)
+        predicted = read_predictions(predictions)
     else:
         paths = list(against) or _decided_sources(settings, set(decisions.by_posting))
         missing = [str(p) for p in paths if not p.exists()]
         if missing:
             raise click.UsageError(f"posting files not found: {', '.join(missing)}; run from the project folder or pass --against")
         # read in full, as the gold set is: a fact is scored whatever the leadership filter says
-        predicted = [p for p in _postings(tuple(paths), True) if isinstance(p, Posting) and p.id in decisions.by_posting]
+        predicted = [p for p in read_postings(paths, full=True) if isinstance(p, Posting) and p.id in decisions.by_posting]
     result = score(decisions, predicted)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), indent=2))

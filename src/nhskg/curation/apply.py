@@ -6,12 +6,12 @@ Two pure steps and the build's hook:
   replaced (same evidence, another field or code), accepted ones marked; a decision whose fact is
   no longer read from the posting, or is read from another sentence, is returned as stale and
   never applied to anything else.
-* :func:`review_quads`: the provenance of each reviewed fact on its ``nhskg:ExtractedStatement``
-  (``nhskg:reviewStatus``, ``prov:wasAttributedTo`` the reviewer, ``prov:generatedAtTime`` the
-  decision). The statements are found in the posting's own N-Quads by what they state, not by
+* :func:`~nhskg.curation.provenance.review_quads` (in :mod:`.provenance`): the provenance of
+  each reviewed fact on its ``nhskg:ExtractedStatement`` (``nhskg:reviewStatus``,
+  ``prov:wasAttributedTo`` the reviewer, ``prov:generatedAtTime`` the decision). The statements are found in the posting's own N-Quads by what they state, not by
   rebuilding their IRIs, so this does not depend on how :mod:`nhskg.graph.rdfgraph` names things.
 * :func:`posting_graph` and :func:`posting_quads` stand in for the functions of the same name in
-  :mod:`nhskg.graph.rdfgraph` where the build calls them: with no decisions in force they are those
+  :mod:`nhskg.graph.posting` where the build calls them: with no decisions in force they are those
   functions. :func:`applying` puts decisions in force for one build; :func:`note` counts what was
   applied (the build calls it once per posting written) and :meth:`Session.report` tells.
 
@@ -29,20 +29,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import namespace as rdfns  # XSD is an open namespace: used through the module
-from rdflib.namespace import PROV
 
 from ..extract.postings import ITEM_FIELDS, Item, Posting, Requirement
-from ..namespaces import NHSKG
-from ..graph.rdfgraph import NS, PostingGraph, organisations_graph_iri, slugify
-from ..graph.rdfgraph import content_digest
-from ..graph.rdfgraph import posting_graph as _plain_posting_graph
+from ..graph.rdfgraph import PostingGraph
+from ..graph.posting import content_digest
+from ..graph.posting import posting_graph as _plain_posting_graph
 from ..vocabulary.vocab import Vocabulary
-from .decisions import FIELD_SCHEMES, Decision, Decisions, evidence_hash, field_label
+from .decisions import Decision, Decisions, evidence_hash, field_label
+from .provenance import Review, review_quads
 
 __all__ = [
-    "FIELD_PREDICATES",
-    "Review",
     "Stale",
     "Curated",
     "CuratedGraph",
@@ -50,7 +46,6 @@ __all__ = [
     "Session",
     "apply_decisions",
     "standing_decisions",
-    "review_quads",
     "applying",
     "active",
     "fingerprint",
@@ -59,38 +54,6 @@ __all__ = [
     "note",
     "note_unchanged",
 ]
-
-
-#: Record field -> the predicate of the edge it becomes (docs/model.md, "Edges read from a posting").
-FIELD_PREDICATES: dict[str, str] = {
-    "accountable_to": NS.reports_to.value,
-    "professionally_accountable_to": NS.professionally_accountable_to.value,
-    "works_with": NS.works_with.value,
-    "deputises_for": NS.deputises_for.value,
-    "leads": NS.leads.value,
-    "designations": NS.holds_designation.value,
-    "bodies": NS.engages_with.value,
-    "requirements": NS.has_requirement.value,
-}
-assert tuple(FIELD_PREDICATES) == ITEM_FIELDS
-_FIELD_OF = {predicate: name for name, predicate in FIELD_PREDICATES.items()}
-_ROLE_FIELDS = ("accountable_to", "professionally_accountable_to", "works_with", "deputises_for", "leads")
-
-#: Review status -> the individual naming it in the ontology.
-STATUS_IRIS = {"accepted": str(NHSKG["review-accepted"]), "corrected": str(NHSKG["review-corrected"])}
-
-
-@dataclass(frozen=True)
-class Review:
-    """A reviewed fact as it stands after the decision: ``status`` is accepted or corrected; a
-    correction keeps what the extractor had read (``extracted_field``, ``extracted_code``)."""
-
-    field: str
-    code: str
-    status: str
-    decision: Decision
-    extracted_field: str | None = None
-    extracted_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -226,82 +189,6 @@ def _moved(item: Item, to_field: str, to_code: str) -> Item:
     return Item(to_code, item.label, item.evidence, stated=item.stated, confidence=item.confidence)
 
 
-def _codes_by_node(quads: list[ox.Quad], vocab: Vocabulary) -> dict[str, str]:
-    """What each object of a statement stands for: a concept's code, the role of a post named by
-    its role, the concept a requirement node requires."""
-    codes = {concept.iri: concept.code for scheme in vocab.schemes for concept in scheme.concepts}
-    named: dict[str, str] = {}
-    for quad in quads:
-        if quad.predicate in (NS.role, NS.requires) and isinstance(quad.object, ox.NamedNode):
-            code = codes.get(quad.object.value)
-            if code is not None and not isinstance(quad.subject, ox.Triple):
-                named[quad.subject.value] = code
-    return {**codes, **named}
-
-
-def _concept_iri(vocab: Vocabulary, field_name: str, code: str) -> str | None:
-    for scheme in vocab.schemes:
-        if scheme.name in FIELD_SCHEMES[field_name]:
-            concept = scheme.get(code)
-            if concept is not None:
-                return concept.iri
-    return None
-
-
-def review_quads(nquads: bytes, reviews: Iterable[Review], vocab: Vocabulary, base: str) -> list[ox.Quad]:
-    """The provenance quads of each review, on the statement in ``nquads`` that states its fact.
-
-    The review status, reviewer and date go on the statement, in the statement's own graph; the
-    reviewer is a ``prov:Agent`` named ``B/agent/{slug}`` with its name as ``rdfs:label``, stated
-    once in the organisations graph, where the nodes many postings name live. A corrected
-    statement also says what the extractor had read (``nhskg:extractedPredicate`` and
-    ``nhskg:extractedValue``). A review whose statement is not there (a posting modelled
-    minimally) is left out.
-    """
-    wanted = {(FIELD_PREDICATES[r.field], r.code): r for r in reviews}
-    if not wanted:
-        return []
-    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-    codes = _codes_by_node(quads, vocab)
-    statements: dict[ox.NamedNode, dict[str, object]] = {}
-    for quad in quads:
-        if quad.predicate in (NS.predicate, NS.object):
-            entry = statements.setdefault(quad.subject, {"graph": quad.graph_name})  # type: ignore[arg-type]
-            entry["p" if quad.predicate == NS.predicate else "o"] = quad.object
-    shared = ox.NamedNode(organisations_graph_iri(base))
-    out: list[ox.Quad] = []
-    agents: dict[str, str] = {}
-    for statement, entry in sorted(statements.items(), key=lambda kv: kv[0].value):
-        predicate, target = entry.get("p"), entry.get("o")
-        if not isinstance(predicate, ox.NamedNode) or not isinstance(target, ox.NamedNode):
-            continue
-        review = wanted.get((predicate.value, codes.get(target.value, "")))
-        if review is None:
-            continue
-        graph = entry["graph"]
-        decision = review.decision
-        agent = f"{base}agent/{slugify(decision.reviewer)}"
-        agents.setdefault(agent, decision.reviewer)
-
-        def add(p: str, o: ox.NamedNode | ox.Literal) -> None:
-            out.append(ox.Quad(statement, ox.NamedNode(p), o, graph))  # type: ignore[arg-type]
-
-        add(NHSKG.reviewStatus, ox.NamedNode(STATUS_IRIS[review.status]))
-        add(PROV.wasAttributedTo, ox.NamedNode(agent))
-        add(PROV.generatedAtTime, ox.Literal(decision.date, datatype=ox.NamedNode(rdfns.XSD.dateTime)))
-        if decision.note:
-            add(NHSKG.reviewNote, ox.Literal(decision.note))
-        if review.status == "corrected" and review.extracted_field and review.extracted_code:
-            add(NHSKG.extractedPredicate, ox.NamedNode(FIELD_PREDICATES[review.extracted_field]))
-            concept = _concept_iri(vocab, review.extracted_field, review.extracted_code)
-            if concept is not None:
-                add(NHSKG.extractedValue, ox.NamedNode(concept))
-    for agent, name in sorted(agents.items()):
-        out.append(ox.Quad(ox.NamedNode(agent), NS.type, ox.NamedNode(PROV.Agent), shared))
-        out.append(ox.Quad(ox.NamedNode(agent), NS.label, ox.Literal(name), shared))
-    return out
-
-
 # --------------------------------------------------------------------------- the build's hook
 
 
@@ -431,7 +318,7 @@ def fingerprint(posting_id: str) -> str:
 
 
 def posting_graph(posting: Posting, vocab: Vocabulary, base: str, *, full: bool | None = None) -> PostingGraph:
-    """:func:`nhskg.graph.rdfgraph.posting_graph` of the posting as its reviewers left it."""
+    """:func:`nhskg.graph.posting.posting_graph` of the posting as its reviewers left it."""
     session = _ACTIVE
     if session is None or not session.decisions.for_posting(posting.id):
         return _plain_posting_graph(posting, vocab, base, full=full)
@@ -456,7 +343,7 @@ def note_unchanged(posting_id: str) -> None:
 
 
 def posting_quads(posting: Posting, vocab: Vocabulary, base: str, *, full: bool | None = None) -> list[ox.Quad]:
-    """:func:`nhskg.graph.rdfgraph.posting_quads` of the posting as its reviewers left it, counted by :func:`note`."""
+    """:func:`nhskg.graph.posting.posting_quads` of the posting as its reviewers left it, counted by :func:`note`."""
     graph = posting_graph(posting, vocab, base, full=full)
     note(graph)
     return list(ox.parse(graph.nquads, format=ox.RdfFormat.N_QUADS))

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from ..errors import NhskgError
 from ..sparql.sources import OxigraphSource, SparqlSource
-from .apply import FIELD_PREDICATES
+from .provenance import FIELD_PREDICATES
 
 __all__ = ["reviewed_only"]
 

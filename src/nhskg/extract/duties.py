@@ -2,41 +2,31 @@
 
 from __future__ import annotations
 
-import re
-
 from ..vocabulary.matching import Mention, fold
 from .postings import Duty
 from ..read.sentences import Sentence
-from .reading import DUTY_AREA, FIELD_LINE, HOLDER, ROLE, Reading, evidence_of, has_any, mentions_by_sentence, subject_is_other_role
-
-_DUTY_VERB = re.compile(
-    r"\b(?:lead|leads|leading|ensur\w*|oversee\w*|oversight|responsib\w*|accountab\w*|deliver\w*|develop\w*|"
-    r"provid\w*|advis\w*|manag\w*|support\w*|champion\w*|chair\w*|direct\w*|promot\w*|represent\w*|"
-    r"work\w*|set\w*|shap\w*|driv\w*|build\w*|act\s+as|serve\w*|hold\w*|assur\w*|monitor\w*|maintain\w*|"
-    r"implement\w*|improv\w*|co-?ordinat\w*|contribut\w*|play\w*|take|establish\w*|foster\w*|embed\w*)\b",
-    re.IGNORECASE,
-)
-# Sentences about the advert itself, not the post: "Please see the attached job description".
-# Plain substrings of the lower-cased sentence: an alternation regex cost 0.25 ms a sentence.
-_NOT_A_DUTY = (
-    "attached", "job description", "person specification", "subject to amendment", "subject to change",
-    "please", "apply", "application", "interview", "closing date", "salary", "contact",
-)
-
+from .reading import DUTY_AREA, FIELD_LINE, ROLE, Reading, evidence_of, has_any, mentions_by_sentence, subject_is_other_role
+from .wording import wording
 
 def _is_duty(sentence: Sentence, mentions: list[Mention], reading: Reading) -> bool:
     if sentence.heading or sentence.section in ("about-employer", "application", "person-specification"):
         return False
-    words = len(sentence.text.split())
-    if words < 4 or words > 90 or FIELD_LINE.match(sentence.text) or has_any(sentence.text, _NOT_A_DUTY):
+    words = wording(reading.vocab)
+    count = len(sentence.text.split())
+    # about_the_advert: plain substrings of the lower-cased sentence, as an alternation regex cost
+    # 0.25 ms a sentence
+    if count < 4 or count > 90 or FIELD_LINE.match(sentence.text) or has_any(sentence.text, words.about_the_advert):
         return False
-    if subject_is_other_role(sentence, mentions, reading.role, reading.text):
+    if subject_is_other_role(reading, sentence, mentions):
         return False
+    plain = sentence.text.strip().lstrip("•-*·–— ").strip()
+    if words.describes_candidate.search(plain) or words.employer_describes_itself.search(plain):
+        return False  # the person specification, or the employer describing itself
     if sentence.section == "duties":
         return True
-    if not _DUTY_VERB.search(sentence.text):
+    if not words.duty_verb.search(sentence.text):
         return False
-    if HOLDER.search(sentence.text):
+    if words.holder.search(sentence.text):
         return True
     return any(m.scheme == ROLE and m.code == reading.role for m in mentions) or sentence.bullet
 
@@ -51,7 +41,12 @@ def read_duties(reading: Reading, partners: dict[int, set[str]]) -> tuple[Duty, 
         if key in seen:
             continue
         seen.add(key)
-        areas = tuple(dict.fromkeys(m.code for m in mentions if m.scheme == DUTY_AREA))
+        # "Midwifery" in "Director of Nursing and Midwifery" names a partner, not the duty's area
+        titles = [(m.start, m.end) for m in mentions if m.scheme == ROLE]
+        areas = tuple(dict.fromkeys(
+            m.code for m in mentions
+            if m.scheme == DUTY_AREA and not any(a <= m.start and m.end <= b for a, b in titles)
+        ))
         with_ = tuple(sorted(partners.get(sentence.start, ())))
         duties.append(Duty(sentence.text, areas, with_, evidence_of(sentence)))
     return tuple(duties)

@@ -13,21 +13,15 @@ from typing import Iterable
 
 from ..vocabulary.matching import Matcher, Mention
 from .postings import Organisation
-from ..vocabulary.vocab import Vocabulary
+from ..vocabulary.vocab import Vocabulary, load_vocabulary
 from .reading import ORG_TYPE
+from .wording import wording
 
 ORGANISATION = "organisation"
 
 _BRACKETS = re.compile(r"\([^)]*\)?")
 _ACRONYM = re.compile(r"([A-Z]{2,8})\)")
 _NAME_WORD = re.compile(r"(?:[A-Z][\w'\u2019.&-]*|and|of|&|the|upon|on|in|St\.?)$")
-# The type words that end an NHS body's name, so that its short name is known as the employer too.
-_TYPE_WORDS = re.compile(
-    r"\s*\b(?:NHS\s+Foundation\s+Trust|NHS\s+Trust|Foundation\s+Trust|Clinical\s+Commissioning\s+Group|CCG|"
-    r"Integrated\s+Care\s+Board|ICB|(?:University\s+|Teaching\s+)?(?:Local\s+)?Health\s+Board)\s*$",
-    re.IGNORECASE,
-)
-_EMPLOYER = re.compile(r"(?:^|\n)\s*-?\s*(?:Employer|Organisation|Organization|Trust)\s*(?::|\n\s*-?)\s*(?P<name>[^\n]{3,120})", re.IGNORECASE)
 
 
 def organisation_type(name: str, matcher: Matcher, vocab: Vocabulary | None = None) -> str:
@@ -91,7 +85,9 @@ def organisation_from_text(
         name, start, end = found
         spans.append((start, end, mention.code))
         candidates.setdefault(name, []).append(start)
-    employer = _EMPLOYER.search(text[:6000])
+    known = vocab or load_vocabulary()
+    types = known.scheme(ORG_TYPE)
+    employer = wording(known).employer_field.search(text[:6000])
     if employer:
         name = employer.group("name").strip(" -")
         if matcher.find(name, (ORG_TYPE, ORGANISATION)) or name in candidates:
@@ -105,8 +101,8 @@ def organisation_from_text(
         acronym = _ACRONYM.match(text, after + len(name) + 2) if after >= 0 else None
         if acronym:
             count += text.count(acronym.group(1)) - 1
-        kind = organisation_type(name, matcher, vocab)
-        if kind in ("ics", "icb", "ccg") and len(candidates) > 1:
+        kind = types.get(organisation_type(name, matcher, vocab))
+        if kind is not None and kind.named_as_partner and len(candidates) > 1:
             count -= 0.5  # systems are named as partners far more often than as employers
         return count, -min(candidates[name])
 
@@ -115,7 +111,7 @@ def organisation_from_text(
 
 
 def employer_spans(text: str, organisation: Organisation | None, matcher: Matcher,
-                   mentions: Iterable[Mention] = ()) -> list[tuple[int, int]]:
+                   mentions: Iterable[Mention] = (), vocab: Vocabulary | None = None) -> list[tuple[int, int]]:
     """Where the text names the employer itself: its full name, and its short names when it is a
     known body ("Betsi Cadwaladr" for Betsi Cadwaladr University Local Health Board), found among
     the text's ``mentions`` already matched (the text is not matched again)."""
@@ -123,7 +119,7 @@ def employer_spans(text: str, organisation: Organisation | None, matcher: Matche
         return []
     spans = []
     plain = _BRACKETS.sub(" ", organisation.name).strip()
-    short = _TYPE_WORDS.sub("", plain).strip(" ,-")  # "Hull University Teaching Hospitals"
+    short = wording(vocab or load_vocabulary()).name_type_words.sub("", plain).strip(" ,-")  # "Hull University Teaching Hospitals"
     for name in {organisation.name, plain, short if len(short.split()) >= 2 else plain}:
         start = text.find(name)
         while start >= 0 and name:

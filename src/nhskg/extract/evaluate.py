@@ -30,6 +30,7 @@ __all__ = [
     "evaluate_splits",
     "load_gold",
     "load_gold_set",
+    "read_predictions",
     "FIELDS",
 ]
 
@@ -327,3 +328,18 @@ def evaluate_splits(gold_set: GoldSet, predicted: Iterable[Posting | Problem]) -
         flags = {i: flag for i, (s, flag) in gold_set.leadership.items() if s == split}
         results[split] = evaluate(gold, by_id.values(), flags)
     return results
+
+
+def read_predictions(path: Path) -> list[Posting]:
+    """Extracted records saved as JSON lines (as ``nhskg extract --full`` prints them), to score
+    instead of extracting now: how an older version of the extractor is compared with this one."""
+    records = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(Posting.from_json(json.loads(line)))
+            except (ValueError, KeyError, TypeError) as error:
+                raise InputError(f"{path}:{number}", f"not an extracted record ({error})") from error
+    return records

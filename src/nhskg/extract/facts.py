@@ -18,7 +18,6 @@ from .reading import (
     COMPETENCY,
     CUE,
     FIELD_LINE,
-    HOLDER,
     QUALIFICATION,
     ROLE,
     Reading,
@@ -28,34 +27,9 @@ from .reading import (
     mentions_by_sentence,
     subject_is_other_role,
 )
+from .wording import wording
 
-# Words that make a sentence about the post's external relationships even with no "you" in it.
-_RELATIONSHIP = ("relationship", "stakeholder", "partners", "liaise", "liaison", "engage", "engaging",
-                 "represent", "collaborat", "work closely", "working closely")
-# A regulator's rating of the employer is not the post's relationship with the regulator.
-_ASSESSMENT = (" rated", " rating", " awarded", " inspection", " inspected", "outstanding", "requires improvement",
-               "‘good’", "'good'", "designation", "designated")
-_ABOUT_EMPLOYER = re.compile(
-    r"^(?:(?:now|today|currently|here|together),?\s+)?"
-    r"(?:we\b|we're\b|our\b|the (?:trust|group|organisation|organization|department|hospital|board|ics|system)\b|this trust\b|they\b)",
-    re.IGNORECASE,
-)
-_ABOUT_CANDIDATE = re.compile(
-    r"\b(?:successful|ideal) candidate\b|\bexperience (?:of|in|at|as|working)\b|\bregistered\b|\bregistration\b|\bqualifi",
-    re.IGNORECASE,
-)
-# Lines about pay or conditional checks are not requirements: "Salary: VSM or Consultant grade",
-# "If the advertised post requires a DBS check ...".
-_NOT_A_REQUIREMENT = re.compile(r"^(?:salary|pay|band|grade|if|where|should)\b", re.IGNORECASE)
-_CONDITIONAL = re.compile(r"\b(?:if|where|should)\s+(?:the|this|a|an|your)?\s*(?:\w+\s+){0,3}(?:post|role|position)\s+(?:requires?|is\s+subject)", re.IGNORECASE)
-_DESIRABLE = re.compile(r"\bdesirabl\w*|\bpreferab\w*|\bpreferred\b|\bideally\b|\bideal\s+candidate\b|\badvantage\w*|\bwould be (?:an? )?(?:plus|benefit)", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;]|\band\b|\bor\b")
-# Where a wording found by a pattern (not a label) asks something of the candidate.
-_ASKS_OF_CANDIDATE = re.compile(
-    r"\b(?:experience\w*|experienced|track\s+record|background|candidates?|applicants?|you\s+(?:will|must|should)|"
-    r"(?:must|should|will)\s+have|proven|demonstrable|open\s+to)\b",
-    re.IGNORECASE,
-)
 
 
 def read_bodies(
@@ -63,18 +37,27 @@ def read_bodies(
 ) -> dict[str, Item]:
     """External bodies the post holder answers to, represents the organisation to or works with."""
     found: dict[str, Item] = {}
-    own = employer_spans(reading.text, organisation, matcher, reading.mentions)
+    words = wording(reading.vocab)
+    own = employer_spans(reading.text, organisation, matcher, reading.mentions, reading.vocab)
+    # The bodies the employer's own name names (Health Education England is the body HEE): the
+    # employer is never an external body of its own posts, however the text abbreviates it.
+    # The body must be most of the name: "University" in "X University Hospitals" is not the employer.
+    own_bodies = {
+        m.code for m in matcher.find(organisation.name, (BODY,)) if (m.end - m.start) >= 0.6 * len(organisation.name.strip())
+    } if organisation and organisation.name else set()
     for sentence, mentions in mentions_by_sentence(reading):
         if not any(m.scheme == BODY for m in mentions):
             continue
-        holder = bool(HOLDER.search(sentence.text))
+        holder = bool(words.holder.search(sentence.text))
+        if not holder and words.employer_describes_itself.search(sentence.text.strip().lstrip("•-*·–— ")):
+            continue  # the employer describing itself and the bodies it deals with
         joint = any(m.scheme == CUE for m in mentions)
         if sentence.section in ("application", "person-specification"):
             continue
         if sentence.section == "about-employer" and not (holder or joint):
             continue  # a section about the employer, unless the sentence turns to the post
-        relationship = has_any(sentence.text, _RELATIONSHIP)
-        if _ABOUT_EMPLOYER.match(sentence.text) or (_ABOUT_CANDIDATE.search(sentence.text) and not relationship):
+        relationship = has_any(sentence.text, words.relationship)
+        if words.about_employer.match(sentence.text) or (words.about_candidate.search(sentence.text) and not relationship):
             continue
         about_post = (
             sentence.section == "duties"
@@ -84,14 +67,14 @@ def read_bodies(
             or joint
             or any(m.scheme == ROLE and m.code == reading.role for m in mentions)
         )
-        if has_any(sentence.text, _ASSESSMENT):
+        if has_any(sentence.text, words.assessment):
             continue
-        if not about_post or subject_is_other_role(sentence, mentions, reading.role, reading.text):
+        if not about_post or subject_is_other_role(reading, sentence, mentions):
             continue
         requirement_spans = [(m.start, m.end) for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
         bodies = [m for m in mentions if m.scheme == BODY]
         for mention in bodies:
-            if organisation and organisation.type == mention.code:
+            if (organisation and organisation.type == mention.code) or mention.code in own_bodies:
                 continue  # the employer itself
             # "University" inside "X University Hospitals NHS Trust" is not a university, but
             # "Integrated Care System" inside "Frimley Integrated Care System" is that system.
@@ -108,22 +91,23 @@ def read_bodies(
 
 def read_requirements(reading: Reading) -> dict[str, Requirement]:
     found: dict[str, Requirement] = {}
+    words = wording(reading.vocab)
     for sentence, mentions in mentions_by_sentence(reading):
         asked = [m for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
         if not asked:
             continue
-        if sentence.section != "person-specification" and not _ASKS_OF_CANDIDATE.search(sentence.text):
+        if sentence.section != "person-specification" and not words.asks_of_candidate.search(sentence.text):
             asked = [m for m in asked if (m.start, m.end) not in reading.patterned]
             if not asked:
                 continue
-        if _NOT_A_REQUIREMENT.match(sentence.text) or _CONDITIONAL.search(sentence.text):
+        if words.not_a_requirement.match(sentence.text) or words.conditional_check.search(sentence.text):
             continue
         alternatives = _alternatives(reading.text, sentence, asked)
         stated = "field" if sentence.section == "person-specification" else "list" if len(asked) > 2 else "direct"
         for mention in asked:
             essential = (
                 sentence.essential
-                and not _DESIRABLE.search(_clause(reading.text, sentence, mention))
+                and not words.desirable.search(_clause(reading.text, sentence, mention))
                 and mention.start not in alternatives
             )
             previous = found.get(mention.code)

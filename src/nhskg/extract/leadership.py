@@ -9,33 +9,11 @@ sessional clinical director of one specialty, a site-level "Director of Clinical
 
 from __future__ import annotations
 
-import re
-
 from ..vocabulary.matching import Matcher
 from .postings import Organisation
 from ..vocabulary.vocab import Vocabulary
 from .reading import DESIGNATION, ROLE, SCOPE
-
-#: Designations a post is a leadership post for holding (the statutory and board-facing ones).
-STATUTORY = frozenset(
-    """director-of-infection-prevention-control caldicott-guardian responsible-officer
-    controlled-drugs-accountable-officer senior-information-risk-owner guardian-of-safe-working-hours
-    freedom-to-speak-up-guardian""".split()
-)
-_SUBORDINATE = re.compile(r"\b(?:deputy|assistant|associate|vice)\b", re.IGNORECASE)
-_BELOW_ORGANISATION = ("division", "hospital")
-# "2 PAs", "4 sessions": a clinical director paid for a few sessions leads a specialty, not a division.
-_SESSIONS = re.compile(r"\b([1-4](?:\.\d)?)\s*(?:PAs?\b|programmed\s+activit|sessions?\b)", re.IGNORECASE)
-# A director whose title names the function it leads, for functions with no role type of their own.
-_DIRECTOR_OF = re.compile(r"(?:^|[-\u2013|:]\s*|\b(?:Band\s+\w+\s*-?\s*|Interim\s+|Acting\s+|Executive\s+)?)Director\s+(?:of|for)\s+[A-Z]", re.IGNORECASE)
-_SUPPORT_POST = re.compile(r"\b(?:PA|Personal Assistant|Executive Assistant|Secretary|Administrator|Business Manager|Coordinator|Co-ordinator|Officer)\s+(?:to|for)\b", re.IGNORECASE)
-# Posts at one site of an independent provider, below any board: "Director of Clinical Services".
-_SITE_CLINICAL_SERVICES = re.compile(r"\b(?:Director|Head|Deputy Head)\s+of\s+Clinical\s+Services\b", re.IGNORECASE)
-_EDUCATION = re.compile(r"\bTraining\s+Programme\s+Director\b|\bProgramme\s+Director\b", re.IGNORECASE)
-_DIVISIONAL_TEXT = re.compile(r"\b(?:division|divisional|care\s+group|clinical\s+business\s+unit|business\s+unit)\b", re.IGNORECASE)
-# "Deputy Head of ...": the deputy of a head of service, below the director line.
-_DEPUTY_HEAD = re.compile(r"\bdeputy\s+head\b", re.IGNORECASE)
-
+from .wording import Wording, wording
 
 def is_leadership(
     vocab: Vocabulary,
@@ -50,37 +28,44 @@ def is_leadership(
     """Whether the posting is for a leadership post (see the module docstring); with ``text``
     None (only the title known yet), whether it may be one, so that its text is read."""
     title = title or ""
-    if _SUPPORT_POST.search(title):
+    words = wording(vocab)
+    if words.support_post.search(title):
         return False
-    if organisation is not None and organisation.type == "independent-provider" and _SITE_CLINICAL_SERVICES.search(title):
+    if organisation is not None and organisation.type == "independent-provider" and words.site_clinical_services.search(title):
         return False
-    designations = {m.code for m in matcher.find(title, (DESIGNATION,))}
-    if designations & STATUTORY and not _SUBORDINATE.search(title.split(" to ")[0]):
+    designations = vocab.scheme(DESIGNATION)
+    if not words.subordinate.search(title.split(" to ")[0]) and any(
+        (held := designations.get(m.code)) is not None and held.leadership for m in matcher.find(title, (DESIGNATION,))
+    ):
         return True
     concept = vocab.scheme(ROLE).get(role)
     if concept is None or not concept.leadership:
-        return _director_of_a_function(title, role)
-    title_scopes = {m.code for m in matcher.find(title, (SCOPE,))}
-    subordinate = _SUBORDINATE.search(title)
-    if subordinate and (title_scopes & set(_BELOW_ORGANISATION) or role in ("divisional-director", "divisional-director-of-nursing")):
+        return _director_of_a_function(words, title, role)
+    scopes = vocab.scheme(SCOPE)
+    below_organisation = any(
+        (scope := scopes.get(m.code)) is not None and scope.part_of_organisation for m in matcher.find(title, (SCOPE,))
+    )
+    subordinate = words.subordinate.search(title)
+    if subordinate and (below_organisation or role in ("divisional-director", "divisional-director-of-nursing")):
         return False  # the deputy or assistant of a divisional or site director
-    if re.search(r"\bSite\s+Director\b", title, re.IGNORECASE) or _DEPUTY_HEAD.search(title):
+    if any(p.search(title) for p in words.below_director_line):
         return False
-    if role == "associate-director" and title_scopes & set(_BELOW_ORGANISATION):
+    if role == "associate-director" and below_organisation:
         return False
     if text is None:
         return True
+    divisional = words.scope_in_text["division"]
     if role == "clinical-director":
-        return not _sessional(text)
+        return not _sessional(words, text)
     if role == "associate-director":
-        return not _DIVISIONAL_TEXT.search(_about_the_post(text))
-    if role == "divisional-director-of-nursing" and role_written and role_written.lower().startswith("head of nursing"):
-        return bool(_DIVISIONAL_TEXT.search(title) or _DIVISIONAL_TEXT.search(_about_the_post(text)))
+        return not any(p.search(_about_the_post(text)) for p in divisional)
+    if role == "divisional-director-of-nursing" and role_written and words.head_of_nursing.search(role_written.lower()):
+        return any(p.search(title) or p.search(_about_the_post(text)) for p in divisional)
     return True
 
 
-def _sessional(text: str) -> bool:
-    found = _SESSIONS.search(text[:6000])
+def _sessional(words: Wording, text: str) -> bool:
+    found = words.few_sessions.search(text[:6000])
     return found is not None
 
 
@@ -89,29 +74,24 @@ def _about_the_post(text: str) -> str:
     return text[:1200]
 
 
-def _director_of_a_function(title: str, role: str) -> bool:
+def _director_of_a_function(words: Wording, title: str, role: str) -> bool:
     """An organisation's "Director of Charities" or "Director of Service Improvement" leads a whole
     function though no role type names it; a training programme director does not."""
-    if role != "other" or _EDUCATION.search(title):
+    if role != "other" or words.education_programme_director.search(title):
         return False
-    return bool(_DIRECTOR_OF.search(title))
-
-
-#: Organisation types whose directors lead a national function.
-NATIONAL_BODIES = ("nhs-england", "health-education-england", "public-health-england", "arms-length-body", "special-health-authority")
+    return bool(words.director_of_function.search(title))
 
 
 def national_director(role: str, title: str | None, organisation: Organisation | None, vocab: Vocabulary) -> str:
-    """A "Director of X" of a national body whose title names no role type leads a national
-    function: a national director ("Director of System Support" at NHS England)."""
-    if (
-        role == "other"
-        and title
-        and organisation is not None
-        and organisation.type in NATIONAL_BODIES
-        and _director_of_a_function(title, role)
-        and not _SUBORDINATE.search(title)
-        and "national-director" in vocab.scheme(ROLE)
-    ):
-        return "national-director"
+    """A "Director of X" of a body whose title names no role type leads a whole function: of a
+    national body, a national director ("Director of System Support" at NHS England). Which role
+    type, at which bodies, is ``nhskg:functionDirectorIn`` in ``role-type.ttl``."""
+    if role != "other" or not title or organisation is None:
+        return role
+    words = wording(vocab)
+    if not _director_of_a_function(words, title, role) or words.subordinate.search(title):
+        return role
+    for concept in vocab.scheme(ROLE).concepts:
+        if organisation.type in concept.function_director_in:
+            return concept.code
     return role

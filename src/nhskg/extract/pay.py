@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 from .amounts import find_closing_date, find_salary, parse_date, yearly
 from ..read.documents import Document
 from ..vocabulary.matching import Matcher, Mention
 from .postings import Salary
 from ..read.sentences import Sentence
+from ..vocabulary.vocab import Vocabulary
 from .reading import PAY_BAND
+from .wording import wording
 
-_LOCATION = re.compile(r"(?:^|\n)\s*-?\s*(?:Town|Location|Base|Site|Based at)\s*(?::|\n\s*-?)\s*(?P<place>[^\n]{2,80})", re.IGNORECASE)
-# Pay for sessions, not a year: "5 Programmed Activities or Equivalent", "£105 per session".
-_SESSIONAL = re.compile(r"\bprogrammed\s+activit|\b\d{1,2}(?:\.\d+)?\s*(?-i:PAs?)\b|\bper\s+(?:session|(?-i:PA)|hour)\b|\bsessional\b|\bhourly\b", re.IGNORECASE)
-
-
-def salary_of(document: Document, sentences: tuple[Sentence, ...]) -> Salary | None:
+def salary_of(vocab: Vocabulary, document: Document, sentences: tuple[Sentence, ...]) -> Salary | None:
     s = document.structured
-    if s.salary_text and _SESSIONAL.search(s.salary_text):
+    sessional = wording(vocab).sessional_pay
+    if s.salary_text and sessional.search(s.salary_text):
         return None  # a sum for sessions is no yearly salary, whatever unit the record states
     if s.salary_min is not None or s.salary_max is not None:
         low = yearly(s.salary_min, s.salary_period)
@@ -34,7 +30,7 @@ def salary_of(document: Document, sentences: tuple[Sentence, ...]) -> Salary | N
             return Salary(*found)
     previous = ""
     for sentence in sentences:
-        if _SESSIONAL.search(sentence.text):
+        if sessional.search(sentence.text):
             previous = sentence.text
             continue
         found = find_salary(sentence.text if "salary" not in previous.lower() else f"salary {sentence.text}")
@@ -61,8 +57,8 @@ def closing_date_of(document: Document, text: str) -> str | None:
     return found[0] if found else None
 
 
-def location_of(document: Document, text: str) -> str | None:
+def location_of(vocab: Vocabulary, document: Document, text: str) -> str | None:
     if document.structured.location:
         return document.structured.location
-    match = _LOCATION.search(text[:6000])
+    match = wording(vocab).location_field.search(text[:6000])
     return match.group("place").strip(" -") if match else None

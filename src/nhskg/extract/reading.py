@@ -16,6 +16,7 @@ from ..vocabulary.matching import Mention
 from .postings import Evidence, Item
 from ..read.sentences import Sentence
 from ..vocabulary.vocab import Vocabulary
+from .wording import wording
 
 ROLE = "role-type"
 SCOPE = "scope"
@@ -33,24 +34,10 @@ SECTION = "section"
 #: "experience working as a Board Director" is a requirement, not a board seat.
 NOT_ABOUT_THE_POST = ("person-specification", "application")
 
-HOLDER = re.compile(
-    r"\b(?:you|your|post\s?holder|post-holder|jobholder|job\s+holder|successful\s+candidate|"
-    r"this\s+(?:role|post|position)|the\s+role|the\s+post|the\s+position)\b",
-    re.IGNORECASE,
-)
-# "please contact Lynne Carter, Deputy Chief Executive": a person to call, not this post's line.
-CONTACT = ("contact", "email", "e-mail", "@", " tel", "phone", "informal chat", "informal discussion", "informal visit")
 # "Accountable to: Group Chief Executive": a form field.
 FIELD_LINE = re.compile(r"^[A-Z][\w /&'-]{1,40}:\s*\S.{0,200}$")
 CLAUSE_BREAK = re.compile(r"[;]|\.\s")
 MAX_CUE_GAP_WORDS = 14
-# Between a cue and the last role of a list it governs: "with the Chief Nurse, the Medical
-# Director and the Chief Operating Officer". Only these words may stand between the roles.
-_LIST_FILLER = re.compile(
-    r"^(?:[\s,/&()]|\b(?:and|or|the|our|their|its|trust'?s?|group|executive|other|as well as|"
-    r"colleagues?|including|such as|e\.g\.|namely|both|also|with)\b)*$",
-    re.IGNORECASE,
-)
 
 
 _PATTERNS: dict[int, tuple[tuple[str, str, re.Pattern[str]], ...]] = {}
@@ -146,9 +133,10 @@ def evidence_of(sentence: Sentence) -> Evidence:
     return Evidence(sentence.text, sentence.start, sentence.end)
 
 
-def subject_is_other_role(sentence: Sentence, mentions: list[Mention], own: str, text: str) -> bool:
+def subject_is_other_role(reading: Reading, sentence: Sentence, mentions: list[Mention]) -> bool:
     """True when the sentence is about another post ("The Chief Nurse will be accountable to...")."""
-    if HOLDER.search(sentence.text[:60]):
+    own, text = reading.role, reading.text
+    if wording(reading.vocab).holder.search(sentence.text[:60]):
         return False
     first_cue = min((m.start for m in mentions if m.scheme == CUE), default=sentence.end)
     for mention in mentions:
@@ -160,7 +148,7 @@ def subject_is_other_role(sentence: Sentence, mentions: list[Mention], own: str,
     return False
 
 
-def governing_cue(sentence_mentions: list[Mention], target: Mention, text: str) -> Mention | None:
+def governing_cue(vocab: Vocabulary, sentence_mentions: list[Mention], target: Mention, text: str) -> Mention | None:
     """The cue phrase that governs ``target``: the nearest cue before it in the same clause, close
     enough, or further away when only the other roles of a list stand between them."""
     cues = [m for m in sentence_mentions if m.scheme == CUE and m.end <= target.start]
@@ -178,7 +166,8 @@ def governing_cue(sentence_mentions: list[Mention], target: Mention, text: str) 
         gap.append(text[position : role.start])
         position = max(position, role.end)
     gap.append(text[position : target.start])
-    return best if all(_LIST_FILLER.match(piece) for piece in gap) else None
+    filler = wording(vocab).list_filler
+    return best if all(filler.match(piece) for piece in gap) else None
 
 
 def coordinated_cue(sentence_mentions: list[Mention], cue: Mention, text: str) -> Mention | None:

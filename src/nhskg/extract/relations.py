@@ -16,11 +16,9 @@ from .postings import Item
 from ..read.sentences import Sentence
 from .confidence import item
 from .reading import (
-    CONTACT,
     CUE,
     DESIGNATION,
     FIELD_LINE,
-    HOLDER,
     NOT_ABOUT_THE_POST,
     ROLE,
     Reading,
@@ -32,25 +30,14 @@ from .reading import (
     mentions_by_sentence,
     subject_is_other_role,
 )
+from .wording import Wording, wording
 
 RELATION_FIELDS = ("accountable_to", "professionally_accountable_to", "works_with", "deputises_for", "leads")
 
 # A post of the advertised post's own type named as a colleague: "the other deputy chief nurses".
 _PEER = re.compile(r"\b(?:other|fellow|colleague|peer)s?\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
-# A designation that belongs to someone else: "support the Chief Executive in fulfilling their
-# Accountable Officer responsibilities", "your Responsible Officer", "the Director's SIRO role".
-_OWNED_BY_OTHER = re.compile(r"\b(?:their|his|her|your|\w+['\u2019]s(?<!trust's)(?<!trust\u2019s)(?<!organisation's)(?<!board's)(?<!group's))\s+$", re.IGNORECASE)
-_HELPS_OTHER = re.compile(r"\b(?:support|supporting|supports|advise|advising|inform|assist|assisting|to|with|from|report(?:ing)?\s+to)\s+(?:the|our|its)\s+$", re.IGNORECASE)
 # "The Responsible Officer for the Trust is Dr X": the posting names the holder, another person.
 _NAMED_PERSON = re.compile(r"^[^.;:]{0,40}?\b(?:is|are|will be)\s+(?:currently\s+)?(?:Dr|Mr|Mrs|Ms|Miss|Prof(?:essor)?)\b")
-# A partner with no role type of its own, named after a joint-working cue: "the Trust's Chief
-# Clinical Information Officer", "the Executive Directors", "the triumvirate team".
-_UNCODED_PARTNER = re.compile(
-    r"^[\s,]*(?:the\s+|our\s+|other\s+|all\s+|wider\s+|trust['\u2019]s\s+|their\s+)*"
-    r"(?P<name>(?:[A-Z][\w&'\u2019-]*\s+){0,5}(?:Directors?|Officers?|Leads?|Managers?|Heads?\b(?:\s+of\s+[A-Z]\w+)?|Chairs?|Deans?|Architects?|Governors|governors|[Bb]oard\s+members|triumvirate(?:\s+team)?)\b)"
-)
-# "experience as a Caldicott Guardian", "previous SIRO": the candidate's past, not this post.
-_PAST_OR_WISH = re.compile(r"\b(?:experience\s+(?:as|of|in)|previous(?:ly)?|former|have\s+been|has\s+been)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -62,13 +49,13 @@ class Relations:
     designations: dict[str, Item]
 
 
-def _stated(sentence: Sentence, cue: Mention, listed: int, text: str) -> str:
+def _stated(words: Wording, sentence: Sentence, cue: Mention, listed: int, text: str) -> str:
     after = text[cue.end : cue.end + 3]
     if FIELD_LINE.match(sentence.text) and (cue.start - sentence.start <= 40 or after.lstrip().startswith(":")):
         return "field"
     if listed > 1:
         return "list"
-    if HOLDER.search(sentence.text) or sentence.section == "duties" or sentence.bullet:
+    if words.holder.search(sentence.text) or sentence.section == "duties" or sentence.bullet:
         return "direct"
     return "passing"
 
@@ -97,14 +84,20 @@ def _same_type_allowed(reading: Reading, mention: Mention, field: str) -> bool:
 def read_relations(reading: Reading) -> Relations:
     """Lines of accountability, joint working, deputising and leadership, per sentence."""
     vocab = reading.vocab
+    words = wording(vocab)
     fields: dict[str, dict[str, Item]] = {name: {} for name in RELATION_FIELDS}
     partners: dict[int, set[str]] = {}
     designations: dict[str, Item] = {}
     cue_fields = {c.code: c.record_field for c in vocab.scheme(CUE).concepts}
+    # deputising for the chief executive makes the post the deputy chief executive (nhskg:deputyOf)
+    deputy_designations: dict[str, list[str]] = {}
+    for designation in vocab.scheme(DESIGNATION).concepts:
+        if designation.deputy_of:
+            deputy_designations.setdefault(designation.deputy_of, []).append(designation.code)
     for sentence, mentions in mentions_by_sentence(reading):
         if sentence.section in NOT_ABOUT_THE_POST or not any(m.scheme == CUE for m in mentions):
             continue
-        if has_any(sentence.text, CONTACT) or subject_is_other_role(sentence, mentions, reading.role, reading.text):
+        if has_any(sentence.text, words.contact) or subject_is_other_role(reading, sentence, mentions):
             continue
         evidence = evidence_of(sentence)
         governed: list[tuple[Mention, Mention]] = []
@@ -113,7 +106,7 @@ def read_relations(reading: Reading) -> Relations:
                 continue
             if reading.role_mention and mention.start == reading.role_mention.start:
                 continue
-            cue = governing_cue(mentions, mention, reading.text)
+            cue = governing_cue(vocab, mentions, mention, reading.text)
             if cue is not None:
                 governed.append((mention, cue))
         per_cue: dict[int, int] = {}
@@ -130,14 +123,15 @@ def read_relations(reading: Reading) -> Relations:
                     continue
                 if mention.code == reading.role and not _same_type_allowed(reading, mention, field):
                     continue
-                stated = _stated(sentence, each, per_cue.get(cue.start, 1), reading.text)
+                stated = _stated(words, sentence, each, per_cue.get(cue.start, 1), reading.text)
                 add(fields[field], item(field, mention.code, mention.written, evidence, stated))
                 if field == "works_with":
                     partners.setdefault(sentence.start, set()).add(mention.code)
-                if field == "deputises_for" and mention.code == "chief-executive" and "deputy-chief-executive" in vocab.scheme(DESIGNATION):
-                    written = reading.text[each.start : mention.end]
-                    add(designations, item("designations", "deputy-chief-executive", written, evidence, stated))
-        for field in ("works_with", "accountable_to", "professionally_accountable_to"):
+                if field == "deputises_for":
+                    for designation in deputy_designations.get(mention.code, ()):
+                        written = reading.text[each.start : mention.end]
+                        add(designations, item("designations", designation, written, evidence, stated))
+        for field in ("works_with", "deputises_for", "accountable_to", "professionally_accountable_to"):
             _uncoded_partners(reading, sentence, mentions, fields, field, partners, cue_fields)
     for code in list(fields["works_with"]):
         if code in fields["leads"]:
@@ -151,30 +145,40 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
     that joint working with them, or a line to them, is not lost: the first title-like phrase right
     after a cue of that relation that no role type matches."""
     bucket = fields[field]
-    if "other" in bucket or (field != "works_with" and bucket):
+    if field not in fields or "other" in bucket or (field not in ("works_with", "deputises_for") and bucket):
         return  # a post has one line of each kind; a coded one is already read
     text = reading.text
+    words = wording(reading.vocab)
     roles = [(m.start, m.end) for m in mentions if m.scheme == ROLE]
     for cue in mentions:
         if cue.scheme != CUE or cue_fields.get(cue.code) != field:
             continue
-        window = text[cue.end : min(sentence.end, cue.end + 90)]
-        found = _UNCODED_PARTNER.match(window)
-        if not found:
-            continue
-        start, end = cue.end + found.start("name"), cue.end + found.end("name")
-        if any(a < end and start < b for a, b in roles):
-            continue
-        bucket["other"] = item(field, "other", text[start:end], evidence_of(sentence), "passing")
-        if field == "works_with":
-            partners.setdefault(sentence.start, set()).add("other")
-        return
+        # right after the cue, and after each role of a list the cue governs ("with the Chief
+        # Financial Officer and Director of Operational Finance")
+        starts = [cue.end] + [b for a, b in roles if cue.end <= a and b <= cue.end + 90 and b <= sentence.end]
+        for at in starts:
+            window = text[at : min(sentence.end, at + 90)]
+            if at != cue.end:
+                joined = words.list_joiner.match(window)
+                if not joined:
+                    continue
+                at, window = at + joined.end(), window[joined.end():]
+            found = words.uncoded_partner.match(window)
+            if not found:
+                continue
+            start, end = at + found.start("name"), at + found.end("name")
+            if any(a < end and start < b for a, b in roles):
+                continue
+            bucket["other"] = item(field, "other", text[start:end], evidence_of(sentence), "passing")
+            if field == "works_with":
+                partners.setdefault(sentence.start, set()).add("other")
+            return
 
 
-def _designation_stated(sentence: Sentence) -> str:
+def _designation_stated(words: Wording, sentence: Sentence) -> str:
     if FIELD_LINE.match(sentence.text):
         return "field"
-    if HOLDER.search(sentence.text) or sentence.section == "duties" or sentence.bullet:
+    if words.holder.search(sentence.text) or sentence.section == "duties" or sentence.bullet:
         return "direct"
     return "passing"
 
@@ -182,19 +186,20 @@ def _designation_stated(sentence: Sentence) -> str:
 def read_designations(reading: Reading, implied: dict[str, Item]) -> dict[str, Item]:
     """Designations the posting gives the post holder."""
     found = dict(implied)
+    words = wording(reading.vocab)
     for sentence, mentions in mentions_by_sentence(reading):
         if not any(m.scheme == DESIGNATION for m in mentions):
             continue
-        if sentence.section in NOT_ABOUT_THE_POST or has_any(sentence.text, CONTACT):
+        if sentence.section in NOT_ABOUT_THE_POST or has_any(sentence.text, words.contact):
             continue
-        if sentence.section == "about-employer" and not HOLDER.search(sentence.text):
+        if sentence.section == "about-employer" and not words.holder.search(sentence.text):
             continue
-        if subject_is_other_role(sentence, mentions, reading.role, reading.text):
+        if subject_is_other_role(reading, sentence, mentions):
             continue
         for mention in mentions:
             if mention.scheme != DESIGNATION or not _held_by_the_post(reading, sentence, mentions, mention):
                 continue
-            add(found, item("designations", mention.code, mention.written, evidence_of(sentence), _designation_stated(sentence)))
+            add(found, item("designations", mention.code, mention.written, evidence_of(sentence), _designation_stated(words, sentence)))
     if "non-voting-board-member" in found:
         found.pop("board-member", None)  # the narrower statement says which kind of member
     return found
@@ -202,16 +207,17 @@ def read_designations(reading: Reading, implied: dict[str, Item]) -> dict[str, I
 
 def _held_by_the_post(reading: Reading, sentence: Sentence, mentions: list[Mention], mention: Mention) -> bool:
     text = reading.text
+    words = wording(reading.vocab)
     for role in mentions:  # "the Chief Pharmacist" is a post named here, not this post's designation
         if role.scheme == ROLE and role.code != reading.role and role.start <= mention.start and mention.end <= role.end:
             return False
-    if governing_cue(mentions, mention, text) is not None:
+    if governing_cue(reading.vocab, mentions, mention, text) is not None:
         return False  # "work with the Caldicott Guardian": someone else holds it
     before = text[max(sentence.start, mention.start - 40) : mention.start]
-    if _HELPS_OTHER.search(before) or _OWNED_BY_OTHER.search(before) or _PAST_OR_WISH.search(before):
+    if words.helps_other.search(before) or words.owned_by_other.search(before) or words.past_or_wish.search(before):
         return False
     if _NAMED_PERSON.match(text[mention.end : min(sentence.end, mention.end + 60)]):
         return False
-    if _plural(mention) and not mention.written.lower().endswith(("officers", "guardians")):
+    if _plural(mention) and not words.held_in_plural.search(mention.written.lower()):
         return False  # "communicate with Executive Board members": the board's members, not this post
     return True

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing.pool
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection, Iterable
@@ -26,12 +27,13 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
-from ..errors import ValidationFailed
-from ..paths import ontology_dir
+from ..errors import QueryError, ValidationFailed
+from ..paths import ontology_dir, queries_dir
 from .rdfgraph import organisations_graph_iri, posting_graphs_prefix
+from ..sparql.prologue import blank
 from ..sparql.sources import OxigraphSource, RdflibSource, to_rdflib
 
-__all__ = ["ValidationResult", "ValidationReport", "validate", "data_graph", "shapes_graph"]
+__all__ = ["ValidationResult", "ValidationReport", "validate", "data_graph", "shapes_graph", "constraint_text"]
 
 
 @dataclass(frozen=True)
@@ -85,10 +87,54 @@ class ValidationReport:
             raise ValidationFailed(f"{self.summary()}\n{first}\nrun `nhskg validate` for the full list")
 
 
+_SHAPE = rdflib.Namespace("https://w3id.org/nhskg/shapes#")
+
+
 def shapes_graph(path: Path | None = None) -> rdflib.Graph:
+    """The shapes, each SPARQL constraint that names a library query given that query as its sh:select.
+
+    A rule the query library also answers (a designation conflict) is written once, as a
+    ``queries/*.rq`` file; the shape names it (``shape:libraryQuery``) rather than repeating it.
+    """
+    path = path or ontology_dir() / "shapes.ttl"
     graph = rdflib.Graph()
-    graph.parse(path or ontology_dir() / "shapes.ttl", format="turtle")
+    graph.parse(path, format="turtle")
+    for constraint, name in list(graph.subject_objects(_SHAPE.libraryQuery)):
+        renames = {str(graph.value(constraint, _SHAPE.focusVariable) or ""): "$this",
+                   str(graph.value(constraint, _SHAPE.valueVariable) or ""): "?value"}
+        try:
+            text = constraint_text(str(name), renames)
+        except QueryError as error:
+            raise QueryError(f"{path}: a SPARQL constraint runs library query '{name}' (shape:libraryQuery): {error}") from None
+        graph.set((constraint, SH.select, rdflib.Literal(text)))
     return graph
+
+
+def constraint_text(name: str, renames: dict[str, str]) -> str:
+    """The text of library query ``name`` as a SHACL constraint's SELECT: each variable named in
+    ``renames`` (without its ``?``) written as SHACL's (``$this``, ``?value``).
+
+    Only variables are renamed, never a word in a comment, string or IRI:
+
+    >>> text = constraint_text("designation-conflicts", {"post": "$this", "designation": "?value"})
+    >>> ("$this nhskg:holdsDesignation ?value" in text, "OPTIONAL { $this rdfs:label ?post_label }" in text)
+    (True, True)
+    >>> "with ?post as the focus node" in text  # a comment, left as written
+    True
+    """
+    query_file = queries_dir() / f"{name}.rq"
+    if not query_file.is_file():
+        raise QueryError(f"no library query '{name}' ({query_file} is missing)")
+    text = query_file.read_text(encoding="utf-8")
+    names = "|".join(re.escape(n) for n in renames if n)
+    if not names:
+        return text
+    found = re.finditer(rf"[?$]({names})(?![\w])", blank(text))
+    out, last = [], 0
+    for match in found:
+        out += [text[last:match.start()], renames[match.group(1)]]
+        last = match.end()
+    return "".join(out) + text[last:]
 
 
 def _as_rdflib(triples: Iterable[Any]) -> rdflib.Graph:

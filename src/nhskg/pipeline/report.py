@@ -1,18 +1,65 @@
-"""A build's report with what the reviewers' decisions did (for the Python API; the CLI prints both)."""
+"""What a build did: its report, and the report with what the reviewers' decisions did (for the Python API;
+the CLI prints both)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .build import BuildReport
 from ..curation.apply import CurationReport
+from ..read.documents import Problem
+from ..graph.validate import ValidationReport
 
-__all__ = ["CuratedBuildReport", "with_curation"]
+__all__ = ["BuildReport", "CuratedBuildReport", "with_curation"]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did.
+
+    ``postings_written`` postings went to the store; ``postings_stored`` postings were counted
+    there afterwards, each in its own graph holding its own id (``None``: not counted), those
+    written and those it held already, made from the same input, which the build kept as they were
+    without extracting them again (``postings_unchanged`` of them). ``merged`` counts records read
+    twice with identical content (the same posting in two inputs), stored once.
+    """
+
+    store: str
+    postings_read: int
+    postings_written: int
+    problems: tuple[Problem, ...]
+    triples: int
+    seconds: float
+    validation: ValidationReport | None
+    postings_stored: int | None = None
+    merged: int = 0
+    #: Postings read whose graph the store held already, made from the same input: kept, not written.
+    postings_unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Nothing skipped or left out, every posting written is stored (a kept one missing is a problem), and the graph conforms (or was not validated)."""
+        stored = self.postings_stored is None or self.postings_stored == self.postings_written + self.postings_unchanged
+        return not self.problems and stored and (self.validation is None or self.validation.conforms)
+
+    def summary(self) -> str:
+        stored = self.postings_written + self.postings_unchanged if self.postings_stored is None else self.postings_stored
+        skipped = sum(1 for problem in self.problems if problem.kind == "skipped")
+        notes = [f"{self.merged} duplicate record{'s' if self.merged != 1 else ''} merged"] if self.merged else []
+        if len(self.problems) > skipped:
+            notes.append(f"{len(self.problems) - skipped} with a value left out")
+        lines = [
+            f"{self.postings_read} posting(s) read, {stored} stored ({self.postings_unchanged} unchanged), {skipped} skipped"
+            f"{''.join(', ' + note for note in notes)}; {self.triples} triples in {self.store}; {self.seconds:.1f} s"
+        ]
+        lines += [f"  {problem.kind} {problem}" for problem in self.problems]
+        if self.validation is not None:
+            lines.append(self.validation.summary())
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
 class CuratedBuildReport(BuildReport):
-    """:class:`~nhskg.pipeline.build.BuildReport` and the :class:`~nhskg.curation.apply.CurationReport` of the same build."""
+    """:class:`BuildReport` and the :class:`~nhskg.curation.apply.CurationReport` of the same build."""
 
     curation: CurationReport | None = None
 

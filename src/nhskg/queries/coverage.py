@@ -20,7 +20,7 @@ from typing import Any, Iterable
 
 from rdflib.term import Literal, Node
 
-from .library import run_query
+from .running import run_query
 from ..sparql.sources import SparqlSource, Table
 
 __all__ = ["Count", "Coverage", "Summary", "coverage", "summary", "footer"]

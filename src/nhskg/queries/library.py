@@ -46,7 +46,7 @@ A parameter of type ``code:<scheme>`` takes the concept's code, IRI, label, alte
 acronym ("CMO", "Director of Nursing", "DIPC"; :mod:`nhskg.vocabulary.labels`).
 
 A header line ``# quantiles: VALUE of UNIT by COLUMN, ...`` asks for what SPARQL has no aggregate
-for: the query returns one row per UNIT (a posting, say) with its VALUE, and :func:`run_query`
+for: the query returns one row per UNIT (a posting, say) with its VALUE, and :func:`~nhskg.queries.running.run_query`
 reports per group of the named columns how many UNITs there are, how many have a VALUE (``n``),
 and the VALUE's ``min``, ``q1``, ``median``, ``q3`` and ``max`` (quartiles by the inclusive method,
 as Excel's QUARTILE.INC and pandas' default).
@@ -55,20 +55,11 @@ as Excel's QUARTILE.INC and pandas' default).
 from __future__ import annotations
 
 import re
-import statistics
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Mapping
 
-from rdflib.namespace import XSD
-from rdflib.term import Literal, Node, URIRef
-
-from ..errors import NhskgError, QueryError
-from ..namespaces import DEFAULT_BASE
+from ..errors import QueryError
 from ..paths import queries_dir
-from ..sparql.sources import SparqlSource, Table, Triple
 
 __all__ = [
     "Parameter",
@@ -80,8 +71,6 @@ __all__ = [
     "load_query",
     "parse_query",
     "query_from_text",
-    "bind",
-    "run_query",
 ]
 
 #: Plain parameter types; ``code:<scheme>`` (a concept of a vocabulary scheme) is the other kind.
@@ -101,9 +90,6 @@ _PARAM_LINE = re.compile(
 )
 _SCHEME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# An absolute IRI (RFC 3987 scheme, then no character SPARQL's IRIREF forbids).
-_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>"{}|^`\\]*$')
-_BOOLEAN = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 
 
 @dataclass(frozen=True)
@@ -403,204 +389,3 @@ def load_query(name_or_path: str | Path, directory: Path | None = None) -> Libra
     return parse_query(found, name=text)
 
 
-def _term(query: LibraryQuery, parameter: Parameter, value: str) -> Node:
-    """One parameter value as an RDF term of the parameter's type, or a QueryError saying why not."""
-    where = f"query '{query.name}', parameter '{parameter.name}' ({parameter.type})"
-    value = value.strip() if parameter.type != "string" else value
-    if parameter.type == "string":
-        return Literal(value)
-    if parameter.type == "iri":
-        if value.startswith("<") and value.endswith(">"):
-            value = value[1:-1]
-        if not _IRI.match(value):
-            raise QueryError(
-                f"{where}: '{value}' is not an absolute IRI (it needs a scheme such as https: "
-                "and no spaces, quotes, braces or angle brackets)"
-            )
-        return URIRef(value)
-    if parameter.type == "integer":
-        if not re.fullmatch(r"[+-]?[0-9]+", value):
-            raise QueryError(f"{where}: '{value}' is not a whole number")
-        return Literal(int(value), datatype=XSD.integer)
-    if parameter.type == "decimal":
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            raise QueryError(f"{where}: '{value}' is not a decimal number") from None
-        if not number.is_finite():
-            raise QueryError(f"{where}: '{value}' is not a finite decimal number")
-        return Literal(number, datatype=XSD.decimal)
-    if parameter.type == "date":
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            raise QueryError(f"{where}: '{value}' is not a date in the form YYYY-MM-DD") from None
-        return Literal(day.isoformat(), datatype=XSD.date)
-    if parameter.type == "boolean":
-        if value.lower() not in _BOOLEAN:
-            raise QueryError(f"{where}: '{value}' is not a boolean; use true or false")
-        return Literal(_BOOLEAN[value.lower()])
-    return _concept(where, parameter.scheme or "", value)
-
-
-def _concept(where: str, scheme_name: str, value: str) -> URIRef:
-    """A concept of a vocabulary scheme named by its code, IRI, label, alternative label or acronym,
-    checked against ``ontology/vocab``; an unknown or ambiguous name lists the nearest concepts."""
-    from ..vocabulary.labels import UnknownValue, named_concepts, resolve
-    from ..vocabulary.vocab import load_vocabulary  # the vocabulary is read only when a code is bound
-
-    try:
-        scheme = load_vocabulary().scheme(scheme_name)
-    except NhskgError as error:
-        raise QueryError(f"{where}: cannot check the code against the vocabulary: {error}") from error
-    try:
-        return URIRef(resolve(value, named_concepts(scheme.concepts)).iri)
-    except UnknownValue as error:
-        shown = "; ".join(c.shown() for c in error.candidates)
-        if error.ambiguous:
-            problem = f"'{value}' names more than one concept of the {scheme_name} scheme: {shown}; give a code"
-        else:
-            problem = f"'{value}' is not a code or label of the {scheme_name} scheme ({scheme.file}); " + (
-                f"nearest: {shown}" if shown else f"valid codes: {', '.join(scheme.codes)}")
-        raise QueryError(f"{where}: {problem}") from None
-
-
-def bind(query: LibraryQuery, params: Mapping[str, str]) -> dict[str, Node]:
-    """The RDF term each parameter variable receives: given values, else defaults.
-
-    A parameter with no default and no value is left out, so its variable stays unbound.
-
-    >>> query = load_query("duties-by-area")
-    >>> bind(query, {"role": "chief-nurse"})
-    {'role': rdflib.term.URIRef('https://w3id.org/nhskg/vocab/role-type/chief-nurse')}
-    """
-    for name in params:
-        query.parameter(name)  # raises, listing the valid names
-    bindings: dict[str, Node] = {}
-    for parameter in query.parameters:
-        value = params.get(parameter.name, parameter.default)
-        if value is None:
-            continue
-        bindings[parameter.name] = _term(query, parameter, str(value))
-    return bindings
-
-
-def _project(query: LibraryQuery, table: Table) -> Table:
-    """Keep the header's columns, in the header's order (parameter variables drop out)."""
-    if not query.columns:
-        return table
-    missing = [c for c in query.columns if c not in table.columns]
-    if missing:
-        raise QueryError(
-            f"query '{query.name}' ({query.path}) declares column(s) {', '.join(missing)} "
-            f"that its SELECT does not return (it returns {', '.join(table.columns)})"
-        )
-    indexes = [table.columns.index(c) for c in query.columns]
-    return Table(query.columns, tuple(tuple(row[i] for i in indexes) for row in table.rows))
-
-
-def _decimal(term: Node | None) -> Decimal | None:
-    if not isinstance(term, Literal):
-        return None
-    try:
-        value = Decimal(str(term))
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
-def _number(value: Decimal) -> Literal:
-    """A statistic as an ``xsd:decimal`` to the penny, without trailing zeros for whole numbers."""
-    rounded = value.quantize(Decimal("0.01"))
-    if rounded == rounded.to_integral_value():
-        rounded = rounded.quantize(Decimal(1))
-    return Literal(rounded, datatype=XSD.decimal)
-
-
-def quartiles(values: list[Decimal]) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
-    """(min, q1, median, q3, max) by the inclusive method (Excel's QUARTILE.INC, pandas' default).
-
-    >>> [str(v) for v in quartiles([Decimal(1), Decimal(2), Decimal(3), Decimal(4)])]
-    ['1', '1.75', '2.5', '3.25', '4']
-    """
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return (ordered[0],) * 5  # type: ignore[return-value]
-    q1, median, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
-    return ordered[0], q1, median, q3, ordered[-1]
-
-
-def _summarise(query: LibraryQuery, table: Table) -> Table:
-    """One row per group of a ``# quantiles:`` query: count of units, n with a value, quartiles."""
-    spec = query.quantiles
-    assert spec is not None
-    needed = [*spec.groups, spec.unit, spec.value]
-    missing = [c for c in needed if c not in table.columns]
-    if missing:
-        raise QueryError(
-            f"query '{query.name}' ({query.path}): its '# quantiles:' line names column(s) {', '.join(missing)} "
-            f"that its SELECT does not return (it returns {', '.join(table.columns)})"
-        )
-    group_at = [table.columns.index(c) for c in spec.groups]
-    unit_at, value_at = table.columns.index(spec.unit), table.columns.index(spec.value)
-    groups: dict[tuple[Node | None, ...], dict[Node | None, Decimal | None]] = {}
-    for row in table.rows:  # first-seen order keeps the query's ORDER BY
-        units = groups.setdefault(tuple(row[i] for i in group_at), {})
-        value = _decimal(row[value_at])
-        if units.get(row[unit_at]) is None:
-            units[row[unit_at]] = value
-    rows = []
-    for key, units in groups.items():
-        values = [v for v in units.values() if v is not None]
-        stats: tuple[Node | None, ...] = (None,) * 5
-        if values:
-            stats = tuple(_number(v) for v in quartiles(values))
-        rows.append((*key, Literal(len(units)), Literal(len(values)), *stats))
-    return Table(spec.columns, tuple(rows))
-
-
-def run_query(
-    source: SparqlSource,
-    name_or_path: str | Path | LibraryQuery,
-    params: Mapping[str, str] | None = None,
-    *,
-    base: str = DEFAULT_BASE,
-) -> Table | list[Triple] | bool:
-    """Run a query on a source: a Table for SELECT, triples for CONSTRUCT, a bool for ASK.
-
-    ``name_or_path`` is a library name, a ``.rq`` path or a :class:`LibraryQuery` (for text,
-    :func:`query_from_text`). Prefixes the query uses without declaring are declared for it
-    (``data:`` is ``base``); an unknown prefix or a syntax error is reported in plain words with
-    its line and column.
-
-    >>> import pyoxigraph
-    >>> from nhskg.sparql.sources import OxigraphSource
-    >>> run_query(OxigraphSource(pyoxigraph.Store()), "shared-duties").rows
-    ()
-    """
-    from ..sparql.prologue import default_prefixes, explain, undeclared, unknown_prefix_message
-
-    query = name_or_path if isinstance(name_or_path, LibraryQuery) else load_query(name_or_path)
-    bindings = bind(query, params or {})
-    known = default_prefixes(base)
-    needed, unknown = undeclared(query.text, known)
-    where = f"query '{query.name}'" + ("" if query.path.name.startswith("<") else f" ({query.path})")
-    if unknown:
-        name, line, column = unknown[0]
-        raise QueryError(f"{where}: {unknown_prefix_message(query.text, name, line, column, known)}")
-    extra: dict[str, Any] = {"prefixes": needed} if needed else {}
-    try:
-        if query.kind == "select":
-            table = source.select(query.text, bindings, **extra)
-            if query.quantiles is not None:
-                return _summarise(query, table)
-            return _project(query, table)
-        if query.kind == "construct":
-            return source.construct(query.text, bindings, **extra)
-        return source.ask(query.text, bindings, **extra)
-    except NhskgError:
-        raise
-    except SyntaxError as error:
-        raise QueryError(f"{where}: {explain(query.text, str(error), known)}") from None
-    except Exception as error:  # each engine has its own error types; name the query either way
-        raise QueryError(f"{where} failed: {error}") from error

@@ -6,6 +6,7 @@ the posting refer to ``Document.text``, so that text is the one the user sees qu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import shown
@@ -97,3 +98,8 @@ class Problem:
     def __str__(self) -> str:
         where = f"{shown(self.source)} (record {shown(self.record)})" if self.record is not None else shown(self.source)
         return f"{where}: {shown(self.problem)}"
+
+#: What a reader yields for each posting or failure.
+Result = Document | Problem
+#: Given a record's fields, whether its description is wanted (see :func:`nhskg.read.readers.read_documents`).
+TextFilter = Callable[[Structured], bool]

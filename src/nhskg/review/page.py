@@ -7,7 +7,7 @@ What it promises:
   the vocabulary's labels offered), ``Esc`` leaves a text box. Tab and Enter work throughout; the
   page also works without script (each button posts a form).
 * **Writes only decision files, only in the curation folder.** A decision is one line in
-  ``<curation>/<reviewer>.csv`` (:func:`nhskg.curation.decisions.record_decision`), for a fact
+  ``<curation>/<reviewer>.csv`` (:func:`nhskg.curation.folder.record_decision`), for a fact
   the graph holds with the sentence the reviewer saw; the file's name comes from the reviewer's
   name by its letters and digits, and a name that looks like a path is refused. The SPARQL
   endpoint stays read-only: the store is never written, and the next ``nhskg build`` applies
@@ -42,12 +42,11 @@ from ..curation.decisions import (
     CurationError,
     Decision,
     field_label,
-    load_decisions,
     now,
-    record_decision,
     resolve_code,
     resolve_field,
 )
+from ..curation.folder import load_decisions, record_decision
 from .queue import STATUSES, Fact, review_queue
 
 #: A request's headers: the server's (an ``http.server`` message, names in any case) or a plain mapping in tests.

@@ -2,8 +2,8 @@
 
 Weakest first means, in this order: facts nobody has decided on yet; among them, facts that break
 a SHACL rule (violations, then warnings, when a validation report is given), facts behind a
-conflict that :func:`nhskg.analyses.gaps.gaps` reports (a single-holder designation two role
-types claim), and lines to the post's own role type (a Group CMO "working with" medical
+conflict that :func:`nhskg.analyses.gaps.gaps` reports (a single-holder designation two
+different posts of one organisation claim at once: ``queries/designation-conflicts.rq``), and lines to the post's own role type (a Group CMO "working with" medical
 directors is read as working with itself); then the lowest confidence the extractor gives.
 Decisions already written in the curation folder but not yet built into the graph show as
 *decided*, so a reviewer does not see a fact twice.
@@ -144,7 +144,7 @@ def _conflict_flags(source: SparqlSource) -> dict[tuple[str, str], str]:
     for organisation in gaps(source).organisations:
         for conflict in organisation.conflicts:
             for holder in conflict.holders:
-                others = sorted({h.role for h in conflict.holders if h.role != holder.role})
+                others = sorted({h.label for h in conflict.holders if h.post != holder.post})
                 flags[(holder.post, conflict.code)] = f"conflict: {conflict.label} also claimed by {', '.join(others)}"
     return flags
 
@@ -178,7 +178,7 @@ def review_queue(
     >>> review_queue(OxigraphSource(ox.Store()))
     []
     """
-    from ..queries.library import run_query
+    from ..queries.running import run_query
 
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")

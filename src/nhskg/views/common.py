@@ -8,7 +8,7 @@ import re
 from rdflib.term import Literal, Node
 
 from ..errors import QueryError
-from ..queries.library import run_query
+from ..queries.running import run_query
 from ..sparql.sources import SparqlSource, Table
 
 __all__ = ["resolve_organisation", "text", "evidence", "slug", "table", "with_coverage"]

@@ -207,20 +207,6 @@ class Facts:
             code, steps = concept.broader[0], steps + 1
         return 2
 
-    def types_requiring(self, designation: str) -> set[str]:
-        """Organisation types that must name a holder of ``designation``, narrower types included."""
-        concept = self.concepts.get(("designation", designation))
-        required = set(concept.required_in) if concept else set()
-        types = [c for (s, _), c in self.concepts.items() if s == "organisation-type"]
-        changed = True
-        while changed:
-            changed = False
-            for org_type in types:
-                if org_type.code not in required and required.intersection(org_type.broader):
-                    required.add(org_type.code)
-                    changed = True
-        return required
-
 
 def _code(value: Node | None) -> str:
     raw = text(value)

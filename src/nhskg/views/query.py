@@ -18,7 +18,9 @@ from rdflib.term import Literal, Node
 
 from ..errors import QueryError
 from ..namespaces import DEFAULT_BASE, VOCAB_BASE
-from ..queries.library import bind, load_query, run_query
+from ..queries.binding import bind
+from ..queries.library import load_query
+from ..queries.running import run_query
 from ..sparql.sources import SparqlSource, Table, Triple
 from .common import table as view_table
 from .model import DEFAULT_LIMIT, EdgeStyle, NodeStyle, ViewEdge, ViewModel, ViewNode, build_model, limit_model, short_id

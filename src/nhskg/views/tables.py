@@ -15,7 +15,8 @@ from typing import Callable
 
 from ..errors import NhskgError, StoreError
 from ..namespaces import DEFAULT_BASE
-from ..queries.library import load_query, run_query
+from ..queries.library import load_query
+from ..queries.running import run_query
 from ..queries.results import to_csv
 from ..sparql.sources import SparqlSource, Table
 

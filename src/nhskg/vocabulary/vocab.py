@@ -44,8 +44,22 @@ class Concept:
     organisation_type: str | None = None
     #: regular expressions for wordings too varied for labels (``nhskg:textPattern``)
     patterns: tuple[str, ...] = ()
-    #: for a deputy role type: the role type it deputises for (``nhskg:deputyOf``)
+    #: for a deputy role type (or a designation): the role type it deputises for (``nhskg:deputyOf``)
     deputy_of: str | None = None
+    #: regular expressions looked for in a title only (``nhskg:titlePattern``)
+    title_patterns: tuple[str, ...] = ()
+    #: lower-case wording looked for anywhere in a sentence (``nhskg:textFragment``)
+    fragments: tuple[str, ...] = ()
+    #: for an organisation type: a wider scope its posts have when the posting says so (``nhskg:widerScope``)
+    wider_scope: str | None = None
+    #: for a scope: whether it is part of one organisation (``nhskg:partOfOrganisation``)
+    part_of_organisation: bool = False
+    #: for a role type: organisation types whose untyped "Director of ..." posts are of it (``nhskg:functionDirectorIn``)
+    function_director_in: tuple[str, ...] = ()
+    #: for an organisation type: the type whose body employs its staff (``nhskg:employedBy``)
+    employed_by: str | None = None
+    #: for an organisation type: named as a partner far more often than as employer (``nhskg:namedAsPartner``)
+    named_as_partner: bool = False
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -168,12 +182,17 @@ def _read_scheme(path: Path) -> Scheme:
         implies = _values(node, NHSKG.impliesDesignation)
         organisation_type = _values(node, NHSKG.organisationType)
         patterns = _values(node, NHSKG.textPattern)
+        title_patterns = _values(node, NHSKG.titlePattern)
         deputy_of = _values(node, NHSKG.deputyOf)
-        for pattern in patterns:
+        for prop, each in [("textPattern", p) for p in patterns] + [("titlePattern", p) for p in title_patterns]:
             try:
-                re.compile(pattern)
+                re.compile(each)
             except re.error as error:
-                raise VocabularyError(f"{where}: nhskg:textPattern {pattern!r} is not a valid regular expression ({error})") from error
+                raise VocabularyError(f"{where}: nhskg:{prop} {each!r} is not a valid regular expression ({error})") from error
+        wider = _values(node, NHSKG.widerScope)
+        part_of = _values(node, NHSKG.partOfOrganisation)
+        employed_by = _values(node, NHSKG.employedBy)
+        partner = _values(node, NHSKG.namedAsPartner)
         source = _values(node, DCTERMS.source)
         concepts.append(
             Concept(
@@ -193,6 +212,13 @@ def _read_scheme(path: Path) -> Scheme:
                 organisation_type=organisation_type[0].rsplit("/", 1)[-1] if organisation_type else None,
                 patterns=tuple(patterns),
                 deputy_of=(_values(graph.get(deputy_of[0], {}), SKOS.notation) or [deputy_of[0].rsplit("/", 1)[-1]])[0] if deputy_of else None,
+                title_patterns=tuple(title_patterns),
+                fragments=tuple(_values(node, NHSKG.textFragment)),
+                wider_scope=wider[0].rsplit("/", 1)[-1] if wider else None,
+                part_of_organisation=bool(part_of) and part_of[0] in ("true", "1"),
+                function_director_in=tuple(t.rsplit("/", 1)[-1] for t in _values(node, NHSKG.functionDirectorIn)),
+                employed_by=employed_by[0].rsplit("/", 1)[-1] if employed_by else None,
+                named_as_partner=bool(partner) and partner[0] in ("true", "1"),
             )
         )
     if not concepts:

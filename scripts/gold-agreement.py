@@ -1,0 +1,221 @@
+"""How far two readers agree on duty areas and partners: the ceiling for scoring the extractor.
+
+Reader A is the gold set's dev split (``tests/data/gold/dev/``); reader B annotated the same
+duty sentences again, without seeing A's codes, in ``tests/data/gold/agreement/`` (same file
+names, only ``id`` and ``duties``). Each (statement, code) pair is one decision, as in
+``nhskg evaluate``; P, R and F1 are B's against A (A's against B swaps P and R). Per code, the
+table counts the statements both readers gave it, only A and only B, most disagreed first, with
+Cohen's kappa over the statements (yes/no for that code). Usage:
+``python scripts/gold-agreement.py [--gold tests/data/gold] [--disagreements]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from nhskg.vocabulary.vocab import Scheme, load_vocabulary
+
+REPO = Path(__file__).resolve().parents[1]
+#: the duty fields compared, with the concept scheme their codes come from
+FIELDS = {"areas": "duty-area", "with": "role-type"}
+
+
+class AgreementError(Exception):
+    """The two readers' files cannot be compared (a missing file or sentence)."""
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One duty statement's codes for one field, as reader A and reader B gave them."""
+
+    posting: str
+    sentence: str
+    a: frozenset[str]
+    b: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Scores:
+    """B against A over (statement, code) pairs; ``a`` and ``b`` count each reader's pairs."""
+
+    both: int
+    a: int
+    b: int
+
+    @property
+    def precision(self) -> float:
+        return self.both / self.b if self.b else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.both / self.a if self.a else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(frozen=True)
+class CodeAgreement:
+    """One code: statements both readers gave it, only A, only B, and kappa over statements."""
+
+    code: str
+    both: int
+    only_a: int
+    only_b: int
+    kappa: float | None
+
+
+def _duties(path: Path) -> list[dict]:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise AgreementError(f"{path}: cannot read it as JSON ({exc}); fix or remove the file") from exc
+    duties = record.get("duties")
+    if not isinstance(duties, list):
+        raise AgreementError(f"{path}: 'duties' is not a list of statements; annotate them or pick another posting")
+    return duties
+
+
+def read_pairs(gold: Path, field: str) -> list[Pair]:
+    """Pair every statement of ``gold/agreement/*.json`` with the same sentence in ``gold/dev/``.
+
+    Sentences are matched by their exact text, so a sentence B changed or added is an error
+    rather than a silent disagreement.
+    """
+    pairs: list[Pair] = []
+    files = sorted((gold / "agreement").glob("*.json"))
+    if not files:
+        raise AgreementError(f"{gold / 'agreement'}: no reader-B files; write them first (see the gold README)")
+    for b_path in files:
+        a_path = gold / "dev" / b_path.name
+        if not a_path.exists():
+            raise AgreementError(f"{b_path}: no dev file {a_path} to compare with; name it after a dev posting")
+        a_duties = {d["sentence"]: d for d in _duties(a_path)}
+        b_duties = _duties(b_path)
+        if len(b_duties) != len(a_duties):
+            raise AgreementError(
+                f"{b_path}: {len(b_duties)} statements, {a_path} has {len(a_duties)}; copy the same sentences"
+            )
+        for duty in b_duties:
+            a = a_duties.get(duty["sentence"])
+            if a is None:
+                raise AgreementError(
+                    f"{b_path}: sentence not in {a_path}: {duty['sentence'][:60]!r}; copy it exactly"
+                )
+            pairs.append(Pair(b_path.stem, duty["sentence"], frozenset(a[field]), frozenset(duty[field])))
+    return pairs
+
+
+def score(pairs: Iterable[Pair]) -> Scores:
+    """Micro-averaged agreement of B with A over (statement, code) pairs.
+
+    >>> s = score([Pair("p", "s1", frozenset("xy"), frozenset("x")), Pair("p", "s2", frozenset(), frozenset("z"))])
+    >>> (s.both, s.a, s.b, round(s.precision, 2), s.recall)
+    (1, 2, 2, 0.5, 0.5)
+    """
+    both = a = b = 0
+    for pair in pairs:
+        both += len(pair.a & pair.b)
+        a += len(pair.a)
+        b += len(pair.b)
+    return Scores(both, a, b)
+
+
+def kappa(yes_a: Sequence[bool], yes_b: Sequence[bool]) -> float | None:
+    """Cohen's kappa of two readers' yes/no decisions; None when chance agreement is certain
+    (both said no, or both said yes, to every statement), where kappa is undefined.
+
+    >>> kappa([True, True, False, False], [True, False, False, False])
+    0.5
+    """
+    n = len(yes_a)
+    if n == 0:
+        return None
+    observed = sum(x == y for x, y in zip(yes_a, yes_b)) / n
+    pa, pb = sum(yes_a) / n, sum(yes_b) / n
+    chance = pa * pb + (1 - pa) * (1 - pb)
+    return None if chance == 1 else (observed - chance) / (1 - chance)
+
+
+def per_code(pairs: Sequence[Pair]) -> list[CodeAgreement]:
+    """Each code either reader used, most disagreed first (then most agreed, then by code)."""
+    codes = sorted({c for pair in pairs for c in pair.a | pair.b})
+    rows = []
+    for code in codes:
+        yes_a = [code in p.a for p in pairs]
+        yes_b = [code in p.b for p in pairs]
+        rows.append(
+            CodeAgreement(
+                code,
+                sum(x and y for x, y in zip(yes_a, yes_b)),
+                sum(x and not y for x, y in zip(yes_a, yes_b)),
+                sum(y and not x for x, y in zip(yes_a, yes_b)),
+                kappa(yes_a, yes_b),
+            )
+        )
+    return sorted(rows, key=lambda r: (-(r.only_a + r.only_b), -r.both, r.code))
+
+
+def label(scheme: Scheme, code: str) -> str:
+    """The code's preferred label, or the code flagged as unknown so a typo shows."""
+    concept = scheme.get(code)
+    return concept.pref_label if concept else f"{code} (not in {scheme.name})"
+
+
+def report(gold: Path, disagreements: bool = False) -> str:
+    """The whole comparison as text, with labels rather than codes; ``disagreements`` also
+    lists every statement the readers coded differently."""
+    vocab = load_vocabulary()
+    lines: list[str] = []
+    for field, scheme_name in FIELDS.items():
+        scheme = vocab.scheme(scheme_name)
+        pairs = read_pairs(gold, field)
+        s = score(pairs)
+        postings = len({p.posting for p in pairs})
+        lines.append(
+            f"Duty {'areas' if field == 'areas' else 'partners'} ({field}): {len(pairs)} statements"
+            f" in {postings} postings; pairs A {s.a}, B {s.b}, both {s.both}"
+        )
+        lines.append(
+            f"  B against A: precision {s.precision:.3f} recall {s.recall:.3f} F1 {s.f1:.3f}"
+            f"  (A against B: precision {s.recall:.3f} recall {s.precision:.3f})"
+        )
+        rows = per_code(pairs)
+        width = max((len(label(scheme, r.code)) for r in rows), default=0)
+        lines.append(f"  {'':{width}} both only A only B  kappa")
+        for row in rows:
+            k = "-" if row.kappa is None else f"{row.kappa:.2f}"
+            lines.append(f"  {label(scheme, row.code):{width}} {row.both:4d} {row.only_a:6d} {row.only_b:6d} {k:>6}")
+        if disagreements:
+            lines.append("  Statements the readers coded differently:")
+            for pair in pairs:
+                if pair.a != pair.b:
+                    only_a = ", ".join(sorted(label(scheme, c) for c in pair.a - pair.b)) or "-"
+                    only_b = ", ".join(sorted(label(scheme, c) for c in pair.b - pair.a)) or "-"
+                    lines.append(f"    {pair.posting}: {pair.sentence[:90]}")
+                    lines.append(f"      only A: {only_a}; only B: {only_b}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, default=REPO / "tests/data/gold", help="the gold folder")
+    parser.add_argument(
+        "--disagreements", action="store_true", help="also list each statement the readers coded differently"
+    )
+    args = parser.parse_args(argv)
+    try:
+        print(report(args.gold, args.disagreements), end="")
+    except AgreementError as exc:
+        parser.exit(1, f"gold-agreement: {exc}\n")
+
+
+if __name__ == "__main__":
+    main()

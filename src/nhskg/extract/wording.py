@@ -1,0 +1,179 @@
+"""The wording the reading rules look for, read from the vocabularies and compiled once.
+
+Every NHS word, phrase and pattern the extractor checks lives in ``ontology/vocab/``: the wording
+around a posting's facts in ``context.ttl`` (how a posting names the post holder, a contact, a post
+serving another, the employer's news), the wording of a scope on the scope concepts, of a desirable
+requirement on the section concept. This module only gathers it into one object per vocabulary,
+so a field reader asks for ``wording(vocab).holder`` rather than holding a regex of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..errors import VocabularyError
+from ..vocabulary.vocab import Concept, Vocabulary
+
+__all__ = ["CONTEXT", "Wording", "wording"]
+
+#: The scheme of context cues (``ontology/vocab/context.ttl``).
+CONTEXT = "context"
+
+
+@dataclass(frozen=True, eq=False)
+class Wording:
+    """The compiled wording of one vocabulary; each field names the context concept it comes from."""
+
+    #: post-holder: the ways a posting names the holder of the post ("you", "the post holder")
+    holder: re.Pattern[str]
+    #: contact-details: a line giving someone to contact
+    contact: tuple[str, ...]
+    #: role-list-filler: the only words between the roles of a list a cue governs
+    list_filler: re.Pattern[str]
+    #: deputy-word and assistant-word: the words that make a title subordinate, lower case
+    deputy_words: tuple[str, ...]
+    assistant_words: tuple[str, ...]
+    #: any of those words as a whole word
+    subordinate: re.Pattern[str]
+    #: one of those words (group 1) and at most one more word ending the text before a role
+    subordinate_before: re.Pattern[str]
+    post_for_another: re.Pattern[str]
+    title_field: re.Pattern[str]
+    seeking: re.Pattern[str]
+    title_prefix: re.Pattern[str]
+    someone_else: re.Pattern[str]
+    few_sessions: re.Pattern[str]
+    director_of_function: re.Pattern[str]
+    support_post: re.Pattern[str]
+    site_clinical_services: re.Pattern[str]
+    education_programme_director: re.Pattern[str]
+    below_director_line: tuple[re.Pattern[str], ...]
+    head_of_nursing: re.Pattern[str]
+    name_type_words: re.Pattern[str]
+    employer_field: re.Pattern[str]
+    owned_by_other: re.Pattern[str]
+    helps_other: re.Pattern[str]
+    uncoded_partner: re.Pattern[str]
+    list_joiner: re.Pattern[str]
+    past_or_wish: re.Pattern[str]
+    held_in_plural: re.Pattern[str]
+    relationship: tuple[str, ...]
+    assessment: tuple[str, ...]
+    about_employer: re.Pattern[str]
+    about_candidate: re.Pattern[str]
+    not_a_requirement: re.Pattern[str]
+    conditional_check: re.Pattern[str]
+    asks_of_candidate: re.Pattern[str]
+    duty_verb: re.Pattern[str]
+    about_the_advert: tuple[str, ...]
+    location_field: re.Pattern[str]
+    sessional_pay: re.Pattern[str]
+    describes_candidate: re.Pattern[str]
+    employer_describes_itself: re.Pattern[str]
+    #: section desirable: wording in a sentence that makes a requirement desirable
+    desirable: re.Pattern[str]
+    #: scope code -> patterns stating that scope in running text, and in a title only
+    scope_in_text: dict[str, tuple[re.Pattern[str], ...]]
+    scope_in_title: dict[str, tuple[re.Pattern[str], ...]]
+
+    def states_scope(self, scope: str, title: str | None, text: str) -> bool:
+        """Whether ``text`` (or ``title``) says the post has ``scope``, in that scope's own wording."""
+        return any(p.search(text) for p in self.scope_in_text.get(scope, ())) or bool(
+            title and any(p.search(title) for p in self.scope_in_title.get(scope, ()))
+        )
+
+
+def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+
+
+@lru_cache(maxsize=8)
+def wording(vocab: Vocabulary) -> Wording:
+    """The wording of ``vocab``, compiled on first use and kept (a vocabulary compares by identity).
+
+    >>> from nhskg.vocabulary.vocab import load_vocabulary
+    >>> bool(wording(load_vocabulary()).holder.search("The post holder will lead"))
+    True
+    """
+    scheme = vocab.scheme(CONTEXT)
+
+    def concept(code: str) -> Concept:
+        found = scheme.get(code)
+        if found is None:
+            raise VocabularyError(f"{scheme.file}: no context concept '{code}'; the extractor reads its wording, add it back")
+        return found
+
+    def many(code: str) -> tuple[re.Pattern[str], ...]:
+        found = concept(code)
+        if not found.patterns:
+            raise VocabularyError(f"{scheme.file}: concept '{code}' needs an nhskg:textPattern")
+        return _compile(found.patterns)
+
+    def one(code: str) -> re.Pattern[str]:
+        found = many(code)
+        if len(found) != 1:
+            raise VocabularyError(f"{scheme.file}: concept '{code}' needs exactly one nhskg:textPattern, has {len(found)}")
+        return found[0]
+
+    def fragments(code: str) -> tuple[str, ...]:
+        found = concept(code).fragments
+        if not found:
+            raise VocabularyError(f"{scheme.file}: concept '{code}' needs at least one nhskg:textFragment")
+        return found
+
+    def words(code: str) -> tuple[str, ...]:
+        return tuple(label.lower() for label in concept(code).labels)
+
+    deputy, assistant = words("deputy-word"), words("assistant-word")
+    either = "|".join(re.escape(w) for w in deputy + assistant)
+    desirable = vocab.concept("section", "desirable").patterns
+    if len(desirable) != 1:
+        raise VocabularyError(f"{vocab.scheme('section').file}: concept 'desirable' needs exactly one nhskg:textPattern")
+    scopes = vocab.scheme("scope").concepts
+    return Wording(
+        holder=one("post-holder"),
+        contact=fragments("contact-details"),
+        list_filler=one("role-list-filler"),
+        deputy_words=deputy,
+        assistant_words=assistant,
+        subordinate=re.compile(rf"\b(?:{either})\b", re.IGNORECASE),
+        subordinate_before=re.compile(rf"\b({either})\s+(?:\w+\s+){{0,1}}$", re.IGNORECASE),
+        post_for_another=one("post-for-another"),
+        title_field=one("title-field"),
+        seeking=one("seeking"),
+        title_prefix=one("title-prefix"),
+        someone_else=one("someone-else"),
+        few_sessions=one("few-sessions"),
+        director_of_function=one("director-of-function"),
+        support_post=one("support-post"),
+        site_clinical_services=one("site-clinical-services"),
+        education_programme_director=one("education-programme-director"),
+        below_director_line=many("below-director-line"),
+        head_of_nursing=one("head-of-nursing"),
+        name_type_words=one("name-type-words"),
+        employer_field=one("employer-field"),
+        owned_by_other=one("owned-by-other"),
+        helps_other=one("helps-other"),
+        uncoded_partner=one("uncoded-partner"),
+        list_joiner=one("list-joiner"),
+        past_or_wish=one("past-or-wish"),
+        held_in_plural=one("held-in-plural"),
+        relationship=fragments("relationship"),
+        assessment=fragments("assessment"),
+        about_employer=one("about-employer"),
+        about_candidate=one("about-candidate"),
+        not_a_requirement=one("not-a-requirement"),
+        conditional_check=one("conditional-check"),
+        asks_of_candidate=one("asks-of-candidate"),
+        duty_verb=one("duty-verb"),
+        about_the_advert=fragments("about-the-advert"),
+        location_field=one("location-field"),
+        sessional_pay=one("sessional-pay"),
+        describes_candidate=one("describes-candidate"),
+        employer_describes_itself=one("employer-describes-itself"),
+        desirable=re.compile(desirable[0], re.IGNORECASE),
+        scope_in_text={c.code: _compile(c.patterns) for c in scopes if c.patterns},
+        scope_in_title={c.code: _compile(c.title_patterns) for c in scopes if c.title_patterns},
+    )

@@ -1,0 +1,194 @@
+"""Where a build writes: the :class:`Writer` protocol, and the embedded store's writer.
+
+Why a protocol: the build (:func:`nhskg.pipeline.build.build`) is one composer, read -> extract ->
+write, whether the graph goes to the embedded store or to a SPARQL 1.1 server. What differs is
+only where the quads go, what is already there, and what an interrupted build leaves behind, so
+that is all a writer says. :class:`StoreWriter` writes a new generation of the embedded store;
+:class:`nhskg.graph.endpoint.EndpointWriter` writes named graphs on a server. Both stream: a
+posting's graph is handed over as soon as it is made, and batched on the way.
+
+The order a build calls them in: :meth:`~Writer.held` and :meth:`~Writer.stored` (before
+reading), :meth:`~Writer.begin`, :meth:`~Writer.load_ontology`, then for each posting
+:meth:`~Writer.expect`, :meth:`~Writer.unchanged` and :meth:`~Writer.write`, and last
+:meth:`~Writer.commit` -- or :meth:`~Writer.abort` if anything raised on the way.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing.pool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ContextManager, Mapping, Protocol, cast
+
+import pyoxigraph as ox
+
+from ..errors import StoreError
+from ..namespaces import DEFAULT_BASE
+from .loading import GraphWriter
+from .rdfgraph import NS, PostingGraph, posting_graphs_prefix
+from .store import GraphStore
+from .validate import ValidationReport, validate as validate_graph
+
+__all__ = ["Writer", "Written", "StoreWriter"]
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a writer holds once a build is committed, as the build's report needs it."""
+
+    triples: int
+    validation: ValidationReport | None
+    #: posting key -> the ids its graph holds, read back after the commit (one each, unless
+    #: something went wrong); None when the writer cannot read them back.
+    postings: Mapping[str, set[str]] | None = None
+
+
+class Writer(Protocol):
+    """Where a build's graphs go (see the module docstring for the order of the calls)."""
+
+    #: Where the graph is, as a report shows it: a folder, or a URL without credentials.
+    where: str
+    #: The base of the instance IRIs the postings' graphs are made under.
+    base: str
+    #: What a build stopped half-way leaves behind, for the message that says so.
+    on_stop: str
+
+    def held(self) -> Mapping[str, str]:
+        """Input digest -> content digest of the posting graphs already written, made from an input
+        a build need not extract again ({} when the writer cannot tell)."""
+
+    def stored(self) -> dict[str, str]:
+        """Posting key -> id of each posting already written, so that no other takes its graph."""
+
+    def begin(self) -> None:
+        """Start writing (the embedded store: take its lock and open a new generation)."""
+
+    def load_ontology(self) -> None:
+        """(Re)write the ontology graph, unless it is there already."""
+
+    def expect(self, postings: int) -> None:
+        """How many postings the build will write or keep in all (an estimate will do)."""
+
+    def unchanged(self, input_digest: str) -> bool:
+        """Whether a graph made from ``input_digest`` is there and stays as it is (not written again)."""
+
+    def write(self, graph: PostingGraph) -> None:
+        """Replace the posting's graph with ``graph`` (what it says of its organisation is added to
+        the organisations graph, never dropped with the posting)."""
+
+    def commit(self, *, validate: bool, pool: "multiprocessing.pool.Pool | None" = None) -> Written:
+        """Write the organisations graph, make what was written live, count it and, if asked,
+        validate it (``pool``: processes that may validate in parts)."""
+
+    def abort(self) -> None:
+        """Stop after a failure: what :attr:`on_stop` says stays."""
+
+
+class StoreWriter:
+    """The embedded store at ``directory`` as a build's :class:`Writer`.
+
+    The build writes a new generation (:meth:`GraphStore.writer`), live only once complete: until
+    :meth:`commit` returns, the previous one is what every reader sees, and :meth:`abort` (or a
+    SIGKILL) leaves it so. ``fresh=True`` starts from an empty store instead of updating it.
+
+    >>> import tempfile
+    >>> writer = StoreWriter(Path(tempfile.mkdtemp()) / "store")
+    >>> writer.begin(); writer.load_ontology()
+    >>> writer.commit(validate=False).triples > 100
+    True
+    """
+
+    on_stop = "the store was left unchanged"
+
+    def __init__(self, directory: Path | str, *, base: str = DEFAULT_BASE, fresh: bool = False) -> None:
+        self.directory = Path(directory)
+        self.where = str(directory)
+        self.base = base
+        self.fresh = fresh
+        self._context: ContextManager[GraphWriter] | None = None
+        self._generation: GraphWriter | None = None
+
+    def held(self) -> Mapping[str, str]:
+        # The generation's writer checks each again under the lock (:meth:`unchanged`).
+        return {} if self.fresh else GraphStore.held(self.directory)
+
+    def stored(self) -> dict[str, str]:
+        return {} if self.fresh else _stored_keys(self.directory, self.base)
+
+    def begin(self) -> None:
+        self._context = GraphStore.writer(self.directory, base=self.base, fresh=self.fresh)
+        self._generation = self._context.__enter__()
+
+    @property
+    def generation(self) -> GraphWriter:
+        if self._generation is None:
+            raise StoreError(f"{self.directory}: nothing is being written; call begin() first")
+        return self._generation
+
+    def load_ontology(self) -> None:
+        self.generation.load_ontology()  # first: it then loads in the background with the first batch
+
+    def expect(self, postings: int) -> None:
+        self.generation.expect(postings)  # a rebuild of the whole store or an addition to it
+
+    def unchanged(self, input_digest: str) -> bool:
+        return self.generation.unchanged(input_digest)
+
+    def write(self, graph: PostingGraph) -> None:
+        self.generation.replace_posting(graph.id, graph.nquads, digest=graph.input_digest, content=graph.digest)
+
+    def abort(self) -> None:
+        context, self._context = self._context, None
+        if context is not None:  # the generation is removed; CURRENT still names the previous one
+            stop = _Stopped()
+            context.__exit__(_Stopped, stop, None)
+
+    def commit(self, *, validate: bool, pool: "multiprocessing.pool.Pool | None" = None) -> Written:
+        context, self._context = self._context, None
+        if context is None:
+            raise StoreError(f"{self.directory}: nothing is being written; call begin() first")
+        context.__exit__(None, None, None)  # finish the generation and make it live
+        # What changed is validated (with what its constraints reach); a fresh store is all change.
+        changed = None if self.generation.live is None else self.generation.written
+        store = GraphStore.open(self.directory)
+        try:
+            # Counting runs in Oxigraph, without the GIL: it overlaps the validation (Python).
+            with concurrent.futures.ThreadPoolExecutor(1) as counter:
+                counted = counter.submit(store.triple_count)
+                held = _posting_keys(store, self.base)
+                report = validate_graph(store, graphs=changed, pool=pool) if validate else None
+                triples = counted.result()
+        finally:
+            store.close()
+        return Written(triples, report, held)
+
+
+class _Stopped(Exception):
+    """Thrown into the store's writing context by :meth:`StoreWriter.abort`."""
+
+
+def _posting_keys(store: GraphStore, base: str) -> dict[str, set[str]]:
+    """posting key -> the ids its graph holds (one, unless something went wrong).
+
+    Read from the quads themselves, not through SPARQL: 0.2 s for the 2020 corpus (0.36 s as a query).
+    """
+    prefix = posting_graphs_prefix(base)
+    held: dict[str, set[str]] = {}
+    for quad in store.store.quads_for_pattern(None, NS.identifier, None, None):
+        graph = quad.graph_name
+        if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix):
+            held.setdefault(graph.value[len(prefix):], set()).add(cast(ox.Literal, quad.object).value)
+    return held
+
+
+def _stored_keys(store_dir: Path | str, base: str) -> dict[str, str]:
+    """posting key -> id of every posting already in the store (none when there is no store yet)."""
+    try:
+        store = GraphStore.open(store_dir)
+    except StoreError:
+        return {}  # no store yet, or one the writer will report on
+    try:
+        return {key: min(ids) for key, ids in _posting_keys(store, base).items()}
+    finally:
+        store.close()

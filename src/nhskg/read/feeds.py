@@ -1,0 +1,167 @@
+"""The JSON readers: a ``.json`` file of records, and JSON Lines feeds streamed a line at a time.
+
+Takes a ``.json``, ``.jsonl`` or ``.jsonl.gz`` path; gives a document or a problem per record. A
+feed is streamed with a byte limit per line and per feed (decompressed), so a corpus of tens of
+thousands of postings never sits in memory and one bad line is one problem. Separate from the
+record itself (:mod:`.records`) because streaming, gzip and limits are about the file, not the
+posting.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .documents import Problem, Result, TextFilter
+from .files import _SNIFF_BYTES, _decode_line, _open_regular, _read_text, _stem
+from .records import _BadJson, _graph_records, _json_error, _load_json, _record_document
+
+
+#: JSON Lines feeds are streamed, a line at a time. A record is a few kilobytes (the 2020 corpus's
+#: longest line has 14,818 bytes): a line past this is one problem, skipped without being held in
+#: memory. And a feed stops after this many bytes (decompressed): the 2020 corpus has 59 MB.
+_MAX_LINE_BYTES = 10_000_000
+_MAX_FEED_BYTES = 1_000_000_000
+
+
+def _read_json(path: Path, source: str, needs_text: TextFilter | None = None) -> Iterator[Result]:
+    text = _read_text(path, source)
+    if isinstance(text, Problem):
+        yield text
+        return
+    try:
+        data = _load_json(text)
+    except json.JSONDecodeError as error:
+        yield Problem(source, _json_error(error))
+        return
+    except _BadJson as error:
+        yield Problem(source, f"{error}; fix or re-export the file")
+        return
+    records = _graph_records(data)
+    if not records:
+        yield Problem(source, "the JSON holds no records; expected a JobPosting object or a list")
+        return
+    stem = _stem(path)
+    for n, record in enumerate(records, start=1):
+        yield _record_document(record, source, f"{stem}-{n}", f"#{n}", needs_text=needs_text)
+
+
+def _read_jsonl(path: Path, source: str, needs_text: TextFilter | None = None) -> Iterator[Result]:
+    """One record per line; a corrupt or over-long line is a Problem for that line alone."""
+    stem = _stem(path)
+    count = 0
+    try:
+        with _open_feed(path) as lines:
+            head = lines.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
+            if b"\x00" in head:
+                yield Problem(
+                    source,
+                    "looks binary, not text: it has NUL bytes; JSON Lines must be UTF-8 text",
+                )
+                return
+            for n, raw, size in _bounded_lines(lines):
+                where = f"line {n}"
+                if raw is None:
+                    count += 1
+                    yield Problem(source, f"a line of {_mb(size)}, over the {_MAX_LINE_BYTES // 1_000_000} MB a record can"
+                                          " have; it is skipped, the other lines are still read", where)
+                    continue
+                if raw is _FEED_END:
+                    count += 1
+                    long = f"line {n} is over the {_MAX_LINE_BYTES // 1_000_000} MB a record can have, and " if size else ""
+                    yield Problem(source, f"{long}reading stopped at line {n}, after {_MAX_FEED_BYTES // 1_000_000:,} MB of"
+                                          " JSON Lines (the limit for one feed); the lines before it were read")
+                    break
+                if not raw.strip():
+                    continue
+                count += 1
+                line = _decode_line(raw)
+                try:
+                    record = _load_json(line.lstrip("\ufeff"))
+                except json.JSONDecodeError as error:
+                    yield Problem(
+                        source,
+                        f"invalid JSON at column {error.colno}: {error.msg}; the other lines"
+                        " are still read",
+                        where,
+                    )
+                    continue
+                except _BadJson as error:
+                    yield Problem(source, f"{error}; the other lines are still read", where)
+                    continue
+                yield _record_document(record, source, f"{stem}-{n}", where, needs_text=needs_text)
+    except gzip.BadGzipFile as error:
+        yield Problem(source, f"not a readable gzip file ({error}); re-compress it")
+        return
+    except OSError as error:
+        yield Problem(source, f"cannot read the file: {error.strerror or error}")
+        return
+    except (EOFError, zlib.error) as error:
+        yield Problem(source, f"the gzip stream is truncated or corrupt ({error}); re-compress it")
+        return
+    if count == 0:
+        yield Problem(source, "empty file: there are no JSON lines in it")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:,.0f} MB" if size >= 1_000_000 else f"{size:,} bytes"
+
+
+def _open_feed(path: Path) -> Any:
+    """A JSON Lines file as a binary stream, decompressed when it is gzipped."""
+    handle = _open_regular(path)
+    return _GzipFeed(handle) if path.name.lower().endswith(".gz") else handle
+
+
+class _GzipFeed(gzip.GzipFile):
+    """A GzipFile that closes the file it reads when it is closed."""
+
+    def __init__(self, handle: io.BufferedReader) -> None:
+        super().__init__(fileobj=handle, mode="rb")
+        self._handle = handle
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._handle.close()
+
+
+#: What :func:`_bounded_lines` yields when a feed reaches :data:`_MAX_FEED_BYTES`.
+_FEED_END = b"\0end"
+
+
+def _bounded_lines(stream: Any) -> Iterator[tuple[int, bytes | None, int]]:
+    """(line number, line, its size). A line over :data:`_MAX_LINE_BYTES` comes as ``None`` with
+    its size, read past in blocks, never held. Past :data:`_MAX_FEED_BYTES` in all, one last
+    :data:`_FEED_END` ends the stream, its size 1 if that happened inside an over-long line."""
+    total = 0
+    n = 0
+    while True:
+        line = stream.readline(_MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        n += 1
+        total += len(line)
+        if total > _MAX_FEED_BYTES:
+            yield n, _FEED_END, 0
+            return
+        if len(line) <= _MAX_LINE_BYTES or line.endswith(b"\n"):
+            yield n, line, len(line)
+            continue
+        size = len(line)
+        while True:  # the rest of an over-long line, a megabyte at a time
+            block = stream.readline(1 << 20)
+            size += len(block)
+            total += len(block)
+            if total > _MAX_FEED_BYTES:
+                yield n, _FEED_END, 1
+                return
+            if not block or block.endswith(b"\n"):
+                break
+        yield n, None, size

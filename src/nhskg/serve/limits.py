@@ -1,0 +1,193 @@
+"""The connection limits of ``nhskg serve``: bounded connections, deadlines, bodies that must add up.
+
+Takes sockets and raw HTTP requests; gives a server base class that admits at most
+``max_connections`` (displacing the longest idle) and a handler base class that holds each
+request to its deadlines and its body to a whole ``Content-Length``. Separate from the routes
+(:mod:`.server`) because these guards hold for every page alike: a slowloris client or a flood
+of idle sockets costs nothing for long, whatever it asks for.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import resource
+import socket
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Mapping
+
+
+_MAX_BODY = 1_000_000
+
+
+def _default_max_connections() -> int:
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return 512 if soft == resource.RLIM_INFINITY else max(16, min(512, (soft - 64) // 2))
+
+
+_CONTENT_LENGTH = re.compile(r"[0-9]{1,12}")
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The socket's input, with one deadline for a whole read however slowly the bytes come:
+    a timeout per ``recv`` lets a slowloris client hold a thread forever, a byte at a time."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.deadline: float | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the request did not arrive in time")
+            self.sock.settimeout(left)
+        return self.sock.recv_into(buffer)
+
+
+@dataclass
+class _Connection:
+    state: str  # idle (no whole request head yet) or busy
+    since: float
+    evicted: bool = False
+
+
+class BoundedServer(ThreadingHTTPServer):
+    """A threading HTTP server with at most ``max_connections`` open: when all are taken, a new one
+    displaces the connection that has waited longest without sending a whole request, or is refused
+    with 503. The subclass sets ``max_connections``, ``connections`` (socket -> :class:`_Connection`),
+    ``connections_lock``, ``evicted`` and ``refused`` before it starts listening."""
+
+    max_connections: int
+    connections: dict[socket.socket, _Connection]
+
+    # -- connections: bounded, the longest-idle displaced first
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if self._admit(request):
+            super().process_request(request, client_address)
+            return
+        self.refused += 1
+        try:
+            request.setblocking(False)
+            message = b"the server has too many connections open; try again shortly\n"
+            request.send(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                         b"Retry-After: 1\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(message), message))
+        except OSError:
+            pass
+        self.shutdown_request(request)
+
+    def _admit(self, request: socket.socket) -> bool:
+        now = time.monotonic()
+        with self.connections_lock:
+            open_now = [c for c in self.connections.values() if not c.evicted]
+            if len(open_now) >= self.max_connections:
+                waiting = [(c.since, sock) for sock, c in self.connections.items() if not c.evicted and c.state == "idle"]
+                if not waiting:
+                    return False
+                _since, victim = min(waiting, key=lambda w: w[0])
+                self.connections[victim].evicted = True
+                self.evicted += 1
+                try:
+                    victim.shutdown(socket.SHUT_RDWR)  # its thread sees the end of input and lets go
+                except OSError:
+                    pass
+            self.connections[request] = _Connection("idle", now)
+        return True
+
+    def mark(self, request: socket.socket, state: str) -> None:
+        with self.connections_lock:
+            connection = self.connections.get(request)
+            if connection is not None:
+                connection.state, connection.since = state, time.monotonic()
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.connections_lock:
+            self.connections.pop(request, None)
+        super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], OSError):
+            return  # the client went away, or its socket was displaced: nothing to report
+        super().handle_error(request, client_address)
+
+
+class GuardedHandler(BaseHTTPRequestHandler):
+    """A request handler that holds each request to deadlines (its line and headers within
+    ``idle_timeout``, its body within ``body_timeout``) and reads a POST body only when one whole
+    ``Content-Length`` announces it; the subclass answers in ``_dispatch(body)``."""
+
+    server: Any
+
+    # -- plumbing
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()
+        self._input = _DeadlineReader(self.connection)
+        self.rfile = io.BufferedReader(self._input, 65536)
+
+    def handle_one_request(self) -> None:
+        # From here the request's line and headers have idle_timeout seconds to arrive.
+        self.server.mark(self.connection, "idle")
+        self._input.deadline = time.monotonic() + self.server.config.idle_timeout
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        self.server.mark(self.connection, "busy")
+        self._input.deadline = time.monotonic() + self.server.config.body_timeout
+        if self.command in ("GET", "HEAD", "OPTIONS") and ("Transfer-Encoding" in self.headers or self.headers.get("Content-Length", "0").strip() != "0"):
+            self.close_connection = True  # a body nobody reads would be taken for the next request
+        return True
+
+    def _send(self, status: int, media: str, body: bytes, extra: Mapping[str, str] | None = None) -> None:
+        self.connection.settimeout(self.server.config.body_timeout)  # a client that does not read is let go
+        self.send_response(status)
+        self.send_header("Content-Type", media)
+        self.send_header("Content-Length", str(len(body)))
+        if self.server.config.cors:
+            self.send_header("Access-Control-Allow-Origin", self.server.config.cors)
+            self.send_header("Vary", "Origin")
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _error(self, status: int, message: str, retry: int | None = None) -> None:
+        extra = {"Retry-After": str(retry)} if retry is not None else None
+        self._send(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"), extra)
+
+    def _refuse_body(self, status: int, message: str) -> None:
+        self.close_connection = True  # the body (if any) is not read: the connection cannot go on
+        self._error(status, message)
+
+    def do_POST(self) -> None:
+        if "Transfer-Encoding" in self.headers:
+            return self._refuse_body(411, "send the body with a Content-Length; chunked bodies are not read")
+        lengths = {value.strip() for value in self.headers.get_all("Content-Length", [])}
+        if len(lengths) > 1 or not all(_CONTENT_LENGTH.fullmatch(v) for v in lengths):
+            return self._refuse_body(400, "Content-Length must be one whole number of bytes")
+        length = int(lengths.pop()) if lengths else 0
+        if length > _MAX_BODY:
+            return self._refuse_body(413, f"request body over {_MAX_BODY} bytes")
+        try:
+            body = self.rfile.read(length)
+        except TimeoutError:
+            return self._refuse_body(408, f"the request body did not arrive within {self.server.config.body_timeout:g} s")
+        if len(body) < length:  # the client closed its side early
+            self.close_connection = True
+            return
+        self._dispatch(body)
+
+    def _dispatch(self, body: bytes | None) -> None:
+        raise NotImplementedError

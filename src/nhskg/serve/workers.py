@@ -1,0 +1,349 @@
+"""The query workers of ``nhskg serve``: processes that hold the store and can be stopped.
+
+Takes a job (a protocol query, or a library query to draw) and a client's address; gives the
+answer's status, media type and bytes, or a :class:`~nhskg.serve.protocol._Refused`. Separate
+from the HTTP side because it is the part that keeps the server up: pyoxigraph has no query
+timeout and a thread cannot be stopped, so each query runs in a process that is killed at the time
+limit, and the pool hands processes out fairly among clients.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import pyoxigraph as ox
+
+from ..errors import NhskgError, StoreError
+from ..sparql.querycheck import ENGINE_STACK, MAX_DEPTH, MAX_QUERY_BYTES, check
+from .protocol import _RESULT_MEDIA, GRAPH_TYPES, _boolean, _Refused, serialize_rows
+
+
+#: What a client is told when the engine failed at run time: its own message may name hosts,
+#: ports or files (a SERVICE to a closed port said which ports answered).
+_ENGINE_FAILED = "the query failed while it ran; the engine's message is not shown. Simplify the query, or ask the operator"
+
+
+def _execute(store: ox.Store, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
+    """Run one job in a worker: ``sparql`` (a protocol query) or ``view`` (a library query drawn as HTML)."""
+    from ..sparql.sources import OxigraphSource
+
+    max_rows = job["max_rows"]
+    if job["op"] == "view":
+        from ..views import html as view_html, query as view_query
+
+        model = view_query.query_view(OxigraphSource(store), job["name"], job["params"])
+        return 200, "text/html; charset=utf-8", view_html.render_html(model).encode("utf-8")
+    # Checked again where the engine runs: every route to a worker passes the same gate.
+    check(job["query"], max_bytes=job.get("max_bytes", MAX_QUERY_BYTES), max_depth=job.get("max_depth", MAX_DEPTH),
+          allow_services=job.get("allow_services", ()))
+    substitutions = {ox.Variable(k): v for k, v in job.get("bindings", {}).items()}
+    result = store.query(job["query"], use_default_graph_as_union=True, substitutions=substitutions,
+                         prefixes=job.get("prefixes") or None)
+    if isinstance(result, ox.QueryBoolean):
+        return 200, _RESULT_MEDIA[job["fmt"]], _boolean(bool(result), job["fmt"])
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        rows: list[list[Any]] = []
+        for solution in result:
+            if len(rows) >= max_rows:
+                raise _Refused(413, f"the result has more than {max_rows} rows; add a LIMIT (or use the embedded store)")
+            rows.append([solution[c] for c in columns])
+        return 200, _RESULT_MEDIA[job["fmt"]] + "; charset=utf-8", serialize_rows(columns, rows, job["fmt"])
+    triples: list[Any] = []
+    for triple in result:
+        if len(triples) >= max_rows:
+            raise _Refused(413, f"the result has more than {max_rows} triples; add a LIMIT")
+        triples.append(triple)
+    media = job.get("graph_media", "text/turtle")
+    return 200, f"{media}; charset=utf-8", ox.serialize(triples, format=GRAPH_TYPES[media]) or b""
+
+
+def _answer(store: ox.Store, job: Mapping[str, Any]) -> tuple[str, int, str, bytes]:
+    """A job's reply: what a client may be told, and nothing the engine said about a failure."""
+    try:
+        return ("ok", *_execute(store, job))
+    except _Refused as refused:
+        return "error", refused.status, "", refused.message.encode()
+    except SyntaxError as error:  # the parser's message: where in the client's own text, and what it expected
+        return "error", 400, "", f"bad query: {error}".encode()
+    except NhskgError as error:  # ours, written for users
+        return "error", 400, "", str(error).encode()
+    except Exception:
+        return "error", 500, "", _ENGINE_FAILED.encode()
+
+
+def _worker_main(store_dir: str, connection: Any, stack: int) -> None:
+    # The whole worker runs on a thread with a large stack: the engine recurses without a guard.
+    threading.stack_size(stack)
+    thread = threading.Thread(target=_worker_loop, args=(store_dir, connection), name="nhskg-worker")
+    thread.start()
+    thread.join()
+
+
+def _worker_loop(store_dir: str, connection: Any) -> None:
+    from ..graph.store import GraphStore
+
+    opened = GraphStore.open(store_dir)
+    connection.send(("ready", 0, "", b""))
+    while True:
+        try:
+            job = connection.recv()
+        except (EOFError, OSError):
+            return
+        if not opened.is_current():  # a build made another generation live: read that one from now on
+            try:
+                fresh = GraphStore.open(store_dir)
+            except NhskgError:
+                pass  # keep answering from the generation held (its lease keeps it whole)
+            else:
+                opened.close()
+                opened = fresh
+        connection.send(_answer(opened.store, job))
+
+
+class _Worker:
+    """One worker process and the pipe to it; ``started`` when it took its current job."""
+
+    def __init__(self, context: Any, store: Path, stack: int) -> None:
+        self.store = store
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(str(store), child, stack), daemon=True)
+        self.process.start()
+        child.close()
+        self.started = 0.0
+
+    def wait_ready(self, seconds: float = 60.0) -> "_Worker":
+        try:
+            if not self.connection.poll(seconds):
+                raise EOFError
+            self.connection.recv()
+        except (EOFError, OSError):
+            self.kill()
+            raise StoreError(f"a query worker could not open the store {self.store} within {seconds:g} s;"
+                             " is it readable?") from None
+        return self
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+@dataclass(eq=False)
+class _Ticket:
+    """A request waiting for a worker; ``ready`` is set when ``worker`` is its."""
+
+    client: str
+    order: int
+    ready: threading.Event = field(default_factory=threading.Event)
+    worker: _Worker | None = None
+
+
+class WorkerPool:
+    """Worker processes holding the store, handed out fairly among clients.
+
+    Waiting requests are served in arrival order, skipping clients that have ``per_client``
+    queries running already, so one client's queries never hold more than that many workers.
+    At most ``size`` queries younger than ``heavy_after`` seconds run at once; a query running
+    longer stops counting, so the ``spare`` processes take the next queries instead of them
+    waiting behind long ones.
+
+    Two orders tried before this one did worse under ``scripts/load-serve.py`` (50 clients, one
+    query in ten heavy): serving first the client that had used the workers least starved
+    clients that had just run a heavy query (71 of 2,000 requests waited 60 s for a 503); and
+    keeping the spare for texts that had run quickly before made quick queries quicker (p50
+    0.3 s) but the heavy ones wait for each other (p99 40 s against 10 s in arrival order).
+
+    A job that overruns the time limit costs its worker its life; so does one under which the
+    worker dies. Either way a replacement starts in the background.
+    """
+
+    def __init__(self, store: Path, size: int, waiting: int = 512, *, spare: int = 1, per_client: int = 1,
+                 per_client_queue: int = 64, heavy_after: float = 1.0, stack: int = ENGINE_STACK) -> None:
+        self.store = store
+        self.size = max(1, size)
+        self.limit = max(0, waiting)
+        self.per_client = max(1, per_client)
+        self.per_client_queue = max(1, per_client_queue)
+        self.heavy_after = heavy_after
+        self.stack = stack
+        self.context = multiprocessing.get_context("forkserver")
+        self.lock = threading.Lock()
+        self.idle: list[_Worker] = []
+        self.busy: dict[_Worker, _Ticket] = {}  # worker -> the job it runs
+        self.queue: dict[str, deque[_Ticket]] = {}
+        self.waiting = 0
+        self.running: dict[str, int] = {}
+        self.inflight: dict[str, int] = {}
+        self.starting = 0
+        self.killed = 0  # stopped at the time limit
+        self.crashed = 0  # died under a query
+        self._order = itertools.count()
+        self._closed = False
+        started = [_Worker(self.context, store, stack) for _ in range(self.size + max(0, spare))]
+        try:
+            self.idle = [worker.wait_ready() for worker in started]
+        except StoreError:
+            for worker in started:
+                worker.kill()
+            raise
+        self._pacer = threading.Thread(target=self._pace, name="nhskg-pool", daemon=True)
+        self._pacer.start()
+
+    @property
+    def processes(self) -> int:
+        """Worker processes alive or starting."""
+        with self.lock:
+            return len(self.idle) + len(self.busy) + self.starting
+
+    def run(self, job: Mapping[str, Any], timeout: float, wait: float = 60.0, client: str = "-") -> tuple[int, str, bytes]:
+        """Run ``job`` for ``client``: wait up to ``wait`` s for a worker, then up to ``timeout`` s for the answer."""
+        ticket = self._enqueue(client)
+        try:
+            if not ticket.ready.wait(wait):
+                with self.lock:
+                    if ticket.worker is None:
+                        self._withdraw(ticket)
+                        raise _Refused(503, f"no query worker became free within {wait:g} s; try again shortly", retry=5)
+            assert ticket.worker is not None
+            return self._run_on(ticket.worker, job, timeout)
+        finally:
+            self._finish(ticket)
+
+    def _enqueue(self, client: str) -> _Ticket:
+        with self.lock:
+            if self._closed:
+                raise _Refused(503, "the server is stopping")
+            if self.inflight.get(client, 0) >= self.per_client_queue:
+                raise _Refused(429, f"too many queries from your address at once ({self.per_client_queue});"
+                                    " wait for the answers before sending more", retry=1)
+            if self.waiting >= self.limit:
+                raise _Refused(503, "the server is busy (too many queued queries); try again shortly", retry=1)
+            ticket = _Ticket(client, next(self._order))
+            self.queue.setdefault(client, deque()).append(ticket)
+            self.waiting += 1
+            self.inflight[client] = self.inflight.get(client, 0) + 1
+            self._dispatch()
+            return ticket
+
+    def _withdraw(self, ticket: _Ticket) -> None:
+        tickets = self.queue.get(ticket.client)
+        if tickets is not None and ticket in tickets:
+            tickets.remove(ticket)
+            self.waiting -= 1
+            if not tickets:
+                del self.queue[ticket.client]
+
+    def _run_on(self, worker: _Worker, job: Mapping[str, Any], timeout: float) -> tuple[int, str, bytes]:
+        try:
+            worker.connection.send(dict(job))
+            if not worker.connection.poll(timeout):
+                self._lose(worker, timed_out=True)
+                raise _Refused(503, f"the query ran longer than the time limit of {timeout:g} s and was stopped; "
+                                    "narrow it (filters, LIMIT) or ask for a longer --timeout")
+            kind, status, media, body = worker.connection.recv()
+        except (EOFError, OSError):
+            self._lose(worker, timed_out=False)
+            raise _Refused(500, "the query engine stopped while running this query (its worker process ended); "
+                                "the server goes on, but this query cannot be answered: simplify it") from None
+        if kind == "error":
+            raise _Refused(status, body.decode("utf-8", "replace"))
+        return status, media, body
+
+    def _lose(self, worker: _Worker, *, timed_out: bool) -> None:
+        """Kill ``worker`` (it overran, or died) and start another in the background."""
+        worker.kill()
+        with self.lock:
+            self.busy.pop(worker, None)
+            if timed_out:
+                self.killed += 1
+            else:
+                self.crashed += 1
+            self._replace()
+
+    def _replace(self) -> None:
+        """Start one worker in the background (call holding the lock)."""
+        if self._closed:
+            return
+        self.starting += 1
+        threading.Thread(target=self._spawn, name="nhskg-spawn", daemon=True).start()
+
+    def _spawn(self) -> None:
+        delay = 0.5
+        while not self._closed:
+            try:
+                worker = _Worker(self.context, self.store, self.stack).wait_ready()
+            except StoreError:  # the store is being replaced, or unreadable for now: try again
+                time.sleep(delay)
+                delay = min(2 * delay, 10.0)
+                continue
+            with self.lock:
+                self.starting -= 1
+                if self._closed:
+                    worker.kill()
+                    return
+                self.idle.append(worker)
+                self._dispatch()
+            return
+        with self.lock:
+            self.starting -= 1
+
+    def _finish(self, ticket: _Ticket) -> None:
+        with self.lock:
+            client, worker = ticket.client, ticket.worker
+            if worker is not None:
+                if self.busy.pop(worker, None) is not None:  # not lost: back to work
+                    self.idle.append(worker)
+                self.running[client] -= 1
+                if not self.running[client]:
+                    del self.running[client]
+            self.inflight[client] -= 1
+            if not self.inflight[client]:
+                del self.inflight[client]
+            self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Hand idle workers to waiting tickets, oldest first (call holding the lock): at most
+        ``size`` queries younger than ``heavy_after`` running; a client at its cap waits."""
+        now = time.monotonic()
+        fresh = sum(1 for worker in self.busy if now - worker.started < self.heavy_after)
+        while self.idle and self.queue and fresh < self.size:
+            eligible = [tickets[0] for c, tickets in self.queue.items() if self.running.get(c, 0) < self.per_client]
+            if not eligible:
+                return
+            ticket = min(eligible, key=lambda t: t.order)
+            worker = self.idle.pop()
+            if not worker.process.is_alive():  # died while idle: replace it, try the next
+                worker.kill()
+                self._replace()
+                continue
+            self._withdraw(ticket)
+            worker.started = now
+            self.busy[worker] = ticket
+            self.running[ticket.client] = self.running.get(ticket.client, 0) + 1
+            ticket.worker = worker
+            ticket.ready.set()
+            fresh += 1
+
+    def _pace(self) -> None:
+        """Dispatch again as running queries cross ``heavy_after`` (nothing else would wake the queue)."""
+        while not self._closed:
+            time.sleep(0.1)
+            with self.lock:
+                if self.queue:  # a query crossing heavy_after frees a place
+                    self._dispatch()
+
+    def close(self) -> None:
+        with self.lock:
+            self._closed = True
+            workers = self.idle + list(self.busy)
+            self.idle, self.busy = [], {}
+        for worker in workers:
+            worker.kill()

@@ -1,0 +1,97 @@
+"""scripts/gold-agreement.py: two readers' duty codes compared as (statement, code) pairs."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+GOLD = REPO / "tests/data/gold"
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("gold_agreement", REPO / "scripts/gold-agreement.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+agreement = _load_script()
+
+
+def _pair(a: str, b: str, sentence: str = "s"):
+    return agreement.Pair("p", sentence, frozenset(a.split()), frozenset(b.split()))
+
+
+# Four statements, hand-counted: A gives 4 pairs, B 3, all of B's are A's.
+TINY = [_pair("x y", "x", "s1"), _pair("y", "y", "s2"), _pair("x", "x", "s3"), _pair("", "", "s4")]
+
+
+def test_tiny_example_has_the_hand_computed_precision_and_recall():
+    s = agreement.score(TINY)
+    assert (s.both, s.a, s.b) == (3, 4, 3)
+    assert s.precision == 1.0
+    assert s.recall == 0.75
+    assert s.f1 == pytest.approx(6 / 7)
+
+
+def test_reading_a_against_b_swaps_precision_and_recall():
+    swapped = agreement.score(agreement.Pair(p.posting, p.sentence, p.b, p.a) for p in TINY)
+    s = agreement.score(TINY)
+    assert (swapped.precision, swapped.recall) == (s.recall, s.precision)
+
+
+def test_tiny_example_per_code_counts_and_kappa():
+    rows = {r.code: r for r in agreement.per_code(TINY)}
+    # y: A says yes on s1 and s2, B only on s2: observed 3/4, chance 1/2, kappa 1/2.
+    assert (rows["y"].both, rows["y"].only_a, rows["y"].only_b) == (1, 1, 0)
+    assert rows["y"].kappa == pytest.approx(0.5)
+    assert (rows["x"].both, rows["x"].only_a, rows["x"].only_b, rows["x"].kappa) == (2, 0, 0, 1.0)
+    assert [r.code for r in agreement.per_code(TINY)] == ["y", "x"]
+
+
+def test_kappa_is_undefined_when_neither_reader_ever_says_yes():
+    assert agreement.kappa([False, False], [False, False]) is None
+
+
+@pytest.mark.parametrize("field", ["areas", "with"])
+def test_figures_on_the_shipped_files_are_proportions(field):
+    pairs = agreement.read_pairs(GOLD, field)
+    assert len({p.posting for p in pairs}) == 12
+    s = agreement.score(pairs)
+    assert 0 < s.both <= min(s.a, s.b)
+    for value in (s.precision, s.recall, s.f1):
+        assert 0 <= value <= 1
+    for row in agreement.per_code(pairs):
+        assert row.kappa is None or -1 <= row.kappa <= 1
+
+
+def test_the_report_prints_labels_for_both_fields(capsys):
+    agreement.main(["--gold", str(GOLD)])
+    out = capsys.readouterr().out
+    assert "Duty areas" in out and "Duty partners" in out
+    assert "Quality and clinical governance" in out
+    assert "governance-quality" not in out
+
+
+def test_a_sentence_reader_b_changed_is_an_error_naming_the_file(tmp_path):
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "agreement").mkdir()
+    a = {"id": "1", "duties": [{"sentence": "Lead the budget.", "areas": ["finance"], "with": []}]}
+    b = {"id": "1", "duties": [{"sentence": "Lead the budgets.", "areas": ["finance"], "with": []}]}
+    (tmp_path / "dev" / "1.json").write_text(json.dumps(a))
+    (tmp_path / "agreement" / "1.json").write_text(json.dumps(b))
+    with pytest.raises(agreement.AgreementError, match=r"1\.json: sentence not in"):
+        agreement.read_pairs(tmp_path, "areas")
+
+
+def test_the_scripts_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(agreement)
+    assert result.attempted >= 2 and result.failed == 0
