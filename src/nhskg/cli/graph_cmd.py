@@ -73,7 +73,7 @@ def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base:
     from ..curation.apply import applying
     from ..curation.folder import open_decisions
     from ..graph.store import GraphStore
-    from ..graph.writer import StoreWriter
+    from ..graph.writer import StoreWriter, Writer
 
     store_dir = _store(settings, store)
     decisions = None if no_decisions else open_decisions(decisions_dir)
@@ -96,6 +96,7 @@ def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base:
         bar.update(done - bar.n)
 
     built = False
+    writer: Writer
     try:
         if settings.endpoint:
             from ..graph.endpoint import EndpointWriter
