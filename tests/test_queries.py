@@ -369,7 +369,7 @@ def test_query_usage_errors_exit_2_with_one_clear_line(store_dir: Path, fixture_
 
 def test_query_without_a_store_says_to_build(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--store", str(tmp_path / "none"), "query", "split-lines"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "nhskg build" in result.output
 
 

@@ -54,12 +54,12 @@ def _counts(store: Path) -> tuple[int, int]:
 
 def test_non_leadership_duties_stay_out_unless_switched_in(tmp_path: Path) -> None:
     """Real vocabulary, real extractor: a staff nurse posting is recorded (posting, post, role
-    type) but its duties only reach the graph with --all-postings-full."""
+    type) but its duties only reach the graph with --full."""
     records = tmp_path / "nurse.jsonl"
     records.write_text(json.dumps(_NURSE) + "\n", encoding="utf-8")
     lean, full = tmp_path / "lean", tmp_path / "full"
     runner = CliRunner()
-    for store, flag in ((lean, "--leadership-only"), (full, "--all-postings-full")):
+    for store, flag in ((lean, "--leadership-only"), (full, "--full")):
         result = runner.invoke(main, ["build", "--store", str(store), "--no-validate", flag, str(records)])
         assert result.exit_code == 0, result.output
     assert _counts(lean) == (0, 1)

@@ -399,9 +399,9 @@ def test_cli_render_single_views_and_their_filters(store_dir, tmp_path):
         result = run(*args)
         assert result.exit_code == 2 and message in result.output, (args, result.output)
     missing = run("reporting", "--org", "Nowhere")
-    assert missing.exit_code == 1 and "no organisation named 'Nowhere'" in missing.output
+    assert missing.exit_code == 2 and "no organisation named 'Nowhere'" in missing.output
     wizard = run("profile", "--role", "chief-wizard")
-    assert wizard.exit_code == 1 and "no role type 'chief-wizard'" in wizard.output
+    assert wizard.exit_code == 2 and "'chief-wizard' is not a role type" in wizard.output
 
 
 def test_drift_is_a_table_of_shares_by_period_with_the_sentences_behind_each(source, facts):

@@ -360,7 +360,7 @@ def test_strict_fails_and_keeps_the_previous_store(built: Built, case: Case, tmp
     else:
         problem = case.problem
     result = build_cli(store, built.folder / "zz-good.txt", path.parent if case.in_folder else path, strict=True)
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 1, result.output
     errors = Lines(result.output).naming("error: ")
     assert len(errors) == 1 and shown(str(path)) in errors[0] and problem in errors[0], result.output
     assert "--strict: the store was left unchanged" in errors[0]

@@ -184,7 +184,7 @@ def remount(point: Path, options: str) -> None:
 
 def one_error(result, *fragments: str) -> str:  # type: ignore[no-untyped-def]
     lines = Lines(result.output).naming("error: ")
-    assert result.exit_code == 2 and len(lines) == 1, result.output
+    assert result.exit_code == 1 and len(lines) == 1, result.output
     assert "Traceback" not in result.output
     for fragment in fragments:
         assert fragment in lines[0], lines[0]

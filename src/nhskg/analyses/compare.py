@@ -7,26 +7,11 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..errors import NhskgError
+from ..errors import OrganisationNotFound
 from ..sparql.sources import SparqlSource
 from ._sparql import code_of, select
 
 __all__ = ["OrganisationNotFound", "CompareRow", "Comparison", "resolve_organisation", "compare"]
-
-
-class OrganisationNotFound(NhskgError):
-    """An organisation given by name, slug or IRI matched none, or more than one, in the store."""
-
-    def __init__(self, given: str, matches: tuple[str, ...], ambiguous: bool) -> None:
-        self.given = given
-        self.matches = matches
-        if ambiguous:
-            message = f"'{given}' names more than one organisation; give the IRI of one of: {', '.join(matches)}"
-        elif matches:
-            message = f"no organisation '{given}'; close matches: {', '.join(matches)}"
-        else:
-            message = f"no organisation '{given}' in the store; list them with `nhskg query organisations` or check --store"
-        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -129,7 +114,7 @@ def compare(source: SparqlSource, org_a: str, org_b: str) -> Comparison:
     >>> compare(OxigraphSource(ox.Store()), "nowhere", "elsewhere")
     Traceback (most recent call last):
     ...
-    nhskg.analyses.compare.OrganisationNotFound: no organisation 'nowhere' in the store; list them with `nhskg query organisations` or check --store
+    nhskg.errors.OrganisationNotFound: no organisation 'nowhere' in the store; list them with `nhskg query organisations` or check --store
     """
     iri_a, label_a = resolve_organisation(source, org_a)
     iri_b, label_b = resolve_organisation(source, org_b)

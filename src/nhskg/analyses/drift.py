@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..errors import NhskgError
+from ..errors import UnknownPeriod
 from ..sparql.sources import SparqlSource
 from ._sparql import code_of, role_iri, select
 
@@ -33,10 +33,6 @@ __all__ = ["AreaShare", "Step", "Move", "DateWarning", "DriftReport", "UnknownPe
 
 #: ``--by`` choices: how many leading characters of the ISO date name the period.
 PERIODS = {"year": 4, "month": 7}
-
-
-class UnknownPeriod(NhskgError):
-    """A ``by`` value that is not a period drift knows."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any, Mapping
 
+from rdflib.term import Literal
+
 from ..errors import QueryError
 from ..queries.running import run_query
 from ..sparql.sources import SparqlSource, Table
@@ -200,7 +202,8 @@ def gaps(source: SparqlSource) -> GapsReport:
 
 
 def _true(term: object) -> bool:
-    return term is not None and getattr(term, "toPython", lambda: None)() is True
+    """A query's boolean column is true only as the literal ``true`` (an unbound one is not)."""
+    return isinstance(term, Literal) and term.toPython() is True
 
 
 def _library(source: SparqlSource, name: str) -> Table:

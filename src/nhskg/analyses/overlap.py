@@ -12,7 +12,7 @@ from typing import Any
 
 from rdflib.term import Literal
 
-from ..errors import NhskgError
+from ..errors import NhskgError, UnknownRoleType
 from ..sparql.sources import SparqlSource
 from . import similarity
 from ._sparql import code_of, role_iri, select
@@ -28,21 +28,6 @@ __all__ = [
     "resolve_role",
     "overlap",
 ]
-
-
-class UnknownRoleType(NhskgError):
-    """A role type named by no code or label of the store's role-type vocabulary (or by several)."""
-
-    def __init__(self, code: str, valid: tuple[str, ...], nearest: str = "") -> None:
-        self.code = code
-        self.valid = valid
-        if not valid:
-            message = f"unknown role type '{code}': the store holds no role-type vocabulary; run `nhskg build` first"
-        elif nearest:
-            message = f"unknown role type '{code}'; {nearest}"
-        else:
-            message = f"unknown role type '{code}'; use one of: {', '.join(valid)}"
-        super().__init__(message)
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,64 @@
 """The ``nhskg`` command line: a thin click layer over the library.
 
 The library raises :class:`nhskg.errors.NhskgError`; only this layer turns errors into messages
-and exit codes. Each stage's commands live in their own module and register on :data:`main`.
+and exit codes, in one place (:class:`_Commands`), so the same mistake exits the same way from
+every command. Each stage's commands live in their own module and register on :data:`main`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import click
 
+from ..errors import NhskgError, shown
 from ..namespaces import DEFAULT_BASE
 from ..paths import DEFAULT_STORE
 
-__all__ = ["main", "Settings", "DEFAULT_STORE", "open_source"]
+__all__ = ["main", "Settings", "DEFAULT_STORE", "open_source", "EXIT_CODES"]
 
+#: What ``nhskg`` exits with; the README and ``nhskg --help`` print this table.
+EXIT_CODES = (
+    (0, "done"),
+    (1, "a problem in the data, the store or the endpoint (a file skipped, the shapes violated, "
+        "no store built, an output that cannot be written)"),
+    (2, "a usage mistake (an unknown option, query, parameter, role type, organisation or fact; "
+        "a parameter not NAME=VALUE; query text that does not parse)"),
+    (3, "a query ran past --timeout and was stopped"),
+)
+
+_EPILOG = "Exit codes: " + "; ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES) + "."
+
+
+def _fail(message: str, code: int) -> click.exceptions.Exit:
+    """One line on stderr, and the exit that carries ``code`` out of click's main."""
+    click.echo(f"error: {message}", err=True)
+    return click.exceptions.Exit(code)
+
+
+class _Commands(click.Group):
+    """The ``nhskg`` group: the one place errors become messages and exit codes.
+
+    An :class:`~nhskg.errors.NhskgError` prints ``error: <message>`` (the message names the file
+    and the problem) and exits with its ``exit_code``; a click usage error, one line and 2; an
+    operating-system error naming a file (a read-only or full output folder), one line and 1.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NhskgError as error:
+            raise _fail(str(error), error.exit_code) from error
+        except click.UsageError as error:
+            where = error.ctx.command_path if error.ctx is not None else ctx.command_path
+            raise _fail(f"{error.format_message()} (see `{where} --help`)", 2) from error
+        except OSError as error:
+            if error.filename is None:
+                raise
+            what = error.strerror or str(error)
+            raise _fail(f"{shown(str(error.filename))}: {what}; choose another place or free some space", 1) from error
 
 
 @dataclass
@@ -27,7 +70,7 @@ class Settings:
     endpoint: str | None = None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EPILOG)
 @click.option(
     "--store",
     type=click.Path(file_okay=False, path_type=Path),

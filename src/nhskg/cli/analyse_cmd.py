@@ -8,13 +8,13 @@ carries under ``"based_on"``.
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 import click
 
 from ..errors import NhskgError
 from . import Settings, main
+from .params import Concept
 
 FORMAT = click.option(
     "--format",
@@ -24,19 +24,6 @@ FORMAT = click.option(
     show_default=True,
     help="Readable aligned tables, or JSON for scripts and the views.",
 )
-
-
-@contextmanager
-def _exit_on_error(*bad_arguments: type[Exception]) -> Iterator[None]:
-    """A bad argument (an unknown role type or organisation) is one line and exit 2; any other
-    library error exits 1 through click."""
-    try:
-        yield
-    except bad_arguments as error:
-        click.echo(f"Error: {error}", err=True)
-        raise SystemExit(2) from error
-    except NhskgError as error:
-        raise click.ClickException(str(error)) from error
 
 
 REVIEWED = click.option(
@@ -133,20 +120,19 @@ def analyse() -> None:
 
 
 @analyse.command("overlap")
-@click.argument("role_a")
-@click.argument("role_b")
+@click.argument("role_a", type=Concept("role-type"))
+@click.argument("role_b", type=Concept("role-type"))
 @click.option("--threshold", type=float, default=None, help="Least TF-IDF cosine for similar duty sentences (default 0.35).")
 @FORMAT
 @REVIEWED
 @click.pass_obj
 def overlap_cmd(settings: Settings, role_a: str, role_b: str, threshold: float | None, fmt: str, reviewed_only: bool) -> None:
     """What two role types share (codes, labels or acronyms: CMO "Chief Nurse")."""
-    from ..analyses.overlap import UnknownRoleType, overlap
+    from ..analyses.overlap import overlap
     from ..analyses.similarity import DEFAULT_THRESHOLD
 
-    with _exit_on_error(UnknownRoleType):
-        source = _source(settings, reviewed_only)
-        result = overlap(source, role_a, role_b, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+    source = _source(settings, reviewed_only)
+    result = overlap(source, role_a, role_b, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
 
     def render(r):
         yield f"{r.label_a} ({r.postings_a} postings) vs {r.label_b} ({r.postings_b} postings)"
@@ -186,9 +172,8 @@ def network_cmd(settings: Settings, seed: int, top: int, fmt: str, reviewed_only
     """Centrality, reporting depth and spans, split lines, cycles and duty-area communities."""
     from ..analyses.network import network
 
-    with _exit_on_error():
-        source = _source(settings, reviewed_only)
-        result = network(source, seed=seed)
+    source = _source(settings, reviewed_only)
+    result = network(source, seed=seed)
 
     def render(r):
         yield f"{r.nodes} nodes, {r.edges} edges\n"
@@ -222,9 +207,8 @@ def gaps_cmd(settings: Settings, fmt: str, reviewed_only: bool) -> None:
     """Statutory designations no post holds or several claim; duty areas several roles claim."""
     from ..analyses.gaps import gaps
 
-    with _exit_on_error():
-        source = _source(settings, reviewed_only)
-        result = gaps(source)
+    source = _source(settings, reviewed_only)
+    result = gaps(source)
 
     def render(r):
         yield _table(
@@ -255,11 +239,10 @@ def gaps_cmd(settings: Settings, fmt: str, reviewed_only: bool) -> None:
 @click.pass_obj
 def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, fmt: str, reviewed_only: bool) -> None:
     """Which role holds which duty areas and designations in two organisations (name, slug or IRI)."""
-    from ..analyses.compare import OrganisationNotFound, compare
+    from ..analyses.compare import compare
 
-    with _exit_on_error(OrganisationNotFound):
-        source = _source(settings, reviewed_only)
-        result = compare(source, org_a, org_b)
+    source = _source(settings, reviewed_only)
+    result = compare(source, org_a, org_b)
 
     def render(r):
         rows = [row for row in r.rows if row.differs or not differences]
@@ -274,7 +257,7 @@ def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, f
 
 
 @analyse.command("drift")
-@click.argument("role")
+@click.argument("role", type=Concept("role-type"))
 @click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True,
               help="The period postings are grouped by (a posting is dated by its date posted, else its closing date).")
 @FORMAT
@@ -283,12 +266,11 @@ def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, f
 def drift_cmd(settings: Settings, role: str, by: str, fmt: str, reviewed_only: bool) -> None:
     """How ROLE's duty areas change over time, and duties moving to or from other role types (ROLE: a code, label or acronym)."""
     from ..analyses.drift import drift
-    from ..analyses.overlap import UnknownRoleType, resolve_role
+    from ..analyses.overlap import resolve_role
 
-    with _exit_on_error(UnknownRoleType):
-        source = _source(settings, reviewed_only)
-        role = resolve_role(source, role)
-        result = drift(source, role, by=by)
+    source = _source(settings, reviewed_only)
+    role = resolve_role(source, role)
+    result = drift(source, role, by=by)
 
     def render(r):
         yield f"{_label(role, 'role-type')}: {r.postings} postings ({r.undated} undated); per {by}: " + (

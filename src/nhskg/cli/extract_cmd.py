@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from ..read.documents import Problem
-from ..errors import NhskgError
 from . import main
 
 
@@ -43,18 +42,15 @@ def extract(paths: tuple[Path, ...], fmt: str, full: bool | None) -> None:
 
     skipped = 0
     records = []
-    try:
-        for item in read_postings(paths, full=full):
-            if isinstance(item, Problem):
-                skipped += 1
-                click.echo(f"{item.kind} {item}", err=True)
-                continue
-            if fmt == "jsonl":
-                click.echo(_json(item.to_json()))
-            else:
-                records.append(item.to_json())
-    except NhskgError as error:
-        raise click.ClickException(str(error)) from error
+    for item in read_postings(paths, full=full):
+        if isinstance(item, Problem):
+            skipped += 1
+            click.echo(f"{item.kind} {item}", err=True)
+            continue
+        if fmt == "jsonl":
+            click.echo(_json(item.to_json()))
+        else:
+            records.append(item.to_json())
     if fmt == "json":
         click.echo(_json(records, indent=2))
     if skipped:
@@ -95,23 +91,20 @@ def evaluate(settings, gold_dir: Path | None, against: tuple[Path, ...], predict
         return evaluate_reviewed(settings, decisions_dir, against, predictions, fmt, show_errors)
     if gold_dir is None:
         raise click.UsageError("give GOLD_DIR (the gold set, e.g. tests/data/gold), or --reviewed")
-    try:
-        gold = load_gold_set(gold_dir)
-        if predictions is not None:
-            predicted = read_predictions(predictions)
-        else:
-            paths = against or gold.sources()
-            missing = [str(p) for p in paths if not p.exists()]
-            if missing:
-                raise click.ClickException(f"gold sources not found: {', '.join(missing)}; run from the project folder or pass --against")
-            # Every gold posting is read in full, so that each field is scored on its own rather than
-            # lost whenever the role type is missed (the role_type row scores that); the leadership
-            # flag is decided the same way in full and in the default reading.
-            wanted = set(gold.postings) | set(gold.leadership)
-            predicted = [p for p in read_postings(paths, full=True) if isinstance(p, Posting) and p.id in wanted]
-        results = evaluate_splits(gold, predicted)
-    except NhskgError as error:
-        raise click.ClickException(str(error)) from error
+    gold = load_gold_set(gold_dir)
+    if predictions is not None:
+        predicted = read_predictions(predictions)
+    else:
+        paths = against or gold.sources()
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise click.UsageError(f"gold sources not found: {', '.join(missing)}; run from the project folder or pass --against")
+        # Every gold posting is read in full, so that each field is scored on its own rather than
+        # lost whenever the role type is missed (the role_type row scores that); the leadership
+        # flag is decided the same way in full and in the default reading.
+        wanted = set(gold.postings) | set(gold.leadership)
+        predicted = [p for p in read_postings(paths, full=True) if isinstance(p, Posting) and p.id in wanted]
+    results = evaluate_splits(gold, predicted)
     unknown = set(splits) - set(results)
     if unknown:
         raise click.UsageError(f"no split named {', '.join(sorted(unknown))}; the gold set has {', '.join(results)}")

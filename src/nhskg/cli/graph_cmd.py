@@ -1,27 +1,34 @@
 """``nhskg build``, ``validate``, ``export`` and ``docs``: the graph stage on the command line.
 
-Exit codes: 0 all well; 1 something was skipped or the graph violates the shapes; 2 a usage
-error or a failure (missing store, bad vocabulary, ``--strict`` build that met a problem).
+Exit codes as every command's (``nhskg --help``): 1 when something was skipped, the graph violates
+the shapes, or the store, a vocabulary or an input (``--strict``) is at fault; 2 a usage mistake.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from ..errors import NhskgError
 from . import Settings, main
 
 #: Show a progress bar only when a build has more documents than this.
 _PROGRESS_OVER = 5
 
 
-def _fail(error: Exception) -> "click.exceptions.Exit":
-    click.echo(f"error: {error}", err=True)
-    return click.exceptions.Exit(2)
+def _renamed(new: str) -> "Callable[[click.Context, click.Parameter, Any], Any]":
+    """A hidden option's callback: a one-line notice that it is now called ``new``."""
+
+    def notice(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if ctx.get_parameter_source(param.name or "") == click.core.ParameterSource.COMMANDLINE:
+            click.echo(f"note: {param.opts[0]} is now {new}; the old name will go", err=True)
+        return value
+
+    return notice
 
 
 def _store(settings: Settings, store: Path | None) -> Path:
@@ -47,8 +54,10 @@ def _print_validation(report, limit: int) -> None:  # type: ignore[no-untyped-de
 @click.option("--base", "base", default=None, help="Base namespace for instance IRIs (overrides the global --base).")
 @click.option("--export", "export_to", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also export the built graph to FILE (.ttl, .nt, .nq, .trig or .jsonld).")
-@click.option("--all-postings-full/--leadership-only", "all_full", default=False, show_default=True,
+@click.option("--full/--leadership-only", "full", default=False, show_default=True,
               help="Model duties, requirements and reporting lines of every posting, or of leadership postings only.")
+@click.option("--all-postings-full", "old_full", is_flag=True, hidden=True, callback=_renamed("--full"),
+              help="The old name of --full.")
 @click.option("--strict", is_flag=True, help="Fail (and keep the previous store) if any file or record cannot be read.")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL validation after building.")
 @click.option("--fresh", is_flag=True, help="Start from an empty store instead of updating the current one.")
@@ -57,20 +66,17 @@ def _print_validation(report, limit: int) -> None:  # type: ignore[no-untyped-de
 @click.option("--no-decisions", is_flag=True, help="Build from the extractor's output alone, applying no decisions.")
 @click.pass_obj
 def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base: str | None,
-          export_to: Path | None, all_full: bool, strict: bool, no_validate: bool, fresh: bool,
+          export_to: Path | None, full: bool, old_full: bool, strict: bool, no_validate: bool, fresh: bool,
           decisions_dir: Path | None, no_decisions: bool) -> None:
     """Read posting files (PATH...: files or folders), extract them and build the graph store."""
     from ..pipeline.build import build as run_build
     from ..curation.apply import applying
     from ..curation.folder import open_decisions
     from ..graph.store import GraphStore
-    from ..graph.writer import StoreWriter
+    from ..graph.writer import StoreWriter, Writer
 
     store_dir = _store(settings, store)
-    try:
-        decisions = None if no_decisions else open_decisions(decisions_dir)
-    except NhskgError as error:
-        raise _fail(error)
+    decisions = None if no_decisions else open_decisions(decisions_dir)
     in_force = contextlib.ExitStack()
     session = in_force.enter_context(applying(decisions))
     bar = None
@@ -90,6 +96,7 @@ def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base:
         bar.update(done - bar.n)
 
     built = False
+    writer: Writer
     try:
         if settings.endpoint:
             from ..graph.endpoint import EndpointWriter
@@ -100,13 +107,11 @@ def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base:
             writer = EndpointWriter(EndpointSource.from_settings(settings.endpoint), base=base or settings.base)
         else:
             writer = StoreWriter(store_dir, base=base or settings.base, fresh=fresh)
-        report = run_build(list(paths), writer=writer, full=True if all_full else None, strict=strict,
+        report = run_build(list(paths), writer=writer, full=True if full or old_full else None, strict=strict,
                            validate=not no_validate, progress=progress)
         built = True
         if export_to is not None:
             GraphStore.open(store_dir).export(export_to, base=base or settings.base)
-    except NhskgError as error:
-        raise _fail(error)
     except KeyboardInterrupt:
         # One line, not a traceback: the library has already put everything back as it was.
         if bar is not None:
@@ -151,16 +156,13 @@ def validate(settings: Settings, store: Path | None, limit: int, all_postings: b
     from ..graph.store import GraphStore
     from ..graph.validate import validate as run_validate
 
-    try:
-        if settings.endpoint:
-            from ..graph.endpoint import validate_endpoint
-            from ..sparql.endpoint import EndpointSource
+    if settings.endpoint:
+        from ..graph.endpoint import validate_endpoint
+        from ..sparql.endpoint import EndpointSource
 
-            report = validate_endpoint(EndpointSource.from_settings(settings.endpoint), base=settings.base)
-        else:
-            report = run_validate(GraphStore.open(_store(settings, store)), scope="all" if all_postings else "leadership")
-    except NhskgError as error:
-        raise _fail(error)
+        report = validate_endpoint(EndpointSource.from_settings(settings.endpoint), base=settings.base)
+    else:
+        report = run_validate(GraphStore.open(_store(settings, store)), scope="all" if all_postings else "leadership")
     _print_validation(report, limit)
     sys.exit(0 if report.conforms else 1)
 
@@ -180,23 +182,18 @@ def export(settings: Settings, file: Path | None, store: Path | None, tables: Pa
     from ..graph.store import GraphStore
 
     if file is None and tables is None:
-        raise _fail("give a FILE to write (.ttl, .nt, .nq, .trig, .jsonld, .graphml), --tables DIR, or both")
-    try:
-        graph = GraphStore.open(_store(settings, store))
-        if file is not None and file.suffix.lower() == ".graphml":
-            from ..views.tables import write_graphml
+        raise click.UsageError("give a FILE to write (.ttl, .nt, .nq, .trig, .jsonld, .graphml), --tables DIR, or both")
+    graph = GraphStore.open(_store(settings, store))
+    if file is not None and file.suffix.lower() == ".graphml":
+        from ..views.tables import write_graphml
 
-            write_graphml(graph.source(), file)
-        elif file is not None:
-            graph.export(file, base=settings.base)
-        if tables is not None:
-            from ..views.tables import write_tables
+        write_graphml(graph.source(), file)
+    elif file is not None:
+        graph.export(file, base=settings.base)
+    if tables is not None:
+        from ..views.tables import write_tables
 
-            written = write_tables(graph.source(), tables, iris=iris, base=settings.base)
-    except NhskgError as error:
-        raise _fail(error)
-    except OSError as error:
-        raise _fail(f"{error.filename or file or tables}: cannot write ({error.strerror or error}); choose a writable place")
+        written = write_tables(graph.source(), tables, iris=iris, base=settings.base)
     if file is not None:
         click.echo(f"exported to {file}", err=True)
     if tables is not None:
@@ -211,8 +208,5 @@ def docs(settings: Settings, out: Path) -> None:
     """Generate HTML documentation of the ontology and every concept scheme."""
     from ..vocabulary.ontology_docs import write_docs
 
-    try:
-        path = write_docs(out)
-    except NhskgError as error:
-        raise _fail(error)
+    path = write_docs(out)
     click.echo(f"wrote {path}", err=True)

@@ -1,7 +1,7 @@
 """``nhskg queries`` and ``nhskg query``: list the SPARQL library and run one of its questions, or your own.
 
-Exit codes: 0 the query ran; 2 an unknown query, a bad parameter or query text, or no store to
-query; 3 the query ran past ``--timeout`` and was stopped.
+Exit codes as every command's (``nhskg --help``): 0 the query ran; 1 no store or endpoint to ask;
+2 an unknown query, a bad parameter or query text; 3 the query ran past ``--timeout`` and was stopped.
 """
 
 from __future__ import annotations
@@ -13,20 +13,9 @@ import click
 
 from ..errors import NhskgError
 from . import Settings, main
+from .params import NAME_VALUE
 
 _FORMATS = ("table", "csv", "tsv", "json")
-
-
-def _fail(error: Exception | str, code: int = 2) -> "click.exceptions.Exit":
-    click.echo(f"error: {error}", err=True)
-    return click.exceptions.Exit(code)
-
-
-def _param(value: str) -> tuple[str, str]:
-    name, sep, text = value.partition("=")
-    if not sep or not name.strip():
-        raise click.BadParameter(f"'{value}' is not NAME=VALUE", param_hint="--param")
-    return name.strip(), text
 
 
 def timed_source(settings: Settings, timeout: float):  # type: ignore[no-untyped-def]
@@ -49,10 +38,7 @@ def list_queries() -> None:
     """List the library's queries: name, title, parameters (type = default) and view."""
     from ..queries.library import load_queries
 
-    try:
-        library = load_queries()
-    except NhskgError as error:
-        raise _fail(error)
+    library = load_queries()
     for query in library.values():
         click.echo(f"{query.name}  [{query.view}]  {query.title}")
         for parameter in query.parameters:
@@ -64,7 +50,7 @@ def list_queries() -> None:
 @click.argument("name", required=False)
 @click.option("--text", "-t", "text", default=None, metavar="SPARQL",
               help="Run this SPARQL text (- reads it from standard input) instead of NAME or FILE.")
-@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+@click.option("--param", "-p", "params", multiple=True, type=NAME_VALUE,
               help="A parameter value; repeat for several (see `nhskg queries`). Role types, designations, "
                    "bodies and duty areas take a code, a label or an acronym (role=CMO).")
 @click.option("--format", "-f", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True,
@@ -74,7 +60,7 @@ def list_queries() -> None:
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="Seconds the query may run before it is stopped.")
 @click.pass_obj
-def query(settings: Settings, name: str | None, text: str | None, params: tuple[str, ...], fmt: str,
+def query(settings: Settings, name: str | None, text: str | None, params: tuple[tuple[str, str], ...], fmt: str,
           iris: bool, timeout: float) -> None:
     """Run library query NAME, your own .rq FILE, or --text SPARQL on the store and print the result.
 
@@ -86,28 +72,19 @@ def query(settings: Settings, name: str | None, text: str | None, params: tuple[
     from ..queries.library import load_query, query_from_text
     from ..queries.running import run_query
     from ..queries.results import format_result
-    from ..queries.timeout import QueryTimeout
 
-    if (name is None) == (text is None):
-        raise _fail("give a query NAME or FILE, or --text 'SPARQL' (not both)")
-    try:
-        values = dict(_param(p) for p in params)
-    except click.BadParameter as error:
-        raise _fail(error.format_message())
-    try:
-        if text is not None:
-            library_query = query_from_text(sys.stdin.read() if text == "-" else text)
-        else:
-            library_query = load_query(Path(name) if name.endswith(".rq") else name)  # type: ignore[union-attr]
-        bindings = bind(library_query, values)  # a bad value fails here, before the store is opened
-        source = timed_source(settings, timeout)
-        result = run_query(source, library_query, values, base=settings.base)
-        footer = _footer(source, library_query, bindings) if fmt == "table" else ""
-        output = format_result(result, fmt, base=settings.base, iris=iris, footer=footer)
-    except QueryTimeout as error:
-        raise _fail(error, 3)
-    except NhskgError as error:
-        raise _fail(error)
+    values = dict(params)
+    if text is not None and name is None:
+        library_query = query_from_text(sys.stdin.read() if text == "-" else text)
+    elif name is not None and text is None:
+        library_query = load_query(Path(name) if name.endswith(".rq") else name)
+    else:
+        raise click.UsageError("give a query NAME or FILE, or --text 'SPARQL' (not both)")
+    bindings = bind(library_query, values)  # a bad value fails here, before the store is opened
+    source = timed_source(settings, timeout)
+    result = run_query(source, library_query, values, base=settings.base)
+    footer = _footer(source, library_query, bindings) if fmt == "table" else ""
+    output = format_result(result, fmt, base=settings.base, iris=iris, footer=footer)
     click.echo(output, nl=False)
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import NhskgError
 from . import Settings, main
+from .params import NAME_VALUE, Concept
 
 VIEWS = ("reporting", "designations", "profile", "compare", "roles", "drift", "query", "all")
 DEFAULT_OUT = Path("out") / "views"
@@ -22,32 +22,26 @@ NO_ORG = {
 NO_LIMIT = {"profile", "compare", "drift"}
 
 
-def _params(pairs: tuple[str, ...]) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for pair in pairs:
-        if "=" not in pair:
-            raise click.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="--param")
-        key, value = pair.split("=", 1)
-        params[key.strip()] = value.strip()
-    return params
-
-
 @main.command("render")
 @click.argument("view", type=click.Choice(VIEWS))
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="Folder the HTML files are written to.")
 @click.option("--org", "organisations", multiple=True, metavar="NAME",
               help="Only this organisation (its name as in the postings); give it twice for `compare`.")
-@click.option("--role-a", default="chief-medical-officer", show_default=True, help="First role type code (roles view).")
-@click.option("--role-b", default="chief-nurse", show_default=True, help="Second role type code (roles view).")
-@click.option("--role", default="chief-medical-officer", show_default=True, help="Role type code (profile and drift views).")
+@click.option("--role-a", type=Concept("role-type"), default="chief-medical-officer", show_default=True,
+              help="First role type: a code, label or acronym (roles view).")
+@click.option("--role-b", type=Concept("role-type"), default="chief-nurse", show_default=True,
+              help="Second role type: a code, label or acronym (roles view).")
+@click.option("--role", type=Concept("role-type"), default="chief-medical-officer", show_default=True,
+              help="Role type: a code, label or acronym (profile and drift views).")
 @click.option("--query", "query_name", default=None, help="Library query to draw (query view), e.g. one listed by `nhskg queries`.")
-@click.option("--param", "param_pairs", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
+@click.option("--param", "-p", "param_pairs", multiple=True, type=NAME_VALUE,
+              help="A query parameter (repeatable), as for `nhskg query`.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Most nodes a graph view draws (default 1500); the chart's most posts, the designations' most rows.")
 @click.pass_obj
 def render(settings: Settings, view: str, out: Path, organisations: tuple[str, ...], role_a: str, role_b: str, role: str,
-           query_name: str | None, param_pairs: tuple[str, ...], limit: int | None) -> None:
+           query_name: str | None, param_pairs: tuple[tuple[str, str], ...], limit: int | None) -> None:
     """Write VIEW as an HTML file and print its path.
 
     reporting: organisation charts; designations: the designations matrix; profile: what postings of
@@ -72,47 +66,40 @@ def render(settings: Settings, view: str, out: Path, organisations: tuple[str, .
     if view in NO_LIMIT and limit is not None:
         raise click.UsageError(f"--limit does not apply to the {view} view: it draws tables and charts of every posting, not a graph")
     one = organisations[0] if organisations else None
-    try:
-        source = open_source(settings)
-        if view == "all":
-            for written in index.write_all(source, out, organisations=organisations, role=role, role_a=role_a, role_b=role_b,
-                                           base=settings.base, limit=size):
-                click.echo(f"{written.path}" + (f"  ({written.size})" if written.size else ""))
-                if written.note:
-                    click.echo(f"  note: {written.note}", err=True)
-            return
-        drawn: model.ViewModel | page.Page
-        if view == "reporting":
-            drawn = orgchart.reporting_page(source, one, base=settings.base, limit=size)
-        elif view == "designations":
-            drawn = matrix.designations_page(source, one, base=settings.base, limit=size)
-        elif view == "profile":
-            drawn = profile.profile_page(source, role, one, base=settings.base)
-        elif view == "compare":
-            drawn = compare.compare_page(source, organisations, base=settings.base)
-        elif view == "roles":
-            drawn = roles.roles_view(source, role_a, role_b, base=settings.base, limit=size)
-        elif view == "drift":
-            drawn = drift.drift_page(source, role, base=settings.base)
-        else:
-            params = _params(param_pairs)
-            if one:
-                params = _org_param(source, query_name or "", params, one)
-            drawn = query.query_view(source, query_name or "", params, base=settings.base, limit=size)
-        name = f"query-{query_name}.html" if view == "query" else f"{view}.html"
-        drawn = common.with_coverage(drawn, source)
-        if isinstance(drawn, page.Page):
-            path = page.write_page(drawn, out / name)
-            size_text = drawn.summary
-        else:
-            path = html.write_html(drawn, out / name)
-            size_text = f"{len(drawn.nodes)} nodes, {len(drawn.edges)} lines"
-    except NhskgError as error:
-        raise click.ClickException(str(error)) from error
-    except OSError as error:  # a read-only or full --out folder
-        raise click.ClickException(
-            f"{error.filename or out}: cannot write ({error.strerror or error}); choose a writable --out folder or free some space"
-        ) from error
+    source = open_source(settings)
+    if view == "all":
+        for written in index.write_all(source, out, organisations=organisations, role=role, role_a=role_a, role_b=role_b,
+                                       base=settings.base, limit=size):
+            click.echo(f"{written.path}" + (f"  ({written.size})" if written.size else ""))
+            if written.note:
+                click.echo(f"  note: {written.note}", err=True)
+        return
+    drawn: model.ViewModel | page.Page
+    if view == "reporting":
+        drawn = orgchart.reporting_page(source, one, base=settings.base, limit=size)
+    elif view == "designations":
+        drawn = matrix.designations_page(source, one, base=settings.base, limit=size)
+    elif view == "profile":
+        drawn = profile.profile_page(source, role, one, base=settings.base)
+    elif view == "compare":
+        drawn = compare.compare_page(source, organisations, base=settings.base)
+    elif view == "roles":
+        drawn = roles.roles_view(source, role_a, role_b, base=settings.base, limit=size)
+    elif view == "drift":
+        drawn = drift.drift_page(source, role, base=settings.base)
+    else:
+        params = dict(param_pairs)
+        if one:
+            params = _org_param(source, query_name or "", params, one)
+        drawn = query.query_view(source, query_name or "", params, base=settings.base, limit=size)
+    name = f"query-{query_name}.html" if view == "query" else f"{view}.html"
+    drawn = common.with_coverage(drawn, source)
+    if isinstance(drawn, page.Page):
+        path = page.write_page(drawn, out / name)
+        size_text = drawn.summary
+    else:
+        path = html.write_html(drawn, out / name)
+        size_text = f"{len(drawn.nodes)} nodes, {len(drawn.edges)} lines"
     click.echo(f"{path}  ({size_text})")
     if drawn.note:
         click.echo(f"note: {drawn.note}", err=True)

@@ -1,7 +1,7 @@
 """``nhskg review``: the facts worth a reviewer's look, weakest first, and ``review decide`` to record a decision.
 
-Exit codes: 0 done; 2 a bad argument (an unknown fact id, field or code, a name that cannot name a
-file), no store, or a decision file that cannot be read or written.
+Exit codes as every command's (``nhskg --help``): 0 done; 1 no store, or a decision file that cannot
+be read or written; 2 a bad argument (an unknown fact id, field or code, a name that cannot name a file).
 """
 
 from __future__ import annotations
@@ -13,17 +13,12 @@ from pathlib import Path
 
 import click
 
-from ..errors import NhskgError
+from ..errors import UnknownName
 from . import Settings, main, open_source
 
 _DECISIONS = click.option(
     "--decisions", "decisions_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("curation"),
     show_default=True, help="The curation folder: one decision file per reviewer (<name>.csv).")
-
-
-def _fail(error: Exception | str) -> "click.exceptions.Exit":
-    click.echo(f"error: {error}", err=True)
-    return click.exceptions.Exit(2)
 
 
 def _table(facts) -> str:  # type: ignore[no-untyped-def]
@@ -88,19 +83,16 @@ def review(ctx: click.Context, status: str, fields: tuple[str, ...], posting_id:
     from ..review.queue import review_queue
 
     settings: Settings = ctx.obj
-    try:
-        wanted = tuple(resolve_field(f) for f in fields)
-        source = open_source(settings)
-        validation = None
-        if shacl and not settings.endpoint:
-            from ..graph.store import GraphStore
-            from ..graph.validate import validate
+    wanted = tuple(resolve_field(f) for f in fields)
+    source = open_source(settings)
+    validation = None
+    if shacl and not settings.endpoint:
+        from ..graph.store import GraphStore
+        from ..graph.validate import validate
 
-            validation = validate(GraphStore.open(settings.store))
-        facts = review_queue(source, load_decisions(decisions_dir), status=status, fields=wanted,
-                             posting_id=posting_id, validation=validation)
-    except NhskgError as error:
-        raise _fail(error)
+        validation = validate(GraphStore.open(settings.store))
+    facts = review_queue(source, load_decisions(decisions_dir), status=status, fields=wanted,
+                         posting_id=posting_id, validation=validation)
     shown = facts[:limit] if limit else facts
     if fmt == "json":
         click.echo(json.dumps([f.to_json() for f in shown], indent=2, ensure_ascii=False))
@@ -132,25 +124,22 @@ def decide(settings: Settings, fact: str, decision: str, to_field: str | None, t
     from ..vocabulary.vocab import load_vocabulary
 
     if decision != "correct" and (to_field or to_code):
-        raise _fail("--field and --code go with correct")
+        raise click.UsageError("--field and --code go with correct")
     if decision == "correct" and not (to_field or to_code):
-        raise _fail("correct needs --field, --code or both: what the fact should be")
-    try:
-        matches = [f for f in review_queue(open_source(settings), status="all") if f.id.startswith(fact.strip().lower())]
-        if len(matches) != 1:
-            raise _fail(f"no fact with the id '{fact}' in the graph (see `nhskg review`)" if not matches
-                        else f"'{fact}' names {len(matches)} facts; give more of the id")
-        found = matches[0]
-        field = resolve_field(to_field) if to_field else found.field
-        code = resolve_code(load_vocabulary(), field, to_code) if to_code else found.code
-        if decision == "correct" and (field, code) == (found.field, found.code):
-            raise _fail("that correction is the fact as read: use accept")
-        made = Decision(found.posting_id, found.field, found.code, found.evidence, decision,
-                        field if decision == "correct" else "", code if decision == "correct" else "",
-                        reviewer, now(), " ".join(note.split()))
-        path = record_decision(decisions_dir, made)
-    except NhskgError as error:
-        raise _fail(error)
+        raise click.UsageError("correct needs --field, --code or both: what the fact should be")
+    matches = [f for f in review_queue(open_source(settings), status="all") if f.id.startswith(fact.strip().lower())]
+    if len(matches) != 1:
+        raise UnknownName(f"no fact with the id '{fact}' in the graph (see `nhskg review`)" if not matches
+                          else f"'{fact}' names {len(matches)} facts; give more of the id")
+    found = matches[0]
+    field = resolve_field(to_field) if to_field else found.field
+    code = resolve_code(load_vocabulary(), field, to_code) if to_code else found.code
+    if decision == "correct" and (field, code) == (found.field, found.code):
+        raise click.UsageError("that correction is the fact as read: use accept")
+    made = Decision(found.posting_id, found.field, found.code, found.evidence, decision,
+                    field if decision == "correct" else "", code if decision == "correct" else "",
+                    reviewer, now(), " ".join(note.split()))
+    path = record_decision(decisions_dir, made)
     click.echo(f"{made.describe()}: written to {path}; the next `nhskg build` applies it", err=True)
 
 
@@ -163,22 +152,19 @@ def evaluate_reviewed(settings: Settings, decisions_dir: Path, against: tuple[Pa
     from ..extract.evaluate import read_predictions
     from ..pipeline.build import read_postings
 
-    try:
-        decisions = load_decisions(decisions_dir)
-        if not len(decisions):
-            raise _fail(f"no decisions in {decisions_dir}: review facts first (`nhskg review`, or /review of `nhskg serve`)")
-        if predictions is not None:
-            predicted = read_predictions(predictions)
-        else:
-            paths = list(against) or _decided_sources(settings, set(decisions.by_posting))
-            missing = [str(p) for p in paths if not p.exists()]
-            if missing:
-                raise _fail(f"posting files not found: {', '.join(missing)}; run from the project folder or pass --against")
-            # read in full, as the gold set is: a fact is scored whatever the leadership filter says
-            predicted = [p for p in read_postings(paths, full=True) if isinstance(p, Posting) and p.id in decisions.by_posting]
-        result = score(decisions, predicted)
-    except NhskgError as error:
-        raise _fail(error)
+    decisions = load_decisions(decisions_dir)
+    if not len(decisions):
+        raise click.UsageError(f"no decisions in {decisions_dir}: review facts first (`nhskg review`, or /review of `nhskg serve`)")
+    if predictions is not None:
+        predicted = read_predictions(predictions)
+    else:
+        paths = list(against) or _decided_sources(settings, set(decisions.by_posting))
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise click.UsageError(f"posting files not found: {', '.join(missing)}; run from the project folder or pass --against")
+        # read in full, as the gold set is: a fact is scored whatever the leadership filter says
+        predicted = [p for p in read_postings(paths, full=True) if isinstance(p, Posting) and p.id in decisions.by_posting]
+    result = score(decisions, predicted)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), indent=2))
         return

@@ -1,6 +1,7 @@
 """``nhskg serve``: the store as a read-only SPARQL endpoint with a query page, on loopback by default.
 
-Exit codes: 0 stopped with Ctrl-C; 2 no store, or the port cannot be bound.
+Exit codes as every command's (``nhskg --help``): 0 stopped with Ctrl-C; 1 no store, or the port
+cannot be bound; 2 a usage mistake.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import NhskgError
 from . import Settings, main
+from .graph_cmd import _renamed
 
 
 @main.command("serve")
@@ -27,27 +28,26 @@ from . import Settings, main
 @click.option("--review/--no-review", default=None,
               help="Serve the review page (/review), which writes reviewers' decisions to the curation folder "
                    "(never the store). Default: on when listening on loopback only.")
-@click.option("--curation", type=click.Path(file_okay=False, path_type=Path), default=Path("curation"), show_default=True,
-              help="The curation folder the review page writes to.")
+@click.option("--decisions", "curation", type=click.Path(file_okay=False, path_type=Path), default=Path("curation"),
+              show_default=True, help="The curation folder the review page writes decisions to.")
+@click.option("--curation", "old_curation", type=click.Path(file_okay=False, path_type=Path), default=None, hidden=True,
+              callback=_renamed("--decisions"), help="The old name of --decisions.")
 @click.option("--allow-service", "allow_services", multiple=True, metavar="URL",
               help="An endpoint a query's SERVICE may ask (exactly this IRI; repeat for several). Without it, "
                    "SERVICE is refused: the engine would fetch any URL from this machine.")
 @click.pass_obj
 def serve(settings: Settings, store: Path | None, host: str, port: int, cors: str | None, timeout: float,
-          max_rows: int, workers: int, review: bool | None, curation: Path, allow_services: tuple[str, ...]) -> None:
+          max_rows: int, workers: int, review: bool | None, curation: Path, old_curation: Path | None, allow_services: tuple[str, ...]) -> None:
     """Serve the graph store as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/)
     and a review page (/review)."""
     from ..serve.server import ServeConfig, make_server
 
+    curation = old_curation or curation
     loopback = host in ("127.0.0.1", "localhost", "::1")
     config = ServeConfig(store=store or settings.store, host=host, port=port, cors=cors, timeout=timeout,
                          max_rows=max_rows, workers=workers, curation=curation if (loopback if review is None else review) else None,
                          allow_services=allow_services)
-    try:
-        server = make_server(config)
-    except NhskgError as error:
-        click.echo(f"error: {error}", err=True)
-        raise click.exceptions.Exit(2)
+    server = make_server(config)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: anyone who can reach it can read the whole graph", err=True)
     click.echo(f"serving {config.store} at {server.url} (page: {server.url.rsplit('/', 1)[0]}/); Ctrl-C stops", err=True)

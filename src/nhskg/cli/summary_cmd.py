@@ -1,7 +1,7 @@
 """``nhskg summary``: what every answer rests on — postings read, modelled in full, by role type,
 type of organisation and source, and the dates they span.
 
-Exit codes: 0 printed; 2 no store (or endpoint) to read.
+Exit codes as every command's (``nhskg --help``): 0 printed; 1 no store (or endpoint) to read.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import json
 
 import click
 
-from ..errors import NhskgError
 from . import Settings, main, open_source
 
 
@@ -29,11 +28,7 @@ def summary(settings: Settings, fmt: str) -> None:
     """Postings read and modelled in full, by role type, organisation type and source, with their dates."""
     from ..queries.coverage import summary as graph_summary
 
-    try:
-        result = graph_summary(open_source(settings))
-    except NhskgError as error:
-        click.echo(f"error: {error}", err=True)
-        raise click.exceptions.Exit(2)
+    result = graph_summary(open_source(settings))
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return

@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -155,7 +155,7 @@ def apply_decisions(posting: Posting, decisions: Decisions | Iterable[Decision])
         target = (chosen.to_field, chosen.to_code)
         corrections.setdefault(target, Review(*target, "corrected", chosen, name, code))
         added[chosen.to_field].append(_moved(source, chosen.to_field, chosen.to_code))
-    changes: dict[str, tuple[Item, ...]] = {}
+    changes: dict[str, Any] = {}  # field name -> its items, for dataclasses.replace
     for name in ITEM_FIELDS:
         kept = [item for item in getattr(posting, name) if (name, item.code) not in removed]
         have = {item.code for item in kept}
@@ -325,7 +325,7 @@ def posting_graph(posting: Posting, vocab: Vocabulary, base: str, *, full: bool 
     curated = apply_decisions(posting, session.decisions)
     graph = _plain_posting_graph(curated.posting, vocab, base, full=full)
     extra = review_quads(graph.nquads, curated.reviews, vocab, base)
-    nquads = graph.nquads + (ox.serialize(extra, format=ox.RdfFormat.N_QUADS) if extra else b"")
+    nquads = graph.nquads + ((ox.serialize(extra, format=ox.RdfFormat.N_QUADS) or b"") if extra else b"")
     return CuratedGraph(graph.id, graph.source, nquads, content_digest(nquads), curated=curated)
 
 

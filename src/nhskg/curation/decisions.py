@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from ..errors import NhskgError
+from ..errors import CurationError, DecisionRefused
 from ..extract.postings import ITEM_FIELDS
 
 __all__ = [
@@ -63,10 +63,6 @@ _HASH = re.compile(r"^[0-9a-f]{12}$")
 _BAD_NAME = re.compile(r"\.\.|^\s*[/~]|[\\\x00-\x1f\x7f]")
 MAX_NAME = 100
 MAX_NOTE = 2000
-
-
-class CurationError(NhskgError):
-    """A decision cannot be read, written or applied; the message names the file and line."""
 
 
 def evidence_hash(sentence: str) -> str:
@@ -131,18 +127,18 @@ def check_reviewer(name: str) -> str:
     >>> check_reviewer("../../etc/passwd")
     Traceback (most recent call last):
     ...
-    nhskg.curation.decisions.CurationError: a reviewer's name may not look like a path (.., a leading / or ~, a backslash) or hold control characters: '../../etc/passwd'
+    nhskg.errors.DecisionRefused: a reviewer's name may not look like a path (.., a leading / or ~, a backslash) or hold control characters: '../../etc/passwd'
     """
     if _BAD_NAME.search(name):
-        raise CurationError(f"a reviewer's name may not look like a path (.., a leading / or ~, a backslash) "
+        raise DecisionRefused(f"a reviewer's name may not look like a path (.., a leading / or ~, a backslash) "
                             f"or hold control characters: {name!r}")
     tidy = " ".join(name.split())
     if not tidy:
-        raise CurationError("give the reviewer's name (who decided)")
+        raise DecisionRefused("give the reviewer's name (who decided)")
     if len(tidy) > MAX_NAME:
-        raise CurationError(f"a reviewer's name has at most {MAX_NAME} characters")
+        raise DecisionRefused(f"a reviewer's name has at most {MAX_NAME} characters")
     if not _slug(tidy) or tidy in (".", ".."):
-        raise CurationError(f"a reviewer's name needs a letter or a digit ({name!r})")
+        raise DecisionRefused(f"a reviewer's name needs a letter or a digit ({name!r})")
     return tidy
 
 
@@ -303,7 +299,7 @@ def resolve_field(text: str) -> str:
     for name in FIELD_SCHEMES:
         if wanted in (_folded(name), _folded(field_label(name))):
             return name
-    raise CurationError(f"'{text}' is not a field one can decide on; use one of: {', '.join(map(field_label, FIELD_SCHEMES))}")
+    raise DecisionRefused(f"'{text}' is not a field one can decide on; use one of: {', '.join(map(field_label, FIELD_SCHEMES))}")
 
 
 def resolve_code(vocab: object, field: str, text: str) -> str:
@@ -319,5 +315,5 @@ def resolve_code(vocab: object, field: str, text: str) -> str:
         return matches[0]
     names = " or ".join(FIELD_SCHEMES[field])
     if matches:
-        raise CurationError(f"'{text}' names several {names} concepts ({', '.join(matches)}); give the code")
-    raise CurationError(f"'{text}' is neither a code nor a label of the {names} scheme (see docs/ontology or `nhskg docs`)")
+        raise DecisionRefused(f"'{text}' names several {names} concepts ({', '.join(matches)}); give the code")
+    raise DecisionRefused(f"'{text}' is neither a code nor a label of the {names} scheme (see docs/ontology or `nhskg docs`)")

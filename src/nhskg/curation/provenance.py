@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import pyoxigraph as ox
+from rdflib import namespace as rdfns  # XSD is an open namespace: used through the module
+from rdflib.namespace import PROV
 
 from ..extract.postings import ITEM_FIELDS
 from ..graph.rdfgraph import NS, organisations_graph_iri, slugify
+from ..namespaces import NHSKG
 from ..vocabulary.vocab import Vocabulary
 from .decisions import FIELD_SCHEMES, Decision
-
-_PROV = "http://www.w3.org/ns/prov#"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 #: Record field -> the predicate of the edge it becomes (docs/model.md, "Edges read from a posting").
 FIELD_PREDICATES: dict[str, str] = {
@@ -39,7 +39,7 @@ _FIELD_OF = {predicate: name for name, predicate in FIELD_PREDICATES.items()}
 _ROLE_FIELDS = ("accountable_to", "professionally_accountable_to", "works_with", "deputises_for", "leads")
 
 #: Review status -> the individual naming it in the ontology.
-STATUS_IRIS = {"accepted": NS.NHSKG + "review-accepted", "corrected": NS.NHSKG + "review-corrected"}
+STATUS_IRIS = {"accepted": str(NHSKG["review-accepted"]), "corrected": str(NHSKG["review-corrected"])}
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def _codes_by_node(quads: list[ox.Quad], vocab: Vocabulary) -> dict[str, str]:
     for quad in quads:
         if quad.predicate in (NS.role, NS.requires) and isinstance(quad.object, ox.NamedNode):
             code = codes.get(quad.object.value)
-            if code is not None:
+            if code is not None and not isinstance(quad.subject, ox.Triple):
                 named[quad.subject.value] = code
     return {**codes, **named}
 
@@ -115,17 +115,17 @@ def review_quads(nquads: bytes, reviews: Iterable[Review], vocab: Vocabulary, ba
         def add(p: str, o: ox.NamedNode | ox.Literal) -> None:
             out.append(ox.Quad(statement, ox.NamedNode(p), o, graph))  # type: ignore[arg-type]
 
-        add(NS.NHSKG + "reviewStatus", ox.NamedNode(STATUS_IRIS[review.status]))
-        add(_PROV + "wasAttributedTo", ox.NamedNode(agent))
-        add(_PROV + "generatedAtTime", ox.Literal(decision.date, datatype=ox.NamedNode(_XSD + "dateTime")))
+        add(NHSKG.reviewStatus, ox.NamedNode(STATUS_IRIS[review.status]))
+        add(PROV.wasAttributedTo, ox.NamedNode(agent))
+        add(PROV.generatedAtTime, ox.Literal(decision.date, datatype=ox.NamedNode(rdfns.XSD.dateTime)))
         if decision.note:
-            add(NS.NHSKG + "reviewNote", ox.Literal(decision.note))
+            add(NHSKG.reviewNote, ox.Literal(decision.note))
         if review.status == "corrected" and review.extracted_field and review.extracted_code:
-            add(NS.NHSKG + "extractedPredicate", ox.NamedNode(FIELD_PREDICATES[review.extracted_field]))
+            add(NHSKG.extractedPredicate, ox.NamedNode(FIELD_PREDICATES[review.extracted_field]))
             concept = _concept_iri(vocab, review.extracted_field, review.extracted_code)
             if concept is not None:
-                add(NS.NHSKG + "extractedValue", ox.NamedNode(concept))
+                add(NHSKG.extractedValue, ox.NamedNode(concept))
     for agent, name in sorted(agents.items()):
-        out.append(ox.Quad(ox.NamedNode(agent), NS.type, ox.NamedNode(_PROV + "Agent"), shared))
+        out.append(ox.Quad(ox.NamedNode(agent), NS.type, ox.NamedNode(PROV.Agent), shared))
         out.append(ox.Quad(ox.NamedNode(agent), NS.label, ox.Literal(name), shared))
     return out

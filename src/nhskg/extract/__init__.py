@@ -125,7 +125,7 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
     found, org_spans = organisation_from_text(text, mentions, matcher, vocab)
     if organisation is None:
         organisation = found
-        kind = vocab.scheme(ORG_TYPE).get(organisation.type) if organisation is not None else None
+        kind = vocab.scheme(ORG_TYPE).get(organisation.type) if organisation is not None and organisation.type else None
         if kind is not None and kind.employed_by:
             # "NHS England - London Region" is a regional team: NHS England employs the post.
             employer = vocab.concept(ORG_TYPE, kind.employed_by)

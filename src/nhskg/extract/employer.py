@@ -96,7 +96,7 @@ def organisation_from_text(
         return None, spans
 
     def score(name: str) -> tuple[float, int]:
-        count = len(candidates[name])
+        count: float = len(candidates[name])
         after = text.find(name + " (")
         acronym = _ACRONYM.match(text, after + len(name) + 2) if after >= 0 else None
         if acronym:

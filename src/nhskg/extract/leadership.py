@@ -43,7 +43,7 @@ def is_leadership(
         return _director_of_a_function(words, title, role)
     scopes = vocab.scheme(SCOPE)
     below_organisation = any(
-        (scope := scopes.get(m.code)) is not None and scope.part_of_organisation for m in matcher.find(title, (SCOPE,))
+        (named := scopes.get(m.code)) is not None and named.part_of_organisation for m in matcher.find(title, (SCOPE,))
     )
     subordinate = words.subordinate.search(title)
     if subordinate and (below_organisation or role in ("divisional-director", "divisional-director-of-nursing")):

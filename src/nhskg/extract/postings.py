@@ -251,5 +251,5 @@ def with_sources(posting: Posting, parts: Sequence[Any]) -> Posting:
     changes: dict[str, Any] = {"title_evidence": mark(posting.title_evidence)}
     for name in ITEM_FIELDS:
         changes[name] = tuple(replace(item, evidence=mark(item.evidence)) for item in getattr(posting, name))
-    changes["duties"] = tuple(replace(duty, evidence=mark(duty.evidence)) for duty in posting.duties)
+    changes["duties"] = tuple(replace(duty, evidence=mark(duty.evidence) or duty.evidence) for duty in posting.duties)
     return replace(posting, **changes)

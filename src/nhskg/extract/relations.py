@@ -128,9 +128,9 @@ def read_relations(reading: Reading) -> Relations:
                 if field == "works_with":
                     partners.setdefault(sentence.start, set()).add(mention.code)
                 if field == "deputises_for":
-                    for designation in deputy_designations.get(mention.code, ()):
+                    for code in deputy_designations.get(mention.code, ()):
                         written = reading.text[each.start : mention.end]
-                        add(designations, item("designations", designation, written, evidence, stated))
+                        add(designations, item("designations", code, written, evidence, stated))
         for field in ("works_with", "deputises_for", "accountable_to", "professionally_accountable_to"):
             _uncoded_partners(reading, sentence, mentions, fields, field, partners, cue_fields)
     for code in list(fields["works_with"]):

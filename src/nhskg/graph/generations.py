@@ -35,7 +35,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Callable, Iterator
 
 import pyoxigraph as ox
 
@@ -98,6 +98,7 @@ def _take_lease(generation: Path) -> IO[bytes] | None:
     :class:`_Retired` when the generation is being removed, or its lease file was replaced.
     """
     path = _lease_file(generation)
+    handle: IO[bytes]
     try:
         handle = open(path, "a+b")
     except OSError:
@@ -219,7 +220,7 @@ def _locked(directory: Path, *, blocking: bool) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _atomic_write(path: Path, write: "callable[[Path], None]") -> None:  # type: ignore[valid-type]
+def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file beside ``path`` and rename it over ``path`` only when complete."""
     path = Path(path)
     try:

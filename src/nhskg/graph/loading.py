@@ -9,7 +9,7 @@ from __future__ import annotations
 import concurrent.futures
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, cast
 
 import pyoxigraph as ox
 
@@ -369,7 +369,7 @@ class GraphWriter:
         chunk: list[bytes] = []
         size = 0
         for graph in kept:
-            data = old.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            data = cast(bytes, old.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph))  # no output given: the bytes
             chunk.append(data.replace(b" .\n", f" {graph} .\n".encode("utf-8")))
             size += len(data)
             if size >= 4 * self.batch:

@@ -346,10 +346,10 @@ def posting_nquads(
         if requirement.code in seen_requirements:
             continue
         seen_requirements.add(requirement.code)
-        target = codes.iris.get(("qualification", requirement.code)) or codes.iris.get(
+        wanted = codes.iris.get(("qualification", requirement.code)) or codes.iris.get(
             ("competency", requirement.code)
         )
-        if target is None:
+        if wanted is None:
             raise VocabularyError(
                 f"posting '{posting.id}' ({posting.source}): requirements code '{requirement.code}' "
                 "is in neither the 'qualification' nor the 'competency' scheme; add it to "
@@ -357,7 +357,7 @@ def posting_nquads(
             )
         node = "<" + f"{base}post/{pslug}/requirement/{slugify(requirement.code)}" + ">"
         add(node, _N.type, _N.Requirement)
-        add(node, _N.requires, target)
+        add(node, _N.requires, wanted)
         add(node, _N.essential, _TRUE if requirement.essential else _FALSE)
         add(node, _N.label_as_written, _lit(requirement.label))
         add(post, _N.has_requirement, node)

@@ -19,9 +19,11 @@ import re
 import unicodedata
 
 import pyoxigraph as ox
+from rdflib import namespace as rdfns  # SDO and XSD are open namespaces: used through the module
+from rdflib.namespace import ORG, PROV, RDF, RDFS, SKOS
 
 from ..errors import VocabularyError
-from ..namespaces import DEFAULT_BASE
+from ..namespaces import DEFAULT_BASE, NHSKG
 
 __all__ = [
     "PostingGraph",
@@ -38,90 +40,152 @@ __all__ = [
 
 
 class NS:
-    """The IRIs the model uses, as pyoxigraph terms (built once: term construction is the hot path)."""
+    """The IRIs the model uses, as pyoxigraph terms (built once: term construction is the hot path).
 
-    RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-    RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-    XSD = "http://www.w3.org/2001/XMLSchema#"
-    SKOS = "http://www.w3.org/2004/02/skos/core#"
-    PROV = "http://www.w3.org/ns/prov#"
-    ORG = "http://www.w3.org/ns/org#"
-    SCHEMA = "https://schema.org/"
-    NHSKG = "https://w3id.org/nhskg/def#"
+    Each comes from a closed namespace (rdflib's for the standard vocabularies, the generated
+    :class:`~nhskg.namespaces.NHSKG` for the project's own), so a misspelt term fails at import.
+    """
 
-    type = ox.NamedNode(RDF + "type")
-    subject = ox.NamedNode(RDF + "subject")
-    predicate = ox.NamedNode(RDF + "predicate")
-    object = ox.NamedNode(RDF + "object")
-    label = ox.NamedNode(RDFS + "label")
-    pref_label = ox.NamedNode(SKOS + "prefLabel")
-    derived_from = ox.NamedNode(PROV + "wasDerivedFrom")
+    type = ox.NamedNode(RDF.type)
+    subject = ox.NamedNode(RDF.subject)
+    predicate = ox.NamedNode(RDF.predicate)
+    object = ox.NamedNode(RDF.object)
+    label = ox.NamedNode(RDFS.label)
+    pref_label = ox.NamedNode(SKOS.prefLabel)
+    derived_from = ox.NamedNode(PROV.wasDerivedFrom)
 
-    Organization = ox.NamedNode(ORG + "Organization")
-    Post = ox.NamedNode(ORG + "Post")
-    role = ox.NamedNode(ORG + "role")
-    post_in = ox.NamedNode(ORG + "postIn")
-    reports_to = ox.NamedNode(ORG + "reportsTo")
+    Organization = ox.NamedNode(ORG.Organization)
+    Post = ox.NamedNode(ORG.Post)
+    role = ox.NamedNode(ORG.role)
+    post_in = ox.NamedNode(ORG.postIn)
+    reports_to = ox.NamedNode(ORG.reportsTo)
 
-    JobPosting = ox.NamedNode(SCHEMA + "JobPosting")
-    MonetaryAmount = ox.NamedNode(SCHEMA + "MonetaryAmount")
-    Place = ox.NamedNode(SCHEMA + "Place")
-    title = ox.NamedNode(SCHEMA + "title")
-    identifier = ox.NamedNode(SCHEMA + "identifier")
-    date_posted = ox.NamedNode(SCHEMA + "datePosted")
-    valid_through = ox.NamedNode(SCHEMA + "validThrough")
-    base_salary = ox.NamedNode(SCHEMA + "baseSalary")
-    min_value = ox.NamedNode(SCHEMA + "minValue")
-    max_value = ox.NamedNode(SCHEMA + "maxValue")
-    currency = ox.NamedNode(SCHEMA + "currency")
-    unit_text = ox.NamedNode(SCHEMA + "unitText")
-    job_location = ox.NamedNode(SCHEMA + "jobLocation")
-    name = ox.NamedNode(SCHEMA + "name")
-    hiring_organization = ox.NamedNode(SCHEMA + "hiringOrganization")
+    JobPosting = ox.NamedNode(rdfns.SDO.JobPosting)
+    MonetaryAmount = ox.NamedNode(rdfns.SDO.MonetaryAmount)
+    Place = ox.NamedNode(rdfns.SDO.Place)
+    title = ox.NamedNode(rdfns.SDO.title)
+    identifier = ox.NamedNode(rdfns.SDO.identifier)
+    date_posted = ox.NamedNode(rdfns.SDO.datePosted)
+    valid_through = ox.NamedNode(rdfns.SDO.validThrough)
+    base_salary = ox.NamedNode(rdfns.SDO.baseSalary)
+    min_value = ox.NamedNode(rdfns.SDO.minValue)
+    max_value = ox.NamedNode(rdfns.SDO.maxValue)
+    currency = ox.NamedNode(rdfns.SDO.currency)
+    unit_text = ox.NamedNode(rdfns.SDO.unitText)
+    job_location = ox.NamedNode(rdfns.SDO.jobLocation)
+    name = ox.NamedNode(rdfns.SDO.name)
+    hiring_organization = ox.NamedNode(rdfns.SDO.hiringOrganization)
 
-    Duty = ox.NamedNode(NHSKG + "Duty")
-    Requirement = ox.NamedNode(NHSKG + "Requirement")
-    ExtractedStatement = ox.NamedNode(NHSKG + "ExtractedStatement")
-    source_file = ox.NamedNode(NHSKG + "sourceFile")
-    pay_band = ox.NamedNode(NHSKG + "payBand")
-    advertises = ox.NamedNode(NHSKG + "advertises")
-    leadership_posting = ox.NamedNode(NHSKG + "leadershipPosting")
-    organisation_type = ox.NamedNode(NHSKG + "organisationType")
-    scope = ox.NamedNode(NHSKG + "scope")
-    professionally_accountable_to = ox.NamedNode(NHSKG + "professionallyAccountableTo")
-    works_with = ox.NamedNode(NHSKG + "worksWith")
-    deputises_for = ox.NamedNode(NHSKG + "deputisesFor")
-    confidence = ox.NamedNode(NHSKG + "confidence")
-    stated_as = ox.NamedNode(NHSKG + "statedAs")
-    leads = ox.NamedNode(NHSKG + "leads")
-    holds_designation = ox.NamedNode(NHSKG + "holdsDesignation")
-    engages_with = ox.NamedNode(NHSKG + "engagesWith")
-    has_requirement = ox.NamedNode(NHSKG + "hasRequirement")
-    has_duty = ox.NamedNode(NHSKG + "hasDuty")
-    requires = ox.NamedNode(NHSKG + "requires")
-    essential = ox.NamedNode(NHSKG + "essential")
-    text = ox.NamedNode(NHSKG + "text")
-    duty_area = ox.NamedNode(NHSKG + "dutyArea")
-    partner_role = ox.NamedNode(NHSKG + "partnerRole")
-    evidence_sentence = ox.NamedNode(NHSKG + "evidenceSentence")
-    start_offset = ox.NamedNode(NHSKG + "startOffset")
-    end_offset = ox.NamedNode(NHSKG + "endOffset")
-    evidence_source = ox.NamedNode(NHSKG + "evidenceSource")
-    label_as_written = ox.NamedNode(NHSKG + "labelAsWritten")
+    Duty = ox.NamedNode(NHSKG.Duty)
+    Requirement = ox.NamedNode(NHSKG.Requirement)
+    ExtractedStatement = ox.NamedNode(NHSKG.ExtractedStatement)
+    source_file = ox.NamedNode(NHSKG.sourceFile)
+    pay_band = ox.NamedNode(NHSKG.payBand)
+    advertises = ox.NamedNode(NHSKG.advertises)
+    leadership_posting = ox.NamedNode(NHSKG.leadershipPosting)
+    organisation_type = ox.NamedNode(NHSKG.organisationType)
+    scope = ox.NamedNode(NHSKG.scope)
+    professionally_accountable_to = ox.NamedNode(NHSKG.professionallyAccountableTo)
+    works_with = ox.NamedNode(NHSKG.worksWith)
+    deputises_for = ox.NamedNode(NHSKG.deputisesFor)
+    confidence = ox.NamedNode(NHSKG.confidence)
+    stated_as = ox.NamedNode(NHSKG.statedAs)
+    leads = ox.NamedNode(NHSKG.leads)
+    holds_designation = ox.NamedNode(NHSKG.holdsDesignation)
+    engages_with = ox.NamedNode(NHSKG.engagesWith)
+    has_requirement = ox.NamedNode(NHSKG.hasRequirement)
+    has_duty = ox.NamedNode(NHSKG.hasDuty)
+    requires = ox.NamedNode(NHSKG.requires)
+    essential = ox.NamedNode(NHSKG.essential)
+    text = ox.NamedNode(NHSKG.text)
+    duty_area = ox.NamedNode(NHSKG.dutyArea)
+    partner_role = ox.NamedNode(NHSKG.partnerRole)
+    evidence_sentence = ox.NamedNode(NHSKG.evidenceSentence)
+    start_offset = ox.NamedNode(NHSKG.startOffset)
+    end_offset = ox.NamedNode(NHSKG.endOffset)
+    evidence_source = ox.NamedNode(NHSKG.evidenceSource)
+    label_as_written = ox.NamedNode(NHSKG.labelAsWritten)
 
-    xsd_date = ox.NamedNode(XSD + "date")
-    xsd_decimal = ox.NamedNode(XSD + "decimal")
-    xsd_integer = ox.NamedNode(XSD + "integer")
-    xsd_boolean = ox.NamedNode(XSD + "boolean")
+    xsd_date = ox.NamedNode(rdfns.XSD.date)
+    xsd_decimal = ox.NamedNode(rdfns.XSD.decimal)
+    xsd_integer = ox.NamedNode(rdfns.XSD.integer)
+    xsd_boolean = ox.NamedNode(rdfns.XSD.boolean)
+
+    # The namespaces as strings (after the terms: in a class body these names would hide rdflib's).
+    RDF = str(RDF)
+    RDFS = str(RDFS)
+    XSD = str(rdfns.XSD)
+    SKOS = str(SKOS)
+    PROV = str(PROV)
+    ORG = str(ORG)
+    SCHEMA = str(rdfns.SDO)
+    NHSKG = str(NHSKG)
 
 
 class _N:
-    """The same terms as N-Triples text (``<iri>``): the quads are written as N-Quads lines."""
+    """The same terms as N-Triples text (``<iri>``): the quads are written as N-Quads lines, and
+    formatting a pyoxigraph term into one costs more than the rest of the line."""
 
-
-for _name, _term in vars(NS).items():
-    if isinstance(_term, ox.NamedNode):
-        setattr(_N, _name, f"<{_term.value}>")
+    type = f"<{RDF.type}>"
+    subject = f"<{RDF.subject}>"
+    predicate = f"<{RDF.predicate}>"
+    object = f"<{RDF.object}>"
+    label = f"<{RDFS.label}>"
+    pref_label = f"<{SKOS.prefLabel}>"
+    derived_from = f"<{PROV.wasDerivedFrom}>"
+    Organization = f"<{ORG.Organization}>"
+    Post = f"<{ORG.Post}>"
+    role = f"<{ORG.role}>"
+    post_in = f"<{ORG.postIn}>"
+    reports_to = f"<{ORG.reportsTo}>"
+    JobPosting = f"<{rdfns.SDO.JobPosting}>"
+    MonetaryAmount = f"<{rdfns.SDO.MonetaryAmount}>"
+    Place = f"<{rdfns.SDO.Place}>"
+    title = f"<{rdfns.SDO.title}>"
+    identifier = f"<{rdfns.SDO.identifier}>"
+    date_posted = f"<{rdfns.SDO.datePosted}>"
+    valid_through = f"<{rdfns.SDO.validThrough}>"
+    base_salary = f"<{rdfns.SDO.baseSalary}>"
+    min_value = f"<{rdfns.SDO.minValue}>"
+    max_value = f"<{rdfns.SDO.maxValue}>"
+    currency = f"<{rdfns.SDO.currency}>"
+    unit_text = f"<{rdfns.SDO.unitText}>"
+    job_location = f"<{rdfns.SDO.jobLocation}>"
+    name = f"<{rdfns.SDO.name}>"
+    hiring_organization = f"<{rdfns.SDO.hiringOrganization}>"
+    Duty = f"<{NHSKG.Duty}>"
+    Requirement = f"<{NHSKG.Requirement}>"
+    ExtractedStatement = f"<{NHSKG.ExtractedStatement}>"
+    source_file = f"<{NHSKG.sourceFile}>"
+    pay_band = f"<{NHSKG.payBand}>"
+    advertises = f"<{NHSKG.advertises}>"
+    leadership_posting = f"<{NHSKG.leadershipPosting}>"
+    organisation_type = f"<{NHSKG.organisationType}>"
+    scope = f"<{NHSKG.scope}>"
+    professionally_accountable_to = f"<{NHSKG.professionallyAccountableTo}>"
+    works_with = f"<{NHSKG.worksWith}>"
+    deputises_for = f"<{NHSKG.deputisesFor}>"
+    confidence = f"<{NHSKG.confidence}>"
+    stated_as = f"<{NHSKG.statedAs}>"
+    leads = f"<{NHSKG.leads}>"
+    holds_designation = f"<{NHSKG.holdsDesignation}>"
+    engages_with = f"<{NHSKG.engagesWith}>"
+    has_requirement = f"<{NHSKG.hasRequirement}>"
+    has_duty = f"<{NHSKG.hasDuty}>"
+    requires = f"<{NHSKG.requires}>"
+    essential = f"<{NHSKG.essential}>"
+    text = f"<{NHSKG.text}>"
+    duty_area = f"<{NHSKG.dutyArea}>"
+    partner_role = f"<{NHSKG.partnerRole}>"
+    evidence_sentence = f"<{NHSKG.evidenceSentence}>"
+    start_offset = f"<{NHSKG.startOffset}>"
+    end_offset = f"<{NHSKG.endOffset}>"
+    evidence_source = f"<{NHSKG.evidenceSource}>"
+    label_as_written = f"<{NHSKG.labelAsWritten}>"
+    xsd_date = f"<{rdfns.XSD.date}>"
+    xsd_decimal = f"<{rdfns.XSD.decimal}>"
+    xsd_integer = f"<{rdfns.XSD.integer}>"
+    xsd_boolean = f"<{rdfns.XSD.boolean}>"
 
 
 @lru_cache(maxsize=65536)  # organisation names and role codes repeat across thousands of postings

@@ -16,13 +16,12 @@ postings are written by the same few lines of :mod:`nhskg.graph.rdfgraph` from a
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing.pool
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection, Iterable, Iterator
+from typing import Any, Collection, Iterable
 
 import pyoxigraph as ox
 import rdflib
@@ -302,35 +301,35 @@ def _path(node: rdflib.term.Node | None) -> str | None:
     return text
 
 
-@contextlib.contextmanager
-def _prepared_queries() -> Iterator[None]:
-    """Parse each SPARQL text once while pySHACL runs.
+class _PreparingGraph(rdflib.Graph):
+    """An rdflib graph over the same triples that parses each SPARQL text once.
 
     pySHACL runs a SPARQL-based constraint (``shape:DesignationClaimedTwice``) once per focus
     node, passing the same query text each time, and rdflib parses it anew on every call: on
     the 2020 corpus that parsing (pyparsing) was 70% of the validation time. A parsed and
     translated query is reusable with any ``initBindings`` (rdflib's ``prepareQuery``), so the
-    same text gives the same answers; the cache lives only as long as the validation.
+    same text gives the same answers. pySHACL validates this graph in place (no inference, no
+    ontology graph, not advanced), so its queries come here; the cache lives as long as the
+    graph, that is one validation. This replaced patching rdflib's ``SPARQLProcessor.query``
+    for the whole process while pySHACL ran.
     """
-    from rdflib.plugins.sparql.processor import SPARQLProcessor, prepareQuery
 
-    original = SPARQLProcessor.query
-    prepared: dict[tuple[str, str | None, tuple[tuple[str, Any], ...]], Any] = {}
+    def __init__(self, data: rdflib.Graph) -> None:
+        super().__init__(store=data.store, identifier=data.identifier, namespace_manager=data.namespace_manager)
+        self._prepared: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], Any] = {}
 
-    def query(self: Any, strOrQuery: Any, initBindings: Any = None, initNs: Any = None, base: Any = None,
-              DEBUG: bool = False) -> Any:
-        if isinstance(strOrQuery, str):
-            key = (strOrQuery, base, tuple(sorted((initNs or {}).items())))
-            if key not in prepared:
-                prepared[key] = prepareQuery(strOrQuery, initNs=initNs, base=base)
-            strOrQuery = prepared[key]
-        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+    def query(self, query_object: Any, processor: Any = "sparql", result: Any = "sparql", initNs: Any = None,
+              initBindings: Any = None, use_store_provided: bool = True, **kwargs: Any) -> Any:
+        if isinstance(query_object, str) and processor == "sparql":
+            from rdflib.plugins.sparql.processor import prepareQuery
 
-    SPARQLProcessor.query = query  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        SPARQLProcessor.query = original  # type: ignore[method-assign]
+            namespaces = dict(initNs or self.namespaces())  # what Graph.query would use
+            key = (query_object, kwargs.get("base"), tuple(sorted((k, str(v)) for k, v in namespaces.items())))
+            prepared = self._prepared.get(key)
+            if prepared is None:
+                prepared = self._prepared[key] = prepareQuery(query_object, initNs=namespaces, base=kwargs.get("base"))
+            query_object, initNs = prepared, namespaces
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
 #: With a pool, validate in parts when at least this many leadership postings are to be checked.
@@ -385,15 +384,14 @@ def _shacl(data: rdflib.Graph, shapes: Path | None) -> list[ValidationResult]:
     import pyshacl
 
     shape_graph = shapes_graph(shapes)
-    with _prepared_queries():
-        _conforms, report_graph, _text = pyshacl.validate(
-            data,
-            shacl_graph=shape_graph,
-            inference="none",
-            abort_on_first=False,
-            allow_warnings=True,
-            advanced=False,
-        )
+    _conforms, report_graph, _text = pyshacl.validate(
+        _PreparingGraph(data),
+        shacl_graph=shape_graph,
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        advanced=False,
+    )
     results = []
     severities = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
     # Top-level results only: nested sh:detail results of sh:node repeat the same problem.

@@ -19,7 +19,7 @@ import concurrent.futures
 import multiprocessing.pool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ContextManager, Mapping, Protocol
+from typing import ContextManager, Mapping, Protocol, cast
 
 import pyoxigraph as ox
 
@@ -178,7 +178,7 @@ def _posting_keys(store: GraphStore, base: str) -> dict[str, set[str]]:
     for quad in store.store.quads_for_pattern(None, NS.identifier, None, None):
         graph = quad.graph_name
         if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix):
-            held.setdefault(graph.value[len(prefix):], set()).add(quad.object.value)
+            held.setdefault(graph.value[len(prefix):], set()).add(cast(ox.Literal, quad.object).value)
     return held
 
 

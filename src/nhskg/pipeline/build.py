@@ -31,7 +31,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence, cast
 
 from ..read.documents import Document, Problem
 from ..errors import InputError, NhskgError
@@ -56,7 +56,7 @@ Progress = Callable[[int, "int | None"], None]
 
 
 
-def _problem(item: Posting | PostingGraph | Document, error: Exception) -> Problem:
+def _problem(item: Posting | PostingGraph | Document | Held, error: Exception) -> Problem:
     """The error policy: a problem met on one document or posting, its file and record named once;
     any exception, not only the ones nhskg raises (a bug on one odd posting must not cost a build)."""
     if isinstance(error, InputError):
@@ -292,6 +292,7 @@ def _to_write(
         made = next(iter(_graphs([item.document], vocab, base, full)))
         if isinstance(made, Problem):
             return made
+        assert isinstance(made, PostingGraph)  # a document gives a graph or a problem
         graph = replace(made, input_digest=item.input_digest)  # type: ignore[type-var]
     else:
         graph = item if isinstance(item, PostingGraph) else posting_graph(item, vocab, base, full=full)
@@ -409,5 +410,5 @@ class _Ready:
     def ready(self) -> bool:
         return True
 
-    def get(self) -> list[Document | Problem | Held]:
-        return self._items
+    def get(self) -> list[PostingGraph | Problem | Held]:
+        return cast("list[PostingGraph | Problem | Held]", self._items)  # a chunk with no Document (see __iter__)

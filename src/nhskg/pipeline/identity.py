@@ -3,7 +3,7 @@
 Why a rebuild costs little: each posting graph is stored with the digest of the document it was
 made from and of everything else its graph depends on (:func:`document_digest`: the reviewers'
 decisions about the posting; :func:`fingerprint`: this nhskg's version and source, the ontology
-and vocabulary files, ``--base``, ``--all-postings-full``). A document whose digest the store
+and vocabulary files, ``--base``, ``--full``). A document whose digest the store
 holds is not extracted again (:class:`Held`), so building an unchanged corpus costs little more
 than reading it, a new or withdrawn decision rewrites its posting, and a vocabulary change makes
 every posting extracted anew. Such a posting still counts as stored, and as read for the checks on

@@ -83,7 +83,7 @@ def _text(value: Node | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _code(value: Node | None) -> str:
+def _code(value: Node | str | None) -> str:
     text = "" if value is None else str(value)
     return text.rsplit("/", 1)[-1] if text.startswith("https://w3id.org/nhskg/vocab/") else text
 

@@ -375,8 +375,8 @@ def load_query(name_or_path: str | Path, directory: Path | None = None) -> Libra
     valid_name = (len(parts) == 1 or (len(parts) == 2 and parts[0] in SUBDIRECTORIES)) and all(
         _CODE.match(part) for part in parts
     )
-    path = directory.joinpath(*parts).with_suffix(".rq") if valid_name else None
-    if path is None or not path.is_file():
+    found = directory.joinpath(*parts).with_suffix(".rq") if valid_name else None
+    if found is None or not found.is_file():
         import difflib
 
         choices = _choices(directory)
@@ -386,6 +386,6 @@ def load_query(name_or_path: str | Path, directory: Path | None = None) -> Libra
             f"unknown query '{text}'; {hint}valid queries: {', '.join(choices)} "
             "(or give the path of a .rq file, or --text 'SPARQL')"
         )
-    return parse_query(path, name=text)
+    return parse_query(found, name=text)
 
 

@@ -15,7 +15,6 @@ loaded modules and, for an in-memory store, the store itself. Where ``fork`` is 
 from __future__ import annotations
 
 import multiprocessing
-import re
 import sys
 from pathlib import Path
 from typing import Any, Mapping
@@ -23,29 +22,13 @@ from typing import Any, Mapping
 import pyoxigraph as ox
 from rdflib.term import Node
 
-from ..errors import NhskgError, QueryError, StoreError
+from ..errors import NhskgError, QueryError, QueryTimeout, StoreError
 from ..sparql.sources import OxigraphSource, Table, Triple
 
 __all__ = ["DEFAULT_TIMEOUT", "QueryTimeout", "TimedSource", "can_stop_queries"]
 
 #: Seconds a query may run from the CLI or the API unless told otherwise.
 DEFAULT_TIMEOUT = 60.0
-
-
-class QueryTimeout(QueryError):
-    """A query ran past its time limit and was stopped."""
-
-    def __init__(self, timeout: float, query: str, option: str = "--timeout N") -> None:
-        self.timeout = timeout
-        hint = ""
-        if re.search(r"\bNOT\s+EXISTS\b", query, re.IGNORECASE):
-            hint = (" Oxigraph tests FILTER NOT EXISTS once per row: the same question written with MINUS "
-                    "is often hundreds of times faster (see docs/cookbook.md).")
-        super().__init__(
-            f"the query ran longer than the time limit of {timeout:g} s and was stopped; narrow it "
-            f"(bind a parameter, add a LIMIT, avoid joining patterns that share no variable) or allow "
-            f"more time with {option}.{hint}"
-        )
 
 
 def can_stop_queries() -> bool:

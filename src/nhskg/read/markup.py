@@ -14,6 +14,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
+from ..errors import MarkupTooLarge
 
 #: The HTML parser's time grows with the square of the nesting depth (10,000 levels: 0.7 s;
 #: 20,000: 2.3 s), so a one-megabyte page nested 100,000 deep would stall a build for minutes.
@@ -198,10 +199,6 @@ def description_text(description: str) -> str:
     if _LOOKS_LIKE_HTML.search(description):
         return html_to_text(description)
     return html.unescape(description) if "&" in description else description
-
-
-class MarkupTooLarge(ValueError):
-    """HTML refused before it is parsed: nested too deep or too many elements (the message says)."""
 
 
 def _too_deep(markup: str) -> str | None:

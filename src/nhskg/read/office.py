@@ -40,6 +40,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..errors import NoTextLayer, OfficeError
+
 __all__ = ["OfficeError", "NoTextLayer", "office_text", "pdf_text", "docx_text", "table_lines", "OFFICE_ENDINGS"]
 
 #: File endings this module reads (lower case).
@@ -61,14 +63,6 @@ MAX_STREAM_BYTES = 100_000_000
 MAX_TEXT_CHARS = 500_000
 #: Seconds one document may take to read (pdfminer and python-docx are pure Python).
 MAX_SECONDS = 60.0
-
-
-class OfficeError(ValueError):
-    """A document that cannot be read; the message says why and what to do."""
-
-
-class NoTextLayer(OfficeError):
-    """A PDF whose pages carry no text (a scan): it needs OCR before nhskg can read it."""
 
 
 _ESSENTIAL = re.compile(r"^\s*essential\b", re.IGNORECASE)

@@ -19,9 +19,10 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from ..errors import MarkupTooLarge
 from .cleaning import clean_line, clean_text
 from .documents import Document, Problem, Result, Structured, TextFilter
-from .markup import MarkupTooLarge, description_text
+from .markup import description_text
 
 
 #: How deep the fields of a record are searched for a value ("name" inside "hiringOrganization"
@@ -98,15 +99,15 @@ def _text(value: Any, depth: int = 0) -> str | None:
         return None if isinstance(value, float) and not math.isfinite(value) else str(value)
     if isinstance(value, dict):
         for key in ("name", "@value", "value"):
-            text = _text(value.get(key), depth + 1)
-            if text:
-                return text
+            found = _text(value.get(key), depth + 1)
+            if found:
+                return found
         return None
     if isinstance(value, list):
         for item in value:
-            text = _text(item, depth + 1)
-            if text:
-                return text
+            found = _text(item, depth + 1)
+            if found:
+                return found
     return None
 
 

@@ -30,7 +30,8 @@ import urllib.parse
 import weakref
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Mapping
+from email.message import Message
+from typing import Any, Mapping, Union
 
 from rdflib.term import BNode, Literal, Node, URIRef
 
@@ -47,6 +48,9 @@ from ..curation.decisions import (
 )
 from ..curation.folder import load_decisions, record_decision
 from .queue import STATUSES, Fact, review_queue
+
+#: A request's headers: the server's (an ``http.server`` message, names in any case) or a plain mapping in tests.
+Headers = Union[Mapping[str, str], "Message[str, str]"]
 
 __all__ = ["review_route", "PER_PAGE"]
 
@@ -100,25 +104,30 @@ class PoolSource:
     def __init__(self, server: Any) -> None:
         self.server = server
 
-    def _run(self, query: str, bindings: Mapping[str, Node] | None) -> dict[str, Any]:
+    def _run(self, query: str, bindings: Mapping[str, Node] | None, prefixes: Mapping[str, str] | None) -> dict[str, Any]:
         from ..sparql.sources import to_oxigraph
 
+        if prefixes:  # the workers take query text only: declare them in it
+            query = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items()) + query
         config = self.server.config
         job = {"op": "sparql", "query": query, "fmt": "json", "graph_media": "application/n-triples",
                "bindings": {k: to_oxigraph(v) for k, v in (bindings or {}).items()}, "max_rows": config.max_rows}
         _status, _media, data = self.server.pool.run(job, config.timeout, config.wait)
         return json.loads(data)
 
-    def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> Table:
-        result = self._run(query, bindings)
+    def select(self, query: str, bindings: Mapping[str, Node] | None = None, *,
+               prefixes: Mapping[str, str] | None = None) -> Table:
+        result = self._run(query, bindings, prefixes)
         columns = tuple(result["head"]["vars"])
         rows = tuple(tuple(_term(b[c]) if c in b else None for c in columns) for b in result["results"]["bindings"])
         return Table(columns, rows)
 
-    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
-        return bool(self._run(query, bindings)["boolean"])
+    def ask(self, query: str, bindings: Mapping[str, Node] | None = None, *,
+            prefixes: Mapping[str, str] | None = None) -> bool:
+        return bool(self._run(query, bindings, prefixes)["boolean"])
 
-    def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> list[Triple]:
+    def construct(self, query: str, bindings: Mapping[str, Node] | None = None, *,
+                  prefixes: Mapping[str, str] | None = None) -> list[Triple]:
         raise NhskgError("the review page runs SELECT and ASK queries only")
 
 
@@ -126,13 +135,13 @@ class PoolSource:
 
 
 def review_route(server: Any, path: str, params: Mapping[str, list[str]], body: bytes | None,
-                 headers: Mapping[str, str]) -> Response:
+                 headers: "Headers") -> Response:
     """Answer ``/review`` (the page, GET) and ``/review/decide`` (a decision, POST) as
     (status, media type, body, extra headers). ``server`` is the :class:`nhskg.serve.server.SparqlServer`."""
     folder: Path | None = getattr(server.config, "curation", None)
     try:
         if folder is None:
-            raise _Bad(404, "the review page is off; start the server with --review (and --curation DIR)")
+            raise _Bad(404, "the review page is off; start the server with --review (and --decisions DIR)")
         if path == "/review" and body is None:
             return _page(server, folder, params)
         if path == "/review/decide":
@@ -361,7 +370,7 @@ def _page(server: Any, folder: Path, params: Mapping[str, list[str]]) -> Respons
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def _same_server(server: Any, headers: Mapping[str, str]) -> None:
+def _same_server(server: Any, headers: "Headers") -> None:
     """Refuse a request another site made the browser send, or that reached us by another name.
 
     On loopback the Host header must name the loopback address (a rebinding name pointed at
@@ -382,7 +391,7 @@ def _same_server(server: Any, headers: Mapping[str, str]) -> None:
         raise _Bad(403, "decisions are accepted only from the review page of this server (Origin header)")
 
 
-def _decide(server: Any, folder: Path, body: bytes, headers: Mapping[str, str]) -> Response:
+def _decide(server: Any, folder: Path, body: bytes, headers: "Headers") -> Response:
     from ..vocabulary.vocab import load_vocabulary
 
     _same_server(server, headers)

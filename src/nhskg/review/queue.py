@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
+from rdflib.term import Literal
+
 from ..sparql.sources import SparqlSource, Table
 from ..curation.decisions import Decision, Decisions, normal_date, evidence_hash, fact_id, field_label
 
@@ -107,7 +109,7 @@ def facts(table: Table) -> list[Fact]:
     out = []
     for row in table.records():
         confidence = row["confidence"]
-        value = confidence.toPython() if confidence is not None else None  # type: ignore[union-attr]
+        value = confidence.toPython() if isinstance(confidence, Literal) else None
         code = _code(row["value"])
         posting_id = _text(row["posting_id"])
         field = _text(row["field"])

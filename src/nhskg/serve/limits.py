@@ -13,6 +13,7 @@ import io
 import re
 import resource
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -65,6 +66,9 @@ class BoundedServer(ThreadingHTTPServer):
 
     max_connections: int
     connections: dict[socket.socket, _Connection]
+    connections_lock: threading.Lock
+    evicted: int
+    refused: int
 
     # -- connections: bounded, the longest-idle displaced first
     def process_request(self, request: Any, client_address: Any) -> None:

@@ -14,7 +14,7 @@ import threading
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, cast
 
 from ..errors import NhskgError, QueryRefused, StoreError
 from ..sparql.querycheck import ENGINE_STACK, MAX_DEPTH, MAX_QUERY_BYTES, check, scan
@@ -83,7 +83,7 @@ class SparqlServer(BoundedServer):
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
+        host, port = cast("tuple[str, int]", self.server_address[:2])  # TCP; typeshed allows any socket's address
         return f"http://{host}:{port}/sparql"
 
     def server_close(self) -> None:

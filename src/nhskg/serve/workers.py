@@ -56,13 +56,13 @@ def _execute(store: ox.Store, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
                 raise _Refused(413, f"the result has more than {max_rows} rows; add a LIMIT (or use the embedded store)")
             rows.append([solution[c] for c in columns])
         return 200, _RESULT_MEDIA[job["fmt"]] + "; charset=utf-8", serialize_rows(columns, rows, job["fmt"])
-    triples = []
+    triples: list[Any] = []
     for triple in result:
         if len(triples) >= max_rows:
             raise _Refused(413, f"the result has more than {max_rows} triples; add a LIMIT")
         triples.append(triple)
     media = job.get("graph_media", "text/turtle")
-    return 200, f"{media}; charset=utf-8", ox.serialize(triples, format=GRAPH_TYPES[media])
+    return 200, f"{media}; charset=utf-8", ox.serialize(triples, format=GRAPH_TYPES[media]) or b""
 
 
 def _answer(store: ox.Store, job: Mapping[str, Any]) -> tuple[str, int, str, bytes]:

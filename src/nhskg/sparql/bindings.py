@@ -60,7 +60,7 @@ def iri(value: str, what: str = "IRI") -> str:
     return f"<{value}>"
 
 
-def serialize_term(term: Node | ox.NamedNode | ox.Literal) -> str:
+def serialize_term(term: Node | ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple) -> str:
     """One RDF term in N-Triples (and SPARQL) syntax, or a :class:`QueryError` if it cannot be one term.
 
     >>> serialize_term(Literal('say "hi"\\n} ; DROP ALL #'))

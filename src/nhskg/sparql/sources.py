@@ -182,7 +182,8 @@ class RdflibSource:
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None, *,
                prefixes: Mapping[str, str] | None = None) -> Table:
-        result = self.dataset.query(query, initBindings=dict(bindings or {}), initNs=dict(prefixes or {}))
+        # rdflib types initBindings as Identifier; a binding is always one of its terms
+        result = self.dataset.query(query, initBindings=dict(bindings or {}), initNs=dict(prefixes or {}))  # type: ignore[arg-type]
         columns = tuple(str(v) for v in result.vars or ())
         return Table(columns, tuple(tuple(row) for row in result))  # type: ignore[arg-type]
 
@@ -192,7 +193,7 @@ class RdflibSource:
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None, *,
             prefixes: Mapping[str, str] | None = None) -> bool:
-        return bool(self.dataset.query(query, initBindings=dict(bindings or {}), initNs=dict(prefixes or {})).askAnswer)
+        return bool(self.dataset.query(query, initBindings=dict(bindings or {}), initNs=dict(prefixes or {})).askAnswer)  # type: ignore[arg-type]
 
 
 def rows_as(table: Table, names: Sequence[str]) -> Iterable[tuple[Node | None, ...]]:

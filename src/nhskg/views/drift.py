@@ -7,6 +7,8 @@ graph of periods and duty areas, for callers that want a :class:`ViewModel`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..analyses.drift import PERIODS, DriftReport, drift
 from ..namespaces import DEFAULT_BASE
 from ..sparql.sources import SparqlSource
@@ -143,7 +145,7 @@ def drift_page(
         totals[share.area] = totals.get(share.area, 0) + share.claiming
         labels[share.area] = share.label
         cells.setdefault(share.area, {})[share.period] = [share.claiming, share.postings]
-    areas = [
+    areas: list[dict[str, Any]] = [
         {"key": a, "label": labels[a], "total": totals[a], "cells": cells[a],
          "evidence": {period: sentences.get((period, a), []) for period in cells[a]}}
         for a in sorted(totals, key=lambda a: (-totals[a], labels[a], a))

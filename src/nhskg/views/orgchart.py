@@ -147,7 +147,10 @@ def _orders(keys: list[str], levels: dict[str, int], lines: list[ChartLine], sor
 def chart(facts: Facts, organisation: str, *, limit: int = DEFAULT_LIMIT) -> Chart:
     """The chart of one organisation (by key)."""
     merged = _merged(facts, organisation)
-    drawn = lambda key: merged.get(key, key)  # noqa: E731
+
+    def drawn(key: str) -> str:
+        return merged.get(key, key)
+
     own = {drawn(p.key) for p in facts.posts_of(organisation)}
     lines_by_key: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
     for line in facts.lines:
@@ -220,7 +223,7 @@ def chart(facts: Facts, organisation: str, *, limit: int = DEFAULT_LIMIT) -> Cha
 def charted_organisations(facts: Facts) -> list[str]:
     """Organisations with at least one leadership post, most lines and posts first."""
     with_posts = {p.organisation for p in facts.posts.values()}
-    lines = defaultdict(int)
+    lines: dict[str, int] = defaultdict(int)
     for line in facts.lines:
         if line.kind != "body" and line.source in facts.posts:
             lines[facts.posts[line.source].organisation] += 1
@@ -234,8 +237,11 @@ def charts(facts: Facts, organisations: list[str] | None = None, *, limit: int =
 
 def post_details(facts: Facts, keys: set[str], merged: dict[str, str] | None = None) -> dict[str, Any]:
     """Per drawn post: its designations, duty areas with their duties, and bodies, each with evidence."""
-    merged = merged or {}
-    drawn = lambda key: merged.get(key, key)  # noqa: E731
+    renamed = merged or {}
+
+    def drawn(key: str) -> str:
+        return renamed.get(key, key)
+
     out: dict[str, dict[str, Any]] = {k: {"designations": [], "areas": [], "bodies": []} for k in sorted(keys)}
     designations: dict[str, dict[str, list[Evidence]]] = defaultdict(lambda: defaultdict(list))
     for holding in facts.holdings:
@@ -284,14 +290,14 @@ def chart_json(facts: Facts, item: Chart) -> dict[str, Any]:
 
 def charts_data(facts: Facts, organisations: list[str], *, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
     """Every chart of ``organisations`` and the postings they cite, for the chart and compare pages."""
-    drawn = [chart(facts, o, limit=limit) for o in organisations]
-    cited = {key for c in drawn for p in c.posts for key in p.postings}
-    for c in drawn:
+    charts = [chart(facts, o, limit=limit) for o in organisations]
+    cited = {key for c in charts for p in c.posts for key in p.postings}
+    for c in charts:
         for line in c.lines:
             cited.update(e.posting for e in line.evidence)
-    charts_json = [chart_json(facts, c) for c in drawn]
-    for c in charts_json:
-        for details in c["details"].values():
+    charts_json = [chart_json(facts, c) for c in charts]
+    for shown in charts_json:
+        for details in shown["details"].values():
             for group in ("designations", "bodies"):
                 for item in details[group]:
                     cited.update(p for _, p in item["evidence"])

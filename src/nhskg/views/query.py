@@ -170,7 +170,7 @@ def model_from_table(
         if edge_value.startswith(("http:", "https:")) and (known or {}).get(edge_value):
             edge_labels[edge_kind] = (known or {})[edge_value]
         sentences = tuple(s for s in [_cell(row, "evidence") or _cell(row, "sentence")] if s)
-        weight = next((row[c] for c in WEIGHT_COLUMNS if isinstance(row.get(c), Literal)), None)
+        weight = next((cell for c in WEIGHT_COLUMNS if isinstance(cell := row.get(c), Literal)), None)
         number = weight.toPython() if weight is not None else None
         if isinstance(number, (int, float)) and not isinstance(number, bool):
             edges.append(ViewEdge(ends[0], ends[1], edge_kind, label=str(number), evidence=sentences,

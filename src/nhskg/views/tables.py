@@ -26,7 +26,7 @@ __all__ = ["TABLES", "write_tables", "write_graphml"]
 TABLES = ("posts", "lines", "designations", "duties", "requirements")
 
 
-def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+def _atomic(path: Path, write: Callable[[Path], object]) -> None:
     """Whole or not at all, readable by others: the store's own atomic write (temp file, fsync, rename)."""
     from ..graph.store import _atomic_write
 
@@ -65,7 +65,11 @@ def write_tables(source: SparqlSource, directory: Path | str, *, iris: bool = Fa
             raise NhskgError(f"queries/export/{name}.rq must be a SELECT query")
         path = directory / f"{name}.csv"
         text = to_csv(table, readable=not iris, base=base)
-        _atomic(path, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8", newline=""))
+
+        def write(tmp: Path, text: str = text) -> None:
+            tmp.write_text(text, encoding="utf-8", newline="")
+
+        _atomic(path, write)
         written.append(path)
         notes += [f"{name}.csv ({len(table):,} rows): {query.question}", f"  columns: {', '.join(table.columns)}", ""]
     readme = directory / "README.txt"

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from ..errors import QueryError
+from ..errors import UnknownValue
 
 __all__ = ["Named", "UnknownValue", "normalise", "resolve", "named_concepts", "label_of"]
 
@@ -39,24 +39,6 @@ class Named:
 
     def shown(self) -> str:
         return f"{self.label} ({self.code})" if self.label and self.label != self.code else self.code
-
-
-class UnknownValue(QueryError):
-    """A value that names no concept of a scheme (or several): lists the nearest ones."""
-
-    def __init__(self, what: str, value: str, candidates: Sequence[Named], ambiguous: bool) -> None:
-        self.what = what
-        self.value = value
-        self.candidates = tuple(candidates)
-        self.ambiguous = ambiguous
-        shown = "; ".join(c.shown() for c in candidates)
-        if ambiguous:
-            message = f"'{value}' names more than one {what}: {shown}; give the code of one"
-        elif candidates:
-            message = f"'{value}' is not a {what}; nearest: {shown}"
-        else:
-            message = f"'{value}' is not a {what}, and nothing is close"
-        super().__init__(message)
 
 
 def normalise(text: str) -> str:
@@ -83,7 +65,7 @@ def resolve(value: str, candidates: Iterable[Named], what: str = "value", *, clo
     >>> resolve("Chief Nurses", [cmo, nurse], "role type")
     Traceback (most recent call last):
     ...
-    nhskg.vocabulary.labels.UnknownValue: 'Chief Nurses' is not a role type; nearest: Chief Nurse (chief-nurse)
+    nhskg.errors.UnknownValue: 'Chief Nurses' is not a role type; nearest: Chief Nurse (chief-nurse)
     """
     pool = list(candidates)
     text = value.strip()
@@ -95,7 +77,8 @@ def resolve(value: str, candidates: Iterable[Named], what: str = "value", *, clo
     if len(hits) == 1:
         return hits[0]
     if hits:
-        raise UnknownValue(what, value, sorted(hits, key=lambda c: c.code), ambiguous=True)
+        ordered: list[Named] = sorted(hits, key=lambda c: c.code)
+        raise UnknownValue(what, value, ordered, ambiguous=True)
     raise UnknownValue(what, value, nearest(wanted, pool, closest), ambiguous=False)
 
 
