@@ -41,23 +41,23 @@ NHS_WORDS = (
     "divisional", "hospital", "region", "regional", "salary", "guardian", "guardians", "chair",
 )
 
-#: Literals that are NHS words but an interface to another stage, not extractor wording.
-#: ``nhskg.extract.amounts.find_salary`` reads a line as pay only when it says "salary"; the pay reader
-#: prefixes the word to a structured salary field, and to a line after one that said it.
-INTERFACE = {("pay.py", "salary"), ("pay.py", "salary £"), ("pay.py", "salary ")}
+#: Literals that are NHS words but an interface to another stage, not extractor wording (none now:
+#: the pay reader tells ``find_salary`` a line is about pay with ``about_pay``, not a word).
+INTERFACE: set[tuple[str, str]] = set()
 
 #: Modules of the extract stage that hold no reading rules: the records it gives (their field
-#: names) and the scoring against the gold set (the score table's field names). ``amounts.py``
-#: still holds its pay and closing-date wording as regexes: not yet moved (issue 16).
-NOT_READING_RULES = {"postings.py", "evaluate.py", "amounts.py"}
+#: names) and the scoring against the gold set (the score table's field names).
+NOT_READING_RULES = {"postings.py", "evaluate.py"}
 
 _ESCAPE = re.compile(r"\\[A-Za-z]|\(\?P<\w+>|\(\?P=\w+\)|\(\?[-aiLmsux:!=<]*")
 
 
 def _exempt_ids(tree: ast.AST) -> set[int]:
-    """Docstrings, and the strings of messages for people."""
+    """Docstrings, the strings of messages for people, and ``__all__`` (the module's own names)."""
     found = set()
     for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            found.update(id(n) for n in ast.walk(node))
         if isinstance(node, ast.Raise) or (
             isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Problem"
         ):

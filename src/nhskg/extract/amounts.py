@@ -1,9 +1,15 @@
-"""Read money and dates the way postings write them: "£131,301 per year", "15/10/2025 23:59"."""
+"""Read money and dates the way postings write them: "£131,301 per year", "15/10/2025 23:59".
+
+The wording that says a line is about pay, a closing date or some other sum ("per annum",
+"closing date", "relocation") is the vocabulary's (``context.ttl``), handed in as ``words``.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date
+
+from .wording import Wording
 
 __all__ = ["parse_date", "find_closing_date", "find_salary", "yearly"]
 
@@ -36,14 +42,11 @@ _DATE = re.compile(
     rf"|(?P<mdy>\b(?P<m4>{_MONTH})\.?\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y4>\d{{4}}))",
     re.IGNORECASE,
 )
-_CLOSING = re.compile(r"closing(?:\s+date)?|applications?\s+close|deadline", re.IGNORECASE)
 _MONEY = re.compile(
     r"£\s?(?P<a>\d{1,3}(?:,\d{3})+|\d{4,7})(?:\.\d{1,2})?(?P<k>k\b)?"
     r"(?:\s*(?:-|–|—|to)\s*£?\s?(?P<b>\d{1,3}(?:,\d{3})+|\d{4,7})(?:\.\d{1,2})?(?P<k2>k\b)?)?",
     re.IGNORECASE,
 )
-_YEARLY = re.compile(r"salary|per\s+annum|per\s+year|a\s+year|\bp\.?\s?a\b|annum|pro\s+rata|\bvsm\b|\besm\b", re.IGNORECASE)
-_NOT_PAY = re.compile(r"bonus|relocation|allowance|budget|turnover|million|\bbn\b|£\s?\d+(?:\.\d+)?\s?(?:m|bn)\b", re.IGNORECASE)
 
 
 def parse_date(text: str) -> str | None:
@@ -71,9 +74,9 @@ def parse_date(text: str) -> str | None:
     return None
 
 
-def find_closing_date(text: str) -> tuple[str, int, int] | None:
+def find_closing_date(text: str, words: Wording) -> tuple[str, int, int] | None:
     """The closing date the text gives, with the span of the words that give it."""
-    for match in _CLOSING.finditer(text):
+    for match in words.closing_date_words.finditer(text):
         window = text[match.start() : match.end() + 80]
         found = parse_date(window)
         if found:
@@ -88,17 +91,20 @@ def _amount(digits: str | None, thousands: str | None) -> float | None:
     return value * 1000 if thousands else value
 
 
-def find_salary(sentence: str) -> tuple[float, float] | None:
-    """A yearly salary (min, max) in one sentence, if the sentence is about pay.
+def find_salary(sentence: str, words: Wording, *, about_pay: bool = False) -> tuple[float, float] | None:
+    """A yearly salary (min, max) in one sentence, if the sentence is about pay (its own words say
+    so, or ``about_pay``: a salary field, or the line after one that said it).
 
-    >>> find_salary("Salary: £131,301 per year (starting from £131,301) - ESM 2")
+    >>> from nhskg.vocabulary.vocab import load_vocabulary
+    >>> from nhskg.extract.wording import wording
+    >>> find_salary("Salary: £131,301 per year (starting from £131,301) - ESM 2", wording(load_vocabulary()))
     (131301.0, 131301.0)
     """
-    if not _YEARLY.search(sentence):
+    if not about_pay and not words.yearly_pay_words.search(sentence):
         return None
     for match in _MONEY.finditer(sentence):
         context = sentence[max(0, match.start() - 30) : match.end() + 30]
-        if _NOT_PAY.search(context):
+        if words.not_pay_words.search(context):
             continue
         low = _amount(match.group("a"), match.group("k"))
         high = _amount(match.group("b"), match.group("k2")) or low

@@ -25,7 +25,7 @@ def salary_of(vocab: Vocabulary, document: Document, sentences: tuple[Sentence, 
             if low and low >= 1000:
                 return Salary(low, high)
     if s.salary_text:
-        found = find_salary(s.salary_text if "£" in s.salary_text else f"salary £{s.salary_text}")
+        found = find_salary(s.salary_text if "£" in s.salary_text else f"£{s.salary_text}", wording(vocab), about_pay=True)
         if found:
             return Salary(*found)
     previous = ""
@@ -33,7 +33,8 @@ def salary_of(vocab: Vocabulary, document: Document, sentences: tuple[Sentence, 
         if sessional.search(sentence.text):
             previous = sentence.text
             continue
-        found = find_salary(sentence.text if "salary" not in previous.lower() else f"salary {sentence.text}")
+        words = wording(vocab)
+        found = find_salary(sentence.text, words, about_pay=bool(words.pay_line.search(previous)))
         if found:
             return Salary(*found)
         previous = sentence.text
@@ -50,10 +51,10 @@ def pay_band_of(document: Document, read_title: str | None, matcher: Matcher, me
     return bands[0].code if bands else None
 
 
-def closing_date_of(document: Document, text: str) -> str | None:
+def closing_date_of(vocab: Vocabulary, document: Document, text: str) -> str | None:
     if document.structured.closing_date:
         return parse_date(document.structured.closing_date) or document.structured.closing_date
-    found = find_closing_date(text)
+    found = find_closing_date(text, wording(vocab))
     return found[0] if found else None
 
 

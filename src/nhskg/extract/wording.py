@@ -58,6 +58,10 @@ class Wording:
     uncoded_partner: re.Pattern[str]
     list_joiner: re.Pattern[str]
     duty_opening: re.Pattern[str]
+    closing_date_words: re.Pattern[str]
+    yearly_pay_words: re.Pattern[str]
+    not_pay_words: re.Pattern[str]
+    pay_line: re.Pattern[str]
     past_or_wish: re.Pattern[str]
     held_in_plural: re.Pattern[str]
     relationship: tuple[str, ...]
@@ -160,6 +164,10 @@ def wording(vocab: Vocabulary) -> Wording:
         uncoded_partner=one("uncoded-partner"),
         list_joiner=one("list-joiner"),
         duty_opening=one("duty-opening"),
+        closing_date_words=one("closing-date-words"),
+        yearly_pay_words=one("yearly-pay-words"),
+        not_pay_words=one("not-pay-words"),
+        pay_line=one("pay-line"),
         past_or_wish=one("past-or-wish"),
         held_in_plural=one("held-in-plural"),
         relationship=fragments("relationship"),
