@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import functools
 
+from dataclasses import replace
 from typing import Callable
 
 from .amounts import parse_date
 from ..read.documents import Document, Structured
 from ..vocabulary.matching import Matcher, Mention, build_matcher
 from .postings import Evidence, Item, Organisation, Posting
-from ..read.sentences import split_sentences
+from ..read.sentences import Sentence, split_sentences
 from ..vocabulary.vocab import Vocabulary, load_vocabulary
 from .confidence import item
 from .duties import read_duties
@@ -44,7 +45,7 @@ from .employer import organisation_from_text, organisation_type
 from .facts import read_bodies, read_requirements
 from .leadership import is_leadership, national_director
 from .pay import closing_date_of, location_of, pay_band_of, salary_of
-from .reading import DUTY_AREA, ORG_TYPE, QUALIFICATION, ROLE, SECTION, Reading, add, group_by_sentence, pattern_mentions, sentence_of
+from .reading import DESIGNATION, DUTY_AREA, ORG_TYPE, QUALIFICATION, ROLE, SECTION, Reading, add, group_by_sentence, pattern_mentions, sentence_of
 from .relations import read_designations, read_relations
 from .title import refined_in_text, role_in_title, scope_of, title_from_text
 
@@ -57,8 +58,10 @@ def _employer(document: Document, matcher: Matcher, vocab: Vocabulary) -> Organi
 
 
 def _minimal(document: Document, vocab: Vocabulary, title: str | None, role: str, organisation: Organisation | None,
-             scope: str | None, matcher: Matcher, title_evidence: Evidence | None) -> Posting:
-    """The record of a posting not read in full: what the fields and title say."""
+             scope: str | None, matcher: Matcher, title_evidence: Evidence | None, text: str = "",
+             sentences: tuple[Sentence, ...] = (), mentions: list[Mention] | None = None) -> Posting:
+    """The record of a posting not read in full: what the fields and title say (and, given the
+    posting's text, its sentences and mentions, what the text says of pay, place and closing)."""
     structured = document.structured
     return Posting(
         id=document.id,
@@ -67,10 +70,10 @@ def _minimal(document: Document, vocab: Vocabulary, title: str | None, role: str
         role_type=role,
         scope=scope,
         organisation=organisation,
-        location=structured.location,
-        salary=salary_of(vocab, document, ()),
-        pay_band=pay_band_of(document, title, matcher, []),
-        closing_date=closing_date_of(vocab, document, ""),
+        location=location_of(vocab, document, text),
+        salary=salary_of(vocab, document, sentences),
+        pay_band=pay_band_of(document, title, matcher, mentions or []),
+        closing_date=closing_date_of(vocab, document, text),
         date_posted=parse_date(structured.date_posted) if structured.date_posted else None,
         title_evidence=title_evidence,
         leadership=False,
@@ -102,7 +105,7 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
         return _minimal(document, vocab, title, role, organisation, scope, matcher, Evidence(title, 0, len(title)))
 
     mentions = matcher.find(text)
-    extra = pattern_mentions(vocab, text, (QUALIFICATION, DUTY_AREA), mentions)
+    extra = pattern_mentions(vocab, text, (QUALIFICATION, DUTY_AREA, DESIGNATION), mentions)
     if extra:
         mentions = sorted(mentions + extra, key=lambda m: (m.start, -m.end))
     sentences = tuple(split_sentences(text, [m for m in mentions if m.scheme == SECTION]))
@@ -155,19 +158,8 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
         for code in role_concept.implies:
             add(designations, item("designations", code, title or role_concept.pref_label, title_evidence, "field"))
     fields = relations.fields
-    return Posting(
-        id=document.id,
-        source=document.source,
-        title=title,
-        role_type=role,
-        scope=scope,
-        organisation=organisation,
-        location=location_of(vocab, document, text),
-        salary=salary_of(vocab, document, sentences),
-        pay_band=pay_band_of(document, title, matcher, mentions),
-        closing_date=closing_date_of(vocab, document, text),
-        date_posted=parse_date(structured.date_posted) if structured.date_posted else None,
-        title_evidence=title_evidence,
+    return replace(
+        _minimal(document, vocab, title, role, organisation, scope, matcher, title_evidence, text, sentences, list(mentions)),
         leadership=leadership,
         accountable_to=tuple(fields["accountable_to"].values()),
         professionally_accountable_to=tuple(fields["professionally_accountable_to"].values()),

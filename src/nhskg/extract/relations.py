@@ -216,6 +216,10 @@ def _held_by_the_post(reading: Reading, sentence: Sentence, mentions: list[Menti
     before = text[max(sentence.start, mention.start - 40) : mention.start]
     if words.helps_other.search(before) or words.owned_by_other.search(before) or words.past_or_wish.search(before):
         return False
+    if words.subordinate_before.search(before):
+        return False  # "Deputy Chief Pharmacist": the deputy of the designation's holder
+    if words.knowledge_of.search(text[sentence.start : mention.start]):
+        return False  # "knowledge of ... Caldicott and CDAO regulations": a requirement, not a designation
     if _NAMED_PERSON.match(text[mention.end : min(sentence.end, mention.end + 60)]):
         return False
     if _plural(mention) and not words.held_in_plural.search(mention.written.lower()):

@@ -62,6 +62,7 @@ class Wording:
     yearly_pay_words: re.Pattern[str]
     not_pay_words: re.Pattern[str]
     pay_line: re.Pattern[str]
+    knowledge_of: re.Pattern[str]
     past_or_wish: re.Pattern[str]
     held_in_plural: re.Pattern[str]
     relationship: tuple[str, ...]
@@ -168,6 +169,7 @@ def wording(vocab: Vocabulary) -> Wording:
         yearly_pay_words=one("yearly-pay-words"),
         not_pay_words=one("not-pay-words"),
         pay_line=one("pay-line"),
+        knowledge_of=one("knowledge-of"),
         past_or_wish=one("past-or-wish"),
         held_in_plural=one("held-in-plural"),
         relationship=fragments("relationship"),
