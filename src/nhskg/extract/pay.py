@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .amounts import find_closing_date, find_salary, parse_date, yearly
 from ..read.documents import Document
 from ..vocabulary.matching import Matcher, Mention
@@ -41,14 +43,21 @@ def salary_of(vocab: Vocabulary, document: Document, sentences: tuple[Sentence, 
     return None
 
 
-def pay_band_of(document: Document, read_title: str | None, matcher: Matcher, mentions: list[Mention]) -> str | None:
+def pay_band_of(vocab: Vocabulary, document: Document, read_title: str | None, matcher: Matcher,
+                mentions: list[Mention]) -> str | None:
     for text in (read_title, document.structured.salary_text):
         if text:
             bands = matcher.find(text, (PAY_BAND,))
             if bands:
                 return bands[0].code
     bands = [m for m in mentions if m.scheme == PAY_BAND]
-    return bands[0].code if bands else None
+    if bands:
+        return bands[0].code
+    # a title that is the band's own ("Consultant Psychiatrist" is paid on the consultant contract)
+    for concept in vocab.scheme(PAY_BAND).concepts:
+        if read_title and any(re.search(p, read_title, re.IGNORECASE) for p in concept.title_patterns):
+            return concept.code
+    return None
 
 
 def closing_date_of(vocab: Vocabulary, document: Document, text: str) -> str | None:
