@@ -147,4 +147,6 @@ def scope_of(title: str | None, role_code: str, vocab: Vocabulary, matcher: Matc
                 return body.default_scope  # a body serving a whole nation (Public Health Wales)
     if kind is not None and kind.wider_scope and words.states_scope(kind.wider_scope, None, head):
         return kind.wider_scope  # a commissioner's executive serving its integrated care system
+    if role_code == "other" and words.states_scope("division", None, text[:1500]):
+        return "division"  # a post with no role type placed in a division or care group (a unit's lead, a matron)
     return "organisation"
