@@ -229,7 +229,9 @@ class _Handler(GuardedHandler):
         values = {p.name: params[p.name][0] for p in query.parameters if params.get(p.name, [""])[0] != ""}
         return query, values
 
-    def _run(self, params: dict[str, list[str]]) -> None:
+    def _library_job(self, params: dict[str, list[str]]) -> tuple[Any, dict[str, str], dict[str, Any]]:
+        """The library query ``params`` names, its values, and the worker job that runs it with them bound
+        (JSON results), for the result page and its CSV download alike."""
         from ..queries.binding import bind
         from ..sparql.sources import to_oxigraph
 
@@ -237,6 +239,10 @@ class _Handler(GuardedHandler):
         bindings = {k: to_oxigraph(v) for k, v in bind(query, values).items()}
         job = {"op": "sparql", "query": query.text, "bindings": bindings, "fmt": "json",
                "graph_media": "application/n-triples", "max_rows": self.server.config.max_rows}
+        return query, values, job
+
+    def _run(self, params: dict[str, list[str]]) -> None:
+        query, values, job = self._library_job(params)
         _status, media, data = self._pool_run(job)
         page = _result_page(query, values, media, data, self.server)
         self._send(200, "text/html; charset=utf-8", page.encode("utf-8"))
@@ -252,14 +258,9 @@ class _Handler(GuardedHandler):
 
     def _run_csv(self, params: dict[str, list[str]]) -> None:
         """A library query's result as CSV for a spreadsheet: the table the page shows, codes not IRIs."""
-        from ..queries.binding import bind
         from ..queries.results import to_csv
-        from ..sparql.sources import to_oxigraph
 
-        query, values = self._library_params(params)
-        bindings = {k: to_oxigraph(v) for k, v in bind(query, values).items()}
-        job = {"op": "sparql", "query": query.text, "bindings": bindings, "fmt": "json",
-               "graph_media": "application/n-triples", "max_rows": self.server.config.max_rows}
+        query, _values, job = self._library_job(params)
         _status, media, data = self.server.pool.run(job, self.server.config.timeout, self.server.config.wait)
         if media.startswith("application/n-triples"):
             raise _Refused(406, f"query '{query.name}' is a CONSTRUCT; ask /sparql for it with ?format=turtle")

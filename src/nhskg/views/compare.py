@@ -14,9 +14,8 @@ from typing import Any
 from ..errors import QueryError
 from ..namespaces import DEFAULT_BASE
 from ..sparql.sources import SparqlSource
-from .common import resolve_organisation
-from .facts import Facts, load_facts
-from .model import DEFAULT_LIMIT, short_id
+from .facts import Facts, load_facts, organisation_key
+from .model import DEFAULT_LIMIT
 from .orgchart import charted_organisations, charts_data
 from .page import Page
 
@@ -81,8 +80,7 @@ def compare_page(
     charted = charted_organisations(facts)
     chosen: list[str] = []
     for name in organisations:
-        iri, _ = resolve_organisation(source, name)
-        key = short_id(iri, base)
+        key = organisation_key(source, name, base=base)
         if key not in charted:
             raise QueryError(f"{facts.organisation_name(key)} has no leadership posting, so there is nothing to compare")
         chosen.append(key)

@@ -22,7 +22,7 @@ from rdflib.term import Literal, Node
 
 from ..namespaces import DEFAULT_BASE, NHSKG, VOCAB_BASE
 from ..sparql.sources import SparqlSource
-from .common import table, text
+from .common import resolve_organisation, table, text
 from .model import short_id
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "Concept",
     "Facts",
     "load_facts",
+    "organisation_key",
     "LINE_KINDS",
 ]
 
@@ -231,6 +232,16 @@ def _date(value: Node | None) -> str:
 
 def _evidence(rows: Iterable[tuple[str, str]]) -> tuple[Evidence, ...]:
     return tuple(sorted({Evidence(s.strip(), p) for s, p in rows if s and s.strip()}))
+
+
+def organisation_key(source: SparqlSource, name: str, *, base: str = DEFAULT_BASE) -> str:
+    """The :class:`Facts` key of the organisation a reader named (``--org``: a name, slug or IRI).
+
+    Every page that takes ``--org`` looks it up this way, so a name one page accepts no other refuses;
+    raises :class:`~nhskg.errors.QueryError` naming the closest names when none matches.
+    """
+    iri, _ = resolve_organisation(source, name)
+    return short_id(iri, base)
 
 
 def load_facts(source: SparqlSource, *, base: str = DEFAULT_BASE) -> Facts:

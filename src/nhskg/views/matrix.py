@@ -19,8 +19,7 @@ from typing import Any
 from ..analyses.gaps import DesignationFindings, designation_findings
 from ..namespaces import DEFAULT_BASE, VOCAB_BASE
 from ..sparql.sources import SparqlSource
-from .common import resolve_organisation
-from .facts import Evidence, Facts, load_facts
+from .facts import Evidence, Facts, load_facts, organisation_key
 from .model import DEFAULT_LIMIT, short_id
 from .page import Page, evidence_json, plural, postings_json
 
@@ -186,8 +185,7 @@ def designations_page(
     filters: dict[str, str] = {}
     note = ""
     if organisation:
-        iri, _ = resolve_organisation(source, organisation)
-        key = short_id(iri, base)
+        key = organisation_key(source, organisation, base=base)
         keys = [key]
         filters["organisation"] = facts.organisation_name(key)
     else:

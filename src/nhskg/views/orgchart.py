@@ -19,9 +19,8 @@ import networkx as nx
 
 from ..namespaces import DEFAULT_BASE
 from ..sparql.sources import SparqlSource
-from .common import resolve_organisation
-from .facts import Evidence, Facts, load_facts
-from .model import DEFAULT_LIMIT, short_id
+from .facts import Evidence, Facts, load_facts, organisation_key
+from .model import DEFAULT_LIMIT
 from .page import Page, evidence_json, plural, postings_json
 
 __all__ = ["ChartPost", "ChartLine", "Chart", "chart", "charts", "reporting_page", "LINE_LABELS"]
@@ -318,8 +317,7 @@ def reporting_page(
     facts = facts or load_facts(source, base=base)
     filters: dict[str, str] = {}
     if organisation:
-        iri, name = resolve_organisation(source, organisation)
-        key = short_id(iri, base)
+        key = organisation_key(source, organisation, base=base)
         chosen = [key]
         filters["organisation"] = facts.organisation_name(key)
         if not facts.posts_of(key):

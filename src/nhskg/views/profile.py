@@ -17,9 +17,7 @@ from typing import Any
 from ..errors import QueryError
 from ..namespaces import DEFAULT_BASE
 from ..sparql.sources import SparqlSource
-from .common import resolve_organisation
-from .facts import Evidence, Facts, load_facts
-from .model import short_id
+from .facts import Evidence, Facts, load_facts, organisation_key
 from .page import Page, evidence_json, postings_json
 
 __all__ = ["Item", "Section", "Departure", "Profile", "profile", "profiles", "profile_page", "SECTIONS"]
@@ -236,8 +234,7 @@ def profile_page(
     data["start"] = role
     data["org"] = ""
     if organisation:
-        iri, _ = resolve_organisation(source, organisation)
-        key = short_id(iri, base)
+        key = organisation_key(source, organisation, base=base)
         chosen = next(p for p in made if p.role == role)
         if not any(facts.postings[k].organisation == key for k in chosen.postings):
             raise QueryError(
