@@ -83,11 +83,11 @@ CASES: list[tuple[int, str, dict[str, str], int | None, list[dict[str, str]]]] =
         {"month": "2020-10", "postings": "50", "leadership_postings": "46"},
         {"month": "2020-11", "postings": "36", "leadership_postings": "34"},
     ]),
-    (10, "designation-gaps", {"designation": "Responsible Officer"}, 53, [
+    (10, "designation-gaps", {"designation": "Responsible Officer"}, 54, [
         {"organisation_label": "North Bristol NHS Trust", "designation": "responsible-officer"},
         {"organisation_label": "East Kent Hospitals University NHS Foundation Trust", "designation": "responsible-officer"},
     ]),
-    (10, "designation-gaps", {"designation": "DIPC"}, 48, [
+    (10, "designation-gaps", {"designation": "DIPC"}, 49, [
         {"organisation_label": "North Bristol NHS Trust", "designation": "director-of-infection-prevention-control"},
     ]),
 ]
