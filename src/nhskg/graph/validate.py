@@ -117,7 +117,7 @@ def constraint_text(name: str, renames: dict[str, str]) -> str:
     Only variables are renamed, never a word in a comment, string or IRI:
 
     >>> text = constraint_text("designation-conflicts", {"post": "$this", "designation": "?value"})
-    >>> ("$this nhskg:holdsDesignation ?value" in text, "OPTIONAL { $this rdfs:label ?post_label }" in text)
+    >>> ("$this nhskg:holdsDesignation ?value" in text, "SELECT DISTINCT $this ?post_label" in text)
     (True, True)
     >>> "with ?post as the focus node" in text  # a comment, left as written
     True
