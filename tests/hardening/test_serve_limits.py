@@ -305,6 +305,23 @@ def test_one_client_cannot_fill_the_queue(server: SparqlServer, restore: None) -
         server.pool.per_client_queue = 64
 
 
+def test_a_csv_download_counts_against_its_client_too(server: SparqlServer, restore: None) -> None:
+    """/run.csv runs a library query in the same pool as /sparql and /run, so a client that has
+    filled its queue is refused there as well: downloads are no way round the per-client limit."""
+    server.config = replace(server.config, timeout=1.5)
+    server.pool.per_client_queue = 2
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            first = [pool.submit(call, server, "GET", q(SLOW), source="127.0.0.7") for _ in range(2)]
+            time.sleep(0.3)
+            status, headers, body = call(server, "GET", "/run.csv?name=bodies", source="127.0.0.7")
+            assert status == 429 and headers["Retry-After"] == "1" and b"too many queries from your address" in body
+            assert call(server, "GET", "/run.csv?name=bodies", source="127.0.0.8")[0] == 200
+            assert [f.result(timeout=60)[0] for f in first] == [503, 503]
+    finally:
+        server.pool.per_client_queue = 64
+
+
 # --------------------------------------------------------------------------- 4: the live generation
 
 

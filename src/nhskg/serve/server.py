@@ -261,7 +261,7 @@ class _Handler(GuardedHandler):
         from ..queries.results import to_csv
 
         query, _values, job = self._library_job(params)
-        _status, media, data = self.server.pool.run(job, self.server.config.timeout, self.server.config.wait)
+        _status, media, data = self._pool_run(job)
         if media.startswith("application/n-triples"):
             raise _Refused(406, f"query '{query.name}' is a CONSTRUCT; ask /sparql for it with ?format=turtle")
         table = _library_table(query, data)
