@@ -23,14 +23,12 @@ from nhskg.vocabulary.vocab import Vocabulary
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-QUERIES = Path(__file__).resolve().parents[2] / "queries"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
 HOSTILE = 'You will be the <img src=x onerror="window.__pwned=1"> Responsible Officer.'
 
 
 @pytest.fixture
 def served(tmp_path: Path, home: Path, vocab: Vocabulary) -> Iterator[tuple[SparqlServer, Path]]:
-    (home / "queries").symlink_to(QUERIES, target_is_directory=True)
     store = tmp_path / "store"
     posting = replace(leadership_posting(), designations=(Item("responsible-officer", "Responsible Officer", ev(HOSTILE, 101)),))
     build_postings([posting], store, vocab=vocab, validate=False)
