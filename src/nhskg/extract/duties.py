@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..vocabulary.matching import Mention, fold
 from .postings import Duty
 from ..read.sentences import Sentence
-from .reading import DUTY_AREA, FIELD_LINE, ROLE, Reading, evidence_of, has_any, mentions_by_sentence, subject_is_other_role
+from .reading import DUTY_AREA, FIELD_LINE, ROLE, Reading, evidence_of, has_any, mentions_by_sentence, subject_is_other_role, without_bullet
 from .wording import wording
 
 def _is_duty(sentence: Sentence, mentions: list[Mention], reading: Reading) -> bool:
@@ -19,7 +19,7 @@ def _is_duty(sentence: Sentence, mentions: list[Mention], reading: Reading) -> b
         return False
     if subject_is_other_role(reading, sentence, mentions):
         return False
-    plain = sentence.text.strip().lstrip("•-*·–— ").strip()
+    plain = without_bullet(sentence.text)
     if words.describes_candidate.search(plain) or words.employer_describes_itself.search(plain):
         return False  # the person specification, or the employer describing itself
     if sentence.section == "duties":

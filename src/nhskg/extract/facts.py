@@ -26,6 +26,7 @@ from .reading import (
     has_any,
     mentions_by_sentence,
     subject_is_other_role,
+    without_bullet,
 )
 from .wording import wording
 
@@ -49,7 +50,7 @@ def read_bodies(
         if not any(m.scheme == BODY for m in mentions):
             continue
         holder = bool(words.holder.search(sentence.text))
-        if not holder and words.employer_describes_itself.search(sentence.text.strip().lstrip("•-*·–— ")):
+        if not holder and words.employer_describes_itself.search(without_bullet(sentence.text)):
             continue  # the employer describing itself and the bodies it deals with
         joint = any(m.scheme == CUE for m in mentions)
         if sentence.section in ("application", "person-specification"):

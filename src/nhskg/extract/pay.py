@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from .amounts import find_closing_date, find_salary, parse_date, yearly
 from ..read.documents import Document
 from ..vocabulary.matching import Matcher, Mention
@@ -15,7 +13,8 @@ from .wording import wording
 
 def salary_of(vocab: Vocabulary, document: Document, sentences: tuple[Sentence, ...]) -> Salary | None:
     s = document.structured
-    sessional = wording(vocab).sessional_pay
+    words = wording(vocab)
+    sessional = words.sessional_pay
     if s.salary_text and sessional.search(s.salary_text):
         return None  # a sum for sessions is no yearly salary, whatever unit the record states
     if s.salary_min is not None or s.salary_max is not None:
@@ -27,7 +26,7 @@ def salary_of(vocab: Vocabulary, document: Document, sentences: tuple[Sentence, 
             if low and low >= 1000:
                 return Salary(low, high)
     if s.salary_text:
-        found = find_salary(s.salary_text if "£" in s.salary_text else f"£{s.salary_text}", wording(vocab), about_pay=True)
+        found = find_salary(s.salary_text if "£" in s.salary_text else f"£{s.salary_text}", words, about_pay=True)
         if found:
             return Salary(*found)
     previous = ""
@@ -35,7 +34,6 @@ def salary_of(vocab: Vocabulary, document: Document, sentences: tuple[Sentence, 
         if sessional.search(sentence.text):
             previous = sentence.text
             continue
-        words = wording(vocab)
         found = find_salary(sentence.text, words, about_pay=bool(words.pay_line.search(previous)))
         if found:
             return Salary(*found)
@@ -54,9 +52,10 @@ def pay_band_of(vocab: Vocabulary, document: Document, read_title: str | None, m
     if bands:
         return bands[0].code
     # a title that is the band's own ("Consultant Psychiatrist" is paid on the consultant contract)
-    for concept in vocab.scheme(PAY_BAND).concepts:
-        if read_title and any(re.search(p, read_title, re.IGNORECASE) for p in concept.title_patterns):
-            return concept.code
+    if read_title:
+        for code, patterns in wording(vocab).band_in_title.items():
+            if any(p.search(read_title) for p in patterns):
+                return code
     return None
 
 

@@ -68,6 +68,11 @@ def pattern_mentions(vocab: Vocabulary, text: str, schemes: tuple[str, ...], lab
     return found
 
 
+def without_bullet(text: str) -> str:
+    """A sentence as its words open it, without the bullet of a list item ("• Lead the ...")."""
+    return text.strip().lstrip("•-*·–— ").strip()
+
+
 def has_any(text: str, needles: tuple[str, ...]) -> bool:
     lower = text.lower()
     return any(needle in lower for needle in needles)

@@ -145,7 +145,7 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
     that joint working with them, or a line to them, is not lost: the first title-like phrase right
     after a cue of that relation that no role type matches."""
     bucket = fields[field]
-    if field not in fields or "other" in bucket or (field not in ("works_with", "deputises_for") and bucket):
+    if "other" in bucket or (field not in ("works_with", "deputises_for") and bucket):
         return  # a post has one line of each kind; a coded one is already read
     text = reading.text
     words = wording(reading.vocab)

@@ -83,6 +83,8 @@ class Wording:
     #: scope code -> patterns stating that scope in running text, and in a title only
     scope_in_text: dict[str, tuple[re.Pattern[str], ...]]
     scope_in_title: dict[str, tuple[re.Pattern[str], ...]]
+    #: pay-band code -> patterns of a title that is paid on that band ("Consultant Psychiatrist")
+    band_in_title: dict[str, tuple[re.Pattern[str], ...]]
 
     def states_scope(self, scope: str, title: str | None, text: str) -> bool:
         """Whether ``text`` (or ``title``) says the post has ``scope``, in that scope's own wording."""
@@ -188,4 +190,5 @@ def wording(vocab: Vocabulary) -> Wording:
         desirable=re.compile(desirable[0], re.IGNORECASE),
         scope_in_text={c.code: _compile(c.patterns) for c in scopes if c.patterns},
         scope_in_title={c.code: _compile(c.title_patterns) for c in scopes if c.title_patterns},
+        band_in_title={c.code: _compile(c.title_patterns) for c in vocab.scheme("pay-band").concepts if c.title_patterns},
     )
