@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 from ..vocabulary.matching import Mention, fold
 from .postings import Duty
 from ..read.sentences import Sentence
 from .reading import DUTY_AREA, FIELD_LINE, ROLE, Reading, evidence_of, has_any, mentions_by_sentence, subject_is_other_role, without_bullet
 from .wording import wording
+
+_TITLE_END = re.compile(r"\s+[-\u2013|(/]|[,(]")
+
+
+def _names_the_post(text: str, reading: Reading) -> bool:
+    """Whether the sentence opens with the advertised post's own title as its subject: an advert
+    often says "The Head of Health and Safety will ..." where another says "The post holder will"."""
+    title = reading.document.structured.title
+    opener = wording(reading.vocab).title_subject.match(text)
+    if not title or opener is None:
+        return False
+    head = fold(_TITLE_END.split(title, 1)[0]).strip()
+    return len(head) > 3 and fold(text[opener.end():]).startswith(head)
+
 
 def _is_duty(sentence: Sentence, mentions: list[Mention], reading: Reading) -> bool:
     if sentence.heading or sentence.section in ("about-employer", "application", "person-specification"):
@@ -26,7 +42,7 @@ def _is_duty(sentence: Sentence, mentions: list[Mention], reading: Reading) -> b
         return True
     if not words.duty_verb.search(sentence.text):
         return False
-    if words.holder.search(sentence.text) or words.duty_opening.search(plain):
+    if words.holder.search(sentence.text) or words.duty_opening.search(plain) or _names_the_post(plain, reading):
         return True
     return any(m.scheme == ROLE and m.code == reading.role for m in mentions) or sentence.bullet
 

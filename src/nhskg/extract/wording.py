@@ -58,6 +58,8 @@ class Wording:
     uncoded_partner: re.Pattern[str]
     list_joiner: re.Pattern[str]
     duty_opening: re.Pattern[str]
+    #: post-title-subject: the words before the post's own title opening a sentence ("The ...")
+    title_subject: re.Pattern[str]
     closing_date_words: re.Pattern[str]
     yearly_pay_words: re.Pattern[str]
     not_pay_words: re.Pattern[str]
@@ -167,6 +169,7 @@ def wording(vocab: Vocabulary) -> Wording:
         uncoded_partner=one("uncoded-partner"),
         list_joiner=one("list-joiner"),
         duty_opening=one("duty-opening"),
+        title_subject=one("post-title-subject"),
         closing_date_words=one("closing-date-words"),
         yearly_pay_words=one("yearly-pay-words"),
         not_pay_words=one("not-pay-words"),
