@@ -24,6 +24,17 @@ def _names_the_post(text: str, reading: Reading) -> bool:
     return len(head) > 3 and fold(text[opener.end():]).startswith(head)
 
 
+def _has_duty_verb(sentence: Sentence, mentions: list[Mention], duty_verb: re.Pattern[str]) -> bool:
+    """A duty verb outside the titles a sentence names: "Director" in "Executive Director of
+    Finance", alone on a line, directs nothing."""
+    text = sentence.text
+    for m in mentions:
+        if m.scheme == ROLE:
+            start, end = m.start - sentence.start, m.end - sentence.start
+            text = text[:start] + " " * (end - start) + text[end:]
+    return duty_verb.search(text) is not None
+
+
 def _is_duty(sentence: Sentence, mentions: list[Mention], reading: Reading) -> bool:
     if sentence.heading or sentence.section in ("about-employer", "application", "person-specification"):
         return False
@@ -40,11 +51,21 @@ def _is_duty(sentence: Sentence, mentions: list[Mention], reading: Reading) -> b
         return False  # the person specification, or the employer describing itself
     if sentence.section == "duties":
         return True
-    if not words.duty_verb.search(sentence.text):
+    if not _has_duty_verb(sentence, mentions, words.duty_verb):
         return False
     if words.holder.search(sentence.text) or words.duty_opening.search(plain) or _names_the_post(plain, reading):
         return True
     return any(m.scheme == ROLE and m.code == reading.role for m in mentions) or sentence.bullet
+
+
+def _names_a_colleague(reading: Reading, area: Mention, titles: list[tuple[int, int]]) -> bool:
+    """Whether the area's word is one of working together and governs a colleague ("in partnership
+    with the Chief Nurse"): then it says who the duty is done with, not what it is about."""
+    phrase = wording(reading.vocab).colleague_after_area
+    return any(
+        0 <= start - area.end <= 40 and phrase.match(reading.text[area.start:start]) is not None
+        for start, _ in titles
+    )
 
 
 def read_duties(reading: Reading, partners: dict[int, set[str]]) -> tuple[Duty, ...]:
@@ -62,6 +83,7 @@ def read_duties(reading: Reading, partners: dict[int, set[str]]) -> tuple[Duty, 
         areas = tuple(dict.fromkeys(
             m.code for m in mentions
             if m.scheme == DUTY_AREA and not any(a <= m.start and m.end <= b for a, b in titles)
+            and not _names_a_colleague(reading, m, titles)
         ))
         with_ = tuple(sorted(partners.get(sentence.start, ())))
         duties.append(Duty(sentence.text, areas, with_, evidence_of(sentence)))

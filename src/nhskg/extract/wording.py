@@ -60,6 +60,8 @@ class Wording:
     duty_opening: re.Pattern[str]
     #: post-title-subject: the words before the post's own title opening a sentence ("The ...")
     title_subject: re.Pattern[str]
+    #: colleague-after-area: a duty area's word for working together, up to the role it governs
+    colleague_after_area: re.Pattern[str]
     closing_date_words: re.Pattern[str]
     yearly_pay_words: re.Pattern[str]
     not_pay_words: re.Pattern[str]
@@ -170,6 +172,7 @@ def wording(vocab: Vocabulary) -> Wording:
         list_joiner=one("list-joiner"),
         duty_opening=one("duty-opening"),
         title_subject=one("post-title-subject"),
+        colleague_after_area=one("colleague-after-area"),
         closing_date_words=one("closing-date-words"),
         yearly_pay_words=one("yearly-pay-words"),
         not_pay_words=one("not-pay-words"),
