@@ -163,6 +163,8 @@ def governing_cue(vocab: Vocabulary, sentence_mentions: list[Mention], target: M
     between = text[best.end : target.start]
     if CLAUSE_BREAK.search(between):
         return None
+    if wording(vocab).holder.search(between):
+        return None  # "Working with colleagues, you will assist the Medical Director": a new clause
     if len(between.split()) <= MAX_CUE_GAP_WORDS:
         return best
     roles = [m for m in sentence_mentions if m.scheme in (ROLE, DESIGNATION) and best.end <= m.start and m.end <= target.start]
