@@ -60,20 +60,14 @@ def _stated(words: Wording, sentence: Sentence, cue: Mention, listed: int, text:
     return "passing"
 
 
-# Only auxiliaries between a role and the cue after it: "the Site Director of Estates is
-# accountable to", "the Deputy Director will work closely with".
-_AUXILIARIES = re.compile(r"^[\s,]*(?:(?:will|shall|would|also|is|are|be|has|have)\s+)*$", re.IGNORECASE)
-_VERB_FOLLOWS = re.compile(r"^[\s,]*(?:will|shall|would|is|are|has|have|works?|reports?|deputises?|liaises?)\b", re.IGNORECASE)
-
-
-def _subject_of_a_cue(mentions: list[Mention], mention: Mention, text: str) -> bool:
+def _subject_of_a_cue(words: Wording, mentions: list[Mention], mention: Mention, text: str) -> bool:
     """A role the next cue follows directly, as its verb, is that cue's subject ("... the Site
     Director of Estates is accountable to both Trusts"), never the object of an earlier cue; a cue
     that is no verb ("the Medical Directors along with operational managers") continues a list."""
     after = [m for m in mentions if m.scheme == CUE and m.start >= mention.end]
-    if not after or _AUXILIARIES.match(text[mention.end : after[0].start] + " ") is None:
+    if not after or words.auxiliaries_only.match(text[mention.end : after[0].start] + " ") is None:
         return False
-    return _VERB_FOLLOWS.match(text[mention.end : after[0].end]) is not None  # not "X along with Y"
+    return words.verb_opens.match(text[mention.end : after[0].end]) is not None  # not "X along with Y"
 
 
 def _plural(mention: Mention) -> bool:
@@ -122,7 +116,7 @@ def read_relations(reading: Reading) -> Relations:
                 continue
             if reading.role_mention and mention.start == reading.role_mention.start:
                 continue
-            if _subject_of_a_cue(mentions, mention, reading.text):
+            if _subject_of_a_cue(words, mentions, mention, reading.text):
                 continue
             cue = governing_cue(vocab, mentions, mention, reading.text)
             if cue is not None:

@@ -63,6 +63,9 @@ class Wording:
     not_pay_words: re.Pattern[str]
     pay_line: re.Pattern[str]
     knowledge_of: re.Pattern[str]
+    #: auxiliaries-only and verb-opens: a role followed by a cue as its verb is the cue's subject
+    auxiliaries_only: re.Pattern[str]
+    verb_opens: re.Pattern[str]
     past_or_wish: re.Pattern[str]
     held_in_plural: re.Pattern[str]
     relationship: tuple[str, ...]
@@ -172,6 +175,8 @@ def wording(vocab: Vocabulary) -> Wording:
         not_pay_words=one("not-pay-words"),
         pay_line=one("pay-line"),
         knowledge_of=one("knowledge-of"),
+        auxiliaries_only=one("auxiliaries-only"),
+        verb_opens=one("verb-opens"),
         past_or_wish=one("past-or-wish"),
         held_in_plural=one("held-in-plural"),
         relationship=fragments("relationship"),
