@@ -86,6 +86,8 @@ def _same_type_allowed(reading: Reading, mention: Mention, field: str) -> bool:
     if field == "works_with":
         if _plural(mention) or _PEER.search(reading.text[max(0, mention.start - 40) : mention.start]):
             return True
+        if mention.written.isupper():
+            return False  # "the GCMO is responsible for ...": the post's own title, abbreviated
         # "The Deputy Divisional Director will work closely with the Divisional Director": another post
         return reading.role_mention is not None and fold(mention.written).split() != fold(reading.role_mention.written).split()
     return False
@@ -145,8 +147,11 @@ def read_relations(reading: Reading) -> Relations:
                         add(designations, item("designations", code, written, evidence, stated))
         for field in ("works_with", "deputises_for", "accountable_to", "professionally_accountable_to"):
             _uncoded_partners(reading, sentence, mentions, fields, field, partners, cue_fields)
-    for code in list(fields["works_with"]):
-        if code in fields["leads"]:
+    for code, partner in list(fields["works_with"].items()):
+        led = fields["leads"].get(code)
+        # "lead and support the Hospital Medical Directors, working with them ...": the post leads
+        # them; a sentence of its own that works with them still states joint working
+        if led is not None and led.evidence.start == partner.evidence.start:
             del fields["works_with"][code]
     return Relations(fields, partners, designations)
 
