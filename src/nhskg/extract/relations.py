@@ -114,7 +114,7 @@ def read_relations(reading: Reading) -> Relations:
         evidence = evidence_of(sentence)
         governed: list[tuple[Mention, Mention]] = []
         for mention in mentions:
-            if mention.scheme != ROLE or mention.code == "other":
+            if mention.scheme != ROLE:
                 continue
             if reading.role_mention and mention.start == reading.role_mention.start:
                 continue
