@@ -66,6 +66,8 @@ class Wording:
     #: auxiliaries-only and verb-opens: a role followed by a cue as its verb is the cue's subject
     auxiliaries_only: re.Pattern[str]
     verb_opens: re.Pattern[str]
+    #: helping-verb: a new predicate of helping someone, after a cue's own role
+    helping_verb: re.Pattern[str]
     past_or_wish: re.Pattern[str]
     held_in_plural: re.Pattern[str]
     relationship: tuple[str, ...]
@@ -177,6 +179,7 @@ def wording(vocab: Vocabulary) -> Wording:
         knowledge_of=one("knowledge-of"),
         auxiliaries_only=one("auxiliaries-only"),
         verb_opens=one("verb-opens"),
+        helping_verb=one("helping-verb"),
         past_or_wish=one("past-or-wish"),
         held_in_plural=one("held-in-plural"),
         relationship=fragments("relationship"),
