@@ -228,9 +228,10 @@ def _held_by_the_post(reading: Reading, sentence: Sentence, mentions: list[Menti
     for role in mentions:  # "the Chief Pharmacist" is a post named here, not this post's designation
         if role.scheme == ROLE and role.code != reading.role and role.start <= mention.start and mention.end <= role.end:
             return False
-    if governing_cue(reading.vocab, mentions, mention, text) is not None:
-        return False  # "work with the Caldicott Guardian": someone else holds it
     before = text[max(sentence.start, mention.start - 40) : mention.start]
+    in_capacity = words.in_capacity.search(before) is not None
+    if not in_capacity and governing_cue(reading.vocab, mentions, mention, text) is not None:
+        return False  # "work with the Caldicott Guardian": someone else holds it
     if words.helps_other.search(before) or words.owned_by_other.search(before) or words.past_or_wish.search(before):
         return False
     if words.subordinate_before.search(before):

@@ -68,6 +68,8 @@ class Wording:
     verb_opens: re.Pattern[str]
     #: helping-verb: a new predicate of helping someone, after a cue's own role
     helping_verb: re.Pattern[str]
+    #: in-capacity: "as (an equal) member of": the designation after it is the post holder's
+    in_capacity: re.Pattern[str]
     past_or_wish: re.Pattern[str]
     held_in_plural: re.Pattern[str]
     relationship: tuple[str, ...]
@@ -180,6 +182,7 @@ def wording(vocab: Vocabulary) -> Wording:
         auxiliaries_only=one("auxiliaries-only"),
         verb_opens=one("verb-opens"),
         helping_verb=one("helping-verb"),
+        in_capacity=one("in-capacity"),
         past_or_wish=one("past-or-wish"),
         held_in_plural=one("held-in-plural"),
         relationship=fragments("relationship"),
