@@ -123,6 +123,113 @@ def test_deputising_is_its_own_relation():
 
 
 @pytest.mark.parametrize("sentence", [
+    "You will work collaboratively with the Chief Nurse on safe staffing.",
+    "The post holder will be working directly with the Chief Nurse.",
+    "The role will work within the Senior Leadership Team with the Chief Nurse.",
+    "The post holder will work in our Senior Leadership Team and with the Chief Nurse.",
+])
+def test_joint_working_by_phrasing_class(sentence):
+    # any manner adverb between "work" and "with"; a team named between them
+    assert "chief-nurse" in codes(read(sentence, "Medical Director").works_with)
+
+
+def test_the_members_of_a_team_the_post_works_in_are_partners():
+    p = read("This post holder will work within a team of clinical nurse specialists, cardiologists and geneticists.",
+             "Lead Nurse for Inherited Cardiac Conditions")
+    assert "other" in codes(p.works_with)
+
+
+def test_a_role_after_a_new_clause_naming_the_holder_is_not_the_earlier_cue_s():
+    p = read("Working closely with colleagues and our partners you will assist the Executive Medical Director.",
+             "Clinical Director")
+    assert "chief-medical-officer" not in codes(p.works_with)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Take the lead role in liaising with the internal and external auditors on the audit plan.",
+    "You will work closely with the Chief Nurse along with operational managers.",
+    "You will lead corporate governance, working with the trust Chair and with trust governors.",
+])
+def test_a_plural_group_with_no_role_type_is_one_other_partner(sentence):
+    assert "other" in codes(read(sentence, "Director of Corporate Affairs").works_with)
+
+
+def test_a_list_continues_after_and_with():
+    p = read("You will lead a team of 12 staff, working with the trust Chair and non-Executive Directors and with "
+             "trust governors.", "Director of Corporate Affairs")
+    assert {"chair", "non-executive-director", "other"} <= codes(p.works_with)
+
+
+@pytest.mark.parametrize("sentence, code", [
+    ("You will report to the PRUH Site Chief Executive.", "hospital-managing-director"),
+    ("The post holder will report directly to the Hospital General Manager.", "hospital-managing-director"),
+    ("You will report to the Divisional Managing Director.", "divisional-director"),
+])
+def test_a_site_or_division_head_is_not_the_organisation_s(sentence, code):
+    assert codes(read(sentence, "Service Delivery Manager").accountable_to) == {code}
+
+
+def test_a_role_followed_by_its_own_cue_is_that_cue_s_subject():
+    p = read("With dual reporting to the Site Chief Executive the Site Director of Estates and Facilities is "
+             "accountable to both Trusts for estates services.", "Site Director of Estates, PRUH and South sites")
+    assert "director-of-estates" not in codes(p.accountable_to)
+
+
+def test_a_deputy_word_in_the_text_makes_the_deputy_as_in_a_title():
+    p = read("The post holder will report to the Deputy Regional Chief Nurse.", "Head of Nursing")
+    assert codes(p.accountable_to) == {"deputy-chief-nurse"}
+    assert p.accountable_to[0].label == "Deputy Regional Chief Nurse"
+
+
+def test_the_post_s_own_title_abbreviated_is_not_a_partner():
+    p = read("Working with the Group Chief Delivery Officer, the GCMO is responsible for group wide programmes.",
+             "Group Chief Medical Officer")
+    assert codes(p.works_with) == {"chief-delivery-officer"}
+
+
+def test_joint_working_stated_apart_from_leading_the_same_posts_counts():
+    p = read("To lead and support the Hospital Medical Directors across our sites.\n"
+             "Working with the Hospital Medical Directors, you will lead clinical programmes.",
+             "Group Chief Medical Officer")
+    assert "hospital-medical-director" in codes(p.works_with)
+
+
+def test_a_title_written_with_a_slash_is_an_uncoded_boss():
+    p = read("You will report into and be line managed by the PACS / RIS Delivery Manager.", "Radiographer Lead")
+    assert [(i.code, i.label) for i in p.accountable_to] == [("other", "PACS / RIS Delivery Manager")]
+
+
+def test_a_line_split_by_kind():
+    p = read("The post reports directly to the Clinical Director and professionally to the Chief Nurse.",
+             "Head of Nursing")
+    assert codes(p.accountable_to) == {"clinical-director"}
+    assert codes(p.professionally_accountable_to) == {"chief-nurse"}
+
+
+def test_under_the_line_management_of_is_a_line():
+    p = read("You will work under the direction and line management of the Chief Operating Officer.",
+             "Associate Director of Operations")
+    assert codes(p.accountable_to) == {"chief-operating-officer"}
+
+
+def test_a_bare_deputise_governs_the_role_later_in_its_clause():
+    p = read("The Deputy Director of Finance will deputise across the full range of duties undertaken by the "
+             "Chief Finance Officer.", "Deputy Director of Finance")
+    assert codes(p.deputises_for) == {"chief-financial-officer"}
+
+
+def test_a_look_alike_title_governed_by_a_cue_is_an_other_partner():
+    p = read("You will work closely with the Chief Clinical Information Officer.", "Chief Digital Officer")
+    assert codes(p.works_with) == {"other"}
+
+
+def test_a_role_the_post_helps_after_its_line_is_no_second_line():
+    p = read("This post will report to the Deputy Director of Finance and provide support to the Director of "
+             "Finance.", "Head of Financial Services")
+    assert codes(p.accountable_to) == {"deputy-director"}
+
+
+@pytest.mark.parametrize("sentence", [
     "You will have experience at or near Board level.",
     "Candidates will have experience at Board or senior management level.",
 ])

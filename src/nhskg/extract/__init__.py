@@ -45,9 +45,10 @@ from .employer import organisation_from_text, organisation_type
 from .facts import read_bodies, read_requirements
 from .leadership import is_leadership, national_director
 from .pay import closing_date_of, location_of, pay_band_of, salary_of
-from .reading import DESIGNATION, DUTY_AREA, ORG_TYPE, QUALIFICATION, ROLE, SECTION, Reading, add, group_by_sentence, pattern_mentions, sentence_of
+from .reading import CUE, DESIGNATION, DUTY_AREA, ORG_TYPE, QUALIFICATION, ROLE, SECTION, Reading, add, group_by_sentence, pattern_mentions, sentence_of
 from .relations import read_designations, read_relations
-from .title import refined_in_text, role_in_title, scope_of, title_from_text
+from .wording import wording
+from .title import as_titled, refined_in_text, role_in_title, scope_of, title_from_text
 
 __all__ = ["extract_posting", "text_wanted"]
 
@@ -105,10 +106,11 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
         return _minimal(document, vocab, title, role, organisation, scope, matcher, Evidence(title, 0, len(title)))
 
     mentions = matcher.find(text)
-    extra = pattern_mentions(vocab, text, (QUALIFICATION, DUTY_AREA, DESIGNATION), mentions)
+    extra = pattern_mentions(vocab, text, (QUALIFICATION, DUTY_AREA, DESIGNATION, CUE), mentions)
     if extra:
         mentions = sorted(mentions + extra, key=lambda m: (m.start, -m.end))
     sentences = tuple(split_sentences(text, [m for m in mentions if m.scheme == SECTION]))
+    mentions = _roles_as_titled(vocab, text, mentions)
     if title:
         title_start = text.find(title)
         title_span = (title_start, title_start + len(title)) if title_start >= 0 else (0, 0)
@@ -122,7 +124,10 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
             role = refined.code
     role_mention = None
     if role_in is not None and title_span[1] > title_span[0]:
-        role_mention = Mention(ROLE, role, title_span[0] + role_in.start, title_span[0] + role_in.end, role_in.written)
+        start, end = title_span[0] + role_in.start, title_span[0] + role_in.end
+        # the title's role as the text's mentions read it, deputy word and all
+        start = next((m.start for m in mentions if m.scheme == ROLE and m.start <= start and m.end == end), start)
+        role_mention = Mention(ROLE, role, start, end, text[start:end] if text[start:end] else role_in.written)
 
     organisation = _employer(document, matcher, vocab)
     found, org_spans = organisation_from_text(text, mentions, matcher, vocab)
@@ -171,6 +176,24 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
         requirements=tuple(read_requirements(reading).values()),
         duties=read_duties(reading, relations.partners),
     )
+
+
+def _roles_as_titled(vocab: Vocabulary, text: str, mentions: list[Mention]) -> list[Mention]:
+    """Every role the text names, typed the way the post's own title is: "reporting to the Deputy
+    Director of Nursing" names a deputy chief nurse, not the chief nurse."""
+    out, moved = [], False
+    for mention in mentions:
+        if mention.scheme == ROLE:
+            window = max(text.rfind("\n", 0, mention.start) + 1, mention.start - 40)
+            code = as_titled(vocab, text[window : mention.start], mention)
+            if code != mention.code:
+                # the title as written runs from the deputy word ("Deputy Regional Chief Nurse")
+                deputy = wording(vocab).subordinate_before.search(text[window : mention.start])
+                start = window + deputy.start() if deputy else mention.start
+                mention = Mention(ROLE, code, start, mention.end, text[start : mention.end])
+                moved = True
+        out.append(mention)
+    return sorted(out, key=lambda m: (m.start, -m.end)) if moved else out
 
 
 def _medical_director_kind(vocab: Vocabulary, role: str, title: str | None, fields: dict[str, dict[str, Item]]) -> str:

@@ -163,16 +163,20 @@ def governing_cue(vocab: Vocabulary, sentence_mentions: list[Mention], target: M
     between = text[best.end : target.start]
     if CLAUSE_BREAK.search(between):
         return None
+    words = wording(vocab)
+    if words.holder.search(between):
+        return None  # "Working with colleagues, you will assist the Medical Director": a new clause
+    roles = [m for m in sentence_mentions if m.scheme in (ROLE, DESIGNATION) and best.end <= m.start and m.end <= target.start]
+    if roles and words.helping_verb.search(text[roles[-1].end : target.start]):
+        return None  # "report to the Deputy Director of Finance and provide support to the Director of Finance"
     if len(between.split()) <= MAX_CUE_GAP_WORDS:
         return best
-    roles = [m for m in sentence_mentions if m.scheme in (ROLE, DESIGNATION) and best.end <= m.start and m.end <= target.start]
     gap, position = [], best.end
     for role in roles:
         gap.append(text[position : role.start])
         position = max(position, role.end)
     gap.append(text[position : target.start])
-    filler = wording(vocab).list_filler
-    return best if all(filler.match(piece) for piece in gap) else None
+    return best if all(words.list_filler.match(piece) for piece in gap) else None
 
 
 def coordinated_cue(sentence_mentions: list[Mention], cue: Mention, text: str) -> Mention | None:

@@ -60,6 +60,16 @@ def _stated(words: Wording, sentence: Sentence, cue: Mention, listed: int, text:
     return "passing"
 
 
+def _subject_of_a_cue(words: Wording, mentions: list[Mention], mention: Mention, text: str) -> bool:
+    """A role the next cue follows directly, as its verb, is that cue's subject ("... the Site
+    Director of Estates is accountable to both Trusts"), never the object of an earlier cue; a cue
+    that is no verb ("the Medical Directors along with operational managers") continues a list."""
+    after = [m for m in mentions if m.scheme == CUE and m.start >= mention.end]
+    if not after or words.auxiliaries_only.match(text[mention.end : after[0].start] + " ") is None:
+        return False
+    return words.verb_opens.match(text[mention.end : after[0].end]) is not None  # not "X along with Y"
+
+
 def _plural(mention: Mention) -> bool:
     last = mention.written.split()[-1] if mention.written.split() else ""
     return last.lower().endswith("s") and not last.lower().endswith(("ss", "us"))
@@ -76,6 +86,8 @@ def _same_type_allowed(reading: Reading, mention: Mention, field: str) -> bool:
     if field == "works_with":
         if _plural(mention) or _PEER.search(reading.text[max(0, mention.start - 40) : mention.start]):
             return True
+        if mention.written.isupper():
+            return False  # "the GCMO is responsible for ...": the post's own title, abbreviated
         # "The Deputy Divisional Director will work closely with the Divisional Director": another post
         return reading.role_mention is not None and fold(mention.written).split() != fold(reading.role_mention.written).split()
     return False
@@ -102,9 +114,11 @@ def read_relations(reading: Reading) -> Relations:
         evidence = evidence_of(sentence)
         governed: list[tuple[Mention, Mention]] = []
         for mention in mentions:
-            if mention.scheme != ROLE or mention.code == "other":
+            if mention.scheme != ROLE:
                 continue
             if reading.role_mention and mention.start == reading.role_mention.start:
+                continue
+            if _subject_of_a_cue(words, mentions, mention, reading.text):
                 continue
             cue = governing_cue(vocab, mentions, mention, reading.text)
             if cue is not None:
@@ -133,8 +147,11 @@ def read_relations(reading: Reading) -> Relations:
                         add(designations, item("designations", code, written, evidence, stated))
         for field in ("works_with", "deputises_for", "accountable_to", "professionally_accountable_to"):
             _uncoded_partners(reading, sentence, mentions, fields, field, partners, cue_fields)
-    for code in list(fields["works_with"]):
-        if code in fields["leads"]:
+    for code, partner in list(fields["works_with"].items()):
+        led = fields["leads"].get(code)
+        # "lead and support the Hospital Medical Directors, working with them ...": the post leads
+        # them; a sentence of its own that works with them still states joint working
+        if led is not None and led.evidence.start == partner.evidence.start:
             del fields["works_with"][code]
     return Relations(fields, partners, designations)
 
@@ -211,9 +228,10 @@ def _held_by_the_post(reading: Reading, sentence: Sentence, mentions: list[Menti
     for role in mentions:  # "the Chief Pharmacist" is a post named here, not this post's designation
         if role.scheme == ROLE and role.code != reading.role and role.start <= mention.start and mention.end <= role.end:
             return False
-    if governing_cue(reading.vocab, mentions, mention, text) is not None:
-        return False  # "work with the Caldicott Guardian": someone else holds it
     before = text[max(sentence.start, mention.start - 40) : mention.start]
+    in_capacity = words.in_capacity.search(before) is not None
+    if not in_capacity and governing_cue(reading.vocab, mentions, mention, text) is not None:
+        return False  # "work with the Caldicott Guardian": someone else holds it
     if words.helps_other.search(before) or words.owned_by_other.search(before) or words.past_or_wish.search(before):
         return False
     if words.subordinate_before.search(before):

@@ -19,12 +19,26 @@ def role_in_title(title: str, matcher: Matcher, vocab: Vocabulary) -> tuple[str,
         before = title[: mention.start]
         if words.post_for_another.search(before):
             continue
-        deputy = words.subordinate_before.search(before)
-        code = mention.code
-        if deputy and code != "other" and not fold(mention.written).startswith(words.deputy_words + words.assistant_words):
-            code = _deputy_of(vocab, code, deputy.group(1).lower())
-        return code, mention
+        return as_titled(vocab, before, mention), mention
     return "other", None
+
+
+def as_titled(vocab: Vocabulary, before: str, mention: Mention) -> str:
+    """The role type of a role mention read as a title is read, given the words ``before`` it: a
+    deputy or assistant word just in front makes it the deputy ("Deputy Group Director of
+    Nursing" is a deputy chief nurse, not the chief nurse), whether in the post's own title or in
+    a line naming its boss or partner.
+
+    >>> from nhskg.vocabulary.vocab import load_vocabulary
+    >>> as_titled(load_vocabulary(), "the Deputy ", Mention(ROLE, "chief-nurse", 11, 21, "Chief Nurse"))
+    'deputy-chief-nurse'
+    """
+    words = wording(vocab)
+    deputy = words.subordinate_before.search(before)
+    code = mention.code
+    if deputy and code != "other" and not fold(mention.written).startswith(words.deputy_words + words.assistant_words):
+        code = _deputy_of(vocab, code, deputy.group(1).lower())
+    return code
 
 
 def _deputy_of(vocab: Vocabulary, code: str, word: str) -> str:

@@ -67,6 +67,13 @@ class Wording:
     not_pay_words: re.Pattern[str]
     pay_line: re.Pattern[str]
     knowledge_of: re.Pattern[str]
+    #: auxiliaries-only and verb-opens: a role followed by a cue as its verb is the cue's subject
+    auxiliaries_only: re.Pattern[str]
+    verb_opens: re.Pattern[str]
+    #: helping-verb: a new predicate of helping someone, after a cue's own role
+    helping_verb: re.Pattern[str]
+    #: in-capacity: "as (an equal) member of": the designation after it is the post holder's
+    in_capacity: re.Pattern[str]
     past_or_wish: re.Pattern[str]
     held_in_plural: re.Pattern[str]
     relationship: tuple[str, ...]
@@ -178,6 +185,10 @@ def wording(vocab: Vocabulary) -> Wording:
         not_pay_words=one("not-pay-words"),
         pay_line=one("pay-line"),
         knowledge_of=one("knowledge-of"),
+        auxiliaries_only=one("auxiliaries-only"),
+        verb_opens=one("verb-opens"),
+        helping_verb=one("helping-verb"),
+        in_capacity=one("in-capacity"),
         past_or_wish=one("past-or-wish"),
         held_in_plural=one("held-in-plural"),
         relationship=fragments("relationship"),
