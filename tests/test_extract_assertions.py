@@ -68,6 +68,21 @@ def test_the_employing_trust_is_not_an_external_body_of_its_own_posts():
     assert "cqc" in codes(p.bodies)
 
 
+def test_bodies_in_the_candidates_experience_are_not_bodies_of_the_post():
+    p = read("You will have demonstrable experience at national level, drawing on relationships across "
+             "Whitehall, the NHS and local government.", "Director of System Support")
+    assert "local-authority" not in codes(p.bodies)
+
+
+def test_a_recruiting_sentence_is_about_the_post_after_its_verb_only():
+    p = read("NHS Clinical Commissioners, the membership body of Clinical Commissioning Groups, is looking for "
+             "an administrator.", "Administrator", "NHS Confederation")
+    assert "ccg" not in codes(p.bodies)
+    p = read("We are looking for an experienced individual to lead on data analysis for the North Central London "
+             "CCGs.", "Business Intelligence Manager", "NEL CSU")
+    assert "ccg" in codes(p.bodies)
+
+
 def test_a_ward_nurse_who_reports_to_the_dipc_is_not_the_dipc_even_read_in_full():
     p = read("You will report infection outbreaks to the Director of Infection Prevention and Control (DIPC).",
              "Staff Nurse - Ward 5", full=True)

@@ -49,7 +49,16 @@ def read_bodies(
     for sentence, mentions in mentions_by_sentence(reading):
         if not any(m.scheme == BODY for m in mentions):
             continue
-        holder = bool(words.holder.search(sentence.text))
+        recruiting = words.recruiting.search(sentence.text)
+        if recruiting:
+            # "NHS Clinical Commissioners, the membership body of CCGs, is looking for someone to
+            # lead ... with the CCGs": before the verb the employer describes itself, after it
+            # the sentence is about the post, though it opens with "We".
+            cut = sentence.start + recruiting.end()
+            mentions = [m for m in mentions if m.scheme != BODY or m.start >= cut]
+            if not any(m.scheme == BODY for m in mentions):
+                continue
+        holder = bool(recruiting) or bool(words.holder.search(sentence.text))
         if not holder and words.employer_describes_itself.search(without_bullet(sentence.text)):
             continue  # the employer describing itself and the bodies it deals with
         joint = any(m.scheme == CUE for m in mentions)
@@ -58,8 +67,12 @@ def read_bodies(
         if sentence.section == "about-employer" and not (holder or joint):
             continue  # a section about the employer, unless the sentence turns to the post
         relationship = has_any(sentence.text, words.relationship)
-        if words.about_employer.match(sentence.text) or (words.about_candidate.search(sentence.text) and not relationship):
+        if (words.about_employer.match(sentence.text) and not recruiting) or (
+            words.about_candidate.search(sentence.text) and not relationship
+        ):
             continue
+        if words.describes_candidate.search(without_bullet(sentence.text)):
+            continue  # the person sought: "You will have ... relationships across ... local government"
         about_post = (
             sentence.section == "duties"
             or sentence.bullet

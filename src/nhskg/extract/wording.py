@@ -78,6 +78,8 @@ class Wording:
     sessional_pay: re.Pattern[str]
     describes_candidate: re.Pattern[str]
     employer_describes_itself: re.Pattern[str]
+    #: recruiting: the verb of a sentence in which the employer says it is recruiting
+    recruiting: re.Pattern[str]
     #: section desirable: wording in a sentence that makes a requirement desirable
     desirable: re.Pattern[str]
     #: scope code -> patterns stating that scope in running text, and in a title only
@@ -187,6 +189,7 @@ def wording(vocab: Vocabulary) -> Wording:
         sessional_pay=one("sessional-pay"),
         describes_candidate=one("describes-candidate"),
         employer_describes_itself=one("employer-describes-itself"),
+        recruiting=one("recruiting"),
         desirable=re.compile(desirable[0], re.IGNORECASE),
         scope_in_text={c.code: _compile(c.patterns) for c in scopes if c.patterns},
         scope_in_title={c.code: _compile(c.title_patterns) for c in scopes if c.title_patterns},
