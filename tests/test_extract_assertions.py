@@ -83,6 +83,12 @@ def test_a_recruiting_sentence_is_about_the_post_after_its_verb_only():
     assert "ccg" in codes(p.bodies)
 
 
+def test_kinds_of_body_listed_together_are_not_one_organisations_name():
+    p = read("Ability to build partnerships and engage Local Authority and CCG commissioners.", "Matron",
+             "South West London and St Georges Mental Health NHS Trust")
+    assert {"local-authority", "ccg"} <= codes(p.bodies)
+
+
 def test_a_ward_nurse_who_reports_to_the_dipc_is_not_the_dipc_even_read_in_full():
     p = read("You will report infection outbreaks to the Director of Infection Prevention and Control (DIPC).",
              "Staff Nurse - Ward 5", full=True)
