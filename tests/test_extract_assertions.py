@@ -89,6 +89,18 @@ def test_kinds_of_body_listed_together_are_not_one_organisations_name():
     assert {"local-authority", "ccg"} <= codes(p.bodies)
 
 
+def test_the_employer_as_one_of_its_kind_is_not_an_external_body():
+    p = read("This is an opportunity to use your talents to support one of the UK's leading NHS Trusts.",
+             "Chief Financial Officer", "Leeds Teaching Hospitals NHS Trust")
+    assert "nhs-provider" not in codes(p.bodies)
+
+
+def test_the_joint_national_body_however_abbreviated_is_nhs_england():
+    p = read("You will work closely with NHSI/E and NHSX on national initiatives.", "Chief Digital Officer",
+             "North West Anglia NHS Foundation Trust")
+    assert "nhs-england" in codes(p.bodies) and "nhs-improvement" not in codes(p.bodies)
+
+
 def test_a_ward_nurse_who_reports_to_the_dipc_is_not_the_dipc_even_read_in_full():
     p = read("You will report infection outbreaks to the Director of Infection Prevention and Control (DIPC).",
              "Staff Nurse - Ward 5", full=True)

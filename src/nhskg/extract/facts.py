@@ -90,6 +90,8 @@ def read_bodies(
         for mention in bodies:
             if (organisation and organisation.type == mention.code) or mention.code in own_bodies:
                 continue  # the employer itself
+            if words.one_of_its_kind.search(reading.text[max(sentence.start, mention.start - 60) : mention.start]):
+                continue  # "one of the UK's leading NHS Trusts": the employer's own kind
             # "University" inside "X University Hospitals NHS Trust" is not a university, but
             # "Integrated Care System" inside "Frimley Integrated Care System" is that system.
             named = [(a, b) for a, b, kind in org_spans if kind != mention.code]

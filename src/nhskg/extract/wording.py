@@ -80,6 +80,8 @@ class Wording:
     employer_describes_itself: re.Pattern[str]
     #: recruiting: the verb of a sentence in which the employer says it is recruiting
     recruiting: re.Pattern[str]
+    #: one-of-its-kind: the words before a kind of body that make it the employer's own kind
+    one_of_its_kind: re.Pattern[str]
     #: section desirable: wording in a sentence that makes a requirement desirable
     desirable: re.Pattern[str]
     #: scope code -> patterns stating that scope in running text, and in a title only
@@ -190,6 +192,7 @@ def wording(vocab: Vocabulary) -> Wording:
         describes_candidate=one("describes-candidate"),
         employer_describes_itself=one("employer-describes-itself"),
         recruiting=one("recruiting"),
+        one_of_its_kind=one("one-of-its-kind"),
         desirable=re.compile(desirable[0], re.IGNORECASE),
         scope_in_text={c.code: _compile(c.patterns) for c in scopes if c.patterns},
         scope_in_title={c.code: _compile(c.title_patterns) for c in scopes if c.title_patterns},
