@@ -101,6 +101,13 @@ def test_the_joint_national_body_however_abbreviated_is_nhs_england():
     assert "nhs-england" in codes(p.bodies) and "nhs-improvement" not in codes(p.bodies)
 
 
+def test_a_body_that_opens_its_sentence_as_subject_is_not_the_posts_partner():
+    p = read("Main duties of the job\nThe three acute providers in Birmingham are working together to develop a "
+             "joint venture.\nThe CQC is the independent regulator of health and social care.", "Head of Procurement",
+             "University Hospitals Birmingham NHS Foundation Trust")
+    assert not codes(p.bodies) & {"nhs-provider", "cqc"}
+
+
 def test_a_ward_nurse_who_reports_to_the_dipc_is_not_the_dipc_even_read_in_full():
     p = read("You will report infection outbreaks to the Director of Infection Prevention and Control (DIPC).",
              "Staff Nurse - Ward 5", full=True)

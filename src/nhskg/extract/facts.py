@@ -92,6 +92,8 @@ def read_bodies(
                 continue  # the employer itself
             if words.one_of_its_kind.search(reading.text[max(sentence.start, mention.start - 60) : mention.start]):
                 continue  # "one of the UK's leading NHS Trusts": the employer's own kind
+            if _is_subject(reading.text, sentence, mention, words.body_as_subject):
+                continue  # "The three acute providers in Birmingham are working together ...": the body's doing
             # "University" inside "X University Hospitals NHS Trust" is not a university, but
             # "Integrated Care System" inside "Frimley Integrated Care System" is that system.
             named = [(a, b) for a, b, kind in org_spans if kind != mention.code]
@@ -103,6 +105,13 @@ def read_bodies(
             stated = "field" if FIELD_LINE.match(sentence.text) else "list" if len(bodies) > 2 else "direct" if holder or sentence.section == "duties" else "passing"
             add(found, item("bodies", mention.code, mention.written, evidence_of(sentence), stated))
     return found
+
+
+def _is_subject(text: str, sentence: Sentence, mention: Mention, verb_after: re.Pattern[str]) -> bool:
+    """Whether a body opens its sentence as its subject ("The CQC is the independent regulator"):
+    within the first four words, and followed by the verb the sentence says of it."""
+    before = text[sentence.start : mention.start]
+    return len(before.split()) < 4 and "," not in before and bool(verb_after.match(text[mention.end : sentence.end]))
 
 
 def read_requirements(reading: Reading) -> dict[str, Requirement]:
