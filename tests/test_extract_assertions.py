@@ -49,6 +49,26 @@ def test_alternative_registrations_are_one_requirement_with_alternatives():
     assert reqs.get("gdc-registration") is False and reqs.get("gmc-registration") is False
 
 
+def essential(p) -> dict[str, bool]:
+    return {r.code: r.essential for r in p.requirements}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Full registration with the GMC with a licence to practise and on the Specialist Register / within 6 months of CCT.",
+    "Applicants will be fully registered with the GMC and have a CCT in Anaesthesia or be within six months of receiving a CCT.",
+    "Applicants must be fully registered with the GMC and must either be on the GMC specialist register or reasonably "
+    "expect to be so within 6 months of interview.",
+])
+def test_a_registration_one_may_be_close_to_holding_is_not_essential(sentence):
+    p = read(sentence, "Consultant Anaesthetist")
+    assert essential(p) == {"gmc-registration": True, "specialist-registration": False}
+
+
+def test_either_of_two_qualifications_is_not_essential_though_the_other_has_no_code():
+    p = read("Successful candidates will have either a DCR or a BSc qualification.", "Superintendent Radiographer")
+    assert essential(p) == {"degree": False}
+
+
 def test_fit_and_proper_persons_test_is_a_requirement_on_the_holder_not_a_designation():
     p = read("The post holder must meet the Fit and Proper Persons Test.", "Medical Director")
     assert "fit-and-proper-person-lead" not in codes(p.designations)

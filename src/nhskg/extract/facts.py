@@ -127,7 +127,7 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
                 continue
         if words.not_a_requirement.match(sentence.text) or words.conditional_check.search(sentence.text):
             continue
-        alternatives = _alternatives(reading.text, sentence, asked)
+        alternatives = _alternatives(reading.text, sentence, asked) | _offered_with_alternative(reading, sentence, asked)
         stated = "field" if sentence.section == "person-specification" else "list" if len(asked) > 2 else "direct"
         for mention in asked:
             essential = (
@@ -153,6 +153,21 @@ def _alternatives(text: str, sentence: Sentence, asked: list[Mention]) -> set[in
         if re.search(r"\bor\b|/", between) and not re.search(r"[;.]|\band\b", between) and len(between.split()) <= 8:
             linked.update((first.start, second.start))
     return linked
+
+
+def _offered_with_alternative(reading: Reading, sentence: Sentence, asked: list[Mention]) -> set[int]:
+    """Starts of requirements offered with an alternative that has no code of its own: "either a
+    DCR or a BSc qualification", "on the Specialist Register / within 6 months of CCT"."""
+    words, text = wording(reading.vocab), reading.text
+    offered = set()
+    for mention in asked:
+        before, after = text[sentence.start : mention.start], text[mention.end : sentence.end]
+        either = words.either_before.search(before)
+        if either and (re.search(r"\bor\b", either.group()) or re.match(r"[^,;.:]{0,60}?\bor\b", after)):
+            offered.add(mention.start)
+        elif words.alternative_after.match(after) or words.soon_to_hold.search(before):
+            offered.add(mention.start)
+    return offered
 
 
 def _clause(text: str, sentence: Sentence, mention: Mention) -> str:

@@ -72,6 +72,11 @@ class Wording:
     not_a_requirement: re.Pattern[str]
     conditional_check: re.Pattern[str]
     asks_of_candidate: re.Pattern[str]
+    #: either-before and alternative-after: wording that offers a requirement as one of alternatives
+    either_before: re.Pattern[str]
+    alternative_after: re.Pattern[str]
+    #: soon-to-hold: wording before a requirement asking only to be close to holding it
+    soon_to_hold: re.Pattern[str]
     duty_verb: re.Pattern[str]
     about_the_advert: tuple[str, ...]
     location_field: re.Pattern[str]
@@ -187,6 +192,9 @@ def wording(vocab: Vocabulary) -> Wording:
         not_a_requirement=one("not-a-requirement"),
         conditional_check=one("conditional-check"),
         asks_of_candidate=one("asks-of-candidate"),
+        either_before=one("either-before"),
+        alternative_after=one("alternative-after"),
+        soon_to_hold=one("soon-to-hold"),
         duty_verb=one("duty-verb"),
         about_the_advert=fragments("about-the-advert"),
         location_field=one("location-field"),
