@@ -69,6 +69,14 @@ def test_either_of_two_qualifications_is_not_essential_though_the_other_has_no_c
     assert essential(p) == {"degree": False}
 
 
+@pytest.mark.parametrize("sentence", [
+    "Ideally, you will have a BSc in a related subject.",
+    "Degree Qualification or equivalent level highly desirable.",
+])
+def test_desirable_wording_reaches_past_a_comma_opening_the_sentence_and_past_or_equivalent(sentence):
+    assert essential(read(sentence, "Head of Clinical Services")) == {"degree": False}
+
+
 def test_fit_and_proper_persons_test_is_a_requirement_on_the_holder_not_a_designation():
     p = read("The post holder must meet the Fit and Proper Persons Test.", "Medical Director")
     assert "fit-and-proper-person-lead" not in codes(p.designations)

@@ -30,7 +30,8 @@ from .reading import (
 )
 from .wording import wording
 
-_CLAUSE_END = re.compile(r"[,;]|\band\b|\bor\b")
+# "or equivalent" goes on with its requirement: "Degree or equivalent level highly desirable".
+_CLAUSE_END = re.compile(r"[,;]|\band\b|\bor\b(?!\s+equivalent\b)")
 
 
 def read_bodies(
@@ -129,9 +130,12 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
             continue
         alternatives = _alternatives(reading.text, sentence, asked) | _offered_with_alternative(reading, sentence, asked)
         stated = "field" if sentence.section == "person-specification" else "list" if len(asked) > 2 else "direct"
+        # "Ideally, you will have ...": wording that opens the sentence governs all its clauses.
+        opens_desirable = bool(words.desirable.match(without_bullet(sentence.text)))
         for mention in asked:
             essential = (
                 sentence.essential
+                and not opens_desirable
                 and not words.desirable.search(_clause(reading.text, sentence, mention))
                 and mention.start not in alternatives
             )
