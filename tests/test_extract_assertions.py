@@ -77,6 +77,18 @@ def test_desirable_wording_reaches_past_a_comma_opening_the_sentence_and_past_or
     assert essential(read(sentence, "Head of Clinical Services")) == {"degree": False}
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    ("NMC or HCPC Registered", {"nmc-registration": False, "hcpc-registration": False}),
+    ("Clinical Registration with the appropriate governing body NMC/HCPC",
+     {"nmc-registration": False, "hcpc-registration": False}),
+    ("They must also be registered with either the HCPC or RCT.", {"hcpc-registration": False}),
+    ("The successful candidate will hold full registration as a Practitioner Psychologist with the Health and Care "
+     "Professions Council (HCPC).", {"hcpc-registration": True}),
+])
+def test_registration_with_a_regulator_however_the_regulators_are_listed(sentence, expected):
+    assert essential(read(sentence, "Head of Clinical Services")) == expected
+
+
 def test_fit_and_proper_persons_test_is_a_requirement_on_the_holder_not_a_designation():
     p = read("The post holder must meet the Fit and Proper Persons Test.", "Medical Director")
     assert "fit-and-proper-person-lead" not in codes(p.designations)
