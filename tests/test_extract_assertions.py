@@ -89,6 +89,24 @@ def test_registration_with_a_regulator_however_the_regulators_are_listed(sentenc
     assert essential(read(sentence, "Head of Clinical Services")) == expected
 
 
+def test_board_or_senior_management_level_is_board_experience_only():
+    p = read("We are looking for someone with substantial Board or senior management level experience.", "Chief Digital Officer")
+    assert codes(p.requirements) == {"board-experience"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "You will receive generous annual leave and have access to a car salary sacrifice scheme.",
+    "Access to bespoke fully funded training programmes, both degree level and in-house programmes.",
+])
+def test_a_benefit_the_employer_offers_is_not_a_requirement(sentence):
+    assert not read(sentence, "Community Matron").requirements
+
+
+def test_a_masters_degree_or_equivalent_is_a_masters_degree():
+    p = read("You will hold a masters degree (or equivalent).", "Regional Head of Nursing")
+    assert codes(p.requirements) == {"masters-degree"}
+
+
 def test_fit_and_proper_persons_test_is_a_requirement_on_the_holder_not_a_designation():
     p = read("The post holder must meet the Fit and Proper Persons Test.", "Medical Director")
     assert "fit-and-proper-person-lead" not in codes(p.designations)

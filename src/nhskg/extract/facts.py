@@ -120,6 +120,9 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
     words = wording(reading.vocab)
     for sentence, mentions in mentions_by_sentence(reading):
         asked = [m for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
+        # The longest reading wins, as for labels: "Board or senior management level" is board
+        # experience, not also the senior management level inside it.
+        asked = [m for m in asked if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in asked)]
         if not asked:
             continue
         if sentence.section != "person-specification" and not words.asks_of_candidate.search(sentence.text):
@@ -128,6 +131,8 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
                 continue
         if words.not_a_requirement.match(sentence.text) or words.conditional_check.search(sentence.text):
             continue
+        if words.benefit_offered.search(without_bullet(sentence.text)):
+            continue  # "you will receive ... access to a car salary sacrifice scheme": given, not asked
         alternatives = _alternatives(reading.text, sentence, asked) | _offered_with_alternative(reading, sentence, asked)
         stated = "field" if sentence.section == "person-specification" else "list" if len(asked) > 2 else "direct"
         # "Ideally, you will have ...": wording that opens the sentence governs all its clauses.

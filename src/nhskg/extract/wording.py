@@ -73,6 +73,8 @@ class Wording:
     conditional_check: re.Pattern[str]
     asks_of_candidate: re.Pattern[str]
     #: either-before and alternative-after: wording that offers a requirement as one of alternatives
+    #: benefit-offered: wording of a benefit the employer gives its staff
+    benefit_offered: re.Pattern[str]
     either_before: re.Pattern[str]
     alternative_after: re.Pattern[str]
     #: soon-to-hold: wording before a requirement asking only to be close to holding it
@@ -192,6 +194,7 @@ def wording(vocab: Vocabulary) -> Wording:
         not_a_requirement=one("not-a-requirement"),
         conditional_check=one("conditional-check"),
         asks_of_candidate=one("asks-of-candidate"),
+        benefit_offered=one("benefit-offered"),
         either_before=one("either-before"),
         alternative_after=one("alternative-after"),
         soon_to_hold=one("soon-to-hold"),
