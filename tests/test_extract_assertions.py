@@ -49,6 +49,64 @@ def test_alternative_registrations_are_one_requirement_with_alternatives():
     assert reqs.get("gdc-registration") is False and reqs.get("gmc-registration") is False
 
 
+def essential(p) -> dict[str, bool]:
+    return {r.code: r.essential for r in p.requirements}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Full registration with the GMC with a licence to practise and on the Specialist Register / within 6 months of CCT.",
+    "Applicants will be fully registered with the GMC and have a CCT in Anaesthesia or be within six months of receiving a CCT.",
+    "Applicants must be fully registered with the GMC and must either be on the GMC specialist register or reasonably "
+    "expect to be so within 6 months of interview.",
+])
+def test_a_registration_one_may_be_close_to_holding_is_not_essential(sentence):
+    p = read(sentence, "Consultant Anaesthetist")
+    assert essential(p) == {"gmc-registration": True, "specialist-registration": False}
+
+
+def test_either_of_two_qualifications_is_not_essential_though_the_other_has_no_code():
+    p = read("Successful candidates will have either a DCR or a BSc qualification.", "Superintendent Radiographer")
+    assert essential(p) == {"degree": False}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ideally, you will have a BSc in a related subject.",
+    "Degree Qualification or equivalent level highly desirable.",
+])
+def test_desirable_wording_reaches_past_a_comma_opening_the_sentence_and_past_or_equivalent(sentence):
+    assert essential(read(sentence, "Head of Clinical Services")) == {"degree": False}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("NMC or HCPC Registered", {"nmc-registration": False, "hcpc-registration": False}),
+    ("Clinical Registration with the appropriate governing body NMC/HCPC",
+     {"nmc-registration": False, "hcpc-registration": False}),
+    ("They must also be registered with either the HCPC or RCT.", {"hcpc-registration": False}),
+    ("The successful candidate will hold full registration as a Practitioner Psychologist with the Health and Care "
+     "Professions Council (HCPC).", {"hcpc-registration": True}),
+])
+def test_registration_with_a_regulator_however_the_regulators_are_listed(sentence, expected):
+    assert essential(read(sentence, "Head of Clinical Services")) == expected
+
+
+def test_board_or_senior_management_level_is_board_experience_only():
+    p = read("We are looking for someone with substantial Board or senior management level experience.", "Chief Digital Officer")
+    assert codes(p.requirements) == {"board-experience"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "You will receive generous annual leave and have access to a car salary sacrifice scheme.",
+    "Access to bespoke fully funded training programmes, both degree level and in-house programmes.",
+])
+def test_a_benefit_the_employer_offers_is_not_a_requirement(sentence):
+    assert not read(sentence, "Community Matron").requirements
+
+
+def test_a_masters_degree_or_equivalent_is_a_masters_degree():
+    p = read("You will hold a masters degree (or equivalent).", "Regional Head of Nursing")
+    assert codes(p.requirements) == {"masters-degree"}
+
+
 def test_fit_and_proper_persons_test_is_a_requirement_on_the_holder_not_a_designation():
     p = read("The post holder must meet the Fit and Proper Persons Test.", "Medical Director")
     assert "fit-and-proper-person-lead" not in codes(p.designations)
@@ -66,6 +124,46 @@ def test_the_employing_trust_is_not_an_external_body_of_its_own_posts():
              "Cambridge University Hospitals NHS Foundation Trust")
     assert "university" not in codes(p.bodies)
     assert "cqc" in codes(p.bodies)
+
+
+def test_bodies_in_the_candidates_experience_are_not_bodies_of_the_post():
+    p = read("You will have demonstrable experience at national level, drawing on relationships across "
+             "Whitehall, the NHS and local government.", "Director of System Support")
+    assert "local-authority" not in codes(p.bodies)
+
+
+def test_a_recruiting_sentence_is_about_the_post_after_its_verb_only():
+    p = read("NHS Clinical Commissioners, the membership body of Clinical Commissioning Groups, is looking for "
+             "an administrator.", "Administrator", "NHS Confederation")
+    assert "ccg" not in codes(p.bodies)
+    p = read("We are looking for an experienced individual to lead on data analysis for the North Central London "
+             "CCGs.", "Business Intelligence Manager", "NEL CSU")
+    assert "ccg" in codes(p.bodies)
+
+
+def test_kinds_of_body_listed_together_are_not_one_organisations_name():
+    p = read("Ability to build partnerships and engage Local Authority and CCG commissioners.", "Matron",
+             "South West London and St Georges Mental Health NHS Trust")
+    assert {"local-authority", "ccg"} <= codes(p.bodies)
+
+
+def test_the_employer_as_one_of_its_kind_is_not_an_external_body():
+    p = read("This is an opportunity to use your talents to support one of the UK's leading NHS Trusts.",
+             "Chief Financial Officer", "Leeds Teaching Hospitals NHS Trust")
+    assert "nhs-provider" not in codes(p.bodies)
+
+
+def test_the_joint_national_body_however_abbreviated_is_nhs_england():
+    p = read("You will work closely with NHSI/E and NHSX on national initiatives.", "Chief Digital Officer",
+             "North West Anglia NHS Foundation Trust")
+    assert "nhs-england" in codes(p.bodies) and "nhs-improvement" not in codes(p.bodies)
+
+
+def test_a_body_that_opens_its_sentence_as_subject_is_not_the_posts_partner():
+    p = read("Main duties of the job\nThe three acute providers in Birmingham are working together to develop a "
+             "joint venture.\nThe CQC is the independent regulator of health and social care.", "Head of Procurement",
+             "University Hospitals Birmingham NHS Foundation Trust")
+    assert not codes(p.bodies) & {"nhs-provider", "cqc"}
 
 
 def test_a_ward_nurse_who_reports_to_the_dipc_is_not_the_dipc_even_read_in_full():

@@ -63,6 +63,21 @@ def _name_around(text: str, mention: Mention) -> tuple[str, int, int] | None:
     return name, text.index(name, line_start) if name in text[line_start:] else start, mention.end
 
 
+def _kinds_listed(name: str, matcher: Matcher) -> bool:
+    """Whether a capitalised run is a list of kinds of body ("Local Authority and CCG", "CCG and
+    PCN localities"), not one organisation's name: nothing is left of it once its type words and
+    the connectives between them are taken away."""
+    kinds = matcher.find(name, (ORG_TYPE,))
+    if len(kinds) < 2:
+        return False
+    rest, position = [], 0
+    for kind in sorted(kinds, key=lambda m: m.start):
+        rest.append(name[position : kind.start])
+        position = max(position, kind.end)
+    rest.append(name[position:])
+    return all(re.fullmatch(r"[\s,/&]*(?:and|or)?[\s,/&]*", piece) for piece in rest)
+
+
 def organisation_from_text(
     text: str, mentions: list[Mention], matcher: Matcher, vocab: Vocabulary | None = None
 ) -> tuple[Organisation | None, list[tuple[int, int, str]]]:
@@ -80,7 +95,7 @@ def organisation_from_text(
         if mention.scheme != ORG_TYPE:
             continue
         found = _name_around(text, mention)
-        if not found:
+        if not found or _kinds_listed(found[0], matcher):
             continue
         name, start, end = found
         spans.append((start, end, mention.code))

@@ -30,7 +30,8 @@ from .reading import (
 )
 from .wording import wording
 
-_CLAUSE_END = re.compile(r"[,;]|\band\b|\bor\b")
+# "or equivalent" goes on with its requirement: "Degree or equivalent level highly desirable".
+_CLAUSE_END = re.compile(r"[,;]|\band\b|\bor\b(?!\s+equivalent\b)")
 
 
 def read_bodies(
@@ -49,7 +50,16 @@ def read_bodies(
     for sentence, mentions in mentions_by_sentence(reading):
         if not any(m.scheme == BODY for m in mentions):
             continue
-        holder = bool(words.holder.search(sentence.text))
+        recruiting = words.recruiting.search(sentence.text)
+        if recruiting:
+            # "NHS Clinical Commissioners, the membership body of CCGs, is looking for someone to
+            # lead ... with the CCGs": before the verb the employer describes itself, after it
+            # the sentence is about the post, though it opens with "We".
+            cut = sentence.start + recruiting.end()
+            mentions = [m for m in mentions if m.scheme != BODY or m.start >= cut]
+            if not any(m.scheme == BODY for m in mentions):
+                continue
+        holder = bool(recruiting) or bool(words.holder.search(sentence.text))
         if not holder and words.employer_describes_itself.search(without_bullet(sentence.text)):
             continue  # the employer describing itself and the bodies it deals with
         joint = any(m.scheme == CUE for m in mentions)
@@ -58,8 +68,12 @@ def read_bodies(
         if sentence.section == "about-employer" and not (holder or joint):
             continue  # a section about the employer, unless the sentence turns to the post
         relationship = has_any(sentence.text, words.relationship)
-        if words.about_employer.match(sentence.text) or (words.about_candidate.search(sentence.text) and not relationship):
+        if (words.about_employer.match(sentence.text) and not recruiting) or (
+            words.about_candidate.search(sentence.text) and not relationship
+        ):
             continue
+        if words.describes_candidate.search(without_bullet(sentence.text)):
+            continue  # the person sought: "You will have ... relationships across ... local government"
         about_post = (
             sentence.section == "duties"
             or sentence.bullet
@@ -77,6 +91,10 @@ def read_bodies(
         for mention in bodies:
             if (organisation and organisation.type == mention.code) or mention.code in own_bodies:
                 continue  # the employer itself
+            if words.one_of_its_kind.search(reading.text[max(sentence.start, mention.start - 60) : mention.start]):
+                continue  # "one of the UK's leading NHS Trusts": the employer's own kind
+            if _is_subject(reading.text, sentence, mention, words.body_as_subject):
+                continue  # "The three acute providers in Birmingham are working together ...": the body's doing
             # "University" inside "X University Hospitals NHS Trust" is not a university, but
             # "Integrated Care System" inside "Frimley Integrated Care System" is that system.
             named = [(a, b) for a, b, kind in org_spans if kind != mention.code]
@@ -90,11 +108,21 @@ def read_bodies(
     return found
 
 
+def _is_subject(text: str, sentence: Sentence, mention: Mention, verb_after: re.Pattern[str]) -> bool:
+    """Whether a body opens its sentence as its subject ("The CQC is the independent regulator"):
+    within the first four words, and followed by the verb the sentence says of it."""
+    before = text[sentence.start : mention.start]
+    return len(before.split()) < 4 and "," not in before and bool(verb_after.match(text[mention.end : sentence.end]))
+
+
 def read_requirements(reading: Reading) -> dict[str, Requirement]:
     found: dict[str, Requirement] = {}
     words = wording(reading.vocab)
     for sentence, mentions in mentions_by_sentence(reading):
         asked = [m for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
+        # The longest reading wins, as for labels: "Board or senior management level" is board
+        # experience, not also the senior management level inside it.
+        asked = [m for m in asked if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in asked)]
         if not asked:
             continue
         if sentence.section != "person-specification" and not words.asks_of_candidate.search(sentence.text):
@@ -103,11 +131,16 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
                 continue
         if words.not_a_requirement.match(sentence.text) or words.conditional_check.search(sentence.text):
             continue
-        alternatives = _alternatives(reading.text, sentence, asked)
+        if words.benefit_offered.search(without_bullet(sentence.text)):
+            continue  # "you will receive ... access to a car salary sacrifice scheme": given, not asked
+        alternatives = _alternatives(reading.text, sentence, asked) | _offered_with_alternative(reading, sentence, asked)
         stated = "field" if sentence.section == "person-specification" else "list" if len(asked) > 2 else "direct"
+        # "Ideally, you will have ...": wording that opens the sentence governs all its clauses.
+        opens_desirable = bool(words.desirable.match(without_bullet(sentence.text)))
         for mention in asked:
             essential = (
                 sentence.essential
+                and not opens_desirable
                 and not words.desirable.search(_clause(reading.text, sentence, mention))
                 and mention.start not in alternatives
             )
@@ -129,6 +162,21 @@ def _alternatives(text: str, sentence: Sentence, asked: list[Mention]) -> set[in
         if re.search(r"\bor\b|/", between) and not re.search(r"[;.]|\band\b", between) and len(between.split()) <= 8:
             linked.update((first.start, second.start))
     return linked
+
+
+def _offered_with_alternative(reading: Reading, sentence: Sentence, asked: list[Mention]) -> set[int]:
+    """Starts of requirements offered with an alternative that has no code of its own: "either a
+    DCR or a BSc qualification", "on the Specialist Register / within 6 months of CCT"."""
+    words, text = wording(reading.vocab), reading.text
+    offered = set()
+    for mention in asked:
+        before, after = text[sentence.start : mention.start], text[mention.end : sentence.end]
+        either = words.either_before.search(before)
+        if either and (re.search(r"\bor\b", either.group()) or re.match(r"[^,;.:]{0,60}?\bor\b", after)):
+            offered.add(mention.start)
+        elif words.alternative_after.match(after) or words.soon_to_hold.search(before):
+            offered.add(mention.start)
+    return offered
 
 
 def _clause(text: str, sentence: Sentence, mention: Mention) -> str:

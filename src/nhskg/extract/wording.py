@@ -83,12 +83,25 @@ class Wording:
     not_a_requirement: re.Pattern[str]
     conditional_check: re.Pattern[str]
     asks_of_candidate: re.Pattern[str]
+    #: either-before and alternative-after: wording that offers a requirement as one of alternatives
+    #: benefit-offered: wording of a benefit the employer gives its staff
+    benefit_offered: re.Pattern[str]
+    either_before: re.Pattern[str]
+    alternative_after: re.Pattern[str]
+    #: soon-to-hold: wording before a requirement asking only to be close to holding it
+    soon_to_hold: re.Pattern[str]
     duty_verb: re.Pattern[str]
     about_the_advert: tuple[str, ...]
     location_field: re.Pattern[str]
     sessional_pay: re.Pattern[str]
     describes_candidate: re.Pattern[str]
     employer_describes_itself: re.Pattern[str]
+    #: recruiting: the verb of a sentence in which the employer says it is recruiting
+    recruiting: re.Pattern[str]
+    #: one-of-its-kind: the words before a kind of body that make it the employer's own kind
+    one_of_its_kind: re.Pattern[str]
+    #: body-as-subject: the words after a body opening its sentence that make it the subject
+    body_as_subject: re.Pattern[str]
     #: section desirable: wording in a sentence that makes a requirement desirable
     desirable: re.Pattern[str]
     #: scope code -> patterns stating that scope in running text, and in a title only
@@ -198,12 +211,19 @@ def wording(vocab: Vocabulary) -> Wording:
         not_a_requirement=one("not-a-requirement"),
         conditional_check=one("conditional-check"),
         asks_of_candidate=one("asks-of-candidate"),
+        benefit_offered=one("benefit-offered"),
+        either_before=one("either-before"),
+        alternative_after=one("alternative-after"),
+        soon_to_hold=one("soon-to-hold"),
         duty_verb=one("duty-verb"),
         about_the_advert=fragments("about-the-advert"),
         location_field=one("location-field"),
         sessional_pay=one("sessional-pay"),
         describes_candidate=one("describes-candidate"),
         employer_describes_itself=one("employer-describes-itself"),
+        recruiting=one("recruiting"),
+        one_of_its_kind=one("one-of-its-kind"),
+        body_as_subject=one("body-as-subject"),
         desirable=re.compile(desirable[0], re.IGNORECASE),
         scope_in_text={c.code: _compile(c.patterns) for c in scopes if c.patterns},
         scope_in_title={c.code: _compile(c.title_patterns) for c in scopes if c.title_patterns},
