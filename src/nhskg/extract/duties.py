@@ -47,7 +47,8 @@ def _is_duty(sentence: Sentence, mentions: list[Mention], reading: Reading) -> b
     if subject_is_other_role(reading, sentence, mentions):
         return False
     plain = without_bullet(sentence.text)
-    if words.describes_candidate.search(plain) or words.employer_describes_itself.search(plain):
+    if (words.describes_candidate.search(plain) or words.person_sought_or_offer.search(plain)
+            or words.employer_describes_itself.search(plain)):
         return False  # the person specification, or the employer describing itself
     if sentence.section == "duties":
         return True

@@ -95,6 +95,8 @@ class Wording:
     location_field: re.Pattern[str]
     sessional_pay: re.Pattern[str]
     describes_candidate: re.Pattern[str]
+    #: person-sought-or-offer: a person-specification item, or what the employer offers
+    person_sought_or_offer: re.Pattern[str]
     employer_describes_itself: re.Pattern[str]
     #: recruiting: the verb of a sentence in which the employer says it is recruiting
     recruiting: re.Pattern[str]
@@ -220,6 +222,7 @@ def wording(vocab: Vocabulary) -> Wording:
         location_field=one("location-field"),
         sessional_pay=one("sessional-pay"),
         describes_candidate=one("describes-candidate"),
+        person_sought_or_offer=one("person-sought-or-offer"),
         employer_describes_itself=one("employer-describes-itself"),
         recruiting=one("recruiting"),
         one_of_its_kind=one("one-of-its-kind"),
