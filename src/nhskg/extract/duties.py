@@ -44,6 +44,8 @@ def _is_duty(sentence: Sentence, mentions: list[Mention], reading: Reading) -> b
     # 0.25 ms a sentence
     if count < 4 or count > 90 or FIELD_LINE.match(sentence.text) or has_any(sentence.text, words.about_the_advert):
         return False
+    if sentence.text.rstrip().endswith(("?", ":")):
+        return False  # a question to the reader, or the lead-in of a list ("The post holder will:")
     if subject_is_other_role(reading, sentence, mentions):
         return False
     plain = without_bullet(sentence.text)
