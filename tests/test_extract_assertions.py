@@ -58,6 +58,17 @@ def essential(p) -> dict[str, bool]:
     "Applicants will be fully registered with the GMC and have a CCT in Anaesthesia or be within six months of receiving a CCT.",
     "Applicants must be fully registered with the GMC and must either be on the GMC specialist register or reasonably "
     "expect to be so within 6 months of interview.",
+    # the register and the CCT are one requirement, whichever name the alternative stands next to
+    "You must be fully registered with the GMC and be on the Specialist Register, or within six months of attaining your CCT.",
+    "Applicants must be fully registered with the GMC and must be on the GMC's Specialist Register or be eligible for "
+    "admission to the Register within six months from date of interview.",
+    "Applicants must be fully registered with the GMC and should hold or be eligible for CCT within 6 months of interview.",
+    "Full GMC registration; entry on GMC Specialist Register; eligible for entry on Register (or within six months of "
+    "receipt of Certificate of Completion of Training at time of interview).",
+    "Applicants must be fully registered with the GMC and should be within6 months of CCT at the time of interview or "
+    "currently hold CCT or equivalent.",
+    "Applicants must have full GMC registration and must either be on the GMC Specialist Register, or within 6 months of "
+    "anticipated receipt of a CCT at the time of interview.",
 ])
 def test_a_registration_one_may_be_close_to_holding_is_not_essential(sentence):
     p = read(sentence, "Consultant Anaesthetist")

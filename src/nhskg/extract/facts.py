@@ -134,6 +134,11 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         if words.benefit_offered.search(without_bullet(sentence.text)):
             continue  # "you will receive ... access to a car salary sacrifice scheme": given, not asked
         alternatives = _alternatives(reading.text, sentence, asked) | _offered_with_alternative(reading, sentence, asked)
+        # One requirement named twice in a sentence is one requirement: "be on the Specialist
+        # Register, or within six months of attaining your CCT" offers the register entry with an
+        # alternative, whichever of its two names the alternative wording stands next to.
+        offered = {m.code for m in asked if m.start in alternatives}
+        alternatives |= {m.start for m in asked if m.code in offered}
         stated = "field" if sentence.section == "person-specification" else "list" if len(asked) > 2 else "direct"
         # "Ideally, you will have ...": wording that opens the sentence governs all its clauses.
         opens_desirable = bool(words.desirable.match(without_bullet(sentence.text)))
