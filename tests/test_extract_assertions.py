@@ -113,6 +113,26 @@ def test_a_benefit_the_employer_offers_is_not_a_requirement(sentence):
     assert not read(sentence, "Community Matron").requirements
 
 
+@pytest.mark.parametrize("sentence", [
+    "3 Substantive Consultant Posts",
+    "The post holder will participate in the running of the Clinical CMR service scans at consultant level.",
+    "To support this, we are looking to recruit substantive Consultants in Acute Medicine.",
+    "All Board Directors must champion the standards of public life.",
+    "Would you like to work for an organisation committed to furthering your learning at Master's level?",
+])
+def test_the_posts_own_rank_is_no_requirement(sentence):
+    assert not read(sentence, "Consultant Anaesthetist").requirements
+
+
+@pytest.mark.parametrize("sentence, code", [
+    ("You will have substantial experience at consultant level.", "consultant-experience"),
+    ("The ideal candidate will be an experienced NHS Consultant.", "consultant-experience"),
+    ("Either of these must have been a Senior Management Level role.", "senior-leadership-experience"),
+])
+def test_a_rank_asked_of_the_candidate_is_a_requirement(sentence, code):
+    assert code in codes(read(sentence, "Clinical Director").requirements)
+
+
 def test_a_masters_degree_or_equivalent_is_a_masters_degree():
     p = read("You will hold a masters degree (or equivalent).", "Regional Head of Nursing")
     assert codes(p.requirements) == {"masters-degree"}

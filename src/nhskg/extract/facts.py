@@ -126,7 +126,10 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         if not asked:
             continue
         if sentence.section != "person-specification" and not words.asks_of_candidate.search(sentence.text):
-            asked = [m for m in asked if (m.start, m.end) not in reading.patterned]
+            # Outside the person specification, a wording found by a pattern, or one that names a
+            # rank ("3 Substantive Consultant Posts", "scans at consultant level"), is a requirement
+            # only where the sentence asks something of the candidate: it names the post's own rank.
+            asked = [m for m in asked if (m.start, m.end) not in reading.patterned and not words.rank_named.search(m.written)]
             if not asked:
                 continue
         if words.not_a_requirement.match(sentence.text) or words.conditional_check.search(sentence.text):

@@ -90,6 +90,8 @@ class Wording:
     alternative_after: re.Pattern[str]
     #: soon-to-hold: wording before a requirement asking only to be close to holding it
     soon_to_hold: re.Pattern[str]
+    #: rank-named: the end of a requirement's words naming a rank ("consultant level"), not a holding
+    rank_named: re.Pattern[str]
     duty_verb: re.Pattern[str]
     about_the_advert: tuple[str, ...]
     location_field: re.Pattern[str]
@@ -217,6 +219,7 @@ def wording(vocab: Vocabulary) -> Wording:
         either_before=one("either-before"),
         alternative_after=one("alternative-after"),
         soon_to_hold=one("soon-to-hold"),
+        rank_named=one("rank-named"),
         duty_verb=one("duty-verb"),
         about_the_advert=fragments("about-the-advert"),
         location_field=one("location-field"),
