@@ -133,6 +133,20 @@ def test_a_rank_asked_of_the_candidate_is_a_requirement(sentence, code):
     assert code in codes(read(sentence, "Clinical Director").requirements)
 
 
+@pytest.mark.parametrize("sentence, senior", [
+    ("Experience of managing a clinical team", False),
+    ("The successful candidate will have experience of leading a team and managing workflows.", False),
+    ("You will have experience in leading and managing teams.", False),
+    ("The successful applicant will have experience of managing multi-disciplinary healthcare teams.", False),
+    ("You will have demonstrable experience of managing and leading multiple teams.", True),
+    ("You will have experience of leading and motivating large scale teams.", True),
+    ("Experience of successfully managing significant organisational change", True),
+])
+def test_leading_one_team_is_not_senior_leadership(sentence, senior):
+    found = "senior-leadership-experience" in codes(read(sentence, "Service Manager").requirements)
+    assert found == senior
+
+
 def test_a_masters_degree_or_equivalent_is_a_masters_degree():
     p = read("You will hold a masters degree (or equivalent).", "Regional Head of Nursing")
     assert codes(p.requirements) == {"masters-degree"}
