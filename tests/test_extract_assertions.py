@@ -204,6 +204,21 @@ def test_the_joint_national_body_however_abbreviated_is_nhs_england():
     assert "nhs-england" in codes(p.bodies) and "nhs-improvement" not in codes(p.bodies)
 
 
+@pytest.mark.parametrize("sentence", [
+    "You will work within your scope of practice in line with the NMC Code of professional conduct.",
+    "As a qualified practitioner with NMC or HCPC registration you will work well within a team.",
+    "A workload that is distributed amongst the team using Royal College guidelines.",
+])
+def test_a_bodys_code_guidance_or_register_is_not_the_body(sentence):
+    p = read("Main duties of the job\n" + sentence, "Lead Theatre Practitioner", "BMI Healthcare")
+    assert not codes(p.bodies)
+
+
+def test_a_body_named_beside_its_code_elsewhere_is_still_a_body():
+    p = read("Main duties of the job\nYou will work closely with the NMC on revalidation.", "Head of Nursing", "BMI Healthcare")
+    assert codes(p.bodies) == {"nmc"}
+
+
 def test_a_body_that_opens_its_sentence_as_subject_is_not_the_posts_partner():
     p = read("Main duties of the job\nThe three acute providers in Birmingham are working together to develop a "
              "joint venture.\nThe CQC is the independent regulator of health and social care.", "Head of Procurement",

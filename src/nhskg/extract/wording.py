@@ -106,6 +106,8 @@ class Wording:
     one_of_its_kind: re.Pattern[str]
     #: body-as-subject: the words after a body opening its sentence that make it the subject
     body_as_subject: re.Pattern[str]
+    #: body-instrument: the words after a body that make it the body's code, guidance or register
+    body_instrument: re.Pattern[str]
     #: section desirable: wording in a sentence that makes a requirement desirable
     desirable: re.Pattern[str]
     #: scope code -> patterns stating that scope in running text, and in a title only
@@ -230,6 +232,7 @@ def wording(vocab: Vocabulary) -> Wording:
         recruiting=one("recruiting"),
         one_of_its_kind=one("one-of-its-kind"),
         body_as_subject=one("body-as-subject"),
+        body_instrument=one("body-instrument"),
         desirable=re.compile(desirable[0], re.IGNORECASE),
         scope_in_text={c.code: _compile(c.patterns) for c in scopes if c.patterns},
         scope_in_title={c.code: _compile(c.title_patterns) for c in scopes if c.title_patterns},
