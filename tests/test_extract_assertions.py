@@ -219,6 +219,22 @@ def test_a_body_named_beside_its_code_elsewhere_is_still_a_body():
     assert codes(p.bodies) == {"nmc"}
 
 
+@pytest.mark.parametrize("sentence", [
+    "The post will be primarily based at the University Hospital site.",
+    "You will join a single team working across both our acute sites until they merge on one site at the Midland "
+    "Metropolitan University Hospital.",
+])
+def test_one_hospital_is_a_site_not_a_provider_body(sentence):
+    p = read("Main duties of the job\n" + sentence, "Consultant Radiologist", "Sandwell and West Birmingham Hospitals NHS Trust")
+    assert not codes(p.bodies)
+
+
+def test_providers_in_the_plural_are_still_a_body():
+    p = read("Main duties of the job\nYou will work closely with University Hospitals across the region.",
+             "Head of Strategy", "NHS Devon Clinical Commissioning Group")
+    assert codes(p.bodies) == {"nhs-provider"}
+
+
 def test_a_body_that_opens_its_sentence_as_subject_is_not_the_posts_partner():
     p = read("Main duties of the job\nThe three acute providers in Birmingham are working together to develop a "
              "joint venture.\nThe CQC is the independent regulator of health and social care.", "Head of Procurement",

@@ -93,6 +93,8 @@ def read_bodies(
                 continue  # the employer itself
             if words.one_of_its_kind.search(reading.text[max(sentence.start, mention.start - 60) : mention.start]):
                 continue  # "one of the UK's leading NHS Trusts": the employer's own kind
+            if words.hospital_site.search(mention.written):
+                continue  # "based at the University Hospital site": one hospital is a site, not a body
             if words.body_instrument.match(reading.text[mention.end : sentence.end]):
                 continue  # "in line with the NMC Code", "with NMC or HCPC registration": its code or register
             if _is_subject(reading.text, sentence, mention, words.body_as_subject):
