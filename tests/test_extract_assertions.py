@@ -235,6 +235,12 @@ def test_providers_in_the_plural_are_still_a_body():
     assert codes(p.bodies) == {"nhs-provider"}
 
 
+def test_a_postgraduate_dean_is_a_person_not_the_deanery():
+    p = read("Main duties of the job\nYou will work closely with the Postgraduate Deans on a variety of programmes.\n"
+             "Accountable to the lead Deputy Postgraduate Dean.", "Training Programme Director", "Health Education England")
+    assert "deanery" not in codes(p.bodies)
+
+
 def test_a_body_that_opens_its_sentence_as_subject_is_not_the_posts_partner():
     p = read("Main duties of the job\nThe three acute providers in Birmingham are working together to develop a "
              "joint venture.\nThe CQC is the independent regulator of health and social care.", "Head of Procurement",
