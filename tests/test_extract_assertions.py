@@ -241,6 +241,21 @@ def test_a_postgraduate_dean_is_a_person_not_the_deanery():
     assert "deanery" not in codes(p.bodies)
 
 
+@pytest.mark.parametrize("sentence, organisation", [
+    ("Practice Plus Group is working with NHS England to achieve elimination of hepatitis C.", "Practice Plus Group"),
+    ("NHS Professionals (NHSP), owned by the Department of Health and Social Care (DHSC), works in partnership with "
+     "hospital trusts.", "NHS Professionals - Non-Clinical"),
+])
+def test_the_employer_by_its_name_opening_a_sentence_describes_itself(sentence, organisation):
+    assert not codes(read(sentence, "Regional Lead Nurse", organisation).bodies)
+
+
+def test_the_employer_recruiting_by_its_name_still_speaks_of_the_post():
+    p = read("Practice Plus Group is looking for a Lead Nurse to work with NHS England on hepatitis C.",
+             "Regional Lead Nurse", "Practice Plus Group")
+    assert codes(p.bodies) == {"nhs-england"}
+
+
 def test_a_body_that_opens_its_sentence_as_subject_is_not_the_posts_partner():
     p = read("Main duties of the job\nThe three acute providers in Birmingham are working together to develop a "
              "joint venture.\nThe CQC is the independent regulator of health and social care.", "Head of Procurement",

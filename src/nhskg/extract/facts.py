@@ -62,6 +62,8 @@ def read_bodies(
         holder = bool(recruiting) or bool(words.holder.search(sentence.text))
         if not holder and words.employer_describes_itself.search(without_bullet(sentence.text)):
             continue  # the employer describing itself and the bodies it deals with
+        if not holder and _opens_with(reading.text, sentence, own):
+            continue  # "Practice Plus Group is working with NHS England": the employer, by its name
         joint = any(m.scheme == CUE for m in mentions)
         if sentence.section in ("application", "person-specification"):
             continue
@@ -110,6 +112,16 @@ def read_bodies(
             stated = "field" if FIELD_LINE.match(sentence.text) else "list" if len(bodies) > 2 else "direct" if holder or sentence.section == "duties" else "passing"
             add(found, item("bodies", mention.code, mention.written, evidence_of(sentence), stated))
     return found
+
+
+def _opens_with(text: str, sentence: Sentence, spans: list[tuple[int, int]]) -> bool:
+    """Whether the sentence opens with one of ``spans`` (the employer's name) as its subject, the
+    name's first word among the sentence's first three: "NHS Professionals (NHSP), owned by ...,
+    works in partnership with hospital trusts" is about the employer, as "We work with" is."""
+    return any(
+        sentence.start <= a < sentence.end and len(text[sentence.start : a].split()) < 3 and "," not in text[sentence.start : a]
+        for a, _ in spans
+    )
 
 
 def _is_subject(text: str, sentence: Sentence, mention: Mention, verb_after: re.Pattern[str]) -> bool:
