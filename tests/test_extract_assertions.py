@@ -58,6 +58,17 @@ def essential(p) -> dict[str, bool]:
     "Applicants will be fully registered with the GMC and have a CCT in Anaesthesia or be within six months of receiving a CCT.",
     "Applicants must be fully registered with the GMC and must either be on the GMC specialist register or reasonably "
     "expect to be so within 6 months of interview.",
+    # the register and the CCT are one requirement, whichever name the alternative stands next to
+    "You must be fully registered with the GMC and be on the Specialist Register, or within six months of attaining your CCT.",
+    "Applicants must be fully registered with the GMC and must be on the GMC's Specialist Register or be eligible for "
+    "admission to the Register within six months from date of interview.",
+    "Applicants must be fully registered with the GMC and should hold or be eligible for CCT within 6 months of interview.",
+    "Full GMC registration; entry on GMC Specialist Register; eligible for entry on Register (or within six months of "
+    "receipt of Certificate of Completion of Training at time of interview).",
+    "Applicants must be fully registered with the GMC and should be within6 months of CCT at the time of interview or "
+    "currently hold CCT or equivalent.",
+    "Applicants must have full GMC registration and must either be on the GMC Specialist Register, or within 6 months of "
+    "anticipated receipt of a CCT at the time of interview.",
 ])
 def test_a_registration_one_may_be_close_to_holding_is_not_essential(sentence):
     p = read(sentence, "Consultant Anaesthetist")
@@ -100,6 +111,40 @@ def test_board_or_senior_management_level_is_board_experience_only():
 ])
 def test_a_benefit_the_employer_offers_is_not_a_requirement(sentence):
     assert not read(sentence, "Community Matron").requirements
+
+
+@pytest.mark.parametrize("sentence", [
+    "3 Substantive Consultant Posts",
+    "The post holder will participate in the running of the Clinical CMR service scans at consultant level.",
+    "To support this, we are looking to recruit substantive Consultants in Acute Medicine.",
+    "All Board Directors must champion the standards of public life.",
+    "Would you like to work for an organisation committed to furthering your learning at Master's level?",
+])
+def test_the_posts_own_rank_is_no_requirement(sentence):
+    assert not read(sentence, "Consultant Anaesthetist").requirements
+
+
+@pytest.mark.parametrize("sentence, code", [
+    ("You will have substantial experience at consultant level.", "consultant-experience"),
+    ("The ideal candidate will be an experienced NHS Consultant.", "consultant-experience"),
+    ("Either of these must have been a Senior Management Level role.", "senior-leadership-experience"),
+])
+def test_a_rank_asked_of_the_candidate_is_a_requirement(sentence, code):
+    assert code in codes(read(sentence, "Clinical Director").requirements)
+
+
+@pytest.mark.parametrize("sentence, senior", [
+    ("Experience of managing a clinical team", False),
+    ("The successful candidate will have experience of leading a team and managing workflows.", False),
+    ("You will have experience in leading and managing teams.", False),
+    ("The successful applicant will have experience of managing multi-disciplinary healthcare teams.", False),
+    ("You will have demonstrable experience of managing and leading multiple teams.", True),
+    ("You will have experience of leading and motivating large scale teams.", True),
+    ("Experience of successfully managing significant organisational change", True),
+])
+def test_leading_one_team_is_not_senior_leadership(sentence, senior):
+    found = "senior-leadership-experience" in codes(read(sentence, "Service Manager").requirements)
+    assert found == senior
 
 
 def test_a_masters_degree_or_equivalent_is_a_masters_degree():
@@ -157,6 +202,58 @@ def test_the_joint_national_body_however_abbreviated_is_nhs_england():
     p = read("You will work closely with NHSI/E and NHSX on national initiatives.", "Chief Digital Officer",
              "North West Anglia NHS Foundation Trust")
     assert "nhs-england" in codes(p.bodies) and "nhs-improvement" not in codes(p.bodies)
+
+
+@pytest.mark.parametrize("sentence", [
+    "You will work within your scope of practice in line with the NMC Code of professional conduct.",
+    "As a qualified practitioner with NMC or HCPC registration you will work well within a team.",
+    "A workload that is distributed amongst the team using Royal College guidelines.",
+])
+def test_a_bodys_code_guidance_or_register_is_not_the_body(sentence):
+    p = read("Main duties of the job\n" + sentence, "Lead Theatre Practitioner", "BMI Healthcare")
+    assert not codes(p.bodies)
+
+
+def test_a_body_named_beside_its_code_elsewhere_is_still_a_body():
+    p = read("Main duties of the job\nYou will work closely with the NMC on revalidation.", "Head of Nursing", "BMI Healthcare")
+    assert codes(p.bodies) == {"nmc"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "The post will be primarily based at the University Hospital site.",
+    "You will join a single team working across both our acute sites until they merge on one site at the Midland "
+    "Metropolitan University Hospital.",
+])
+def test_one_hospital_is_a_site_not_a_provider_body(sentence):
+    p = read("Main duties of the job\n" + sentence, "Consultant Radiologist", "Sandwell and West Birmingham Hospitals NHS Trust")
+    assert not codes(p.bodies)
+
+
+def test_providers_in_the_plural_are_still_a_body():
+    p = read("Main duties of the job\nYou will work closely with University Hospitals across the region.",
+             "Head of Strategy", "NHS Devon Clinical Commissioning Group")
+    assert codes(p.bodies) == {"nhs-provider"}
+
+
+def test_a_postgraduate_dean_is_a_person_not_the_deanery():
+    p = read("Main duties of the job\nYou will work closely with the Postgraduate Deans on a variety of programmes.\n"
+             "Accountable to the lead Deputy Postgraduate Dean.", "Training Programme Director", "Health Education England")
+    assert "deanery" not in codes(p.bodies)
+
+
+@pytest.mark.parametrize("sentence, organisation", [
+    ("Practice Plus Group is working with NHS England to achieve elimination of hepatitis C.", "Practice Plus Group"),
+    ("NHS Professionals (NHSP), owned by the Department of Health and Social Care (DHSC), works in partnership with "
+     "hospital trusts.", "NHS Professionals - Non-Clinical"),
+])
+def test_the_employer_by_its_name_opening_a_sentence_describes_itself(sentence, organisation):
+    assert not codes(read(sentence, "Regional Lead Nurse", organisation).bodies)
+
+
+def test_the_employer_recruiting_by_its_name_still_speaks_of_the_post():
+    p = read("Practice Plus Group is looking for a Lead Nurse to work with NHS England on hepatitis C.",
+             "Regional Lead Nurse", "Practice Plus Group")
+    assert codes(p.bodies) == {"nhs-england"}
 
 
 def test_a_body_that_opens_its_sentence_as_subject_is_not_the_posts_partner():

@@ -135,7 +135,10 @@ def employer_spans(text: str, organisation: Organisation | None, matcher: Matche
     spans = []
     plain = _BRACKETS.sub(" ", organisation.name).strip()
     short = wording(vocab or load_vocabulary()).name_type_words.sub("", plain).strip(" ,-")  # "Hull University Teaching Hospitals"
-    for name in {organisation.name, plain, short if len(short.split()) >= 2 else plain}:
+    # "NHS Professionals - Non-Clinical": NHS Jobs adds the division after a dash; the text names
+    # the organisation without it.
+    stem = re.split(r"\s+[-\u2013]\s+", plain)[0].strip()
+    for name in {organisation.name, plain, short if len(short.split()) >= 2 else plain, stem if len(stem.split()) >= 2 else plain}:
         start = text.find(name)
         while start >= 0 and name:
             spans.append((start, start + len(name)))

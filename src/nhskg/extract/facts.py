@@ -62,6 +62,8 @@ def read_bodies(
         holder = bool(recruiting) or bool(words.holder.search(sentence.text))
         if not holder and words.employer_describes_itself.search(without_bullet(sentence.text)):
             continue  # the employer describing itself and the bodies it deals with
+        if not holder and _opens_with(reading.text, sentence, own):
+            continue  # "Practice Plus Group is working with NHS England": the employer, by its name
         joint = any(m.scheme == CUE for m in mentions)
         if sentence.section in ("application", "person-specification"):
             continue
@@ -93,6 +95,10 @@ def read_bodies(
                 continue  # the employer itself
             if words.one_of_its_kind.search(reading.text[max(sentence.start, mention.start - 60) : mention.start]):
                 continue  # "one of the UK's leading NHS Trusts": the employer's own kind
+            if words.hospital_site.search(mention.written):
+                continue  # "based at the University Hospital site": one hospital is a site, not a body
+            if words.body_instrument.match(reading.text[mention.end : sentence.end]):
+                continue  # "in line with the NMC Code", "with NMC or HCPC registration": its code or register
             if _is_subject(reading.text, sentence, mention, words.body_as_subject):
                 continue  # "The three acute providers in Birmingham are working together ...": the body's doing
             # "University" inside "X University Hospitals NHS Trust" is not a university, but
@@ -106,6 +112,16 @@ def read_bodies(
             stated = "field" if FIELD_LINE.match(sentence.text) else "list" if len(bodies) > 2 else "direct" if holder or sentence.section == "duties" else "passing"
             add(found, item("bodies", mention.code, mention.written, evidence_of(sentence), stated))
     return found
+
+
+def _opens_with(text: str, sentence: Sentence, spans: list[tuple[int, int]]) -> bool:
+    """Whether the sentence opens with one of ``spans`` (the employer's name) as its subject, the
+    name's first word among the sentence's first three: "NHS Professionals (NHSP), owned by ...,
+    works in partnership with hospital trusts" is about the employer, as "We work with" is."""
+    return any(
+        sentence.start <= a < sentence.end and len(text[sentence.start : a].split()) < 3 and "," not in text[sentence.start : a]
+        for a, _ in spans
+    )
 
 
 def _is_subject(text: str, sentence: Sentence, mention: Mention, verb_after: re.Pattern[str]) -> bool:
@@ -126,7 +142,10 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         if not asked:
             continue
         if sentence.section != "person-specification" and not words.asks_of_candidate.search(sentence.text):
-            asked = [m for m in asked if (m.start, m.end) not in reading.patterned]
+            # Outside the person specification, a wording found by a pattern, or one that names a
+            # rank ("3 Substantive Consultant Posts", "scans at consultant level"), is a requirement
+            # only where the sentence asks something of the candidate: it names the post's own rank.
+            asked = [m for m in asked if (m.start, m.end) not in reading.patterned and not words.rank_named.search(m.written)]
             if not asked:
                 continue
         if words.not_a_requirement.match(sentence.text) or words.conditional_check.search(sentence.text):
@@ -134,6 +153,11 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         if words.benefit_offered.search(without_bullet(sentence.text)):
             continue  # "you will receive ... access to a car salary sacrifice scheme": given, not asked
         alternatives = _alternatives(reading.text, sentence, asked) | _offered_with_alternative(reading, sentence, asked)
+        # One requirement named twice in a sentence is one requirement: "be on the Specialist
+        # Register, or within six months of attaining your CCT" offers the register entry with an
+        # alternative, whichever of its two names the alternative wording stands next to.
+        offered = {m.code for m in asked if m.start in alternatives}
+        alternatives |= {m.start for m in asked if m.code in offered}
         stated = "field" if sentence.section == "person-specification" else "list" if len(asked) > 2 else "direct"
         # "Ideally, you will have ...": wording that opens the sentence governs all its clauses.
         opens_desirable = bool(words.desirable.match(without_bullet(sentence.text)))

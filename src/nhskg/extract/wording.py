@@ -90,6 +90,8 @@ class Wording:
     alternative_after: re.Pattern[str]
     #: soon-to-hold: wording before a requirement asking only to be close to holding it
     soon_to_hold: re.Pattern[str]
+    #: rank-named: the end of a requirement's words naming a rank ("consultant level"), not a holding
+    rank_named: re.Pattern[str]
     duty_verb: re.Pattern[str]
     about_the_advert: tuple[str, ...]
     location_field: re.Pattern[str]
@@ -104,6 +106,10 @@ class Wording:
     one_of_its_kind: re.Pattern[str]
     #: body-as-subject: the words after a body opening its sentence that make it the subject
     body_as_subject: re.Pattern[str]
+    #: body-instrument: the words after a body that make it the body's code, guidance or register
+    body_instrument: re.Pattern[str]
+    #: hospital-site: the end of a body's words naming one hospital, a site rather than a body
+    hospital_site: re.Pattern[str]
     #: section desirable: wording in a sentence that makes a requirement desirable
     desirable: re.Pattern[str]
     #: scope code -> patterns stating that scope in running text, and in a title only
@@ -217,6 +223,7 @@ def wording(vocab: Vocabulary) -> Wording:
         either_before=one("either-before"),
         alternative_after=one("alternative-after"),
         soon_to_hold=one("soon-to-hold"),
+        rank_named=one("rank-named"),
         duty_verb=one("duty-verb"),
         about_the_advert=fragments("about-the-advert"),
         location_field=one("location-field"),
@@ -227,6 +234,8 @@ def wording(vocab: Vocabulary) -> Wording:
         recruiting=one("recruiting"),
         one_of_its_kind=one("one-of-its-kind"),
         body_as_subject=one("body-as-subject"),
+        body_instrument=one("body-instrument"),
+        hospital_site=one("hospital-site"),
         desirable=re.compile(desirable[0], re.IGNORECASE),
         scope_in_text={c.code: _compile(c.patterns) for c in scopes if c.patterns},
         scope_in_title={c.code: _compile(c.title_patterns) for c in scopes if c.title_patterns},
