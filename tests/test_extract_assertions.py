@@ -419,3 +419,11 @@ def test_every_fact_says_how_it_was_stated_and_how_sure_it_is():
     assert all(f.stated in STATED_AS and 0 <= f.confidence <= 1 for f in facts)
     assert p.accountable_to[0].stated == "field"
     assert p.to_json()["accountable_to"][0]["confidence"] == p.accountable_to[0].confidence
+
+
+def test_an_uncoded_partner_is_read_in_every_duty_that_names_one():
+    # dev 916242608, 916250810: a second sentence's 'other' partner was lost once the first was read
+    p = read("The post holder will work closely with the Postgraduate Deans on workforce plans.\n"
+             "The post holder will work alongside a team of project and workforce specialists.",
+             "Workforce Transformation Lead")
+    assert [d.with_ for d in p.duties] == [("other",), ("other",)]

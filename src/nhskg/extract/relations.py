@@ -162,8 +162,10 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
     that joint working with them, or a line to them, is not lost: the first title-like phrase right
     after a cue of that relation that no role type matches."""
     bucket = fields[field]
-    if "other" in bucket or (field not in ("works_with", "deputises_for") and bucket):
+    if field not in ("works_with", "deputises_for") and bucket:
         return  # a post has one line of each kind; a coded one is already read
+    if field != "works_with" and "other" in bucket:
+        return  # only joint working is read again: each duty sentence names its own partners
     text = reading.text
     words = wording(reading.vocab)
     roles = [(m.start, m.end) for m in mentions if m.scheme == ROLE]
@@ -186,7 +188,7 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
             start, end = at + found.start("name"), at + found.end("name")
             if any(a < end and start < b for a, b in roles):
                 continue
-            bucket["other"] = item(field, "other", text[start:end], evidence_of(sentence), "passing")
+            add(bucket, item(field, "other", text[start:end], evidence_of(sentence), "passing"))
             if field == "works_with":
                 partners.setdefault(sentence.start, set()).add("other")
             return
