@@ -70,6 +70,12 @@ def _subject_of_a_cue(words: Wording, mentions: list[Mention], mention: Mention,
     return words.verb_opens.match(text[mention.end : after[0].end]) is not None  # not "X along with Y"
 
 
+def _asked_of_candidate(words: Wording, sentence: Sentence, cue: Mention, text: str) -> bool:
+    """A cue after "experience of" ("experience of working with senior leads from partner
+    organisations") asks for working experience; it states no partner of the post."""
+    return words.experience_of_working.search(text[max(sentence.start, cue.start - 40) : cue.start]) is not None
+
+
 def _plural(mention: Mention) -> bool:
     last = mention.written.split()[-1] if mention.written.split() else ""
     return last.lower().endswith("s") and not last.lower().endswith(("ss", "us"))
@@ -121,7 +127,7 @@ def read_relations(reading: Reading) -> Relations:
             if _subject_of_a_cue(words, mentions, mention, reading.text):
                 continue
             cue = governing_cue(vocab, mentions, mention, reading.text)
-            if cue is not None:
+            if cue is not None and not _asked_of_candidate(words, sentence, cue, reading.text):
                 governed.append((mention, cue))
         per_cue: dict[int, int] = {}
         for _, cue in governed:
@@ -170,7 +176,7 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
     words = wording(reading.vocab)
     roles = [(m.start, m.end) for m in mentions if m.scheme == ROLE]
     for cue in mentions:
-        if cue.scheme != CUE or cue_fields.get(cue.code) != field:
+        if cue.scheme != CUE or cue_fields.get(cue.code) != field or _asked_of_candidate(words, sentence, cue, text):
             continue
         # right after the cue, and after each role of a list the cue governs ("with the Chief
         # Financial Officer and Director of Operational Finance")
