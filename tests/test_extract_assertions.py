@@ -458,3 +458,14 @@ def test_members_of_a_team_and_uncoded_groups_are_one_other_partner(sentence):
 ])
 def test_a_team_alone_leaders_and_experience_asked_name_no_partner(sentence):
     assert codes(read(sentence, "Head of Strategy").works_with) == set()
+
+
+@pytest.mark.parametrize("sentence, code", [
+    # dev 916234752, 916253805, 916230774: a division's clinical head, senior nurse and managers
+    ("The post holder will work closely with the Divisional Director and Clinical Head of Division.", "clinical-director"),
+    ("You will operate as part of a triumvirate divisional management team alongside the Divisional Nurse for "
+     "Urgent Care.", "divisional-director-of-nursing"),
+    ("You will work with Consultants in Anaesthesia, Theatre Staff and Divisional Managers.", "divisional-director"),
+])
+def test_a_division_s_leaders_by_their_other_titles(sentence, code):
+    assert code in codes(read(sentence, "Service Manager").works_with)
