@@ -469,3 +469,10 @@ def test_a_team_alone_leaders_and_experience_asked_name_no_partner(sentence):
 ])
 def test_a_division_s_leaders_by_their_other_titles(sentence, code):
     assert code in codes(read(sentence, "Service Manager").works_with)
+
+
+def test_joining_a_team_is_a_duty_with_its_members_as_partners():
+    # dev 916245943, 916256282: the gold counts the team the post joins among its duties
+    p = read("The successful applicant will join a team of highly motivated physicians in geriatric medicine.",
+             "Locum Consultant in Geriatric Medicine")
+    assert [d.with_ for d in p.duties] == [("other",)]
