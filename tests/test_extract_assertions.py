@@ -516,3 +516,60 @@ def test_every_fact_says_how_it_was_stated_and_how_sure_it_is():
     assert all(f.stated in STATED_AS and 0 <= f.confidence <= 1 for f in facts)
     assert p.accountable_to[0].stated == "field"
     assert p.to_json()["accountable_to"][0]["confidence"] == p.accountable_to[0].confidence
+
+
+def test_an_uncoded_partner_is_read_in_every_duty_that_names_one():
+    # dev 916242608, 916250810: a second sentence's 'other' partner was lost once the first was read
+    p = read("The post holder will work closely with the Postgraduate Deans on workforce plans.\n"
+             "The post holder will work alongside a team of project and workforce specialists.",
+             "Workforce Transformation Lead")
+    assert [d.with_ for d in p.duties] == [("other",), ("other",)]
+
+
+@pytest.mark.parametrize("sentence", [
+    # dev 916209753, 916259666, 916259926, 916214799: the members named of the team the post joins
+    "The candidate will be part of a management team including the clinical lead and the ward manager.",
+    "You will be part of a friendly and supportive multidisciplinary ward team that consists of other Consultants.",
+    "You will be working with a cohesive, friendly and committed team including ten clinical oncologists.",
+    "You will be joining a group of dynamic and friendly Elderly Care Consultants in developing care.",
+    # dev 916227366, 916255490, 916243898, 916225461: group words with no role type
+    "The successful candidate will join a team of therapy leads providing a service to the trust.",
+    "You will work closely with other clinical, medical and operational leads.",
+    "The Nurse Lead works in partnership with service users, General Practitioners and the voluntary sector.",
+    "You will work alongside some of the regions most experienced Consultants.",
+    # dev 916213678, 916221967: more wordings of joint working
+    "You will work in close co-operation with the consultants and nurses of the ward.",
+    "Nurture strong relationships with the Heads of Departments, to ensure processes are followed.",
+])
+def test_members_of_a_team_and_uncoded_groups_are_one_other_partner(sentence):
+    assert "other" in codes(read(sentence, "Consultant Physician").works_with)
+
+
+@pytest.mark.parametrize("sentence", [
+    # dev 916251599, 916245060 and the README: a team named alone, or senior leaders, name no role
+    "You will be part of the wider communications team.",
+    "You will work collaboratively with system leaders at national, regional and local level.",
+    # dev 916247956, 916253937: working experience asked of the candidate is no partner
+    "Highly developed stakeholder skills and experience of working with senior leads from partner organisations.",
+    "With proven experience of working closely with primary care and acute care clinicians, the post holder will lead a team.",
+])
+def test_a_team_alone_leaders_and_experience_asked_name_no_partner(sentence):
+    assert codes(read(sentence, "Head of Strategy").works_with) == set()
+
+
+@pytest.mark.parametrize("sentence, code", [
+    # dev 916234752, 916253805, 916230774: a division's clinical head, senior nurse and managers
+    ("The post holder will work closely with the Divisional Director and Clinical Head of Division.", "clinical-director"),
+    ("You will operate as part of a triumvirate divisional management team alongside the Divisional Nurse for "
+     "Urgent Care.", "divisional-director-of-nursing"),
+    ("You will work with Consultants in Anaesthesia, Theatre Staff and Divisional Managers.", "divisional-director"),
+])
+def test_a_division_s_leaders_by_their_other_titles(sentence, code):
+    assert code in codes(read(sentence, "Service Manager").works_with)
+
+
+def test_joining_a_team_is_a_duty_with_its_members_as_partners():
+    # dev 916245943, 916256282: the gold counts the team the post joins among its duties
+    p = read("The successful applicant will join a team of highly motivated physicians in geriatric medicine.",
+             "Locum Consultant in Geriatric Medicine")
+    assert [d.with_ for d in p.duties] == [("other",)]

@@ -70,6 +70,12 @@ def _subject_of_a_cue(words: Wording, mentions: list[Mention], mention: Mention,
     return words.verb_opens.match(text[mention.end : after[0].end]) is not None  # not "X along with Y"
 
 
+def _asked_of_candidate(words: Wording, sentence: Sentence, cue: Mention, text: str) -> bool:
+    """A cue after "experience of" ("experience of working with senior leads from partner
+    organisations") asks for working experience; it states no partner of the post."""
+    return words.experience_of_working.search(text[max(sentence.start, cue.start - 40) : cue.start]) is not None
+
+
 def _plural(mention: Mention) -> bool:
     last = mention.written.split()[-1] if mention.written.split() else ""
     return last.lower().endswith("s") and not last.lower().endswith(("ss", "us"))
@@ -121,7 +127,7 @@ def read_relations(reading: Reading) -> Relations:
             if _subject_of_a_cue(words, mentions, mention, reading.text):
                 continue
             cue = governing_cue(vocab, mentions, mention, reading.text)
-            if cue is not None:
+            if cue is not None and not _asked_of_candidate(words, sentence, cue, reading.text):
                 governed.append((mention, cue))
         per_cue: dict[int, int] = {}
         for _, cue in governed:
@@ -162,13 +168,15 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
     that joint working with them, or a line to them, is not lost: the first title-like phrase right
     after a cue of that relation that no role type matches."""
     bucket = fields[field]
-    if "other" in bucket or (field not in ("works_with", "deputises_for") and bucket):
+    if field not in ("works_with", "deputises_for") and bucket:
         return  # a post has one line of each kind; a coded one is already read
+    if field != "works_with" and "other" in bucket:
+        return  # only joint working is read again: each duty sentence names its own partners
     text = reading.text
     words = wording(reading.vocab)
     roles = [(m.start, m.end) for m in mentions if m.scheme == ROLE]
     for cue in mentions:
-        if cue.scheme != CUE or cue_fields.get(cue.code) != field:
+        if cue.scheme != CUE or cue_fields.get(cue.code) != field or _asked_of_candidate(words, sentence, cue, text):
             continue
         # right after the cue, and after each role of a list the cue governs ("with the Chief
         # Financial Officer and Director of Operational Finance")
@@ -186,7 +194,7 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
             start, end = at + found.start("name"), at + found.end("name")
             if any(a < end and start < b for a, b in roles):
                 continue
-            bucket["other"] = item(field, "other", text[start:end], evidence_of(sentence), "passing")
+            add(bucket, item(field, "other", text[start:end], evidence_of(sentence), "passing"))
             if field == "works_with":
                 partners.setdefault(sentence.start, set()).add("other")
             return

@@ -56,6 +56,8 @@ class Wording:
     owned_by_other: re.Pattern[str]
     helps_other: re.Pattern[str]
     uncoded_partner: re.Pattern[str]
+    #: experience-of-working: the words before a joint-working cue asking it of the candidate
+    experience_of_working: re.Pattern[str]
     list_joiner: re.Pattern[str]
     duty_opening: re.Pattern[str]
     #: post-title-subject: the words before the post's own title opening a sentence ("The ...")
@@ -197,6 +199,7 @@ def wording(vocab: Vocabulary) -> Wording:
         owned_by_other=one("owned-by-other"),
         helps_other=one("helps-other"),
         uncoded_partner=one("uncoded-partner"),
+        experience_of_working=one("experience-of-working"),
         list_joiner=one("list-joiner"),
         duty_opening=one("duty-opening"),
         title_subject=one("post-title-subject"),
