@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import statistics
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -35,8 +36,12 @@ def _project(query: LibraryQuery, table: Table) -> Table:
             f"query '{query.name}' ({query.path}) declares column(s) {', '.join(missing)} "
             f"that its SELECT does not return (it returns {', '.join(table.columns)})"
         )
+    if table.columns == query.columns:
+        return table
     indexes = [table.columns.index(c) for c in query.columns]
-    return Table(query.columns, tuple(tuple(row[i] for i in indexes) for row in table.rows))
+    if len(indexes) == 1:
+        return Table(query.columns, tuple((row[indexes[0]],) for row in table.rows))
+    return Table(query.columns, tuple(map(itemgetter(*indexes), table.rows)))
 
 
 def _decimal(term: Node | None) -> Decimal | None:
