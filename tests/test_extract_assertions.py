@@ -573,3 +573,16 @@ def test_joining_a_team_is_a_duty_with_its_members_as_partners():
     p = read("The successful applicant will join a team of highly motivated physicians in geriatric medicine.",
              "Locum Consultant in Geriatric Medicine")
     assert [d.with_ for d in p.duties] == [("other",)]
+
+
+@pytest.mark.parametrize("sentence, codes", [
+    # dev 916245054: a shared 'Director' and a completing 'for Nursing'
+    ("The post holder will work with the Executive Director and Deputy Director for Nursing, AHPs and Quality.",
+     {"director-of-nursing", "deputy-chief-nurse"}),
+    ("The post holder will work closely with the Clinical & Medical Directors.", {"clinical-director", "chief-medical-officer"}),
+    ("The post holder will work closely with the Executive and Non-Executive Directors.", {"non-executive-director"}),
+    ("The post holder will work closely with the Chief Nurse and Deputy on safeguarding.", {"chief-nurse", "deputy-chief-nurse"}),
+    ("The post holder will work closely with the Chief Nurse and Deputy Chief Executive.", {"chief-nurse", "deputy-chief-executive"}),
+])
+def test_titles_written_short_name_each_post(sentence, codes):
+    assert {i.code for i in read(sentence, "Head of Quality").works_with} == codes
