@@ -586,3 +586,20 @@ def test_joining_a_team_is_a_duty_with_its_members_as_partners():
 ])
 def test_titles_written_short_name_each_post(sentence, codes):
     assert {i.code for i in read(sentence, "Head of Quality").works_with} == codes
+
+
+@pytest.mark.parametrize("sentence, partners", [
+    # dev 916250419; corpus 916167896: relationships the post holder builds
+    ("Crucial to the role will be the requirement to develop and enhance clinical relationships with CCGs, GPs and "
+     "public health colleagues.", {"other"}),
+    ("The post-holder will be expected to liaise with, and develop, sound working relationships with practitioners in "
+     "other agencies.", {"other"}),
+    ("You will have a close working relationship with the Medical Director.", {"chief-medical-officer"}),
+    # corpus 916224706, 916223067, 916221058: the department's or the employer's relationships
+    ("The department is warm and supportive and has a professional and friendly working relationship with clinicians "
+     "through the MDTs.", set()),
+    ("We maintain a close working relationship with the Medical Director.", set()),
+    ("Excellent relationships with our Orthopaedic surgeons and Rheumatologists are maintained by weekly MDTs.", set()),
+])
+def test_relationships_name_partners_only_when_the_post_holder_builds_or_has_them(sentence, partners):
+    assert {i.code for i in read(sentence, "Consultant Psychiatrist").works_with} == partners
