@@ -603,3 +603,19 @@ def test_titles_written_short_name_each_post(sentence, codes):
 ])
 def test_relationships_name_partners_only_when_the_post_holder_builds_or_has_them(sentence, partners):
     assert {i.code for i in read(sentence, "Consultant Psychiatrist").works_with} == partners
+
+
+@pytest.mark.parametrize("sentence, partners", [
+    # dev 916259926, 916257847: the members of a team the post works with
+    ("If successful, you will be working with a cohesive, friendly and committed team including ten clinical "
+     "oncologists.", {"other"}),
+    ("It involves working closely with an integrated MDT including specialist nurses and radiotherapists.", {"other"}),
+    # corpus 916242692, 916237169, 916248796: a team the post leads or governs, or the employer describes
+    ("This post will deliver leadership and change to a skill mix team including Health Visitors and School Nurses.",
+     set()),
+    ("Drive the governance of all members of the MDT including the therapists, pharmacists and assistants.", set()),
+    ("The practice has a fully staffed strong clinical team consisting of GPs, Nurses and Allied Health "
+     "Professionals.", set()),
+])
+def test_a_team_s_members_are_partners_only_of_a_team_worked_with_or_joined(sentence, partners):
+    assert {i.code for i in read(sentence, "Service Manager").works_with} == partners
