@@ -573,3 +573,49 @@ def test_joining_a_team_is_a_duty_with_its_members_as_partners():
     p = read("The successful applicant will join a team of highly motivated physicians in geriatric medicine.",
              "Locum Consultant in Geriatric Medicine")
     assert [d.with_ for d in p.duties] == [("other",)]
+
+
+@pytest.mark.parametrize("sentence, codes", [
+    # dev 916245054: a shared 'Director' and a completing 'for Nursing'
+    ("The post holder will work with the Executive Director and Deputy Director for Nursing, AHPs and Quality.",
+     {"director-of-nursing", "deputy-chief-nurse"}),
+    ("The post holder will work closely with the Clinical & Medical Directors.", {"clinical-director", "chief-medical-officer"}),
+    ("The post holder will work closely with the Executive and Non-Executive Directors.", {"non-executive-director"}),
+    ("The post holder will work closely with the Chief Nurse and Deputy on safeguarding.", {"chief-nurse", "deputy-chief-nurse"}),
+    ("The post holder will work closely with the Chief Nurse and Deputy Chief Executive.", {"chief-nurse", "deputy-chief-executive"}),
+])
+def test_titles_written_short_name_each_post(sentence, codes):
+    assert {i.code for i in read(sentence, "Head of Quality").works_with} == codes
+
+
+@pytest.mark.parametrize("sentence, partners", [
+    # dev 916250419; corpus 916167896: relationships the post holder builds
+    ("Crucial to the role will be the requirement to develop and enhance clinical relationships with CCGs, GPs and "
+     "public health colleagues.", {"other"}),
+    ("The post-holder will be expected to liaise with, and develop, sound working relationships with practitioners in "
+     "other agencies.", {"other"}),
+    ("You will have a close working relationship with the Medical Director.", {"chief-medical-officer"}),
+    # corpus 916224706, 916223067, 916221058: the department's or the employer's relationships
+    ("The department is warm and supportive and has a professional and friendly working relationship with clinicians "
+     "through the MDTs.", set()),
+    ("We maintain a close working relationship with the Medical Director.", set()),
+    ("Excellent relationships with our Orthopaedic surgeons and Rheumatologists are maintained by weekly MDTs.", set()),
+])
+def test_relationships_name_partners_only_when_the_post_holder_builds_or_has_them(sentence, partners):
+    assert {i.code for i in read(sentence, "Consultant Psychiatrist").works_with} == partners
+
+
+@pytest.mark.parametrize("sentence, partners", [
+    # dev 916259926, 916257847: the members of a team the post works with
+    ("If successful, you will be working with a cohesive, friendly and committed team including ten clinical "
+     "oncologists.", {"other"}),
+    ("It involves working closely with an integrated MDT including specialist nurses and radiotherapists.", {"other"}),
+    # corpus 916242692, 916237169, 916248796: a team the post leads or governs, or the employer describes
+    ("This post will deliver leadership and change to a skill mix team including Health Visitors and School Nurses.",
+     set()),
+    ("Drive the governance of all members of the MDT including the therapists, pharmacists and assistants.", set()),
+    ("The practice has a fully staffed strong clinical team consisting of GPs, Nurses and Allied Health "
+     "Professionals.", set()),
+])
+def test_a_team_s_members_are_partners_only_of_a_team_worked_with_or_joined(sentence, partners):
+    assert {i.code for i in read(sentence, "Service Manager").works_with} == partners

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..vocabulary.matching import Mention, fold
+from ..vocabulary.matching import Mention, build_matcher, fold
 from .postings import Item
 from ..read.sentences import Sentence
 from .confidence import item
@@ -38,6 +38,13 @@ RELATION_FIELDS = ("accountable_to", "professionally_accountable_to", "works_wit
 _PEER = re.compile(r"\b(?:other|fellow|colleague|peer|existing|current|another)s?\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 # "The Responsible Officer for the Trust is Dr X": the posting names the holder, another person.
 _NAMED_PERSON = re.compile(r"^[^.;:]{0,40}?\b(?:is|are|will be)\s+(?:currently\s+)?(?:Dr|Mr|Mrs|Ms|Miss|Prof(?:essor)?)\b")
+
+
+# "Clinical & Medical Directors", "the Executive Director and Deputy Director for Nursing": a run
+# of capitalised words joined to the title after it, whose missing words that title supplies.
+_SHORTENED = re.compile(r"(?-i:(?<![\w-])(?P<short>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}))\s*(?:and|&)\s*\Z")
+# The words that may finish a title after its label ("Deputy Director for Nursing, AHPs and Quality").
+_TAIL = re.compile(r"(?:\s+(?:for|of|[A-Z][\w&-]*)){1,3}")
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,62 @@ def _same_type_allowed(reading: Reading, mention: Mention, field: str) -> bool:
     return False
 
 
+def _role_of(reading: Reading, phrase: str) -> str | None:
+    """The role type a whole phrase names, "for" read as "of" ("Director for Nursing")."""
+    matcher = build_matcher(reading.vocab)
+    for candidate in dict.fromkeys((phrase, re.sub(r"\bfor\b", "of", phrase))):
+        found = [m for m in matcher.find(candidate, (ROLE,)) if m.start == 0 and m.end == len(candidate)]
+        if found:
+            return found[0].code
+    return None
+
+
+def _longest_role(reading: Reading, words: list[str]) -> tuple[str, int] | None:
+    """The role type of the longest opening run of ``words`` that names one, and its length."""
+    for size in range(len(words), 0, -1):
+        code = _role_of(reading, " ".join(words[:size]))
+        if code is not None:
+            return code, size
+    return None
+
+
+def _shortened_titles(reading: Reading, words: Wording, sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
+    """The mentions with the titles written short where two titles share words: "Clinical & Medical
+    Directors" and "Executive and Non-Executive Directors" name two posts, "the Executive Director
+    and Deputy Director for Nursing" the director and the deputy director of nursing, "the Chief
+    Nurse and Deputy" the chief nurse and her deputy. A title completed by the words after its
+    label ("Deputy Director for Nursing") is read as the longer title."""
+    text = reading.text
+    roles = [m for m in mentions if m.scheme == ROLE]
+    result = [m for m in mentions if m.scheme != ROLE]
+    for role in roles:
+        tail = _TAIL.match(text, role.end, sentence.end)
+        whole = (role.written + (tail.group() if tail else "")).split()
+        longer = _longest_role(reading, whole)
+        if longer is not None and longer[1] > len(role.written.split()):
+            end = role.end + len(" ".join(whole[len(role.written.split()) : longer[1]])) + (len(tail.group()) - len(tail.group().lstrip()) if tail else 0)
+            role = Mention(ROLE, longer[0], role.start, end, text[role.start : end])
+            whole = whole[: longer[1]]
+        result.append(role)
+        before = _SHORTENED.search(text, max(sentence.start, role.start - 60), role.start)
+        if before is not None and not any(r.start < before.end("short") and before.start("short") < r.end for r in roles):
+            short = before.group("short").split()
+            shared = [i for i, w in enumerate(whole) if i and w.lower().rstrip("s") == short[-1].lower().rstrip("s")]
+            rest = whole[shared[0] + 1 :] if shared else whole[1:]
+            for first in range(len(short)):
+                found = _longest_role(reading, short[first:] + rest)
+                if found is not None and found[1] > len(short) - first - (1 if shared else 0):
+                    start = before.start("short") + len(" ".join(short[:first])) + (1 if first else 0)
+                    result.append(Mention(ROLE, found[0], start, before.end("short"), text[start : before.end("short")]))
+                    break
+        deputy = words.deputy_after_title.match(text, role.end, sentence.end)
+        if deputy is not None and not any(r.start == deputy.start("word") for r in roles):
+            code = _role_of(reading, f"{deputy.group('word')} {role.written}")
+            if code is not None and code != role.code:
+                result.append(Mention(ROLE, code, deputy.start("word"), deputy.end("word"), deputy.group("word")))
+    return sorted(result, key=lambda m: (m.start, -m.end))
+
+
 def read_relations(reading: Reading) -> Relations:
     """Lines of accountability, joint working, deputising and leadership, per sentence."""
     vocab = reading.vocab
@@ -118,6 +181,7 @@ def read_relations(reading: Reading) -> Relations:
         if has_any(sentence.text, words.contact) or subject_is_other_role(reading, sentence, mentions):
             continue
         evidence = evidence_of(sentence)
+        mentions = _shortened_titles(reading, words, sentence, mentions)
         governed: list[tuple[Mention, Mention]] = []
         for mention in mentions:
             if mention.scheme != ROLE:

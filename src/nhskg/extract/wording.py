@@ -76,6 +76,8 @@ class Wording:
     helping_verb: re.Pattern[str]
     #: in-capacity: "as (an equal) member of": the designation after it is the post holder's
     in_capacity: re.Pattern[str]
+    #: deputy-after-title: "the Chief Nurse and Deputy" names the title's deputy as well
+    deputy_after_title: re.Pattern[str]
     past_or_wish: re.Pattern[str]
     held_in_plural: re.Pattern[str]
     relationship: tuple[str, ...]
@@ -213,6 +215,7 @@ def wording(vocab: Vocabulary) -> Wording:
         verb_opens=one("verb-opens"),
         helping_verb=one("helping-verb"),
         in_capacity=one("in-capacity"),
+        deputy_after_title=one("deputy-after-title"),
         past_or_wish=one("past-or-wish"),
         held_in_plural=one("held-in-plural"),
         relationship=fragments("relationship"),
