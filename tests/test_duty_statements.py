@@ -1,0 +1,95 @@
+"""Which sentences are duty statements of the post, and what each is about (issue 13).
+
+A duty statement says what the post holder does; the advert around it also describes the person
+sought, what the employer offers, the contract and the interview. Each case is a wording of the
+2020 corpus or the gold set's dev postings: the boilerplate must not become a duty (its areas
+would be counted as the post's), and the duty must not be lost.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nhskg.read.documents import Document, Structured
+from nhskg.extract import extract_posting
+from nhskg.extract.postings import Duty
+
+
+def duties(text: str, title: str = "Director of Nursing", organisation: str = "Exeter NHS Trust") -> list[Duty]:
+    structured = Structured(title=title, organisation=organisation)
+    return list(extract_posting(Document("p", "p.txt", f"{title}\n{text}", structured), full=True).duties)
+
+
+def duty(text: str, sentence: str, **kwargs: str) -> Duty | None:
+    return next((d for d in duties(text, **kwargs) if sentence in d.text), None)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ability to communicate complex information to staff at every level.",
+    "Experience of complex budget management and of working within financial limits.",
+    "Proven track record of leading significant organisational change.",
+    "Thriving in a complex environment you will bring proven experience of delivering transformation.",
+    "They will possess excellent people skills and the credibility to influence at every level.",
+    "In return we offer flexible working and a generous pension scheme.",
+    "You will have the opportunity to develop your own interests in research.",
+    "This is a full time role working 37.5 hours per week.",
+    "The role requires distinctive leadership skills and a unique strategic perspective.",
+    "Do you have recent experience of leading a nursing workforce?",
+    "The post holder will:",
+    "An exciting opportunity has arisen to join our nursing leadership team.",
+])
+def test_the_person_sought_the_offer_and_the_advert_are_no_duties(sentence: str) -> None:
+    text = f"Key responsibilities\nYou will lead the nursing workforce strategy for the Trust.\n{sentence}\n"
+    assert duty(text, "lead the nursing workforce strategy") is not None  # the real duty is kept
+    assert duty(text, sentence.rstrip(".?:")) is None
+
+
+@pytest.mark.parametrize("sentence", [
+    "You will have overall responsibility for the safeguarding service.",
+    "They will have accountability for strategic oversight of the financial plan.",
+    "The successful applicant will have the direct responsibility for the Infection Prevention and Control team.",
+    "You will have a key role in contributing to a culture of compassionate leadership.",
+])
+def test_what_the_holder_will_have_responsibility_for_is_a_duty(sentence: str) -> None:
+    assert duty(sentence, sentence[:40]) is not None
+
+
+def test_a_sentence_opening_with_the_posts_own_title_is_a_duty() -> None:
+    sentence = "The Head of Health and Safety will provide professional guidance and advice to the Executive Team."
+    assert duty(sentence, "will provide professional guidance", title="Head of Health and Safety") is not None
+
+
+def test_a_title_on_its_own_line_directs_nothing() -> None:
+    text = "Executive Director of Finance\nYou will lead the financial strategy of the Trust.\n"
+    found = duties(text, title="Executive Director of Finance")
+    assert [d.text for d in found] == ["You will lead the financial strategy of the Trust."]
+
+
+@pytest.mark.parametrize("item, area", [
+    ("Responsible for patient safety and ensuring the delivery of high quality care.", "patient-safety"),
+    ("Supports the management of patients with complex health and social needs on the caseload.", None),
+    ("The successful applicant would be expected to participate in the on call rota.", None),
+])
+def test_job_description_items_and_expectations_are_duties(item: str, area: str | None) -> None:
+    found = duty(f"Main duties\n{item}\n", item[:30])
+    assert found is not None
+    assert area is None or area in found.areas
+
+
+def test_a_new_post_working_closely_with_a_colleague_is_a_joint_duty() -> None:
+    sentence = ("This is a brand new post within the organisation, working closely with the Chief Nurse, "
+                "who is the executive lead for Quality improvement.")
+    found = duty(sentence, "brand new post", title="Head of Quality Improvement")
+    assert found is not None and "chief-nurse" in found.with_
+
+
+def test_partnership_with_a_colleague_names_a_partner_not_system_working() -> None:
+    found = duty("In partnership with the Chief Nurse you will lead the clinical governance agenda.", "clinical governance",
+                 title="Medical Director")
+    assert found is not None
+    assert "system-partnership" not in found.areas and "governance-quality" in found.areas
+    kept = duty("You will lead patient safety jointly with the Chief Nurse.", "patient safety", title="Medical Director")
+    assert kept is not None and "patient-safety" in kept.areas  # the area's own word is not a word of working together
+    system = duty("You will build partnerships with local authorities and the voluntary sector.", "partnerships",
+                  title="Director of Strategy")
+    assert system is not None and "system-partnership" in system.areas
