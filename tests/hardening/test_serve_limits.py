@@ -18,7 +18,8 @@ import sys
 import threading
 import time
 import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
@@ -290,36 +291,36 @@ def test_heavy_queries_do_not_hold_the_light_ones_back(server: SparqlServer, res
     assert statuses == [503, 503, 503]  # each ran its full 4 s and was stopped
 
 
-def test_one_client_cannot_fill_the_queue(server: SparqlServer, restore: None) -> None:
+@contextmanager
+def _queue_filled_by(server: SparqlServer, source: str) -> Iterator[list[Future[tuple[int, dict[str, str], bytes]]]]:
+    """Two slow queries from ``source`` running, its queue of two full; yields their futures."""
     server.config = replace(server.config, timeout=1.5)
     server.pool.per_client_queue = 2
     try:
         with ThreadPoolExecutor(2) as pool:
-            first = [pool.submit(call, server, "GET", q(SLOW), source="127.0.0.5") for _ in range(2)]
-            time.sleep(0.3)
-            status, headers, body = call(server, "GET", q(POSTINGS), source="127.0.0.5")
-            assert status == 429 and headers["Retry-After"] == "1" and b"too many queries from your address" in body
-            assert call(server, "GET", q(POSTINGS), source="127.0.0.6")[0] == 200  # others are served meanwhile
-            assert [f.result(timeout=60)[0] for f in first] == [503, 503]
+            yield [pool.submit(call, server, "GET", q(SLOW), source=source) for _ in range(2)]
     finally:
         server.pool.per_client_queue = 64
+
+
+def test_one_client_cannot_fill_the_queue(server: SparqlServer, restore: None) -> None:
+    with _queue_filled_by(server, "127.0.0.5") as first:
+        time.sleep(0.3)
+        status, headers, body = call(server, "GET", q(POSTINGS), source="127.0.0.5")
+        assert status == 429 and headers["Retry-After"] == "1" and b"too many queries from your address" in body
+        assert call(server, "GET", q(POSTINGS), source="127.0.0.6")[0] == 200  # others are served meanwhile
+        assert [f.result(timeout=60)[0] for f in first] == [503, 503]
 
 
 def test_a_csv_download_counts_against_its_client_too(server: SparqlServer, restore: None) -> None:
     """/run.csv runs a library query in the same pool as /sparql and /run, so a client that has
     filled its queue is refused there as well: downloads are no way round the per-client limit."""
-    server.config = replace(server.config, timeout=1.5)
-    server.pool.per_client_queue = 2
-    try:
-        with ThreadPoolExecutor(2) as pool:
-            first = [pool.submit(call, server, "GET", q(SLOW), source="127.0.0.7") for _ in range(2)]
-            time.sleep(0.3)
-            status, headers, body = call(server, "GET", "/run.csv?name=bodies", source="127.0.0.7")
-            assert status == 429 and headers["Retry-After"] == "1" and b"too many queries from your address" in body
-            assert call(server, "GET", "/run.csv?name=bodies", source="127.0.0.8")[0] == 200
-            assert [f.result(timeout=60)[0] for f in first] == [503, 503]
-    finally:
-        server.pool.per_client_queue = 64
+    with _queue_filled_by(server, "127.0.0.7") as first:
+        time.sleep(0.3)
+        status, headers, body = call(server, "GET", "/run.csv?name=bodies", source="127.0.0.7")
+        assert status == 429 and headers["Retry-After"] == "1" and b"too many queries from your address" in body
+        assert call(server, "GET", "/run.csv?name=bodies", source="127.0.0.8")[0] == 200
+        assert [f.result(timeout=60)[0] for f in first] == [503, 503]
 
 
 # --------------------------------------------------------------------------- 4: the live generation

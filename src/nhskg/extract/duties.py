@@ -13,15 +13,19 @@ from .wording import wording
 _TITLE_END = re.compile(r"\s+[-\u2013|(/]|[,(]")
 
 
-def _names_the_post(text: str, reading: Reading) -> bool:
+def _title_head(reading: Reading) -> str:
+    """The post's own title without what an advert adds after it ("- Band 8D", "(Fixed Term)"),
+    folded; empty when the posting gives no title field or it is too short to recognise."""
+    title = reading.document.structured.title
+    head = fold(_TITLE_END.split(title, 1)[0]).strip() if title else ""
+    return head if len(head) > 3 else ""
+
+
+def _names_the_post(text: str, reading: Reading, title_head: str) -> bool:
     """Whether the sentence opens with the advertised post's own title as its subject: an advert
     often says "The Head of Health and Safety will ..." where another says "The post holder will"."""
-    title = reading.document.structured.title
-    opener = wording(reading.vocab).title_subject.match(text)
-    if not title or opener is None:
-        return False
-    head = fold(_TITLE_END.split(title, 1)[0]).strip()
-    return len(head) > 3 and fold(text[opener.end():]).startswith(head)
+    opener = wording(reading.vocab).title_subject.match(text) if title_head else None
+    return opener is not None and fold(text[opener.end():]).startswith(title_head)
 
 
 def _has_duty_verb(sentence: Sentence, mentions: list[Mention], duty_verb: re.Pattern[str]) -> bool:
@@ -35,7 +39,7 @@ def _has_duty_verb(sentence: Sentence, mentions: list[Mention], duty_verb: re.Pa
     return duty_verb.search(text) is not None
 
 
-def _is_duty(sentence: Sentence, mentions: list[Mention], reading: Reading) -> bool:
+def _is_duty(sentence: Sentence, mentions: list[Mention], reading: Reading, title_head: str) -> bool:
     if sentence.heading or sentence.section in ("about-employer", "application", "person-specification"):
         return False
     words = wording(reading.vocab)
@@ -56,7 +60,7 @@ def _is_duty(sentence: Sentence, mentions: list[Mention], reading: Reading) -> b
         return True
     if not _has_duty_verb(sentence, mentions, words.duty_verb):
         return False
-    if words.holder.search(sentence.text) or words.duty_opening.search(plain) or _names_the_post(plain, reading):
+    if words.holder.search(sentence.text) or words.duty_opening.search(plain) or _names_the_post(plain, reading, title_head):
         return True
     return any(m.scheme == ROLE and m.code == reading.role for m in mentions) or sentence.bullet
 
@@ -74,8 +78,9 @@ def _names_a_colleague(reading: Reading, area: Mention, titles: list[tuple[int, 
 def read_duties(reading: Reading, partners: dict[int, set[str]]) -> tuple[Duty, ...]:
     duties: list[Duty] = []
     seen: set[str] = set()
+    title_head = _title_head(reading)
     for sentence, mentions in mentions_by_sentence(reading):
-        if not _is_duty(sentence, mentions, reading):
+        if not _is_duty(sentence, mentions, reading, title_head):
             continue
         key = fold(sentence.text).strip()
         if key in seen:

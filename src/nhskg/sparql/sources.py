@@ -156,11 +156,16 @@ def term_from_tsv(cell: str) -> Node | None:
     return to_rdflib(solution[0])
 
 
-class _Terms(dict):  # type: ignore[type-arg]
-    """Cell text -> rdflib term, converting a cell the first time it is seen."""
+class _Converted(dict):  # type: ignore[type-arg]
+    """A cell (TSV text or a pyoxigraph term) -> its rdflib term, converted the first time it is
+    seen: a column of role types repeats a few terms thousands of times."""
 
-    def __missing__(self, cell: str) -> Node | None:
-        term = self[cell] = term_from_tsv(cell)
+    def __init__(self, convert: Callable[[Any], Node | None]) -> None:
+        super().__init__({None: None})  # an unbound cell read term by term
+        self.convert = convert
+
+    def __missing__(self, cell: Any) -> Node | None:
+        term = self[cell] = self.convert(cell)
         return term
 
 
@@ -174,8 +179,7 @@ def _rows_from_tsv(text: str, width: int) -> tuple[tuple[Node | None, ...], ...]
         if any(body):
             raise _TsvMismatch("a row of no columns has text")
         return ((),) * len(body)
-    terms = _Terms()
-    get = terms.__getitem__
+    get = _Converted(term_from_tsv).__getitem__
     rows = []
     for line in body:
         cells = line.split("\t")
@@ -253,15 +257,7 @@ class OxigraphSource:
     def _table_by_term(solutions: Any) -> Table:
         """The solutions as a Table, term by term: for results whose TSV text does not split."""
         columns = tuple(v.value for v in solutions.variables)
-        converted: dict[Any, Node | None] = {None: None}
-
-        def convert(term: Any) -> Node | None:
-            try:
-                return converted[term]
-            except KeyError:
-                value = converted[term] = to_rdflib(term)
-                return value
-
+        convert = _Converted(to_rdflib).__getitem__
         return Table(columns, tuple(tuple(map(convert, solution)) for solution in solutions))
 
     def construct(self, query: str, bindings: Mapping[str, Node] | None = None, *,
