@@ -288,3 +288,24 @@ def test_university_in_a_trust_name_is_not_a_university(vocab: Vocabulary) -> No
 
     found = {m.code for m in build_matcher(vocab).find("Oxford University Hospitals NHS Foundation Trust", ("body",))}
     assert "university" not in found
+
+
+@pytest.mark.parametrize("text", [
+    "Chief Nurse and Director of Infection Prevention and Control",
+    "Leeds Teaching Hospitals NHS Trust",
+    "Staff Nurse",  # nothing to find
+    "Deputy Director of Finance " * 12,  # past the length whose mentions are remembered
+])
+def test_a_remembered_text_finds_what_a_fresh_scan_finds(vocab: Vocabulary, text: str) -> None:
+    """The matcher remembers a short text's mentions (titles and employers repeat across a
+    corpus): asked again, with or without a choice of schemes, it answers as a fresh scan does,
+    and a caller that changes the list it was given changes nothing the next caller sees."""
+    from nhskg.vocabulary.matching import build_matcher
+
+    matcher = build_matcher(vocab)
+    for schemes in (None, ("role-type",), ("organisation", "designation"), ()):
+        fresh = matcher._find(text, schemes)
+        first = matcher.find(text, schemes)
+        first.clear()
+        assert matcher.find(text, schemes) == fresh
+    assert bool(matcher.find(text)) == (text != "Staff Nurse")

@@ -114,9 +114,28 @@ class Matcher:
                 automaton.make_automaton()
         self._has_exact = bool(seen_exact)
         self._has_lower = bool(seen_lower)
+        self._remembered: dict[str, tuple[Mention, ...]] = {}
 
     def find(self, text: str, schemes: Iterable[str] | None = None) -> list[Mention]:
-        """Every label of the given schemes in ``text``, longest match per scheme, in text order."""
+        """Every label of the given schemes in ``text``, longest match per scheme, in text order.
+
+        A short text's mentions are remembered: titles, employers and salaries repeat across a
+        corpus, and one posting's title is asked about several times (its role, its scope, whether
+        it leads), which was most of the extraction of a posting that is no leadership post.
+        """
+        if len(text) > _REMEMBERED_CHARS:
+            return self._find(text, schemes)
+        every = self._remembered.get(text)
+        if every is None:
+            if len(self._remembered) >= _REMEMBERED_TEXTS:
+                self._remembered.clear()  # a corpus's repeats come close together; start again
+            every = self._remembered[text] = tuple(self._find(text, None))
+        if schemes is None:
+            return list(every)
+        wanted = set(schemes)
+        return [mention for mention in every if mention.scheme in wanted]
+
+    def _find(self, text: str, schemes: Iterable[str] | None) -> list[Mention]:
         wanted = set(schemes) if schemes is not None else None
         raw: list[tuple[str, str, int, int]] = []
         for automaton, has, lower in (
@@ -136,6 +155,11 @@ class Matcher:
                         raw.append((scheme, code, label_start, label_end))
         return _longest_per_scheme(raw, text)
 
+
+#: Texts up to this long (a title, an employer, a salary) have their mentions remembered, up to
+#: this many texts at a time.
+_REMEMBERED_CHARS = 200
+_REMEMBERED_TEXTS = 20_000
 
 _SPACES = re.compile(r" {2,}")
 
