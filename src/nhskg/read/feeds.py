@@ -125,6 +125,10 @@ class _GzipFeed(gzip.GzipFile):
         super().__init__(fileobj=handle, mode="rb")
         self._handle = handle
 
+    def compressed_read(self) -> int:
+        """How many bytes of the compressed file have been read so far."""
+        return self._handle.tell()
+
     def close(self) -> None:
         try:
             super().close()
