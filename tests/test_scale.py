@@ -3,6 +3,7 @@ switched in, the long build shows rate and ETA, and Ctrl-C leaves the previous s
 
 from __future__ import annotations
 
+import gzip
 import importlib
 import json
 import os
@@ -161,6 +162,29 @@ def test_parallel_extraction_builds_the_same_graph(tmp_path: Path, monkeypatch: 
     # one of them not JSON) or None, and 31 once it is known
     assert [done for done, _ in calls] == list(range(1, 32))
     assert calls[-1] == (31, 31) and {total for _, total in calls} <= {None, 31, 32}
+    assert parallel.postings_written == serial.postings_written == 30
+    assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems] and len(serial.problems) == 1
+    assert set(GraphStore.open(tmp_path / "parallel").store) == set(GraphStore.open(tmp_path / "serial").store)
+
+
+def test_a_build_whose_files_are_large_starts_its_workers_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build whose files are large enough to hold PARALLEL_OVER documents does not first read
+    that many in its own process while the other cores idle: it hands them to the workers from
+    the first, and builds what the one-process build does, problems included."""
+    build_module = importlib.import_module("nhskg.pipeline.build")
+    records = tmp_path / "many.jsonl.gz"
+    lines = [json.dumps({**_NURSE, "id": f"nurse-{n}"}) for n in range(30)]
+    lines.insert(3, "{not json")
+    with gzip.open(records, "wt", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    serial = build([records], tmp_path / "serial", validate=False, workers=1, full=True)
+    monkeypatch.setattr(build_module, "PARALLEL_OVER", 1000)  # more documents than the file holds...
+    monkeypatch.setattr(build_module, "_BYTES_PER_DOCUMENT", 1)  # ...but a file large enough for them
+    started = []
+    real_pool = build_module._Streamed
+    monkeypatch.setattr(build_module, "_Streamed", lambda pool, chunks: started.append(pool) or real_pool(pool, chunks))
+    parallel = build([records], tmp_path / "parallel", validate=False, workers=2, full=True)
+    assert started, "the workers were not used"
     assert parallel.postings_written == serial.postings_written == 30
     assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems] and len(serial.problems) == 1
     assert set(GraphStore.open(tmp_path / "parallel").store) == set(GraphStore.open(tmp_path / "serial").store)

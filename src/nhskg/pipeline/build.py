@@ -27,6 +27,7 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import signal
+import stat
 import threading
 import time
 from dataclasses import replace
@@ -124,6 +125,24 @@ def _graphs(
 PARALLEL_OVER = 2000
 
 _WORKER: tuple[Vocabulary, str, bool | None, str | None] | None = None
+
+#: Bytes of a posting's JSON in a feed, about (the 2020 corpus: 4,000 of text, 900 gzipped):
+#: enough to tell from the files' sizes that a build will read at least PARALLEL_OVER of them.
+_BYTES_PER_DOCUMENT = 4_000
+_GZIP_RATIO = 4
+
+
+def _input_bytes(paths: Sequence[Path | str]) -> int:
+    """The size of the files named (a gzipped one counted as its text), not of folders' contents."""
+    size = 0
+    for given in paths:
+        try:
+            info = os.stat(given)
+        except OSError:
+            continue  # the reader reports it
+        if stat.S_ISREG(info.st_mode):
+            size += info.st_size * (_GZIP_RATIO if str(given).lower().endswith(".gz") else 1)
+    return size
 
 
 def _init_worker(vocab: Vocabulary, base: str, full: bool | None, parent: int, fingerprint: str | None = None) -> None:
@@ -340,9 +359,12 @@ def build(
     # checks each again under its lock.
     documents = unless_held(read_documents([Path(p) for p in paths], needs_text=text_wanted(vocab, full)), writer.held(), version)
     workers = min(os.cpu_count() or 1, 8) if workers is None else workers
-    head = list(itertools.islice(documents, PARALLEL_OVER)) if workers > 1 else list(documents)
+    # A build is large when its files are (no need to wait for its first documents, read in this
+    # process alone while the other cores idle) or when it reads PARALLEL_OVER documents.
+    large = workers > 1 and _input_bytes(paths) >= PARALLEL_OVER * _BYTES_PER_DOCUMENT
+    head = [] if large else list(itertools.islice(documents, PARALLEL_OVER)) if workers > 1 else list(documents)
     options = dict(vocab=vocab, full=full, strict=strict, validate=validate, progress=progress)
-    if len(head) < PARALLEL_OVER or workers <= 1:
+    if not large and (len(head) < PARALLEL_OVER or workers <= 1):
         return _write(_graphs(head, vocab, base, full, version), writer, total_of=lambda: len(head), **options)  # type: ignore[arg-type]
     # A large build: forked workers extract and write N-Quads while this process goes on
     # reading, and the store loads each batch of N-Quads in a background thread (Oxigraph lets
