@@ -153,12 +153,13 @@ class StoreWriter:
         changed = None if self.generation.live is None else self.generation.written
         store = GraphStore.open(self.directory)
         try:
-            # Counting runs in Oxigraph, without the GIL: it overlaps the validation (Python).
-            with concurrent.futures.ThreadPoolExecutor(1) as counter:
-                counted = counter.submit(store.triple_count)
-                held = _posting_keys(store, self.base)
+            # Counting runs in Oxigraph, without the GIL, and so does most of reading the postings
+            # held: both overlap the validation (in the pool's workers on a large build).
+            with concurrent.futures.ThreadPoolExecutor(2) as background:
+                counted = background.submit(store.triple_count)
+                keys = background.submit(_posting_keys, store, self.base)
                 report = validate_graph(store, graphs=changed, pool=pool) if validate else None
-                triples = counted.result()
+                triples, held = counted.result(), keys.result()
         finally:
             store.close()
         return Written(triples, report, held)
