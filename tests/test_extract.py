@@ -156,3 +156,30 @@ def test_non_leadership_posting_gets_only_the_basics():
     assert p.organisation is not None and p.organisation.type == "nhs-trust"
     full = extract_posting(doc, full=True)
     assert "chief-nurse" in codes(full.works_with)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The post holder will work collaboratively with other members of the MDT to deliver quality care.",
+    "The appointee will be expected to work closely with allied team members to develop the service.",
+    "The successful applicant will join a team of dedicated intensivists working in harmony.",
+    "You will work alongside 5 Consultant Oncology colleagues on the cancer pathway.",
+])
+def test_members_of_a_team_are_partners_with_no_role_type(sentence):
+    doc = Document("t", "t.json", f"Consultant\n{sentence}", Structured(title="Consultant", organisation="Anytown NHS Trust"))
+    p = extract_posting(doc, full=True)
+    assert codes(p.works_with) == {"other"}
+
+
+def test_members_listed_after_including_are_partners_though_the_group_names_no_role():
+    text = ("Assistant Trust Secretary\nBuilding and maintaining relationships with senior internal staff, "
+            "including executive directors and non executive directors.")
+    doc = Document("t", "t.json", text, Structured(title="Assistant Trust Secretary", organisation="Anytown NHS Trust"))
+    p = extract_posting(doc, full=True)
+    assert codes(p.works_with) == {"other", "non-executive-director"}
+    assert {"other", "non-executive-director"} <= set(p.duties[0].with_)
+
+
+def test_a_team_named_alone_and_waiting_lists_name_no_partner():
+    text = "Consultant\nThe post holder will work closely with the Haematology team and manage waiting lists."
+    doc = Document("t", "t.json", text, Structured(title="Consultant", organisation="Anytown NHS Trust"))
+    assert extract_posting(doc, full=True).works_with == ()

@@ -16,6 +16,7 @@ from .postings import Item
 from ..read.sentences import Sentence
 from .confidence import item
 from .reading import (
+    CLAUSE_BREAK,
     CUE,
     DESIGNATION,
     FIELD_LINE,
@@ -245,9 +246,14 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
         # right after the cue, and after each role of a list the cue governs ("with the Chief
         # Financial Officer and Director of Operational Finance")
         starts = [cue.end] + [b for a, b in roles if cue.end <= a and b <= cue.end + 90 and b <= sentence.end]
-        for at in starts:
+        # and the members listed of a group the cue names ("with senior internal staff, including
+        # executive directors and ..."): each is a partner though the group names no role
+        reach = text[cue.end : min(sentence.end, cue.end + 90)]
+        reach = reach[: CLAUSE_BREAK.search(reach).start()] if CLAUSE_BREAK.search(reach) else reach
+        members = {cue.end + m.end() for m in words.list_opener.finditer(reach)}
+        for at in sorted(set(starts) | members):
             window = text[at : min(sentence.end, at + 90)]
-            if at != cue.end:
+            if at != cue.end and at not in members:
                 joined = words.list_joiner.match(window)
                 if not joined:
                     continue

@@ -59,6 +59,8 @@ class Wording:
     #: experience-of-working: the words before a joint-working cue asking it of the candidate
     experience_of_working: re.Pattern[str]
     list_joiner: re.Pattern[str]
+    #: list-opener: "including", "such as" after a group a cue names: its members follow
+    list_opener: re.Pattern[str]
     duty_opening: re.Pattern[str]
     #: post-title-subject: the words before the post's own title opening a sentence ("The ...")
     title_subject: re.Pattern[str]
@@ -203,6 +205,7 @@ def wording(vocab: Vocabulary) -> Wording:
         uncoded_partner=one("uncoded-partner"),
         experience_of_working=one("experience-of-working"),
         list_joiner=one("list-joiner"),
+        list_opener=one("list-opener"),
         duty_opening=one("duty-opening"),
         title_subject=one("post-title-subject"),
         colleague_after_area=one("colleague-after-area"),
