@@ -619,3 +619,67 @@ def test_relationships_name_partners_only_when_the_post_holder_builds_or_has_the
 ])
 def test_a_team_s_members_are_partners_only_of_a_team_worked_with_or_joined(sentence, partners):
     assert {i.code for i in read(sentence, "Service Manager").works_with} == partners
+
+
+# --- requirements and bodies that carry to unseen postings (branch req3) --------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "The services operate from a number of sites and you will be expected to travel to the different sites when required.",
+    "This post is 37.5 hours per week, with the requirement to travel to other sites as necessary in a timely manner.",
+    "To deliver an effective service it is essential that you are able to travel between bases in a timely manner.",
+])
+def test_travelling_between_sites_asks_for_a_driving_licence(sentence):
+    assert essential(read(sentence, "Head of Therapies")).get("driving-licence") is True
+
+
+def test_travelling_with_no_place_to_reach_is_no_driving_licence():
+    assert "driving-licence" not in codes(read("Applicants will be expected to travel as necessary.", "Head of Therapies").requirements)
+
+
+@pytest.mark.parametrize("sentence, code", [
+    ("Potential candidates must have or be eligible for GDC registration.", "gdc-registration"),
+    ("The candidates must be included on the GMC Specialist Register or UK Public Health Register.", "specialist-registration"),
+    ("Consideration will be given to candidates providing relevant experience at consultant level.", "consultant-experience"),
+])
+def test_a_requirement_with_an_alternative_or_a_concession_is_not_essential(sentence, code):
+    assert essential(read(sentence, "Consultant in Public Health")).get(code) is False
+
+
+def test_alternatives_that_are_the_same_requirement_leave_it_essential():
+    p = read("We are looking to recruit a consultant either with dual accreditation CCT in both Infectious Diseases "
+             "and Virology or Virology-only CCT or equivalent to be eligible for interview.", "Consultant Virologist")
+    assert essential(p).get("specialist-registration") is True
+
+
+@pytest.mark.parametrize("sentence", [
+    "Applications are invited for a substantive consultant post in General Anaesthesia.",
+    "The successful applicant will join a group of 33 substantive consultants within the General Anaesthesia group.",
+    "Any offer of employment will be in accordance with the provisions of the new consultant contract.",
+])
+def test_a_substantive_consultant_post_or_contract_is_no_consultant_experience(sentence):
+    assert "consultant-experience" not in codes(read(sentence, "Consultant Anaesthetist").requirements)
+
+
+def test_post_graduate_degree_level_is_a_masters_degree_not_a_first_degree():
+    p = read("You will be educated to post graduate degree level or have an equivalent level of knowledge.", "Head of Complaints")
+    assert codes(p.requirements) == {"masters-degree"}
+
+
+def test_working_with_commissioners_is_working_with_the_ccg():
+    p = read("You will need to work closely with commissioners to evidence the outcomes of the service.", "Consultant Psychologist",
+             "Northamptonshire Healthcare NHS Foundation Trust")
+    assert "ccg" in codes(p.bodies)
+
+
+def test_the_employer_written_with_an_ampersand_and_its_acronym_is_not_an_external_provider():
+    p = read("An opportunity has arisen for an individual to apply for the position of Research Manager at University "
+             "Hospitals Coventry & Warwickshire (UHCW) NHS Trust.", "Research Manager",
+             "University Hospitals Coventry and Warwickshire NHS Trust")
+    assert "nhs-provider" not in codes(p.bodies)
+
+
+def test_outstanding_care_is_no_regulators_rating():
+    p = read("You will represent the organisation externally, working with STP partners to support the provision of "
+             "outstanding care to our local communities.", "Chief Digital Officer", "North West Anglia NHS Foundation Trust")
+    assert "ics" in codes(p.bodies)

@@ -106,7 +106,7 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
         return _minimal(document, vocab, title, role, organisation, scope, matcher, Evidence(title, 0, len(title)))
 
     mentions = matcher.find(text)
-    extra = pattern_mentions(vocab, text, (QUALIFICATION, DUTY_AREA, DESIGNATION, CUE), mentions)
+    extra = pattern_mentions(vocab, text, (QUALIFICATION, DUTY_AREA, DESIGNATION, CUE), mentions, longest_wins=(QUALIFICATION,))
     if extra:
         mentions = sorted(mentions + extra, key=lambda m: (m.start, -m.end))
     sentences = tuple(split_sentences(text, [m for m in mentions if m.scheme == SECTION]))

@@ -125,6 +125,14 @@ def organisation_from_text(
     return Organisation(best, organisation_type(best, matcher, vocab)), spans
 
 
+def _written_as(name: str) -> re.Pattern[str]:
+    """The ways a text writes ``name``: "and" or "&" between its words, and its acronym in brackets
+    inside it ("University Hospitals Coventry & Warwickshire (UHCW) NHS Trust" for University
+    Hospitals Coventry and Warwickshire NHS Trust)."""
+    words = [r"(?:and|&)" if re.fullmatch(r"and|&", w) else re.escape(w) for w in name.split()]
+    return re.compile(r"\s+(?:\([^()\s]{2,12}\)\s+)?".join(words))
+
+
 def employer_spans(text: str, organisation: Organisation | None, matcher: Matcher,
                    mentions: Iterable[Mention] = (), vocab: Vocabulary | None = None) -> list[tuple[int, int]]:
     """Where the text names the employer itself: its full name, and its short names when it is a
@@ -139,10 +147,8 @@ def employer_spans(text: str, organisation: Organisation | None, matcher: Matche
     # the organisation without it.
     stem = re.split(r"\s+[-\u2013]\s+", plain)[0].strip()
     for name in {organisation.name, plain, short if len(short.split()) >= 2 else plain, stem if len(stem.split()) >= 2 else plain}:
-        start = text.find(name)
-        while start >= 0 and name:
-            spans.append((start, start + len(name)))
-            start = text.find(name, start + len(name))
+        if name.split():
+            spans += [m.span() for m in _written_as(name).finditer(text)]
     own = {m.code for m in matcher.find(organisation.name, (ORGANISATION,))}
     if own:
         spans += [(m.start, m.end) for m in mentions if m.scheme == ORGANISATION and m.code in own]

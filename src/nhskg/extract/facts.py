@@ -196,7 +196,11 @@ def _offered_with_alternative(reading: Reading, sentence: Sentence, asked: list[
     for mention in asked:
         before, after = text[sentence.start : mention.start], text[mention.end : sentence.end]
         either = words.either_before.search(before)
-        if either and (re.search(r"\bor\b", either.group()) or re.match(r"[^,;.:]{0,60}?\bor\b", after)):
+        # "either with dual accreditation CCT in both ... or Virology-only CCT": when every
+        # alternative offered is the same requirement, that requirement is asked all the same.
+        others = [m for m in asked if m is not mention and either and m.start >= sentence.start + either.start()]
+        same = bool(others) and all(m.code == mention.code for m in others)
+        if either and not same and (re.search(r"\bor\b", either.group()) or re.match(r"[^,;.:]{0,60}?\bor\b", after)):
             offered.add(mention.start)
         elif words.alternative_after.match(after) or words.soon_to_hold.search(before):
             offered.add(mention.start)

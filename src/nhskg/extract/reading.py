@@ -43,9 +43,14 @@ MAX_CUE_GAP_WORDS = 14
 _PATTERNS: dict[int, tuple[tuple[str, str, re.Pattern[str]], ...]] = {}
 
 
-def pattern_mentions(vocab: Vocabulary, text: str, schemes: tuple[str, ...], labelled: list[Mention]) -> list[Mention]:
+def pattern_mentions(
+    vocab: Vocabulary, text: str, schemes: tuple[str, ...], labelled: list[Mention], longest_wins: tuple[str, ...] = ()
+) -> list[Mention]:
     """Mentions found by the concepts' ``nhskg:textPattern`` expressions, for wordings too varied
-    to list as labels; a span a label already covers in the same scheme is left to the label."""
+    to list as labels; a span a label already covers in the same scheme is left to the label,
+    except in the ``longest_wins`` schemes, whose reader keeps the longest of overlapping readings:
+    there a pattern that reads more around the label is kept too ("educated to post graduate
+    degree level" is a master's degree, not the "degree level" inside it)."""
     compiled = _PATTERNS.get(id(vocab))
     if compiled is None:
         compiled = _PATTERNS[id(vocab)] = tuple(
@@ -62,7 +67,11 @@ def pattern_mentions(vocab: Vocabulary, text: str, schemes: tuple[str, ...], lab
             start, end = match.start(), match.end()
             while start < end and text[start].isspace():
                 start += 1
-            if start == end or any(m.scheme == scheme and m.start < end and start < m.end for m in labelled):
+            if start == end or any(
+                m.scheme == scheme and m.start < end and start < m.end
+                and not (scheme in longest_wins and start <= m.start and m.end <= end and end - start > m.end - m.start)
+                for m in labelled
+            ):
                 continue
             found.append(Mention(scheme, code, start, end, text[start:end]))
     return found
