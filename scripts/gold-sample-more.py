@@ -25,7 +25,7 @@ GOLD = Path(__file__).resolve().parents[1] / "tests" / "data" / "gold"
 KEY = "nhskg gold 2026-12-04"
 CANDIDATE = re.compile(r"\b(?:chief|director|head|chair(?:man|woman|person)?|non[- ]?exec\w*|guardian)\b", re.I)
 BELOW = re.compile(r"\b(?:lead|manager|matron|consultant|deputy)\b", re.I)
-COUNT = 145
+COUNT = 175
 
 
 def _order(record_id: str) -> str:
