@@ -7,7 +7,7 @@ import re
 from ..vocabulary.matching import Mention, fold
 from .postings import Duty
 from ..read.sentences import Sentence
-from .reading import DUTY_AREA, FIELD_LINE, ROLE, Reading, evidence_of, has_any, mentions_by_sentence, subject_is_other_role, without_bullet
+from .reading import BODY, DUTY_AREA, FIELD_LINE, ROLE, Reading, evidence_of, has_any, mentions_by_sentence, subject_is_other_role, without_bullet
 from .wording import wording
 
 _TITLE_END = re.compile(r"\s+[-\u2013|(/]|[,(]")
@@ -88,9 +88,13 @@ def read_duties(reading: Reading, partners: dict[int, set[str]]) -> tuple[Duty, 
         seen.add(key)
         # "Midwifery" in "Director of Nursing and Midwifery" names a partner, not the duty's area
         titles = [(m.start, m.end) for m in mentions if m.scheme == ROLE]
+        # likewise "Improvement" in "NHS England and Improvement" names a body; a body's whole
+        # name may still be an area's label ("Care Quality Commission")
+        bodies = [(m.start, m.end) for m in mentions if m.scheme == BODY]
         areas = tuple(dict.fromkeys(
             m.code for m in mentions
             if m.scheme == DUTY_AREA and not any(a <= m.start and m.end <= b for a, b in titles)
+            and not any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in bodies)
             and not _names_a_colleague(reading, m, titles)
         ))
         with_ = tuple(sorted(partners.get(sentence.start, ())))
