@@ -93,3 +93,26 @@ def test_partnership_with_a_colleague_names_a_partner_not_system_working() -> No
     system = duty("You will build partnerships with local authorities and the voluntary sector.", "partnerships",
                   title="Director of Strategy")
     assert system is not None and "system-partnership" in system.areas
+
+
+@pytest.mark.parametrize("sentence, title", [
+    ("The Director is responsible for the IT operations and the business analytics of the service.", "Director of IT"),
+    ("This Director of Charites will be integral to this agenda, driving the charity's growth.", "Director of Charities"),
+])
+def test_a_sentence_opening_with_the_posts_shortened_title_is_a_duty(sentence: str, title: str) -> None:
+    assert duty(sentence, sentence[:25], title=title) is not None
+
+
+def test_a_shortened_title_of_a_longer_title_is_not_the_post() -> None:
+    # "Chief Operating Officer" gives no one-word head to shorten to: "The Officer" is nobody in particular
+    sentence = "The Officer is responsible for the IT operations of the service."
+    assert duty(sentence, "The Officer", title="Chief Operating Officer") is None
+
+
+def test_words_inside_a_bodys_name_are_not_the_duty_area() -> None:
+    found = duty("You will work closely with NHS England and Improvement on the regional recovery plan.",
+                 "NHS England", title="Director of Finance")
+    assert found is not None and "transformation" not in found.areas
+    stp = duty("You will lead the workforce plans of the Sustainability and Transformation Partnership.",
+               "workforce plans", title="Director of Workforce")
+    assert stp is not None and "system-partnership" in stp.areas and "transformation" not in stp.areas

@@ -11,6 +11,7 @@ from .reading import BODY, DUTY_AREA, FIELD_LINE, ROLE, Reading, evidence_of, ha
 from .wording import wording
 
 _TITLE_END = re.compile(r"\s+[-\u2013|(/]|[,(]")
+_TITLE_OF = re.compile(r"\s+(?:of|for)\s+")
 
 
 def _title_head(reading: Reading) -> str:
@@ -25,7 +26,14 @@ def _names_the_post(text: str, reading: Reading, title_head: str) -> bool:
     """Whether the sentence opens with the advertised post's own title as its subject: an advert
     often says "The Head of Health and Safety will ..." where another says "The post holder will"."""
     opener = wording(reading.vocab).title_subject.match(text) if title_head else None
-    return opener is not None and fold(text[opener.end():]).startswith(title_head)
+    if opener is None:
+        return False
+    rest = fold(text[opener.end():])
+    if rest.startswith(title_head):
+        return True
+    # "Director of Charities" is "The Director" in its own advert's later sentences
+    head = _TITLE_OF.split(title_head, 1)[0]
+    return head != title_head and " " not in head and re.match(re.escape(head) + r"\b", rest) is not None
 
 
 def _has_duty_verb(sentence: Sentence, mentions: list[Mention], duty_verb: re.Pattern[str]) -> bool:
