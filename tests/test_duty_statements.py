@@ -116,3 +116,20 @@ def test_words_inside_a_bodys_name_are_not_the_duty_area() -> None:
     stp = duty("You will lead the workforce plans of the Sustainability and Transformation Partnership.",
                "workforce plans", title="Director of Workforce")
     assert stp is not None and "system-partnership" in stp.areas and "transformation" not in stp.areas
+
+
+@pytest.mark.parametrize("sentence, taken", [
+    ("As part of the executive group, they will develop the culture of the service.", True),
+    ("Furthermore they will play a role in representing the Trust in contract negotiations.", True),
+    ("The aim is to deploy consultants where they will be most effective in the service.", False),
+])
+def test_they_will_after_a_lead_in_is_the_post_holder(sentence: str, taken: bool) -> None:
+    assert (duty(sentence, sentence[:25], title="Director of Strategy") is not None) is taken
+
+
+def test_clinical_strategy_in_its_varied_wordings() -> None:
+    for sentence in ("You will work with senior colleagues on the Trust's clinical strategic objectives.",
+                     "You will lead the development of a new model of care for preventative healthcare.",
+                     "You will influence service design across the organisation."):
+        found = duty(sentence, sentence[:25], title="Medical Director")
+        assert found is not None and "clinical-strategy" in found.areas, sentence
