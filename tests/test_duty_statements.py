@@ -133,3 +133,12 @@ def test_clinical_strategy_in_its_varied_wordings() -> None:
                      "You will influence service design across the organisation."):
         found = duty(sentence, sentence[:25], title="Medical Director")
         assert found is not None and "clinical-strategy" in found.areas, sentence
+
+
+def test_the_workforce_given_leadership_is_led_not_a_workforce_duty() -> None:
+    led = duty("You will provide senior leadership to our medical and dental workforce across the Trust.",
+               "senior leadership", title="Medical Director")
+    assert led is not None and "workforce" not in led.areas
+    kept = duty("You will lead the clinical workforce strategy, including recruitment and retention.",
+                "workforce strategy", title="Medical Director")
+    assert kept is not None and "workforce" in kept.areas

@@ -99,11 +99,13 @@ def read_duties(reading: Reading, partners: dict[int, set[str]]) -> tuple[Duty, 
         # likewise "Improvement" in "NHS England and Improvement" names a body; a body's whole
         # name may still be an area's label ("Care Quality Commission")
         bodies = [(m.start, m.end) for m in mentions if m.scheme == BODY]
+        # "leadership to our medical workforce": the staff led, not the workforce as a duty area
+        led = {sentence.start + m.end() for m in wording(reading.vocab).workforce_led.finditer(sentence.text)}
         areas = tuple(dict.fromkeys(
             m.code for m in mentions
             if m.scheme == DUTY_AREA and not any(a <= m.start and m.end <= b for a, b in titles)
             and not any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in bodies)
-            and not _names_a_colleague(reading, m, titles)
+            and not _names_a_colleague(reading, m, titles) and m.end not in led
         ))
         with_ = tuple(sorted(partners.get(sentence.start, ())))
         duties.append(Duty(sentence.text, areas, with_, evidence_of(sentence)))
