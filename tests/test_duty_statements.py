@@ -142,3 +142,13 @@ def test_the_workforce_given_leadership_is_led_not_a_workforce_duty() -> None:
     kept = duty("You will lead the clinical workforce strategy, including recruitment and retention.",
                 "workforce strategy", title="Medical Director")
     assert kept is not None and "workforce" in kept.areas
+
+
+@pytest.mark.parametrize("sentence, seat", [
+    ("You will join a high-performing, values-driven Executive Team and lead the finance function.", True),
+    ("As part of the executive group, they will develop the culture of the service.", True),
+    ("You will work closely with the Executive Team across many key areas of the Trust.", False),
+])
+def test_a_seat_on_the_executive_team_is_board_leadership(sentence: str, seat: bool) -> None:
+    found = duty(sentence, sentence[:25], title="Director of Strategy")
+    assert found is not None and ("board-leadership" in found.areas) is seat

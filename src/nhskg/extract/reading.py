@@ -45,7 +45,9 @@ _PATTERNS: dict[int, tuple[tuple[str, str, re.Pattern[str]], ...]] = {}
 
 def pattern_mentions(vocab: Vocabulary, text: str, schemes: tuple[str, ...], labelled: list[Mention]) -> list[Mention]:
     """Mentions found by the concepts' ``nhskg:textPattern`` expressions, for wordings too varied
-    to list as labels; a span a label already covers in the same scheme is left to the label."""
+    to list as labels; a span a label of the same concept already covers is left to the label.
+    A label of another concept does not block a pattern: "values" (culture) inside "a values-driven
+    Executive Team" leaves the seat on the executive team to be found."""
     compiled = _PATTERNS.get(id(vocab))
     if compiled is None:
         compiled = _PATTERNS[id(vocab)] = tuple(
@@ -62,7 +64,7 @@ def pattern_mentions(vocab: Vocabulary, text: str, schemes: tuple[str, ...], lab
             start, end = match.start(), match.end()
             while start < end and text[start].isspace():
                 start += 1
-            if start == end or any(m.scheme == scheme and m.start < end and start < m.end for m in labelled):
+            if start == end or any(m.scheme == scheme and m.code == code and m.start < end and start < m.end for m in labelled):
                 continue
             found.append(Mention(scheme, code, start, end, text[start:end]))
     return found
