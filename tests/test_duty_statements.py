@@ -152,3 +152,13 @@ def test_the_workforce_given_leadership_is_led_not_a_workforce_duty() -> None:
 def test_a_seat_on_the_executive_team_is_board_leadership(sentence: str, seat: bool) -> None:
     found = duty(sentence, sentence[:25], title="Director of Strategy")
     assert found is not None and ("board-leadership" in found.areas) is seat
+
+
+@pytest.mark.parametrize("sentence, taken", [
+    ("An exciting opportunity has arisen to join our Board of Directors here at Exeter NHS Trust.", True),
+    ("This is an excellent opportunity to join our Trust Board and be part of an exciting new chapter.", True),
+    ("This is an exciting opportunity to join us as the Chief Finance Officer.", False),
+])
+def test_an_opportunity_to_join_the_board_is_the_posts_board_seat(sentence: str, taken: bool) -> None:
+    found = duty(sentence, sentence[:25], title="Director of Strategy")
+    assert (found is not None and "board-leadership" in found.areas) is taken
