@@ -162,3 +162,13 @@ def test_a_seat_on_the_executive_team_is_board_leadership(sentence: str, seat: b
 def test_an_opportunity_to_join_the_board_is_the_posts_board_seat(sentence: str, taken: bool) -> None:
     found = duty(sentence, sentence[:25], title="Director of Strategy")
     assert (found is not None and "board-leadership" in found.areas) is taken
+
+
+@pytest.mark.parametrize("sentence, system", [
+    ("You will work in partnership with our multidisciplinary team to develop the glaucoma service.", False),
+    ("You will lead the clinical strategy in partnership with the clinical Care Groups.", False),
+    ("You will work in partnership with local authorities and community providers on discharge.", True),
+])
+def test_partnership_with_the_posts_own_colleagues_is_not_system_working(sentence: str, system: bool) -> None:
+    found = duty(sentence, sentence[:25], title="Head of Nursing")
+    assert found is not None and ("system-partnership" in found.areas) is system

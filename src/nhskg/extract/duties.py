@@ -75,10 +75,13 @@ def _is_duty(sentence: Sentence, mentions: list[Mention], reading: Reading, titl
 
 def _names_a_colleague(reading: Reading, area: Mention, titles: list[tuple[int, int]]) -> bool:
     """Whether the area's word is one of working together and governs a colleague ("in partnership
-    with the Chief Nurse"): then it says who the duty is done with, not what it is about."""
-    phrase = wording(reading.vocab).colleague_after_area
+    with the Chief Nurse") or a group of colleagues ("with the clinical Care Groups"): then it says
+    who the duty is done with, not what it is about."""
+    words = wording(reading.vocab)
+    if words.colleague_group_after_area.match(reading.text[area.start:area.start + 160]) is not None:
+        return True  # "in partnership with our multidisciplinary team": the post's own colleagues
     return any(
-        0 <= start - area.end <= 40 and phrase.match(reading.text[area.start:start]) is not None
+        0 <= start - area.end <= 40 and words.colleague_after_area.match(reading.text[area.start:start]) is not None
         for start, _ in titles
     )
 
