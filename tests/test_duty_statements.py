@@ -172,3 +172,9 @@ def test_an_opportunity_to_join_the_board_is_the_posts_board_seat(sentence: str,
 def test_partnership_with_the_posts_own_colleagues_is_not_system_working(sentence: str, system: bool) -> None:
     found = duty(sentence, sentence[:25], title="Head of Nursing")
     assert found is not None and ("system-partnership" in found.areas) is system
+
+
+def test_developing_a_service_is_service_change() -> None:
+    found = duty("The appointee will work closely with allied team members to develop the vascular access services.",
+                 "vascular access", title="Consultant Nurse")
+    assert found is not None and "transformation" in found.areas
