@@ -178,3 +178,13 @@ def test_developing_a_service_is_service_change() -> None:
     found = duty("The appointee will work closely with allied team members to develop the vascular access services.",
                  "vascular access", title="Consultant Nurse")
     assert found is not None and "transformation" in found.areas
+
+
+@pytest.mark.parametrize("sentence", [
+    "You will ensure the quality and safety of all patients within the division.",
+    "Working with the Chief Nurse you will ensure the Group provides safe and compassionate care.",
+    "You will ensure that care across all three hospitals is safe and continuously improving.",
+])
+def test_safe_care_and_quality_and_safety_name_patient_safety(sentence: str) -> None:
+    found = duty(sentence, sentence[:25], title="Medical Director")
+    assert found is not None and "patient-safety" in found.areas
