@@ -35,8 +35,8 @@ CASES: list[tuple[int, str, dict[str, str], int | None, list[dict[str, str]]]] =
          "professional_role": "national-medical-director"},
     ]),
     # the Chief Nurse's postings are the two Directors of Nursing (a kind of Chief Nurse)
-    (3, "shared-duties", {"role_a": "CMO", "role_b": "Chief Nurse"}, 13, [
-        {"area": "patient-safety", "postings_a": "3", "postings_b": "1", "joint": "1",
+    (3, "shared-duties", {"role_a": "CMO", "role_b": "Chief Nurse"}, 14, [
+        {"area": "patient-safety", "postings_a": "4", "postings_b": "1", "joint": "1",
          "posting_b": "data:posting/916247378"},
         {"area": "governance-quality", "postings_a": "6", "postings_b": "2", "joint": "5"},
         {"area": "system-partnership", "postings_a": "7", "postings_b": "0", "joint": "3"},
@@ -44,7 +44,7 @@ CASES: list[tuple[int, str, dict[str, str], int | None, list[dict[str, str]]]] =
     (3, "shared-duties", {"role_a": "Medical Director", "role_b": "Director of Nursing"}, 11, [
         {"area": "governance-quality", "postings_a": "6", "postings_b": "2", "joint": "2"},
     ]),
-    (3, "joint-duties", {"role": "CMO", "partner": "Chief Nurse"}, 25, [
+    (3, "joint-duties", {"role": "CMO", "partner": "Chief Nurse"}, 28, [
         {"posting": "data:posting/003-ee31a5acbe06f6bc", "area": "patient-safety"},
         # "In partnership with our Director of Nursing and Midwifery ...": a partner of a narrower role type
         {"posting": "data:posting/916238399", "area": "governance-quality"},
@@ -74,7 +74,7 @@ CASES: list[tuple[int, str, dict[str, str], int | None, list[dict[str, str]]]] =
     ]),
     # a Director of Nursing posting is a Chief Nurse posting: nothing is absent, by construction
     (7, "areas-absent", {"role": "Director of Nursing", "other": "Chief Nurse"}, 0, []),
-    (8, "requirements", {"role": "Medical Director"}, 9, [
+    (8, "requirements", {"role": "Medical Director"}, 10, [
         {"requirement": "gmc-registration", "essential": "2", "desirable": "1", "postings": "3"},
         {"requirement": "gdc-registration", "essential": "0", "desirable": "1"},
         {"requirement": "management-qualification", "essential": "0", "desirable": "1"},

@@ -93,3 +93,98 @@ def test_partnership_with_a_colleague_names_a_partner_not_system_working() -> No
     system = duty("You will build partnerships with local authorities and the voluntary sector.", "partnerships",
                   title="Director of Strategy")
     assert system is not None and "system-partnership" in system.areas
+
+
+@pytest.mark.parametrize("sentence, title", [
+    ("The Director is responsible for the IT operations and the business analytics of the service.", "Director of IT"),
+    ("This Director of Charites will be integral to this agenda, driving the charity's growth.", "Director of Charities"),
+])
+def test_a_sentence_opening_with_the_posts_shortened_title_is_a_duty(sentence: str, title: str) -> None:
+    assert duty(sentence, sentence[:25], title=title) is not None
+
+
+def test_a_shortened_title_of_a_longer_title_is_not_the_post() -> None:
+    # "Chief Operating Officer" gives no one-word head to shorten to: "The Officer" is nobody in particular
+    sentence = "The Officer is responsible for the IT operations of the service."
+    assert duty(sentence, "The Officer", title="Chief Operating Officer") is None
+
+
+def test_words_inside_a_bodys_name_are_not_the_duty_area() -> None:
+    found = duty("You will work closely with NHS England and Improvement on the regional recovery plan.",
+                 "NHS England", title="Director of Finance")
+    assert found is not None and "transformation" not in found.areas
+    stp = duty("You will lead the workforce plans of the Sustainability and Transformation Partnership.",
+               "workforce plans", title="Director of Workforce")
+    assert stp is not None and "system-partnership" in stp.areas and "transformation" not in stp.areas
+
+
+@pytest.mark.parametrize("sentence, taken", [
+    ("As part of the executive group, they will develop the culture of the service.", True),
+    ("Furthermore they will play a role in representing the Trust in contract negotiations.", True),
+    ("The aim is to deploy consultants where they will be most effective in the service.", False),
+])
+def test_they_will_after_a_lead_in_is_the_post_holder(sentence: str, taken: bool) -> None:
+    assert (duty(sentence, sentence[:25], title="Director of Strategy") is not None) is taken
+
+
+def test_clinical_strategy_in_its_varied_wordings() -> None:
+    for sentence in ("You will work with senior colleagues on the Trust's clinical strategic objectives.",
+                     "You will lead the development of a new model of care for preventative healthcare.",
+                     "You will influence service design across the organisation."):
+        found = duty(sentence, sentence[:25], title="Medical Director")
+        assert found is not None and "clinical-strategy" in found.areas, sentence
+
+
+def test_the_workforce_given_leadership_is_led_not_a_workforce_duty() -> None:
+    led = duty("You will provide senior leadership to our medical and dental workforce across the Trust.",
+               "senior leadership", title="Medical Director")
+    assert led is not None and "workforce" not in led.areas
+    kept = duty("You will lead the clinical workforce strategy, including recruitment and retention.",
+                "workforce strategy", title="Medical Director")
+    assert kept is not None and "workforce" in kept.areas
+
+
+@pytest.mark.parametrize("sentence, seat", [
+    ("You will join a high-performing, values-driven Executive Team and lead the finance function.", True),
+    ("As part of the executive group, they will develop the culture of the service.", True),
+    ("You will work closely with the Executive Team across many key areas of the Trust.", False),
+])
+def test_a_seat_on_the_executive_team_is_board_leadership(sentence: str, seat: bool) -> None:
+    found = duty(sentence, sentence[:25], title="Director of Strategy")
+    assert found is not None and ("board-leadership" in found.areas) is seat
+
+
+@pytest.mark.parametrize("sentence, taken", [
+    ("An exciting opportunity has arisen to join our Board of Directors here at Exeter NHS Trust.", True),
+    ("This is an excellent opportunity to join our Trust Board and be part of an exciting new chapter.", True),
+    ("This is an exciting opportunity to join us as the Chief Finance Officer.", False),
+])
+def test_an_opportunity_to_join_the_board_is_the_posts_board_seat(sentence: str, taken: bool) -> None:
+    found = duty(sentence, sentence[:25], title="Director of Strategy")
+    assert (found is not None and "board-leadership" in found.areas) is taken
+
+
+@pytest.mark.parametrize("sentence, system", [
+    ("You will work in partnership with our multidisciplinary team to develop the glaucoma service.", False),
+    ("You will lead the clinical strategy in partnership with the clinical Care Groups.", False),
+    ("You will work in partnership with local authorities and community providers on discharge.", True),
+])
+def test_partnership_with_the_posts_own_colleagues_is_not_system_working(sentence: str, system: bool) -> None:
+    found = duty(sentence, sentence[:25], title="Head of Nursing")
+    assert found is not None and ("system-partnership" in found.areas) is system
+
+
+def test_developing_a_service_is_service_change() -> None:
+    found = duty("The appointee will work closely with allied team members to develop the vascular access services.",
+                 "vascular access", title="Consultant Nurse")
+    assert found is not None and "transformation" in found.areas
+
+
+@pytest.mark.parametrize("sentence", [
+    "You will ensure the quality and safety of all patients within the division.",
+    "Working with the Chief Nurse you will ensure the Group provides safe and compassionate care.",
+    "You will ensure that care across all three hospitals is safe and continuously improving.",
+])
+def test_safe_care_and_quality_and_safety_name_patient_safety(sentence: str) -> None:
+    found = duty(sentence, sentence[:25], title="Medical Director")
+    assert found is not None and "patient-safety" in found.areas

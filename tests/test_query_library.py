@@ -668,7 +668,7 @@ def test_seeds_cmo_and_chief_nurse_share_patient_safety(seeds_source, real_home)
     # the seeds' nursing board posts are Directors of Nursing, a kind of Chief Nurse: one of them
     # (916247378) gives patient safety as a duty of its own, and one CMO posting (seed 003) gives
     # it jointly with the Group Chief Nurse
-    assert (shared["postings_a"], shared["postings_b"], shared["joint"]) == (3, 1, 1)
+    assert (shared["postings_a"], shared["postings_b"], shared["joint"]) == (4, 1, 1)
     assert shared["posting_b"] == B + "posting/916247378"
     assert shared["sentence_a"] and shared["sentence_b"]
     # seed 003 (a group CMO) states a patient-safety duty of its own, with its evidence sentence.

@@ -7,10 +7,11 @@ import re
 from ..vocabulary.matching import Mention, fold
 from .postings import Duty
 from ..read.sentences import Sentence
-from .reading import DUTY_AREA, FIELD_LINE, ROLE, Reading, evidence_of, has_any, mentions_by_sentence, subject_is_other_role, without_bullet
+from .reading import BODY, DUTY_AREA, FIELD_LINE, ROLE, Reading, evidence_of, has_any, mentions_by_sentence, subject_is_other_role, without_bullet
 from .wording import wording
 
 _TITLE_END = re.compile(r"\s+[-\u2013|(/]|[,(]")
+_TITLE_OF = re.compile(r"\s+(?:of|for)\s+")
 
 
 def _title_head(reading: Reading) -> str:
@@ -25,7 +26,14 @@ def _names_the_post(text: str, reading: Reading, title_head: str) -> bool:
     """Whether the sentence opens with the advertised post's own title as its subject: an advert
     often says "The Head of Health and Safety will ..." where another says "The post holder will"."""
     opener = wording(reading.vocab).title_subject.match(text) if title_head else None
-    return opener is not None and fold(text[opener.end():]).startswith(title_head)
+    if opener is None:
+        return False
+    rest = fold(text[opener.end():])
+    if rest.startswith(title_head):
+        return True
+    # "Director of Charities" is "The Director" in its own advert's later sentences
+    head = _TITLE_OF.split(title_head, 1)[0]
+    return head != title_head and " " not in head and re.match(re.escape(head) + r"\b", rest) is not None
 
 
 def _has_duty_verb(sentence: Sentence, mentions: list[Mention], duty_verb: re.Pattern[str]) -> bool:
@@ -67,10 +75,13 @@ def _is_duty(sentence: Sentence, mentions: list[Mention], reading: Reading, titl
 
 def _names_a_colleague(reading: Reading, area: Mention, titles: list[tuple[int, int]]) -> bool:
     """Whether the area's word is one of working together and governs a colleague ("in partnership
-    with the Chief Nurse"): then it says who the duty is done with, not what it is about."""
-    phrase = wording(reading.vocab).colleague_after_area
+    with the Chief Nurse") or a group of colleagues ("with the clinical Care Groups"): then it says
+    who the duty is done with, not what it is about."""
+    words = wording(reading.vocab)
+    if words.colleague_group_after_area.match(reading.text[area.start:area.start + 160]) is not None:
+        return True  # "in partnership with our multidisciplinary team": the post's own colleagues
     return any(
-        0 <= start - area.end <= 40 and phrase.match(reading.text[area.start:start]) is not None
+        0 <= start - area.end <= 40 and words.colleague_after_area.match(reading.text[area.start:start]) is not None
         for start, _ in titles
     )
 
@@ -88,10 +99,16 @@ def read_duties(reading: Reading, partners: dict[int, set[str]]) -> tuple[Duty, 
         seen.add(key)
         # "Midwifery" in "Director of Nursing and Midwifery" names a partner, not the duty's area
         titles = [(m.start, m.end) for m in mentions if m.scheme == ROLE]
+        # likewise "Improvement" in "NHS England and Improvement" names a body; a body's whole
+        # name may still be an area's label ("Care Quality Commission")
+        bodies = [(m.start, m.end) for m in mentions if m.scheme == BODY]
+        # "leadership to our medical workforce": the staff led, not the workforce as a duty area
+        led = {sentence.start + m.end() for m in wording(reading.vocab).workforce_led.finditer(sentence.text)}
         areas = tuple(dict.fromkeys(
             m.code for m in mentions
             if m.scheme == DUTY_AREA and not any(a <= m.start and m.end <= b for a, b in titles)
-            and not _names_a_colleague(reading, m, titles)
+            and not any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in bodies)
+            and not _names_a_colleague(reading, m, titles) and m.end not in led
         ))
         with_ = tuple(sorted(partners.get(sentence.start, ())))
         duties.append(Duty(sentence.text, areas, with_, evidence_of(sentence)))

@@ -47,10 +47,11 @@ def pattern_mentions(
     vocab: Vocabulary, text: str, schemes: tuple[str, ...], labelled: list[Mention], longest_wins: tuple[str, ...] = ()
 ) -> list[Mention]:
     """Mentions found by the concepts' ``nhskg:textPattern`` expressions, for wordings too varied
-    to list as labels; a span a label already covers in the same scheme is left to the label,
-    except in the ``longest_wins`` schemes, whose reader keeps the longest of overlapping readings:
-    there a pattern that reads more around the label is kept too ("educated to post graduate
-    degree level" is a master's degree, not the "degree level" inside it)."""
+    to list as labels; a span a label of the same concept already covers is left to the label,
+    except in the ``longest_wins`` schemes, whose reader keeps the longest of overlapping readings.
+    A label of another concept does not block a pattern: "values" (culture) inside "a values-driven
+    Executive Team" leaves the seat on the executive team to be found, and "educated to post
+    graduate degree level" is read as a master's degree beside the "degree level" inside it."""
     compiled = _PATTERNS.get(id(vocab))
     if compiled is None:
         compiled = _PATTERNS[id(vocab)] = tuple(
@@ -68,7 +69,7 @@ def pattern_mentions(
             while start < end and text[start].isspace():
                 start += 1
             if start == end or any(
-                m.scheme == scheme and m.start < end and start < m.end
+                m.scheme == scheme and m.code == code and m.start < end and start < m.end
                 and not (scheme in longest_wins and start <= m.start and m.end <= end and end - start > m.end - m.start)
                 for m in labelled
             ):

@@ -66,6 +66,10 @@ class Wording:
     title_subject: re.Pattern[str]
     #: colleague-after-area: a duty area's word for working together, up to the role it governs
     colleague_after_area: re.Pattern[str]
+    #: colleague-group-after-area: a duty area's word for working together, up to a group of colleagues
+    colleague_group_after_area: re.Pattern[str]
+    #: workforce-led: leadership given to a staff group, up to the word naming the group
+    workforce_led: re.Pattern[str]
     closing_date_words: re.Pattern[str]
     yearly_pay_words: re.Pattern[str]
     not_pay_words: re.Pattern[str]
@@ -209,6 +213,8 @@ def wording(vocab: Vocabulary) -> Wording:
         duty_opening=one("duty-opening"),
         title_subject=one("post-title-subject"),
         colleague_after_area=one("colleague-after-area"),
+        workforce_led=one("workforce-led"),
+        colleague_group_after_area=one("colleague-group-after-area"),
         closing_date_words=one("closing-date-words"),
         yearly_pay_words=one("yearly-pay-words"),
         not_pay_words=one("not-pay-words"),
