@@ -1,12 +1,14 @@
 """How far two readers agree on duty areas and partners: the ceiling for scoring the extractor.
 
-Reader A is the gold set's dev split (``tests/data/gold/dev/``); reader B annotated the same
-duty sentences again, without seeing A's codes, in ``tests/data/gold/agreement/`` (same file
-names, only ``id`` and ``duties``). Each (statement, code) pair is one decision, as in
-``nhskg evaluate``; P, R and F1 are B's against A (A's against B swaps P and R). Per code, the
+Reader A is a split of the gold set (``tests/data/gold/dev/``, or ``test/`` with ``--split
+test``); reader B annotated the same duty sentences again, without seeing A's codes, in
+``tests/data/gold/agreement/`` (``agreement-test/`` for the test split; same file names, only
+``id`` and ``duties``). The test split is measured too because the extractor scores much lower
+there than on dev: if the readers also agree less there, the test gold judges differently.
+Each (statement, code) pair is one decision, as in ``nhskg evaluate``; P, R and F1 are B's against A (A's against B swaps P and R). Per code, the
 table counts the statements both readers gave it, only A and only B, most disagreed first, with
 Cohen's kappa over the statements (yes/no for that code). Usage:
-``python scripts/gold-agreement.py [--gold tests/data/gold] [--disagreements]``
+``python scripts/gold-agreement.py [--gold tests/data/gold] [--split dev|test] [--disagreements]``
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from nhskg.vocabulary.vocab import Scheme, load_vocabulary
 REPO = Path(__file__).resolve().parents[1]
 #: the duty fields compared, with the concept scheme their codes come from
 FIELDS = {"areas": "duty-area", "with": "role-type"}
+#: each gold split reader A annotated, and the folder holding reader B's files for it
+SPLITS = {"dev": "agreement", "test": "agreement-test"}
 
 
 class AgreementError(Exception):
@@ -82,20 +86,31 @@ def _duties(path: Path) -> list[dict]:
     return duties
 
 
-def read_pairs(gold: Path, field: str) -> list[Pair]:
-    """Pair every statement of ``gold/agreement/*.json`` with the same sentence in ``gold/dev/``.
+def reader_b_folder(gold: Path, split: str) -> Path:
+    """The folder of reader B's files for ``split``; an unknown split is an error, not dev."""
+    if split not in SPLITS:
+        raise AgreementError(f"no reader-B folder for split {split!r}; choose one of {', '.join(SPLITS)}")
+    return gold / SPLITS[split]
+
+
+def read_pairs(gold: Path, field: str, split: str = "dev") -> list[Pair]:
+    """Pair every statement of reader B's files for ``split`` (``gold/agreement/*.json`` for
+    dev) with the same sentence in ``gold/{split}/``.
 
     Sentences are matched by their exact text, so a sentence B changed or added is an error
     rather than a silent disagreement.
     """
+    b_folder = reader_b_folder(gold, split)
     pairs: list[Pair] = []
-    files = sorted((gold / "agreement").glob("*.json"))
+    files = sorted(b_folder.glob("*.json"))
     if not files:
-        raise AgreementError(f"{gold / 'agreement'}: no reader-B files; write them first (see the gold README)")
+        raise AgreementError(f"{b_folder}: no reader-B files; write them first (see the gold README)")
     for b_path in files:
-        a_path = gold / "dev" / b_path.name
+        a_path = gold / split / b_path.name
         if not a_path.exists():
-            raise AgreementError(f"{b_path}: no dev file {a_path} to compare with; name it after a dev posting")
+            raise AgreementError(
+                f"{b_path}: no {split} file {a_path} to compare with; name it after a {split} posting"
+            )
         a_duties = {d["sentence"]: d for d in _duties(a_path)}
         b_duties = _duties(b_path)
         if len(b_duties) != len(a_duties):
@@ -168,14 +183,14 @@ def label(scheme: Scheme, code: str) -> str:
     return concept.pref_label if concept else f"{code} (not in {scheme.name})"
 
 
-def report(gold: Path, disagreements: bool = False) -> str:
+def report(gold: Path, disagreements: bool = False, split: str = "dev") -> str:
     """The whole comparison as text, with labels rather than codes; ``disagreements`` also
     lists every statement the readers coded differently."""
     vocab = load_vocabulary()
-    lines: list[str] = []
+    lines = [f"Reader A: {split}/; reader B: {reader_b_folder(gold, split).name}/"]
     for field, scheme_name in FIELDS.items():
         scheme = vocab.scheme(scheme_name)
-        pairs = read_pairs(gold, field)
+        pairs = read_pairs(gold, field, split)
         s = score(pairs)
         postings = len({p.posting for p in pairs})
         lines.append(
@@ -208,11 +223,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=REPO / "tests/data/gold", help="the gold folder")
     parser.add_argument(
+        "--split",
+        choices=sorted(SPLITS),
+        default="dev",
+        help="the gold split reader A annotated: dev (reader B in agreement/) or test (agreement-test/)",
+    )
+    parser.add_argument(
         "--disagreements", action="store_true", help="also list each statement the readers coded differently"
     )
     args = parser.parse_args(argv)
     try:
-        print(report(args.gold, args.disagreements), end="")
+        print(report(args.gold, args.disagreements, args.split), end="")
     except AgreementError as exc:
         parser.exit(1, f"gold-agreement: {exc}\n")
 

@@ -71,6 +71,33 @@ def test_figures_on_the_shipped_files_are_proportions(field):
         assert row.kappa is None or -1 <= row.kappa <= 1
 
 
+@pytest.mark.parametrize("field", ["areas", "with"])
+def test_the_test_split_files_compare_sentence_for_sentence(field):
+    """Reader B's test-split files pair every statement with the same test gold sentence."""
+    pairs = agreement.read_pairs(GOLD, field, "test")
+    b_files = sorted((GOLD / "agreement-test").glob("*.json"))
+    assert len({p.posting for p in pairs}) == len(b_files) == 10
+    for b_path in b_files:
+        a_sentences = [d["sentence"] for d in json.loads((GOLD / "test" / b_path.name).read_text())["duties"]]
+        assert [p.sentence for p in pairs if p.posting == b_path.stem] == a_sentences
+    s = agreement.score(pairs)
+    assert s.both <= min(s.a, s.b)
+    for value in (s.precision, s.recall, s.f1):
+        assert 0 <= value <= 1
+
+
+def test_the_split_option_reads_the_test_files(capsys):
+    agreement.main(["--gold", str(GOLD), "--split", "test"])
+    out = capsys.readouterr().out
+    assert out.startswith("Reader A: test/; reader B: agreement-test/")
+    assert "in 10 postings" in out
+
+
+def test_an_unknown_split_is_an_error_not_dev():
+    with pytest.raises(agreement.AgreementError, match="choose one of dev, test"):
+        agreement.read_pairs(GOLD, "areas", "train")
+
+
 def test_the_report_prints_labels_for_both_fields(capsys):
     agreement.main(["--gold", str(GOLD)])
     out = capsys.readouterr().out
