@@ -169,12 +169,14 @@ def test_parallel_extraction_builds_the_same_graph(tmp_path: Path, monkeypatch: 
 
 def test_a_build_whose_files_are_large_starts_its_workers_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A build whose files are large enough to hold PARALLEL_OVER documents does not first read
-    that many in its own process while the other cores idle: it hands them to the workers from
-    the first, and builds what the one-process build does, problems included."""
+    that many in its own process while the other cores idle: it hands the feed's lines to the
+    workers from the first, unread, and builds what the one-process build does, problems and
+    warnings included; built again, the workers find every posting held by the store."""
     build_module = importlib.import_module("nhskg.pipeline.build")
     records = tmp_path / "many.jsonl.gz"
     lines = [json.dumps({**_NURSE, "id": f"nurse-{n}"}) for n in range(30)]
     lines.insert(3, "{not json")
+    lines.insert(9, json.dumps({**_NURSE, "id": "nurse-late", "validThrough": "2025-02-31"}))  # read with a warning
     with gzip.open(records, "wt", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")
     serial = build([records], tmp_path / "serial", validate=False, workers=1, full=True)
@@ -185,9 +187,12 @@ def test_a_build_whose_files_are_large_starts_its_workers_at_once(tmp_path: Path
     monkeypatch.setattr(build_module, "_Streamed", lambda pool, chunks: started.append(pool) or real_pool(pool, chunks))
     parallel = build([records], tmp_path / "parallel", validate=False, workers=2, full=True)
     assert started, "the workers were not used"
-    assert parallel.postings_written == serial.postings_written == 30
-    assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems] and len(serial.problems) == 1
+    assert parallel.postings_written == serial.postings_written == 31
+    assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems] and len(serial.problems) == 2
+    assert [p.kind for p in serial.problems] == ["skipped", "warning"]
     assert set(GraphStore.open(tmp_path / "parallel").store) == set(GraphStore.open(tmp_path / "serial").store)
+    again = build([records], tmp_path / "parallel", validate=False, workers=2, full=True)
+    assert (again.postings_written, again.postings_unchanged) == (0, 31)
 
 
 PARALLEL_CHILD = textwrap.dedent(

@@ -249,7 +249,8 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
         # and the members listed of a group the cue names ("with senior internal staff, including
         # executive directors and ..."): each is a partner though the group names no role
         reach = text[cue.end : min(sentence.end, cue.end + 90)]
-        reach = reach[: CLAUSE_BREAK.search(reach).start()] if CLAUSE_BREAK.search(reach) else reach
+        clause_end = CLAUSE_BREAK.search(reach)
+        reach = reach[: clause_end.start()] if clause_end else reach
         members = {cue.end + m.end() for m in words.list_opener.finditer(reach)}
         for at in sorted(set(starts) | members):
             window = text[at : min(sentence.end, at + 90)]

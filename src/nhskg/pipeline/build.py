@@ -32,9 +32,9 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence, cast
+from typing import Callable, Iterable, Iterator, Mapping, Sequence, cast
 
-from ..read.documents import Document, Problem
+from ..read.documents import Document, Problem, TextFilter, UnreadRecord
 from ..errors import InputError, NhskgError
 from ..namespaces import DEFAULT_BASE
 from ..paths import vocabulary_dir
@@ -99,7 +99,7 @@ def read_postings(paths: Sequence[Path | str], *, full: bool | None = None, voca
 
 
 def _graphs(
-    documents: Sequence[Document | Problem | Held], vocab: Vocabulary, base: str, full: bool | None,
+    documents: Iterable[Document | Problem | Held], vocab: Vocabulary, base: str, full: bool | None,
     fingerprint: str | None = None,
 ) -> Iterable[PostingGraph | Problem | Held]:
     """Documents all the way to N-Quads, each with its digest: what each worker of a large build
@@ -125,6 +125,9 @@ def _graphs(
 PARALLEL_OVER = 2000
 
 _WORKER: tuple[Vocabulary, str, bool | None, str | None] | None = None
+#: What a worker needs to read a feed's lines itself: which descriptions are wanted, and the
+#: documents the store holds (input digest -> content digest), which it need not extract.
+_WORKER_READING: tuple[TextFilter | None, Mapping[str, str]] = (None, {})
 
 #: Bytes of a posting's JSON in a feed, about (the 2020 corpus: 4,000 of text, 900 gzipped):
 #: enough to tell from the files' sizes that a build will read at least PARALLEL_OVER of them.
@@ -145,9 +148,11 @@ def _input_bytes(paths: Sequence[Path | str]) -> int:
     return size
 
 
-def _init_worker(vocab: Vocabulary, base: str, full: bool | None, parent: int, fingerprint: str | None = None) -> None:
-    global _WORKER
+def _init_worker(vocab: Vocabulary, base: str, full: bool | None, parent: int, fingerprint: str | None = None,
+                 needs_text: TextFilter | None = None, held: Mapping[str, str] | None = None) -> None:
+    global _WORKER, _WORKER_READING
     _WORKER = (vocab, base, full, fingerprint)
+    _WORKER_READING = (needs_text, held or {})
     # Ctrl-C reaches every process of the terminal's group: the build process handles it, once,
     # and ends the pool; a worker that took it too would print a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -167,13 +172,27 @@ def _die_with(parent: int) -> None:
         os._exit(0)
 
 
-def _graphs_of_chunk(chunk: list[Document | Problem | Held]) -> list[PostingGraph | Problem | Held]:
+def _graphs_of_chunk(chunk: list[Document | Problem | Held | UnreadRecord]) -> list[PostingGraph | Problem | Held]:
     assert _WORKER is not None, "_init_worker was not called"
-    return list(_graphs(chunk, *_WORKER))
+    return list(_graphs(_read_here(chunk), *_WORKER))
 
 
-def _chunks(items: Iterable[Document | Problem | Held], size: int) -> Iterable[list[Document | Problem | Held]]:
-    chunk: list[Document | Problem | Held] = []
+def _read_here(chunk: list[Document | Problem | Held | UnreadRecord]) -> Iterator[Document | Problem | Held]:
+    """The chunk with each line of a feed read (in a worker), and marked when the store holds it."""
+    from ..read.readers import read_record  # the readers are another stage; import when used
+
+    needs_text, held = _WORKER_READING
+    fingerprint = _WORKER[3] if _WORKER is not None else None
+    for item in chunk:
+        if isinstance(item, UnreadRecord):
+            read = read_record(item, needs_text)
+            yield from (unless_held(read, held, fingerprint) if fingerprint is not None else read)
+        else:
+            yield item
+
+
+def _chunks(items: Iterable[Document | Problem | Held | UnreadRecord], size: int) -> Iterable[list[Document | Problem | Held | UnreadRecord]]:
+    chunk: list[Document | Problem | Held | UnreadRecord] = []
     for item in items:
         chunk.append(item)
         if len(chunk) == size:
@@ -357,11 +376,13 @@ def build(
     version = fingerprint(vocab, base, full)
     # Documents the store holds already (same digest) are marked, not extracted; the writer
     # checks each again under its lock.
-    documents = unless_held(read_documents([Path(p) for p in paths], needs_text=text_wanted(vocab, full)), writer.held(), version)
     workers = min(os.cpu_count() or 1, 8) if workers is None else workers
     # A build is large when its files are (no need to wait for its first documents, read in this
-    # process alone while the other cores idle) or when it reads PARALLEL_OVER documents.
+    # process alone while the other cores idle) or when it reads PARALLEL_OVER documents. A large
+    # build's workers read the feeds' lines too: this process only splits the feeds into lines.
     large = workers > 1 and _input_bytes(paths) >= PARALLEL_OVER * _BYTES_PER_DOCUMENT
+    needs_text, held = text_wanted(vocab, full), writer.held()
+    documents = unless_held(read_documents([Path(p) for p in paths], needs_text=needs_text, defer_records=large), held, version)
     head = [] if large else list(itertools.islice(documents, PARALLEL_OVER)) if workers > 1 else list(documents)
     options = dict(vocab=vocab, full=full, strict=strict, validate=validate, progress=progress)
     if not large and (len(head) < PARALLEL_OVER or workers <= 1):
@@ -383,7 +404,8 @@ def build(
     estimate: list[int] = []
     counting = threading.Thread(target=lambda: estimate.append(estimate_records(paths)), daemon=True)
     counting.start()
-    with context.Pool(workers, initializer=_init_worker, initargs=(vocab, base, full, os.getpid(), version)) as pool:
+    with context.Pool(workers, initializer=_init_worker,
+                      initargs=(vocab, base, full, os.getpid(), version, needs_text, held)) as pool:
         stream = _Streamed(pool, _chunks(itertools.chain(head, documents), 64))
 
         def total() -> int | None:
@@ -402,7 +424,7 @@ class _Streamed:
     number of documents, known once the input is exhausted.
     """
 
-    def __init__(self, pool: "multiprocessing.pool.Pool", chunks: Iterable[list[Document | Problem | Held]]) -> None:
+    def __init__(self, pool: "multiprocessing.pool.Pool", chunks: Iterable[list[Document | Problem | Held | UnreadRecord]]) -> None:
         self._pool = pool
         self._chunks = iter(chunks)
         self.read = 0
@@ -412,7 +434,7 @@ class _Streamed:
         in_flight: collections.deque[multiprocessing.pool.AsyncResult[list[PostingGraph | Problem | Held]] | _Ready] = collections.deque()
         for chunk in self._chunks:
             self.read += len(chunk)
-            if any(isinstance(item, Document) for item in chunk):
+            if any(isinstance(item, (Document, UnreadRecord)) for item in chunk):
                 in_flight.append(self._pool.apply_async(_graphs_of_chunk, (chunk,)))
             else:  # nothing to extract (the store holds these already): no trip to a worker
                 in_flight.append(_Ready(chunk))
@@ -426,7 +448,7 @@ class _Streamed:
 class _Ready:
     """A chunk with nothing to extract, queued in order with the workers' results."""
 
-    def __init__(self, items: list[Document | Problem | Held]) -> None:
+    def __init__(self, items: list[Document | Problem | Held | UnreadRecord]) -> None:
         self._items = items
 
     def ready(self) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Iterator, Mapping, TypeVar
 
 from ..curation.apply import fingerprint as decisions_about
 from ..errors import InputError
@@ -99,9 +99,12 @@ class Held:
         return posting_key(self.document.id)
 
 
-def unless_held(documents: Iterable[Document | Problem], held: Mapping[str, str], fingerprint: str) -> Iterator[Document | Problem | Held]:
+_Item = TypeVar("_Item")
+
+
+def unless_held(documents: Iterable[_Item], held: Mapping[str, str], fingerprint: str) -> Iterator[_Item | Held]:
     """``documents``, each one whose digest is in ``held`` (input digest -> content digest)
-    marked as such instead."""
+    marked as such instead; anything else (a problem, a line not read yet) as it is."""
     for document in documents:
         if held and isinstance(document, Document):
             digest = document_digest(document, fingerprint)

@@ -99,6 +99,24 @@ class Problem:
         where = f"{shown(self.source)} (record {shown(self.record)})" if self.record is not None else shown(self.source)
         return f"{where}: {shown(self.problem)}"
 
+@dataclass(frozen=True)
+class UnreadRecord:
+    """One line of a JSON Lines feed, not parsed yet (:func:`nhskg.read.readers.read_record`).
+
+    A large build's workers read these (the JSON, the fields, the description), so that the
+    process reading the feed only decompresses it and splits it into lines: parsing in that one
+    process held back the workers of a corpus build.
+    """
+
+    line: bytes
+    source: str
+    #: the id of a record that has none (the file's stem and the line number), and the file's stem
+    fallback_id: str
+    stem: str
+    #: where the record is, for a problem ("line 12")
+    where: str
+
+
 #: What a reader yields for each posting or failure.
 Result = Document | Problem
 #: Given a record's fields, whether its description is wanted (see :func:`nhskg.read.readers.read_documents`).

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .documents import Problem, Result, TextFilter
+from .documents import Problem, Result, TextFilter, UnreadRecord
 from .files import _SNIFF_BYTES, _decode_line, _open_regular, _read_text, _stem
 from .records import _BadJson, _graph_records, _json_error, _load_json, _record_document
 
@@ -53,6 +53,14 @@ def _read_json(path: Path, source: str, needs_text: TextFilter | None = None) ->
 
 def _read_jsonl(path: Path, source: str, needs_text: TextFilter | None = None) -> Iterator[Result]:
     """One record per line; a corrupt or over-long line is a Problem for that line alone."""
+    for result in feed_lines(path, source, needs_text, defer=False):
+        assert not isinstance(result, UnreadRecord)  # defer=False reads every line
+        yield result
+
+
+def feed_lines(path: Path, source: str, needs_text: TextFilter | None = None, *, defer: bool) -> Iterator[Result | UnreadRecord]:
+    """:func:`_read_jsonl`, or with ``defer`` each line as an :class:`UnreadRecord` for another
+    process to read (:func:`record_of_line`) instead of parsed here."""
     stem = _stem(path)
     count = 0
     try:
@@ -80,21 +88,10 @@ def _read_jsonl(path: Path, source: str, needs_text: TextFilter | None = None) -
                 if not raw.strip():
                     continue
                 count += 1
-                line = _decode_line(raw)
-                try:
-                    record = _load_json(line.lstrip("\ufeff"))
-                except json.JSONDecodeError as error:
-                    yield Problem(
-                        source,
-                        f"invalid JSON at column {error.colno}: {error.msg}; the other lines"
-                        " are still read",
-                        where,
-                    )
-                    continue
-                except _BadJson as error:
-                    yield Problem(source, f"{error}; the other lines are still read", where)
-                    continue
-                yield _record_document(record, source, f"{stem}-{n}", where, needs_text=needs_text)
+                if defer:
+                    yield UnreadRecord(raw, source, f"{stem}-{n}", stem, where)
+                else:
+                    yield record_of_line(raw, source, f"{stem}-{n}", where, needs_text)
     except gzip.BadGzipFile as error:
         yield Problem(source, f"not a readable gzip file ({error}); re-compress it")
         return
@@ -106,6 +103,18 @@ def _read_jsonl(path: Path, source: str, needs_text: TextFilter | None = None) -
         return
     if count == 0:
         yield Problem(source, "empty file: there are no JSON lines in it")
+
+
+def record_of_line(raw: bytes, source: str, fallback_id: str, where: str, needs_text: TextFilter | None) -> Result:
+    """One line of a feed as a document, or the problem with it."""
+    line = _decode_line(raw)
+    try:
+        record = _load_json(line.lstrip("\ufeff"))
+    except json.JSONDecodeError as error:
+        return Problem(source, f"invalid JSON at column {error.colno}: {error.msg}; the other lines are still read", where)
+    except _BadJson as error:
+        return Problem(source, f"{error}; the other lines are still read", where)
+    return _record_document(record, source, fallback_id, where, needs_text=needs_text)
 
 
 def _mb(size: int) -> str:

@@ -27,19 +27,19 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from selectolax.lexbor import LexborHTMLParser
 
 from .cleaning import clean_text
-from .documents import Document, Part, Problem, Result, Structured, TextFilter
-from .feeds import _MAX_FEED_BYTES, _GzipFeed, _open_feed, _read_json, _read_jsonl
+from .documents import Document, Part, Problem, Result, Structured, TextFilter, UnreadRecord
+from .feeds import _MAX_FEED_BYTES, _GzipFeed, _open_feed, _read_json, _read_jsonl, feed_lines, record_of_line
 from .files import _MAX_TEXT_CHARS, _named, _not_regular, _read_text, _source, _stem
 from .markup import _drop_chrome, _page_text, _too_deep
 from .office import OFFICE_ENDINGS, OfficeError, office_text
 from .records import _graph_records, _is_job_posting, _load_json, _record_document, _text
 
-__all__ = ["read_documents", "estimate_records", "READERS"]
+__all__ = ["read_documents", "read_record", "estimate_records", "READERS"]
 
 
 
@@ -189,7 +189,21 @@ def _unreachable(entry: Path, error: BaseException) -> str:
     return f"cannot read it: {getattr(error, 'strerror', None) or error}"
 
 
-def read_documents(paths: Iterable[str | Path], *, needs_text: TextFilter | None = None) -> Iterator[Document | Problem]:
+@overload
+def read_documents(
+    paths: Iterable[str | Path], *, needs_text: TextFilter | None = None, defer_records: Literal[False] = False
+) -> Iterator[Document | Problem]: ...
+
+
+@overload
+def read_documents(
+    paths: Iterable[str | Path], *, needs_text: TextFilter | None = None, defer_records: bool
+) -> Iterator[Document | Problem | UnreadRecord]: ...
+
+
+def read_documents(
+    paths: Iterable[str | Path], *, needs_text: TextFilter | None = None, defer_records: bool = False
+) -> Iterator[Document | Problem | UnreadRecord]:
     """Read every posting in the given files and directories, in a deterministic order.
 
     Directories are read recursively in name order, skipping hidden entries and files of
@@ -199,6 +213,9 @@ def read_documents(paths: Iterable[str | Path], *, needs_text: TextFilter | None
     ``needs_text``, given a JSON-LD record's fields, says whether its description is wanted; when
     it says no, the document's text is the title alone (the extractor reads non-leadership
     postings from their title and fields, so a build need not clean thousands of descriptions).
+
+    ``defer_records``: the lines of JSON Lines feeds come unread, as :class:`UnreadRecord`, for
+    the caller to read with :func:`read_record` (a large build's workers, in parallel).
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -231,7 +248,7 @@ def read_documents(paths: Iterable[str | Path], *, needs_text: TextFilter | None
                 yield Problem(source, _unreachable(path, error))
         else:
             yield Problem(source, "no such file or directory; check the path")
-    yield from _read_with_attachments(files, needs_text, reported)
+    yield from _read_with_attachments(files, needs_text, reported, defer_records)
 
 
 def estimate_records(paths: Iterable[str | Path]) -> int:
@@ -316,9 +333,11 @@ def _manifest(folder: Path, cache: dict[Path, dict[str, list[str]] | Problem]) -
 
 
 def _read_with_attachments(
-    files: list[tuple[Path, str]], needs_text: TextFilter | None = None, reported: frozenset[str] | set[str] = frozenset()
-) -> Iterator[Result]:
-    """Read ``files`` in order, merging each advert with its job description documents."""
+    files: list[tuple[Path, str]], needs_text: TextFilter | None = None, reported: frozenset[str] | set[str] = frozenset(),
+    defer: bool = False,
+) -> Iterator[Result | UnreadRecord]:
+    """Read ``files`` in order, merging each advert with its job description documents (so a
+    feed's lines are left unread only where no manifest can attach a document to them)."""
     adverts = {(path.parent, _stem(path)) for path, _ in files if not _is_office(path) and ".jsonl" not in path.name.lower()}
     manifests: dict[Path, dict[str, list[str]] | Problem] = {}
     listed: set[Path] = set()
@@ -336,7 +355,12 @@ def _read_with_attachments(
             yield from _read_file(path, source)
             continue
         manifest = manifests.get(path.parent, {})
-        for result in _read_file(path, source, needs_text):
+        attachable = isinstance(manifest, dict) and bool(manifest)
+        for unread in _read_file(path, source, needs_text, defer and not attachable):
+            if isinstance(unread, UnreadRecord):
+                yield unread
+                continue
+            result = unread
             if isinstance(result, Problem):
                 yield result
                 continue
@@ -348,6 +372,35 @@ def _read_with_attachments(
                 for key in (path.name, result.id):
                     attached += [path.parent / name for name in manifest.get(key, ())]
             yield from _merge(result, [a for a in dict.fromkeys(attached) if _source(a) not in reported])
+
+
+def _checked(document: Document, source: str, stem: str, *, feed: bool) -> Iterator[Result]:
+    """The document, or the problem that it is too long; after a warning naming the values left out of it."""
+    record = document.id if feed or document.id != stem else None
+    if len(document.text) > _MAX_TEXT_CHARS:
+        yield Problem(
+            source,
+            f"the posting text is {len(document.text):,} characters long, over the"
+            f" {_MAX_TEXT_CHARS:,} a posting can have; is it several postings, or the wrong file?",
+            None if document.id == stem else document.id,
+        )
+        return
+    if document.notes:
+        them = "it" if len(document.notes) == 1 else "them"
+        yield Problem(source, f"{'; '.join(document.notes)}; the posting is read without {them}", record, "warning")
+    yield document
+
+
+def read_record(unread: UnreadRecord, needs_text: TextFilter | None = None) -> list[Result]:
+    """What reading ``unread`` (a line of a feed that :func:`read_documents` left unread) gives,
+    just as if it had been read with its feed: the document, with a warning before it when a
+    value was left out, or the problem. Never raises: a reader bug is that record's problem."""
+    try:
+        result = record_of_line(unread.line, unread.source, unread.fallback_id, unread.where, needs_text)
+        return [result] if isinstance(result, Problem) else list(_checked(result, unread.source, unread.stem, feed=True))
+    except Exception as error:
+        return [Problem(unread.source, f"could not be read ({type(error).__name__}: {error}); the other records are still"
+                                       " read; please report it", unread.where)]
 
 
 def _merge(advert: Document, attachments: list[Path]) -> Iterator[Result]:
@@ -374,30 +427,24 @@ def _merge(advert: Document, attachments: list[Path]) -> Iterator[Result]:
     yield replace(advert, text=text, parts=tuple(parts)) if len(parts) > 1 else advert
 
 
-def _read_file(path: Path, source: str, needs_text: TextFilter | None = None) -> Iterator[Result]:
+def _read_file(path: Path, source: str, needs_text: TextFilter | None = None, defer: bool = False) -> Iterator[Result | UnreadRecord]:
     reader = _reader(path)
     if reader is None:
         known = ", ".join(sorted(READERS))
         yield Problem(source, f"unknown file type; nhskg reads {known}")
         return
-    results = reader(path, source, needs_text) if reader in _FEED_READERS else reader(path, source)
+    if reader is _read_jsonl:
+        results: Iterable[Result | UnreadRecord] = feed_lines(path, source, needs_text, defer=defer)
+    else:
+        results = reader(path, source, needs_text) if reader in _FEED_READERS else reader(path, source)
     read = 0
     try:
         for result in results:
             if isinstance(result, Document):
                 read += 1
-                record = result.id if reader in _FEED_READERS or result.id != _stem(path) else None
-                if len(result.text) > _MAX_TEXT_CHARS:
-                    result = Problem(
-                        source,
-                        f"the posting text is {len(result.text):,} characters long, over the"
-                        f" {_MAX_TEXT_CHARS:,} a posting can have; is it several postings, or the wrong file?",
-                        None if result.id == _stem(path) else result.id,
-                    )
-                elif result.notes:
-                    them = "it" if len(result.notes) == 1 else "them"
-                    yield Problem(source, f"{'; '.join(result.notes)}; the posting is read without {them}", record, "warning")
-            yield result
+                yield from _checked(result, source, _stem(path), feed=reader in _FEED_READERS)
+            else:
+                yield result
     except Exception as error:  # a reader bug on one odd file must not cost the rest of the build
         after = f" after its first {read} posting(s)" if read else ""
         yield Problem(source, f"could not be read{after} ({type(error).__name__}: {error}); please report it")
