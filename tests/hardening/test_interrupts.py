@@ -31,13 +31,14 @@ CHILD = textwrap.dedent(
 
     build = importlib.import_module("nhskg.pipeline.build")
     build.PARALLEL_OVER = 10  # the large-build path: a pool of workers
-    extract = build._graphs_of_chunk
+    pool = importlib.import_module("nhskg.pipeline.pool")
+    extract = pool._graphs_of_chunk
 
     def slow_extract(chunk):  # so that the workers are busy when the build process is stopped
         time.sleep(0.4)
         return extract(chunk)
 
-    build._graphs_of_chunk = slow_extract
+    pool._graphs_of_chunk = slow_extract
     marker, args = Path(sys.argv[1]), sys.argv[2:]
     replace, count = nhskg.graph.store.GraphWriter.replace_posting, [0]
 

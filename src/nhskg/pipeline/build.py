@@ -21,20 +21,18 @@ document the store holds already, made from the same input, is not even extracte
 
 from __future__ import annotations
 
-import collections
 import itertools
 import multiprocessing
 import multiprocessing.pool
 import os
-import signal
 import stat
 import threading
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Sequence, cast
+from typing import Callable, Iterable, Iterator, Sequence
 
-from ..read.documents import Document, Problem, TextFilter, UnreadRecord
+from ..read.documents import Document, Problem
 from ..errors import InputError, NhskgError
 from ..namespaces import DEFAULT_BASE
 from ..paths import vocabulary_dir
@@ -45,6 +43,7 @@ from ..curation.apply import note_unchanged as note_curation_unchanged
 from ..graph.writer import StoreWriter, Writer
 from ..vocabulary.vocab import Vocabulary, load_vocabulary
 from .identity import Held, PostingKeys, content_digest, document_digest, fingerprint, unless_held
+from .pool import _chunks, _init_worker, _Streamed
 from .report import BuildReport
 
 __all__ = ["BuildReport", "PostingKeys", "build", "build_postings", "read_postings", "Progress", "Held", "fingerprint",
@@ -124,11 +123,6 @@ def _graphs(
 #: (one process per core). Below it, starting the workers costs more than it saves.
 PARALLEL_OVER = 2000
 
-_WORKER: tuple[Vocabulary, str, bool | None, str | None] | None = None
-#: What a worker needs to read a feed's lines itself: which descriptions are wanted, and the
-#: documents the store holds (input digest -> content digest), which it need not extract.
-_WORKER_READING: tuple[TextFilter | None, Mapping[str, str]] = (None, {})
-
 #: Bytes of a posting's JSON in a feed, about (the 2020 corpus: 4,000 of text, 900 gzipped):
 #: enough to tell from the files' sizes that a build will read at least PARALLEL_OVER of them.
 _BYTES_PER_DOCUMENT = 4_000
@@ -146,61 +140,6 @@ def _input_bytes(paths: Sequence[Path | str]) -> int:
         if stat.S_ISREG(info.st_mode):
             size += info.st_size * (_GZIP_RATIO if str(given).lower().endswith(".gz") else 1)
     return size
-
-
-def _init_worker(vocab: Vocabulary, base: str, full: bool | None, parent: int, fingerprint: str | None = None,
-                 needs_text: TextFilter | None = None, held: Mapping[str, str] | None = None) -> None:
-    global _WORKER, _WORKER_READING
-    _WORKER = (vocab, base, full, fingerprint)
-    _WORKER_READING = (needs_text, held or {})
-    # Ctrl-C reaches every process of the terminal's group: the build process handles it, once,
-    # and ends the pool; a worker that took it too would print a traceback of its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with(parent)
-
-
-def _die_with(parent: int) -> None:
-    """Have the kernel end this worker when the build process dies (SIGKILL, a crash), instead of
-    leaving it to print a traceback about the broken pipe it was writing to (Linux only)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the pool ends its workers when it can
-        return
-    if os.getppid() != parent:  # the build process died before the line above
-        os._exit(0)
-
-
-def _graphs_of_chunk(chunk: list[Document | Problem | Held | UnreadRecord]) -> list[PostingGraph | Problem | Held]:
-    assert _WORKER is not None, "_init_worker was not called"
-    return list(_graphs(_read_here(chunk), *_WORKER))
-
-
-def _read_here(chunk: list[Document | Problem | Held | UnreadRecord]) -> Iterator[Document | Problem | Held]:
-    """The chunk with each line of a feed read (in a worker), and marked when the store holds it."""
-    from ..read.readers import read_record  # the readers are another stage; import when used
-
-    needs_text, held = _WORKER_READING
-    fingerprint = _WORKER[3] if _WORKER is not None else None
-    for item in chunk:
-        if isinstance(item, UnreadRecord):
-            read = read_record(item, needs_text)
-            yield from (unless_held(read, held, fingerprint) if fingerprint is not None else read)
-        else:
-            yield item
-
-
-def _chunks(items: Iterable[Document | Problem | Held | UnreadRecord], size: int) -> Iterable[list[Document | Problem | Held | UnreadRecord]]:
-    chunk: list[Document | Problem | Held | UnreadRecord] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
 
 
 def build_postings(
@@ -413,46 +352,3 @@ def build(
 
         # The workers, idle once the input is read, validate the result in parts.
         return _write(stream, writer, total_of=total, pool=pool, **options)  # type: ignore[arg-type]
-
-
-class _Streamed:
-    """The workers' results in input order, read and handed out as they come.
-
-    Each time the writer asks for more, one more chunk of documents is read and sent to the
-    pool, and every result already back at the head of the queue is handed out: reading never
-    waits for the writer and the writer never waits for the whole input. ``total`` is the
-    number of documents, known once the input is exhausted.
-    """
-
-    def __init__(self, pool: "multiprocessing.pool.Pool", chunks: Iterable[list[Document | Problem | Held | UnreadRecord]]) -> None:
-        self._pool = pool
-        self._chunks = iter(chunks)
-        self.read = 0
-        self.total: int | None = None
-
-    def __iter__(self) -> Iterator[PostingGraph | Problem | Held]:
-        in_flight: collections.deque[multiprocessing.pool.AsyncResult[list[PostingGraph | Problem | Held]] | _Ready] = collections.deque()
-        for chunk in self._chunks:
-            self.read += len(chunk)
-            if any(isinstance(item, (Document, UnreadRecord)) for item in chunk):
-                in_flight.append(self._pool.apply_async(_graphs_of_chunk, (chunk,)))
-            else:  # nothing to extract (the store holds these already): no trip to a worker
-                in_flight.append(_Ready(chunk))
-            while in_flight and in_flight[0].ready():
-                yield from in_flight.popleft().get()
-        self.total = self.read
-        while in_flight:
-            yield from in_flight.popleft().get()
-
-
-class _Ready:
-    """A chunk with nothing to extract, queued in order with the workers' results."""
-
-    def __init__(self, items: list[Document | Problem | Held | UnreadRecord]) -> None:
-        self._items = items
-
-    def ready(self) -> bool:
-        return True
-
-    def get(self) -> list[PostingGraph | Problem | Held]:
-        return cast("list[PostingGraph | Problem | Held]", self._items)  # a chunk with no Document (see __iter__)

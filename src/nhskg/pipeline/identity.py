@@ -22,7 +22,7 @@ from ..errors import InputError
 from ..graph.rdfgraph import PostingGraph, posting_key
 from ..namespaces import DEFAULT_BASE
 from ..paths import ontology_dir
-from ..read.documents import Document, Problem, shown
+from ..read.documents import Document, shown
 from ..vocabulary.vocab import Vocabulary
 
 __all__ = ["fingerprint", "document_digest", "content_digest", "Held", "unless_held", "PostingKeys"]
