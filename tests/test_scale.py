@@ -243,3 +243,34 @@ def test_ctrl_c_during_a_large_build_leaves_the_previous_store_live(tmp_path: Pa
     assert set(GraphStore.open(store).store) == before
     assert GraphStore.open(store).posting_ids() == ["staff-nurse-1"]
     assert [p.name for p in store.iterdir() if p.name.startswith("gen-")] == [(store / "CURRENT").read_text().strip()]
+
+
+def test_reading_runs_at_most_so_many_chunks_ahead_of_the_writer() -> None:
+    """Reading a feed's lines is far quicker than extracting them: unchecked, the whole input
+    waited in the pool's queue. The stream sends a chunk only while fewer than ``ahead`` are
+    waiting for their results, and hands every result out in input order."""
+    from nhskg.pipeline.pool import _Streamed
+    from nhskg.read.documents import Document
+
+    class Pending:  # a result the worker has not sent back yet
+        def __init__(self, chunk: list[Document]) -> None:
+            self.chunk = chunk
+
+        def ready(self) -> bool:
+            return False
+
+        def get(self) -> list[Document]:
+            return self.chunk
+
+    class Pool:
+        sent = 0
+
+        def apply_async(self, function: object, args: tuple[list[Document]]) -> Pending:
+            self.sent += 1
+            return Pending(args[0])
+
+    pool = Pool()
+    stream = iter(_Streamed(pool, ([Document(f"d{n}", "feed.jsonl", "Staff Nurse")] for n in range(100)), ahead=5))  # type: ignore[arg-type]
+    first = next(stream)
+    assert pool.sent == 6  # the sixth chunk is one too many ahead: the writer gets the first result
+    assert [d.id for d in [first, *stream]] == [f"d{n}" for n in range(100)]  # type: ignore[union-attr]

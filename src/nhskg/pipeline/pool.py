@@ -86,14 +86,18 @@ class _Streamed:
     """The workers' results in input order, read and handed out as they come.
 
     Each time the writer asks for more, one more chunk of documents is read and sent to the
-    pool, and every result already back at the head of the queue is handed out: reading never
-    waits for the writer and the writer never waits for the whole input. ``total`` is the
-    number of documents, known once the input is exhausted.
+    pool, and every result already back at the head of the queue is handed out: the writer never
+    waits for the whole input. Reading runs at most ``ahead`` chunks ahead of the writer: reading
+    a feed's lines is so much quicker than extracting them that, unchecked, ten times the 2020
+    corpus sat in the pool's queue (peak RSS 1.5 GB, against 1.0 with the queue held to 64
+    chunks). ``total`` is the number of documents, known once the input is exhausted.
     """
 
-    def __init__(self, pool: "multiprocessing.pool.Pool", chunks: Iterable[list[Document | Problem | Held | UnreadRecord]]) -> None:
+    def __init__(self, pool: "multiprocessing.pool.Pool", chunks: Iterable[list[Document | Problem | Held | UnreadRecord]],
+                 ahead: int = 64) -> None:
         self._pool = pool
         self._chunks = iter(chunks)
+        self._ahead = ahead
         self.read = 0
         self.total: int | None = None
 
@@ -105,8 +109,8 @@ class _Streamed:
                 in_flight.append(self._pool.apply_async(_graphs_of_chunk, (chunk,)))
             else:  # nothing to extract (the store holds these already): no trip to a worker
                 in_flight.append(_Ready(chunk))
-            while in_flight and in_flight[0].ready():
-                yield from in_flight.popleft().get()
+            while in_flight and (len(in_flight) > self._ahead or in_flight[0].ready()):
+                yield from in_flight.popleft().get()  # waits for the oldest chunk when too far ahead
         self.total = self.read
         while in_flight:
             yield from in_flight.popleft().get()
