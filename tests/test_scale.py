@@ -274,3 +274,38 @@ def test_reading_runs_at_most_so_many_chunks_ahead_of_the_writer() -> None:
     first = next(stream)
     assert pool.sent == 6  # the sixth chunk is one too many ahead: the writer gets the first result
     assert [d.id for d in [first, *stream]] == [f"d{n}" for n in range(100)]  # type: ignore[union-attr]
+
+
+def test_a_large_build_reads_odd_feeds_as_one_process_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers that read a large build's feed lines give what reading them with the feed
+    gives: a reader bug on one line is that line's problem either way, and a feed whose folder
+    attaches job descriptions to its records (attachments.json) is read where they are merged."""
+    import nhskg.read.feeds as feeds
+
+    build_module = importlib.import_module("nhskg.pipeline.build")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    lines = [json.dumps({**_NURSE, "id": f"nurse-{n}"}) for n in range(30)]
+    (folder / "many.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docx = pytest.importorskip("docx")
+    description = docx.Document()
+    description.add_paragraph("The post holder will lead the ward team.")
+    description.save(str(folder / "nurse-4.docx"))
+    (folder / "attachments.json").write_text(json.dumps({"nurse-4": ["nurse-4.docx"]}), encoding="utf-8")
+    real = feeds._record_document
+
+    def buggy(record: Any, *args: Any, **kwargs: Any) -> Any:
+        if record.get("id") == "nurse-7":
+            raise ValueError("a bug on one odd record")
+        return real(record, *args, **kwargs)
+
+    monkeypatch.setattr(feeds, "_record_document", buggy)
+    serial = build([folder / "many.jsonl"], tmp_path / "serial", validate=False, workers=1, full=True)
+    monkeypatch.setattr(build_module, "PARALLEL_OVER", 1000)
+    monkeypatch.setattr(build_module, "_BYTES_PER_DOCUMENT", 1)  # a large build: lines read in the workers
+    parallel = build([folder / "many.jsonl"], tmp_path / "parallel", validate=False, workers=2, full=True)
+    assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems]
+    assert len(serial.problems) == 1 and "a bug on one odd record" in str(serial.problems[0])
+    assert set(GraphStore.open(tmp_path / "parallel").store) == set(GraphStore.open(tmp_path / "serial").store)
+    merged = [q for q in GraphStore.open(tmp_path / "parallel").store if "lead the ward team" in str(q.object)]
+    assert merged, "the job description attached to nurse-4 was not merged"

@@ -216,7 +216,7 @@ class GraphWriter:
         that the batch loading after the last posting is read is a small one (on ten times the
         corpus the build waited 2.8 s for its last 68 MB)."""
         size = min(max(self.batch, self._handed), 16 * self.batch)
-        if self._expected and self._written:
+        if self._expected and self._expected > len(self._written) > 0:  # an estimate can run short
             so_far = self._handed + self._pending_size
             to_come = (self._expected - len(self._written)) * so_far // len(self._written)
             size = min(size, max(self.batch, to_come // 2))
@@ -273,9 +273,9 @@ class GraphWriter:
         ``wait=False`` hands the batch to the loader thread and returns; a failed load is
         raised by the next flush (or by whatever waits for it). If the loader is still busy
         with the previous batch, the pending one grows instead (up to four batches, and never
-        past the largest batch), so the
-        build never stalls on it; so it does, before the generation exists, while the build
-        has not yet said how large it is (:meth:`expect`), which decides how to make it.
+        past the largest batch), so the build never stalls on it; so it does, before the
+        generation exists, while the build has not yet said how large it is (:meth:`expect`),
+        which decides how to make it.
         """
         if (not wait and self._store is None and self.live is not None and self._expected is None
                 and self._pending_size < 4 * self._batch_size()):

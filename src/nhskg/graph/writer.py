@@ -153,8 +153,8 @@ class StoreWriter:
         changed = None if self.generation.live is None else self.generation.written
         store = GraphStore.open(self.directory)
         try:
-            # Counting runs in Oxigraph, without the GIL, and so does most of reading the postings
-            # held: both overlap the validation (in the pool's workers on a large build).
+            # Counting runs in Oxigraph, without the GIL; both it and the reading of the postings
+            # held overlap the validation, which a large build's workers do.
             with concurrent.futures.ThreadPoolExecutor(2) as background:
                 counted = background.submit(store.triple_count)
                 keys = background.submit(_posting_keys, store, self.base)

@@ -119,8 +119,9 @@ def _graphs(
                 yield graph if fingerprint is None else replace(graph, input_digest=document_digest(document, fingerprint))
 
 
-#: Extract in a pool of worker processes when a build reads at least this many documents
-#: (one process per core). Below it, starting the workers costs more than it saves.
+#: Extract in a pool of worker processes when a build reads at least this many documents, or
+#: feeds large enough for them (one process per core). Below it, starting the workers costs more
+#: than it saves.
 PARALLEL_OVER = 2000
 
 #: Bytes of a posting's JSON in a feed, about (the 2020 corpus: 4,000 of text, 900 gzipped):
@@ -130,9 +131,12 @@ _GZIP_RATIO = 4
 
 
 def _input_bytes(paths: Sequence[Path | str]) -> int:
-    """The size of the files named (a gzipped one counted as its text), not of folders' contents."""
+    """The size of the feeds named (a gzipped one counted as its text), not of folders' contents
+    nor of other files (one large PDF is one posting)."""
     size = 0
     for given in paths:
+        if not str(given).lower().endswith((".jsonl", ".jsonl.gz", ".json")):
+            continue
         try:
             info = os.stat(given)
         except OSError:
@@ -302,7 +306,7 @@ def build(
     skipped file or record, leaving the previous store live; ``validate`` runs the SHACL shapes
     over the result (the report says whether it conforms; it does not raise). ``workers``
     extracting processes (default: one per core) are used for builds of at least
-    :data:`PARALLEL_OVER` documents.
+    :data:`PARALLEL_OVER` documents, or of feeds large enough to hold that many.
     """
     from ..read.readers import read_documents  # the readers are another stage; import when used
 

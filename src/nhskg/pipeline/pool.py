@@ -81,7 +81,6 @@ def _chunks(items: Iterable[Document | Problem | Held | UnreadRecord], size: int
         yield chunk
 
 
-
 class _Streamed:
     """The workers' results in input order, read and handed out as they come.
 
@@ -103,17 +102,28 @@ class _Streamed:
 
     def __iter__(self) -> Iterator[PostingGraph | Problem | Held]:
         in_flight: collections.deque[multiprocessing.pool.AsyncResult[list[PostingGraph | Problem | Held]] | _Ready] = collections.deque()
+        chunk_sizes: collections.deque[int] = collections.deque()
         for chunk in self._chunks:
             self.read += len(chunk)
+            chunk_sizes.append(len(chunk))
             if any(isinstance(item, (Document, UnreadRecord)) for item in chunk):
                 in_flight.append(self._pool.apply_async(_graphs_of_chunk, (chunk,)))
             else:  # nothing to extract (the store holds these already): no trip to a worker
                 in_flight.append(_Ready(chunk))
             while in_flight and (len(in_flight) > self._ahead or in_flight[0].ready()):
-                yield from in_flight.popleft().get()  # waits for the oldest chunk when too far ahead
+                yield from self._counted(in_flight.popleft(), chunk_sizes)  # waits for the oldest when too far ahead
         self.total = self.read
         while in_flight:
-            yield from in_flight.popleft().get()
+            yield from self._counted(in_flight.popleft(), chunk_sizes)
+            self.total = self.read
+
+    def _counted(self, result: "multiprocessing.pool.AsyncResult[list[PostingGraph | Problem | Held]] | _Ready",
+                 sizes: collections.deque[int]) -> list[PostingGraph | Problem | Held]:
+        """A chunk's results; a line read in a worker may give two (a warning and its posting),
+        which the count of what was read takes in."""
+        items = result.get()
+        self.read += len(items) - sizes.popleft()
+        return items
 
 
 class _Ready:
@@ -126,4 +136,4 @@ class _Ready:
         return True
 
     def get(self) -> list[PostingGraph | Problem | Held]:
-        return cast("list[PostingGraph | Problem | Held]", self._items)  # a chunk with no Document (see __iter__)
+        return cast("list[PostingGraph | Problem | Held]", self._items)  # a chunk with no Document or UnreadRecord (see __iter__)

@@ -110,8 +110,9 @@ class UnreadRecord:
 
     line: bytes
     source: str
-    #: the id of a record that has none (the file's stem and the line number), and the file's stem
+    #: the id of a record that has none (the file's stem and the line number)
     fallback_id: str
+    #: the file's stem
     stem: str
     #: where the record is, for a problem ("line 12")
     where: str

@@ -1,6 +1,7 @@
 """The JSON readers: a ``.json`` file of records, and JSON Lines feeds streamed a line at a time.
 
-Takes a ``.json``, ``.jsonl`` or ``.jsonl.gz`` path; gives a document or a problem per record. A
+Takes a ``.json``, ``.jsonl`` or ``.jsonl.gz`` path; gives a document or a problem per record (or,
+for a large build's workers to read, each line of a feed unread). A
 feed is streamed with a byte limit per line and per feed (decompressed), so a corpus of tens of
 thousands of postings never sits in memory and one bad line is one problem. Separate from the
 record itself (:mod:`.records`) because streaming, gzip and limits are about the file, not the
@@ -106,15 +107,20 @@ def feed_lines(path: Path, source: str, needs_text: TextFilter | None = None, *,
 
 
 def record_of_line(raw: bytes, source: str, fallback_id: str, where: str, needs_text: TextFilter | None) -> Result:
-    """One line of a feed as a document, or the problem with it."""
-    line = _decode_line(raw)
+    """One line of a feed as a document, or the problem with it; never raises, so that a line
+    read in a build's worker and one read with its feed give the same answer."""
     try:
-        record = _load_json(line.lstrip("\ufeff"))
-    except json.JSONDecodeError as error:
-        return Problem(source, f"invalid JSON at column {error.colno}: {error.msg}; the other lines are still read", where)
-    except _BadJson as error:
-        return Problem(source, f"{error}; the other lines are still read", where)
-    return _record_document(record, source, fallback_id, where, needs_text=needs_text)
+        line = _decode_line(raw)
+        try:
+            record = _load_json(line.lstrip("\ufeff"))
+        except json.JSONDecodeError as error:
+            return Problem(source, f"invalid JSON at column {error.colno}: {error.msg}; the other lines are still read", where)
+        except _BadJson as error:
+            return Problem(source, f"{error}; the other lines are still read", where)
+        return _record_document(record, source, fallback_id, where, needs_text=needs_text)
+    except Exception as error:  # a reader bug on one odd line must not cost the others
+        return Problem(source, f"could not be read ({type(error).__name__}: {error}); the other records are still read;"
+                               " please report it", where)
 
 
 def _mb(size: int) -> str:

@@ -301,7 +301,8 @@ def _count_lines(file: Path) -> int:
             read += len(chunk)
             if read >= _COUNTED_BYTES and isinstance(data, _GzipFeed):
                 consumed = data.compressed_read()
-                return round(lines * file.stat().st_size / consumed) if consumed else lines
+                whole = round(lines * file.stat().st_size / consumed) if consumed else lines
+                return min(whole, lines * _MAX_FEED_BYTES // read)  # the reader stops at its limit
     return lines
 
 
@@ -395,12 +396,8 @@ def read_record(unread: UnreadRecord, needs_text: TextFilter | None = None) -> l
     """What reading ``unread`` (a line of a feed that :func:`read_documents` left unread) gives,
     just as if it had been read with its feed: the document, with a warning before it when a
     value was left out, or the problem. Never raises: a reader bug is that record's problem."""
-    try:
-        result = record_of_line(unread.line, unread.source, unread.fallback_id, unread.where, needs_text)
-        return [result] if isinstance(result, Problem) else list(_checked(result, unread.source, unread.stem, feed=True))
-    except Exception as error:
-        return [Problem(unread.source, f"could not be read ({type(error).__name__}: {error}); the other records are still"
-                                       " read; please report it", unread.where)]
+    result = record_of_line(unread.line, unread.source, unread.fallback_id, unread.where, needs_text)
+    return [result] if isinstance(result, Problem) else list(_checked(result, unread.source, unread.stem, feed=True))
 
 
 def _merge(advert: Document, attachments: list[Path]) -> Iterator[Result]:
@@ -444,6 +441,7 @@ def _read_file(path: Path, source: str, needs_text: TextFilter | None = None, de
                 read += 1
                 yield from _checked(result, source, _stem(path), feed=reader in _FEED_READERS)
             else:
+                read += isinstance(result, UnreadRecord)
                 yield result
     except Exception as error:  # a reader bug on one odd file must not cost the rest of the build
         after = f" after its first {read} posting(s)" if read else ""

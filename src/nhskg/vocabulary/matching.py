@@ -94,7 +94,8 @@ def _is_acronym(label: str) -> bool:
 
 
 class Matcher:
-    """All labels of a vocabulary, ready to be found in any text."""
+    """All labels of a vocabulary, ready to be found in any text (and the mentions of the last
+    short texts asked about, remembered: see :meth:`find`)."""
 
     def __init__(self, entries: Iterable[tuple[str, str, str]]) -> None:
         self._lower = ahocorasick.Automaton()
