@@ -15,13 +15,9 @@ import collections
 from datetime import date
 from pathlib import Path
 
-from nhskg.extract.evaluate import load_gold_set
-from nhskg.extract import extract_posting
 from nhskg.extract.confidence import load_calibration
-from nhskg.read.readers import read_documents
-from nhskg.vocabulary.vocab import load_vocabulary
-
-FIELDS = ("accountable_to", "professionally_accountable_to", "works_with", "deputises_for", "designations", "bodies", "requirements")
+from nhskg.extract.evaluate import load_gold_set, scored_facts
+from nhskg.pipeline.build import read_postings
 OUT = Path(__file__).resolve().parents[1] / "ontology" / "confidence.ttl"
 
 
@@ -30,20 +26,11 @@ def main() -> None:
     parser.add_argument("--min", type=int, default=5, help="facts a (field, form) pair needs for a figure of its own")
     args = parser.parse_args()
     gold = load_gold_set(Path("tests/data/gold"))
-    dev = {i: g.posting for i, g in gold.postings.items() if g.split == "dev"}
-    vocab = load_vocabulary()
     counts: dict[tuple[str, str], list[int]] = collections.defaultdict(lambda: [0, 0])
-    for document in read_documents(sorted(gold.sources())):
-        expected = dev.get(getattr(document, "id", None))
-        if expected is None:
-            continue
-        posting = extract_posting(document, vocab, full=True)
-        for field in FIELDS:
-            want = {i.code for i in getattr(expected, field)}
-            for fact in getattr(posting, field):
-                for key in ((field, fact.stated), ("*", fact.stated)):
-                    counts[key][0] += fact.code in want
-                    counts[key][1] += 1
+    for field, fact, right in scored_facts(gold, "dev", read_postings(gold.sources(), full=True)):
+        for key in ((field, fact.stated), ("*", fact.stated)):
+            counts[key][0] += right
+            counts[key][1] += 1
     lines = [
         "# How far extracted facts can be trusted, by record field and statement form: the",
         "# Laplace-smoothed precision, (right + 1) / (facts + 2), of such facts on the development split",

@@ -14,12 +14,9 @@ import argparse
 import collections
 from pathlib import Path
 
-from nhskg.extract import extract_posting
-from nhskg.extract.evaluate import load_gold_set
-from nhskg.read.readers import read_documents
-from nhskg.vocabulary.vocab import load_vocabulary
+from nhskg.extract.evaluate import load_gold_set, scored_facts
+from nhskg.pipeline.build import read_postings
 
-FIELDS = ("accountable_to", "professionally_accountable_to", "works_with", "deputises_for", "designations", "bodies", "requirements")
 #: lower bounds of the confidence bands reported, highest first
 BANDS = (0.9, 0.8, 0.7, 0.0)
 
@@ -30,24 +27,16 @@ def main() -> None:
     parser.add_argument("--split", default="test", help="dev or test (default: test)")
     args = parser.parse_args()
     gold = load_gold_set(args.gold)
-    expected = {pid: g.posting for pid, g in gold.postings.items() if g.split == args.split}
-    if not expected:
+    postings = sum(1 for g in gold.postings.values() if g.split == args.split)
+    if not postings:
         raise SystemExit(f"no gold postings in the {args.split!r} split of {args.gold}; give --split dev or test")
-    vocab = load_vocabulary()
     bands: dict[float, list[float]] = collections.defaultdict(lambda: [0, 0, 0.0])  # right, facts, sum of confidence
-    for document in read_documents(sorted(gold.sources())):
-        wanted = expected.get(getattr(document, "id", ""))
-        if wanted is None:
-            continue
-        posting = extract_posting(document, vocab, full=True)
-        for field in FIELDS:
-            codes = {item.code for item in getattr(wanted, field)}
-            for fact in getattr(posting, field):
-                band = next(b for b in BANDS if fact.confidence >= b)
-                bands[band][0] += fact.code in codes
-                bands[band][1] += 1
-                bands[band][2] += fact.confidence
-    print(f"{args.split} split: {len(expected)} postings")
+    for _, fact, right in scored_facts(gold, args.split, read_postings(gold.sources(), full=True)):
+        band = next(b for b in BANDS if fact.confidence >= b)
+        bands[band][0] += right
+        bands[band][1] += 1
+        bands[band][2] += fact.confidence
+    print(f"{args.split} split: {postings} postings")
     print(f"{'confidence':12} {'facts':>5} {'right':>5} {'precision':>9} {'mean confidence':>15}")
     for band in BANDS:
         right, facts, total = bands[band]

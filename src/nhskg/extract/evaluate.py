@@ -14,12 +14,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from ..read.documents import Problem
 from ..errors import InputError
 from ..vocabulary.matching import fold
-from .postings import Posting
+from .postings import Item, Posting
 
 __all__ = [
     "FieldScore",
@@ -32,6 +32,8 @@ __all__ = [
     "load_gold_set",
     "read_predictions",
     "FIELDS",
+    "FACT_FIELDS",
+    "scored_facts",
 ]
 
 
@@ -343,3 +345,23 @@ def read_predictions(path: Path) -> list[Posting]:
             except (ValueError, KeyError, TypeError) as error:
                 raise InputError(f"{path}:{number}", f"not an extracted record ({error})") from error
     return records
+
+
+#: The record fields whose facts say how they were stated and carry a confidence.
+FACT_FIELDS = ("accountable_to", "professionally_accountable_to", "works_with", "deputises_for", "designations", "bodies",
+               "requirements")
+
+
+def scored_facts(gold_set: GoldSet, split: str, predicted: Iterable[Posting | Problem]) -> Iterator[tuple[str, Item, bool]]:
+    """Each fact of the ``predicted`` postings of one split, with its field and whether the gold
+    record has the same code in that field: what confidence is calibrated on (the dev split) and
+    checked against (``scripts/calibrate-confidence.py``, ``scripts/confidence-reliability.py``)."""
+    expected = {pid: g.posting for pid, g in gold_set.postings.items() if g.split == split}
+    for posting in predicted:
+        wanted = expected.get(posting.id) if isinstance(posting, Posting) else None
+        if wanted is None:
+            continue
+        for name in FACT_FIELDS:
+            codes = {item.code for item in getattr(wanted, name)}
+            for fact in getattr(posting, name):
+                yield name, fact, fact.code in codes

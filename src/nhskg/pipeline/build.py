@@ -8,7 +8,7 @@ It only chains the stages (``readers.read_documents``, ``extract.extract_posting
 
 One error policy: anything that goes wrong reading or extracting one document, or turning one
 posting into RDF, becomes a :class:`~nhskg.read.documents.Problem` on the report naming the file
-and record (:func:`_problem`), and the build goes on with the rest; nothing already written is
+and record (:func:`.making._problem`), and the build goes on with the rest; nothing already written is
 lost. Only ``strict`` makes a problem stop the build, in which case the writer keeps what it held
 (the embedded store: the previous generation stays live).
 
@@ -32,17 +32,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from ..read.documents import Document, Problem
-from ..errors import InputError, NhskgError
+from ..read.documents import Problem
+from ..errors import InputError
 from ..namespaces import DEFAULT_BASE
 from ..paths import vocabulary_dir
-from ..extract.postings import Posting, with_sources
+from ..extract.postings import Posting
 from ..graph.rdfgraph import PostingGraph, check_base, posting_graphs_prefix, posting_key, rdf_text
 from ..curation.apply import note as note_curation, posting_graph  # rdfgraph.posting_graph after the reviewers' decisions
 from ..curation.apply import note_unchanged as note_curation_unchanged
 from ..graph.writer import StoreWriter, Writer
 from ..vocabulary.vocab import Vocabulary, load_vocabulary
 from .identity import Held, PostingKeys, content_digest, document_digest, fingerprint, unless_held
+from .making import _extract, _graphs, _problem
 from .pool import _chunks, _init_worker, _Streamed
 from .report import BuildReport
 
@@ -54,32 +55,6 @@ __all__ = ["BuildReport", "PostingKeys", "build", "build_postings", "read_postin
 #: None for the moment it takes to make one. The library never prints.
 Progress = Callable[[int, "int | None"], None]
 
-
-
-def _problem(item: Posting | PostingGraph | Document | Held, error: Exception) -> Problem:
-    """The error policy: a problem met on one document or posting, its file and record named once;
-    any exception, not only the ones nhskg raises (a bug on one odd posting must not cost a build)."""
-    if isinstance(error, InputError):
-        return Problem(error.source, error.problem, error.record)
-    message = str(error) if isinstance(error, NhskgError) else (
-        f"could not be read ({type(error).__name__}: {error}); the rest of the build goes on; please report it")
-    message = message.removeprefix(f"posting '{item.id}' ({item.source}): ")
-    return Problem(item.source, message, item.id)
-
-
-def _extract(
-    documents: Iterable[Document | Problem], vocab: Vocabulary, full: bool | None = None
-) -> Iterable[Posting | Problem]:
-    from ..extract import extract_posting  # the extractor is another stage; import when used
-
-    for document in documents:
-        if isinstance(document, Problem):
-            yield document
-            continue
-        try:
-            yield with_sources(extract_posting(document, vocab, full=full), document.parts)
-        except Exception as error:  # a bug on one odd posting must not cost the rest of a build
-            yield _problem(document, error)
 
 
 def read_postings(paths: Sequence[Path | str], *, full: bool | None = None, vocab: Vocabulary | None = None) -> Iterator[Posting | Problem]:
@@ -95,28 +70,6 @@ def read_postings(paths: Sequence[Path | str], *, full: bool | None = None, voca
 
     vocab = vocab or load_vocabulary(vocabulary_dir())
     yield from _extract(read_documents([Path(p) for p in paths], needs_text=text_wanted(vocab, full)), vocab, full)
-
-
-def _graphs(
-    documents: Iterable[Document | Problem | Held], vocab: Vocabulary, base: str, full: bool | None,
-    fingerprint: str | None = None,
-) -> Iterable[PostingGraph | Problem | Held]:
-    """Documents all the way to N-Quads, each with its digest: what each worker of a large build
-    does. Problems and documents the store holds already pass through."""
-    for document in documents:
-        if not isinstance(document, Document):
-            yield document
-            continue
-        for item in _extract([document], vocab, full):
-            if isinstance(item, Problem):
-                yield item
-                continue
-            try:
-                graph = posting_graph(item, vocab, base, full=full)
-            except Exception as error:
-                yield _problem(item, error)
-            else:
-                yield graph if fingerprint is None else replace(graph, input_digest=document_digest(document, fingerprint))
 
 
 #: Extract in a pool of worker processes when a build reads at least this many documents, or

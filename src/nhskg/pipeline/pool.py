@@ -3,7 +3,7 @@ of the input, and the results handed back in input order while the input is stil
 
 Forked, so each worker starts with the vocabulary and its matcher built and the store's digests
 in memory; chunks of a few dozen documents (or a feed's lines, unread) keep pickling cheap.
-:mod:`.build` composes it; the worker turns a chunk into N-Quads with that module's ``_graphs``.
+:mod:`.build` composes it; a worker turns a chunk into N-Quads with :mod:`.making`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from ..graph.rdfgraph import PostingGraph
 from ..read.documents import Document, Problem, TextFilter, UnreadRecord
 from ..vocabulary.vocab import Vocabulary
 from .identity import Held, unless_held
+from .making import _graphs
 
 _WORKER: tuple[Vocabulary, str, bool | None, str | None] | None = None
 #: What a worker needs to read a feed's lines itself: which descriptions are wanted, and the
@@ -50,8 +51,6 @@ def _die_with(parent: int) -> None:
 
 
 def _graphs_of_chunk(chunk: list[Document | Problem | Held | UnreadRecord]) -> list[PostingGraph | Problem | Held]:
-    from .build import _graphs  # the composer imports this module: import when used
-
     assert _WORKER is not None, "_init_worker was not called"
     return list(_graphs(_read_here(chunk), *_WORKER))
 
