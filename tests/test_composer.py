@@ -18,6 +18,7 @@ import pytest
 
 import nhskg.extract
 import nhskg.pipeline.build
+import nhskg.pipeline.making
 from nhskg.graph.endpoint import EndpointWriter
 from nhskg.graph.rdfgraph import posting_graph_iri
 from nhskg.graph.store import GraphStore
@@ -82,7 +83,8 @@ def _failing_rdf(monkeypatch: pytest.MonkeyPatch, bad: str) -> None:
             raise ZeroDivisionError("injected fault")
         return make(posting, *args, **kwargs)
 
-    monkeypatch.setattr(nhskg.pipeline.build, "posting_graph", failing)
+    monkeypatch.setattr(nhskg.pipeline.build, "posting_graph", failing)  # a record turned into RDF by the composer
+    monkeypatch.setattr(nhskg.pipeline.making, "posting_graph", failing)  # a document, by the step a worker also runs
 
 
 @pytest.mark.parametrize("fault", [_failing_extractor, _failing_rdf], ids=["extracting", "making-rdf"])
