@@ -121,8 +121,9 @@ def test_extraction_never_raises_on_any_json_ld_record(vocab: Vocabulary, record
 
 
 @pytest.fixture(scope="module")
-def small_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A tiny ontology home, so each build's ontology load takes milliseconds; postings use the real vocabulary."""
+def small_home(tmp_path_factory: pytest.TempPathFactory, vocab: Vocabulary) -> Iterator[Path]:
+    """A tiny ontology home, so each build's ontology load takes milliseconds; postings use the real vocabulary
+    (``vocab``, loaded before the home changes: run alone, these tests loaded the tiny one and failed)."""
     with pytest.MonkeyPatch.context() as patch:
         root = write_home(tmp_path_factory.mktemp("home") / "home")
         patch.setenv("NHSKG_HOME", str(root))
