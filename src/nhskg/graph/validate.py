@@ -1,14 +1,14 @@
 """Stage 3 check: the built graph against the SHACL shapes in ``ontology/shapes.ttl``.
 
-pySHACL needs an rdflib graph, so the store's graphs (with the ontology and vocabulary graph,
-hence every concept's ``skos:inScheme``) are copied into one. No inference is run: every target
-in the shapes is typed directly by :mod:`nhskg.graph.rdfgraph`, and RDFS inference would multiply the
-time for nothing.
+pySHACL needs an rdflib graph, so the store's graphs (with what the shapes can reach of the
+ontology and vocabulary graph, such as every concept's ``skos:inScheme``) are copied into one.
+No inference is run: every target in the shapes is typed directly by :mod:`nhskg.graph.rdfgraph`,
+and RDFS inference would multiply the time for nothing. The SPARQL constraints that run a
+library query are the store's to answer (:mod:`.store_constraints`).
 
-Why leadership postings only by default: pySHACL costs about half a millisecond per focus node
-and property shape, and copying a triple into rdflib about 0.1 ms, so the 14,842 postings of
-the 2020 corpus (230,000 triples) take one to two minutes, against a build of ten seconds. The
-few hundred leadership postings carry every statement, duty, requirement and designation (so
+Why leadership postings only by default: copying the store's triples into rdflib and checking
+them with pySHACL takes about 35 microseconds a triple, so the 14,842 postings of the 2020
+corpus (230,000 triples) take 8 s, longer than the build itself. The few hundred leadership postings carry every statement, duty, requirement and designation (so
 every shape that can fail in interesting ways, and the designation warning); the minimal
 postings are written by the same few lines of :mod:`nhskg.graph.rdfgraph` from a template.
 ``scope="all"`` (``nhskg validate --all``) checks everything.
@@ -30,6 +30,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from ..errors import QueryError, ValidationFailed
 from ..paths import ontology_dir, queries_dir
 from .rdfgraph import organisations_graph_iri, posting_graphs_prefix
+from .store_constraints import StoreConstraint, run_store_constraints, split_store_constraints
 from ..sparql.prologue import blank
 from ..sparql.sources import OxigraphSource, RdflibSource, to_rdflib
 
@@ -110,6 +111,38 @@ def shapes_graph(path: Path | None = None) -> rdflib.Graph:
     return graph
 
 
+#: What of the ontology graph the shapes can reach besides the IRIs they name: a node's types and
+#: their superclasses (``sh:class``) and its labels (a result's focus label).
+_ALWAYS_SEEN = frozenset(str(p) for p in (RDF.type, RDFS.subClassOf, RDFS.label, SKOS.prefLabel))
+
+
+@dataclass(frozen=True)
+class _Checks:
+    """The shapes as one validation runs them: what pySHACL checks, the SPARQL constraints the
+    store answers (see :mod:`.store_constraints`), and which predicates of the ontology graph
+    pySHACL's shapes can reach (None: all of them)."""
+
+    pyshacl: rdflib.Graph
+    on_store: tuple[StoreConstraint, ...]
+    ontology_predicates: frozenset[str] | None
+
+
+def _checks(shapes: Path | None, on_store: bool) -> _Checks:
+    """Why the ontology graph is cut down: it is mostly the vocabularies' synonyms, definitions and
+    text patterns (6,700 triples, 2,800 of them alternative labels), which no shape reads, and
+    copying it into rdflib was a fifth of each validation part's time. A shape reads only the
+    predicates it names (its paths), types and superclasses and labels; a SPARQL constraint left
+    to pySHACL may read anything, and then nothing is cut."""
+    graph = shapes_graph(shapes)
+    constraints: tuple[StoreConstraint, ...] = ()
+    if on_store:
+        graph, constraints = split_store_constraints(graph)
+    if (None, SH.select, None) in graph or (None, SH.ask, None) in graph:
+        return _Checks(graph, constraints, None)
+    named = {str(term) for triple in graph for term in triple if isinstance(term, rdflib.URIRef)}
+    return _Checks(graph, constraints, _ALWAYS_SEEN | frozenset(named))
+
+
 def constraint_text(name: str, renames: dict[str, str]) -> str:
     """The text of library query ``name`` as a SHACL constraint's SELECT: each variable named in
     ``renames`` (without its ``?``) written as SHACL's (``$this``, ``?value``).
@@ -154,8 +187,15 @@ def _as_rdflib(triples: Iterable[Any]) -> rdflib.Graph:
     return graph
 
 
-def _from_oxigraph(store: ox.Store) -> rdflib.Graph:
-    return _as_rdflib(store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True))  # type: ignore[arg-type]
+def _from_oxigraph(store: ox.Store, predicates: frozenset[str] | None = None) -> rdflib.Graph:
+    """Every graph of the store as one rdflib graph, the ontology graph's triples only with ``predicates``."""
+    from ..namespaces import ONTOLOGY_GRAPH
+
+    if predicates is None:
+        return _as_rdflib(store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True))  # type: ignore[arg-type]
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    return _as_rdflib(q for q in store.quads_for_pattern(None, None, None, None)
+                      if q.graph_name != ontology or q.predicate.value in predicates)
 
 
 _LEADERSHIP_GRAPHS = """
@@ -173,18 +213,16 @@ def _leadership_graphs(store: ox.Store, changed: Collection[str] | None = None) 
     return graphs if changed is None else _with_neighbours(store, graphs, changed)
 
 
-def _leadership_from_oxigraph(store: ox.Store, changed: Collection[str] | None = None) -> rdflib.Graph:
-    """The ontology graph, the graphs of postings modelled in full (see :func:`_leadership_graphs`),
-    and what the organisations graph says of the organisations and role posts those postings
-    name, as one rdflib graph; an empty graph when ``changed`` holds no leadership posting."""
+def _leadership_from_oxigraph(store: ox.Store, changed: Collection[str] | None = None,
+                              predicates: frozenset[str] | None = None) -> rdflib.Graph:
+    """The ontology graph (its triples with ``predicates``), the graphs of postings modelled in
+    full (see :func:`_leadership_graphs`), and what the organisations graph says of the
+    organisations and role posts those postings name, as one rdflib graph; an empty graph when
+    ``changed`` holds no leadership posting."""
     graphs = _leadership_graphs(store, changed)
     if changed is not None and not graphs:
         return rdflib.Graph()
-    return _graphs_from_oxigraph(store, graphs)
-
-
-def _graphs_from_oxigraph(store: ox.Store, graphs: list[ox.NamedNode]) -> rdflib.Graph:
-    return _as_rdflib(_quads_of(store, graphs))
+    return _as_rdflib(_quads_of(store, graphs, predicates=predicates))
 
 
 def _bases(graphs: list[ox.NamedNode]) -> set[str]:
@@ -193,12 +231,18 @@ def _bases(graphs: list[ox.NamedNode]) -> set[str]:
     return {g.value[: g.value.index(marker)] for g in graphs if marker in g.value}
 
 
-def _quads_of(store: ox.Store, graphs: list[ox.NamedNode], bases: set[str] | None = None) -> list[ox.Quad]:
-    """The ontology graph, ``graphs``, and what the organisations graph of each base says of the
-    organisations (B/org/...) and role posts they name."""
+def _quads_of(store: ox.Store, graphs: list[ox.NamedNode], bases: set[str] | None = None,
+              predicates: frozenset[str] | None = None) -> list[ox.Quad]:
+    """The ontology graph (its triples with ``predicates``; None: all), ``graphs``, and what the
+    organisations graph of each base says of the organisations (B/org/...) and role posts they name."""
     from ..namespaces import ONTOLOGY_GRAPH
 
-    quads = [quad for name in [ox.NamedNode(ONTOLOGY_GRAPH), *graphs] for quad in store.quads_for_pattern(None, None, None, name)]
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    if predicates is None:
+        quads = list(store.quads_for_pattern(None, None, None, ontology))
+    else:  # one look-up a predicate: most of the ontology graph is never read into Python
+        quads = [quad for p in sorted(predicates) for quad in store.quads_for_pattern(None, ox.NamedNode(p), None, ontology)]
+    quads += [quad for name in graphs for quad in store.quads_for_pattern(None, None, None, name)]
     # A posting graph is B/graph/posting/{slug}; its organisation is B/org/..., stated in B/graph/organisations,
     # as are the reviewers of its statements (B/agent/...).
     for base in _bases(graphs) if bases is None else bases:
@@ -235,14 +279,27 @@ def _parts(store: ox.Store, graphs: list[ox.NamedNode], count: int) -> list[list
 
 
 def _validate_part(task: tuple[str, list[str], Path | None]) -> tuple[list["ValidationResult"], int, int]:
-    """In a worker process: one part's results, its data triples, and how many of them every
-    part has (the ontology, and what it names of the organisations)."""
+    """In a worker process: one part's pySHACL results (the store constraints are run once, by
+    the caller), its data triples, and how many of them every part has (the ontology, and what
+    it names of the organisations)."""
     generation, names, shapes = task
     store = ox.Store.read_only(generation)
     graphs = [ox.NamedNode(g) for g in names]
-    data = _graphs_from_oxigraph(store, graphs)
-    common = {(q.subject, q.predicate, q.object) for q in _quads_of(store, [], _bases(graphs))}
-    return _shacl(data, shapes), len(data), len(common)
+    checks = _checks(shapes, on_store=True)
+    data = _as_rdflib(_quads_of(store, graphs, predicates=checks.ontology_predicates))
+    common = {(q.subject, q.predicate, q.object) for q in _quads_of(store, [], _bases(graphs), checks.ontology_predicates)}
+    return _shacl(data, checks.pyshacl), len(data), len(common)
+
+
+def _store_results(store: ox.Store, checks: _Checks, graphs: list[ox.NamedNode] | None) -> list["ValidationResult"]:
+    """The store constraints' results for the focus nodes of ``graphs`` (with the ontology and
+    organisations graphs) or, with None, of every graph."""
+    from ..namespaces import ONTOLOGY_GRAPH
+
+    if graphs is not None:
+        graphs = [ox.NamedNode(ONTOLOGY_GRAPH), *(ox.NamedNode(organisations_graph_iri(b)) for b in sorted(_bases(graphs))), *graphs]
+    return [ValidationResult(c.severity, focus, label, None, value, message, c.shape)
+            for c, focus, value, message, label in run_store_constraints(store, checks.on_store, graphs)]
 
 
 def data_graph(source: Any, scope: str = "all", graphs: Collection[str] | None = None) -> rdflib.Graph:
@@ -333,9 +390,10 @@ class _PreparingGraph(rdflib.Graph):
 
 
 #: With a pool, validate in parts when at least this many leadership postings are to be checked.
-#: Each part pays about 0.3 s for the ontology and the shapes, and pySHACL about 0.015 s a
-#: posting, so two parts finish first from about 40 postings (the 2020 corpus has 125: 2.0 s
-#: alone, about 1.1 s in two parts).
+#: Each part pays about 0.15 s for the shapes and what they reach of the ontology, and about
+#: 6 ms a posting (reading it into rdflib, and pySHACL); in one process pySHACL's import adds a
+#: tenth of a second that a build's workers have paid already. The 2020 corpus has 125
+#: leadership postings: 0.8 s alone, about 0.45 s in two parts.
 PARALLEL_OVER = 60
 
 
@@ -360,33 +418,56 @@ def validate(source: Any, *, scope: str = "leadership", shapes: Path | None = No
 
     started = time.perf_counter()
     label = "changed leadership" if graphs is not None else scope
-    if pool is not None and scope == "leadership" and isinstance(source, GraphStore):
-        chosen = _leadership_graphs(source.store, graphs)
-        if len(chosen) >= PARALLEL_OVER:
-            tasks = [(str(source.generation), part, shapes) for part in _parts(source.store, chosen, os.cpu_count() or 2)]
-            done = pool.map(_validate_part, tasks, chunksize=1)
-            # The ontology graph is in every part: count it once, and its results once (a
-            # property shape is a blank node, named afresh in each process). Parts name
-            # organisations of their own, so they share nothing else.
-            unique = {(r.severity, r.focus, r.path, r.value, r.message): r for part_results, _, _ in done for r in part_results}
-            results = sorted(unique.values(), key=_result_order)
-            triples = sum(size for _, size, _ in done) - sum(common for _, _, common in done[1:])
-            return ValidationReport(tuple(results), triples, time.perf_counter() - started, label)
-    data = data_graph(source, scope, graphs)
-    if not len(data):  # nothing to check (no leadership posting changed): no need to start pySHACL
+    store = _oxigraph_store(source)
+    if store is None:  # an rdflib graph or a remote store: pySHACL checks everything
+        if graphs is not None:
+            raise ValueError("graphs= selects postings of a store's leadership scope")
+        data = data_graph(source, scope)
+        return ValidationReport(tuple(_shacl(data, shapes_graph(shapes))), len(data), time.perf_counter() - started, label)
+    if scope not in ("all", "leadership"):
+        raise ValueError(f"scope must be 'all' or 'leadership', not {scope!r}")
+    if graphs is not None and scope != "leadership":
+        raise ValueError("graphs= selects postings of a store's leadership scope")
+    checks = _checks(shapes, on_store=True)
+    chosen = _leadership_graphs(store, graphs) if scope == "leadership" else None
+    if chosen is not None and graphs is not None and not chosen:  # no leadership posting changed
         return ValidationReport((), 0, time.perf_counter() - started, label)
-    return ValidationReport(tuple(_shacl(data, shapes)), len(data), time.perf_counter() - started, label)
+    if pool is not None and isinstance(source, GraphStore) and chosen is not None and len(chosen) >= PARALLEL_OVER:
+        tasks = [(str(source.generation), part, shapes) for part in _parts(store, chosen, os.cpu_count() or 2)]
+        waiting = pool.map_async(_validate_part, tasks, chunksize=1)
+        on_store = _store_results(store, checks, chosen)  # while the parts run
+        done = waiting.get()
+        # The ontology graph is in every part: count it once, and its results once (a
+        # property shape is a blank node, named afresh in each process). Parts name
+        # organisations of their own, so they share nothing else.
+        unique = {(r.severity, r.focus, r.path, r.value, r.message): r
+                  for r in [*(r for part_results, _, _ in done for r in part_results), *on_store]}
+        triples = sum(size for _, size, _ in done) - sum(common for _, _, common in done[1:])
+        return ValidationReport(tuple(sorted(unique.values(), key=_result_order)), triples, time.perf_counter() - started, label)
+    if chosen is None:
+        data = _from_oxigraph(store, checks.ontology_predicates)
+    else:
+        data = _as_rdflib(_quads_of(store, chosen, predicates=checks.ontology_predicates))
+    unique = {(r.severity, r.focus, r.path, r.value, r.message): r
+              for r in [*_shacl(data, checks.pyshacl), *_store_results(store, checks, chosen)]}
+    return ValidationReport(tuple(sorted(unique.values(), key=_result_order)), len(data), time.perf_counter() - started, label)
+
+
+def _oxigraph_store(source: Any) -> ox.Store | None:
+    from .store import GraphStore  # store imports nothing from here; keep the import one-way at load time
+
+    store = source.store if isinstance(source, (GraphStore, OxigraphSource)) else source
+    return store if isinstance(store, ox.Store) else None
 
 
 def _result_order(result: ValidationResult) -> tuple[bool, str, str, str]:
     return (result.severity != "Violation", result.focus, result.path or "", result.message)
 
 
-def _shacl(data: rdflib.Graph, shapes: Path | None) -> list[ValidationResult]:
+def _shacl(data: rdflib.Graph, shape_graph: rdflib.Graph) -> list[ValidationResult]:
     """pySHACL's results over ``data``, each with the labels a person needs, sorted."""
     import pyshacl
 
-    shape_graph = shapes_graph(shapes)
     _conforms, report_graph, _text = pyshacl.validate(
         _PreparingGraph(data),
         shacl_graph=shape_graph,
