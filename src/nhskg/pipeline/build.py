@@ -301,7 +301,7 @@ def build(
     counting = threading.Thread(target=lambda: estimate.append(estimate_records(paths)), daemon=True)
     counting.start()
     with context.Pool(workers, initializer=_init_worker,
-                      initargs=(vocab, base, full, os.getpid(), version, needs_text, held)) as pool:
+                      initargs=(vocab, base, full, os.getpid(), version, needs_text, held, validate)) as pool:
         stream = _Streamed(pool, _chunks(itertools.chain(head, documents), 64))
 
         def total() -> int | None:
