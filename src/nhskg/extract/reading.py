@@ -13,6 +13,7 @@ from typing import Iterator
 
 from ..read.documents import Document
 from ..vocabulary.matching import Mention
+from ..vocabulary.patterns import TextPattern
 from .postings import Evidence, Item
 from ..read.sentences import Sentence
 from ..vocabulary.vocab import Vocabulary
@@ -40,7 +41,7 @@ CLAUSE_BREAK = re.compile(r"[;]|\.\s")
 MAX_CUE_GAP_WORDS = 14
 
 
-_PATTERNS: dict[int, tuple[tuple[str, str, re.Pattern[str]], ...]] = {}
+_PATTERNS: dict[int, tuple[TextPattern, ...]] = {}
 
 
 def pattern_mentions(
@@ -55,16 +56,18 @@ def pattern_mentions(
     compiled = _PATTERNS.get(id(vocab))
     if compiled is None:
         compiled = _PATTERNS[id(vocab)] = tuple(
-            (scheme.name, concept.code, re.compile(pattern, re.IGNORECASE))
+            TextPattern.of(scheme.name, concept.code, pattern)
             for scheme in vocab.schemes
             for concept in scheme.concepts
             for pattern in concept.patterns
         )
     found = []
-    for scheme, code, pattern in compiled:
+    folded = text.casefold()
+    for pattern in compiled:
+        scheme, code = pattern.scheme, pattern.code
         if scheme not in schemes:
             continue
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(text, folded):
             start, end = match.start(), match.end()
             while start < end and text[start].isspace():
                 start += 1
