@@ -16,6 +16,7 @@ from nhskg.graph.posting import posting_quads
 from nhskg.graph.rdfgraph import NS
 from nhskg.graph.store import GraphStore
 from nhskg.graph.validate import ValidationReport, data_graph, validate
+from nhskg.graph.validation_data import leadership_graphs, parts
 from nhskg.vocabulary.vocab import Vocabulary
 
 from nhskg.errors import ValidationFailed
@@ -169,7 +170,7 @@ def test_validating_in_parts_gives_the_same_report(tmp_path: Path, vocab: Vocabu
     monkeypatch.setattr(validation.os, "cpu_count", lambda: 3)
     with multiprocessing.get_context("fork").Pool(2) as pool:
         parted = validate(store, pool=pool)
-        assert len(validation._parts(store.store, validation._leadership_graphs(store.store), 3)) == 3
+        assert len(parts(store.store, leadership_graphs(store.store), 3)) == 3
         changed = validate(store, graphs={f"{B}graph/posting/p1"}, pool=pool)  # b, with a beside it
     def seen(report: ValidationReport) -> list[tuple[str, str, str | None, str]]:
         return [(r.severity, r.focus, r.path, r.message) for r in report.results]  # shapes may be blank nodes

@@ -21,7 +21,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection, Iterable
+from typing import Any, Collection
 
 import pyoxigraph as ox
 import rdflib
@@ -29,10 +29,11 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from ..errors import QueryError, ValidationFailed
 from ..paths import ontology_dir, queries_dir
-from .rdfgraph import organisations_graph_iri, posting_graphs_prefix
+from .rdfgraph import organisations_graph_iri
+from .validation_data import as_rdflib, bases_of, from_oxigraph, leadership_from_oxigraph, leadership_graphs, parts, quads_of
 from .store_constraints import StoreConstraint, run_store_constraints, split_store_constraints
 from ..sparql.prologue import blank
-from ..sparql.sources import OxigraphSource, RdflibSource, to_rdflib
+from ..sparql.sources import OxigraphSource, RdflibSource
 
 __all__ = ["ValidationResult", "ValidationReport", "validate", "data_graph", "shapes_graph", "constraint_text"]
 
@@ -170,114 +171,6 @@ def constraint_text(name: str, renames: dict[str, str]) -> str:
     return "".join(out) + text[last:]
 
 
-def _as_rdflib(triples: Iterable[Any]) -> rdflib.Graph:
-    """Oxigraph triples or quads as one rdflib graph; each term converted once (most repeat)."""
-    graph = rdflib.Graph()
-    add = graph.add
-    cache: dict[Any, Any] = {}
-
-    def term(t: Any) -> Any:
-        converted = cache.get(t)
-        if converted is None:
-            converted = cache[t] = to_rdflib(t)
-        return converted
-
-    for triple in triples:
-        add((term(triple.subject), term(triple.predicate), term(triple.object)))
-    return graph
-
-
-def _from_oxigraph(store: ox.Store, predicates: frozenset[str] | None = None) -> rdflib.Graph:
-    """Every graph of the store as one rdflib graph, the ontology graph's triples only with ``predicates``."""
-    from ..namespaces import ONTOLOGY_GRAPH
-
-    if predicates is None:
-        return _as_rdflib(store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True))  # type: ignore[arg-type]
-    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
-    return _as_rdflib(q for q in store.quads_for_pattern(None, None, None, None)
-                      if q.graph_name != ontology or q.predicate.value in predicates)
-
-
-_LEADERSHIP_GRAPHS = """
-SELECT DISTINCT ?g WHERE {
-  GRAPH ?g { ?posting <https://w3id.org/nhskg/def#leadershipPosting> true }
-}
-"""
-
-
-def _leadership_graphs(store: ox.Store, changed: Collection[str] | None = None) -> list[ox.NamedNode]:
-    """The graphs of the postings modelled in full; with ``changed`` (graph IRIs), only those
-    among them, and every other one in the organisations they name, since a constraint may
-    span postings (a designation claimed twice in one organisation)."""
-    graphs = [solution["g"] for solution in store.query(_LEADERSHIP_GRAPHS)]  # type: ignore[index,union-attr]
-    return graphs if changed is None else _with_neighbours(store, graphs, changed)
-
-
-def _leadership_from_oxigraph(store: ox.Store, changed: Collection[str] | None = None,
-                              predicates: frozenset[str] | None = None) -> rdflib.Graph:
-    """The ontology graph (its triples with ``predicates``), the graphs of postings modelled in
-    full (see :func:`_leadership_graphs`), and what the organisations graph says of the
-    organisations and role posts those postings name, as one rdflib graph; an empty graph when
-    ``changed`` holds no leadership posting."""
-    graphs = _leadership_graphs(store, changed)
-    if changed is not None and not graphs:
-        return rdflib.Graph()
-    return _as_rdflib(_quads_of(store, graphs, predicates=predicates))
-
-
-def _bases(graphs: list[ox.NamedNode]) -> set[str]:
-    """The data bases of posting graphs (a posting graph is B/graph/posting/{slug})."""
-    marker = posting_graphs_prefix("")
-    return {g.value[: g.value.index(marker)] for g in graphs if marker in g.value}
-
-
-def _quads_of(store: ox.Store, graphs: list[ox.NamedNode], bases: set[str] | None = None,
-              predicates: frozenset[str] | None = None) -> list[ox.Quad]:
-    """The ontology graph (its triples with ``predicates``; None: all), ``graphs``, and what the
-    organisations graph of each base says of the organisations (B/org/...) and role posts they name."""
-    from ..namespaces import ONTOLOGY_GRAPH
-
-    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
-    if predicates is None:
-        quads = list(store.quads_for_pattern(None, None, None, ontology))
-    else:  # one look-up a predicate: most of the ontology graph is never read into Python
-        quads = [quad for p in sorted(predicates) for quad in store.quads_for_pattern(None, ox.NamedNode(p), None, ontology)]
-    quads += [quad for name in graphs for quad in store.quads_for_pattern(None, None, None, name)]
-    # A posting graph is B/graph/posting/{slug}; its organisation is B/org/..., stated in B/graph/organisations,
-    # as are the reviewers of its statements (B/agent/...).
-    for base in _bases(graphs) if bases is None else bases:
-        shared = ox.NamedNode(organisations_graph_iri(base))
-        named = {q.object for q in quads
-                 if isinstance(q.object, ox.NamedNode) and q.object.value.startswith((f"{base}org/", f"{base}agent/"))}
-        quads += [quad for node in named for quad in store.quads_for_pattern(node, None, None, shared)]
-    return quads
-
-
-_POST_IN = ox.NamedNode("http://www.w3.org/ns/org#postIn")
-
-
-def _with_neighbours(store: ox.Store, leadership: list[Any], changed: Collection[str]) -> list[Any]:
-    """The leadership graphs among ``changed``, and those of the other leadership postings whose
-    posts are in the same organisations."""
-    mine = [g for g in leadership if g.value in changed]
-    organisations = {q.object for g in mine for q in store.quads_for_pattern(None, _POST_IN, None, g)}
-    others = {q.graph_name for org in organisations for q in store.quads_for_pattern(None, _POST_IN, org, None)}
-    return [g for g in leadership if g.value in changed or g in others]
-
-
-def _parts(store: ox.Store, graphs: list[ox.NamedNode], count: int) -> list[list[str]]:
-    """``graphs`` in ``count`` parts of about equal size, each organisation's postings in one
-    part, so that a constraint spanning the postings of an organisation sees them all."""
-    by_organisation: dict[Any, list[str]] = {}
-    for graph in graphs:
-        organisation = next((q.object for q in store.quads_for_pattern(None, _POST_IN, None, graph)), graph)
-        by_organisation.setdefault(organisation, []).append(graph.value)
-    parts: list[list[str]] = [[] for _ in range(count)]
-    for group in sorted(by_organisation.values(), key=lambda g: (-len(g), g)):
-        min(parts, key=len).extend(group)
-    return [part for part in parts if part]
-
-
 def _validate_part(task: tuple[str, list[str], Path | None]) -> tuple[list["ValidationResult"], int, int]:
     """In a worker process: one part's pySHACL results (the store constraints are run once, by
     the caller), its data triples, and how many of them every part has (the ontology, and what
@@ -286,8 +179,8 @@ def _validate_part(task: tuple[str, list[str], Path | None]) -> tuple[list["Vali
     store = ox.Store.read_only(generation)
     graphs = [ox.NamedNode(g) for g in names]
     checks = _checks(shapes, on_store=True)
-    data = _as_rdflib(_quads_of(store, graphs, predicates=checks.ontology_predicates))
-    common = {(q.subject, q.predicate, q.object) for q in _quads_of(store, [], _bases(graphs), checks.ontology_predicates)}
+    data = as_rdflib(quads_of(store, graphs, predicates=checks.ontology_predicates))
+    common = {(q.subject, q.predicate, q.object) for q in quads_of(store, [], bases_of(graphs), checks.ontology_predicates)}
     return _shacl(data, checks.pyshacl), len(data), len(common)
 
 
@@ -297,7 +190,7 @@ def _store_results(store: ox.Store, checks: _Checks, graphs: list[ox.NamedNode] 
     from ..namespaces import ONTOLOGY_GRAPH
 
     if graphs is not None:
-        graphs = [ox.NamedNode(ONTOLOGY_GRAPH), *(ox.NamedNode(organisations_graph_iri(b)) for b in sorted(_bases(graphs))), *graphs]
+        graphs = [ox.NamedNode(ONTOLOGY_GRAPH), *(ox.NamedNode(organisations_graph_iri(b)) for b in sorted(bases_of(graphs))), *graphs]
     return [ValidationResult(c.severity, focus, label, None, value, message, c.shape)
             for c, focus, value, message, label in run_store_constraints(store, checks.on_store, graphs)]
 
@@ -315,7 +208,7 @@ def data_graph(source: Any, scope: str = "all", graphs: Collection[str] | None =
     if graphs is not None and (scope != "leadership" or not isinstance(store, ox.Store)):
         raise ValueError("graphs= selects postings of a store's leadership scope")
     if isinstance(store, ox.Store):
-        return _from_oxigraph(store) if scope == "all" else _leadership_from_oxigraph(store, graphs)
+        return from_oxigraph(store) if scope == "all" else leadership_from_oxigraph(store, graphs)
     if isinstance(source, RdflibSource):
         source = source.dataset
     if isinstance(source, rdflib.Dataset):
@@ -429,11 +322,11 @@ def validate(source: Any, *, scope: str = "leadership", shapes: Path | None = No
     if graphs is not None and scope != "leadership":
         raise ValueError("graphs= selects postings of a store's leadership scope")
     checks = _checks(shapes, on_store=True)
-    chosen = _leadership_graphs(store, graphs) if scope == "leadership" else None
+    chosen = leadership_graphs(store, graphs) if scope == "leadership" else None
     if chosen is not None and graphs is not None and not chosen:  # no leadership posting changed
         return ValidationReport((), 0, time.perf_counter() - started, label)
     if pool is not None and isinstance(source, GraphStore) and chosen is not None and len(chosen) >= PARALLEL_OVER:
-        tasks = [(str(source.generation), part, shapes) for part in _parts(store, chosen, os.cpu_count() or 2)]
+        tasks = [(str(source.generation), part, shapes) for part in parts(store, chosen, os.cpu_count() or 2)]
         waiting = pool.map_async(_validate_part, tasks, chunksize=1)
         on_store = _store_results(store, checks, chosen)  # while the parts run
         done = waiting.get()
@@ -445,9 +338,9 @@ def validate(source: Any, *, scope: str = "leadership", shapes: Path | None = No
         triples = sum(size for _, size, _ in done) - sum(common for _, _, common in done[1:])
         return ValidationReport(tuple(sorted(unique.values(), key=_result_order)), triples, time.perf_counter() - started, label)
     if chosen is None:
-        data = _from_oxigraph(store, checks.ontology_predicates)
+        data = from_oxigraph(store, checks.ontology_predicates)
     else:
-        data = _as_rdflib(_quads_of(store, chosen, predicates=checks.ontology_predicates))
+        data = as_rdflib(quads_of(store, chosen, predicates=checks.ontology_predicates))
     unique = {(r.severity, r.focus, r.path, r.value, r.message): r
               for r in [*_shacl(data, checks.pyshacl), *_store_results(store, checks, chosen)]}
     return ValidationReport(tuple(sorted(unique.values(), key=_result_order)), len(data), time.perf_counter() - started, label)
