@@ -249,3 +249,34 @@ def test_a_new_or_withdrawn_decision_rewrites_its_posting_and_only_it(tmp_path: 
     assert _designated(store, "post-4")
     build([corpus], tmp_path / "fresh", workers=workers)
     assert quads(store) == quads(tmp_path / "fresh")
+
+
+def test_the_table_keeps_each_posting_id_and_a_rebuild_reads_them_there(tmp_path: Path) -> None:
+    """The store's table of digests names each posting graph's id, so a rebuild checks the ids it
+    reads against the store's without reading the store; what it finds there is what the store
+    says, and a table without ids (an older store) sends the build to the store itself."""
+    from nhskg.graph.generations import _DIGESTS, _live
+    from nhskg.graph.writer import _posting_keys, _stored_keys
+
+    odd = [dict(record(1), id='post "one"\twith\\odd chars é'), record(2), record(4, "Chief Nurse")]
+    store = tmp_path / "store"
+    build([write(tmp_path / "a.jsonl", odd)], store)
+    opened = GraphStore.open(store)
+    from_store = {key: min(ids) for key, ids in _posting_keys(opened, B).items()}
+    opened.close()
+    assert len(from_store) == 3 and 'post "one"\twith\\odd chars é' in from_store.values()
+    assert GraphStore.ids_in_table(store, f"{B}graph/posting/") is not None
+    assert _stored_keys(store, B) == from_store
+
+    # a second posting whose id differs only in '-' and '_' is still refused, the store unchanged
+    before = quads(store)
+    clash = build([write(tmp_path / "b.jsonl", [dict(record(2), id="post_2")])], store)
+    assert clash.postings_written == 0 and "already in the store" in str(clash.problems[0])
+    assert quads(store) == before
+
+    # a table written before ids were kept: the ids come from the store, the same
+    table = _live(store) / _DIGESTS
+    table.write_text("".join("\t".join(line.split("\t")[:3]).rstrip("\n") + "\n"
+                             for line in table.read_text(encoding="utf-8").splitlines(keepends=True)), encoding="utf-8")
+    assert GraphStore.ids_in_table(store, f"{B}graph/posting/") is None
+    assert _stored_keys(store, B) == from_store

@@ -30,10 +30,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import re
 import shutil
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterator
 
@@ -49,7 +51,7 @@ _LEASE = ".lease"
 #: Inside each generation, the digest of what each graph was made from (see GraphWriter).
 _DIGESTS = "nhskg-digests.tsv"
 _DIGESTS_HEADER = ("# nhskg: digest of the input each named graph was made from (- when unknown), the graph,"
-                   " and for a posting graph the digest of its content when known\n")
+                   " and for a posting graph the digest of its content and its posting id (a JSON string) when known\n")
 _NO_DIGEST = "-"
 #: Inside a live generation, its distinct triple count once made (see GraphStore.triple_count).
 _TRIPLES = "nhskg-triples"
@@ -174,23 +176,41 @@ def _count(store: ox.Store) -> int:
     return 0
 
 
-def _read_digests(generation: Path) -> tuple[dict[str, str], dict[str, str]] | None:
-    """The generation's table (:class:`GraphWriter`): graph -> digest of its input, and graph ->
-    digest of its content (:func:`nhskg.graph.posting.content_digest`) where known; None when it has none."""
+@dataclass(frozen=True)
+class DigestTable:
+    """A generation's table (:class:`GraphWriter`): graph -> digest of its input; and, for the
+    posting graphs where known, graph -> digest of its content
+    (:func:`nhskg.graph.posting.content_digest`) and graph -> the id of its posting.
+
+    The ids let a build check the posting ids it reads against those the store holds without
+    reading the store (0.3 s for the 2020 corpus, while the workers waited); a table written
+    before ids were kept has none, and the build reads the store instead."""
+
+    inputs: dict[str, str] = field(default_factory=dict)
+    contents: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)
+
+
+def _read_digests(generation: Path) -> DigestTable | None:
+    """The generation's table; None when it has none."""
     try:
         text = (generation / _DIGESTS).read_text(encoding="utf-8")
     except OSError:
         return None
-    table: dict[str, str] = {}
-    contents: dict[str, str] = {}
+    table = DigestTable()
     for line in text.splitlines():
-        fields = line.split("\t")  # an IRI holds no tab
+        fields = line.split("\t")  # an IRI holds no tab, nor a JSON string
         if len(fields) < 2 or line.startswith("#"):
             continue
-        table[fields[1]] = fields[0]
+        table.inputs[fields[1]] = fields[0]
         if len(fields) > 2 and fields[2]:
-            contents[fields[1]] = fields[2]
-    return table, contents
+            table.contents[fields[1]] = fields[2]
+        if len(fields) > 3 and fields[3]:
+            try:
+                table.ids[fields[1]] = json.loads(fields[3])
+            except ValueError:  # not written by nhskg: the build reads the ids from the store
+                return DigestTable(table.inputs, table.contents, {})
+    return table
 
 
 def _cannot_write(where: Path, error: OSError) -> StoreError:

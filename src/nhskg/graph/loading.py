@@ -7,6 +7,7 @@ generation is made, what is skipped as unchanged and how batches load are in its
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import os
 from pathlib import Path
 from typing import Iterable, cast
@@ -16,7 +17,7 @@ import pyoxigraph as ox
 from ..errors import StoreError
 from ..namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH
 from ..sparql.sources import OxigraphSource
-from .generations import _DIGESTS, _DIGESTS_HEADER, _NO_DIGEST, _TRIPLES, _cannot_write, _count, _read_digests
+from .generations import _DIGESTS, _DIGESTS_HEADER, _NO_DIGEST, _TRIPLES, DigestTable, _cannot_write, _count, _read_digests
 from .ontology_graph import load_ontology_into, ontology_digest
 from .rdfgraph import organisations_graph_iri, posting_graph_iri, posting_graphs_prefix
 
@@ -100,13 +101,14 @@ class GraphWriter:
         self._written: set[str] = set()  # given new content by this writer
         self._reloaded = False  # a graph this writer loaded was replaced or removed again
         #: graph -> digest of the live generation (every graph but the organisations one).
-        table = _read_digests(live) if live is not None else ({}, {})
+        table = _read_digests(live) if live is not None else DigestTable()
         if table is None:  # made by an nhskg that kept no table: every graph, digest unknown
-            table = self._inventory(), {}
-        self._live_table, live_contents = table
+            table = DigestTable(self._inventory())
+        self._live_table = table.inputs
         self._held = {d: g for g, d in self._live_table.items() if d != _NO_DIGEST}
         self._digests = dict(self._live_table)  # the new generation's table
-        self._contents = dict(live_contents)  # and its content digests of posting graphs
+        self._contents = dict(table.contents)  # and its content digests of posting graphs
+        self._ids = dict(table.ids)  # and their postings' ids
         self._kept = 0
         self._rewritten_live = 0  # graphs of the live generation replaced or removed
         self._expected: int | None = None
@@ -202,6 +204,7 @@ class GraphWriter:
         self._pending[graph] = quads
         self._pending_size += len(quads)
         self._digests[graph] = digest or _NO_DIGEST
+        self._ids[graph] = posting_id
         if content:
             self._contents[graph] = content
         if self._pending_size >= self._batch_size():
@@ -231,6 +234,7 @@ class GraphWriter:
         self._written.discard(graph)
         self._digests.pop(graph, None)
         self._contents.pop(graph, None)
+        self._ids.pop(graph, None)
         if graph in self._loaded:  # loaded earlier by this writer: out before the new version loads
             self._loaded.discard(graph)
             self._reloaded = True
@@ -402,8 +406,11 @@ class GraphWriter:
         with open(self.target / _DIGESTS, "w", encoding="utf-8") as handle:
             handle.write(_DIGESTS_HEADER)
             for graph, digest in sorted(self._digests.items()):
-                content = self._contents.get(graph)
-                handle.write(f"{digest}\t{graph}\t{content}\n" if content else f"{digest}\t{graph}\n")
+                content, posting_id = self._contents.get(graph, ""), self._ids.get(graph)
+                if posting_id is not None:
+                    handle.write(f"{digest}\t{graph}\t{content}\t{json.dumps(posting_id)}\n")
+                else:
+                    handle.write(f"{digest}\t{graph}\t{content}\n" if content else f"{digest}\t{graph}\n")
             handle.flush()
             os.fsync(handle.fileno())
 

@@ -25,7 +25,7 @@ from ..namespaces import DEFAULT_BASE, PREFIXES
 from ..sparql.sources import OxigraphSource
 from .generations import (
     _CURRENT, _GEN, _NO_DIGEST, _TRIPLES, _Retired, _atomic_write, _clean_leftovers, _count, _current_name,
-    _generations, _live, _locked, _read_digests, _take_lease, _tidy,
+    DigestTable, _generations, _live, _locked, _read_digests, _take_lease, _tidy,
 )
 from .loading import GraphWriter
 
@@ -150,24 +150,36 @@ class GraphStore:
         before it extracts them; empty when there is no store. A writer checks each again
         (:meth:`GraphWriter.unchanged`), since another build may have changed the store since.
         """
-        return frozenset(d for d in GraphStore._table(directory)[0].values() if d != _NO_DIGEST)
+        return frozenset(d for d in GraphStore._table(directory).inputs.values() if d != _NO_DIGEST)
 
     @staticmethod
     def held(directory: Path | str) -> dict[str, str]:
         """Digest of the input -> digest of the content (:func:`nhskg.graph.posting.content_digest`) of
         each posting graph of the live generation that has both: what a build needs to skip a
         document and still tell a record read twice from another posting with the same id."""
-        table, contents = GraphStore._table(directory)
-        return {table[graph]: content for graph, content in contents.items() if table.get(graph, _NO_DIGEST) != _NO_DIGEST}
+        table = GraphStore._table(directory)
+        return {table.inputs[graph]: content for graph, content in table.contents.items()
+                if table.inputs.get(graph, _NO_DIGEST) != _NO_DIGEST}
 
     @staticmethod
-    def _table(directory: Path | str) -> tuple[dict[str, str], dict[str, str]]:
+    def ids_in_table(directory: Path | str, prefix: str) -> dict[str, str] | None:
+        """Graph IRI -> posting id of every posting graph (``prefix``: what their IRIs start
+        with) of the live generation, from its table; None when the table lacks any of them
+        (a generation written before ids were kept), and then only the store can say."""
+        table = GraphStore._table(directory)
+        graphs = [g for g in table.inputs if g.startswith(prefix)]
+        if any(g not in table.ids for g in graphs):
+            return None
+        return {g: table.ids[g] for g in graphs}
+
+    @staticmethod
+    def _table(directory: Path | str) -> DigestTable:
         directory = Path(directory)
         try:
             live = _live(directory) if directory.is_dir() else None
         except StoreError:
-            return {}, {}
-        return (_read_digests(live) if live is not None else None) or ({}, {})
+            return DigestTable()
+        return (_read_digests(live) if live is not None else None) or DigestTable()
 
     def source(self) -> OxigraphSource:
         """SPARQL over the union of all graphs, for queries, analyses and views (it keeps the lease)."""

@@ -7,8 +7,8 @@ that is all a writer says. :class:`StoreWriter` writes a new generation of the e
 :class:`nhskg.graph.endpoint.EndpointWriter` writes named graphs on a server. Both stream: a
 posting's graph is handed over as soon as it is made, and batched on the way.
 
-The order a build calls them in: :meth:`~Writer.held` and :meth:`~Writer.stored` (before
-reading), :meth:`~Writer.begin`, :meth:`~Writer.load_ontology`, then for each posting
+The order a build calls them in: :meth:`~Writer.held` (before reading), :meth:`~Writer.stored`
+(in a thread of its own, beside the rest), :meth:`~Writer.begin`, :meth:`~Writer.load_ontology`, then for each posting
 :meth:`~Writer.expect`, :meth:`~Writer.unchanged` and :meth:`~Writer.write`, and last
 :meth:`~Writer.commit` -- or :meth:`~Writer.abort` if anything raised on the way.
 """
@@ -184,7 +184,12 @@ def _posting_keys(store: GraphStore, base: str) -> dict[str, set[str]]:
 
 
 def _stored_keys(store_dir: Path | str, base: str) -> dict[str, str]:
-    """posting key -> id of every posting already in the store (none when there is no store yet)."""
+    """posting key -> id of every posting already in the store (none when there is no store yet):
+    from the live generation's table of digests when it has every id, else from the store."""
+    prefix = posting_graphs_prefix(base)
+    from_table = GraphStore.ids_in_table(store_dir, prefix)
+    if from_table:
+        return {graph[len(prefix):]: posting_id for graph, posting_id in from_table.items()}
     try:
         store = GraphStore.open(store_dir)
     except StoreError:

@@ -12,6 +12,8 @@ posting ids (:class:`PostingKeys`): the store keeps the digest of each graph's c
 
 from __future__ import annotations
 
+import concurrent.futures
+
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,10 +127,18 @@ class PostingKeys:
     document is checked as its graph would be, by the content digest the store recorded.
     """
 
-    def __init__(self, stored: dict[str, str] | None = None) -> None:
-        self.stored = stored or {}
+    def __init__(self, stored: dict[str, str] | concurrent.futures.Future[dict[str, str]] | None = None) -> None:
+        self._stored = stored
         self.read: dict[str, tuple[str, str, str]] = {}  # key -> id, source, digest
         self.merged = 0
+
+    @property
+    def stored(self) -> dict[str, str]:
+        """The keys of the postings the store holds, waited for the first time they are needed
+        when a build reads them in the background (see :func:`nhskg.pipeline.build._write`)."""
+        if isinstance(self._stored, concurrent.futures.Future):
+            self._stored = self._stored.result()
+        return self._stored or {}
 
     def admit(self, graph: PostingGraph | Held) -> bool:
         """True: write ``graph`` (or keep it, when the store holds it); False: the same record was
