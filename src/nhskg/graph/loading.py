@@ -407,10 +407,8 @@ class GraphWriter:
             handle.write(_DIGESTS_HEADER)
             for graph, digest in sorted(self._digests.items()):
                 content, posting_id = self._contents.get(graph, ""), self._ids.get(graph)
-                if posting_id is not None:
-                    handle.write(f"{digest}\t{graph}\t{content}\t{json.dumps(posting_id)}\n")
-                else:
-                    handle.write(f"{digest}\t{graph}\t{content}\n" if content else f"{digest}\t{graph}\n")
+                known = [content, json.dumps(posting_id)] if posting_id is not None else [content] if content else []
+                handle.write("\t".join([digest, graph, *known]) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
 
