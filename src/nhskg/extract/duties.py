@@ -101,6 +101,8 @@ class DutySentence:
 
 
 def _vocabulary_areas(reading: Reading, sentence: Sentence, mentions: list[Mention]) -> tuple[str, ...]:
+    if not any(m.scheme == DUTY_AREA for m in mentions):
+        return ()
     # "Midwifery" in "Director of Nursing and Midwifery" names a partner, not the duty's area
     titles = [(m.start, m.end) for m in mentions if m.scheme == ROLE]
     # likewise "Improvement" in "NHS England and Improvement" names a body; a body's whole

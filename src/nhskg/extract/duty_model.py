@@ -16,7 +16,7 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
@@ -83,6 +83,13 @@ def own_features(candidate: DutySentence, code: str) -> frozenset[str]:
     return frozenset((OWN_AREA,)) if code in candidate.areas else frozenset()
 
 
+def _logistic(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)  # no overflow for a large negative z
+    return e / (1.0 + e)
+
+
 @dataclass(frozen=True)
 class Logistic:
     """One yes/no question as a logistic regression: a bias and a weight per feature name."""
@@ -91,14 +98,12 @@ class Logistic:
     weights: Mapping[str, float]
 
     def probability(self, names: Iterable[str]) -> float:
-        """>>> round(Logistic(-1.0, {"w:budget": 3.0}).probability({"w:budget", "w:the"}), 3)
+        """The logistic of the bias plus the weights of the features named; unknown names weigh nothing.
+
+        >>> round(Logistic(-1.0, {"w:budget": 3.0}).probability({"w:budget", "w:the"}), 3)
         0.881
         """
-        z = self.bias + sum(self.weights.get(name, 0.0) for name in names)
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z))
-        e = math.exp(z)
-        return e / (1.0 + e)
+        return _logistic(self.bias + sum(self.weights.get(name, 0.0) for name in names))
 
     @classmethod
     def from_json(cls, data: Mapping) -> "Logistic":
@@ -119,10 +124,29 @@ class DutyModel:
     duty_threshold: float
     keep_threshold: float
     area_threshold: float
+    #: feature name -> (area, weight) for every area that weighs it: a sentence's few dozen
+    #: features are looked up once for all the areas, not once per area
+    _by_feature: Mapping[str, tuple[tuple[str, float], ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[tuple[str, float]]] = {}
+        for code, model in sorted(self.areas.items()):
+            for name, weight in model.weights.items():
+                index.setdefault(name, []).append((code, weight))
+        object.__setattr__(self, "_by_feature", {name: tuple(pairs) for name, pairs in index.items()})
 
     def area_probabilities(self, candidate: DutySentence, names: frozenset[str] | None = None) -> dict[str, float]:
+        """Each area's chance that a duty statement is about it (as each area's own
+        :meth:`Logistic.probability` over the features and :func:`own_features` gives it)."""
         names = features(candidate) if names is None else names
-        return {code: model.probability(names | own_features(candidate, code)) for code, model in sorted(self.areas.items())}
+        sums = {code: model.bias for code, model in self.areas.items()}
+        for name in names:
+            for code, weight in self._by_feature.get(name, ()):
+                sums[code] += weight
+        for code in candidate.areas:
+            if code in sums:
+                sums[code] += self.areas[code].weights.get(OWN_AREA, 0.0)
+        return {code: _logistic(z) for code, z in sorted(sums.items())}
 
     def read(self, candidate: DutySentence) -> tuple[str, ...] | None:
         """The areas of the sentence if it is a duty statement, else None."""
