@@ -121,3 +121,14 @@ def test_a_broken_model_file_names_itself_and_the_fix(tmp_path: Path) -> None:
         load_duty_model(broken)
     with pytest.raises(NhskgError, match=r"cannot be read.*train-duty-model\.py --write"):
         load_duty_model(tmp_path / "missing.json")
+
+
+def test_an_installed_package_carries_the_model() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    package_data = project["tool"]["setuptools"]["package-data"]["nhskg"]
+    assert MODEL_PATH.relative_to(ROOT / "src" / "nhskg").as_posix() in package_data
+    # training needs scikit-learn; running must not
+    assert not any("scikit" in d for d in project["project"]["dependencies"] + project["project"]["optional-dependencies"]["dev"])
+    assert any("scikit-learn" in d for d in project["project"]["optional-dependencies"]["train"])
