@@ -36,7 +36,7 @@ from typing import Callable
 from .amounts import parse_date
 from ..read.documents import Document, Structured
 from ..vocabulary.matching import Matcher, Mention, build_matcher
-from .postings import Evidence, Item, Organisation, Posting
+from .postings import Duty, Evidence, Item, Organisation, Posting
 from ..read.sentences import Sentence, split_sentences
 from ..vocabulary.vocab import Vocabulary, load_vocabulary
 from .confidence import item
@@ -81,11 +81,14 @@ def _minimal(document: Document, vocab: Vocabulary, title: str | None, role: str
     )
 
 
-def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full: bool | None = None) -> Posting:
+def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full: bool | None = None,
+                    duty_reader: Callable[[Reading, dict[int, set[str]]], tuple[Duty, ...]] = read_duties) -> Posting:
     """Read one document into a posting record.
 
     ``full=None`` reads leadership postings in full and others only for title, role type,
     organisation, pay and dates; ``True`` reads every posting in full; ``False`` none.
+    ``duty_reader`` reads the duties of a posting read in full from what the other readers found
+    (``scripts/train-duty-model.py`` passes one that keeps every sentence it is shown).
 
     >>> from nhskg.read.documents import Document
     >>> p = extract_posting(Document("x", "x.txt", "Job Title: Chief Nurse\\nAccountable to: Chief Executive"))
@@ -174,7 +177,7 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
         designations=tuple(designations.values()),
         bodies=tuple(read_bodies(reading, organisation, org_spans, matcher).values()),
         requirements=tuple(read_requirements(reading).values()),
-        duties=read_duties(reading, relations.partners),
+        duties=duty_reader(reading, relations.partners),
     )
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..vocabulary.matching import Mention, fold
+from .duty_model import DutyModel, load_duty_model
 from .postings import Duty
 from ..read.sentences import Sentence
 from .reading import BODY, DUTY_AREA, FIELD_LINE, ROLE, Reading, evidence_of, has_any, mentions_by_sentence, subject_is_other_role, without_bullet
@@ -86,30 +88,66 @@ def _names_a_colleague(reading: Reading, area: Mention, titles: list[tuple[int, 
     )
 
 
-def read_duties(reading: Reading, partners: dict[int, set[str]]) -> tuple[Duty, ...]:
-    duties: list[Duty] = []
-    seen: set[str] = set()
+@dataclass(frozen=True)
+class DutySentence:
+    """One sentence as the duty reader sees it, before anything is chosen: the rules' verdict, the
+    duty areas the vocabulary names in it (as the rules keep them) and the partners the relation
+    rules found in it. The duty model (:mod:`.duty_model`) decides from these and the words."""
+
+    sentence: Sentence
+    by_rules: bool
+    areas: tuple[str, ...]
+    with_: tuple[str, ...]
+
+
+def _vocabulary_areas(reading: Reading, sentence: Sentence, mentions: list[Mention]) -> tuple[str, ...]:
+    if not any(m.scheme == DUTY_AREA for m in mentions):
+        return ()
+    # "Midwifery" in "Director of Nursing and Midwifery" names a partner, not the duty's area
+    titles = [(m.start, m.end) for m in mentions if m.scheme == ROLE]
+    # likewise "Improvement" in "NHS England and Improvement" names a body; a body's whole
+    # name may still be an area's label ("Care Quality Commission")
+    bodies = [(m.start, m.end) for m in mentions if m.scheme == BODY]
+    # "leadership to our medical workforce": the staff led, not the workforce as a duty area
+    led = {sentence.start + m.end() for m in wording(reading.vocab).workforce_led.finditer(sentence.text)}
+    return tuple(dict.fromkeys(
+        m.code for m in mentions
+        if m.scheme == DUTY_AREA and not any(a <= m.start and m.end <= b for a, b in titles)
+        and not any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in bodies)
+        and not _names_a_colleague(reading, m, titles) and m.end not in led
+    ))
+
+
+def duty_sentences(reading: Reading, partners: dict[int, set[str]]) -> tuple[DutySentence, ...]:
+    """Every sentence of the posting but headings, with what the rules say of it: what the duty
+    model reads, and what ``scripts/train-duty-model.py`` labels from the gold duties."""
+    found = []
     title_head = _title_head(reading)
     for sentence, mentions in mentions_by_sentence(reading):
-        if not _is_duty(sentence, mentions, reading, title_head):
+        if sentence.heading or not sentence.text.strip():
             continue
-        key = fold(sentence.text).strip()
+        found.append(DutySentence(
+                sentence,
+                _is_duty(sentence, mentions, reading, title_head),
+                _vocabulary_areas(reading, sentence, mentions),
+                tuple(sorted(partners.get(sentence.start, ()))),
+            ))
+    return tuple(found)
+
+
+def read_duties(reading: Reading, partners: dict[int, set[str]], model: DutyModel | None = None) -> tuple[Duty, ...]:
+    """The duty statements the duty model (``model``, by default the one shipped) chooses, each
+    with the areas it gives and the partners the relation rules found in the sentence."""
+    model = model or load_duty_model()
+    duties: list[Duty] = []
+    seen: set[str] = set()
+    for candidate in duty_sentences(reading, partners):
+        chosen = model.read(candidate)
+        if chosen is None:
+            continue
+        key = fold(candidate.sentence.text).strip()
         if key in seen:
             continue
         seen.add(key)
-        # "Midwifery" in "Director of Nursing and Midwifery" names a partner, not the duty's area
-        titles = [(m.start, m.end) for m in mentions if m.scheme == ROLE]
-        # likewise "Improvement" in "NHS England and Improvement" names a body; a body's whole
-        # name may still be an area's label ("Care Quality Commission")
-        bodies = [(m.start, m.end) for m in mentions if m.scheme == BODY]
-        # "leadership to our medical workforce": the staff led, not the workforce as a duty area
-        led = {sentence.start + m.end() for m in wording(reading.vocab).workforce_led.finditer(sentence.text)}
-        areas = tuple(dict.fromkeys(
-            m.code for m in mentions
-            if m.scheme == DUTY_AREA and not any(a <= m.start and m.end <= b for a, b in titles)
-            and not any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in bodies)
-            and not _names_a_colleague(reading, m, titles) and m.end not in led
-        ))
-        with_ = tuple(sorted(partners.get(sentence.start, ())))
-        duties.append(Duty(sentence.text, areas, with_, evidence_of(sentence)))
+        duties.append(Duty(candidate.sentence.text, chosen, candidate.with_, evidence_of(candidate.sentence)))
     return tuple(duties)

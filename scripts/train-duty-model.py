@@ -1,0 +1,297 @@
+"""Train the duty model (``src/nhskg/extract/duty-model.json``) on the gold set's dev duties, and
+measure it with cross-validation grouped by posting against the rules it replaces.
+
+Dev split only: the test split is never read. Every sentence the extractor's reader gives a dev
+posting whose duties were annotated is labelled as the evaluator matches statements
+(``_same_statement``): a duty statement or not, and if so the duty areas of the statements it
+matches. A logistic regression per question (one "is a duty statement", one per duty area) over
+the features of :func:`nhskg.extract.duty_model.features` is trained with scikit-learn
+(``pip install -e '.[train]'``); the extractor scores the weights in plain Python.
+
+``--cv``: 5 folds by posting (seed fixed); each fold's postings are predicted by a model trained on
+the other four and the held-out predictions of all folds are scored by the project's evaluator,
+so the figures compare directly with the rules' dev figures. Prints rules only against the model's
+combinations, with the thresholds chosen by CV. ``--write``: train on all of dev with the
+thresholds CV chose, and write the model.
+
+Usage: ``python scripts/train-duty-model.py --cv`` then ``python scripts/train-duty-model.py --write``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from nhskg.extract import extract_posting
+from nhskg.extract.duties import DutySentence, duty_sentences
+from nhskg.extract.duty_model import MODEL_PATH, DutyModel, Logistic, features, gold_digest, own_features
+from nhskg.extract.evaluate import Gold, _same_statement, _words, evaluate, load_gold_set
+from nhskg.extract.postings import Duty, Posting
+from nhskg.extract.reading import evidence_of
+from nhskg.read.readers import read_documents
+from nhskg.vocabulary.matching import fold
+from nhskg.vocabulary.vocab import load_vocabulary
+
+GOLD = Path("tests/data/gold")
+SEED = 13
+FOLDS = 5
+#: A feature is kept when sentences of at least this many training postings have it: a word only
+#: one advert uses (its employer's name) says nothing about the next advert.
+MIN_POSTINGS = 5
+#: (inverse regularisation strength, L1 ratio) of the duty classifier and of the area classifiers.
+#: An L1 penalty (ratio 1.0) gives most words no weight at all, which keeps the model small.
+DUTY_FIT = (0.25, 0.0)
+AREA_FIT = (0.5, 1.0)
+#: Weights smaller than this are dropped from the written model, and the rest rounded to DIGITS.
+PRUNE = 0.001
+DIGITS = 4
+GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One sentence of one dev posting with its label: the areas of the gold statements it
+    matches, or None when it matches none."""
+
+    posting: str
+    candidate: DutySentence
+    names: frozenset[str]
+    areas: frozenset[str] | None
+
+
+def read_dev(gold_dir: Path) -> tuple[dict[str, Gold], dict[str, Posting], list[Example]]:
+    gold = load_gold_set(gold_dir)
+    wanted = {i: g for i, g in gold.postings.items() if g.split == "dev" and g.duties_annotated}
+    vocab = load_vocabulary()
+    postings: dict[str, Posting] = {}
+    examples: list[Example] = []
+    for document in read_documents(sorted(gold.sources())):
+        if getattr(document, "id", None) not in wanted or document.id in postings:
+            continue
+        seen: list[DutySentence] = []
+
+        def keep(reading, partners):  # type: ignore[no-untyped-def]
+            seen.extend(duty_sentences(reading, partners))
+            return ()
+
+        postings[document.id] = extract_posting(document, vocab, full=True, duty_reader=keep)
+        statements = [(_words(d.text), frozenset(d.areas)) for d in wanted[document.id].posting.duties]
+        for candidate in seen:
+            words = _words(candidate.sentence.text)
+            matched = [areas for gold_words, areas in statements if _same_statement(gold_words, words)]
+            label = frozenset().union(*matched) if matched else None
+            examples.append(Example(document.id, candidate, features(candidate), label))
+    missing = sorted(set(wanted) - set(postings))
+    if missing:
+        sys.exit(f"{gold_dir}: dev postings not found in the gold sources: {', '.join(missing)}")
+    return wanted, postings, examples
+
+
+def _fit(rows: list[frozenset[str]], labels: list[bool], postings: list[str], settings: tuple[float, float],
+         probe: list[frozenset[str]] | None = None) -> tuple[Logistic, list[float]]:
+    """A logistic regression over the feature names the rows of at least MIN_POSTINGS postings
+    have, as the rounded weights the extractor will score (so that what CV measures is what ships),
+    and scikit-learn's own probabilities for the ``probe`` rows (what the scorer must reproduce)."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    seen: dict[str, set[str]] = {}
+    for names, posting in zip(rows, postings):
+        for name in names:
+            seen.setdefault(name, set()).add(posting)
+    columns = {name: k for k, name in enumerate(sorted(n for n, p in seen.items() if len(p) >= MIN_POSTINGS))}
+    probe = probe or []
+    if len(set(labels)) < 2:
+        fixed = Logistic(-10.0 if not any(labels) else 10.0, {})
+        return fixed, [fixed.probability(()) for _ in probe]
+
+    def matrix(of: list[frozenset[str]]) -> csr_matrix:
+        indptr, indices = [0], []
+        for names in of:
+            indices.extend(sorted(columns[n] for n in names if n in columns))
+            indptr.append(len(indices))
+        return csr_matrix(([1.0] * len(indices), indices, indptr), shape=(len(of), len(columns)))
+
+    model = LogisticRegression(C=settings[0], l1_ratio=settings[1], solver="liblinear", random_state=SEED, max_iter=1000)
+    model.fit(matrix(rows), labels)
+    weights = {name: round(float(w), DIGITS) for name, w in zip(columns, model.coef_[0]) if abs(w) >= PRUNE}
+    probabilities = [float(p) for p in model.predict_proba(matrix(probe))[:, 1]] if probe else []
+    return Logistic(round(float(model.intercept_[0]), DIGITS), weights), probabilities
+
+
+def train(examples: list[Example], probe: list[Example] | None = None) -> tuple[Logistic, dict[str, Logistic], list[dict]]:
+    """The duty classifier, one classifier per duty area, and for each ``probe`` example its
+    features with scikit-learn's probabilities (the checks the written model carries)."""
+    probe = probe or []
+    duty, duty_chances = _fit([e.names for e in examples], [e.areas is not None for e in examples], [e.posting for e in examples],
+                              DUTY_FIT, [e.names for e in probe])
+    checks = [{"features": sorted(e.names), "own_area": sorted(e.candidate.areas), "duty": round(p, 6), "areas": {}}
+              for e, p in zip(probe, duty_chances)]
+    duties = [e for e in examples if e.areas is not None]
+    codes = sorted({code for e in duties for code in (*e.areas, *e.candidate.areas)})
+    areas = {}
+    for code in codes:
+        rows = [e.names | own_features(e.candidate, code) for e in duties]
+        areas[code], chances = _fit(rows, [code in e.areas for e in duties], [e.posting for e in duties], AREA_FIT,
+                                    [e.names | own_features(e.candidate, code) for e in probe])
+        for check, p in zip(checks, chances):
+            check["areas"][code] = round(p, 6)
+    return duty, areas, checks
+
+
+@dataclass(frozen=True)
+class Scored:
+    """An example with the held-out probabilities its fold's model gave it."""
+
+    example: Example
+    duty: float
+    areas: dict[str, float]
+
+
+def cross_validate(postings: list[str], examples: list[Example]) -> list[Scored]:
+    order = sorted(postings)
+    random.Random(SEED).shuffle(order)
+    fold_of = {posting: k % FOLDS for k, posting in enumerate(order)}
+    scored = []
+    for fold in range(FOLDS):
+        duty, areas, _ = train([e for e in examples if fold_of[e.posting] != fold])
+        model = DutyModel(duty, areas, 0.5, 0.5, 0.5)
+        for e in examples:
+            if fold_of[e.posting] == fold:
+                scored.append(Scored(e, duty.probability(e.names), model.area_probabilities(e.candidate, e.names)))
+        print(f"fold {fold + 1}/{FOLDS} trained", file=sys.stderr)
+    return scored
+
+
+def predict(scored: list[Scored], select: str, t_duty: float, t_keep: float, t_area: float) -> dict[str, list[Duty]]:
+    """The duties of every posting under one combination, as ``read_duties`` would give them:
+    ``select`` is "rules" (the rules' verdict) or "model" (the duty probability >= t_duty); a
+    vocabulary area is kept when the duty probability times its area probability is t_keep or
+    more, another area added at t_area or more."""
+    duties: dict[str, list[Duty]] = {}
+    seen: set[tuple[str, str]] = set()
+    for s in scored:
+        candidate = s.example.candidate
+        if not (candidate.by_rules if select == "rules" else s.duty >= t_duty):
+            continue
+        key = (s.example.posting, fold(candidate.sentence.text).strip())
+        if key in seen:
+            continue
+        seen.add(key)
+        kept = [a for a in candidate.areas if s.duty * s.areas.get(a, 1.0) >= t_keep]
+        added = [a for a, p in sorted(s.areas.items()) if a not in candidate.areas and s.duty * p >= t_area]
+        duties.setdefault(s.example.posting, []).append(
+            Duty(candidate.sentence.text, tuple(kept + added), candidate.with_, evidence_of(candidate.sentence)))
+    return duties
+
+
+def score(wanted: dict[str, Gold], postings: dict[str, Posting], duties: dict[str, list[Duty]]) -> dict[str, tuple[float, float, float]]:
+    predicted = [replace(p, duties=tuple(duties.get(i, ()))) for i, p in postings.items()]
+    result = evaluate(wanted, predicted)
+    figures = {}
+    for name in ("duty_areas", "duty_partners"):
+        s = result.score(name)
+        figures[name] = (s.precision, s.recall, s.f1) if s is not None else (0.0, 0.0, 0.0)
+    # which sentences are statements: taken sentences that match one, annotated ones found
+    taken = matched = found = total = 0
+    for posting_id, gold in wanted.items():
+        gold_words = [_words(d.text) for d in gold.posting.duties]
+        mine = [_words(d.text) for d in duties.get(posting_id, ())]
+        taken += len(mine)
+        matched += sum(1 for w in mine if any(_same_statement(g, w) for g in gold_words))
+        total += len(gold_words)
+        found += sum(1 for g in gold_words if any(_same_statement(g, w) for w in mine))
+    figures["statements"] = (matched / taken if taken else 0.0, found / total if total else 0.0,
+                             2 * matched * found / (matched * total + found * taken) if matched and found else 0.0)
+    return figures
+
+
+#: The combinations compared: (name, selection, the thresholds searched: duty, keep, area).
+NEVER = 1.01
+COMBINATIONS = (
+    ("rules only (today)", "rules", (0.5,), (0.0,), (NEVER,)),
+    ("rules select, model keeps/adds areas", "rules", (0.5,), (0.0,) + GRID, GRID + (NEVER,)),
+    ("model selects, vocabulary areas", "model", GRID, (0.0,), (NEVER,)),
+    ("model selects, model areas only", "model", GRID, (None,), GRID),
+    ("model selects, keeps vocabulary areas, adds areas", "model", GRID, (0.0,) + GRID, GRID + (NEVER,)),
+)
+
+
+def choose(wanted, postings, scored) -> list[tuple[str, tuple[float, float, float], dict]]:  # type: ignore[no-untyped-def]
+    """For each combination, the thresholds with the best duty-area F1 on the held-out predictions
+    (ties: the better partner F1)."""
+    rows = []
+    for name, select, duty_grid, keep_grid, area_grid in COMBINATIONS:
+        best = None
+        for t_duty, t_keep, t_area in itertools.product(duty_grid, keep_grid, area_grid):
+            t_keep = t_area if t_keep is None else t_keep
+            figures = score(wanted, postings, predict(scored, select, t_duty, t_keep, t_area))
+            key = (round(figures["duty_areas"][2], 6), round(figures["duty_partners"][2], 6))
+            if best is None or key > best[0]:
+                best = (key, (t_duty, t_keep, t_area), figures)
+        assert best is not None
+        rows.append((name, best[1], best[2]))
+    return rows
+
+
+def table(rows) -> str:  # type: ignore[no-untyped-def]
+    lines = [f"{'combination':52} {'thresholds duty/keep/area':>26}  {'duty_areas P / R / F1':>22}  {'duty_partners P / R / F1':>24}  {'statements P / R':>16}"]
+    for name, (t_duty, t_keep, t_area), f in rows:
+        shown = "/".join("-" if t >= NEVER else f"{t:.1f}" for t in (t_duty, t_keep, t_area))
+        a, p, s = f["duty_areas"], f["duty_partners"], f["statements"]
+        lines.append(f"{name:52} {shown:>26}  {a[0]:.3f} / {a[1]:.3f} / {a[2]:.3f}  {p[0]:.3f} / {p[1]:.3f} / {p[2]:.3f}  {s[0]:.3f} / {s[1]:.3f}")
+    return "\n".join(lines)
+
+
+#: The combination the extractor uses: the row of COMBINATIONS whose thresholds are written.
+SHIPPED = "model selects, keeps vocabulary areas, adds areas"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cv", action="store_true", help="print the cross-validated table (dev split only)")
+    parser.add_argument("--write", action="store_true", help=f"train on all of dev and write {MODEL_PATH.name}")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH, help="where --write writes the model")
+    args = parser.parse_args()
+    if not (args.cv or args.write):
+        parser.error("give --cv, --write or both")
+    wanted, postings, examples = read_dev(GOLD)
+    print(f"dev postings with annotated duties: {len(wanted)}; sentences: {len(examples)}, "
+          f"{sum(e.areas is not None for e in examples)} matching an annotated statement", file=sys.stderr)
+    rows = choose(wanted, postings, cross_validate(sorted(postings), examples))
+    print(table(rows))
+    if not args.write:
+        return
+    figures = {name: {"thresholds": list(t), **{k: [round(x, 3) for x in v] for k, v in f.items()}} for name, t, f in rows}
+    t_duty, t_keep, t_area = next(t for name, t, _ in rows if name == SHIPPED)
+    # three statements and three other sentences, the first of each by posting and place
+    ordered = sorted(examples, key=lambda e: (e.posting, e.candidate.sentence.start))
+    probe = [e for e in ordered if e.areas is not None][:3] + [e for e in ordered if e.areas is None][:3]
+    duty, areas, checks = train(examples, probe)
+    model = {
+        "about": "Duty statements and their duty areas: logistic regressions trained on the gold set's dev duties "
+                 "by scripts/train-duty-model.py, scored by src/nhskg/extract/duty_model.py.",
+        "gold": {"split": "dev", "files": len(list((GOLD / "dev").glob("*.json"))),
+                 "sha256": gold_digest((GOLD / "dev").glob("*.json")),
+                 "postings": len(wanted), "sentences": len(examples)},
+        "settings": {"features": "duty_model.features: words, word pairs, section, bullet, whole line, length band, "
+                                 "rules' verdict, vocabulary areas, partner; own-area for an area's classifier",
+                     "min_postings": MIN_POSTINGS, "duty_fit": {"C": DUTY_FIT[0], "l1_ratio": DUTY_FIT[1]}, "area_fit": {"C": AREA_FIT[0], "l1_ratio": AREA_FIT[1]}, "solver": "liblinear", "seed": SEED, "folds": FOLDS,
+                     "prune": PRUNE, "digits": DIGITS, "combination": SHIPPED},
+        "cv": figures,
+        "checks": checks,
+        "thresholds": {"duty": t_duty, "keep": t_keep, "area": t_area if t_area < NEVER else NEVER},
+        "duty": {"bias": duty.bias, "weights": dict(duty.weights)},
+        "areas": {code: {"bias": m.bias, "weights": dict(m.weights)} for code, m in areas.items()},
+    }
+    args.out.write_text(json.dumps(model, sort_keys=True, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

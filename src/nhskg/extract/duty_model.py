@@ -1,0 +1,193 @@
+"""Which sentences are duty statements and what they are about: a small logistic model, trained on
+the gold set's dev duties by ``scripts/train-duty-model.py``, scored here in plain Python.
+
+Rules for duty statements and their areas stopped carrying to postings they were not tuned on
+(issue 13): a rule fitted to one advert's wording misses the next advert's. The model reads the
+same evidence the rules do (the words, the section, a bullet, the rules' own verdict, the areas the
+vocabulary names) and learns from every annotated statement at once how far to trust each. The
+vocabulary stays the source of the areas' names and matches; the weights are data
+(``duty-model.json`` beside this module), so nothing is downloaded and nothing beyond the standard
+library runs to use them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Mapping
+
+from ..errors import NhskgError
+from ..vocabulary.matching import fold
+
+if TYPE_CHECKING:
+    from .duties import DutySentence
+
+__all__ = ["DutyModel", "Logistic", "MODEL_PATH", "features", "gold_digest", "load_duty_model", "own_features", "OWN_AREA"]
+
+#: The shipped model, written by ``python scripts/train-duty-model.py --write``.
+MODEL_PATH = Path(__file__).with_name("duty-model.json")
+
+#: The feature an area's own classifier sees when the vocabulary names that area in the sentence:
+#: one weight per area saying how far that area's labels are to be trusted.
+OWN_AREA = "own-area"
+
+_WORD = re.compile(r"[a-z]+")
+_BULLET = "•-*·–— "
+
+
+def _length_band(count: int) -> str:
+    for limit in (3, 6, 12, 25, 45, 90):
+        if count <= limit:
+            return f"len:{limit}"
+    return "len:more"
+
+
+def features(candidate: DutySentence) -> frozenset[str]:
+    """The names of the features a sentence has: its words and word pairs (lower-cased), its
+    section, whether it is a bullet or a whole line, its length band, the rules' verdict, the
+    vocabulary's areas and whether the relation rules found a partner in it.
+
+    >>> from nhskg.read.sentences import Sentence
+    >>> from nhskg.extract.duties import DutySentence
+    >>> s = Sentence("• Lead the annual budget", 0, 24, "duties", True, True, False, True)
+    >>> sorted(features(DutySentence(s, True, ("finance",), ())))
+    ['bullet', 'len:6', 'p:annual budget', 'p:lead the', 'p:the annual', 'rules', 's:duties', 'v:finance', 'v:some', 'w:annual', 'w:budget', 'w:lead', 'w:the', 'whole-line']
+    """
+    sentence = candidate.sentence
+    words = _WORD.findall(fold(sentence.text.strip().lstrip(_BULLET)))
+    names = {f"w:{w}" for w in words}
+    names.update(f"p:{a} {b}" for a, b in zip(words, words[1:]))
+    names.add(f"s:{sentence.section or 'none'}")
+    names.add(_length_band(len(words)))
+    if sentence.bullet:
+        names.add("bullet")
+    if sentence.whole_line:
+        names.add("whole-line")
+    if candidate.by_rules:
+        names.add("rules")
+    names.update(f"v:{code}" for code in candidate.areas)
+    names.add("v:some" if candidate.areas else "v:none")
+    if candidate.with_:
+        names.add("partner")
+    return frozenset(names)
+
+
+def own_features(candidate: DutySentence, code: str) -> frozenset[str]:
+    """The features only the classifier of the area ``code`` sees: whether the vocabulary names
+    that area in the sentence."""
+    return frozenset((OWN_AREA,)) if code in candidate.areas else frozenset()
+
+
+def _logistic(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)  # no overflow for a large negative z
+    return e / (1.0 + e)
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """One yes/no question as a logistic regression: a bias and a weight per feature name."""
+
+    bias: float
+    weights: Mapping[str, float]
+
+    def probability(self, names: Iterable[str]) -> float:
+        """The logistic of the bias plus the weights of the features named; unknown names weigh nothing.
+
+        >>> round(Logistic(-1.0, {"w:budget": 3.0}).probability({"w:budget", "w:the"}), 3)
+        0.881
+        """
+        return _logistic(self.bias + sum(self.weights.get(name, 0.0) for name in names))
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> "Logistic":
+        return cls(float(data["bias"]), {str(k): float(v) for k, v in data["weights"].items()})
+
+
+@dataclass(frozen=True)
+class DutyModel:
+    """Whether a sentence is a duty statement (``duty``) and, for each duty area, whether a duty
+    statement is about it (``areas``), with the thresholds cross-validation chose. A sentence is a
+    duty when ``duty`` gives it at least ``duty_threshold``. An area's chance is the chance that the
+    sentence is a duty times the chance its classifier gives: an area the vocabulary names in the
+    sentence is kept at ``keep_threshold`` or more, and one it does not name is added at
+    ``area_threshold`` or more (above 1: never)."""
+
+    duty: Logistic
+    areas: Mapping[str, Logistic]
+    duty_threshold: float
+    keep_threshold: float
+    area_threshold: float
+    #: feature name -> (area, weight) for every area that weighs it: a sentence's few dozen
+    #: features are looked up once for all the areas, not once per area
+    _by_feature: Mapping[str, tuple[tuple[str, float], ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[tuple[str, float]]] = {}
+        for code, model in sorted(self.areas.items()):
+            for name, weight in model.weights.items():
+                index.setdefault(name, []).append((code, weight))
+        object.__setattr__(self, "_by_feature", {name: tuple(pairs) for name, pairs in index.items()})
+
+    def area_probabilities(self, candidate: DutySentence, names: frozenset[str] | None = None) -> dict[str, float]:
+        """Each area's chance that a duty statement is about it (as each area's own
+        :meth:`Logistic.probability` over the features and :func:`own_features` gives it)."""
+        names = features(candidate) if names is None else names
+        sums = {code: model.bias for code, model in self.areas.items()}
+        for name in names:
+            for code, weight in self._by_feature.get(name, ()):
+                sums[code] += weight
+        for code in candidate.areas:
+            if code in sums:
+                sums[code] += self.areas[code].weights.get(OWN_AREA, 0.0)
+        return {code: _logistic(z) for code, z in sorted(sums.items())}
+
+    def read(self, candidate: DutySentence) -> tuple[str, ...] | None:
+        """The areas of the sentence if it is a duty statement, else None."""
+        names = features(candidate)
+        duty = self.duty.probability(names)
+        if duty < self.duty_threshold:
+            return None
+        chances = self.area_probabilities(candidate, names)
+        kept = [code for code in candidate.areas if duty * chances.get(code, 1.0) >= self.keep_threshold]
+        added = [code for code, p in chances.items() if code not in candidate.areas and duty * p >= self.area_threshold]
+        return tuple(kept + added)
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> "DutyModel":
+        thresholds = data["thresholds"]
+        return cls(
+            Logistic.from_json(data["duty"]),
+            {code: Logistic.from_json(model) for code, model in data["areas"].items()},
+            float(thresholds["duty"]), float(thresholds["keep"]), float(thresholds["area"]),
+        )
+
+
+@cache
+def load_duty_model(path: Path | None = None) -> DutyModel:
+    """The duty model in ``path`` (default the shipped ``duty-model.json``), read once."""
+    path = path or MODEL_PATH
+    try:
+        return DutyModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except OSError as error:
+        raise NhskgError(f"{path}: the duty model cannot be read ({error.strerror}); "
+                         "run python scripts/train-duty-model.py --write to make it") from error
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise NhskgError(f"{path}: not a duty model ({error!r}); "
+                         "run python scripts/train-duty-model.py --write to make it again") from error
+
+
+def gold_digest(paths: Iterable[Path]) -> str:
+    """A SHA-256 of the gold records a model was trained on (names and bytes, in name order): the
+    model records it so that a test notices when the gold has changed and the model has not."""
+    digest = hashlib.sha256()
+    for path in sorted(paths, key=lambda p: p.name):
+        digest.update(path.name.encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()

@@ -1,0 +1,134 @@
+"""The duty model: the shipped weights are the ones the training script makes from today's dev gold,
+the plain-Python scorer gives the training library's probabilities, and it reads plain sentences
+as a reader would (issue 13)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from nhskg.errors import NhskgError
+from nhskg.extract import extract_posting
+from nhskg.extract.duties import DutySentence
+from nhskg.extract.duty_model import MODEL_PATH, OWN_AREA, DutyModel, Logistic, gold_digest, load_duty_model
+from nhskg.read.documents import Document, Structured
+from nhskg.read.sentences import Sentence
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT / "tests" / "data" / "gold" / "dev"
+SHIPPED = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+
+
+def _training_script():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("train_duty_model", ROOT / "scripts" / "train-duty-model.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_shipped_model_was_trained_on_todays_dev_gold() -> None:
+    # A changed dev record leaves the model stale: retrain with
+    # python scripts/train-duty-model.py --write and commit the model with the gold.
+    assert SHIPPED["gold"]["sha256"] == gold_digest(DEV.glob("*.json"))
+    assert SHIPPED["gold"]["files"] == len(list(DEV.glob("*.json")))
+
+
+def test_the_shipped_model_records_how_it_was_trained_and_measured() -> None:
+    settings = SHIPPED["settings"]
+    assert {"seed", "folds", "min_postings", "duty_fit", "area_fit", "combination"} <= set(settings)
+    chosen = SHIPPED["cv"][settings["combination"]]
+    assert chosen["thresholds"] == [SHIPPED["thresholds"][k] for k in ("duty", "keep", "area")]
+    assert {"duty_areas", "duty_partners", "statements"} <= set(chosen)
+
+
+def test_the_scorer_gives_the_training_librarys_probabilities_on_the_shipped_model() -> None:
+    model = load_duty_model()
+    assert len(SHIPPED["checks"]) >= 4
+    for check in SHIPPED["checks"]:
+        names = frozenset(check["features"])
+        # weights are rounded to 4 places when written: a few in 10,000 at most
+        assert model.duty.probability(names) == pytest.approx(check["duty"], abs=2e-3)
+        for code, expected in check["areas"].items():
+            own = names | {OWN_AREA} if code in check["own_area"] else names
+            assert model.areas[code].probability(own) == pytest.approx(expected, abs=2e-3), code
+
+
+def test_the_scorer_gives_the_training_librarys_probabilities_on_a_fixture() -> None:
+    pytest.importorskip("sklearn")
+    script = _training_script()
+    script.MIN_POSTINGS = 1
+    rows = [frozenset(r) for r in (
+        {"w:budget", "w:lead"}, {"w:budget"}, {"w:lead", "rules"}, {"w:experience"},
+        {"w:experience", "w:budget"}, {"rules", "w:budget"}, {"w:offer"}, {"w:lead", "w:offer"},
+    )]
+    labels = [True, True, True, False, False, True, False, True]
+    probe = [frozenset({"w:budget", "rules"}), frozenset({"w:offer"}), frozenset({"w:unseen"})]
+    model, expected = script._fit(rows, labels, [str(k) for k in range(len(rows))], (1.0, 0.0), probe)
+    assert [model.probability(p) for p in probe] == pytest.approx(expected, abs=1e-3)
+    again, _ = script._fit(rows, labels, [str(k) for k in range(len(rows))], (1.0, 0.0), probe)
+    assert again == model  # a fixed seed: the same weights every time
+
+
+def test_logistic_probability_is_the_logistic_of_the_summed_weights() -> None:
+    model = Logistic(0.5, {"a": 1.0, "b": -2.0})
+    assert model.probability({"a"}) == pytest.approx(1 / (1 + 2.718281828459045 ** -1.5))
+    assert model.probability({"a", "b", "unknown"}) == pytest.approx(1 / (1 + 2.718281828459045 ** 0.5))
+    assert Logistic(-800.0, {}).probability(()) == pytest.approx(0.0)  # no overflow either way
+    assert Logistic(800.0, {}).probability(()) == pytest.approx(1.0)
+
+
+def _duties(text: str, title: str = "Director of Finance") -> dict[str, tuple[str, ...]]:
+    document = Document("p", "p.txt", f"{title}\n{text}", Structured(title=title, organisation="Exeter NHS Trust"))
+    return {d.text: d.areas for d in extract_posting(document, full=True).duties}
+
+
+def test_a_duty_about_the_budget_is_a_finance_duty() -> None:
+    found = _duties("Key responsibilities\nYou will lead the Trust's financial planning and annual budget setting.\n")
+    assert "finance" in found["You will lead the Trust's financial planning and annual budget setting."]
+
+
+def test_what_the_successful_candidate_will_have_is_no_duty() -> None:
+    text = ("Key responsibilities\nYou will lead the Trust's financial planning and annual budget setting.\n"
+            "The successful candidate will have significant experience of financial management in the NHS.\n")
+    found = _duties(text)
+    assert "You will lead the Trust's financial planning and annual budget setting." in found
+    assert not any(sentence.startswith("The successful candidate") for sentence in found)
+
+
+def test_an_area_the_vocabulary_names_is_kept_only_as_the_model_says() -> None:
+    sentence = Sentence("Lead the budget", 0, 15, "duties", True, True, False, True)
+    candidate = DutySentence(sentence, True, ("finance",), ())
+    keeps = DutyModel(Logistic(5.0, {}), {"finance": Logistic(-5.0, {OWN_AREA: 10.0})}, 0.5, 0.5, 1.01)
+    assert keeps.read(candidate) == ("finance",)
+    doubts = DutyModel(Logistic(5.0, {}), {"finance": Logistic(-5.0, {})}, 0.5, 0.5, 1.01)
+    assert doubts.read(candidate) == ()
+    not_a_duty = DutyModel(Logistic(-5.0, {}), {"finance": Logistic(5.0, {})}, 0.5, 0.0, 1.01)
+    assert not_a_duty.read(candidate) is None
+    adds = DutyModel(Logistic(5.0, {}), {"workforce": Logistic(5.0, {})}, 0.5, 0.0, 0.5)
+    assert adds.read(DutySentence(sentence, True, (), ())) == ("workforce",)
+
+
+def test_a_broken_model_file_names_itself_and_the_fix(tmp_path: Path) -> None:
+    broken = tmp_path / "duty-model.json"
+    broken.write_text('{"duty": {}}', encoding="utf-8")
+    with pytest.raises(NhskgError, match=r"duty-model\.json.*train-duty-model\.py --write"):
+        load_duty_model(broken)
+    with pytest.raises(NhskgError, match=r"cannot be read.*train-duty-model\.py --write"):
+        load_duty_model(tmp_path / "missing.json")
+
+
+def test_an_installed_package_carries_the_model() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    package_data = project["tool"]["setuptools"]["package-data"]["nhskg"]
+    assert MODEL_PATH.relative_to(ROOT / "src" / "nhskg").as_posix() in package_data
+    # training needs scikit-learn; running must not
+    assert not any("scikit" in d for d in project["project"]["dependencies"] + project["project"]["optional-dependencies"]["dev"])
+    assert any("scikit-learn" in d for d in project["project"]["optional-dependencies"]["train"])
