@@ -29,10 +29,11 @@ __all__ = ["TextPattern", "required_words", "fold"]
 
 
 def fold(text: str) -> str:
-    """``text`` case-folded as a case-insensitive regex compares it: ``str.casefold`` and also the
-    dotless i (U+0131) as "i", since ``re.IGNORECASE`` matches "i" with "ı" but casefold keeps
-    "ı" as it is (a "DıRECTOR" typed on a Turkish keyboard matches "director")."""
-    return text.casefold().replace("\u0131", "i")
+    """``text`` case-folded as a case-insensitive regex compares it, a character at a time:
+    ``str.casefold``, but the dotted capital I (U+0130) as "i" (casefold makes it "i" and a
+    combining dot, so "DİRECTOR" held no "director") and the dotless i (U+0131) as "i" (casefold
+    keeps it); ``re.IGNORECASE`` matches both with "i"."""
+    return text.replace("\u0130", "i").casefold().replace("\u0131", "i")
 
 
 @dataclass(frozen=True)
