@@ -280,3 +280,23 @@ def test_the_table_keeps_each_posting_id_and_a_rebuild_reads_them_there(tmp_path
                              for line in table.read_text(encoding="utf-8").splitlines(keepends=True)), encoding="utf-8")
     assert GraphStore.ids_in_table(store, f"{B}graph/posting/") is None
     assert _stored_keys(store, B) == from_store
+
+
+@pytest.mark.parametrize("rows", [records(4), []], ids=["postings", "no-postings"])
+def test_a_store_whose_keys_cannot_be_read_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          rows: list[dict[str, Any]]) -> None:
+    """The store's posting keys are read in a thread beside the first chunks; an error reading
+    them ends the build, as it did when they were read first, rather than becoming a problem of
+    each posting (the build going on to commit without them), or going unseen when no posting
+    is read."""
+    store = tmp_path / "store"
+    build([write(tmp_path / "a.jsonl", records(4))], store)
+    before = quads(store)
+
+    def unreadable(store_dir: Path | str, base: str) -> dict[str, str]:
+        raise StoreError(f"{store_dir}: cannot read the posting keys")
+
+    monkeypatch.setattr(importlib.import_module("nhskg.graph.writer"), "_stored_keys", unreadable)
+    with pytest.raises(StoreError, match="cannot read the posting keys"):
+        build([write(tmp_path / "b.jsonl", rows)], store)
+    assert quads(store) == before

@@ -309,3 +309,26 @@ def test_a_large_build_reads_odd_feeds_as_one_process_does(tmp_path: Path, monke
     assert set(GraphStore.open(tmp_path / "parallel").store) == set(GraphStore.open(tmp_path / "serial").store)
     merged = [q for q in GraphStore.open(tmp_path / "parallel").store if "lead the ward team" in str(q.object)]
     assert merged, "the job description attached to nurse-4 was not merged"
+
+
+def test_a_worker_ignores_ctrl_c_before_it_imports_pyshacl() -> None:
+    """A validating build's workers import pySHACL as they start (a tenth of a second): Ctrl-C
+    in that time must not give each worker a traceback of its own, so they ignore it first."""
+    script = textwrap.dedent("""
+        import signal, sys
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        from nhskg.pipeline.pool import _init_worker
+        seen = []
+        class Watch:
+            def find_spec(self, name, path=None, target=None):
+                if name == "pyshacl":
+                    seen.append(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)
+                return None
+        sys.modules.pop("pyshacl", None)
+        sys.meta_path.insert(0, Watch())
+        import os
+        _init_worker(None, "https://example.org/", None, os.getppid(), validating=True)
+        print(seen)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[True]", done.stderr

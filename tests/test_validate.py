@@ -240,3 +240,32 @@ def test_every_property_constraint_is_a_targeted_property_shape() -> None:
     assert len(property_shapes) > 20
     targets = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
     assert all(any(shapes.value(s, t) is not None for t in targets) for s in property_shapes)
+
+
+@pytest.mark.parametrize("edit", [
+    # no value variable: pySHACL gives a node shape's focus node as the value, and as {?value}
+    ('        shape:valueVariable "designation" ;\n', "", 'sh:message "{?designation_label} is also', 'sh:message "{?value}: {?designation_label} is also'),
+    # the query's own name for the focus node is SHACL's $this to pySHACL, never substituted
+    ('sh:message "{?designation_label} is also', 'sh:message "{?post} {?post_label}: {?designation_label} is also', "", ""),
+], ids=["no-value-variable", "focus-variable-in-message"])
+def test_an_edited_library_constraint_gives_what_pyshacl_gives(tmp_path: Path, vocab: Vocabulary, edit) -> None:
+    """The store answers the library-query constraint of any shapes file it takes from pySHACL
+    with pySHACL's results: the same value and the same message substitutions."""
+    from nhskg.paths import ontology_dir
+
+    text = (ontology_dir() / "shapes.ttl").read_text(encoding="utf-8")
+    for old, new in (edit[:2], edit[2:]):
+        if old:
+            assert old in text
+            text = text.replace(old, new)
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(text, encoding="utf-8")
+    store = store_of(tmp_path / "s", posting_quads(_holder("a", "medical-director", "2020-01-01", "2020-02-01"), vocab),
+                     posting_quads(_holder("b", "chief-nurse", "2020-01-20", "2020-03-01"), vocab))
+
+    def seen(report: ValidationReport) -> list[tuple[str, str, str, str | None, str | None, str]]:
+        return [(r.severity, r.focus, r.focus_label, r.path, r.value, r.message) for r in report.results]
+
+    on_store = validate(store, scope="all", shapes=shapes)
+    assert len(on_store.warnings) == 2
+    assert seen(on_store) == seen(validate(data_graph(store, "all"), shapes=shapes))

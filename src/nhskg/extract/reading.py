@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ..read.documents import Document
 from ..vocabulary.matching import Mention
-from ..vocabulary.patterns import TextPattern
+from ..vocabulary.patterns import TextPattern, fold
 from .postings import Evidence, Item
 from ..read.sentences import Sentence
 from ..vocabulary.vocab import Vocabulary
@@ -62,7 +62,7 @@ def pattern_mentions(
             for pattern in concept.patterns
         )
     found = []
-    folded = text.casefold()
+    folded = fold(text)
     for pattern in compiled:
         scheme, code = pattern.scheme, pattern.code
         if scheme not in schemes:

@@ -93,7 +93,7 @@ def _original_query(text: str, focus: str, value: str) -> str:
 
 
 def run_store_constraints(store: ox.Store, constraints: Iterable[StoreConstraint],
-                          graphs: Collection[ox.NamedNode] | None) -> list[tuple[StoreConstraint, str, str | None, str, str]]:
+                          graphs: Collection[ox.NamedNode] | None) -> list[tuple[StoreConstraint, str, str, str, str]]:
     """Each constraint's results for the focus nodes that ``graphs`` of ``store`` make targets
     (None: every graph): tuples of the constraint, the focus node, the value, the message and the
     focus node's label.
@@ -112,12 +112,15 @@ def run_store_constraints(store: ox.Store, constraints: Iterable[StoreConstraint
             focus = row[constraint.focus]
             if focus is None or not _is_target(store, within, constraint.targets, focus):
                 continue
-            value = row[constraint.value] if constraint.value else None
-            bound = {str(v)[1:]: row[v] for v in rows.variables if row[v] is not None}  # type: ignore[union-attr]
-            bound.update({"this": focus} | ({"value": value} if value is not None else {}))
+            # As pySHACL: a node shape's result with no ?value names the focus node as its value,
+            # and the query's focus and value variables are $this and ?value to it, never their own names.
+            value = (row[constraint.value] if constraint.value else None) or focus
+            own = {constraint.focus, constraint.value}
+            bound = {str(v)[1:]: row[v] for v in rows.variables  # type: ignore[union-attr]
+                     if row[v] is not None and str(v)[1:] not in own}
+            bound.update({"this": focus, "value": value})
             texts = sorted(_message(text, bound) for text in constraint.messages)
-            out.append((constraint, focus.value, value.value if value is not None else None,
-                        texts[0] if texts else "constraint not met", _label(store, focus)))
+            out.append((constraint, focus.value, value.value, texts[0] if texts else "constraint not met", _label(store, focus)))
     return out
 
 

@@ -170,6 +170,7 @@ def _write(
                 problems.append(item)
             else:
                 read += 1
+                keys.wait()  # the store's keys: an error reading them ends the build, not this posting
                 try:
                     outcome = _to_write(item, keys, writer, vocab, base, full)
                 except Exception as error:
@@ -188,6 +189,7 @@ def _write(
                 raise InputError(problems[0].source, f"{problems[0].problem} (--strict: {writer.on_stop})", problems[0].record)
             if progress is not None:
                 progress(done, None if total is None else max(total, done))
+        keys.wait()  # read no posting: the error reading the keys is still the build's
     except BaseException:
         writer.abort()
         raise

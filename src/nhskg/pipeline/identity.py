@@ -136,6 +136,12 @@ class PostingKeys:
     def stored(self) -> dict[str, str]:
         """The keys of the postings the store holds, waited for the first time they are needed
         when a build reads them in the background (see :func:`nhskg.pipeline.build._write`)."""
+        return self.wait()
+
+    def wait(self) -> dict[str, str]:
+        """The store's keys, once read; the error reading them met, if any. A build calls it
+        outside its per-posting error handling, so that a store it cannot read ends the build
+        instead of becoming a problem of every posting."""
         if isinstance(self._stored, concurrent.futures.Future):
             self._stored = self._stored.result()
         return self._stored or {}

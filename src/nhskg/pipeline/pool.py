@@ -32,15 +32,15 @@ def _init_worker(vocab: Vocabulary, base: str, full: bool | None, parent: int, f
     global _WORKER, _WORKER_READING
     _WORKER = (vocab, base, full, fingerprint)
     _WORKER_READING = (needs_text, held or {})
+    # Ctrl-C reaches every process of the terminal's group: the build process handles it, once,
+    # and ends the pool; a worker that took it too would print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(parent)
     if validating:
         # The workers validate the new generation in parts at the end of the build, each part
         # importing pySHACL (a tenth of a second) while the build waits; imported now, before
         # the first chunk reaches the worker, that time overlaps the start of the build.
         import pyshacl  # noqa: F401
-    # Ctrl-C reaches every process of the terminal's group: the build process handles it, once,
-    # and ends the pool; a worker that took it too would print a traceback of its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with(parent)
 
 
 def _die_with(parent: int) -> None:

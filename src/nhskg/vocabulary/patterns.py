@@ -25,7 +25,15 @@ except ImportError:  # pragma: no cover
     import sre_constants as _sre  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
-__all__ = ["TextPattern", "required_words"]
+__all__ = ["TextPattern", "required_words", "fold"]
+
+
+def fold(text: str) -> str:
+    """``text`` case-folded as a case-insensitive regex compares it, a character at a time:
+    ``str.casefold``, but the dotted capital I (U+0130) as "i" (casefold makes it "i" and a
+    combining dot, so "DİRECTOR" held no "director") and the dotless i (U+0131) as "i" (casefold
+    keeps it); ``re.IGNORECASE`` matches both with "i"."""
+    return text.replace("\u0130", "i").casefold().replace("\u0131", "i")
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,7 @@ class TextPattern:
         return cls(scheme, code, re.compile(pattern, re.IGNORECASE), required_words(pattern))
 
     def finditer(self, text: str, folded: str) -> Iterator[re.Match[str]]:
-        """The pattern's matches in ``text``; ``folded`` is ``text.casefold()``, made once for all patterns."""
+        """The pattern's matches in ``text``; ``folded`` is :func:`fold` of ``text``, made once for all patterns."""
         if self.needs is not None and not any(word in folded for word in self.needs):
             return iter(())
         return self.regex.finditer(text)
@@ -81,7 +89,7 @@ def _of_sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
             run += chr(value)
             continue
         if run:
-            candidates.append({run.casefold()})
+            candidates.append({fold(run)})
             run = ""
         found: set[str] | None = None
         if op is _sre.SUBPATTERN:
@@ -94,7 +102,7 @@ def _of_sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
         if found:
             candidates.append(found)
     if run:
-        candidates.append({run.casefold()})
+        candidates.append({fold(run)})
     if not candidates:
         return None
     return max(candidates, key=lambda words: (min(len(w) for w in words), -len(words)))
