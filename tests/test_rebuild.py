@@ -300,3 +300,45 @@ def test_a_store_whose_keys_cannot_be_read_fails_the_build(tmp_path: Path, monke
     with pytest.raises(StoreError, match="cannot read the posting keys"):
         build([write(tmp_path / "b.jsonl", rows)], store)
     assert quads(store) == before
+
+
+def test_a_rewrite_of_every_graph_copies_nothing_but_a_graph_the_table_misses_is_kept(
+        tmp_path: Path, own_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a vocabulary change every graph of the live table is rewritten: the copy finds that
+    out by counting the store's graphs (the table names all but the organisations one) instead of
+    listing them. A store holding a graph its table does not name has one graph too many, and it
+    is listed and copied as before, so nothing already built is lost."""
+    from nhskg.graph.generations import _DIGESTS, _live
+
+    monkeypatch.setattr(GraphWriter, "COPY_OVER", 0)  # copy into an empty generation whatever the size
+    copies: list[str] = []
+    real_copy = GraphWriter._copy_untouched
+    monkeypatch.setattr(GraphWriter, "_copy_untouched",
+                        lambda self: copies.append("copy") or real_copy(self))
+    listed = []
+    real_load = GraphWriter._bulk_load
+    monkeypatch.setattr(GraphWriter, "_bulk_load", lambda self, data: listed.append(len(data)) or real_load(self, data))
+    rows = records()
+    corpus, store = write(tmp_path / "corpus.jsonl", rows), tmp_path / "store"
+    build([corpus], store)
+    role_types = own_home / "ontology" / "vocab" / "role-type.ttl"
+    role_types.write_text(role_types.read_text(encoding="utf-8") + (
+        '\n<https://w3id.org/nhskg/vocab/role-type/chief-nurse> <http://www.w3.org/2004/02/skos/core#hiddenLabel> "CNX"@en .\n'
+    ), encoding="utf-8")
+    copies.clear(), listed.clear()
+    assert build([corpus], store).postings_written == 12
+    assert copies == ["copy"] and listed == []  # the copy returned before listing or loading anything
+    build([corpus], tmp_path / "fresh")
+    assert quads(store) == quads(tmp_path / "fresh")
+
+    # a table that misses post-3's graph, and a rebuild (after another change) that does not read post-3
+    table = _live(store) / _DIGESTS
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    table.write_text("".join(line for line in lines if "/graph/posting/post-3\t" not in line), encoding="utf-8")
+    kept = graph_of(store, "post-3")
+    role_types.write_text(role_types.read_text(encoding="utf-8").replace('"CNX"@en', '"CNY"@en'), encoding="utf-8")
+    others = write(tmp_path / "others.jsonl", [row for row in rows if row["id"] != "post-3"])
+    copies.clear(), listed.clear()
+    assert build([others], store).postings_written == 11
+    assert copies == ["copy"] and listed  # listed and loaded
+    assert kept and graph_of(store, "post-3") == kept

@@ -191,6 +191,11 @@ class DigestTable:
     ids: dict[str, str] = field(default_factory=dict)
 
 
+def _graph_count(store: ox.Store) -> int:
+    """How many named graphs ``store`` holds, counted by Oxigraph (no IRI decoded into Python)."""
+    return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { } }")))["n"].value)  # type: ignore[arg-type,call-overload,index]
+
+
 def _read_digests(generation: Path) -> DigestTable | None:
     """The generation's table; None when it has none."""
     try:

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from ..errors import StoreError
 from ..namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH
 from ..sparql.sources import OxigraphSource
-from .generations import _DIGESTS, _DIGESTS_HEADER, _NO_DIGEST, _TRIPLES, DigestTable, _cannot_write, _count, _read_digests
+from .generations import _DIGESTS, _DIGESTS_HEADER, _NO_DIGEST, _TRIPLES, DigestTable, _cannot_write, _count, _graph_count, _read_digests
 from .ontology_graph import load_ontology_into, ontology_digest
 from .rdfgraph import organisations_graph_iri, posting_graph_iri, posting_graphs_prefix
 
@@ -48,12 +48,12 @@ class GraphWriter:
     RocksDB files for the 15,000 graphs of the 2020 corpus and died with "Too many open files".
 
     **What is unchanged is not written.** Each graph is recorded with the digest of what it was
-    made from (:meth:`replace_posting`), in a small table inside the generation (``digest`` TAB
-    ``graph`` per line, then TAB the digest of a posting graph's content, which a build compares
-    with a record of the same id read twice; RocksDB leaves files it does not know alone). A build that meets a
-    document with a digest the live generation holds (:meth:`unchanged`) skips it, and the
-    ontology graph is reloaded only when its files changed. A write that changes nothing makes
-    no generation at all.
+    made from (:meth:`replace_posting`), in a small table inside the generation that names every
+    graph but the organisations one (``digest`` TAB ``graph`` per line, then for a posting graph
+    TAB the digest of its content, compared with a record of the same id read twice, and TAB its
+    posting id; RocksDB leaves files it does not know alone). A build that meets a document with
+    a digest the live generation holds (:meth:`unchanged`) skips it, and the ontology graph is
+    reloaded only when its files changed. A write that changes nothing makes no generation.
 
     **Batches in the background.** Each full batch is bulk-loaded in a background thread while
     the build goes on reading and extracting: Oxigraph lets go of the GIL while it loads, and
@@ -68,22 +68,19 @@ class GraphWriter:
     #: the live generation's graphs (removals cost about as much a graph as copies).
     COPY_SHARE = 0.5
 
-    #: Bytes of N-Quads (or number of quads) held before the first batch is handed to the
-    #: loader: about 2,000 minimal postings. Then a batch is as large as all loaded before it, up
-    #: to sixteen times this, and smaller again towards the end (:meth:`_batch_size`): the 2020
-    #: corpus (56 MB) loads in six batches overlapping the reading, ten times it in 16. Each bulk
-    #: load adds RocksDB files whose keys overlap all the others', which RocksDB merges again and
-    #: again as the store grows: ten times the corpus in 58 batches of 8 MB took 31 CPU seconds,
-    #: in 14 of 32 MB 29 with the compaction after, in 4 of 128 MB 24; a build's own process went
-    #: from 70 to 62 CPU seconds with batches of up to 128 MB (RocksDB's merging while it reads
-    #: from 15 to 5; peak RSS 1.0 GB), and queries on the store were as fast.
+    #: Bytes of N-Quads (or number of quads) held before the first batch is handed to the loader
+    #: (about 2,000 minimal postings); then a batch is as large as all loaded before it, up to
+    #: sixteen times this, and smaller towards the end (:meth:`_batch_size`): the 2020 corpus
+    #: loads in six batches, ten times it in 16. Each bulk load adds RocksDB files whose keys
+    #: overlap the others', merged again and again as the store grows: ten times the corpus in 58
+    #: batches of 8 MB took 31 CPU seconds, in 4 of 128 MB 24; a build's own process went from 70
+    #: to 62 CPU seconds with batches of up to 128 MB, and queries on the store were as fast.
     BATCH = 8_000_000
 
-    #: After bulk-loading at least this many bytes, compact the generation before it goes live.
-    #: Each bulk load adds RocksDB files whose keys overlap the others'; RocksDB would merge them
-    #: in the background, but a build's process ends first, and every later read pays: on ten
-    #: times the 2020 corpus (70 batches) the evidence query took 4.5 s before compaction and
-    #: 0.9 s after. The corpus itself (56 MB) loads too little to be worth the seconds.
+    #: After bulk-loading at least this many bytes, compact the generation before it goes live:
+    #: RocksDB would merge the batches' overlapping files in the background, but a build's process
+    #: ends first and every later read pays (on ten times the corpus the evidence query took 4.5 s
+    #: before compaction, 0.9 s after). The corpus itself (56 MB) loads too little to be worth it.
     COMPACT_OVER = 128_000_000
 
     def __init__(self, target: Path, live: Path | None, base: str = DEFAULT_BASE) -> None:
@@ -367,9 +364,7 @@ class GraphWriter:
 
     def _copy_untouched(self) -> None:
         """Copy every graph of the live generation this writer did not replace, in a few bulk
-        loads (not one per graph, which made a RocksDB file or more per graph).
-
-        A graph is dumped as N-Triples and its name appended to each line (Oxigraph writes one
+        loads (not one per graph, which made a RocksDB file or more per graph). A graph is dumped as N-Triples and its name appended to each line (Oxigraph writes one
         triple a line, ending in " .", with newlines inside literals escaped), which is N-Quads.
         The organisations graph is merged in only when some posting graph is kept: when every
         posting was rewritten, what they state of their organisations is all there is to say.
@@ -378,6 +373,10 @@ class GraphWriter:
         old = ox.Store.read_only(str(self.live))
         shared = organisations_graph_iri(self.base)
         skip = self._dropped | {shared} | ({ONTOLOGY_GRAPH} if self._ontology else set())
+        # Every graph of the live table (all but the organisations one) rewritten: nothing to copy,
+        # found without listing 15,000 graphs (0.1 s after a vocabulary change).
+        if self._live_table.keys() <= skip and _graph_count(old) == len(self._live_table) + old.contains_named_graph(ox.NamedNode(shared)):
+            return
         kept = [g for g in old.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in skip]
         if any(g.value != ONTOLOGY_GRAPH for g in kept):
             kept.append(ox.NamedNode(shared))
