@@ -132,3 +132,58 @@ def test_an_installed_package_carries_the_model() -> None:
     # training needs scikit-learn; running must not
     assert not any("scikit" in d for d in project["project"]["dependencies"] + project["project"]["optional-dependencies"]["dev"])
     assert any("scikit-learn" in d for d in project["project"]["optional-dependencies"]["train"])
+
+
+SEED_POSTING = ROOT / "seeds" / "000_ceef7d63af8bb6ec.txt"  # a leadership posting: read in full
+
+
+@pytest.fixture
+def model_at(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Point the extractor at another model file (read afresh, not from the cache)."""
+    from nhskg.extract import duty_model
+
+    def point(path: Path) -> Path:
+        monkeypatch.setattr(duty_model, "MODEL_PATH", path)
+        load_duty_model.cache_clear()
+        return path
+
+    yield point
+    load_duty_model.cache_clear()
+
+
+def test_a_build_without_its_duty_model_fails_naming_the_file(tmp_path: Path, model_at) -> None:  # type: ignore[no-untyped-def]
+    # not one problem per posting read in full and a committed store without their duties
+    from nhskg.pipeline.build import build
+
+    model_at(tmp_path / "duty-model.json")
+    with pytest.raises(NhskgError, match=r"duty-model\.json.*cannot be read.*train-duty-model\.py --write"):
+        build([SEED_POSTING], tmp_path / "store", workers=1)
+    assert not (tmp_path / "store").exists() or not any((tmp_path / "store").iterdir())
+
+
+def test_a_duty_model_giving_an_area_the_vocabulary_lacks_fails_naming_the_file(tmp_path: Path, model_at) -> None:  # type: ignore[no-untyped-def]
+    # a model trained on an older vocabulary: the fix is to retrain, not to add the code to the
+    # vocabulary (what the graph's own error for an unknown code says)
+    from nhskg.pipeline.build import build, read_postings
+
+    stale = dict(SHIPPED, areas={**SHIPPED["areas"], "retired-area": {"bias": 10.0, "weights": {}}})
+    path = model_at(tmp_path / "duty-model.json")
+    path.write_text(json.dumps(stale), encoding="utf-8")
+    with pytest.raises(NhskgError, match=r"duty-model\.json.*retired-area.*train-duty-model\.py --write"):
+        build([SEED_POSTING], tmp_path / "store", workers=1)
+    with pytest.raises(NhskgError, match=r"duty-model\.json.*retired-area"):
+        list(read_postings([SEED_POSTING]))
+
+
+def test_a_retrained_duty_model_makes_a_rebuild_extract_again(tmp_path: Path, model_at) -> None:  # type: ignore[no-untyped-def]
+    # the store keeps a posting's graph while its input and the fingerprint are unchanged: the
+    # fingerprint must follow the model's weights as it follows the extractor's source
+    from nhskg.pipeline.identity import fingerprint
+    from nhskg.vocabulary.vocab import load_vocabulary
+
+    vocab = load_vocabulary()
+    path = model_at(tmp_path / "duty-model.json")
+    path.write_text(MODEL_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    before = fingerprint(vocab)
+    path.write_text(json.dumps(dict(SHIPPED, thresholds={**SHIPPED["thresholds"], "duty": 0.9})), encoding="utf-8")
+    assert fingerprint(vocab) != before

@@ -25,9 +25,11 @@ from ..errors import NhskgError
 from ..vocabulary.matching import fold
 
 if TYPE_CHECKING:
+    from ..vocabulary.vocab import Vocabulary
     from .duties import DutySentence
 
-__all__ = ["DutyModel", "Logistic", "MODEL_PATH", "features", "gold_digest", "load_duty_model", "own_features", "OWN_AREA"]
+__all__ = ["DutyModel", "Logistic", "MODEL_PATH", "checked_duty_model", "features", "gold_digest", "load_duty_model",
+           "own_features", "OWN_AREA"]
 
 #: The shipped model, written by ``python scripts/train-duty-model.py --write``.
 MODEL_PATH = Path(__file__).with_name("duty-model.json")
@@ -181,6 +183,25 @@ def load_duty_model(path: Path | None = None) -> DutyModel:
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise NhskgError(f"{path}: not a duty model ({error!r}); "
                          "run python scripts/train-duty-model.py --write to make it again") from error
+
+
+def checked_duty_model(vocab: Vocabulary) -> DutyModel:
+    """The shipped duty model, checked against ``vocab``: every area it can add must be a duty area
+    of the vocabulary. A model trained on an older vocabulary would otherwise give a code the graph
+    refuses, and the graph's error says to add the code to the vocabulary where the fix is to
+    retrain. A build calls this before reading any posting, so that a missing, broken or stale
+    model ends the build with one error (not a problem for every posting read in full) and forked
+    workers start with the model read."""
+    from .reading import DUTY_AREA
+
+    model = load_duty_model()
+    scheme = vocab.scheme(DUTY_AREA)
+    unknown = sorted(code for code in model.areas if code not in scheme)
+    if unknown:
+        raise NhskgError(f"{MODEL_PATH}: the duty model gives duty areas the vocabulary does not have "
+                         f"({', '.join(unknown)}); run python scripts/train-duty-model.py --write to train it "
+                         "on today's vocabulary")
+    return model
 
 
 def gold_digest(paths: Iterable[Path]) -> str:
