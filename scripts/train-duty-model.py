@@ -65,7 +65,7 @@ class Example:
 
 
 def read_dev(gold_dir: Path) -> tuple[dict[str, Gold], dict[str, Posting], list[Example]]:
-    gold = load_gold_set(gold_dir)
+    gold = load_gold_set(gold_dir / "dev")  # the dev folder alone: the test split's records are not read
     wanted = {i: g for i, g in gold.postings.items() if g.split == "dev" and g.duties_annotated}
     vocab = load_vocabulary()
     postings: dict[str, Posting] = {}

@@ -187,3 +187,19 @@ def test_a_retrained_duty_model_makes_a_rebuild_extract_again(tmp_path: Path, mo
     before = fingerprint(vocab)
     path.write_text(json.dumps(dict(SHIPPED, thresholds={**SHIPPED["thresholds"], "duty": 0.9})), encoding="utf-8")
     assert fingerprint(vocab) != before
+
+
+def test_training_reads_no_record_of_the_test_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # "Dev split only: the test split is never read": a test record that cannot be read must not
+    # matter to training (the real test split is not opened here)
+    import shutil
+
+    script = _training_script()
+    gold = tmp_path / "gold"
+    (gold / "dev").mkdir(parents=True)
+    shutil.copy(DEV / "000_ceef7d63af8bb6ec.json", gold / "dev")
+    (gold / "test").mkdir()
+    (gold / "test" / "999_unreadable.json").write_text("not a record", encoding="utf-8")
+    monkeypatch.chdir(ROOT)  # the record names its source from the repository's root
+    wanted, postings, examples = script.read_dev(gold)
+    assert set(wanted) == set(postings) == {"000_ceef7d63af8bb6ec"} and examples
