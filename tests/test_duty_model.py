@@ -14,7 +14,7 @@ import pytest
 from nhskg.errors import NhskgError
 from nhskg.extract import extract_posting
 from nhskg.extract.duties import DutySentence
-from nhskg.extract.duty_model import MODEL_PATH, OWN_AREA, DutyModel, Logistic, gold_digest, load_duty_model
+from nhskg.extract.duty_model import MODEL_PATH, OWN_AREA, DutyModel, Logistic, gold_digest, gold_files, load_duty_model
 from nhskg.read.documents import Document, Structured
 from nhskg.read.sentences import Sentence
 
@@ -35,7 +35,7 @@ def _training_script():  # type: ignore[no-untyped-def]
 def test_the_shipped_model_was_trained_on_todays_dev_gold() -> None:
     # A changed dev record leaves the model stale: retrain with
     # python scripts/train-duty-model.py --write and commit the model with the gold.
-    assert SHIPPED["gold"]["sha256"] == gold_digest(DEV.glob("*.json"))
+    assert SHIPPED["gold"]["sha256"] == gold_digest(gold_files(DEV, ROOT))
     assert SHIPPED["gold"]["files"] == len(list(DEV.glob("*.json")))
 
 
@@ -203,3 +203,40 @@ def test_training_reads_no_record_of_the_test_split(tmp_path: Path, monkeypatch:
     monkeypatch.chdir(ROOT)  # the record names its source from the repository's root
     wanted, postings, examples = script.read_dev(gold)
     assert set(wanted) == set(postings) == {"000_ceef7d63af8bb6ec"} and examples
+
+
+def test_the_gold_digest_notices_a_changed_dev_posting_text(tmp_path: Path) -> None:
+    # the model learns from the dev postings' texts as much as from their annotations: a text
+    # changed in its source file leaves the model as stale as a changed record does
+    import shutil
+
+    (tmp_path / "dev").mkdir()
+    record = json.loads((DEV / "000_ceef7d63af8bb6ec.json").read_text(encoding="utf-8"))
+    (tmp_path / "dev" / "000_ceef7d63af8bb6ec.json").write_text(json.dumps(record), encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(ROOT / record["source"], tmp_path / record["source"])
+    before = gold_digest(gold_files(tmp_path / "dev", tmp_path))
+    source = tmp_path / record["source"]
+    source.write_text(source.read_text(encoding="utf-8") + "\nYou will also lead the estates strategy.\n", encoding="utf-8")
+    assert gold_digest(gold_files(tmp_path / "dev", tmp_path)) != before
+
+
+def test_the_extractor_builds_the_features_the_training_checks_recorded() -> None:
+    # the recorded checks give the features training built for six dev sentences; the extractor
+    # must build the same ones from the same postings (tokens, folding, the rules' verdict, areas)
+    from nhskg.extract.duties import duty_sentences
+    from nhskg.extract.duty_model import features
+    from nhskg.read.readers import read_documents
+
+    wanted = {json.loads(p.read_text(encoding="utf-8"))["id"]: json.loads(p.read_text(encoding="utf-8"))["source"]
+              for p in sorted(DEV.glob("*.json"))[:3]}
+    built: set[frozenset[str]] = set()
+    for document in read_documents(sorted({ROOT / s for s in wanted.values()})):
+        if document.id in wanted:
+            def keep(reading, partners):  # type: ignore[no-untyped-def]
+                built.update(features(c) for c in duty_sentences(reading, partners))
+                return ()
+            extract_posting(document, full=True, duty_reader=keep)
+    for check in SHIPPED["checks"]:
+        assert frozenset(check["features"]) in built
+

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ..vocabulary.vocab import Vocabulary
     from .duties import DutySentence
 
-__all__ = ["DutyModel", "Logistic", "MODEL_PATH", "checked_duty_model", "features", "gold_digest", "load_duty_model",
+__all__ = ["DutyModel", "Logistic", "MODEL_PATH", "checked_duty_model", "features", "gold_digest", "gold_files", "load_duty_model",
            "own_features", "OWN_AREA"]
 
 #: The shipped model, written by ``python scripts/train-duty-model.py --write``.
@@ -204,9 +204,25 @@ def checked_duty_model(vocab: Vocabulary) -> DutyModel:
     return model
 
 
+def gold_files(dev: Path, root: Path) -> list[Path]:
+    """What a model trained on the gold records in ``dev`` learnt from: the records and the source
+    files holding their postings' texts (named from ``root``, the repository's root). A source file
+    may hold other postings too (test ones among them): a change to those marks the model stale as
+    well, which retraining settles."""
+    records = sorted(dev.glob("*.json"))
+    sources = set()
+    for path in records:
+        try:
+            sources.add(json.loads(path.read_text(encoding="utf-8"))["source"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise NhskgError(f"{path}: not a gold record with a source ({error!r}); see tests/data/gold/README.md") from error
+    return records + [root / source for source in sorted(sources)]
+
+
 def gold_digest(paths: Iterable[Path]) -> str:
-    """A SHA-256 of the gold records a model was trained on (names and bytes, in name order): the
-    model records it so that a test notices when the gold has changed and the model has not."""
+    """A SHA-256 of the gold files a model was trained on (:func:`gold_files`; names and bytes, in
+    name order): the model records it so that a test notices when the gold has changed and the
+    model has not."""
     digest = hashlib.sha256()
     for path in sorted(paths, key=lambda p: p.name):
         digest.update(path.name.encode("utf-8") + b"\0")
