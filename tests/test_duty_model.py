@@ -240,3 +240,18 @@ def test_the_extractor_builds_the_features_the_training_checks_recorded() -> Non
     for check in SHIPPED["checks"]:
         assert frozenset(check["features"]) in built
 
+
+def test_a_sentences_chances_do_not_depend_on_the_order_of_its_features() -> None:
+    # features are a frozenset, iterated in an order that changes with the process's hash seed:
+    # summed in that order, 0.2 - 0.6 + 0.6 - 0.2 is 0 in one build and -1e-16 in the next, and a
+    # sentence at the threshold is a duty in one and not the other
+    import itertools
+
+    weights = {"w:a": 0.2, "w:b": -0.6, "w:c": 0.6}
+    duty = Logistic(-0.2, weights)
+    assert len({duty.probability(order) for order in itertools.permutations(weights)}) == 1
+    model = DutyModel(duty, {"finance": Logistic(-0.2, weights)}, 0.5, 0.5, 0.5)
+    sentence = Sentence("a b c", 0, 5, "duties", True, True, False, True)
+    candidate = DutySentence(sentence, True, (), ())
+    chances = {model.area_probabilities(candidate, order)["finance"] for order in itertools.permutations(weights)}  # type: ignore[arg-type]
+    assert len(chances) == 1

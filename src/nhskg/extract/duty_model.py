@@ -105,7 +105,8 @@ class Logistic:
         >>> round(Logistic(-1.0, {"w:budget": 3.0}).probability({"w:budget", "w:the"}), 3)
         0.881
         """
-        return _logistic(self.bias + sum(self.weights.get(name, 0.0) for name in names))
+        # fsum: exact, so the same in any order (a frozenset's order changes with the hash seed)
+        return _logistic(math.fsum((self.bias, *(self.weights.get(name, 0.0) for name in names))))
 
     @classmethod
     def from_json(cls, data: Mapping) -> "Logistic":
@@ -141,14 +142,15 @@ class DutyModel:
         """Each area's chance that a duty statement is about it (as each area's own
         :meth:`Logistic.probability` over the features and :func:`own_features` gives it)."""
         names = features(candidate) if names is None else names
-        sums = {code: model.bias for code, model in self.areas.items()}
+        terms = {code: [model.bias] for code, model in self.areas.items()}
         for name in names:
             for code, weight in self._by_feature.get(name, ()):
-                sums[code] += weight
+                terms[code].append(weight)
         for code in candidate.areas:
-            if code in sums:
-                sums[code] += self.areas[code].weights.get(OWN_AREA, 0.0)
-        return {code: _logistic(z) for code, z in sorted(sums.items())}
+            if code in terms:
+                terms[code].append(self.areas[code].weights.get(OWN_AREA, 0.0))
+        # summed exactly, as Logistic.probability does: the same chances whatever the names' order
+        return {code: _logistic(math.fsum(z)) for code, z in sorted(terms.items())}
 
     def read(self, candidate: DutySentence) -> tuple[str, ...] | None:
         """The areas of the sentence if it is a duty statement, else None."""
