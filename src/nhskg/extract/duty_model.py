@@ -197,8 +197,7 @@ def checked_duty_model(vocab: Vocabulary) -> DutyModel:
     from .reading import DUTY_AREA
 
     model = load_duty_model()
-    scheme = vocab.scheme(DUTY_AREA)
-    unknown = sorted(code for code in model.areas if code not in scheme)
+    unknown = sorted(set(model.areas) - set(vocab.scheme(DUTY_AREA).codes))
     if unknown:
         raise NhskgError(f"{MODEL_PATH}: the duty model gives duty areas the vocabulary does not have "
                          f"({', '.join(unknown)}); run python scripts/train-duty-model.py --write to train it "
