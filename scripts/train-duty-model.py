@@ -29,7 +29,7 @@ from pathlib import Path
 
 from nhskg.extract import extract_posting
 from nhskg.extract.duties import DutySentence, duty_sentences
-from nhskg.extract.duty_model import MODEL_PATH, DutyModel, Logistic, features, gold_digest, own_features
+from nhskg.extract.duty_model import MODEL_PATH, DutyModel, Logistic, features, gold_digest, gold_files, own_features
 from nhskg.extract.evaluate import Gold, _same_statement, _words, evaluate, load_gold_set
 from nhskg.extract.postings import Duty, Posting
 from nhskg.extract.reading import evidence_of
@@ -65,7 +65,7 @@ class Example:
 
 
 def read_dev(gold_dir: Path) -> tuple[dict[str, Gold], dict[str, Posting], list[Example]]:
-    gold = load_gold_set(gold_dir)
+    gold = load_gold_set(gold_dir / "dev")  # the dev folder alone: the test split's records are not read
     wanted = {i: g for i, g in gold.postings.items() if g.split == "dev" and g.duties_annotated}
     vocab = load_vocabulary()
     postings: dict[str, Posting] = {}
@@ -277,7 +277,7 @@ def main() -> None:
         "about": "Duty statements and their duty areas: logistic regressions trained on the gold set's dev duties "
                  "by scripts/train-duty-model.py, scored by src/nhskg/extract/duty_model.py.",
         "gold": {"split": "dev", "files": len(list((GOLD / "dev").glob("*.json"))),
-                 "sha256": gold_digest((GOLD / "dev").glob("*.json")),
+                 "sha256": gold_digest(gold_files(GOLD / "dev", Path("."))),
                  "postings": len(wanted), "sentences": len(examples)},
         "settings": {"features": "duty_model.features: words, word pairs, section, bullet, whole line, length band, "
                                  "rules' verdict, vocabulary areas, partner; own-area for an area's classifier",

@@ -14,7 +14,7 @@ import pytest
 from nhskg.errors import NhskgError
 from nhskg.extract import extract_posting
 from nhskg.extract.duties import DutySentence
-from nhskg.extract.duty_model import MODEL_PATH, OWN_AREA, DutyModel, Logistic, gold_digest, load_duty_model
+from nhskg.extract.duty_model import MODEL_PATH, OWN_AREA, DutyModel, Logistic, gold_digest, gold_files, load_duty_model
 from nhskg.read.documents import Document, Structured
 from nhskg.read.sentences import Sentence
 
@@ -35,7 +35,7 @@ def _training_script():  # type: ignore[no-untyped-def]
 def test_the_shipped_model_was_trained_on_todays_dev_gold() -> None:
     # A changed dev record leaves the model stale: retrain with
     # python scripts/train-duty-model.py --write and commit the model with the gold.
-    assert SHIPPED["gold"]["sha256"] == gold_digest(DEV.glob("*.json"))
+    assert SHIPPED["gold"]["sha256"] == gold_digest(gold_files(DEV, ROOT))
     assert SHIPPED["gold"]["files"] == len(list(DEV.glob("*.json")))
 
 
@@ -132,3 +132,126 @@ def test_an_installed_package_carries_the_model() -> None:
     # training needs scikit-learn; running must not
     assert not any("scikit" in d for d in project["project"]["dependencies"] + project["project"]["optional-dependencies"]["dev"])
     assert any("scikit-learn" in d for d in project["project"]["optional-dependencies"]["train"])
+
+
+SEED_POSTING = ROOT / "seeds" / "000_ceef7d63af8bb6ec.txt"  # a leadership posting: read in full
+
+
+@pytest.fixture
+def model_at(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Point the extractor at another model file (read afresh, not from the cache)."""
+    from nhskg.extract import duty_model
+
+    def point(path: Path) -> Path:
+        monkeypatch.setattr(duty_model, "MODEL_PATH", path)
+        load_duty_model.cache_clear()
+        return path
+
+    yield point
+    load_duty_model.cache_clear()
+
+
+def test_a_build_without_its_duty_model_fails_naming_the_file(tmp_path: Path, model_at) -> None:  # type: ignore[no-untyped-def]
+    # not one problem per posting read in full and a committed store without their duties
+    from nhskg.pipeline.build import build
+
+    model_at(tmp_path / "duty-model.json")
+    with pytest.raises(NhskgError, match=r"duty-model\.json.*cannot be read.*train-duty-model\.py --write"):
+        build([SEED_POSTING], tmp_path / "store", workers=1)
+    assert not (tmp_path / "store").exists() or not any((tmp_path / "store").iterdir())
+
+
+def test_a_duty_model_giving_an_area_the_vocabulary_lacks_fails_naming_the_file(tmp_path: Path, model_at) -> None:  # type: ignore[no-untyped-def]
+    # a model trained on an older vocabulary: the fix is to retrain, not to add the code to the
+    # vocabulary (what the graph's own error for an unknown code says)
+    from nhskg.pipeline.build import build, read_postings
+
+    stale = dict(SHIPPED, areas={**SHIPPED["areas"], "retired-area": {"bias": 10.0, "weights": {}}})
+    path = model_at(tmp_path / "duty-model.json")
+    path.write_text(json.dumps(stale), encoding="utf-8")
+    with pytest.raises(NhskgError, match=r"duty-model\.json.*retired-area.*train-duty-model\.py --write"):
+        build([SEED_POSTING], tmp_path / "store", workers=1)
+    with pytest.raises(NhskgError, match=r"duty-model\.json.*retired-area"):
+        list(read_postings([SEED_POSTING]))
+
+
+def test_a_retrained_duty_model_makes_a_rebuild_extract_again(tmp_path: Path, model_at) -> None:  # type: ignore[no-untyped-def]
+    # the store keeps a posting's graph while its input and the fingerprint are unchanged: the
+    # fingerprint must follow the model's weights as it follows the extractor's source
+    from nhskg.pipeline.identity import fingerprint
+    from nhskg.vocabulary.vocab import load_vocabulary
+
+    vocab = load_vocabulary()
+    path = model_at(tmp_path / "duty-model.json")
+    path.write_text(MODEL_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    before = fingerprint(vocab)
+    path.write_text(json.dumps(dict(SHIPPED, thresholds={**SHIPPED["thresholds"], "duty": 0.9})), encoding="utf-8")
+    assert fingerprint(vocab) != before
+
+
+def test_training_reads_no_record_of_the_test_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # "Dev split only: the test split is never read": a test record that cannot be read must not
+    # matter to training (the real test split is not opened here)
+    import shutil
+
+    script = _training_script()
+    gold = tmp_path / "gold"
+    (gold / "dev").mkdir(parents=True)
+    shutil.copy(DEV / "000_ceef7d63af8bb6ec.json", gold / "dev")
+    (gold / "test").mkdir()
+    (gold / "test" / "999_unreadable.json").write_text("not a record", encoding="utf-8")
+    monkeypatch.chdir(ROOT)  # the record names its source from the repository's root
+    wanted, postings, examples = script.read_dev(gold)
+    assert set(wanted) == set(postings) == {"000_ceef7d63af8bb6ec"} and examples
+
+
+def test_the_gold_digest_notices_a_changed_dev_posting_text(tmp_path: Path) -> None:
+    # the model learns from the dev postings' texts as much as from their annotations: a text
+    # changed in its source file leaves the model as stale as a changed record does
+    import shutil
+
+    (tmp_path / "dev").mkdir()
+    record = json.loads((DEV / "000_ceef7d63af8bb6ec.json").read_text(encoding="utf-8"))
+    (tmp_path / "dev" / "000_ceef7d63af8bb6ec.json").write_text(json.dumps(record), encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(ROOT / record["source"], tmp_path / record["source"])
+    before = gold_digest(gold_files(tmp_path / "dev", tmp_path))
+    source = tmp_path / record["source"]
+    source.write_text(source.read_text(encoding="utf-8") + "\nYou will also lead the estates strategy.\n", encoding="utf-8")
+    assert gold_digest(gold_files(tmp_path / "dev", tmp_path)) != before
+
+
+def test_the_extractor_builds_the_features_the_training_checks_recorded() -> None:
+    # the recorded checks give the features training built for six dev sentences; the extractor
+    # must build the same ones from the same postings (tokens, folding, the rules' verdict, areas)
+    from nhskg.extract.duties import duty_sentences
+    from nhskg.extract.duty_model import features
+    from nhskg.read.readers import read_documents
+
+    wanted = {json.loads(p.read_text(encoding="utf-8"))["id"]: json.loads(p.read_text(encoding="utf-8"))["source"]
+              for p in sorted(DEV.glob("*.json"))[:3]}
+    built: set[frozenset[str]] = set()
+    for document in read_documents(sorted({ROOT / s for s in wanted.values()})):
+        if document.id in wanted:
+            def keep(reading, partners):  # type: ignore[no-untyped-def]
+                built.update(features(c) for c in duty_sentences(reading, partners))
+                return ()
+            extract_posting(document, full=True, duty_reader=keep)
+    for check in SHIPPED["checks"]:
+        assert frozenset(check["features"]) in built
+
+
+def test_a_sentences_chances_do_not_depend_on_the_order_of_its_features() -> None:
+    # features are a frozenset, iterated in an order that changes with the process's hash seed:
+    # summed in that order, 0.2 - 0.6 + 0.6 - 0.2 is 0 in one build and -1e-16 in the next, and a
+    # sentence at the threshold is a duty in one and not the other
+    import itertools
+
+    weights = {"w:a": 0.2, "w:b": -0.6, "w:c": 0.6}
+    duty = Logistic(-0.2, weights)
+    assert len({duty.probability(order) for order in itertools.permutations(weights)}) == 1
+    model = DutyModel(duty, {"finance": Logistic(-0.2, weights)}, 0.5, 0.5, 0.5)
+    sentence = Sentence("a b c", 0, 5, "duties", True, True, False, True)
+    candidate = DutySentence(sentence, True, (), ())
+    chances = {model.area_probabilities(candidate, order)["finance"] for order in itertools.permutations(weights)}  # type: ignore[arg-type]
+    assert len(chances) == 1

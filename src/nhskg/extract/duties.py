@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..vocabulary.matching import Mention, fold
-from .duty_model import DutyModel, load_duty_model
+from .duty_model import DutyModel, checked_duty_model
 from .postings import Duty
 from ..read.sentences import Sentence
 from .reading import BODY, DUTY_AREA, FIELD_LINE, ROLE, Reading, evidence_of, has_any, mentions_by_sentence, subject_is_other_role, without_bullet
@@ -136,9 +136,10 @@ def duty_sentences(reading: Reading, partners: dict[int, set[str]]) -> tuple[Dut
 
 
 def read_duties(reading: Reading, partners: dict[int, set[str]], model: DutyModel | None = None) -> tuple[Duty, ...]:
-    """The duty statements the duty model (``model``, by default the one shipped) chooses, each
-    with the areas it gives and the partners the relation rules found in the sentence."""
-    model = model or load_duty_model()
+    """The duty statements the duty model (``model``, by default the one shipped, checked against
+    the reading's vocabulary) chooses, each with the areas it gives and the partners the relation
+    rules found in the sentence."""
+    model = model or checked_duty_model(reading.vocab)
     duties: list[Duty] = []
     seen: set[str] = set()
     for candidate in duty_sentences(reading, partners):

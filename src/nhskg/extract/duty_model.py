@@ -25,9 +25,11 @@ from ..errors import NhskgError
 from ..vocabulary.matching import fold
 
 if TYPE_CHECKING:
+    from ..vocabulary.vocab import Vocabulary
     from .duties import DutySentence
 
-__all__ = ["DutyModel", "Logistic", "MODEL_PATH", "features", "gold_digest", "load_duty_model", "own_features", "OWN_AREA"]
+__all__ = ["DutyModel", "Logistic", "MODEL_PATH", "checked_duty_model", "features", "gold_digest", "gold_files", "load_duty_model",
+           "own_features", "OWN_AREA"]
 
 #: The shipped model, written by ``python scripts/train-duty-model.py --write``.
 MODEL_PATH = Path(__file__).with_name("duty-model.json")
@@ -103,7 +105,8 @@ class Logistic:
         >>> round(Logistic(-1.0, {"w:budget": 3.0}).probability({"w:budget", "w:the"}), 3)
         0.881
         """
-        return _logistic(self.bias + sum(self.weights.get(name, 0.0) for name in names))
+        # fsum: exact, so the same in any order (a frozenset's order changes with the hash seed)
+        return _logistic(math.fsum((self.bias, *(self.weights.get(name, 0.0) for name in names))))
 
     @classmethod
     def from_json(cls, data: Mapping) -> "Logistic":
@@ -139,14 +142,15 @@ class DutyModel:
         """Each area's chance that a duty statement is about it (as each area's own
         :meth:`Logistic.probability` over the features and :func:`own_features` gives it)."""
         names = features(candidate) if names is None else names
-        sums = {code: model.bias for code, model in self.areas.items()}
+        terms = {code: [model.bias] for code, model in self.areas.items()}
         for name in names:
             for code, weight in self._by_feature.get(name, ()):
-                sums[code] += weight
+                terms[code].append(weight)
         for code in candidate.areas:
-            if code in sums:
-                sums[code] += self.areas[code].weights.get(OWN_AREA, 0.0)
-        return {code: _logistic(z) for code, z in sorted(sums.items())}
+            if code in terms:
+                terms[code].append(self.areas[code].weights.get(OWN_AREA, 0.0))
+        # summed exactly, as Logistic.probability does: the same chances whatever the names' order
+        return {code: _logistic(math.fsum(z)) for code, z in sorted(terms.items())}
 
     def read(self, candidate: DutySentence) -> tuple[str, ...] | None:
         """The areas of the sentence if it is a duty statement, else None."""
@@ -183,9 +187,43 @@ def load_duty_model(path: Path | None = None) -> DutyModel:
                          "run python scripts/train-duty-model.py --write to make it again") from error
 
 
+def checked_duty_model(vocab: Vocabulary) -> DutyModel:
+    """The shipped duty model, checked against ``vocab``: every area it can add must be a duty area
+    of the vocabulary. A model trained on an older vocabulary would otherwise give a code the graph
+    refuses, and the graph's error says to add the code to the vocabulary where the fix is to
+    retrain. A build calls this before reading any posting, so that a missing, broken or stale
+    model ends the build with one error (not a problem for every posting read in full) and forked
+    workers start with the model read."""
+    from .reading import DUTY_AREA
+
+    model = load_duty_model()
+    unknown = sorted(set(model.areas) - set(vocab.scheme(DUTY_AREA).codes))
+    if unknown:
+        raise NhskgError(f"{MODEL_PATH}: the duty model gives duty areas the vocabulary does not have "
+                         f"({', '.join(unknown)}); run python scripts/train-duty-model.py --write to train it "
+                         "on today's vocabulary")
+    return model
+
+
+def gold_files(dev: Path, root: Path) -> list[Path]:
+    """What a model trained on the gold records in ``dev`` learnt from: the records and the source
+    files holding their postings' texts (named from ``root``, the repository's root). A source file
+    may hold other postings too (test ones among them): a change to those marks the model stale as
+    well, which retraining settles."""
+    records = sorted(dev.glob("*.json"))
+    sources = set()
+    for path in records:
+        try:
+            sources.add(json.loads(path.read_text(encoding="utf-8"))["source"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise NhskgError(f"{path}: not a gold record with a source ({error!r}); see tests/data/gold/README.md") from error
+    return records + [root / source for source in sorted(sources)]
+
+
 def gold_digest(paths: Iterable[Path]) -> str:
-    """A SHA-256 of the gold records a model was trained on (names and bytes, in name order): the
-    model records it so that a test notices when the gold has changed and the model has not."""
+    """A SHA-256 of the gold files a model was trained on (:func:`gold_files`; names and bytes, in
+    name order): the model records it so that a test notices when the gold has changed and the
+    model has not."""
     digest = hashlib.sha256()
     for path in sorted(paths, key=lambda p: p.name):
         digest.update(path.name.encode("utf-8") + b"\0")

@@ -70,7 +70,18 @@ def read_postings(paths: Sequence[Path | str], *, full: bool | None = None, voca
     from ..extract import text_wanted
 
     vocab = vocab or load_vocabulary(vocabulary_dir())
+    _check_duty_model(vocab, full)
     yield from _extract(read_documents([Path(p) for p in paths], needs_text=text_wanted(vocab, full)), vocab, full)
+
+
+def _check_duty_model(vocab: Vocabulary, full: bool | None) -> None:
+    """Read the duty model now when any posting may be read in full: a missing, broken or stale
+    model is then one error for the build, not a problem for each posting read in full (and a
+    store committed without them); forked workers inherit it read."""
+    if full is not False:
+        from ..extract.duty_model import checked_duty_model
+
+        checked_duty_model(vocab)
 
 
 #: Extract in a pool of worker processes when a build reads at least this many documents, or
@@ -279,9 +290,10 @@ def build(
 
     from ..extract import text_wanted
 
+    vocab = load_vocabulary(vocabulary_dir())
+    _check_duty_model(vocab, full)  # before the store is touched or the workers forked
     writer = _writer(store_dir, writer, base, fresh)
     base = writer.base
-    vocab = load_vocabulary(vocabulary_dir())
     check_base(base)
     version = fingerprint(vocab, base, full)
     # Documents the store holds already (same digest) are marked, not extracted; the writer

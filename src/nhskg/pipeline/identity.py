@@ -33,8 +33,8 @@ __all__ = ["fingerprint", "document_digest", "content_digest", "Held", "unless_h
 def fingerprint(vocab: Vocabulary, base: str = DEFAULT_BASE, full: bool | None = None) -> str:
     """A digest of what a posting's graph depends on besides its document and the decisions about
     it: this nhskg (its version and the source of its modules and sub-packages, the extractor's
-    and the curation's among them), the vocabulary, the ontology and shapes files, ``base`` and
-    ``full``.
+    and the curation's among them), the duty model's weights, the vocabulary, the ontology and
+    shapes files, ``base`` and ``full``.
 
     >>> from nhskg.vocabulary.vocab import load_vocabulary
     >>> vocab = load_vocabulary()
@@ -46,7 +46,10 @@ def fingerprint(vocab: Vocabulary, base: str = DEFAULT_BASE, full: bool | None =
     digest = hashlib.blake2b(f"nhskg {__version__}\0{base}\0{full}\0".encode("utf-8"), digest_size=16)
     package = Path(__file__).parents[1]  # the whole nhskg package, not only this stage
     sources = sorted(package.rglob("*.py"))
-    files = [*sources, *map(Path, vocab.graph_files), *sorted(ontology_dir().glob("*.ttl"))]
+    # the duty model's weights choose a posting's duties as the extractor's source does
+    from ..extract import duty_model
+
+    files = [*sources, duty_model.MODEL_PATH, *map(Path, vocab.graph_files), *sorted(ontology_dir().glob("*.ttl"))]
     for file in files:
         name = file.relative_to(package).as_posix() if file.is_relative_to(package) else file.name
         try:
