@@ -193,16 +193,24 @@ def checked_duty_model(vocab: Vocabulary) -> DutyModel:
     refuses, and the graph's error says to add the code to the vocabulary where the fix is to
     retrain. A build calls this before reading any posting, so that a missing, broken or stale
     model ends the build with one error (not a problem for every posting read in full) and forked
-    workers start with the model read."""
+    workers start with the model read. Checked once for each vocabulary: every posting read in full
+    asks for it."""
     from .reading import DUTY_AREA
 
     model = load_duty_model()
+    if _CHECKED.get(id(vocab)) is model:
+        return model
     unknown = sorted(set(model.areas) - set(vocab.scheme(DUTY_AREA).codes))
     if unknown:
         raise NhskgError(f"{MODEL_PATH}: the duty model gives duty areas the vocabulary does not have "
                          f"({', '.join(unknown)}); run python scripts/train-duty-model.py --write to train it "
                          "on today's vocabulary")
+    _CHECKED[id(vocab)] = model
     return model
+
+
+#: id of a vocabulary -> the model checked against it (as reading.py keys its compiled patterns)
+_CHECKED: dict[int, DutyModel] = {}
 
 
 def gold_files(dev: Path, root: Path) -> list[Path]:

@@ -364,11 +364,11 @@ class GraphWriter:
 
     def _copy_untouched(self) -> None:
         """Copy every graph of the live generation this writer did not replace, in a few bulk
-        loads (not one per graph, which made a RocksDB file or more per graph). A graph is dumped as N-Triples and its name appended to each line (Oxigraph writes one
-        triple a line, ending in " .", with newlines inside literals escaped), which is N-Quads.
-        The organisations graph is merged in only when some posting graph is kept: when every
-        posting was rewritten, what they state of their organisations is all there is to say.
-        """
+        loads (not one per graph, which made a RocksDB file or more per graph). A graph is dumped
+        as N-Triples and its name appended to each line (Oxigraph writes one triple a line, ending
+        in " .", with newlines inside literals escaped), which is N-Quads. The organisations graph
+        is merged in only when some posting graph is kept: when every posting was rewritten, what
+        they state of their organisations is all there is to say."""
         assert self.live is not None and self._store is not None
         old = ox.Store.read_only(str(self.live))
         shared = organisations_graph_iri(self.base)

@@ -11,19 +11,20 @@ target of the shape is one result, with the message pySHACL would give (``{?var}
 Only what this module can answer exactly is taken from pySHACL: a node shape (not a property
 shape) whose only targets are ``sh:targetNode``, ``sh:targetSubjectsOf`` or ``sh:targetObjectsOf``
 (a class target would need the subclass closure), a constraint with no ``sh:prefixes`` or
-``sh:deactivated``. Any other
-constraint stays in the shapes pySHACL runs, so an edited shapes file is never checked less.
+``sh:deactivated``. Any other constraint stays in the shapes pySHACL runs, so an edited shapes
+file is never checked less.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Collection, Iterable
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDFS, SH, SKOS
+
+from ..paths import queries_dir
 
 __all__ = ["StoreConstraint", "split_store_constraints", "run_store_constraints"]
 
@@ -67,9 +68,9 @@ def split_store_constraints(shapes: rdflib.Graph) -> tuple[rdflib.Graph, tuple[S
 
 
 def _store_constraint(shapes: rdflib.Graph, shape: Any, constraint: Any) -> StoreConstraint | None:
-    query = shapes.value(constraint, SH.select)
+    name = shapes.value(constraint, _SHAPE.libraryQuery)
     focus, value = shapes.value(constraint, _SHAPE.focusVariable), shapes.value(constraint, _SHAPE.valueVariable)
-    if query is None or focus is None or shapes.value(constraint, _SHAPE.libraryQuery) is None:
+    if name is None or focus is None or shapes.value(constraint, SH.select) is None:
         return None
     if (shapes.value(shape, SH.path) is not None or shapes.value(constraint, SH.prefixes) is not None
             or str(shapes.value(constraint, SH.deactivated) or "").lower() == "true"
@@ -81,15 +82,10 @@ def _store_constraint(shapes: rdflib.Graph, shape: Any, constraint: Any) -> Stor
     texts = [str(m) for m in shapes.objects(shape, SH.message)]
     texts += [str(m) for m in shapes.objects(constraint, SH.message) if str(m) not in texts]
     severity = _SEVERITIES.get(shapes.value(shape, SH.severity), "Violation")  # type: ignore[arg-type]
-    return StoreConstraint(str(shape), severity, tuple(texts), _original_query(str(query), str(focus), str(value or "")),
-                           str(focus), str(value or ""), targets)
-
-
-def _original_query(text: str, focus: str, value: str) -> str:
-    """The library query with SHACL's ``$this`` and ``?value`` named back as the query names them
-    (the shapes graph renamed them for pySHACL), so its rows read as the query file does."""
-    text = re.sub(r"\$this(?![\w])", f"?{focus}", text)
-    return re.sub(r"\?value(?![\w])", f"?{value}", text) if value else text
+    # The query file as written (the shapes graph's sh:select names its variables as SHACL's):
+    # its rows read as the query library's do.
+    query = (queries_dir() / f"{name}.rq").read_text(encoding="utf-8")
+    return StoreConstraint(str(shape), severity, tuple(texts), query, str(focus), str(value or ""), targets)
 
 
 def run_store_constraints(store: ox.Store, constraints: Iterable[StoreConstraint],
@@ -107,6 +103,7 @@ def run_store_constraints(store: ox.Store, constraints: Iterable[StoreConstraint
     out = []
     within = set(graphs) if graphs is not None else None
     for constraint in constraints:
+        own = {constraint.focus, constraint.value}
         rows = store.query(constraint.query, use_default_graph_as_union=True)
         for row in rows:  # type: ignore[union-attr]
             focus = row[constraint.focus]
@@ -115,7 +112,6 @@ def run_store_constraints(store: ox.Store, constraints: Iterable[StoreConstraint
             # As pySHACL: a node shape's result with no ?value names the focus node as its value,
             # and the query's focus and value variables are $this and ?value to it, never their own names.
             value = (row[constraint.value] if constraint.value else None) or focus
-            own = {constraint.focus, constraint.value}
             bound = {str(v)[1:]: row[v] for v in rows.variables  # type: ignore[union-attr]
                      if row[v] is not None and str(v)[1:] not in own}
             bound.update({"this": focus, "value": value})

@@ -8,7 +8,8 @@ library query are the store's to answer (:mod:`.store_constraints`).
 
 Why leadership postings only by default: copying the store's triples into rdflib and checking
 them with pySHACL takes about 35 microseconds a triple, so the 14,842 postings of the 2020
-corpus (230,000 triples) take 8 s, longer than the build itself. The few hundred leadership postings carry every statement, duty, requirement and designation (so
+corpus (230,000 triples) take 8 s, longer than the build itself. The few hundred leadership
+postings carry every statement, duty, requirement and designation (so
 every shape that can fail in interesting ways, and the designation warning); the minimal
 postings are written by the same few lines of :mod:`nhskg.graph.rdfgraph` from a template.
 ``scope="all"`` (``nhskg validate --all``) checks everything.
@@ -28,6 +29,7 @@ import rdflib
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from ..errors import QueryError, ValidationFailed
+from ..namespaces import ONTOLOGY_GRAPH
 from ..paths import ontology_dir, queries_dir
 from .rdfgraph import organisations_graph_iri
 from .validation_data import as_rdflib, bases_of, from_oxigraph, leadership_from_oxigraph, leadership_graphs, parts, quads_of
@@ -187,8 +189,6 @@ def _validate_part(task: tuple[str, list[str], Path | None]) -> tuple[list["Vali
 def _store_results(store: ox.Store, checks: _Checks, graphs: list[ox.NamedNode] | None) -> list["ValidationResult"]:
     """The store constraints' results for the focus nodes of ``graphs`` (with the ontology and
     organisations graphs) or, with None, of every graph."""
-    from ..namespaces import ONTOLOGY_GRAPH
-
     if graphs is not None:
         graphs = [ox.NamedNode(ONTOLOGY_GRAPH), *(ox.NamedNode(organisations_graph_iri(b)) for b in sorted(bases_of(graphs))), *graphs]
     return [ValidationResult(c.severity, focus, label, None, value, message, c.shape)
@@ -333,17 +333,21 @@ def validate(source: Any, *, scope: str = "leadership", shapes: Path | None = No
         # The ontology graph is in every part: count it once, and its results once (a
         # property shape is a blank node, named afresh in each process). Parts name
         # organisations of their own, so they share nothing else.
-        unique = {(r.severity, r.focus, r.path, r.value, r.message): r
-                  for r in [*(r for part_results, _, _ in done for r in part_results), *on_store]}
         triples = sum(size for _, size, _ in done) - sum(common for _, _, common in done[1:])
-        return ValidationReport(tuple(sorted(unique.values(), key=_result_order)), triples, time.perf_counter() - started, label)
+        results = [*(r for part_results, _, _ in done for r in part_results), *on_store]
+        return ValidationReport(_once_each(results), triples, time.perf_counter() - started, label)
     if chosen is None:
         data = from_oxigraph(store, checks.ontology_predicates)
     else:
         data = as_rdflib(quads_of(store, chosen, predicates=checks.ontology_predicates))
-    unique = {(r.severity, r.focus, r.path, r.value, r.message): r
-              for r in [*_shacl(data, checks.pyshacl), *_store_results(store, checks, chosen)]}
-    return ValidationReport(tuple(sorted(unique.values(), key=_result_order)), len(data), time.perf_counter() - started, label)
+    results = [*_shacl(data, checks.pyshacl), *_store_results(store, checks, chosen)]
+    return ValidationReport(_once_each(results), len(data), time.perf_counter() - started, label)
+
+
+def _once_each(results: list[ValidationResult]) -> tuple[ValidationResult, ...]:
+    """``results`` in report order, a result that says the same of the same node once."""
+    unique = {(r.severity, r.focus, r.path, r.value, r.message): r for r in results}
+    return tuple(sorted(unique.values(), key=_result_order))
 
 
 def _oxigraph_store(source: Any) -> ox.Store | None:

@@ -14,6 +14,7 @@ from typing import Any, Collection, Iterable
 import pyoxigraph as ox
 import rdflib
 
+from ..namespaces import ONTOLOGY_GRAPH
 from ..sparql.sources import to_rdflib
 from .rdfgraph import organisations_graph_iri, posting_graphs_prefix
 
@@ -37,8 +38,6 @@ def as_rdflib(triples: Iterable[Any]) -> rdflib.Graph:
 
 def from_oxigraph(store: ox.Store, predicates: frozenset[str] | None = None) -> rdflib.Graph:
     """Every graph of the store as one rdflib graph, the ontology graph's triples only with ``predicates``."""
-    from ..namespaces import ONTOLOGY_GRAPH
-
     if predicates is None:
         return as_rdflib(store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True))  # type: ignore[arg-type]
     ontology = ox.NamedNode(ONTOLOGY_GRAPH)
@@ -61,16 +60,14 @@ def leadership_graphs(store: ox.Store, changed: Collection[str] | None = None) -
     return graphs if changed is None else _with_neighbours(store, graphs, changed)
 
 
-def leadership_from_oxigraph(store: ox.Store, changed: Collection[str] | None = None,
-                              predicates: frozenset[str] | None = None) -> rdflib.Graph:
-    """The ontology graph (its triples with ``predicates``), the graphs of postings modelled in
-    full (see :func:`leadership_graphs`), and what the organisations graph says of the
-    organisations and role posts those postings name, as one rdflib graph; an empty graph when
-    ``changed`` holds no leadership posting."""
+def leadership_from_oxigraph(store: ox.Store, changed: Collection[str] | None = None) -> rdflib.Graph:
+    """The ontology graph, the graphs of postings modelled in full (see :func:`leadership_graphs`),
+    and what the organisations graph says of the organisations and role posts those postings
+    name, as one rdflib graph; an empty graph when ``changed`` holds no leadership posting."""
     graphs = leadership_graphs(store, changed)
     if changed is not None and not graphs:
         return rdflib.Graph()
-    return as_rdflib(quads_of(store, graphs, predicates=predicates))
+    return as_rdflib(quads_of(store, graphs))
 
 
 def bases_of(graphs: list[ox.NamedNode]) -> set[str]:
@@ -83,8 +80,6 @@ def quads_of(store: ox.Store, graphs: list[ox.NamedNode], bases: set[str] | None
               predicates: frozenset[str] | None = None) -> list[ox.Quad]:
     """The ontology graph (its triples with ``predicates``; None: all), ``graphs``, and what the
     organisations graph of each base says of the organisations (B/org/...) and role posts they name."""
-    from ..namespaces import ONTOLOGY_GRAPH
-
     ontology = ox.NamedNode(ONTOLOGY_GRAPH)
     if predicates is None:
         quads = list(store.quads_for_pattern(None, None, None, ontology))
@@ -120,7 +115,7 @@ def parts(store: ox.Store, graphs: list[ox.NamedNode], count: int) -> list[list[
     for graph in graphs:
         organisation = next((q.object for q in store.quads_for_pattern(None, _POST_IN, None, graph)), graph)
         by_organisation.setdefault(organisation, []).append(graph.value)
-    parts: list[list[str]] = [[] for _ in range(count)]
+    shares: list[list[str]] = [[] for _ in range(count)]
     for group in sorted(by_organisation.values(), key=lambda g: (-len(g), g)):
-        min(parts, key=len).extend(group)
-    return [part for part in parts if part]
+        min(shares, key=len).extend(group)
+    return [share for share in shares if share]

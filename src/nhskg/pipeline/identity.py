@@ -13,7 +13,6 @@ posting ids (:class:`PostingKeys`): the store keeps the digest of each graph's c
 from __future__ import annotations
 
 import concurrent.futures
-
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
