@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ import pytest
 from nhskg.errors import NhskgError
 from nhskg.extract import extract_posting
 from nhskg.extract.duties import DutySentence
+from nhskg.extract.postings import Duty, Evidence, Posting
 from nhskg.extract.duty_model import MODEL_PATH, OWN_AREA, DutyModel, Logistic, gold_digest, gold_files, load_duty_model
 from nhskg.read.documents import Document, Structured
 from nhskg.read.sentences import Sentence
@@ -255,3 +258,67 @@ def test_a_sentences_chances_do_not_depend_on_the_order_of_its_features() -> Non
     candidate = DutySentence(sentence, True, (), ())
     chances = {model.area_probabilities(candidate, order)["finance"] for order in itertools.permutations(weights)}  # type: ignore[arg-type]
     assert len(chances) == 1
+
+
+def test_a_duty_and_each_of_its_areas_carry_the_models_chance() -> None:
+    """Issue 13, point 6: the areas a duty is read as being about carry the model's chance, the
+    figure the thresholds compared, and a kept area the model doubts carries a low one."""
+    sentence = Sentence("Lead the budget", 0, 15, "duties", True, True, False, True)
+    candidate = DutySentence(sentence, True, ("finance", "workforce"), ())
+    model = DutyModel(Logistic(2.0, {}), {"finance": Logistic(-1.0, {OWN_AREA: 4.0}), "workforce": Logistic(-3.0, {}),
+                                          "maternity": Logistic(3.0, {})}, 0.5, 0.0, 0.5)
+    duty, areas = model.weigh(candidate)  # type: ignore[misc]
+    chances = dict(areas)
+    assert duty == pytest.approx(1 / (1 + math.exp(-2.0)))
+    assert chances["finance"] == pytest.approx(duty / (1 + math.exp(-3.0)))
+    assert chances["workforce"] == pytest.approx(duty / (1 + math.exp(3.0))) and chances["workforce"] < 0.1
+    assert chances["maternity"] == pytest.approx(duty / (1 + math.exp(-3.0)))
+    assert model.read(candidate) == tuple(chances) == ("finance", "workforce", "maternity")
+
+
+def test_an_extracted_duty_gives_a_confidence_for_each_area_and_keeps_it_in_its_record() -> None:
+    document = Document("p", "p.txt", "Director of Finance\nKey responsibilities\n"
+                        "You will lead the Trust's financial planning and annual budget setting.\n",
+                        Structured(title="Director of Finance", organisation="Exeter NHS Trust"))
+    posting = extract_posting(document, full=True)
+    duty = next(d for d in posting.duties if d.text.startswith("You will lead"))
+    assert "finance" in duty.areas and len(duty.area_confidence) == len(duty.areas)
+    assert duty.confidence is not None and 0.5 <= duty.confidence <= 1
+    assert all(0 <= c <= duty.confidence for c in duty.area_confidence)
+    assert duty.chance_of("finance") > 0.5
+    again = Posting.from_json(json.loads(json.dumps(posting.to_json())))
+    assert again.duties == posting.duties
+
+
+def test_a_duty_with_more_confidence_figures_than_areas_is_refused() -> None:
+    with pytest.raises(ValueError, match="1 area.*2 area confidence"):
+        Duty("Lead the budget", ("finance",), (), Evidence("Lead the budget", 0, 15), area_confidence=(0.9, 0.4))
+
+
+def test_the_graph_gives_each_area_of_a_read_duty_its_confidence_and_a_gold_duty_none() -> None:
+    import pyoxigraph as ox
+
+    from nhskg.graph.posting import posting_quads
+    from nhskg.namespaces import NHSKG
+    from nhskg.vocabulary.vocab import load_vocabulary
+
+    document = Document("p", "p.txt", "Director of Finance\nKey responsibilities\n"
+                        "You will lead the Trust's financial planning and annual budget setting.\n",
+                        Structured(title="Director of Finance", organisation="Exeter NHS Trust"))
+    posting = extract_posting(document, full=True)
+    store = ox.Store()
+    store.extend(posting_quads(posting, load_vocabulary(), full=True))
+    rows = {(str(r["area"].value).rsplit("/", 1)[-1], float(r["c"].value)) for r in store.query(f"""
+        SELECT ?area ?c WHERE {{ GRAPH ?g {{ ?duty <{NHSKG.dutyArea}> ?area ; <{NHSKG.areaReading}> ?r .
+                                 ?r <{NHSKG.readingOfArea}> ?area ; <{NHSKG.confidence}> ?c }} }}""")}
+    read = {(area, chance) for d in posting.duties for area, chance in zip(d.areas, d.area_confidence)}
+    assert rows == read and any(area == "finance" for area, _ in rows)
+    duty_chances = {float(r["c"].value) for r in store.query(f"""
+        SELECT ?c WHERE {{ GRAPH ?g {{ ?post <{NHSKG.hasDuty}> ?duty . ?duty <{NHSKG.confidence}> ?c }} }}""")}
+    assert duty_chances == {d.confidence for d in posting.duties}
+    gold = replace(posting, duties=tuple(replace(d, confidence=None, area_confidence=()) for d in posting.duties))
+    store = ox.Store()
+    store.extend(posting_quads(gold, load_vocabulary(), full=True))
+    assert not list(store.quads_for_pattern(None, ox.NamedNode(NHSKG.areaReading), None, None))
+    duties = [q.object for q in store.quads_for_pattern(None, ox.NamedNode(NHSKG.hasDuty), None, None)]
+    assert duties and not any(any(store.quads_for_pattern(d, ox.NamedNode(NHSKG.confidence), None, None)) for d in duties)

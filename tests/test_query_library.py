@@ -342,6 +342,18 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[object, ...]]
         (0.81, "named in a list", "alpha-cmo-2020", "Chief Medical Officer", "engages with", "Care Quality Commission",
          "You will work with the Care Quality Commission."),
     ]),
+    # three duty areas carry the duty model's chance: below the default 0.5 the two weakest, weakest
+    # first, with the post and the duty's sentence; a duty from a hand-made record is never listed
+    ("duty-areas-to-check", {}, ("confidence", "posting_id", "post_label", "area_label", "sentence"), [
+        (0.35, "alpha-cn-2020", "Chief Nurse", "Patient safety", "Share accountability for patient safety with the Chief Medical Officer."),
+        (0.42, "alpha-cmo-2020", "Chief Medical Officer", "Governance and quality",
+         "Lead patient safety and clinical governance jointly with the Chief Nurse."),
+    ]),
+    ("duty-areas-to-check", {"below": "1"}, ("confidence", "posting_id", "area_label"), [
+        (0.35, "alpha-cn-2020", "Patient safety"),
+        (0.42, "alpha-cmo-2020", "Governance and quality"),
+        (0.91, "alpha-cmo-2020", "Patient safety"),
+    ]),
     ("weak-facts", {"below": "0.9"}, ("confidence", "posting_id", "relation", "object_label"), [
         (0.72, "north-rmd-2020", "engages with", "General Medical Council"),
         (0.81, "alpha-cmo-2020", "engages with", "Care Quality Commission"),

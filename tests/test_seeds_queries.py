@@ -106,6 +106,8 @@ CASES = [
          ({"organisation": NWUHG, "role": "chief-medical-officer"},)),
     Case("works-with", {"role": "chief-medical-officer"}, ("partner", "postings"),
          ({"partner": "chief-nurse"}, {"partner": "chief-delivery-officer"})),
+    Case("duty-areas-to-check", {}, ("confidence", "posting_id", "post_label", "area_label", "sentence"),
+         ({"posting_id": "916238472", "area_label": "Transformation and improvement"},)),
     Case("weak-facts", {"below": "1"}, ("confidence", "stated_as", "posting_id", "subject_label", "relation", "object_label"),
          ({"posting_id": "000_ceef7d63af8bb6ec", "relation": "engages with", "object_label": "Local Medical Committee"},)),
 ]

@@ -19,6 +19,7 @@ class NHSKG(DefinedNamespace):
 
     # Classes
     Duty: URIRef
+    DutyAreaReading: URIRef
     ExtractedStatement: URIRef
     Requirement: URIRef
     ReviewStatus: URIRef
@@ -26,6 +27,7 @@ class NHSKG(DefinedNamespace):
 
     # Object properties
     advertises: URIRef
+    areaReading: URIRef
     deputisesFor: URIRef
     dutyArea: URIRef
     engagesWith: URIRef
@@ -39,6 +41,7 @@ class NHSKG(DefinedNamespace):
     partnerRole: URIRef
     payBand: URIRef
     professionallyAccountableTo: URIRef
+    readingOfArea: URIRef
     requires: URIRef
     reviewStatus: URIRef
     scope: URIRef

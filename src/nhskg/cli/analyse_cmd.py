@@ -34,14 +34,28 @@ REVIEWED = click.option(
 )
 
 
-def _source(settings: Settings, reviewed_only: bool = False):
+CONFIDENT = click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Leave out the facts the extractor gives less confidence than this (0 to 1, e.g. 0.7): lines, "
+    "designations, bodies and requirements no reviewer decided on, duties and duty areas "
+    "(scripts/confidence-reliability.py: how often facts of each confidence were right); the embedded store only.",
+)
+
+
+def _source(settings: Settings, reviewed_only: bool = False, min_confidence: float | None = None):
     from . import open_source
 
     source = open_source(settings)
     if reviewed_only:
         from ..curation.reviewed import reviewed_only as narrowed
 
-        return narrowed(source)
+        source = narrowed(source)
+    if min_confidence is not None:
+        from ..curation.confident import confident_only
+
+        source = confident_only(source, min_confidence)
     return source
 
 
@@ -125,13 +139,14 @@ def analyse() -> None:
 @click.option("--threshold", type=float, default=None, help="Least TF-IDF cosine for similar duty sentences (default 0.35).")
 @FORMAT
 @REVIEWED
+@CONFIDENT
 @click.pass_obj
-def overlap_cmd(settings: Settings, role_a: str, role_b: str, threshold: float | None, fmt: str, reviewed_only: bool) -> None:
+def overlap_cmd(settings: Settings, role_a: str, role_b: str, threshold: float | None, fmt: str, reviewed_only: bool, min_confidence: float | None) -> None:
     """What two role types share (codes, labels or acronyms: CMO "Chief Nurse")."""
     from ..analyses.overlap import overlap
     from ..analyses.similarity import DEFAULT_THRESHOLD
 
-    source = _source(settings, reviewed_only)
+    source = _source(settings, reviewed_only, min_confidence)
     result = overlap(source, role_a, role_b, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
 
     def render(r):
@@ -167,12 +182,13 @@ def overlap_cmd(settings: Settings, role_a: str, role_b: str, threshold: float |
 @click.option("--top", type=int, default=20, show_default=True, help="Rows of centrality to show in the table.")
 @FORMAT
 @REVIEWED
+@CONFIDENT
 @click.pass_obj
-def network_cmd(settings: Settings, seed: int, top: int, fmt: str, reviewed_only: bool) -> None:
+def network_cmd(settings: Settings, seed: int, top: int, fmt: str, reviewed_only: bool, min_confidence: float | None) -> None:
     """Centrality, reporting depth and spans, split lines, cycles and duty-area communities."""
     from ..analyses.network import network
 
-    source = _source(settings, reviewed_only)
+    source = _source(settings, reviewed_only, min_confidence)
     result = network(source, seed=seed)
 
     def render(r):
@@ -202,12 +218,13 @@ def network_cmd(settings: Settings, seed: int, top: int, fmt: str, reviewed_only
 @analyse.command("gaps")
 @FORMAT
 @REVIEWED
+@CONFIDENT
 @click.pass_obj
-def gaps_cmd(settings: Settings, fmt: str, reviewed_only: bool) -> None:
+def gaps_cmd(settings: Settings, fmt: str, reviewed_only: bool, min_confidence: float | None) -> None:
     """Statutory designations no post holds or several claim; duty areas several roles claim."""
     from ..analyses.gaps import gaps
 
-    source = _source(settings, reviewed_only)
+    source = _source(settings, reviewed_only, min_confidence)
     result = gaps(source)
 
     def render(r):
@@ -236,12 +253,13 @@ def gaps_cmd(settings: Settings, fmt: str, reviewed_only: bool) -> None:
 @click.option("--differences", is_flag=True, help="Show only rows where the two organisations differ.")
 @FORMAT
 @REVIEWED
+@CONFIDENT
 @click.pass_obj
-def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, fmt: str, reviewed_only: bool) -> None:
+def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, fmt: str, reviewed_only: bool, min_confidence: float | None) -> None:
     """Which role holds which duty areas and designations in two organisations (name, slug or IRI)."""
     from ..analyses.compare import compare
 
-    source = _source(settings, reviewed_only)
+    source = _source(settings, reviewed_only, min_confidence)
     result = compare(source, org_a, org_b)
 
     def render(r):
@@ -262,13 +280,14 @@ def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, f
               help="The period postings are grouped by (a posting is dated by its date posted, else its closing date).")
 @FORMAT
 @REVIEWED
+@CONFIDENT
 @click.pass_obj
-def drift_cmd(settings: Settings, role: str, by: str, fmt: str, reviewed_only: bool) -> None:
+def drift_cmd(settings: Settings, role: str, by: str, fmt: str, reviewed_only: bool, min_confidence: float | None) -> None:
     """How ROLE's duty areas change over time, and duties moving to or from other role types (ROLE: a code, label or acronym)."""
     from ..analyses.drift import drift
     from ..analyses.overlap import resolve_role
 
-    source = _source(settings, reviewed_only)
+    source = _source(settings, reviewed_only, min_confidence)
     role = resolve_role(source, role)
     result = drift(source, role, by=by)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from . import Settings, main
+from .analyse_cmd import CONFIDENT
 from .params import NAME_VALUE, Concept
 
 VIEWS = ("reporting", "designations", "profile", "compare", "roles", "drift", "query", "all")
@@ -39,9 +40,11 @@ NO_LIMIT = {"profile", "compare", "drift"}
               help="A query parameter (repeatable), as for `nhskg query`.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Most nodes a graph view draws (default 1500); the chart's most posts, the designations' most rows.")
+@CONFIDENT
 @click.pass_obj
 def render(settings: Settings, view: str, out: Path, organisations: tuple[str, ...], role_a: str, role_b: str, role: str,
-           query_name: str | None, param_pairs: tuple[tuple[str, str], ...], limit: int | None) -> None:
+           query_name: str | None, param_pairs: tuple[tuple[str, str], ...], limit: int | None,
+           min_confidence: float | None) -> None:
     """Write VIEW as an HTML file and print its path.
 
     reporting: organisation charts; designations: the designations matrix; profile: what postings of
@@ -67,6 +70,10 @@ def render(settings: Settings, view: str, out: Path, organisations: tuple[str, .
         raise click.UsageError(f"--limit does not apply to the {view} view: it draws tables and charts of every posting, not a graph")
     one = organisations[0] if organisations else None
     source = open_source(settings)
+    if min_confidence is not None:  # the views drawn from the surer facts only
+        from ..curation.confident import confident_only
+
+        source = confident_only(source, min_confidence)
     if view == "all":
         for written in index.write_all(source, out, organisations=organisations, role=role, role_a=role_a, role_b=role_b,
                                        base=settings.base, limit=size):

@@ -23,7 +23,7 @@ from ..errors import NhskgError
 from ..sparql.sources import OxigraphSource, SparqlSource
 from .provenance import FIELD_PREDICATES
 
-__all__ = ["reviewed_only"]
+__all__ = ["copy_of_store", "reviewed_only"]
 
 _UNREVIEWED = """
 PREFIX nhskg: <https://w3id.org/nhskg/def#>
@@ -50,7 +50,7 @@ def reviewed_only(source: SparqlSource) -> OxigraphSource:
         raise NhskgError("--reviewed-only works on the embedded store (it narrows a copy of the graph); "
                          "drop --endpoint, or filter on nhskg:reviewStatus in your own query (see queries/review-status.rq)")
     reviewable = {ox.NamedNode(p) for p in FIELD_PREDICATES.values()}
-    narrowed, folder = _copy(store)
+    narrowed, folder = copy_of_store(store)
     for row in store.query(_UNREVIEWED, use_default_graph_as_union=True):  # type: ignore[union-attr]
         statement, subject, predicate, object_ = (row[k] for k in ("statement", "subject", "predicate", "object"))  # type: ignore[index]
         if predicate not in reviewable:
@@ -63,7 +63,7 @@ def reviewed_only(source: SparqlSource) -> OxigraphSource:
     return answer
 
 
-def _copy(store: ox.Store) -> tuple[ox.Store, Path | None]:
+def copy_of_store(store: ox.Store) -> tuple[ox.Store, Path | None]:
     """A writable copy of ``store`` and the temporary folder holding it: a RocksDB checkpoint (hard
     links, a tenth of a second for the 2020 corpus), or, for a store in memory, its quads in memory."""
     folder = Path(tempfile.mkdtemp(prefix="nhskg-reviewed-"))

@@ -143,12 +143,14 @@ def read_duties(reading: Reading, partners: dict[int, set[str]], model: DutyMode
     duties: list[Duty] = []
     seen: set[str] = set()
     for candidate in duty_sentences(reading, partners):
-        chosen = model.read(candidate)
-        if chosen is None:
+        weighed = model.weigh(candidate)
+        if weighed is None:
             continue
         key = fold(candidate.sentence.text).strip()
         if key in seen:
             continue
         seen.add(key)
-        duties.append(Duty(candidate.sentence.text, chosen, candidate.with_, evidence_of(candidate.sentence)))
+        chance, areas = weighed
+        duties.append(Duty(candidate.sentence.text, tuple(code for code, _ in areas), candidate.with_, evidence_of(candidate.sentence),
+                           confidence=round(chance, 2), area_confidence=tuple(round(c, 2) for _, c in areas)))
     return tuple(duties)

@@ -154,14 +154,23 @@ class DutyModel:
 
     def read(self, candidate: DutySentence) -> tuple[str, ...] | None:
         """The areas of the sentence if it is a duty statement, else None."""
+        weighed = self.weigh(candidate)
+        return None if weighed is None else tuple(code for code, _ in weighed[1])
+
+    def weigh(self, candidate: DutySentence) -> tuple[float, tuple[tuple[str, float], ...]] | None:
+        """If the sentence is a duty statement: the chance that it is one, and each area it is
+        about with the chance that it is (the duty's chance times the area's, the figure the
+        thresholds are compared with); else None. The chances are what a duty and its areas carry
+        as their confidence, so that a reader can leave out the areas the model was least sure of."""
         names = features(candidate)
         duty = self.duty.probability(names)
         if duty < self.duty_threshold:
             return None
         chances = self.area_probabilities(candidate, names)
-        kept = [code for code in candidate.areas if duty * chances.get(code, 1.0) >= self.keep_threshold]
-        added = [code for code, p in chances.items() if code not in candidate.areas and duty * p >= self.area_threshold]
-        return tuple(kept + added)
+        kept = [(code, duty * chances.get(code, 1.0)) for code in candidate.areas]
+        kept = [(code, chance) for code, chance in kept if chance >= self.keep_threshold]
+        added = [(code, duty * p) for code, p in chances.items() if code not in candidate.areas and duty * p >= self.area_threshold]
+        return duty, tuple(kept + added)
 
     @classmethod
     def from_json(cls, data: Mapping) -> "DutyModel":

@@ -34,6 +34,7 @@ __all__ = [
     "FIELDS",
     "FACT_FIELDS",
     "scored_facts",
+    "scored_duty_areas",
 ]
 
 
@@ -268,6 +269,23 @@ def _score_duties(expected: Posting, actual: Posting) -> dict[str, tuple[set[str
         {f"{i}:{w}" for i, found in found_partners.items() for w in found} | stray_partners,
     )
     return {"duty_areas": areas, "duty_partners": partners}
+
+
+def scored_duty_areas(gold_set: GoldSet, split: str, predicted: Iterable[Posting | Problem]) -> Iterator[tuple[float, bool]]:
+    """Each area of each duty the ``predicted`` postings of one split give, as (its confidence,
+    whether it is right), for the gold postings whose duties were annotated: right when a gold
+    statement the duty matches (as :func:`_score_duties` matches them) has that area. What
+    ``scripts/confidence-reliability.py`` checks the duty model's chances against."""
+    expected = {pid: g.posting for pid, g in gold_set.postings.items() if g.split == split and g.duties_annotated}
+    for posting in predicted:
+        if not isinstance(posting, Posting) or (wanted := expected.get(posting.id)) is None:
+            continue
+        gold_words = [(_words(d.text), set(d.areas)) for d in wanted.duties]
+        for duty in posting.duties:
+            words = _words(duty.text)
+            areas = set().union(*(a for g, a in gold_words if _same_statement(g, words)))
+            for area in duty.areas:
+                yield duty.chance_of(area), area in areas
 
 
 def evaluate(

@@ -80,12 +80,31 @@ class Requirement(Item):
 
 @dataclass(frozen=True)
 class Duty:
-    """A duty statement: its areas (duty-area codes) and the partner roles named in it."""
+    """A duty statement: its areas (duty-area codes) and the partner roles named in it.
+
+    ``confidence`` is the duty model's chance that the sentence is a duty statement at all, and
+    ``area_confidence`` (one figure per area, in the same order) its chance that the statement is
+    about each area: an area is read from the work a sentence describes, not from a field or a
+    name, so it is the fact the extractor is least sure of, and the overlap analyses rest on it.
+    Gold records and older records carry neither (None and no figures: a graph states none).
+    """
 
     text: str
     areas: tuple[str, ...]
     with_: tuple[str, ...]
     evidence: Evidence
+    confidence: float | None = field(default=None, kw_only=True)
+    area_confidence: tuple[float, ...] = field(default=(), kw_only=True)
+
+    def __post_init__(self) -> None:
+        if self.area_confidence and len(self.area_confidence) != len(self.areas):
+            raise ValueError(f"a duty has {len(self.areas)} area(s) but {len(self.area_confidence)} area confidence figure(s)")
+
+    def chance_of(self, area: str) -> float:
+        """The confidence of one of the duty's areas (1.0 where the record gives none)."""
+        if self.area_confidence and area in self.areas:
+            return self.area_confidence[self.areas.index(area)]
+        return 1.0
 
 
 @dataclass(frozen=True)
@@ -212,6 +231,8 @@ class Posting:
                     tuple(d.get("areas") or ()),
                     tuple(d.get("with") or ()),
                     evidence(d.get("evidence")),
+                    confidence=None if d.get("confidence") is None else float(d["confidence"]),
+                    area_confidence=tuple(float(c) for c in d.get("area_confidence") or ()),
                 )
                 for d in record.get("duties") or ()
             ),

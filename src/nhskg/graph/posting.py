@@ -367,8 +367,15 @@ def posting_nquads(
         node = "<" + f"{base}post/{pslug}/duty/{n}" + ">"
         add(node, _N.type, _N.Duty)
         add(node, _N.text, _lit(duty.text))
-        for area in duty.areas:
-            add(node, _N.duty_area, concept("duty-area", area, "duties.areas"))
+        for k, area in enumerate(duty.areas):
+            area_iri = concept("duty-area", area, "duties.areas")
+            add(node, _N.duty_area, area_iri)
+            if duty.area_confidence:  # the duty model's chance; a gold or older record has none
+                reading = node[:-1] + "/area/" + slugify(area) + ">"
+                add(node, _N.area_reading, reading)
+                add(reading, _N.type, _N.DutyAreaReading)
+                add(reading, _N.reading_of_area, area_iri)
+                add(reading, _N.confidence, _decimal(duty.area_confidence[k]))
         for code in duty.with_:
             add(node, _N.partner_role, concept("role-type", code, "duties.with"))
         add(node, _N.derived_from, p)
@@ -378,6 +385,8 @@ def posting_nquads(
         if duty.evidence.source:
             add(node, _N.evidence_source, _lit(duty.evidence.source))
         add(post, _N.has_duty, node)
+        if duty.confidence is not None:  # the duty model's chance that the sentence is a duty at all
+            add(node, _N.confidence, _decimal(duty.confidence))
         reify(post, _N.has_duty, node, duty.evidence, duty.text)
 
     return _encode(posting, list(dict.fromkeys(lines)))  # a record may repeat a code

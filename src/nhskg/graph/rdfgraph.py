@@ -99,6 +99,9 @@ class NS:
     essential = ox.NamedNode(NHSKG.essential)
     text = ox.NamedNode(NHSKG.text)
     duty_area = ox.NamedNode(NHSKG.dutyArea)
+    area_reading = ox.NamedNode(NHSKG.areaReading)
+    reading_of_area = ox.NamedNode(NHSKG.readingOfArea)
+    DutyAreaReading = ox.NamedNode(NHSKG.DutyAreaReading)
     partner_role = ox.NamedNode(NHSKG.partnerRole)
     evidence_sentence = ox.NamedNode(NHSKG.evidenceSentence)
     start_offset = ox.NamedNode(NHSKG.startOffset)
@@ -176,6 +179,9 @@ class _N:
     essential = f"<{NHSKG.essential}>"
     text = f"<{NHSKG.text}>"
     duty_area = f"<{NHSKG.dutyArea}>"
+    area_reading = f"<{NHSKG.areaReading}>"
+    reading_of_area = f"<{NHSKG.readingOfArea}>"
+    DutyAreaReading = f"<{NHSKG.DutyAreaReading}>"
     partner_role = f"<{NHSKG.partnerRole}>"
     evidence_sentence = f"<{NHSKG.evidenceSentence}>"
     start_offset = f"<{NHSKG.startOffset}>"

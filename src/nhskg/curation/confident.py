@@ -1,0 +1,116 @@
+"""The graph narrowed to the facts the extractor is surer of: what ``nhskg analyse ... --min-confidence`` asks.
+
+Every extracted fact carries a confidence (issue 13): a line, designation, body or requirement the
+precision its kind and form had on the dev split, a duty the duty model's chance that its sentence
+is a duty, and each of a duty's areas the model's chance that the duty is about it. A wrong fact
+with an evidence sentence looks as verified as a right one, so an analyst or designer can ask
+for an analysis or a view of only the surer facts. Below ``at_least``, these go, with their
+statements: a reviewable fact (the edges :data:`nhskg.curation.provenance.FIELD_PREDICATES`
+names) nobody accepted or corrected, a duty, and a duty's area. A fact a reviewer accepted or
+corrected stays whatever its confidence; so does everything that carries none (postings, posts and
+their role types, organisations, the vocabularies, the duties of hand-made records). Like
+:func:`nhskg.curation.reviewed.reviewed_only`, the result is a copy of the store, so every
+analysis and view runs unchanged on it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import weakref
+
+import pyoxigraph as ox
+
+from ..errors import NhskgError
+from ..sparql.sources import OxigraphSource, SparqlSource
+from .provenance import FIELD_PREDICATES
+from .reviewed import copy_of_store
+
+__all__ = ["confident_only"]
+
+_PREFIXES = """
+PREFIX nhskg: <https://w3id.org/nhskg/def#>
+PREFIX rdf:   <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+"""
+
+#: Reviewable facts below the threshold that no reviewer decided on, with their statements.
+_WEAK_FACTS = _PREFIXES + """
+SELECT ?statement ?subject ?predicate ?object WHERE {
+  ?statement nhskg:confidence ?confidence .
+  FILTER (?confidence < ?at_least)
+  ?statement rdf:predicate ?predicate ;
+             rdf:subject ?subject ;
+             rdf:object ?object .
+  FILTER NOT EXISTS { ?statement nhskg:reviewStatus ?status }
+}
+"""
+
+#: Duties the duty model was not sure enough are duties at all, with every statement about them.
+_WEAK_DUTIES = _PREFIXES + """
+SELECT ?duty ?statement WHERE {
+  ?duty a nhskg:Duty ;
+        nhskg:confidence ?confidence .
+  FILTER (?confidence < ?at_least)
+  OPTIONAL { ?statement rdf:object ?duty }
+}
+"""
+
+#: A duty's areas read below the threshold.
+_WEAK_AREAS = _PREFIXES + """
+SELECT ?duty ?reading ?area WHERE {
+  ?reading nhskg:confidence ?confidence .
+  FILTER (?confidence < ?at_least)
+  ?reading nhskg:readingOfArea ?area .
+  ?duty nhskg:areaReading ?reading .
+}
+"""
+
+
+def confident_only(source: SparqlSource, at_least: float) -> OxigraphSource:
+    """``source`` (the embedded store) without the facts whose confidence is below ``at_least``
+    (0 to 1), as the module docstring says.
+
+    >>> len(confident_only(OxigraphSource(ox.Store()), 0.8).store)
+    0
+    """
+    if not 0 <= at_least <= 1:
+        raise NhskgError(f"--min-confidence {at_least} is not a number from 0 to 1; give one such as 0.7")
+    store = getattr(source, "store", None)
+    if not isinstance(store, ox.Store):
+        raise NhskgError("--min-confidence works on the embedded store (it narrows a copy of the graph); "
+                         "drop --endpoint, or filter on nhskg:confidence in your own query (see queries/weak-facts.rq)")
+    threshold = format(float(at_least), ".6f")  # a decimal literal: a float checked to lie in [0, 1]
+    reviewable = {ox.NamedNode(p) for p in FIELD_PREDICATES.values()}
+    narrowed, folder = copy_of_store(store)
+    gone: list[ox.Quad] = []
+
+    def drop(subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode | None = None, object_: object = None) -> None:
+        gone.extend(narrowed.quads_for_pattern(subject, predicate, object_))  # type: ignore[arg-type]
+
+    def rows(query: str):  # type: ignore[no-untyped-def]
+        return store.query(query.replace("?at_least", threshold), use_default_graph_as_union=True)  # type: ignore[union-attr]
+
+    for row in rows(_WEAK_FACTS):
+        if row["predicate"] in reviewable:
+            drop(row["statement"])
+            drop(row["subject"], row["predicate"], row["object"])
+    has_duty = ox.NamedNode("https://w3id.org/nhskg/def#hasDuty")
+    area_reading = ox.NamedNode("https://w3id.org/nhskg/def#areaReading")
+    duty_area = ox.NamedNode("https://w3id.org/nhskg/def#dutyArea")
+    for row in rows(_WEAK_DUTIES):
+        duty = row["duty"]
+        for quad in narrowed.quads_for_pattern(duty, area_reading, None):
+            drop(quad.object)  # type: ignore[arg-type]
+        drop(duty)
+        gone.extend(narrowed.quads_for_pattern(None, has_duty, duty))
+        if row["statement"] is not None:
+            drop(row["statement"])
+    for row in rows(_WEAK_AREAS):
+        drop(row["reading"])
+        drop(row["duty"], area_reading, row["reading"])
+        drop(row["duty"], duty_area, row["area"])
+    for quad in gone:
+        narrowed.remove(quad)
+    answer = OxigraphSource(narrowed)
+    if folder is not None:  # the checkpoint goes with the source (or at exit)
+        weakref.finalize(answer, shutil.rmtree, folder, ignore_errors=True)
+    return answer

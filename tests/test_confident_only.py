@@ -1,0 +1,94 @@
+"""``--min-confidence``: analyses and views over only the facts the extractor is surer of (issue 13,
+point 6: "so that queries, analyses and views can leave out or flag the weak ones")."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from nhskg.cli import main
+from nhskg.curation.confident import confident_only
+from nhskg.errors import NhskgError
+from nhskg.sparql.sources import OxigraphSource
+
+NHSKG = "https://w3id.org/nhskg/def#"
+PREFIXES = f"PREFIX nhskg: <{NHSKG}>\nPREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+
+
+def _count(source: OxigraphSource, where: str) -> int:
+    rows = list(source.store.query(PREFIXES + f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}", use_default_graph_as_union=True))
+    return int(rows[0][0].value)  # type: ignore[index]
+
+
+AREAS = "?duty nhskg:dutyArea ?area"
+WEAK_READINGS = "?duty nhskg:areaReading ?r . ?r nhskg:confidence ?c . FILTER (?c < 0.8)"
+READ_AREAS = "?duty nhskg:areaReading ?r . ?r nhskg:readingOfArea ?area"
+WEAK_DUTIES = "?post nhskg:hasDuty ?duty . ?duty nhskg:confidence ?c . FILTER (?c < 0.8)"
+WEAK_LINES = "?s rdf:predicate nhskg:engagesWith ; nhskg:confidence ?c . FILTER (?c < 0.8)"
+LINES = "?post nhskg:engagesWith ?other"
+POSTINGS = "?p a <https://schema.org/JobPosting>"
+
+
+def test_the_weak_duties_areas_and_lines_go_and_nothing_else(seeds_source: OxigraphSource) -> None:
+    # the seeds have some of each kind to leave out, or the test could not fail
+    assert _count(seeds_source, WEAK_READINGS) > 10 and _count(seeds_source, WEAK_DUTIES) > 0
+    assert _count(seeds_source, WEAK_LINES) > 0
+    surer = confident_only(seeds_source, 0.8)
+    assert _count(surer, WEAK_READINGS) == 0 and _count(surer, WEAK_DUTIES) == 0
+    # every duty area left is either read at 0.8 or more or a hand-made record's (no reading)
+    assert _count(surer, AREAS) == _count(seeds_source, AREAS) - _count(seeds_source, WEAK_READINGS) - _count(
+        seeds_source, f"{READ_AREAS} . ?r nhskg:confidence ?rc . FILTER (?rc >= 0.8) . ?duty nhskg:confidence ?c . FILTER (?c < 0.8)")
+    assert _count(surer, f"{READ_AREAS} . FILTER NOT EXISTS {{ ?duty nhskg:dutyArea ?area }}") == 0
+    # bodies (and any reviewable fact) below 0.8 go with their statements; those at 0.8 or more stay
+    assert _count(surer, "?s nhskg:confidence ?c . ?s rdf:predicate ?p . FILTER (?c < 0.8)") == 0
+    assert _count(surer, LINES) == _count(seeds_source, LINES) - _count(
+        seeds_source, f"?s rdf:predicate nhskg:engagesWith ; rdf:subject ?post ; rdf:object ?other ; nhskg:confidence ?c . "
+                      "FILTER (?c < 0.8) FILTER NOT EXISTS { ?s2 rdf:predicate nhskg:engagesWith ; rdf:subject ?post ; "
+                      "rdf:object ?other ; nhskg:confidence ?c2 . FILTER (?c2 >= 0.8) }")
+    assert _count(surer, POSTINGS) == _count(seeds_source, POSTINGS)
+    # the store narrowed is a copy: the built graph keeps everything
+    assert _count(seeds_source, WEAK_READINGS) > 10
+
+
+def test_a_fact_a_reviewer_accepted_stays_whatever_its_confidence(seeds_source: OxigraphSource) -> None:
+    store = ox.Store()
+    store.bulk_extend(seeds_source.store)
+    rows = list(store.query(PREFIXES + "SELECT ?s WHERE { ?s rdf:predicate nhskg:worksWith ; nhskg:confidence ?c . FILTER (?c < 0.9) } LIMIT 1",
+                            use_default_graph_as_union=True))
+    statement = rows[0]["s"]  # type: ignore[index]
+    store.add(ox.Quad(statement, ox.NamedNode(NHSKG + "reviewStatus"), ox.NamedNode(NHSKG + "review-accepted")))
+    surer = confident_only(OxigraphSource(store), 0.9)
+    assert any(surer.store.quads_for_pattern(statement, None, None))
+    assert not _count(surer, "?s rdf:predicate nhskg:worksWith ; nhskg:confidence ?c . FILTER (?c < 0.9) "
+                             "FILTER NOT EXISTS { ?s nhskg:reviewStatus ?x }")
+
+
+def test_only_a_number_from_0_to_1_and_only_the_embedded_store(seeds_source: OxigraphSource) -> None:
+    with pytest.raises(NhskgError, match="not a number from 0 to 1"):
+        confident_only(seeds_source, 1.5)
+
+    class Remote:  # a source with no embedded store, as an endpoint's
+        pass
+
+    with pytest.raises(NhskgError, match="embedded store.*nhskg:confidence in your own query"):
+        confident_only(Remote(), 0.8)  # type: ignore[arg-type]
+
+
+def test_the_overlap_analysis_counts_fewer_areas_above_a_threshold(seeds_store, real_home) -> None:  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+
+    def areas(*extra: str) -> dict[str, tuple[int, int]]:
+        import json
+
+        result = runner.invoke(main, ["--store", str(seeds_store), "analyse", "overlap", "CMO", "Chief Nurse",
+                                      "--format", "json", *extra])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.output)
+        return {row["area"]: (row["postings_a"], row["postings_b"]) for row in data["areas"]}
+
+    every, surer = areas(), areas("--min-confidence", "0.9")
+    assert surer != every and set(surer) <= set(every)
+    assert all(surer[a][0] <= every[a][0] and surer[a][1] <= every[a][1] for a in surer)
+    result = runner.invoke(main, ["--store", str(seeds_store), "analyse", "overlap", "CMO", "Chief Nurse", "--min-confidence", "2"])
+    assert result.exit_code == 2 and "0<=x<=1" in result.output
