@@ -95,6 +95,22 @@ def test_chart_rows_come_from_tiers_and_lines(facts):
     assert not drawn.post("org/st-elsewhere/role/chief-executive").advertised
 
 
+def test_a_line_and_an_area_the_extractor_is_less_sure_of_are_marked_so(facts):
+    """Issue 13, point 6: views flag the weak facts. The CMO's joint line is read at 0.64 and the
+    area of its first duty at 0.35; its managerial line carries no confidence."""
+    from nhskg.views.orgchart import chart_json
+
+    shown = chart_json(facts, chart(facts, ST))
+    lines = {(line["lower"], line["upper"], line["kind"]): line for line in shown["lines"]}
+    joint = lines[("post/p1", "post/p2", "joint")]
+    assert joint["weak"] is True and joint["evidence"][0][2] == "confidence 0.64 (less sure)"
+    managerial = lines[("post/p1", "org/st-elsewhere/role/chief-executive", "managerial")]
+    assert managerial["weak"] is False and all(len(e) == 2 for e in managerial["evidence"])
+    areas = {a["label"]: a["duties"] for a in shown["details"]["post/p1"]["areas"]}
+    assert areas["Patient safety"][0][2] == "confidence 0.35 that it is about patient safety (less sure)"
+    assert len(areas["Finance"][0]) == 2  # read from a hand-made record: no chance to show
+
+
 def test_a_post_named_by_role_is_drawn_as_the_one_advertised_post_of_that_role(facts):
     drawn = chart(facts, NORTH)
     assert [p.key for p in drawn.posts] == ["org/north-trust/role/chief-executive", "post/p4", "post/p5"]

@@ -450,3 +450,26 @@ def test_a_big_graph_draws_fast_and_starts_readable(browser_context, tmp_path):
     assert min(size for _, size in labels) >= MIN_PX
     opened.clean()
     page.close()
+
+
+def test_a_fact_the_extractor_is_less_sure_of_is_faded_and_says_so(browser_context, sites):
+    """Issue 13, point 6: a wrong fact with an evidence sentence looks verified. The fixture's CMO
+    works jointly with the Chief Nurse at confidence 0.64 and its patient-safety duty's area is read
+    at 0.35: the line is drawn faded, and the details say how sure each is; its line to the Chief
+    Executive carries no confidence and is drawn as before."""
+    opened = open_page(browser_context, sites("fixture") / "reporting.html")
+    page = opened.page
+    page.fill("#org-search", "St Elsewhere")
+    page.click("ul.choices li >> text=St Elsewhere")
+    lines = page.evaluate("""() => Array.from(document.querySelectorAll('g.line')).map((g) => [g.dataset.kind,
+        g.classList.contains('weak'), g.querySelector('path.stroke').getAttribute('stroke-opacity')])""")
+    assert ["joint", True, "0.4"] in lines
+    assert ["managerial", False, None] in lines
+    page.locator(".post", has_text="Chief Medical Officer").first.click()
+    details = page.inner_text("#details")
+    assert "less sure" in details and "confidence 0.64" in details
+    page.click("#details details summary >> text=Patient safety")
+    assert "confidence 0.35 that it is about patient safety (less sure)" in page.inner_text("#details")
+    page.screenshot(path=str(SCREENSHOTS / "fixture-reporting-less-sure.png"))
+    opened.clean()
+    page.close()

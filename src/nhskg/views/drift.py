@@ -158,7 +158,7 @@ def drift_page(
          "posting": short_id(m.to_posting, base)}
         for m in report.moves
     ]
-    cited = {p for a in areas for ev in a["evidence"].values() for _, p in ev} | {m["posting"] for m in moves}
+    cited = {p for a in areas for ev in a["evidence"].values() for _, p, *_ in ev} | {m["posting"] for m in moves}
     undated = f" {report.undated} undated postings are not placed in a period." if report.undated else ""
     return Page(
         name="drift",

@@ -19,7 +19,7 @@ import networkx as nx
 
 from ..namespaces import DEFAULT_BASE
 from ..sparql.sources import SparqlSource
-from .facts import Evidence, Facts, load_facts, organisation_key
+from .facts import WEAK_BELOW, Evidence, Facts, load_facts, organisation_key, weakest
 from .model import DEFAULT_LIMIT
 from .page import Page, evidence_json, plural, postings_json
 
@@ -254,13 +254,18 @@ def post_details(facts: Facts, keys: set[str], merged: dict[str, str] | None = N
     for duty in facts.duties:
         if drawn(duty.post) not in out:
             continue
-        names = [facts.label("duty-area", a, "") for a in duty.areas] or ["other duties"]
-        item = [duty.text, [duty.evidence.sentence, duty.evidence.posting] if duty.evidence else None]
-        for name in sorted({n or "other duties" for n in names}):
-            areas[drawn(duty.post)][name].append(item)
+        chances = dict(duty.area_confidence)
+        for code in duty.areas or ("",):
+            name = facts.label("duty-area", code, "") or "other duties"
+            item = [duty.text, [duty.evidence.sentence, duty.evidence.posting] if duty.evidence else None]
+            if code in chances:  # how sure the duty model is that the duty is about this area
+                chance = chances[code]
+                item.append(f"confidence {chance:.2f} that it is about {name.lower()}" + (" (less sure)" if chance < WEAK_BELOW else ""))
+            if item not in areas[drawn(duty.post)][name]:
+                areas[drawn(duty.post)][name].append(item)
     for key in out:
-        out[key]["designations"] = [{"label": k, "evidence": evidence_json(v)} for k, v in sorted(designations[key].items())]
-        out[key]["bodies"] = [{"label": k, "evidence": evidence_json(v)} for k, v in sorted(bodies[key].items())]
+        out[key]["designations"] = [{"label": k, "evidence": evidence_json(v), "weak": weakest(v)} for k, v in sorted(designations[key].items())]
+        out[key]["bodies"] = [{"label": k, "evidence": evidence_json(v), "weak": weakest(v)} for k, v in sorted(bodies[key].items())]
         out[key]["areas"] = [{"label": k, "duties": v} for k, v in sorted(areas[key].items(), key=lambda kv: (-len(kv[1]), kv[0]))]
     return out
 
@@ -281,7 +286,8 @@ def chart_json(facts: Facts, item: Chart) -> dict[str, Any]:
              "duties": p.duties}
             for p in item.posts
         ],
-        "lines": [{"lower": line.lower, "upper": line.upper, "kind": line.kind, "evidence": evidence_json(line.evidence)}
+        "lines": [{"lower": line.lower, "upper": line.upper, "kind": line.kind, "evidence": evidence_json(line.evidence),
+                   "weak": weakest(line.evidence)}
                   for line in item.lines],
         "details": post_details(facts, {p.key for p in item.posts}, merged),
     }
@@ -299,7 +305,7 @@ def charts_data(facts: Facts, organisations: list[str], *, limit: int = DEFAULT_
         for details in shown["details"].values():
             for group in ("designations", "bodies"):
                 for item in details[group]:
-                    cited.update(p for _, p in item["evidence"])
+                    cited.update(e[1] for e in item["evidence"])
             for area in details["areas"]:
                 cited.update(d[1][1] for d in area["duties"] if d[1])
     return {"charts": charts_json, "postings": postings_json(facts, cited), "lineLabels": LINE_LABELS}

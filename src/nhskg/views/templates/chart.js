@@ -128,9 +128,10 @@
       var d = path(line);
       if (!d) { return; }
       var style = LINE_STYLE[line.kind] || LINE_STYLE.managerial;
-      var group = NK.el("svg:g", {className: "line line-" + line.kind, dataset: {kind: line.kind, lower: line.lower, upper: line.upper}});
+      var group = NK.el("svg:g", {className: "line line-" + line.kind + (line.weak ? " weak" : ""), dataset: {kind: line.kind, lower: line.lower, upper: line.upper}});
+      /* a line the extractor is less sure of is drawn faded: its sentences say how it was stated */
       group.appendChild(NK.el("svg:path", {d: d, fill: "none", stroke: style.stroke, "stroke-width": style.width,
-        "stroke-dasharray": style.dash || null, className: "stroke"}));
+        "stroke-dasharray": style.dash || null, "stroke-opacity": line.weak ? 0.4 : null, className: "stroke"}));
       group.appendChild(NK.el("svg:path", {d: d, fill: "none", stroke: "transparent", "stroke-width": 12, className: "hit",
         onclick: function () { if (options.onLine) { options.onLine(line); } }}));
       svg.appendChild(group);
@@ -201,12 +202,14 @@
         if (line.kind === "joint") { phrase = "Works jointly with " + names[line.lower === key ? line.upper : line.lower]; }
         else if (line.lower === key) { phrase = labels[line.kind].charAt(0).toUpperCase() + labels[line.kind].slice(1) + " " + names[line.upper]; }
         else { phrase = names[line.lower] + " " + labels[line.kind] + " this post"; }
-        return NK.el("div", {className: "line-detail"}, [NK.el("p", {}, [NK.el("b", {text: phrase})]), NK.evidence(line.evidence, 3, post.postings)]);
+        return NK.el("div", {className: "line-detail"}, [NK.el("p", {}, [NK.el("b", {text: phrase}), line.weak ? NK.sure("less sure") : null]),
+          NK.evidence(line.evidence, 3, post.postings)]);
       })));
     }
     if (details.designations.length) {
       parts.push(NK.section("Designations held", details.designations.map(function (d) {
-        return NK.el("div", {}, [NK.el("p", {}, [NK.el("span", {className: "badge", text: d.label})]), NK.evidence(d.evidence, 3, post.postings)]);
+        return NK.el("div", {}, [NK.el("p", {}, [NK.el("span", {className: "badge" + (d.weak ? " weak" : ""), text: d.label}), d.weak ? NK.sure("less sure") : null]),
+          NK.evidence(d.evidence, 3, post.postings)]);
       })));
     }
     if (details.areas.length) {
@@ -214,8 +217,8 @@
       parts.push(NK.section("Duty areas (" + NK.plural(post.duties, "duty", "duties") + ")", details.areas.map(function (area) {
         var more = NK.el("details", {}, [NK.el("summary", {text: area.label + " \u2014 " + NK.plural(area.duties.length, "duty", "duties")})]);
         area.duties.forEach(function (duty) {
-          more.appendChild(NK.el("blockquote", {className: "evidence"}, [duty[1] ? duty[1][0] : duty[0],
-            duty[1] && post.postings.indexOf(duty[1][1]) === -1 ? NK.postingRef(duty[1][1]) : null]));
+          more.appendChild(NK.el("blockquote", {className: "evidence" + (/less sure/.test(duty[2] || "") ? " weak" : "")}, [duty[1] ? duty[1][0] : duty[0],
+            duty[1] && post.postings.indexOf(duty[1][1]) === -1 ? NK.postingRef(duty[1][1]) : null, NK.sure(duty[2])]));
         });
         return more;
       })));
@@ -225,7 +228,7 @@
     }
     if (details.bodies.length) {
       parts.push(NK.section("External bodies it engages with", details.bodies.map(function (b) {
-        var more = NK.el("details", {}, [NK.el("summary", {text: b.label})]);
+        var more = NK.el("details", {}, [NK.el("summary", {}, [b.label, b.weak ? NK.sure("less sure") : null])]);
         more.appendChild(NK.evidence(b.evidence, 3, post.postings));
         return more;
       })));
