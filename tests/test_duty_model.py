@@ -78,6 +78,24 @@ def test_the_scorer_gives_the_training_librarys_probabilities_on_a_fixture() -> 
     assert again == model  # a fixed seed: the same weights every time
 
 
+@pytest.mark.parametrize("settings", [(1.0, 0.0), (0.5, 1.0)])
+def test_the_sentence_vector_experiment_scores_what_the_training_library_fitted(settings: tuple[float, float]) -> None:
+    # The README's figures for sentence embeddings (--sentence-vectors) are scored with the
+    # standardising folded into the vector's weights: they must give scikit-learn's chances.
+    pytest.importorskip("sklearn")
+    script = _training_script()
+    script.MIN_POSTINGS = 1
+    rows = [frozenset(r) for r in ({"w:budget"}, {"w:lead"}, {"w:offer"}, {"w:budget", "w:lead"}, {"w:offer"}, {"w:lead"})] * 3
+    vectors = [(0.1 * (k % 5), 0.3 - 0.05 * (k % 4), 0.2) for k in range(len(rows))]
+    labels = [k % 5 >= 2 or "w:budget" in r for k, r in enumerate(rows)]
+    model, expected = script._fit(rows, labels, [str(k) for k in range(len(rows))], settings, rows[:6], vectors, vectors[:6], 0.5)
+    assert isinstance(model, script.WithVector) and any(model.dense)
+    assert [model.probability(r, v) for r, v in zip(rows[:6], vectors[:6])] == pytest.approx(expected, abs=1e-6)
+    # a scale of 0 leaves the vector out: the model the extractor scores
+    plain, _ = script._fit(rows, labels, [str(k) for k in range(len(rows))], settings, rows[:6], vectors, vectors[:6], 0.0)
+    assert isinstance(plain, Logistic)
+
+
 def test_logistic_probability_is_the_logistic_of_the_summed_weights() -> None:
     model = Logistic(0.5, {"a": 1.0, "b": -2.0})
     assert model.probability({"a"}) == pytest.approx(1 / (1 + 2.718281828459045 ** -1.5))
