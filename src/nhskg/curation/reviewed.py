@@ -23,7 +23,7 @@ from ..errors import NhskgError
 from ..sparql.sources import OxigraphSource, SparqlSource
 from .provenance import FIELD_PREDICATES
 
-__all__ = ["copy_of_store", "reviewed_only"]
+__all__ = ["copy_of_store", "drop_unnamed_posts", "reviewed_only"]
 
 _UNREVIEWED = """
 PREFIX nhskg: <https://w3id.org/nhskg/def#>
@@ -75,3 +75,28 @@ def copy_of_store(store: ox.Store) -> tuple[ox.Store, Path | None]:
         copy.bulk_extend(store)
         return copy, None
     return ox.Store(str(folder / "store")), folder
+
+
+_POST = ox.NamedNode("http://www.w3.org/ns/org#Post")
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_ADVERTISES = ox.NamedNode("https://w3id.org/nhskg/def#advertises")
+
+
+def drop_unnamed_posts(store: ox.Store, named: set[ox.NamedNode | ox.BlankNode]) -> int:
+    """Remove from ``store`` each of the posts ``named`` (the targets of the lines just taken out)
+    that no posting advertises and nothing names any more, with every statement about it; how many.
+
+    A post named only by its role ("the Chief Executive") is kept in the organisations graph for
+    the postings that name it; once the narrowing has taken out every line to it, the views would
+    draw it as a post "only named by other postings" with nothing naming it.
+    """
+    removed = 0
+    for post in named:
+        if not any(store.quads_for_pattern(post, _TYPE, _POST)):
+            continue  # a duty, a requirement or a concept: never a shared post
+        if next(store.quads_for_pattern(None, None, post), None) is not None:
+            continue  # still named by a line, or advertised
+        for quad in list(store.quads_for_pattern(post, None, None)):
+            store.remove(quad)
+        removed += 1
+    return removed
