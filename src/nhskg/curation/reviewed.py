@@ -3,8 +3,8 @@
 A reviewable fact (a reporting or working line, a designation, a body, a requirement: the edges
 :data:`nhskg.curation.apply.FIELD_PREDICATES` names) stays only if a reviewer accepted or
 corrected it; the rest are taken out with their statements. Everything a reviewer cannot decide
-on yet (postings, posts and their role types, organisations, duties, the vocabularies) stays, so
-every analysis runs unchanged on the narrower graph: nothing in an analysis needs to know.
+on yet (postings, posts and their role types, organisations, duties, the vocabularies) stays (but
+for a post named only by its role that only the lines taken out named), so every analysis runs unchanged on the narrower graph: nothing in an analysis needs to know.
 
 The copy of an embedded store is a RocksDB checkpoint in a temporary folder (hard links: a tenth of
 a second for the 2020 corpus), removed when the copy is no longer used.
@@ -51,12 +51,16 @@ def reviewed_only(source: SparqlSource) -> OxigraphSource:
                          "drop --endpoint, or filter on nhskg:reviewStatus in your own query (see queries/review-status.rq)")
     reviewable = {ox.NamedNode(p) for p in FIELD_PREDICATES.values()}
     narrowed, folder = copy_of_store(store)
+    targets: set[ox.NamedNode | ox.BlankNode] = set()  # what the lines taken out pointed at
     for row in store.query(_UNREVIEWED, use_default_graph_as_union=True):  # type: ignore[union-attr]
         statement, subject, predicate, object_ = (row[k] for k in ("statement", "subject", "predicate", "object"))  # type: ignore[index]
         if predicate not in reviewable:
             continue
         for quad in [*narrowed.quads_for_pattern(statement, None, None), *narrowed.quads_for_pattern(subject, predicate, object_)]:
             narrowed.remove(quad)
+        if not isinstance(object_, ox.Literal):
+            targets.add(object_)
+    drop_unnamed_posts(narrowed, targets)  # posts named only by the lines taken out
     answer = OxigraphSource(narrowed)
     if folder is not None:  # the checkpoint goes with the source (or at exit)
         weakref.finalize(answer, shutil.rmtree, folder, ignore_errors=True)
