@@ -111,6 +111,24 @@ def test_a_line_and_an_area_the_extractor_is_less_sure_of_are_marked_so(facts):
     assert len(areas["Finance"][0]) == 2  # read from a hand-made record: no chance to show
 
 
+def test_a_weak_line_a_reviewer_accepted_is_not_drawn_as_less_sure():
+    """A reviewer accepted the CMO's joint line (read at 0.64): a person has checked it against its
+    sentence, so the chart must not fade it or call it "less sure" (``--min-confidence`` keeps
+    such a fact too), and its sentence says who decided."""
+    from nhskg.views.orgchart import chart_json
+
+    source = load_source()
+    statement = ox.NamedNode("https://w3id.org/nhskg/data/posting/p1/statement/a3")
+    source.store.add(ox.Quad(statement, ox.NamedNode("https://w3id.org/nhskg/def#reviewStatus"),
+                             ox.NamedNode("https://w3id.org/nhskg/def#review-accepted"),
+                             ox.NamedNode("https://w3id.org/nhskg/data/graph/posting/p1")))
+    reviewed = load_facts(source)
+    shown = chart_json(reviewed, chart(reviewed, ST))
+    joint = {(line["lower"], line["upper"], line["kind"]): line for line in shown["lines"]}[("post/p1", "post/p2", "joint")]
+    assert joint["weak"] is False
+    assert joint["evidence"][0][2] == "confidence 0.64; accepted by a reviewer"
+
+
 def test_a_post_named_by_role_is_drawn_as_the_one_advertised_post_of_that_role(facts):
     drawn = chart(facts, NORTH)
     assert [p.key for p in drawn.posts] == ["org/north-trust/role/chief-executive", "post/p4", "post/p5"]
