@@ -129,6 +129,18 @@ def test_a_weak_line_a_reviewer_accepted_is_not_drawn_as_less_sure():
     assert joint["evidence"][0][2] == "confidence 0.64; accepted by a reviewer"
 
 
+def test_the_charts_legend_gives_the_threshold_the_chart_draws_with(source, monkeypatch):
+    """The legend says below which confidence a fact is drawn as less sure; it must be the figure
+    the chart uses (WEAK_BELOW), not a number written into the template, and say what the figure
+    is for each kind of fact (a line's is a measured precision, a duty area's the model's chance)."""
+    import nhskg.views.facts as facts_module
+
+    monkeypatch.setattr(facts_module, "WEAK_BELOW", 0.7)
+    legend = render_page(reporting_page(source, facts=load_facts(source))).split('class="legend"')[1].split("</ul>")[0]
+    assert "confidence below 0.7" in legend and "0.8" not in legend
+    assert "duty model" in legend
+
+
 def test_a_post_named_by_role_is_drawn_as_the_one_advertised_post_of_that_role(facts):
     drawn = chart(facts, NORTH)
     assert [p.key for p in drawn.posts] == ["org/north-trust/role/chief-executive", "post/p4", "post/p5"]
