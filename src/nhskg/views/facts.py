@@ -59,8 +59,10 @@ LINE_KINDS = {
 
 
 #: A fact whose confidence is below this is drawn as one the extractor is less sure of (faded,
-#: its sentences marked): on the dev split, facts below 0.8 were wrong about one time in four or
-#: more, and a wrong fact with an evidence sentence otherwise looks as verified as a right one.
+#: its sentences marked), unless a reviewer checked it: a line, designation or body below 0.8 is
+#: of a kind that was wrong more than one time in five on the dev split (0.72 to 0.78 there), a
+#: duty area one the duty model gives less than that chance; a wrong fact with an evidence
+#: sentence otherwise looks as verified as a right one.
 WEAK_BELOW = 0.8
 
 
