@@ -220,6 +220,18 @@ def test_profile_shares_lines_designations_and_areas_over_postings(facts):
     assert cmo.share("joint", "Chief Nurse") == (1, 2)
 
 
+def test_profile_says_how_sure_the_duty_model_is_of_an_area_beside_its_sentence(facts):
+    """The CMO's first duty is read as about patient safety at 0.35: the profile's sentence for
+    that area says so, as the organisation chart's does; a hand-made record's duty says nothing."""
+    from nhskg.views.page import evidence_json
+
+    cmo = profile(facts, "chief-medical-officer")
+    safety = next(i for i in cmo.section("area").items if i.label == "Patient safety")
+    assert [e[2] for e in evidence_json(safety.evidence) if len(e) > 2] == ["confidence 0.35 (less sure)"]
+    finance = next(i for i in cmo.section("area").items if i.label == "Finance")
+    assert all(len(e) == 2 for e in evidence_json(finance.evidence))
+
+
 def test_profile_departures_name_what_an_organisation_lacks_and_has_that_others_do_not():
     from nhskg.views.facts import Concept, Evidence, Facts, Holding, Line, Organisation, Post, Posting
 
