@@ -472,3 +472,13 @@ def test_drift_is_a_table_of_shares_by_period_with_the_sentences_behind_each(sou
     assert [s for s, _ in areas["Patient safety"]["evidence"]["2020"]] == [
         'Working with the CMO <img src=x onerror="window.__pwned=1"> on patient safety.']
     assert "1 undated postings are not placed in a period" in page.description
+
+
+def test_drift_says_how_sure_the_duty_model_is_of_an_area_beside_its_sentence(source, facts):
+    """The CMO's first duty is read as about patient safety at 0.35: the drift table's sentences
+    for that area say so, as the organisation chart's do."""
+    from nhskg.views.drift import drift_page
+
+    page = drift_page(source, "chief-medical-officer", facts=facts)
+    said = [e for ev in {a["label"]: a for a in page.data["areas"]}["Patient safety"]["evidence"].values() for e in ev]
+    assert [e[2] for e in said if len(e) > 2] == ["confidence 0.35 (less sure)"]
