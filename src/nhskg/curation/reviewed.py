@@ -4,7 +4,8 @@ A reviewable fact (a reporting or working line, a designation, a body, a require
 :data:`nhskg.curation.apply.FIELD_PREDICATES` names) stays only if a reviewer accepted or
 corrected it; the rest are taken out with their statements. Everything a reviewer cannot decide
 on yet (postings, posts and their role types, organisations, duties, the vocabularies) stays (but
-for a post named only by its role that only the lines taken out named), so every analysis runs unchanged on the narrower graph: nothing in an analysis needs to know.
+for a post named only by its role that only the lines taken out named), so every analysis runs
+unchanged on the narrower graph: nothing in an analysis needs to know.
 
 The copy of an embedded store is a RocksDB checkpoint in a temporary folder (hard links: a tenth of
 a second for the 2020 corpus), removed when the copy is no longer used.
@@ -83,7 +84,6 @@ def copy_of_store(store: ox.Store) -> tuple[ox.Store, Path | None]:
 
 _POST = ox.NamedNode("http://www.w3.org/ns/org#Post")
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_ADVERTISES = ox.NamedNode("https://w3id.org/nhskg/def#advertises")
 
 
 def drop_unnamed_posts(store: ox.Store, named: set[ox.NamedNode | ox.BlankNode]) -> int:
