@@ -92,3 +92,22 @@ def test_the_overlap_analysis_counts_fewer_areas_above_a_threshold(seeds_store, 
     assert all(surer[a][0] <= every[a][0] and surer[a][1] <= every[a][1] for a in surer)
     result = runner.invoke(main, ["--store", str(seeds_store), "analyse", "overlap", "CMO", "Chief Nurse", "--min-confidence", "2"])
     assert result.exit_code == 2 and "0<=x<=1" in result.output
+
+
+#: Posts no posting advertises (those named only by their role, "the Chief Executive", shared in
+#: the organisations graph) that nothing names any more: a chart would draw each as a box with no line.
+UNNAMED_POSTS = ("?post a <http://www.w3.org/ns/org#Post> . MINUS { ?a nhskg:advertises ?post } "
+                 "MINUS { ?x ?p ?post }")
+
+
+def test_a_post_only_named_by_weak_lines_goes_with_them(seeds_source: OxigraphSource) -> None:
+    """At 0.9 every working line (0.86 to 0.88) goes; the posts only those lines named must go too,
+    or the organisation chart draws them as posts "only named by other postings" that nothing names."""
+    assert _count(seeds_source, UNNAMED_POSTS) == 0
+    surer = confident_only(seeds_source, 0.9)
+    assert _count(surer, "?s rdf:predicate nhskg:worksWith") < _count(seeds_source, "?s rdf:predicate nhskg:worksWith")
+    assert _count(surer, UNNAMED_POSTS) == 0
+    # a post still named by a surer line stays
+    named = ("?post a <http://www.w3.org/ns/org#Post> . MINUS { ?a nhskg:advertises ?post } "
+             "?x <http://www.w3.org/ns/org#reportsTo> ?post")
+    assert _count(surer, named) > 0

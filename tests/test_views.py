@@ -111,6 +111,36 @@ def test_a_line_and_an_area_the_extractor_is_less_sure_of_are_marked_so(facts):
     assert len(areas["Finance"][0]) == 2  # read from a hand-made record: no chance to show
 
 
+def test_a_weak_line_a_reviewer_accepted_is_not_drawn_as_less_sure():
+    """A reviewer accepted the CMO's joint line (read at 0.64): a person has checked it against its
+    sentence, so the chart must not fade it or call it "less sure" (``--min-confidence`` keeps
+    such a fact too), and its sentence says who decided."""
+    from nhskg.views.orgchart import chart_json
+
+    source = load_source()
+    statement = ox.NamedNode("https://w3id.org/nhskg/data/posting/p1/statement/a3")
+    source.store.add(ox.Quad(statement, ox.NamedNode("https://w3id.org/nhskg/def#reviewStatus"),
+                             ox.NamedNode("https://w3id.org/nhskg/def#review-accepted"),
+                             ox.NamedNode("https://w3id.org/nhskg/data/graph/posting/p1")))
+    reviewed = load_facts(source)
+    shown = chart_json(reviewed, chart(reviewed, ST))
+    joint = {(line["lower"], line["upper"], line["kind"]): line for line in shown["lines"]}[("post/p1", "post/p2", "joint")]
+    assert joint["weak"] is False
+    assert joint["evidence"][0][2] == "confidence 0.64; accepted by a reviewer"
+
+
+def test_the_charts_legend_gives_the_threshold_the_chart_draws_with(source, monkeypatch):
+    """The legend says below which confidence a fact is drawn as less sure; it must be the figure
+    the chart uses (WEAK_BELOW), not a number written into the template, and say what the figure
+    is for each kind of fact (a line's is a measured precision, a duty area's the model's chance)."""
+    import nhskg.views.facts as facts_module
+
+    monkeypatch.setattr(facts_module, "WEAK_BELOW", 0.7)
+    legend = render_page(reporting_page(source, facts=load_facts(source))).split('class="legend"')[1].split("</ul>")[0]
+    assert "confidence below 0.7" in legend and "0.8" not in legend
+    assert "duty model" in legend
+
+
 def test_a_post_named_by_role_is_drawn_as_the_one_advertised_post_of_that_role(facts):
     drawn = chart(facts, NORTH)
     assert [p.key for p in drawn.posts] == ["org/north-trust/role/chief-executive", "post/p4", "post/p5"]
@@ -188,6 +218,18 @@ def test_profile_shares_lines_designations_and_areas_over_postings(facts):
     cmo = profile(facts, "chief-medical-officer")
     assert cmo.share("managerial", NO_LINE) == (1, 2)  # the unnamed employer's posting states none
     assert cmo.share("joint", "Chief Nurse") == (1, 2)
+
+
+def test_profile_says_how_sure_the_duty_model_is_of_an_area_beside_its_sentence(facts):
+    """The CMO's first duty is read as about patient safety at 0.35: the profile's sentence for
+    that area says so, as the organisation chart's does; a hand-made record's duty says nothing."""
+    from nhskg.views.page import evidence_json
+
+    cmo = profile(facts, "chief-medical-officer")
+    safety = next(i for i in cmo.section("area").items if i.label == "Patient safety")
+    assert [e[2] for e in evidence_json(safety.evidence) if len(e) > 2] == ["confidence 0.35 (less sure)"]
+    finance = next(i for i in cmo.section("area").items if i.label == "Finance")
+    assert all(len(e) == 2 for e in evidence_json(finance.evidence))
 
 
 def test_profile_departures_name_what_an_organisation_lacks_and_has_that_others_do_not():
@@ -430,3 +472,13 @@ def test_drift_is_a_table_of_shares_by_period_with_the_sentences_behind_each(sou
     assert [s for s, _ in areas["Patient safety"]["evidence"]["2020"]] == [
         'Working with the CMO <img src=x onerror="window.__pwned=1"> on patient safety.']
     assert "1 undated postings are not placed in a period" in page.description
+
+
+def test_drift_says_how_sure_the_duty_model_is_of_an_area_beside_its_sentence(source, facts):
+    """The CMO's first duty is read as about patient safety at 0.35: the drift table's sentences
+    for that area say so, as the organisation chart's do."""
+    from nhskg.views.drift import drift_page
+
+    page = drift_page(source, "chief-medical-officer", facts=facts)
+    said = [e for ev in {a["label"]: a for a in page.data["areas"]}["Patient safety"]["evidence"].values() for e in ev]
+    assert [e[2] for e in said if len(e) > 2] == ["confidence 0.35 (less sure)"]

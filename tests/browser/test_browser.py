@@ -473,3 +473,16 @@ def test_a_fact_the_extractor_is_less_sure_of_is_faded_and_says_so(browser_conte
     page.screenshot(path=str(SCREENSHOTS / "fixture-reporting-less-sure.png"))
     opened.clean()
     page.close()
+
+
+def test_compare_says_how_sure_the_duty_model_is_of_an_area_beside_its_sentence(browser_context, sites):
+    """The CMO's patient-safety duty is read as about that area at 0.35: comparing organisations,
+    the sentence given for the area says so, as the organisation chart does."""
+    opened = open_page(browser_context, sites("fixture") / "compare.html")
+    page = opened.page
+    page.click("#diff tr.row[data-kind='area'][data-label='Patient safety']")
+    details = page.inner_text("#details")
+    assert "You will lead patient safety" in details
+    assert "confidence 0.35 that it is about patient safety (less sure)" in details
+    opened.clean()
+    page.close()

@@ -8,7 +8,8 @@ for an analysis or a view of only the surer facts. Below ``at_least``, these go,
 statements: a reviewable fact (the edges :data:`nhskg.curation.provenance.FIELD_PREDICATES`
 names) nobody accepted or corrected, a duty, and a duty's area. A fact a reviewer accepted or
 corrected stays whatever its confidence; so does everything that carries none (postings, posts and
-their role types, organisations, the vocabularies, the duties of hand-made records). Like
+their role types, organisations, the vocabularies, the duties of hand-made records), but for a
+post named only by its role ("the Chief Executive") that only the lines taken out named. Like
 :func:`nhskg.curation.reviewed.reviewed_only`, the result is a copy of the store, so every
 analysis and view runs unchanged on it.
 """
@@ -23,7 +24,7 @@ import pyoxigraph as ox
 from ..errors import NhskgError
 from ..sparql.sources import OxigraphSource, SparqlSource
 from .provenance import FIELD_PREDICATES
-from .reviewed import copy_of_store
+from .reviewed import copy_of_store, drop_unnamed_posts
 
 __all__ = ["confident_only"]
 
@@ -82,6 +83,7 @@ def confident_only(source: SparqlSource, at_least: float) -> OxigraphSource:
     reviewable = {ox.NamedNode(p) for p in FIELD_PREDICATES.values()}
     narrowed, folder = copy_of_store(store)
     gone: list[ox.Quad] = []
+    targets: set[ox.NamedNode | ox.BlankNode] = set()  # what the lines taken out pointed at
 
     def drop(subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode | None = None, object_: object = None) -> None:
         gone.extend(narrowed.quads_for_pattern(subject, predicate, object_))  # type: ignore[arg-type]
@@ -93,6 +95,8 @@ def confident_only(source: SparqlSource, at_least: float) -> OxigraphSource:
         if row["predicate"] in reviewable:
             drop(row["statement"])
             drop(row["subject"], row["predicate"], row["object"])
+            if not isinstance(row["object"], ox.Literal):
+                targets.add(row["object"])
     has_duty = ox.NamedNode("https://w3id.org/nhskg/def#hasDuty")
     area_reading = ox.NamedNode("https://w3id.org/nhskg/def#areaReading")
     duty_area = ox.NamedNode("https://w3id.org/nhskg/def#dutyArea")
@@ -110,6 +114,7 @@ def confident_only(source: SparqlSource, at_least: float) -> OxigraphSource:
         drop(row["duty"], duty_area, row["area"])
     for quad in gone:
         narrowed.remove(quad)
+    drop_unnamed_posts(narrowed, targets)  # posts named only by the lines taken out
     answer = OxigraphSource(narrowed)
     if folder is not None:  # the checkpoint goes with the source (or at exit)
         weakref.finalize(answer, shutil.rmtree, folder, ignore_errors=True)

@@ -3,8 +3,9 @@
 A reviewable fact (a reporting or working line, a designation, a body, a requirement: the edges
 :data:`nhskg.curation.apply.FIELD_PREDICATES` names) stays only if a reviewer accepted or
 corrected it; the rest are taken out with their statements. Everything a reviewer cannot decide
-on yet (postings, posts and their role types, organisations, duties, the vocabularies) stays, so
-every analysis runs unchanged on the narrower graph: nothing in an analysis needs to know.
+on yet (postings, posts and their role types, organisations, duties, the vocabularies) stays (but
+for a post named only by its role that only the lines taken out named), so every analysis runs
+unchanged on the narrower graph: nothing in an analysis needs to know.
 
 The copy of an embedded store is a RocksDB checkpoint in a temporary folder (hard links: a tenth of
 a second for the 2020 corpus), removed when the copy is no longer used.
@@ -23,7 +24,7 @@ from ..errors import NhskgError
 from ..sparql.sources import OxigraphSource, SparqlSource
 from .provenance import FIELD_PREDICATES
 
-__all__ = ["copy_of_store", "reviewed_only"]
+__all__ = ["copy_of_store", "drop_unnamed_posts", "reviewed_only"]
 
 _UNREVIEWED = """
 PREFIX nhskg: <https://w3id.org/nhskg/def#>
@@ -51,12 +52,16 @@ def reviewed_only(source: SparqlSource) -> OxigraphSource:
                          "drop --endpoint, or filter on nhskg:reviewStatus in your own query (see queries/review-status.rq)")
     reviewable = {ox.NamedNode(p) for p in FIELD_PREDICATES.values()}
     narrowed, folder = copy_of_store(store)
+    targets: set[ox.NamedNode | ox.BlankNode] = set()  # what the lines taken out pointed at
     for row in store.query(_UNREVIEWED, use_default_graph_as_union=True):  # type: ignore[union-attr]
         statement, subject, predicate, object_ = (row[k] for k in ("statement", "subject", "predicate", "object"))  # type: ignore[index]
         if predicate not in reviewable:
             continue
         for quad in [*narrowed.quads_for_pattern(statement, None, None), *narrowed.quads_for_pattern(subject, predicate, object_)]:
             narrowed.remove(quad)
+        if not isinstance(object_, ox.Literal):
+            targets.add(object_)
+    drop_unnamed_posts(narrowed, targets)  # posts named only by the lines taken out
     answer = OxigraphSource(narrowed)
     if folder is not None:  # the checkpoint goes with the source (or at exit)
         weakref.finalize(answer, shutil.rmtree, folder, ignore_errors=True)
@@ -75,3 +80,27 @@ def copy_of_store(store: ox.Store) -> tuple[ox.Store, Path | None]:
         copy.bulk_extend(store)
         return copy, None
     return ox.Store(str(folder / "store")), folder
+
+
+_POST = ox.NamedNode("http://www.w3.org/ns/org#Post")
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def drop_unnamed_posts(store: ox.Store, named: set[ox.NamedNode | ox.BlankNode]) -> int:
+    """Remove from ``store`` each of the posts ``named`` (the targets of the lines just taken out)
+    that no posting advertises and nothing names any more, with every statement about it; how many.
+
+    A post named only by its role ("the Chief Executive") is kept in the organisations graph for
+    the postings that name it; once the narrowing has taken out every line to it, the views would
+    draw it as a post "only named by other postings" with nothing naming it.
+    """
+    removed = 0
+    for post in named:
+        if not any(store.quads_for_pattern(post, _TYPE, _POST)):
+            continue  # a duty, a requirement or a concept: never a shared post
+        if next(store.quads_for_pattern(None, None, post), None) is not None:
+            continue  # still named by a line, or advertised
+        for quad in list(store.quads_for_pattern(post, None, None)):
+            store.remove(quad)
+        removed += 1
+    return removed

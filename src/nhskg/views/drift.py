@@ -12,7 +12,7 @@ from typing import Any
 from ..analyses.drift import PERIODS, DriftReport, drift
 from ..namespaces import DEFAULT_BASE
 from ..sparql.sources import SparqlSource
-from .facts import Facts, load_facts
+from .facts import Evidence, Facts, load_facts
 from .page import Page, postings_json
 from .model import DEFAULT_LIMIT, EdgeStyle, NodeStyle, ViewEdge, ViewModel, ViewNode, build_model, limit_model, short_id
 
@@ -135,9 +135,11 @@ def drift_page(
         if post is None or post.role != report.role or not as_of:
             continue
         for duty in duties_of.get(post.key, ()):
+            chances = dict(duty.area_confidence)  # the duty model's, for the sentence to say how sure it is
             for area in duty.areas:
                 said = duty.evidence.sentence if duty.evidence else duty.text
-                sentences.setdefault((as_of[:width], area), []).append([said, posting.key])
+                sure = Evidence(said, posting.key, chances.get(area)).how_sure
+                sentences.setdefault((as_of[:width], area), []).append([said, posting.key, sure] if sure else [said, posting.key])
     totals: dict[str, int] = {}
     labels: dict[str, str] = {}
     cells: dict[str, dict[str, list[int]]] = {}

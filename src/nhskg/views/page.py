@@ -99,6 +99,7 @@ def asset(name: str) -> str:
 
 def render_page(page: Page) -> str:
     """The whole page as a string: the same page gives the same bytes."""
+    from . import facts
     from .html import _environment, script_json
 
     filters = [(FILTER_LABELS.get(k, k.replace("_", " ")), v) for k, v in sorted(page.filters.items())]
@@ -114,6 +115,7 @@ def render_page(page: Page) -> str:
         common_css=Markup(asset("common.css")),
         common_js=Markup(asset("common.js")),
         chart_js=Markup(asset("chart.js")),
+        weak_below=facts.WEAK_BELOW,  # below it a fact is drawn as less sure; the legend says so
     )
 
 

@@ -10,7 +10,7 @@ more) state it, *rare* when at most a quarter do.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 from typing import Any
 
@@ -117,8 +117,10 @@ def profile(facts: Facts, role: str) -> Profile:
     for holding in facts.holdings:
         note("designation", facts.label("designation", holding.designation, "designation"), holding.post, holding.evidence)
     for duty in facts.duties:
+        chances = dict(duty.area_confidence)  # the duty model's, for the sentence to say how sure it is
         for area in duty.areas:
-            note("area", facts.label("duty-area", area, "other duties"), duty.post, [duty.evidence] if duty.evidence else [])
+            said = [replace(duty.evidence, confidence=chances.get(area))] if duty.evidence else []
+            note("area", facts.label("duty-area", area, "other duties"), duty.post, said)
     stated = {p for (section, _), per in found.items() if section == "managerial" for p in per}
     for posting in postings:
         if posting not in stated:
