@@ -53,6 +53,22 @@ def test_tables_for_spreadsheets(seeds_store: Path, tmp_path: Path) -> None:
     assert "The tables are based on 91 postings (85 modelled in full)" in readme
 
 
+def test_every_fact_in_the_tables_says_how_sure_the_extractor_is(seeds_store: Path, tmp_path: Path) -> None:
+    """Issue 13, point 6: an analyst filtering a spreadsheet can leave out the weak facts."""
+    out = tmp_path / "tables"
+    result = CliRunner().invoke(main, ["--store", str(seeds_store), "export", "--tables", str(out)])
+    assert result.exit_code == 0, result.output
+    for name in ("lines", "designations", "requirements"):
+        rows = read(out / f"{name}.csv")
+        assert rows and all(0 <= float(r["confidence"]) <= 1 and r["stated_as"] for r in rows), name
+        assert len({r["confidence"] for r in rows}) > 1, name  # not one figure for everything
+    duties = read(out / "duties.csv")
+    assert duties and all(0.5 <= float(r["duty_confidence"]) <= 1 for r in duties)
+    assert all((r["area"] == "") == (r["area_confidence"] == "") for r in duties)
+    chances = [float(r["area_confidence"]) for r in duties if r["area_confidence"]]
+    assert min(chances) < 0.3 < 0.9 < max(chances)
+
+
 def test_tables_with_full_iris(seeds_store: Path, tmp_path: Path) -> None:
     CliRunner().invoke(main, ["--store", str(seeds_store), "export", "--tables", str(tmp_path), "--iris"])
     assert read(tmp_path / "posts.csv")[0]["role"].startswith("https://w3id.org/nhskg/vocab/role-type/")

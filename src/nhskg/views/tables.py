@@ -56,6 +56,9 @@ def write_tables(source: SparqlSource, directory: Path | str, *, iris: bool = Fa
         + (" (full IRIs: this export was asked for them)." if iris else "."),
         "Every row names its posting (posting_id): `nhskg query evidence -p posting_id=ID` lists the",
         "sentences each fact was read from.",
+        "confidence (0 to 1) is how far the extractor trusts a fact and stated_as how the posting stated it;",
+        "a duty's duty_confidence and area_confidence are the duty model's chances. Filter the low ones out,",
+        "or check them first: a wrong fact comes with a sentence too.",
         "",
     ]
     for name in TABLES:
