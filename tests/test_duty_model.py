@@ -340,3 +340,10 @@ def test_the_graph_gives_each_area_of_a_read_duty_its_confidence_and_a_gold_duty
     assert not list(store.quads_for_pattern(None, ox.NamedNode(NHSKG.areaReading), None, None))
     duties = [q.object for q in store.quads_for_pattern(None, ox.NamedNode(NHSKG.hasDuty), None, None)]
     assert duties and not any(any(store.quads_for_pattern(d, ox.NamedNode(NHSKG.confidence), None, None)) for d in duties)
+
+
+def test_a_hand_made_records_duty_prints_no_chances() -> None:
+    gold = Posting.from_json(json.loads((DEV / "000_ceef7d63af8bb6ec.json").read_text(encoding="utf-8")))
+    printed = gold.to_json()["duties"]
+    assert printed and all(set(d) == {"text", "areas", "with", "evidence"} for d in printed)
+    assert Posting.from_json(gold.to_json()) == gold

@@ -155,6 +155,10 @@ class Posting:
         record = asdict(self)
         for duty in record["duties"]:
             duty["with"] = duty.pop("with_")
+            if duty["confidence"] is None:  # a hand-made record's duty: no chances to print
+                del duty["confidence"]
+            if not duty["area_confidence"]:
+                del duty["area_confidence"]
         _drop_empty_sources(record)
         return record
 
