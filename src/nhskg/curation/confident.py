@@ -16,15 +16,13 @@ analysis and view runs unchanged on it.
 
 from __future__ import annotations
 
-import shutil
-import weakref
-
 import pyoxigraph as ox
 
 from ..errors import NhskgError
+from ..graph.rdfgraph import NS
 from ..sparql.sources import OxigraphSource, SparqlSource
 from .provenance import FIELD_PREDICATES
-from .reviewed import copy_of_store, drop_unnamed_posts
+from .reviewed import line_and_statement, narrowed_copy
 
 __all__ = ["confident_only"]
 
@@ -75,47 +73,42 @@ def confident_only(source: SparqlSource, at_least: float) -> OxigraphSource:
     """
     if not 0 <= at_least <= 1:
         raise NhskgError(f"--min-confidence {at_least} is not a number from 0 to 1; give one such as 0.7")
-    store = getattr(source, "store", None)
-    if not isinstance(store, ox.Store):
-        raise NhskgError("--min-confidence works on the embedded store (it narrows a copy of the graph); "
-                         "drop --endpoint, or filter on nhskg:confidence in your own query (see queries/weak-facts.rq)")
     threshold = format(float(at_least), ".6f")  # a decimal literal: a float checked to lie in [0, 1]
+    return narrowed_copy(source, "--min-confidence", "filter on nhskg:confidence in your own query (see queries/weak-facts.rq)",
+                         lambda store, narrowed: _take_out_weak(store, narrowed, threshold))
+
+
+def _take_out_weak(store: ox.Store, narrowed: ox.Store, threshold: str) -> set[ox.NamedNode | ox.BlankNode]:
+    """Take the facts below ``threshold`` out of ``narrowed`` (read from ``store``, its original);
+    what the lines taken out pointed at. The quads are gathered first and removed at the end: a
+    duty's readings are found in ``narrowed`` itself."""
     reviewable = {ox.NamedNode(p) for p in FIELD_PREDICATES.values()}
-    narrowed, folder = copy_of_store(store)
     gone: list[ox.Quad] = []
-    targets: set[ox.NamedNode | ox.BlankNode] = set()  # what the lines taken out pointed at
+    targets: set[ox.NamedNode | ox.BlankNode] = set()
 
     def drop(subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode | None = None, object_: object = None) -> None:
         gone.extend(narrowed.quads_for_pattern(subject, predicate, object_))  # type: ignore[arg-type]
 
     def rows(query: str):  # type: ignore[no-untyped-def]
-        return store.query(query.replace("?at_least", threshold), use_default_graph_as_union=True)  # type: ignore[union-attr]
+        return store.query(query.replace("?at_least", threshold), use_default_graph_as_union=True)
 
     for row in rows(_WEAK_FACTS):
         if row["predicate"] in reviewable:
-            drop(row["statement"])
-            drop(row["subject"], row["predicate"], row["object"])
+            gone.extend(line_and_statement(narrowed, row["statement"], row["subject"], row["predicate"], row["object"]))
             if not isinstance(row["object"], ox.Literal):
                 targets.add(row["object"])
-    has_duty = ox.NamedNode("https://w3id.org/nhskg/def#hasDuty")
-    area_reading = ox.NamedNode("https://w3id.org/nhskg/def#areaReading")
-    duty_area = ox.NamedNode("https://w3id.org/nhskg/def#dutyArea")
     for row in rows(_WEAK_DUTIES):
         duty = row["duty"]
-        for quad in narrowed.quads_for_pattern(duty, area_reading, None):
+        for quad in narrowed.quads_for_pattern(duty, NS.area_reading, None):
             drop(quad.object)  # type: ignore[arg-type]
         drop(duty)
-        gone.extend(narrowed.quads_for_pattern(None, has_duty, duty))
+        gone.extend(narrowed.quads_for_pattern(None, NS.has_duty, duty))
         if row["statement"] is not None:
             drop(row["statement"])
     for row in rows(_WEAK_AREAS):
         drop(row["reading"])
-        drop(row["duty"], area_reading, row["reading"])
-        drop(row["duty"], duty_area, row["area"])
+        drop(row["duty"], NS.area_reading, row["reading"])
+        drop(row["duty"], NS.duty_area, row["area"])
     for quad in gone:
         narrowed.remove(quad)
-    drop_unnamed_posts(narrowed, targets)  # posts named only by the lines taken out
-    answer = OxigraphSource(narrowed)
-    if folder is not None:  # the checkpoint goes with the source (or at exit)
-        weakref.finalize(answer, shutil.rmtree, folder, ignore_errors=True)
-    return answer
+    return targets

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import weakref
 from pathlib import Path
+from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
@@ -24,7 +25,7 @@ from ..errors import NhskgError
 from ..sparql.sources import OxigraphSource, SparqlSource
 from .provenance import FIELD_PREDICATES
 
-__all__ = ["copy_of_store", "drop_unnamed_posts", "reviewed_only"]
+__all__ = ["copy_of_store", "drop_unnamed_posts", "line_and_statement", "narrowed_copy", "reviewed_only"]
 
 _UNREVIEWED = """
 PREFIX nhskg: <https://w3id.org/nhskg/def#>
@@ -46,26 +47,46 @@ def reviewed_only(source: SparqlSource) -> OxigraphSource:
     >>> reviewed_only(OxigraphSource(store)).store is not store
     True
     """
-    store = getattr(source, "store", None)
-    if not isinstance(store, ox.Store):
-        raise NhskgError("--reviewed-only works on the embedded store (it narrows a copy of the graph); "
-                         "drop --endpoint, or filter on nhskg:reviewStatus in your own query (see queries/review-status.rq)")
+    return narrowed_copy(source, "--reviewed-only", "filter on nhskg:reviewStatus in your own query (see queries/review-status.rq)",
+                         _take_out_unreviewed)
+
+
+def _take_out_unreviewed(store: ox.Store, narrowed: ox.Store) -> set[ox.NamedNode | ox.BlankNode]:
     reviewable = {ox.NamedNode(p) for p in FIELD_PREDICATES.values()}
-    narrowed, folder = copy_of_store(store)
-    targets: set[ox.NamedNode | ox.BlankNode] = set()  # what the lines taken out pointed at
+    targets: set[ox.NamedNode | ox.BlankNode] = set()
     for row in store.query(_UNREVIEWED, use_default_graph_as_union=True):  # type: ignore[union-attr]
         statement, subject, predicate, object_ = (row[k] for k in ("statement", "subject", "predicate", "object"))  # type: ignore[index]
         if predicate not in reviewable:
             continue
-        for quad in [*narrowed.quads_for_pattern(statement, None, None), *narrowed.quads_for_pattern(subject, predicate, object_)]:
+        for quad in line_and_statement(narrowed, statement, subject, predicate, object_):
             narrowed.remove(quad)
         if not isinstance(object_, ox.Literal):
             targets.add(object_)
-    drop_unnamed_posts(narrowed, targets)  # posts named only by the lines taken out
+    return targets
+
+
+def narrowed_copy(source: SparqlSource, option: str, instead: str,
+                  take_out: Callable[[ox.Store, ox.Store], Iterable[ox.NamedNode | ox.BlankNode]]) -> OxigraphSource:
+    """A copy of the embedded store of ``source`` less what ``take_out(store, copy)`` removes from the
+    copy, and less the posts only the lines it took out named (it returns what those lines pointed
+    at). What ``--reviewed-only`` and ``--min-confidence`` share: each says only what goes. ``option``
+    and ``instead`` (what to do on an endpoint) word the error for a source with no embedded store.
+    The copy's temporary folder goes with the returned source (or at exit)."""
+    store = getattr(source, "store", None)
+    if not isinstance(store, ox.Store):
+        raise NhskgError(f"{option} works on the embedded store (it narrows a copy of the graph); drop --endpoint, or {instead}")
+    narrowed, folder = copy_of_store(store)
+    drop_unnamed_posts(narrowed, set(take_out(store, narrowed)))
     answer = OxigraphSource(narrowed)
-    if folder is not None:  # the checkpoint goes with the source (or at exit)
+    if folder is not None:
         weakref.finalize(answer, shutil.rmtree, folder, ignore_errors=True)
     return answer
+
+
+def line_and_statement(store: ox.Store, statement: ox.NamedNode | ox.BlankNode, subject: ox.NamedNode | ox.BlankNode,
+                       predicate: ox.NamedNode, object_: ox.NamedNode | ox.BlankNode | ox.Literal) -> list[ox.Quad]:
+    """The quads of one extracted statement and of the edge it states: what taking a fact out removes."""
+    return [*store.quads_for_pattern(statement, None, None), *store.quads_for_pattern(subject, predicate, object_)]
 
 
 def copy_of_store(store: ox.Store) -> tuple[ox.Store, Path | None]:

@@ -167,8 +167,7 @@ class DutyModel:
         if duty < self.duty_threshold:
             return None
         chances = self.area_probabilities(candidate, names)
-        kept = [(code, duty * chances.get(code, 1.0)) for code in candidate.areas]
-        kept = [(code, chance) for code, chance in kept if chance >= self.keep_threshold]
+        kept = [(code, chance) for code in candidate.areas if (chance := duty * chances.get(code, 1.0)) >= self.keep_threshold]
         added = [(code, duty * p) for code, p in chances.items() if code not in candidate.areas and duty * p >= self.area_threshold]
         return duty, tuple(kept + added)
 

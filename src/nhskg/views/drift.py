@@ -138,8 +138,7 @@ def drift_page(
             chances = dict(duty.area_confidence)  # the duty model's, for the sentence to say how sure it is
             for area in duty.areas:
                 said = duty.evidence.sentence if duty.evidence else duty.text
-                sure = Evidence(said, posting.key, chances.get(area)).how_sure
-                sentences.setdefault((as_of[:width], area), []).append([said, posting.key, sure] if sure else [said, posting.key])
+                sentences.setdefault((as_of[:width], area), []).append(Evidence(said, posting.key, chances.get(area)).as_json())
     totals: dict[str, int] = {}
     labels: dict[str, str] = {}
     cells: dict[str, dict[str, list[int]]] = {}

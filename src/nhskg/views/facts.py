@@ -92,6 +92,11 @@ class Evidence:
         checked = f"; {self.reviewed} by a reviewer" if self.reviewed else ""
         return f"{said}confidence {self.confidence:.2f}" + (" (less sure)" if self.weak else "") + checked
 
+    def as_json(self) -> list[str]:
+        """``[sentence, posting key]``, with how sure the extractor is as a third item where the fact
+        carries a confidence: the item every page's evidence list reads."""
+        return [self.sentence, self.posting, self.how_sure] if self.how_sure else [self.sentence, self.posting]
+
 
 def weakest(evidence: Iterable[Evidence]) -> bool:
     """Whether a fact read from these sentences is one the extractor is less sure of: at least one

@@ -19,7 +19,7 @@ import networkx as nx
 
 from ..namespaces import DEFAULT_BASE
 from ..sparql.sources import SparqlSource
-from .facts import WEAK_BELOW, Evidence, Facts, load_facts, organisation_key, weakest
+from .facts import Evidence, Facts, load_facts, organisation_key, weakest
 from .model import DEFAULT_LIMIT
 from .page import Page, evidence_json, plural, postings_json
 
@@ -259,8 +259,8 @@ def post_details(facts: Facts, keys: set[str], merged: dict[str, str] | None = N
             name = facts.label("duty-area", code, "") or "other duties"
             item = [duty.text, [duty.evidence.sentence, duty.evidence.posting] if duty.evidence else None]
             if code in chances:  # how sure the duty model is that the duty is about this area
-                chance = chances[code]
-                item.append(f"confidence {chance:.2f} that it is about {name.lower()}" + (" (less sure)" if chance < WEAK_BELOW else ""))
+                read = Evidence(duty.text, confidence=chances[code])
+                item.append(f"confidence {chances[code]:.2f} that it is about {name.lower()}" + (" (less sure)" if read.weak else ""))
             if item not in areas[drawn(duty.post)][name]:
                 areas[drawn(duty.post)][name].append(item)
     for key in out:

@@ -60,7 +60,7 @@ def evidence_json(evidence: Iterable[Evidence]) -> list[list[str]]:
     """Evidence as ``[sentence, posting key]`` pairs, sorted and without repeats, with a third item
     saying how sure the extractor is where the fact carries a confidence ("stated in passing;
     confidence 0.72 (less sure)"), for the page to show beside the sentence."""
-    return [[e.sentence, e.posting, e.how_sure] if e.how_sure else [e.sentence, e.posting] for e in sorted(set(evidence))]
+    return [e.as_json() for e in sorted(set(evidence))]
 
 
 def _money(value: float | None) -> str:

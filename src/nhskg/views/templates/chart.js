@@ -217,7 +217,7 @@
       parts.push(NK.section("Duty areas (" + NK.plural(post.duties, "duty", "duties") + ")", details.areas.map(function (area) {
         var more = NK.el("details", {}, [NK.el("summary", {text: area.label + " \u2014 " + NK.plural(area.duties.length, "duty", "duties")})]);
         area.duties.forEach(function (duty) {
-          more.appendChild(NK.el("blockquote", {className: "evidence" + (/less sure/.test(duty[2] || "") ? " weak" : "")}, [duty[1] ? duty[1][0] : duty[0],
+          more.appendChild(NK.el("blockquote", {className: "evidence" + (NK.weak(duty[2]) ? " weak" : "")}, [duty[1] ? duty[1][0] : duty[0],
             duty[1] && post.postings.indexOf(duty[1][1]) === -1 ? NK.postingRef(duty[1][1]) : null, NK.sure(duty[2])]));
         });
         return more;

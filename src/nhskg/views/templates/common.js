@@ -53,15 +53,16 @@
   /* evidence: [[sentence, posting key, how sure], ...]; how sure (optional) says how the posting
      stated the fact and the extractor's confidence, "(less sure)" when it is below the views' line */
   /* omit: posting keys already named nearby, whose reference is left out */
+  NK.weak = function (text) { return /less sure/.test(text || ""); };
   NK.sure = function (text) {
-    return text ? NK.el("span", {className: "sure" + (/less sure/.test(text) ? " weak" : ""), text: " [" + text + "]"}) : null;
+    return text ? NK.el("span", {className: "sure" + (NK.weak(text) ? " weak" : ""), text: " [" + text + "]"}) : null;
   };
   NK.evidence = function (items, limit, omit) {
     var box = NK.el("div", {className: "evidence-list"});
     limit = limit || 12;
     omit = omit || [];
     (items || []).slice(0, limit).forEach(function (item) {
-      box.appendChild(NK.el("blockquote", {className: "evidence" + (/less sure/.test(item[2] || "") ? " weak" : "")},
+      box.appendChild(NK.el("blockquote", {className: "evidence" + (NK.weak(item[2]) ? " weak" : "")},
         [item[0] || "(no sentence recorded)", omit.indexOf(item[1]) === -1 ? NK.postingRef(item[1]) : null, NK.sure(item[2])]));
     });
     if ((items || []).length > limit) { box.appendChild(NK.el("p", {className: "sub", text: "\u2026 and " + (items.length - limit) + " more sentences"})); }
