@@ -100,6 +100,53 @@ def test_registration_with_a_regulator_however_the_regulators_are_listed(sentenc
     assert essential(read(sentence, "Head of Clinical Services")) == expected
 
 
+@pytest.mark.parametrize("sentence, code, label", [
+    ("Registered with the Health and Care Professions Council (HCPC).", "hcpc-registration",
+     "Registered with the Health and Care Professions Council"),
+    ("You must be registered with the General Dental Council.", "gdc-registration", "registered with the General Dental Council"),
+    ("Registered as a Pharmacy Technician with the General Pharmaceutical Council", "gphc-registration",
+     "Registered as a Pharmacy Technician with the General Pharmaceutical Council"),
+    ("Registered with GPhC", "gphc-registration", "Registered with GPhC"),
+    ("Member of an appropriate professional body and to hold a valid registration (HCPC)", "hcpc-registration",
+     "registration (HCPC)"),
+    ("Applicants must be fully registered on the UK General Medical Council.", "gmc-registration",
+     "registered on the UK General Medical Council"),
+    ("All applicants must be on the HCPC register and will undergo enhanced DBS clearance.", "hcpc-registration", "HCPC register"),
+    ("You will be an NMC Registrant.", "nmc-registration", "NMC Registrant"),
+])
+def test_registration_with_a_regulator_by_any_of_its_names(sentence, code, label):
+    """The 2020 corpus asks for registration in more ways than labels can list: the regulator's
+    name (the body vocabulary's, abbreviated or not) with registration asked before or after it."""
+    p = read(f"Person specification\nEssential\n{sentence}", "Physiotherapist")
+    assert [(r.code, r.label, r.essential) for r in p.requirements if r.code != "dbs-check"] == [(code, label, True)]
+    assert not p.bodies  # registration is no relationship with the regulator
+
+
+@pytest.mark.parametrize("sentence", [
+    "To ensure all reports are completed in line with CSP, HCPC and local policy standards.",
+    "NMC Payment in full",
+    "You will complete NMC recognised accredited mentor training.",
+    "You will ensure the GPhC standards for dispensing are met.",
+])
+def test_a_regulators_standards_fees_or_recognition_are_no_relationship_with_it(sentence):
+    assert not read(sentence, "Ward Manager").bodies
+
+
+def test_a_regulator_named_without_registration_asked_is_no_registration_with_it():
+    p = read("You will work with the GMC on revalidation.", "Medical Director")
+    assert not p.requirements and codes(p.bodies) == {"gmc"}
+
+
+def test_registration_asked_reaches_the_regulator_only_within_its_clause():
+    """"registered Medical Practitioners and must be on the GMC's Specialist Register": the
+    registration is the label's, and the register entry is its own requirement, both essential."""
+    p = read("Applicants are required to be fully registered Medical Practitioners and must be on the GMC's "
+             "Specialist Register.", "Consultant")
+    assert [(r.code, r.label, r.essential) for r in p.requirements] == [
+        ("gmc-registration", "fully registered Medical Practitioners", True),
+        ("specialist-registration", "Specialist Register", True)]
+
+
 def test_board_or_senior_management_level_is_board_experience_only():
     p = read("We are looking for someone with substantial Board or senior management level experience.", "Chief Digital Officer")
     assert codes(p.requirements) == {"board-experience"}
@@ -399,6 +446,27 @@ def test_a_line_split_by_kind():
              "Head of Nursing")
     assert codes(p.accountable_to) == {"clinical-director"}
     assert codes(p.professionally_accountable_to) == {"chief-nurse"}
+
+
+@pytest.mark.parametrize("text, label", [
+    ("Reports to: Clinic Team Leader", "Clinic Team Leader"),
+    ("RESPONSIBLE TO: Pharmacy Manager", "Pharmacy Manager"),
+    ("Responsible to: Director of Speech and Language Therapy", "Director of Speech and Language Therapy"),
+    ("Reports to:\n\nDirector of Education and Innovation\n\nHours: 22.5", "Director of Education and Innovation"),
+    ("ACCOUNTABLE TO:\n\nHead of Planned Care", "Head of Planned Care"),
+])
+def test_a_line_in_a_field_to_a_post_with_no_role_type(text, label):
+    """The 2020 corpus's field lines ("Responsible to: CAMHS Service Manager"), the value on the same
+    line or the next: before, only a line to a role type was read from them."""
+    p = read(f"Role: Dental Nurse\n{text}\n\nYou will support the dental students.", "Dental Nurse")
+    assert [(i.code, i.label, i.stated) for i in p.accountable_to] == [("other", label, "field")]
+
+
+def test_an_uncoded_title_running_into_a_coded_one_is_both():
+    p = read("You will work closely with the Director of Clinical Services and Hospital Director.",
+             "Deputy Director Clinical Services")
+    assert {(i.code, i.label) for i in p.works_with} == {("other", "Director of Clinical Services"),
+                                                         ("hospital-managing-director", "Hospital Director")}
 
 
 def test_under_the_line_management_of_is_a_line():

@@ -73,6 +73,7 @@ class NHSKG(DefinedNamespace):
     namedAsPartner: URIRef
     partOfOrganisation: URIRef
     recordField: URIRef
+    registrationWith: URIRef
     requiredIn: URIRef
     singleHolder: URIRef
     textFragment: URIRef

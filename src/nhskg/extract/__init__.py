@@ -45,7 +45,7 @@ from .employer import organisation_from_text, organisation_type
 from .facts import read_bodies, read_requirements
 from .leadership import is_leadership, national_director
 from .pay import closing_date_of, location_of, pay_band_of, salary_of
-from .reading import CUE, DESIGNATION, DUTY_AREA, ORG_TYPE, QUALIFICATION, ROLE, SECTION, Reading, add, group_by_sentence, pattern_mentions, sentence_of
+from .reading import CUE, DESIGNATION, DUTY_AREA, ORG_TYPE, QUALIFICATION, ROLE, SECTION, Reading, add, group_by_sentence, pattern_mentions, registration_mentions, sentence_of
 from .relations import read_designations, read_relations
 from .wording import wording
 from .title import as_titled, refined_in_text, role_in_title, scope_of, title_from_text
@@ -110,6 +110,7 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
 
     mentions = matcher.find(text)
     extra = pattern_mentions(vocab, text, (QUALIFICATION, DUTY_AREA, DESIGNATION, CUE), mentions, longest_wins=(QUALIFICATION,))
+    extra += registration_mentions(vocab, text, mentions)
     if extra:
         mentions = sorted(mentions + extra, key=lambda m: (m.start, -m.end))
     sentences = tuple(split_sentences(text, [m for m in mentions if m.scheme == SECTION]))

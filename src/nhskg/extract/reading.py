@@ -14,7 +14,7 @@ from typing import Iterator
 from ..read.documents import Document
 from ..vocabulary.matching import Mention
 from ..vocabulary.patterns import TextPattern, fold
-from .postings import Evidence, Item
+from .postings import STATED_AS, Evidence, Item
 from ..read.sentences import Sentence
 from ..vocabulary.vocab import Vocabulary
 from .wording import wording
@@ -78,6 +78,32 @@ def pattern_mentions(
             ):
                 continue
             found.append(Mention(scheme, code, start, end, text[start:end]))
+    return found
+
+
+def registration_mentions(vocab: Vocabulary, text: str, mentions: list[Mention]) -> list[Mention]:
+    """A regulator named where the posting asks for registration with it ("registered with the
+    Health and Care Professions Council (HCPC)", "Member of HCPC", "GPhC registration"), read as
+    that registration (the qualification whose ``nhskg:registrationWith`` is the regulator),
+    from the asking word to the name; the labels list only some of the many ways to say it."""
+    registers = {c.registration_with: c.code for c in vocab.scheme(QUALIFICATION).concepts if c.registration_with}
+    words = wording(vocab)
+    found = []
+    for mention in mentions:
+        code = registers.get(mention.code) if mention.scheme == BODY else None
+        if code is None:
+            continue
+        line_start = text.rfind("\n", 0, mention.start) + 1
+        before = words.registered_with.search(text[max(line_start, mention.start - 80) : mention.start])
+        if before is not None:
+            start = max(line_start, mention.start - 80) + before.start()
+            end = mention.end + (text[mention.end : mention.end + 1] == ")" and "(" in before.group())  # "registration (HCPC)"
+            found.append(Mention(QUALIFICATION, code, start, end, text[start:end]))
+            continue
+        after = words.registration_after.match(text[mention.end : mention.end + 40])
+        if after is not None:
+            end = mention.end + after.end()
+            found.append(Mention(QUALIFICATION, code, mention.start, end, text[mention.start : end]))
     return found
 
 
@@ -205,7 +231,13 @@ def coordinated_cue(sentence_mentions: list[Mention], cue: Mention, text: str) -
 
 
 def add(bucket: dict[str, Item], item: Item) -> None:
-    """Keep the first statement of a code, unless a later one is stated more strongly."""
+    """Keep the first statement of a code, unless a later one is stated more strongly (a field
+    before a sentence about the post, before a list, before a passing mention). By the form, not
+    by the confidence: the confidences are measured from what this keeps, so choosing by them
+    would make the measure move what it measures."""
     previous = bucket.get(item.code)
-    if previous is None or item.confidence > previous.confidence:
+    if previous is None or _STRENGTH[item.stated] < _STRENGTH[previous.stated]:
         bucket[item.code] = item
+
+
+_STRENGTH = {form: rank for rank, form in enumerate(STATED_AS)}

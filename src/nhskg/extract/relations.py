@@ -263,12 +263,29 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
             if not found:
                 continue
             start, end = at + found.start("name"), at + found.end("name")
-            if any(a < end and start < b for a, b in roles):
+            end = _before_a_role(words, text, start, end, roles)
+            if end is None:
                 continue
-            add(bucket, item(field, "other", text[start:end], evidence_of(sentence), "passing"))
+            add(bucket, item(field, "other", text[start:end], evidence_of(sentence), _stated(words, sentence, cue, 1, text)))
             if field == "works_with":
                 partners.setdefault(sentence.start, set()).add("other")
             return
+
+
+def _before_a_role(words: Wording, text: str, start: int, end: int, roles: list[tuple[int, int]]) -> int | None:
+    """Where an uncoded title ends that runs into a coded one ("the Director of Clinical Services
+    and Hospital Director": the director of clinical services, then the hospital director), or
+    None when what is left before the coded title is no title of its own."""
+    cut = min((a for a, b in roles if a < end and start < b), default=None)
+    if cut is None:
+        return end
+    if cut <= start:
+        return None
+    kept = re.sub(r"[\s,]*(?:\b(?:and|or)\b|&)?[\s,]*$", "", text[start:cut])
+    again = words.uncoded_partner.match(kept)
+    if not kept or again is None or again.end("name") != len(kept):
+        return None
+    return start + len(kept)
 
 
 def _designation_stated(words: Wording, sentence: Sentence) -> str:

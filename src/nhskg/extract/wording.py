@@ -75,6 +75,9 @@ class Wording:
     not_pay_words: re.Pattern[str]
     pay_line: re.Pattern[str]
     knowledge_of: re.Pattern[str]
+    #: registered-with / registration-after: a regulator's name read as the registration it keeps
+    registered_with: re.Pattern[str]
+    registration_after: re.Pattern[str]
     #: auxiliaries-only and verb-opens: a role followed by a cue as its verb is the cue's subject
     auxiliaries_only: re.Pattern[str]
     verb_opens: re.Pattern[str]
@@ -220,6 +223,8 @@ def wording(vocab: Vocabulary) -> Wording:
         not_pay_words=one("not-pay-words"),
         pay_line=one("pay-line"),
         knowledge_of=one("knowledge-of"),
+        registered_with=one("registered-with"),
+        registration_after=one("registration-after"),
         auxiliaries_only=one("auxiliaries-only"),
         verb_opens=one("verb-opens"),
         helping_verb=one("helping-verb"),

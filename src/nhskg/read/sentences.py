@@ -4,7 +4,9 @@ Evidence is a sentence, so this decides what a user sees quoted. A bullet or a s
 sentence of its own; running prose is split after ``.``, ``!`` or ``?`` followed by a capital.
 Section headings come from the ``section`` vocabulary (``ontology/vocab/section.ttl``): a short
 line that begins with a section label opens that section ("Person specification", "Essential",
-"Main duties of the job", "About us"...).
+"Main duties of the job", "About us"...). A field's name alone on a line ("Reports to:") and its
+value on the next ("Director of Education and Innovation") are one sentence, as "Reports to:
+Director of Education and Innovation" on one line is: the name says what the value is.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ _LINE = re.compile(r"[^\n]+")
 _BREAK = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[A-Z0-9\"'\u201c\u2018(\[])")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u25aa\u25cf\u2013\u2014>]|o\s|\d{1,2}[.)])\s*")
 _HEADING_WORDS = 9
+#: A field's name on a line of its own, and the longest value on the next line read as its value.
+_FIELD_NAME_WORDS = 4
+_FIELD_VALUE_WORDS = 12
 _PERSON_SPEC_PARTS = {"person-specification", "essential", "desirable"}
 
 
@@ -116,4 +121,24 @@ def split_sentences(text: str, section_mentions: Sequence[Mention] = ()) -> list
                 )
             )
             first = False
-    return sentences
+    return _fields_joined(text, sentences)
+
+
+def _fields_joined(text: str, sentences: list[Sentence]) -> list[Sentence]:
+    """Each field whose name ends a line of its own joined to its value on the next line.
+
+    >>> [s.text for s in split_sentences("Reports to:\\n\\nHead of Service\\nSalary: 1")]
+    ['Reports to:\\n\\nHead of Service', 'Salary: 1']
+    """
+    joined: list[Sentence] = []
+    for sentence in sentences:
+        name = joined[-1] if joined else None
+        if (name is not None and name.whole_line and not name.heading and not name.bullet and name.text.endswith(":")
+                and len(name.text.split()) <= _FIELD_NAME_WORDS and sentence.whole_line and not sentence.heading
+                and not sentence.text.endswith(":") and len(sentence.text.split()) <= _FIELD_VALUE_WORDS
+                and not text[name.end : sentence.start].strip()):
+            joined[-1] = Sentence(text[name.start : sentence.end], name.start, sentence.end, name.section,
+                                  name.essential, False, False, True)
+            continue
+        joined.append(sentence)
+    return joined
