@@ -462,6 +462,33 @@ def test_a_line_in_a_field_to_a_post_with_no_role_type(text, label):
     assert [(i.code, i.label, i.stated) for i in p.accountable_to] == [("other", label, "field")]
 
 
+@pytest.mark.parametrize("sentence, field, label", [
+    ("Reporting to the Endoscopy Sister the successful candidate will be responsible for decontamination.",
+     "accountable_to", "Endoscopy Sister"),
+    ("You will be line managed by an Operational Duty Manager.", "accountable_to", "Operational Duty Manager"),
+    ("Reporting to the Senior Intelligence Analyst, you will support the team.", "accountable_to", "Senior Intelligence Analyst"),
+    # "Medical Secretary" is a label of the role type other; the post, of type other too, may report to one
+    ("The post reports to a Senior Medical Secretary and is for 37.5 hours a week.", "accountable_to", "Medical Secretary"),
+    ("Reporting to the POA lead Nurse the post holder is responsible for safe assessment.", "accountable_to", "POA lead Nurse"),
+    ("You will work closely with the Ward Sister in leading the ward team.", "works_with", "Ward Sister"),
+    ("Deputising for the band 7 Team Leader and assisting with the day to day management.", "deputises_for",
+     "band 7 Team Leader"),
+    ("Deputising for the Chief Respiratory Physiologist to run the service.", "deputises_for", "Chief Respiratory Physiologist"),
+])
+def test_a_line_or_partner_by_any_title_noun(sentence, field, label):
+    p = read(sentence, "Staff Nurse")
+    assert [(i.code, i.label) for i in getattr(p, field)] == [("other", label)]
+
+
+def test_a_title_that_goes_on_is_read_whole_or_not_at_all():
+    """"our Clinical Nurse Specialist team" is no "Clinical Nurse"; and the cue inside the title
+    "Professional Lead Occupational Therapist" states no professional line."""
+    p = read("Professional supervision will be provided by the Professional Lead Occupational Therapist.", "Occupational Therapist")
+    assert not p.professionally_accountable_to
+    p = read("You will report to our Clinical Nurse Specialist team.", "Staff Nurse")
+    assert "Clinical Nurse" not in {i.label for i in p.accountable_to}
+
+
 def test_an_uncoded_title_running_into_a_coded_one_is_both():
     p = read("You will work closely with the Director of Clinical Services and Hospital Director.",
              "Deputy Director Clinical Services")

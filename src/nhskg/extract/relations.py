@@ -206,7 +206,7 @@ def read_relations(reading: Reading) -> Relations:
                 field = cue_fields.get(each.code)
                 if field not in fields:
                     continue
-                if mention.code == reading.role and not _same_type_allowed(reading, mention, field):
+                if mention.code == reading.role != "other" and not _same_type_allowed(reading, mention, field):
                     continue
                 stated = _stated(words, sentence, each, per_cue.get(cue.start, 1), reading.text)
                 add(fields[field], item(field, mention.code, mention.written, evidence, stated))
@@ -243,6 +243,8 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
     for cue in mentions:
         if cue.scheme != CUE or cue_fields.get(cue.code) != field or _asked_of_candidate(words, sentence, cue, text):
             continue
+        if _in_a_title(cue, sentence, text):
+            continue
         # right after the cue, and after each role of a list the cue governs ("with the Chief
         # Financial Officer and Director of Operational Finance")
         starts = [cue.end] + [b for a, b in roles if cue.end <= a and b <= cue.end + 90 and b <= sentence.end]
@@ -270,6 +272,13 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
             if field == "works_with":
                 partners.setdefault(sentence.start, set()).add("other")
             return
+
+
+def _in_a_title(cue: Mention, sentence: Sentence, text: str) -> bool:
+    """A cue written as part of a title inside the sentence ("supervision will be provided by the
+    Professional Lead Occupational Therapist"): capitalised, not opening the sentence, and the title
+    going on after it. What follows it is the rest of that title, not the post's partner."""
+    return cue.start > sentence.start and cue.written[:1].isupper() and re.match(r" [A-Z]", text[cue.end : cue.end + 2]) is not None
 
 
 def _before_a_role(words: Wording, text: str, start: int, end: int, roles: list[tuple[int, int]]) -> int | None:
