@@ -132,6 +132,18 @@ def test_a_regulators_standards_fees_or_recognition_are_no_relationship_with_it(
     assert not read(sentence, "Ward Manager").bodies
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    ("You must have a degree in Orthoptics and be able to work alone.", {"degree": "degree in Orthoptics"}),
+    ("It is essential that you have a Pharmacy Degree.", {"degree": "Pharmacy Degree"}),
+    ("Applicants must have a relevant degree and a core profession.", {"degree": "relevant degree"}),
+    ("You must hold a recognised medical degree.", {"medical-degree": "medical degree"}),
+    ("You must hold an MSc degree in Public Health.", {"masters-degree": "MSc"}),
+    ("You must always work with a high degree of confidentiality.", {}),
+])
+def test_a_degree_named_by_its_subject_or_kind(sentence, expected):
+    assert {r.code: r.label for r in read(sentence, "Orthoptist").requirements} == expected
+
+
 def test_a_regulator_named_without_registration_asked_is_no_registration_with_it():
     p = read("You will work with the GMC on revalidation.", "Medical Director")
     assert not p.requirements and codes(p.bodies) == {"gmc"}
