@@ -322,6 +322,19 @@ def test_a_body_that_opens_its_sentence_as_subject_is_not_the_posts_partner():
     assert not codes(p.bodies) & {"nhs-provider", "cqc"}
 
 
+@pytest.mark.parametrize("sentence", [
+    "This will include exceptional peer support and allocation of a responsible officer for revalidation purposes.",
+    "You will be supported by the Accountable Officer.",
+    "The post holder will work in a team supporting the functions of the CDAO and ensuring statutory obligations are met.",
+    "Freedom to speak up \u2018Guardian Service\u2019, enabling you to safely discuss any concerns impacting on patient care.",
+    "This will include managing revalidation of trainee doctors on behalf of the Responsible Officer (RO).",
+])
+def test_a_designation_someone_else_holds_for_the_post_or_a_service_named_after_it(sentence):
+    """Real 2020 postings below leadership level (read in full) that named a designation held by
+    someone else, or a service named after one."""
+    assert not read(sentence, "Consultant Psychiatrist").designations
+
+
 def test_a_ward_nurse_who_reports_to_the_dipc_is_not_the_dipc_even_read_in_full():
     p = read("You will report infection outbreaks to the Director of Infection Prevention and Control (DIPC).",
              "Staff Nurse - Ward 5", full=True)

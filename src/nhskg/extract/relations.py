@@ -345,6 +345,8 @@ def _held_by_the_post(reading: Reading, sentence: Sentence, mentions: list[Menti
         return False  # "knowledge of ... Caldicott and CDAO regulations": a requirement, not a designation
     if _NAMED_PERSON.match(text[mention.end : min(sentence.end, mention.end + 60)]):
         return False
+    if words.designation_names_a_service.match(text[mention.end : sentence.end]):
+        return False  # "Freedom to speak up Guardian Service": a service the post may use
     if _plural(mention) and not words.held_in_plural.search(mention.written.lower()):
         return False  # "communicate with Executive Board members": the board's members, not this post
     return True
