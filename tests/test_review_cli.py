@@ -237,10 +237,11 @@ def _cmo_areas() -> dict[str, int]:
     return {a["area"]: a["postings_a"] for a in json.loads(out)["areas"]}
 
 
-def _to_check() -> set[tuple[str, str, str]]:
-    code, out = _run("query", "duty-areas-to-check", "--param", "below=1", "--format", "csv")
+def _to_check() -> dict[tuple[str, str, str], str]:
+    """(posting, area label, sentence) -> review status, of every area `query duty-areas-to-check` lists."""
+    code, out = _run("query", "duty-areas-to-check", "--param", "below=1.01", "--format", "csv")
     assert code == 0, out
-    return {(r["posting_id"], r["area_label"], r["sentence"]) for r in csv.DictReader(out.splitlines())}
+    return {(r["posting_id"], r["area_label"], r["sentence"]): r["review_status"] for r in csv.DictReader(out.splitlines())}
 
 
 def test_a_duty_area_rejected_corrected_or_accepted_stays_so_after_a_rebuild(seeds_project: Path) -> None:
@@ -291,7 +292,9 @@ def test_a_duty_area_rejected_corrected_or_accepted_stays_so_after_a_rebuild(see
     checked = _to_check()
     assert (gone["posting_id"], gone["value_label"], gone["sentence"]) not in checked
     assert (moved["posting_id"], moved["value_label"], moved["sentence"]) not in checked
-    assert any(p == moved["posting_id"] and s == moved["sentence"] and a != moved["value_label"] for p, a, s in checked)
+    assert [status for (p, a, s), status in checked.items() if (p, s) == (moved["posting_id"], moved["sentence"]) and status != "unreviewed"
+            ] == ["corrected"]
+    assert checked[(kept["posting_id"], kept["value_label"], kept["sentence"])] == "accepted"
     now = _cmo_areas()
     expected = dict(before)
     for area, change in ((gone["value"], -1), (moved["value"], -1), (target, 1)):
