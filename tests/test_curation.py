@@ -432,3 +432,15 @@ def test_a_reviewed_duty_area_says_who_decided_on_its_reading_and_the_graph_conf
     # built again without the decisions, the areas come back as read and nobody is named
     build_postings([AREAS], store, vocab=vocab, validate=False)
     assert [r["status"] for r in _readings(store)] == [None, None, None]
+
+
+def test_evaluate_reviewed_scores_duty_areas_by_their_duty() -> None:
+    from nhskg.curation.score import evaluate_reviewed
+
+    decisions = Decisions.of([
+        decision("duty_areas", "patient-safety", SAFE),  # read, but wrong: a false positive
+        decision("duty_areas", "finance", SAFE, "accept"),  # right: a true positive
+        decision("duty_areas", "patient-safety", CARE, "correct", to=("duty_areas", "finance")),  # wrong, and missed
+    ])
+    score = evaluate_reviewed(decisions, [AREAS]).evaluation.score("duty_areas")
+    assert (score.true_positives, score.false_positives, score.false_negatives) == (1, 2, 1)
