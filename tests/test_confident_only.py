@@ -64,6 +64,32 @@ def test_a_fact_a_reviewer_accepted_stays_whatever_its_confidence(seeds_source: 
                              "FILTER NOT EXISTS { ?s nhskg:reviewStatus ?x }")
 
 
+def test_a_duty_area_a_reviewer_accepted_or_corrected_stays_with_its_duty_whatever_their_confidence(
+        seeds_source: OxigraphSource) -> None:
+    store = ox.Store()
+    store.bulk_extend(seeds_source.store)
+    weak = PREFIXES + """SELECT ?duty ?r ?area WHERE { ?duty nhskg:areaReading ?r ; nhskg:confidence ?dc .
+        ?r nhskg:readingOfArea ?area ; nhskg:confidence ?c . FILTER (?c < 0.5 && ?dc < 0.9) } ORDER BY ?r LIMIT 3"""
+    rows = [(r["duty"], r["r"], r["area"]) for r in store.query(weak, use_default_graph_as_union=True)]  # type: ignore[index]
+    assert len(rows) == 3
+    (duty, accepted, area), (_, corrected, other), (left_duty, left, left_area) = rows
+    store.add(ox.Quad(accepted, ox.NamedNode(NHSKG + "reviewStatus"), ox.NamedNode(NHSKG + "review-accepted")))
+    store.add(ox.Quad(corrected, ox.NamedNode(NHSKG + "reviewStatus"), ox.NamedNode(NHSKG + "review-corrected")))
+    surer = confident_only(OxigraphSource(store), 0.9)
+    for reading in (accepted, corrected):
+        assert any(surer.store.quads_for_pattern(reading, None, None))
+    assert any(surer.store.quads_for_pattern(duty, ox.NamedNode(NHSKG + "dutyArea"), area))
+    assert any(surer.store.quads_for_pattern(None, ox.NamedNode(NHSKG + "hasDuty"), duty))  # a reviewer judged it a duty
+    if left not in (accepted, corrected) and left_duty != duty:
+        assert not any(surer.store.quads_for_pattern(left, None, None))  # nobody reviewed it: it goes
+
+
+def test_reviewed_only_leaves_duty_areas_as_they_are(seeds_source: OxigraphSource) -> None:
+    from nhskg.curation.reviewed import reviewed_only
+
+    assert _count(reviewed_only(seeds_source), AREAS) == _count(seeds_source, AREAS) > 0
+
+
 def test_only_a_number_from_0_to_1_and_only_the_embedded_store(seeds_source: OxigraphSource) -> None:
     with pytest.raises(NhskgError, match="not a number from 0 to 1"):
         confident_only(seeds_source, 1.5)

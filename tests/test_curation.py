@@ -267,3 +267,180 @@ def test_a_correction_into_a_fact_rejected_as_read_elsewhere_still_stands() -> N
     [moved] = [i for i in curated.posting.accountable_to if i.code == "chief-nurse"]
     assert moved.evidence.sentence == NURSE
     assert [(r.field, r.code, r.status) for r in curated.reviews] == [("accountable_to", "chief-nurse", "corrected")]
+
+
+# --------------------------------------------------------------------------- a duty's areas
+
+import hashlib  # noqa: E402
+
+from nhskg.curation.decisions import fact_id, resolve_code, resolve_field  # noqa: E402
+from nhskg.extract.postings import Duty  # noqa: E402
+
+SAFE = "Lead patient safety and the workforce plan with the Chief Nurse."
+CARE = "Oversee patient safety in the care of patients."
+AREAS = replace(P, duties=(
+    Duty(SAFE, ("patient-safety", "finance"), ("chief-nurse",), ev(SAFE, 235), confidence=0.9, area_confidence=(0.4, 0.7)),
+    Duty(CARE, ("patient-safety",), (), ev(CARE, 320), confidence=0.8, area_confidence=(0.35,)),
+))
+
+
+def test_the_ids_and_keys_of_the_existing_fields_do_not_change_with_duty_areas() -> None:
+    old = decision("designations", "responsible-officer", RO)
+    assert old.key == ("job-1", "designations", "responsible-officer")
+    before = hashlib.sha256("job-1\x1fdesignations\x1fresponsible-officer".encode()).hexdigest()[:8]  # the id as first written
+    assert old.id == fact_id("job-1", "designations", "responsible-officer") == before
+    assert fact_id("916238399", "designations", "board-member") == "5c5d84a6"  # as before duty areas
+    one, two = decision("duty_areas", "patient-safety", SAFE), decision("duty_areas", "patient-safety", CARE)
+    assert one.key == ("job-1", "duty_areas", "patient-safety", evidence_hash(SAFE))
+    assert one.id != two.id and one.key != two.key
+
+
+def test_two_duties_sharing_an_area_are_two_lines_of_a_decision_file(tmp_path: Path) -> None:
+    folder = tmp_path / "curation"
+    record_decision(folder, decision("duty_areas", "patient-safety", SAFE, "accept"))
+    record_decision(folder, decision("duty_areas", "patient-safety", CARE))
+    record_decision(folder, decision("duty_areas", "patient-safety", CARE, "accept", date="2026-12-05T10:00:00Z"))
+    verdicts = sorted((d.evidence, d.decision) for d in load_decisions(folder))
+    assert verdicts == sorted([(evidence_hash(SAFE), "accept"), (evidence_hash(CARE), "accept")])
+
+
+def test_an_existing_decision_file_reads_the_same(tmp_path: Path) -> None:
+    folder = tmp_path / "curation"
+    folder.mkdir()
+    (folder / "ann-smith.csv").write_text(
+        ",".join(COLUMNS) + "\n"
+        "003_ee31a5acbe06f6bc,works_with,chief-medical-officer,37b008168d7b,correct,works_with,hospital-medical-director,"
+        "Ann Smith,2026-12-04T16:23:09Z,the sentence names the hospital medical directors\n"
+        "916238399,bodies,university,8291f9fe3e2e,accept,,,Ann Smith,2026-12-04T16:25:41Z,\n", encoding="utf-8")
+    read = sorted(load_decisions(folder), key=lambda d: d.posting)
+    assert [(d.key, d.id) for d in read] == [
+        (("003_ee31a5acbe06f6bc", "works_with", "chief-medical-officer"), fact_id("003_ee31a5acbe06f6bc", "works_with", "chief-medical-officer")),
+        (("916238399", "bodies", "university"), fact_id("916238399", "bodies", "university")),
+    ]
+
+
+@pytest.mark.parametrize("to", [("works_with", "chief-nurse"), ("designations", "caldicott-guardian")])
+def test_a_duty_area_corrected_to_another_field_is_refused_naming_the_line(tmp_path: Path, to: tuple[str, str]) -> None:
+    folder = tmp_path / "curation"
+    folder.mkdir()
+    good = decision("duty_areas", "patient-safety", SAFE, "correct", to=("duty_areas", "finance")).row()
+    with (folder / "ann.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, COLUMNS)
+        writer.writeheader()
+        writer.writerows([good, {**good, "code": "finance", "to_field": to[0], "to_code": to[1]}])
+    with pytest.raises(CurationError, match=r"ann.csv:3: a duty area can only be corrected to another duty area"):
+        load_decisions(folder)
+
+
+def test_a_line_corrected_to_a_duty_area_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "curation"
+    folder.mkdir()
+    row = decision("works_with", "chief-nurse", NURSE, "correct", to=("duty_areas", "finance")).row()
+    with (folder / "ann.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, COLUMNS)
+        writer.writeheader()
+        writer.writerow(row)
+    with pytest.raises(CurationError, match=r"ann.csv:2: a duty area can only be corrected"):
+        load_decisions(folder)
+
+
+def test_a_duty_area_correction_outside_the_duty_area_scheme_is_named(tmp_path: Path, vocab: Vocabulary) -> None:
+    path = record_decision(tmp_path / "curation", decision("duty_areas", "patient-safety", SAFE, "correct",
+                                                         to=("duty_areas", "chief-nurse")))
+    with pytest.raises(CurationError, match=rf"{path.name}:2: to_code 'chief-nurse' is not a code of duty-area"):
+        load_decisions(tmp_path / "curation", vocab)
+
+
+def test_duty_area_is_typed_by_its_label(vocab: Vocabulary) -> None:
+    assert resolve_field("duty area") == resolve_field("Duty areas") == resolve_field("duty_areas") == "duty_areas"
+    assert resolve_code(vocab, "duty_areas", "Patient safety") == "patient-safety"
+    assert resolve_code(vocab, "duty_areas", "finance") == "finance"
+    with pytest.raises(CurationError, match="neither a code nor a label of the duty-area scheme"):
+        resolve_code(vocab, "duty_areas", "Chief Nurse")
+
+
+def test_reject_correct_and_accept_a_duty_area_touch_that_duty_only() -> None:
+    curated = apply_decisions(AREAS, [
+        decision("duty_areas", "patient-safety", SAFE),
+        decision("duty_areas", "patient-safety", CARE, "correct", to=("duty_areas", "finance")),
+        decision("duty_areas", "finance", SAFE, "accept"),
+    ])
+    safe, care = curated.posting.duties
+    assert (safe.areas, safe.area_confidence) == (("finance",), (0.7,))
+    assert (care.areas, care.area_confidence, care.evidence) == (("finance",), (0.35,), AREAS.duties[1].evidence)
+    assert (safe.text, safe.with_, safe.confidence) == (SAFE, ("chief-nurse",), 0.9)
+    assert sorted((r.code, r.status, r.extracted_code, r.evidence) for r in curated.reviews) == [
+        ("finance", "accepted", None, evidence_hash(SAFE)),
+        ("finance", "corrected", "patient-safety", evidence_hash(CARE)),
+    ]
+    assert [d.evidence for d in curated.rejected] == [evidence_hash(SAFE)]
+    assert curated.posting.designations == AREAS.designations and curated.stale == ()
+
+
+def test_a_duty_area_corrected_into_one_the_duty_reads_stays_once_as_read() -> None:
+    curated = apply_decisions(AREAS, [decision("duty_areas", "patient-safety", SAFE, "correct", to=("duty_areas", "finance"))])
+    safe = curated.posting.duties[0]
+    assert (safe.areas, safe.area_confidence) == (("finance",), (0.7,))
+    assert [(r.code, r.status) for r in curated.reviews] == [("finance", "accepted")]
+
+
+def test_a_decision_on_a_duty_area_no_longer_read_is_stale() -> None:
+    changed = replace(AREAS, duties=(replace(AREAS.duties[0], areas=("finance",), area_confidence=(0.7,)),
+                                     replace(AREAS.duties[1], evidence=ev("Oversee safety.", 320))))
+    curated = apply_decisions(changed, [decision("duty_areas", "patient-safety", SAFE), decision("duty_areas", "patient-safety", CARE)])
+    assert curated.posting == changed and curated.reviews == () and curated.rejected == ()
+    assert sorted(s.reason for s in curated.stale) == [
+        "the duty it was read from is no longer read (its sentence has changed: review the area again)",
+        "the duty no longer has this area"]
+
+
+def _readings(store: Path) -> list[dict[str, object]]:
+    query = f"""
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    SELECT ?sentence ?area ?confidence ?status ?who ?when ?note ?was WHERE {{
+      ?duty <{NHSKG}areaReading> ?r ; <{NHSKG}evidenceSentence> ?sentence .
+      ?r <{NHSKG}readingOfArea> ?area ; <{NHSKG}confidence> ?confidence .
+      OPTIONAL {{ ?r <{NHSKG}reviewStatus> ?status ; <{PROV}wasAttributedTo> ?agent ; <{PROV}generatedAtTime> ?when .
+                 ?agent a <{PROV}Agent> ; rdfs:label ?who }}
+      OPTIONAL {{ ?r <{NHSKG}reviewNote> ?note }} OPTIONAL {{ ?r <{NHSKG}extractedValue> ?was }}
+    }} ORDER BY ?sentence ?area"""
+    return GraphStore.open(store).source().select(query).python()
+
+
+def test_a_reviewed_duty_area_says_who_decided_on_its_reading_and_the_graph_conforms(tmp_path: Path, vocab: Vocabulary) -> None:
+    store = tmp_path / "store"
+    decisions = Decisions.of([
+        decision("duty_areas", "patient-safety", SAFE),
+        decision("duty_areas", "patient-safety", CARE, "correct", to=("duty_areas", "finance"),
+                 reviewer="Bob Jones", date="2026-12-04T11:30:00Z", note="it is about governance"),
+        decision("duty_areas", "finance", SAFE, "accept"),
+    ])
+    with applying(decisions) as session:
+        report = build_postings([AREAS], store, vocab=vocab)
+        tally = session.report()
+    assert report.validation is not None and report.validation.conforms, report.validation.results
+    assert (tally.accepted, tally.rejected, tally.corrected, tally.stale) == (1, 1, 1, ())
+    area = "https://w3id.org/nhskg/vocab/duty-area/"
+    rows = [(r["sentence"], r["area"], float(r["confidence"]), r["status"], r["who"], r["note"], r["was"]) for r in _readings(store)]
+    assert rows == [
+        (SAFE, area + "finance", 0.7, NHSKG + "review-accepted", "Ann Smith", None, None),
+        (CARE, area + "finance", 0.35, NHSKG + "review-corrected", "Bob Jones", "it is about governance",
+         area + "patient-safety"),
+    ]
+    opened = GraphStore.open(store).source()
+    assert not opened.ask(f"ASK {{ ?d <{NHSKG}evidenceSentence> ?s ; <{NHSKG}dutyArea> <{area}patient-safety> }}")
+    # built again without the decisions, the areas come back as read and nobody is named
+    build_postings([AREAS], store, vocab=vocab, validate=False)
+    assert [r["status"] for r in _readings(store)] == [None, None, None]
+
+
+def test_evaluate_reviewed_scores_duty_areas_by_their_duty() -> None:
+    from nhskg.curation.score import evaluate_reviewed
+
+    decisions = Decisions.of([
+        decision("duty_areas", "patient-safety", SAFE),  # read, but wrong: a false positive
+        decision("duty_areas", "finance", SAFE, "accept"),  # right: a true positive
+        decision("duty_areas", "patient-safety", CARE, "correct", to=("duty_areas", "finance")),  # wrong, and missed
+    ])
+    score = evaluate_reviewed(decisions, [AREAS]).evaluation.score("duty_areas")
+    assert (score.true_positives, score.false_positives, score.false_negatives) == (1, 2, 1)

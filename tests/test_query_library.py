@@ -349,6 +349,13 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[object, ...]]
         (0.42, "alpha-cmo-2020", "Chief Medical Officer", "Governance and quality",
          "Lead patient safety and clinical governance jointly with the Chief Nurse."),
     ]),
+    # the same three duty areas, each a fact a reviewer can decide on, with its reading as the statement;
+    # nobody has reviewed one (the fixture's reviews are of lines and designations)
+    ("duty-area-review-status", {"posting_id": "alpha-cmo-2020"}, ("field", "value_label", "confidence", "review_status", "sentence"), [
+        ("duty_areas", "Governance and quality", 0.42, "unreviewed", "Lead patient safety and clinical governance jointly with the Chief Nurse."),
+        ("duty_areas", "Patient safety", 0.91, "unreviewed", "Lead patient safety and clinical governance jointly with the Chief Nurse."),
+    ]),
+    ("duty-area-review-status", {"status": "accepted"}, ("posting_id", "value"), []),
     ("duty-areas-to-check", {"below": "1"}, ("confidence", "posting_id", "area_label"), [
         (0.35, "alpha-cn-2020", "Patient safety"),
         (0.42, "alpha-cmo-2020", "Governance and quality"),

@@ -113,7 +113,7 @@ def test_a_decision_about_a_posting_that_changed_is_reported_not_applied(project
 
 
 def _facts() -> dict[str, dict[str, str]]:
-    code, out = _run("review", "--no-shacl", "--format", "csv", "--status", "all")
+    code, out = _run("review", "--no-shacl", "--format", "csv", "--status", "all", "--limit", "0")
     assert code == 0, out
     return {row["code"]: row for row in csv.DictReader(out.splitlines())}
 
@@ -207,3 +207,100 @@ def test_a_large_build_applies_decisions_in_its_worker_processes(project: Path, 
     source = GraphStore.open(project / "store").source()
     assert not source.ask("ASK { ?post <https://w3id.org/nhskg/def#holdsDesignation> "
                           "<https://w3id.org/nhskg/vocab/designation/caldicott-guardian> }")
+
+
+# --------------------------------------------------------------------------- a duty's areas, over every seed
+
+
+@pytest.fixture
+def seeds_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, real_home: None) -> Path:
+    """A working folder with a copy of the seeds (CMOs and Chief Nurses), built without decisions."""
+    if not SEEDS.is_dir():
+        pytest.skip("seeds/ is not in this checkout")
+    shutil.copytree(SEEDS, tmp_path / "postings")
+    monkeypatch.chdir(tmp_path)
+    code, out = _run("build", "postings", "--no-validate")
+    assert code == 0, out
+    return tmp_path
+
+
+def _areas() -> list[dict[str, str]]:
+    code, out = _run("query", "duty-area-review-status", "--format", "csv")
+    assert code == 0, out
+    return list(csv.DictReader(out.splitlines()))
+
+
+def _cmo_areas() -> dict[str, int]:
+    """Area code -> how many CMO postings `analyse overlap CMO "Chief Nurse"` counts with it."""
+    code, out = _run("analyse", "overlap", "CMO", "Chief Nurse", "--format", "json")
+    assert code == 0, out
+    return {a["area"]: a["postings_a"] for a in json.loads(out)["areas"]}
+
+
+def _to_check() -> dict[tuple[str, str, str], str]:
+    """(posting, area label, sentence) -> review status, of every area `query duty-areas-to-check` lists."""
+    code, out = _run("query", "duty-areas-to-check", "--param", "below=1.01", "--format", "csv")
+    assert code == 0, out
+    return {(r["posting_id"], r["area_label"], r["sentence"]): r["review_status"] for r in csv.DictReader(out.splitlines())}
+
+
+def test_a_duty_area_rejected_corrected_or_accepted_stays_so_after_a_rebuild(seeds_project: Path) -> None:
+    rows = _areas()
+    cmo = [r for r in rows if r["role"] == "chief-medical-officer" and r["review_status"] == "unreviewed"]
+    once = {(r["posting_id"], r["value"]) for r in cmo
+            if sum(1 for o in rows if (o["posting_id"], o["value"]) == (r["posting_id"], r["value"])) == 1}
+    only = sorted((r for r in cmo if (r["posting_id"], r["value"]) in once), key=lambda r: float(r["confidence"]))
+    gone, moved = only[0], only[1]
+    has = {(r["posting_id"], r["value"]) for r in rows}
+    target = next(code for code in ("workforce", "finance", "estates-facilities", "maternity-neonatal")
+                  if (moved["posting_id"], code) not in has)
+    kept = next(r for r in cmo if r not in (gone, moved))
+    before = _cmo_areas()
+
+    # the queue lists them in words, weakest first among the unflagged, and decides on them by id
+    code, out = _run("review", "--no-shacl", "--field", "duty area", "--limit", "0", "--format", "json")
+    assert code == 0, out
+    queue = json.loads(out)
+    assert {f["field"] for f in queue} == {"duty_areas"} and len(queue) == len(rows)
+    assert [f["confidence"] for f in queue] == sorted(f["confidence"] for f in queue)
+
+    def fact_of(row: dict[str, str]) -> dict[str, object]:
+        [fact] = [f for f in queue if (f["posting_id"], f["code"], f["sentence"]) == (row["posting_id"], row["value"], row["sentence"])]
+        return fact
+
+    code, out = _run("review", "--no-shacl", "--field", "duty area", "--posting", gone["posting_id"])
+    assert code == 0 and f"duty area: {gone['value_label']}"[:37] in out, out  # the table cuts long labels
+    for row, args in ((gone, ["reject"]), (moved, ["correct", "--code", target.replace("-", " ").title() if target == "workforce" else target]),
+                      (kept, ["accept", "--note", "it is"])):
+        code, out = _run("review", "decide", fact_of(row)["id"], *args, "--reviewer", "Ann Smith")
+        assert code == 0, out
+    code, out = _run("review", "decide", fact_of(kept)["id"], "correct", "--field", "works with", "--reviewer", "Ann Smith")
+    assert code == 2 and "a duty area can only be corrected to another duty area" in out
+
+    code, out = _run("build", "postings", "--no-validate")
+    assert code == 0 and "3 applied (1 accepted, 1 rejected, 1 corrected)" in out, out
+    after = {(r["posting_id"], r["value"], r["sentence"]): r for r in _areas()}
+    assert (gone["posting_id"], gone["value"], gone["sentence"]) not in after
+    assert (moved["posting_id"], moved["value"], moved["sentence"]) not in after
+    fixed = after[(moved["posting_id"], target, moved["sentence"])]
+    assert (fixed["review_status"], fixed["reviewer"], fixed["confidence"]) == ("corrected", "Ann Smith", moved["confidence"])
+    assert fixed["extracted_value"].endswith(moved["value"])
+    accepted = after[(kept["posting_id"], kept["value"], kept["sentence"])]
+    assert (accepted["review_status"], accepted["note"]) == ("accepted", "it is")
+    assert len(after) == len(rows) - 1
+
+    checked = _to_check()
+    assert (gone["posting_id"], gone["value_label"], gone["sentence"]) not in checked
+    assert (moved["posting_id"], moved["value_label"], moved["sentence"]) not in checked
+    assert [status for (p, a, s), status in checked.items() if (p, s) == (moved["posting_id"], moved["sentence"]) and status != "unreviewed"
+            ] == ["corrected"]
+    assert checked[(kept["posting_id"], kept["value_label"], kept["sentence"])] == "accepted"
+    now = _cmo_areas()
+    expected = dict(before)
+    for area, change in ((gone["value"], -1), (moved["value"], -1), (target, 1)):
+        expected[area] = expected.get(area, 0) + change
+    assert {a: now.get(a, 0) for a in (gone["value"], moved["value"], target)} == {
+        a: expected[a] for a in (gone["value"], moved["value"], target)}
+    # the decided areas are not in the queue of work to do
+    code, out = _run("review", "--no-shacl", "--field", "duty area", "--limit", "0", "--format", "json")
+    assert len(json.loads(out)) == len(rows) - 3

@@ -178,3 +178,47 @@ def test_beyond_loopback_the_origin_must_still_be_the_host_the_request_was_sent_
     _same_server(loop, {"Host": "localhost:7878"})
     with pytest.raises(_Bad):
         _same_server(loop, {"Host": "kg.trust.nhs.uk:7878"})
+
+
+@pytest.fixture
+def served_areas(tmp_path: Path, home: Path, vocab: Vocabulary) -> Iterator[tuple[SparqlServer, Path]]:
+    """One posting whose duty the duty model read as about patient safety (0.31), the page on."""
+    from nhskg.extract.postings import Duty
+
+    said = "Oversee the care of patients on the wards."
+    posting = replace(leadership_posting(), duties=(
+        Duty(said, ("patient-safety",), (), ev(said, 240), confidence=0.9, area_confidence=(0.31,)),))
+    store = tmp_path / "store"
+    build_postings([posting], store, vocab=vocab, validate=False)
+    curation = tmp_path / "project" / "curation"
+    curation.parent.mkdir()
+    server, _thread = serve_in_thread(ServeConfig(store, port=0, workers=1, curation=curation))
+    yield server, curation
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_page_shows_and_corrects_a_duty_area_by_label(served_areas) -> None:  # type: ignore[no-untyped-def]
+    server, curation = served_areas
+    _, _, page = call(server, "/review?reviewer=Ann&field=duty+area")
+    assert "A duty of the post is about <strong>Patient safety</strong>" in page and "confidence 0.31" in page
+    [article] = re.findall(r'<article class="fact".*?</article>', page, re.S)
+    # the correction offers the duty areas only, by label
+    assert re.findall(r'<select name="to_field">(.*?)</select>', article, re.S) == [
+        '<option value="duty_areas" selected data-scheme="duty-area">duty area</option>']
+    assert '<datalist id="values-duty-area"><option value="Finance">finance</option>' in page
+    status, _, text = call(server, "/review/decide", {**form_of(page, "patient-safety"), "decision": "correct",
+                                                       "to_field": "works with", "to_code": "Chief Nurse"})
+    assert status == 400 and "a duty area can only be corrected to another duty area" in text
+    status, _, text = call(server, "/review/decide", {**form_of(page, "patient-safety"), "decision": "correct",
+                                                       "to_field": "duty_areas", "to_code": "Finance"},
+                           headers={"Accept": "application/json"})
+    assert status == 200, text
+    row = next(csv.DictReader((curation / "ann.csv").open(encoding="utf-8", newline="")))
+    assert (row["field"], row["code"], row["to_field"], row["to_code"]) == ("duty_areas", "patient-safety", "duty_areas", "finance")
+
+
+def test_a_line_is_not_offered_a_duty_area_as_its_correction(served) -> None:  # type: ignore[no-untyped-def]
+    server, _curation, _store = served
+    _, _, page = call(server, "/review?reviewer=Ann")
+    assert 'value="duty_areas"' not in "".join(re.findall(r'<select name="to_field">.*?</select>', page, re.S))

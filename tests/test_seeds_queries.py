@@ -106,6 +106,11 @@ CASES = [
          ({"organisation": NWUHG, "role": "chief-medical-officer"},)),
     Case("works-with", {"role": "chief-medical-officer"}, ("partner", "postings"),
          ({"partner": "chief-nurse"}, {"partner": "chief-delivery-officer"})),
+    # every duty area the duty model read for the Group CMO, each a fact of its own (several duties
+    # share an area), none reviewed: the seeds are built without decisions
+    Case("duty-area-review-status", {"posting_id": "003_ee31a5acbe06f6bc"}, ("value", "sentence", "review_status"),
+         ({"value": "system-partnership", "sentence": "Groups research profile and engages with academic and other partners and",
+           "review_status": "unreviewed"},)),
     Case("duty-areas-to-check", {}, ("confidence", "posting_id", "post_label", "area_label", "sentence"),
          ({"posting_id": "916238472", "area_label": "Transformation and improvement"},)),
     Case("weak-facts", {"below": "1"}, ("confidence", "stated_as", "posting_id", "subject_label", "relation", "object_label"),

@@ -39,7 +39,7 @@ CONFIDENT = click.option(
     type=click.FloatRange(0, 1),
     default=None,
     help="Leave out the facts the extractor gives less confidence than this (0 to 1, e.g. 0.7): lines, "
-    "designations, bodies and requirements no reviewer decided on, duties and duty areas "
+    "designations, bodies, requirements and duty areas no reviewer accepted or corrected, and duties "
     "(scripts/confidence-reliability.py: how often facts of each confidence were right); the embedded store only.",
 )
 

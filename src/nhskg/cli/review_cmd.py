@@ -61,7 +61,8 @@ def _csv(facts) -> str:  # type: ignore[no-untyped-def]
 @click.option("--status", type=click.Choice(["unreviewed", "decided", "accepted", "corrected", "all"]), default="unreviewed",
               show_default=True, help="unreviewed: nothing decided yet; decided: written in the curation folder, "
               "not yet built; accepted / corrected: as the graph says; all.")
-@click.option("--field", "fields", multiple=True, help="Only facts of this field (e.g. designations, 'works with'); repeatable.")
+@click.option("--field", "fields", multiple=True,
+              help="Only facts of this field (e.g. designations, 'works with', 'duty area'); repeatable.")
 @click.option("--posting", "posting_id", default=None, help="Only the facts of this posting id.")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="Show at most this many (0: all).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
@@ -110,7 +111,7 @@ def review(ctx: click.Context, status: str, fields: tuple[str, ...], posting_id:
 @click.option("--field", "to_field", default=None,
               help="correct: the right field (name or label: 'accountable to', works_with...); default the fact's own.")
 @click.option("--code", "to_code", default=None,
-              help="correct: the right code or label (chief-executive, 'Chief Executive'); default the fact's own.")
+              help="correct: the right code or label (chief-executive, 'Chief Executive', 'Workforce'); default the fact's own.")
 @click.option("--reviewer", envvar="NHSKG_REVIEWER", required=True, help="Who decides (env NHSKG_REVIEWER).")
 @click.option("--note", default="", help="Why, for the next reader.")
 @_DECISIONS
@@ -133,6 +134,9 @@ def decide(settings: Settings, fact: str, decision: str, to_field: str | None, t
                           else f"'{fact}' names {len(matches)} facts; give more of the id")
     found = matches[0]
     field = resolve_field(to_field) if to_field else found.field
+    if (found.field == "duty_areas") != (field == "duty_areas"):
+        raise click.UsageError("a duty area can only be corrected to another duty area (give --code, a duty area), "
+                               "and a line, designation, body or requirement not to one")
     code = resolve_code(load_vocabulary(), field, to_code) if to_code else found.code
     if decision == "correct" and (field, code) == (found.field, found.code):
         raise click.UsageError("that correction is the fact as read: use accept")

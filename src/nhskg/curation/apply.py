@@ -30,12 +30,12 @@ from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from ..extract.postings import ITEM_FIELDS, Item, Posting, Requirement
+from ..extract.postings import ITEM_FIELDS, Duty, Item, Posting, Requirement
 from ..graph.rdfgraph import PostingGraph
 from ..graph.posting import content_digest
 from ..graph.posting import posting_graph as _plain_posting_graph
 from ..vocabulary.vocab import Vocabulary
-from .decisions import Decision, Decisions, evidence_hash, field_label
+from .decisions import DUTY_AREAS, Decision, Decisions, evidence_hash, field_label
 from .provenance import Review, review_quads
 
 __all__ = [
@@ -87,34 +87,42 @@ def _ordered(decisions: Iterable[Decision]) -> list[Decision]:
 
 def standing_decisions(
     posting: Posting, decisions: Decisions | Iterable[Decision]
-) -> tuple[dict[tuple[str, str], Decision], list[Stale], list[tuple[str, str, str]]]:
-    """The decision that stands for each fact of ``posting`` ((field, code) -> decision), the stale
-    ones, and the facts reviewers disagree on.
+) -> tuple[dict[tuple[str, ...], Decision], list[Stale], list[tuple[str, str, str]]]:
+    """The decision that stands for each fact of ``posting`` (its :func:`~.decisions.fact_key`
+    less the posting: (field, code), and for a duty area (field, code, evidence)), the stale ones,
+    and the facts reviewers disagree on.
 
     A decision applies to the fact (field, code) when one of the items read for it has the
-    evidence sentence the reviewer saw; otherwise it is stale. Where several apply, the latest
-    stands.
+    evidence sentence the reviewer saw, and to a duty area when a duty read from that sentence
+    still has the area; otherwise it is stale. Where several apply, the latest stands.
     """
     wanted = decisions.for_posting(posting.id) if isinstance(decisions, Decisions) else tuple(
         d for d in decisions if d.posting == posting.id)
-    groups: dict[tuple[str, str], list[Decision]] = {}
+    groups: dict[tuple[str, ...], list[Decision]] = {}
     for decision in wanted:
-        groups.setdefault((decision.field, decision.code), []).append(decision)
-    chosen: dict[tuple[str, str], Decision] = {}
+        groups.setdefault(decision.key[1:], []).append(decision)
+    chosen: dict[tuple[str, ...], Decision] = {}
     stale: list[Stale] = []
     disagreements: list[tuple[str, str, str]] = []
-    for (name, code), group in sorted(groups.items()):
-        items = [item for item in getattr(posting, name) if item.code == code]
-        sentences = {evidence_hash(item.evidence.sentence) for item in items}
-        live = [d for d in group if d.evidence in sentences]
+    for key, group in sorted(groups.items()):
+        name, code = key[0], key[1]
+        if name == DUTY_AREAS:
+            read_from = [duty for duty in posting.duties if evidence_hash(duty.evidence.sentence) == key[2]]
+            live = group if any(code in duty.areas for duty in read_from) else []
+            reason = ("the duty it was read from is no longer read (its sentence has changed: review the area again)"
+                      if not read_from else "the duty no longer has this area")
+        else:
+            items = [item for item in getattr(posting, name) if item.code == code]
+            sentences = {evidence_hash(item.evidence.sentence) for item in items}
+            live = [d for d in group if d.evidence in sentences]
+            reason = ("the posting no longer gives this fact" if not items else
+                      "the sentence it was read from has changed (review the fact again)")
         for decision in group:
             if decision not in live:
-                reason = ("the posting no longer gives this fact" if not items else
-                          "the sentence it was read from has changed (review the fact again)")
                 stale.append(Stale(decision, reason))
         if not live:
             continue
-        chosen[(name, code)] = _ordered(live)[0]
+        chosen[key] = _ordered(live)[0]
         if len({(d.decision, d.to_field, d.to_code) for d in live}) > 1:
             disagreements.append((posting.id, name, code))
     return chosen, stale, disagreements
@@ -137,12 +145,14 @@ def apply_decisions(posting: Posting, decisions: Decisions | Iterable[Decision])
     chosen_by_fact, stale, disagreements = standing_decisions(posting, decisions)
     if not chosen_by_fact and not stale:
         return Curated(posting)
+    on_areas = {key: chosen for key, chosen in chosen_by_fact.items() if key[0] == DUTY_AREAS}
+    chosen_by_fact = {key: chosen for key, chosen in chosen_by_fact.items() if key[0] != DUTY_AREAS}
     removed: set[tuple[str, str]] = set()
     added: dict[str, list[Item]] = {name: [] for name in ITEM_FIELDS}
     reviews: dict[tuple[str, str], Review] = {}
     corrections: dict[tuple[str, str], Review] = {}
     rejected: list[Decision] = []
-    for (name, code), chosen in chosen_by_fact.items():
+    for (name, code), chosen in chosen_by_fact.items():  # type: ignore[misc]
         items = [item for item in getattr(posting, name) if item.code == code]
         if chosen.decision == "accept":
             reviews[(name, code)] = Review(name, code, "accepted", chosen)
@@ -172,13 +182,60 @@ def apply_decisions(posting: Posting, decisions: Decisions | Iterable[Decision])
         extracted_too = target not in removed and any(item.code == target[1] for item in getattr(posting, target[0]))
         # A correction to a fact the extractor read anyway confirms that fact: accepted, by the reviewer.
         reviews[target] = replace(review, status="accepted", extracted_field=None, extracted_code=None) if extracted_too else review
+    duties, area_reviews, area_rejected = _decided_areas(posting.duties, on_areas)
+    if on_areas:
+        changes["duties"] = duties
     return Curated(
         replace(posting, **changes),
-        tuple(reviews[k] for k in sorted(reviews)),
-        tuple(rejected),
+        tuple(reviews[k] for k in sorted(reviews)) + area_reviews,
+        tuple(rejected) + area_rejected,
         tuple(stale),
         tuple(disagreements),
     )
+
+
+def _decided_areas(duties: tuple[Duty, ...], chosen: dict[tuple[str, ...], Decision]
+                   ) -> tuple[tuple[Duty, ...], tuple[Review, ...], tuple[Decision, ...]]:
+    """The duties with the decisions on their areas applied, the reviews and the rejections.
+
+    ``chosen`` maps (``duty_areas``, code, evidence) to the decision that stands. A rejected area
+    goes with its confidence figure; a corrected one becomes the reviewer's code, keeping its
+    sentence and its figure as read (the reading says what was read); an accepted one stays and
+    is marked. An area corrected into one the duty also reads stays once, as read, accepted.
+    """
+    reviews: dict[tuple[str, str], Review] = {}
+    rejected: dict[tuple[str, ...], Decision] = {}
+    out: list[Duty] = []
+    for duty in duties:
+        said = evidence_hash(duty.evidence.sentence)
+        decided = {area: chosen.get((DUTY_AREAS, area, said)) for area in duty.areas}
+        if not any(decided.values()):
+            out.append(duty)
+            continue
+        as_read = {area for area, made in decided.items() if made is None or made.decision == "accept"}
+        areas: list[str] = []
+        figures: list[float] = []
+        for k, area in enumerate(duty.areas):
+            made = decided[area]
+            if made is not None and made.decision == "reject":
+                rejected[made.key] = made
+                continue
+            code = made.to_code if made is not None and made.decision == "correct" else area
+            if made is not None and made.decision == "correct" and code in as_read:
+                # the duty reads the corrected area too: that one stays as read, confirmed by the reviewer
+                reviews.setdefault((code, said), Review(DUTY_AREAS, code, "accepted", made, evidence=said))
+                continue
+            if code in areas:
+                continue
+            areas.append(code)
+            if duty.area_confidence:
+                figures.append(duty.area_confidence[k])
+            if made is not None and made.decision == "accept":
+                reviews[(code, said)] = Review(DUTY_AREAS, code, "accepted", made, evidence=said)
+            elif made is not None:
+                reviews[(code, said)] = Review(DUTY_AREAS, code, "corrected", made, DUTY_AREAS, area, evidence=said)
+        out.append(replace(duty, areas=tuple(areas), area_confidence=tuple(figures)))
+    return tuple(out), tuple(reviews[k] for k in sorted(reviews)), tuple(rejected[k] for k in sorted(rejected))
 
 
 def _moved(item: Item, to_field: str, to_code: str) -> Item:

@@ -6,8 +6,9 @@ is a duty, and each of a duty's areas the model's chance that the duty is about 
 with an evidence sentence looks as verified as a right one, so an analyst or designer can ask
 for an analysis or a view of only the surer facts. Below ``at_least``, these go, with their
 statements: a reviewable fact (the edges :data:`nhskg.curation.provenance.FIELD_PREDICATES`
-names) nobody accepted or corrected, a duty, and a duty's area. A fact a reviewer accepted or
-corrected stays whatever its confidence; so does everything that carries none (postings, posts and
+names) nobody accepted or corrected, a duty, and a duty's area nobody accepted or corrected. A
+fact or duty area a reviewer accepted or corrected stays whatever its confidence (and so does its
+duty); so does everything that carries none (postings, posts and
 their role types, organisations, the vocabularies, the duties of hand-made records), but for a
 post named only by its role ("the Chief Executive") that only the lines taken out named. Like
 :func:`nhskg.curation.reviewed.reviewed_only`, the result is a copy of the store, so every
@@ -43,21 +44,24 @@ SELECT ?statement ?subject ?predicate ?object WHERE {
 }
 """
 
-#: Duties the duty model was not sure enough are duties at all, with every statement about them.
+#: Duties the duty model was not sure enough are duties at all, with every statement about them;
+#: but not a duty one of whose areas a reviewer accepted or corrected (they judged it a duty).
 _WEAK_DUTIES = _PREFIXES + """
 SELECT ?duty ?statement WHERE {
   ?duty a nhskg:Duty ;
         nhskg:confidence ?confidence .
   FILTER (?confidence < ?at_least)
+  FILTER NOT EXISTS { ?duty nhskg:areaReading ?reviewed . ?reviewed nhskg:reviewStatus ?status }
   OPTIONAL { ?statement rdf:object ?duty }
 }
 """
 
-#: A duty's areas read below the threshold.
+#: A duty's areas read below the threshold that no reviewer accepted or corrected.
 _WEAK_AREAS = _PREFIXES + """
 SELECT ?duty ?reading ?area WHERE {
   ?reading nhskg:confidence ?confidence .
   FILTER (?confidence < ?at_least)
+  FILTER NOT EXISTS { ?reading nhskg:reviewStatus ?status }
   ?reading nhskg:readingOfArea ?area .
   ?duty nhskg:areaReading ?reading .
 }

@@ -33,11 +33,13 @@ __all__ = [
     "COLUMNS",
     "DECISIONS",
     "FIELD_SCHEMES",
+    "DUTY_AREAS",
     "Decision",
     "Decisions",
     "CurationError",
     "evidence_hash",
     "fact_id",
+    "fact_key",
     "field_label",
     "reviewer_file",
     "check_reviewer",
@@ -53,8 +55,14 @@ FIELD_SCHEMES: dict[str, tuple[str, ...]] = {
     "designations": ("designation",),
     "bodies": ("body",),
     "requirements": ("qualification", "competency"),
+    # A duty's areas: not an item list of the record but an area of one of Posting.duties. One
+    # posting has many duties sharing area codes, so a duty-area fact is also named by its
+    # evidence (the duty's sentence): see fact_key.
+    "duty_areas": ("duty-area",),
 }
-assert tuple(FIELD_SCHEMES) == ITEM_FIELDS, "a reviewable field is missing from FIELD_SCHEMES"
+#: The field naming a duty's area (``Duty.areas``); a correction keeps a duty area a duty area.
+DUTY_AREAS = "duty_areas"
+assert tuple(FIELD_SCHEMES) == (*ITEM_FIELDS, DUTY_AREAS), "a reviewable field is missing from FIELD_SCHEMES"
 
 _CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HASH = re.compile(r"^[0-9a-f]{12}$")
@@ -76,17 +84,37 @@ def evidence_hash(sentence: str) -> str:
     return hashlib.sha256(" ".join(sentence.split()).encode("utf-8")).hexdigest()[:12]
 
 
-def fact_id(posting: str, field: str, code: str) -> str:
-    """A short id for a fact, for people to type (``nhskg review decide ID ...``).
+def fact_key(posting: str, field: str, code: str, evidence: str = "") -> tuple[str, ...]:
+    """What names one fact: (posting, field, code), and for a duty area also its evidence.
+
+    A posting reads each line, designation, body or requirement once, but many of its duties
+    share an area ("Patient safety" in five duty sentences), and each is a fact of its own.
+
+    >>> fact_key("p1", "designations", "siro", "63670393bb9b")
+    ('p1', 'designations', 'siro')
+    >>> fact_key("p1", "duty_areas", "patient-safety", "63670393bb9b")
+    ('p1', 'duty_areas', 'patient-safety', '63670393bb9b')
+    """
+    return (posting, field, code, evidence) if field == DUTY_AREAS else (posting, field, code)
+
+
+def fact_id(posting: str, field: str, code: str, evidence: str = "") -> str:
+    """A short id for a fact, for people to type (``nhskg review decide ID ...``); the evidence
+    counts for a duty area only (:func:`fact_key`), so the ids of the other facts never change.
 
     >>> fact_id("916238399", "designations", "board-member")
     '5c5d84a6'
+    >>> fact_id("916238399", "designations", "board-member", "63670393bb9b")
+    '5c5d84a6'
+    >>> fact_id("p1", "duty_areas", "workforce", "63670393bb9b") != fact_id("p1", "duty_areas", "workforce", "000000000000")
+    True
     """
-    return hashlib.sha256(f"{posting}\x1f{field}\x1f{code}".encode("utf-8")).hexdigest()[:8]
+    return hashlib.sha256("\x1f".join(fact_key(posting, field, code, evidence)).encode("utf-8")).hexdigest()[:8]
 
 
 #: How a page or table names the fields whose name is not already a phrase about the post.
-_PHRASES = {"designations": "holds designation", "bodies": "engages with", "requirements": "requires"}
+_PHRASES = {"designations": "holds designation", "bodies": "engages with", "requirements": "requires",
+            "duty_areas": "duty area"}
 
 
 def field_label(field: str) -> str:
@@ -177,12 +205,13 @@ class Decision:
     where: str = ""
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.posting, self.field, self.code)
+    def key(self) -> tuple[str, ...]:
+        """The fact decided on (:func:`fact_key`): a reviewer has one line per key."""
+        return fact_key(self.posting, self.field, self.code, self.evidence)
 
     @property
     def id(self) -> str:
-        return fact_id(self.posting, self.field, self.code)
+        return fact_id(self.posting, self.field, self.code, self.evidence)
 
     def row(self) -> dict[str, str]:
         return {column: getattr(self, column) for column in COLUMNS}
@@ -218,6 +247,10 @@ def _check(row: Mapping[str, str | None], where: str) -> Decision:
     except CurationError as error:
         raise bad(str(error)) from None
     if values["decision"] == "correct":
+        if (values["field"] == DUTY_AREAS) != (values["to_field"] == DUTY_AREAS):
+            raise bad(f"a duty area can only be corrected to another duty area, and only a duty area to one: "
+                      f"{values['field']} -> {values['to_field'] or '(no to_field)'}; write to_field {values['field']}, "
+                      f"or reject the fact")
         if values["to_field"] not in FIELD_SCHEMES:
             raise bad(f"a correction needs to_field, one of {', '.join(FIELD_SCHEMES)}")
         if not _CODE.match(values["to_code"]):

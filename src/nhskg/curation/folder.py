@@ -23,7 +23,7 @@ from typing import Iterable, Iterator
 from .decisions import COLUMNS, FIELD_SCHEMES, CurationError, Decision, Decisions, _check, reviewer_file
 
 
-def _sort_key(decision: Decision) -> tuple[str, str, str]:
+def _sort_key(decision: Decision) -> tuple[str, ...]:
     return decision.key
 
 
@@ -35,7 +35,7 @@ def _read_file(path: Path) -> list[Decision]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if tuple(reader.fieldnames or ()) != COLUMNS:
         raise CurationError(f"{path}: the first line must be the header {','.join(COLUMNS)}")
-    decisions: dict[tuple[str, str, str, str], Decision] = {}
+    decisions: dict[tuple[str, ...], Decision] = {}
     for number, row in enumerate(reader, start=2):
         if None in row:
             raise CurationError(f"{path}:{number}: more cells than the {len(COLUMNS)} columns")

@@ -21,7 +21,7 @@ from ..extract.postings import ITEM_FIELDS
 from ..graph.rdfgraph import NS, organisations_graph_iri, slugify
 from ..namespaces import NHSKG
 from ..vocabulary.vocab import Vocabulary
-from .decisions import FIELD_SCHEMES, Decision
+from .decisions import DUTY_AREAS, FIELD_SCHEMES, Decision, evidence_hash
 
 #: Record field -> the predicate of the edge it becomes (docs/model.md, "Edges read from a posting").
 FIELD_PREDICATES: dict[str, str] = {
@@ -53,6 +53,8 @@ class Review:
     decision: Decision
     extracted_field: str | None = None
     extracted_code: str | None = None
+    #: for a duty area, the evidence hash of the duty's sentence (which duty of the posting)
+    evidence: str = ""
 
 
 def _codes_by_node(quads: list[ox.Quad], vocab: Vocabulary) -> dict[str, str]:
@@ -87,8 +89,10 @@ def review_quads(nquads: bytes, reviews: Iterable[Review], vocab: Vocabulary, ba
     ``nhskg:extractedValue``). A review whose statement is not there (a posting modelled
     minimally) is left out.
     """
-    wanted = {(FIELD_PREDICATES[r.field], r.code): r for r in reviews}
-    if not wanted:
+    reviews = list(reviews)
+    wanted = {(FIELD_PREDICATES[r.field], r.code): r for r in reviews if r.field != DUTY_AREAS}
+    on_areas = {(r.evidence, r.code): r for r in reviews if r.field == DUTY_AREAS}
+    if not wanted and not on_areas:
         return []
     quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
     codes = _codes_by_node(quads, vocab)
@@ -97,17 +101,20 @@ def review_quads(nquads: bytes, reviews: Iterable[Review], vocab: Vocabulary, ba
         if quad.predicate in (NS.predicate, NS.object):
             entry = statements.setdefault(quad.subject, {"graph": quad.graph_name})  # type: ignore[arg-type]
             entry["p" if quad.predicate == NS.predicate else "o"] = quad.object
-    shared = ox.NamedNode(organisations_graph_iri(base))
-    out: list[ox.Quad] = []
-    agents: dict[str, str] = {}
+    found: list[tuple[ox.NamedNode, object, Review]] = []  # (statement or reading, its graph, the review)
     for statement, entry in sorted(statements.items(), key=lambda kv: kv[0].value):
         predicate, target = entry.get("p"), entry.get("o")
         if not isinstance(predicate, ox.NamedNode) or not isinstance(target, ox.NamedNode):
             continue
         review = wanted.get((predicate.value, codes.get(target.value, "")))
-        if review is None:
-            continue
-        graph = entry["graph"]
+        if review is not None:
+            found.append((statement, entry["graph"], review))
+    if on_areas:
+        found += _area_readings(quads, codes, on_areas)
+    shared = ox.NamedNode(organisations_graph_iri(base))
+    out: list[ox.Quad] = []
+    agents: dict[str, str] = {}
+    for statement, graph, review in found:
         decision = review.decision
         agent = f"{base}agent/{slugify(decision.reviewer)}"
         agents.setdefault(agent, decision.reviewer)
@@ -121,7 +128,8 @@ def review_quads(nquads: bytes, reviews: Iterable[Review], vocab: Vocabulary, ba
         if decision.note:
             add(NHSKG.reviewNote, ox.Literal(decision.note))
         if review.status == "corrected" and review.extracted_field and review.extracted_code:
-            add(NHSKG.extractedPredicate, ox.NamedNode(FIELD_PREDICATES[review.extracted_field]))
+            if review.field != DUTY_AREAS:  # a reading is always of an area: only the value changed
+                add(NHSKG.extractedPredicate, ox.NamedNode(FIELD_PREDICATES[review.extracted_field]))
             concept = _concept_iri(vocab, review.extracted_field, review.extracted_code)
             if concept is not None:
                 add(NHSKG.extractedValue, ox.NamedNode(concept))
@@ -129,3 +137,27 @@ def review_quads(nquads: bytes, reviews: Iterable[Review], vocab: Vocabulary, ba
         out.append(ox.Quad(ox.NamedNode(agent), NS.type, ox.NamedNode(PROV.Agent), shared))
         out.append(ox.Quad(ox.NamedNode(agent), NS.label, ox.Literal(name), shared))
     return out
+
+
+def _area_readings(quads: list[ox.Quad], codes: dict[str, str], on_areas: dict[tuple[str, str], Review]
+                   ) -> list[tuple[ox.NamedNode, object, Review]]:
+    """The ``nhskg:DutyAreaReading`` of each reviewed duty area: the reading of the area's code on
+    a duty whose ``nhskg:evidenceSentence`` hashes to the review's evidence. A duty with no
+    readings (a hand-made record) has nowhere to hold a review, and is left out."""
+    hashes: dict[object, str] = {}
+    readings: dict[object, list[tuple[ox.NamedNode, object]]] = {}
+    area_of: dict[object, str] = {}
+    for quad in quads:
+        if quad.predicate == NS.evidence_sentence and isinstance(quad.object, ox.Literal):
+            hashes[quad.subject] = evidence_hash(quad.object.value)
+        elif quad.predicate == NS.area_reading and isinstance(quad.object, ox.NamedNode):
+            readings.setdefault(quad.subject, []).append((quad.object, quad.graph_name))
+        elif quad.predicate == NS.reading_of_area and isinstance(quad.object, ox.NamedNode):
+            area_of[quad.subject] = codes.get(quad.object.value, "")
+    found = []
+    for duty, held in sorted(readings.items(), key=lambda kv: str(kv[0])):
+        for reading, graph in sorted(held, key=lambda rg: rg[0].value):
+            review = on_areas.get((hashes.get(duty, ""), area_of.get(reading, "")))
+            if review is not None:
+                found.append((reading, graph, review))
+    return found

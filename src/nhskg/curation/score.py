@@ -18,7 +18,7 @@ from ..read.documents import Problem
 from ..extract.evaluate import Evaluation, FieldScore
 from ..extract.postings import ITEM_FIELDS, Posting
 from .apply import Stale, standing_decisions
-from .decisions import Decisions
+from .decisions import DUTY_AREAS, Decisions, evidence_hash
 
 __all__ = ["ReviewedEvaluation", "evaluate_reviewed"]
 
@@ -34,6 +34,11 @@ class ReviewedEvaluation:
     def to_json(self) -> dict[str, object]:
         return {**self.evaluation.to_json(), "decisions": self.decisions,
                 "stale": [str(s) for s in self.stale]}
+
+
+def _fact(code: str, evidence: str = "") -> str:
+    """A fact as scored: its code, and for a duty area the duty's sentence it is an area of."""
+    return f"{code} (duty {evidence})" if evidence else code
 
 
 def evaluate_reviewed(decisions: Decisions, predicted: Iterable[Posting | Problem]) -> ReviewedEvaluation:
@@ -52,7 +57,8 @@ def evaluate_reviewed(decisions: Decisions, predicted: Iterable[Posting | Proble
     (0, 1, 0.0)
     """
     by_id = {p.id: p for p in predicted if isinstance(p, Posting)}
-    counts = {name: [0, 0, 0] for name in ITEM_FIELDS}
+    fields = (*ITEM_FIELDS, DUTY_AREAS)
+    counts = {name: [0, 0, 0] for name in fields}
     errors: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = []
     stale: list[Stale] = []
     missing: list[str] = []
@@ -67,17 +73,19 @@ def evaluate_reviewed(decisions: Decisions, predicted: Iterable[Posting | Proble
         if not chosen:
             continue
         scored += 1
-        want: dict[str, set[str]] = {name: set() for name in ITEM_FIELDS}
-        wrong: dict[str, set[str]] = {name: set() for name in ITEM_FIELDS}
-        for (name, code), decision in chosen.items():
+        want: dict[str, set[str]] = {name: set() for name in fields}
+        wrong: dict[str, set[str]] = {name: set() for name in fields}
+        for key, decision in chosen.items():
+            name, fact = key[0], _fact(*key[1:])
             if decision.decision == "accept":
-                want[name].add(code)
+                want[name].add(fact)
             else:
-                wrong[name].add(code)
+                wrong[name].add(fact)
                 if decision.decision == "correct":
-                    want[decision.to_field].add(decision.to_code)
-        for name in ITEM_FIELDS:
-            got = {item.code for item in getattr(posting, name)}
+                    want[decision.to_field].add(_fact(decision.to_code, *key[2:]))
+        for name in fields:
+            got = ({_fact(area, evidence_hash(duty.evidence.sentence)) for duty in posting.duties for area in duty.areas}
+                   if name == DUTY_AREAS else {item.code for item in getattr(posting, name)})
             wrong[name] -= want[name]  # corrected away and back: what the reviewer wants wins
             spurious, missed = wrong[name] & got, want[name] - got
             counts[name][0] += len(want[name] & got)
@@ -85,6 +93,6 @@ def evaluate_reviewed(decisions: Decisions, predicted: Iterable[Posting | Proble
             counts[name][2] += len(missed)
             if spurious or missed:
                 errors.append((posting_id, name, tuple(sorted(missed)), tuple(sorted(spurious))))
-    scores = tuple(FieldScore(name, *counts[name]) for name in ITEM_FIELDS if any(counts[name]))
+    scores = tuple(FieldScore(name, *counts[name]) for name in fields if any(counts[name]))
     evaluation = Evaluation(scores, scored, tuple(missing), tuple(errors), (("stale", len(stale)),))
     return ReviewedEvaluation(evaluation, len(decisions), tuple(stale))

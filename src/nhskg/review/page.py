@@ -38,6 +38,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from ..errors import NhskgError
 from ..sparql.sources import Table, Triple
 from ..curation.decisions import (
+    DUTY_AREAS,
     FIELD_SCHEMES,
     CurationError,
     Decision,
@@ -295,15 +296,20 @@ def _fact_html(fact: Fact, view: Mapping[str, str], token: str, field_options: s
         ("token", token), ("posting", fact.posting_id), ("field", fact.field), ("code", fact.code),
         ("evidence", fact.evidence), ("reviewer", view.get("reviewer", "")), ("back", urllib.parse.urlencode(view))))
     why = f'<p class="why">{e("; ".join(fact.flags))}</p>' if fact.flags else ""
-    selected = field_options.replace(f'value="{e(fact.field)}"', f'value="{e(fact.field)}" selected', 1)
+    # a duty area is corrected to another duty area only, and nothing else to one (decisions.py)
+    offered = "".join(o + "</option>" for o in field_options.split("</option>")
+                      if o and (f'value="{DUTY_AREAS}"' in o) == (fact.field == DUTY_AREAS))
+    selected = offered.replace(f'value="{e(fact.field)}"', f'value="{e(fact.field)}" selected', 1)
     decided = " decided" if fact.decided is not None or fact.status != "unreviewed" else ""
     return (
         f'<article class="fact{decided}" id="fact-{e(fact.id)}" tabindex="-1" data-fact="{e(fact.id)}">'
         f'<h2>{e(fact.post_label or fact.posting_id)} &middot; {e(fact.organisation or "no organisation named")} '
         f'<small>(posting {e(fact.posting_id)}, fact {e(fact.id)})</small></h2>'
-        f'<p class="claim">The post <strong>{e(fact.field_label)}</strong> {e(fact.value_label or fact.code)}'
-        f' <small>(&ldquo;{e(fact.label_as_written)}&rdquo;; {confidence}{stated})</small></p>'
-        f"<blockquote>{e(fact.sentence)}</blockquote>{why}"
+        + (f'<p class="claim">A duty of the post is about <strong>{e(fact.value_label or fact.code)}</strong>'
+           f' <small>(duty area; {confidence})</small></p>' if fact.field == DUTY_AREAS else
+           f'<p class="claim">The post <strong>{e(fact.field_label)}</strong> {e(fact.value_label or fact.code)}'
+           f' <small>(&ldquo;{e(fact.label_as_written)}&rdquo;; {confidence}{stated})</small></p>')
+        + f"<blockquote>{e(fact.sentence)}</blockquote>{why}"
         f'<p class="status" aria-live="polite">{e(fact.shown_status)}</p>'
         f'<form class="decide" method="post" action="/review/decide">{hidden}'
         f'<label>Note <input name="note" maxlength="2000" size="30"></label> '

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Sequence
 from rdflib.term import Literal
 
 from ..sparql.sources import SparqlSource, Table
-from ..curation.decisions import Decision, Decisions, normal_date, evidence_hash, fact_id, field_label
+from ..curation.decisions import DUTY_AREAS, Decision, Decisions, normal_date, evidence_hash, fact_id, fact_key, field_label
 
 __all__ = ["Fact", "STATUSES", "review_queue", "facts"]
 
@@ -105,7 +105,8 @@ def _code(iri: object) -> str:
 
 
 def facts(table: Table) -> list[Fact]:
-    """The rows of ``queries/review-status.rq`` as facts (no flags, no pending decisions)."""
+    """The rows of ``queries/review-status.rq`` (or ``duty-area-review-status.rq``, whose rows have
+    no label as written nor form) as facts (no flags, no pending decisions)."""
     out = []
     for row in table.records():
         confidence = row["confidence"]
@@ -113,8 +114,9 @@ def facts(table: Table) -> list[Fact]:
         code = _code(row["value"])
         posting_id = _text(row["posting_id"])
         field = _text(row["field"])
+        evidence = evidence_hash(_text(row["sentence"]))
         out.append(Fact(
-            id=fact_id(posting_id, field, code),
+            id=fact_id(posting_id, field, code, evidence),
             posting_id=posting_id,
             posting=_text(row["posting"]),
             post=_text(row["post"]),
@@ -123,10 +125,10 @@ def facts(table: Table) -> list[Fact]:
             field=field,
             code=code,
             value_label=_text(row["value_label"]),
-            label_as_written=_text(row["label_as_written"]),
+            label_as_written=_text(row.get("label_as_written")),
             sentence=_text(row["sentence"]),
-            evidence=evidence_hash(_text(row["sentence"])),
-            stated=_text(row["stated"]).rsplit("#stated-", 1)[-1],
+            evidence=evidence,
+            stated=_text(row.get("stated")).rsplit("#stated-", 1)[-1],
             confidence=float(value) if isinstance(value, (int, float, Decimal)) else None,
             status=_text(row["review_status"]) or "unreviewed",
             reviewer=_text(row["reviewer"]),
@@ -183,15 +185,23 @@ def review_queue(
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     params = {"posting_id": posting_id} if posting_id else {}
-    table = run_query(source, "review-status", params)
-    assert isinstance(table, Table)
-    found = facts(table)
-    conflicts = _conflict_flags(source) if any(f.field == "designations" for f in found) else {}
+    found: list[Fact] = []
+    roles: dict[str, str] = {}
+    statement_shacl: dict[str, list[tuple[int, str]]] = {}
     shacl = _shacl_flags(validation)
-    statement_shacl = {}
-    roles = {row.post: _code(row_role) for row, row_role in zip(found, table.column("role"))}
-    for row, statement, object_ in zip(found, table.column("statement"), table.column("object")):
-        statement_shacl[row.id] = shacl.get((_text(statement), ""), []) + shacl.get((row.post, _text(object_)), [])
+    # the record's item lists, then a duty's areas (read from their readings: queries/duty-area-review-status.rq)
+    for name, wanted in (("review-status", not fields or any(f != DUTY_AREAS for f in fields)),
+                         ("duty-area-review-status", not fields or DUTY_AREAS in fields)):
+        if not wanted:
+            continue
+        table = run_query(source, name, params)
+        assert isinstance(table, Table)
+        read = facts(table)
+        roles.update({row.post: _code(row_role) for row, row_role in zip(read, table.column("role"))})
+        for row, statement, object_ in zip(read, table.column("statement"), table.column("object")):
+            statement_shacl[row.id] = shacl.get((_text(statement), ""), []) + shacl.get((row.post, _text(object_)), [])
+        found += read
+    conflicts = _conflict_flags(source) if any(f.field == "designations" for f in found) else {}
     pending = _latest_decisions(decisions or Decisions({}))
     ranked: list[tuple[tuple[Any, ...], Fact]] = []
     for fact in found:
@@ -202,7 +212,7 @@ def review_queue(
             reasons.append((2, conflicts[(fact.post, fact.code)]))
         if fact.field in _ROLE_FIELDS and fact.code == roles.get(fact.post):
             reasons.append((2, f"a line to the post's own role type ({fact.value_label or fact.code})"))
-        decided = pending.get((fact.posting_id, fact.field, fact.code))
+        decided = pending.get(fact_key(fact.posting_id, fact.field, fact.code, fact.evidence))
         if decided is not None and (decided.evidence != fact.evidence or (fact.status != "unreviewed" and fact.reviewed >= decided.date)):
             decided = None  # about another sentence (stale), or already in the graph
         fact = _with(fact, tuple(message for _, message in sorted(reasons, key=lambda r: -r[0])), decided)
@@ -211,7 +221,7 @@ def review_queue(
             continue
         weakest = max((rank for rank, _ in reasons), default=0)
         confidence = fact.confidence if fact.confidence is not None else 1.0
-        ranked.append(((shown != "unreviewed", -weakest, confidence, fact.posting_id, fact.field, fact.code), fact))
+        ranked.append(((shown != "unreviewed", -weakest, confidence, fact.posting_id, fact.field, fact.code, fact.evidence), fact))
     return [fact for _, fact in sorted(ranked, key=lambda pair: pair[0])]
 
 
@@ -221,8 +231,8 @@ def _with(fact: Fact, flags: tuple[str, ...], decided: Decision | None) -> Fact:
     return replace(fact, flags=flags, decided=decided)
 
 
-def _latest_decisions(decisions: Iterable[Decision]) -> dict[tuple[str, str, str], Decision]:
-    latest: dict[tuple[str, str, str], Decision] = {}
+def _latest_decisions(decisions: Iterable[Decision]) -> dict[tuple[str, ...], Decision]:
+    latest: dict[tuple[str, ...], Decision] = {}
     for decision in decisions:
         current = latest.get(decision.key)
         if current is None or (decision.date, decision.reviewer) > (current.date, current.reviewer):
