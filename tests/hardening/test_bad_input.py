@@ -225,7 +225,7 @@ CASES = [
          problem="invalid JSON at column 67: Invalid control character", record="line 2", postings=("feed-a", "feed-b")),
     # issue 19, item 5: one bad value is one problem, never an aborted build
     Case("JSON nested 1,000 deep", "deep.json", _write(b"[" * 1000 + b"]" * 1000),
-         problem="JSON nested too deep to read (about 1,000 levels"),
+         problem="JSON nested too deep to read (over 500 levels"),
     Case("one .jsonl line nested 1,000 deep", "deep-line.jsonl",
          _jsonl(json.dumps(_record("deep-line-a")), '{"@type": "JobPosting", "x": ' + "[" * 1000 + "]" * 1000 + "}",
                 json.dumps(_record("deep-line-b", "Medical Director"))),

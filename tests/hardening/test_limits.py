@@ -125,3 +125,22 @@ def test_a_document_too_large_on_disk_is_not_opened(tmp_path: Path, monkeypatch:
     (tmp_path / "big.docx").write_bytes(buffer.getvalue())
     [problem] = list(read_documents([tmp_path / "big.docx"]))
     assert "too large to be a job description" in problem.problem
+
+
+@pytest.mark.parametrize("depth, refused", [(500, False), (501, True), (900, True)])
+def test_json_depth_is_refused_whatever_the_recursion_limit(tmp_path: Path, depth: int, refused: bool) -> None:
+    """Before: a file nested 900 deep was refused, or read, depending on whether some library
+    imported earlier (jedi sets 3,000) had raised the interpreter's recursion limit."""
+    import sys
+
+    nested = b"[" * (depth - 1) + b"{}" + b"]" * (depth - 1)
+    original = sys.getrecursionlimit()
+    try:
+        for limit in (1000, 5000):
+            sys.setrecursionlimit(limit)
+            path = tmp_path / f"deep-{depth}-{limit}.json"
+            path.write_bytes(nested)
+            problems = [p for p in read_documents([path]) if isinstance(p, Problem)]
+            assert any("JSON nested too deep" in p.problem for p in problems) == refused, (limit, problems)
+    finally:
+        sys.setrecursionlimit(original)

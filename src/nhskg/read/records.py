@@ -29,6 +29,10 @@ from .markup import description_text
 #: inside a list...). Real records nest three or four deep; JSON nested about 1,000 deep loads
 #: but would exhaust the stack of every recursive reader after it.
 _MAX_FIELD_DEPTH = 12
+#: Deeper JSON is refused whatever the interpreter's recursion limit (which other libraries
+#: raise: the same file must get the same verdict in every environment).
+_MAX_JSON_DEPTH = 500
+_TOO_DEEP = f"JSON nested too deep to read (over {_MAX_JSON_DEPTH} levels; a posting needs a handful)"
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
@@ -39,7 +43,7 @@ class _BadJson(ValueError):
 
 def _load_json(text: str | bytes) -> Any:
     """``json.loads`` with its other failures said plainly: nesting that exhausts the stack
-    (RecursionError, about 1,000 levels), an integer past Python's 4,300 digits (ValueError).
+    (past 500 levels, or a RecursionError before that), an integer past Python's 4,300 digits (ValueError).
 
     A lone surrogate escaped in the text ("\\ud800", which no encoder can write out again) is
     replaced by U+FFFD, so that one stray escape does not cost the record.
@@ -49,13 +53,27 @@ def _load_json(text: str | bytes) -> Any:
     except json.JSONDecodeError:
         raise
     except RecursionError:
-        raise _BadJson("JSON nested too deep to read (about 1,000 levels; a posting needs a handful)") from None
+        raise _BadJson(_TOO_DEEP) from None
     except ValueError as error:  # "Exceeds the limit (4300 digits) for integer string conversion"
         digits = re.search(r"value has (\d+) digits", str(error))
         what = f"a number of {int(digits.group(1)):,} digits" if digits else f"a value Python cannot read ({error})"
         raise _BadJson(f"{what}, which no posting has") from None
+    if _deeper_than(data, _MAX_JSON_DEPTH):
+        raise _BadJson(_TOO_DEEP)
     escaped = _SURROGATE_ESCAPE.search(text if isinstance(text, str) else text.decode("latin-1"))
     return _repair_surrogates(data) if escaped else data
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether lists and objects nest more than ``limit`` deep, walked without recursion."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (list, dict)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (value.values() if isinstance(value, dict) else value))
+    return False
 
 
 def _repair_surrogates(data: Any, depth: int = 0) -> Any:
