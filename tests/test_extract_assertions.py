@@ -505,6 +505,52 @@ def test_a_line_or_partner_by_any_title_noun(sentence, field, label):
     assert [(i.code, i.label) for i in getattr(p, field)] == [("other", label)]
 
 
+@pytest.mark.parametrize("sentence, field, label", [
+    # a title whose words are joined by "and" is one title ...
+    ("The post holder will work with the Health and Safety Manager to advise the Trust.", "works_with",
+     "Health and Safety Manager"),
+    ("Deputising for the Estates and Facilities Capital Project Manager as required.", "deputises_for",
+     "Estates and Facilities Capital Project Manager"),
+    # ... two titles joined by "and" are two posts: the first is the partner read
+    ("Working with the ER Advisors and ER Managers, you will support the team.", "works_with", "ER Advisors"),
+    ("To take charge in the absence of the Clinical Lead and Senior Nurse Practitioner.", "deputises_for", "Clinical Lead"),
+    # the manner written into the cue: in close liaison, in close collaboration
+    ("The post holder will work in close liaison with the Spinal Consultants and relevant services.", "works_with",
+     "Spinal Consultants"),
+    ("The post holder will work in close collaboration with the Consultant in Neuropsychiatry.", "works_with", "Consultant"),
+    ("You will work closely with the Clinical Nurse Specialist who has overall responsibility for assessment.", "works_with",
+     "Clinical Nurse Specialist"),
+    # "professionally line managed by" is the professional line, not the managerial one
+    ("You will be professionally line managed by the Consultant Lead Clinical Psychologist.", "professionally_accountable_to",
+     "Consultant Lead Clinical Psychologist"),
+])
+def test_corpus_wordings_of_uncoded_partners(sentence, field, label):
+    p = read(sentence, "Staff Nurse")
+    assert [(i.code, i.label) for i in getattr(p, field)] == [("other", label)]
+    if field == "professionally_accountable_to":
+        assert not p.accountable_to
+
+
+def test_a_specialist_team_or_a_specialist_word_is_no_partner():
+    """"managed by our Clinical Nurse Specialist team": a team runs the service; "the Specialist
+    cancer pharmacist": "Specialist" opens a title, it is not one."""
+    assert not read("The Acute Oncology Service is managed by our Clinical Nurse Specialist team.", "Staff Nurse").accountable_to
+    p = read("You will work closely with the Specialist cancer pharmacist to manage the drugs.", "Staff Nurse")
+    assert [i.label for i in p.works_with] != ["Specialist"]
+
+
+def test_joined_cues_govern_one_uncoded_title():
+    """"directly line managed by and professionally accountable to the Lead EPRR Manager": both lines."""
+    p = read("The post holder will be directly line managed by and professionally accountable to the Lead EPRR Manager.",
+             "Emergency Preparedness Manager")
+    assert [(i.code, i.label) for i in p.accountable_to] == [("other", "Lead EPRR Manager")]
+    assert [(i.code, i.label) for i in p.professionally_accountable_to] == [("other", "Lead EPRR Manager")]
+    # a cue that merely follows another ("alongside deputising for") is no coordination
+    p = read("The Deputy Service Director plays a key role in leading services alongside deputising for the Service Director.",
+             "Deputy Service Director")
+    assert not p.works_with
+
+
 def test_a_title_that_goes_on_is_read_whole_or_not_at_all():
     """"our Clinical Nurse Specialist team" is no "Clinical Nurse"; and the cue inside the title
     "Professional Lead Occupational Therapist" states no professional line."""

@@ -245,6 +245,10 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
             continue
         if _in_a_title(cue, sentence, text):
             continue
+        # "line managed by and professionally accountable to the Lead EPRR Manager": a cue joined
+        # to the next one governs what follows that one
+        cue = next((later for later in mentions if later.scheme == CUE and coordinated_cue(mentions, later, text) is cue
+                    and re.search(r"\band\b|\bas well as\b", text[cue.end : later.start])), cue)
         # right after the cue, and after each role of a list the cue governs ("with the Chief
         # Financial Officer and Director of Operational Finance")
         starts = [cue.end] + [b for a, b in roles if cue.end <= a and b <= cue.end + 90 and b <= sentence.end]
@@ -265,10 +269,10 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
             if not found:
                 continue
             start, end = at + found.start("name"), at + found.end("name")
-            end = _before_a_role(words, text, start, end, roles)
-            if end is None:
+            ends = _before_a_role(words, text, start, end, roles)
+            if ends is None:
                 continue
-            add(bucket, item(field, "other", text[start:end], evidence_of(sentence), _stated(words, sentence, cue, 1, text)))
+            add(bucket, item(field, "other", text[start:ends], evidence_of(sentence), _stated(words, sentence, cue, 1, text)))
             if field == "works_with":
                 partners.setdefault(sentence.start, set()).add("other")
             return
@@ -291,10 +295,13 @@ def _before_a_role(words: Wording, text: str, start: int, end: int, roles: list[
     if cut <= start:
         return None
     kept = re.sub(r"[\s,]*(?:\b(?:and|or)\b|&)?[\s,]*$", "", text[start:cut])
-    again = words.uncoded_partner.match(kept)
-    if not kept or again is None or again.end("name") != len(kept):
-        return None
-    return start + len(kept)
+    # "the System Director and System Director of Nursing": the uncoded title ends at an "and"
+    for end_at in [len(kept)] + [m.start() for m in reversed(list(re.finditer(r"\s+(?:and|&)\s+", kept)))]:
+        shorter = kept[:end_at]
+        again = words.uncoded_partner.match(shorter)
+        if shorter and again is not None and again.end("name") == len(shorter):
+            return start + len(shorter)
+    return None
 
 
 def _designation_stated(words: Wording, sentence: Sentence) -> str:
