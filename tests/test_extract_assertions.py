@@ -520,6 +520,12 @@ def test_a_line_or_partner_by_any_title_noun(sentence, field, label):
     ("The post holder will work in close collaboration with the Consultant in Neuropsychiatry.", "works_with", "Consultant"),
     ("You will work closely with the Clinical Nurse Specialist who has overall responsibility for assessment.", "works_with",
      "Clinical Nurse Specialist"),
+    # a title written in lower case: the shift's and the ward's leaders
+    ("The successful applicant must deputise for the senior sister.", "deputises_for", "senior sister"),
+    ("Take responsibility for the department in the absence of the cardio-respiratory team leader.", "deputises_for",
+     "cardio-respiratory team leader"),
+    ("They will work in partnership with the outpatient charge nurse to run the department.", "works_with",
+     "outpatient charge nurse"),
     # "professionally line managed by" is the professional line, not the managerial one
     ("You will be professionally line managed by the Consultant Lead Clinical Psychologist.", "professionally_accountable_to",
      "Consultant Lead Clinical Psychologist"),
@@ -537,6 +543,8 @@ def test_a_specialist_team_or_a_specialist_word_is_no_partner():
     assert not read("The Acute Oncology Service is managed by our Clinical Nurse Specialist team.", "Staff Nurse").accountable_to
     p = read("You will work closely with the Specialist cancer pharmacist to manage the drugs.", "Staff Nurse")
     assert [i.label for i in p.works_with] != ["Specialist"]
+    # "our sister trust" is a trust, not a ward sister
+    assert not read("We work in close collaboration with our sister haematology departments.", "Staff Nurse").works_with
 
 
 def test_joined_cues_govern_one_uncoded_title():
