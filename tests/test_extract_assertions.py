@@ -328,6 +328,15 @@ def test_a_body_that_opens_its_sentence_as_subject_is_not_the_posts_partner():
     "The post holder will work in a team supporting the functions of the CDAO and ensuring statutory obligations are met.",
     "Freedom to speak up \u2018Guardian Service\u2019, enabling you to safely discuss any concerns impacting on patient care.",
     "This will include managing revalidation of trainee doctors on behalf of the Responsible Officer (RO).",
+    # the officer of another employer, named after a post
+    "The Trust reserves the right to request a reference from the Medical Director and/or Responsible Officer "
+    "of any previous or current employing organisations.",
+    # Wales's and Scotland's boards are organisations: joining one is joining the employer
+    "This is an excellent time to join the Health Board.",
+    "Joining Powys Teaching Health Board Temporary Staffing Unit is the opportunity you have been looking for.",
+    # a designation's words in lower case for a local duty
+    "The post holder will be the accountable officer for quality assurance of the online content.",
+    "The post holder will become the site responsible officer for the new premises.",
 ])
 def test_a_designation_someone_else_holds_for_the_post_or_a_service_named_after_it(sentence):
     """Real 2020 postings below leadership level (read in full) that named a designation held by
@@ -349,9 +358,21 @@ def test_a_ward_nurse_who_reports_to_the_dipc_is_not_the_dipc_even_read_in_full(
     "You will join our Trust Board as a voting member.",
     "The post holder will have a seat on the Board.",
     "This position sits on the Trust's Board.",
+    # a label ending in a plural noun is one member: before, "Directors" made it "Board members"
+    "We are seeking to appoint to an upcoming vacancy for a Non-Executive Director on our Board of Directors.",
+    "An opportunity has arisen for a leader to join our Trust Board of Directors in the role of Director of Strategy.",
 ])
 def test_board_membership_however_worded(sentence):
     assert "board-member" in codes(read(sentence, "Chief Operating Officer").designations)
+
+
+def test_a_designation_named_with_of_or_for_a_plural_is_not_plural():
+    """"accountable officer for controlled drugs" is one officer, though "drugs" ends in s."""
+    p = read("The post holder is the accountable officer for controlled drugs.", "Chief Pharmacist")
+    assert "controlled-drugs-accountable-officer" in codes(p.designations)
+    # the designation for the organisation stays the designation, in lower case too
+    p = read("The post holder will be the responsible officer for the Trust.", "Medical Director")
+    assert "responsible-officer" in codes(p.designations)
 
 
 def test_a_non_voting_member_is_the_narrower_designation_only():

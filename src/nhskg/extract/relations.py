@@ -85,7 +85,10 @@ def _asked_of_candidate(words: Wording, sentence: Sentence, cue: Mention, text: 
 
 
 def _plural(mention: Mention) -> bool:
-    last = mention.written.split()[-1] if mention.written.split() else ""
+    """Whether the title is plural, by its head noun: "Board members", but not "accountable officer
+    for controlled drugs" or "Guardian of Safe Working Hours"."""
+    head = re.split(r"\s+(?:for|of)\s+", mention.written, maxsplit=1)[0].split()
+    last = head[-1] if head else ""
     return last.lower().endswith("s") and not last.lower().endswith(("ss", "us"))
 
 
@@ -344,7 +347,10 @@ def _held_by_the_post(reading: Reading, sentence: Sentence, mentions: list[Menti
     in_capacity = words.in_capacity.search(before) is not None
     if not in_capacity and governing_cue(reading.vocab, mentions, mention, text) is not None:
         return False  # "work with the Caldicott Guardian": someone else holds it
-    if words.helps_other.search(before) or words.owned_by_other.search(before) or words.past_or_wish.search(before):
+    # "a reference from the Medical Director and/or Responsible Officer": the helped post may be named
+    # after a longer run than the other checks look at
+    helped = text[max(sentence.start, mention.start - 60) : mention.start]
+    if words.helps_other.search(helped) or words.owned_by_other.search(before) or words.past_or_wish.search(before):
         return False
     if words.subordinate_before.search(before):
         return False  # "Deputy Chief Pharmacist": the deputy of the designation's holder
@@ -354,6 +360,8 @@ def _held_by_the_post(reading: Reading, sentence: Sentence, mentions: list[Menti
         return False
     if words.designation_names_a_service.match(text[mention.end : sentence.end]):
         return False  # "Freedom to speak up Guardian Service": a service the post may use
+    if mention.written == mention.written.lower() and words.designation_words_used_locally.match(text[mention.end : sentence.end]):
+        return False  # "the accountable officer for quality assurance of the online content": a local duty
     if _plural(mention) and not words.held_in_plural.search(mention.written.lower()):
         return False  # "communicate with Executive Board members": the board's members, not this post
     return True
