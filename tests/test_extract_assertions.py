@@ -267,6 +267,16 @@ def test_the_joint_national_body_however_abbreviated_is_nhs_england():
     "You will work within your scope of practice in line with the NMC Code of professional conduct.",
     "As a qualified practitioner with NMC or HCPC registration you will work well within a team.",
     "A workload that is distributed amongst the team using Royal College guidelines.",
+    # the 2020 corpus's boilerplate, repeated in dozens of postings
+    "Ensure safe administration of drugs in accordance with NMC and CHS policies.",
+    "Prepare and maintain clinical records of patient care, with reference to Nursing Midwifery Council (NMC) "
+    "standards for records and record keeping.",
+    "Audit medical services & ensure compliance with GMC & other professional guidelines.",
+    "To adhere to the Nursing and Midwifery Council (NMC) Code of Professional Conduct and other NMC advisory papers.",
+    "We want to reassure you that we endeavour to protect our colleagues in line with advice issued by Public Health "
+    "England; all interviews will take place via video call.",
+    "First choice of placements at over 50 NHS Trusts in England.",
+    "Preferably approved under Section 12 of the Mental Health Act & a member of the Royal College of Psychiatrists.",
 ])
 def test_a_bodys_code_guidance_or_register_is_not_the_body(sentence):
     p = read("Main duties of the job\n" + sentence, "Lead Theatre Practitioner", "BMI Healthcare")
@@ -285,6 +295,21 @@ def test_a_body_named_beside_its_code_elsewhere_is_still_a_body():
 ])
 def test_one_hospital_is_a_site_not_a_provider_body(sentence):
     p = read("Main duties of the job\n" + sentence, "Consultant Radiologist", "Sandwell and West Birmingham Hospitals NHS Trust")
+    assert not codes(p.bodies)
+
+
+@pytest.mark.parametrize("sentence", [
+    "You will liaise with colleagues of all disciplines across the organisation and with other Trusts.",
+    "Also extensive stakeholder liaison with external parties, including local authorities and other trusts.",
+])
+def test_other_trusts_are_provider_bodies(sentence):
+    p = read("Main duties of the job\n" + sentence, "Research Nurse", "Anytown Hospitals NHS Foundation Trust")
+    assert "nhs-provider" in codes(p.bodies)
+
+
+def test_the_employer_saying_what_links_it_has_names_no_body_of_the_post():
+    p = read("Main duties of the job\nAdditionally we have close links with other Trusts, managing their patients in our unit.",
+             "Respiratory Physiotherapist", "Anytown Hospitals NHS Foundation Trust")
     assert not codes(p.bodies)
 
 

@@ -76,6 +76,8 @@ def read_bodies(
             continue
         if words.describes_candidate.search(without_bullet(sentence.text)):
             continue  # the person sought: "You will have ... relationships across ... local government"
+        if words.benefit_offered.search(without_bullet(sentence.text)):
+            continue  # what the employer offers: "First choice of placements at over 50 NHS Trusts"
         about_post = (
             sentence.section == "duties"
             or sentence.bullet
@@ -99,6 +101,8 @@ def read_bodies(
                 continue  # "based at the University Hospital site": one hospital is a site, not a body
             if words.body_instrument.match(reading.text[mention.end : sentence.end]):
                 continue  # "in line with the NMC Code", "with NMC or HCPC registration": its code or register
+            if words.body_as_source.search(reading.text[max(sentence.start, mention.start - 60) : mention.start]):
+                continue  # "in line with advice issued by Public Health England": its advice, not the body
             if _is_subject(reading.text, sentence, mention, words.body_as_subject):
                 continue  # "The three acute providers in Birmingham are working together ...": the body's doing
             # "University" inside "X University Hospitals NHS Trust" is not a university, but
@@ -107,6 +111,8 @@ def read_bodies(
             spans = named + requirement_spans + own
             if any(a <= mention.start and mention.end <= b and (b - a) > (mention.end - mention.start) for a, b in spans):
                 continue
+            if any(a < mention.end and mention.start < b and a < mention.start for a, b in requirement_spans):
+                continue  # "a member of the Royal College of Psychiatrists": the membership asked, running into the body's name
             if any(a <= mention.start and mention.end <= b for a, b in own):
                 continue
             stated = "field" if FIELD_LINE.match(sentence.text) else "list" if len(bodies) > 2 else "direct" if holder or sentence.section == "duties" else "passing"

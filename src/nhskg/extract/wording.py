@@ -125,6 +125,8 @@ class Wording:
     body_as_subject: re.Pattern[str]
     #: body-instrument: the words after a body that make it the body's code, guidance or register
     body_instrument: re.Pattern[str]
+    #: body-as-source: "in line with advice issued by Public Health England"
+    body_as_source: re.Pattern[str]
     #: hospital-site: the end of a body's words naming one hospital, a site rather than a body
     hospital_site: re.Pattern[str]
     #: section desirable: wording in a sentence that makes a requirement desirable
@@ -261,6 +263,7 @@ def wording(vocab: Vocabulary) -> Wording:
         one_of_its_kind=one("one-of-its-kind"),
         body_as_subject=one("body-as-subject"),
         body_instrument=one("body-instrument"),
+        body_as_source=one("body-as-source"),
         hospital_site=one("hospital-site"),
         desirable=re.compile(desirable[0], re.IGNORECASE),
         scope_in_text={c.code: _compile(c.patterns) for c in scopes if c.patterns},
