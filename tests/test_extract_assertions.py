@@ -200,6 +200,11 @@ def test_a_rank_asked_of_the_candidate_is_a_requirement(sentence, code):
     ("You will have demonstrable experience of managing and leading multiple teams.", True),
     ("You will have experience of leading and motivating large scale teams.", True),
     ("Experience of successfully managing significant organisational change", True),
+    # the preposition left out, the scales listed
+    ("You will demonstrate significant experience of leading a major system, regional or national programme of work.", True),
+    ("The ideal candidate will have experience managing substantial transformational programmes.", True),
+    ("The ideal candidate will have experience managing a small team.", False),
+    ("Experience of working in a strategic leadership role within the field of Infection Prevention and Control.", True),
 ])
 def test_leading_one_team_is_not_senior_leadership(sentence, senior):
     found = "senior-leadership-experience" in codes(read(sentence, "Service Manager").requirements)
