@@ -604,6 +604,11 @@ def test_joined_cues_govern_one_uncoded_title():
              "Emergency Preparedness Manager")
     assert [(i.code, i.label) for i in p.accountable_to] == [("other", "Lead EPRR Manager")]
     assert [(i.code, i.label) for i in p.professionally_accountable_to] == [("other", "Lead EPRR Manager")]
+    p = read("The post holder will be professionally and managerially accountable to the Regional Faculty Lead.", "Regional Lead")
+    assert [(i.code, i.label) for i in p.accountable_to] == [("other", "Regional Faculty Lead")]
+    assert [(i.code, i.label) for i in p.professionally_accountable_to] == [("other", "Regional Faculty Lead")]
+    p = read("The post holder will be professionally and managerially accountable to the Chief Nurse.", "Lead Nurse")
+    assert codes(p.accountable_to) == codes(p.professionally_accountable_to) == {"chief-nurse"}
     # a cue that merely follows another ("alongside deputising for") is no coordination
     p = read("The Deputy Service Director plays a key role in leading services alongside deputising for the Service Director.",
              "Deputy Service Director")
