@@ -609,6 +609,10 @@ def test_joined_cues_govern_one_uncoded_title():
     assert [(i.code, i.label) for i in p.professionally_accountable_to] == [("other", "Regional Faculty Lead")]
     p = read("The post holder will be professionally and managerially accountable to the Chief Nurse.", "Lead Nurse")
     assert codes(p.accountable_to) == codes(p.professionally_accountable_to) == {"chief-nurse"}
+    p = read("The post holder will be managerially and professionally accountable to the Chief Nurse.", "Lead Nurse")
+    assert codes(p.accountable_to) == codes(p.professionally_accountable_to) == {"chief-nurse"}
+    p = read("The post holder will be managerially and professionally accountable to the Lead Psychologist.", "Psychologist")
+    assert [i.label for i in p.accountable_to] == [i.label for i in p.professionally_accountable_to] == ["Lead Psychologist"]
     # a cue that merely follows another ("alongside deputising for") is no coordination
     p = read("The Deputy Service Director plays a key role in leading services alongside deputising for the Service Director.",
              "Deputy Service Director")
