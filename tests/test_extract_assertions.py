@@ -573,6 +573,10 @@ def test_a_line_or_partner_by_any_title_noun(sentence, field, label):
      "Clinical Nurse Specialist"),
     # a title written in lower case: the shift's and the ward's leaders
     ("The successful applicant must deputise for the senior sister.", "deputises_for", "senior sister"),
+    # how often, between the verb and "for"
+    ("The post-holder will be required to deputise from time to time for the Service Manager.", "deputises_for",
+     "Service Manager"),
+    ("You will deputise as and when required for the Governance Manager.", "deputises_for", "Governance Manager"),
     ("Take responsibility for the department in the absence of the cardio-respiratory team leader.", "deputises_for",
      "cardio-respiratory team leader"),
     ("They will work in partnership with the outpatient charge nurse to run the department.", "works_with",
