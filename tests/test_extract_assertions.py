@@ -921,3 +921,10 @@ def test_outstanding_care_is_no_regulators_rating():
     p = read("You will represent the organisation externally, working with STP partners to support the provision of "
              "outstanding care to our local communities.", "Chief Digital Officer", "North West Anglia NHS Foundation Trust")
     assert "ics" in codes(p.bodies)
+
+
+def test_the_hospitals_medical_director_is_the_hospital_medical_director():
+    """"the hospital's Medical Director" is one hospital's, not the organisation's chief medical officer."""
+    p = read("You will be working closely with the hospital\u2019s Medical Director and local leadership.",
+             "Consultant Anaesthetist", "Anytown Hospital")
+    assert codes(p.works_with) == {"hospital-medical-director"}
