@@ -319,15 +319,20 @@ def test_an_existing_decision_file_reads_the_same(tmp_path: Path) -> None:
     ]
 
 
+def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
+    """A reviewer's file written as is, past record_decision's checks: what a hand edit can leave."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 @pytest.mark.parametrize("to", [("works_with", "chief-nurse"), ("designations", "caldicott-guardian")])
 def test_a_duty_area_corrected_to_another_field_is_refused_naming_the_line(tmp_path: Path, to: tuple[str, str]) -> None:
     folder = tmp_path / "curation"
     folder.mkdir()
     good = decision("duty_areas", "patient-safety", SAFE, "correct", to=("duty_areas", "finance")).row()
-    with (folder / "ann.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, COLUMNS)
-        writer.writeheader()
-        writer.writerows([good, {**good, "code": "finance", "to_field": to[0], "to_code": to[1]}])
+    _write_rows(folder / "ann.csv", [good, {**good, "code": "finance", "to_field": to[0], "to_code": to[1]}])
     with pytest.raises(CurationError, match=r"ann.csv:3: a duty area can only be corrected to another duty area"):
         load_decisions(folder)
 
@@ -335,11 +340,7 @@ def test_a_duty_area_corrected_to_another_field_is_refused_naming_the_line(tmp_p
 def test_a_line_corrected_to_a_duty_area_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "curation"
     folder.mkdir()
-    row = decision("works_with", "chief-nurse", NURSE, "correct", to=("duty_areas", "finance")).row()
-    with (folder / "ann.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, COLUMNS)
-        writer.writeheader()
-        writer.writerow(row)
+    _write_rows(folder / "ann.csv", [decision("works_with", "chief-nurse", NURSE, "correct", to=("duty_areas", "finance")).row()])
     with pytest.raises(CurationError, match=r"ann.csv:2: a duty area can only be corrected"):
         load_decisions(folder)
 

@@ -280,10 +280,17 @@ def test_the_joint_national_body_however_abbreviated_is_nhs_england():
     "To adhere to the Nursing and Midwifery Council (NMC) Code of Professional Conduct and other NMC advisory papers.",
     "We want to reassure you that we endeavour to protect our colleagues in line with advice issued by Public Health "
     "England; all interviews will take place via video call.",
+])
+def test_a_bodys_code_guidance_or_register_is_not_the_body(sentence):
+    p = read("Main duties of the job\n" + sentence, "Lead Theatre Practitioner", "BMI Healthcare")
+    assert not codes(p.bodies)
+
+
+@pytest.mark.parametrize("sentence", [
     "First choice of placements at over 50 NHS Trusts in England.",
     "Preferably approved under Section 12 of the Mental Health Act & a member of the Royal College of Psychiatrists.",
 ])
-def test_a_bodys_code_guidance_or_register_is_not_the_body(sentence):
+def test_a_benefit_offered_or_a_membership_asked_names_no_body(sentence):
     p = read("Main duties of the job\n" + sentence, "Lead Theatre Practitioner", "BMI Healthcare")
     assert not codes(p.bodies)
 

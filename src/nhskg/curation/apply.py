@@ -152,7 +152,7 @@ def apply_decisions(posting: Posting, decisions: Decisions | Iterable[Decision])
     reviews: dict[tuple[str, str], Review] = {}
     corrections: dict[tuple[str, str], Review] = {}
     rejected: list[Decision] = []
-    for (name, code), chosen in chosen_by_fact.items():  # type: ignore[misc]
+    for (name, code, *_), chosen in chosen_by_fact.items():
         items = [item for item in getattr(posting, name) if item.code == code]
         if chosen.decision == "accept":
             reviews[(name, code)] = Review(name, code, "accepted", chosen)

@@ -77,11 +77,11 @@ class Wording:
     knowledge_of: re.Pattern[str]
     #: registered-with / registration-after: a regulator's name read as the registration it keeps
     registered_with: re.Pattern[str]
+    registration_after: re.Pattern[str]
     #: designation-names-a-service: "Freedom to speak up Guardian Service" is a service, not a designation held
     designation_names_a_service: re.Pattern[str]
     #: designation-words-used-locally: "the accountable officer for quality assurance of the content"
     designation_words_used_locally: re.Pattern[str]
-    registration_after: re.Pattern[str]
     #: auxiliaries-only and verb-opens: a role followed by a cue as its verb is the cue's subject
     auxiliaries_only: re.Pattern[str]
     verb_opens: re.Pattern[str]
@@ -230,9 +230,9 @@ def wording(vocab: Vocabulary) -> Wording:
         pay_line=one("pay-line"),
         knowledge_of=one("knowledge-of"),
         registered_with=one("registered-with"),
+        registration_after=one("registration-after"),
         designation_names_a_service=one("designation-names-a-service"),
         designation_words_used_locally=one("designation-words-used-locally"),
-        registration_after=one("registration-after"),
         auxiliaries_only=one("auxiliaries-only"),
         verb_opens=one("verb-opens"),
         helping_verb=one("helping-verb"),
