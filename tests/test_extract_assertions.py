@@ -930,6 +930,16 @@ def test_outstanding_care_is_no_regulators_rating():
     assert "ics" in codes(p.bodies)
 
 
+def test_a_cue_that_merely_follows_another_is_no_coordination_for_a_coded_post_either():
+    """"alongside deputising for the Chief Operating Officer": deputising only; before, the shared
+    coordination took any two adjacent cues as joined, and only the uncoded reading checked for "and"."""
+    p = read("The Deputy Director leads a suite of services alongside deputising for the Chief Operating Officer.",
+             "Deputy Director of Operations", "Anytown NHS Trust")
+    assert codes(p.deputises_for) == {"chief-operating-officer"} and not p.works_with
+    p = read("It reports to, and will work closely with, our incoming CEO.", "Director of Strategy", "Anytown NHS Trust")
+    assert codes(p.accountable_to) == codes(p.works_with) == {"chief-executive"}
+
+
 def test_the_hospitals_medical_director_is_the_hospital_medical_director():
     """"the hospital's Medical Director" is one hospital's, not the organisation's chief medical officer."""
     p = read("You will be working closely with the hospital\u2019s Medical Director and local leadership.",

@@ -219,13 +219,16 @@ def governing_cue(vocab: Vocabulary, sentence_mentions: list[Mention], target: M
 
 
 def coordinated_cue(sentence_mentions: list[Mention], cue: Mention, text: str) -> Mention | None:
-    """A cue joined to ``cue`` with nothing but connectives: "It reports to, and will work closely
-    with, our incoming CEO" states both a line and joint working with the CEO."""
+    """A cue joined to ``cue`` by "and" with nothing else between: "It reports to, and will work
+    closely with, our incoming CEO" and "professionally and managerially accountable to" state
+    both relations of the post named after them. A cue that merely follows another ("leading
+    services alongside deputising for the Service Director") is no coordination."""
     earlier = [m for m in sentence_mentions if m.scheme == CUE and m.end <= cue.start]
     if not earlier:
         return None
     between = text[earlier[-1].end : cue.start]
-    if re.fullmatch(r"[\s,]*(?:and|as well as)?[\s,]*(?:will|also|to)?[\s,]*(?:also|be)?[\s,]*", between, re.IGNORECASE):
+    joined = re.fullmatch(r"[\s,]*(and|as well as)?[\s,]*(?:will|also|to)?[\s,]*(?:also|be)?[\s,]*", between, re.IGNORECASE)
+    if joined and (joined.group(1) or re.search(r"\band$", earlier[-1].written, re.IGNORECASE)):
         return earlier[-1]
     return None
 

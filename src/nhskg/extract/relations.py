@@ -250,8 +250,7 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
             continue
         # "line managed by and professionally accountable to the Lead EPRR Manager": a cue joined
         # to the next one governs what follows that one
-        cue = next((later for later in mentions if later.scheme == CUE and coordinated_cue(mentions, later, text) is cue
-                    and re.search(r"\band\b|\bas well as\b", text[cue.end : later.start] + " " + cue.written.split()[-1])), cue)
+        cue = next((later for later in mentions if later.scheme == CUE and coordinated_cue(mentions, later, text) is cue), cue)
         # right after the cue, and after each role of a list the cue governs ("with the Chief
         # Financial Officer and Director of Operational Finance")
         starts = [cue.end] + [b for a, b in roles if cue.end <= a and b <= cue.end + 90 and b <= sentence.end]
