@@ -6,7 +6,11 @@ from the posts just below them, whose adverts state the same kinds of facts (lin
 bodies, requirements, duties): titles naming a lead, manager, matron, consultant or deputy, and
 none of the candidate words. They are ordered by the same keyed hash of the id and the first
 ``COUNT`` are written byte for byte to ``tests/data/gold/corpus-2020-more.jsonl``; none of them can
-be in the frozen test split, which holds title candidates only. Their leadership flag is false by
+be in the frozen test split, which holds title candidates only. They are development postings.
+The next ``CALIBRATION`` in the same order go to ``tests/data/gold/corpus-2020-calibration.jsonl``:
+the calibration split, annotated blind and never tuned on, on which the facts' confidences are
+measured (``scripts/calibrate-confidence.py``); a file of their own, so that the duty model, which
+records the bytes of its dev postings' sources, is not made stale by them. Their leadership flag is false by
 the candidate rule (the title names no chief, director, head, chair, non-executive or guardian).
 Usage: ``python scripts/gold-sample-more.py ../shared/corpus/nhs-jobs-2020.jsonl.gz``
 """
@@ -26,6 +30,8 @@ KEY = "nhskg gold 2026-12-04"
 CANDIDATE = re.compile(r"\b(?:chief|director|head|chair(?:man|woman|person)?|non[- ]?exec\w*|guardian)\b", re.I)
 BELOW = re.compile(r"\b(?:lead|manager|matron|consultant|deputy)\b", re.I)
 COUNT = 175
+#: the postings after the first ``COUNT`` in the same order that form the calibration split
+CALIBRATION = 60
 
 
 def _order(record_id: str) -> str:
@@ -41,10 +47,12 @@ def main(corpus: Path) -> None:
             if BELOW.search(title) and not CANDIDATE.search(title) and len(record.get("description") or "") > 1500:
                 chosen.append((str(record["id"]), line if line.endswith(b"\n") else line + b"\n"))
     chosen.sort(key=lambda c: _order(c[0]))
-    with (GOLD / "corpus-2020-more.jsonl").open("wb") as out:
-        for _, line in chosen[:COUNT]:
-            out.write(line)
-    print(" ".join(record_id for record_id, _ in chosen[:COUNT]))
+    for name, part in (("corpus-2020-more.jsonl", chosen[:COUNT]),
+                       ("corpus-2020-calibration.jsonl", chosen[COUNT:COUNT + CALIBRATION])):
+        with (GOLD / name).open("wb") as out:
+            for _, line in part:
+                out.write(line)
+        print(name, " ".join(record_id for record_id, _ in part))
 
 
 if __name__ == "__main__":

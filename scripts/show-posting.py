@@ -3,7 +3,7 @@
 The annotator must read the posting as a person would, before (and without) seeing what the
 extractor makes of it; this shows the JSON-LD fields and the description unescaped once and
 stripped of tags, paragraph breaks kept. Usage:
-``python scripts/show-posting.py ID [ID ...]`` (records from tests/data/gold/corpus-2020.jsonl,
+``python scripts/show-posting.py ID [ID ...]`` (records from the gold set's corpus files,
 seeds/nhs-jobs-2020-leadership.jsonl or, with --corpus, the whole 2020 corpus).
 """
 
@@ -19,7 +19,8 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCES = [REPO / "tests/data/gold/corpus-2020.jsonl", REPO / "tests/data/gold/corpus-2020-more.jsonl", REPO / "seeds/nhs-jobs-2020-leadership.jsonl"]
+SOURCES = [REPO / "tests/data/gold/corpus-2020.jsonl", REPO / "tests/data/gold/corpus-2020-more.jsonl",
+           REPO / "tests/data/gold/corpus-2020-calibration.jsonl", REPO / "seeds/nhs-jobs-2020-leadership.jsonl"]
 BLOCK = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|table)\b[^>]*>", re.I)
 
 

@@ -20,9 +20,10 @@ from rdflib.namespace import SKOS
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD_DIR = REPO / "tests" / "data" / "gold"
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "calibration", "test")
 GOLD_FILES = sorted(p for split in SPLITS for p in (GOLD_DIR / split).glob("*.json"))
-SOURCES = ("seeds/", "tests/data/gold/corpus-2020.jsonl", "tests/data/gold/corpus-2020-more.jsonl")
+SOURCES = ("seeds/", "tests/data/gold/corpus-2020.jsonl", "tests/data/gold/corpus-2020-more.jsonl",
+           "tests/data/gold/corpus-2020-calibration.jsonl")
 
 
 @cache
@@ -81,6 +82,20 @@ def test_the_gold_set_covers_the_seeds_and_the_corpus_selection() -> None:
     assert sum(role_types.count(code) for code in nursing) >= 3
     assert len(set(role_types)) >= 12, "the gold set should cover many kinds of role"
     assert sum(r["duties"] is not None for r in records) >= 25, "duty statements of 25 postings are annotated"
+
+
+def test_the_calibration_split_is_its_own_sample_and_in_no_other_split() -> None:
+    """Confidences are measured on the calibration split because no rule was tuned on it: its
+    postings are the records of its own source file (``scripts/gold-sample-more.py``, the 60 after
+    dev's 175 in the same order), and none of them may also sit in dev (tuned on) or in the frozen
+    test split."""
+    folders = {split: {p.stem for p in (GOLD_DIR / split).glob("*.json")} for split in SPLITS}
+    assert folders["calibration"] == jsonl_ids("tests/data/gold/corpus-2020-calibration.jsonl")
+    assert len(folders["calibration"]) >= 50
+    assert not folders["calibration"] & (folders["dev"] | folders["test"])
+    assert not folders["calibration"] & jsonl_ids("tests/data/gold/corpus-2020-more.jsonl")
+    for posting_id in folders["calibration"]:
+        assert load(GOLD_DIR / "calibration" / f"{posting_id}.json")["source"] == "tests/data/gold/corpus-2020-calibration.jsonl"
 
 
 @pytest.mark.parametrize("path", GOLD_FILES, ids=[p.stem for p in GOLD_FILES])

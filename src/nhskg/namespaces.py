@@ -70,6 +70,7 @@ class NHSKG(DefinedNamespace):
     functionDirectorIn: URIRef
     impliesDesignation: URIRef
     leadershipRole: URIRef
+    measuredOn: URIRef
     namedAsPartner: URIRef
     partOfOrganisation: URIRef
     recordField: URIRef

@@ -64,7 +64,7 @@ def extract(paths: tuple[Path, ...], fmt: str, full: bool | None) -> None:
 @click.option("--predictions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Score these extracted records (JSON lines, as `nhskg extract --full` prints them) instead of extracting now: "
                    "how an older version of the extractor is compared with this one.")
-@click.option("--split", "splits", multiple=True, help="Only these splits (dev, test); default every split.")
+@click.option("--split", "splits", multiple=True, help="Only these splits (dev, calibration, test); default every split.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--errors/--no-errors", "show_errors", default=False, help="List every disagreement after the tables.")
 @click.option("--reviewed", is_flag=True,

@@ -1,7 +1,8 @@
 """Measure the extractor against hand-annotated gold records: precision, recall and F1 per field.
 
 Accuracy is measured, not assumed, and on postings the rules were not tuned on: the gold set has a
-development split (``dev/``) and a frozen test split (``test/``), scored separately. Each field is
+development split (``dev/``), a calibration split (``calibration/``: never tuned on, what the facts'
+confidences are measured on) and a frozen test split (``test/``), scored separately. Each field is
 scored as sets of codes per posting, summed over postings (micro-averaged): a single-valued field
 such as the role type is a set of zero or one. The leadership flag is scored on its own annotated
 list (``leadership.csv``), and duty statements, where annotated, per statement.
@@ -139,6 +140,10 @@ class Evaluation:
         }
 
 
+#: The gold set's splits, in the order they are reported: tuned on, measured for confidence, frozen.
+SPLITS = ("dev", "calibration", "test")
+
+
 @dataclass(frozen=True)
 class Gold:
     """One annotated posting; ``duties_annotated`` tells "no duties" from "duties not annotated"."""
@@ -158,7 +163,7 @@ class GoldSet:
     @property
     def splits(self) -> tuple[str, ...]:
         names = {g.split for g in self.postings.values()} | {s for s, _ in self.leadership.values()}
-        return tuple(sorted(names, key=lambda s: (s != "dev", s != "test", s)))
+        return tuple(sorted(names, key=lambda s: (s not in SPLITS, SPLITS.index(s) if s in SPLITS else 0, s)))
 
     def sources(self) -> tuple[Path, ...]:
         return tuple(sorted({Path(g.posting.source) for g in self.postings.values() if g.posting.source}))
@@ -182,10 +187,11 @@ def _gold_posting(path: Path, record: dict) -> Posting:
 
 
 def load_gold_set(directory: Path) -> GoldSet:
-    """The gold records under ``directory``: its ``dev/`` and ``test/`` folders (or, for a folder
-    of records without splits, that folder as one split named after it), and ``leadership.csv``."""
+    """The gold records under ``directory``: its ``dev/``, ``calibration/`` and ``test/`` folders
+    (or, for a folder of records without splits, that folder as one split named after it), and
+    ``leadership.csv``."""
     directory = Path(directory)
-    folders = [directory / name for name in ("dev", "test") if (directory / name).is_dir()] or [directory]
+    folders = [directory / name for name in SPLITS if (directory / name).is_dir()] or [directory]
     postings: dict[str, Gold] = {}
     for folder in folders:
         split = folder.name
@@ -372,7 +378,7 @@ FACT_FIELDS = ("accountable_to", "professionally_accountable_to", "works_with", 
 
 def scored_facts(gold_set: GoldSet, split: str, predicted: Iterable[Posting | Problem]) -> Iterator[tuple[str, Item, bool]]:
     """Each fact of the ``predicted`` postings of one split, with its field and whether the gold
-    record has the same code in that field: what confidence is calibrated on (the dev split) and
+    record has the same code in that field: what confidence is calibrated on (the calibration split) and
     checked against (``scripts/calibrate-confidence.py``, ``scripts/confidence-reliability.py``)."""
     expected = {pid: g.posting for pid, g in gold_set.postings.items() if g.split == split}
     for posting in predicted:
