@@ -717,9 +717,26 @@ def test_director_of_nursing_and_chief_nurse_stay_apart_but_related():
     ("NHS Greater Manchester Integrated Care Board", "icb"),
     ("Barts Health", "nhs-trust"),
     ("University Hospitals of Leicester", "nhs-trust"),
+    ("South Central Ambulance Service", "nhs-foundation-trust"),
+    ("London Ambulance Service", "nhs-trust"),
 ])
 def test_any_uk_nhs_employer_is_typed(employer, kind):
     assert read("Lead the service.", "Director of Finance", employer).organisation.type == kind
+
+
+@pytest.mark.parametrize(("employer", "text", "kind"), [
+    # a trust posting under a department's or bank's name: the trust the text names types it
+    ("Finance", "Join the finance team of Anytown Teaching Hospitals NHS Trust.", "nhs-trust"),
+    ("Internal Bank (Reed)", "Work flexible shifts within Leeds Teaching Hospitals as part of the Staff Bank.", "nhs-trust"),
+    ("Medical Directorate", "Anytown and District NHS Foundation Trust is recruiting.", "nhs-foundation-trust"),
+    # a known body keeps its own type, whatever client trust the text names
+    ("NHS Professionals - Doctors", "Work with us at Greater Manchester Mental Health NHS Trust.", "other"),
+    # a body named as a partner (a council, a commissioner) does not type the employer
+    ("Mental Health Concern", "We work in partnership with Newcastle City Council and the local CCG.", "other"),
+])
+def test_an_employer_whose_name_gives_no_type_takes_the_trust_the_text_names(employer, text, kind):
+    assert read(text, "Finance Manager", employer).organisation.type == kind
+    assert read(text, "Finance Manager", employer).organisation.name == employer
 
 
 # --- 5. which postings are leadership posts ----------------------------------------------------

@@ -62,6 +62,7 @@ class NHSKG(DefinedNamespace):
     text: URIRef
 
     # Annotation properties
+    advertisesAsTeam: URIRef  # advertises as a team
     basedOn: URIRef
     chartTier: URIRef
     defaultScope: URIRef

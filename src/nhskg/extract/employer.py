@@ -3,7 +3,10 @@
 A type comes first from the known UK NHS bodies in ``ontology/vocab/organisation.ttl`` (Scotland's
 boards, Wales's health boards, trusts and authorities, Northern Ireland's HSC trusts, national
 bodies and trusts known by a short name), then from the type words in the name ("... NHS
-Foundation Trust", "... Integrated Care Board").
+Foundation Trust", "... Integrated Care Board"). A name that gives no type at all is often a
+trust's department or staff bank posting under its own name ("Finance", "Internal Bank (Reed)"):
+the extractor then takes the type of the body the text names, when bodies of that type advertise
+so (``nhskg:advertisesAsTeam``).
 """
 
 from __future__ import annotations
@@ -27,7 +30,13 @@ _NAME_WORD = re.compile(r"(?:[A-Z][\w'\u2019.&-]*|and|of|&|the|upon|on|in|St\.?)
 def organisation_type(name: str, matcher: Matcher, vocab: Vocabulary | None = None) -> str:
     """The type of the organisation ``name`` names: a known body's type, else the last type word
     outside brackets, so that "Bedfordshire Hospitals NHS Foundation Trust (formerly ... NHS Trust)"
-    is a foundation trust."""
+    is a foundation trust; ``other`` when the name gives none."""
+    return type_in_name(name, matcher, vocab) or "other"
+
+
+def type_in_name(name: str, matcher: Matcher, vocab: Vocabulary | None = None) -> str | None:
+    """What :func:`organisation_type` reads from ``name``, or None when the name is neither a known
+    body nor holds a type word (a department posting under its own name, "Finance")."""
     plain = _BRACKETS.sub(" ", name)
     if vocab is not None and ORGANISATION in vocab:
         known = matcher.find(plain, (ORGANISATION,))
@@ -38,7 +47,7 @@ def organisation_type(name: str, matcher: Matcher, vocab: Vocabulary | None = No
                 return concept.organisation_type
     types = matcher.find(plain, (ORG_TYPE,)) or matcher.find(name, (ORG_TYPE,))  # "Anglian Community Enterprise (CIC)"
     if not types:
-        return "other"
+        return None
     return max(types, key=lambda m: (m.end, m.end - m.start)).code
 
 

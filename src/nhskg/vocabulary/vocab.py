@@ -60,6 +60,8 @@ class Concept:
     employed_by: str | None = None
     #: for an organisation type: named as a partner far more often than as employer (``nhskg:namedAsPartner``)
     named_as_partner: bool = False
+    #: for an organisation type: its bodies advertise under a team's name (``nhskg:advertisesAsTeam``)
+    advertises_as_team: bool = False
     #: for a qualification: the code of the body (a regulator) whose register it is (``nhskg:registrationWith``)
     registration_with: str | None = None
 
@@ -195,6 +197,7 @@ def _read_scheme(path: Path) -> Scheme:
         part_of = _values(node, NHSKG.partOfOrganisation)
         employed_by = _values(node, NHSKG.employedBy)
         partner = _values(node, NHSKG.namedAsPartner)
+        as_team = _values(node, NHSKG.advertisesAsTeam)
         register = _values(node, NHSKG.registrationWith)
         source = _values(node, DCTERMS.source)
         concepts.append(
@@ -222,6 +225,7 @@ def _read_scheme(path: Path) -> Scheme:
                 function_director_in=tuple(t.rsplit("/", 1)[-1] for t in _values(node, NHSKG.functionDirectorIn)),
                 employed_by=employed_by[0].rsplit("/", 1)[-1] if employed_by else None,
                 named_as_partner=bool(partner) and partner[0] in ("true", "1"),
+                advertises_as_team=bool(as_team) and as_team[0] in ("true", "1"),
                 registration_with=register[0].rsplit("/", 1)[-1] if register else None,
             )
         )
