@@ -524,6 +524,20 @@ def test_a_title_written_with_a_slash_is_an_uncoded_boss():
     assert [(i.code, i.label) for i in p.accountable_to] == [("other", "PACS / RIS Delivery Manager")]
 
 
+@pytest.mark.parametrize(("text", "field", "label"), [
+    ("Join the Divisional Management team reporting to, and supporting the Director of Laboratory Medicine.",
+     "accountable_to", "Director of Laboratory Medicine"),
+    ("You will report to and assist the Head of Adult Services.", "accountable_to", "Head of Adult Services"),
+    ("Liaise with and support the clinical leads in the region.", "works_with", "clinical leads"),
+])
+def test_a_line_or_partner_with_no_role_type_after_helping_the_same_post(text, field, label):
+    """The issue's own example ("It reports to, and will work closely with, our incoming CEO") read
+    for a post no role type names: the helping verb between the cue and the title is stepped over,
+    where before no line was read, or a partner labelled "and support the clinical leads"."""
+    p = read(text, "Deputy Director")
+    assert [(i.code, i.label) for i in getattr(p, field)] == [("other", label)]
+
+
 def test_a_line_split_by_kind():
     p = read("The post reports directly to the Clinical Director and professionally to the Chief Nurse.",
              "Head of Nursing")

@@ -253,7 +253,10 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
         cue = next((later for later in mentions if later.scheme == CUE and coordinated_cue(mentions, later, text) is cue), cue)
         # right after the cue, and after each role of a list the cue governs ("with the Chief
         # Financial Officer and Director of Operational Finance")
-        starts = [cue.end] + [b for a, b in roles if cue.end <= a and b <= cue.end + 90 and b <= sentence.end]
+        # ("reporting to, and supporting the Director of Laboratory Medicine": past the helping)
+        stepped = words.helping_after_cue.match(text, cue.end, sentence.end)
+        after = stepped.end() if stepped else cue.end
+        starts = [after] + [b for a, b in roles if after <= a and b <= after + 90 and b <= sentence.end]
         # and the members listed of a group the cue names ("with senior internal staff, including
         # executive directors and ..."): each is a partner though the group names no role
         reach = text[cue.end : min(sentence.end, cue.end + 90)]
@@ -262,7 +265,7 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
         members = {cue.end + m.end() for m in words.list_opener.finditer(reach)}
         for at in sorted(set(starts) | members):
             window = text[at : min(sentence.end, at + 90)]
-            if at != cue.end and at not in members:
+            if at != after and at not in members:
                 joined = words.list_joiner.match(window)
                 if not joined:
                     continue
