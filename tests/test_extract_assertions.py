@@ -538,6 +538,25 @@ def test_a_line_or_partner_with_no_role_type_after_helping_the_same_post(text, f
     assert [(i.code, i.label) for i in getattr(p, field)] == [("other", label)]
 
 
+@pytest.mark.parametrize(("text", "field", "code"), [
+    ("Reporting to the Head of Technical Services you will be responsible for the telecommunications network.",
+     "accountable_to", "other"),
+    ("You will work closely with the Chief Nurse across Shropshire, Telford and Wrekin.", "works_with", "chief-nurse"),
+    ("You will work in close contact with the Chief Nurse.", "works_with", "chief-nurse"),
+    ("You will work closely with the Chief Nurse to develop telemedicine.", "works_with", "chief-nurse"),
+])
+def test_words_that_contain_a_contact_word_are_not_contact_details(text, field, code):
+    """A sentence giving someone to call ("Tel:", "please contact") names no line; "Telford",
+    "telecommunications" and "in close contact with" are no such sentence, but the contact words
+    were matched inside other words and every line and partner of the sentence was dropped."""
+    assert codes(getattr(read(text, "Service Lead"), field)) == {code}
+
+
+def test_a_sentence_giving_someone_to_call_names_no_line():
+    p = read("For an informal discussion please contact the Chief Nurse, Tel: 01234 567890.", "Service Lead")
+    assert not p.accountable_to and not p.works_with
+
+
 def test_a_line_split_by_kind():
     p = read("The post reports directly to the Clinical Director and professionally to the Chief Nurse.",
              "Head of Nursing")

@@ -27,7 +27,6 @@ from .reading import (
     coordinated_cue,
     evidence_of,
     governing_cue,
-    has_any,
     mentions_by_sentence,
     subject_is_other_role,
 )
@@ -182,7 +181,7 @@ def read_relations(reading: Reading) -> Relations:
     for sentence, mentions in mentions_by_sentence(reading):
         if sentence.section in NOT_ABOUT_THE_POST or not any(m.scheme == CUE for m in mentions):
             continue
-        if has_any(sentence.text, words.contact) or subject_is_other_role(reading, sentence, mentions):
+        if words.contact.search(sentence.text) or subject_is_other_role(reading, sentence, mentions):
             continue
         evidence = evidence_of(sentence)
         mentions = _shortened_titles(reading, words, sentence, mentions)
@@ -324,7 +323,7 @@ def read_designations(reading: Reading, implied: dict[str, Item]) -> dict[str, I
     for sentence, mentions in mentions_by_sentence(reading):
         if not any(m.scheme == DESIGNATION for m in mentions):
             continue
-        if sentence.section in NOT_ABOUT_THE_POST or has_any(sentence.text, words.contact):
+        if sentence.section in NOT_ABOUT_THE_POST or words.contact.search(sentence.text):
             continue
         if sentence.section == "about-employer" and not words.holder.search(sentence.text):
             continue

@@ -29,7 +29,7 @@ class Wording:
     #: post-holder: the ways a posting names the holder of the post ("you", "the post holder")
     holder: re.Pattern[str]
     #: contact-details: a line giving someone to contact
-    contact: tuple[str, ...]
+    contact: re.Pattern[str]
     #: role-list-filler: the only words between the roles of a list a cue governs
     list_filler: re.Pattern[str]
     #: deputy-word and assistant-word: the words that make a title subordinate, lower case
@@ -194,7 +194,7 @@ def wording(vocab: Vocabulary) -> Wording:
     scopes = vocab.scheme("scope").concepts
     return Wording(
         holder=one("post-holder"),
-        contact=fragments("contact-details"),
+        contact=one("contact-details"),
         list_filler=one("role-list-filler"),
         deputy_words=deputy,
         assistant_words=assistant,
