@@ -552,6 +552,10 @@ def test_words_that_contain_a_contact_word_are_not_contact_details(text, field, 
     assert codes(getattr(read(text, "Service Lead"), field)) == {code}
 
 
+def test_a_line_manager_named_only_so_is_no_post():
+    assert not read("Reporting to: Line manager\n\nYou will lead the team.", "Service Lead").accountable_to
+
+
 def test_a_sentence_giving_someone_to_call_names_no_line():
     p = read("For an informal discussion please contact the Chief Nurse, Tel: 01234 567890.", "Service Lead")
     assert not p.accountable_to and not p.works_with
@@ -624,6 +628,14 @@ def test_a_line_or_partner_by_any_title_noun(sentence, field, label):
     # "professionally line managed by" is the professional line, not the managerial one
     ("You will be professionally line managed by the Consultant Lead Clinical Psychologist.", "professionally_accountable_to",
      "Consultant Lead Clinical Psychologist"),
+    # a capitalised service before a lower-case head word
+    ("You will be expected to deputise for the Blood Transfusion manager in their absence.", "deputises_for",
+     "Blood Transfusion manager"),
+    ("The post holder will be managed by the Memory Service Team leader.", "accountable_to", "Memory Service Team leader"),
+    ("You will work closely with the Community Services manager (CSM) on projects.", "works_with", "Community Services manager"),
+    # acting up, and how often between commas
+    ("Act up for the Clinical Team Leader during absences as required", "deputises_for", "Clinical Team Leader"),
+    ("You will deputise, on a regular basis, for the Service Manager.", "deputises_for", "Service Manager"),
 ])
 def test_corpus_wordings_of_uncoded_partners(sentence, field, label):
     p = read(sentence, "Staff Nurse")
