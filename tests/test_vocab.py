@@ -283,6 +283,24 @@ def test_real_posting_phrases_are_recognised(vocab: Vocabulary, scheme: str, tex
     assert code in found, f"{text!r} gave {found}"
 
 
+@pytest.mark.parametrize(("text", "scheme", "code", "found"), [
+    # items of a list are not one label written without the comma
+    ("The post holder will provide leadership, training and support to the team.", "qualification",
+     "management-qualification", False),
+    ("You must not hold a degree, level four qualification or above.", "qualification", "degree", False),
+    # a comma inside a phrase, before a word that carries it on, still joins the label
+    ("be on, or within six months of inclusion on, the Specialist Register", "qualification", "specialist-registration", True),
+    ("You will have a full, current driving licence.", "qualification", "driving-licence", True),
+])
+def test_a_label_is_not_found_across_the_comma_between_two_items(vocab: Vocabulary, text: str, scheme: str, code: str,
+                                                                  found: bool) -> None:
+    """"leadership, training" was read as a management qualification in 13 corpus postings and
+    "Board, Directors" as board experience: labels were matched through any punctuation."""
+    from nhskg.vocabulary.matching import build_matcher
+
+    assert (code in {m.code for m in build_matcher(vocab).find(text, (scheme,))}) is found
+
+
 def test_university_in_a_trust_name_is_not_a_university(vocab: Vocabulary) -> None:
     from nhskg.vocabulary.matching import build_matcher
 

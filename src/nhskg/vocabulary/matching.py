@@ -4,12 +4,16 @@ All labels of all schemes go into one Aho-Corasick automaton, so a posting is sc
 whatever the size of the vocabularies. Matching is case- and punctuation-tolerant and whole-word:
 text and labels are folded the same way (lower case, every character that is not a letter or a
 digit becomes a space, apostrophes dropped in labels and matched both ways), which keeps the
-folded text the same length as the original so that offsets need no mapping. Two rules are
+folded text the same length as the original so that offsets need no mapping. Three rules are
 conventions analysts should know when they add a synonym:
 
 * a label written entirely in capitals ("CMO", "ICB", "DIPC") is an acronym and matches only in
   capitals, so "coo" in running text does not become a Chief Operating Officer;
-* a trailing plural is accepted on the last word ("Integrated Care Boards", "Local Authorities").
+* a trailing plural is accepted on the last word ("Integrated Care Boards", "Local Authorities");
+* a label written without a comma is not found across the comma between two items of a list
+  ("provide leadership, training and support" holds no "leadership training"), though a comma
+  inside a phrase ("on, or within six months of inclusion on, the Specialist Register") is
+  read through; a label written with one matches with or without it.
 
 Within one scheme the longest match wins ("Divisional Director of Nursing" beats "Director of
 Nursing"); matches from different schemes may overlap, because the same words can name a role
@@ -102,15 +106,18 @@ class Matcher:
         self._exact = ahocorasick.Automaton()
         seen_lower: dict[str, set[tuple[str, str]]] = {}
         seen_exact: dict[str, set[tuple[str, str]]] = {}
+        punctuated: set[str] = set()
         for scheme, code, label in entries:
             acronym = _is_acronym(label)
             for variant in _variants(label):
                 key = f" {variant} "
                 table = seen_exact if acronym else seen_lower
                 table.setdefault(key, set()).add((scheme, code))
+                if re.search(r"[,;]", label):
+                    punctuated.add(key)
         for table, automaton in ((seen_lower, self._lower), (seen_exact, self._exact)):
             for key, targets in table.items():
-                automaton.add_word(key, (len(key), tuple(sorted(targets))))
+                automaton.add_word(key, (len(key), tuple(sorted(targets)), key in punctuated))
             if table:
                 automaton.make_automaton()
         self._has_exact = bool(seen_exact)
@@ -146,11 +153,13 @@ class Matcher:
             if not has:
                 continue
             haystack, to_original = _squeeze(fold(text, lower=lower))
-            for end_index, (length, targets) in automaton.iter(haystack):
+            for end_index, (length, targets, punctuated) in automaton.iter(haystack):
                 # The key is " label ": in the padded, squeezed haystack the label runs from
                 # end_index - length + 2 to end_index (exclusive); minus 1 for the padding.
                 label_start = to_original(end_index - length + 1)
                 label_end = to_original(end_index - 1)
+                if not punctuated and _CLAUSE_MARK.search(text, label_start, label_end):
+                    continue  # "a combined leadership, training and clinical role" is no "leadership training"
                 for scheme, code in targets:
                     if wanted is None or scheme in wanted:
                         raw.append((scheme, code, label_start, label_end))
@@ -163,6 +172,10 @@ _REMEMBERED_CHARS = 200
 _REMEMBERED_TEXTS = 20_000
 
 _SPACES = re.compile(r" {2,}")
+#: A comma or semicolon between two items of a list ("leadership, training"), not one inside a
+#: phrase ("on, or within six months of inclusion on, the Specialist Register"): a label written
+#: without one is not found across one
+_CLAUSE_MARK = re.compile(r"[,;]\s*(?!(?:the|a|an|or|and|of|in|on|to|for|with|as)\b)\w", re.IGNORECASE)
 
 
 def _squeeze(folded: str):
