@@ -968,6 +968,33 @@ def test_a_substantive_consultant_post_or_contract_is_no_consultant_experience(s
     assert "consultant-experience" not in codes(read(sentence, "Consultant Anaesthetist").requirements)
 
 
+@pytest.mark.parametrize(("sentence", "asked"), [
+    ("Applicants should have significant experience in addiction medicine at Consultant level.", True),
+    ("Experience at the Consultant level of delivering palliative and end of life care.", True),
+    ("This programme will help you develop the skills you need to progress to Consultant level.", False),
+    ("Experienced PICM applicants approaching consultant level may wish to spend time on the senior tier.", False),
+    ("Experience of collaborative working with Consultant level medical staff and operational teams", False),
+    ("To be eligible for appointment at Consultant level you will also have completed a training programme.", False),
+])
+def test_consultant_level_is_experience_asked_not_a_career_step_or_colleagues(sentence, asked):
+    """A specialty doctor scheme's "the skills you need to progress to Consultant level" (12 corpus
+    postings) was read as asking for consultant experience."""
+    assert ("consultant-experience" in codes(read(sentence, "Specialty Doctor").requirements)) is asked
+
+
+@pytest.mark.parametrize(("sentence", "asked"), [
+    ("You will need extensive operational and leadership experience in managing strategic services.", True),
+    ("Significant senior management experience is essential.", True),
+    ("We are looking for Band 6 Nurses ideally with leadership experience though not essential.", False),
+    ("This is a great opportunity to gain valuable leadership experience.", False),
+])
+def test_leadership_experience_is_senior_only_when_the_posting_says_so(sentence, asked):
+    """Senior leadership experience is of leading services or teams at senior level: a bare
+    "leadership experience" asked of a band 6 nurse (34 corpus postings, none a leadership post)
+    is not it."""
+    assert ("senior-leadership-experience" in codes(read(sentence, "Staff Nurse").requirements)) is asked
+
+
 def test_post_graduate_degree_level_is_a_masters_degree_not_a_first_degree():
     p = read("You will be educated to post graduate degree level or have an equivalent level of knowledge.", "Head of Complaints")
     assert codes(p.requirements) == {"masters-degree"}
