@@ -256,6 +256,29 @@ def test_kinds_of_body_listed_together_are_not_one_organisations_name():
     assert {"local-authority", "ccg"} <= codes(p.bodies)
 
 
+@pytest.mark.parametrize("sentence", [
+    "You will need to be a RMN with a valid NMC number.",
+    "Conduct yourself within the framework provided by the NMC Code and the Health and Care Professions Council (HCPC).",
+    "You will hold a BPS accredited and HCPC approved Doctorate.",
+    "This is a 6 months fixed term post pending Royal College approval to recruit substantively.",
+    "It is essential you meet the Royal College of Psychiatrists' criteria for appointment to this post.",
+])
+def test_a_regulator_or_royal_college_named_for_its_register_or_approval_is_no_body_of_the_post(sentence):
+    """152 corpus postings had a regulator or royal college as an external body for its register,
+    code, criteria or approval; the post deals with none of them."""
+    assert not codes(read(sentence, "Staff Nurse").bodies)
+
+
+def test_a_regulator_the_post_deals_with_is_a_body_of_the_post():
+    p = read("The post holder will liaise with the Royal Colleges and the General Medical Council.",
+             "Director of Medical Education")
+    assert {"royal-college", "gmc"} <= codes(p.bodies)
+    wrapped = read("Key responsibilities\n\n- Ensure a robust approach to medical education and training programmes, in collaboration with the\n"
+                   "NHSE, the GMC and relevant Higher Education Institutions (HEIs)\n", "Medical Director",
+                   "Anytown NHS Trust")
+    assert "gmc" in codes(wrapped.bodies)
+
+
 def test_the_employer_as_one_of_its_kind_is_not_an_external_body():
     p = read("This is an opportunity to use your talents to support one of the UK's leading NHS Trusts.",
              "Chief Financial Officer", "Leeds Teaching Hospitals NHS Trust")

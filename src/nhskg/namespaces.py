@@ -73,6 +73,7 @@ class NHSKG(DefinedNamespace):
     leadershipRole: URIRef
     measuredOn: URIRef
     namedAsPartner: URIRef
+    namedForStandards: URIRef  # named for its standards
     partOfOrganisation: URIRef
     recordField: URIRef
     registrationWith: URIRef

@@ -28,7 +28,7 @@ from .reading import (
     subject_is_other_role,
     without_bullet,
 )
-from .wording import wording
+from .wording import Wording, wording
 
 # "or equivalent" goes on with its requirement: "Degree or equivalent level highly desirable".
 _CLAUSE_END = re.compile(r"[,;]|\band\b|\bor\b(?!\s+equivalent\b)")
@@ -47,6 +47,7 @@ def read_bodies(
     own_bodies = {
         m.code for m in matcher.find(organisation.name, (BODY,)) if (m.end - m.start) >= 0.6 * len(organisation.name.strip())
     } if organisation and organisation.name else set()
+    standards_bodies = {c.code: c.named_for_standards for c in reading.vocab.scheme(BODY).concepts}
     for sentence, mentions in mentions_by_sentence(reading):
         if not any(m.scheme == BODY for m in mentions):
             continue
@@ -103,6 +104,8 @@ def read_bodies(
                 continue  # "in line with the NMC Code", "with NMC or HCPC registration": its code or register
             if words.body_as_source.search(reading.text[max(sentence.start, mention.start - 60) : mention.start]):
                 continue  # "in line with advice issued by Public Health England": its advice, not the body
+            if standards_bodies.get(mention.code, False) and not _dealt_with(reading, words, sentence, mention):
+                continue  # "a valid NMC number", "HCPC approved Doctorate": its register or approval
             if _is_subject(reading.text, sentence, mention, words.body_as_subject):
                 continue  # "The three acute providers in Birmingham are working together ...": the body's doing
             # "University" inside "X University Hospitals NHS Trust" is not a university, but
@@ -118,6 +121,27 @@ def read_bodies(
             stated = "field" if FIELD_LINE.match(sentence.text) else "list" if len(bodies) > 2 else "direct" if holder or sentence.section == "duties" else "passing"
             add(found, item("bodies", mention.code, mention.written, evidence_of(sentence), stated))
     return found
+
+
+def _dealt_with(reading: Reading, words: Wording, sentence: Sentence, mention: Mention) -> bool:
+    """Whether the post works with, answers to or engages the body ``mention`` names: a joint-working
+    or reporting cue, or a word of a relationship, before it in its sentence, or in the lines of a
+    sentence wrapped over several that the reader took apart ("... in collaboration with the" /
+    "NHSE, the GMC and relevant Higher Education Institutions")."""
+    text = reading.text
+    start = sentence.start
+    for _ in range(3):
+        if start == 0 or text[start - 1] != "\n":
+            break
+        previous = text.rfind("\n", 0, start - 1) + 1
+        line = text[previous : start - 1].rstrip()
+        if not line or line[-1] in ".!?:;":
+            break
+        start = previous
+    before = text[start : mention.start]
+    if has_any(before, words.relationship):
+        return True
+    return any(m.scheme == CUE and start <= m.start and m.end <= mention.start for m in reading.mentions)
 
 
 def _opens_with(text: str, sentence: Sentence, spans: list[tuple[int, int]]) -> bool:

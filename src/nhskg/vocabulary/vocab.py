@@ -62,6 +62,8 @@ class Concept:
     named_as_partner: bool = False
     #: for an organisation type: its bodies advertise under a team's name (``nhskg:advertisesAsTeam``)
     advertises_as_team: bool = False
+    #: for a body: postings name it mostly for its register, code or approval (``nhskg:namedForStandards``)
+    named_for_standards: bool = False
     #: for a qualification: the code of the body (a regulator) whose register it is (``nhskg:registrationWith``)
     registration_with: str | None = None
 
@@ -198,6 +200,7 @@ def _read_scheme(path: Path) -> Scheme:
         employed_by = _values(node, NHSKG.employedBy)
         partner = _values(node, NHSKG.namedAsPartner)
         as_team = _values(node, NHSKG.advertisesAsTeam)
+        for_standards = _values(node, NHSKG.namedForStandards)
         register = _values(node, NHSKG.registrationWith)
         source = _values(node, DCTERMS.source)
         concepts.append(
@@ -226,6 +229,7 @@ def _read_scheme(path: Path) -> Scheme:
                 employed_by=employed_by[0].rsplit("/", 1)[-1] if employed_by else None,
                 named_as_partner=bool(partner) and partner[0] in ("true", "1"),
                 advertises_as_team=bool(as_team) and as_team[0] in ("true", "1"),
+                named_for_standards=bool(for_standards) and for_standards[0] in ("true", "1"),
                 registration_with=register[0].rsplit("/", 1)[-1] if register else None,
             )
         )
