@@ -269,6 +269,17 @@ def test_a_regulator_or_royal_college_named_for_its_register_or_approval_is_no_b
     assert not codes(read(sentence, "Staff Nurse").bodies)
 
 
+@pytest.mark.parametrize(("sentence", "university"), [
+    ("You will join the Gynaecology team at University College London Hospital.", False),
+    ("You will undertake the PG Diploma in High Intensity CBT at the University of East Anglia.", False),
+    ("You will be able to apply for the Adult Critical Care Course delivered by Bournemouth University.", False),
+    ("Splitting time between the University and York Hospital, you will teach medical students.", True),
+    ("You will work closely with the University of Lincoln on the nursing curriculum.", True),
+])
+def test_a_university_in_a_hospitals_name_or_running_the_holders_course_is_no_body_of_the_post(sentence, university):
+    assert ("university" in codes(read(sentence, "Clinical Teaching Fellow", "Anytown NHS Trust").bodies)) is university
+
+
 def test_a_regulator_the_post_deals_with_is_a_body_of_the_post():
     p = read("The post holder will liaise with the Royal Colleges and the General Medical Council.",
              "Director of Medical Education")

@@ -79,6 +79,7 @@ class NHSKG(DefinedNamespace):
     registrationWith: URIRef
     requiredIn: URIRef
     singleHolder: URIRef
+    teaches: URIRef
     textFragment: URIRef
     textPattern: URIRef
     titlePattern: URIRef

@@ -48,6 +48,7 @@ def read_bodies(
         m.code for m in matcher.find(organisation.name, (BODY,)) if (m.end - m.start) >= 0.6 * len(organisation.name.strip())
     } if organisation and organisation.name else set()
     standards_bodies = {c.code: c.named_for_standards for c in reading.vocab.scheme(BODY).concepts}
+    teaching = {c.code: c.teaches for c in reading.vocab.scheme(BODY).concepts}
     for sentence, mentions in mentions_by_sentence(reading):
         if not any(m.scheme == BODY for m in mentions):
             continue
@@ -100,6 +101,11 @@ def read_bodies(
                 continue  # "one of the UK's leading NHS Trusts": the employer's own kind
             if words.hospital_site.search(mention.written):
                 continue  # "based at the University Hospital site": one hospital is a site, not a body
+            if words.hospital_name_after.match(reading.text, mention.end, sentence.end):
+                continue  # "University College London Hospital": a hospital, not the body
+            if teaching.get(mention.code, False) and words.course_at_body.search(
+                    reading.text, max(sentence.start, mention.start - 60), mention.start):
+                continue  # "a PG Diploma at the University of East Anglia": the holder's study
             if words.body_instrument.match(reading.text[mention.end : sentence.end]):
                 continue  # "in line with the NMC Code", "with NMC or HCPC registration": its code or register
             if words.body_as_source.search(reading.text[max(sentence.start, mention.start - 60) : mention.start]):

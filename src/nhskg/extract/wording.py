@@ -130,6 +130,8 @@ class Wording:
     body_as_source: re.Pattern[str]
     #: hospital-site: the end of a body's words naming one hospital, a site rather than a body
     hospital_site: re.Pattern[str]
+    hospital_name_after: re.Pattern[str]
+    course_at_body: re.Pattern[str]
     #: section desirable: wording in a sentence that makes a requirement desirable
     desirable: re.Pattern[str]
     #: scope code -> patterns stating that scope in running text, and in a title only
@@ -267,6 +269,8 @@ def wording(vocab: Vocabulary) -> Wording:
         body_instrument=one("body-instrument"),
         body_as_source=one("body-as-source"),
         hospital_site=one("hospital-site"),
+        hospital_name_after=one("hospital-name-after"),
+        course_at_body=one("course-at-body"),
         desirable=re.compile(desirable[0], re.IGNORECASE),
         scope_in_text={c.code: _compile(c.patterns) for c in scopes if c.patterns},
         scope_in_title={c.code: _compile(c.title_patterns) for c in scopes if c.title_patterns},

@@ -64,6 +64,8 @@ class Concept:
     advertises_as_team: bool = False
     #: for a body: postings name it mostly for its register, code or approval (``nhskg:namedForStandards``)
     named_for_standards: bool = False
+    #: for a body: it runs courses the post holder may take (``nhskg:teaches``)
+    teaches: bool = False
     #: for a qualification: the code of the body (a regulator) whose register it is (``nhskg:registrationWith``)
     registration_with: str | None = None
 
@@ -201,6 +203,7 @@ def _read_scheme(path: Path) -> Scheme:
         partner = _values(node, NHSKG.namedAsPartner)
         as_team = _values(node, NHSKG.advertisesAsTeam)
         for_standards = _values(node, NHSKG.namedForStandards)
+        teaching = _values(node, NHSKG.teaches)
         register = _values(node, NHSKG.registrationWith)
         source = _values(node, DCTERMS.source)
         concepts.append(
@@ -230,6 +233,7 @@ def _read_scheme(path: Path) -> Scheme:
                 named_as_partner=bool(partner) and partner[0] in ("true", "1"),
                 advertises_as_team=bool(as_team) and as_team[0] in ("true", "1"),
                 named_for_standards=bool(for_standards) and for_standards[0] in ("true", "1"),
+                teaches=bool(teaching) and teaching[0] in ("true", "1"),
                 registration_with=register[0].rsplit("/", 1)[-1] if register else None,
             )
         )
