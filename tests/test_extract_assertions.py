@@ -1068,3 +1068,19 @@ def test_the_hospitals_medical_director_is_the_hospital_medical_director():
     p = read("You will be working closely with the hospital\u2019s Medical Director and local leadership.",
              "Consultant Anaesthetist", "Anytown Hospital")
     assert codes(p.works_with) == {"hospital-medical-director"}
+
+
+@pytest.mark.parametrize(("employer", "band"), [
+    ("Anytown NHS Foundation Trust", "consultant-contract"),
+    ("Elysium Healthcare", None),  # an independent provider sets its own pay
+    ("NHS Professionals - Doctors", None),  # a staffing company
+])
+def test_a_consultant_title_is_the_consultant_contract_only_at_an_nhs_body(employer, band):
+    """The title alone puts a post on the NHS consultant contract only where the NHS is the
+    employer: 73 corpus postings of independent providers, agencies and councils were given it."""
+    assert read("We are looking for a consultant to join our team.", "Consultant Psychiatrist", employer).pay_band == band
+
+
+def test_a_band_the_posting_states_holds_at_any_employer():
+    p = read("The post is paid on the NHS Consultant Contract.", "Consultant Psychiatrist", "Elysium Healthcare")
+    assert p.pay_band == "consultant-contract"

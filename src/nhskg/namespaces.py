@@ -75,6 +75,7 @@ class NHSKG(DefinedNamespace):
     namedAsPartner: URIRef
     namedForStandards: URIRef  # named for its standards
     partOfOrganisation: URIRef
+    paysOnNationalTerms: URIRef
     recordField: URIRef
     registrationWith: URIRef
     requiredIn: URIRef

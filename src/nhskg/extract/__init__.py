@@ -73,7 +73,7 @@ def _minimal(document: Document, vocab: Vocabulary, title: str | None, role: str
         organisation=organisation,
         location=location_of(vocab, document, text),
         salary=salary_of(vocab, document, sentences),
-        pay_band=pay_band_of(vocab, document, title, matcher, mentions or []),
+        pay_band=pay_band_of(vocab, document, title, matcher, mentions or [], organisation.type if organisation else None),
         closing_date=closing_date_of(vocab, document, text),
         date_posted=parse_date(structured.date_posted) if structured.date_posted else None,
         title_evidence=title_evidence,

@@ -42,7 +42,10 @@ def salary_of(vocab: Vocabulary, document: Document, sentences: tuple[Sentence, 
 
 
 def pay_band_of(vocab: Vocabulary, document: Document, read_title: str | None, matcher: Matcher,
-                mentions: list[Mention]) -> str | None:
+                mentions: list[Mention], organisation_type: str | None = None) -> str | None:
+    """The pay band the title, the salary field or the text names; else the band a title is paid
+    on at the NHS's own bodies ("Consultant Psychiatrist": the consultant contract), when the
+    employer is one (``organisation_type``, ``nhskg:paysOnNationalTerms``) or is not known."""
     for text in (read_title, document.structured.salary_text):
         if text:
             bands = matcher.find(text, (PAY_BAND,))
@@ -52,7 +55,8 @@ def pay_band_of(vocab: Vocabulary, document: Document, read_title: str | None, m
     if bands:
         return bands[0].code
     # a title that is the band's own ("Consultant Psychiatrist" is paid on the consultant contract)
-    if read_title:
+    kind = vocab.scheme("organisation-type").get(organisation_type) if organisation_type else None
+    if read_title and (kind is None or kind.pays_on_national_terms):
         for code, patterns in wording(vocab).band_in_title.items():
             if any(p.search(read_title) for p in patterns):
                 return code

@@ -66,6 +66,8 @@ class Concept:
     named_for_standards: bool = False
     #: for a body: it runs courses the post holder may take (``nhskg:teaches``)
     teaches: bool = False
+    #: for an organisation type: its bodies pay on the NHS's national terms (``nhskg:paysOnNationalTerms``)
+    pays_on_national_terms: bool = False
     #: for a qualification: the code of the body (a regulator) whose register it is (``nhskg:registrationWith``)
     registration_with: str | None = None
 
@@ -204,6 +206,7 @@ def _read_scheme(path: Path) -> Scheme:
         as_team = _values(node, NHSKG.advertisesAsTeam)
         for_standards = _values(node, NHSKG.namedForStandards)
         teaching = _values(node, NHSKG.teaches)
+        national_terms = _values(node, NHSKG.paysOnNationalTerms)
         register = _values(node, NHSKG.registrationWith)
         source = _values(node, DCTERMS.source)
         concepts.append(
@@ -234,6 +237,7 @@ def _read_scheme(path: Path) -> Scheme:
                 advertises_as_team=bool(as_team) and as_team[0] in ("true", "1"),
                 named_for_standards=bool(for_standards) and for_standards[0] in ("true", "1"),
                 teaches=bool(teaching) and teaching[0] in ("true", "1"),
+                pays_on_national_terms=bool(national_terms) and national_terms[0] in ("true", "1"),
                 registration_with=register[0].rsplit("/", 1)[-1] if register else None,
             )
         )
