@@ -1084,3 +1084,15 @@ def test_a_consultant_title_is_the_consultant_contract_only_at_an_nhs_body(emplo
 def test_a_band_the_posting_states_holds_at_any_employer():
     p = read("The post is paid on the NHS Consultant Contract.", "Consultant Psychiatrist", "Elysium Healthcare")
     assert p.pay_band == "consultant-contract"
+
+
+@pytest.mark.parametrize(("sentence", "member"), [
+    ("Several consultants have national responsibilities; we have an FICM board member and a regional lead.", False),
+    ("The successful candidate will sit on the Trust's ePMA board and report to key stakeholders.", False),
+    ("These include EDIC Examiner, AAGBI Board Member and Chair of the committee.", False),
+    ("You will be a voting member of the ICB Board.", True),
+    ("As a member of the Board, you will hold corporate responsibility for the strategy.", True),
+])
+def test_membership_of_another_board_is_not_a_seat_on_the_organisations_board(sentence, member):
+    p = read(sentence, "Medical Director", "Anytown NHS Trust")
+    assert ("board-member" in codes(p.designations)) is member

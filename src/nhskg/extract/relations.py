@@ -359,6 +359,8 @@ def _held_by_the_post(reading: Reading, sentence: Sentence, mentions: list[Menti
         return False  # "knowledge of ... Caldicott and CDAO regulations": a requirement, not a designation
     if _NAMED_PERSON.match(text[mention.end : min(sentence.end, mention.end + 60)]):
         return False
+    if words.another_board.search(text, max(sentence.start, mention.start - 12), mention.end):
+        return False  # "we have an FICM board member", "sit on the Trust's ePMA board": another board
     if words.designation_names_a_service.match(text[mention.end : sentence.end]):
         return False  # "Freedom to speak up Guardian Service": a service the post may use
     if mention.written == mention.written.lower() and words.designation_words_used_locally.match(text[mention.end : sentence.end]):

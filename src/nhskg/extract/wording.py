@@ -88,6 +88,7 @@ class Wording:
     #: helping-verb: a new predicate of helping someone, after a cue's own role
     helping_verb: re.Pattern[str]
     helping_after_cue: re.Pattern[str]
+    another_board: re.Pattern[str]
     #: in-capacity: "as (an equal) member of": the designation after it is the post holder's
     in_capacity: re.Pattern[str]
     #: deputy-after-title: "the Chief Nurse and Deputy" names the title's deputy as well
@@ -240,6 +241,7 @@ def wording(vocab: Vocabulary) -> Wording:
         verb_opens=one("verb-opens"),
         helping_verb=one("helping-verb"),
         helping_after_cue=one("helping-after-cue"),
+        another_board=one("another-board"),
         in_capacity=one("in-capacity"),
         deputy_after_title=one("deputy-after-title"),
         past_or_wish=one("past-or-wish"),
