@@ -1096,3 +1096,11 @@ def test_a_band_the_posting_states_holds_at_any_employer():
 def test_membership_of_another_board_is_not_a_seat_on_the_organisations_board(sentence, member):
     p = read(sentence, "Medical Director", "Anytown NHS Trust")
     assert ("board-member" in codes(p.designations)) is member
+
+
+def test_a_kind_of_body_in_lower_case_ends_no_other_bodys_name():
+    """"the General Medical Council and the deanery" was read as one organisation's name, ending in
+    the type word "deanery", and the GMC inside it was lost as a body."""
+    p = read("The post holder will liaise with the Royal Colleges, the General Medical Council and the deanery.",
+             "Director of Medical Education", "Anytown NHS Trust")
+    assert {"royal-college", "gmc", "deanery"} <= codes(p.bodies)

@@ -52,7 +52,10 @@ def type_in_name(name: str, matcher: Matcher, vocab: Vocabulary | None = None) -
 
 
 def _name_around(text: str, mention: Mention) -> tuple[str, int, int] | None:
-    """Extend an organisation-type mention leftwards over the capitalised words of its name."""
+    """Extend an organisation-type mention leftwards over the capitalised words of its name; a type
+    word written in lower case ("and the deanery") is a kind of body, not the end of a name."""
+    if mention.written[:1].islower():
+        return None
     line_start = text.rfind("\n", 0, mention.start) + 1
     words = list(re.finditer(r"\S+", text[line_start : mention.start]))
     start = mention.start
