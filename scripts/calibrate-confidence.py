@@ -8,8 +8,9 @@ seen give. It was measured on the development split once, where the rules were t
 right when the gold record has the same code in the same field. The figure is the Laplace-smoothed
 precision, (right + 1) / (facts + 2), so that a form seen a few times is not taken as certain; a
 (field, form) pair seen fewer than ``--min`` times falls back to the form's figure over every
-field, and a form seen fewer than that on the split to its figure on the dev split. Usage: ``python scripts/calibrate-confidence.py``; ``--check`` writes nothing and exits 1
-when the file no longer says what the split measures (``tests/test_confidence_calibration.py``
+field, and a form seen fewer than that on the split to its figure on the dev split. Usage:
+``python scripts/calibrate-confidence.py``; ``--check`` writes nothing and exits 1 when the file
+no longer says what the split measures (``tests/test_confidence_calibration.py``
 runs it, so a change to the extractor, the vocabularies or the gold records that moves a figure
 fails the tests until the file is written again). Like the test split, the calibration split is
 read in aggregate only: a rule tuned on one of its postings would make its figures promise too much.
@@ -30,16 +31,21 @@ OUT = Path(__file__).resolve().parents[1] / "ontology" / "confidence.ttl"
 SPLIT = "calibration"
 
 
-def counted(split: str) -> dict[tuple[str, str], list[int]]:
-    """(field, form) -> [right, facts] on one split, with ("*", form) for a form over every field."""
+def counted(splits: tuple[str, ...]) -> dict[str, dict[tuple[str, str], list[int]]]:
+    """Per split, (field, form) -> [right, facts], with ("*", form) for a form over every field: the
+    gold set's postings read once for every split asked about."""
     gold = load_gold_set(Path("tests/data/gold"))
-    if not any(g.split == split for g in gold.postings.values()):
-        raise SystemExit(f"tests/data/gold has no {split!r} split; run from the project folder or give --split")
-    counts: dict[tuple[str, str], list[int]] = collections.defaultdict(lambda: [0, 0])
-    for field, fact, right in scored_facts(gold, split, read_postings(gold.sources(), full=True)):
-        for key in ((field, fact.stated), ("*", fact.stated)):
-            counts[key][0] += right
-            counts[key][1] += 1
+    for split in splits:
+        if not any(g.split == split for g in gold.postings.values()):
+            raise SystemExit(f"tests/data/gold has no {split!r} split; run from the project folder or give --split")
+    predicted = list(read_postings(gold.sources(), full=True))
+    counts: dict[str, dict[tuple[str, str], list[int]]] = {}
+    for split in splits:
+        tally = counts[split] = collections.defaultdict(lambda: [0, 0])
+        for field, fact, right in scored_facts(gold, split, predicted):
+            for key in ((field, fact.stated), ("*", fact.stated)):
+                tally[key][0] += right
+                tally[key][1] += 1
     return counts
 
 
@@ -49,12 +55,12 @@ def measured(minimum: int, split: str = SPLIT) -> list[tuple[str, str, int, int,
     stands for it); a form seen fewer than ``minimum`` times there at all (a header such as
     "Accountable to:" is rare below leadership level) takes its figure on the dev split, which
     promises more than unseen postings give but is better than a guess."""
-    counts = counted(split)
-    figures = [(field, form, right, total, split) for (field, form), (right, total) in sorted(counts.items())
+    counts = counted((split, "dev") if split != "dev" else (split,))
+    figures = [(field, form, right, total, split) for (field, form), (right, total) in sorted(counts[split].items())
                if total >= minimum]
     measured_forms = {form for field, form, *_ in figures if field == "*"}
     if split != "dev":
-        figures += [("*", form, right, total, "dev") for (field, form), (right, total) in sorted(counted("dev").items())
+        figures += [("*", form, right, total, "dev") for (field, form), (right, total) in sorted(counts["dev"].items())
                     if field == "*" and form not in measured_forms]
     return sorted(figures, key=lambda f: (f[0] != "*", f[0], f[1]))
 

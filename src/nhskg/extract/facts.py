@@ -47,8 +47,7 @@ def read_bodies(
     own_bodies = {
         m.code for m in matcher.find(organisation.name, (BODY,)) if (m.end - m.start) >= 0.6 * len(organisation.name.strip())
     } if organisation and organisation.name else set()
-    standards_bodies = {c.code: c.named_for_standards for c in reading.vocab.scheme(BODY).concepts}
-    teaching = {c.code: c.teaches for c in reading.vocab.scheme(BODY).concepts}
+    known_bodies = reading.vocab.scheme(BODY)
     for sentence, mentions in mentions_by_sentence(reading):
         if not any(m.scheme == BODY for m in mentions):
             continue
@@ -95,6 +94,7 @@ def read_bodies(
         requirement_spans = [(m.start, m.end) for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
         bodies = [m for m in mentions if m.scheme == BODY]
         for mention in bodies:
+            body = known_bodies.get(mention.code)
             if (organisation and organisation.type == mention.code) or mention.code in own_bodies:
                 continue  # the employer itself
             if words.one_of_its_kind.search(reading.text[max(sentence.start, mention.start - 60) : mention.start]):
@@ -103,14 +103,14 @@ def read_bodies(
                 continue  # "based at the University Hospital site": one hospital is a site, not a body
             if words.hospital_name_after.match(reading.text, mention.end, sentence.end):
                 continue  # "University College London Hospital": a hospital, not the body
-            if teaching.get(mention.code, False) and words.course_at_body.search(
+            if body is not None and body.teaches and words.course_at_body.search(
                     reading.text, max(sentence.start, mention.start - 60), mention.start):
                 continue  # "a PG Diploma at the University of East Anglia": the holder's study
             if words.body_instrument.match(reading.text[mention.end : sentence.end]):
                 continue  # "in line with the NMC Code", "with NMC or HCPC registration": its code or register
             if words.body_as_source.search(reading.text[max(sentence.start, mention.start - 60) : mention.start]):
                 continue  # "in line with advice issued by Public Health England": its advice, not the body
-            if standards_bodies.get(mention.code, False) and not _dealt_with(reading, words, sentence, mention):
+            if body is not None and body.named_for_standards and not _dealt_with(reading, words, sentence, mention):
                 continue  # "a valid NMC number", "HCPC approved Doctorate": its register or approval
             if _is_subject(reading.text, sentence, mention, words.body_as_subject):
                 continue  # "The three acute providers in Birmingham are working together ...": the body's doing

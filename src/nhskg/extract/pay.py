@@ -8,7 +8,7 @@ from ..vocabulary.matching import Matcher, Mention
 from .postings import Salary
 from ..read.sentences import Sentence
 from ..vocabulary.vocab import Vocabulary
-from .reading import PAY_BAND
+from .reading import ORG_TYPE, PAY_BAND
 from .wording import wording
 
 def salary_of(vocab: Vocabulary, document: Document, sentences: tuple[Sentence, ...]) -> Salary | None:
@@ -55,7 +55,7 @@ def pay_band_of(vocab: Vocabulary, document: Document, read_title: str | None, m
     if bands:
         return bands[0].code
     # a title that is the band's own ("Consultant Psychiatrist" is paid on the consultant contract)
-    kind = vocab.scheme("organisation-type").get(organisation_type) if organisation_type else None
+    kind = vocab.scheme(ORG_TYPE).get(organisation_type) if organisation_type else None
     if read_title and (kind is None or kind.pays_on_national_terms):
         for code, patterns in wording(vocab).band_in_title.items():
             if any(p.search(read_title) for p in patterns):

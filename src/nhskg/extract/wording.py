@@ -87,7 +87,9 @@ class Wording:
     verb_opens: re.Pattern[str]
     #: helping-verb: a new predicate of helping someone, after a cue's own role
     helping_verb: re.Pattern[str]
+    #: helping-after-cue: helping the same post between a cue and its title ("reporting to, and supporting the")
     helping_after_cue: re.Pattern[str]
+    #: another-board: a board that is not the organisation's ("an FICM board member")
     another_board: re.Pattern[str]
     #: in-capacity: "as (an equal) member of": the designation after it is the post holder's
     in_capacity: re.Pattern[str]
@@ -131,7 +133,9 @@ class Wording:
     body_as_source: re.Pattern[str]
     #: hospital-site: the end of a body's words naming one hospital, a site rather than a body
     hospital_site: re.Pattern[str]
+    #: hospital-name-after: a body's words opening a hospital's name ("University College London Hospital")
     hospital_name_after: re.Pattern[str]
+    #: course-at-body: a course the holder may take at a teaching body ("a PG Diploma at the University of")
     course_at_body: re.Pattern[str]
     #: section desirable: wording in a sentence that makes a requirement desirable
     desirable: re.Pattern[str]

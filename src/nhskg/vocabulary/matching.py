@@ -109,11 +109,12 @@ class Matcher:
         punctuated: set[str] = set()
         for scheme, code, label in entries:
             acronym = _is_acronym(label)
+            with_comma = "," in label or ";" in label
             for variant in _variants(label):
                 key = f" {variant} "
                 table = seen_exact if acronym else seen_lower
                 table.setdefault(key, set()).add((scheme, code))
-                if re.search(r"[,;]", label):
+                if with_comma:
                     punctuated.add(key)
         for table, automaton in ((seen_lower, self._lower), (seen_exact, self._exact)):
             for key, targets in table.items():

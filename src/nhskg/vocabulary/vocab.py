@@ -149,6 +149,12 @@ def _values(node: dict[str, list], predicate: object) -> list[str]:
     return sorted(o.value for o in node.get(str(predicate), ()))
 
 
+def _flag(node: dict[str, list], predicate: object) -> bool:
+    """A boolean annotation (``"true"^^xsd:boolean``): false when absent."""
+    values = _values(node, predicate)
+    return bool(values) and values[0] in ("true", "1")
+
+
 def _read_scheme(path: Path) -> Scheme:
     graph = _read_triples(path)
     schemes = [s for s, props in graph.items() if any(o.value == _CONCEPT_SCHEME for o in props.get(_RDF_TYPE, ()))]
@@ -186,7 +192,6 @@ def _read_scheme(path: Path) -> Scheme:
                 for b in _values(node, SKOS.broader)
             )
         )
-        leadership = _values(node, NHSKG.leadershipRole)
         scope = _values(node, NHSKG.defaultScope)
         field = _values(node, NHSKG.recordField)
         implies = _values(node, NHSKG.impliesDesignation)
@@ -200,13 +205,7 @@ def _read_scheme(path: Path) -> Scheme:
             except re.error as error:
                 raise VocabularyError(f"{where}: nhskg:{prop} {each!r} is not a valid regular expression ({error})") from error
         wider = _values(node, NHSKG.widerScope)
-        part_of = _values(node, NHSKG.partOfOrganisation)
         employed_by = _values(node, NHSKG.employedBy)
-        partner = _values(node, NHSKG.namedAsPartner)
-        as_team = _values(node, NHSKG.advertisesAsTeam)
-        for_standards = _values(node, NHSKG.namedForStandards)
-        teaching = _values(node, NHSKG.teaches)
-        national_terms = _values(node, NHSKG.paysOnNationalTerms)
         register = _values(node, NHSKG.registrationWith)
         source = _values(node, DCTERMS.source)
         concepts.append(
@@ -220,7 +219,7 @@ def _read_scheme(path: Path) -> Scheme:
                 definition=definition[0],
                 broader=broader,
                 source="; ".join(source) if source else None,
-                leadership=bool(leadership) and leadership[0] in ("true", "1"),
+                leadership=_flag(node, NHSKG.leadershipRole),
                 default_scope=scope[0].rsplit("/", 1)[-1] if scope else None,
                 record_field=field[0] if field else None,
                 implies=tuple(i.rsplit("/", 1)[-1] for i in implies),
@@ -230,14 +229,14 @@ def _read_scheme(path: Path) -> Scheme:
                 title_patterns=tuple(title_patterns),
                 fragments=tuple(_values(node, NHSKG.textFragment)),
                 wider_scope=wider[0].rsplit("/", 1)[-1] if wider else None,
-                part_of_organisation=bool(part_of) and part_of[0] in ("true", "1"),
+                part_of_organisation=_flag(node, NHSKG.partOfOrganisation),
                 function_director_in=tuple(t.rsplit("/", 1)[-1] for t in _values(node, NHSKG.functionDirectorIn)),
                 employed_by=employed_by[0].rsplit("/", 1)[-1] if employed_by else None,
-                named_as_partner=bool(partner) and partner[0] in ("true", "1"),
-                advertises_as_team=bool(as_team) and as_team[0] in ("true", "1"),
-                named_for_standards=bool(for_standards) and for_standards[0] in ("true", "1"),
-                teaches=bool(teaching) and teaching[0] in ("true", "1"),
-                pays_on_national_terms=bool(national_terms) and national_terms[0] in ("true", "1"),
+                named_as_partner=_flag(node, NHSKG.namedAsPartner),
+                advertises_as_team=_flag(node, NHSKG.advertisesAsTeam),
+                named_for_standards=_flag(node, NHSKG.namedForStandards),
+                teaches=_flag(node, NHSKG.teaches),
+                pays_on_national_terms=_flag(node, NHSKG.paysOnNationalTerms),
                 registration_with=register[0].rsplit("/", 1)[-1] if register else None,
             )
         )
