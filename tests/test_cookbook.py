@@ -74,7 +74,7 @@ CASES: list[tuple[int, str, dict[str, str], int | None, list[dict[str, str]]]] =
     ]),
     # a Director of Nursing posting is a Chief Nurse posting: nothing is absent, by construction
     (7, "areas-absent", {"role": "Director of Nursing", "other": "Chief Nurse"}, 0, []),
-    (8, "requirements", {"role": "Medical Director"}, 10, [
+    (8, "requirements", {"role": "Medical Director"}, 9, [
         {"requirement": "gmc-registration", "essential": "2", "desirable": "1", "postings": "3"},
         {"requirement": "gdc-registration", "essential": "0", "desirable": "1"},
         {"requirement": "management-qualification", "essential": "0", "desirable": "1"},

@@ -49,6 +49,22 @@ def test_alternative_registrations_are_one_requirement_with_alternatives():
     assert reqs.get("gdc-registration") is False and reqs.get("gmc-registration") is False
 
 
+@pytest.mark.parametrize("text, named", [
+    ("Application must have current UK professional registration (NMC Registration).", "nmc-registration"),
+    ("Person specification\nEssential\n- Relevant professional registration\n- Registered with the HCPC\n", "hcpc-registration"),
+])
+def test_registration_with_a_named_regulator_is_not_also_registration_in_general(text, named):
+    """The gold set's rule: registration as a healthcare professional is coded only where the
+    posting does not name the regulator (a narrower requirement, ``skos:broader``)."""
+    found = codes(read(text, "Clinical Nurse Specialist").requirements)
+    assert named in found and "professional-registration" not in found
+
+
+def test_registration_in_general_stands_where_no_regulator_is_named():
+    found = codes(read("Person specification\nEssential\n- Relevant professional registration\n", "Clinical Lead").requirements)
+    assert found == {"professional-registration"}
+
+
 def essential(p) -> dict[str, bool]:
     return {r.code: r.essential for r in p.requirements}
 

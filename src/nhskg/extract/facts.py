@@ -208,7 +208,22 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
             if previous is not None and (previous.essential or not essential):
                 continue
             found[mention.code] = requirement(mention.code, mention.written, evidence_of(sentence), stated, essential)
-    return found
+    return _narrowest(reading, found)
+
+
+def _narrowest(reading: Reading, found: dict[str, Requirement]) -> dict[str, Requirement]:
+    """Leaves out a requirement a narrower one found in the posting already says: "relevant
+    professional registration" beside "registered with the HCPC" asks for the HCPC's register,
+    not for a second registration (``skos:broader`` in ``qualification.ttl``)."""
+    schemes = (reading.vocab.scheme(QUALIFICATION), reading.vocab.scheme(COMPETENCY))
+    said = {
+        broader
+        for code in found
+        for scheme in schemes
+        if (concept := scheme.get(code)) is not None
+        for broader in concept.broader
+    }
+    return {code: held for code, held in found.items() if code not in said}
 
 
 def _alternatives(text: str, sentence: Sentence, asked: list[Mention]) -> set[int]:
