@@ -60,6 +60,32 @@ def test_registration_with_a_named_regulator_is_not_also_registration_in_general
     assert named in found and "professional-registration" not in found
 
 
+@pytest.mark.parametrize("text, wanted", [
+    # a profession the HCPC registers, in a list after "registered": alternatives, each its own register
+    ("You will be a Registered Nurse or Paramedic with at least 2 years post-qualification experience.",
+     {"nmc-registration": False, "hcpc-registration": False}),
+    ("Are you a registered nurse, occupational therapist or physiotherapist looking for a new challenge?",
+     {"nmc-registration": False, "hcpc-registration": False}),
+    ("Candidates should be a registered Dietitian with significant experience.", {"hcpc-registration": True}),
+    # the HCPC by its initials before 2012
+    ("Person specification\nEssential\n- HPC registration\n", {"hcpc-registration": True}),
+    # regulators in a list: each is asked, and neither reading swallows the other
+    ("You must hold a nursing or paramedic qualification, and be registered with the NMC or HCPC.",
+     {"nmc-registration": False, "hcpc-registration": False}),
+    ("Person specification\nEssential\n- HPC and RCSLT registration\n", {"hcpc-registration": True}),
+    ("Person specification\nEssential\n- Professionally registered with GMC/NMC/HCPC\n",
+     {"gmc-registration": False, "nmc-registration": False, "hcpc-registration": False}),
+])
+def test_each_register_a_posting_asks_for_is_read(text, wanted):
+    assert essential(read(text, "Urgent Care Practitioner")) == wanted
+
+
+def test_a_registered_nurse_alone_is_not_also_the_hcpc_register():
+    found = codes(read("You will be a Registered Nurse with recent experience of working with physiotherapists.",
+                       "Staff Nurse").requirements)
+    assert found == {"nmc-registration"}
+
+
 def test_registration_in_general_stands_where_no_regulator_is_named():
     found = codes(read("Person specification\nEssential\n- Relevant professional registration\n", "Clinical Lead").requirements)
     assert found == {"professional-registration"}

@@ -32,6 +32,9 @@ from .wording import Wording, wording
 
 # "or equivalent" goes on with its requirement: "Degree or equivalent level highly desirable".
 _CLAUSE_END = re.compile(r"[,;]|\band\b|\bor\b(?!\s+equivalent\b)")
+# A list of alternatives whose "or" comes after its second item: "A, B or C".
+_LIST_COMMA = re.compile(r"\s*,\s*")
+_LIST_OR = re.compile(r"[^;.,]{0,40}?\bor\b(?!\s+equivalent\b)")
 
 
 def read_bodies(
@@ -236,6 +239,8 @@ def _alternatives(text: str, sentence: Sentence, asked: list[Mention]) -> set[in
         between = text[first.end : second.start]
         if re.search(r"\bor\b|/", between) and not re.search(r"[;.]|\band\b", between) and len(between.split()) <= 8:
             linked.update((first.start, second.start))
+        elif _LIST_COMMA.fullmatch(between) and _LIST_OR.match(text, second.end, sentence.end):
+            linked.update((first.start, second.start))  # "a registered nurse, occupational therapist or physiotherapist"
     return linked
 
 

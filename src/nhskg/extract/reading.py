@@ -43,6 +43,9 @@ MAX_CUE_GAP_WORDS = 14
 
 _PATTERNS: dict[int, tuple[TextPattern, ...]] = {}
 
+#: The group of a concept's ``nhskg:textPattern`` that holds the mention, when the match is wider.
+MENTION_GROUP = "mention"
+
 
 def pattern_mentions(
     vocab: Vocabulary, text: str, schemes: tuple[str, ...], labelled: list[Mention], longest_wins: tuple[str, ...] = ()
@@ -68,7 +71,10 @@ def pattern_mentions(
         if scheme not in schemes:
             continue
         for match in pattern.finditer(text, folded):
-            start, end = match.start(), match.end()
+            # A pattern may name the words it finds (``(?P<mention>...)``) apart from the words
+            # that must stand around them: in "a registered Nurse or Paramedic" the HCPC's
+            # register is read from "Paramedic", and "registered Nurse" stays the NMC's.
+            start, end = match.span(MENTION_GROUP) if MENTION_GROUP in match.re.groupindex else match.span()
             while start < end and text[start].isspace():
                 start += 1
             if start == end or any(
@@ -79,6 +85,11 @@ def pattern_mentions(
                 continue
             found.append(Mention(scheme, code, start, end, text[start:end]))
     return found
+
+
+#: The group of the ``registered-with`` and ``registration-after`` wordings that holds the other
+#: regulators named in the same list.
+_OTHERS = "others"
 
 
 def registration_mentions(vocab: Vocabulary, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -95,14 +106,17 @@ def registration_mentions(vocab: Vocabulary, text: str, mentions: list[Mention])
             continue
         line_start = text.rfind("\n", 0, mention.start) + 1
         before = words.registered_with.search(text[max(line_start, mention.start - 80) : mention.start])
+        # Where other regulators stand between ("registered with the NMC or HCPC", "NMC or HCPC
+        # registration"), each is its own registration, read from its own name alone, so that
+        # neither reading holds the other's.
         if before is not None:
-            start = max(line_start, mention.start - 80) + before.start()
+            start = max(line_start, mention.start - 80) + before.start() if not before.group(_OTHERS) else mention.start
             end = mention.end + (text[mention.end : mention.end + 1] == ")" and "(" in before.group())  # "registration (HCPC)"
             found.append(Mention(QUALIFICATION, code, start, end, text[start:end]))
             continue
         after = words.registration_after.match(text[mention.end : mention.end + 40])
         if after is not None:
-            end = mention.end + after.end()
+            end = mention.end + after.end() if not after.group(_OTHERS) else mention.end
             found.append(Mention(QUALIFICATION, code, mention.start, end, text[mention.start : end]))
     return found
 
