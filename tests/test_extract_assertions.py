@@ -322,6 +322,17 @@ def test_a_university_in_a_hospitals_name_or_running_the_holders_course_is_no_bo
     assert ("university" in codes(read(sentence, "Clinical Teaching Fellow", "Anytown NHS Trust").bodies)) is university
 
 
+@pytest.mark.parametrize(("sentence", "nice"), [
+    ("In this role, you will manage and support the delivery of NICE Concordant Care for psychosis.", False),
+    ("Delivering evidence-based interventions based on guidance from the National Institute for Clinical Excellence (NICE).", False),
+    ("Do you have a good knowledge of QOF, Auditing, NICE?", False),
+    ("Fast-tracking evidence generation, working with partner organisations including NICE and NIHR.", True),
+])
+def test_nice_named_for_its_guidance_is_no_body_of_the_post(sentence, nice):
+    """17 of 23 corpus postings that had NICE as a body named it for its guidance only."""
+    assert ("nice" in codes(read(sentence, "Clinical Team Manager", "Anytown NHS Trust").bodies)) is nice
+
+
 def test_a_regulator_the_post_deals_with_is_a_body_of_the_post():
     p = read("The post holder will liaise with the Royal Colleges and the General Medical Council.",
              "Director of Medical Education")
