@@ -723,6 +723,12 @@ def test_a_line_or_partner_by_any_title_noun(sentence, field, label):
     # acting up, and how often between commas
     ("Act up for the Clinical Team Leader during absences as required", "deputises_for", "Clinical Team Leader"),
     ("You will deputise, on a regular basis, for the Service Manager.", "deputises_for", "Service Manager"),
+    # a colleague of the same grade, by band or as "another"
+    ("They will work closely alongside another Band 7 Physiotherapist.", "works_with", "Band 7 Physiotherapist"),
+    ("You will also work alongside other Band 7 Team Leads across our wider Children's Therapy team.", "works_with",
+     "Band 7 Team Leads"),
+    ("You will be working alongside another Consultant Psychiatrist with specialist experience.", "works_with",
+     "Consultant Psychiatrist"),
 ])
 def test_corpus_wordings_of_uncoded_partners(sentence, field, label):
     p = read(sentence, "Staff Nurse")
