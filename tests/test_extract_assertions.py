@@ -229,6 +229,11 @@ def test_the_posts_own_rank_is_no_requirement(sentence):
     ("You will have substantial experience at consultant level.", "consultant-experience"),
     ("The ideal candidate will be an experienced NHS Consultant.", "consultant-experience"),
     ("Either of these must have been a Senior Management Level role.", "senior-leadership-experience"),
+    ("It is essential that you have a medical degree and a current substantive contract as an NHS Consultant.",
+     "consultant-experience"),
+    ("Applicants who are currently or have most recently been employed as a substantive Consultant are welcome.",
+     "consultant-experience"),
+    ("We are looking for a Consultant who has considerable experience.", "consultant-experience"),
 ])
 def test_a_rank_asked_of_the_candidate_is_a_requirement(sentence, code):
     assert code in codes(read(sentence, "Clinical Director").requirements)
