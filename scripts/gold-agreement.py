@@ -1,4 +1,4 @@
-"""How far two readers agree on duty areas and partners: the ceiling for scoring the extractor.
+"""How far two readers agree on duty areas and partners, and on the leadership flag: the ceiling for scoring the extractor.
 
 Reader A is a split of the gold set (``tests/data/gold/dev/``, or ``test/`` with ``--split
 test``); reader B annotated the same duty sentences again, without seeing A's codes, in
@@ -9,11 +9,17 @@ Each (statement, code) pair is one decision, as in ``nhskg evaluate``; P, R and 
 table counts the statements both readers gave it, only A and only B, most disagreed first, with
 Cohen's kappa over the statements (yes/no for that code). Usage:
 ``python scripts/gold-agreement.py [--gold tests/data/gold] [--split dev|test] [--disagreements]``
+
+The leadership flag likewise: reader B flagged postings of ``leadership.csv`` again (every one of
+the flag's test split, 80 of its dev split), reading each with ``scripts/show-posting.py`` and the
+rules only, in ``agreement-leadership.csv``; its precision and recall are B's against A, with
+Cohen's kappa.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +32,9 @@ REPO = Path(__file__).resolve().parents[1]
 FIELDS = {"areas": "duty-area", "with": "role-type"}
 #: each gold split reader A annotated, and the folder holding reader B's files for it
 SPLITS = {"dev": "agreement", "test": "agreement-test"}
+#: reader B's leadership flags (id, split, leadership yes/no, reason) for postings of
+#: ``leadership.csv``, A's flags; the split is the one ``selection.json`` puts each posting in
+LEADERSHIP_B = "agreement-leadership.csv"
 
 
 class AgreementError(Exception):
@@ -177,6 +186,46 @@ def per_code(pairs: Sequence[Pair]) -> list[CodeAgreement]:
     return sorted(rows, key=lambda r: (-(r.only_a + r.only_b), -r.both, r.code))
 
 
+@dataclass(frozen=True)
+class Flag:
+    """One posting's leadership flag as reader A (``leadership.csv``) and reader B gave it."""
+
+    posting: str
+    title: str
+    a: bool
+    b: bool
+    reason_a: str
+    reason_b: str
+
+
+def _flags(path: Path) -> dict[str, dict[str, str]]:
+    if not path.exists():
+        raise AgreementError(f"{path} is missing")
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {row["id"]: row for row in csv.DictReader(handle)}
+
+
+def read_flags(gold: Path, split: str = "dev") -> list[Flag]:
+    """Reader B's leadership flags for one split beside reader A's, in B's order; none when
+    reader B flagged no posting (``agreement-leadership.csv`` absent)."""
+    if not (gold / LEADERSHIP_B).exists():
+        return []
+    a, b = _flags(gold / "leadership.csv"), _flags(gold / LEADERSHIP_B)
+    selection = gold / "selection.json"
+    test = {str(i) for i in json.loads(selection.read_text(encoding="utf-8")).get("leadership_test", ())} if selection.exists() else set()
+    flags = []
+    for posting, row in b.items():
+        if posting not in a:
+            raise AgreementError(f"{LEADERSHIP_B}: posting {posting} is not in leadership.csv")
+        if row["split"] != ("test" if posting in test else "dev"):
+            raise AgreementError(f"{LEADERSHIP_B}: posting {posting} is in the flag's {'test' if posting in test else 'dev'} split, not {row['split']}")
+        if row["split"] != split:
+            continue
+        flags.append(Flag(posting, a[posting]["title"], a[posting]["leadership"] == "yes", row["leadership"] == "yes",
+                          a[posting]["reason"], row["reason"]))
+    return flags
+
+
 def label(scheme: Scheme, code: str) -> str:
     """The code's preferred label, or the code flagged as unknown so a typo shows."""
     concept = scheme.get(code)
@@ -216,6 +265,20 @@ def report(gold: Path, disagreements: bool = False, split: str = "dev") -> str:
                     lines.append(f"    {pair.posting}: {pair.sentence[:90]}")
                     lines.append(f"      only A: {only_a}; only B: {only_b}")
         lines.append("")
+    flags = read_flags(gold, split)
+    if flags:
+        s = Scores(sum(f.a and f.b for f in flags), sum(f.a for f in flags), sum(f.b for f in flags))
+        k = kappa([f.a for f in flags], [f.b for f in flags])
+        lines.append(f"Leadership flag: {len(flags)} postings of leadership.csv; leadership posts A {s.a}, B {s.b}, both {s.both}")
+        lines.append(
+            f"  B against A: precision {s.precision:.3f} recall {s.recall:.3f} F1 {s.f1:.3f}"
+            f"  kappa {'-' if k is None else f'{k:.2f}'}; the readers differ on {sum(f.a != f.b for f in flags)}"
+        )
+        if disagreements:
+            for flag in flags:
+                if flag.a != flag.b:
+                    lines.append(f"    {flag.posting} {flag.title[:60]}: A {'yes' if flag.a else 'no'} ({flag.reason_a});"
+                                 f" B {'yes' if flag.b else 'no'} ({flag.reason_b})")
     return "\n".join(lines).rstrip() + "\n"
 
 

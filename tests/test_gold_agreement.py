@@ -122,3 +122,37 @@ def test_the_scripts_docstring_examples_run():
 
     result = doctest.testmod(agreement)
     assert result.attempted >= 2 and result.failed == 0
+
+
+def _write_flags(folder: Path, a: list[tuple[str, str]], b: list[tuple[str, str, str]], test: list[str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "leadership.csv").write_text("id,title,employer,leadership,reason\n" + "".join(
+        f"{i},T{i},E,{flag},r\n" for i, flag in a), encoding="utf-8")
+    (folder / agreement.LEADERSHIP_B).write_text("id,split,leadership,reason\n" + "".join(
+        f"{i},{split},{flag},r\n" for i, split, flag in b), encoding="utf-8")
+    (folder / "selection.json").write_text(json.dumps({"leadership_test": test}), encoding="utf-8")
+
+
+def test_leadership_flags_agreement_is_counted_per_split(tmp_path: Path) -> None:
+    # dev: A yes yes no no, B yes no no yes -> both 1, A 2, B 2; the test posting is left out
+    _write_flags(tmp_path, [("1", "yes"), ("2", "yes"), ("3", "no"), ("4", "no"), ("5", "yes")],
+                 [("1", "dev", "yes"), ("2", "dev", "no"), ("3", "dev", "no"), ("4", "dev", "yes"), ("5", "test", "no")], ["5"])
+    flags = agreement.read_flags(tmp_path, "dev")
+    assert [(f.posting, f.a, f.b) for f in flags] == [("1", True, True), ("2", True, False), ("3", False, False), ("4", False, True)]
+    assert [(f.a, f.b) for f in agreement.read_flags(tmp_path, "test")] == [(True, False)]
+
+
+def test_a_flag_filed_under_the_wrong_split_is_refused(tmp_path: Path) -> None:
+    _write_flags(tmp_path, [("1", "yes")], [("1", "dev", "yes")], ["1"])
+    with pytest.raises(agreement.AgreementError, match="test split"):
+        agreement.read_flags(tmp_path, "dev")
+
+
+def test_the_second_readers_flags_cover_the_flags_test_split() -> None:
+    """Reader B flagged every posting of the flag's test split and 80 of its dev split."""
+    test = {str(i) for i in json.loads((GOLD / "selection.json").read_text(encoding="utf-8"))["leadership_test"]}
+    flags = agreement.read_flags(GOLD, "test")
+    assert {f.posting for f in flags} == test
+    assert len(agreement.read_flags(GOLD, "dev")) == 80
+    report = agreement.report(GOLD, split="test")
+    assert "Leadership flag: 121 postings" in report
