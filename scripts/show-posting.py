@@ -3,8 +3,9 @@
 The annotator must read the posting as a person would, before (and without) seeing what the
 extractor makes of it; this shows the JSON-LD fields and the description unescaped once and
 stripped of tags, paragraph breaks kept. Usage:
-``python scripts/show-posting.py ID [ID ...]`` (records from the gold set's corpus files,
-seeds/nhs-jobs-2020-leadership.jsonl or, with --corpus, the whole 2020 corpus).
+``python scripts/show-posting.py ID [ID ...]`` (records from the gold set's corpus files and
+seeds/nhs-jobs-2020-leadership.jsonl) or ``python scripts/show-posting.py --corpus FILE ID [ID ...]``
+(records from a corpus file such as ../shared/corpus/nhs-jobs-2020.jsonl.gz).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def records(paths: list[Path]):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("ids", nargs="+")
-    parser.add_argument("--corpus", type=Path, help="read the whole corpus file instead")
+    parser.add_argument("--corpus", type=Path, metavar="FILE", help="read this corpus file (.jsonl or .jsonl.gz) instead")
     args = parser.parse_args()
     wanted = set(args.ids)
     for record in records([args.corpus] if args.corpus else SOURCES):
