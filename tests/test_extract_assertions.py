@@ -752,6 +752,23 @@ def test_a_specialist_team_or_a_specialist_word_is_no_partner():
     assert not read("We work in close collaboration with our sister haematology departments.", "Staff Nurse").works_with
 
 
+@pytest.mark.parametrize("sentence, lines", [
+    ("You will work under the direction and line management of the Director of Community Healthcare, with a secondary "
+     "reporting line to the Deputy Medical Director.", {("other", "Director of Community Healthcare"),
+                                                        ("deputy-medical-director", "Deputy Medical Director")}),
+    ("Reporting to the Head of Resilience & EPRR and accountable to the Deputy Chief Operating Officer, you will lead.",
+     {("other", "Head of Resilience & EPRR"), ("deputy-director", "Deputy Chief Operating Officer")}),
+])
+def test_a_second_line_with_no_role_type_beside_a_coded_one_is_read(sentence, lines):
+    assert {(i.code, i.label) for i in read(sentence, "Assistant Director").accountable_to} == lines
+
+
+def test_a_restated_line_elsewhere_gives_no_second_boss():
+    p = read("Reports to: Chief Nurse\n\nAs Deputy you will be reporting to the Trust Board sub-committees as required.",
+             "Deputy Chief Nurse")
+    assert {i.code for i in p.accountable_to} == {"chief-nurse"}
+
+
 def test_joined_cues_govern_one_uncoded_title():
     """"directly line managed by and professionally accountable to the Lead EPRR Manager": both lines."""
     p = read("The post holder will be directly line managed by and professionally accountable to the Lead EPRR Manager.",

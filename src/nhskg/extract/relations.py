@@ -235,15 +235,16 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
     that joint working with them, or a line to them, is not lost: the first title-like phrase right
     after a cue of that relation that no role type matches."""
     bucket = fields[field]
-    if field not in ("works_with", "deputises_for") and bucket:
-        return  # a post has one line of each kind; a coded one is already read
     if field != "works_with" and "other" in bucket:
         return  # only joint working is read again: each duty sentence names its own partners
     text = reading.text
     words = wording(reading.vocab)
     roles = [(m.start, m.end) for m in mentions if m.scheme == ROLE]
+    lines = field not in ("works_with", "deputises_for")
     for cue in mentions:
         if cue.scheme != CUE or cue_fields.get(cue.code) != field or _asked_of_candidate(words, sentence, cue, text):
+            continue
+        if lines and bucket and not _a_line_of_its_own(reading, sentence, cue, bucket):
             continue
         if _in_a_title(cue, sentence, text):
             continue
@@ -280,6 +281,17 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
             if field == "works_with":
                 partners.setdefault(sentence.start, set()).add("other")
             return
+
+
+def _a_line_of_its_own(reading: Reading, sentence: Sentence, cue: Mention, bucket: dict[str, Item]) -> bool:
+    """Whether a reporting cue states a second line beside the coded one already read: "under the
+    line management of the Director of Community Healthcare, with a secondary reporting line to the
+    Deputy Medical Director" states two. Only in the coded line's own sentence, and only where no
+    coded title follows the cue: elsewhere a posting restating its one line ("Reports to: Chief
+    Nurse", later "reporting to the Chief Nurse and the Board") gives no second boss."""
+    return any(held.evidence.start == sentence.start for held in bucket.values()) and not any(
+        m.scheme == ROLE and cue.end <= m.start <= cue.end + 12 for m in reading.mentions
+    )
 
 
 def _in_a_title(cue: Mention, sentence: Sentence, text: str) -> bool:
