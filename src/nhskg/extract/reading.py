@@ -45,6 +45,9 @@ _PATTERNS: dict[int, tuple[TextPattern, ...]] = {}
 
 #: The group of a concept's ``nhskg:textPattern`` that holds the mention, when the match is wider.
 MENTION_GROUP = "mention"
+#: The group of the ``registered-with`` and ``registration-after`` wordings that holds the other
+#: regulators named in the same list.
+_OTHERS = "others"
 
 
 def pattern_mentions(
@@ -85,11 +88,6 @@ def pattern_mentions(
                 continue
             found.append(Mention(scheme, code, start, end, text[start:end]))
     return found
-
-
-#: The group of the ``registered-with`` and ``registration-after`` wordings that holds the other
-#: regulators named in the same list.
-_OTHERS = "others"
 
 
 def registration_mentions(vocab: Vocabulary, text: str, mentions: list[Mention]) -> list[Mention]:

@@ -283,6 +283,10 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
             return
 
 
+#: How far after a cue (in characters: a space, an article, a possessive) a title still follows it.
+_TITLE_RIGHT_AFTER = 12
+
+
 def _a_line_of_its_own(reading: Reading, sentence: Sentence, cue: Mention, bucket: dict[str, Item]) -> bool:
     """Whether a reporting cue states a second line beside the coded one already read: "under the
     line management of the Director of Community Healthcare, with a secondary reporting line to the
@@ -290,7 +294,7 @@ def _a_line_of_its_own(reading: Reading, sentence: Sentence, cue: Mention, bucke
     coded title follows the cue: elsewhere a posting restating its one line ("Reports to: Chief
     Nurse", later "reporting to the Chief Nurse and the Board") gives no second boss."""
     return any(held.evidence.start == sentence.start for held in bucket.values()) and not any(
-        m.scheme == ROLE and cue.end <= m.start <= cue.end + 12 for m in reading.mentions
+        m.scheme == ROLE and cue.end <= m.start <= cue.end + _TITLE_RIGHT_AFTER for m in reading.mentions
     )
 
 
