@@ -66,6 +66,8 @@ def test_registration_with_a_named_regulator_is_not_also_registration_in_general
      {"nmc-registration": False, "hcpc-registration": False}),
     ("Are you a registered nurse, occupational therapist or physiotherapist looking for a new challenge?",
      {"nmc-registration": False, "hcpc-registration": False}),
+    ("Are you a registered nurse, occupational therapist, physiotherapist or other AHP?",
+     {"nmc-registration": False, "hcpc-registration": False}),
     ("Candidates should be a registered Dietitian with significant experience.", {"hcpc-registration": True}),
     # the HCPC by its initials before 2012
     ("Person specification\nEssential\n- HPC registration\n", {"hcpc-registration": True}),
@@ -78,6 +80,14 @@ def test_registration_with_a_named_regulator_is_not_also_registration_in_general
 ])
 def test_each_register_a_posting_asks_for_is_read(text, wanted):
     assert essential(read(text, "Urgent Care Practitioner")) == wanted
+
+
+def test_items_before_an_and_are_asked_whatever_the_choice_after_it():
+    """"A, B and C or D": A and B are asked, C and D are the alternatives."""
+    wanted = essential(read("Person specification\nEssential\n- Full GMC registration, a medical degree and a "
+                            "Masters degree or a doctorate\n", "Consultant Psychiatrist"))
+    assert wanted["gmc-registration"] and wanted["medical-degree"]
+    assert not wanted["masters-degree"] and not wanted["doctorate"]
 
 
 def test_a_registered_nurse_alone_is_not_also_the_hcpc_register():

@@ -32,9 +32,10 @@ from .wording import Wording, wording
 
 # "or equivalent" goes on with its requirement: "Degree or equivalent level highly desirable".
 _CLAUSE_END = re.compile(r"[,;]|\band\b|\bor\b(?!\s+equivalent\b)")
-# A list of alternatives whose "or" comes after its second item: "A, B or C".
+# A list of alternatives whose "or" comes after its second item: "A, B or C", "A, B, C or D";
+# not "A, B and C or D", where A and B are asked whatever the choice of C or D.
 _LIST_COMMA = re.compile(r"\s*,\s*")
-_LIST_OR = re.compile(r"[^;.,]{0,40}?\bor\b(?!\s+equivalent\b)")
+_LIST_OR = re.compile(r"(?:(?!\band\b)[^;.]){0,60}?\bor\b(?!\s+equivalent\b)")
 
 
 def read_bodies(
