@@ -101,7 +101,9 @@ CHILD = textwrap.dedent(
 
 
 #: Run first in each child: SIGUSR1 prints every thread's stack, so that a build that does not end
-#: after Ctrl-C says where it waits (it did once in CI, and never in 50 runs since).
+#: after Ctrl-C says where it waits. (It showed why one did, 1 run in 25 under load: the kernel had
+#: handed the SIGINT to an idle background thread, and the main thread slept on in the progress
+#: callback; the build's threads now leave Ctrl-C to the main thread, ``nhskg.background``.)
 _STACKS_ON_SIGUSR1 = "import faulthandler, signal; faulthandler.register(signal.SIGUSR1, all_threads=True)\n"
 
 

@@ -9,7 +9,7 @@ The packages and their ranks. A module imports only from its own rank or a lower
 reads in the order the data flows; ``tests/test_layout.py`` reads this list and checks every import
 (function-local ones included) against it:
 
-- 0: ``errors``, ``paths``, ``namespaces``, ``_version`` -- what every stage may use
+- 0: ``errors``, ``paths``, ``namespaces``, ``background``, ``_version`` -- what every stage may use
 - 1: ``vocabulary`` -- ``ontology/vocab/*.ttl`` -> the vocabulary, labels, the matcher, ontology docs
 - 2: ``read`` -- source files -> documents (cleaned text, structured fields, problems), sentences
 - 3: ``extract`` -- a document -> a posting record; the record's types; scoring against the gold set

@@ -23,6 +23,7 @@ from typing import ContextManager, Mapping, Protocol, cast
 
 import pyoxigraph as ox
 
+from ..background import leave_ctrl_c_to_main
 from ..errors import StoreError
 from ..namespaces import DEFAULT_BASE
 from .loading import GraphWriter
@@ -155,7 +156,7 @@ class StoreWriter:
         try:
             # Counting runs in Oxigraph, without the GIL; both it and the reading of the postings
             # held overlap the validation, which a large build's workers do.
-            with concurrent.futures.ThreadPoolExecutor(2) as background:
+            with concurrent.futures.ThreadPoolExecutor(2, initializer=leave_ctrl_c_to_main) as background:
                 counted = background.submit(store.triple_count)
                 keys = background.submit(_posting_keys, store, self.base)
                 report = validate_graph(store, graphs=changed, pool=pool) if validate else None

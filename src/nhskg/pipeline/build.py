@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..read.documents import Problem
+from ..background import leave_ctrl_c_to_main, threads_leave_ctrl_c_to_main
 from ..errors import InputError
 from ..namespaces import DEFAULT_BASE
 from ..paths import vocabulary_dir
@@ -221,7 +222,7 @@ def _write(
 
 def _in_background(work: Callable[[], dict[str, str]]) -> concurrent.futures.Future[dict[str, str]]:
     """``work`` run in a thread of its own; its result (or its error) when asked for."""
-    thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="nhskg-keys")
+    thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="nhskg-keys", initializer=leave_ctrl_c_to_main)
     try:
         return thread.submit(work)
     finally:
@@ -324,10 +325,17 @@ def build(
     from ..read.readers import estimate_records
 
     estimate: list[int] = []
-    counting = threading.Thread(target=lambda: estimate.append(estimate_records(paths)), daemon=True)
+
+    def count() -> None:
+        leave_ctrl_c_to_main()
+        estimate.append(estimate_records(paths))
+
+    counting = threading.Thread(target=count, daemon=True)
     counting.start()
-    with context.Pool(workers, initializer=_init_worker,
-                      initargs=(vocab, base, full, os.getpid(), version, needs_text, held, validate)) as pool:
+    with threads_leave_ctrl_c_to_main():  # the pool's own handler threads
+        pool = context.Pool(workers, initializer=_init_worker,
+                            initargs=(vocab, base, full, os.getpid(), version, needs_text, held, validate))
+    with pool:
         stream = _Streamed(pool, _chunks(itertools.chain(head, documents), 64))
 
         def total() -> int | None:
