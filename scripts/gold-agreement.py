@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from nhskg.extract.evaluate import _load_leadership
 from nhskg.vocabulary.vocab import Scheme, load_vocabulary
 
 REPO = Path(__file__).resolve().parents[1]
@@ -199,6 +200,7 @@ class Flag:
 
 
 def _flags(path: Path) -> dict[str, dict[str, str]]:
+    """The rows of a flags file by posting id (the titles and reasons beside the flags)."""
     if not path.exists():
         raise AgreementError(f"{path} is missing")
     with path.open(newline="", encoding="utf-8") as handle:
@@ -210,19 +212,17 @@ def read_flags(gold: Path, split: str = "dev") -> list[Flag]:
     reader B flagged no posting (``agreement-leadership.csv`` absent)."""
     if not (gold / LEADERSHIP_B).exists():
         return []
-    a, b = _flags(gold / "leadership.csv"), _flags(gold / LEADERSHIP_B)
-    selection = gold / "selection.json"
-    test = {str(i) for i in json.loads(selection.read_text(encoding="utf-8")).get("leadership_test", ())} if selection.exists() else set()
+    a, rows_a, b = _load_leadership(gold), _flags(gold / "leadership.csv"), _flags(gold / LEADERSHIP_B)
     flags = []
     for posting, row in b.items():
         if posting not in a:
             raise AgreementError(f"{LEADERSHIP_B}: posting {posting} is not in leadership.csv")
-        if row["split"] != ("test" if posting in test else "dev"):
-            raise AgreementError(f"{LEADERSHIP_B}: posting {posting} is in the flag's {'test' if posting in test else 'dev'} split, not {row['split']}")
+        split_a, flag_a = a[posting]
+        if row["split"] != split_a:
+            raise AgreementError(f"{LEADERSHIP_B}: posting {posting} is in the flag's {split_a} split, not {row['split']}")
         if row["split"] != split:
             continue
-        flags.append(Flag(posting, a[posting]["title"], a[posting]["leadership"] == "yes", row["leadership"] == "yes",
-                          a[posting]["reason"], row["reason"]))
+        flags.append(Flag(posting, rows_a[posting]["title"], flag_a, row["leadership"] == "yes", rows_a[posting]["reason"], row["reason"]))
     return flags
 
 

@@ -34,7 +34,6 @@ from .wording import Wording, wording
 _CLAUSE_END = re.compile(r"[,;]|\band\b|\bor\b(?!\s+equivalent\b)")
 # A list of alternatives whose "or" comes after its second item: "A, B or C", "A, B, C or D";
 # not "A, B and C or D", where A and B are asked whatever the choice of C or D.
-_LIST_COMMA = re.compile(r"\s*,\s*")
 _LIST_OR = re.compile(r"(?:(?!\band\b)[^;.]){0,60}?\bor\b(?!\s+equivalent\b)")
 
 
@@ -240,7 +239,7 @@ def _alternatives(text: str, sentence: Sentence, asked: list[Mention]) -> set[in
         between = text[first.end : second.start]
         if re.search(r"\bor\b|/", between) and not re.search(r"[;.]|\band\b", between) and len(between.split()) <= 8:
             linked.update((first.start, second.start))
-        elif _LIST_COMMA.fullmatch(between) and _LIST_OR.match(text, second.end, sentence.end):
+        elif between.strip() == "," and _LIST_OR.match(text, second.end, sentence.end):
             linked.update((first.start, second.start))  # "a registered nurse, occupational therapist or physiotherapist"
     return linked
 

@@ -244,7 +244,7 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
     for cue in mentions:
         if cue.scheme != CUE or cue_fields.get(cue.code) != field or _asked_of_candidate(words, sentence, cue, text):
             continue
-        if lines and bucket and not _a_line_of_its_own(reading, sentence, cue, bucket):
+        if lines and bucket and not _a_line_of_its_own(sentence, cue, bucket, roles):
             continue
         if _in_a_title(cue, sentence, text):
             continue
@@ -287,14 +287,15 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
 _TITLE_RIGHT_AFTER = 12
 
 
-def _a_line_of_its_own(reading: Reading, sentence: Sentence, cue: Mention, bucket: dict[str, Item]) -> bool:
+def _a_line_of_its_own(sentence: Sentence, cue: Mention, bucket: dict[str, Item], roles: list[tuple[int, int]]) -> bool:
     """Whether a reporting cue states a second line beside the coded one already read: "under the
     line management of the Director of Community Healthcare, with a secondary reporting line to the
     Deputy Medical Director" states two. Only in the coded line's own sentence, and only where no
     coded title follows the cue: elsewhere a posting restating its one line ("Reports to: Chief
-    Nurse", later "reporting to the Chief Nurse and the Board") gives no second boss."""
+    Nurse", later "reporting to the Chief Nurse and the Board") gives no second boss. ``roles``: the
+    spans of the roles the sentence names."""
     return any(held.evidence.start == sentence.start for held in bucket.values()) and not any(
-        m.scheme == ROLE and cue.end <= m.start <= cue.end + _TITLE_RIGHT_AFTER for m in reading.mentions
+        cue.end <= start <= cue.end + _TITLE_RIGHT_AFTER for start, _ in roles
     )
 
 
