@@ -10,7 +10,8 @@ be in the frozen test split, which holds title candidates only. They are develop
 The next ``CALIBRATION`` in the same order go to ``tests/data/gold/corpus-2020-calibration.jsonl``:
 the calibration split, annotated blind and never tuned on, on which the facts' confidences are
 measured (``scripts/calibrate-confidence.py``); a file of their own, so that the duty model, which
-records the bytes of its dev postings' sources, is not made stale by them. Their leadership flag is false by
+records the bytes of its dev postings' sources, is not made stale by them. The next ``LATER`` go to
+``tests/data/gold/corpus-2020-later.jsonl``: development postings again, annotated after the others. Their leadership flag is false by
 the candidate rule (the title names no chief, director, head, chair, non-executive or guardian).
 Usage: ``python scripts/gold-sample-more.py ../shared/corpus/nhs-jobs-2020.jsonl.gz``
 """
@@ -32,6 +33,9 @@ BELOW = re.compile(r"\b(?:lead|manager|matron|consultant|deputy)\b", re.I)
 COUNT = 175
 #: the postings after the first ``COUNT`` in the same order that form the calibration split
 CALIBRATION = 60
+#: the postings after the calibration split in the same order: a later development batch, annotated
+#: blind and scored unseen before any rule was tuned on it
+LATER = 40
 
 
 def _order(record_id: str) -> str:
@@ -48,7 +52,8 @@ def main(corpus: Path) -> None:
                 chosen.append((str(record["id"]), line if line.endswith(b"\n") else line + b"\n"))
     chosen.sort(key=lambda c: _order(c[0]))
     for name, part in (("corpus-2020-more.jsonl", chosen[:COUNT]),
-                       ("corpus-2020-calibration.jsonl", chosen[COUNT:COUNT + CALIBRATION])):
+                       ("corpus-2020-calibration.jsonl", chosen[COUNT:COUNT + CALIBRATION]),
+                       ("corpus-2020-later.jsonl", chosen[COUNT + CALIBRATION:COUNT + CALIBRATION + LATER])):
         with (GOLD / name).open("wb") as out:
             for _, line in part:
                 out.write(line)

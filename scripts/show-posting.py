@@ -21,7 +21,8 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = [REPO / "tests/data/gold/corpus-2020.jsonl", REPO / "tests/data/gold/corpus-2020-more.jsonl",
-           REPO / "tests/data/gold/corpus-2020-calibration.jsonl", REPO / "seeds/nhs-jobs-2020-leadership.jsonl"]
+           REPO / "tests/data/gold/corpus-2020-calibration.jsonl", REPO / "tests/data/gold/corpus-2020-later.jsonl",
+           REPO / "seeds/nhs-jobs-2020-leadership.jsonl"]
 BLOCK = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|table)\b[^>]*>", re.I)
 
 
