@@ -242,6 +242,23 @@ def test_the_gold_digest_notices_a_changed_dev_posting_text(tmp_path: Path) -> N
     assert gold_digest(gold_files(tmp_path / "dev", tmp_path)) != before
 
 
+def test_a_dev_record_without_duties_leaves_the_model_current(tmp_path: Path) -> None:
+    # the model learns only from records with annotated duties: a batch of dev postings annotated
+    # without them must not make it stale, while one with duties must
+    import shutil
+
+    (tmp_path / "dev").mkdir()
+    record = json.loads((DEV / "000_ceef7d63af8bb6ec.json").read_text(encoding="utf-8"))
+    (tmp_path / "dev" / "000_ceef7d63af8bb6ec.json").write_text(json.dumps(record), encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(ROOT / record["source"], tmp_path / record["source"])
+    before = gold_digest(gold_files(tmp_path / "dev", tmp_path))
+    (tmp_path / "dev" / "without.json").write_text(json.dumps(dict(record, id="x", duties=None)), encoding="utf-8")
+    assert gold_digest(gold_files(tmp_path / "dev", tmp_path)) == before
+    (tmp_path / "dev" / "with.json").write_text(json.dumps(dict(record, id="y")), encoding="utf-8")
+    assert gold_digest(gold_files(tmp_path / "dev", tmp_path)) != before
+
+
 def test_the_extractor_builds_the_features_the_training_checks_recorded() -> None:
     # the recorded checks give the features training built for six dev sentences; the extractor
     # must build the same ones from the same postings (tokens, folding, the rules' verdict, areas)

@@ -103,10 +103,33 @@ def test_a_sentence_opening_with_the_posts_shortened_title_is_a_duty(sentence: s
     assert duty(sentence, sentence[:25], title=title) is not None
 
 
+def _weighed_by_rules(text: str, title: str) -> dict[str, tuple[bool, float]]:
+    """Each sentence's rule verdict and the duty model's chance: what the rules say is one of the
+    model's features, and the model, not the rules, makes the last call."""
+    from nhskg.extract.duties import duty_sentences
+    from nhskg.extract.duty_model import features, load_duty_model
+
+    model = load_duty_model()
+    seen: dict[str, tuple[bool, float]] = {}
+
+    def keep(reading, partners):  # type: ignore[no-untyped-def]
+        for candidate in duty_sentences(reading, partners):
+            seen[candidate.sentence.text] = (candidate.by_rules, model.duty.probability(features(candidate)))
+        return ()
+
+    structured = Structured(title=title, organisation="Exeter NHS Trust")
+    extract_posting(Document("p", "p.txt", f"{title}\n{text}", structured), full=True, duty_reader=keep)
+    return seen
+
+
 def test_a_shortened_title_of_a_longer_title_is_not_the_post() -> None:
-    # "Chief Operating Officer" gives no one-word head to shorten to: "The Officer" is nobody in particular
-    sentence = "The Officer is responsible for the IT operations of the service."
-    assert duty(sentence, "The Officer", title="Chief Operating Officer") is None
+    # "Chief Operating Officer" gives no one-word head to shorten to: "The Officer" is nobody in
+    # particular, while the whole title is the post holder
+    shortened = "The Officer is responsible for the IT operations of the service."
+    whole = "The Chief Operating Officer is responsible for the IT operations of the service."
+    seen = _weighed_by_rules(f"{shortened}\n{whole}\n", "Chief Operating Officer")
+    assert seen[shortened][0] is False and seen[whole][0] is True
+    assert seen[shortened][1] < seen[whole][1]
 
 
 def test_words_inside_a_bodys_name_are_not_the_duty_area() -> None:

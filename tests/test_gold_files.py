@@ -23,7 +23,7 @@ GOLD_DIR = REPO / "tests" / "data" / "gold"
 SPLITS = ("dev", "calibration", "test")
 GOLD_FILES = sorted(p for split in SPLITS for p in (GOLD_DIR / split).glob("*.json"))
 SOURCES = ("seeds/", "tests/data/gold/corpus-2020.jsonl", "tests/data/gold/corpus-2020-more.jsonl",
-           "tests/data/gold/corpus-2020-calibration.jsonl")
+           "tests/data/gold/corpus-2020-calibration.jsonl", "tests/data/gold/corpus-2020-later.jsonl")
 
 
 @cache

@@ -222,17 +222,22 @@ _CHECKED: dict[int, DutyModel] = {}
 
 
 def gold_files(dev: Path, root: Path) -> list[Path]:
-    """What a model trained on the gold records in ``dev`` learnt from: the records and the source
-    files holding their postings' texts (named from ``root``, the repository's root). A source file
-    may hold other postings too (test ones among them): a change to those marks the model stale as
-    well, which retraining settles."""
-    records = sorted(dev.glob("*.json"))
+    """What a model trained on the gold records in ``dev`` learnt from: the records with annotated
+    duties and the source files holding their postings' texts (named from ``root``, the repository's
+    root). A record without duties teaches the model nothing, so adding one does not make it stale.
+    A source file may hold other postings too (test ones among them): a change to those marks the
+    model stale as well, which retraining settles."""
+    records = []
     sources = set()
-    for path in records:
+    for path in sorted(dev.glob("*.json")):
         try:
-            sources.add(json.loads(path.read_text(encoding="utf-8"))["source"])
+            record = json.loads(path.read_text(encoding="utf-8"))
+            if record["duties"] is None:
+                continue
+            sources.add(record["source"])
         except (OSError, ValueError, KeyError, TypeError) as error:
-            raise NhskgError(f"{path}: not a gold record with a source ({error!r}); see tests/data/gold/README.md") from error
+            raise NhskgError(f"{path}: not a gold record with a source and duties ({error!r}); see tests/data/gold/README.md") from error
+        records.append(path)
     return records + [root / source for source in sorted(sources)]
 
 
