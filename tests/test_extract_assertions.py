@@ -744,6 +744,14 @@ def test_a_line_or_partner_by_any_title_noun(sentence, field, label):
      "Band 7 Team Leads"),
     ("You will be working alongside another Consultant Psychiatrist with specialist experience.", "works_with",
      "Consultant Psychiatrist"),
+    # working to a named manager is the line
+    ("Working to the HIP2 Project Director you will be responsible for a number of elements of the programme.",
+     "accountable_to", "HIP2 Project Director"),
+    ("The post holder will work to the Senior Financial Accountant within the Financial Accounting team.",
+     "accountable_to", "Senior Financial Accountant"),
+    # the medical examiners who scrutinise deaths (no role type)
+    ("This is an exciting opportunity and will work in collaboration with the Medical Examiner/Examiners in their role.",
+     "works_with", "Medical Examiner/Examiners"),
 ])
 def test_corpus_wordings_of_uncoded_partners(sentence, field, label):
     p = read(sentence, "Staff Nurse")
@@ -1195,3 +1203,41 @@ def test_a_kind_of_body_in_lower_case_ends_no_other_bodys_name():
     p = read("The post holder will liaise with the Royal Colleges, the General Medical Council and the deanery.",
              "Director of Medical Education", "Anytown NHS Trust")
     assert {"royal-college", "gmc", "deanery"} <= codes(p.bodies)
+
+
+@pytest.mark.parametrize("sentence, asked", [
+    ("This post is subject to an enhanced DBS check.", True),
+    ("If the advertised post requires a DBS check, the cost will be met by the applicant.", False),
+    # 26 corpus postings: "Please note: if this job requires you to have a DBS check ..., on appointment
+    # you will be required to repay the cost" says what happens if one is needed, not that it is
+    ("Please note: if this job requires you to have a DBS check to enable you to properly fulfil the "
+     "requirements of the job, on appointment you will be required to repay the cost of obtaining a DBS check.", False),
+    ("Where the vacancy requires a DBS check, the Trust will pay for it.", False),
+])
+def test_a_dbs_check_only_if_the_post_needs_one_is_not_asked(sentence, asked):
+    p = read(f"About the role\nYou will lead the ward team.\n{sentence}", "Ward Manager")
+    assert ("dbs-check" in codes(p.requirements)) is asked
+
+
+@pytest.mark.parametrize("sentence, asked", [
+    ("You will be an experienced senior leader with a record of delivery.", True),
+    # what the post is, not what the candidate must have been: "As a senior nurse leader in the trust,
+    # you will be expected to advise and contribute to the nursing strategy"
+    ("As a senior nurse leader in the trust, you will be expected to advise on the nursing strategy.", False),
+    ("As a senior leader, you will chair the directorate board.", False),
+    ("You will be managing a diverse team and, as an experienced senior leader, you must lead from the front.", True),
+])
+def test_being_a_senior_leader_is_asked_only_of_the_candidate(sentence, asked):
+    p = read(f"About the role\n{sentence}", "Lead Nurse")
+    assert ("senior-leadership-experience" in codes(p.requirements)) is asked
+
+
+@pytest.mark.parametrize("sentence, line", [
+    ("You will work to the Chief Nurse on the safe staffing programme.", "chief-nurse"),
+    ("You will need to work to the Trusts Agile working policy.", None),
+    ("Put forward innovative new ways of working to the Senior Trust Services Partner.", None),
+    ("You will be working to improve the service with the Ward Manager.", None),
+])
+def test_working_to_a_named_manager_is_the_line(sentence, line):
+    p = read(sentence, "Project Manager")
+    assert [i.code for i in p.accountable_to] == ([line] if line else [])
