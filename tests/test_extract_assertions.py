@@ -1241,3 +1241,15 @@ def test_being_a_senior_leader_is_asked_only_of_the_candidate(sentence, asked):
 def test_working_to_a_named_manager_is_the_line(sentence, line):
     p = read(sentence, "Project Manager")
     assert [i.code for i in p.accountable_to] == ([line] if line else [])
+
+
+@pytest.mark.parametrize("sentence, partner", [
+    # 20 corpus postings open with this pitch: what the candidate may want, not who the post works with
+    ("Wanting to work with the best nurses in the UK?", False),
+    ("Do you want to work with happy nurses and care givers who are empowered to make decisions?", False),
+    ("Do you like to take part in research projects and work closely with hearing therapists and volunteers?", True),
+    ("You will work closely with the senior nurses on the ward.", True),
+])
+def test_a_question_whether_the_candidate_wants_to_work_with_someone_states_no_partner(sentence, partner):
+    p = read(f"About the role\n{sentence}", "Staff Nurse")
+    assert bool(p.works_with) is partner

@@ -79,8 +79,10 @@ def _subject_of_a_cue(words: Wording, mentions: list[Mention], mention: Mention,
 
 def _asked_of_candidate(words: Wording, sentence: Sentence, cue: Mention, text: str) -> bool:
     """A cue after "experience of" ("experience of working with senior leads from partner
-    organisations") asks for working experience; it states no partner of the post."""
-    return words.experience_of_working.search(text[max(sentence.start, cue.start - 40) : cue.start]) is not None
+    organisations") asks for working experience, and "Wanting to work with the best nurses in the
+    UK?" asks what the candidate wants: neither states a partner of the post."""
+    return (words.experience_of_working.search(text[max(sentence.start, cue.start - 40) : cue.start]) is not None
+            or words.wish_to_work_with.search(sentence.text) is not None)
 
 
 def _plural(mention: Mention) -> bool:

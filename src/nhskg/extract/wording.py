@@ -58,6 +58,8 @@ class Wording:
     uncoded_partner: re.Pattern[str]
     #: experience-of-working: the words before a joint-working cue asking it of the candidate
     experience_of_working: re.Pattern[str]
+    #: wish-to-work-with: a question whether the candidate wants to work with someone
+    wish_to_work_with: re.Pattern[str]
     list_joiner: re.Pattern[str]
     #: list-opener: "including", "such as" after a group a cue names: its members follow
     list_opener: re.Pattern[str]
@@ -225,6 +227,7 @@ def wording(vocab: Vocabulary) -> Wording:
         helps_other=one("helps-other"),
         uncoded_partner=one("uncoded-partner"),
         experience_of_working=one("experience-of-working"),
+        wish_to_work_with=one("wish-to-work-with"),
         list_joiner=one("list-joiner"),
         list_opener=one("list-opener"),
         duty_opening=one("duty-opening"),
