@@ -393,7 +393,7 @@ def main() -> None:
     model = {
         "about": "Duty statements and their duty areas: logistic regressions trained on the gold set's dev duties "
                  "by scripts/train-duty-model.py, scored by src/nhskg/extract/duty_model.py.",
-        "gold": {"split": "dev", "files": len(list((GOLD / "dev").glob("*.json"))),
+        "gold": {"split": "dev", "files": len(gold_files(GOLD / "dev", Path("."))),
                  "sha256": gold_digest(gold_files(GOLD / "dev", Path("."))),
                  "postings": len(wanted), "sentences": len(examples)},
         "settings": {"features": "duty_model.features: words, word pairs, section, bullet, whole line, length band, "
