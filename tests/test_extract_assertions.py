@@ -208,7 +208,7 @@ def test_registration_asked_reaches_the_regulator_only_within_its_clause():
              "Specialist Register.", "Consultant")
     assert [(r.code, r.label, r.essential) for r in p.requirements] == [
         ("gmc-registration", "fully registered Medical Practitioners", True),
-        ("specialist-registration", "Specialist Register", True)]
+        ("specialist-registration", "GMC's Specialist Register", True)]
 
 
 def test_board_or_senior_management_level_is_board_experience_only():
@@ -1253,3 +1253,30 @@ def test_working_to_a_named_manager_is_the_line(sentence, line):
 def test_a_question_whether_the_candidate_wants_to_work_with_someone_states_no_partner(sentence, partner):
     p = read(f"About the role\n{sentence}", "Staff Nurse")
     assert bool(p.works_with) is partner
+
+
+def test_a_requirement_offered_with_an_alternative_anywhere_is_not_essential():
+    """"on the Specialist Register, or within six months of CCT" accepts someone not yet on it: a
+    restatement elsewhere in the posting ("must be recorded on the GMC Specialist Register in order
+    to take up a consultant appointment") does not withdraw that (40 of 42 dev postings with the
+    six-month wording have it as not essential)."""
+    text = ("Person specification\nEssential\n"
+            "Since 1997 doctors must be recorded on the GMC Specialist Register in order to take up a consultant appointment.\n"
+            "Applicants must be on the GMC Specialist Register, or within six months of CCT at the time of interview.\n"
+            "Full GMC registration with a licence to practise.\n")
+    p = read(text, "Consultant Anaesthetist")
+    held = {r.code: r for r in p.requirements}
+    assert held["specialist-registration"].essential is False
+    assert "within six months" in held["specialist-registration"].evidence.sentence
+    assert held["gmc-registration"].essential is True
+    alone = read("Person specification\nEssential\nApplicants must be on the GMC Specialist Register.\n", "Consultant")
+    assert [(r.code, r.essential) for r in alone.requirements] == [("specialist-registration", True)]
+
+
+@pytest.mark.parametrize("register", ["Specialist Register of the GMC", "General Medical Council's Specialist Register",
+                                      "Specialist Register of the General Medical Council"])
+def test_the_gmcs_specialist_register_is_not_also_gmc_registration(register):
+    # "be entered on the Specialist Register of the GMC, or have a CCT date within 6 months": the GMC
+    # keeps the register; registration with it is asked only where the posting says so
+    p = read(f"Person specification\nEssential\nYou must be entered on the {register}.\n", "Consultant")
+    assert [r.code for r in p.requirements] == ["specialist-registration"]

@@ -172,6 +172,10 @@ def _is_subject(text: str, sentence: Sentence, mention: Mention, verb_after: re.
 
 def read_requirements(reading: Reading) -> dict[str, Requirement]:
     found: dict[str, Requirement] = {}
+    # Requirements the posting offers with an alternative somewhere ("on the Specialist Register,
+    # or within six months of CCT"): a restatement elsewhere ("must be on the Specialist Register to
+    # take up a consultant post", "a new CCT-holder") does not withdraw the alternative.
+    offered_anywhere: dict[str, Requirement] = {}
     words = wording(reading.vocab)
     for sentence, mentions in mentions_by_sentence(reading):
         asked = [m for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
@@ -191,12 +195,14 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
             continue
         if words.benefit_offered.search(without_bullet(sentence.text)):
             continue  # "you will receive ... access to a car salary sacrifice scheme": given, not asked
-        alternatives = _alternatives(reading.text, sentence, asked) | _offered_with_alternative(reading, sentence, asked)
+        with_uncoded_alternative = _offered_with_alternative(reading, sentence, asked)
+        alternatives = _alternatives(reading.text, sentence, asked) | with_uncoded_alternative
         # One requirement named twice in a sentence is one requirement: "be on the Specialist
         # Register, or within six months of attaining your CCT" offers the register entry with an
         # alternative, whichever of its two names the alternative wording stands next to.
         offered = {m.code for m in asked if m.start in alternatives}
         alternatives |= {m.start for m in asked if m.code in offered}
+        offered_here = {m.code for m in asked if m.start in with_uncoded_alternative}
         stated = "field" if sentence.section == "person-specification" else "list" if len(asked) > 2 else "direct"
         # "Ideally, you will have ...": wording that opens the sentence governs all its clauses.
         opens_desirable = bool(words.desirable.match(without_bullet(sentence.text)))
@@ -207,10 +213,13 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
                 and not words.desirable.search(_clause(reading.text, sentence, mention))
                 and mention.start not in alternatives
             )
+            if mention.code in offered_here:
+                offered_anywhere.setdefault(mention.code, requirement(mention.code, mention.written, evidence_of(sentence), stated, False))
             previous = found.get(mention.code)
             if previous is not None and (previous.essential or not essential):
                 continue
             found[mention.code] = requirement(mention.code, mention.written, evidence_of(sentence), stated, essential)
+    found.update(offered_anywhere)
     return _narrowest(reading, found)
 
 
