@@ -749,6 +749,11 @@ def test_a_line_or_partner_by_any_title_noun(sentence, field, label):
      "accountable_to", "HIP2 Project Director"),
     ("The post holder will work to the Senior Financial Accountant within the Financial Accounting team.",
      "accountable_to", "Senior Financial Accountant"),
+    # doctors as a group, and colleagues however capitalised
+    ("Work collaboratively with inpatient doctors to ensure smooth transition for patients.", "works_with",
+     "inpatient doctors"),
+    ("You will work closely with our Primary Care Colleagues on discharge planning.", "works_with",
+     "Primary Care Colleagues"),
     # the medical examiners who scrutinise deaths (no role type)
     ("This is an exciting opportunity and will work in collaboration with the Medical Examiner/Examiners in their role.",
      "works_with", "Medical Examiner/Examiners"),
@@ -1280,3 +1285,23 @@ def test_the_gmcs_specialist_register_is_not_also_gmc_registration(register):
     # keeps the register; registration with it is asked only where the posting says so
     p = read(f"Person specification\nEssential\nYou must be entered on the {register}.\n", "Consultant")
     assert [r.code for r in p.requirements] == ["specialist-registration"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "50% NMC registration renewal paid by Cygnet",
+    "NMC Registration Renewal fee paid for",
+    "This includes support to study post-graduate qualifications such as MBA or MSc or undertaking academic research.",
+    "We support the development of our junior grade workforce by offering special interest posts and a CESR completion route.",
+    "In addition we have close links to the Distance and Full Time MSc courses at King's College, London.",
+    "The Trust has strong links with Southampton University, particularly with the Doctoral Programme in Clinical Psychology.",
+])
+def test_what_the_employer_pays_for_or_offers_is_not_asked(sentence):
+    # each of these named a qualification and made it a requirement in 2020 corpus postings
+    p = read(f"Benefits\n{sentence}\n", "Ward Manager")
+    assert not p.requirements, [r.code for r in p.requirements]
+
+
+def test_a_dbs_check_the_employer_pays_for_is_still_asked():
+    p = read("The successful candidate will be required to apply for a disclosure at the enhanced level from the "
+             "Disclosure & Barring Services, which will be paid for by the Priory.", "Ward Manager")
+    assert "dbs-check" in {r.code for r in p.requirements}
