@@ -1305,3 +1305,10 @@ def test_a_dbs_check_the_employer_pays_for_is_still_asked():
     p = read("The successful candidate will be required to apply for a disclosure at the enhanced level from the "
              "Disclosure & Barring Services, which will be paid for by the Priory.", "Ward Manager")
     assert "dbs-check" in {r.code for r in p.requirements}
+
+
+def test_a_relative_clause_after_a_title_says_how_the_post_relates_to_it():
+    # four 2020 postings of one trust: the post deputises for the director it works with
+    p = read("You can adapt to working with the slightly quirky Associate Director of Operations, who you will need to "
+             "deputise for on occasion.", "Duty Team Manager")
+    assert [i.code for i in p.deputises_for] == ["associate-director"] and not p.works_with

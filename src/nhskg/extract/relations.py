@@ -85,6 +85,14 @@ def _asked_of_candidate(words: Wording, sentence: Sentence, cue: Mention, text: 
             or words.wish_to_work_with.search(sentence.text) is not None)
 
 
+def _cue_after_title(words: Wording, mentions: list[Mention], title: Mention, text: str) -> Mention | None:
+    """The cue of a relative clause right after the title ("the Associate Director of Operations,
+    who you will need to deputise for"): it, not the cue before the title, says how the post
+    relates to that title's holder."""
+    return next((m for m in mentions if m.scheme == CUE and m.start >= title.end
+                 and words.relation_after_title.match(text, title.end, m.start)), None)
+
+
 def _plural(mention: Mention) -> bool:
     """Whether the title is plural, by its head noun: "Board members", but not "accountable officer
     for controlled drugs" or "Guardian of Safe Working Hours"."""
@@ -195,7 +203,7 @@ def read_relations(reading: Reading) -> Relations:
                 continue
             if _subject_of_a_cue(words, mentions, mention, reading.text):
                 continue
-            cue = governing_cue(vocab, mentions, mention, reading.text)
+            cue = _cue_after_title(words, mentions, mention, reading.text) or governing_cue(vocab, mentions, mention, reading.text)
             if cue is not None and not _asked_of_candidate(words, sentence, cue, reading.text):
                 governed.append((mention, cue))
         per_cue: dict[int, int] = {}
