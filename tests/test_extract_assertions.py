@@ -1312,3 +1312,19 @@ def test_a_relative_clause_after_a_title_says_how_the_post_relates_to_it():
     p = read("You can adapt to working with the slightly quirky Associate Director of Operations, who you will need to "
              "deputise for on occasion.", "Duty Team Manager")
     assert [i.code for i in p.deputises_for] == ["associate-director"] and not p.works_with
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Primary Care Commissioning Team works closely with organisations such as NHS England, Humberside LMC and Local Authorities.",
+    "The Provider Transformation team works closely with NHS England and the regional teams.",
+])
+def test_what_the_employers_team_works_with_is_no_body_of_the_post(sentence):
+    # the team's relationships describe the organisation; a body of the post is one the post holder deals with
+    assert not read(f"About us\n{sentence}\n", "Project Manager", "Exeter NHS Trust").bodies
+    assert read("You will work closely with NHS England on the recovery plan.", "Project Manager", "Exeter NHS Trust").bodies
+
+
+def test_within_a_year_of_cct_is_an_alternative_to_the_register():
+    p = read("Person specification\nEssential\nApplicants must be included on the GMC's Specialist Register in Cardiology, "
+             "or within 1year of their expected date of receipt of a CCT, at the time of interview.", "Consultant Cardiologist")
+    assert [(r.code, r.essential) for r in p.requirements] == [("specialist-registration", False)]
