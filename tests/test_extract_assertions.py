@@ -1328,3 +1328,32 @@ def test_within_a_year_of_cct_is_an_alternative_to_the_register():
     p = read("Person specification\nEssential\nApplicants must be included on the GMC's Specialist Register in Cardiology, "
              "or within 1year of their expected date of receipt of a CCT, at the time of interview.", "Consultant Cardiologist")
     assert [(r.code, r.essential) for r in p.requirements] == [("specialist-registration", False)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Applicants should be on the Specialist Register for Paediatrics and paediatric intensive care or be a Specialist "
+    "Registrar within three months of their expected date of receipt of a CCT at the time of interview.",
+    "Applicants should hold a CCT or equivalent in both Geriatric and GIM, or be a Specialist Registrar within six months "
+    "of expected date of receipt of their CCT at the time of interview.",
+])
+def test_the_register_with_a_time_alternative_however_worded_is_not_essential(sentence):
+    p = read(f"Person specification\nEssential\n{sentence}\n", "Consultant")
+    assert [(r.code, r.essential) for r in p.requirements] == [("specialist-registration", False)]
+
+
+def test_gmc_registration_beside_a_register_offered_with_an_alternative_is_still_asked():
+    p = read("Person specification\nEssential\nApplicants must be fully registered with the GMC including entry on the GMC "
+             "Specialist Register or within six months of obtaining their CCT at the time of interview.\n"
+             "Full GMC registration is essential.\n", "Consultant Histopathologist")
+    assert {r.code: r.essential for r in p.requirements} == {"gmc-registration": True, "specialist-registration": False}
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # NHS Jobs printed this foundation trust as "... NHS Trust" in 16 postings of 2020; its text says what it is
+    ("Lancashire Teaching Hospitals NHS Foundation Trust is recruiting a lead. Lead the service.", "nhs-foundation-trust"),
+    ("Lead the service.", "nhs-trust"),
+    # another foundation trust the text names does not retype the employer
+    ("You will work with Anytown NHS Foundation Trust. Lead the service.", "nhs-trust"),
+])
+def test_the_text_may_say_more_exactly_what_the_employer_is(text, kind):
+    assert read(text, "Director of Finance", "Lancashire Teaching Hospitals NHS Trust").organisation.type == kind

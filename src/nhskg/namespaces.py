@@ -77,6 +77,7 @@ class NHSKG(DefinedNamespace):
     partOfOrganisation: URIRef
     paysOnNationalTerms: URIRef
     recordField: URIRef
+    refinedInTextTo: URIRef  # refined in the text to
     registrationWith: URIRef
     requiredIn: URIRef
     singleHolder: URIRef

@@ -41,7 +41,7 @@ from ..read.sentences import Sentence, split_sentences
 from ..vocabulary.vocab import Vocabulary, load_vocabulary
 from .confidence import item
 from .duties import read_duties
-from .employer import organisation_from_text, organisation_type, type_in_name
+from .employer import organisation_from_text, organisation_type, type_in_name, type_refined_in_text
 from .facts import read_bodies, read_requirements
 from .leadership import is_leadership, national_director
 from .pay import closing_date_of, location_of, pay_band_of, salary_of
@@ -135,6 +135,8 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
 
     organisation = _employer(document, matcher, vocab)
     found, org_spans = organisation_from_text(text, mentions, matcher, vocab)
+    if organisation is not None:
+        organisation = type_refined_in_text(organisation, org_spans, text, matcher, vocab)
     if organisation is not None and found is not None and type_in_name(organisation.name, matcher, vocab) is None:
         # "Finance" or "Chief Nurse" as the employer: a department of the trust the text names
         named = vocab.scheme(ORG_TYPE).get(found.type or "other")

@@ -137,6 +137,29 @@ def organisation_from_text(
     return Organisation(best, organisation_type(best, matcher, vocab)), spans
 
 
+def type_refined_in_text(organisation: Organisation, spans: list[tuple[int, int, str]], text: str, matcher: Matcher,
+                    vocab: Vocabulary) -> Organisation:
+    """The employer with the type its text gives it more exactly than its name does: "Lancashire
+    Teaching Hospitals NHS Trust" in the job board's employer field, "Lancashire Teaching Hospitals
+    NHS Foundation Trust" in the text (``nhskg:refinedInTextTo``). ``spans``: the organisation names
+    the text holds, as :func:`organisation_from_text` gives them."""
+    kind = vocab.scheme(ORG_TYPE).get(organisation.type or "")
+    if kind is None or kind.refined_in_text_to is None:
+        return organisation
+    stem = _stem(organisation.name, matcher)
+    for start, end, code in spans:
+        if code == kind.refined_in_text_to and _stem(text[start:end], matcher) == stem:
+            return Organisation(organisation.name, code)
+    return organisation
+
+
+def _stem(name: str, matcher: Matcher) -> str:
+    """A body's name without its type words, folded: what two spellings of one body share."""
+    types = matcher.find(name, (ORG_TYPE,))
+    cut = min((m.start for m in types), default=len(name))
+    return " ".join(name[:cut].lower().split())
+
+
 def _written_as(name: str) -> re.Pattern[str]:
     """The ways a text writes ``name``: "and" or "&" between its words, and its acronym in brackets
     inside it ("University Hospitals Coventry & Warwickshire (UHCW) NHS Trust" for University

@@ -202,7 +202,11 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         # alternative, whichever of its two names the alternative wording stands next to.
         offered = {m.code for m in asked if m.start in alternatives}
         alternatives |= {m.start for m in asked if m.code in offered}
-        offered_here = {m.code for m in asked if m.start in with_uncoded_alternative}
+        # only the requirement the alternative stands next to: in "registered with the GMC including
+        # entry on the GMC Specialist Register or within six months of obtaining their CCT" the
+        # register entry is offered with an alternative, the GMC registration is asked all the same
+        nearest = max((m for m in asked if m.start in with_uncoded_alternative), key=lambda m: m.start, default=None)
+        offered_here = {nearest.code} if nearest is not None else set()
         stated = "field" if sentence.section == "person-specification" else "list" if len(asked) > 2 else "direct"
         # "Ideally, you will have ...": wording that opens the sentence governs all its clauses.
         opens_desirable = bool(words.desirable.match(without_bullet(sentence.text)))

@@ -58,6 +58,8 @@ class Concept:
     function_director_in: tuple[str, ...] = ()
     #: for an organisation type: the type whose body employs its staff (``nhskg:employedBy``)
     employed_by: str | None = None
+    #: for an organisation type: a type the text may give the same body more exactly (``nhskg:refinedInTextTo``)
+    refined_in_text_to: str | None = None
     #: for an organisation type: named as a partner far more often than as employer (``nhskg:namedAsPartner``)
     named_as_partner: bool = False
     #: for an organisation type: its bodies advertise under a team's name (``nhskg:advertisesAsTeam``)
@@ -206,6 +208,7 @@ def _read_scheme(path: Path) -> Scheme:
                 raise VocabularyError(f"{where}: nhskg:{prop} {each!r} is not a valid regular expression ({error})") from error
         wider = _values(node, NHSKG.widerScope)
         employed_by = _values(node, NHSKG.employedBy)
+        refined = _values(node, NHSKG.refinedInTextTo)
         register = _values(node, NHSKG.registrationWith)
         source = _values(node, DCTERMS.source)
         concepts.append(
@@ -232,6 +235,7 @@ def _read_scheme(path: Path) -> Scheme:
                 part_of_organisation=_flag(node, NHSKG.partOfOrganisation),
                 function_director_in=tuple(t.rsplit("/", 1)[-1] for t in _values(node, NHSKG.functionDirectorIn)),
                 employed_by=employed_by[0].rsplit("/", 1)[-1] if employed_by else None,
+                refined_in_text_to=refined[0].rsplit("/", 1)[-1] if refined else None,
                 named_as_partner=_flag(node, NHSKG.namedAsPartner),
                 advertises_as_team=_flag(node, NHSKG.advertisesAsTeam),
                 named_for_standards=_flag(node, NHSKG.namedForStandards),
