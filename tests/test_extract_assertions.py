@@ -737,6 +737,7 @@ def test_a_line_or_partner_by_any_title_noun(sentence, field, label):
     ("You will work closely with the Community Services manager (CSM) on projects.", "works_with", "Community Services manager"),
     # acting up, and how often between commas
     ("Act up for the Clinical Team Leader during absences as required", "deputises_for", "Clinical Team Leader"),
+    ("To act up as required by the Hospital Manager", "deputises_for", "Hospital Manager"),
     ("You will deputise, on a regular basis, for the Service Manager.", "deputises_for", "Service Manager"),
     # a colleague of the same grade, by band or as "another"
     ("They will work closely alongside another Band 7 Physiotherapist.", "works_with", "Band 7 Physiotherapist"),
