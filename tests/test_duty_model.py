@@ -227,16 +227,22 @@ def test_training_reads_no_record_of_the_test_split(tmp_path: Path, monkeypatch:
     assert set(wanted) == set(postings) == {"000_ceef7d63af8bb6ec"} and examples
 
 
+def _one_seed_record(root: Path) -> dict:
+    """A gold tree under ``root`` holding one dev record with duties (a seed's) and its source."""
+    import shutil
+
+    (root / "dev").mkdir()
+    record = json.loads((DEV / "000_ceef7d63af8bb6ec.json").read_text(encoding="utf-8"))
+    (root / "dev" / "000_ceef7d63af8bb6ec.json").write_text(json.dumps(record), encoding="utf-8")
+    (root / "seeds").mkdir()
+    shutil.copy(ROOT / record["source"], root / record["source"])
+    return record
+
+
 def test_the_gold_digest_notices_a_changed_dev_posting_text(tmp_path: Path) -> None:
     # the model learns from the dev postings' texts as much as from their annotations: a text
     # changed in its source file leaves the model as stale as a changed record does
-    import shutil
-
-    (tmp_path / "dev").mkdir()
-    record = json.loads((DEV / "000_ceef7d63af8bb6ec.json").read_text(encoding="utf-8"))
-    (tmp_path / "dev" / "000_ceef7d63af8bb6ec.json").write_text(json.dumps(record), encoding="utf-8")
-    (tmp_path / "seeds").mkdir()
-    shutil.copy(ROOT / record["source"], tmp_path / record["source"])
+    record = _one_seed_record(tmp_path)
     before = gold_digest(gold_files(tmp_path / "dev", tmp_path))
     source = tmp_path / record["source"]
     source.write_text(source.read_text(encoding="utf-8") + "\nYou will also lead the estates strategy.\n", encoding="utf-8")
@@ -246,13 +252,7 @@ def test_the_gold_digest_notices_a_changed_dev_posting_text(tmp_path: Path) -> N
 def test_a_dev_record_without_duties_leaves_the_model_current(tmp_path: Path) -> None:
     # the model learns only from records with annotated duties: a batch of dev postings annotated
     # without them must not make it stale, while one with duties must
-    import shutil
-
-    (tmp_path / "dev").mkdir()
-    record = json.loads((DEV / "000_ceef7d63af8bb6ec.json").read_text(encoding="utf-8"))
-    (tmp_path / "dev" / "000_ceef7d63af8bb6ec.json").write_text(json.dumps(record), encoding="utf-8")
-    (tmp_path / "seeds").mkdir()
-    shutil.copy(ROOT / record["source"], tmp_path / record["source"])
+    record = _one_seed_record(tmp_path)
     before = gold_digest(gold_files(tmp_path / "dev", tmp_path))
     (tmp_path / "dev" / "without.json").write_text(json.dumps(dict(record, id="x", duties=None)), encoding="utf-8")
     assert gold_digest(gold_files(tmp_path / "dev", tmp_path)) == before
