@@ -1358,3 +1358,12 @@ def test_gmc_registration_beside_a_register_offered_with_an_alternative_is_still
 ])
 def test_the_text_may_say_more_exactly_what_the_employer_is(text, kind):
     assert read(text, "Director of Finance", "Lancashire Teaching Hospitals NHS Trust").organisation.type == kind
+
+
+def test_a_registration_taken_as_held_is_not_asked():
+    # six 2020 consultant adverts of one template; the gold reads no requirement in it
+    p = read("As a Consultant you will be required to participate in Consultant Appraisal and Job Plan Reviews on an annual "
+             "basis and the revalidation process in line with your professional registration.", "Consultant")
+    assert not p.requirements
+    asked = read("Person specification\nEssential\nCurrent professional registration.", "Consultant")
+    assert [r.code for r in asked.requirements] == ["professional-registration"]

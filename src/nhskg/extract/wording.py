@@ -60,6 +60,8 @@ class Wording:
     experience_of_working: re.Pattern[str]
     #: wish-to-work-with: a question whether the candidate wants to work with someone
     wish_to_work_with: re.Pattern[str]
+    #: taken-as-held: the words before a qualification the sentence takes as already held
+    taken_as_held: re.Pattern[str]
     #: relation-after-title: a relative clause between a title and the cue that governs it
     relation_after_title: re.Pattern[str]
     list_joiner: re.Pattern[str]
@@ -230,6 +232,7 @@ def wording(vocab: Vocabulary) -> Wording:
         uncoded_partner=one("uncoded-partner"),
         experience_of_working=one("experience-of-working"),
         wish_to_work_with=one("wish-to-work-with"),
+        taken_as_held=one("taken-as-held"),
         relation_after_title=one("relation-after-title"),
         list_joiner=one("list-joiner"),
         list_opener=one("list-opener"),
