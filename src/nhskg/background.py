@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import signal
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Iterator
 
-__all__ = ["leave_ctrl_c_to_main", "threads_leave_ctrl_c_to_main"]
+__all__ = ["background_threads", "leave_ctrl_c_to_main", "threads_leave_ctrl_c_to_main"]
 
 
 def leave_ctrl_c_to_main() -> None:
@@ -23,6 +24,11 @@ def leave_ctrl_c_to_main() -> None:
     (``ThreadPoolExecutor(initializer=...)``), or the first call of a thread's target."""
     if hasattr(signal, "pthread_sigmask") and threading.current_thread() is not threading.main_thread():
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def background_threads(workers: int, name: str = "") -> ThreadPoolExecutor:
+    """A pool of ``workers`` threads (named ``name``-N) that each leave Ctrl-C to the main thread."""
+    return ThreadPoolExecutor(workers, thread_name_prefix=name, initializer=leave_ctrl_c_to_main)
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ..vocabulary.matching import Matcher, Mention
+from ..vocabulary.matching import Matcher, Mention, fold
 from .postings import Organisation
 from ..vocabulary.vocab import Vocabulary, load_vocabulary
 from .reading import ORG_TYPE
@@ -157,7 +157,7 @@ def _stem(name: str, matcher: Matcher) -> str:
     """A body's name without its type words, folded: what two spellings of one body share."""
     types = matcher.find(name, (ORG_TYPE,))
     cut = min((m.start for m in types), default=len(name))
-    return " ".join(name[:cut].lower().split())
+    return " ".join(fold(name[:cut]).split())
 
 
 def _written_as(name: str) -> re.Pattern[str]:

@@ -14,7 +14,7 @@ from typing import Iterable, cast
 
 import pyoxigraph as ox
 
-from ..background import leave_ctrl_c_to_main
+from ..background import background_threads
 from ..errors import StoreError
 from ..namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH
 from ..sparql.sources import OxigraphSource
@@ -296,7 +296,7 @@ class GraphWriter:
             self._pending_size = 0
             removals, self._to_remove = self._to_remove, []
             if self._loader is None:
-                self._loader = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="nhskg-load", initializer=leave_ctrl_c_to_main)
+                self._loader = background_threads(1, "nhskg-load")
             ontology, self._pending_ontology = self._pending_ontology, False
             self._loading = self._loader.submit(self._apply, store, removals, text, objects, ontology)
         if wait:
@@ -355,7 +355,7 @@ class GraphWriter:
                 # Count the triples while RocksDB compacts (both let go of the GIL), and keep
                 # the count in the generation (see GraphStore.triple_count): counted after, on
                 # ten times the corpus, it took 18 s beside the validation, on two cores.
-                with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="nhskg-count", initializer=leave_ctrl_c_to_main) as counting:
+                with background_threads(1, "nhskg-count") as counting:
                     counted = counting.submit(_count, self.store)
                     self.store.optimize()
                     (self.target / _TRIPLES).write_text(f"{counted.result()}\n", encoding="utf-8")

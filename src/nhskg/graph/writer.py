@@ -15,7 +15,6 @@ The order a build calls them in: :meth:`~Writer.held` (before reading), :meth:`~
 
 from __future__ import annotations
 
-import concurrent.futures
 import multiprocessing.pool
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import ContextManager, Mapping, Protocol, cast
 
 import pyoxigraph as ox
 
-from ..background import leave_ctrl_c_to_main
+from ..background import background_threads
 from ..errors import StoreError
 from ..namespaces import DEFAULT_BASE
 from .loading import GraphWriter
@@ -156,7 +155,7 @@ class StoreWriter:
         try:
             # Counting runs in Oxigraph, without the GIL; both it and the reading of the postings
             # held overlap the validation, which a large build's workers do.
-            with concurrent.futures.ThreadPoolExecutor(2, initializer=leave_ctrl_c_to_main) as background:
+            with background_threads(2) as background:
                 counted = background.submit(store.triple_count)
                 keys = background.submit(_posting_keys, store, self.base)
                 report = validate_graph(store, graphs=changed, pool=pool) if validate else None

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..read.documents import Problem
-from ..background import leave_ctrl_c_to_main, threads_leave_ctrl_c_to_main
+from ..background import background_threads, leave_ctrl_c_to_main, threads_leave_ctrl_c_to_main
 from ..errors import InputError
 from ..namespaces import DEFAULT_BASE
 from ..paths import vocabulary_dir
@@ -222,7 +222,7 @@ def _write(
 
 def _in_background(work: Callable[[], dict[str, str]]) -> concurrent.futures.Future[dict[str, str]]:
     """``work`` run in a thread of its own; its result (or its error) when asked for."""
-    thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="nhskg-keys", initializer=leave_ctrl_c_to_main)
+    thread = background_threads(1, "nhskg-keys")
     try:
         return thread.submit(work)
     finally:
