@@ -50,7 +50,8 @@ def test_facts_are_counted_by_confidence_band(tmp_path: Path, monkeypatch: pytes
         bands = [v for k, v in rows.items() if k != "all"]
         assert sum(v[0] for v in bands) == rows["all"][0] and sum(v[1] for v in bands) == rows["all"][1]
         for facts, right, precision, confidence in rows.values():
-            assert 0 <= right <= facts and precision == pytest.approx(right / facts, abs=0.005) and 0 <= confidence <= 1
+            # printed to two decimals: 3/8 reads 0.38, half a hundredth off and a hair more in binary
+            assert 0 <= right <= facts and abs(precision - right / facts) <= 0.0051 and 0 <= confidence <= 1
     areas = tables["duty areas (the duty model's chance)"]
     # the two seeds' duties were annotated: their areas are scored, and the surest are mostly right
     assert areas["all"][0] >= 20

@@ -31,11 +31,11 @@ def duty(text: str, sentence: str, **kwargs: str) -> Duty | None:
     "Thriving in a complex environment you will bring proven experience of delivering transformation.",
     "They will possess excellent people skills and the credibility to influence at every level.",
     "In return we offer flexible working and a generous pension scheme.",
-    "You will have the opportunity to develop your own interests in research.",
     "This is a full time role working 37.5 hours per week.",
     "The role requires distinctive leadership skills and a unique strategic perspective.",
     "Do you have recent experience of leading a nursing workforce?",
     "The post holder will:",
+    "Your main duties will include:",
     "An exciting opportunity has arisen to join our nursing leadership team.",
 ])
 def test_the_person_sought_the_offer_and_the_advert_are_no_duties(sentence: str) -> None:
@@ -178,9 +178,8 @@ def test_a_seat_on_the_executive_team_is_board_leadership(sentence: str, seat: b
 
 
 @pytest.mark.parametrize("sentence, taken", [
-    pytest.param("An exciting opportunity has arisen to join our Board of Directors here at Exeter NHS Trust.", True,
-                 marks=pytest.mark.xfail(reason="the duty model gives this advert opener 0.49, just under its 0.5 threshold "
-                                                "(the dev gold takes such sentences as duties)", strict=False)),
+    # the dev gold takes such advert openers as duties
+    ("An exciting opportunity has arisen to join our Board of Directors here at Exeter NHS Trust.", True),
     ("This is an excellent opportunity to join our Trust Board and be part of an exciting new chapter.", True),
     ("This is an exciting opportunity to join us as the Chief Finance Officer.", False),
 ])

@@ -12,6 +12,11 @@ from ..read.sentences import Sentence
 from .reading import BODY, DUTY_AREA, FIELD_LINE, ROLE, Reading, evidence_of, has_any, mentions_by_sentence, subject_is_other_role, without_bullet
 from .wording import wording
 
+#: A list's lead-in this short ("The post holder will:", "Key tasks include:") states nothing by
+#: itself, however much its words sound like a duty; the gold's lead-ins that are statements say
+#: what the list is about ("... will be responsible for the delivery of the following:").
+_BARE_LEAD_IN_WORDS = 5
+
 _TITLE_END = re.compile(r"\s+[-\u2013|(/]|[,(]")
 _TITLE_OF = re.compile(r"\s+(?:of|for)\s+")
 
@@ -143,6 +148,9 @@ def read_duties(reading: Reading, partners: dict[int, set[str]], model: DutyMode
     duties: list[Duty] = []
     seen: set[str] = set()
     for candidate in duty_sentences(reading, partners):
+        text = candidate.sentence.text.rstrip()
+        if text.endswith(":") and len(text.split()) <= _BARE_LEAD_IN_WORDS:
+            continue
         weighed = model.weigh(candidate)
         if weighed is None:
             continue
