@@ -147,10 +147,13 @@ def read_duties(reading: Reading, partners: dict[int, set[str]], model: DutyMode
     model = model or checked_duty_model(reading.vocab)
     duties: list[Duty] = []
     seen: set[str] = set()
+    title = fold(reading.document.structured.title or "").strip()
     for candidate in duty_sentences(reading, partners):
         text = candidate.sentence.text.rstrip()
         if text.endswith(":") and len(text.split()) <= _BARE_LEAD_IN_WORDS:
             continue
+        if title and fold(without_bullet(text)).strip().rstrip(".") == title:
+            continue  # the advert's title repeated as a line of its own names the post, it is no duty
         weighed = model.weigh(candidate)
         if weighed is None:
             continue
