@@ -121,6 +121,10 @@ def essential(p) -> dict[str, bool]:
     "currently hold CCT or equivalent.",
     "Applicants must have full GMC registration and must either be on the GMC Specialist Register, or within 6 months of "
     "anticipated receipt of a CCT at the time of interview.",
+    # dev 916250645, 916260104: the alternative is to the item of the list it follows
+    "Applicants must have full GMC registration, be on the Specialist Register or be within six months of gaining CCT.",
+    "Applicants must be fully registered with a licence to practice with the GMC as well as being on the Specialist "
+    "Register or within six months of attaining their CCT at interview stage.",
 ])
 def test_a_registration_one_may_be_close_to_holding_is_not_essential(sentence):
     p = read(sentence, "Consultant Anaesthetist")
@@ -983,6 +987,10 @@ def test_an_uncoded_partner_is_read_in_every_duty_that_names_one():
     "You will work closely with other clinical, medical and operational leads.",
     "The Nurse Lead works in partnership with service users, General Practitioners and the voluntary sector.",
     "You will work alongside some of the regions most experienced Consultants.",
+    # dev 916245210, 916245374, 916249173: the post's peers counted out
+    "The appointee will join 4 Consultant colleagues.",
+    "The appointees will join a team of 5 existing Consultant Gastroenterology colleagues and will support delivery.",
+    "The successful appointee will join the existing 14 substantive Gastroenterology Consultants in delivery of care.",
     # dev 916213678, 916221967: more wordings of joint working
     "You will work in close co-operation with the consultants and nurses of the ward.",
     "Nurture strong relationships with the Heads of Departments, to ensure processes are followed.",
@@ -994,6 +1002,7 @@ def test_members_of_a_team_and_uncoded_groups_are_one_other_partner(sentence):
 @pytest.mark.parametrize("sentence", [
     # dev 916251599, 916245060 and the README: a team named alone, or senior leaders, name no role
     "You will be part of the wider communications team.",
+    "You will join our team in the spring.",
     "You will work collaboratively with system leaders at national, regional and local level.",
     # dev 916247956, 916253937: working experience asked of the candidate is no partner
     "Highly developed stakeholder skills and experience of working with senior leads from partner organisations.",

@@ -32,6 +32,9 @@ from .wording import Wording, wording
 
 # "or equivalent" goes on with its requirement: "Degree or equivalent level highly desirable".
 _CLAUSE_END = re.compile(r"[,;]|\band\b|\bor\b(?!\s+equivalent\b)")
+# What joins a requirement to one that only qualifies it: "on the Specialist Register with a licence
+# to practise", "Full and Specialist Register, with a current licence to practise".
+_QUALIFIES = re.compile(r"\bwith\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}$")
 # A list of alternatives whose "or" comes after its second item: "A, B or C", "A, B, C or D";
 # not "A, B and C or D", where A and B are asked whatever the choice of C or D.
 _LIST_OR = re.compile(r"(?:(?!\band\b)[^;.]){0,60}?\bor\b(?!\s+equivalent\b)")
@@ -273,7 +276,15 @@ def _offered_with_alternative(reading: Reading, sentence: Sentence, asked: list[
         same = bool(others) and all(m.code == mention.code for m in others)
         if either and not same and (re.search(r"\bor\b", either.group()) or re.match(r"[^,;.:]{0,60}?\bor\b", after)):
             offered.add(mention.start)
-        elif words.alternative_after.match(after) or words.soon_to_hold.search(before):
+        elif (alternative := words.alternative_after.match(after)) is not None:
+            # "full GMC registration, be on the Specialist Register or be within six months of
+            # gaining CCT": the alternative is to the requirement it follows, not to those before it
+            # (a requirement "with" another, "on the Specialist Register with a licence to practise",
+            # is one item of the list)
+            if not any(m.code != mention.code and mention.end < m.start < mention.end + alternative.end()
+                       and not _QUALIFIES.search(text, mention.end, m.start) for m in asked):
+                offered.add(mention.start)
+        elif words.soon_to_hold.search(before):
             offered.add(mention.start)
     return offered
 
