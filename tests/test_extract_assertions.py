@@ -907,6 +907,9 @@ def test_director_of_nursing_and_chief_nurse_stay_apart_but_related():
     ("University Hospitals of Leicester", "nhs-trust"),
     ("South Central Ambulance Service", "nhs-foundation-trust"),
     ("London Ambulance Service", "nhs-trust"),
+    # NHS Jobs' advertising accounts: general practices, and the employers outside the NHS
+    ("Central Advertising - General Practitioners", "gp-practice"),
+    ("Central Advertising - Other", "independent-provider"),
 ])
 def test_any_uk_nhs_employer_is_typed(employer, kind):
     assert read("Lead the service.", "Director of Finance", employer).organisation.type == kind
@@ -1096,6 +1099,10 @@ def test_travelling_with_no_place_to_reach_is_no_driving_licence():
     ("Potential candidates must have or be eligible for GDC registration.", "gdc-registration"),
     ("The candidates must be included on the GMC Specialist Register or UK Public Health Register.", "specialist-registration"),
     ("Consideration will be given to candidates providing relevant experience at consultant level.", "consultant-experience"),
+    # dev 916249532, corpus 916252693: a qualification one may still be working towards
+    ("Successful applicants should be in possession of, or working towards degree level education.", "degree"),
+    ("The Post holder must be a Registered General Nurse with a degree in Nursing or working towards a degree or "
+     "equivalent as well as the preparation of mentors course.", "degree"),
 ])
 def test_a_requirement_with_an_alternative_or_a_concession_is_not_essential(sentence, code):
     assert essential(read(sentence, "Consultant in Public Health")).get(code) is False
@@ -1376,3 +1383,19 @@ def test_a_registration_taken_as_held_is_not_asked():
     assert not p.requirements
     asked = read("Person specification\nEssential\nCurrent professional registration.", "Consultant")
     assert [r.code for r in asked.requirements] == ["professional-registration"]
+
+
+def test_as_an_experienced_consultant_says_what_the_post_is():
+    # dev 916236757: the post's own grade, as "As a senior nurse leader in the trust, you will ..."
+    p = read("As an experienced Consultant in Reproductive Medicine you will perform all routine IVF procedures.",
+             "Consultant in Reproductive Medicine")
+    assert "consultant-experience" not in codes(p.requirements)
+    asked = read("You will be an experienced consultant in acute medicine.", "Consultant Physician")
+    assert essential(asked).get("consultant-experience") is True
+
+
+def test_registration_with_the_appropriate_regulatory_body_is_professional_registration():
+    # dev 916254313: a trust's standard wording, the regulator left unnamed
+    p = read("All persons appointed to the post are required to hold registration with their appropriate professional "
+             "Regulatory Body and to comply with their professional code of conduct.", "Deputy Team Leader")
+    assert essential(p) == {"professional-registration": True}
