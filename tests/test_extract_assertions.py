@@ -1235,6 +1235,8 @@ def test_a_kind_of_body_in_lower_case_ends_no_other_bodys_name():
     ("Please note: if this job requires you to have a DBS check to enable you to properly fulfil the "
      "requirements of the job, on appointment you will be required to repay the cost of obtaining a DBS check.", False),
     ("Where the vacancy requires a DBS check, the Trust will pay for it.", False),
+    # dev 916256925
+    ("As part of the selection process you may be required to undergo a Disclosure and Barring Service (DBS) check.", False),
 ])
 def test_a_dbs_check_only_if_the_post_needs_one_is_not_asked(sentence, asked):
     p = read(f"About the role\nYou will lead the ward team.\n{sentence}", "Ward Manager")
@@ -1334,6 +1336,9 @@ def test_a_relative_clause_after_a_title_says_how_the_post_relates_to_it():
 @pytest.mark.parametrize("sentence", [
     "The Primary Care Commissioning Team works closely with organisations such as NHS England, Humberside LMC and Local Authorities.",
     "The Provider Transformation team works closely with NHS England and the regional teams.",
+    # dev 915787199, 916214017: the employer's own links, said of "we" and "the practice"
+    "As a Teaching Trust, we work closely with our major academic partners, Hull York Medical School and Hull University.",
+    "The practice also maintains valued links with the CCG / LMC and local PCN.",
 ])
 def test_what_the_employers_team_works_with_is_no_body_of_the_post(sentence):
     # the team's relationships describe the organisation; a body of the post is one the post holder deals with
@@ -1399,3 +1404,20 @@ def test_registration_with_the_appropriate_regulatory_body_is_professional_regis
     p = read("All persons appointed to the post are required to hold registration with their appropriate professional "
              "Regulatory Body and to comply with their professional code of conduct.", "Deputy Team Leader")
     assert essential(p) == {"professional-registration": True}
+
+
+@pytest.mark.parametrize("sentence, wanted", [
+    # dev 915787199: the equivalent is the same requirement in another form, not an alternative
+    ("Applicants should have full registration with the GMC, possess the MRCPsych UK or have an equivalent "
+     "post-graduate qualification.", {"gmc-registration": True, "royal-college-membership": True}),
+    ("Applicants must hold MBBS/MBChB or an equivalent medical qualification, along with full GMC registration.",
+     {"medical-degree": True, "gmc-registration": True}),
+    # a qualification named by its letters after "or equivalent" is one of its own
+    ("Applicants must hold full registration with the GMC, MBBS or equivalent MRCS or equivalent.",
+     {"gmc-registration": True, "medical-degree": False, "royal-college-membership": False}),
+    # dev 916259290: close to the register is an alternative to it
+    ("Applicants should be within six months of gaining entry to the specialist register at time of interview.",
+     {"specialist-registration": False}),
+])
+def test_an_equivalent_is_the_requirement_it_follows(sentence, wanted):
+    assert essential(read(sentence, "Consultant Psychiatrist")) == wanted

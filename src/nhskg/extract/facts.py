@@ -32,6 +32,8 @@ from .wording import Wording, wording
 
 # "or equivalent" goes on with its requirement: "Degree or equivalent level highly desirable".
 _CLAUSE_END = re.compile(r"[,;]|\band\b|\bor\b(?!\s+equivalent\b)")
+# What names a requirement as the equivalent of the one before it: "or have an equivalent ...".
+_EQUIVALENT_OF_THE_LAST = re.compile(r"\bor\s+(?:(?:have|hold|possess)\s+)?(?:an?\s+|the\s+)?equivalent\s+$")
 # What joins a requirement to one that only qualifies it: "on the Specialist Register with a licence
 # to practise", "Full and Specialist Register, with a current licence to practise".
 _QUALIFIES = re.compile(r"\bwith\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}$")
@@ -187,6 +189,11 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         asked = [m for m in asked if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in asked)]
         # "the revalidation process in line with your professional registration": held, not asked
         asked = [m for m in asked if not words.taken_as_held.search(reading.text, sentence.start, m.start)]
+        # "possess the MRCPsych UK or have an equivalent post-graduate qualification": the
+        # equivalent is the requirement before it, accepted in another form, not one of its own
+        # (a qualification named by its letters is one of its own: "MBBS or equivalent MRCS or equivalent")
+        equivalents = {m.start for m in asked
+                       if not m.written.isupper() and _EQUIVALENT_OF_THE_LAST.search(reading.text, sentence.start, m.start)}
         if not asked:
             continue
         if sentence.section != "person-specification" and not words.asks_of_candidate.search(sentence.text):
@@ -201,7 +208,8 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         if words.benefit_offered.search(without_bullet(sentence.text)):
             continue  # "you will receive ... access to a car salary sacrifice scheme": given, not asked
         with_uncoded_alternative = _offered_with_alternative(reading, sentence, asked)
-        alternatives = _alternatives(reading.text, sentence, asked) | with_uncoded_alternative
+        alternatives = _alternatives(reading.text, sentence, asked, equivalents) | with_uncoded_alternative
+        asked = [m for m in asked if m.start not in equivalents]
         # One requirement named twice in a sentence is one requirement: "be on the Specialist
         # Register, or within six months of attaining your CCT" offers the register entry with an
         # alternative, whichever of its two names the alternative wording stands next to.
@@ -247,12 +255,14 @@ def _narrowest(reading: Reading, found: dict[str, Requirement]) -> dict[str, Req
     return {code: held for code, held in found.items() if code not in said}
 
 
-def _alternatives(text: str, sentence: Sentence, asked: list[Mention]) -> set[int]:
+def _alternatives(text: str, sentence: Sentence, asked: list[Mention], equivalents: set[int]) -> set[int]:
     """Starts of requirements offered as alternatives to one another ("a registered Dentist or GMC
-    registered doctor"): neither alone is required, so each is recorded as not essential."""
+    registered doctor"): neither alone is required, so each is recorded as not essential. The
+    ``equivalents`` (starts of "or an equivalent ..." wordings) are no alternative to the requirement
+    they follow, and no requirement links across them."""
     linked: set[int] = set()
     for first, second in zip(asked, asked[1:]):
-        if first.code == second.code:
+        if first.code == second.code or second.start in equivalents or first.start in equivalents:
             continue
         between = text[first.end : second.start]
         if re.search(r"\bor\b|/", between) and not re.search(r"[;.]|\band\b", between) and len(between.split()) <= 8:
