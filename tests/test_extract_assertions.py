@@ -1339,6 +1339,8 @@ def test_a_relative_clause_after_a_title_says_how_the_post_relates_to_it():
     # dev 915787199, 916214017: the employer's own links, said of "we" and "the practice"
     "As a Teaching Trust, we work closely with our major academic partners, Hull York Medical School and Hull University.",
     "The practice also maintains valued links with the CCG / LMC and local PCN.",
+    # dev 916222492, 11 corpus postings: "As a <kind of organisation> we ..."
+    "As a university teaching hospital we have developed our research strategy in partnership with the University of East Anglia.",
 ])
 def test_what_the_employers_team_works_with_is_no_body_of_the_post(sentence):
     # the team's relationships describe the organisation; a body of the post is one the post holder deals with
@@ -1414,7 +1416,12 @@ def test_registration_with_the_appropriate_regulatory_body_is_professional_regis
      {"medical-degree": True, "gmc-registration": True}),
     # a qualification named by its letters after "or equivalent" is one of its own
     ("Applicants must hold full registration with the GMC, MBBS or equivalent MRCS or equivalent.",
-     {"gmc-registration": True, "medical-degree": False, "royal-college-membership": False}),
+     {"gmc-registration": True, "medical-degree": True, "royal-college-membership": True}),
+    # corpus 916222729 and 6 more: "or equivalent" offers the same qualification, not a choice with the next
+    ("Have a BSc in Physiotherapy or equivalent, you'll be registered with the Health and Care Professions Council.",
+     {"degree": True, "hcpc-registration": True}),
+    ("You will have MRCPsych or equivalent, a CCT in Learning Disability, Forensic Psychiatry or General Adult Psychiatry.",
+     {"royal-college-membership": True, "specialist-registration": True}),
     # dev 916259290: close to the register is an alternative to it
     ("Applicants should be within six months of gaining entry to the specialist register at time of interview.",
      {"specialist-registration": False}),

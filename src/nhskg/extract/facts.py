@@ -32,6 +32,9 @@ from .wording import Wording, wording
 
 # "or equivalent" goes on with its requirement: "Degree or equivalent level highly desirable".
 _CLAUSE_END = re.compile(r"[,;]|\band\b|\bor\b(?!\s+equivalent\b)")
+# "(or equivalent)" after a requirement: the same requirement, offering no alternative to the next.
+# (not when a word follows: "or equivalent experience" offers something else in its place)
+_OR_EQUIVALENT = re.compile(r"\(?\s*\bor\s+(?:an?\s+)?equivalent\b(?!\s+[a-z])\s*\)?")
 # What names a requirement as the equivalent of the one before it: "or have an equivalent ...".
 _EQUIVALENT_OF_THE_LAST = re.compile(r"\bor\s+(?:(?:have|hold|possess)\s+)?(?:an?\s+|the\s+)?equivalent\s+$")
 # What joins a requirement to one that only qualifies it: "on the Specialist Register with a licence
@@ -264,8 +267,10 @@ def _alternatives(text: str, sentence: Sentence, asked: list[Mention], equivalen
     for first, second in zip(asked, asked[1:]):
         if first.code == second.code or second.start in equivalents or first.start in equivalents:
             continue
-        between = text[first.end : second.start]
-        if re.search(r"\bor\b|/", between) and not re.search(r"[;.]|\band\b", between) and len(between.split()) <= 8:
+        # "MRCPCH/MRCP (or equivalent), CCT in Paediatrics": the equivalent goes with the first
+        written = text[first.end : second.start]
+        between = _OR_EQUIVALENT.sub(" ", written)
+        if re.search(r"\bor\b|/", between) and not re.search(r"[;.]|\band\b", between) and len(written.split()) <= 8:
             linked.update((first.start, second.start))
         elif between.strip() == "," and _LIST_OR.match(text, second.end, sentence.end):
             linked.update((first.start, second.start))  # "a registered nurse, occupational therapist or physiotherapist"
