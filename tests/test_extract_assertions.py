@@ -1428,3 +1428,16 @@ def test_registration_with_the_appropriate_regulatory_body_is_professional_regis
 ])
 def test_an_equivalent_is_the_requirement_it_follows(sentence, wanted):
     assert essential(read(sentence, "Consultant Psychiatrist")) == wanted
+
+
+def test_a_slash_joins_two_titles_and_the_advert_s_title_gives_both():
+    # dev 916242230: "Nurse/Director" across the slash is no Nurse Director taking the Chief Nurse's place
+    p = read("The Lead Nurse is accountable to the Chief Nurse/Director of Infection Prevention and Control (DIPC).",
+             "Infection Prevention Control Lead Nurse")
+    assert "chief-nurse" in codes(p.accountable_to)
+    # issue 13: the title names one post holding both, a chief nurse who is the DIPC
+    title = read("The post holder leads nursing across the Trust.", "Chief Nurse/Director of Infection Prevention and Control")
+    assert title.role_type == "chief-nurse" and title.leadership
+    assert codes(title.designations) == {"director-of-infection-prevention-control"}
+    # a slash inside one name still reads as one label
+    assert "nhs-england" in codes(read("You will work with NHSI/E on the recovery plan.", "Project Manager").bodies)

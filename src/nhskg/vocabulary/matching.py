@@ -199,6 +199,13 @@ def _squeeze(folded: str):
     return squeezed, to_original
 
 
+def _across_a_slash(text: str, previous_end: int, item: tuple[str, str, int, int]) -> bool:
+    """Whether a label runs on across the slash that ends the label before it: in "the Chief
+    Nurse/Director of Infection Prevention and Control" the slash joins two titles, and "Nurse
+    Director" across it would take the Chief Nurse's place."""
+    return item[2] < previous_end < item[3] and text[previous_end : previous_end + 1] == "/"
+
+
 def _longest_per_scheme(raw: list[tuple[str, str, int, int]], text: str) -> list[Mention]:
     by_scheme: dict[str, list[tuple[str, str, int, int]]] = {}
     for item in raw:
@@ -214,7 +221,8 @@ def _longest_per_scheme(raw: list[tuple[str, str, int, int]], text: str) -> list
                 taken_until = item[3]
             elif longest and item[2] == longest[-1][2] and item[3] == longest[-1][3]:
                 longest.append(item)  # the same words name two concepts: keep both
-            elif item[3] > taken_until and longest and item[3] - item[2] > longest[-1][3] - longest[-1][2]:
+            elif (item[3] > taken_until and longest and item[3] - item[2] > longest[-1][3] - longest[-1][2]
+                  and not _across_a_slash(text, longest[-1][3], item)):
                 # A longer label starting inside the previous one: prefer the longer.
                 longest[-1] = item
                 taken_until = item[3]
