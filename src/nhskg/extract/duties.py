@@ -9,7 +9,8 @@ from ..vocabulary.matching import Mention, fold
 from .duty_model import DutyModel, checked_duty_model
 from .postings import Duty
 from ..read.sentences import Sentence
-from .reading import BODY, DUTY_AREA, FIELD_LINE, ROLE, Reading, evidence_of, has_any, mentions_by_sentence, subject_is_other_role, without_bullet
+from .reading import (BODY, DUTY_AREA, FIELD_LINE, ROLE, Reading, evidence_of, has_any, is_own_title, mentions_by_sentence,
+                      subject_is_other_role, without_bullet)
 from .wording import wording
 
 #: A list's lead-in this short ("The post holder will:", "Key tasks include:") states nothing by
@@ -140,6 +141,13 @@ def duty_sentences(reading: Reading, partners: dict[int, set[str]]) -> tuple[Dut
     return tuple(found)
 
 
+def _never_a_duty(reading: Reading, text: str) -> bool:
+    """Lines the model might take for duties by their words, which state none: a list's bare lead-in
+    and the advert's title repeated as a line of its own."""
+    text = text.rstrip()
+    return (text.endswith(":") and len(text.split()) <= _BARE_LEAD_IN_WORDS) or is_own_title(reading, text)
+
+
 def read_duties(reading: Reading, partners: dict[int, set[str]], model: DutyModel | None = None) -> tuple[Duty, ...]:
     """The duty statements the duty model (``model``, by default the one shipped, checked against
     the reading's vocabulary) chooses, each with the areas it gives and the partners the relation
@@ -147,13 +155,9 @@ def read_duties(reading: Reading, partners: dict[int, set[str]], model: DutyMode
     model = model or checked_duty_model(reading.vocab)
     duties: list[Duty] = []
     seen: set[str] = set()
-    title = fold(reading.document.structured.title or "").strip()
     for candidate in duty_sentences(reading, partners):
-        text = candidate.sentence.text.rstrip()
-        if text.endswith(":") and len(text.split()) <= _BARE_LEAD_IN_WORDS:
+        if _never_a_duty(reading, candidate.sentence.text):
             continue
-        if title and fold(without_bullet(text)).strip().rstrip(".") == title:
-            continue  # the advert's title repeated as a line of its own names the post, it is no duty
         weighed = model.weigh(candidate)
         if weighed is None:
             continue

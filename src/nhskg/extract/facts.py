@@ -192,11 +192,6 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         asked = [m for m in asked if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in asked)]
         # "the revalidation process in line with your professional registration": held, not asked
         asked = [m for m in asked if not words.taken_as_held.search(reading.text, sentence.start, m.start)]
-        # "possess the MRCPsych UK or have an equivalent post-graduate qualification": the
-        # equivalent is the requirement before it, accepted in another form, not one of its own
-        # (a qualification named by its letters is one of its own: "MBBS or equivalent MRCS or equivalent")
-        equivalents = {m.start for m in asked
-                       if not m.written.isupper() and _EQUIVALENT_OF_THE_LAST.search(reading.text, sentence.start, m.start)}
         if not asked:
             continue
         if sentence.section != "person-specification" and not words.asks_of_candidate.search(sentence.text):
@@ -210,6 +205,11 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
             continue
         if words.benefit_offered.search(without_bullet(sentence.text)):
             continue  # "you will receive ... access to a car salary sacrifice scheme": given, not asked
+        # "possess the MRCPsych UK or have an equivalent post-graduate qualification": the
+        # equivalent is the requirement before it, accepted in another form, not one of its own
+        # (a qualification named by its letters is one of its own: "MBBS or equivalent MRCS or equivalent")
+        equivalents = {m.start for m in asked
+                       if not m.written.isupper() and _EQUIVALENT_OF_THE_LAST.search(reading.text, sentence.start, m.start)}
         with_uncoded_alternative = _offered_with_alternative(reading, sentence, asked)
         alternatives = _alternatives(reading.text, sentence, asked, equivalents) | with_uncoded_alternative
         asked = [m for m in asked if m.start not in equivalents]

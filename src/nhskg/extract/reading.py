@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..read.documents import Document
-from ..vocabulary.matching import Mention
+from ..vocabulary.matching import Mention, fold as fold_words
 from ..vocabulary.patterns import TextPattern, fold
 from .postings import STATED_AS, Evidence, Item
 from ..read.sentences import Sentence
@@ -122,6 +122,15 @@ def registration_mentions(vocab: Vocabulary, text: str, mentions: list[Mention])
 def without_bullet(text: str) -> str:
     """A sentence as its words open it, without the bullet of a list item ("• Lead the ...")."""
     return text.strip().lstrip("•-*·–— ").strip()
+
+
+def is_own_title(reading: "Reading", text: str) -> bool:
+    """Whether ``text`` is the advert's own title written as a line of the posting: it names this
+    post, however many titles it joins ("Chief Nurse/Director of Infection Prevention and Control"),
+    and states no duty. Folded, so bullets, stops and case do not count."""
+    title = reading.document.structured.title
+    # the matcher's fold (punctuation to spaces), not the case-fold the patterns use
+    return bool(title) and fold_words(text).strip() == fold_words(title or "").strip()
 
 
 def has_any(text: str, needles: tuple[str, ...]) -> bool:

@@ -27,6 +27,7 @@ from .reading import (
     coordinated_cue,
     evidence_of,
     governing_cue,
+    is_own_title,
     mentions_by_sentence,
     subject_is_other_role,
 )
@@ -354,7 +355,7 @@ def read_designations(reading: Reading, implied: dict[str, Item]) -> dict[str, I
             continue
         if sentence.section == "about-employer" and not words.holder.search(sentence.text):
             continue
-        if subject_is_other_role(reading, sentence, mentions) and not _is_own_title(reading, sentence):
+        if subject_is_other_role(reading, sentence, mentions) and not is_own_title(reading, sentence.text):
             continue
         for mention in mentions:
             if mention.scheme != DESIGNATION or not _held_by_the_post(reading, sentence, mentions, mention):
@@ -365,17 +366,11 @@ def read_designations(reading: Reading, implied: dict[str, Item]) -> dict[str, I
     return found
 
 
-def _is_own_title(reading: Reading, sentence: Sentence) -> bool:
-    """Whether the sentence is the advert's own title, which names this post however many titles it
-    joins: "Chief Nurse/Director of Infection Prevention and Control" is a chief nurse who is the DIPC."""
-    title = reading.document.structured.title
-    return bool(title) and fold(sentence.text).strip() == fold(title or "").strip()
-
-
 def _held_by_the_post(reading: Reading, sentence: Sentence, mentions: list[Mention], mention: Mention) -> bool:
     text = reading.text
     words = wording(reading.vocab)
-    own_title = _is_own_title(reading, sentence)
+    # the advert's own title names this post, whatever other titles it joins to its own
+    own_title = is_own_title(reading, sentence.text)
     for role in mentions:  # "the Chief Pharmacist" is a post named here, not this post's designation
         if (not own_title and role.scheme == ROLE and role.code != reading.role
                 and role.start <= mention.start and mention.end <= role.end):
