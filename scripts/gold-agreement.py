@@ -8,7 +8,16 @@ there than on dev: if the readers also agree less there, the test gold judges di
 Each (statement, code) pair is one decision, as in ``nhskg evaluate``; P, R and F1 are B's against A (A's against B swaps P and R). Per code, the
 table counts the statements both readers gave it, only A and only B, most disagreed first, with
 Cohen's kappa over the statements (yes/no for that code). Usage:
-``python scripts/gold-agreement.py [--gold tests/data/gold] [--split dev|test] [--disagreements]``
+``python scripts/gold-agreement.py [--gold tests/data/gold] [--split dev|test] [--disagreements] [--extractor]``
+
+The facts likewise (``agreement-facts/`` for dev, ``agreement-facts-test/`` for the test split):
+reader B wrote whole gold records (without duties) for some postings of the split, blind to
+reader A's records and to the extractor, and they are scored against A's records by the project's
+own evaluator, field by field, as ``nhskg evaluate`` scores the extractor. With ``--extractor``
+the extractor is scored on the same postings against A and against B: where the extractor
+falls short of A by about as much as B does, the shortfall is the rule's, not the extractor's; its
+precision counting a fact right when either reader gave it, and its recall over the facts both
+gave, are its errors where the readers agree.
 
 The leadership flag likewise: reader B flagged postings of ``leadership.csv`` again (every one of
 the flag's test split, 80 of its dev split), reading each with ``scripts/show-posting.py`` and the
@@ -25,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from nhskg.extract.evaluate import _load_leadership
+from nhskg.extract.evaluate import FIELDS as SCORED, Evaluation, _load_leadership, evaluate, load_gold_set
 from nhskg.vocabulary.vocab import Scheme, load_vocabulary
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,6 +45,11 @@ SPLITS = {"dev": "agreement", "test": "agreement-test"}
 #: reader B's leadership flags (id, split, leadership yes/no, reason) for postings of
 #: ``leadership.csv``, A's flags; the split is the one ``selection.json`` puts each posting in
 LEADERSHIP_B = "agreement-leadership.csv"
+#: each gold split, and the folder holding reader B's whole records (facts, no duties) for it
+FACT_SPLITS = {"dev": "agreement-facts", "test": "agreement-facts-test"}
+#: the fields of the facts comparison: what a posting asserts of the post (the dates and the
+#: salary, copied from the job board's fields, are left out)
+FACT_FIELDS = tuple(name for name in SCORED if name not in ("salary", "closing_date"))
 
 
 class AgreementError(Exception):
@@ -226,13 +240,100 @@ def read_flags(gold: Path, split: str = "dev") -> list[Flag]:
     return flags
 
 
+@dataclass(frozen=True)
+class FactAgreement:
+    """Reader B's records against reader A's over the same postings, and, when asked, the
+    extractor's against each."""
+
+    postings: tuple[str, ...]
+    b_against_a: Evaluation
+    extractor_against_a: Evaluation | None = None
+    extractor_against_b: Evaluation | None = None
+    #: field -> the extractor's facts either reader gave (of all it gave), and the facts both
+    #: readers gave that it found (of all they both gave): its errors where the readers agree
+    extractor_against_both: dict[str, tuple[int, int, int, int]] | None = None
+
+
+def read_facts(gold: Path, split: str = "dev", extractor: bool = False) -> FactAgreement | None:
+    """Reader B's fact records for ``split`` scored against reader A's (``gold/{split}/``), or
+    None when reader B has written none. A record of B's for a posting A did not annotate in that
+    split is an error, not a silent zero."""
+    folder = gold / FACT_SPLITS[split]
+    if not any(folder.glob("*.json")):
+        return None
+    b = {i: g.posting for i, g in load_gold_set(folder).postings.items()}
+    a_all = load_gold_set(gold / split).postings
+    strays = sorted(set(b) - set(a_all))
+    if strays:
+        raise AgreementError(f"{folder}: records for postings not in {split}/ ({', '.join(strays)}); "
+                             f"reader B reads postings of the {split} split only")
+    a = {i: a_all[i].posting for i in b}
+    if not extractor:
+        return FactAgreement(tuple(sorted(b)), evaluate(a, b.values()))
+    from nhskg.extract import extract_posting
+    from nhskg.read.readers import read_documents
+
+    found = {}
+    for document in read_documents(sorted({REPO / p.source for p in a.values() if p.source})):
+        if getattr(document, "id", None) in a and document.id not in found:
+            found[document.id] = extract_posting(document, full=True)
+    return FactAgreement(tuple(sorted(b)), evaluate(a, b.values()), evaluate(a, found.values()), evaluate(b, found.values()),
+                         against_both(a, b, found))
+
+
+def against_both(a: dict, b: dict, found: dict) -> dict[str, tuple[int, int, int, int]]:
+    """For each fact field: how many of the extractor's facts either reader gave, how many it
+    gave, how many of the facts both readers gave it found, and how many they both gave. A fact
+    only one reader gives is one the rules leave open; what both give is settled."""
+    counts = {}
+    for name in FACT_FIELDS:
+        value = SCORED[name]
+        either_right = given = found_both = both = 0
+        for posting_id, a_posting in a.items():
+            mine = value(found[posting_id]) if posting_id in found else set()
+            a_values, b_values = value(a_posting), value(b[posting_id])
+            either_right += len(mine & (a_values | b_values))
+            given += len(mine)
+            found_both += len(mine & a_values & b_values)
+            both += len(a_values & b_values)
+        counts[name] = (either_right, given, found_both, both)
+    return counts
+
+
+def _figure(evaluation: Evaluation | None, field: str) -> str:
+    s = evaluation.score(field) if evaluation is not None else None
+    if s is None:
+        return ""
+    return f"{s.precision:.2f} / {s.recall:.2f} ({s.true_positives}/{s.false_positives}/{s.false_negatives})"
+
+
+def facts_report(facts: FactAgreement, split: str) -> list[str]:
+    lines = [f"Facts: {len(facts.postings)} postings of {split}/ read again by reader B ({FACT_SPLITS[split]}/); "
+             "precision / recall (tp/fp/fn), each against the reader named"]
+    if facts.extractor_against_both:
+        lines.append("  last column: the extractor's precision counting a fact right when either reader gave it, "
+                     "and its recall over the facts both readers gave (what the rules leave open counts for it)")
+    columns = ["B against A"] + (["extractor against A", "extractor against B", "extractor: P either, R both"]
+                                 if facts.extractor_against_a else [])
+    lines.append(f"  {'field':30}" + "".join(f"{c:>30}" for c in columns))
+    for field in FACT_FIELDS:
+        row = [_figure(facts.b_against_a, field)]
+        if facts.extractor_against_a:
+            row += [_figure(facts.extractor_against_a, field), _figure(facts.extractor_against_b, field)]
+            if facts.extractor_against_both:
+                right, given, found_both, both = facts.extractor_against_both[field]
+                row.append(f"{right / given if given else 1:.2f} / {found_both / both if both else 1:.2f} ({right}/{given}, {found_both}/{both})")
+        lines.append(f"  {field:30}" + "".join(f"{c:>30}" for c in row))
+    return lines
+
+
 def label(scheme: Scheme, code: str) -> str:
     """The code's preferred label, or the code flagged as unknown so a typo shows."""
     concept = scheme.get(code)
     return concept.pref_label if concept else f"{code} (not in {scheme.name})"
 
 
-def report(gold: Path, disagreements: bool = False, split: str = "dev") -> str:
+def report(gold: Path, disagreements: bool = False, split: str = "dev", extractor: bool = False) -> str:
     """The whole comparison as text, with labels rather than codes; ``disagreements`` also
     lists every statement the readers coded differently."""
     vocab = load_vocabulary()
@@ -265,6 +366,9 @@ def report(gold: Path, disagreements: bool = False, split: str = "dev") -> str:
                     lines.append(f"    {pair.posting}: {pair.sentence[:90]}")
                     lines.append(f"      only A: {only_a}; only B: {only_b}")
         lines.append("")
+    facts = read_facts(gold, split, extractor)
+    if facts is not None:
+        lines += facts_report(facts, split) + [""]
     flags = read_flags(gold, split)
     if flags:
         s = Scores(sum(f.a and f.b for f in flags), sum(f.a for f in flags), sum(f.b for f in flags))
@@ -294,9 +398,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--disagreements", action="store_true", help="also list each statement the readers coded differently"
     )
+    parser.add_argument(
+        "--extractor", action="store_true", help="also score the extractor on the postings reader B read again, against each reader"
+    )
     args = parser.parse_args(argv)
     try:
-        print(report(args.gold, args.disagreements, args.split), end="")
+        print(report(args.gold, args.disagreements, args.split, args.extractor), end="")
     except AgreementError as exc:
         parser.exit(1, f"gold-agreement: {exc}\n")
 

@@ -156,3 +156,88 @@ def test_the_second_readers_flags_cover_the_flags_test_split() -> None:
     assert len(agreement.read_flags(GOLD, "dev")) == 80
     report = agreement.report(GOLD, split="test")
     assert "Leadership flag: 121 postings" in report
+
+
+def _fact_records(folder: Path, names: list[str]) -> dict[str, dict]:
+    folder.mkdir(parents=True, exist_ok=True)
+    records = {}
+    for name in names:
+        record = json.loads((GOLD / "dev" / name).read_text(encoding="utf-8"))
+        records[name] = record
+        (folder / name).write_text(json.dumps(record), encoding="utf-8")
+    return records
+
+
+def test_reader_bs_facts_are_scored_against_reader_a_by_the_evaluator(tmp_path: Path) -> None:
+    names = sorted(p.name for p in (GOLD / "dev").glob("9*.json"))[:3]
+    _fact_records(tmp_path / "dev", names)
+    b = _fact_records(tmp_path / "agreement-facts", names[:2])
+    # reader B adds a requirement A did not give and leaves out every line of the first posting
+    first = b[names[0]]
+    first["requirements"] = [*first["requirements"], {"code": "masters-degree", "essential": False}]
+    lines = len(first["accountable_to"])
+    first["accountable_to"] = []
+    (tmp_path / "agreement-facts" / names[0]).write_text(json.dumps(first), encoding="utf-8")
+    facts = agreement.read_facts(tmp_path, "dev")
+    assert facts is not None and facts.postings == tuple(sorted(n[:-5] for n in names[:2]))
+    requirements = facts.b_against_a.score("requirements")
+    wanted = sum(len(json.loads((tmp_path / "dev" / n).read_text())["requirements"]) for n in names[:2])
+    already = any(r["code"] == "masters-degree" for r in json.loads((tmp_path / "dev" / names[0]).read_text())["requirements"])
+    assert (requirements.true_positives, requirements.false_positives) == (wanted, 0 if already else 1)
+    assert facts.b_against_a.score("accountable_to").false_negatives == lines
+    assert facts.b_against_a.score("role_type").precision == 1.0
+    assert "B against A" in "\n".join(agreement.facts_report(facts, "dev"))
+
+
+def test_no_fact_records_means_no_facts_section(tmp_path: Path) -> None:
+    _fact_records(tmp_path / "dev", sorted(p.name for p in (GOLD / "dev").glob("9*.json"))[:1])
+    assert agreement.read_facts(tmp_path, "dev") is None
+
+
+def test_a_fact_record_for_a_posting_of_another_split_is_an_error(tmp_path: Path) -> None:
+    names = sorted(p.name for p in (GOLD / "dev").glob("9*.json"))[:2]
+    _fact_records(tmp_path / "dev", names[:1])
+    _fact_records(tmp_path / "agreement-facts", names[1:])
+    with pytest.raises(agreement.AgreementError, match="not in dev/"):
+        agreement.read_facts(tmp_path, "dev")
+
+
+def test_the_extractor_is_scored_on_the_same_postings_against_each_reader(tmp_path: Path) -> None:
+    names = sorted(p.name for p in (GOLD / "dev").glob("9*.json"))[:2]
+    _fact_records(tmp_path / "dev", names)
+    b = _fact_records(tmp_path / "agreement-facts", names[:1])
+    b[names[0]]["role_type"] = "chief-executive" if b[names[0]]["role_type"] != "chief-executive" else "chair"
+    (tmp_path / "agreement-facts" / names[0]).write_text(json.dumps(b[names[0]]), encoding="utf-8")
+    facts = agreement.read_facts(tmp_path, "dev", extractor=True)
+    assert facts is not None and facts.extractor_against_a is not None and facts.extractor_against_b is not None
+    against_a, against_b = facts.extractor_against_a.score("role_type"), facts.extractor_against_b.score("role_type")
+    # one posting, one role type each: the extractor agrees with at most one of two readers who differ
+    assert against_a.true_positives + against_b.true_positives <= 1
+    assert facts.extractor_against_a.postings == 1
+
+
+def test_against_both_counts_the_extractors_facts_either_reader_gave_and_those_both_gave() -> None:
+    from nhskg.extract.postings import Evidence, Item, Posting
+
+    def posting(*partners: str) -> Posting:
+        evidence = Evidence("s", 0, 1)
+        return Posting("1", "s", "T", "other", None, None, None, None, None, None,
+                       works_with=tuple(Item(code, code, evidence) for code in partners))
+
+    # A: chair, chief-nurse; B: chair, other; the extractor: chair, other, chief-executive
+    counts = agreement.against_both({"1": posting("chair", "chief-nurse")}, {"1": posting("chair", "other")},
+                                    {"1": posting("chair", "other", "chief-executive")})
+    # two of its three either reader gave (chair, other); one fact both gave (chair), found
+    assert counts["works_with"] == (2, 3, 1, 1)
+    assert counts["role_type"] == (1, 1, 1, 1)
+
+
+def test_the_second_readers_facts_cover_the_test_split() -> None:
+    """Reader B read every posting of the test split again for its facts, and 28 of dev's."""
+    facts = agreement.read_facts(GOLD, "test")
+    assert facts is not None and len(facts.postings) == 50
+    assert set(facts.postings) == {p.stem for p in (GOLD / "test").glob("*.json")}
+    dev = agreement.read_facts(GOLD, "dev")
+    assert dev is not None and len(dev.postings) == 28
+    report = agreement.report(GOLD, split="test")
+    assert "Facts: 50 postings of test/" in report and "works_with" in report
