@@ -13,6 +13,14 @@ measured (``scripts/calibrate-confidence.py``); a file of their own, so that the
 records the bytes of its dev postings' sources, is not made stale by them. The next ``LATER`` go to
 ``tests/data/gold/corpus-2020-later.jsonl``: development postings again, annotated after the others. Their leadership flag is false by
 the candidate rule (the title names no chief, director, head, chair, non-executive or guardian).
+
+``tests/data/gold/corpus-2020-senior.jsonl`` holds a stratum of its own: the first ``SENIOR``, in
+the same order, of the postings at senior pay whose title names none of the candidate words and
+no medical, dental or clinical grade (Agenda for Change band 8c, 8d or 9 or VSM named in the title or the
+salary, or a yearly minimum of at least 63,751 pounds, the foot of band 8c in 2020), in none of
+the files above. Their adverts are the test split's kind (associate directors in all but name,
+general managers of a division, programme leads), which the consultant and ward adverts of the
+other strata are not; and whether they lead, the flag has never been asked of them.
 Usage: ``python scripts/gold-sample-more.py ../shared/corpus/nhs-jobs-2020.jsonl.gz``
 """
 
@@ -38,22 +46,65 @@ CALIBRATION = 60
 LATER = 400
 
 
+#: the senior stratum: how many, and what makes a posting senior or a medical or dental grade
+SENIOR = 30
+SENIOR_BAND = re.compile(r"\b(?:band\s*8\s*[cd]|8[cd]|band\s*9|VSM|very\s+senior\s+manager)\b", re.I)
+SENIOR_PAY = 63751.0
+MEDICAL = re.compile(r"\b(?:consultants?|doctors?|GPs?|general\s+practitioners?|dentists?|dental|specialty|speciality|"
+                     r"registrars?|physicians?|surgeons?|psychiatrists?|anaesthetists?|radiologists?|paediatricians?|"
+                     r"pathologists?|dermatologists?|oncologists?|associate\s+specialists?|ENT|locums?|fellows?|"
+                     r"fellowships?|lectureships?|medical)\b", re.I)
+#: a clinical grade ("Staff Nurse", "Sonographer", "Clinical Psychologist"), whose advertised pay is
+#: senior only by a slip in the salary field, unless the title also names a lead or a manager
+CLINICAL_GRADE = re.compile(r"\b(?:nurses?|sonographers?|psychologists?|practitioners?|support\s+workers?|scientists?|"
+                            r"therapists?|pharmacists?|midwi(?:fe|ves)|radiographers?|paramedics?|physiotherapists?)\b", re.I)
+MANAGES = re.compile(r"\b(?:lead|leads|manager|managers)\b", re.I)
+
+
+def _yearly_minimum(record: dict) -> float | None:
+    value = (record.get("baseSalary") or {}).get("value") or {}
+    if not isinstance(value, dict) or value.get("unitText") != "YEAR":
+        return None
+    try:
+        return float(str(value.get("minValue")).replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _senior(record: dict, title: str) -> bool:
+    value = (record.get("baseSalary") or {}).get("value") or {}
+    named = str(value.get("value") or "") if isinstance(value, dict) else ""
+    minimum = _yearly_minimum(record)
+    return bool(SENIOR_BAND.search(title) or SENIOR_BAND.search(named)) or (minimum is not None and SENIOR_PAY <= minimum <= 250000)
+
+
 def _order(record_id: str) -> str:
     return hashlib.sha256(f"{KEY}:{record_id}".encode()).hexdigest()
 
 
 def main(corpus: Path) -> None:
     chosen: list[tuple[str, bytes]] = []
+    senior: list[tuple[str, bytes]] = []
     with gzip.open(corpus, "rb") as handle:
         for line in handle:
             record = json.loads(line)
             title = html.unescape(record.get("title") or "")
-            if BELOW.search(title) and not CANDIDATE.search(title) and len(record.get("description") or "") > 1500:
-                chosen.append((str(record["id"]), line if line.endswith(b"\n") else line + b"\n"))
+            if CANDIDATE.search(title) or len(record.get("description") or "") <= 1500:
+                continue
+            kept = (str(record["id"]), line if line.endswith(b"\n") else line + b"\n")
+            if BELOW.search(title):
+                chosen.append(kept)
+            clinical_grade = CLINICAL_GRADE.search(title) and not MANAGES.search(title)
+            if _senior(record, title) and not MEDICAL.search(title) and not clinical_grade:
+                senior.append(kept)
     chosen.sort(key=lambda c: _order(c[0]))
+    taken = {record_id for record_id, _ in chosen[:COUNT + CALIBRATION + LATER]}
+    taken |= {str(json.loads(line)["id"]) for line in (GOLD.parents[2] / "seeds" / "nhs-jobs-2020-leadership.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()}
+    senior = sorted((c for c in senior if c[0] not in taken), key=lambda c: _order(c[0]))
     for name, part in (("corpus-2020-more.jsonl", chosen[:COUNT]),
                        ("corpus-2020-calibration.jsonl", chosen[COUNT:COUNT + CALIBRATION]),
-                       ("corpus-2020-later.jsonl", chosen[COUNT + CALIBRATION:COUNT + CALIBRATION + LATER])):
+                       ("corpus-2020-later.jsonl", chosen[COUNT + CALIBRATION:COUNT + CALIBRATION + LATER]),
+                       ("corpus-2020-senior.jsonl", senior[:SENIOR])):
         with (GOLD / name).open("wb") as out:
             for _, line in part:
                 out.write(line)

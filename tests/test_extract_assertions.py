@@ -754,6 +754,9 @@ def test_a_line_or_partner_by_any_title_noun(sentence, field, label):
      "accountable_to", "HIP2 Project Director"),
     ("The post holder will work to the Senior Financial Accountant within the Financial Accounting team.",
      "accountable_to", "Senior Financial Accountant"),
+    # liaison and collaboration as nouns: "liaison and collaboration with GIRFT clinical leads"
+    ("This will require significant liaison and collaboration with GIRFT clinical leads and other stakeholders.",
+     "works_with", "GIRFT clinical leads"),
     # doctors as a group, and colleagues however capitalised
     ("Work collaboratively with inpatient doctors to ensure smooth transition for patients.", "works_with",
      "inpatient doctors"),
@@ -1258,6 +1261,10 @@ def test_being_a_senior_leader_is_asked_only_of_the_candidate(sentence, asked):
 
 @pytest.mark.parametrize("sentence, line", [
     ("You will work to the Chief Nurse on the safe staffing programme.", "chief-nurse"),
+    # the manager's title right after the article ("the Director of Operations", "the Head of ...")
+    ("Working directly to the Director of Operations the postholder will run the division.", "chief-operating-officer"),
+    # "report in to": into written as two words
+    ("The role will report directly in to the Executive Nurse and will lead on patient safety.", "chief-nurse"),
     ("You will need to work to the Trusts Agile working policy.", None),
     ("Put forward innovative new ways of working to the Senior Trust Services Partner.", None),
     ("You will be working to improve the service with the Ward Manager.", None),
@@ -1376,6 +1383,9 @@ def test_gmc_registration_beside_a_register_offered_with_an_alternative_is_still
     # NHS Jobs printed this foundation trust as "... NHS Trust" in 16 postings of 2020; its text says what it is
     ("Lancashire Teaching Hospitals NHS Foundation Trust is recruiting a lead. Lead the service.", "nhs-foundation-trust"),
     ("Lead the service.", "nhs-trust"),
+    # a sentence's opening word is not part of the name it runs into
+    ("Whilst Lancashire Teaching Hospitals NHS Foundation Trust (LTHT) leads on the recruitment, lead the service.",
+     "nhs-foundation-trust"),
     # another foundation trust the text names does not retype the employer
     ("You will work with Anytown NHS Foundation Trust. Lead the service.", "nhs-trust"),
 ])

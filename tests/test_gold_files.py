@@ -27,7 +27,8 @@ GOLD_FILES = sorted(p for split in SPLITS for p in (GOLD_DIR / split).glob("*.js
 SECOND_READER = ("agreement-facts", "agreement-facts-test")
 CHECKED_FILES = GOLD_FILES + sorted(p for folder in SECOND_READER for p in (GOLD_DIR / folder).glob("*.json"))
 SOURCES = ("seeds/", "tests/data/gold/corpus-2020.jsonl", "tests/data/gold/corpus-2020-more.jsonl",
-           "tests/data/gold/corpus-2020-calibration.jsonl", "tests/data/gold/corpus-2020-later.jsonl")
+           "tests/data/gold/corpus-2020-calibration.jsonl", "tests/data/gold/corpus-2020-later.jsonl",
+           "tests/data/gold/corpus-2020-senior.jsonl")
 
 
 @cache
@@ -152,3 +153,17 @@ def test_gold_file_source_is_shipped(path: Path) -> None:
         assert record["id"] in jsonl_ids(source), f"{path.name}: no record {record['id']} in {source}"
     else:
         assert Path(source).stem == record["id"]
+
+
+def test_the_senior_stratum_is_its_own_sample_of_senior_posts_no_title_candidate() -> None:
+    """``scripts/gold-sample-more.py``'s senior stratum: 30 postings at senior pay whose titles name
+    none of the candidate words (so the flag's list never asked of them), in no other gold source."""
+    senior = jsonl_ids("tests/data/gold/corpus-2020-senior.jsonl")
+    assert len(senior) == 30
+    for other in SOURCES[1:-1]:
+        assert not senior & jsonl_ids(other), other
+    assert not senior & jsonl_ids("seeds/nhs-jobs-2020-leadership.jsonl")
+    candidate = re.compile(r"\b(?:chief|director|head|chair(?:man|woman|person)?|non[- ]?exec\w*|guardian)\b", re.I)
+    with (REPO / "tests/data/gold/corpus-2020-senior.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            assert not candidate.search(json.loads(line)["title"])

@@ -67,7 +67,7 @@ def _name_around(text: str, mention: Mention) -> tuple[str, int, int] | None:
             break
         start = line_start + word.start()
     name = text[start : mention.end]
-    name = re.sub(r"^(?:(?:and|of|the|&|The|In|At|With|As|For|From|To|Our|Join|Go|back)\s+)+", "", name).strip(" ,;:-")
+    name = re.sub(r"^(?:(?:and|of|the|&|The|In|At|With|As|For|From|To|Our|Join|Go|back|Whilst|While|Although|Since|When|Currently|Today|Here|Now)\s+)+", "", name).strip(" ,;:-")
     if not name:
         return None
     if name == mention.written and len(name.split()) <= 4 and mention.code != "nhs-england":
