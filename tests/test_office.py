@@ -8,6 +8,7 @@ responsibilities, and a person specification table with Essential and Desirable 
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,36 @@ def test_records_without_attachments_print_as_before(tmp_path: Path) -> None:
     [document] = read_documents([tmp_path])
     record = with_sources(extract_posting(document), document.parts).to_json()
     assert "source" not in record["accountable_to"][0]["evidence"]
+
+
+def write_malformed_docx(path: Path) -> Path:
+    """A DOCX that python-docx opens but fails on while walking it: a table cell whose
+    ``gridSpan`` is not a number (python-docx raises ValueError from ``int()``)."""
+    good = write_docx(path.with_name("good-" + path.name))
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "word/document.xml":
+                data = data.replace(b"<w:tcPr>", b'<w:tcPr><w:gridSpan w:val="abc"/>', 1)
+            target.writestr(member, data)
+    good.unlink()
+    return path
+
+
+def test_bug_a_malformed_docx_attached_to_an_advert_crashed_the_read(tmp_path: Path) -> None:
+    (tmp_path / "cmo.txt").write_text(ADVERT, encoding="utf-8")
+    write_malformed_docx(tmp_path / "cmo.docx")
+    (tmp_path / "zz.txt").write_text("Chief Nurse\nAccountable to the Chief Executive.\n", encoding="utf-8")
+    results = list(read_documents([tmp_path]))
+    [problem] = [r for r in results if isinstance(r, Problem)]
+    assert problem.source == str(tmp_path / "cmo.docx")
+    assert problem.problem.startswith("not a readable Word .docx file (ValueError: ")
+    assert problem.problem.endswith("(attached to %s; the advert is read without it)" % (tmp_path / "cmo.txt"))
+    documents = [r for r in results if isinstance(r, Document)]
+    assert [(d.id, d.text) for d in documents] == [("cmo", ADVERT.strip()), ("zz", "Chief Nurse\nAccountable to the Chief Executive.")]
+
+
+def test_bug_a_malformed_docx_read_alone_was_a_reader_bug_to_report(tmp_path: Path) -> None:
+    [problem] = read_documents([write_malformed_docx(tmp_path / "jd.docx")])
+    assert isinstance(problem, Problem) and problem.problem.startswith("not a readable Word .docx file (ValueError: ")
+    assert problem.problem.endswith("save it again as .docx") and "please report it" not in problem.problem

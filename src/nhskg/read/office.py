@@ -193,26 +193,24 @@ def docx_text(path: Path) -> str:
     except ImportError as error:  # pragma: no cover - a runtime dependency
         raise OfficeError("reading .docx needs python-docx; pip install python-docx") from error
     _check_zip(path)
-    try:
-        document = docx.Document(str(path))
-    except Exception as error:  # zipfile.BadZipFile, KeyError, lxml errors: not a DOCX
-        raise OfficeError(f"not a readable Word .docx file ({_why(error, path)}); save it again as .docx") from error
     lines: list[str] = []
     chars = 0
-    for block in document.iter_inner_content():
-        chars += _check_chars(chars, block)
-        if isinstance(block, Table):
-            rows = [[cell.text for cell in row.cells] for row in block.rows]
-            lines.extend(table_lines(rows))
-            continue
-        text = _SPACES.sub(" ", block.text).strip()
-        if not text:
-            continue
-        style = (block.style.name if block.style is not None else "") or ""
-        numbered = block._p.pPr is not None and block._p.pPr.numPr is not None
-        if style.lower().startswith("list") or numbered:
-            text = "- " + text.lstrip("-\u2022 ").strip()
-        lines.extend(text.split("\n"))
+    with _unreadable(path, _NOT_DOCX):  # python-docx parses lazily: a bad cell fails in the walk, not at opening
+        document = docx.Document(str(path))
+        for block in document.iter_inner_content():
+            chars += _check_chars(chars, block)
+            if isinstance(block, Table):
+                rows = [[cell.text for cell in row.cells] for row in block.rows]
+                lines.extend(table_lines(rows))
+                continue
+            text = _SPACES.sub(" ", block.text).strip()
+            if not text:
+                continue
+            style = (block.style.name if block.style is not None else "") or ""
+            numbered = block._p.pPr is not None and block._p.pPr.numPr is not None
+            if style.lower().startswith("list") or numbered:
+                text = "- " + text.lstrip("-\u2022 ").strip()
+            lines.extend(text.split("\n"))
     return "\n".join(lines)
 
 
@@ -232,36 +230,29 @@ def pdf_text(path: Path) -> str:
         raise OfficeError("reading .pdf needs pdfplumber; pip install pdfplumber") from error
     lines: list[str] = []
     chars = 0
-    try:
-        with _bounded_streams(), pdfplumber.open(str(path)) as pdf:
-            if len(pdf.pages) > MAX_PDF_PAGES:
-                raise OfficeError(f"a PDF of {len(pdf.pages):,} pages, over the {MAX_PDF_PAGES} a job description"
-                                  " needs; is it the right file?")
-            for page in pdf.pages:
-                chars += len(page.chars)
-                if chars > MAX_TEXT_CHARS:
-                    raise OfficeError(_too_much_text(chars))
-                if not page.chars:
-                    continue
-                tables = page.find_tables()
-                placed: list[tuple[float, int, list[str]]] = []
-                for n, table in enumerate(tables):
-                    placed.append((table.bbox[1], n, table_lines(table.extract(), wrapped=True)))
-                outside = page
-                for table in tables:
-                    outside = outside.outside_bbox(table.bbox)
-                for line in outside.extract_text_lines(return_chars=False):
-                    text = _SPACES.sub(" ", line["text"]).strip()
-                    if text:
-                        placed.append((line["top"], -1, [text]))
-                for _, _, block in sorted(placed, key=lambda item: (round(item[0], 1), item[1])):
-                    lines.extend(block)
-    except OfficeError:
-        raise
-    except _Stop as stop:
-        raise OfficeError(str(stop)) from None
-    except Exception as error:  # pdfminer raises many types for broken or encrypted files
-        raise OfficeError(f"not a readable PDF ({_why(error, path)}); save or export it again") from error
+    with _unreadable(path, _NOT_PDF), _bounded_streams(), pdfplumber.open(str(path)) as pdf:
+        if len(pdf.pages) > MAX_PDF_PAGES:
+            raise OfficeError(f"a PDF of {len(pdf.pages):,} pages, over the {MAX_PDF_PAGES} a job description"
+                              " needs; is it the right file?")
+        for page in pdf.pages:
+            chars += len(page.chars)
+            if chars > MAX_TEXT_CHARS:
+                raise OfficeError(_too_much_text(chars))
+            if not page.chars:
+                continue
+            tables = page.find_tables()
+            placed: list[tuple[float, int, list[str]]] = []
+            for n, table in enumerate(tables):
+                placed.append((table.bbox[1], n, table_lines(table.extract(), wrapped=True)))
+            outside = page
+            for table in tables:
+                outside = outside.outside_bbox(table.bbox)
+            for line in outside.extract_text_lines(return_chars=False):
+                text = _SPACES.sub(" ", line["text"]).strip()
+                if text:
+                    placed.append((line["top"], -1, [text]))
+            for _, _, block in sorted(placed, key=lambda item: (round(item[0], 1), item[1])):
+                lines.extend(block)
     if chars == 0:
         raise NoTextLayer("no text layer: scanned PDF? run OCR first (e.g. ocrmypdf) and read the result")
     return "\n".join(lines)
@@ -294,6 +285,27 @@ def office_text(path: Path) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+#: What a document a library fails on is, and what to do: the library's error goes in the braces.
+_NOT_DOCX = "not a readable Word .docx file ({}); save it again as .docx"
+_NOT_PDF = "not a readable PDF ({}); save or export it again"
+
+
+@contextlib.contextmanager
+def _unreadable(path: Path, what: str) -> Iterator[None]:
+    """Whatever a library raises while it opens or walks the document, as an OfficeError saying
+    ``what`` (the file is named by the caller): pdfminer and python-docx raise many types for a
+    damaged file (ValueError for a table cell spanning ``"abc"`` columns, KeyError, lxml and zip
+    errors), and one damaged file is a problem of its own, never a crash of the build."""
+    try:
+        yield
+    except OfficeError:
+        raise
+    except _Stop as stop:
+        raise OfficeError(str(stop)) from None
+    except Exception as error:
+        raise OfficeError(what.format(_why(error, path))) from error
+
+
 def _why(error: Exception, path: Path) -> str:
     """A library's error as a reason; the file is named once, by the caller, not again inside."""
     return f"{type(error).__name__}: {str(error).replace(repr(str(path)), 'the file').replace(str(path), 'the file')}"
@@ -314,11 +326,8 @@ def _check_chars(chars: int, block: Any) -> int:
 
 def _check_zip(path: Path) -> None:
     """Refuse a DOCX whose zip directory declares more than a document holds, before inflating it."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise OfficeError(f"not a readable Word .docx file ({_why(error, path)}); save it again as .docx") from error
+    with _unreadable(path, _NOT_DOCX), zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
     if len(members) > MAX_MEMBERS:
         raise OfficeError(f"a .docx of {len(members):,} parts, over the {MAX_MEMBERS:,} a document has; is it the right file?")
     total = sum(m.file_size for m in members)

@@ -413,9 +413,6 @@ def _merge(advert: Document, attachments: list[Path]) -> Iterator[Result]:
         except OfficeError as error:
             yield Problem(_source(path), f"{error} (attached to {advert.source}; the advert is read without it)")
             continue
-        except OSError as error:
-            yield Problem(_source(path), f"cannot read the file: {error.strerror or error}")
-            continue
         if not extra:
             continue
         start = len(text) + 1
