@@ -508,7 +508,7 @@ def test_a_large_gzipped_feed_is_counted_from_its_first_part(tmp_path: Path, mon
     import gzip
     import random
 
-    from nhskg.read import readers
+    from nhskg.read import feeds, readers
 
     generator = random.Random(7)  # text that does not compress away, lines of uneven length
     letters = "abcdefghijklmnopqrstuvwxyz "
@@ -519,6 +519,6 @@ def test_a_large_gzipped_feed_is_counted_from_its_first_part(tmp_path: Path, mon
     with gzip.open(feed, "wt", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")
     assert readers.estimate_records([feed]) == 3000
-    monkeypatch.setattr(readers, "_COUNTED_BYTES", 2 << 20)  # about half of this feed's text
+    monkeypatch.setattr(feeds, "_COUNTED_BYTES", 2 << 20)  # about half of this feed's text
     estimate = readers.estimate_records([feed])
     assert estimate != 3000 and abs(estimate - 3000) < 300

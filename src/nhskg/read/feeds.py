@@ -3,7 +3,8 @@
 Takes a ``.json``, ``.jsonl`` or ``.jsonl.gz`` path; gives a document or a problem per record (or,
 for a large build's workers to read, each line of a feed unread). A
 feed is streamed with a byte limit per line and per feed (decompressed), so a corpus of tens of
-thousands of postings never sits in memory and one bad line is one problem. Separate from the
+thousands of postings never sits in memory and one bad line is one problem; :func:`count_lines`
+estimates a feed's records for a progress bar without parsing them. Separate from the
 record itself (:mod:`.records`) because streaming, gzip and limits are about the file, not the
 posting.
 """
@@ -121,6 +122,29 @@ def record_of_line(raw: bytes, source: str, fallback_id: str, where: str, needs_
     except Exception as error:  # a reader bug on one odd line must not cost the others
         return Problem(source, f"could not be read ({type(error).__name__}: {error}); the other records are still read;"
                                " please report it", where)
+
+
+#: A gzipped feed is counted to its end only up to this much text; past it, its lines are
+#: extrapolated from the compressed bytes read so far (counting ten times the 2020 corpus to the
+#: end took 2 CPU seconds, on two cores that the build itself needs).
+_COUNTED_BYTES = 32 << 20
+
+
+def count_lines(file: Path) -> int:
+    """About how many lines a JSON Lines feed has, for a progress bar (see :data:`_COUNTED_BYTES`)."""
+    lines = read = 0
+    with _open_feed(file) as data:
+        for _ in range(_MAX_FEED_BYTES >> 20):  # as far as the reader will go
+            chunk = data.read(1 << 20)
+            if not chunk:
+                return lines
+            lines += chunk.count(b"\n")
+            read += len(chunk)
+            if read >= _COUNTED_BYTES and isinstance(data, _GzipFeed):
+                consumed = data.compressed_read()
+                whole = round(lines * file.stat().st_size / consumed) if consumed else lines
+                return min(whole, lines * _MAX_FEED_BYTES // read)  # the reader stops at its limit
+    return lines
 
 
 def _mb(size: int) -> str:

@@ -33,16 +33,13 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .cleaning import clean_text
 from .documents import Document, Part, Problem, Result, Structured, TextFilter, UnreadRecord
-from .feeds import _MAX_FEED_BYTES, _GzipFeed, _open_feed, _read_json, _read_jsonl, feed_lines, record_of_line
+from .feeds import _read_json, _read_jsonl, count_lines, feed_lines, record_of_line
 from .files import _MAX_TEXT_CHARS, _named, _not_regular, _read_text, _source, _stem
 from .markup import _drop_chrome, _page_text, _too_deep
 from .office import OFFICE_ENDINGS, OfficeError, office_text
 from .records import _graph_records, _is_job_posting, _load_json, _record_document, _text
 
 __all__ = ["read_documents", "read_record", "estimate_records", "READERS"]
-
-
-
 
 
 def _read_txt(path: Path, source: str) -> Iterator[Result]:
@@ -278,32 +275,10 @@ def estimate_records(paths: Iterable[str | Path]) -> int:
                 count += 1
                 continue
             try:
-                count += _count_lines(file)
+                count += count_lines(file)
             except (OSError, EOFError, zlib.error):
                 continue
     return count
-
-
-#: A gzipped feed is counted to its end only up to this much text; past it, its lines are
-#: extrapolated from the compressed bytes read so far (counting ten times the 2020 corpus to the
-#: end took 2 CPU seconds, on two cores that the build itself needs).
-_COUNTED_BYTES = 32 << 20
-
-
-def _count_lines(file: Path) -> int:
-    lines = read = 0
-    with _open_feed(file) as data:
-        for _ in range(_MAX_FEED_BYTES >> 20):  # as far as the reader will go
-            chunk = data.read(1 << 20)
-            if not chunk:
-                return lines
-            lines += chunk.count(b"\n")
-            read += len(chunk)
-            if read >= _COUNTED_BYTES and isinstance(data, _GzipFeed):
-                consumed = data.compressed_read()
-                whole = round(lines * file.stat().st_size / consumed) if consumed else lines
-                return min(whole, lines * _MAX_FEED_BYTES // read)  # the reader stops at its limit
-    return lines
 
 
 def _is_office(path: Path) -> bool:
