@@ -7,7 +7,9 @@ responsibilities, and a person specification table with Essential and Desirable 
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -229,3 +231,49 @@ def test_bug_a_malformed_docx_read_alone_was_a_reader_bug_to_report(tmp_path: Pa
     [problem] = read_documents([write_malformed_docx(tmp_path / "jd.docx")])
     assert isinstance(problem, Problem) and problem.problem.startswith("not a readable Word .docx file (ValueError: ")
     assert problem.problem.endswith("save it again as .docx") and "please report it" not in problem.problem
+
+
+def _refuse_to_read(monkeypatch: pytest.MonkeyPatch, locked: Path) -> None:
+    """``locked`` as a file chmod 000 makes for anyone but root (the tests run as root)."""
+    read_bytes = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self == locked:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+
+
+@pytest.mark.parametrize("name, data", [
+    ("cmo.html", b"<html><body></body></html>"),  # no text
+    ("cmo.txt", bytes(range(256)) * 40),  # binary
+    ("cmo.txt", None),  # permission denied
+], ids=["empty-page", "binary", "permission-denied"])
+def test_bug_the_job_description_of_an_unreadable_advert_was_dropped_in_silence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, data: bytes | None
+) -> None:
+    advert = tmp_path / name
+    advert.write_bytes(ADVERT.encode() if data is None else data)
+    if data is None:
+        _refuse_to_read(monkeypatch, advert)
+    write_pdf(tmp_path / "cmo.pdf")
+    results = list(read_documents([tmp_path]))
+    [problem] = [r for r in results if isinstance(r, Problem)]
+    assert problem.source == str(advert)
+    assert problem.problem.endswith(f"(its job description {tmp_path / 'cmo.pdf'} is read on its own instead)")
+    [document] = [r for r in results if isinstance(r, Document)]  # as if the advert were not there
+    assert (document.id, document.source, document.parts) == ("cmo", str(tmp_path / "cmo.pdf"), ())
+    assert "Accountable to: Chief Executive" in document.text.split("\n")
+
+
+def test_the_documents_a_manifest_lists_for_an_unreadable_advert_are_read_on_their_own(tmp_path: Path) -> None:
+    (tmp_path / "advert.txt").write_bytes(b"")
+    write_docx(tmp_path / "jd.docx")
+    write_pdf(tmp_path / "spec.pdf")
+    (tmp_path / "attachments.json").write_text(json.dumps({"advert.txt": ["jd.docx", "spec.pdf"]}), encoding="utf-8")
+    results = list(read_documents([tmp_path]))
+    assert [type(r).__name__ for r in results] == ["Problem", "Document", "Document"]
+    assert results[0].problem.endswith(
+        f"(its job descriptions {tmp_path / 'jd.docx'}, {tmp_path / 'spec.pdf'} are read on their own instead)")
+    assert [r.id for r in results[1:]] == ["jd", "spec"]

@@ -15,7 +15,9 @@ A job description (``.pdf``/``.docx``) saved next to its advert with the same st
 (``cmo.txt`` + ``cmo.pdf``), or listed for it in an ``attachments.json`` manifest in the same
 folder (``{"cmo.html": ["jd.docx"], "916223185": ["jd.pdf"]}``: keys are advert file names or
 posting ids), is merged into the advert's document: text is advert + "\n" + document, and
-``Document.parts`` says which file each stretch came from.
+``Document.parts`` says which file each stretch came from. When the advert gives no posting (empty,
+binary, unreadable), its documents are read on their own, as if it were not there, and the
+advert's problem names them.
 """
 
 from __future__ import annotations
@@ -331,23 +333,32 @@ def _read_with_attachments(
             yield from _read_file(path, source)
             continue
         manifest = manifests.get(path.parent, {})
-        attachable = isinstance(manifest, dict) and bool(manifest)
-        for unread in _read_file(path, source, needs_text, defer and not attachable):
-            if isinstance(unread, UnreadRecord):
-                yield unread
+        entries = manifest if isinstance(manifest, dict) else {}
+        # same stem: only a one-posting file; a JSON Lines file names its records' documents
+        # in the manifest, by posting id
+        stems = () if ".jsonl" in path.name.lower() else OFFICE_ENDINGS
+        beside = [path.with_name(_stem(path) + e) for e in stems if path.with_name(_stem(path) + e).is_file()]
+
+        def attachments(posting: str) -> list[Path]:
+            found = beside + [path.parent / name for key in (path.name, posting) for name in entries.get(key, ())]
+            return [a for a in dict.fromkeys(found) if _source(a) not in reported]
+
+        # Until the file gives a posting its problems are held back: should it give none, its
+        # documents are read on their own, as if it were not there, and its last problem says so.
+        alone = attachments(_stem(path))
+        held: list[Problem] | None = [] if alone else None
+        for result in _read_file(path, source, needs_text, defer and not entries):
+            if isinstance(result, Problem) and held is not None:
+                held.append(result)
                 continue
-            result = unread
-            if isinstance(result, Problem):
+            yield from held or ()
+            held = None
+            if isinstance(result, Document):
+                yield from _merge(result, attachments(result.id))
+            else:
                 yield result
-                continue
-            # same stem: only a one-posting file; a JSON Lines file names its records' documents
-            # in the manifest, by posting id
-            stems = () if ".jsonl" in path.name.lower() else OFFICE_ENDINGS
-            attached = [path.with_name(_stem(path) + e) for e in stems if path.with_name(_stem(path) + e).is_file()]
-            if isinstance(manifest, dict):
-                for key in (path.name, result.id):
-                    attached += [path.parent / name for name in manifest.get(key, ())]
-            yield from _merge(result, [a for a in dict.fromkeys(attached) if _source(a) not in reported])
+        if held is not None:
+            yield from _read_alone(held, alone)
 
 
 def _checked(document: Document, source: str, stem: str, *, feed: bool) -> Iterator[Result]:
@@ -373,6 +384,18 @@ def read_record(unread: UnreadRecord, needs_text: TextFilter | None = None) -> l
     value was left out, or the problem. Never raises: a reader bug is that record's problem."""
     result = record_of_line(unread.line, unread.source, unread.fallback_id, unread.where, needs_text)
     return [result] if isinstance(result, Problem) else list(_checked(result, unread.source, unread.stem, feed=True))
+
+
+def _read_alone(problems: list[Problem], documents: list[Path]) -> Iterator[Result | UnreadRecord]:
+    """The problems of an advert that gave no posting, the last saying that its job description
+    documents are read on their own instead; then those documents, each as a posting."""
+    names = ", ".join(_source(d) for d in documents)
+    said = (f"its job description {names} is read on its own instead" if len(documents) == 1
+            else f"its job descriptions {names} are read on their own instead")
+    yield from problems[:-1]
+    yield from (replace(last, problem=f"{last.problem} ({said})") for last in problems[-1:])
+    for document in documents:
+        yield from _read_file(document, _source(document))
 
 
 def _merge(advert: Document, attachments: list[Path]) -> Iterator[Result]:
