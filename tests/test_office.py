@@ -7,7 +7,9 @@ responsibilities, and a person specification table with Essential and Desirable 
 
 from __future__ import annotations
 
+import builtins
 import errno
+import io
 import json
 import os
 import zipfile
@@ -277,3 +279,24 @@ def test_the_documents_a_manifest_lists_for_an_unreadable_advert_are_read_on_the
     assert results[0].problem.endswith(
         f"(its job descriptions {tmp_path / 'jd.docx'}, {tmp_path / 'spec.pdf'} are read on their own instead)")
     assert [r.id for r in results[1:]] == ["jd", "spec"]
+
+
+@pytest.mark.parametrize("writer", [write_pdf, write_docx], ids=["pdf", "docx"])
+def test_bug_a_document_nobody_may_read_was_called_damaged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer) -> None:
+    """chmod 000 gave "not a readable PDF (PermissionError: ...); save or export it again"."""
+    locked = writer(tmp_path / ("cmo.pdf" if writer is write_pdf else "cmo.docx"))
+    opened = io.open
+
+    def refuse(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(file) == str(locked):  # as chmod 000 does for anyone but root, whom the tests run as
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(file))
+        return opened(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", refuse)  # pdfplumber opens with open(), zipfile with io.open()
+    monkeypatch.setattr(io, "open", refuse)
+    [alone] = read_documents([locked])
+    assert isinstance(alone, Problem) and alone.problem == "cannot read the file: Permission denied"
+    (tmp_path / "cmo.txt").write_text(ADVERT, encoding="utf-8")
+    problem, advert = read_documents([tmp_path])
+    assert isinstance(problem, Problem) and isinstance(advert, Document)
+    assert problem.problem == f"cannot read the file: Permission denied (attached to {tmp_path / 'cmo.txt'}; the advert is read without it)"

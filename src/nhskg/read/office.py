@@ -266,7 +266,7 @@ def office_text(path: Path) -> str:
     try:
         info = path.stat()
     except OSError as error:
-        raise OfficeError(f"cannot read the file: {error.strerror or error}") from error
+        raise OfficeError(_cannot_read(error)) from error
     if not stat.S_ISREG(info.st_mode):  # a FIFO listed in attachments.json: opening it would wait forever
         raise OfficeError("not a regular file (a FIFO, socket or device); it is not read")
     size = info.st_size
@@ -295,7 +295,9 @@ def _unreadable(path: Path, what: str) -> Iterator[None]:
     """Whatever a library raises while it opens or walks the document, as an OfficeError saying
     ``what`` (the file is named by the caller): pdfminer and python-docx raise many types for a
     damaged file (ValueError for a table cell spanning ``"abc"`` columns, KeyError, lxml and zip
-    errors), and one damaged file is a problem of its own, never a crash of the build."""
+    errors), and one damaged file is a problem of its own, never a crash of the build. A file
+    nobody may read, or gone, is said so, as the text readers say it (not any OSError: zipfile
+    seeking to a damaged offset raises EINVAL, which is the document's fault)."""
     try:
         yield
     except OfficeError:
@@ -303,7 +305,13 @@ def _unreadable(path: Path, what: str) -> Iterator[None]:
     except _Stop as stop:
         raise OfficeError(str(stop)) from None
     except Exception as error:
+        if isinstance(error, (PermissionError, FileNotFoundError)):
+            raise OfficeError(_cannot_read(error)) from error
         raise OfficeError(what.format(_why(error, path))) from error
+
+
+def _cannot_read(error: OSError) -> str:
+    return f"cannot read the file: {error.strerror or error}"
 
 
 def _why(error: Exception, path: Path) -> str:
