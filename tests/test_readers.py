@@ -443,6 +443,18 @@ def test_not_gzip_is_a_problem(tmp_path: Path) -> None:
     assert "gzip" in one_problem_beside_a_good_file(path, tmp_path).problem
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_bug_a_utf16_jsonl_was_refused_as_binary(tmp_path: Path, encoding: str) -> None:
+    """Windows tools write UTF-16, with a BOM ("utf-16", "utf-32") or without: a feed is decoded like a .txt or .json."""
+    path = tmp_path / "feed.jsonl"
+    lines = [{"@type": "JobPosting", "id": "a", "title": "Chief Nurse", "description": "Salary £120,000"},
+             {"@type": "JobPosting", "id": "b", "title": "Medical Director"}]
+    path.write_bytes("\r\n".join(json.dumps(line, ensure_ascii=False) for line in lines).encode(encoding))
+    found = documents(read(path))
+    assert list(found) == ["a", "b"]
+    assert found["a"].text == "Chief Nurse\nSalary £120,000"
+
+
 def test_empty_jsonl_is_a_problem(tmp_path: Path) -> None:
     path = tmp_path / "none.jsonl"
     path.write_text("\n\n", encoding="utf-8")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .documents import Problem, Result, TextFilter, UnreadRecord
-from .files import _SNIFF_BYTES, _decode_line, _open_regular, _read_text, _stem
+from .files import _SNIFF_BYTES, _decode_line, _open_regular, _read_text, _stem, _wide_encoding
 from .records import _BadJson, _graph_records, _json_error, _load_json, _record_document
 
 
@@ -68,13 +68,14 @@ def feed_lines(path: Path, source: str, needs_text: TextFilter | None = None, *,
     try:
         with _open_feed(path) as lines:
             head = lines.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
-            if b"\x00" in head:
+            wide = _wide_encoding(head)
+            if b"\x00" in head and not wide:
                 yield Problem(
                     source,
-                    "looks binary, not text: it has NUL bytes; JSON Lines must be UTF-8 text",
+                    "looks binary, not text: it has NUL bytes; JSON Lines must be UTF-8 or UTF-16 text",
                 )
                 return
-            for n, raw, size in _bounded_lines(lines):
+            for n, raw, size in _bounded_lines(_Recoded(lines, wide) if wide else lines):
                 where = f"line {n}"
                 if raw is None:
                     count += 1
@@ -173,6 +174,17 @@ class _GzipFeed(gzip.GzipFile):
             super().close()
         finally:
             self._handle.close()
+
+
+class _Recoded:
+    """A UTF-16 or UTF-32 feed's lines as the UTF-8 bytes the rest of the reader splits and
+    parses (a UTF-16 line cannot be split at its b"\\n" bytes); ``size`` counts characters."""
+
+    def __init__(self, stream: Any, encoding: str) -> None:
+        self._text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="\n")
+
+    def readline(self, size: int = -1) -> bytes:
+        return self._text.readline(size).encode("utf-8")
 
 
 #: What :func:`_bounded_lines` yields when a feed reaches :data:`_MAX_FEED_BYTES`.

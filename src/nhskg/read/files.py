@@ -71,6 +71,20 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
+def _wide_encoding(head: bytes) -> str | None:
+    """The encoding of text starting with ``head`` when it is a wide one: "utf-32" or "utf-16" by
+    its byte order mark, "utf-16-le"/"utf-16-be" when it looks like UTF-16 without one; else None.
+
+    >>> _wide_encoding("\ufeffChief Nurse".encode("utf-16-be")), _wide_encoding("Chief Nurse".encode("utf-16-le"))
+    ('utf-16', 'utf-16-le')
+    """
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return _utf16_without_bom(head) if b"\x00" in head else None
+
+
 def _decode(data: bytes) -> str:
     """Decode a text file's bytes: BOMs first, UTF-16 without one, then UTF-8, with cp1252 for
     whatever stretches are not UTF-8; bytes that are none of these are refused.
@@ -86,13 +100,11 @@ def _decode(data: bytes) -> str:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        return data.decode("utf-32", errors="replace").lstrip("\ufeff")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace").lstrip("\ufeff")
     sample = data[:_SNIFF_BYTES]
+    wide = _wide_encoding(sample)
+    if wide in ("utf-32", "utf-16"):  # by its BOM
+        return data.decode(wide, errors="replace").lstrip("\ufeff")
     if b"\x00" in sample:
-        wide = _utf16_without_bom(sample)
         text = data.decode(wide, errors="replace") if wide else ""
         if not wide or "\x00" in text[: _SNIFF_BYTES // 2] or _control_share(text[: _SNIFF_BYTES // 2]) > _MAX_CONTROL_SHARE:
             raise _NotText("looks binary, not text: it has NUL bytes; is it the right file?")
