@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from ..read.documents import Problem
 from . import main
+from .inputs import AGAINST, PATHS, Reading
 
 
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -28,39 +28,32 @@ def _json(value: object, indent: int | None = None) -> str:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@PATHS
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True,
               help="jsonl: one record per line; json: one indented array.")
 @click.option("--full/--leadership-only", default=None,
               help="Read every posting in full, or (default) only leadership postings; others get title, role type, organisation, pay and dates.")
-def extract(paths: tuple[Path, ...], fmt: str, full: bool | None) -> None:
+def extract(paths: tuple[str, ...], fmt: str, full: bool | None) -> None:
     """Print one JSON record per posting found in PATHS (files or directories).
 
     Files that cannot be read are named on stderr, one line each, and the exit status is 1.
     """
-    from ..pipeline.build import read_postings
-
-    skipped = 0
+    reading = Reading(paths, full=full)
     records = []
-    for item in read_postings(paths, full=full):
-        if isinstance(item, Problem):
-            skipped += 1
-            click.echo(f"{item.kind} {item}", err=True)
-            continue
+    for posting in reading:
         if fmt == "jsonl":
-            click.echo(_json(item.to_json()))
+            click.echo(_json(posting.to_json()))
         else:
-            records.append(item.to_json())
+            records.append(posting.to_json())
     if fmt == "json":
         click.echo(_json(records, indent=2))
-    if skipped:
+    if reading.skipped:
         sys.exit(1)
 
 
 @main.command()
 @click.argument("gold_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--against", "against", multiple=True, type=click.Path(exists=True, path_type=Path),
-              help="Postings to extract and score (default: the sources named in the gold records).")
+@AGAINST
 @click.option("--predictions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Score these extracted records (JSON lines, as `nhskg extract --full` prints them) instead of extracting now: "
                    "how an older version of the extractor is compared with this one.")
@@ -73,17 +66,17 @@ def extract(paths: tuple[Path, ...], fmt: str, full: bool | None) -> None:
 @click.option("--decisions", "decisions_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("curation"),
               show_default=True, help="With --reviewed: the curation folder.")
 @click.pass_obj
-def evaluate(settings, gold_dir: Path | None, against: tuple[Path, ...], predictions: Path | None,  # type: ignore[no-untyped-def]
+def evaluate(settings, gold_dir: Path | None, against: tuple[str, ...], predictions: Path | None,  # type: ignore[no-untyped-def]
              splits: tuple[str, ...], fmt: str, show_errors: bool, reviewed: bool, decisions_dir: Path) -> None:
     """Score extraction against the hand-annotated gold records in GOLD_DIR, each split on its own,
     or (--reviewed) against every decision reviewers have made.
 
     The test split was annotated before anyone looked at the extractor's output on it and is never
     tuned on: its table is the accuracy to expect on postings the rules have not seen.
+
+    Files that cannot be read are named on stderr, one line each, and the exit status is 1.
     """
     from ..extract.evaluate import evaluate_splits, load_gold_set, read_predictions
-    from ..pipeline.build import read_postings
-    from ..extract.postings import Posting
 
     if reviewed:
         from .review_cmd import evaluate_reviewed
@@ -92,18 +85,20 @@ def evaluate(settings, gold_dir: Path | None, against: tuple[Path, ...], predict
     if gold_dir is None:
         raise click.UsageError("give GOLD_DIR (the gold set, e.g. tests/data/gold), or --reviewed")
     gold = load_gold_set(gold_dir)
+    reading = None
     if predictions is not None:
         predicted = read_predictions(predictions)
     else:
-        paths = against or gold.sources()
-        missing = [str(p) for p in paths if not p.exists()]
-        if missing:
-            raise click.UsageError(f"gold sources not found: {', '.join(missing)}; run from the project folder or pass --against")
+        if not against:
+            missing = [str(p) for p in gold.sources() if not p.exists()]
+            if missing:
+                raise click.UsageError(f"gold sources not found: {', '.join(missing)}; run from the project folder or pass --against")
         # Every gold posting is read in full, so that each field is scored on its own rather than
         # lost whenever the role type is missed (the role_type row scores that); the leadership
         # flag is decided the same way in full and in the default reading.
         wanted = set(gold.postings) | set(gold.leadership)
-        predicted = [p for p in read_postings(paths, full=True) if isinstance(p, Posting) and p.id in wanted]
+        reading = Reading(against or gold.sources(), full=True)
+        predicted = [p for p in reading if p.id in wanted]
     results = evaluate_splits(gold, predicted)
     unknown = set(splits) - set(results)
     if unknown:
@@ -111,19 +106,20 @@ def evaluate(settings, gold_dir: Path | None, against: tuple[Path, ...], predict
     chosen = {name: result for name, result in results.items() if not splits or name in splits}
     if fmt == "json":
         click.echo(json.dumps({name: result.to_json() for name, result in chosen.items()}, indent=2))
-        return
-    for name, result in chosen.items():
-        rests = dict(result.counts)
-        click.echo(f"== {name} split: {result.postings} postings"
-                   + (f", leadership flag on {rests['leadership']}" if rests.get("leadership") else "")
-                   + (f", duty statements of {rests['duty_areas']}" if rests.get("duty_areas") else ""))
-        click.echo(f"{'field':32} {'precision':>9} {'recall':>7} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
-        for s in result.scores:
-            click.echo(f"{s.field:32} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f} {s.true_positives:4d} {s.false_positives:4d} {s.false_negatives:4d}")
-        if result.missing:
-            click.echo(f"not extracted: {', '.join(result.missing)}")
-        if show_errors:
-            for posting_id, field, missed, spurious in result.errors:
-                click.echo(f"  {posting_id} {field}: missed {list(missed)} spurious {list(spurious)}")
-        click.echo("")
-
+    else:
+        for name, result in chosen.items():
+            rests = dict(result.counts)
+            click.echo(f"== {name} split: {result.postings} postings"
+                       + (f", leadership flag on {rests['leadership']}" if rests.get("leadership") else "")
+                       + (f", duty statements of {rests['duty_areas']}" if rests.get("duty_areas") else ""))
+            click.echo(f"{'field':32} {'precision':>9} {'recall':>7} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
+            for s in result.scores:
+                click.echo(f"{s.field:32} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f} {s.true_positives:4d} {s.false_positives:4d} {s.false_negatives:4d}")
+            if result.missing:
+                click.echo(f"not extracted: {', '.join(result.missing)}")
+            if show_errors:
+                for posting_id, field, missed, spurious in result.errors:
+                    click.echo(f"  {posting_id} {field}: missed {list(missed)} spurious {list(spurious)}")
+            click.echo("")
+    if reading is not None and reading.skipped:
+        sys.exit(1)

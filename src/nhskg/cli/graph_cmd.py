@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from . import Settings, main
+from .inputs import PATHS
 
 #: Show a progress bar only when a build has more documents than this.
 _PROGRESS_OVER = 5
@@ -48,7 +49,7 @@ def _print_validation(report, limit: int) -> None:  # type: ignore[no-untyped-de
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@PATHS
 @click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Store directory to build into (overrides the global --store).")
 @click.option("--base", "base", default=None, help="Base namespace for instance IRIs (overrides the global --base).")
@@ -65,7 +66,7 @@ def _print_validation(report, limit: int) -> None:  # type: ignore[no-untyped-de
               help="Apply the reviewers' decisions in this folder (default: curation/ in the working folder, if there is one).")
 @click.option("--no-decisions", is_flag=True, help="Build from the extractor's output alone, applying no decisions.")
 @click.pass_obj
-def build(settings: Settings, paths: tuple[Path, ...], store: Path | None, base: str | None,
+def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: str | None,
           export_to: Path | None, full: bool, old_full: bool, strict: bool, no_validate: bool, fresh: bool,
           decisions_dir: Path | None, no_decisions: bool) -> None:
     """Read posting files (PATH...: files or folders), extract them and build the graph store."""

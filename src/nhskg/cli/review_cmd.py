@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -147,45 +148,49 @@ def decide(settings: Settings, fact: str, decision: str, to_field: str | None, t
     click.echo(f"{made.describe()}: written to {path}; the next `nhskg build` applies it", err=True)
 
 
-def evaluate_reviewed(settings: Settings, decisions_dir: Path, against: tuple[Path, ...], predictions: Path | None,
+def evaluate_reviewed(settings: Settings, decisions_dir: Path, against: tuple[str, ...], predictions: Path | None,
                       fmt: str, show_errors: bool) -> None:
     """``nhskg evaluate --reviewed``: the extractor against the decisions in ``decisions_dir``."""
     from ..curation.folder import load_decisions
     from ..curation.score import evaluate_reviewed as score
-    from ..extract.postings import Posting
     from ..extract.evaluate import read_predictions
-    from ..pipeline.build import read_postings
+    from .inputs import Reading
 
     decisions = load_decisions(decisions_dir)
     if not len(decisions):
         raise click.UsageError(f"no decisions in {decisions_dir}: review facts first (`nhskg review`, or /review of `nhskg serve`)")
+    reading = None
     if predictions is not None:
         predicted = read_predictions(predictions)
     else:
         paths = list(against) or _decided_sources(settings, set(decisions.by_posting))
-        missing = [str(p) for p in paths if not p.exists()]
-        if missing:
-            raise click.UsageError(f"posting files not found: {', '.join(missing)}; run from the project folder or pass --against")
+        if not against:
+            missing = [str(p) for p in paths if not Path(p).exists()]
+            if missing:
+                raise click.UsageError(f"posting files not found: {', '.join(missing)}; run from the project folder or pass --against")
         # read in full, as the gold set is: a fact is scored whatever the leadership filter says
-        predicted = [p for p in read_postings(paths, full=True) if isinstance(p, Posting) and p.id in decisions.by_posting]
+        reading = Reading(paths, full=True)
+        predicted = [p for p in reading if p.id in decisions.by_posting]
     result = score(decisions, predicted)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), indent=2))
-        return
-    evaluation = result.evaluation
-    click.echo(f"== reviewed facts: {result.decisions} decision(s) from {decisions_dir}, {evaluation.postings} posting(s) scored, "
-               f"{len(result.stale)} stale decision(s) not scored")
-    click.echo(f"{'field':32} {'precision':>9} {'recall':>7} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
-    for s in evaluation.scores:
-        click.echo(f"{s.field:32} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f} {s.true_positives:4d} "
-                   f"{s.false_positives:4d} {s.false_negatives:4d}")
-    if evaluation.missing:
-        click.echo(f"not extracted: {', '.join(evaluation.missing)}")
-    for stale in result.stale:
-        click.echo(f"stale: {stale}", err=True)
-    if show_errors:
-        for posting_id, field, missed, spurious in evaluation.errors:
-            click.echo(f"  {posting_id} {field}: missed {list(missed)} spurious {list(spurious)}")
+    else:
+        evaluation = result.evaluation
+        click.echo(f"== reviewed facts: {result.decisions} decision(s) from {decisions_dir}, {evaluation.postings} posting(s) scored, "
+                   f"{len(result.stale)} stale decision(s) not scored")
+        click.echo(f"{'field':32} {'precision':>9} {'recall':>7} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
+        for s in evaluation.scores:
+            click.echo(f"{s.field:32} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f} {s.true_positives:4d} "
+                       f"{s.false_positives:4d} {s.false_negatives:4d}")
+        if evaluation.missing:
+            click.echo(f"not extracted: {', '.join(evaluation.missing)}")
+        for stale in result.stale:
+            click.echo(f"stale: {stale}", err=True)
+        if show_errors:
+            for posting_id, field, missed, spurious in evaluation.errors:
+                click.echo(f"  {posting_id} {field}: missed {list(missed)} spurious {list(spurious)}")
+    if reading is not None and reading.skipped:
+        sys.exit(1)
 
 
 def _decided_sources(settings: Settings, ids: set[str]) -> list[Path]:

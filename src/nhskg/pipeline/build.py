@@ -72,7 +72,8 @@ def read_postings(paths: Sequence[Path | str], *, full: bool | None = None, voca
 
     vocab = vocab or load_vocabulary(vocabulary_dir())
     _check_duty_model(vocab, full)
-    yield from _extract(read_documents([Path(p) for p in paths], needs_text=text_wanted(vocab, full)), vocab, full)
+    # the paths as given: Path("") would be the working folder, where read_documents names an empty path
+    yield from _extract(read_documents(list(paths), needs_text=text_wanted(vocab, full)), vocab, full)
 
 
 def _check_duty_model(vocab: Vocabulary, full: bool | None) -> None:
@@ -305,7 +306,7 @@ def build(
     # build's workers read the feeds' lines too: this process only splits the feeds into lines.
     large = workers > 1 and _input_bytes(paths) >= PARALLEL_OVER * _BYTES_PER_DOCUMENT
     needs_text, held = text_wanted(vocab, full), writer.held()
-    documents = unless_held(read_documents([Path(p) for p in paths], needs_text=needs_text, defer_records=large), held, version)
+    documents = unless_held(read_documents(list(paths), needs_text=needs_text, defer_records=large), held, version)
     head = [] if large else list(itertools.islice(documents, PARALLEL_OVER)) if workers > 1 else list(documents)
     options = dict(vocab=vocab, full=full, strict=strict, validate=validate, progress=progress)
     if not large and (len(head) < PARALLEL_OVER or workers <= 1):

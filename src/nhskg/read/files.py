@@ -4,12 +4,14 @@ Takes a path; gives its text (UTF-8, UTF-16 or cp1252, decoded stretch by stretc
 :class:`~nhskg.read.documents.Problem` saying why it is not read: not a regular file (a FIFO
 would block the build), too large to be a posting, or not text at all. Also how a file is named
 in what the readers give (:func:`_named`). Separate from the readers because every format needs
-the same guards, and a file that fails them never reaches a parser.
+the same guards, and a file that fails them never reaches a parser. :func:`path_problem` is the
+guard on a path as given (missing, a broken link, a FIFO), which the command line asks first.
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
 import gzip
 import io
 import os
@@ -238,3 +240,54 @@ def _stem(path: Path) -> str:
         if name.lower().endswith(suffix):
             return _named(name[: -len(suffix)] or name)
     return _named(path.stem)
+
+
+def path_problem(given: str | Path) -> Problem | None:
+    """Why a path given to :func:`~nhskg.read.readers.read_documents` cannot be read at all
+    (missing, a broken link or a loop of links, a FIFO, an empty string), as that function reports
+    it; ``None`` for a folder or a regular file, whose contents may still fail to read.
+
+    The command line asks it first, to tell "nothing given can be read" from "some of it".
+
+    >>> print(path_problem("no/such/cmo.txt"))
+    no/such/cmo.txt: no such file or directory; check the path
+    >>> path_problem(".") is None
+    True
+    """
+    source = _named(str(given))
+    if not source.strip():
+        return Problem(repr(source), "an empty path; give a file or a folder")  # Path("") is the working folder
+    path = Path(given)
+    try:
+        mode = path.stat().st_mode
+    except ValueError:  # a NUL byte in the name, which no file has
+        return Problem(source, "no such file or directory; check the path")
+    except (OSError, RuntimeError) as error:
+        if isinstance(error, (FileNotFoundError, NotADirectoryError)) and not _is_link(path):
+            return Problem(source, "no such file or directory; check the path")
+        return Problem(source, _unreachable(path, error))
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return None
+    return Problem(source, _not_regular(mode) or "not a regular file or directory; give a file or a folder")
+
+
+def _unreachable(entry: Path, error: BaseException) -> str:
+    """Why a path given or listed by a folder cannot be reached (a link to nowhere, a loop of links)."""
+    if _is_link(entry):
+        try:
+            target = os.readlink(entry)
+        except OSError:
+            target = "?"
+        if isinstance(error, OSError) and error.errno == errno.ELOOP:
+            return f"a loop of symbolic links (it points to {_named(target)}, which leads back to it); it is not read"
+        return f"a broken symbolic link: its target {_named(target)} does not exist; it is not read"
+    return f"cannot read it: {getattr(error, 'strerror', None) or error}"
+
+
+def _is_link(entry: Path) -> bool:
+    """Whether ``entry`` is a symbolic link; ``False`` when even that cannot be told (a folder on
+    its way that may not be searched), which is then the error to report."""
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False

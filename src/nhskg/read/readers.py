@@ -22,8 +22,6 @@ advert's problem names them.
 
 from __future__ import annotations
 
-import errno
-import os
 import stat
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -36,7 +34,7 @@ from selectolax.lexbor import LexborHTMLParser
 from .cleaning import clean_text
 from .documents import Document, Part, Problem, Result, Structured, TextFilter, UnreadRecord
 from .feeds import _read_json, _read_jsonl, count_lines, feed_lines, record_of_line
-from .files import _MAX_TEXT_CHARS, _named, _not_regular, _read_text, _source, _stem
+from .files import _MAX_TEXT_CHARS, _named, _not_regular, _read_text, _source, _stem, _unreachable, path_problem
 from .markup import _drop_chrome, _page_text, _too_deep
 from .office import OFFICE_ENDINGS, OfficeError, office_text
 from .records import _graph_records, _is_job_posting, _load_json, _record_document, _text
@@ -175,19 +173,6 @@ def _walk(directory: Path, seen: set[tuple[int, int]] | None = None) -> Iterator
             yield Problem(_source(entry), _not_regular(info.st_mode) or "not a regular file")
 
 
-def _unreachable(entry: Path, error: BaseException) -> str:
-    """Why an entry that a folder lists cannot be reached (a link to nowhere, a loop of links)."""
-    if entry.is_symlink():
-        try:
-            target = os.readlink(entry)
-        except OSError:
-            target = "?"
-        if isinstance(error, OSError) and error.errno == errno.ELOOP:
-            return f"a loop of symbolic links (it points to {_named(target)}, which leads back to it); it is not read"
-        return f"a broken symbolic link: its target {_named(target)} does not exist; it is not read"
-    return f"cannot read it: {getattr(error, 'strerror', None) or error}"
-
-
 @overload
 def read_documents(
     paths: Iterable[str | Path], *, needs_text: TextFilter | None = None, defer_records: Literal[False] = False
@@ -225,10 +210,10 @@ def read_documents(
     files: list[tuple[Path, str]] = []
     reported: set[str] = set()  # entries already named (a FIFO a manifest also lists is named once)
     for given in paths:
-        source = _named(str(given))
         path = Path(given)
-        if not source.strip():
-            yield Problem(repr(source), "an empty path; give a file or a folder")
+        problem = path_problem(given)
+        if problem is not None:
+            yield problem
         elif path.is_dir():
             for file in _walk(path):
                 if isinstance(file, Problem):
@@ -236,17 +221,8 @@ def read_documents(
                     yield file
                 else:
                     files.append((file, _source(file)))
-        elif path.is_file():
-            files.append((path, source))
-        elif path.exists():
-            yield Problem(source, _not_regular(path.stat().st_mode) or "not a regular file or directory; give a file or a folder")
-        elif path.is_symlink():
-            try:
-                path.stat()
-            except (OSError, RuntimeError) as error:
-                yield Problem(source, _unreachable(path, error))
         else:
-            yield Problem(source, "no such file or directory; check the path")
+            files.append((path, _named(str(given))))
     yield from _read_with_attachments(files, needs_text, reported, defer_records)
 
 
@@ -268,8 +244,10 @@ def estimate_records(paths: Iterable[str | Path]) -> int:
     """
     count = 0
     for given in paths:
+        if path_problem(given) is not None:
+            continue  # counts nothing (and "" is not the working folder)
         path = Path(given)
-        for file in _walk(path) if path.is_dir() else [path] if path.is_file() else []:
+        for file in _walk(path) if path.is_dir() else [path]:
             if isinstance(file, Problem):
                 continue
             name = file.name.lower()

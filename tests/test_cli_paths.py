@@ -1,0 +1,129 @@
+"""Bad paths on the command line: each is skipped with the reader's own line, the rest is read.
+
+Before: click's ``exists=True`` on PATH... ran before the reader, so one missing path (or a loop
+of symbolic links, called "does not exist") cancelled the whole ``build`` or ``extract`` with exit
+2. Now every command that reads postings (``extract``, ``build``, ``evaluate --against``) takes
+its paths the same way: a path that cannot be read is one line naming it and why, the others are
+read, and the exit status is 1; only when no path given can be read is it a usage error (exit 2),
+and then a build has not touched the store.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from nhskg.cli import main
+from nhskg.graph.store import GraphStore
+
+GOOD = (
+    "Chief Nurse\nNorfolk and Norwich University Hospitals NHS Foundation Trust\n"
+    "The Chief Nurse reports to the Chief Executive and is the Caldicott Guardian for the Trust.\n"
+)
+GOLD = Path(__file__).resolve().parent / "data" / "gold"
+
+#: A bad path (made in ``bad/`` by :func:`paths`) -> what the reader says of it.
+BAD = {
+    "missing.txt": "no such file or directory; check the path",
+    "loop.txt": "a loop of symbolic links",
+    "gone.txt": "a broken symbolic link: its target nowhere.txt does not exist",
+}
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def err_lines(result: Result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> Path:
+    """``good/cn.txt``, a posting, and in ``bad/`` a link loop and a link to nowhere."""
+    (tmp_path / "good").mkdir()
+    (tmp_path / "good" / "cn.txt").write_text(GOOD, encoding="utf-8")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "loop.txt").symlink_to("loop-back.txt")
+    (bad / "loop-back.txt").symlink_to("loop.txt")
+    (bad / "gone.txt").symlink_to("nowhere.txt")
+    return tmp_path
+
+
+def build(tmp_path: Path, *paths: str | Path, fresh: bool = False) -> Result:
+    return run("build", "--store", tmp_path / "store", "--no-validate", "--no-decisions",
+               *(["--fresh"] if fresh else []), *paths)
+
+
+def quads(store: Path) -> set[object]:
+    opened = GraphStore.open(store)
+    try:
+        return set(opened.store)
+    finally:
+        opened.close()
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_extract_reads_the_good_path_and_names_the_bad_one(paths: Path, name: str) -> None:
+    bad = paths / "bad" / name
+    result = run("extract", paths / "good" / "cn.txt", bad)
+    assert result.exit_code == 1, result.output
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["cn"]
+    [line] = err_lines(result)
+    assert line.startswith(f"skipped {bad}: ") and BAD[name] in line, line
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_build_builds_the_good_path_and_names_the_bad_one(paths: Path, name: str) -> None:
+    bad = paths / "bad" / name
+    result = build(paths, paths / "good" / "cn.txt", bad)
+    assert result.exit_code == 1, result.output
+    assert "1 posting(s) read, 1 stored (0 unchanged), 1 skipped" in result.stderr, result.output
+    [line] = [line for line in err_lines(result) if str(bad) in line]
+    assert line.startswith(f"  skipped {bad}: ") and BAD[name] in line, line
+
+
+def test_evaluate_against_scores_the_good_path_and_names_the_bad_one(paths: Path) -> None:
+    seed = GOLD.parents[2] / "seeds" / "000_ceef7d63af8bb6ec.txt"
+    bad = paths / "bad" / "loop.txt"
+    result = run("evaluate", GOLD, "--split", "dev", "--format", "json", "--against", seed, "--against", bad)
+    assert result.exit_code == 1, result.output
+    assert "dev" in json.loads(result.stdout)
+    [line] = err_lines(result)
+    assert line.startswith(f"skipped {bad}: ") and BAD["loop.txt"] in line, line
+
+
+def test_an_empty_path_is_named_not_read_as_the_working_folder(paths: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(paths)
+    (paths / "stray.txt").write_text(GOOD.replace("Chief Nurse", "Medical Director"), encoding="utf-8")
+    result = run("extract", "good/cn.txt", "")
+    assert result.exit_code == 1, result.output
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["cn"]
+    assert err_lines(result) == ["skipped '': an empty path; give a file or a folder"]
+
+
+@pytest.mark.parametrize("command", ["extract", "evaluate"])
+def test_no_readable_path_at_all_is_still_a_usage_error_naming_each(paths: Path, command: str) -> None:
+    bad = [paths / "bad" / name for name in BAD]
+    args = ["extract", *bad] if command == "extract" else ["evaluate", GOLD, *(a for p in bad for a in ("--against", p))]
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = err_lines(result)
+    for path, (name, why) in zip(bad, BAD.items()):
+        [line] = [line for line in lines if str(path) in line]
+        assert line.startswith(f"skipped {path}: ") and why in line, line
+    assert lines[-1].startswith("error: ") and "nothing to read" in lines[-1], lines
+
+
+def test_a_fresh_build_of_nothing_readable_leaves_the_store_as_it_was(paths: Path) -> None:
+    assert build(paths, paths / "good").exit_code == 0
+    before = quads(paths / "store")
+    result = build(paths, *(paths / "bad" / name for name in BAD), fresh=True)
+    assert result.exit_code == 2, result.output
+    assert "nothing to read" in err_lines(result)[-1]
+    assert quads(paths / "store") == before
