@@ -259,6 +259,51 @@ def test_ctrl_c_during_a_large_build_leaves_the_previous_store_live(tmp_path: Pa
     assert [p.name for p in store.iterdir() if p.name.startswith("gen-")] == [(store / "CURRENT").read_text().strip()]
 
 
+WORKER_DIES_CHILD = textwrap.dedent(
+    """
+    import importlib, os, signal, sys
+    import nhskg.pipeline.pool as pool
+    from nhskg.cli import main
+
+    importlib.import_module("nhskg.pipeline.build").PARALLEL_OVER = 10  # the large-build path: workers
+    real = pool._graphs
+
+    def dies_on_nurse_13(documents, *args):
+        documents = list(documents)
+        if any(getattr(d, "id", None) == "nurse-13" for d in documents):
+            os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer ends a worker: no exception, no result
+        return real(documents, *args)
+
+    pool._graphs = dies_on_nurse_13  # inherited by the forked workers
+    main(["--store", sys.argv[2], "build", "--no-decisions", sys.argv[1]])
+    """
+)
+
+
+def test_bug_a_worker_that_dies_hung_the_build(tmp_path: Path) -> None:
+    """A worker killed half-way (the OOM killer's pick) left its chunk's result never coming: the
+    build waited for it for ever. It ends with one error saying so, and the store is as it was."""
+    records = tmp_path / "many.jsonl"
+    records.write_text("".join(json.dumps({**_NURSE, "id": f"nurse-{n}"}) + "\n" for n in range(40)), encoding="utf-8")
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps(_NURSE) + "\n", encoding="utf-8")
+    store = tmp_path / "store"
+    build([first], store, validate=False)
+    before = set(GraphStore.open(store).store)
+    env = {**os.environ, "PYTHONPATH": str(TESTS.parent / "src")}
+    try:
+        done = subprocess.run([sys.executable, "-c", WORKER_DIES_CHILD, str(records), str(store)], env=env,
+                              capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired as hung:
+        raise AssertionError(f"the build hung after its worker died:\n{hung.stderr}") from None
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert done.returncode == 1 and len(errors) == 1, done.stderr
+    assert "worker process" in errors[0] and "the store was left unchanged" in errors[0] and "build again" in errors[0]
+    assert "Traceback" not in done.stderr
+    assert set(GraphStore.open(store).store) == before
+    assert [p.name for p in store.iterdir() if p.name.startswith("gen-")] == [(store / "CURRENT").read_text().strip()]
+
+
 def test_reading_runs_at_most_so_many_chunks_ahead_of_the_writer() -> None:
     """Reading a feed's lines is far quicker than extracting them: unchecked, the whole input
     waited in the pool's queue. The stream sends a chunk only while fewer than ``ahead`` are
@@ -270,18 +315,18 @@ def test_reading_runs_at_most_so_many_chunks_ahead_of_the_writer() -> None:
         def __init__(self, chunk: list[Document]) -> None:
             self.chunk = chunk
 
-        def ready(self) -> bool:
+        def done(self) -> bool:
             return False
 
-        def get(self) -> list[Document]:
+        def result(self) -> list[Document]:
             return self.chunk
 
     class Pool:
         sent = 0
 
-        def apply_async(self, function: object, args: tuple[list[Document]]) -> Pending:
+        def submit(self, function: object, chunk: list[Document]) -> Pending:
             self.sent += 1
-            return Pending(args[0])
+            return Pending(chunk)
 
     pool = Pool()
     stream = iter(_Streamed(pool, ([Document(f"d{n}", "feed.jsonl", "Staff Nurse")] for n in range(100)), ahead=5))  # type: ignore[arg-type]

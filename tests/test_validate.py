@@ -153,6 +153,7 @@ def test_cli_validate_exit_codes(tmp_path: Path, vocab: Vocabulary) -> None:
 def test_validating_in_parts_gives_the_same_report(tmp_path: Path, vocab: Vocabulary, monkeypatch: pytest.MonkeyPatch) -> None:
     """A large build's workers validate in parts, one organisation's postings to a part, so a
     designation claimed twice in one trust is still seen; the report is the one-process one."""
+    import concurrent.futures
     import multiprocessing
 
     import nhskg.graph.validate as validation
@@ -168,7 +169,7 @@ def test_validating_in_parts_gives_the_same_report(tmp_path: Path, vocab: Vocabu
     whole = validate(store)
     monkeypatch.setattr(validation, "PARALLEL_OVER", 1)
     monkeypatch.setattr(validation.os, "cpu_count", lambda: 3)
-    with multiprocessing.get_context("fork").Pool(2) as pool:
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
         parted = validate(store, pool=pool)
         assert len(parts(store.store, leadership_graphs(store.store), 3)) == 3
         changed = validate(store, graphs={f"{B}graph/posting/p1"}, pool=pool)  # b, with a beside it
@@ -179,6 +180,35 @@ def test_validating_in_parts_gives_the_same_report(tmp_path: Path, vocab: Vocabu
     assert {r.focus for r in whole.warnings} == {f"{B}post/a", f"{B}post/b"} and not whole.conforms
     assert {r.focus for r in changed.warnings} == {f"{B}post/a", f"{B}post/b"} and changed.conforms
     assert changed.scope == "changed leadership" and changed.triples < whole.triples
+
+
+def _dies(task: object) -> None:
+    """A part's validation in a worker the system kills (no exception, no result)."""
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_worker_that_dies_validating_a_part_leaves_the_part_to_this_process(
+        tmp_path: Path, vocab: Vocabulary, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large build's workers validate in parts once the graph is live: a worker killed then
+    must not hang the build, nor cost it its report; this process validates instead."""
+    import concurrent.futures
+    import multiprocessing
+
+    import nhskg.graph.validate as validation
+
+    store = store_of(tmp_path / "s", posting_quads(_holder("a", "medical-director", "2020-01-01", "2020-02-01"), vocab),
+                     posting_quads(_holder("b", "chief-nurse", "2020-01-20", "2020-03-01"), vocab))
+    whole = validate(store)
+    monkeypatch.setattr(validation, "PARALLEL_OVER", 1)
+    monkeypatch.setattr(validation, "_validate_part", _dies)
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        waiting = concurrent.futures.ThreadPoolExecutor(1).submit(validate, store, pool=pool)
+        parted = waiting.result(timeout=60)
+    assert [(r.severity, r.focus, r.message) for r in parted.results] == [(r.severity, r.focus, r.message) for r in whole.results]
+    assert parted.triples == whole.triples and parted.warnings  # the designation claimed twice
 
 
 def test_validation_parses_each_sparql_text_once_and_patches_nothing(tmp_path: Path, vocab: Vocabulary,

@@ -19,7 +19,7 @@ building again replaces a posting's statements instead of duplicating them. Choi
 
 from __future__ import annotations
 
-import multiprocessing.pool
+import concurrent.futures
 import urllib.parse
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -195,7 +195,7 @@ class EndpointWriter:
     def write(self, graph: PostingGraph) -> None:
         self.replace_posting(graph.id, ox.parse(graph.nquads, format=ox.RdfFormat.N_QUADS))
 
-    def commit(self, *, validate: bool, pool: "multiprocessing.pool.Pool | None" = None) -> Written:
+    def commit(self, *, validate: bool, pool: concurrent.futures.Executor | None = None) -> Written:
         self.finish_organisations()
         report = validate_endpoint(self.source, base=self.base) if validate else None
         return Written(triple_count(self.source, self.base), report)

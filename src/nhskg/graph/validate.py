@@ -17,9 +17,10 @@ postings are written by the same few lines of :mod:`nhskg.graph.rdfgraph` from a
 
 from __future__ import annotations
 
-import multiprocessing.pool
+import concurrent.futures
 import os
 import re
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection
@@ -291,7 +292,7 @@ PARALLEL_OVER = 60
 
 
 def validate(source: Any, *, scope: str = "leadership", shapes: Path | None = None,
-             graphs: Collection[str] | None = None, pool: "multiprocessing.pool.Pool | None" = None) -> ValidationReport:
+             graphs: Collection[str] | None = None, pool: concurrent.futures.Executor | None = None) -> ValidationReport:
     """Validate ``source`` against the shapes; never raises on a bad graph.
 
     ``scope="leadership"`` checks the postings modelled in full (and the ontology) of a store,
@@ -303,7 +304,8 @@ def validate(source: Any, *, scope: str = "leadership", shapes: Path | None = No
 
     ``pool`` (worker processes, such as a large build's) validates the leadership postings of a
     :class:`~nhskg.graph.store.GraphStore` in parts, one organisation's postings in one part: pySHACL
-    is pure Python, so on ten times the 2020 corpus one process took half a minute.
+    is pure Python, so on ten times the 2020 corpus one process took half a minute. Should a worker
+    die meanwhile, this process validates them instead.
     """
     import time
 
@@ -327,15 +329,19 @@ def validate(source: Any, *, scope: str = "leadership", shapes: Path | None = No
         return ValidationReport((), 0, time.perf_counter() - started, label)
     if pool is not None and isinstance(source, GraphStore) and chosen is not None and len(chosen) >= PARALLEL_OVER:
         tasks = [(str(source.generation), part, shapes) for part in parts(store, chosen, os.cpu_count() or 2)]
-        waiting = pool.map_async(_validate_part, tasks, chunksize=1)
+        waiting = [pool.submit(_validate_part, task) for task in tasks]
         on_store = _store_results(store, checks, chosen)  # while the parts run
-        done = waiting.get()
-        # The ontology graph is in every part: count it once, and its results once (a
-        # property shape is a blank node, named afresh in each process). Parts name
-        # organisations of their own, so they share nothing else.
-        triples = sum(size for _, size, _ in done) - sum(common for _, _, common in done[1:])
-        results = [*(r for part_results, _, _ in done for r in part_results), *on_store]
-        return ValidationReport(_once_each(results), triples, time.perf_counter() - started, label)
+        try:
+            done = [part.result() for part in waiting]
+        except BrokenProcessPool:  # a worker died (killed for want of memory?): validate here instead
+            done = None
+        if done is not None:
+            # The ontology graph is in every part: count it once, and its results once (a
+            # property shape is a blank node, named afresh in each process). Parts name
+            # organisations of their own, so they share nothing else.
+            triples = sum(size for _, size, _ in done) - sum(common for _, _, common in done[1:])
+            results = [*(r for part_results, _, _ in done for r in part_results), *on_store]
+            return ValidationReport(_once_each(results), triples, time.perf_counter() - started, label)
     if chosen is None:
         data = from_oxigraph(store, checks.ontology_predicates)
     else:

@@ -15,7 +15,7 @@ The order a build calls them in: :meth:`~Writer.held` (before reading), :meth:`~
 
 from __future__ import annotations
 
-import multiprocessing.pool
+import concurrent.futures
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ContextManager, Mapping, Protocol, cast
@@ -77,7 +77,7 @@ class Writer(Protocol):
         """Replace the posting's graph with ``graph`` (what it says of its organisation is added to
         the organisations graph, never dropped with the posting)."""
 
-    def commit(self, *, validate: bool, pool: "multiprocessing.pool.Pool | None" = None) -> Written:
+    def commit(self, *, validate: bool, pool: concurrent.futures.Executor | None = None) -> Written:
         """Write the organisations graph, make what was written live, count it and, if asked,
         validate it (``pool``: processes that may validate in parts)."""
 
@@ -144,7 +144,7 @@ class StoreWriter:
             stop = _Stopped()
             context.__exit__(_Stopped, stop, None)
 
-    def commit(self, *, validate: bool, pool: "multiprocessing.pool.Pool | None" = None) -> Written:
+    def commit(self, *, validate: bool, pool: concurrent.futures.Executor | None = None) -> Written:
         context, self._context = self._context, None
         if context is None:
             raise StoreError(f"{self.directory}: nothing is being written; call begin() first")

@@ -24,18 +24,18 @@ from __future__ import annotations
 import concurrent.futures
 import itertools
 import multiprocessing
-import multiprocessing.pool
 import os
 import stat
 import threading
 import time
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..read.documents import Problem
 from ..background import background_threads, leave_ctrl_c_to_main, threads_leave_ctrl_c_to_main
-from ..errors import InputError
+from ..errors import InputError, NhskgError
 from ..namespaces import DEFAULT_BASE
 from ..paths import vocabulary_dir
 from ..extract.postings import Posting
@@ -46,7 +46,7 @@ from ..graph.writer import StoreWriter, Writer
 from ..vocabulary.vocab import Vocabulary, load_vocabulary
 from .identity import Held, PostingKeys, content_digest, document_digest, fingerprint, unless_held
 from .making import _extract, _graphs, _problem
-from .pool import _chunks, _init_worker, _Streamed
+from .pool import _chunks, _init_worker, _Streamed, _Workers
 from .report import BuildReport
 
 __all__ = ["BuildReport", "PostingKeys", "build", "build_postings", "read_postings", "Progress", "Held", "fingerprint",
@@ -159,7 +159,7 @@ def _write(
     validate: bool,
     progress: Progress | None,
     total_of: Callable[[], int | None],
-    pool: "multiprocessing.pool.Pool | None" = None,
+    pool: concurrent.futures.Executor | None = None,
 ) -> BuildReport:
     started = time.perf_counter()
     vocab = vocab or load_vocabulary(vocabulary_dir())
@@ -315,7 +315,7 @@ def build(
     # reading, and the store loads each batch of N-Quads in a background thread (Oxigraph lets
     # go of the GIL while it loads), so reading, extraction and loading overlap. Forked, so each
     # worker starts with the vocabulary and its matcher built; chunks of a few dozen documents
-    # keep pickling cheap. Ctrl-C ends the pool with it.
+    # keep pickling cheap. Ctrl-C ends the pool with it, and so does a worker that dies.
     from ..vocabulary.matching import build_matcher
 
     build_matcher(vocab)  # cached: built once here, inherited by every worker
@@ -333,14 +333,25 @@ def build(
 
     counting = threading.Thread(target=count, daemon=True)
     counting.start()
-    with threads_leave_ctrl_c_to_main():  # the pool's own handler threads
-        pool = context.Pool(workers, initializer=_init_worker,
-                            initargs=(vocab, base, full, os.getpid(), version, needs_text, held, validate))
-    with pool:
+    with threads_leave_ctrl_c_to_main():  # the pool's own threads
+        pool = _Workers(context, workers, initializer=_init_worker,
+                        initargs=(vocab, base, full, os.getpid(), version, needs_text, held, validate))
+    try:
         stream = _Streamed(pool, _chunks(itertools.chain(head, documents), 64))
 
         def total() -> int | None:
             return stream.total if stream.total is not None else (estimate[0] if estimate else None)
 
         # The workers, idle once the input is read, validate the result in parts.
-        return _write(stream, writer, total_of=total, pool=pool, **options)  # type: ignore[arg-type]
+        report = _write(stream, writer, total_of=total, pool=pool, **options)  # type: ignore[arg-type]
+    except BrokenProcessPool as error:
+        # A worker died (the OOM killer's pick, a crash in a C library) and its chunk with it;
+        # _write has stopped the writer, which keeps what it held.
+        raise NhskgError(
+            "a worker process of the build died before it finished its part of the input (killed, perhaps by the"
+            f" system for want of memory); the build stopped ({writer.where}: {writer.on_stop}); build again,"
+            " and if a worker dies again, free some memory or build the input in smaller parts"
+        ) from error
+    finally:
+        pool.shutdown()
+    return report
