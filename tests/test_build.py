@@ -244,3 +244,30 @@ def test_cli_build_reads_files_end_to_end(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output  # the broken JSON file was skipped
     assert "skipped" in result.output and "empty.json" in result.output
     assert GraphStore.open(store).posting_ids() == ["cmo"]
+
+
+def test_bug_ctrl_c_once_the_build_was_live_said_the_store_was_unchanged(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The new generation goes live before it is validated: Ctrl-C then said "the previous store
+    is unchanged" though the store held the new build, and the skipped files went unreported."""
+    import nhskg.graph.writer as writer_module
+
+    posting = tmp_path / "in" / "cmo.txt"
+    posting.parent.mkdir()
+    posting.write_text("Chief Medical Officer\nNorfolk and Norwich University Hospitals NHS Foundation Trust\n"
+                       "The Chief Medical Officer reports to the Chief Executive.\n", encoding="utf-8")
+    (tmp_path / "in" / "empty.json").write_text("{not json", encoding="utf-8")
+    store = tmp_path / "store"
+
+    def ctrl_c(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(writer_module, "validate_graph", ctrl_c)  # Ctrl-C while the live build is validated
+    result = CliRunner().invoke(main, ["build", "--store", str(store), str(posting.parent)])
+    assert result.exit_code == 130, result.output
+    assert "is unchanged" not in result.output
+    assert f"the build was committed ({store} holds it), but its validation did not finish" in result.output
+    assert f"nhskg --store {store} validate" in result.output
+    assert "1 posting(s) read, 1 stored (0 unchanged), 1 skipped" in result.output  # the report, as after a build
+    assert "skipped" in result.output and "empty.json" in result.output
+    assert GraphStore.open(store).posting_ids() == ["cmo"]

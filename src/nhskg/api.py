@@ -48,12 +48,16 @@ def build(
         return run_build([Path(p) for p in paths], Path(store), base=base, **options)  # type: ignore[arg-type]
     from .curation.apply import applying
     from .curation.folder import load_decisions
-    from .pipeline.report import with_curation
+    from .pipeline.report import BuildInterrupted, with_curation
     from .vocabulary.vocab import load_vocabulary
 
     with applying(load_decisions(decisions, load_vocabulary())) as session:
-        report = run_build([Path(p) for p in paths], Path(store), base=base, **options)  # type: ignore[arg-type]
         assert session is not None
+        try:
+            report = run_build([Path(p) for p in paths], Path(store), base=base, **options)  # type: ignore[arg-type]
+        except BuildInterrupted as stop:  # Ctrl-C once the build was live: its report says what it did
+            stop.report = with_curation(stop.report, session.report())
+            raise
         return with_curation(report, session.report())
 
 

@@ -7,6 +7,7 @@ the shapes, or the store, a vocabulary or an input (``--strict``) is at fault; 2
 from __future__ import annotations
 
 import contextlib
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -70,7 +71,7 @@ def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: 
           export_to: Path | None, full: bool, old_full: bool, strict: bool, no_validate: bool, fresh: bool,
           decisions_dir: Path | None, no_decisions: bool) -> None:
     """Read posting files (PATH...: files or folders), extract them and build the graph store."""
-    from ..pipeline.build import build as run_build
+    from ..pipeline.build import BuildInterrupted, build as run_build
     from ..curation.apply import applying
     from ..curation.folder import open_decisions
     from ..graph.store import GraphStore
@@ -97,6 +98,7 @@ def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: 
         bar.update(done - bar.n)
 
     built = False
+    interrupted = False  # by Ctrl-C once the build was live
     writer: Writer
     try:
         if settings.endpoint:
@@ -113,6 +115,8 @@ def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: 
         built = True
         if export_to is not None:
             GraphStore.open(store_dir).export(export_to, base=base or settings.base)
+    except BuildInterrupted as stop:
+        report, interrupted = stop.report, True  # said after the report, below
     except KeyboardInterrupt:
         # One line, not a traceback: the library has already put everything back as it was.
         if bar is not None:
@@ -137,6 +141,14 @@ def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: 
         click.echo(session.report().summary(), err=True)
     if report.validation is not None:
         _print_validation(report.validation, 20)
+    if interrupted:
+        where = f"--endpoint {report.store}" if settings.endpoint else f"--store {shlex.quote(str(store_dir))}"
+        unfinished = "its validation" if not no_validate else "counting its triples"
+        export = f"; the export was not written: run `nhskg {where} export {shlex.quote(str(export_to))}`" if export_to else ""
+        check = f"; check it with `nhskg {where} validate`" if not no_validate else ""
+        click.echo(f"interrupted: the build was committed ({report.store} holds it), but {unfinished} did not finish"
+                   f"{check}{export}", err=True)
+        sys.exit(130)
     if export_to is not None:
         click.echo(f"exported to {export_to}", err=True)
     sys.exit(0 if report.ok else 1)

@@ -114,6 +114,7 @@ class EndpointWriter:
         self._pending_size = 0
         self._shared: dict[str, set[str]] = {}  # base -> lines for its organisations graph
         self.written: dict[str, int] = {}
+        self._committed = False
 
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
         """Queue ``graph`` to hold exactly the triples of ``quads`` (their graph names are ignored)."""
@@ -196,9 +197,14 @@ class EndpointWriter:
         self.replace_posting(graph.id, ox.parse(graph.nquads, format=ox.RdfFormat.N_QUADS))
 
     def commit(self, *, validate: bool, pool: concurrent.futures.Executor | None = None) -> Written:
+        self._committed = False
         self.finish_organisations()
+        self._committed = True  # every graph is on the server
         report = validate_endpoint(self.source, base=self.base) if validate else None
         return Written(triple_count(self.source, self.base), report)
+
+    def committed(self) -> bool:
+        return self._committed
 
     def abort(self) -> None:
         self._pending, self._pending_size, self._shared = {}, 0, {}  # sent already: stays

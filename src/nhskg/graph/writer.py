@@ -10,7 +10,8 @@ posting's graph is handed over as soon as it is made, and batched on the way.
 The order a build calls them in: :meth:`~Writer.held` (before reading), :meth:`~Writer.stored`
 (in a thread of its own, beside the rest), :meth:`~Writer.begin`, :meth:`~Writer.load_ontology`, then for each posting
 :meth:`~Writer.expect`, :meth:`~Writer.unchanged` and :meth:`~Writer.write`, and last
-:meth:`~Writer.commit` -- or :meth:`~Writer.abort` if anything raised on the way.
+:meth:`~Writer.commit` -- or :meth:`~Writer.abort` if anything raised on the way; and, if
+Ctrl-C stopped the commit, :meth:`~Writer.committed`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import pyoxigraph as ox
 from ..background import background_threads
 from ..errors import StoreError
 from ..namespaces import DEFAULT_BASE
+from .generations import _current_name
 from .loading import GraphWriter
 from .rdfgraph import NS, PostingGraph, posting_graphs_prefix
 from .store import GraphStore
@@ -81,6 +83,10 @@ class Writer(Protocol):
         """Write the organisations graph, make what was written live, count it and, if asked,
         validate it (``pool``: processes that may validate in parts)."""
 
+    def committed(self) -> bool:
+        """Whether :meth:`commit`, stopped on the way (Ctrl-C), had made what was written live: it
+        then goes on to count and validate it."""
+
     def abort(self) -> None:
         """Stop after a failure: what :attr:`on_stop` says stays."""
 
@@ -108,6 +114,7 @@ class StoreWriter:
         self.fresh = fresh
         self._context: ContextManager[GraphWriter] | None = None
         self._generation: GraphWriter | None = None
+        self._live = False  # what was written is live
 
     def held(self) -> Mapping[str, str]:
         # The generation's writer checks each again under the lock (:meth:`unchanged`).
@@ -117,6 +124,7 @@ class StoreWriter:
         return {} if self.fresh else _stored_keys(self.directory, self.base)
 
     def begin(self) -> None:
+        self._live = False
         self._context = GraphStore.writer(self.directory, base=self.base, fresh=self.fresh)
         self._generation = self._context.__enter__()
 
@@ -138,6 +146,12 @@ class StoreWriter:
     def write(self, graph: PostingGraph) -> None:
         self.generation.replace_posting(graph.id, graph.nquads, digest=graph.input_digest, content=graph.digest)
 
+    def committed(self) -> bool:
+        # Live once CURRENT names the new generation, even if Ctrl-C came before the commit
+        # returned from making it so (tidying the old generations, after the flip).
+        generation = self._generation
+        return self._live or (generation is not None and _current_name(self.directory) == generation.target.name)
+
     def abort(self) -> None:
         context, self._context = self._context, None
         if context is not None:  # the generation is removed; CURRENT still names the previous one
@@ -149,6 +163,7 @@ class StoreWriter:
         if context is None:
             raise StoreError(f"{self.directory}: nothing is being written; call begin() first")
         context.__exit__(None, None, None)  # finish the generation and make it live
+        self._live = True
         # What changed is validated (with what its constraints reach); a fresh store is all change.
         changed = None if self.generation.live is None else self.generation.written
         store = GraphStore.open(self.directory)

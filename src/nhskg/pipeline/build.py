@@ -47,9 +47,9 @@ from ..vocabulary.vocab import Vocabulary, load_vocabulary
 from .identity import Held, PostingKeys, content_digest, document_digest, fingerprint, unless_held
 from .making import _extract, _graphs, _problem
 from .pool import _chunks, _init_worker, _Streamed, _Workers
-from .report import BuildReport
+from .report import BuildInterrupted, BuildReport
 
-__all__ = ["BuildReport", "PostingKeys", "build", "build_postings", "read_postings", "Progress", "Held", "fingerprint",
+__all__ = ["BuildReport", "BuildInterrupted", "PostingKeys", "build", "build_postings", "read_postings", "Progress", "Held", "fingerprint",
            "document_digest"]
 
 #: ``progress(done, total)``: called after each document. A large build writes as it reads, so
@@ -206,7 +206,15 @@ def _write(
     except BaseException:
         writer.abort()
         raise
-    committed = writer.commit(validate=validate, pool=pool)
+    try:
+        committed = writer.commit(validate=validate, pool=pool)
+    except KeyboardInterrupt as stop:
+        if not writer.committed():
+            raise  # nothing of it is live: the writer kept what it held
+        # Live, but not counted nor validated: the caller says so, with what the build did.
+        raise BuildInterrupted(BuildReport(writer.where, read, len(written), tuple(problems), None,
+                                           time.perf_counter() - started, None, None, keys.merged,
+                                           postings_unchanged=len(kept))) from stop
     held = committed.postings
     lost = [] if held is None else [(key, *posting) for key, posting in itertools.chain(written.items(), kept.items())
                                     if held.get(key) != {rdf_text(posting[0])}]

@@ -9,14 +9,15 @@ from ..curation.apply import CurationReport
 from ..read.documents import Problem
 from ..graph.validate import ValidationReport
 
-__all__ = ["BuildReport", "CuratedBuildReport", "with_curation"]
+__all__ = ["BuildReport", "BuildInterrupted", "CuratedBuildReport", "with_curation"]
 
 
 @dataclass(frozen=True)
 class BuildReport:
     """What a build did.
 
-    ``postings_written`` postings went to the store; ``postings_stored`` postings were counted
+    ``postings_written`` postings went to the store, which held ``triples`` afterwards (``None``:
+    not counted, the build was interrupted once live); ``postings_stored`` postings were counted
     there afterwards, each in its own graph holding its own id (``None``: not counted), those
     written and those it held already, made from the same input, which the build kept as they were
     without extracting them again (``postings_unchanged`` of them). ``merged`` counts records read
@@ -27,7 +28,7 @@ class BuildReport:
     postings_read: int
     postings_written: int
     problems: tuple[Problem, ...]
-    triples: int
+    triples: int | None
     seconds: float
     validation: ValidationReport | None
     postings_stored: int | None = None
@@ -44,17 +45,28 @@ class BuildReport:
     def summary(self) -> str:
         stored = self.postings_written + self.postings_unchanged if self.postings_stored is None else self.postings_stored
         skipped = sum(1 for problem in self.problems if problem.kind == "skipped")
+        triples = "triples not counted" if self.triples is None else f"{self.triples} triples"
         notes = [f"{self.merged} duplicate record{'s' if self.merged != 1 else ''} merged"] if self.merged else []
         if len(self.problems) > skipped:
             notes.append(f"{len(self.problems) - skipped} with a value left out")
         lines = [
             f"{self.postings_read} posting(s) read, {stored} stored ({self.postings_unchanged} unchanged), {skipped} skipped"
-            f"{''.join(', ' + note for note in notes)}; {self.triples} triples in {self.store}; {self.seconds:.1f} s"
+            f"{''.join(', ' + note for note in notes)}; {triples} in {self.store}; {self.seconds:.1f} s"
         ]
         lines += [f"  {problem.kind} {problem}" for problem in self.problems]
         if self.validation is not None:
             lines.append(self.validation.summary())
         return "\n".join(lines)
+
+
+class BuildInterrupted(KeyboardInterrupt):
+    """Ctrl-C once the build was committed (the store holds it) but before it was counted and
+    validated: ``report`` is what it did, with ``triples`` and ``validation`` None. Still a
+    KeyboardInterrupt, so whatever stops on Ctrl-C stops on it."""
+
+    def __init__(self, report: BuildReport) -> None:
+        super().__init__()
+        self.report = report
 
 
 @dataclass(frozen=True)
