@@ -271,3 +271,52 @@ def test_bug_ctrl_c_once_the_build_was_live_said_the_store_was_unchanged(tmp_pat
     assert "1 posting(s) read, 1 stored (0 unchanged), 1 skipped" in result.output  # the report, as after a build
     assert "skipped" in result.output and "empty.json" in result.output
     assert GraphStore.open(store).posting_ids() == ["cmo"]
+
+
+def _one_posting(folder: Path) -> Path:
+    """A folder with one plain-text posting (cmo) and one file that is skipped (broken.json)."""
+    folder.mkdir()
+    (folder / "cmo.txt").write_text("Chief Medical Officer\nNorfolk and Norwich University Hospitals NHS Foundation Trust\n"
+                                    "The Chief Medical Officer reports to the Chief Executive.\n", encoding="utf-8")
+    (folder / "broken.json").write_text("{not json", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("export", ["a-file/graph.ttl", "graph.xyz"], ids=["under-a-file", "unknown-extension"])
+def test_bug_a_bad_export_path_was_found_only_after_the_build(tmp_path: Path, export: str) -> None:
+    """`build --export` checked the export path only once the whole build had run, and then said
+    the store was unchanged though it had been updated. A path that cannot be one is a usage
+    mistake found before anything is built."""
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    store = tmp_path / "store"
+    result = CliRunner().invoke(main, ["build", "--store", str(store), "--no-validate", "--export", str(tmp_path / export),
+                                       str(_one_posting(tmp_path / "in"))])
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and str(tmp_path / export) in errors[0], result.output
+    assert ("a-file is a file, not a folder" if "/" in export else "'.xyz' is not a format") in errors[0]
+    assert "posting(s) read" not in result.output and not (store / "CURRENT").exists()
+
+
+def test_bug_an_export_that_failed_after_the_build_hid_its_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An export that still fails once the build is committed (a full disk) said "the previous
+    store and files are unchanged" and printed no report: the store was updated, only the
+    export failed, and the report says what the build did."""
+    import errno
+
+    out = tmp_path / "graph.ttl"
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(ox, "serialize", full)
+    store = tmp_path / "store"
+    result = CliRunner().invoke(main, ["build", "--store", str(store), "--no-validate", "--export", str(out),
+                                       str(_one_posting(tmp_path / "in"))])
+    assert result.exit_code == 1, result.output
+    assert "1 posting(s) read, 1 stored (0 unchanged), 1 skipped" in result.output and "broken.json" in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "previous store" not in errors[0], result.output
+    assert f"the build was committed ({store} holds it); only the export to {out} failed" in errors[0]
+    assert "No space left on device" in errors[0] and f"nhskg --store {store} export {out}" in errors[0]
+    assert GraphStore.open(store).posting_ids() == ["cmo"] and not out.exists()

@@ -15,8 +15,10 @@ from typing import Any
 
 import click
 
+from ..errors import NhskgError
 from . import Settings, main
 from .inputs import PATHS
+from .params import ExportFile
 
 #: Show a progress bar only when a build has more documents than this.
 _PROGRESS_OVER = 5
@@ -54,8 +56,8 @@ def _print_validation(report, limit: int) -> None:  # type: ignore[no-untyped-de
 @click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Store directory to build into (overrides the global --store).")
 @click.option("--base", "base", default=None, help="Base namespace for instance IRIs (overrides the global --base).")
-@click.option("--export", "export_to", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also export the built graph to FILE (.ttl, .nt, .nq, .trig or .jsonld).")
+@click.option("--export", "export_to", type=ExportFile(), default=None,
+              help="Also export the built graph to FILE (.ttl, .nt, .nq, .trig or .jsonld; checked before the build).")
 @click.option("--full/--leadership-only", "full", default=False, show_default=True,
               help="Model duties, requirements and reporting lines of every posting, or of leadership postings only.")
 @click.option("--all-postings-full", "old_full", is_flag=True, hidden=True, callback=_renamed("--full"),
@@ -97,8 +99,7 @@ def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: 
             bar.total = total
         bar.update(done - bar.n)
 
-    built = False
-    interrupted = False  # by Ctrl-C once the build was live
+    interrupted = False  # by Ctrl-C once the build was live, before it was counted and validated
     writer: Writer
     try:
         if settings.endpoint:
@@ -112,9 +113,6 @@ def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: 
             writer = StoreWriter(store_dir, base=base or settings.base, fresh=fresh)
         report = run_build(list(paths), writer=writer, full=True if full or old_full else None, strict=strict,
                            validate=not no_validate, progress=progress)
-        built = True
-        if export_to is not None:
-            GraphStore.open(store_dir).export(export_to, base=base or settings.base)
     except BuildInterrupted as stop:
         report, interrupted = stop.report, True  # said after the report, below
     except KeyboardInterrupt:
@@ -124,8 +122,6 @@ def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: 
             bar = None
         if settings.endpoint:
             where = "the postings already sent to the endpoint stay there; build again to finish"
-        elif built:
-            where = f"the store was built, but the export to {export_to} was not written"
         else:
             where = f"the previous store in {store_dir} is unchanged"
         click.echo(f"interrupted: the build stopped; {where}", err=True)
@@ -134,6 +130,15 @@ def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: 
         if bar is not None:
             bar.close()
         in_force.close()
+    # The build is committed: what goes wrong from here on is the export's alone, said after the report.
+    export_interrupted, export_failed = False, ""
+    if export_to is not None and not interrupted:
+        try:
+            GraphStore.open(store_dir).export(export_to, base=base or settings.base)
+        except KeyboardInterrupt:
+            export_interrupted = True
+        except NhskgError as error:
+            export_failed = str(error)
     click.echo(report.summary().splitlines()[0], err=True)
     for problem in report.problems:
         click.echo(f"  {problem.kind} {problem}", err=True)
@@ -141,14 +146,23 @@ def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: 
         click.echo(session.report().summary(), err=True)
     if report.validation is not None:
         _print_validation(report.validation, 20)
+    where = f"--endpoint {report.store}" if settings.endpoint else f"--store {shlex.quote(str(store_dir))}"
+    export_again = f"`nhskg {where} export {shlex.quote(str(export_to))}`"
     if interrupted:
-        where = f"--endpoint {report.store}" if settings.endpoint else f"--store {shlex.quote(str(store_dir))}"
         unfinished = "its validation" if not no_validate else "counting its triples"
-        export = f"; the export was not written: run `nhskg {where} export {shlex.quote(str(export_to))}`" if export_to else ""
+        export = f"; the export was not written: run {export_again}" if export_to else ""
         check = f"; check it with `nhskg {where} validate`" if not no_validate else ""
         click.echo(f"interrupted: the build was committed ({report.store} holds it), but {unfinished} did not finish"
                    f"{check}{export}", err=True)
         sys.exit(130)
+    if export_interrupted:
+        click.echo(f"interrupted: the build was committed ({report.store} holds it), but the export to {export_to}"
+                   f" was not written; run {export_again}", err=True)
+        sys.exit(130)
+    if export_failed:
+        click.echo(f"error: the build was committed ({report.store} holds it); only the export to {export_to} failed:"
+                   f" {export_failed}; then run {export_again}", err=True)
+        sys.exit(1)
     if export_to is not None:
         click.echo(f"exported to {export_to}", err=True)
     sys.exit(0 if report.ok else 1)

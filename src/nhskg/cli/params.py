@@ -6,11 +6,12 @@ whichever command met it.
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 import click
 
-__all__ = ["NameValue", "NAME_VALUE", "Concept"]
+__all__ = ["NameValue", "NAME_VALUE", "Concept", "ExportFile"]
 
 
 class NameValue(click.ParamType):
@@ -57,3 +58,30 @@ class Concept(click.ParamType):
             return resolve(str(value), concepts, self.name).code
         except UnknownValue as error:
             self.fail(str(error), param, ctx)
+
+
+class ExportFile(click.Path):
+    """A file to export the graph to, as a :class:`~pathlib.Path`: its extension names one of
+    :data:`nhskg.graph.store.EXPORT_FORMATS`, and its folder is one or can be made (no file on the
+    way). Checked before a build, which would otherwise run to the end and only then fail.
+
+    >>> ExportFile().convert("graph.xyz", None, None)
+    Traceback (most recent call last):
+    ...
+    click.exceptions.BadParameter: graph.xyz: '.xyz' is not a format nhskg exports; use one of .ttl, .nt, .nq, .trig, .jsonld
+    """
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        from ..graph.store import EXPORT_FORMATS
+
+        path = cast(Path, super().convert(value, param, ctx))  # path_type=Path
+        if path.suffix.lower() not in EXPORT_FORMATS:
+            what = f"'{path.suffix}' is not a format nhskg exports" if path.suffix else "no extension names its format"
+            self.fail(f"{path}: {what}; use one of {', '.join(EXPORT_FORMATS)}", param, ctx)
+        folder = next(p for p in (path.parent, *path.parent.parents) if p.exists() or p == Path(p.anchor))
+        if not folder.is_dir():
+            self.fail(f"{path}: {folder} is a file, not a folder; choose a file in a folder", param, ctx)
+        return path

@@ -237,12 +237,9 @@ def _read_digests(generation: Path) -> DigestTable | None:
 _LAST_TABLE: list[tuple[tuple[str, int, int, int], DigestTable] | None] = [None]
 
 
-def _cannot_write(where: Path, error: OSError) -> StoreError:
-    """A full disk or read-only folder, said so with the folder and what to do."""
-    return StoreError(
-        f"{where}: cannot write ({error.strerror or error}); the previous store and files are unchanged;"
-        " free some space or choose a writable folder"
-    )
+def _cannot_write(where: Path, error: OSError, kept: str = "the previous store and files are unchanged") -> StoreError:
+    """A full disk or read-only folder, said so with the folder, what stays as it was, and what to do."""
+    return StoreError(f"{where}: cannot write ({error.strerror or error}); {kept}; free some space or choose a writable folder")
 
 
 @contextlib.contextmanager
@@ -264,14 +261,15 @@ def _locked(directory: Path, *, blocking: bool) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    """Write through a temporary file beside ``path`` and rename it over ``path`` only when complete."""
+def _atomic_write(path: Path, write: Callable[[Path], object], kept: str = "the previous store and files are unchanged") -> None:
+    """Write through a temporary file beside ``path`` and rename it over ``path`` only when complete;
+    ``kept`` says what stays as it was if it cannot."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
-        raise _cannot_write(path, error) from error
+        raise _cannot_write(path, error, kept) from error
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -282,7 +280,7 @@ def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
         os.replace(tmp, path)
     except OSError as error:
         tmp.unlink(missing_ok=True)
-        raise _cannot_write(path, error) from error
+        raise _cannot_write(path, error, kept) from error
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -232,7 +232,7 @@ class GraphStore:
                     triples = sorted(self.union_triples(), key=str)
                     ox.serialize(triples, handle, rdf_format, prefixes=prefixes)
 
-        _atomic_write(path, write)
+        _atomic_write(path, write, kept=f"any earlier {path.name} is unchanged")  # the store is read, not written
         return path
 
     def close(self) -> None:
