@@ -320,3 +320,35 @@ def test_bug_an_export_that_failed_after_the_build_hid_its_report(tmp_path: Path
     assert f"the build was committed ({store} holds it); only the export to {out} failed" in errors[0]
     assert "No space left on device" in errors[0] and f"nhskg --store {store} export {out}" in errors[0]
     assert GraphStore.open(store).posting_ids() == ["cmo"] and not out.exists()
+
+
+def test_bug_a_posting_from_another_file_replaced_the_stored_one_silently(tmp_path: Path) -> None:
+    """Within one build a second posting with the same id is refused with a line; a later build
+    replaced the stored one read from another file without a word. It still replaces it (the
+    later build is the newer word), and says so; an update read from the same file says nothing."""
+    text = ("Chief Medical Officer\nNorfolk and Norwich University Hospitals NHS Foundation Trust\n"
+            "The Chief Medical Officer reports to the Chief Executive.\n")
+    a, b = tmp_path / "A" / "cmo.txt", tmp_path / "B" / "cmo.txt"
+    for path, title in ((a, "Chief Medical Officer"), (b, "Medical Director")):
+        path.parent.mkdir()
+        path.write_text(text.replace("Chief Medical Officer", title, 1), encoding="utf-8")
+    store = tmp_path / "store"
+    runner = CliRunner()
+    first = runner.invoke(main, ["build", "--store", str(store), "--no-validate", str(a.parent)])
+    assert first.exit_code == 0 and "replaced" not in first.output, first.output
+    # a store whose table does not name the files (made before it did): they are read from the store
+    from nhskg.graph.generations import _DIGESTS, _live
+
+    table = _live(store) / _DIGESTS
+    table.write_text("".join("\t".join(line.split("\t")[:4]).rstrip("\n") + "\n"
+                             for line in table.read_text(encoding="utf-8").splitlines(keepends=True)), encoding="utf-8")
+    second = runner.invoke(main, ["build", "--store", str(store), "--no-validate", str(b.parent)])
+    assert second.exit_code == 0, second.output
+    assert f"  posting cmo read from {a} is replaced by the one in {b}\n" in second.output
+    assert "1 replaced from another file" in second.output
+    assert GraphStore.open(store).posting_ids() == ["cmo"]
+    assert any(str(b) in str(q.object) for q in GraphStore.open(store).store)  # B's posting is the one stored
+    b.write_text(text.replace("Chief Medical Officer", "Interim Medical Director", 1), encoding="utf-8")
+    again = runner.invoke(main, ["build", "--store", str(store), "--no-validate", str(b.parent)])
+    assert again.exit_code == 0 and "replaced" not in again.output, again.output
+    assert "1 posting(s) read, 1 stored (0 unchanged)" in again.output  # rewritten, from the same file

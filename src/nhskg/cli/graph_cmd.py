@@ -142,6 +142,8 @@ def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: 
     click.echo(report.summary().splitlines()[0], err=True)
     for problem in report.problems:
         click.echo(f"  {problem.kind} {problem}", err=True)
+    for replaced in report.replaced:
+        click.echo(f"  {replaced}", err=True)
     if session is not None and (len(session.decisions) or decisions_dir is not None):
         click.echo(session.report().summary(), err=True)
     if report.validation is not None:

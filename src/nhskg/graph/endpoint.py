@@ -181,7 +181,7 @@ class EndpointWriter:
     def held(self) -> Mapping[str, str]:
         return {}  # no digests on the server: every document is extracted
 
-    def stored(self) -> dict[str, str]:
+    def stored(self) -> dict[str, tuple[str, str]]:
         return {}  # the server's posting graphs are not read: a posting replaces its own graph
 
     def begin(self) -> None:

@@ -52,7 +52,8 @@ _LEASE = ".lease"
 #: Inside each generation, the digest of what each graph was made from (see GraphWriter).
 _DIGESTS = "nhskg-digests.tsv"
 _DIGESTS_HEADER = ("# nhskg: digest of the input each named graph was made from (- when unknown), the graph,"
-                   " and for a posting graph the digest of its content and its posting id (a JSON string) when known\n")
+                   " and for a posting graph the digest of its content, its posting id and the file it was read from"
+                   " (JSON strings) when known\n")
 _NO_DIGEST = "-"
 #: Inside a live generation, its distinct triple count once made (see GraphStore.triple_count).
 _TRIPLES = "nhskg-triples"
@@ -181,15 +182,18 @@ def _count(store: ox.Store) -> int:
 class DigestTable:
     """A generation's table (:class:`GraphWriter`): graph -> digest of its input; and, for the
     posting graphs where known, graph -> digest of its content
-    (:func:`nhskg.graph.posting.content_digest`) and graph -> the id of its posting.
+    (:func:`nhskg.graph.posting.content_digest`), graph -> the id of its posting and graph -> the
+    file the posting was read from.
 
     The ids let a build check the posting ids it reads against those the store holds without
-    reading the store (0.3 s for the 2020 corpus, while the workers waited); a table written
-    before ids were kept has none, and the build reads the store instead."""
+    reading the store (0.3 s for the 2020 corpus, while the workers waited), and the files let it
+    say when a posting it reads replaces one read from another file; a table written before
+    either was kept has none, and the build reads the store instead."""
 
     inputs: Mapping[str, str] = field(default_factory=dict)
     contents: Mapping[str, str] = field(default_factory=dict)
     ids: Mapping[str, str] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)
 
 
 def _graph_count(store: ox.Store) -> int:
@@ -216,6 +220,8 @@ def _read_digests(generation: Path) -> DigestTable | None:
     inputs: dict[str, str] = {}
     contents: dict[str, str] = {}
     ids: dict[str, str] | None = {}
+    sources: dict[str, str] | None = {}
+    files: dict[str, str] = {}
     for line in text.splitlines():
         fields = line.split("\t")  # an IRI holds no tab, nor a JSON string
         if len(fields) < 2 or line.startswith("#"):
@@ -228,9 +234,29 @@ def _read_digests(generation: Path) -> DigestTable | None:
                 ids[fields[1]] = json.loads(fields[3])
             except ValueError:  # not written by nhskg: the build reads the ids from the store
                 ids = None
-    table = DigestTable(MappingProxyType(inputs), MappingProxyType(contents), MappingProxyType(ids or {}))
+        if len(fields) > 4 and fields[4] and sources is not None:
+            try:  # a feed's postings all name one file: each written form is decoded once
+                sources[fields[1]] = files[fields[4]] if fields[4] in files else files.setdefault(fields[4], json.loads(fields[4]))
+            except ValueError:  # likewise the files
+                sources = None
+    table = DigestTable(MappingProxyType(inputs), MappingProxyType(contents), MappingProxyType(ids or {}),
+                        MappingProxyType(sources or {}))
     _LAST_TABLE[0] = (key, table)
     return table
+
+
+def _write_digests(generation: Path, table: DigestTable) -> None:
+    """Write ``generation``'s table, on disk before the generation can go live."""
+    with open(generation / _DIGESTS, "w", encoding="utf-8") as handle:
+        handle.write(_DIGESTS_HEADER)
+        for graph, digest in sorted(table.inputs.items()):
+            content, posting_id, source = table.contents.get(graph, ""), table.ids.get(graph), table.sources.get(graph)
+            known = [content, json.dumps(posting_id)] if posting_id is not None else [content] if content else []
+            if source and posting_id is not None:
+                known.append(json.dumps(source))
+            handle.write("\t".join([digest, graph, *known]) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 #: The last table read, with its file's identity (see :func:`_read_digests`).

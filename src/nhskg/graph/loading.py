@@ -7,8 +7,6 @@ generation is made, what is skipped as unchanged and how batches load are in its
 from __future__ import annotations
 
 import concurrent.futures
-import json
-import os
 from pathlib import Path
 from typing import Iterable, cast
 
@@ -18,7 +16,9 @@ from ..background import background_threads
 from ..errors import StoreError
 from ..namespaces import DEFAULT_BASE, ONTOLOGY_GRAPH
 from ..sparql.sources import OxigraphSource
-from .generations import _DIGESTS, _DIGESTS_HEADER, _NO_DIGEST, _TRIPLES, DigestTable, _cannot_write, _count, _graph_count, _read_digests
+from .generations import (
+    _NO_DIGEST, _TRIPLES, DigestTable, _cannot_write, _count, _graph_count, _read_digests, _write_digests,
+)
 from .ontology_graph import load_ontology_into, ontology_digest
 from .rdfgraph import organisations_graph_iri, posting_graph_iri, posting_graphs_prefix
 
@@ -51,8 +51,8 @@ class GraphWriter:
     **What is unchanged is not written.** Each graph is recorded with the digest of what it was
     made from (:meth:`replace_posting`), in a small table inside the generation that names every
     graph but the organisations one (``digest`` TAB ``graph`` per line, then for a posting graph
-    TAB the digest of its content, compared with a record of the same id read twice, and TAB its
-    posting id; RocksDB leaves files it does not know alone). A build that meets a document with
+    TAB the digest of its content, compared with a record of the same id read twice, TAB its
+    posting id and TAB the file it was read from; RocksDB leaves files it does not know alone). A build that meets a document with
     a digest the live generation holds (:meth:`unchanged`) skips it, and the ontology graph is
     reloaded only when its files changed. A write that changes nothing makes no generation.
 
@@ -107,6 +107,7 @@ class GraphWriter:
         self._digests = dict(self._live_table)  # the new generation's table
         self._contents = dict(table.contents)  # and its content digests of posting graphs
         self._ids = dict(table.ids)  # and their postings' ids
+        self._sources = dict(table.sources)  # and the files they were read from
         self._kept = 0
         self._rewritten_live = 0  # graphs of the live generation replaced or removed
         self._expected: int | None = None
@@ -176,7 +177,7 @@ class GraphWriter:
         return True
 
     def replace_posting(self, posting_id: str, quads: Iterable[ox.Quad] | bytes, *, digest: str | None = None,
-                        content: str | None = None) -> None:
+                        content: str | None = None, source: str | None = None) -> None:
         """Drop whatever the posting's named graph held and put ``quads`` there instead.
 
         ``quads`` are Quad objects or UTF-8 N-Quads (:func:`nhskg.graph.posting.posting_nquads`,
@@ -187,7 +188,8 @@ class GraphWriter:
         from (a build's digest of the document and the extractor's version), so that a later
         build can skip the same input (:meth:`unchanged`); ``content`` is the digest of what it
         says (:attr:`nhskg.graph.rdfgraph.PostingGraph.digest`), which that build compares with a
-        record of the same id read again.
+        record of the same id read again; ``source``, the file it was read from, for the build that
+        reads it from another.
         """
         graph = posting_graph_iri(posting_id, self.base)
         if not isinstance(quads, bytes):
@@ -205,6 +207,8 @@ class GraphWriter:
         self._ids[graph] = posting_id
         if content:
             self._contents[graph] = content
+        if source:
+            self._sources[graph] = source
         if self._pending_size >= self._batch_size():
             # Postings enough to fill a batch: a large build, whatever the first batch holds.
             self._large = True
@@ -233,6 +237,7 @@ class GraphWriter:
         self._digests.pop(graph, None)
         self._contents.pop(graph, None)
         self._ids.pop(graph, None)
+        self._sources.pop(graph, None)
         if graph in self._loaded:  # loaded earlier by this writer: out before the new version loads
             self._loaded.discard(graph)
             self._reloaded = True
@@ -349,7 +354,7 @@ class GraphWriter:
             self._copy_untouched()
         self.remove_orphans()
         try:
-            self._write_digests()
+            _write_digests(self.target, DigestTable(self._digests, self._contents, self._ids, self._sources))
             self.store.flush()
             if self._bulk_loaded >= self.COMPACT_OVER:
                 # Count the triples while RocksDB compacts (both let go of the GIL), and keep
@@ -401,16 +406,6 @@ class GraphWriter:
                 self.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
             except OSError as error:
                 raise _cannot_write(self.target.parent, error) from error
-
-    def _write_digests(self) -> None:
-        with open(self.target / _DIGESTS, "w", encoding="utf-8") as handle:
-            handle.write(_DIGESTS_HEADER)
-            for graph, digest in sorted(self._digests.items()):
-                content, posting_id = self._contents.get(graph, ""), self._ids.get(graph)
-                known = [content, json.dumps(posting_id)] if posting_id is not None else [content] if content else []
-                handle.write("\t".join([digest, graph, *known]) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
 
     def remove_orphans(self) -> int:
         """Drop from the organisations graph every node no posting graph names any more; how many.

@@ -173,6 +173,17 @@ class GraphStore:
         return {g: table.ids[g] for g in graphs}
 
     @staticmethod
+    def sources_in_table(directory: Path | str, prefix: str) -> dict[str, str] | None:
+        """Graph IRI -> the file its posting was read from, of every posting graph (``prefix``: what
+        their IRIs start with) of the live generation, from its table; None when the table lacks
+        any of them (a generation written before they were kept)."""
+        table = GraphStore._table(directory)
+        graphs = [g for g in table.inputs if g.startswith(prefix)]
+        if any(g not in table.sources for g in graphs):
+            return None
+        return {g: table.sources[g] for g in graphs}
+
+    @staticmethod
     def _table(directory: Path | str) -> DigestTable:
         directory = Path(directory)
         try:

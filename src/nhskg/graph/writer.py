@@ -60,8 +60,10 @@ class Writer(Protocol):
         """Input digest -> content digest of the posting graphs already written, made from an input
         a build need not extract again ({} when the writer cannot tell)."""
 
-    def stored(self) -> dict[str, str]:
-        """Posting key -> id of each posting already written, so that no other takes its graph."""
+    def stored(self) -> dict[str, tuple[str, str]]:
+        """Posting key -> id of each posting already written and the file it was read from ("" when
+        unknown): no other posting may take its graph, and one read from another file replaces it
+        with a word in the build's report."""
 
     def begin(self) -> None:
         """Start writing (the embedded store: take its lock and open a new generation)."""
@@ -120,8 +122,11 @@ class StoreWriter:
         # The generation's writer checks each again under the lock (:meth:`unchanged`).
         return {} if self.fresh else GraphStore.held(self.directory)
 
-    def stored(self) -> dict[str, str]:
-        return {} if self.fresh else _stored_keys(self.directory, self.base)
+    def stored(self) -> dict[str, tuple[str, str]]:
+        if self.fresh:
+            return {}
+        sources = _stored_sources(self.directory, self.base)
+        return {key: (posting_id, sources.get(key, "")) for key, posting_id in _stored_keys(self.directory, self.base).items()}
 
     def begin(self) -> None:
         self._live = False
@@ -144,7 +149,8 @@ class StoreWriter:
         return self.generation.unchanged(input_digest)
 
     def write(self, graph: PostingGraph) -> None:
-        self.generation.replace_posting(graph.id, graph.nquads, digest=graph.input_digest, content=graph.digest)
+        self.generation.replace_posting(graph.id, graph.nquads, digest=graph.input_digest, content=graph.digest,
+                                        source=graph.source)
 
     def committed(self) -> bool:
         # Live once CURRENT names the new generation, even if Ctrl-C came before the commit
@@ -211,5 +217,24 @@ def _stored_keys(store_dir: Path | str, base: str) -> dict[str, str]:
         return {}  # no store yet, or one the writer will report on
     try:
         return {key: min(ids) for key, ids in _posting_keys(store, base).items()}
+    finally:
+        store.close()
+
+
+def _stored_sources(store_dir: Path | str, base: str) -> dict[str, str]:
+    """posting key -> the file each posting already in the store was read from: from the live
+    generation's table of digests when it has every one, else from the store."""
+    prefix = posting_graphs_prefix(base)
+    from_table = GraphStore.sources_in_table(store_dir, prefix)
+    if from_table is not None:
+        return {graph[len(prefix):]: source for graph, source in from_table.items()}
+    try:
+        store = GraphStore.open(store_dir)
+    except StoreError:
+        return {}  # no store yet, or one the writer will report on
+    try:
+        return {quad.graph_name.value[len(prefix):]: cast(ox.Literal, quad.object).value
+                for quad in store.store.quads_for_pattern(None, NS.source_file, None, None)
+                if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.startswith(prefix)}
     finally:
         store.close()

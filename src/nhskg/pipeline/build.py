@@ -31,7 +31,7 @@ import time
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 from ..read.documents import Problem
 from ..background import background_threads, leave_ctrl_c_to_main, threads_leave_ctrl_c_to_main
@@ -214,7 +214,7 @@ def _write(
         # Live, but not counted nor validated: the caller says so, with what the build did.
         raise BuildInterrupted(BuildReport(writer.where, read, len(written), tuple(problems), None,
                                            time.perf_counter() - started, None, None, keys.merged,
-                                           postings_unchanged=len(kept))) from stop
+                                           postings_unchanged=len(kept), replaced=tuple(keys.replaced))) from stop
     held = committed.postings
     lost = [] if held is None else [(key, *posting) for key, posting in itertools.chain(written.items(), kept.items())
                                     if held.get(key) != {rdf_text(posting[0])}]
@@ -226,10 +226,14 @@ def _write(
     unchanged = len(kept) - sum(1 for key, _, _ in lost if key not in written)
     stored = None if held is None else len(written) + len(kept) - len(lost)
     return BuildReport(writer.where, read, len(written), tuple(problems), committed.triples, time.perf_counter() - started,
-                       committed.validation, stored, keys.merged, postings_unchanged=unchanged)
+                       committed.validation, stored, keys.merged, postings_unchanged=unchanged,
+                       replaced=tuple(keys.replaced))
 
 
-def _in_background(work: Callable[[], dict[str, str]]) -> concurrent.futures.Future[dict[str, str]]:
+_T = TypeVar("_T")
+
+
+def _in_background(work: Callable[[], _T]) -> concurrent.futures.Future[_T]:
     """``work`` run in a thread of its own; its result (or its error) when asked for."""
     thread = background_threads(1, "nhskg-keys")
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, TypeVar
@@ -26,7 +27,7 @@ from ..paths import ontology_dir
 from ..read.documents import Document, shown
 from ..vocabulary.vocab import Vocabulary
 
-__all__ = ["fingerprint", "document_digest", "content_digest", "Held", "unless_held", "PostingKeys"]
+__all__ = ["fingerprint", "document_digest", "content_digest", "Held", "unless_held", "PostingKeys", "Replaced"]
 
 
 def fingerprint(vocab: Vocabulary, base: str = DEFAULT_BASE, full: bool | None = None) -> str:
@@ -120,27 +121,52 @@ def unless_held(documents: Iterable[_Item], held: Mapping[str, str], fingerprint
 
 
 
+@dataclass(frozen=True)
+class Replaced:
+    """A posting the store held, read from another file, that a build replaced with the one it
+    read: the later build has the last word, and its report says so.
+
+    >>> print(Replaced("cmo", "A/cmo.txt", "B/cmo.txt"))
+    posting cmo read from A/cmo.txt is replaced by the one in B/cmo.txt
+    """
+
+    id: str
+    was: str  # the file the store's posting was read from
+    now: str  # the file the build read it from
+
+    def __str__(self) -> str:
+        return f"posting {shown(self.id)} read from {shown(self.was)} is replaced by the one in {shown(self.now)}"
+
+
+def _same_file(one: str, other: str) -> bool:
+    """Whether two sources name the same file (``seeds/a.txt`` and its absolute path do)."""
+    return one == other or os.path.realpath(one) == os.path.realpath(other)
+
+
 class PostingKeys:
     """Which graph each posting of a build goes to, so that no posting replaces another unnoticed.
 
     Graph IRIs derive from :func:`~nhskg.graph.rdfgraph.posting_key`, so the check is on that key, not
-    on the raw id. ``stored`` maps the keys of the postings already in the store to their ids: a
-    posting may replace its own earlier self there, never another posting. A :class:`Held`
-    document is checked as its graph would be, by the content digest the store recorded.
+    on the raw id. ``stored`` maps the keys of the postings already in the store to their ids and
+    the files they were read from: a posting may replace its own earlier self there, never another
+    posting, and one read from another file than its earlier self is noted in ``replaced``. A
+    :class:`Held` document is checked as its graph would be, by the content digest the store recorded.
     """
 
-    def __init__(self, stored: dict[str, str] | concurrent.futures.Future[dict[str, str]] | None = None) -> None:
+    def __init__(self, stored: dict[str, tuple[str, str]] | concurrent.futures.Future[dict[str, tuple[str, str]]] | None = None,
+                 ) -> None:
         self._stored = stored
         self.read: dict[str, tuple[str, str, str]] = {}  # key -> id, source, digest
         self.merged = 0
+        self.replaced: list[Replaced] = []
 
     @property
-    def stored(self) -> dict[str, str]:
+    def stored(self) -> dict[str, tuple[str, str]]:
         """The keys of the postings the store holds, waited for the first time they are needed
         when a build reads them in the background (see :func:`nhskg.pipeline.build._write`)."""
         return self.wait()
 
-    def wait(self) -> dict[str, str]:
+    def wait(self) -> dict[str, tuple[str, str]]:
         """The store's keys, once read; the error reading them met, if any. A build calls it
         outside its per-posting error handling, so that a store it cannot read ends the build
         instead of becoming a problem of every posting."""
@@ -155,14 +181,16 @@ class PostingKeys:
         key = graph.key
         first = self.read.get(key)
         if first is None:
-            held = self.stored.get(key)
-            if held is not None and held != graph.id:
+            held_id, held_source = self.stored.get(key, (None, ""))
+            if held_id is not None and held_id != graph.id:
                 raise InputError(
                     graph.source,
-                    f"posting id {graph.id!r} has the same graph IRI as {held!r}, already in the store (ids that"
+                    f"posting id {graph.id!r} has the same graph IRI as {held_id!r}, already in the store (ids that"
                     " differ only in '-' and '_' share one); rename the file or record, or build with --fresh",
                     graph.id,
                 )
+            if held_source and not _same_file(held_source, graph.source):  # its graph is rewritten: see _to_write
+                self.replaced.append(Replaced(graph.id, held_source, graph.source))
             self.read[key] = (graph.id, graph.source, graph.digest)
             return True
         first_id, first_source, first_digest = first

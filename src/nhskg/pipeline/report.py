@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..curation.apply import CurationReport
 from ..read.documents import Problem
 from ..graph.validate import ValidationReport
+from .identity import Replaced
 
 __all__ = ["BuildReport", "BuildInterrupted", "CuratedBuildReport", "with_curation"]
 
@@ -21,7 +22,9 @@ class BuildReport:
     there afterwards, each in its own graph holding its own id (``None``: not counted), those
     written and those it held already, made from the same input, which the build kept as they were
     without extracting them again (``postings_unchanged`` of them). ``merged`` counts records read
-    twice with identical content (the same posting in two inputs), stored once.
+    twice with identical content (the same posting in two inputs), stored once. ``replaced`` are
+    the postings the store held, read from another file, that the build replaced (not a problem:
+    the later build has the last word, but nobody should learn it by accident).
     """
 
     store: str
@@ -35,6 +38,7 @@ class BuildReport:
     merged: int = 0
     #: Postings read whose graph the store held already, made from the same input: kept, not written.
     postings_unchanged: int = 0
+    replaced: tuple[Replaced, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -49,11 +53,14 @@ class BuildReport:
         notes = [f"{self.merged} duplicate record{'s' if self.merged != 1 else ''} merged"] if self.merged else []
         if len(self.problems) > skipped:
             notes.append(f"{len(self.problems) - skipped} with a value left out")
+        if self.replaced:
+            notes.append(f"{len(self.replaced)} replaced from another file")
         lines = [
             f"{self.postings_read} posting(s) read, {stored} stored ({self.postings_unchanged} unchanged), {skipped} skipped"
             f"{''.join(', ' + note for note in notes)}; {triples} in {self.store}; {self.seconds:.1f} s"
         ]
         lines += [f"  {problem.kind} {problem}" for problem in self.problems]
+        lines += [f"  {replaced}" for replaced in self.replaced]
         if self.validation is not None:
             lines.append(self.validation.summary())
         return "\n".join(lines)
