@@ -274,6 +274,82 @@ def test_a_construct_after_a_comment_saying_select_is_a_construct(server: Sparql
     assert len(list(ox.parse(body, ox.RdfFormat.TURTLE))) == 6
 
 
+# --------------------------------------------------------------------------- the connection table
+
+
+HELD_BODY = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\nSELECT"
+
+
+@contextmanager
+def _table(server: SparqlServer, size: int, per_address: int = 64) -> Iterator[None]:
+    """A connection table of ``size`` places, at most ``per_address`` for one address; long deadlines."""
+    deadline = time.monotonic() + 5
+    while server.connections and time.monotonic() < deadline:  # earlier tests' connections let go
+        time.sleep(0.05)
+    saved = server.max_connections, getattr(server, "max_per_address", 0), server.config
+    server.max_connections, server.max_per_address = size, per_address
+    server.config = replace(server.config, idle_timeout=10, body_timeout=10)
+    try:
+        yield
+    finally:
+        server.max_connections, server.max_per_address, server.config = saved
+
+
+def _hold_bodies(server: SparqlServer, count: int, source: str) -> list[socket.socket]:
+    """``count`` connections from ``source`` that send a POST's line and headers and never its body."""
+    held = []
+    for _ in range(count):
+        sock = socket.create_connection(server.server_address[:2], timeout=10, source_address=(source, 0))
+        sock.sendall(HELD_BODY)
+        held.append(sock)
+        time.sleep(0.02)  # accepted in this order
+    return held
+
+
+def _let_go(sock: socket.socket) -> bool:
+    """Whether the server has closed ``sock`` (it reads the end of input within half a second)."""
+    sock.settimeout(0.5)
+    try:
+        return sock.recv(1) == b""
+    except (TimeoutError, OSError):
+        return False
+
+
+def test_a_connection_waiting_for_its_body_gives_way_to_a_new_one(server: SparqlServer) -> None:
+    """bodyhold.py: 512 sockets that sent a POST's headers and never its body were busy for 30 s
+    and never displaced; 34 of 40 other requests got 503 over 40 s."""
+    with _table(server, size=6):
+        held = _hold_bodies(server, 6, "127.0.0.2")
+        try:
+            time.sleep(0.2)
+            status, _, body = call(server, "GET", q(POSTINGS), source="127.0.0.3", timeout=5)
+            assert status == 200, body[:200]
+            assert _let_go(held[0])  # the one that waited longest
+        finally:
+            for sock in held:
+                sock.close()
+
+
+def test_one_address_cannot_hold_the_connection_table(server: SparqlServer) -> None:
+    """One address opening connection after connection displaces its own, never another's."""
+    with _table(server, size=8, per_address=3):
+        other = socket.create_connection(server.server_address[:2], timeout=10, source_address=("127.0.0.3", 0))
+        other.sendall(b"GET " + q(POSTINGS).encode() + b" HTTP/1.1\r\nHost: x\r\n")  # headers still coming
+        time.sleep(0.05)
+        held = _hold_bodies(server, 8, "127.0.0.2")
+        try:
+            time.sleep(0.2)
+            assert [_let_go(sock) for sock in held] == [True] * 5 + [False] * 3
+            other.sendall(b"Connection: close\r\n\r\n")
+            response = b""
+            while chunk := other.recv(65536):
+                response += chunk
+            assert status_of(response) == 200, response[:200]
+        finally:
+            for sock in held + [other]:
+                sock.close()
+
+
 # --------------------------------------------------------------------------- 8: fairness
 
 

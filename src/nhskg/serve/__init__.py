@@ -36,9 +36,10 @@ How it stays up, and what it promises (each promise has its test under ``tests/h
   deliver each request's line and headers within ``idle_timeout`` seconds (10) of opening or of
   its previous answer, and its body within ``body_timeout`` (30), or it is closed: idle sockets
   and slowloris clients cost nothing for long. At most ``max_connections`` are open (512, or
-  half the open-file limit); when they are all taken, a new one displaces the connection that
-  has waited longest without sending a whole request, or is refused with 503 if every one is
-  busy.
+  half the open-file limit), ``max_per_address`` (64) from one address; a new one past either
+  limit displaces the connection (of its address, or of all) that has waited longest without
+  sending a whole request (line, headers and body), or is refused (503, or 429 past its
+  address's limit) if every one is being answered.
 * **Errors say what the client can act on**, never the engine's own message for a failure at
   run time (it may name hosts, ports or files): syntax errors and refusals are explained, the
   rest is "the query failed".

@@ -1,8 +1,9 @@
 """The connection limits of ``nhskg serve``: bounded connections, deadlines, bodies that must add up.
 
 Takes sockets and raw HTTP requests; gives a server base class that admits at most
-``max_connections`` (displacing the longest idle) and a handler base class that holds each
-request to its deadlines and its body to a whole ``Content-Length``. Separate from the routes
+``max_connections``, and ``max_per_address`` from one address (displacing the one that has waited
+longest without sending a whole request), and a handler base class that holds each request to
+its deadlines and its body to a whole ``Content-Length``. Separate from the routes
 (:mod:`.server`) because these guards hold for every page alike: a slowloris client or a flood
 of idle sockets costs nothing for long, whatever it asks for.
 """
@@ -53,18 +54,33 @@ class _DeadlineReader(io.RawIOBase):
 
 @dataclass
 class _Connection:
-    state: str  # idle (no whole request head yet) or busy
+    address: str
+    state: str  # idle (no whole request yet: line, headers and body) or busy (being answered)
     since: float
     evicted: bool = False
 
 
+def _refusal(status: bytes, message: bytes) -> bytes:
+    """A whole answer refusing a connection before any request is read."""
+    return (b"HTTP/1.1 %s\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 1\r\nConnection: close\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (status, len(message), message))
+
+
+_TOO_MANY = _refusal(b"503 Service Unavailable", b"the server has too many connections open; try again shortly\n")
+_TOO_MANY_FROM_YOU = _refusal(b"429 Too Many Requests",
+                              b"too many connections from your address at once; close some, or wait for their answers\n")
+
+
 class BoundedServer(ThreadingHTTPServer):
-    """A threading HTTP server with at most ``max_connections`` open: when all are taken, a new one
-    displaces the connection that has waited longest without sending a whole request, or is refused
-    with 503. The subclass sets ``max_connections``, ``connections`` (socket -> :class:`_Connection`),
-    ``connections_lock``, ``evicted`` and ``refused`` before it starts listening."""
+    """A threading HTTP server with at most ``max_connections`` open, ``max_per_address`` of them
+    from one address: a new connection past either limit displaces the one (of that address, or of
+    all) that has waited longest without sending a whole request (line, headers and body), or is
+    refused (429 past the address's limit, 503 past the table's) if every one is being answered.
+    The subclass sets ``max_connections``, ``max_per_address``, ``connections`` (socket ->
+    :class:`_Connection`), ``connections_lock``, ``evicted`` and ``refused`` before it starts listening."""
 
     max_connections: int
+    max_per_address: int
     connections: dict[socket.socket, _Connection]
     connections_lock: threading.Lock
     evicted: int
@@ -72,27 +88,34 @@ class BoundedServer(ThreadingHTTPServer):
 
     # -- connections: bounded, the longest-idle displaced first
     def process_request(self, request: Any, client_address: Any) -> None:
-        if self._admit(request):
+        refusal = self._admit(request, str(client_address[0]))
+        if refusal is None:
             super().process_request(request, client_address)
             return
         self.refused += 1
         try:
             request.setblocking(False)
-            message = b"the server has too many connections open; try again shortly\n"
-            request.send(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                         b"Retry-After: 1\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(message), message))
+            request.send(refusal)
         except OSError:
             pass
         self.shutdown_request(request)
 
-    def _admit(self, request: socket.socket) -> bool:
+    def _admit(self, request: socket.socket, address: str) -> bytes | None:
+        """Take ``request`` into the table (displacing another if it is full): None, or the answer refusing it."""
         now = time.monotonic()
         with self.connections_lock:
-            open_now = [c for c in self.connections.values() if not c.evicted]
-            if len(open_now) >= self.max_connections:
-                waiting = [(c.since, sock) for sock, c in self.connections.items() if not c.evicted and c.state == "idle"]
+            open_now = {sock: c for sock, c in self.connections.items() if not c.evicted}
+            mine = {sock: c for sock, c in open_now.items() if c.address == address}
+            if len(mine) >= self.max_per_address:  # it gives way to itself, never to another address
+                rivals, refusal = mine, _TOO_MANY_FROM_YOU
+            elif len(open_now) >= self.max_connections:
+                rivals, refusal = open_now, _TOO_MANY
+            else:
+                rivals, refusal = {}, None
+            if rivals:
+                waiting = [(c.since, sock) for sock, c in rivals.items() if c.state == "idle"]
                 if not waiting:
-                    return False
+                    return refusal
                 _since, victim = min(waiting, key=lambda w: w[0])
                 self.connections[victim].evicted = True
                 self.evicted += 1
@@ -100,8 +123,8 @@ class BoundedServer(ThreadingHTTPServer):
                     victim.shutdown(socket.SHUT_RDWR)  # its thread sees the end of input and lets go
                 except OSError:
                     pass
-            self.connections[request] = _Connection("idle", now)
-        return True
+            self.connections[request] = _Connection(address, "idle", now)
+        return None
 
     def mark(self, request: socket.socket, state: str) -> None:
         with self.connections_lock:
@@ -145,7 +168,8 @@ class GuardedHandler(BaseHTTPRequestHandler):
     def parse_request(self) -> bool:
         if not super().parse_request():
             return False
-        self.server.mark(self.connection, "busy")
+        if self.command != "POST":  # a POST is busy once its body has come (do_POST): until then it may be displaced
+            self.server.mark(self.connection, "busy")
         self._input.deadline = time.monotonic() + self.server.config.body_timeout
         if self.command in ("GET", "HEAD", "OPTIONS") and ("Transfer-Encoding" in self.headers or self.headers.get("Content-Length", "0").strip() != "0"):
             self.close_connection = True  # a body nobody reads would be taken for the next request
@@ -188,9 +212,10 @@ class GuardedHandler(BaseHTTPRequestHandler):
             body = self.rfile.read(length)
         except TimeoutError:
             return self._refuse_body(408, f"the request body did not arrive within {self.server.config.body_timeout:g} s")
-        if len(body) < length:  # the client closed its side early
+        if len(body) < length:  # the client closed its side early, or the connection was displaced
             self.close_connection = True
             return
+        self.server.mark(self.connection, "busy")
         self._dispatch(body)
 
     def _dispatch(self, body: bytes | None) -> None:

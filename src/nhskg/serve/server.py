@@ -58,6 +58,8 @@ class ServeConfig:
     body_timeout: float = 30.0
     #: Connections open at once; 0 = 512, or half the open-file limit if that is lower.
     max_connections: int = 0
+    #: Connections open at once from one address (as many as it may have queries in flight).
+    max_per_address: int = 64
 
 
 class SparqlServer(BoundedServer):
@@ -70,6 +72,7 @@ class SparqlServer(BoundedServer):
                                per_client=config.per_client, per_client_queue=config.per_client_queue,
                                heavy_after=config.heavy_after, stack=_stack_for(config.max_query_bytes))
         self.max_connections = config.max_connections or _default_max_connections()
+        self.max_per_address = max(1, config.max_per_address)
         self.connections: dict[socket.socket, _Connection] = {}
         self.connections_lock = threading.Lock()
         self.evicted = 0
