@@ -399,6 +399,43 @@ def test_a_csv_download_counts_against_its_client_too(server: SparqlServer, rest
         assert [f.result(timeout=60)[0] for f in first] == [503, 503]
 
 
+@pytest.mark.parametrize("path", [
+    "/",  # its footer: what the graph rests on
+    "/run?name=pay&role=chief-nurse",  # its footer counts the role's postings
+    "/editor?" + urllib.parse.urlencode({"query": POSTINGS}),
+    "/review?reviewer=bob",
+])
+def test_every_page_runs_its_queries_as_the_client_that_asked(server: SparqlServer, restore: None,
+                                                               tmp_path: Path, path: str) -> None:
+    """editor.py, index.py, run_role.py: the pages ran their queries as one pseudo-client, so a
+    quick /editor query (or GET /, or /run with a role) from one address waited 59 s behind two
+    slow /editor queries from another."""
+    server.config = replace(server.config, curation=tmp_path / "curation")
+    vars(server).pop("_nhskg_coverage", None)  # the totals GET / reads once
+    slow = ["/editor?" + urllib.parse.urlencode({"query": f"{SLOW} # {i}"}) for i in range(2)]
+    with ThreadPoolExecutor(2) as pool:
+        running = [pool.submit(call, server, "GET", page, source="127.0.0.2") for page in slow]
+        time.sleep(0.5)
+        began = time.monotonic()
+        status, _, body = call(server, "GET", path, source="127.0.0.9")
+        took = time.monotonic() - began
+        assert [f.result(timeout=60)[0] for f in running] == [200, 200]
+    assert status == 200 and took < 2.5, (took, body[:300])
+    assert b'id="based-on"' in body or b"fact(s)" in body  # the footer (or the facts), not left out
+
+
+def test_the_review_page_passes_on_its_clients_refusal(server: SparqlServer, restore: None, tmp_path: Path) -> None:
+    """The review page's queries now count against its client: one that has filled its queue is
+    told 429 there too, as on /sparql (it was a 400 naming the query that could not run)."""
+    with _queue_filled_by(server, "127.0.0.10") as first:
+        server.config = replace(server.config, curation=tmp_path / "curation")
+        time.sleep(0.3)
+        status, headers, body = call(server, "GET", "/review?reviewer=bob", source="127.0.0.10")
+        assert status == 429 and headers["Retry-After"] == "1" and b"too many queries from your address" in body
+        assert call(server, "GET", "/review?reviewer=bob", source="127.0.0.11")[0] == 200
+        assert [f.result(timeout=60)[0] for f in first] == [503, 503]
+
+
 # --------------------------------------------------------------------------- 4: the live generation
 
 

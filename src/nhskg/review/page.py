@@ -31,7 +31,7 @@ import weakref
 from dataclasses import dataclass, replace
 from pathlib import Path
 from email.message import Message
-from typing import Any, Mapping, Union
+from typing import Any, Callable, Mapping, Union
 
 from rdflib.term import BNode, Literal, Node, URIRef
 
@@ -50,6 +50,9 @@ from ..curation.decisions import (
 from ..curation.folder import load_decisions, record_decision
 from .queue import STATUSES, Fact, review_queue
 
+#: How the page runs a query: the server's request handler runs the job on its workers for the
+#: client that asked (``nhskg.serve``'s ``RunJob``; this module ranks below it and cannot import it).
+RunJob = Callable[[Mapping[str, Any]], tuple[int, str, bytes]]
 #: A request's headers: the server's (an ``http.server`` message, names in any case) or a plain mapping in tests.
 Headers = Union[Mapping[str, str], "Message[str, str]"]
 
@@ -100,20 +103,21 @@ def _term(value: Mapping[str, str]) -> Node:
 
 class PoolSource:
     """A :class:`~nhskg.sparql.sources.SparqlSource` over the server's query workers, so the page's
-    queries run under the same time and row limits as any other (SELECT and ASK only)."""
+    queries run under the same time and row limits as any other, and count against the client
+    that asked (SELECT and ASK only). ``run`` is the request handler's."""
 
-    def __init__(self, server: Any) -> None:
-        self.server = server
+    def __init__(self, run: RunJob, max_rows: int) -> None:
+        self.run = run
+        self.max_rows = max_rows
 
     def _run(self, query: str, bindings: Mapping[str, Node] | None, prefixes: Mapping[str, str] | None) -> dict[str, Any]:
         from ..sparql.sources import to_oxigraph
 
         if prefixes:  # the workers take query text only: declare them in it
             query = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items()) + query
-        config = self.server.config
         job = {"op": "sparql", "query": query, "fmt": "json", "graph_media": "application/n-triples",
-               "bindings": {k: to_oxigraph(v) for k, v in (bindings or {}).items()}, "max_rows": config.max_rows}
-        _status, _media, data = self.server.pool.run(job, config.timeout, config.wait)
+               "bindings": {k: to_oxigraph(v) for k, v in (bindings or {}).items()}, "max_rows": self.max_rows}
+        _status, _media, data = self.run(job)
         return json.loads(data)
 
     def select(self, query: str, bindings: Mapping[str, Node] | None = None, *,
@@ -135,20 +139,22 @@ class PoolSource:
 # --------------------------------------------------------------------------- routing
 
 
-def review_route(server: Any, path: str, params: Mapping[str, list[str]], body: bytes | None,
+def review_route(server: Any, run: RunJob, path: str, params: Mapping[str, list[str]], body: bytes | None,
                  headers: "Headers") -> Response:
     """Answer ``/review`` (the page, GET) and ``/review/decide`` (a decision, POST) as
-    (status, media type, body, extra headers). ``server`` is the :class:`nhskg.serve.server.SparqlServer`."""
+    (status, media type, body, extra headers). ``server`` is the :class:`nhskg.serve.server.SparqlServer`,
+    ``run`` how its handler runs a query for the client that asked."""
+    source = PoolSource(run, server.config.max_rows)
     folder: Path | None = getattr(server.config, "curation", None)
     try:
         if folder is None:
             raise _Bad(404, "the review page is off; start the server with --review (and --decisions DIR)")
         if path == "/review" and body is None:
-            return _page(server, folder, params)
+            return _page(server, source, folder, params)
         if path == "/review/decide":
             if body is None:
                 raise _Bad(405, "decisions are POSTed from the review page")
-            return _decide(server, folder, body, headers)
+            return _decide(server, source, folder, body, headers)
         raise _Bad(404, f"no page {path}; try /review")
     except _Bad as bad:
         return bad.status, "text/plain; charset=utf-8", (str(bad) + "\n").encode("utf-8"), {}
@@ -325,7 +331,7 @@ def _fact_html(fact: Fact, view: Mapping[str, str], token: str, field_options: s
     )
 
 
-def _page(server: Any, folder: Path, params: Mapping[str, list[str]]) -> Response:
+def _page(server: Any, source: PoolSource, folder: Path, params: Mapping[str, list[str]]) -> Response:
     from ..vocabulary.vocab import load_vocabulary
 
     e = html.escape
@@ -335,7 +341,7 @@ def _page(server: Any, folder: Path, params: Mapping[str, list[str]]) -> Respons
         decisions = load_decisions(folder)
     except CurationError as error:
         raise _Bad(500, f"cannot read the decisions: {error}") from None
-    facts = review_queue(PoolSource(server), decisions, status=view["status"],
+    facts = review_queue(source, decisions, status=view["status"],
                          fields=(view["field"],) if "field" in view else ())
     page = int(view["page"])
     shown = facts[(page - 1) * PER_PAGE: page * PER_PAGE]
@@ -397,7 +403,7 @@ def _same_server(server: Any, headers: "Headers") -> None:
         raise _Bad(403, "decisions are accepted only from the review page of this server (Origin header)")
 
 
-def _decide(server: Any, folder: Path, body: bytes, headers: "Headers") -> Response:
+def _decide(server: Any, source: PoolSource, folder: Path, body: bytes, headers: "Headers") -> Response:
     from ..vocabulary.vocab import load_vocabulary
 
     _same_server(server, headers)
@@ -414,7 +420,7 @@ def _decide(server: Any, folder: Path, body: bytes, headers: "Headers") -> Respo
         if verdict not in ("accept", "reject", "correct"):
             raise CurationError("decision must be accept, reject or correct")
         posting, field, code, evidence = (_one(form, k) for k in ("posting", "field", "code", "evidence"))
-        matches = [f for f in review_queue(PoolSource(server), status="all", posting_id=posting)
+        matches = [f for f in review_queue(source, status="all", posting_id=posting)
                    if (f.field, f.code, f.evidence) == (field, code, evidence)]
         if not matches:
             raise _Bad(409, "the graph has no such fact (the posting may have been rebuilt): reload /review")

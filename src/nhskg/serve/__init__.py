@@ -28,7 +28,10 @@ How it stays up, and what it promises (each promise has its test under ``tests/h
   ``per_client`` queries running (default 1) and ``per_client_queue`` in flight (default 64;
   more is a 429); waiting queries are served in arrival order, skipping clients at their cap.
   A query running longer than ``heavy_after`` (1 s) stops counting against ``workers``, so the
-  ``spare`` process takes the next query instead of it waiting behind two long ones.
+  ``spare`` process takes the next query instead of it waiting behind two long ones. Every
+  page's queries (the editor, the review page, the "based on" footers) count against the address
+  that asked: each page runs them through its handler's ``_pool_run``, the only caller of
+  :meth:`WorkerPool.run <nhskg.serve.workers.WorkerPool.run>`, whose ``client`` has no default.
 * **Bounded everything.** At most ``max_rows`` (default 100,000) result rows or triples (413).
   At most ``queue`` requests (512) wait for a worker, each for at most ``wait`` seconds (60),
   then 503. Request bodies over 1 MB are refused (413); a ``Content-Length`` that is not a whole

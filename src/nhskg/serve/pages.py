@@ -14,7 +14,7 @@ import urllib.parse
 from typing import Any, Mapping
 
 from ..errors import NhskgError
-from .protocol import _Refused
+from .protocol import RunJob, _Refused
 
 
 _STYLE = ("body{font-family:system-ui,sans-serif;margin:2em;max-width:75em}table{border-collapse:collapse}"
@@ -27,12 +27,12 @@ def _page(title: str, body: str) -> str:
             f"<style>{_STYLE}</style></head><body>{body}</body></html>")
 
 
-def _index_page(server: Any = None) -> str:
+def _index_page(server: Any = None, run: RunJob | None = None) -> str:
     from ..queries.library import load_queries
 
     e = html.escape
     library = load_queries()
-    based_on = _based_on(server) if server is not None else ""
+    based_on = _based_on(server, run) if server is not None and run is not None else ""
     parts = ["<h1>nhskg: who is accountable for what</h1>",
              '<p>SPARQL endpoint: <code>/sparql</code> (GET or POST, read-only; <code>?format=csv</code>, '
              '<code>tsv</code>, <code>json</code> or <code>xml</code> picks the result format). '
@@ -156,7 +156,8 @@ def _cell(value: Mapping[str, str] | None) -> str:
     return html.escape(_shown(_term_from_json(value)))
 
 
-def _result_page(query: Any, values: Mapping[str, str], media: str, data: bytes, server: Any = None) -> str:
+def _result_page(query: Any, values: Mapping[str, str], media: str, data: bytes, server: Any = None,
+                 run: RunJob | None = None) -> str:
     e = html.escape
     query_string = urllib.parse.urlencode({"name": query.name, **values})
     head = (f'<p><a href="/">All queries</a> · <a href="{e("/view?" + query_string)}">Graph view</a> · '
@@ -169,7 +170,7 @@ def _result_page(query: Any, values: Mapping[str, str], media: str, data: bytes,
     if isinstance(table, bool):
         return _page(query.title, head + f"<p>{'yes' if table else 'no'}</p>")
     roles = [str(v) for p, v in _bound(query, values).items() if query.parameter(p).scheme == "role-type"]
-    based_on = _based_on(server, roles) if server is not None else ""
+    based_on = _based_on(server, run, roles) if server is not None and run is not None else ""
     foot = f'<p id="based-on">{e(based_on[:1].upper() + based_on[1:])}.</p>' if based_on else ""
     return _page(query.title, head + _html_table(table) + foot)
 
@@ -180,9 +181,9 @@ def _bound(query: Any, values: Mapping[str, str]) -> dict[str, Any]:
     return bind(query, values)
 
 
-def _based_on(server: Any, roles: list[str] | tuple[str, ...] = ()) -> str:
-    """What the served graph rests on, from the coverage queries run by a worker (the totals are
-    read once: the store is read-only while it is served)."""
+def _based_on(server: Any, run: RunJob, roles: list[str] | tuple[str, ...] = ()) -> str:
+    """What the served graph rests on, from the coverage queries ``run`` runs for the page's client
+    (the totals are read once, kept on ``server``: the store is read-only while it is served)."""
     from rdflib.term import Literal
 
     from ..queries.coverage import Count, Coverage
@@ -193,7 +194,7 @@ def _based_on(server: Any, roles: list[str] | tuple[str, ...] = ()) -> str:
 
         job = {"op": "sparql", "query": load_query(f"analysis/{name}").text, "fmt": "json", "max_rows": 10_000,
                "bindings": {k: to_oxigraph(v) for k, v in (bindings or {}).items()}}
-        _status, _media, data = server.pool.run(job, server.config.timeout, server.config.wait)
+        _status, _media, data = run(job)
         return list(_json_table(data).rows)
 
     def number(term: Any) -> int:
@@ -225,7 +226,7 @@ def _based_on(server: Any, roles: list[str] | tuple[str, ...] = ()) -> str:
         return ""  # a page without its footer rather than no page
 
 
-def _editor_result(text: str, media: str, data: bytes, server: Any) -> str:
+def _editor_result(text: str, media: str, data: bytes, server: Any, run: RunJob) -> str:
     e = html.escape
     links = " · ".join(
         f'<a {"id=" + chr(34) + "csv" + chr(34) + " " if fmt == "csv" else ""}href="{e("/sparql?" + urllib.parse.urlencode({"query": text, "format": fmt}))}">'
@@ -238,7 +239,7 @@ def _editor_result(text: str, media: str, data: bytes, server: Any) -> str:
     table = _json_table(data)
     if isinstance(table, bool):
         return f"<p>{'yes' if table else 'no'}</p>"
-    based_on = _based_on(server)
+    based_on = _based_on(server, run)
     foot = f'<p id="based-on">{e(based_on[:1].upper() + based_on[1:])}.</p>' if based_on else ""
     return f"<p>{links}</p>{_html_table(table)}{foot}"
 

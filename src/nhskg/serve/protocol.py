@@ -13,7 +13,7 @@ import html
 import json
 import re
 import urllib.parse
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import pyoxigraph as ox
 
@@ -37,6 +37,11 @@ GRAPH_TYPES = {
 }
 _RESULT_MEDIA = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                  "csv": "text/csv", "tsv": "text/tab-separated-values"}
+
+
+#: How a page runs a job on the query workers: the request handler's ``_pool_run``, which runs it
+#: for the address that sent the request, under the server's time limit.
+RunJob = Callable[[Mapping[str, Any]], tuple[int, str, bytes]]
 
 
 class _Refused(Exception):
@@ -170,12 +175,12 @@ def _query_prefixes(query: str) -> dict[str, str]:
     return needed
 
 
-def _run_plain(server: Any, job: Mapping[str, Any], client: str = "-") -> tuple[int, str, bytes]:
+def _run_plain(run: RunJob, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
     """Run a protocol job; the engine's syntax error comes back in plain words with line and column."""
     from ..sparql.prologue import explain
 
     try:
-        return server.pool.run(job, server.config.timeout, server.config.wait, client=client)
+        return run(job)
     except _Refused as refused:
         if refused.status == 400 and "error at " in refused.message:
             message = refused.message.removeprefix("bad query: ")

@@ -149,11 +149,11 @@ class _Handler(GuardedHandler):
             if url.path == "/review" or url.path.startswith("/review/"):  # writes decision files only (nhskg.review.page)
                 from ..review.page import review_route
 
-                return self._send(*review_route(self.server, url.path, params, body, self.headers))
+                return self._send(*review_route(self.server, self._pool_run, url.path, params, body, self.headers))
             if body is not None:
                 raise _Refused(405, "POST is accepted on /sparql only")
             if url.path == "/":
-                return self._send(200, "text/html; charset=utf-8", _index_page(self.server).encode("utf-8"))
+                return self._send(200, "text/html; charset=utf-8", _index_page(self.server, self._pool_run).encode("utf-8"))
             if url.path == "/run":
                 return self._run(params)
             if url.path == "/run.csv":
@@ -168,9 +168,15 @@ class _Handler(GuardedHandler):
         except _Refused as refused:
             self._error(refused.status, refused.message, refused.retry)
         except NhskgError as error:
-            self._error(400, str(error))
+            cause = error.__cause__  # a page's query the workers refused (429, 503...): say so, not 400
+            if isinstance(cause, _Refused) and cause.status != 400:
+                self._error(cause.status, cause.message, cause.retry)
+            else:
+                self._error(400, str(error))
 
     def _pool_run(self, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
+        """Run ``job`` on the workers for the address that sent this request: the one way every page
+        runs a query (handed to the pages as their ``run``), so none runs one as nobody in particular."""
         config = self.server.config
         return self.server.pool.run(job, config.timeout, config.wait, client=self.client_address[0])
 
@@ -217,7 +223,7 @@ class _Handler(GuardedHandler):
             if chosen is None:
                 raise _Refused(406, f"cannot answer a {kind.upper()} as {accept}; accept one of {', '.join(RESULT_TYPES)}")
             job["fmt"] = RESULT_TYPES[chosen]
-        status, media_out, data = _run_plain(self.server, job, self.client_address[0])
+        status, media_out, data = _run_plain(self._pool_run, job)
         self._send(status, media_out, data)
 
     # -- the page
@@ -247,7 +253,7 @@ class _Handler(GuardedHandler):
     def _run(self, params: dict[str, list[str]]) -> None:
         query, values, job = self._library_job(params)
         _status, media, data = self._pool_run(job)
-        page = _result_page(query, values, media, data, self.server)
+        page = _result_page(query, values, media, data, self.server, self._pool_run)
         self._send(200, "text/html; charset=utf-8", page.encode("utf-8"))
 
     def _view(self, params: dict[str, list[str]]) -> None:
@@ -297,8 +303,8 @@ class _Handler(GuardedHandler):
                 job = {"op": "sparql", "query": text, "fmt": "json", "graph_media": "application/n-triples",
                        "max_rows": config.max_rows, "prefixes": _query_prefixes(text), "allow_services": list(config.allow_services),
                        "max_bytes": config.max_query_bytes, "max_depth": config.max_depth}
-                _status, media, data = _run_plain(self.server, job)
-                result = _editor_result(text, media, data, self.server)
+                _status, media, data = _run_plain(self._pool_run, job)
+                result = _editor_result(text, media, data, self.server, self._pool_run)
             except _Refused as refused:
                 result = f'<p class="error" id="error"><b>Not run:</b></p><pre>{html.escape(refused.message)}</pre>'
         self._send(200, "text/html; charset=utf-8", _editor_page(text, result).encode("utf-8"))

@@ -203,8 +203,10 @@ class WorkerPool:
         with self.lock:
             return len(self.idle) + len(self.busy) + self.starting
 
-    def run(self, job: Mapping[str, Any], timeout: float, wait: float = 60.0, client: str = "-") -> tuple[int, str, bytes]:
-        """Run ``job`` for ``client``: wait up to ``wait`` s for a worker, then up to ``timeout`` s for the answer."""
+    def run(self, job: Mapping[str, Any], timeout: float, wait: float = 60.0, *, client: str) -> tuple[int, str, bytes]:
+        """Run ``job`` for ``client`` (the address that asked: every query counts against one, so
+        a page's queries wait behind its own client's only): wait up to ``wait`` s for a worker,
+        then up to ``timeout`` s for the answer."""
         ticket = self._enqueue(client)
         try:
             if not ticket.ready.wait(wait):
