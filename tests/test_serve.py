@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from nhskg.cli import main
+from nhskg.errors import StoreError
 from nhskg.sparql.endpoint import EndpointSource
 from nhskg.serve.server import ServeConfig, SparqlServer, serve_in_thread
 from nhskg.graph.store import GraphStore
@@ -193,6 +194,28 @@ def test_fifty_concurrent_requests_all_answer_right(server: SparqlServer) -> Non
 def test_the_cli_reports_a_missing_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--store", str(tmp_path / "none"), "serve", "--port", "0"])
     assert result.exit_code == 1 and "nhskg build" in result.output
+
+
+def test_the_cli_states_the_size_and_memory_limits(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    help_text = " ".join(CliRunner().invoke(main, ["serve", "--help"]).output.split())
+    assert "--max-response-mb" in help_text and "[default: 64; x>=1]" in help_text
+    assert "--worker-memory-mb" in help_text and "[default: 2000; x>=0]" in help_text
+    seen: list[ServeConfig] = []
+
+    def stop_here(config: ServeConfig) -> None:
+        seen.append(config)
+        raise StoreError("stopped before listening")
+
+    import nhskg.serve.server
+
+    monkeypatch.setattr(nhskg.serve.server, "make_server", stop_here)
+    CliRunner().invoke(main, ["--store", str(store_dir), "serve", "--max-response-mb", "5", "--worker-memory-mb", "900"])
+    assert (seen[0].max_response_bytes, seen[0].worker_memory) == (5_000_000, 900_000_000)
+
+
+def test_a_worker_memory_too_small_to_start_is_refused(store_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["--store", str(store_dir), "serve", "--port", "0", "--worker-memory-mb", "100"])
+    assert result.exit_code == 1 and "a query worker needs at least 537 MB" in result.output, result.output
 
 
 def test_a_full_queue_is_answered_503_at_once(server: SparqlServer) -> None:

@@ -436,6 +436,57 @@ def test_the_review_page_passes_on_its_clients_refusal(server: SparqlServer, res
         assert [f.result(timeout=60)[0] for f in first] == [503, 503]
 
 
+# --------------------------------------------------------------------------- the size of an answer, a worker's memory
+
+
+def chain(steps: int) -> str:
+    """big.py's query: one value made ten times longer at each step (9 bytes, then 90 ... 9 * 10^steps)."""
+    return (f'SELECT ?v{steps} WHERE {{ BIND("aaaaaaaaa" AS ?v0) '
+            + " ".join(f'BIND(REPLACE(?v{i}, "a", "aaaaaaaaaa") AS ?v{i + 1})' for i in range(steps)) + " }")
+
+
+def test_an_answer_over_the_byte_cap_is_refused_as_the_worker_writes_it(server: SparqlServer, restore: None) -> None:
+    """big.py: a 500-byte query returned 900 MB with status 200, the worker at 5.3 GB and the
+    server at 1.75 GB. The cap stops an answer as it is written, not once it is whole: the
+    783,225 rows of a cross join are refused in well under the time they would take to collect."""
+    server.config = replace(server.config, max_response_bytes=5_000, max_rows=10_000_000)
+    for text, fmt in [(chain(4), "json"), ("SELECT * WHERE { ?s ?p ?o }", "csv"), ("SELECT * WHERE { ?s ?p ?o }", "xml"),
+                      ("CONSTRUCT WHERE { ?s ?p ?o }", "turtle")]:
+        status, _, body = call(server, "GET", q(text) + "&format=" + fmt)
+        assert status == 413 and b"larger than 5,000 bytes" in body and b"LIMIT" in body, (fmt, body[:300])
+    began = time.monotonic()
+    status, _, body = call(server, "GET", q("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"))
+    assert status == 413 and time.monotonic() - began < 2.0, body[:300]
+    assert call(server, "GET", q(chain(2)))[0] == 200  # 900 characters: under the cap
+
+
+def test_the_editor_shows_at_most_its_own_cap(server: SparqlServer, restore: None) -> None:
+    """bigeditor.py: the editor rendered a 900 MB answer in the server process (4.4 GB at its
+    peak; other clients stalled 3-7 s). Past its cap it says so, and links the whole answer."""
+    server.config = replace(server.config, max_editor_bytes=2_000)
+    status, _, page = call(server, "GET", "/editor?" + urllib.parse.urlencode({"query": "SELECT * WHERE { ?s ?p ?o }"}))
+    text = page.decode()
+    assert status == 200 and "larger than 2,000 bytes" in text and "<table>" not in text, text[-600:]
+    assert 'id="csv" href="/sparql?' in text and len(page) < 20_000
+    status, _, page = call(server, "GET", "/editor?" + urllib.parse.urlencode({"query": POSTINGS}))
+    assert status == 200 and b"6 row(s)" in page
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_DATA limits a process's memory on Linux")
+def test_a_worker_over_its_memory_limit_is_stopped_and_replaced(store_dir: Path) -> None:
+    """The nine-step chain asks for one 8 GB allocation; eight steps took a worker to 5.3 GB. Under
+    a 1,000 MB limit the eighth step's 720 MB allocation fails, the worker dies and is replaced,
+    and its client is told why."""
+    config = ServeConfig(store_dir, port=0, timeout=20, workers=1, spare=0, worker_memory=1_000_000_000)
+    running, _thread = serve_in_thread(config)
+    try:
+        status, _, body = call(running, "GET", q(chain(8)))
+        assert status == 507 and b"more memory than a query worker may use (1,000 MB)" in body, body[:300]
+        assert call(running, "GET", q(POSTINGS))[0] == 200  # its replacement answers
+        assert running.pool.crashed == 1
+    finally:
+        running.shutdown()
+        running.server_close()
 # --------------------------------------------------------------------------- 4: the live generation
 
 

@@ -24,6 +24,12 @@ from .graph_cmd import _renamed
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds a query may run before it is stopped (its worker process is killed).")
 @click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1), help="Most rows or triples in one answer.")
+@click.option("--max-response-mb", default=64, show_default=True, type=click.IntRange(min=1),
+              help="Most megabytes in one answer, counted as the worker writes it: a larger one is refused (413; "
+                   "add a LIMIT or select fewer columns). The editor page shows at most 4 MB of an answer.")
+@click.option("--worker-memory-mb", default=2000, show_default=True, type=click.IntRange(min=0),
+              help="Megabytes of memory each query worker may use (its 256 MB engine stack included): a query that "
+                   "needs more is stopped (507) and its worker replaced. 0: no limit.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Query worker processes.")
 @click.option("--review/--no-review", default=None,
               help="Serve the review page (/review), which writes reviewers' decisions to the curation folder "
@@ -37,7 +43,8 @@ from .graph_cmd import _renamed
                    "SERVICE is refused: the engine would fetch any URL from this machine.")
 @click.pass_obj
 def serve(settings: Settings, store: Path | None, host: str, port: int, cors: str | None, timeout: float,
-          max_rows: int, workers: int, review: bool | None, curation: Path, old_curation: Path | None, allow_services: tuple[str, ...]) -> None:
+          max_rows: int, max_response_mb: int, worker_memory_mb: int, workers: int, review: bool | None, curation: Path,
+          old_curation: Path | None, allow_services: tuple[str, ...]) -> None:
     """Serve the graph store as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/)
     and a review page (/review)."""
     from ..serve.server import ServeConfig, make_server
@@ -45,8 +52,9 @@ def serve(settings: Settings, store: Path | None, host: str, port: int, cors: st
     curation = old_curation or curation
     loopback = host in ("127.0.0.1", "localhost", "::1")
     config = ServeConfig(store=store or settings.store, host=host, port=port, cors=cors, timeout=timeout,
-                         max_rows=max_rows, workers=workers, curation=curation if (loopback if review is None else review) else None,
-                         allow_services=allow_services)
+                         max_rows=max_rows, max_response_bytes=max_response_mb * 1_000_000,
+                         worker_memory=worker_memory_mb * 1_000_000, workers=workers,
+                         curation=curation if (loopback if review is None else review) else None, allow_services=allow_services)
     server = make_server(config)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: anyone who can reach it can read the whole graph", err=True)

@@ -32,7 +32,11 @@ How it stays up, and what it promises (each promise has its test under ``tests/h
   page's queries (the editor, the review page, the "based on" footers) count against the address
   that asked: each page runs them through its handler's ``_pool_run``, the only caller of
   :meth:`WorkerPool.run <nhskg.serve.workers.WorkerPool.run>`, whose ``client`` has no default.
-* **Bounded everything.** At most ``max_rows`` (default 100,000) result rows or triples (413).
+* **Bounded everything.** At most ``max_rows`` (default 100,000) result rows or triples (413),
+  and ``max_response_bytes`` (64 MB) in one answer (413), counted by the worker as it writes the
+  answer and stopped there; the editor page shows at most ``max_editor_bytes`` (4 MB) of one.
+  Each worker limits its own memory to ``worker_memory`` (2,000 MB, ``RLIMIT_DATA``); a query
+  that needs more ends its worker, which is replaced, and its client gets 507.
   At most ``queue`` requests (512) wait for a worker, each for at most ``wait`` seconds (60),
   then 503. Request bodies over 1 MB are refused (413); a ``Content-Length`` that is not a whole
   number is a 400 and a chunked body a 411, and either closes the connection. A connection must

@@ -226,13 +226,19 @@ def _based_on(server: Any, run: RunJob, roles: list[str] | tuple[str, ...] = ())
         return ""  # a page without its footer rather than no page
 
 
-def _editor_result(text: str, media: str, data: bytes, server: Any, run: RunJob) -> str:
+def _download_links(text: str) -> str:
+    """Links to the query's whole answer from /sparql, as CSV, TSV, JSON and XML."""
     e = html.escape
     links = " · ".join(
         f'<a {"id=" + chr(34) + "csv" + chr(34) + " " if fmt == "csv" else ""}href="{e("/sparql?" + urllib.parse.urlencode({"query": text, "format": fmt}))}">'
         f'{"Download CSV" if fmt == "csv" else fmt.upper()}</a>'
         for fmt in ("csv", "tsv", "json", "xml")
     )
+    return f"<p>{links}</p>"
+
+
+def _editor_result(text: str, media: str, data: bytes, server: Any, run: RunJob) -> str:
+    e = html.escape
     if media.startswith("application/n-triples"):
         turtle = e("/sparql?" + urllib.parse.urlencode({"query": text, "format": "turtle"}))
         return f'<p><a href="{turtle}">Turtle</a></p><pre>{e(data.decode("utf-8"))}</pre>'
@@ -241,7 +247,7 @@ def _editor_result(text: str, media: str, data: bytes, server: Any, run: RunJob)
         return f"<p>{'yes' if table else 'no'}</p>"
     based_on = _based_on(server, run)
     foot = f'<p id="based-on">{e(based_on[:1].upper() + based_on[1:])}.</p>' if based_on else ""
-    return f"<p>{links}</p>{_html_table(table)}{foot}"
+    return f"{_download_links(text)}{_html_table(table)}{foot}"
 
 
 def _editor_page(text: str, result: str) -> str:

@@ -13,7 +13,7 @@ import html
 import json
 import re
 import urllib.parse
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
@@ -80,24 +80,36 @@ def _xml_term(term: Any) -> str:
     return f"<literal{attrs}>{html.escape(term.value)}</literal>"
 
 
-def serialize_rows(columns: list[str], rows: list[list[Any]], fmt: str) -> bytes:
+def serialize_rows(columns: list[str], rows: Iterable[list[Any]], fmt: str) -> bytes:
     """SELECT rows of pyoxigraph terms in a W3C result format (json, xml, csv, tsv)."""
+    return b"".join(row_chunks(columns, rows, fmt))
+
+
+def row_chunks(columns: list[str], rows: Iterable[list[Any]], fmt: str) -> Iterator[bytes]:
+    """:func:`serialize_rows` piece by piece (the head, then each row as it comes, then the tail),
+    so that a worker can stop an answer that grows past its size limit before it is whole."""
     if fmt == "json":
-        bindings = [{c: _json_term(t) for c, t in zip(columns, row) if t is not None} for row in rows]
-        return json.dumps({"head": {"vars": columns}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
-    if fmt == "csv":
-        lines = [",".join(columns)] + [",".join(_csv_cell(t) for t in row) for row in rows]
-        return ("\r\n".join(lines) + "\r\n").encode()
-    if fmt == "tsv":
-        lines = ["\t".join("?" + c for c in columns)] + ["\t".join("" if t is None else str(t) for t in row) for row in rows]
-        return ("\n".join(lines) + "\n").encode()
-    head = "".join(f'<variable name="{html.escape(c)}"/>' for c in columns)
-    body = "".join(
-        "<result>" + "".join(f'<binding name="{html.escape(c)}">{_xml_term(t)}</binding>' for c, t in zip(columns, row) if t is not None) + "</result>"
-        for row in rows
-    )
-    return (f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>{head}</head>'
-            f"<results>{body}</results></sparql>").encode()
+        yield json.dumps({"head": {"vars": columns}})[:-1].encode() + b', "results": {"bindings": ['
+        for index, row in enumerate(rows):
+            binding = {c: _json_term(t) for c, t in zip(columns, row) if t is not None}
+            yield (b", " if index else b"") + json.dumps(binding, ensure_ascii=False).encode()
+        yield b"]}}"
+    elif fmt == "csv":
+        yield (",".join(columns) + "\r\n").encode()
+        for row in rows:
+            yield (",".join(_csv_cell(t) for t in row) + "\r\n").encode()
+    elif fmt == "tsv":
+        yield ("\t".join("?" + c for c in columns) + "\n").encode()
+        for row in rows:
+            yield ("\t".join("" if t is None else str(t) for t in row) + "\n").encode()
+    else:
+        head = "".join(f'<variable name="{html.escape(c)}"/>' for c in columns)
+        yield (f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>{head}</head>'
+               "<results>").encode()
+        for row in rows:
+            yield ("<result>" + "".join(f'<binding name="{html.escape(c)}">{_xml_term(t)}</binding>'
+                                        for c, t in zip(columns, row) if t is not None) + "</result>").encode()
+        yield b"</results></sparql>"
 
 
 def _boolean(value: bool, fmt: str) -> bytes:

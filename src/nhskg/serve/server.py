@@ -9,6 +9,7 @@ What the server promises is in the package docstring (:mod:`nhskg.serve`).
 from __future__ import annotations
 
 import html
+import math
 import socket
 import threading
 import urllib.parse
@@ -19,9 +20,9 @@ from typing import Any, Mapping, cast
 from ..errors import NhskgError, QueryRefused, StoreError
 from ..sparql.querycheck import ENGINE_STACK, MAX_DEPTH, MAX_QUERY_BYTES, check, scan
 from .limits import BoundedServer, GuardedHandler, _Connection, _default_max_connections
-from .pages import _editor_page, _editor_result, _index_page, _library_table, _result_page
+from .pages import _download_links, _editor_page, _editor_result, _index_page, _library_table, _result_page
 from .protocol import GRAPH_TYPES, RESULT_TYPES, _choose, _format_accept, _query_prefixes, _Refused, _run_plain
-from .workers import WorkerPool
+from .workers import WorkerPool, _size
 
 __all__ = ["ServeConfig", "SparqlServer", "make_server", "serve_in_thread"]
 
@@ -60,6 +61,12 @@ class ServeConfig:
     max_connections: int = 0
     #: Connections open at once from one address (as many as it may have queries in flight).
     max_per_address: int = 64
+    #: Bytes one answer may have, counted as the worker writes it (413 past it); 64 MB.
+    max_response_bytes: int = 64_000_000
+    #: Bytes of an answer the editor page shows (past it, the page says so and links the download).
+    max_editor_bytes: int = 4_000_000
+    #: Memory each query worker may use (RLIMIT_DATA, its engine stack included); 0: no limit.
+    worker_memory: int = 2_000_000_000
 
 
 class SparqlServer(BoundedServer):
@@ -70,7 +77,8 @@ class SparqlServer(BoundedServer):
         self.config = config
         self.pool = WorkerPool(config.store, config.workers, config.queue, spare=config.spare,
                                per_client=config.per_client, per_client_queue=config.per_client_queue,
-                               heavy_after=config.heavy_after, stack=_stack_for(config.max_query_bytes))
+                               heavy_after=config.heavy_after, stack=_stack_for(config.max_query_bytes),
+                               memory=config.worker_memory)
         self.max_connections = config.max_connections or _default_max_connections()
         self.max_per_address = max(1, config.max_per_address)
         self.connections: dict[socket.socket, _Connection] = {}
@@ -106,10 +114,21 @@ def _stack_for(max_query_bytes: int) -> int:
     return max(ENGINE_STACK, 4096 * max_query_bytes)
 
 
+def _least_memory(config: ServeConfig) -> int:
+    """The memory a worker needs: its engine stack, and 256 MB for the interpreter, the engine and
+    the store (over the 2020 corpus: 100 MB once started, 200 MB while it opens the store)."""
+    return _stack_for(config.max_query_bytes) + 256 * 2**20
+
+
 def make_server(config: ServeConfig) -> SparqlServer:
     """A ready server (call ``serve_forever``); raises :class:`StoreError` if the store cannot be opened."""
     from ..graph.store import GraphStore
 
+    least = math.ceil(_least_memory(config) / 1_000_000)
+    if 0 < config.worker_memory < least * 1_000_000:
+        raise NhskgError(f"a query worker needs at least {least:,} MB of memory to start (its engine stack alone is "
+                         f"{_stack_for(config.max_query_bytes) // 1_000_000:,} MB); give --worker-memory-mb {least} or more, "
+                         "or 0 for no limit")
     GraphStore.open(config.store).close()  # fail here, with the store's own message, not in a worker
     try:
         return SparqlServer(config)
@@ -176,8 +195,10 @@ class _Handler(GuardedHandler):
 
     def _pool_run(self, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
         """Run ``job`` on the workers for the address that sent this request: the one way every page
-        runs a query (handed to the pages as their ``run``), so none runs one as nobody in particular."""
+        runs a query (handed to the pages as their ``run``), so none runs one as nobody in particular,
+        and none gets an answer larger than ``max_response_bytes`` (unless the job asks for less)."""
         config = self.server.config
+        job = {"max_response_bytes": config.max_response_bytes, **job}
         return self.server.pool.run(job, config.timeout, config.wait, client=self.client_address[0])
 
     # -- the protocol
@@ -302,11 +323,16 @@ class _Handler(GuardedHandler):
                     raise _Refused(400, str(refused)) from None
                 job = {"op": "sparql", "query": text, "fmt": "json", "graph_media": "application/n-triples",
                        "max_rows": config.max_rows, "prefixes": _query_prefixes(text), "allow_services": list(config.allow_services),
-                       "max_bytes": config.max_query_bytes, "max_depth": config.max_depth}
+                       "max_bytes": config.max_query_bytes, "max_depth": config.max_depth,
+                       "max_response_bytes": min(config.max_editor_bytes, config.max_response_bytes)}
                 _status, media, data = _run_plain(self._pool_run, job)
                 result = _editor_result(text, media, data, self.server, self._pool_run)
             except _Refused as refused:
                 result = f'<p class="error" id="error"><b>Not run:</b></p><pre>{html.escape(refused.message)}</pre>'
+                if refused.status == 413:  # too large for this page: the links ask /sparql, whose limits are larger
+                    result = (f'<p class="error" id="error"><b>Not shown:</b></p><pre>{html.escape(refused.message)}</pre>'
+                              f"<p>The links below ask /sparql, which answers with up to {_size(config.max_response_bytes)} "
+                              f"and {config.max_rows:,} rows.</p>{_download_links(text)}")
         self._send(200, "text/html; charset=utf-8", _editor_page(text, result).encode("utf-8"))
 
 

@@ -4,25 +4,29 @@ Takes a job (a protocol query, or a library query to draw) and a client's addres
 answer's status, media type and bytes, or a :class:`~nhskg.serve.protocol._Refused`. Separate
 from the HTTP side because it is the part that keeps the server up: pyoxigraph has no query
 timeout and a thread cannot be stopped, so each query runs in a process that is killed at the time
-limit, and the pool hands processes out fairly among clients.
+limit, whose memory is limited, and which stops an answer growing past its size limit as it
+writes it; the pool hands processes out fairly among clients.
 """
 
 from __future__ import annotations
 
+import io
 import itertools
 import multiprocessing
+import resource
+import signal
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Iterator, Mapping, TypeVar
 
 import pyoxigraph as ox
 
 from ..errors import NhskgError, StoreError
 from ..sparql.querycheck import ENGINE_STACK, MAX_DEPTH, MAX_QUERY_BYTES, check
-from .protocol import _RESULT_MEDIA, GRAPH_TYPES, _boolean, _Refused, serialize_rows
+from .protocol import _RESULT_MEDIA, GRAPH_TYPES, _boolean, _Refused, row_chunks
 
 
 #: What a client is told when the engine failed at run time: its own message may name hosts,
@@ -30,16 +34,55 @@ from .protocol import _RESULT_MEDIA, GRAPH_TYPES, _boolean, _Refused, serialize_
 _ENGINE_FAILED = "the query failed while it ran; the engine's message is not shown. Simplify the query, or ask the operator"
 
 
+def _size(limit: int) -> str:
+    return f"{limit / 1_000_000:,g} MB" if limit >= 1_000_000 else f"{limit:,} bytes"
+
+
+def _out_of_memory(limit: int) -> str:
+    """What a client is told when its query needed more memory than a worker may use."""
+    allowed = "the machine could give" if limit <= 0 else f"a query worker may use ({_size(limit)})"
+    return (f"the query needed more memory than {allowed} and was stopped; narrow it (filters, a LIMIT, shorter values), "
+            "or ask the operator for a larger --worker-memory-mb")
+
+
+class _Answer(io.BytesIO):
+    """An answer's bytes, written by the serialiser and refused (413) as soon as they pass
+    ``limit`` (0: no limit), before the rest of it is made."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data: Any) -> int:
+        if self.limit and self.tell() + memoryview(data).nbytes > self.limit:
+            raise _Refused(413, f"the answer is larger than {_size(self.limit)}, the most one answer may be; "
+                                "add a LIMIT, or select fewer or shorter columns")
+        return super().write(data)
+
+
+_T = TypeVar("_T")
+
+
+def _at_most(items: Iterable[_T], count: int, refusal: str) -> Iterator[_T]:
+    """``items``, refused (413) at the one past ``count``."""
+    for index, item in enumerate(items):
+        if index >= count:
+            raise _Refused(413, refusal)
+        yield item
+
+
 def _execute(store: ox.Store, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
     """Run one job in a worker: ``sparql`` (a protocol query) or ``view`` (a library query drawn as HTML)."""
     from ..sparql.sources import OxigraphSource
 
     max_rows = job["max_rows"]
+    answer = _Answer(job.get("max_response_bytes", 0))
     if job["op"] == "view":
         from ..views import html as view_html, query as view_query
 
         model = view_query.query_view(OxigraphSource(store), job["name"], job["params"])
-        return 200, "text/html; charset=utf-8", view_html.render_html(model).encode("utf-8")
+        answer.write(view_html.render_html(model).encode("utf-8"))
+        return 200, "text/html; charset=utf-8", answer.getvalue()
     # Checked again where the engine runs: every route to a worker passes the same gate.
     check(job["query"], max_bytes=job.get("max_bytes", MAX_QUERY_BYTES), max_depth=job.get("max_depth", MAX_DEPTH),
           allow_services=job.get("allow_services", ()))
@@ -50,19 +93,14 @@ def _execute(store: ox.Store, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
         return 200, _RESULT_MEDIA[job["fmt"]], _boolean(bool(result), job["fmt"])
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
-        rows: list[list[Any]] = []
-        for solution in result:
-            if len(rows) >= max_rows:
-                raise _Refused(413, f"the result has more than {max_rows} rows; add a LIMIT (or use the embedded store)")
-            rows.append([solution[c] for c in columns])
-        return 200, _RESULT_MEDIA[job["fmt"]] + "; charset=utf-8", serialize_rows(columns, rows, job["fmt"])
-    triples: list[Any] = []
-    for triple in result:
-        if len(triples) >= max_rows:
-            raise _Refused(413, f"the result has more than {max_rows} triples; add a LIMIT")
-        triples.append(triple)
+        solutions = _at_most(result, max_rows, f"the result has more than {max_rows} rows; add a LIMIT (or use the embedded store)")
+        for chunk in row_chunks(columns, ([solution[c] for c in columns] for solution in solutions), job["fmt"]):
+            answer.write(chunk)
+        return 200, _RESULT_MEDIA[job["fmt"]] + "; charset=utf-8", answer.getvalue()
+    triples = _at_most(result, max_rows, f"the result has more than {max_rows} triples; add a LIMIT")
     media = job.get("graph_media", "text/turtle")
-    return 200, f"{media}; charset=utf-8", ox.serialize(triples, format=GRAPH_TYPES[media]) or b""
+    ox.serialize(triples, answer, format=GRAPH_TYPES[media])
+    return 200, f"{media}; charset=utf-8", answer.getvalue()
 
 
 def _answer(store: ox.Store, job: Mapping[str, Any]) -> tuple[str, int, str, bytes]:
@@ -75,11 +113,16 @@ def _answer(store: ox.Store, job: Mapping[str, Any]) -> tuple[str, int, str, byt
         return "error", 400, "", f"bad query: {error}".encode()
     except NhskgError as error:  # ours, written for users
         return "error", 400, "", str(error).encode()
+    except MemoryError:  # Python's side of the worker ran out (the engine's side aborts: see WorkerPool._run_on)
+        return "error", 507, "", _out_of_memory(resource.getrlimit(resource.RLIMIT_DATA)[0]).encode()
     except Exception:
         return "error", 500, "", _ENGINE_FAILED.encode()
 
 
-def _worker_main(store_dir: str, connection: Any, stack: int) -> None:
+def _worker_main(store_dir: str, connection: Any, stack: int, memory: int) -> None:
+    if memory:  # the data segment and every private mapping, thread stacks included; kept by this process only
+        _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        resource.setrlimit(resource.RLIMIT_DATA, (memory if hard == resource.RLIM_INFINITY else min(memory, hard), hard))
     # The whole worker runs on a thread with a large stack: the engine recurses without a guard.
     threading.stack_size(stack)
     thread = threading.Thread(target=_worker_loop, args=(store_dir, connection), name="nhskg-worker")
@@ -111,10 +154,10 @@ def _worker_loop(store_dir: str, connection: Any) -> None:
 class _Worker:
     """One worker process and the pipe to it; ``started`` when it took its current job."""
 
-    def __init__(self, context: Any, store: Path, stack: int) -> None:
+    def __init__(self, context: Any, store: Path, stack: int, memory: int) -> None:
         self.store = store
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(str(store), child, stack), daemon=True)
+        self.process = context.Process(target=_worker_main, args=(str(store), child, stack, memory), daemon=True)
         self.process.start()
         child.close()
         self.started = 0.0
@@ -162,12 +205,15 @@ class WorkerPool:
     0.3 s) but the heavy ones wait for each other (p99 40 s against 10 s in arrival order).
 
     A job that overruns the time limit costs its worker its life; so does one under which the
-    worker dies. Either way a replacement starts in the background.
+    worker dies (the engine crashed, or ran out of the ``memory`` each worker may use: 0, no
+    limit). Either way a replacement starts in the background.
     """
 
     def __init__(self, store: Path, size: int, waiting: int = 512, *, spare: int = 1, per_client: int = 1,
-                 per_client_queue: int = 64, heavy_after: float = 1.0, stack: int = ENGINE_STACK) -> None:
+                 per_client_queue: int = 64, heavy_after: float = 1.0, stack: int = ENGINE_STACK,
+                 memory: int = 0) -> None:
         self.store = store
+        self.memory = memory
         self.size = max(1, size)
         self.limit = max(0, waiting)
         self.per_client = max(1, per_client)
@@ -187,7 +233,7 @@ class WorkerPool:
         self.crashed = 0  # died under a query
         self._order = itertools.count()
         self._closed = False
-        started = [_Worker(self.context, store, stack) for _ in range(self.size + max(0, spare))]
+        started = [_Worker(self.context, store, stack, memory) for _ in range(self.size + max(0, spare))]
         try:
             self.idle = [worker.wait_ready() for worker in started]
         except StoreError:
@@ -253,6 +299,8 @@ class WorkerPool:
             kind, status, media, body = worker.connection.recv()
         except (EOFError, OSError):
             self._lose(worker, timed_out=False)
+            if self.memory and worker.process.exitcode == -signal.SIGABRT:  # the engine's allocation failed
+                raise _Refused(507, _out_of_memory(self.memory)) from None
             raise _Refused(500, "the query engine stopped while running this query (its worker process ended); "
                                 "the server goes on, but this query cannot be answered: simplify it") from None
         if kind == "error":
@@ -281,7 +329,7 @@ class WorkerPool:
         delay = 0.5
         while not self._closed:
             try:
-                worker = _Worker(self.context, self.store, self.stack).wait_ready()
+                worker = _Worker(self.context, self.store, self.stack, self.memory).wait_ready()
             except StoreError:  # the store is being replaced, or unreadable for now: try again
                 time.sleep(delay)
                 delay = min(2 * delay, 10.0)
