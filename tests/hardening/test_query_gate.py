@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -54,6 +55,21 @@ def test_a_query_nested_10000_deep_is_refused_before_parsing() -> None:
 def test_a_query_over_64_kib_is_refused() -> None:
     with pytest.raises(QueryRefused, match=r"^query too large \(70,0\d\d bytes, limit 65,536\)"):
         check("SELECT * WHERE { ?s ?p ?o } # " + "x" * 70_000)
+
+
+# --------------------------------------------------------------------------- time
+
+
+@pytest.mark.parametrize("unit", ["a.", "e-", "\\'", '\\"'])
+def test_a_query_is_scanned_in_time_linear_in_its_length(unit: str) -> None:
+    # 32 KB of 'a.a.a...' took 28 s (64 KB 111 s, in the server's process and again in a
+    # worker): at every letter the prefixed-name branch read the run of name characters to its
+    # end looking for a ':'; at every escaped quote the short-string branch read to the line's end.
+    text = unit * (32_768 // len(unit))
+    started = time.perf_counter()
+    scan(text)
+    assert time.perf_counter() - started < 1.0
+
 
 
 # --------------------------------------------------------------------------- SERVICE

@@ -83,6 +83,18 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+# Two branches of _TOKEN can read far and then fail: a prefixed name's prefix (a run of name
+# characters that meets no ':', or ends in '.') and a short string (a line with no closing quote).
+# Tried again at each letter, or each escaped quote, inside what they read, they made scanning
+# quadratic: 64 KB of 'a.a.a...' took 111 s. Each fails again at every such start before the end
+# of what it read (the same run of name characters; the same escapes, an escaped quote being the
+# only quote inside), so _tokens remembers that end and reads the token there as _TOKEN would
+# after the failure: a word, or the quote alone.
+_PREFIX_RUN = re.compile(rf"[^\W\d_][{_NAME_CHAR}.\-]*")  # up to the ':' if it is one
+_SHORT_STRING = {quote: re.compile(rf"{quote}(?:[^{quote}\\\r\n]|\\[^\r\n])*+") for quote in "'\""}
+_NAME_START = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"(?P<word>[^\W\d]\w*)")
+_QUOTE = re.compile(r"(?P<punct>['\"])")
 _IRIREF = re.compile(r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*+>")
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _PLX_ESCAPE = re.compile(r"\\(.)")
@@ -111,6 +123,7 @@ def _tokens(text: str, iris: str) -> Iterator[tuple[_Token, int]]:
     frames: list[str] = []  # group, bnode, coll, expr, tterm
     clause = [False]  # per group level: in a SELECT, GROUP BY, ORDER BY or HAVING clause
     previous: list[_Token] = []
+    failed = {"name": 0, "'": 0, '"': 0}  # where a prefixed name, or a short string, cannot start before
     position, end = 0, len(text)
     while position < end:
         frame = frames[-1] if frames else "top"
@@ -130,7 +143,7 @@ def _tokens(text: str, iris: str) -> Iterator[tuple[_Token, int]]:
             else:
                 token = _Token("punct", "<=" if text.startswith("<=", position) else "<", position)
         else:
-            match = _TOKEN.match(text, position)
+            match = _after_failure(text, position, failed) or _TOKEN.match(text, position)
             assert match is not None and match.lastgroup is not None  # the last branch takes any one character
             if match.lastgroup in ("space", "comment"):
                 position = match.end()
@@ -166,6 +179,27 @@ def _tokens(text: str, iris: str) -> Iterator[tuple[_Token, int]]:
                 clause.pop()
         previous = previous[-1:] + [token]
         yield token, len(frames)
+
+
+def _after_failure(text: str, position: int, failed: dict[str, int]) -> re.Match[str] | None:
+    """The token at ``position`` if a short string or a prefixed name would start there and cannot;
+    ``None``: ask _TOKEN. ``failed`` says up to where each is known to fail, and is moved on."""
+    char = text[position]
+    if char in ("'", '"'):
+        if position >= failed[char]:
+            read = _SHORT_STRING[char].match(text, position)
+            assert read is not None  # the quote at least
+            if text.startswith(char, read.end()):
+                return None  # a string
+            failed[char] = read.end()
+        return _QUOTE.match(text, position)
+    if position < failed["name"]:
+        return _WORD.match(text, position) if _NAME_START.match(text, position) else None
+    run = _PREFIX_RUN.match(text, position)
+    if run is None or (text.startswith(":", run.end()) and not run.group().endswith(".")):
+        return None  # no name here, or a prefixed name
+    failed["name"] = run.end()
+    return _WORD.match(text, position)
 
 
 def _opener(frame: str, closer: str) -> str:
