@@ -144,6 +144,16 @@ def test_requests_not_from_the_page_are_refused(served) -> None:  # type: ignore
     assert [p.name for p in curation.iterdir()] == ["ann.csv"]
 
 
+
+@pytest.mark.parametrize("page", ["\u00b2", "9" * 5_000, "0", "-1", "x"], ids=["superscript two", "5,000 digits", "0", "-1", "x"])
+def test_a_page_number_that_is_not_one_is_a_400_naming_it(served, page: str) -> None:  # type: ignore[no-untyped-def]
+    # '²' passes str.isdigit() and 5,000 digits are too many for int(): both raised ValueError,
+    # so the client got no answer at all and the server logged a traceback
+    server, _curation, _store = served
+    status, _, text = call(server, "/review?" + urllib.parse.urlencode({"reviewer": "Ann", "page": page}))
+    assert status == 400 and text.startswith("page is a whole number")
+
+
 def test_sparql_stays_read_only_beside_the_review_page(served) -> None:  # type: ignore[no-untyped-def]
     server, _curation, store = served
     before = set(GraphStore.open(store).store)

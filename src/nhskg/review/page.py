@@ -176,8 +176,9 @@ def _view_params(params: Mapping[str, list[str]]) -> dict[str, str]:
         except CurationError as error:
             raise _Bad(400, str(error)) from None
     page = _one(params, "page", "1")
-    if not page.isdigit() or int(page) < 1:
-        raise _Bad(400, "page is a whole number from 1")
+    # ASCII digits only ('²' is a digit to str.isdigit, not to int), and few enough for int()
+    if not (page.isascii() and page.isdigit()) or len(page) > 9 or int(page) < 1:
+        raise _Bad(400, "page is a whole number from 1 (of at most 9 digits)")
     reviewer = " ".join(_one(params, "reviewer").split())[:100]
     return {k: v for k, v in (("reviewer", reviewer), ("status", status), ("field", field), ("page", page)) if v}
 
