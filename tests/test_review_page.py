@@ -154,6 +154,20 @@ def test_a_page_number_that_is_not_one_is_a_400_naming_it(served, page: str) -> 
     assert status == 400 and text.startswith("page is a whole number")
 
 
+@pytest.mark.parametrize(("knob", "status"), [("limit", 503), ("per_client_queue", 429)])
+def test_a_refused_query_is_answered_with_its_own_status(served, knob: str, status: int) -> None:  # type: ignore[no-untyped-def]
+    # the pool's refusals (busy, too many queries, over the time limit) came back as 400: the
+    # library's query runner wrapped them as a query error
+    server, _curation, _store = served
+    original = getattr(server.pool, knob)
+    setattr(server.pool, knob, 0)
+    try:
+        answer, headers, text = call(server, "/review?reviewer=Ann")
+    finally:
+        setattr(server.pool, knob, original)
+    assert answer == status and headers["Retry-After"] == "1"
+    assert "busy" in text if status == 503 else "too many queries" in text
+
 def test_sparql_stays_read_only_beside_the_review_page(served) -> None:  # type: ignore[no-untyped-def]
     server, _curation, store = served
     before = set(GraphStore.open(store).store)

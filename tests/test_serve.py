@@ -291,8 +291,21 @@ def test_the_editor_runs_a_query_and_links_its_csv(server: SparqlServer) -> None
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     assert {r["role"].rsplit("/", 1)[-1] for r in csv_rows(body)} >= {"chief-medical-officer", "chief-nurse"}
     status, _, page = call(server, "/editor?" + urllib.parse.urlencode({"query": "SELECT ?x WHERE { ?x foo:y ?z }"}))
-    assert status == 200 and "the prefix &#x27;foo:&#x27; is not declared" in page.decode()
+    assert status == 400 and "the prefix &#x27;foo:&#x27; is not declared" in page.decode()  # the refusal's status
 
+
+
+@pytest.mark.parametrize(("knob", "status"), [("limit", 503), ("per_client_queue", 429)])
+def test_the_editor_shows_a_refusal_with_its_own_status(server: SparqlServer, knob: str, status: int) -> None:
+    # it was sent as 200, so a script (or a proxy's cache) took "busy, try again" for an answer
+    original = getattr(server.pool, knob)
+    setattr(server.pool, knob, 0)
+    try:
+        answer, headers, page = call(server, "/editor?" + urllib.parse.urlencode({"query": POSTINGS}))
+    finally:
+        setattr(server.pool, knob, original)
+    assert answer == status and headers["Retry-After"] == "1"
+    assert 'id="error"' in page.decode() and '<textarea name="query"' in page.decode()
 
 def test_a_library_result_downloads_as_csv_with_codes(server: SparqlServer) -> None:
     status, _, page = call(server, "/run?" + urllib.parse.urlencode({"name": "bodies", "role": "CMO"}))

@@ -17,6 +17,8 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
+from ..errors import NhskgError
+
 
 #: SELECT/ASK result media types, first = default.
 RESULT_TYPES = {
@@ -44,7 +46,11 @@ _RESULT_MEDIA = {"json": "application/sparql-results+json", "xml": "application/
 RunJob = Callable[[Mapping[str, Any]], tuple[int, str, bytes]]
 
 
-class _Refused(Exception):
+class _Refused(NhskgError):
+    """A request refused with an HTTP status. An :class:`~nhskg.errors.NhskgError`, so that library code
+    run for a page (the review page's queries go through ``run_query``) lets it through unchanged
+    instead of rewording it as a query error, and the client gets its status (503, 429), not a 400."""
+
     def __init__(self, status: int, message: str, retry: int | None = None) -> None:
         super().__init__(message)
         self.status = status

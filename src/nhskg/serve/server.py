@@ -311,7 +311,7 @@ class _Handler(GuardedHandler):
             if example not in library:
                 raise _Refused(404, f"no library query '{example}'; see the list at /")
             text = library[example].text
-        result = ""
+        result, status, extra = "", 200, {}
         if text and not example:
             if scan(text).form == "update":
                 raise _Refused(403, "this endpoint is read-only: SPARQL Update is refused")
@@ -327,13 +327,15 @@ class _Handler(GuardedHandler):
                        "max_response_bytes": min(config.max_editor_bytes, config.max_response_bytes)}
                 _status, media, data = _run_plain(self._pool_run, job)
                 result = _editor_result(text, media, data, self.server, self._pool_run)
-            except _Refused as refused:
+            except _Refused as refused:  # shown on the page, under the refusal's own status
                 result = f'<p class="error" id="error"><b>Not run:</b></p><pre>{html.escape(refused.message)}</pre>'
+                status = refused.status
+                extra = {"Retry-After": str(refused.retry)} if refused.retry is not None else {}
                 if refused.status == 413:  # too large for this page: the links ask /sparql, whose limits are larger
                     result = (f'<p class="error" id="error"><b>Not shown:</b></p><pre>{html.escape(refused.message)}</pre>'
                               f"<p>The links below ask /sparql, which answers with up to {_size(config.max_response_bytes)} "
                               f"and {config.max_rows:,} rows.</p>{_download_links(text)}")
-        self._send(200, "text/html; charset=utf-8", _editor_page(text, result).encode("utf-8"))
+        self._send(status, "text/html; charset=utf-8", _editor_page(text, result).encode("utf-8"), extra)
 
 
 # --------------------------------------------------------------------------- HTML
