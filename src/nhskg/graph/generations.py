@@ -236,7 +236,9 @@ def _read_digests(generation: Path) -> DigestTable | None:
                 ids = None
         if len(fields) > 4 and fields[4] and sources is not None:
             try:  # a feed's postings all name one file: each written form is decoded once
-                sources[fields[1]] = files[fields[4]] if fields[4] in files else files.setdefault(fields[4], json.loads(fields[4]))
+                if fields[4] not in files:
+                    files[fields[4]] = json.loads(fields[4])
+                sources[fields[1]] = files[fields[4]]
             except ValueError:  # likewise the files
                 sources = None
     table = DigestTable(MappingProxyType(inputs), MappingProxyType(contents), MappingProxyType(ids or {}),

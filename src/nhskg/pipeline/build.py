@@ -49,8 +49,8 @@ from .making import _extract, _graphs, _problem
 from .pool import _chunks, _init_worker, _Streamed, _Workers
 from .report import BuildInterrupted, BuildReport
 
-__all__ = ["BuildReport", "BuildInterrupted", "PostingKeys", "build", "build_postings", "read_postings", "Progress", "Held", "fingerprint",
-           "document_digest"]
+__all__ = ["BuildReport", "BuildInterrupted", "PostingKeys", "build", "build_postings", "read_postings", "Progress", "Held",
+           "fingerprint", "document_digest"]
 
 #: ``progress(done, total)``: called after each document. A large build writes as it reads, so
 #: until its reader reaches the end ``total`` is an estimate (a count of the input's lines), or

@@ -13,6 +13,7 @@ posting ids (:class:`PostingKeys`): the store keeps the digest of each graph's c
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -138,9 +139,15 @@ class Replaced:
         return f"posting {shown(self.id)} read from {shown(self.was)} is replaced by the one in {shown(self.now)}"
 
 
+@functools.lru_cache(maxsize=1024)  # a feed's postings ask about the same two files
 def _same_file(one: str, other: str) -> bool:
     """Whether two sources name the same file (``seeds/a.txt`` and its absolute path do)."""
     return one == other or os.path.realpath(one) == os.path.realpath(other)
+
+
+#: Posting key -> the id of the posting the store holds in its graph and the file it was read
+#: from ("" when unknown): :meth:`nhskg.graph.writer.Writer.stored`.
+Stored = dict[str, tuple[str, str]]
 
 
 class PostingKeys:
@@ -153,20 +160,19 @@ class PostingKeys:
     :class:`Held` document is checked as its graph would be, by the content digest the store recorded.
     """
 
-    def __init__(self, stored: dict[str, tuple[str, str]] | concurrent.futures.Future[dict[str, tuple[str, str]]] | None = None,
-                 ) -> None:
+    def __init__(self, stored: Stored | concurrent.futures.Future[Stored] | None = None) -> None:
         self._stored = stored
         self.read: dict[str, tuple[str, str, str]] = {}  # key -> id, source, digest
         self.merged = 0
         self.replaced: list[Replaced] = []
 
     @property
-    def stored(self) -> dict[str, tuple[str, str]]:
+    def stored(self) -> Stored:
         """The keys of the postings the store holds, waited for the first time they are needed
         when a build reads them in the background (see :func:`nhskg.pipeline.build._write`)."""
         return self.wait()
 
-    def wait(self) -> dict[str, tuple[str, str]]:
+    def wait(self) -> Stored:
         """The store's keys, once read; the error reading them met, if any. A build calls it
         outside its per-posting error handling, so that a store it cannot read ends the build
         instead of becoming a problem of every posting."""
