@@ -19,7 +19,7 @@ from __future__ import annotations
 import concurrent.futures
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ContextManager, Mapping, Protocol, cast
+from typing import Callable, ContextManager, Mapping, Protocol, cast
 
 import pyoxigraph as ox
 
@@ -209,32 +209,32 @@ def _stored_keys(store_dir: Path | str, base: str) -> dict[str, str]:
     from the live generation's table of digests when it has every id, else from the store."""
     prefix = posting_graphs_prefix(base)
     from_table = GraphStore.ids_in_table(store_dir, prefix)
-    if from_table:
-        return {graph[len(prefix):]: posting_id for graph, posting_id in from_table.items()}
-    try:
-        store = GraphStore.open(store_dir)
-    except StoreError:
-        return {}  # no store yet, or one the writer will report on
-    try:
-        return {key: min(ids) for key, ids in _posting_keys(store, base).items()}
-    finally:
-        store.close()
+    return _from_table_or_store(store_dir, prefix, from_table or None,
+                                lambda store: {key: min(ids) for key, ids in _posting_keys(store, base).items()})
 
 
 def _stored_sources(store_dir: Path | str, base: str) -> dict[str, str]:
     """posting key -> the file each posting already in the store was read from: from the live
     generation's table of digests when it has every one, else from the store."""
     prefix = posting_graphs_prefix(base)
-    from_table = GraphStore.sources_in_table(store_dir, prefix)
+    return _from_table_or_store(store_dir, prefix, GraphStore.sources_in_table(store_dir, prefix), lambda store: {
+        quad.graph_name.value[len(prefix):]: cast(ox.Literal, quad.object).value
+        for quad in store.store.quads_for_pattern(None, NS.source_file, None, None)
+        if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.startswith(prefix)})
+
+
+def _from_table_or_store(store_dir: Path | str, prefix: str, from_table: Mapping[str, str] | None,
+                         from_store: Callable[[GraphStore], dict[str, str]]) -> dict[str, str]:
+    """posting key -> a value of each posting already in the store: ``from_table`` (graph name ->
+    value, from the live generation's table of digests) when it holds them, else ``from_store`` read
+    from the store itself (none when there is no store yet, or one the writer will report on)."""
     if from_table is not None:
-        return {graph[len(prefix):]: source for graph, source in from_table.items()}
+        return {graph[len(prefix):]: value for graph, value in from_table.items()}
     try:
         store = GraphStore.open(store_dir)
     except StoreError:
-        return {}  # no store yet, or one the writer will report on
+        return {}
     try:
-        return {quad.graph_name.value[len(prefix):]: cast(ox.Literal, quad.object).value
-                for quad in store.store.quads_for_pattern(None, NS.source_file, None, None)
-                if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.startswith(prefix)}
+        return from_store(store)
     finally:
         store.close()
