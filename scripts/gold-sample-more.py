@@ -61,9 +61,8 @@ CLINICAL_GRADE = re.compile(r"\b(?:nurses?|sonographers?|psychologists?|practiti
 MANAGES = re.compile(r"\b(?:lead|leads|manager|managers)\b", re.I)
 
 
-def _yearly_minimum(record: dict) -> float | None:
-    value = (record.get("baseSalary") or {}).get("value") or {}
-    if not isinstance(value, dict) or value.get("unitText") != "YEAR":
+def _yearly_minimum(value: dict) -> float | None:
+    if value.get("unitText") != "YEAR":
         return None
     try:
         return float(str(value.get("minValue")).replace(",", ""))
@@ -73,9 +72,11 @@ def _yearly_minimum(record: dict) -> float | None:
 
 def _senior(record: dict, title: str) -> bool:
     value = (record.get("baseSalary") or {}).get("value") or {}
-    named = str(value.get("value") or "") if isinstance(value, dict) else ""
-    minimum = _yearly_minimum(record)
-    return bool(SENIOR_BAND.search(title) or SENIOR_BAND.search(named)) or (minimum is not None and SENIOR_PAY <= minimum <= 250000)
+    if not isinstance(value, dict):
+        value = {}
+    minimum = _yearly_minimum(value)
+    return bool(SENIOR_BAND.search(title) or SENIOR_BAND.search(str(value.get("value") or ""))) or (
+        minimum is not None and SENIOR_PAY <= minimum <= 250000)
 
 
 def _order(record_id: str) -> str:

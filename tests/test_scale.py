@@ -240,15 +240,21 @@ PARALLEL_CHILD = textwrap.dedent(
 )
 
 
-def test_ctrl_c_during_a_large_build_leaves_the_previous_store_live(tmp_path: Path) -> None:
-    """The same guarantee on the large-build path, with worker processes and background loads."""
+def _a_store_and_many_nurses(tmp_path: Path, count: int) -> tuple[Path, Path, set]:
+    """A store built from one nurse posting, what it holds, and a feed of ``count`` more to build
+    into it on the large-build path."""
     records = tmp_path / "many.jsonl"
-    records.write_text("".join(json.dumps({**_NURSE, "id": f"nurse-{n}"}) + "\n" for n in range(600)), encoding="utf-8")
+    records.write_text("".join(json.dumps({**_NURSE, "id": f"nurse-{n}"}) + "\n" for n in range(count)), encoding="utf-8")
     first = tmp_path / "first.jsonl"
     first.write_text(json.dumps(_NURSE) + "\n", encoding="utf-8")
     store = tmp_path / "store"
     build([first], store, validate=False)
-    before = set(GraphStore.open(store).store)
+    return records, store, set(GraphStore.open(store).store)
+
+
+def test_ctrl_c_during_a_large_build_leaves_the_previous_store_live(tmp_path: Path) -> None:
+    """The same guarantee on the large-build path, with worker processes and background loads."""
+    records, store, before = _a_store_and_many_nurses(tmp_path, 600)
     marker = tmp_path / "half-way"
     env = {**os.environ, "PYTHONPATH": str(TESTS.parent / "src")}
     returncode, err = _interrupt_half_way([PARALLEL_CHILD, str(records), str(store), str(marker)], env, marker)
@@ -283,13 +289,7 @@ WORKER_DIES_CHILD = textwrap.dedent(
 def test_bug_a_worker_that_dies_hung_the_build(tmp_path: Path) -> None:
     """A worker killed half-way (the OOM killer's pick) left its chunk's result never coming: the
     build waited for it for ever. It ends with one error saying so, and the store is as it was."""
-    records = tmp_path / "many.jsonl"
-    records.write_text("".join(json.dumps({**_NURSE, "id": f"nurse-{n}"}) + "\n" for n in range(40)), encoding="utf-8")
-    first = tmp_path / "first.jsonl"
-    first.write_text(json.dumps(_NURSE) + "\n", encoding="utf-8")
-    store = tmp_path / "store"
-    build([first], store, validate=False)
-    before = set(GraphStore.open(store).store)
+    records, store, before = _a_store_and_many_nurses(tmp_path, 40)
     env = {**os.environ, "PYTHONPATH": str(TESTS.parent / "src")}
     try:
         done = subprocess.run([sys.executable, "-c", WORKER_DIES_CHILD, str(records), str(store)], env=env,
