@@ -392,6 +392,24 @@ def test_a_bodys_code_guidance_or_register_is_not_the_body(sentence):
     assert not codes(p.bodies)
 
 
+@pytest.mark.parametrize(("sentence", "body"), [
+    # another body the subject: what it does with the others is no dealing of the post's
+    ("ICSs are a way of creating shared local responsibility for service transformation and building wider "
+     "partnerships with local government and other community partners.", "local-authority"),
+    # buying through a body's framework is no relationship with the body
+    ("The post holder will manage a portfolio of contracts with the independent sector through the NHS England "
+     "framework.", "nhs-england"),
+    # a town's university is a place in it
+    ("The waterfront blends moored yachts, the iconic university building and a lively mix of restaurants.", "university"),
+    ("Exeter is a thriving University City offering both culture and city life.", "university"),
+])
+def test_a_body_a_sentence_is_about_or_passes_by_is_no_body_of_the_post(sentence, body):
+    """Each found in an unseen senior advert (or its corpus twins) before the rule; the
+    whole-corpus extraction lost four bodies more, each such a mention, and gained none."""
+    p = read("Main duties of the job\n" + sentence, "Senior Contract Manager", "Anytown NHS Trust")
+    assert body not in codes(p.bodies)
+
+
 @pytest.mark.parametrize("sentence", [
     "First choice of placements at over 50 NHS Trusts in England.",
     "Preferably approved under Section 12 of the Mental Health Act & a member of the Royal College of Psychiatrists.",
@@ -765,6 +783,9 @@ def test_a_line_or_partner_by_any_title_noun(sentence, field, label):
     # the medical examiners who scrutinise deaths (no role type)
     ("This is an exciting opportunity and will work in collaboration with the Medical Examiner/Examiners in their role.",
      "works_with", "Medical Examiner/Examiners"),
+    # engineers in the plural, as the other grade titles
+    ("Work collaboratively with NHS Digital Safety Engineers on the hazard logs.", "works_with",
+     "NHS Digital Safety Engineers"),
 ])
 def test_corpus_wordings_of_uncoded_partners(sentence, field, label):
     p = read(sentence, "Staff Nurse")
@@ -1451,3 +1472,17 @@ def test_a_slash_joins_two_titles_and_the_advert_s_title_gives_both():
     assert codes(title.designations) == {"director-of-infection-prevention-control"}
     # a slash inside one name still reads as one label
     assert "nhs-england" in codes(read("You will work with NHSI/E on the recovery plan.", "Project Manager").bodies)
+
+
+@pytest.mark.parametrize("sentence", [
+    "All are responsible for the analysis of information about NHS performance, and work varyingly with Chief "
+    "Executive's Office, Regional Directors and their teams and the Chief Operating Officer's Directorate.",
+    "Working with a large variety of stakeholders including regional teams, patients, clinicians and charities, our "
+    "team's aim is to deliver more joined-up out of hospital care.",
+    "We work closely with the Diabetic Specialist Nurses to provide patient centred care.",
+])
+def test_the_teams_partners_are_not_the_posts(sentence):
+    """A sentence in which the team or the employer describes itself names its partners, not the
+    post's: "All are responsible ..." of a team's several parts, "our team's aim is"."""
+    p = read(sentence, "Senior Analytical Lead", "NHS England and NHS Improvement")
+    assert not p.works_with

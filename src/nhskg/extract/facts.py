@@ -104,6 +104,8 @@ def read_bodies(
             continue
         requirement_spans = [(m.start, m.end) for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
         bodies = [m for m in mentions if m.scheme == BODY]
+        if not holder and any(_is_subject(reading.text, sentence, m, words.body_as_subject) for m in bodies):
+            continue  # "ICSs are a way of ... building partnerships with local government": that body's dealings
         for mention in bodies:
             body = known_bodies.get(mention.code)
             if (organisation and organisation.type == mention.code) or mention.code in own_bodies:

@@ -30,6 +30,7 @@ from .reading import (
     is_own_title,
     mentions_by_sentence,
     subject_is_other_role,
+    without_bullet,
 )
 from .wording import Wording, wording
 
@@ -194,6 +195,9 @@ def read_relations(reading: Reading) -> Relations:
             continue
         if words.contact.search(sentence.text) or subject_is_other_role(reading, sentence, mentions):
             continue
+        if (not (words.holder.search(sentence.text) or words.recruiting.search(sentence.text))
+                and words.employer_describes_itself.search(without_bullet(sentence.text))):
+            continue  # "Working with ... clinicians, our team's aim is ...": the team's partners, not the post's
         evidence = evidence_of(sentence)
         mentions = _shortened_titles(reading, words, sentence, mentions)
         governed: list[tuple[Mention, Mention]] = []
