@@ -352,3 +352,55 @@ def test_bug_a_posting_from_another_file_replaced_the_stored_one_silently(tmp_pa
     again = runner.invoke(main, ["build", "--store", str(store), "--no-validate", str(b.parent)])
     assert again.exit_code == 0 and "replaced" not in again.output, again.output
     assert "1 posting(s) read, 1 stored (0 unchanged)" in again.output  # rewritten, from the same file
+
+
+#: Files that are there but give no posting: empty, binary, malformed.
+UNREADABLE = {"empty.txt": b"", "binary.txt": bytes(range(256)) * 40, "broken.json": b"{not json"}
+
+
+def _store_of_one_and_a_folder_of_unreadable_files(tmp_path: Path) -> tuple[Path, Path]:
+    posting = tmp_path / "in" / "cmo.txt"
+    posting.parent.mkdir()
+    posting.write_text("Chief Medical Officer\nNorfolk and Norwich University Hospitals NHS Foundation Trust\n"
+                       "The Chief Medical Officer reports to the Chief Executive.\n", encoding="utf-8")
+    store = tmp_path / "store"
+    assert CliRunner().invoke(main, ["build", "--store", str(store), "--no-validate", str(posting)]).exit_code == 0
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for name, data in UNREADABLE.items():
+        (bad / name).write_bytes(data)
+    return store, bad
+
+
+@pytest.mark.parametrize("fresh", [True, False], ids=["fresh", "update"])
+def test_bug_a_build_that_read_no_posting_replaced_the_store_with_an_empty_one(tmp_path: Path, fresh: bool) -> None:
+    """``build --fresh`` of files that are all there but unreadable made an empty store live (exit
+    1): everything built before was lost. A build that reads no posting replaces nothing, and says so."""
+    store, bad = _store_of_one_and_a_folder_of_unreadable_files(tmp_path)
+    before, live = quads(store), (store / "CURRENT").read_text()
+    out = tmp_path / "graph.ttl"
+    result = CliRunner().invoke(main, ["build", "--store", str(store), "--no-validate", "--export", str(out),
+                                       *(["--fresh"] if fresh else []), str(bad)])
+    assert result.exit_code == 1, result.output
+    assert quads(store) == before and (store / "CURRENT").read_text() == live
+    assert GraphStore.open(store).posting_ids() == ["cmo"]
+    assert not out.exists() and result.stderr.splitlines()[-1] == f"the export to {out} was not written: the build replaced nothing"
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("0 posting(s) read, 3 skipped; no posting could be read, so nothing was replaced:"), first
+    assert f"the previous store in {store} is unchanged" in first
+    for name in UNREADABLE:
+        assert [line for line in result.stderr.splitlines() if line.startswith(f"  skipped {bad / name}: ")]
+
+
+def test_bug_the_api_replaced_the_store_with_an_empty_one_when_no_file_could_be_read(tmp_path: Path) -> None:
+    import nhskg
+
+    store, bad = _store_of_one_and_a_folder_of_unreadable_files(tmp_path)
+    before = quads(store)
+    report = nhskg.build(bad, store=store, fresh=True, validate=False)
+    assert quads(store) == before
+    assert not report.ok and not report.committed and report.postings_read == 0 and len(report.problems) == 3
+    assert "no posting could be read, so nothing was replaced" in report.summary()
+    # nor is an empty store made where there was none
+    report = nhskg.build(bad, store=tmp_path / "new", validate=False)
+    assert not report.committed and not (tmp_path / "new" / "CURRENT").exists()

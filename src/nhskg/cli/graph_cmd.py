@@ -132,7 +132,7 @@ def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: 
         in_force.close()
     # The build is committed: what goes wrong from here on is the export's alone, said after the report.
     export_interrupted, export_failed = False, ""
-    if export_to is not None and not interrupted:
+    if export_to is not None and not interrupted and report.committed:
         try:
             GraphStore.open(store_dir).export(export_to, base=base or settings.base)
         except KeyboardInterrupt:
@@ -165,7 +165,9 @@ def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: 
         click.echo(f"error: the build was committed ({report.store} holds it); only the export to {export_to} failed:"
                    f" {export_failed}; then run {export_again}", err=True)
         sys.exit(1)
-    if export_to is not None:
+    if export_to is not None and not report.committed:
+        click.echo(f"the export to {export_to} was not written: the build replaced nothing", err=True)
+    elif export_to is not None:
         click.echo(f"exported to {export_to}", err=True)
     sys.exit(0 if report.ok else 1)
 

@@ -10,7 +10,9 @@ One error policy: anything that goes wrong reading or extracting one document, o
 posting into RDF, becomes a :class:`~nhskg.read.documents.Problem` on the report naming the file
 and record (:func:`.making._problem`), and the build goes on with the rest; nothing already written is
 lost. Only ``strict`` makes a problem stop the build, in which case the writer keeps what it held
-(the embedded store: the previous generation stays live).
+(the embedded store: the previous generation stays live). A build that stores no posting and meets
+problems keeps what the writer held too (``BuildReport.committed`` is False): its inputs were all
+unreadable, and a ``--fresh`` build would otherwise replace the store with an empty one.
 
 A build updates the store: postings it reads replace their named graphs, postings it does not
 read stay as they were (``fresh=True`` starts from an empty store instead). So building the same
@@ -206,6 +208,12 @@ def _write(
     except BaseException:
         writer.abort()
         raise
+    if problems and not written and not kept:
+        # Nothing to store but problems (every file empty, binary or malformed): committing would
+        # make live a store without a posting of this build's, and a --fresh one empty. Keep what was.
+        writer.abort()
+        return BuildReport(writer.where, read, 0, tuple(problems), None, time.perf_counter() - started, None, None,
+                           keys.merged, committed=False)
     try:
         committed = writer.commit(validate=validate, pool=pool)
     except KeyboardInterrupt as stop:

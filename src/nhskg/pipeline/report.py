@@ -24,7 +24,9 @@ class BuildReport:
     without extracting them again (``postings_unchanged`` of them). ``merged`` counts records read
     twice with identical content (the same posting in two inputs), stored once. ``replaced`` are
     the postings the store held, read from another file, that the build replaced (not a problem:
-    the later build has the last word, but nobody should learn it by accident).
+    the later build has the last word, but nobody should learn it by accident). ``committed`` is
+    False when the build stored no posting and met problems: it made nothing live, so that a
+    ``--fresh`` build of files that are all unreadable does not replace the store with an empty one.
     """
 
     store: str
@@ -39,6 +41,8 @@ class BuildReport:
     #: Postings read whose graph the store held already, made from the same input: kept, not written.
     postings_unchanged: int = 0
     replaced: tuple[Replaced, ...] = ()
+    #: False: no posting could be read (or stored), only problems, and the store is as it was.
+    committed: bool = True
 
     @property
     def ok(self) -> bool:
@@ -55,10 +59,18 @@ class BuildReport:
             notes.append(f"{len(self.problems) - skipped} with a value left out")
         if self.replaced:
             notes.append(f"{len(self.replaced)} replaced from another file")
-        lines = [
-            f"{self.postings_read} posting(s) read, {stored} stored ({self.postings_unchanged} unchanged), {skipped} skipped"
-            f"{''.join(', ' + note for note in notes)}; {triples} in {self.store}; {self.seconds:.1f} s"
-        ]
+        if not self.committed:
+            why = "no posting could be read" if not self.postings_read else "no posting read could be stored"
+            lines = [
+                f"{self.postings_read} posting(s) read, {skipped} skipped{''.join(', ' + note for note in notes)}; {why},"
+                f" so nothing was replaced: the previous store in {self.store} is unchanged; fix or remove the files"
+                f" named below and build again; {self.seconds:.1f} s"
+            ]
+        else:
+            lines = [
+                f"{self.postings_read} posting(s) read, {stored} stored ({self.postings_unchanged} unchanged), {skipped} skipped"
+                f"{''.join(', ' + note for note in notes)}; {triples} in {self.store}; {self.seconds:.1f} s"
+            ]
         lines += [f"  {problem.kind} {problem}" for problem in self.problems]
         lines += [f"  {replaced}" for replaced in self.replaced]
         if self.validation is not None:
