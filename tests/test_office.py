@@ -300,3 +300,31 @@ def test_bug_a_document_nobody_may_read_was_called_damaged(tmp_path: Path, monke
     problem, advert = read_documents([tmp_path])
     assert isinstance(problem, Problem) and isinstance(advert, Document)
     assert problem.problem == f"cannot read the file: Permission denied (attached to {tmp_path / 'cmo.txt'}; the advert is read without it)"
+
+
+@pytest.mark.parametrize("key", ["advert.txt", "advert", "916223185"], ids=["file-name", "stem", "posting-id"])
+def test_bug_a_document_the_manifest_lists_for_a_missing_advert_was_dropped_in_silence(tmp_path: Path, key: str) -> None:
+    """attachments.json listed jd.docx for an advert not in the folder: jd.docx was left for its
+    advert to read, and nobody read it or said so. It is named, and read on its own."""
+    write_docx(tmp_path / "jd.docx")
+    (tmp_path / "attachments.json").write_text(json.dumps({key: ["jd.docx"]}), encoding="utf-8")
+    (tmp_path / "cmo.txt").write_text(ADVERT, encoding="utf-8")
+    results = list(read_documents([tmp_path]))
+    [problem] = [r for r in results if isinstance(r, Problem)]
+    assert problem.source == str(tmp_path / "attachments.json") and problem.kind == "skipped"
+    assert f"'{key}', an advert that is missing" in problem.problem
+    assert problem.problem.endswith(f"(its job description {tmp_path / 'jd.docx'} is read on its own instead)")
+    assert [(d.id, d.source, d.parts) for d in results if isinstance(d, Document)] == [
+        ("cmo", str(tmp_path / "cmo.txt"), ()), ("jd", str(tmp_path / "jd.docx"), ())]
+
+
+def test_bug_a_document_named_without_the_advert_the_manifest_lists_it_for_was_dropped_in_silence(tmp_path: Path) -> None:
+    """The same when the advert is there but not among the paths read (``nhskg build in/jd.docx``)."""
+    write_docx(tmp_path / "jd.docx")
+    (tmp_path / "attachments.json").write_text(json.dumps({"advert.txt": ["jd.docx"]}), encoding="utf-8")
+    (tmp_path / "advert.txt").write_text(ADVERT, encoding="utf-8")
+    problem, document = read_documents([tmp_path / "jd.docx"])
+    assert isinstance(problem, Problem) and problem.source == str(tmp_path / "attachments.json")
+    assert f"{tmp_path / 'advert.txt'}, which is not among the paths read" in problem.problem
+    assert problem.problem.endswith(f"(its job description {tmp_path / 'jd.docx'} is read on its own instead)")
+    assert isinstance(document, Document) and (document.id, document.parts) == ("jd", ())

@@ -17,7 +17,9 @@ folder (``{"cmo.html": ["jd.docx"], "916223185": ["jd.pdf"]}``: keys are advert 
 posting ids), is merged into the advert's document: text is advert + "\n" + document, and
 ``Document.parts`` says which file each stretch came from. When the advert gives no posting (empty,
 binary, unreadable), its documents are read on their own, as if it were not there, and the
-advert's problem names them.
+advert's problem names them; so are the documents a manifest lists for an advert that no file read
+gives (missing from the folder, or not among the paths read), after a problem naming the manifest
+and the advert.
 """
 
 from __future__ import annotations
@@ -304,8 +306,11 @@ def _read_with_attachments(
     for folder, manifest in sorted(manifests.items()):
         if isinstance(manifest, Problem):
             yield manifest
+    waiting: dict[Path, Path] = {}  # documents left for their advert to read, by where they are
+    taken: set[Path] = set()  # documents an advert read took (merged, or read on their own for it)
     for path, source in files:
         if _is_office(path) and ((path.parent, _stem(path)) in adverts or path.resolve() in listed):
+            waiting.setdefault(path.resolve(), path)
             continue  # read with its advert
         if _is_office(path):
             yield from _read_file(path, source)
@@ -332,11 +337,35 @@ def _read_with_attachments(
             yield from held or ()
             held = None
             if isinstance(result, Document):
-                yield from _merge(result, attachments(result.id))
+                merged = attachments(result.id)
+                taken.update(a.resolve() for a in merged)
+                yield from _merge(result, merged)
             else:
                 yield result
         if held is not None:
+            taken.update(a.resolve() for a in alone)
             yield from _read_alone(held, alone)
+    # A document no advert took was listed for one that is missing or not read: it must not vanish.
+    unread = {where: path for where, path in waiting.items() if where not in taken}
+    for folder, manifest in sorted(manifests.items()) if unread else ():
+        for key, names in manifest.items() if isinstance(manifest, dict) else ():
+            documents = [unread.pop(where) for where in dict.fromkeys((folder / name).resolve() for name in names)
+                         if where in unread]
+            if documents:
+                yield from _read_alone([Problem(_source(folder / MANIFEST), _advert_not_read(folder, key, len(documents)))],
+                                       documents)
+
+
+def _advert_not_read(folder: Path, key: str, documents: int) -> str:
+    """Why the advert a manifest names by ``key`` (a file name or a posting id) gave no posting to
+    attach ``documents`` job descriptions to: it is not among the paths read, or it is missing."""
+    listed = "a job description" if documents == 1 else "job descriptions"
+    names = [key, *(key + ending for ending in _ENDINGS if ending not in OFFICE_ENDINGS)]
+    there = next((folder / name for name in names if (folder / name).is_file()), None)
+    if there is not None:
+        return f"lists {listed} for {_source(there)}, which is not among the paths read; give its folder, or it with them"
+    return (f"lists {listed} for '{key}', an advert that is missing: no file of that name is in {_source(folder)}"
+            " and no posting of that id was read; correct the name (or id) in the manifest, or remove the entry")
 
 
 def _checked(document: Document, source: str, stem: str, *, feed: bool) -> Iterator[Result]:
