@@ -5,7 +5,7 @@ of symbolic links, called "does not exist") cancelled the whole ``build`` or ``e
 2. Now every command that reads postings (``extract``, ``build``, ``evaluate --against``) takes
 its paths the same way: a path that cannot be read is one line naming it and why, the others are
 read, and the exit status is 1; only when no path given can be read is it a usage error (exit 2),
-and then a build has not touched the store.
+and then a build has not touched the store. The notebook API (``nhskg.build``) takes them alike.
 """
 
 from __future__ import annotations
@@ -127,3 +127,20 @@ def test_a_fresh_build_of_nothing_readable_leaves_the_store_as_it_was(paths: Pat
     assert result.exit_code == 2, result.output
     assert "nothing to read" in err_lines(result)[-1]
     assert quads(paths / "store") == before
+
+
+def test_bug_the_api_read_an_empty_path_as_the_working_folder(paths: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``nhskg.build("")`` built every posting under the working folder: the API made each path a
+    ``Path``, and ``Path("")`` is ``.``. An empty path is named; given nothing else, it is an error
+    before the store is touched, as ``nhskg build ""`` is a usage error."""
+    import nhskg
+    from nhskg.errors import InputError
+
+    monkeypatch.chdir(paths)
+    (paths / "stray.txt").write_text(GOOD.replace("Chief Nurse", "Medical Director"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"^'': an empty path; give a file or a folder; nothing to read"):
+        nhskg.build("", store="store", validate=False)
+    assert not (paths / "store").exists()
+    report = nhskg.build(["good/cn.txt", ""], store="store", validate=False)
+    assert [str(problem) for problem in report.problems] == ["'': an empty path; give a file or a folder"]
+    assert GraphStore.open(paths / "store").posting_ids() == ["cn"]

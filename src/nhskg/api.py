@@ -39,13 +39,25 @@ def build(
     default, unlike ``nhskg build``, which reads ``curation/`` of the working folder); the report
     then has a ``curation`` attribute saying what they did. Extra keyword options (``fresh``,
     ``strict``, ``validate``, ``full``, ``progress``) go to :func:`nhskg.pipeline.build.build` unchanged.
-    """
-    from .pipeline.build import build as run_build
 
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
+    Paths go to the reader as given: ``Path("")`` is the working folder, so an empty path made one
+    would build whatever is there; the reader names it instead. When no path given can be read
+    (empty, missing, a broken link), :class:`~nhskg.errors.InputError` names each before the store
+    is touched, as ``nhskg build`` refuses them; a file that is there but unreadable is a problem on
+    the report.
+    """
+    from .errors import InputError
+    from .pipeline.build import build as run_build
+    from .read.files import path_problem
+
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    unreadable = [problem for problem in map(path_problem, paths) if problem is not None]
+    if paths and len(unreadable) == len(paths):
+        first, *others = unreadable
+        raise InputError(first.source, "".join([first.problem, *(f"; {other}" for other in others)])
+                         + "; nothing to read, so the store was not touched")
     if decisions is None:
-        return run_build([Path(p) for p in paths], Path(store), base=base, **options)  # type: ignore[arg-type]
+        return run_build(paths, Path(store), base=base, **options)  # type: ignore[arg-type]
     from .curation.apply import applying
     from .curation.folder import load_decisions
     from .pipeline.report import BuildInterrupted, with_curation
@@ -54,7 +66,7 @@ def build(
     with applying(load_decisions(decisions, load_vocabulary())) as session:
         assert session is not None
         try:
-            report = run_build([Path(p) for p in paths], Path(store), base=base, **options)  # type: ignore[arg-type]
+            report = run_build(paths, Path(store), base=base, **options)  # type: ignore[arg-type]
         except BuildInterrupted as stop:  # Ctrl-C once the build was live: its report says what it did
             stop.report = with_curation(stop.report, session.report())
             raise
