@@ -46,8 +46,10 @@ CALIBRATION = 60
 LATER = 400
 
 
-#: the senior stratum: how many, and what makes a posting senior or a medical or dental grade
-SENIOR = 30
+#: the senior stratum: how many (49 is every such posting: the first 30, then the 19 after them,
+#: each batch annotated blind and scored unseen before tuning), and what makes a posting senior or
+#: a medical or dental grade
+SENIOR = 49
 SENIOR_BAND = re.compile(r"\b(?:band\s*8\s*[cd]|8[cd]|band\s*9|VSM|very\s+senior\s+manager)\b", re.I)
 SENIOR_PAY = 63751.0
 MEDICAL = re.compile(r"\b(?:consultants?|doctors?|GPs?|general\s+practitioners?|dentists?|dental|specialty|speciality|"
