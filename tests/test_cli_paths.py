@@ -11,6 +11,7 @@ and then a build has not touched the store. The notebook API (``nhskg.build``) t
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,72 @@ def test_bug_the_api_read_an_empty_path_as_the_working_folder(paths: Path, monke
     report = nhskg.build(["good/cn.txt", ""], store="store", validate=False)
     assert [str(problem) for problem in report.problems] == ["'': an empty path; give a file or a folder"]
     assert GraphStore.open(paths / "store").posting_ids() == ["cn"]
+
+
+#: Commands given an empty (or blank) store, as typed: the global option, the commands' own
+#: ``--store``, and NHSKG_STORE; ``{store}`` is replaced by the value, ``name`` is how it is named.
+EMPTY_STORES = {
+    "--store '' build": (["--store", "{store}", "build", "--no-validate", "--no-decisions", "good/cn.txt"], ""),
+    "--store ' ' build": (["--store", "{store}", "build", "--no-validate", "--no-decisions", "good/cn.txt"], " "),
+    "build --store ''": (["build", "--store", "{store}", "--no-validate", "--no-decisions", "good/cn.txt"], ""),
+    "--store '' summary": (["--store", "{store}", "summary"], ""),
+    "--store '' query": (["--store", "{store}", "query", "split-lines"], ""),
+    "validate --store ''": (["validate", "--store", "{store}"], ""),
+    "export --store ''": (["export", "--store", "{store}", "graph.ttl"], ""),
+    "serve --store ''": (["serve", "--store", "{store}", "--port", "0"], ""),
+}
+
+
+@pytest.mark.parametrize("case", EMPTY_STORES)
+def test_bug_an_empty_store_was_the_working_folder(paths: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    """``nhskg --store "" build cmo.txt`` wrote CURRENT, LOCK and gen-000001/ into the working
+    folder and exited 0: ``Path("")`` is ``.``. An empty or blank store is a usage error naming
+    the option, before anything is read or written."""
+    args, store = EMPTY_STORES[case]
+    monkeypatch.chdir(paths)
+    before = sorted(os.listdir(paths))
+    result = run(*(store if arg == "{store}" else arg for arg in args))
+    assert result.exit_code == 2, result.output
+    [line] = [line for line in result.output.splitlines() if line.strip()]
+    assert line.startswith(f"error: --store {store!r} ") and "give the store's folder" in line, line
+    assert sorted(os.listdir(paths)) == before
+
+
+def test_a_blank_NHSKG_STORE_is_refused_and_an_empty_one_is_unset(paths: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """click reads an empty environment variable as unset (the default store); a blank one is named."""
+    monkeypatch.chdir(paths)
+    args = ["build", "--no-validate", "--no-decisions", "good/cn.txt"]
+    blank = CliRunner().invoke(main, args, env={"NHSKG_STORE": " "})
+    assert blank.exit_code == 2, blank.output
+    assert blank.output.startswith("error: NHSKG_STORE=' ' ") and "give the store's folder" in blank.output
+    assert sorted(os.listdir(paths)) == ["bad", "good"]
+    empty = CliRunner().invoke(main, args, env={"NHSKG_STORE": ""})
+    assert empty.exit_code == 0, empty.output
+    assert sorted(os.listdir(paths)) == [".nhskg", "bad", "good"]
+    assert GraphStore.open(paths / ".nhskg" / "store").posting_ids() == ["cn"]
+
+
+#: Each way the library takes a store path, given ``store``.
+API_STORES = {
+    "nhskg.build": lambda store: __import__("nhskg").build("good/cn.txt", store=store, validate=False),
+    "nhskg.query": lambda store: __import__("nhskg").query("split-lines", store=store),
+    "nhskg.summary": lambda store: __import__("nhskg").summary(store),
+    "pipeline build": lambda store: __import__("nhskg.pipeline.build", fromlist=["build"]).build(
+        ["good/cn.txt"], store, validate=False),
+}
+
+
+@pytest.mark.parametrize("store", ["", " "])
+@pytest.mark.parametrize("entry", API_STORES)
+def test_bug_the_api_took_an_empty_store_as_the_working_folder(paths: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               entry: str, store: str) -> None:
+    """``nhskg.build(paths, store="")`` built into the working folder, and ``query``/``summary``
+    read it as the store. An empty or blank store is a ValueError (and an NhskgError) naming it."""
+    from nhskg.errors import NhskgError
+
+    monkeypatch.chdir(paths)
+    before = sorted(os.listdir(paths))
+    with pytest.raises(ValueError, match=rf"^store={store!r} .*give the store's folder") as raised:
+        API_STORES[entry](store)
+    assert isinstance(raised.value, NhskgError)
+    assert sorted(os.listdir(paths)) == before

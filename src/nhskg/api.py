@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from .paths import DEFAULT_STORE
+from .paths import DEFAULT_STORE, store_dir
 from .namespaces import DEFAULT_BASE
 from .sparql.sources import Table, Triple
 
@@ -44,12 +44,14 @@ def build(
     would build whatever is there; the reader names it instead. When no path given can be read
     (empty, missing, a broken link), :class:`~nhskg.errors.InputError` names each before the store
     is touched, as ``nhskg build`` refuses them; a file that is there but unreadable is a problem on
-    the report.
+    the report. An empty or blank ``store`` is :class:`~nhskg.errors.StorePathError` (a
+    ``ValueError``), not the working folder.
     """
     from .errors import InputError
     from .pipeline.build import build as run_build
     from .read.files import path_problem
 
+    directory = store_dir(store)
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     unreadable = [problem for problem in map(path_problem, paths) if problem is not None]
     if paths and len(unreadable) == len(paths):
@@ -57,7 +59,7 @@ def build(
         raise InputError(first.source, "".join([first.problem, *(f"; {other}" for other in others)])
                          + "; nothing to read, so the store was not touched")
     if decisions is None:
-        return run_build(paths, Path(store), base=base, **options)  # type: ignore[arg-type]
+        return run_build(paths, directory, base=base, **options)  # type: ignore[arg-type]
     from .curation.apply import applying
     from .curation.folder import load_decisions
     from .pipeline.report import BuildInterrupted, with_curation
@@ -66,7 +68,7 @@ def build(
     with applying(load_decisions(decisions, load_vocabulary())) as session:
         assert session is not None
         try:
-            report = run_build(paths, Path(store), base=base, **options)  # type: ignore[arg-type]
+            report = run_build(paths, directory, base=base, **options)  # type: ignore[arg-type]
         except BuildInterrupted as stop:  # Ctrl-C once the build was live: its report says what it did
             stop.report = with_curation(stop.report, session.report())
             raise
@@ -88,13 +90,14 @@ def query(
     header and may leave out the project's PREFIX lines. The query runs in a child process stopped
     after ``timeout`` seconds (``None``: no limit, in this process), raising
     :class:`nhskg.queries.timeout.QueryTimeout`. A SELECT returns a :class:`~nhskg.sparql.sources.Table`.
+    An empty or blank ``store`` is :class:`~nhskg.errors.StorePathError` (a ``ValueError``).
     """
     from .queries.library import load_query, query_from_text
     from .queries.running import run_query
     from .graph.store import GraphStore
     from .queries.timeout import TimedSource
 
-    directory = Path(store) if store is not None else DEFAULT_STORE
+    directory = store_dir(DEFAULT_STORE if store is None else store)
     text = str(name)
     if isinstance(name, Path) or text.endswith(".rq") or "{" not in text:
         library_query = load_query(name)
@@ -112,7 +115,7 @@ def summary(store: Path | str | None = None):  # type: ignore[no-untyped-def]
     from .queries.coverage import summary as graph_summary
     from .graph.store import GraphStore
 
-    return graph_summary(GraphStore.open(Path(store) if store is not None else DEFAULT_STORE).source())
+    return graph_summary(GraphStore.open(store_dir(DEFAULT_STORE if store is None else store)).source())
 
 
 def _text(value: object) -> str:

@@ -26,6 +26,7 @@ __all__ = [
     "QueryTimeout",
     "UnknownValue",
     "StoreError",
+    "StorePathError",
     "ValidationFailed",
     "CurationError",
     "DecisionRefused",
@@ -193,6 +194,19 @@ class StoreError(NhskgError):
     The message names the directory and what to do: build it (``nhskg build PATH``), free space,
     or fix its permissions.
     """
+
+
+class StorePathError(StoreError, ValueError):
+    """A store path that names no folder: empty, or only white space.
+
+    ``Path("")`` is the working folder, so an empty store would put the store's files among the
+    person's own (and read that folder as the store). Raised by :func:`nhskg.paths.store_dir`,
+    hence by ``nhskg.build``, ``query`` and ``summary``, before anything is read or written; a
+    ``ValueError`` too, as a notebook expects of a bad argument. Give the store's folder, or leave
+    it out for the default.
+    """
+
+    exit_code = 2
 
 
 class ValidationFailed(NhskgError):

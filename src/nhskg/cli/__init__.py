@@ -16,6 +16,7 @@ import click
 from ..errors import NhskgError, shown
 from ..namespaces import DEFAULT_BASE
 from ..paths import DEFAULT_STORE
+from .params import StoreDir
 
 __all__ = ["main", "Settings", "DEFAULT_STORE", "open_source", "EXIT_CODES"]
 
@@ -46,6 +47,18 @@ class _Commands(click.Group):
     operating-system error naming a file (a read-only or full output folder), one line and 1.
     """
 
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        # The group's own options (``--store``, ``--base``) are parsed here, before :meth:`invoke`:
+        # a mistake in them is one line and 2 as well, not click's usage block.
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:  # ``nhskg`` alone prints the help
+            raise
+        except click.UsageError as error:
+            where = error.ctx.command_path if error.ctx is not None else info_name or self.name
+            raise _fail(f"{error.format_message()} (see `{where} --help`)", 2) from error
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -73,7 +86,7 @@ class Settings:
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EPILOG)
 @click.option(
     "--store",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=StoreDir(),
     default=DEFAULT_STORE,
     show_default=True,
     envvar="NHSKG_STORE",

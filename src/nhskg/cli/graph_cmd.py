@@ -18,7 +18,7 @@ import click
 from ..errors import NhskgError
 from . import Settings, main
 from .inputs import PATHS
-from .params import ExportFile
+from .params import ExportFile, StoreDir
 
 #: Show a progress bar only when a build has more documents than this.
 _PROGRESS_OVER = 5
@@ -53,7 +53,7 @@ def _print_validation(report, limit: int) -> None:  # type: ignore[no-untyped-de
 
 @main.command()
 @PATHS
-@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--store", "store", type=StoreDir(), default=None,
               help="Store directory to build into (overrides the global --store).")
 @click.option("--base", "base", default=None, help="Base namespace for instance IRIs (overrides the global --base).")
 @click.option("--export", "export_to", type=ExportFile(), default=None,
@@ -173,7 +173,7 @@ def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: 
 
 
 @main.command()
-@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--store", "store", type=StoreDir(), default=None,
               help="Store directory to validate (overrides the global --store).")
 @click.option("--limit", default=50, show_default=True, help="Show at most this many results.")
 @click.option("--all", "all_postings", is_flag=True,
@@ -200,7 +200,7 @@ def validate(settings: Settings, store: Path | None, limit: int, all_postings: b
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
-@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--store", "store", type=StoreDir(), default=None,
               help="Store directory to export (overrides the global --store).")
 @click.option("--tables", "tables", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write one CSV per main table (posts, lines, designations, duties, requirements) "

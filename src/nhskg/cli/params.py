@@ -11,7 +11,7 @@ from typing import Any, cast
 
 import click
 
-__all__ = ["NameValue", "NAME_VALUE", "Concept", "ExportFile"]
+__all__ = ["NameValue", "NAME_VALUE", "Concept", "ExportFile", "StoreDir"]
 
 
 class NameValue(click.ParamType):
@@ -85,3 +85,35 @@ class ExportFile(click.Path):
         if not folder.is_dir():
             self.fail(f"{path}: {folder} is a file, not a folder; choose a file in a folder", param, ctx)
         return path
+
+
+class StoreDir(click.Path):
+    """The folder of a graph store (every ``--store``), as a :class:`~pathlib.Path`; an empty or
+    blank one is a usage error naming the option (or ``NHSKG_STORE``) before anything is opened.
+
+    ``Path("")`` is the working folder: ``nhskg --store "" build`` wrote the store's CURRENT, LOCK
+    and generations among the person's files. The check is :func:`nhskg.paths.store_dir`'s, as
+    the notebook API's.
+
+    >>> StoreDir().convert(" ", None, None)
+    Traceback (most recent call last):
+    ...
+    click.exceptions.UsageError: --store ' ' is only white space; give the store's folder (default .nhskg/store)
+    """
+
+    def __init__(self) -> None:
+        super().__init__(file_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        from ..errors import StorePathError
+        from ..paths import store_dir
+
+        from_env = (ctx is not None and param is not None and param.name is not None
+                    and ctx.get_parameter_source(param.name) is click.core.ParameterSource.ENVIRONMENT)
+        envvar = param.envvar if param is not None and isinstance(param.envvar, str) else None
+        try:
+            store_dir(value, f"{envvar}=" if from_env and envvar else "--store ")
+        except StorePathError as error:
+            # Not self.fail: its "Invalid value for '--store':" would name the option twice.
+            raise click.UsageError(str(error), ctx) from error
+        return cast(Path, super().convert(value, param, ctx))

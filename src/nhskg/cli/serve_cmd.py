@@ -12,10 +12,11 @@ import click
 
 from . import Settings, main
 from .graph_cmd import _renamed
+from .params import StoreDir
 
 
 @main.command("serve")
-@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--store", "store", type=StoreDir(), default=None,
               help="Store directory to serve (overrides the global --store).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but loopback exposes the graph to the network.")

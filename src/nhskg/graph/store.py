@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from ..errors import StoreError
 from ..namespaces import DEFAULT_BASE, PREFIXES
+from ..paths import store_dir
 from ..sparql.sources import OxigraphSource
 from .generations import (
     _CURRENT, _GEN, _NO_DIGEST, _TRIPLES, _Retired, _atomic_write, _clean_leftovers, _count, _current_name,
@@ -72,7 +73,7 @@ class GraphStore:
         A build that makes another generation live meanwhile is no error: the reader opens
         whichever it finds complete and leased, the previous one or the new one.
         """
-        directory = Path(directory)
+        directory = store_dir(directory)  # an empty one is not the working folder
         if not directory.is_dir() or _current_name(directory) is None:
             raise StoreError(f"no graph store in {directory}; run `nhskg build PATH` first (or pass --store DIR)")
         _tidy(directory)

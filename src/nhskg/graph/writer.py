@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from ..background import background_threads
 from ..errors import StoreError
 from ..namespaces import DEFAULT_BASE
+from ..paths import store_dir
 from .generations import _current_name
 from .loading import GraphWriter
 from .rdfgraph import NS, PostingGraph, posting_graphs_prefix
@@ -110,7 +111,7 @@ class StoreWriter:
     on_stop = "the store was left unchanged"
 
     def __init__(self, directory: Path | str, *, base: str = DEFAULT_BASE, fresh: bool = False) -> None:
-        self.directory = Path(directory)
+        self.directory = store_dir(directory)  # an empty one is not the working folder
         self.where = str(directory)
         self.base = base
         self.fresh = fresh
