@@ -727,7 +727,7 @@ def test_seeds_001_professional_line_differs_from_managerial(seeds_source, real_
 
 def test_seeds_evidence_offsets_are_consistent(seeds_source, real_home) -> None:  # type: ignore[no-untyped-def]
     table = _seed_table(seeds_source, "evidence", posting_id="001_409df43c28ff9e57")
-    assert len(table) == 22  # the rows of tests/data/seeds-answers/evidence+posting_id=001_409df43c28ff9e57.csv
+    assert len(table) == 21  # the rows of tests/data/seeds-answers/evidence+posting_id=001_409df43c28ff9e57.csv
     for row in table.python():
         assert 0 <= row["start"] < row["end"]
         assert row["end"] - row["start"] == len(str(row["sentence"]))
