@@ -489,6 +489,136 @@ def test_a_worker_over_its_memory_limit_is_stopped_and_replaced(store_dir: Path)
     finally:
         running.shutdown()
         running.server_close()
+# --------------------------------------------------------------------------- answers a client does not read
+
+
+def big_answer(rows: int) -> str:
+    """/sparql for ``rows`` rows of one 9 MB value (about 9 MB of JSON each)."""
+    return q(f"SELECT ?v6 WHERE {{ VALUES ?k {{ {' '.join(map(str, range(rows)))} }} "
+             + chain(6).split("WHERE { ", 1)[1])
+
+
+def _unread(port: int, path: str, source: str, count: int, *, receive_buffer: int = 0) -> list[socket.socket]:
+    """``count`` connections from ``source`` that each ask for ``path`` and read nothing."""
+    sockets = []
+    for _ in range(count):
+        sock = socket.socket()
+        if receive_buffer:  # a small window, so that little of an answer fits in the kernel's buffers
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        sock.bind((source, 0))
+        sock.connect(("127.0.0.1", port))
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        sockets.append(sock)
+    return sockets
+
+
+def _answered(sockets: list[socket.socket], seconds: float = 60.0) -> list[int]:
+    """Once every socket has the start of its answer (or was closed), each one's status (0: closed),
+    read without taking the answer from the socket."""
+    deadline, statuses = time.monotonic() + seconds, {}
+    while len(statuses) < len(sockets) and time.monotonic() < deadline:
+        for index, sock in enumerate(sockets):
+            if index not in statuses:
+                try:
+                    statuses[index] = status_of(sock.recv(12, socket.MSG_PEEK | socket.MSG_DONTWAIT))
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    statuses[index] = 0
+        time.sleep(0.05)
+    assert len(statuses) == len(sockets), "the server did not answer every request"
+    return [statuses[index] for index in range(len(sockets))]
+
+
+def _megabytes(pid: int, field: str) -> float:
+    """``VmRSS`` (resident now) or ``VmHWM`` (resident at the peak) of process ``pid``, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024 / 1_000_000
+    raise AssertionError(f"no {field} for process {pid}")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the server's memory from /proc")
+def test_one_address_cannot_make_the_server_hold_its_unread_answers(store_dir: Path) -> None:
+    """unread.py: one address asked on 40 connections for an 18 MB answer each, and read none of
+    them: the server's process held them all until the 30 s write deadline, 1,204 MB at its peak
+    (from 49 MB), and 64 answers of 63 MB took it to 2.9 GB. Now an address may leave 128 MB of
+    answers unread; past that its queries are 429 at once, before they run."""
+    child = subprocess.Popen([sys.executable, "-c", "from nhskg.cli import main; main()", "--store", str(store_dir),
+                              "serve", "--port", "0"], stderr=subprocess.PIPE, text=True)
+    sockets: list[socket.socket] = []
+    try:
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/sparql", child.stderr.readline())  # type: ignore[union-attr]
+        assert match
+        port = int(match.group(1))
+        path = big_answer(2)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("GET", path)
+        answer = connection.getresponse()
+        assert answer.status == 200 and len(answer.read()) > 18_000_000  # what each of them is asking for
+        connection.close()
+        before = _megabytes(child.pid, "VmRSS")
+        sockets = _unread(port, path, "127.0.0.2", 40)
+        statuses = _answered(sockets)
+        grew = _megabytes(child.pid, "VmHWM") - before
+        assert grew < 400, f"the server grew by {grew:,.0f} MB"  # 128 MB held, and answers on their way
+        assert statuses.count(200) <= 7 and statuses.count(429) == 40 - statuses.count(200), statuses
+        began = time.monotonic()
+        probe = http.client.HTTPConnection("127.0.0.1", port, timeout=20, source_address=("127.0.0.3", 0))
+        probe.request("GET", q(POSTINGS))
+        assert probe.getresponse().status == 200 and time.monotonic() - began < 2.0
+        sockets[-1].settimeout(5)
+        refused = sockets[-1].recv(65536)
+        assert b"has not read yet" in refused and b"Retry-After: 1" in refused, refused[:400]
+    finally:
+        for sock in sockets:
+            sock.close()
+        child.send_signal(signal.SIGINT)
+        try:
+            child.wait(20)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def test_past_the_unread_limit_in_all_the_longest_untouched_answers_are_dropped(server: SparqlServer, restore: None) -> None:
+    """Three addresses each leave answers of 9 MB unread, over the server's limit in all: the
+    answers whose clients have taken nothing for longest are dropped (their connections closed)
+    and the server never holds more than its limit, while a client that reads is answered whole."""
+    saved = server.max_unread, server.max_unread_per_address
+    server.max_unread, server.max_unread_per_address = 30_000_000, 20_000_000
+    server.config = replace(server.config, body_timeout=30, max_response_bytes=10_000_000, timeout=20)
+    port, path = server.server_address[1], big_answer(1)
+    held, sockets = [], []
+    try:
+        for source in ("127.0.0.21", "127.0.0.22", "127.0.0.23"):
+            sockets += _unread(port, path, source, 3, receive_buffer=4096)
+            _answered(sockets)
+            with server.connections_lock:
+                held.append(sum(h.size for h in server.unread))
+        assert max(held) <= 30_000_000 and server.dropped >= 2, (held, server.dropped)
+        status, _, body = call(server, "GET", path, source="127.0.0.24")  # reads as it comes
+        assert status == 200 and len(json.loads(body)["results"]["bindings"][0]["v6"]["value"]) == 9_000_000
+        statuses = _answered(sockets)
+        assert statuses.count(429) >= 3  # each address's third: two answers were its share
+        closed = 0
+        for sock in sockets:  # the dropped ones end before the length their headers announced
+            sock.settimeout(10)
+            data = b""
+            try:
+                while chunk := sock.recv(1 << 20):
+                    data += chunk
+                    if len(data) > 9_000_000:
+                        break
+            except OSError:
+                pass
+            closed += status_of(data) == 200 and len(data) < 9_000_000
+        assert closed == server.dropped, (closed, server.dropped)
+    finally:
+        for sock in sockets:
+            sock.close()
+        server.max_unread, server.max_unread_per_address = saved
+
+
 # --------------------------------------------------------------------------- 4: the live generation
 
 

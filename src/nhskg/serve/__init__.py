@@ -37,6 +37,11 @@ How it stays up, and what it promises (each promise has its test under ``tests/h
   answer and stopped there; the editor page shows at most ``max_editor_bytes`` (4 MB) of one.
   Each worker limits its own memory to ``worker_memory`` (2,000 MB, ``RLIMIT_DATA``); a query
   that needs more ends its worker, which is replaced, and its client gets 507.
+  An answer waits in the server's memory until its client has read it (for at most
+  ``body_timeout``): one address may leave ``max_unread_per_address`` (128 MB) of answers
+  unread (one answer always), and a query that might take it past that is a 429 before it
+  runs; all addresses may leave ``max_unread`` (512 MB), past which the answers whose clients
+  have taken nothing for longest are dropped, their connections closed.
   At most ``queue`` requests (512) wait for a worker, each for at most ``wait`` seconds (60),
   then 503. Request bodies over 1 MB are refused (413); a ``Content-Length`` that is not a whole
   number is a 400 and a chunked body a 411, and either closes the connection. A connection must

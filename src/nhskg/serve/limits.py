@@ -2,10 +2,12 @@
 
 Takes sockets and raw HTTP requests; gives a server base class that admits at most
 ``max_connections``, and ``max_per_address`` from one address (displacing the one that has waited
-longest without sending a whole request), and a handler base class that holds each request to
-its deadlines and its body to a whole ``Content-Length``. Separate from the routes
-(:mod:`.server`) because these guards hold for every page alike: a slowloris client or a flood
-of idle sockets costs nothing for long, whatever it asks for.
+longest without sending a whole request), and holds at most ``max_unread`` bytes of answers its
+clients have not read yet, ``max_unread_per_address`` for one address; and a handler base class
+that holds each request to its deadlines and its body to a whole ``Content-Length``. Separate
+from the routes (:mod:`.server`) because these guards hold for every page alike: a slowloris
+client, a flood of idle sockets or a client that never reads its answers costs nothing for long,
+whatever it asks for.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from typing import Any, Mapping
 
 
 _MAX_BODY = 1_000_000
+#: Answers this small are sent without being counted as unread: 64 connections' worth is 4 MB.
+_SMALL_ANSWER = 65_536
+#: An answer goes out this much at a time, so the server sees whether its client is taking it.
+_PIECE = 262_144
 
 
 def _default_max_connections() -> int:
@@ -66,6 +72,20 @@ def _refusal(status: bytes, message: bytes) -> bytes:
             b"Content-Length: %d\r\n\r\n%s" % (status, len(message), message))
 
 
+@dataclass(eq=False)
+class _Unread:
+    """An answer being sent: held in memory until its client has taken the last of it."""
+
+    address: str
+    size: int
+    sock: socket.socket
+    taken: float  # when the client last took a piece of it (or when it was made)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.1f} MB"
+
+
 _TOO_MANY = _refusal(b"503 Service Unavailable", b"the server has too many connections open; try again shortly\n")
 _TOO_MANY_FROM_YOU = _refusal(b"429 Too Many Requests",
                               b"too many connections from your address at once; close some, or wait for their answers\n")
@@ -77,7 +97,13 @@ class BoundedServer(ThreadingHTTPServer):
     all) that has waited longest without sending a whole request (line, headers and body), or is
     refused (429 past the address's limit, 503 past the table's) if every one is being answered.
     The subclass sets ``max_connections``, ``max_per_address``, ``connections`` (socket ->
-    :class:`_Connection`), ``connections_lock``, ``evicted`` and ``refused`` before it starts listening."""
+    :class:`_Connection`), ``connections_lock``, ``evicted`` and ``refused`` before it starts listening.
+
+    Answers waiting for their clients to read them are bounded too (:meth:`hold`): an address
+    whose unread answers would pass ``max_unread_per_address`` is refused (429) instead; past
+    ``max_unread`` for all addresses, the answers whose clients have gone longest without taking
+    any of them are dropped (their connections closed, counted in ``dropped``). The subclass sets
+    both limits, ``unread`` (an empty list) and ``dropped``."""
 
     max_connections: int
     max_per_address: int
@@ -85,6 +111,10 @@ class BoundedServer(ThreadingHTTPServer):
     connections_lock: threading.Lock
     evicted: int
     refused: int
+    max_unread: int
+    max_unread_per_address: int
+    unread: list[_Unread]
+    dropped: int
 
     # -- connections: bounded, the longest-idle displaced first
     def process_request(self, request: Any, client_address: Any) -> None:
@@ -132,6 +162,51 @@ class BoundedServer(ThreadingHTTPServer):
             if connection is not None:
                 connection.state, connection.since = state, time.monotonic()
 
+    # -- answers not yet read: bounded per address and in all
+    def unread_refusal(self, address: str, size: int) -> str | None:
+        """Why an answer of ``size`` bytes (before a query runs: the most an answer may be) may not
+        be held for ``address`` now, or None if it may. An address holding nothing may always have
+        one answer (each is capped on its own): only a client that has left others unread is refused."""
+        with self.connections_lock:
+            return self._unread_refusal(address, size)
+
+    def _unread_refusal(self, address: str, size: int) -> str | None:
+        mine = sum(held.size for held in self.unread if held.address == address)
+        if not mine or mine + size <= self.max_unread_per_address:
+            return None
+        return (f"your address has {_megabytes(mine)} of answers it has not read yet, and one address may leave at most "
+                f"{_megabytes(self.max_unread_per_address)} unread (another answer may be up to {_megabytes(size)}); "
+                "read those answers, or close their connections, before asking for more")
+
+    def hold(self, request: socket.socket, address: str, size: int) -> _Unread | str:
+        """Count an answer of ``size`` bytes as held for ``request`` until :meth:`let_go`: the held
+        record, or the refusal (:meth:`unread_refusal`). Past ``max_unread`` in all, the answers
+        whose clients have gone longest without taking a piece are dropped until this one fits:
+        a client reading its answer keeps taking pieces, one that never reads stops at once."""
+        with self.connections_lock:
+            refusal = self._unread_refusal(address, size)
+            if refusal is not None:
+                return refusal
+            total = sum(held.size for held in self.unread)
+            for victim in sorted(self.unread, key=lambda held: held.taken):
+                if total + size <= self.max_unread:
+                    break
+                self.unread.remove(victim)  # its memory goes as soon as its thread sees the closed socket
+                total -= victim.size
+                self.dropped += 1
+                try:
+                    victim.sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            held = _Unread(address, size, request, time.monotonic())
+            self.unread.append(held)
+            return held
+
+    def let_go(self, held: _Unread) -> None:
+        with self.connections_lock:
+            if held in self.unread:
+                self.unread.remove(held)
+
     def shutdown_request(self, request: Any) -> None:
         with self.connections_lock:
             self.connections.pop(request, None)
@@ -176,20 +251,45 @@ class GuardedHandler(BaseHTTPRequestHandler):
         return True
 
     def _send(self, status: int, media: str, body: bytes, extra: Mapping[str, str] | None = None) -> None:
-        self.connection.settimeout(self.server.config.body_timeout)  # a client that does not read is let go
-        self.send_response(status)
-        self.send_header("Content-Type", media)
-        self.send_header("Content-Length", str(len(body)))
-        if self.server.config.cors:
-            self.send_header("Access-Control-Allow-Origin", self.server.config.cors)
-            self.send_header("Vary", "Origin")
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        for key, value in (extra or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        """Send an answer; one that is not small counts against its address's unread answers
+        until the client has taken all of it, and is refused (429) if it would pass them."""
+        held = None
+        if self.command != "HEAD" and len(body) > _SMALL_ANSWER:
+            held = self.server.hold(self.connection, self.client_address[0], len(body))
+            if isinstance(held, str):
+                return self._error(429, held, retry=1)
+        try:
+            self.connection.settimeout(self.server.config.body_timeout)  # a client that does not read is let go
+            self.send_response(status)
+            self.send_header("Content-Type", media)
+            self.send_header("Content-Length", str(len(body)))
+            if self.server.config.cors:
+                self.send_header("Access-Control-Allow-Origin", self.server.config.cors)
+                self.send_header("Vary", "Origin")
+            if self.close_connection:
+                self.send_header("Connection", "close")
+            for key, value in (extra or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self._write(body, held)
+        finally:
+            if held is not None:
+                self.server.let_go(held)
+
+    def _write(self, body: bytes, held: _Unread | None) -> None:
+        """Send ``body`` within ``body_timeout`` in all, a piece at a time, noting when the client
+        took each piece (the answer dropped first when too much is held is the one longest untouched)."""
+        deadline = time.monotonic() + self.server.config.body_timeout
+        view = memoryview(body)
+        for start in range(0, len(view), _PIECE):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the client did not read its answer in time")
+            self.connection.settimeout(left)
+            self.wfile.write(view[start:start + _PIECE])
+            if held is not None:
+                held.taken = time.monotonic()
 
     def _error(self, status: int, message: str, retry: int | None = None) -> None:
         extra = {"Retry-After": str(retry)} if retry is not None else None

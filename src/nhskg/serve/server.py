@@ -63,6 +63,11 @@ class ServeConfig:
     max_per_address: int = 64
     #: Bytes one answer may have, counted as the worker writes it (413 past it); 64 MB.
     max_response_bytes: int = 64_000_000
+    #: Bytes of answers their clients have not read yet that one address may leave (a query past
+    #: it is a 429; an address holding none may always have one answer), and all addresses (past
+    #: it, the answers longest untouched by their clients are dropped).
+    max_unread_per_address: int = 128_000_000
+    max_unread: int = 512_000_000
     #: Bytes of an answer the editor page shows (past it, the page says so and links the download).
     max_editor_bytes: int = 4_000_000
     #: Memory each query worker may use (RLIMIT_DATA, its engine stack included); 0: no limit.
@@ -85,6 +90,10 @@ class SparqlServer(BoundedServer):
         self.connections_lock = threading.Lock()
         self.evicted = 0
         self.refused = 0
+        self.max_unread_per_address = config.max_unread_per_address
+        self.max_unread = config.max_unread
+        self.unread = []
+        self.dropped = 0
         self._docs: bytes | None = None
         try:
             super().__init__((config.host, config.port), _Handler)
@@ -195,11 +204,19 @@ class _Handler(GuardedHandler):
 
     def _pool_run(self, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
         """Run ``job`` on the workers for the address that sent this request: the one way every page
-        runs a query (handed to the pages as their ``run``), so none runs one as nobody in particular,
-        and none gets an answer larger than ``max_response_bytes`` (unless the job asks for less)."""
-        config = self.server.config
+        runs a query (handed to the pages as their ``run``), so none runs one as nobody in particular;
+        none gets an answer larger than ``max_response_bytes`` (unless the job asks for less), and none
+        runs for a client that has left as many answers unread as it may (429)."""
+        config, address = self.server.config, self.client_address[0]
+
+        def unread_within_share() -> None:  # its earlier answers still unread: run nothing
+            refusal = self.server.unread_refusal(address, config.max_response_bytes)
+            if refusal is not None:
+                raise _Refused(429, refusal, retry=1)
+
+        unread_within_share()  # now, and again once a worker is free (answers sent meanwhile may be unread)
         job = {"max_response_bytes": config.max_response_bytes, **job}
-        return self.server.pool.run(job, config.timeout, config.wait, client=self.client_address[0])
+        return self.server.pool.run(job, config.timeout, config.wait, client=address, before=unread_within_share)
 
     # -- the protocol
     def _sparql(self, params: dict[str, list[str]], body: bytes | None) -> None:

@@ -20,7 +20,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
 import pyoxigraph as ox
 
@@ -249,10 +249,12 @@ class WorkerPool:
         with self.lock:
             return len(self.idle) + len(self.busy) + self.starting
 
-    def run(self, job: Mapping[str, Any], timeout: float, wait: float = 60.0, *, client: str) -> tuple[int, str, bytes]:
+    def run(self, job: Mapping[str, Any], timeout: float, wait: float = 60.0, *, client: str,
+            before: Callable[[], None] | None = None) -> tuple[int, str, bytes]:
         """Run ``job`` for ``client`` (the address that asked: every query counts against one, so
         a page's queries wait behind its own client's only): wait up to ``wait`` s for a worker,
-        then up to ``timeout`` s for the answer."""
+        then up to ``timeout`` s for the answer. ``before`` is called once a worker is ready for the
+        job, and may refuse it by raising (what was true when it was queued may not be now)."""
         ticket = self._enqueue(client)
         try:
             if not ticket.ready.wait(wait):
@@ -261,6 +263,8 @@ class WorkerPool:
                         self._withdraw(ticket)
                         raise _Refused(503, f"no query worker became free within {wait:g} s; try again shortly", retry=5)
             assert ticket.worker is not None
+            if before is not None:
+                before()
             return self._run_on(ticket.worker, job, timeout)
         finally:
             self._finish(ticket)
