@@ -360,6 +360,14 @@ def test_duty_area_is_typed_by_its_label(vocab: Vocabulary) -> None:
         resolve_code(vocab, "duty_areas", "Chief Nurse")
 
 
+def test_a_long_correction_is_named_by_its_first_80_characters(vocab: Vocabulary) -> None:
+    """The review page's correction box repeated a 60,000-character value whole in its 400."""
+    for resolve in (lambda text: resolve_field(text), lambda text: resolve_code(vocab, "duty_areas", text)):
+        with pytest.raises(CurationError) as error:
+            resolve("Chief Nurse " * 5_000)
+        assert ("Chief Nurse " * 7)[:80] + "…'" in str(error.value) and len(str(error.value)) < 400
+
+
 def test_reject_correct_and_accept_a_duty_area_touch_that_duty_only() -> None:
     curated = apply_decisions(AREAS, [
         decision("duty_areas", "patient-safety", SAFE),

@@ -489,6 +489,52 @@ def test_a_worker_over_its_memory_limit_is_stopped_and_replaced(store_dir: Path)
     finally:
         running.shutdown()
         running.server_close()
+# --------------------------------------------------------------------------- what an error repeats of a request
+
+#: 60,000 characters, markup first: what an error may repeat of it is '<b>', 77 y's and '…'.
+LONG = "<b>" + "y" * 59_997
+
+
+def longest_run(text: str, letter: str) -> int:
+    return max((len(run) for run in re.findall(f"{letter}+", text)), default=0)
+
+
+@pytest.mark.parametrize("path", [
+    "/run?" + urllib.parse.urlencode({"name": "pay", "role": LONG}),  # an unknown role type
+    "/run.csv?" + urllib.parse.urlencode({"name": "pay", "role": LONG}),
+    "/view?" + urllib.parse.urlencode({"name": "pay", "role": LONG[:8_000]}),
+    "/run?" + urllib.parse.urlencode({"name": "designation-holders", "designation": LONG}),  # an unknown designation
+    "/run?" + urllib.parse.urlencode({"name": "reporting-chain", "post": LONG}),  # not an IRI
+    "/run?" + urllib.parse.urlencode({"name": LONG}),  # no such library query
+    "/editor?" + urllib.parse.urlencode({"example": LONG}),
+    "/sparql?" + urllib.parse.urlencode({"query": "ASK {}", "format": LONG}),  # no such format
+    "/review?" + urllib.parse.urlencode({"field": LONG}),  # no such field
+    "/" + urllib.parse.quote(LONG[:8_000]),  # no such page
+    "/review/" + urllib.parse.quote(LONG[:8_000]),
+], ids=["run-role", "csv-role", "view-role", "designation", "iri", "query-name", "example", "format", "field", "page",
+        "review-page"])
+def test_an_error_repeats_at_most_80_characters_of_a_value(server: SparqlServer, restore: None, tmp_path: Path, path: str) -> None:
+    """/run?role=<60,000 characters> was answered 400 with the whole value in it (61 KB): an error
+    names the value by its first 80 characters and '…'."""
+    server.config = replace(server.config, curation=tmp_path / "curation")
+    status, headers, body = call(server, "GET", path)
+    text = body.decode()
+    assert status in (400, 404) and headers["Content-Type"].startswith("text/plain"), (status, text[:300])
+    assert len(body) < 2_000 and 60 <= longest_run(text, "y") <= 80 and "y…" in text, text[:300]
+
+
+def test_a_syntax_error_shows_80_characters_of_its_line_escaped(server: SparqlServer) -> None:
+    """A query on one 30,000-character line was echoed whole by its syntax error, on /sparql and
+    on the editor page; it shows 80 characters around the place, the page HTML-escaped."""
+    text = "SELECT * WHERE { ?s ?p '<b>' " + "x" * 30_000 + " }"
+    status, _, body = call(server, "GET", q(text))
+    assert status == 400 and len(body) < 1_000 and longest_run(body.decode(), "x") <= 80, body[:300]
+    assert "'<b>' xxx" in body.decode()  # where it went wrong: just after the string
+    status, _, page = call(server, "GET", "/editor?" + urllib.parse.urlencode({"query": text}))
+    error = page.decode().split('id="error"', 1)[1].split("</pre>", 1)[0]
+    assert status == 400 and longest_run(error, "x") <= 80 and "&#x27;&lt;b&gt;&#x27; xxx" in error, error[:400]
+
+
 # --------------------------------------------------------------------------- answers a client does not read
 
 

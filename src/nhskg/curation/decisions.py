@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from ..errors import CurationError, DecisionRefused
+from ..errors import CurationError, DecisionRefused, echoed
 from ..extract.postings import ITEM_FIELDS
 
 __all__ = [
@@ -332,7 +332,7 @@ def resolve_field(text: str) -> str:
     for name in FIELD_SCHEMES:
         if wanted in (_folded(name), _folded(field_label(name))):
             return name
-    raise DecisionRefused(f"'{text}' is not a field one can decide on; use one of: {', '.join(map(field_label, FIELD_SCHEMES))}")
+    raise DecisionRefused(f"'{echoed(text)}' is not a field one can decide on; use one of: {', '.join(map(field_label, FIELD_SCHEMES))}")
 
 
 def resolve_code(vocab: object, field: str, text: str) -> str:
@@ -348,5 +348,5 @@ def resolve_code(vocab: object, field: str, text: str) -> str:
         return matches[0]
     names = " or ".join(FIELD_SCHEMES[field])
     if matches:
-        raise DecisionRefused(f"'{text}' names several {names} concepts ({', '.join(matches)}); give the code")
-    raise DecisionRefused(f"'{text}' is neither a code nor a label of the {names} scheme (see docs/ontology or `nhskg docs`)")
+        raise DecisionRefused(f"'{echoed(text)}' names several {names} concepts ({', '.join(matches)}); give the code")
+    raise DecisionRefused(f"'{echoed(text)}' is neither a code nor a label of the {names} scheme (see docs/ontology or `nhskg docs`)")

@@ -17,7 +17,7 @@ from typing import Mapping
 from rdflib.namespace import XSD
 from rdflib.term import Literal, Node, URIRef
 
-from ..errors import NhskgError, QueryError
+from ..errors import NhskgError, QueryError, echoed
 from .library import LibraryQuery, Parameter
 
 
@@ -39,31 +39,31 @@ def _term(query: LibraryQuery, parameter: Parameter, value: str) -> Node:
             value = value[1:-1]
         if not _IRI.match(value):
             raise QueryError(
-                f"{where}: '{value}' is not an absolute IRI (it needs a scheme such as https: "
+                f"{where}: '{echoed(value)}' is not an absolute IRI (it needs a scheme such as https: "
                 "and no spaces, quotes, braces or angle brackets)"
             )
         return URIRef(value)
     if parameter.type == "integer":
         if not re.fullmatch(r"[+-]?[0-9]+", value):
-            raise QueryError(f"{where}: '{value}' is not a whole number")
+            raise QueryError(f"{where}: '{echoed(value)}' is not a whole number")
         return Literal(int(value), datatype=XSD.integer)
     if parameter.type == "decimal":
         try:
             number = Decimal(value)
         except InvalidOperation:
-            raise QueryError(f"{where}: '{value}' is not a decimal number") from None
+            raise QueryError(f"{where}: '{echoed(value)}' is not a decimal number") from None
         if not number.is_finite():
-            raise QueryError(f"{where}: '{value}' is not a finite decimal number")
+            raise QueryError(f"{where}: '{echoed(value)}' is not a finite decimal number")
         return Literal(number, datatype=XSD.decimal)
     if parameter.type == "date":
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            raise QueryError(f"{where}: '{value}' is not a date in the form YYYY-MM-DD") from None
+            raise QueryError(f"{where}: '{echoed(value)}' is not a date in the form YYYY-MM-DD") from None
         return Literal(day.isoformat(), datatype=XSD.date)
     if parameter.type == "boolean":
         if value.lower() not in _BOOLEAN:
-            raise QueryError(f"{where}: '{value}' is not a boolean; use true or false")
+            raise QueryError(f"{where}: '{echoed(value)}' is not a boolean; use true or false")
         return Literal(_BOOLEAN[value.lower()])
     return _concept(where, parameter.scheme or "", value)
 
@@ -83,9 +83,9 @@ def _concept(where: str, scheme_name: str, value: str) -> URIRef:
     except UnknownValue as error:
         shown = "; ".join(c.shown() for c in error.candidates)
         if error.ambiguous:
-            problem = f"'{value}' names more than one concept of the {scheme_name} scheme: {shown}; give a code"
+            problem = f"'{echoed(value)}' names more than one concept of the {scheme_name} scheme: {shown}; give a code"
         else:
-            problem = f"'{value}' is not a code or label of the {scheme_name} scheme ({scheme.file}); " + (
+            problem = f"'{echoed(value)}' is not a code or label of the {scheme_name} scheme ({scheme.file}); " + (
                 f"nearest: {shown}" if shown else f"valid codes: {', '.join(scheme.codes)}")
         raise QueryError(f"{where}: {problem}") from None
 

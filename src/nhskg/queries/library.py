@@ -58,7 +58,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import QueryError
+from ..errors import QueryError, echoed
 from ..paths import queries_dir
 
 __all__ = [
@@ -150,7 +150,7 @@ class LibraryQuery:
             if parameter.name == name:
                 return parameter
         raise QueryError(
-            f"query '{self.name}' has no parameter '{name}'; "
+            f"query '{self.name}' has no parameter '{echoed(name)}'; "
             f"valid parameters: {', '.join(p.name for p in self.parameters) or '(none)'}"
         )
 

@@ -35,7 +35,7 @@ from typing import Any, Callable, Mapping, Union
 
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from ..errors import NhskgError
+from ..errors import NhskgError, echoed
 from ..sparql.sources import Table, Triple
 from ..curation.decisions import (
     DUTY_AREAS,
@@ -155,7 +155,7 @@ def review_route(server: Any, run: RunJob, path: str, params: Mapping[str, list[
             if body is None:
                 raise _Bad(405, "decisions are POSTed from the review page")
             return _decide(server, source, folder, body, headers)
-        raise _Bad(404, f"no page {path}; try /review")
+        raise _Bad(404, f"no page {echoed(path)}; try /review")
     except _Bad as bad:
         return bad.status, "text/plain; charset=utf-8", (str(bad) + "\n").encode("utf-8"), {}
 

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
-from ..errors import NhskgError
+from ..errors import NhskgError, echoed
 
 
 #: SELECT/ASK result media types, first = default.
@@ -162,7 +162,7 @@ def _format_accept(params: Mapping[str, list[str]], body: bytes | None, media: s
         return None
     media_type = FORMAT_MEDIA.get(wanted.strip().lower())
     if media_type is None:
-        raise _Refused(400, f"unknown format '{wanted}'; use one of {', '.join(FORMAT_MEDIA)}")
+        raise _Refused(400, f"unknown format '{echoed(wanted)}'; use one of {', '.join(FORMAT_MEDIA)}")
     return media_type
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, cast
 
-from ..errors import NhskgError, QueryRefused, StoreError
+from ..errors import NhskgError, QueryRefused, StoreError, echoed
 from ..sparql.querycheck import ENGINE_STACK, MAX_DEPTH, MAX_QUERY_BYTES, check, scan
 from .limits import BoundedServer, GuardedHandler, _Connection, _default_max_connections
 from .pages import _download_links, _editor_page, _editor_result, _index_page, _library_table, _result_page
@@ -192,7 +192,7 @@ class _Handler(GuardedHandler):
                 return self._view(params)
             if url.path == "/ontology":
                 return self._send(200, "text/html; charset=utf-8", self.server.ontology_page())
-            raise _Refused(404, f"no page {url.path}; try / or /sparql")
+            raise _Refused(404, f"no page {echoed(url.path)}; try / or /sparql")
         except _Refused as refused:
             self._error(refused.status, refused.message, refused.retry)
         except NhskgError as error:
@@ -271,7 +271,7 @@ class _Handler(GuardedHandler):
         library = load_queries()
         name = params.get("name", [""])[0]
         if name not in library:
-            raise _Refused(404, f"no library query '{name}'; see the list at /")
+            raise _Refused(404, f"no library query '{echoed(name)}'; see the list at /")
         query = library[name]
         values = {p.name: params[p.name][0] for p in query.parameters if params.get(p.name, [""])[0] != ""}
         return query, values
@@ -326,7 +326,7 @@ class _Handler(GuardedHandler):
         if not text and example:
             library = load_queries()
             if example not in library:
-                raise _Refused(404, f"no library query '{example}'; see the list at /")
+                raise _Refused(404, f"no library query '{echoed(example)}'; see the list at /")
             text = library[example].text
         result, status, extra = "", 200, {}
         if text and not example:

@@ -20,6 +20,7 @@ import re
 from functools import lru_cache
 from typing import Iterable, Iterator, Mapping
 
+from ..errors import ECHO_LIMIT, echoed
 from ..namespaces import DEFAULT_BASE, PREFIXES, VOCAB_BASE
 from ..paths import vocabulary_dir
 
@@ -145,8 +146,8 @@ def unknown_prefix_message(text: str, name: str, line: int, column: int, prefixe
     close = difflib.get_close_matches(name, list(prefixes), n=1, cutoff=0.6)
     hint = f" (did you mean '{close[0]}:'?)" if close else ""
     return (
-        f"line {line}, column {column}: the prefix '{name}:' is not declared{hint}; declare it with "
-        f"PREFIX {name}: <...> at the top of the query, or use one of the prefixes every query knows: "
+        f"line {line}, column {column}: the prefix '{echoed(name)}:' is not declared{hint}; declare it with "
+        f"PREFIX {echoed(name)}: <...> at the top of the query, or use one of the prefixes every query knows: "
         f"{', '.join(sorted(prefixes))}\n{_pointer(text, line, column)}"
     )
 
@@ -161,11 +162,22 @@ def with_prologue(text: str, prefixes: Mapping[str, str]) -> str:
     return "\n".join([*lines, text]) if lines else text
 
 
-def _pointer(text: str, line: int, column: int) -> str:
+def _pointer(text: str, line: int, column: int, width: int = ECHO_LIMIT) -> str:
+    """The line of ``text`` at fault and a caret under ``column``: at most ``width`` characters of
+    the line around the column, with '…' where it is cut (a query written on one line was
+    echoed whole, 60 KB of it).
+
+    >>> print(_pointer("SELECT * WHERE { ?s ?p " + "x" * 100 + " }", 1, 30, width=20))
+      … ?p xxxxxxxxxxxxxxxx…
+                 ^
+    """
     lines = text.splitlines() or [""]
     shown = lines[line - 1] if 0 < line <= len(lines) else ""
     shown = shown.expandtabs(1)
-    return f"  {shown}\n  {' ' * max(0, column - 1)}^"
+    at = max(0, column - 1)
+    start = max(0, min(at - width // 2, len(shown) - width))
+    head, tail = ("…" if start else ""), ("…" if start + width < len(shown) else "")
+    return f"  {head}{shown[start:start + width]}{tail}\n  {' ' * (len(head) + at - start)}^"
 
 
 #: How the engine's grammar tokens read in words.
