@@ -515,12 +515,13 @@ def longest_run(text: str, letter: str) -> int:
         "review-page"])
 def test_an_error_repeats_at_most_80_characters_of_a_value(server: SparqlServer, restore: None, tmp_path: Path, path: str) -> None:
     """/run?role=<60,000 characters> was answered 400 with the whole value in it (61 KB): an error
-    names the value by its first 80 characters and '…'."""
+    names the value by its first 80 characters and '…', as text (nosniff: no browser reads it as a page)."""
     server.config = replace(server.config, curation=tmp_path / "curation")
     status, headers, body = call(server, "GET", path)
     text = body.decode()
     assert status in (400, 404) and headers["Content-Type"].startswith("text/plain"), (status, text[:300])
     assert len(body) < 2_000 and 60 <= longest_run(text, "y") <= 80 and "y…" in text, text[:300]
+    assert headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_a_syntax_error_shows_80_characters_of_its_line_escaped(server: SparqlServer) -> None:

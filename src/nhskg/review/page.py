@@ -157,7 +157,7 @@ def review_route(server: Any, run: RunJob, path: str, params: Mapping[str, list[
             return _decide(server, source, folder, body, headers)
         raise _Bad(404, f"no page {echoed(path)}; try /review")
     except _Bad as bad:
-        return bad.status, "text/plain; charset=utf-8", (str(bad) + "\n").encode("utf-8"), {}
+        return bad.status, "text/plain; charset=utf-8", (str(bad) + "\n").encode("utf-8"), {"X-Content-Type-Options": "nosniff"}
 
 
 def _one(params: Mapping[str, list[str]], name: str, default: str = "") -> str:

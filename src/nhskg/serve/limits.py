@@ -292,7 +292,8 @@ class GuardedHandler(BaseHTTPRequestHandler):
                 held.taken = time.monotonic()
 
     def _error(self, status: int, message: str, retry: int | None = None) -> None:
-        extra = {"Retry-After": str(retry)} if retry is not None else None
+        # nosniff: a message that repeats what a client sent ('<b>...') is text, never a page
+        extra = {"X-Content-Type-Options": "nosniff", **({"Retry-After": str(retry)} if retry is not None else {})}
         self._send(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"), extra)
 
     def _refuse_body(self, status: int, message: str) -> None:
