@@ -161,7 +161,7 @@ def test_role_cmo_gives_the_same_rows_as_the_code(seeds_store: Path) -> None:
 def test_an_unknown_value_lists_the_nearest(seeds_store: Path) -> None:
     result = run(seeds_store, "query", "pay", "-p", "role=Director of Nurses")
     assert result.exit_code == 2
-    assert "'Director of Nurses' is not a code or label of the role-type scheme" in result.output
+    assert "'Director of Nurses' is not a code or label of the role-type vocabulary (ontology/vocab/role-type.ttl)" in result.output
     assert "nearest: Director of Nursing (director-of-nursing)" in result.output
 
 

@@ -217,7 +217,7 @@ def test_iri_parameters_with_spaces_braces_or_quotes_are_refused(built: Built, v
 @pytest.mark.parametrize("value", ["chief-nurse> } UNION { ?s ?p ?o", 'chief-nurse" } ?s ?p ?o', "chief nurse } UNION { ?s ?p ?o", "{}"])
 def test_code_parameters_outside_the_vocabulary_are_refused(built: Built, value: str) -> None:
     # ("chief nurse", a label of the concept, is accepted since issue 15, bound as the concept's IRI)
-    with pytest.raises(QueryError, match="is not a code or label of the role-type scheme"):
+    with pytest.raises(QueryError, match="is not a code or label of the role-type vocabulary"):
         nhskg.query("duties-by-area", store=built.store, role=value)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Mapping
 
 from rdflib.namespace import XSD
@@ -85,7 +86,10 @@ def _concept(where: str, scheme_name: str, value: str) -> URIRef:
         if error.ambiguous:
             problem = f"'{echoed(value)}' names more than one concept of the {scheme_name} scheme: {shown}; give a code"
         else:
-            problem = f"'{echoed(value)}' is not a code or label of the {scheme_name} scheme ({scheme.file}); " + (
+            # the vocabulary file by its name in the project, not where this machine keeps it: a
+            # web page shows this message to whoever asked
+            problem = (f"'{echoed(value)}' is not a code or label of the {scheme_name} vocabulary"
+                       f" (ontology/vocab/{Path(scheme.file).name}); ") + (
                 f"nearest: {shown}" if shown else f"valid codes: {', '.join(scheme.codes)}")
         raise QueryError(f"{where}: {problem}") from None
 
