@@ -404,3 +404,34 @@ def test_bug_the_api_replaced_the_store_with_an_empty_one_when_no_file_could_be_
     # nor is an empty store made where there was none
     report = nhskg.build(bad, store=tmp_path / "new", validate=False)
     assert not report.committed and not (tmp_path / "new" / "CURRENT").exists()
+
+
+def test_bug_a_feed_moved_to_another_file_printed_a_line_per_posting(tmp_path: Path) -> None:
+    """A later build that read a whole feed under a new name printed one "replaced" line for each
+    of its postings (thousands for a real feed). One line per old and new file, with the count and
+    a few ids; a posting that moved alone keeps its own line."""
+    import json
+
+    def feed(path: Path, ids: list[str]) -> None:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("".join(json.dumps({"@type": "JobPosting", "id": i, "title": "Staff Nurse",
+                                            "hiringOrganization": {"name": "Norfolk Community Health and Care NHS Trust"},
+                                            "description": "Staff Nurse on the ward."}) + "\n" for i in ids), encoding="utf-8")
+
+    nurses = [f"nurse-{n}" for n in range(5)]
+    feed(tmp_path / "A" / "feed.jsonl", nurses)
+    feed(tmp_path / "A" / "one.jsonl", ["solo"])
+    store, runner = tmp_path / "store", CliRunner()
+    first = runner.invoke(main, ["build", "--store", str(store), "--no-validate", str(tmp_path / "A")])
+    assert first.exit_code == 0, first.output
+    feed(tmp_path / "B" / "moved.jsonl", nurses)
+    feed(tmp_path / "B" / "other.jsonl", ["solo"])
+    second = runner.invoke(main, ["build", "--store", str(store), "--no-validate", str(tmp_path / "B")])
+    assert second.exit_code == 0, second.output
+    a, b = tmp_path / "A", tmp_path / "B"
+    assert [line for line in second.output.splitlines() if "replaced by" in line] == [
+        f"  5 postings read from {a / 'feed.jsonl'} are replaced by the ones in {b / 'moved.jsonl'}"
+        " (nurse-0, nurse-1, nurse-2, ...)",
+        f"  posting solo read from {a / 'one.jsonl'} is replaced by the one in {b / 'other.jsonl'}",
+    ]
+    assert "6 replaced from another file" in second.output

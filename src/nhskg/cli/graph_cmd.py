@@ -74,6 +74,7 @@ def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: 
           decisions_dir: Path | None, no_decisions: bool) -> None:
     """Read posting files (PATH...: files or folders), extract them and build the graph store."""
     from ..pipeline.build import BuildInterrupted, build as run_build
+    from ..pipeline.report import replaced_lines
     from ..curation.apply import applying
     from ..curation.folder import open_decisions
     from ..graph.store import GraphStore
@@ -142,8 +143,8 @@ def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: 
     click.echo(report.summary().splitlines()[0], err=True)
     for problem in report.problems:
         click.echo(f"  {problem.kind} {problem}", err=True)
-    for replaced in report.replaced:
-        click.echo(f"  {replaced}", err=True)
+    for line in replaced_lines(report.replaced):
+        click.echo(f"  {line}", err=True)
     if session is not None and (len(session.decisions) or decisions_dir is not None):
         click.echo(session.report().summary(), err=True)
     if report.validation is not None:

@@ -4,13 +4,42 @@ the CLI prints both)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from ..curation.apply import CurationReport
+from ..errors import shown
 from ..read.documents import Problem
 from ..graph.validate import ValidationReport
 from .identity import Replaced
 
-__all__ = ["BuildReport", "BuildInterrupted", "CuratedBuildReport", "with_curation"]
+__all__ = ["BuildReport", "BuildInterrupted", "CuratedBuildReport", "with_curation", "replaced_lines"]
+
+#: Ids named on the line of several postings moved from one file to another.
+_EXAMPLES = 3
+
+
+def replaced_lines(replaced: Sequence[Replaced]) -> list[str]:
+    """One line per old file and new file, in the order first met: a posting that moved alone as
+    itself, several (a whole feed under a new name) counted, with a few of their ids.
+
+    >>> from nhskg.pipeline.identity import Replaced
+    >>> for line in replaced_lines([Replaced(f"n{i}", "A/feed.jsonl", "B/feed.jsonl") for i in range(5)]
+    ...                            + [Replaced("cmo", "A/cmo.txt", "B/cmo.txt")]):
+    ...     print(line)
+    5 postings read from A/feed.jsonl are replaced by the ones in B/feed.jsonl (n0, n1, n2, ...)
+    posting cmo read from A/cmo.txt is replaced by the one in B/cmo.txt
+    """
+    moves: dict[tuple[str, str], list[Replaced]] = {}
+    for one in replaced:
+        moves.setdefault((one.was, one.now), []).append(one)
+    lines = []
+    for (was, now), moved in moves.items():
+        if len(moved) == 1:
+            lines.append(str(moved[0]))
+            continue
+        ids = ", ".join(shown(one.id) for one in moved[:_EXAMPLES]) + (", ..." if len(moved) > _EXAMPLES else "")
+        lines.append(f"{len(moved)} postings read from {shown(was)} are replaced by the ones in {shown(now)} ({ids})")
+    return lines
 
 
 @dataclass(frozen=True)
@@ -72,7 +101,7 @@ class BuildReport:
                 f"{''.join(', ' + note for note in notes)}; {triples} in {self.store}; {self.seconds:.1f} s"
             ]
         lines += [f"  {problem.kind} {problem}" for problem in self.problems]
-        lines += [f"  {replaced}" for replaced in self.replaced]
+        lines += [f"  {line}" for line in replaced_lines(self.replaced)]
         if self.validation is not None:
             lines.append(self.validation.summary())
         return "\n".join(lines)
