@@ -271,37 +271,126 @@ WORKER_DIES_CHILD = textwrap.dedent(
     import nhskg.pipeline.pool as pool
     from nhskg.cli import main
 
-    importlib.import_module("nhskg.pipeline.build").PARALLEL_OVER = 10  # the large-build path: workers
+    records, store, how = sys.argv[1], sys.argv[2], sys.argv[3]
+    build = importlib.import_module("nhskg.pipeline.build")
+    build.PARALLEL_OVER = 10  # the large-build path: workers
+    if how.endswith("lines"):
+        build._BYTES_PER_DOCUMENT = 1  # and the workers read the feed's lines themselves
     real = pool._graphs
 
-    def dies_on_nurse_13(documents, *args):
+    def first_death():
+        try:
+            os.close(os.open(store + ".died", os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            return False
+        return True
+
+    def dies(documents, *args):
         documents = list(documents)
-        if any(getattr(d, "id", None) == "nurse-13" for d in documents):
+        if (how == "every worker" or (how.startswith("nurse-13") and any(getattr(d, "id", None) == "nurse-13" for d in documents))
+                or (how == "once" and first_death())):
             os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer ends a worker: no exception, no result
         return real(documents, *args)
 
-    pool._graphs = dies_on_nurse_13  # inherited by the forked workers
-    main(["--store", sys.argv[2], "build", "--no-decisions", sys.argv[1]])
+    pool._graphs = dies  # inherited by the forked workers
+    main(["--store", store, "build", "--no-decisions", "--no-validate", records])
     """
 )
 
 
-def test_bug_a_worker_that_dies_hung_the_build(tmp_path: Path) -> None:
-    """A worker killed half-way (the OOM killer's pick) left its chunk's result never coming: the
-    build waited for it for ever. It ends with one error saying so, and the store is as it was."""
+def _build_whose_workers_die(tmp_path: Path, how: str) -> tuple[subprocess.CompletedProcess[str], Path, set, float]:
+    """``nhskg build`` of 40 nurses into a store of one, on the large-build path, whose workers
+    SIGKILL themselves as ``how`` says; what it did, the store, what the store held before, and
+    how long the build took."""
     records, store, before = _a_store_and_many_nurses(tmp_path, 40)
     env = {**os.environ, "PYTHONPATH": str(TESTS.parent / "src")}
+    started = time.monotonic()
     try:
-        done = subprocess.run([sys.executable, "-c", WORKER_DIES_CHILD, str(records), str(store)], env=env,
+        done = subprocess.run([sys.executable, "-c", WORKER_DIES_CHILD, str(records), str(store), how], env=env,
                               capture_output=True, text=True, timeout=60)
     except subprocess.TimeoutExpired as hung:
         raise AssertionError(f"the build hung after its worker died:\n{hung.stderr}") from None
+    assert "Traceback" not in done.stderr, done.stderr
+    assert [p.name for p in store.iterdir() if p.name.startswith("gen-")] == [(store / "CURRENT").read_text().strip()]
+    return done, store, before, time.monotonic() - started
+
+
+def test_bug_a_worker_that_dies_hung_the_build(tmp_path: Path) -> None:
+    """A worker killed half-way (the OOM killer's pick) left its chunk's result never coming: the
+    build waited for it for ever. It ends, with no traceback and no generation left behind."""
+    done, _, _, _ = _build_whose_workers_die(tmp_path, "nurse-13")
+    assert done.returncode == 1, done.stderr
+
+
+@pytest.mark.parametrize("how", ["nurse-13", "nurse-13 in the feed's lines"])
+def test_bug_a_posting_that_kills_its_worker_cost_the_whole_build(tmp_path: Path, how: str) -> None:
+    """A posting that killed its worker (a crash in a C library, the OOM killer) stopped the whole
+    build. Its chunk is read again, each posting in a fresh worker on its own: the one that kills
+    it again is one line naming its file and record, and the rest is built and committed."""
+    done, store, _, _ = _build_whose_workers_die(tmp_path, how)
+    record = "line 14" if how.endswith("lines") else "nurse-13"  # a line read in a worker is named by its place
+    skipped = [line for line in done.stderr.splitlines() if line.startswith("  skipped")]
+    assert done.returncode == 1 and "error:" not in done.stderr, done.stderr
+    assert len(skipped) == 1 and f"{tmp_path / 'many.jsonl'} (record {record}): a worker process died" in skipped[0], done.stderr
+    assert "39 posting(s) read, 39 stored (0 unchanged), 1 skipped" in done.stderr
+    ids = GraphStore.open(store).posting_ids()
+    assert len(ids) == 40 and "nurse-13" not in ids and "staff-nurse-1" in ids
+
+
+def test_bug_a_worker_killed_once_cost_the_whole_build(tmp_path: Path) -> None:
+    """A worker the system killed once (for want of memory) stopped the build; what it held is
+    made again in a fresh worker, and nothing is skipped."""
+    done, store, _, _ = _build_whose_workers_die(tmp_path, "once")
+    assert (tmp_path / "store.died").exists(), "no worker died"
+    assert done.returncode == 0, done.stderr
+    assert "40 posting(s) read, 40 stored (0 unchanged), 0 skipped" in done.stderr
+    assert len(GraphStore.open(store).posting_ids()) == 41
+
+
+def test_a_machine_that_kills_every_worker_ends_the_build_promptly(tmp_path: Path) -> None:
+    """Workers are started again only so often: when every one dies, the build ends soon with one
+    error saying what to do, and the store is as it was."""
+    done, store, before, seconds = _build_whose_workers_die(tmp_path, "every worker")
     errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
     assert done.returncode == 1 and len(errors) == 1, done.stderr
-    assert "worker process" in errors[0] and "the store was left unchanged" in errors[0] and "build again" in errors[0]
-    assert "Traceback" not in done.stderr
+    assert "worker processes" in errors[0] and "the store was left unchanged" in errors[0], errors[0]
+    assert "free some memory" in errors[0], errors[0]
     assert set(GraphStore.open(store).store) == before
-    assert [p.name for p in store.iterdir() if p.name.startswith("gen-")] == [(store / "CURRENT").read_text().strip()]
+    assert seconds < 30
+
+
+def _dies() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _pid_after_a_while() -> int:
+    time.sleep(0.1)  # long enough for both workers to take a task
+    return os.getpid()
+
+
+def test_a_dead_worker_fails_only_its_task_and_the_next_task_has_a_fresh_worker() -> None:
+    """The executor under a large build: the task a dead worker held fails with WorkerDied, the
+    others go on, and a fresh worker is forked for what comes next; workers that die one after
+    another, with nothing finished between them, are given up (BrokenProcessPool, now and after)."""
+    import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
+
+    from nhskg.pipeline.workers import DEATHS_IN_A_ROW, WorkerDied, _Workers
+
+    pool = _Workers(multiprocessing.get_context("fork"), 2, initializer=lambda: None, initargs=())
+    try:
+        before = {task.result(timeout=30) for task in [pool.submit(_pid_after_a_while) for _ in range(4)]}
+        tasks = [pool.submit(_pid_after_a_while), pool.submit(_dies), *(pool.submit(_pid_after_a_while) for _ in range(6))]
+        with pytest.raises(WorkerDied):
+            tasks[1].result(timeout=30)
+        after = {task.result(timeout=30) for task in tasks[2:]}
+        assert len(before) == 2 and tasks[0].result(timeout=30) in before and len(after - before) == 1, (before, after)
+        dying = [pool.submit(_dies) for _ in range(DEATHS_IN_A_ROW + 2)]
+        outcomes = [type(task.exception(timeout=30)).__name__ for task in dying]
+        assert sorted(outcomes) == ["BrokenProcessPool"] * 3 + ["WorkerDied"] * (DEATHS_IN_A_ROW - 1), outcomes
+        assert type(pool.submit(os.getpid).exception(timeout=30)) is BrokenProcessPool
+    finally:
+        pool.shutdown()
 
 
 def test_reading_runs_at_most_so_many_chunks_ahead_of_the_writer() -> None:

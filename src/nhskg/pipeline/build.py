@@ -48,7 +48,8 @@ from ..graph.writer import StoreWriter, Writer
 from ..vocabulary.vocab import Vocabulary, load_vocabulary
 from .identity import Held, PostingKeys, content_digest, document_digest, fingerprint, unless_held
 from .making import _extract, _graphs, _problem
-from .pool import _chunks, _init_worker, _Streamed, _Workers
+from .pool import _chunks, _init_worker, _Streamed
+from .workers import _Workers
 from .report import BuildInterrupted, BuildReport
 
 __all__ = ["BuildReport", "BuildInterrupted", "PostingKeys", "build", "build_postings", "read_postings", "Progress", "Held",
@@ -335,7 +336,7 @@ def build(
     # reading, and the store loads each batch of N-Quads in a background thread (Oxigraph lets
     # go of the GIL while it loads), so reading, extraction and loading overlap. Forked, so each
     # worker starts with the vocabulary and its matcher built; chunks of a few dozen documents
-    # keep pickling cheap. Ctrl-C ends the pool with it, and so does a worker that dies.
+    # keep pickling cheap. Ctrl-C ends the pool with it; a worker that dies is forked again.
     from ..vocabulary.matching import build_matcher
 
     build_matcher(vocab)  # cached: built once here, inherited by every worker
@@ -365,12 +366,13 @@ def build(
         # The workers, idle once the input is read, validate the result in parts.
         report = _write(stream, writer, total_of=total, pool=pool, **options)  # type: ignore[arg-type]
     except BrokenProcessPool as error:
-        # A worker died (the OOM killer's pick, a crash in a C library) and its chunk with it;
-        # _write has stopped the writer, which keeps what it held.
+        # The workers kept dying (a machine out of memory, input that crashes every one): the pool
+        # gave them up, and _write has stopped the writer, which keeps what it held. One that
+        # died now and then cost its posting at most (pool._Streamed), not the build.
         raise NhskgError(
-            "a worker process of the build died before it finished its part of the input (killed, perhaps by the"
-            f" system for want of memory); the build stopped ({writer.where}: {writer.on_stop}); build again,"
-            " and if a worker dies again, free some memory or build the input in smaller parts"
+            f"the build's worker processes kept dying ({error}; killed, perhaps by the system for want of memory, or"
+            f" crashed by what they read); the build stopped ({writer.where}: {writer.on_stop}); free some"
+            " memory, or build the input in smaller parts to find what crashes them"
         ) from error
     finally:
         pool.shutdown()

@@ -5,36 +5,27 @@ Forked, so each worker starts with the vocabulary and its matcher built and the 
 in memory; chunks of a few dozen documents (or a feed's lines, unread) keep pickling cheap.
 :mod:`.build` composes it; a worker turns a chunk into N-Quads with :mod:`.making`.
 
-A worker that dies (the OOM killer's pick, a crash in a C library) takes its chunk with it:
-:class:`multiprocessing.pool.Pool` starts another worker but never fails the chunk, and a build
-waited for its result for ever. :class:`_Workers` is the pool as an executor whose tasks fail
-with :class:`~concurrent.futures.process.BrokenProcessPool` once a worker dies, which ends the
-build (the previous store stays live). :class:`~concurrent.futures.ProcessPoolExecutor`, which
-notices a dead worker itself, was tried: it reads each result whole in a thread of its own, so a
-worker killed half-way through sending one (a chunk's N-Quads are more than a pipe holds) hung
-that thread, the build and the interpreter's exit.
+A worker that dies (the OOM killer's pick, a crash in a C library on one odd posting) takes its
+chunk with it: :class:`~.workers._Workers` fails just that chunk's task with
+:class:`~.workers.WorkerDied` and forks a fresh worker, and :class:`_Streamed` makes the chunk
+again, each document in a task of its own; a document whose worker dies again on it alone is a
+problem naming its file and record. One bad posting never costs the rest of a build.
 """
 
 from __future__ import annotations
 
 import collections
 import concurrent.futures
-import multiprocessing
-import multiprocessing.connection
-import multiprocessing.context
 import os
 import signal
-import threading
-from concurrent.futures.process import BrokenProcessPool
-from functools import partial
-from typing import Any, Callable, Iterable, Iterator, Mapping, ParamSpec, TypeVar, cast
+from typing import Iterable, Iterator, Mapping, cast
 
-from ..background import leave_ctrl_c_to_main
 from ..graph.rdfgraph import PostingGraph
 from ..read.documents import Document, Problem, TextFilter, UnreadRecord
 from ..vocabulary.vocab import Vocabulary
 from .identity import Held, unless_held
 from .making import _graphs
+from .workers import WorkerDied, _Workers
 
 _WORKER: tuple[Vocabulary, str, bool | None, str | None] | None = None
 #: What a worker needs to read a feed's lines itself: which descriptions are wanted, and the
@@ -102,84 +93,6 @@ def _chunks(items: Iterable[Document | Problem | Held | UnreadRecord], size: int
         yield chunk
 
 
-_P = ParamSpec("_P")
-_T = TypeVar("_T")
-
-
-class _Workers(concurrent.futures.Executor):
-    """``processes`` forked workers (:class:`multiprocessing.pool.Pool`) as an executor, watched:
-    when one dies, every task still out fails with :class:`BrokenProcessPool`, and so does any
-    task submitted after. :meth:`shutdown` ends the workers at once, whatever ``wait`` says.
-
-    No worker ends of itself (the pool is made without ``maxtasksperchild``), so a worker's end
-    before :meth:`shutdown` is a death: a thread waits on the workers' sentinels for it. Made
-    while SIGINT is blocked (:func:`nhskg.background.threads_leave_ctrl_c_to_main`), so that the
-    pool's threads leave Ctrl-C to the main thread.
-    """
-
-    def __init__(self, context: multiprocessing.context.BaseContext, processes: int,
-                 initializer: Callable[..., object], initargs: tuple[Any, ...]) -> None:
-        before = set(multiprocessing.active_children())
-        self._pool = context.Pool(processes, initializer=initializer, initargs=initargs)
-        self._processes = [p for p in multiprocessing.active_children() if p not in before]  # forked just now
-        self._pending: set[concurrent.futures.Future[Any]] = set()
-        self._lock = threading.Lock()
-        self._broken = False
-        self._ended = threading.Event()
-        threading.Thread(target=self._watch, name="nhskg-workers", daemon=True).start()
-
-    def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> concurrent.futures.Future[_T]:
-        future: concurrent.futures.Future[_T] = concurrent.futures.Future()
-        future.set_running_or_notify_cancel()  # cannot be cancelled: the pool has it
-        with self._lock:
-            if self._broken:
-                raise BrokenProcessPool(_DIED)
-            self._pending.add(future)
-        self._pool.apply_async(fn, args, kwargs, callback=partial(self._settle, future, False),
-                               error_callback=partial(self._settle, future, True))
-        return future
-
-    def _settle(self, future: concurrent.futures.Future[Any], failed: bool, outcome: Any) -> None:
-        """In the pool's thread: a task's result or error, unless it failed already (a worker died)."""
-        with self._lock:
-            if future not in self._pending:
-                return
-            self._pending.discard(future)
-        if failed:
-            future.set_exception(outcome)
-        else:
-            future.set_result(outcome)
-
-    def _watch(self) -> None:
-        leave_ctrl_c_to_main()
-        sentinels = [process.sentinel for process in self._processes]
-        while not self._ended.is_set():
-            if multiprocessing.connection.wait(sentinels, timeout=0.2) and not self._ended.is_set():
-                break  # a worker died
-        else:
-            return
-        with self._lock:
-            self._broken = True
-            pending, self._pending = self._pending, set()
-        for future in pending:
-            future.set_exception(BrokenProcessPool(_DIED))
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """End the workers now (the pool's ``terminate()``); after a worker died, kill them and end
-        the pool in a thread nobody waits for: its ``terminate()`` can wait for ever on a queue
-        lock or a half-sent result the dead worker left."""
-        self._ended.set()
-        if not self._broken and all(process.exitcode is None for process in self._processes):
-            self._pool.terminate()
-            return
-        for process in self._processes:
-            process.kill()
-        threading.Thread(target=self._pool.terminate, name="nhskg-workers-end", daemon=True).start()
-
-
-_DIED = "a worker process died before it finished its task (killed, perhaps by the system for want of memory)"
-
-
 class _Streamed:
     """The workers' results in input order, read and handed out as they come.
 
@@ -200,29 +113,53 @@ class _Streamed:
         self.total: int | None = None
 
     def __iter__(self) -> Iterator[PostingGraph | Problem | Held]:
-        in_flight: collections.deque[concurrent.futures.Future[list[PostingGraph | Problem | Held]] | _Ready] = collections.deque()
-        chunk_sizes: collections.deque[int] = collections.deque()
+        in_flight: collections.deque[tuple[_Result, list[Document | Problem | Held | UnreadRecord]]] = collections.deque()
         for chunk in self._chunks:
             self.read += len(chunk)
-            chunk_sizes.append(len(chunk))
             if any(isinstance(item, (Document, UnreadRecord)) for item in chunk):
-                in_flight.append(self._pool.submit(_graphs_of_chunk, chunk))
+                in_flight.append((self._pool.submit(_graphs_of_chunk, chunk), chunk))
             else:  # nothing to extract (the store holds these already): no trip to a worker
-                in_flight.append(_Ready(chunk))
-            while in_flight and (len(in_flight) > self._ahead or in_flight[0].done()):
-                yield from self._counted(in_flight.popleft(), chunk_sizes)  # waits for the oldest when too far ahead
+                in_flight.append((_Ready(chunk), chunk))
+            while in_flight and (len(in_flight) > self._ahead or in_flight[0][0].done()):
+                yield from self._counted(*in_flight.popleft())  # waits for the oldest when too far ahead
         self.total = self.read
         while in_flight:
-            yield from self._counted(in_flight.popleft(), chunk_sizes)
+            yield from self._counted(*in_flight.popleft())
             self.total = self.read
 
-    def _counted(self, result: "concurrent.futures.Future[list[PostingGraph | Problem | Held]] | _Ready",
-                 sizes: collections.deque[int]) -> list[PostingGraph | Problem | Held]:
+    def _counted(self, result: _Result, chunk: list[Document | Problem | Held | UnreadRecord]) -> list[PostingGraph | Problem | Held]:
         """A chunk's results; a line read in a worker may give two (a warning and its posting),
-        which the count of what was read takes in. BrokenProcessPool when a worker died."""
-        items = result.result()
-        self.read += len(items) - sizes.popleft()
+        which the count of what was read takes in. BrokenProcessPool when the workers were given up."""
+        items = self._made(result, chunk, alone=False)
+        self.read += len(items) - len(chunk)
         return items
+
+    def _made(self, result: _Result, chunk: list[Document | Problem | Held | UnreadRecord],
+              alone: bool) -> list[PostingGraph | Problem | Held]:
+        """What a worker made of ``chunk``. When its worker died, the chunk is made again, each
+        document in a task of its own (``alone``), first in the queue; a document whose worker
+        dies again on it alone is a problem, and the rest of the chunk is made."""
+        try:
+            return result.result()
+        except WorkerDied:
+            if alone:
+                return [_killed(chunk[0])]
+        work = [item for item in chunk if isinstance(item, (Document, UnreadRecord))]
+        again = iter(cast(_Workers, self._pool).submit_next(_graphs_of_chunk, [([item],) for item in work]))
+        made: list[PostingGraph | Problem | Held] = []
+        for item in chunk:  # a problem, or a document the store holds, is as it was
+            made += self._made(next(again), [item], alone=True) if isinstance(item, (Document, UnreadRecord)) else [item]
+        return made
+
+
+def _killed(item: Document | Problem | Held | UnreadRecord) -> Problem:
+    """The problem of a document (or a feed's line) whose worker died on it twice, once alone."""
+    if isinstance(item, Problem):
+        return item
+    return Problem(item.source, "a worker process died on it twice, the second time on it alone (it crashes nhskg,"
+                                " or the system killed the worker for want of memory); it is left out and the rest is"
+                                " built; build again, and report it if a worker dies on it again",
+                   item.where if isinstance(item, UnreadRecord) else item.id)
 
 
 class _Ready:
@@ -236,3 +173,6 @@ class _Ready:
 
     def result(self) -> list[PostingGraph | Problem | Held]:
         return cast("list[PostingGraph | Problem | Held]", self._items)  # a chunk with no Document or UnreadRecord (see __iter__)
+
+
+_Result = concurrent.futures.Future[list[PostingGraph | Problem | Held]] | _Ready
