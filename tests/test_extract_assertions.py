@@ -934,6 +934,13 @@ def test_director_of_nursing_and_chief_nurse_stay_apart_but_related():
     # NHS Jobs' advertising accounts: general practices, and the employers outside the NHS
     ("Central Advertising - General Practitioners", "gp-practice"),
     ("Central Advertising - Other", "independent-provider"),
+    # community interest companies, charities and companies the corpus advertises for by name, as
+    # the gold set types them (the name alone says nothing of its kind)
+    ("Medway Community Healthcare", "independent-provider"),
+    ("Disabilities Trust", "independent-provider"),
+    ("change, grow, live (CGL)", "independent-provider"),
+    ("18 Week Support", "independent-provider"),
+    ("Compton Care", "hospice"),
 ])
 def test_any_uk_nhs_employer_is_typed(employer, kind):
     assert read("Lead the service.", "Director of Finance", employer).organisation.type == kind
@@ -947,7 +954,7 @@ def test_any_uk_nhs_employer_is_typed(employer, kind):
     # a known body keeps its own type, whatever client trust the text names
     ("NHS Professionals - Doctors", "Work with us at Greater Manchester Mental Health NHS Trust.", "other"),
     # a body named as a partner (a council, a commissioner) does not type the employer
-    ("Mental Health Concern", "We work in partnership with Newcastle City Council and the local CCG.", "other"),
+    ("Riverside Support Services", "We work in partnership with Newcastle City Council and the local CCG.", "other"),
 ])
 def test_an_employer_whose_name_gives_no_type_takes_the_trust_the_text_names(employer, text, kind):
     assert read(text, "Finance Manager", employer).organisation.type == kind
@@ -1486,3 +1493,24 @@ def test_the_teams_partners_are_not_the_posts(sentence):
     post's: "All are responsible ..." of a team's several parts, "our team's aim is"."""
     p = read(sentence, "Senior Analytical Lead", "NHS England and NHS Improvement")
     assert not p.works_with
+
+
+def test_specialist_registration_with_the_gmc_is_the_specialist_register():
+    """"Specialist Registration with the GMC" is entry on the Specialist Register, not GMC
+    registration (an unseen later posting); "or working towards this" makes it not essential."""
+    p = read("Applicants should have Specialist Registration with the GMC or working towards this within 6 months "
+             "of application.", "Consultant Liaison Psychiatrist")
+    assert [(r.code, r.essential) for r in p.requirements] == [("specialist-registration", False)]
+    p = read("Person specification\nEssential\nSpecialist Registration will be required.\n", "Consultant")
+    assert [r.code for r in p.requirements] == ["specialist-registration"]
+
+
+@pytest.mark.parametrize(("sentence", "label"), [
+    ("Consultant posts in Respiratory Medicine to work with our existing team of 9 whole time equivalent Consultants.",
+     "existing team of 9 whole time equivalent Consultants"),
+    ("You will join a team of 7.5 respiratory physicians.", "7.5 respiratory physicians"),
+])
+def test_a_team_counted_in_whole_time_equivalents_names_the_posts_peers(sentence, label):
+    """Peers counted in whole-time equivalents or with a decimal are peers as "a team of 4
+    consultants" names them (an unseen later posting, and three corpus twins, each read)."""
+    assert [(i.code, i.label) for i in read(sentence, "Respiratory Consultant").works_with] == [("other", label)]
