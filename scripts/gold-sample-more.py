@@ -11,8 +11,10 @@ The next ``CALIBRATION`` in the same order go to ``tests/data/gold/corpus-2020-c
 the calibration split, annotated blind and never tuned on, on which the facts' confidences are
 measured (``scripts/calibrate-confidence.py``); a file of their own, so that the duty model, which
 records the bytes of its dev postings' sources, is not made stale by them. The next ``LATER`` go to
-``tests/data/gold/corpus-2020-later.jsonl``: development postings again, annotated after the others. Their leadership flag is false by
-the candidate rule (the title names no chief, director, head, chair, non-executive or guardian).
+``tests/data/gold/corpus-2020-later.jsonl``: development postings again, annotated after the others
+(the 40 after the first 400 leave out the one the senior stratum below had taken). Their leadership
+flag is false by the candidate rule (the title names no chief, director, head, chair,
+non-executive or guardian).
 
 ``tests/data/gold/corpus-2020-senior.jsonl`` holds a stratum of its own: the first ``SENIOR``, in
 the same order, of the postings at senior pay whose title names none of the candidate words and
@@ -43,7 +45,10 @@ COUNT = 175
 CALIBRATION = 60
 #: the postings after the calibration split in the same order: a later development batch, annotated
 #: blind and scored unseen before any rule was tuned on it
-LATER = 400
+LATER = 440
+#: ``LATER`` when the senior stratum was drawn: the stratum leaves out the postings before it, and
+#: the later batches after it leave out the stratum's, so that no posting is in both
+LATER_BEFORE_SENIOR = 400
 
 
 #: the senior stratum: how many (49 is every such posting: the first 30, then the 19 after them,
@@ -101,13 +106,15 @@ def main(corpus: Path) -> None:
             if _senior(record, title) and not MEDICAL.search(title) and not clinical_grade:
                 senior.append(kept)
     chosen.sort(key=lambda c: _order(c[0]))
-    taken = {record_id for record_id, _ in chosen[:COUNT + CALIBRATION + LATER]}
+    taken = {record_id for record_id, _ in chosen[:COUNT + CALIBRATION + LATER_BEFORE_SENIOR]}
     taken |= {str(json.loads(line)["id"]) for line in (GOLD.parents[2] / "seeds" / "nhs-jobs-2020-leadership.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()}
-    senior = sorted((c for c in senior if c[0] not in taken), key=lambda c: _order(c[0]))
+    senior = sorted((c for c in senior if c[0] not in taken), key=lambda c: _order(c[0]))[:SENIOR]
+    in_senior = {record_id for record_id, _ in senior}
+    later = [c for c in chosen[COUNT + CALIBRATION:] if c[0] not in in_senior][:LATER]
     for name, part in (("corpus-2020-more.jsonl", chosen[:COUNT]),
                        ("corpus-2020-calibration.jsonl", chosen[COUNT:COUNT + CALIBRATION]),
-                       ("corpus-2020-later.jsonl", chosen[COUNT + CALIBRATION:COUNT + CALIBRATION + LATER]),
-                       ("corpus-2020-senior.jsonl", senior[:SENIOR])):
+                       ("corpus-2020-later.jsonl", later),
+                       ("corpus-2020-senior.jsonl", senior)):
         with (GOLD / name).open("wb") as out:
             for _, line in part:
                 out.write(line)
