@@ -585,6 +585,17 @@ def _megabytes(pid: int, field: str) -> float:
     raise AssertionError(f"no {field} for process {pid}")
 
 
+def _close_and_stop(sockets: list[socket.socket], child: subprocess.Popen[str]) -> None:
+    """Close a hostile client's sockets, then stop its own server as Ctrl-C would (killed after 20 s)."""
+    for sock in sockets:
+        sock.close()
+    child.send_signal(signal.SIGINT)
+    try:
+        child.wait(20)
+    except subprocess.TimeoutExpired:
+        child.kill()
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the server's memory from /proc")
 def test_one_address_cannot_make_the_server_hold_its_unread_answers(store_dir: Path) -> None:
     """unread.py: one address asked on 40 connections for an 18 MB answer each, and read none of
@@ -618,13 +629,7 @@ def test_one_address_cannot_make_the_server_hold_its_unread_answers(store_dir: P
         refused = sockets[-1].recv(65536)
         assert b"has not read yet" in refused and b"Retry-After: 1" in refused, refused[:400]
     finally:
-        for sock in sockets:
-            sock.close()
-        child.send_signal(signal.SIGINT)
-        try:
-            child.wait(20)
-        except subprocess.TimeoutExpired:
-            child.kill()
+        _close_and_stop(sockets, child)
 
 
 def test_past_the_unread_limit_in_all_the_longest_untouched_answers_are_dropped(server: SparqlServer, restore: None) -> None:
@@ -731,11 +736,5 @@ def test_1100_idle_sockets_leave_it_reachable_at_a_1024_file_limit(store_dir: Pa
         assert time.monotonic() - began < 5
         assert child.poll() is None
     finally:
-        for sock in sockets:
-            sock.close()
-        child.send_signal(signal.SIGINT)
-        try:
-            child.wait(20)
-        except subprocess.TimeoutExpired:
-            child.kill()
+        _close_and_stop(sockets, child)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
