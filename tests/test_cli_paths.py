@@ -214,3 +214,94 @@ def test_bug_the_api_took_an_empty_store_as_the_working_folder(paths: Path, monk
         API_STORES[entry](store)
     assert isinstance(raised.value, NhskgError)
     assert sorted(os.listdir(paths)) == before
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A store of ``cn`` outside the working folder, and the id of one of its facts."""
+    import nhskg
+
+    folder = tmp_path_factory.mktemp("built")
+    (folder / "cn.txt").write_text(GOOD, encoding="utf-8")
+    nhskg.build(folder / "cn.txt", store=folder / "store", validate=False)
+    listed = run("--store", folder / "store", "review", "--status", "all", "--format", "json", "--no-shacl")
+    assert listed.exit_code == 0, listed.output
+    return folder / "store", json.loads(listed.stdout)[0]["id"]
+
+
+#: Every option (or argument) naming a folder or file to read or write besides --store, given
+#: ``{value}``, with how the error names it. ``{store}`` is a built store outside the working folder;
+#: serve is given a missing one, so that it can never start serving.
+EMPTY_FOLDERS = {
+    "export --tables": (["--store", "{store}", "export", "--tables", "{value}"], "--tables"),
+    "export FILE": (["--store", "{store}", "export", "{value}"], "FILE"),
+    "render --out": (["--store", "{store}", "render", "reporting", "--out", "{value}"], "--out"),
+    "docs --out": (["docs", "--out", "{value}"], "--out"),
+    "serve --decisions": (["--store", "missing", "serve", "--port", "0", "--decisions", "{value}"], "--decisions"),
+    "serve --curation": (["--store", "missing", "serve", "--port", "0", "--curation", "{value}"], "--curation"),
+    "build --decisions": (["build", "--store", "store", "--no-validate", "--decisions", "{value}", "good/cn.txt"],
+                          "--decisions"),
+    "build --export": (["build", "--store", "store", "--no-validate", "--export", "{value}", "good/cn.txt"], "--export"),
+    "review --decisions": (["--store", "{store}", "review", "--no-shacl", "--decisions", "{value}"], "--decisions"),
+    "review decide --decisions": (["--store", "{store}", "review", "decide", "{fact}", "accept", "--reviewer", "ann",
+                                   "--decisions", "{value}"], "--decisions"),
+    "evaluate --reviewed --decisions": (["--store", "{store}", "evaluate", "--reviewed", "--decisions", "{value}"],
+                                        "--decisions"),
+    "evaluate GOLD_DIR": (["evaluate", "{value}"], "GOLD_DIR"),
+    "evaluate --predictions": (["evaluate", str(GOLD), "--predictions", "{value}"], "--predictions"),
+}
+
+
+@pytest.mark.parametrize("value", ["", " "])
+@pytest.mark.parametrize("case", EMPTY_FOLDERS)
+def test_bug_an_empty_folder_or_file_option_was_the_working_folder(paths: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   built: tuple[Path, str], case: str, value: str) -> None:
+    """``docs --out ""`` wrote index.html into the working folder, ``export --tables ""`` its CSVs,
+    ``review decide --decisions ""`` the reviewer's file, and ``review --decisions ""`` read the
+    working folder's *.csv as decisions: ``Path("")`` is ``.``. As an empty --store (3e4a314), an
+    empty or blank folder or file is a usage error naming the option, before anything is read or written."""
+    args, name = EMPTY_FOLDERS[case]
+    store, fact = built
+    monkeypatch.chdir(paths)
+    before = sorted(os.listdir(paths))
+    result = run(*(arg.format(value=value, store=store, fact=fact) if "{" in arg else arg for arg in args))
+    assert result.exit_code == 2, result.output
+    [line] = [line for line in result.output.splitlines() if line.strip()]
+    assert line.startswith(f"error: {name} {value!r} "), line
+    assert sorted(os.listdir(paths)) == before
+
+
+#: Each way the library takes a folder or file to read or write besides the store, given ``value``
+#: (a built store's path first), and how its message names it.
+API_FOLDERS = {
+    "nhskg.build decisions": (lambda store, value: __import__("nhskg").build(
+        "good/cn.txt", store="store", decisions=value, validate=False), "decisions="),
+    "load_decisions": (lambda store, value: __import__("nhskg.curation.folder", fromlist=["_"]).load_decisions(value),
+                       "directory="),
+    "record_decision": (lambda store, value: __import__("nhskg.curation.folder", fromlist=["_"]).record_decision(
+        value, __import__("nhskg.curation.decisions", fromlist=["_"]).Decision(
+            "cn", "accountable_to", "chief-executive", "", "accept", "", "", "ann", "2026-12-06")), "directory="),
+    "write_tables": (lambda store, value: __import__("nhskg.views.tables", fromlist=["_"]).write_tables(
+        GraphStore.open(store).source(), value), "directory="),
+    "write_graphml": (lambda store, value: __import__("nhskg.views.tables", fromlist=["_"]).write_graphml(
+        GraphStore.open(store).source(), value), "path="),
+    "GraphStore.export": (lambda store, value: GraphStore.open(store).export(value), "path="),
+}
+
+
+@pytest.mark.parametrize("value", ["", " "])
+@pytest.mark.parametrize("entry", API_FOLDERS)
+def test_bug_the_api_took_an_empty_folder_or_file_as_the_working_folder(
+        paths: Path, monkeypatch: pytest.MonkeyPatch, built: tuple[Path, str], entry: str, value: str) -> None:
+    """``nhskg.build(paths, decisions="")`` applied the working folder's *.csv as decisions, and
+    ``write_tables(source, "")`` wrote its CSVs there. An empty or blank folder or file is a
+    ValueError (and an NhskgError) naming it, before anything is read or written."""
+    from nhskg.errors import EmptyPathError, NhskgError
+
+    call, name = API_FOLDERS[entry]
+    monkeypatch.chdir(paths)
+    before = sorted(os.listdir(paths))
+    with pytest.raises(ValueError, match=rf"^{name}{value!r} .*; give ") as raised:
+        call(built[0], value)
+    assert isinstance(raised.value, NhskgError) and isinstance(raised.value, EmptyPathError)
+    assert sorted(os.listdir(paths)) == before

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from .paths import DEFAULT_STORE, store_dir
+from .paths import DEFAULT_STORE, given_path, store_dir
 from .namespaces import DEFAULT_BASE
 from .sparql.sources import Table, Triple
 
@@ -45,13 +45,16 @@ def build(
     (empty, missing, a broken link), :class:`~nhskg.errors.InputError` names each before the store
     is touched, as ``nhskg build`` refuses them; a file that is there but unreadable is a problem on
     the report. An empty or blank ``store`` is :class:`~nhskg.errors.StorePathError` (a
-    ``ValueError``), not the working folder.
+    ``ValueError``), not the working folder; an empty or blank ``decisions``
+    :class:`~nhskg.errors.EmptyPathError` (a ``ValueError`` too), not the working folder's ``*.csv``.
     """
     from .errors import InputError
     from .pipeline.build import build as run_build
     from .read.files import path_problem
 
     directory = store_dir(store)
+    if decisions is not None:
+        decisions = given_path(decisions, "decisions=", "the curation folder, or leave decisions out to apply none")
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     unreadable = [problem for problem in map(path_problem, paths) if problem is not None]
     if paths and len(unreadable) == len(paths):

@@ -26,6 +26,7 @@ __all__ = [
     "QueryRefused",
     "QueryTimeout",
     "UnknownValue",
+    "EmptyPathError",
     "StoreError",
     "StorePathError",
     "ValidationFailed",
@@ -205,6 +206,19 @@ class UnknownValue(QueryError, UnknownName):
         super().__init__(message)
 
 
+class EmptyPathError(NhskgError, ValueError):
+    """A folder or file path that names none: empty, or only white space.
+
+    ``Path("")`` is the working folder, so an empty output folder (``docs --out ""``, ``export
+    --tables ""``) wrote among the person's own files, and an empty curation folder read them as
+    decisions. Raised by :func:`nhskg.paths.given_path` before anything is read or written; a
+    ``ValueError`` too, as a notebook expects of a bad argument. The message names the option or
+    argument and says what to give.
+    """
+
+    exit_code = 2
+
+
 class StoreError(NhskgError):
     """The store directory cannot be opened, written or swapped.
 
@@ -213,8 +227,8 @@ class StoreError(NhskgError):
     """
 
 
-class StorePathError(StoreError, ValueError):
-    """A store path that names no folder: empty, or only white space.
+class StorePathError(StoreError, EmptyPathError):
+    """A store path that names no folder: empty, or only white space (:class:`EmptyPathError`).
 
     ``Path("")`` is the working folder, so an empty store would put the store's files among the
     person's own (and read that folder as the store). Raised by :func:`nhskg.paths.store_dir`,

@@ -11,6 +11,7 @@ import click
 
 from . import main
 from .inputs import AGAINST, PATHS, Reading
+from .params import CURATION_WANTED, GivenPath
 
 
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -52,9 +53,10 @@ def extract(paths: tuple[str, ...], fmt: str, full: bool | None) -> None:
 
 
 @main.command()
-@click.argument("gold_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("gold_dir", required=False,
+                type=GivenPath("the gold set's folder (e.g. tests/data/gold)", exists=True, file_okay=False))
 @AGAINST
-@click.option("--predictions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--predictions", type=GivenPath("a file of extracted records (JSON lines)", exists=True, dir_okay=False),
               help="Score these extracted records (JSON lines, as `nhskg extract --full` prints them) instead of extracting now: "
                    "how an older version of the extractor is compared with this one.")
 @click.option("--split", "splits", multiple=True, help="Only these splits (dev, calibration, test); default every split.")
@@ -63,7 +65,7 @@ def extract(paths: tuple[str, ...], fmt: str, full: bool | None) -> None:
 @click.option("--reviewed", is_flag=True,
               help="Score against the reviewers' decisions (accepted, rejected, corrected facts) instead of GOLD_DIR; "
                    "the postings are those the store names (or --against).")
-@click.option("--decisions", "decisions_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("curation"),
+@click.option("--decisions", "decisions_dir", type=GivenPath(CURATION_WANTED, file_okay=False), default=Path("curation"),
               show_default=True, help="With --reviewed: the curation folder.")
 @click.pass_obj
 def evaluate(settings, gold_dir: Path | None, against: tuple[str, ...], predictions: Path | None,  # type: ignore[no-untyped-def]

@@ -18,7 +18,10 @@ import click
 from ..errors import NhskgError
 from . import Settings, main
 from .inputs import PATHS
-from .params import ExportFile, StoreDir
+from .params import ExportFile, GivenPath, StoreDir
+
+#: What to give instead of an empty ``build --decisions``.
+_DECISIONS_WANTED = "the curation folder, or leave --decisions out for curation/ of the working folder"
 
 #: Show a progress bar only when a build has more documents than this.
 _PROGRESS_OVER = 5
@@ -65,7 +68,7 @@ def _print_validation(report, limit: int) -> None:  # type: ignore[no-untyped-de
 @click.option("--strict", is_flag=True, help="Fail (and keep the previous store) if any file or record cannot be read.")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL validation after building.")
 @click.option("--fresh", is_flag=True, help="Start from an empty store instead of updating the current one.")
-@click.option("--decisions", "decisions_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+@click.option("--decisions", "decisions_dir", type=GivenPath(_DECISIONS_WANTED, exists=True, file_okay=False), default=None,
               help="Apply the reviewers' decisions in this folder (default: curation/ in the working folder, if there is one).")
 @click.option("--no-decisions", is_flag=True, help="Build from the extractor's output alone, applying no decisions.")
 @click.pass_obj
@@ -200,10 +203,10 @@ def validate(settings: Settings, store: Path | None, limit: int, all_postings: b
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.argument("file", type=GivenPath("a file to export to (e.g. graph.ttl)", dir_okay=False), required=False)
 @click.option("--store", "store", type=StoreDir(), default=None,
               help="Store directory to export (overrides the global --store).")
-@click.option("--tables", "tables", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--tables", "tables", type=GivenPath("a folder for the CSV tables", file_okay=False), default=None,
               help="Also write one CSV per main table (posts, lines, designations, duties, requirements) "
                    "and a README.txt into this folder, for spreadsheets.")
 @click.option("--iris", is_flag=True, help="Full IRIs in the --tables CSVs instead of codes and data: paths.")
@@ -233,7 +236,8 @@ def export(settings: Settings, file: Path | None, store: Path | None, tables: Pa
 
 
 @main.command()
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("docs/ontology"),
+@click.option("--out", "out", type=GivenPath("a folder for the documentation (default docs/ontology)", file_okay=False),
+              default=Path("docs/ontology"),
               show_default=True, help="Folder to write index.html into.")
 @click.pass_obj
 def docs(settings: Settings, out: Path) -> None:

@@ -1,4 +1,5 @@
-"""Click parameter types for what people type: ``NAME=VALUE`` pairs and concepts by code or label.
+"""Click parameter types for what people type: ``NAME=VALUE`` pairs, concepts by code or label,
+and folders and files that name something (never ``""``, the working folder).
 
 Each is checked at the edge, before a store is opened, so a mistake is a usage error (exit 2)
 whichever command met it.
@@ -11,7 +12,7 @@ from typing import Any, cast
 
 import click
 
-__all__ = ["NameValue", "NAME_VALUE", "Concept", "ExportFile", "StoreDir"]
+__all__ = ["NameValue", "NAME_VALUE", "Concept", "CURATION_WANTED", "GivenPath", "ExportFile", "StoreDir"]
 
 
 class NameValue(click.ParamType):
@@ -60,7 +61,60 @@ class Concept(click.ParamType):
             self.fail(str(error), param, ctx)
 
 
-class ExportFile(click.Path):
+#: What to give instead of an empty curation folder (every ``--decisions`` but build's).
+CURATION_WANTED = "the curation folder (default curation)"
+
+
+class GivenPath(click.Path):
+    """A folder or file option (or argument), as a :class:`~pathlib.Path`; an empty or blank one
+    is a usage error naming the option and saying what to give (``wanted``), before anything is
+    read or written. Every path option but the posting PATHs (which the reader names) is one.
+
+    ``Path("")`` is the working folder: ``docs --out ""`` wrote index.html among the person's
+    files, ``review --decisions ""`` read their *.csv as decisions. The check is
+    :func:`nhskg.paths.given_path`'s, as the notebook API's. Other keywords go to :class:`click.Path`.
+
+    >>> GivenPath("a folder for the CSV tables", file_okay=False).convert("", click.Option(["--tables"]), None)
+    Traceback (most recent call last):
+    ...
+    click.exceptions.UsageError: --tables '' is empty, which would mean the working folder; give a folder for the CSV tables
+    """
+
+    def __init__(self, wanted: str, **options: Any) -> None:
+        super().__init__(path_type=Path, **options)
+        self.wanted = wanted
+
+    def check(self, value: Any, named: str) -> None:
+        """Raise :class:`~nhskg.errors.EmptyPathError` for a value that names no path."""
+        from ..paths import given_path
+
+        given_path(value, named, self.wanted)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        from ..errors import EmptyPathError
+
+        try:
+            self.check(value, _named(param, ctx))
+        except EmptyPathError as error:
+            # Not self.fail: its "Invalid value for '--out':" would name the option twice.
+            raise click.UsageError(str(error), ctx) from error
+        return cast(Path, super().convert(value, param, ctx))
+
+
+def _named(param: click.Parameter | None, ctx: click.Context | None) -> str:
+    """How a message names the value of ``param``: ``--out ``, ``FILE ``, or ``NHSKG_STORE=`` when
+    it came from the environment."""
+    if param is None or param.name is None:
+        return ""
+    if ctx is not None and isinstance(param.envvar, str) \
+            and ctx.get_parameter_source(param.name) is click.core.ParameterSource.ENVIRONMENT:
+        return f"{param.envvar}="
+    if isinstance(param, click.Option):
+        return f"{param.opts[0]} "
+    return f"{param.human_readable_name} "
+
+
+class ExportFile(GivenPath):
     """A file to export the graph to, as a :class:`~pathlib.Path`: its extension names one of
     :data:`nhskg.graph.store.EXPORT_FORMATS`, and its folder is one or can be made (no file on the
     way). Checked before a build, which would otherwise run to the end and only then fail.
@@ -72,12 +126,12 @@ class ExportFile(click.Path):
     """
 
     def __init__(self) -> None:
-        super().__init__(dir_okay=False, path_type=Path)
+        super().__init__("a file to export to (e.g. graph.ttl)", dir_okay=False)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
         from ..graph.store import EXPORT_FORMATS
 
-        path = cast(Path, super().convert(value, param, ctx))  # path_type=Path
+        path = super().convert(value, param, ctx)
         if path.suffix.lower() not in EXPORT_FORMATS:
             what = f"'{path.suffix}' is not a format nhskg exports" if path.suffix else "no extension names its format"
             self.fail(f"{path}: {what}; use one of {', '.join(EXPORT_FORMATS)}", param, ctx)
@@ -87,7 +141,7 @@ class ExportFile(click.Path):
         return path
 
 
-class StoreDir(click.Path):
+class StoreDir(GivenPath):
     """The folder of a graph store (every ``--store``), as a :class:`~pathlib.Path`; an empty or
     blank one is a usage error naming the option (or ``NHSKG_STORE``) before anything is opened.
 
@@ -95,25 +149,18 @@ class StoreDir(click.Path):
     and generations among the person's files. The check is :func:`nhskg.paths.store_dir`'s, as
     the notebook API's.
 
-    >>> StoreDir().convert(" ", None, None)
+    >>> StoreDir().convert(" ", click.Option(["--store"]), None)
     Traceback (most recent call last):
     ...
     click.exceptions.UsageError: --store ' ' is only white space; give the store's folder (default .nhskg/store)
     """
 
     def __init__(self) -> None:
-        super().__init__(file_okay=False, path_type=Path)
+        from ..paths import STORE_WANTED
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
-        from ..errors import StorePathError
+        super().__init__(STORE_WANTED, file_okay=False)
+
+    def check(self, value: Any, named: str) -> None:
         from ..paths import store_dir
 
-        from_env = (ctx is not None and param is not None and param.name is not None
-                    and ctx.get_parameter_source(param.name) is click.core.ParameterSource.ENVIRONMENT)
-        envvar = param.envvar if param is not None and isinstance(param.envvar, str) else None
-        try:
-            store_dir(value, f"{envvar}=" if from_env and envvar else "--store ")
-        except StorePathError as error:
-            # Not self.fail: its "Invalid value for '--store':" would name the option twice.
-            raise click.UsageError(str(error), ctx) from error
-        return cast(Path, super().convert(value, param, ctx))
+        store_dir(value, named)

@@ -8,7 +8,7 @@ import click
 
 from . import Settings, main
 from .analyse_cmd import CONFIDENT
-from .params import NAME_VALUE, Concept
+from .params import NAME_VALUE, Concept, GivenPath
 
 VIEWS = ("reporting", "designations", "profile", "compare", "roles", "drift", "query", "all")
 DEFAULT_OUT = Path("out") / "views"
@@ -25,7 +25,8 @@ NO_LIMIT = {"profile", "compare", "drift"}
 
 @main.command("render")
 @click.argument("view", type=click.Choice(VIEWS))
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
+@click.option("--out", "out", type=GivenPath(f"a folder for the HTML files (default {DEFAULT_OUT.as_posix()})", file_okay=False),
+              default=DEFAULT_OUT, show_default=True,
               help="Folder the HTML files are written to.")
 @click.option("--org", "organisations", multiple=True, metavar="NAME",
               help="Only this organisation (its name as in the postings); give it twice for `compare`.")

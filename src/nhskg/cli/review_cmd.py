@@ -16,9 +16,10 @@ import click
 
 from ..errors import UnknownName
 from . import Settings, main, open_source
+from .params import CURATION_WANTED, GivenPath
 
 _DECISIONS = click.option(
-    "--decisions", "decisions_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("curation"),
+    "--decisions", "decisions_dir", type=GivenPath(CURATION_WANTED, file_okay=False), default=Path("curation"),
     show_default=True, help="The curation folder: one decision file per reviewer (<name>.csv).")
 
 

@@ -12,7 +12,7 @@ import click
 
 from . import Settings, main
 from .graph_cmd import _renamed
-from .params import StoreDir
+from .params import CURATION_WANTED, GivenPath, StoreDir
 
 
 @main.command("serve")
@@ -35,9 +35,9 @@ from .params import StoreDir
 @click.option("--review/--no-review", default=None,
               help="Serve the review page (/review), which writes reviewers' decisions to the curation folder "
                    "(never the store). Default: on when listening on loopback only.")
-@click.option("--decisions", "curation", type=click.Path(file_okay=False, path_type=Path), default=Path("curation"),
+@click.option("--decisions", "curation", type=GivenPath(CURATION_WANTED, file_okay=False), default=Path("curation"),
               show_default=True, help="The curation folder the review page writes decisions to.")
-@click.option("--curation", "old_curation", type=click.Path(file_okay=False, path_type=Path), default=None, hidden=True,
+@click.option("--curation", "old_curation", type=GivenPath(CURATION_WANTED, file_okay=False), default=None, hidden=True,
               callback=_renamed("--decisions"), help="The old name of --decisions.")
 @click.option("--allow-service", "allow_services", multiple=True, metavar="URL",
               help="An endpoint a query's SERVICE may ask (exactly this IRI; repeat for several). Without it, "

@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..paths import given_path
 from .decisions import COLUMNS, FIELD_SCHEMES, CurationError, Decision, Decisions, _check, reviewer_file
 
 
@@ -58,8 +59,10 @@ def load_decisions(directory: Path | str, vocab: object | None = None) -> Decisi
     With ``vocab`` (a :class:`~nhskg.vocabulary.vocab.Vocabulary`), a correction's ``to_code`` is checked
     against the scheme of its ``to_field``, so a typo fails here, naming the file and line, and not
     half-way through a build.
+    An empty or blank str is :class:`~nhskg.errors.EmptyPathError`: ``Path("")`` would read the
+    working folder's ``*.csv`` as decisions.
     """
-    directory = Path(directory)
+    directory = given_path(directory, "directory=", "the curation folder")
     if not directory.is_dir():
         return Decisions({}, directory)
     decisions = [d for path in decision_files(directory) for d in _read_file(path)]
@@ -102,9 +105,10 @@ def record_decision(directory: Path | str, decision: Decision) -> Path:
     The reviewer's earlier line about the same fact, if any, is replaced; lines stay sorted by
     posting, field and code. The file is written beside itself and renamed over the old one, so
     it is complete or unchanged. Only a plain file directly inside ``directory`` is ever written:
-    the name comes from :func:`reviewer_file`, and a file that is a link is refused.
+    the name comes from :func:`reviewer_file`, and a file that is a link is refused. An empty or
+    blank str is :class:`~nhskg.errors.EmptyPathError`, not the working folder.
     """
-    directory = Path(directory)
+    directory = given_path(directory, "directory=", "the curation folder")
     checked = _check(decision.row(), "the decision")
     try:
         directory.mkdir(exist_ok=True)

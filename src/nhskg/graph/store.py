@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from ..errors import StoreError
 from ..namespaces import DEFAULT_BASE, PREFIXES
-from ..paths import store_dir
+from ..paths import given_path, store_dir
 from ..sparql.sources import OxigraphSource
 from .generations import (
     _CURRENT, _GEN, _NO_DIGEST, _TRIPLES, _Retired, _atomic_write, _clean_leftovers, _count, _current_name,
@@ -227,9 +227,10 @@ class GraphStore:
         """Write the graph to ``path`` in the format its extension names.
 
         ``.ttl`` and ``.nt`` get the union of all graphs as triples; ``.nq``, ``.trig`` and
-        ``.jsonld`` keep the named graphs. The file appears complete or not at all.
+        ``.jsonld`` keep the named graphs. The file appears complete or not at all. An empty or
+        blank str is :class:`~nhskg.errors.EmptyPathError`, not the working folder.
         """
-        path = Path(path)
+        path = given_path(path, "path=", "a file to export to (e.g. graph.ttl)")
         suffix = path.suffix.lower()
         if suffix not in EXPORT_FORMATS:
             raise StoreError(f"{path}: cannot tell the format; use one of {', '.join(EXPORT_FORMATS)}")

@@ -15,6 +15,7 @@ from typing import Callable
 
 from ..errors import NhskgError, StoreError
 from ..namespaces import DEFAULT_BASE
+from ..paths import given_path
 from ..queries.library import load_query
 from ..queries.running import run_query
 from ..queries.results import to_csv
@@ -36,10 +37,11 @@ def _atomic(path: Path, write: Callable[[Path], object]) -> None:
 def write_tables(source: SparqlSource, directory: Path | str, *, iris: bool = False,
                  base: str = DEFAULT_BASE) -> list[Path]:
     """Write ``posts.csv``, ``lines.csv``, ``designations.csv``, ``duties.csv``, ``requirements.csv``
-    and ``README.txt`` into ``directory``; return their paths."""
+    and ``README.txt`` into ``directory``; return their paths. An empty or blank str is
+    :class:`~nhskg.errors.EmptyPathError`, not the working folder."""
     from ..queries.coverage import coverage
 
-    directory = Path(directory)
+    directory = given_path(directory, "directory=", "a folder for the CSV tables")
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -97,6 +99,8 @@ def write_graphml(source: SparqlSource, path: Path | str) -> Path:
     import networkx as nx
 
     from ..analyses.network import accountability_graph
+
+    path = given_path(path, "path=", "a file to write (e.g. network.graphml)")
     from ..queries.coverage import coverage
 
     graph = accountability_graph(source)
@@ -109,6 +113,5 @@ def write_graphml(source: SparqlSource, path: Path | str) -> Path:
         plain.add_node(node, **{k: ("" if v is None else v) for k, v in data.items()})
     for u, v, key, data in graph.edges(keys=True, data=True):
         plain.add_edge(u, v, key=key, **{k: ("" if value is None else value) for k, value in data.items()})
-    path = Path(path)
     _atomic(path, lambda tmp: nx.write_graphml(plain, tmp))
     return path
