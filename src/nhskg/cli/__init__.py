@@ -26,7 +26,7 @@ EXIT_CODES = (
     (1, "a problem in the data, the store or the endpoint (a file skipped, the shapes violated, "
         "no store built, an output that cannot be written)"),
     (2, "a usage mistake (an unknown option, query, parameter, role type, organisation or fact; "
-        "a parameter not NAME=VALUE; query text that does not parse)"),
+        "a parameter not NAME=VALUE; query text that does not parse; an empty folder or file)"),
     (3, "a query ran past --timeout and was stopped"),
 )
 
