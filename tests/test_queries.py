@@ -222,6 +222,10 @@ def test_codes_are_checked_against_the_vocabulary(fixture_home: Path) -> None:  
     # client, who has no business learning where this machine keeps its files
     assert "(ontology/vocab/role-type.ttl)" in str(error.value)
     assert "(/" not in str(error.value) and ":\\" not in str(error.value)
+    # the kind of value in words, as the serve page shows it, not the parameter's declared type
+    assert "parameter 'role_a' (a role-type code or label)" in str(error.value) and "code:" not in str(error.value)
+    with pytest.raises(QueryError, match=r"parameter 'post' \(an IRI\): 'not an iri' is not an absolute IRI"):
+        bind(load_query("reporting-chain"), {"post": "not an iri"})
 
 
 

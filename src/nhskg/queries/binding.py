@@ -27,11 +27,16 @@ _IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>"{}|^`\\]*$')
 
 
 _BOOLEAN = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+#: Each plain parameter type as a message names it to the person who gave the value.
+_KINDS = {"iri": "an IRI", "string": "text", "integer": "a whole number", "decimal": "a decimal number",
+          "date": "a date", "boolean": "true or false"}
 
 
 def _term(query: LibraryQuery, parameter: Parameter, value: str) -> Node:
     """One parameter value as an RDF term of the parameter's type, or a QueryError saying why not."""
-    where = f"query '{query.name}', parameter '{parameter.name}' ({parameter.type})"
+    # a person reads this (the serve page shows it): the kind of value in words, not "code:role-type"
+    kind = f"a {parameter.scheme} code or label" if parameter.scheme else _KINDS.get(parameter.type, parameter.type)
+    where = f"query '{query.name}', parameter '{parameter.name}' ({kind})"
     value = value.strip() if parameter.type != "string" else value
     if parameter.type == "string":
         return Literal(value)
