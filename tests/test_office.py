@@ -26,6 +26,7 @@ from nhskg.extract import extract_posting  # noqa: E402
 from nhskg.read.office import NoTextLayer, office_text, table_lines  # noqa: E402
 from nhskg.extract.postings import with_sources  # noqa: E402
 from nhskg.read.readers import read_documents  # noqa: E402
+from read_faults import refuse_to_read  # noqa: E402
 
 BOX = (("Accountable to:", "Chief Executive"), ("Responsible for:", "Deputy Medical Directors"))
 DUTIES = (
@@ -235,18 +236,6 @@ def test_bug_a_malformed_docx_read_alone_was_a_reader_bug_to_report(tmp_path: Pa
     assert problem.problem.endswith("save it again as .docx") and "please report it" not in problem.problem
 
 
-def _refuse_to_read(monkeypatch: pytest.MonkeyPatch, locked: Path) -> None:
-    """``locked`` as a file chmod 000 makes for anyone but root (the tests run as root)."""
-    read_bytes = Path.read_bytes
-
-    def refuse(self: Path) -> bytes:
-        if self == locked:
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
-        return read_bytes(self)
-
-    monkeypatch.setattr(Path, "read_bytes", refuse)
-
-
 @pytest.mark.parametrize("name, data", [
     ("cmo.html", b"<html><body></body></html>"),  # no text
     ("cmo.txt", bytes(range(256)) * 40),  # binary
@@ -258,7 +247,7 @@ def test_bug_the_job_description_of_an_unreadable_advert_was_dropped_in_silence(
     advert = tmp_path / name
     advert.write_bytes(ADVERT.encode() if data is None else data)
     if data is None:
-        _refuse_to_read(monkeypatch, advert)
+        refuse_to_read(monkeypatch, advert)
     write_pdf(tmp_path / "cmo.pdf")
     results = list(read_documents([tmp_path]))
     [problem] = [r for r in results if isinstance(r, Problem)]

@@ -25,6 +25,7 @@ import pytest
 
 import nhskg.read.readers
 from nhskg.pipeline.build import build
+from read_faults import refuse_to_read
 
 from ._harness import Lines, build_cli, cli, good_posting, posting_ids, quads
 
@@ -270,13 +271,7 @@ def test_a_file_that_goes_away_during_the_build(tmp_path: Path, monkeypatch: pyt
         monkeypatch.setattr(nhskg.read.readers, "_walk", walk)
         problem = "cannot read the file: No such file or directory"
     else:
-        read_bytes = Path.read_bytes
-
-        def refuse(self: Path) -> bytes:
-            if self == victim:
-                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
-            return read_bytes(self)
-        monkeypatch.setattr(Path, "read_bytes", refuse)
+        refuse_to_read(monkeypatch, victim)
         problem = "cannot read the file: Permission denied"
 
     report = build([inputs], store, validate=False)

@@ -22,6 +22,7 @@ from .reading import (
     ROLE,
     Reading,
     add,
+    employer_describes_itself,
     evidence_of,
     has_any,
     mentions_by_sentence,
@@ -72,7 +73,7 @@ def read_bodies(
             if not any(m.scheme == BODY for m in mentions):
                 continue
         holder = bool(recruiting) or bool(words.holder.search(sentence.text))
-        if not holder and words.employer_describes_itself.search(without_bullet(sentence.text)):
+        if employer_describes_itself(reading, sentence, holder):
             continue  # the employer describing itself and the bodies it deals with
         if not holder and _opens_with(reading.text, sentence, own):
             continue  # "Practice Plus Group is working with NHS England": the employer, by its name

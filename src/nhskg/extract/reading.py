@@ -198,6 +198,14 @@ def evidence_of(sentence: Sentence) -> Evidence:
     return Evidence(sentence.text, sentence.start, sentence.end)
 
 
+def employer_describes_itself(reading: Reading, sentence: Sentence, holder: bool) -> bool:
+    """Whether the employer or one of its teams describes itself in the sentence ("We work closely
+    with ...", "All are responsible for ... and work varyingly with ...", "Working with ...,
+    our team's aim is ..."), unless it names the post holder or the post recruited to (``holder``):
+    the bodies, partners and lines it names are the employer's, not the post's."""
+    return not holder and wording(reading.vocab).employer_describes_itself.search(without_bullet(sentence.text)) is not None
+
+
 def subject_is_other_role(reading: Reading, sentence: Sentence, mentions: list[Mention]) -> bool:
     """True when the sentence is about another post ("The Chief Nurse will be accountable to...")."""
     own, text = reading.role, reading.text

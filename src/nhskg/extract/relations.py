@@ -29,8 +29,8 @@ from .reading import (
     governing_cue,
     is_own_title,
     mentions_by_sentence,
+    employer_describes_itself,
     subject_is_other_role,
-    without_bullet,
 )
 from .wording import Wording, wording
 
@@ -195,8 +195,8 @@ def read_relations(reading: Reading) -> Relations:
             continue
         if words.contact.search(sentence.text) or subject_is_other_role(reading, sentence, mentions):
             continue
-        if (not (words.holder.search(sentence.text) or words.recruiting.search(sentence.text))
-                and words.employer_describes_itself.search(without_bullet(sentence.text))):
+        holder = bool(words.holder.search(sentence.text) or words.recruiting.search(sentence.text))
+        if employer_describes_itself(reading, sentence, holder):
             continue  # "Working with ... clinicians, our team's aim is ...": the team's partners, not the post's
         evidence = evidence_of(sentence)
         mentions = _shortened_titles(reading, words, sentence, mentions)
