@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import pyoxigraph as ox
 import pytest
@@ -61,28 +62,43 @@ def test_a_query_over_64_kib_is_refused() -> None:
 # --------------------------------------------------------------------------- time
 
 
+def _seconds(work: Callable[[str], object], text: str) -> float:
+    """The best of two timings: a shared machine's noise only ever adds."""
+    times = []
+    for _ in range(2):
+        started = time.perf_counter()
+        work(text)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def _assert_linear(work: Callable[[str], object], text_of: Callable[[int], str]) -> None:
+    """Four times the text takes about four times as long (a quadratic scan takes sixteen), against
+    a baseline timed in the same run, so that a busy machine does not fail it; and never seconds."""
+    small, large = _seconds(work, text_of(1)), _seconds(work, text_of(4))
+    assert large < 5.0 and large < 8 * small + 0.1, f"{small:.3f} s, then {large:.3f} s for four times the text"
+
+
 @pytest.mark.parametrize("unit", ["a.", "e-", "\\'", '\\"'])
 def test_a_query_is_scanned_in_time_linear_in_its_length(unit: str) -> None:
     # 32 KB of 'a.a.a...' took 28 s (64 KB 111 s, in the server's process and again in a
     # worker): at every letter the prefixed-name branch read the run of name characters to its
     # end looking for a ':'; at every escaped quote the short-string branch read to the line's end.
-    text = unit * (32_768 // len(unit))
-    started = time.perf_counter()
-    scan(text)
-    assert time.perf_counter() - started < 1.0
+    _assert_linear(scan, lambda times: unit * (times * 8_192 // len(unit)))
 
 
 
 
-@pytest.mark.parametrize("text", ["<" * 64_000 + " >", "<a" * 32_000 + " >", " ".join(f"p{i}:x" for i in range(10_000))],
-                         ids=["opening brackets", "'<a' and a space", "many prefixes"])
-def test_the_prefixes_a_query_uses_are_found_in_time_linear_in_its_length(text: str) -> None:
+@pytest.mark.parametrize("text_of", [
+    lambda times: "<" * (16_000 * times) + " >",
+    lambda times: "<a" * (8_000 * times) + " >",
+    lambda times: " ".join(f"p{i}:x" for i in range(2_500 * times)),
+], ids=["opening brackets", "'<a' and a space", "many prefixes"])
+def test_the_prefixes_a_query_uses_are_found_in_time_linear_in_its_length(text_of: Callable[[int], str]) -> None:
     # the endpoint reads them from every query that passes the gate: 64,000 '<' and a '>' took
     # 7.7 s, 32,000 '<a' (not nested, so not refused) 2.9 s: each '<' looked for its '>' and
     # then searched all it passed for a space
-    started = time.perf_counter()
-    used_prefixes(text)
-    assert time.perf_counter() - started < 1.0
+    _assert_linear(used_prefixes, text_of)
 
 # --------------------------------------------------------------------------- SERVICE
 
