@@ -1430,6 +1430,26 @@ def test_a_registration_taken_as_held_is_not_asked():
     assert [r.code for r in asked.requirements] == ["professional-registration"]
 
 
+def test_a_registration_other_staff_hold_is_not_asked():
+    # corpus 916250845, 916241817 (and an unseen batch's ward post): the colleagues' registration
+    p = read("In addition, you will act as a supervisor for other registered nurses and support staff.", "Deputy Ward Manager")
+    assert "nmc-registration" not in codes(p.requirements)
+    q = read("Applicants should have experience of providing second opinions, training and advice to other registered practitioners.",
+             "Speech and Language Therapist")
+    assert "professional-registration" not in codes(q.requirements)
+    asked = read("Person specification\nEssential\nRegistered nurse with the NMC, or other registered professional.", "Ward Manager")
+    assert "nmc-registration" in codes(asked.requirements)
+
+
+def test_a_development_package_offered_is_no_requirement():
+    # corpus 916251224: a benefit listed, not a qualification asked of the candidate
+    p = read("Successful offer of employment will include a development package including access to paid further education, "
+             "professional and leadership development programmes and career pathway planning.", "Deputy Ward Manager")
+    assert "management-qualification" not in codes(p.requirements)
+    asked = read("Person specification\nEssential\nCompletion of a leadership development programme.", "Ward Manager")
+    assert "management-qualification" in codes(asked.requirements)
+
+
 def test_as_an_experienced_consultant_says_what_the_post_is():
     # dev 916236757: the post's own grade, as "As a senior nurse leader in the trust, you will ..."
     p = read("As an experienced Consultant in Reproductive Medicine you will perform all routine IVF procedures.",
