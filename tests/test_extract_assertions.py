@@ -1430,6 +1430,20 @@ def test_a_registration_taken_as_held_is_not_asked():
     assert [r.code for r in asked.requirements] == ["professional-registration"]
 
 
+def test_professional_lead_in_the_posts_own_title_is_no_professional_line():
+    # an unseen batch's Walsall sonography lead (now dev 916255346); corpus 916256016, 916241167
+    p = read("As the Professional Lead for Sonography the post holder will work closely with the Professional Lead for "
+             "Imaging Services and the Clinical Director and will have overall responsibility for the Sonography services.",
+             "Professional Lead for Sonography")
+    assert not p.professionally_accountable_to
+    assert "clinical-director" in codes(p.works_with)
+    q = read("Working in partnership, with clinicians, professional leads, team leaders and matrons, the programme manager "
+             "will be an effective role model.", "Clinical Programme Manager")
+    assert not q.professionally_accountable_to
+    field = read("Managerially accountable to: Head of Therapies\nProfessional lead: Chief Nurse", "Lead Occupational Therapist")
+    assert codes(field.professionally_accountable_to) == {"chief-nurse"}
+
+
 def test_a_registration_other_staff_hold_is_not_asked():
     # corpus 916250845, 916241817 (and an unseen batch's ward post): the colleagues' registration
     p = read("In addition, you will act as a supervisor for other registered nurses and support staff.", "Deputy Ward Manager")
