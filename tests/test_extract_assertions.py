@@ -1444,6 +1444,17 @@ def test_professional_lead_in_the_posts_own_title_is_no_professional_line():
     assert codes(field.professionally_accountable_to) == {"chief-nurse"}
 
 
+def test_the_inspectors_standards_met_by_the_post_name_the_inspector():
+    # LATER 480's Turning Point deputy operations manager (now dev 916253214); corpus 916246295, 916252398
+    p = read("You will ensure CQC standards are met and manage improvements by identifying, planning and managing effective "
+             "change.", "Deputy Operations Manager")
+    assert codes(p.bodies) == {"cqc"}
+    # knowledge of them is asked of the candidate, and a professional regulator's code is an instrument still
+    for text in ("What you need\nGood working knowledge of CQC standards;",
+                 "You will ensure care is delivered in line with the NMC Code and NMC standards for record keeping."):
+        assert not read(text, "Ward Manager").bodies, text
+
+
 def test_a_registration_other_staff_hold_is_not_asked():
     # corpus 916250845, 916241817 (and an unseen batch's ward post): the colleagues' registration
     p = read("In addition, you will act as a supervisor for other registered nurses and support staff.", "Deputy Ward Manager")

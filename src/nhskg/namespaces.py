@@ -70,6 +70,7 @@ class NHSKG(DefinedNamespace):
     employedBy: URIRef
     functionDirectorIn: URIRef
     impliesDesignation: URIRef
+    inspectsServices: URIRef
     leadershipRole: URIRef
     measuredOn: URIRef
     namedAsPartner: URIRef

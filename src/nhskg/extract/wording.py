@@ -62,6 +62,8 @@ class Wording:
     wish_to_work_with: re.Pattern[str]
     #: taken-as-held: the words before a qualification the sentence takes as already held
     taken_as_held: re.Pattern[str]
+    #: meets-standards: the words before an inspector's name in which the post meets its standards
+    meets_standards: re.Pattern[str]
     #: held-by-others: a qualification in the plural given to the post holder's colleagues
     held_by_others: re.Pattern[str]
     #: relation-after-title: a relative clause between a title and the cue that governs it
@@ -236,6 +238,7 @@ def wording(vocab: Vocabulary) -> Wording:
         wish_to_work_with=one("wish-to-work-with"),
         taken_as_held=one("taken-as-held"),
         held_by_others=one("held-by-others"),
+        meets_standards=one("meets-standards"),
         relation_after_title=one("relation-after-title"),
         list_joiner=one("list-joiner"),
         list_opener=one("list-opener"),

@@ -68,6 +68,8 @@ class Concept:
     named_for_standards: bool = False
     #: for a body: it runs courses the post holder may take (``nhskg:teaches``)
     teaches: bool = False
+    #: for a body: it inspects the employer's services, whose standards the post meets (``nhskg:inspectsServices``)
+    inspects_services: bool = False
     #: for an organisation type: its bodies pay on the NHS's national terms (``nhskg:paysOnNationalTerms``)
     pays_on_national_terms: bool = False
     #: for a qualification: the code of the body (a regulator) whose register it is (``nhskg:registrationWith``)
@@ -240,6 +242,7 @@ def _read_scheme(path: Path) -> Scheme:
                 advertises_as_team=_flag(node, NHSKG.advertisesAsTeam),
                 named_for_standards=_flag(node, NHSKG.namedForStandards),
                 teaches=_flag(node, NHSKG.teaches),
+                inspects_services=_flag(node, NHSKG.inspectsServices),
                 pays_on_national_terms=_flag(node, NHSKG.paysOnNationalTerms),
                 registration_with=register[0].rsplit("/", 1)[-1] if register else None,
             )
