@@ -108,3 +108,95 @@ def test_the_old_option_names_still_work_with_a_notice(tmp_path: Path) -> None:
     assert "note: --all-postings-full is now --full" in result.output
     assert "--all-postings-full" not in run("build", "--help").output
     assert "--curation" not in run("serve", "--help").output and "--decisions" in run("serve", "--help").output
+
+
+#: Values a person might give that a message must not repeat whole: 10,000 characters (the whole
+#: of one made the message 10 KB), and a newline (which broke the one error line in two).
+LONG, TWO_LINES = "x" * 10_000, "two\nlines"
+
+
+def echoed_line(result: Result) -> str:
+    """The one error line, which repeats at most the first 80 characters of what was given."""
+    line = one_error_line(result)
+    assert "x" * 81 not in line and len(line) < 400, f"{len(line)} characters: {line[:200]}"
+    return line
+
+
+@pytest.mark.parametrize("value", [LONG, TWO_LINES], ids=["long", "newline"])
+@pytest.mark.parametrize("args", [
+    ["query", "split-lines", "--param", "{}"],
+    ["render", "query", "--query", "works-with", "-p", "{}"],
+], ids=["query", "render"])
+def test_a_parameter_not_name_value_is_echoed_in_short(tmp_path: Path, args: list[str], value: str) -> None:
+    result = run("--store", tmp_path / "none", *[value if a == "{}" else a for a in args])
+    assert result.exit_code == 2
+    line = echoed_line(result)
+    assert "is not NAME=VALUE" in line and ("xxxxxxxx…'" in line or "'two\\nlines'" in line)
+
+
+#: Options click checks (a choice, a number): click's own message repeated the whole value.
+CLICK_CHECKED = [
+    ["analyse", "drift", "CMO", "--by", "{}"],
+    ["analyse", "network", "--min-confidence", "{}"],
+    ["analyse", "network", "--top", "{}"],
+    ["analyse", "overlap", "CMO", "Chief Nurse", "--threshold", "{}"],
+    ["analyse", "gaps", "--format", "{}"],
+    ["query", "split-lines", "--format", "{}"],
+    ["query", "split-lines", "--timeout", "{}"],
+    ["review", "--status", "{}"],
+    ["review", "--limit", "{}"],
+    ["review", "decide", "abc", "{}", "--reviewer", "a"],
+    ["render", "{}"],
+    ["render", "reporting", "--limit", "{}"],
+    ["summary", "--format", "{}"],
+    ["serve", "--port", "{}"],
+    ["validate", "--limit", "{}"],
+]
+
+
+@pytest.mark.parametrize("value", [LONG, TWO_LINES], ids=["long", "newline"])
+@pytest.mark.parametrize("args", CLICK_CHECKED, ids=[" ".join(a).replace("{}", "VALUE") for a in CLICK_CHECKED])
+def test_a_value_click_refuses_is_echoed_in_short(tmp_path: Path, args: list[str], value: str) -> None:
+    result = run("--store", tmp_path / "none", *[value if a == "{}" else a for a in args])
+    assert result.exit_code == 2
+    line = echoed_line(result)
+    assert "xxxxxxxx…'" in line or "'two\\nlines'" in line
+
+
+def test_a_value_click_refuses_is_still_named_with_what_to_give(tmp_path: Path) -> None:
+    by = echoed_line(run("--store", tmp_path / "none", "analyse", "drift", "CMO", "--by", "decade"))
+    assert "'decade' is not one of 'year', 'month'." in by and "--by" in by
+    top = echoed_line(run("--store", tmp_path / "none", "analyse", "network", "--top", "many"))
+    assert "'many' is not a valid integer." in top
+
+
+@pytest.mark.parametrize("value", [LONG, TWO_LINES], ids=["long", "newline"])
+def test_an_unknown_query_is_echoed_in_short_and_is_exit_2(seeds_store: Path, value: str) -> None:
+    result = run("--store", seeds_store, "query", value)
+    assert result.exit_code == 2, result.output[:300]  # a name too long for the file system was exit 1
+    line, short = one_error_line(result), one_error_line(run("--store", seeds_store, "query", "no-such-query"))
+    assert "unknown query '" in line and len(line) <= len(short) + 80, line[:300]  # the list of queries is the rest
+
+
+@pytest.mark.parametrize("value", [LONG, TWO_LINES], ids=["long", "newline"])
+@pytest.mark.parametrize("view", ["reporting", "profile"])
+def test_an_unknown_organisation_of_render_is_echoed_in_short(seeds_store: Path, tmp_path: Path, view: str, value: str) -> None:
+    result = run("--store", seeds_store, "render", view, "--org", value, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "no organisation named '" in echoed_line(result)
+
+
+@pytest.mark.parametrize("value", [LONG, TWO_LINES], ids=["long", "newline"])
+def test_an_unknown_split_of_evaluate_is_echoed_in_short(value: str) -> None:
+    gold = Path(__file__).resolve().parent / "data" / "gold"
+    result = run("evaluate", gold, "--split", value)
+    assert result.exit_code == 2
+    assert "no split named '" in echoed_line(result)
+
+
+def test_a_query_file_without_an_organisation_parameter_is_echoed_in_short(seeds_store: Path, tmp_path: Path) -> None:
+    query = tmp_path / "two\nlines.rq"  # a file name with a newline broke the one error line in two
+    query.write_text("SELECT ?s ?o WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
+    result = run("--store", seeds_store, "render", "query", "--query", query, "--org", "North", "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "lines.rq' has no organisation parameter" in echoed_line(result)

@@ -453,3 +453,47 @@ def test_evaluate_reviewed_scores_duty_areas_by_their_duty() -> None:
     ])
     score = evaluate_reviewed(decisions, [AREAS]).evaluation.score("duty_areas")
     assert (score.true_positives, score.false_positives, score.false_negatives) == (1, 2, 1)
+
+
+# --- messages repeat at most 80 characters of a value ----------------------------------------------
+
+LONG = "x" * 10_000  # repeated whole, the message was 10 KB
+
+
+@pytest.mark.parametrize("name", ["../" + LONG, "x\x00" + LONG], ids=["path", "control"])
+def test_a_refused_reviewer_name_is_echoed_in_short(tmp_path: Path, name: str) -> None:
+    from nhskg.curation.decisions import check_reviewer
+
+    with pytest.raises(CurationError) as raised:
+        check_reviewer(name)
+    assert len(str(raised.value)) < 200, str(raised.value)[:300]
+
+
+@pytest.mark.parametrize("column, value", [
+    ("field", LONG), ("decision", LONG), ("evidence", LONG), ("date", LONG), ("to_code", "chief-" + LONG),
+], ids=["field", "decision", "evidence", "date", "to_code"])
+def test_a_bad_cell_of_a_decision_file_is_echoed_in_short(tmp_path: Path, vocab: Vocabulary, column: str, value: str) -> None:
+    folder = tmp_path / "curation"
+    folder.mkdir()
+    good = decision("works_with", "chief-nurse", NURSE, "correct", to=("accountable_to", "chief-nurse")).row()
+    with (folder / "ann.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, COLUMNS)
+        writer.writeheader()
+        writer.writerow({**good, column: value})
+    with pytest.raises(CurationError) as raised:
+        load_decisions(folder, vocab)
+    message = str(raised.value)
+    assert f"ann.csv:2: {column} '" in message and "xxxx…'" in message and len(message) < len(str(folder)) + 300, message[:300]
+
+
+def test_a_duty_area_corrected_to_a_long_field_is_echoed_in_short(tmp_path: Path) -> None:
+    folder = tmp_path / "curation"
+    folder.mkdir()
+    good = decision("duty_areas", "workforce", NURSE, "correct", to=("duty_areas", "finance")).row()
+    with (folder / "ann.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, COLUMNS)
+        writer.writeheader()
+        writer.writerow({**good, "to_field": LONG})
+    with pytest.raises(CurationError, match="a duty area can only be corrected") as raised:
+        load_decisions(folder)
+    assert len(str(raised.value)) < len(str(folder)) + 300, str(raised.value)[:400]

@@ -99,6 +99,14 @@ def test_by_month_and_unknown_period(source: OxigraphSource) -> None:
         drift(source, CMO, by="decade")
 
 
+@pytest.mark.parametrize("by", ["d" * 10_000, "two\nlines"], ids=["long", "newline"])
+def test_an_unknown_period_is_echoed_in_short(source: OxigraphSource, by: str) -> None:
+    with pytest.raises(UnknownPeriod) as raised:
+        drift(source, CMO, by=by)
+    message = str(raised.value)
+    assert len(message) < 200 and "\n" not in message and message.endswith("use one of year, month"), message[:300]
+
+
 def test_steps_within_an_organisation_and_across_a_change_event(source: OxigraphSource) -> None:
     steps = {(s.earlier.rsplit("/", 1)[-1], s.later.rsplit("/", 1)[-1]): s for s in drift(source, CMO).steps}
     alpha = steps[("alpha-cmo-2020", "alpha-cmo-2021")]

@@ -304,3 +304,22 @@ def test_a_duty_area_rejected_corrected_or_accepted_stays_so_after_a_rebuild(see
     # the decided areas are not in the queue of work to do
     code, out = _run("review", "--no-shacl", "--field", "duty area", "--limit", "0", "--format", "json")
     assert len(json.loads(out)) == len(rows) - 3
+
+
+#: A fact id of 10,000 characters (repeated whole, the message was 10 KB) and one with a newline
+#: (which broke the one error line in two).
+@pytest.mark.parametrize("fact", ["f" * 10_000, "two\nlines"], ids=["long", "newline"])
+def test_an_unknown_fact_id_is_echoed_in_short(seeds_store: Path, tmp_path: Path, fact: str) -> None:
+    code, out = _run("--store", seeds_store, "review", "decide", fact, "accept", "--reviewer", "Ann",
+                     "--decisions", tmp_path / "curation")
+    lines = out.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and len(lines[0]) < 200, (len(out), out[:300])
+    assert lines[0].startswith("error: no fact with the id '") and "(see `nhskg review`)" in lines[0]
+
+
+def test_a_status_the_review_queue_does_not_know_is_echoed_in_short(seeds_source) -> None:
+    from nhskg.review.queue import review_queue
+
+    with pytest.raises(ValueError) as raised:
+        review_queue(seeds_source, status="s" * 10_000)
+    assert len(str(raised.value)) < 200 and str(raised.value).startswith("status must be one of unreviewed")

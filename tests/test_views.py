@@ -267,6 +267,28 @@ def test_profile_page_opens_at_the_role_and_sets_an_organisation_against_it(sour
         profile_page(source, "chief-wizard", facts=facts)
 
 
+#: A value a person gave, repeated whole, made the message 10 KB (10,000 characters) or broke its
+#: one line in two (a newline): a message repeats its first 80 characters.
+GIVEN = pytest.mark.parametrize("value", ["x" * 10_000, "two\nlines"], ids=["long", "newline"])
+
+
+@GIVEN
+def test_an_unknown_role_type_of_the_profile_page_is_echoed_in_short(source, facts, value):
+    with pytest.raises(QueryError) as raised:
+        profile_page(source, value, facts=facts)
+    message = str(raised.value)
+    assert message.startswith("no role type '") and "\n" not in message and len(message) < 400, message[:300]
+    assert len(message) - len(message.split("known role types: ")[1]) < 200
+
+
+@GIVEN
+def test_an_unknown_organisation_of_a_view_is_echoed_in_short(source, facts, value):
+    with pytest.raises(QueryError) as raised:
+        profile_page(source, "chief-nurse", value, facts=facts)
+    message = str(raised.value)
+    assert message.startswith("no organisation named '") and "\n" not in message and len(message) < 200, message[:300]
+
+
 # --- comparison --------------------------------------------------------------------------------
 
 

@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..errors import UnknownPeriod
+from ..errors import UnknownPeriod, echoed
 from ..sparql.sources import SparqlSource
 from ._sparql import code_of, role_iri, select
 
@@ -182,7 +182,7 @@ def drift(source: SparqlSource, role: str, *, by: str = "year") -> DriftReport:
     0
     """
     if by not in PERIODS:
-        raise UnknownPeriod(f"cannot group by '{by}'; use one of {', '.join(PERIODS)}")
+        raise UnknownPeriod(f"cannot group by '{echoed(by)}'; use one of {', '.join(PERIODS)}")
     width = PERIODS[by]
     postings = [
         _Posting(

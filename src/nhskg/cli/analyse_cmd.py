@@ -14,12 +14,12 @@ import click
 
 from ..errors import NhskgError
 from . import Settings, main
-from .params import Concept
+from .params import FLOAT, INT, Choice, Concept, FloatRange
 
 FORMAT = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
+    type=Choice(["table", "json"]),
     default="table",
     show_default=True,
     help="Readable aligned tables, or JSON for scripts and the views.",
@@ -36,7 +36,7 @@ REVIEWED = click.option(
 
 CONFIDENT = click.option(
     "--min-confidence",
-    type=click.FloatRange(0, 1),
+    type=FloatRange(0, 1),
     default=None,
     help="Leave out the facts the extractor gives less confidence than this (0 to 1, e.g. 0.7): lines, "
     "designations, bodies, requirements and duty areas no reviewer accepted or corrected, and duties "
@@ -136,7 +136,7 @@ def analyse() -> None:
 @analyse.command("overlap")
 @click.argument("role_a", type=Concept("role-type"))
 @click.argument("role_b", type=Concept("role-type"))
-@click.option("--threshold", type=float, default=None, help="Least TF-IDF cosine for similar duty sentences (default 0.35).")
+@click.option("--threshold", type=FLOAT, default=None, help="Least TF-IDF cosine for similar duty sentences (default 0.35).")
 @FORMAT
 @REVIEWED
 @CONFIDENT
@@ -178,8 +178,8 @@ def overlap_cmd(settings: Settings, role_a: str, role_b: str, threshold: float |
 
 
 @analyse.command("network")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for community detection and sampled betweenness.")
-@click.option("--top", type=int, default=20, show_default=True, help="Rows of centrality to show in the table.")
+@click.option("--seed", type=INT, default=0, show_default=True, help="Seed for community detection and sampled betweenness.")
+@click.option("--top", type=INT, default=20, show_default=True, help="Rows of centrality to show in the table.")
 @FORMAT
 @REVIEWED
 @CONFIDENT
@@ -276,7 +276,7 @@ def compare_cmd(settings: Settings, org_a: str, org_b: str, differences: bool, f
 
 @analyse.command("drift")
 @click.argument("role", type=Concept("role-type"))
-@click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True,
+@click.option("--by", type=Choice(["year", "month"]), default="year", show_default=True,
               help="The period postings are grouped by (a posting is dated by its date posted, else its closing date).")
 @FORMAT
 @REVIEWED

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import click
 
+from ..errors import echoed
 from . import main
 from .inputs import AGAINST, PATHS, Reading
-from .params import CURATION_WANTED, GivenPath
+from .params import CURATION_WANTED, Choice, GivenPath
 
 
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -30,7 +31,7 @@ def _json(value: object, indent: int | None = None) -> str:
 
 @main.command()
 @PATHS
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True,
+@click.option("--format", "fmt", type=Choice(["jsonl", "json"]), default="jsonl", show_default=True,
               help="jsonl: one record per line; json: one indented array.")
 @click.option("--full/--leadership-only", default=None,
               help="Read every posting in full, or (default) only leadership postings; others get title, role type, organisation, pay and dates.")
@@ -60,7 +61,7 @@ def extract(paths: tuple[str, ...], fmt: str, full: bool | None) -> None:
               help="Score these extracted records (JSON lines, as `nhskg extract --full` prints them) instead of extracting now: "
                    "how an older version of the extractor is compared with this one.")
 @click.option("--split", "splits", multiple=True, help="Only these splits (dev, calibration, test); default every split.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--errors/--no-errors", "show_errors", default=False, help="List every disagreement after the tables.")
 @click.option("--reviewed", is_flag=True,
               help="Score against the reviewers' decisions (accepted, rejected, corrected facts) instead of GOLD_DIR; "
@@ -104,7 +105,8 @@ def evaluate(settings, gold_dir: Path | None, against: tuple[str, ...], predicti
     results = evaluate_splits(gold, predicted)
     unknown = set(splits) - set(results)
     if unknown:
-        raise click.UsageError(f"no split named {', '.join(sorted(unknown))}; the gold set has {', '.join(results)}")
+        named = ", ".join(f"'{echoed(split)}'" for split in sorted(unknown))
+        raise click.UsageError(f"no split named {named}; the gold set has {', '.join(results)}")
     chosen = {name: result for name, result in results.items() if not splits or name in splits}
     if fmt == "json":
         click.echo(json.dumps({name: result.to_json() for name, result in chosen.items()}, indent=2))

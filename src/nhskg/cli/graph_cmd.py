@@ -18,7 +18,7 @@ import click
 from ..errors import NhskgError
 from . import Settings, main
 from .inputs import PATHS
-from .params import ExportFile, GivenPath, StoreDir
+from .params import INT, ExportFile, GivenPath, StoreDir
 
 #: What to give instead of an empty ``build --decisions``.
 _DECISIONS_WANTED = "the curation folder, or leave --decisions out for curation/ of the working folder"
@@ -179,7 +179,7 @@ def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: 
 @main.command()
 @click.option("--store", "store", type=StoreDir(), default=None,
               help="Store directory to validate (overrides the global --store).")
-@click.option("--limit", default=50, show_default=True, help="Show at most this many results.")
+@click.option("--limit", type=INT, default=50, show_default=True, help="Show at most this many results.")
 @click.option("--all", "all_postings", is_flag=True,
               help="Check every posting, not only the leadership postings (about a minute on the 2020 corpus).")
 @click.pass_obj

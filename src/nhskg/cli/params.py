@@ -12,7 +12,10 @@ from typing import Any, cast
 
 import click
 
-__all__ = ["NameValue", "NAME_VALUE", "Concept", "CURATION_WANTED", "GivenPath", "ExportFile", "StoreDir"]
+from ..errors import echoed
+
+__all__ = ["NameValue", "NAME_VALUE", "Choice", "IntRange", "FloatRange", "INT", "FLOAT", "Concept", "CURATION_WANTED",
+           "GivenPath", "ExportFile", "StoreDir"]
 
 
 class NameValue(click.ParamType):
@@ -30,11 +33,55 @@ class NameValue(click.ParamType):
             return value
         name, sep, text = str(value).partition("=")
         if not sep or not name.strip():
-            self.fail(f"'{value}' is not NAME=VALUE", param, ctx)
+            self.fail(f"'{echoed(str(value))}' is not NAME=VALUE", param, ctx)
         return name.strip(), text
 
 
 NAME_VALUE = NameValue()
+
+
+class _Echoes(click.ParamType):
+    """Click's own check of a value (a choice, a number), whose message repeats at most the first
+    80 characters of it (:func:`~nhskg.errors.echoed`): click repeats the whole value, and a
+    10,000-character ``--by`` made the one error line 10 KB. The message is click's otherwise."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as error:
+            if not isinstance(value, str) or repr(value) not in error.message:
+                raise
+            self.fail(error.message.replace(repr(value), f"'{echoed(value)}'", 1), param, ctx)
+
+
+class Choice(_Echoes, click.Choice):
+    """:class:`click.Choice`, repeating at most 80 characters of a value it refuses.
+
+    >>> Choice(["year", "month"]).convert("y" * 100, None, None)
+    Traceback (most recent call last):
+    ...
+    click.exceptions.BadParameter: 'yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy…' is not one of 'year', 'month'.
+    """
+
+
+class IntRange(_Echoes, click.IntRange):
+    """:class:`click.IntRange`, repeating at most 80 characters of a value it refuses."""
+
+
+class FloatRange(_Echoes, click.FloatRange):
+    """:class:`click.FloatRange`, repeating at most 80 characters of a value it refuses."""
+
+
+class _Int(_Echoes, click.types.IntParamType):
+    pass
+
+
+class _Float(_Echoes, click.types.FloatParamType):
+    pass
+
+
+#: ``type=int`` and ``type=float``, repeating at most 80 characters of a value they refuse.
+INT, FLOAT = _Int(), _Float()
 
 
 class Concept(click.ParamType):

@@ -13,7 +13,7 @@ import click
 
 from ..errors import NhskgError
 from . import Settings, main
-from .params import NAME_VALUE
+from .params import NAME_VALUE, Choice, FloatRange
 
 _FORMATS = ("table", "csv", "tsv", "json")
 
@@ -53,11 +53,11 @@ def list_queries() -> None:
 @click.option("--param", "-p", "params", multiple=True, type=NAME_VALUE,
               help="A parameter value; repeat for several (see `nhskg queries`). Role types, designations, "
                    "bodies and duty areas take a code, a label or an acronym (role=CMO).")
-@click.option("--format", "-f", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True,
+@click.option("--format", "-f", "fmt", type=Choice(_FORMATS), default="table", show_default=True,
               help="table for people; csv and tsv for spreadsheets; json is the W3C SPARQL 1.1 JSON results.")
 @click.option("--iris", is_flag=True,
               help="Full IRIs instead of codes and data: paths (csv and tsv then follow the W3C result formats).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+@click.option("--timeout", type=FloatRange(min=0.1), default=60.0, show_default=True,
               help="Seconds the query may run before it is stopped.")
 @click.pass_obj
 def query(settings: Settings, name: str | None, text: str | None, params: tuple[tuple[str, str], ...], fmt: str,

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
+from ..errors import echoed
 from . import Settings, main
 from .analyse_cmd import CONFIDENT
-from .params import NAME_VALUE, Concept, GivenPath
+from .params import NAME_VALUE, Choice, Concept, GivenPath, IntRange
 
 VIEWS = ("reporting", "designations", "profile", "compare", "roles", "drift", "query", "all")
 DEFAULT_OUT = Path("out") / "views"
@@ -24,7 +25,7 @@ NO_LIMIT = {"profile", "compare", "drift"}
 
 
 @main.command("render")
-@click.argument("view", type=click.Choice(VIEWS))
+@click.argument("view", type=Choice(VIEWS))
 @click.option("--out", "out", type=GivenPath(f"a folder for the HTML files (default {DEFAULT_OUT.as_posix()})", file_okay=False),
               default=DEFAULT_OUT, show_default=True,
               help="Folder the HTML files are written to.")
@@ -39,7 +40,7 @@ NO_LIMIT = {"profile", "compare", "drift"}
 @click.option("--query", "query_name", default=None, help="Library query to draw (query view), e.g. one listed by `nhskg queries`.")
 @click.option("--param", "-p", "param_pairs", multiple=True, type=NAME_VALUE,
               help="A query parameter (repeatable), as for `nhskg query`.")
-@click.option("--limit", type=click.IntRange(min=1), default=None,
+@click.option("--limit", type=IntRange(min=1), default=None,
               help="Most nodes a graph view draws (default 1500); the chart's most posts, the designations' most rows.")
 @CONFIDENT
 @click.pass_obj
@@ -122,7 +123,7 @@ def _org_param(source, query_name: str, params: dict[str, str], organisation: st
     names = [p.name for p in query.parameters if p.name in ("org", "organisation")]
     if not names:
         raise click.UsageError(
-            f"--org does not apply: query '{query_name}' has no organisation parameter "
+            f"--org does not apply: query '{echoed(query_name)}' has no organisation parameter "
             f"(its parameters: {', '.join(p.name for p in query.parameters) or 'none'})"
         )
     iri, _ = resolve_organisation(source, organisation)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import UnknownName
+from ..errors import UnknownName, echoed
 from . import Settings, main, open_source
-from .params import CURATION_WANTED, GivenPath
+from .params import CURATION_WANTED, Choice, GivenPath, IntRange
 
 _DECISIONS = click.option(
     "--decisions", "decisions_dir", type=GivenPath(CURATION_WANTED, file_okay=False), default=Path("curation"),
@@ -60,14 +60,14 @@ def _csv(facts) -> str:  # type: ignore[no-untyped-def]
 
 
 @main.group("review", invoke_without_command=True)
-@click.option("--status", type=click.Choice(["unreviewed", "decided", "accepted", "corrected", "all"]), default="unreviewed",
+@click.option("--status", type=Choice(["unreviewed", "decided", "accepted", "corrected", "all"]), default="unreviewed",
               show_default=True, help="unreviewed: nothing decided yet; decided: written in the curation folder, "
               "not yet built; accepted / corrected: as the graph says; all.")
 @click.option("--field", "fields", multiple=True,
               help="Only facts of this field (e.g. designations, 'works with', 'duty area'); repeatable.")
 @click.option("--posting", "posting_id", default=None, help="Only the facts of this posting id.")
-@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="Show at most this many (0: all).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--limit", type=IntRange(min=0), default=50, show_default=True, help="Show at most this many (0: all).")
+@click.option("--format", "fmt", type=Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--shacl/--no-shacl", default=True, show_default=True,
               help="Validate the graph first, so facts that break a SHACL rule come early (a few seconds).")
 @_DECISIONS
@@ -109,7 +109,7 @@ def review(ctx: click.Context, status: str, fields: tuple[str, ...], posting_id:
 
 @review.command("decide")
 @click.argument("fact")
-@click.argument("decision", type=click.Choice(["accept", "reject", "correct"]))
+@click.argument("decision", type=Choice(["accept", "reject", "correct"]))
 @click.option("--field", "to_field", default=None,
               help="correct: the right field (name or label: 'accountable to', works_with...); default the fact's own.")
 @click.option("--code", "to_code", default=None,
@@ -132,8 +132,8 @@ def decide(settings: Settings, fact: str, decision: str, to_field: str | None, t
         raise click.UsageError("correct needs --field, --code or both: what the fact should be")
     matches = [f for f in review_queue(open_source(settings), status="all") if f.id.startswith(fact.strip().lower())]
     if len(matches) != 1:
-        raise UnknownName(f"no fact with the id '{fact}' in the graph (see `nhskg review`)" if not matches
-                          else f"'{fact}' names {len(matches)} facts; give more of the id")
+        raise UnknownName(f"no fact with the id '{echoed(fact)}' in the graph (see `nhskg review`)" if not matches
+                          else f"'{echoed(fact)}' names {len(matches)} facts; give more of the id")
     found = matches[0]
     field = resolve_field(to_field) if to_field else found.field
     if (found.field == "duty_areas") != (field == "duty_areas"):

@@ -12,7 +12,7 @@ import click
 
 from . import Settings, main
 from .graph_cmd import _renamed
-from .params import CURATION_WANTED, GivenPath, StoreDir
+from .params import CURATION_WANTED, FloatRange, GivenPath, IntRange, StoreDir
 
 
 @main.command("serve")
@@ -20,18 +20,18 @@ from .params import CURATION_WANTED, GivenPath, StoreDir
               help="Store directory to serve (overrides the global --store).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but loopback exposes the graph to the network.")
-@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+@click.option("--port", default=7878, show_default=True, type=IntRange(0, 65535), help="Port (0: any free port).")
 @click.option("--cors", default=None, metavar="ORIGIN", help="Send Access-Control-Allow-Origin: ORIGIN (e.g. * or https://yasgui.org); off by default.")
-@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+@click.option("--timeout", default=30.0, show_default=True, type=FloatRange(min=0.1),
               help="Seconds a query may run before it is stopped (its worker process is killed).")
-@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1), help="Most rows or triples in one answer.")
-@click.option("--max-response-mb", default=64, show_default=True, type=click.IntRange(min=1),
+@click.option("--max-rows", default=100_000, show_default=True, type=IntRange(min=1), help="Most rows or triples in one answer.")
+@click.option("--max-response-mb", default=64, show_default=True, type=IntRange(min=1),
               help="Most megabytes in one answer, counted as the worker writes it: a larger one is refused (413; "
                    "add a LIMIT or select fewer columns). The editor page shows at most 4 MB of an answer.")
-@click.option("--worker-memory-mb", default=2000, show_default=True, type=click.IntRange(min=0),
+@click.option("--worker-memory-mb", default=2000, show_default=True, type=IntRange(min=0),
               help="Megabytes of memory each query worker may use (its 256 MB engine stack included): a query that "
                    "needs more is stopped (507) and its worker replaced. 0: no limit.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Query worker processes.")
+@click.option("--workers", default=2, show_default=True, type=IntRange(min=1), help="Query worker processes.")
 @click.option("--review/--no-review", default=None,
               help="Serve the review page (/review), which writes reviewers' decisions to the curation folder "
                    "(never the store). Default: on when listening on loopback only.")

@@ -11,6 +11,7 @@ import json
 import click
 
 from . import Settings, main, open_source
+from .params import Choice
 
 
 def _rows(title: str, header: tuple[str, str, str], rows: list[tuple[str, int, int]]) -> list[str]:
@@ -21,7 +22,7 @@ def _rows(title: str, header: tuple[str, str, str], rows: list[tuple[str, int, i
 
 
 @main.command("summary")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+@click.option("--format", "fmt", type=Choice(["table", "json"]), default="table", show_default=True,
               help="Readable tables, or JSON (codes as well as labels).")
 @click.pass_obj
 def summary(settings: Settings, fmt: str) -> None:

@@ -159,14 +159,14 @@ def check_reviewer(name: str) -> str:
     """
     if _BAD_NAME.search(name):
         raise DecisionRefused(f"a reviewer's name may not look like a path (.., a leading / or ~, a backslash) "
-                            f"or hold control characters: {name!r}")
+                            f"or hold control characters: '{echoed(name)}'")
     tidy = " ".join(name.split())
     if not tidy:
         raise DecisionRefused("give the reviewer's name (who decided)")
     if len(tidy) > MAX_NAME:
         raise DecisionRefused(f"a reviewer's name has at most {MAX_NAME} characters")
     if not _slug(tidy) or tidy in (".", ".."):
-        raise DecisionRefused(f"a reviewer's name needs a letter or a digit ({name!r})")
+        raise DecisionRefused(f"a reviewer's name needs a letter or a digit ('{echoed(name)}')")
     return tidy
 
 
@@ -233,14 +233,14 @@ def _check(row: Mapping[str, str | None], where: str) -> Decision:
         if not values[column]:
             raise bad(f"the {column} column is empty")
     if values["field"] not in FIELD_SCHEMES:
-        raise bad(f"field '{values['field']}' is not one of {', '.join(FIELD_SCHEMES)}")
+        raise bad(f"field '{echoed(values['field'])}' is not one of {', '.join(FIELD_SCHEMES)}")
     if values["decision"] not in DECISIONS:
-        raise bad(f"decision '{values['decision']}' is not one of {', '.join(DECISIONS)}")
+        raise bad(f"decision '{echoed(values['decision'])}' is not one of {', '.join(DECISIONS)}")
     if not _HASH.match(values["evidence"]):
-        raise bad(f"evidence '{values['evidence']}' is not the 12 hex digits of the sentence's hash")
+        raise bad(f"evidence '{echoed(values['evidence'])}' is not the 12 hex digits of the sentence's hash")
     date = normal_date(values["date"])
     if date is None:
-        raise bad(f"date '{values['date']}' is not YYYY-MM-DD or an ISO 8601 time")
+        raise bad(f"date '{echoed(values['date'])}' is not YYYY-MM-DD or an ISO 8601 time")
     values["date"] = date
     try:
         values["reviewer"] = check_reviewer(values["reviewer"])
@@ -249,7 +249,7 @@ def _check(row: Mapping[str, str | None], where: str) -> Decision:
     if values["decision"] == "correct":
         if (values["field"] == DUTY_AREAS) != (values["to_field"] == DUTY_AREAS):
             raise bad(f"a duty area can only be corrected to another duty area, and only a duty area to one: "
-                      f"{values['field']} -> {values['to_field'] or '(no to_field)'}; write to_field {values['field']}, "
+                      f"{values['field']} -> {echoed(values['to_field']) or '(no to_field)'}; write to_field {values['field']}, "
                       f"or reject the fact")
         if values["to_field"] not in FIELD_SCHEMES:
             raise bad(f"a correction needs to_field, one of {', '.join(FIELD_SCHEMES)}")

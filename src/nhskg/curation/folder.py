@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..errors import echoed
 from ..paths import given_path
 from .decisions import COLUMNS, FIELD_SCHEMES, CurationError, Decision, Decisions, _check, reviewer_file
 
@@ -70,7 +71,7 @@ def load_decisions(directory: Path | str, vocab: object | None = None) -> Decisi
         for decision in decisions:
             if decision.decision == "correct" and not _in_schemes(vocab, decision.to_field, decision.to_code):
                 raise CurationError(
-                    f"{decision.where}: to_code '{decision.to_code}' is not a code of "
+                    f"{decision.where}: to_code '{echoed(decision.to_code)}' is not a code of "
                     f"{' or '.join(FIELD_SCHEMES[decision.to_field])} (ontology/vocab)"
                 )
     return Decisions.of(decisions, directory)

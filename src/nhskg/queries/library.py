@@ -376,16 +376,24 @@ def load_query(name_or_path: str | Path, directory: Path | None = None) -> Libra
         _CODE.match(part) for part in parts
     )
     found = directory.joinpath(*parts).with_suffix(".rq") if valid_name else None
-    if found is None or not found.is_file():
+    if found is None or not _is_file(found):
         import difflib
 
         choices = _choices(directory)
         close = difflib.get_close_matches(text, choices, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise QueryError(
-            f"unknown query '{text}'; {hint}valid queries: {', '.join(choices)} "
+            f"unknown query '{echoed(text)}'; {hint}valid queries: {', '.join(choices)} "
             "(or give the path of a .rq file, or --text 'SPARQL')"
         )
     return parse_query(found, name=text)
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; a name too long for the file system (``OSError``) names none."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 

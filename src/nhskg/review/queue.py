@@ -17,6 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from rdflib.term import Literal
 
+from ..errors import echoed
 from ..sparql.sources import SparqlSource, Table
 from ..curation.decisions import DUTY_AREAS, Decision, Decisions, normal_date, evidence_hash, fact_id, fact_key, field_label
 
@@ -183,7 +184,7 @@ def review_queue(
     from ..queries.running import run_query
 
     if status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not '{echoed(status)}'")
     params = {"posting_id": posting_id} if posting_id else {}
     found: list[Fact] = []
     roles: dict[str, str] = {}

@@ -7,7 +7,7 @@ import re
 
 from rdflib.term import Literal, Node
 
-from ..errors import QueryError
+from ..errors import QueryError, echoed
 from ..queries.running import run_query
 from ..sparql.sources import SparqlSource, Table
 
@@ -62,7 +62,7 @@ def resolve_organisation(source: SparqlSource, name: str) -> tuple[str, str]:
     names = sorted(text(r["org_label"]) for r in rows if r["org_label"] is not None)
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "; run without --org to see every organisation"
-    raise QueryError(f"no organisation named {name!r} in the graph{hint}")
+    raise QueryError(f"no organisation named '{echoed(name)}' in the graph{hint}")
 
 
 def is_true(value: Node | None) -> bool:

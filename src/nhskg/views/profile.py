@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from statistics import median
 from typing import Any
 
-from ..errors import QueryError
+from ..errors import QueryError, echoed
 from ..namespaces import DEFAULT_BASE
 from ..sparql.sources import SparqlSource
 from .facts import Evidence, Facts, load_facts, organisation_key
@@ -228,7 +228,7 @@ def profile_page(
     made = profiles(facts)
     if ("role-type", role) not in facts.concepts:
         known = ", ".join(sorted(c.code for c in facts.scheme("role-type")))
-        raise QueryError(f"no role type '{role}' in the vocabulary; known role types: {known}")
+        raise QueryError(f"no role type '{echoed(role)}' in the vocabulary; known role types: {known}")
     if not any(p.role == role for p in made):
         made.append(profile(facts, role))
     filters = {"role": facts.role_label(role)}
