@@ -155,10 +155,18 @@ class _Workers(concurrent.futures.Executor):
         self._deaths = self._in_a_row = 0
         self._broken = ""  # why the workers were given up, once they were
         self._ended = False
-        for _ in range(processes):  # forked now, as the pool did: the first chunks find them ready
-            worker = _Worker(*self._start)
-            self._alive.add(worker)
-            threading.Thread(target=self._serve, args=(worker,), name="nhskg-workers", daemon=True).start()
+        try:
+            for _ in range(processes):  # forked now, as the pool did: the first chunks find them ready
+                try:
+                    worker: _Worker | None = _Worker(*self._start)
+                except OSError:  # no memory or processes left for it now: as later, its thread
+                    worker = None  # forks it for its first task, and a fork that fails then is a death
+                if worker is not None:
+                    self._alive.add(worker)
+                threading.Thread(target=self._serve, args=(worker,), name="nhskg-workers", daemon=True).start()
+        except BaseException:  # Ctrl-C, or no thread to be had: nobody would end those forked already
+            self.shutdown()
+            raise
 
     def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> concurrent.futures.Future[_T]:
         """``fn(*args, **kwargs)`` in a worker, after the tasks queued before it."""
