@@ -11,6 +11,7 @@ import importlib
 import json
 import multiprocessing
 import multiprocessing.context
+import signal
 import threading
 import time
 from pathlib import Path
@@ -110,4 +111,26 @@ def test_bug_ctrl_c_between_two_forks_left_the_first_worker_running(
     monkeypatch.setattr(workers._Worker, "__init__", fork_then_ctrl_c)
     with pytest.raises(KeyboardInterrupt):
         build([feed], tmp_path / "store", validate=False, workers=2)
+    assert _left_behind(before) == []
+
+
+def test_bug_ctrl_c_while_the_workers_started_left_them_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while the workers are forked waits (SIGINT is blocked, so that their threads leave
+    it to the main thread) and is raised as the block ends: before the build's ``try``, so the
+    workers were never ended, and stayed alive with their threads after the KeyboardInterrupt."""
+    feed, before = _feed(tmp_path, monkeypatch), _running()
+    workers = importlib.import_module("nhskg.pipeline.workers")
+    made = workers._Workers.__init__
+
+    def started_then_ctrl_c(self: Any, *args: Any, **kwargs: Any) -> None:
+        made(self, *args, **kwargs)
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)  # pending until unblocked
+
+    monkeypatch.setattr(workers._Workers, "__init__", started_then_ctrl_c)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            build([feed], tmp_path / "store", validate=False, workers=2)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert _left_behind(before) == []

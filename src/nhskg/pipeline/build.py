@@ -354,10 +354,13 @@ def build(
 
     counting = threading.Thread(target=count, daemon=True)
     counting.start()
-    with threads_leave_ctrl_c_to_main():  # the pool's own threads
-        pool = _Workers(context, workers, initializer=_init_worker,
-                        initargs=(vocab, base, full, os.getpid(), version, needs_text, held, validate))
+    pool: _Workers | None = None
     try:
+        # A Ctrl-C while the workers start waits for the block's end, and is raised there: inside
+        # the try, so that the workers forked meanwhile are ended.
+        with threads_leave_ctrl_c_to_main():  # the pool's own threads
+            pool = _Workers(context, workers, initializer=_init_worker,
+                            initargs=(vocab, base, full, os.getpid(), version, needs_text, held, validate))
         stream = _Streamed(pool, _chunks(itertools.chain(head, documents), 64))
 
         def total() -> int | None:
@@ -375,5 +378,6 @@ def build(
             " memory, or build the input in smaller parts to find what crashes them"
         ) from error
     finally:
-        pool.shutdown()
+        if pool is not None:
+            pool.shutdown()
     return report
