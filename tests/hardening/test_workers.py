@@ -7,10 +7,12 @@ In-process, on the large-build path (``PARALLEL_OVER`` lowered), 40 postings of 
 
 from __future__ import annotations
 
+import concurrent.futures
 import importlib
 import json
 import multiprocessing
 import multiprocessing.context
+import os
 import signal
 import threading
 import time
@@ -134,3 +136,25 @@ def test_bug_ctrl_c_while_the_workers_started_left_them_running(tmp_path: Path, 
     finally:
         signal.signal(signal.SIGINT, previous)
     assert _left_behind(before) == []
+
+
+def _shows_its_pid() -> int:
+    return os.getpid()
+
+
+def test_bug_a_task_that_could_not_be_pickled_stopped_its_worker_serving() -> None:
+    """A task that cannot be pickled fails alone; before, the thread serving the worker that took
+    it ended too (it read "nothing left to take" as "the pool is shut down"): with one worker,
+    every task after it waited for ever."""
+    from nhskg.pipeline.workers import _Workers
+
+    pool = _Workers(multiprocessing.get_context("fork"), 1, initializer=lambda: None, initargs=())
+    try:
+        unpicklable = pool.submit(lambda: 1)
+        assert "pickle" in str(unpicklable.exception(timeout=10)).lower()
+        try:
+            assert pool.submit(_shows_its_pid).result(timeout=10) != os.getpid()
+        except concurrent.futures.TimeoutError:
+            pytest.fail("the task after the one that could not be pickled was never run (10 s)")
+    finally:
+        pool.shutdown()

@@ -194,18 +194,20 @@ class _Workers(concurrent.futures.Executor):
         """The next task and its message; None once ended, or when ``wait`` is False and every
         task queued is wanted by a thread waiting for one."""
         with self._changed:
-            if wait:
-                self._idle += 1
-                while not self._queue and not self._ended:
-                    self._changed.wait()
-                self._idle -= 1
-            while self._queue and not self._ended and (wait or len(self._queue) > self._idle):
-                task = self._queue.popleft()
-                try:
-                    return task, ForkingPickler.dumps(task.call)
-                except Exception as error:
-                    task.future.set_exception(error)
-            return None
+            while True:
+                if wait:
+                    self._idle += 1
+                    while not self._queue and not self._ended:
+                        self._changed.wait()
+                    self._idle -= 1
+                while self._queue and not self._ended and (wait or len(self._queue) > self._idle):
+                    task = self._queue.popleft()
+                    try:
+                        return task, ForkingPickler.dumps(task.call)
+                    except Exception as error:  # that task fails alone
+                        task.future.set_exception(error)
+                if not wait or self._ended:  # when waiting, a queue emptied by such tasks is no end
+                    return None
 
     def _serve(self, worker: _Worker | None) -> None:
         """In a thread of its own: hand one worker tasks, settle them, fork it again when it dies."""
