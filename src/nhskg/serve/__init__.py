@@ -43,8 +43,9 @@ How it stays up, and what it promises (each promise has its test under ``tests/h
   runs; all addresses may leave ``max_unread`` (512 MB), past which the answers whose clients
   have taken nothing for longest are dropped, their connections closed.
   At most ``queue`` requests (512) wait for a worker, each for at most ``wait`` seconds (60),
-  then 503. Request bodies over 1 MB are refused (413); a ``Content-Length`` that is not a whole
-  number is a 400 and a chunked body a 411, and either closes the connection. A connection must
+  then 503. Request bodies over 1 MB are refused (413), and headers over 64 KiB in all (431); a
+  ``Content-Length`` that is not a whole number is a 400 and a chunked body a 411, and either
+  closes the connection. A connection must
   deliver each request's line and headers within ``idle_timeout`` seconds (10) of opening or of
   its previous answer, and its body within ``body_timeout`` (30), or it is closed: idle sockets
   and slowloris clients cost nothing for long. At most ``max_connections`` are open (512, or

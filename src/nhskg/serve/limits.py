@@ -12,6 +12,7 @@ whatever it asks for.
 
 from __future__ import annotations
 
+import http.client
 import io
 import re
 import resource
@@ -24,6 +25,10 @@ from typing import Any, Mapping
 
 
 _MAX_BODY = 1_000_000
+#: Bytes a request's headers may have in all. The standard library bounds only each line (64 KiB)
+#: and their number (100): 60 requests from one address with 6.3 MB of headers each, waiting for a
+#: worker, took the server from 48 MB to 801 MB.
+_MAX_HEADERS = 65_536
 #: Answers this small are sent without being counted as unread: 64 connections' worth is 4 MB.
 _SMALL_ANSWER = 65_536
 #: An answer goes out this much at a time, so the server sees whether its client is taking it.
@@ -56,6 +61,23 @@ class _DeadlineReader(io.RawIOBase):
                 raise TimeoutError("the request did not arrive in time")
             self.sock.settimeout(left)
         return self.sock.recv_into(buffer)
+
+
+class _HeadersReader(io.BufferedIOBase):
+    """The request's input while its headers are read (by line, as the standard library reads
+    them): at most ``_MAX_HEADERS`` bytes of them in all, or an error it answers 431."""
+
+    def __init__(self, rfile: io.BufferedIOBase) -> None:
+        self.rfile = rfile
+        self.left = _MAX_HEADERS
+
+    def readline(self, size: int | None = -1, /) -> bytes:
+        wanted = self.left + 1 if size is None or size < 0 else min(size, self.left + 1)
+        line = self.rfile.readline(wanted)
+        self.left -= len(line)
+        if self.left < 0:
+            raise http.client.HTTPException(f"the request's headers are over {_MAX_HEADERS:,} bytes in all")
+        return line
 
 
 @dataclass
@@ -241,7 +263,12 @@ class GuardedHandler(BaseHTTPRequestHandler):
         super().handle_one_request()
 
     def parse_request(self) -> bool:
-        if not super().parse_request():
+        rfile, self.rfile = self.rfile, _HeadersReader(self.rfile)
+        try:
+            parsed = super().parse_request()
+        finally:
+            self.rfile = rfile
+        if not parsed:
             return False
         if self.command != "POST":  # a POST is busy once its body has come (do_POST): until then it may be displaced
             self.server.mark(self.connection, "busy")
