@@ -145,6 +145,61 @@ def test_a_worker_that_dies_under_a_query_is_replaced(server: SparqlServer, rest
     wait_for_workers(server)
 
 
+def _descendants(pid: int) -> set[int]:
+    """The processes ``pid`` started, and theirs (the forkserver, the workers), from /proc."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        found.update(children)
+        todo += children
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the workers in /proc")
+def test_a_query_running_when_its_server_ends_ends_too(store_dir: Path) -> None:
+    """A server ended by a signal (SIGKILL here; SIGTERM, as a service manager stops it, alike)
+    left the worker running a query going on: the server kills a query at the time limit, and
+    nobody was left to. Workers whose server had gone were still running a cross join 17 minutes
+    later, each on a core and holding its store generation open. Now a worker ends with its server."""
+    child = subprocess.Popen([sys.executable, "-c", "from nhskg.cli import main; main()", "--store", str(store_dir),
+                              "serve", "--port", "0"], stderr=subprocess.PIPE, text=True)
+    workers: set[int] = set()
+    try:
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/sparql", child.stderr.readline())  # type: ignore[union-attr]
+        assert match
+        with socket.create_connection(("127.0.0.1", int(match.group(1))), timeout=10) as sock:
+            sock.sendall(f"GET {q(SLOW)} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            time.sleep(1.0)  # a worker has taken it
+            workers = _descendants(child.pid)
+            assert len(workers) >= 3  # the forkserver and three workers (and the resource tracker)
+            child.kill()
+            child.wait(10)
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in workers if _alive(pid)], "a worker outlived its server by 10 s"
+    finally:
+        child.kill()
+        for pid in workers:  # this test's own processes, if the server left them behind
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
 # --------------------------------------------------------------------------- 3: the endpoint fetches any URL
 
 

@@ -16,7 +16,8 @@ How it stays up, and what it promises (each promise has its test under ``tests/h
   30 s) is *stopped*: its worker is killed and replaced, and the client gets 503. A worker that
   dies under a query (the engine crashed) is replaced too, and that client gets 500; the
   replacement starts in the background, so nobody else waits for it. pyoxigraph has no query
-  timeout and a thread cannot be stopped, hence processes.
+  timeout and a thread cannot be stopped, hence processes. A worker ends within a second of its
+  server, however the server ended (a signal, a crash), and its query with it.
 * **The text is checked before the engine sees it** (:func:`nhskg.sparql.querycheck.check`): over
   ``max_query_bytes`` (64 KiB) or nested deeper than ``max_depth`` (128 levels) is a 400, and so
   is any ``SERVICE`` (Oxigraph would fetch the URL itself) unless ``allow_services`` lists its

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import itertools
 import multiprocessing
+import os
 import resource
 import signal
 import threading
@@ -119,7 +120,7 @@ def _answer(store: ox.Store, job: Mapping[str, Any]) -> tuple[str, int, str, byt
         return "error", 500, "", _ENGINE_FAILED.encode()
 
 
-def _worker_main(store_dir: str, connection: Any, stack: int, memory: int) -> None:
+def _worker_main(store_dir: str, connection: Any, stack: int, memory: int, lifeline: Any) -> None:
     if memory:  # the data segment and every private mapping, thread stacks included; kept by this process only
         _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
         resource.setrlimit(resource.RLIMIT_DATA, (memory if hard == resource.RLIM_INFINITY else min(memory, hard), hard))
@@ -127,7 +128,11 @@ def _worker_main(store_dir: str, connection: Any, stack: int, memory: int) -> No
     threading.stack_size(stack)
     thread = threading.Thread(target=_worker_loop, args=(store_dir, connection), name="nhskg-worker")
     thread.start()
-    thread.join()
+    # The server stops a query at the time limit; a server ended by a signal stops none, and a query
+    # without end went on for ever. Nothing is sent on the lifeline: it is readable once the server has gone.
+    while thread.is_alive():
+        if lifeline.poll(1.0):
+            os._exit(1)
 
 
 def _worker_loop(store_dir: str, connection: Any) -> None:
@@ -157,9 +162,11 @@ class _Worker:
     def __init__(self, context: Any, store: Path, stack: int, memory: int) -> None:
         self.store = store
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(str(store), child, stack, memory), daemon=True)
+        lifeline, self.lifeline = context.Pipe(duplex=False)  # only this process holds its sending end
+        self.process = context.Process(target=_worker_main, args=(str(store), child, stack, memory, lifeline), daemon=True)
         self.process.start()
         child.close()
+        lifeline.close()
         self.started = 0.0
 
     def wait_ready(self, seconds: float = 60.0) -> "_Worker":
@@ -177,6 +184,7 @@ class _Worker:
         self.process.kill()
         self.process.join(5)
         self.connection.close()
+        self.lifeline.close()
 
 
 @dataclass(eq=False)
