@@ -604,6 +604,17 @@ def test_a_syntax_error_shows_80_characters_of_its_line_escaped(server: SparqlSe
     assert status == 400 and longest_run(error, "x") <= 80 and "&#x27;&lt;b&gt;&#x27; xxx" in error, error[:400]
 
 
+@pytest.mark.parametrize("line", ["Y" * 60_000 + " / HTTP/1.1", "GET / HTTP/1.1" + "y" * 60_000, "GET / y " + "y" * 60_000],
+                         ids=["method", "version", "syntax"])
+def test_a_request_line_the_server_cannot_read_is_repeated_by_80_characters(server: SparqlServer, line: str) -> None:
+    """A request line of 60,000 characters with a method no page has (or a version or a syntax the
+    standard library cannot read) was answered with all of it, in the status line and in an HTML
+    page (120 KB for the method): the page repeats at most 80 characters of it, the status line none."""
+    response, _ = raw(server, f"{line}\r\nHost: x\r\n\r\n".encode())
+    text = response.decode("latin-1")
+    assert len(response) < 2_000 and longest_run(text, "[yY]") <= 80, text[:300]
+
+
 # --------------------------------------------------------------------------- answers a client does not read
 
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Mapping
 
+from ..errors import echoed
+
 
 _MAX_BODY = 1_000_000
 #: Bytes a request's headers may have in all. The standard library bounds only each line (64 KiB)
@@ -276,6 +278,13 @@ class GuardedHandler(BaseHTTPRequestHandler):
         if self.command in ("GET", "HEAD", "OPTIONS") and ("Transfer-Encoding" in self.headers or self.headers.get("Content-Length", "0").strip() != "0"):
             self.close_connection = True  # a body nobody reads would be taken for the next request
         return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # The standard library's own errors (a method no page has, a request line it cannot read) put
+        # the whole request line in the status line and the page: the status line names the status
+        # only (it takes latin-1 only, and no '…'), the page repeats at most 80 characters of it.
+        shown = "; ".join(echoed(part) for part in (message, explain) if part)
+        super().send_error(code, None, shown or None)
 
     def _send(self, status: int, media: str, body: bytes, extra: Mapping[str, str] | None = None) -> None:
         """Send an answer; one that is not small counts against its address's unread answers
