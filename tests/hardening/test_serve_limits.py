@@ -615,6 +615,15 @@ def test_a_request_line_the_server_cannot_read_is_repeated_by_80_characters(serv
     assert len(response) < 2_000 and longest_run(text, "[yY]") <= 80, text[:300]
 
 
+@pytest.mark.parametrize("text", ["ASK {}", "CONSTRUCT WHERE { ?s ?p ?o }"])
+def test_an_accept_header_is_repeated_by_80_characters(server: SparqlServer, text: str) -> None:
+    """An Accept header of 60,000 characters naming no format the query can be answered in was
+    repeated whole by the 406 (60 KB)."""
+    status, headers, body = call(server, "GET", q(text), headers={"Accept": "text/" + "y" * 60_000})
+    assert status == 406 and headers["Content-Type"].startswith("text/plain"), body[:300]
+    assert len(body) < 2_000 and longest_run(body.decode(), "y") <= 80 and "y…" in body.decode(), body[:300]
+
+
 # --------------------------------------------------------------------------- answers a client does not read
 
 

@@ -254,12 +254,12 @@ class _Handler(GuardedHandler):
         if kind in ("construct", "describe"):
             chosen = _choose(accept, GRAPH_TYPES, "text/turtle")
             if chosen is None:
-                raise _Refused(406, f"cannot answer a {kind.upper()} as {accept}; accept one of {', '.join(GRAPH_TYPES)}")
+                raise _Refused(406, f"cannot answer a {kind.upper()} as {echoed(accept)}; accept one of {', '.join(GRAPH_TYPES)}")
             job.update(graph_media=chosen, fmt="json")
         else:
             chosen = _choose(accept, RESULT_TYPES, "application/sparql-results+json")
             if chosen is None:
-                raise _Refused(406, f"cannot answer a {kind.upper()} as {accept}; accept one of {', '.join(RESULT_TYPES)}")
+                raise _Refused(406, f"cannot answer a {kind.upper()} as {echoed(accept)}; accept one of {', '.join(RESULT_TYPES)}")
             job["fmt"] = RESULT_TYPES[chosen]
         status, media_out, data = _run_plain(self._pool_run, job)
         self._send(status, media_out, data)
