@@ -476,10 +476,7 @@ def test_a_bad_cell_of_a_decision_file_is_echoed_in_short(tmp_path: Path, vocab:
     folder = tmp_path / "curation"
     folder.mkdir()
     good = decision("works_with", "chief-nurse", NURSE, "correct", to=("accountable_to", "chief-nurse")).row()
-    with (folder / "ann.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, COLUMNS)
-        writer.writeheader()
-        writer.writerow({**good, column: value})
+    _write_rows(folder / "ann.csv", [{**good, column: value}])
     with pytest.raises(CurationError) as raised:
         load_decisions(folder, vocab)
     message = str(raised.value)
@@ -490,10 +487,7 @@ def test_a_duty_area_corrected_to_a_long_field_is_echoed_in_short(tmp_path: Path
     folder = tmp_path / "curation"
     folder.mkdir()
     good = decision("duty_areas", "workforce", NURSE, "correct", to=("duty_areas", "finance")).row()
-    with (folder / "ann.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, COLUMNS)
-        writer.writeheader()
-        writer.writerow({**good, "to_field": LONG})
+    _write_rows(folder / "ann.csv", [{**good, "to_field": LONG}])
     with pytest.raises(CurationError, match="a duty area can only be corrected") as raised:
         load_decisions(folder)
     assert len(str(raised.value)) < len(str(folder)) + 300, str(raised.value)[:400]
