@@ -120,10 +120,11 @@ def read_bodies(
             if body is not None and body.teaches and words.course_at_body.search(
                     reading.text, max(sentence.start, mention.start - 60), mention.start):
                 continue  # "a PG Diploma at the University of East Anglia": the holder's study
-            if words.body_instrument.match(reading.text[mention.end : sentence.end]) and not (
-                    body is not None and body.inspects_services and words.meets_standards.search(reading.text, sentence.start, mention.start)):
+            # "You will ensure CQC standards are met": the inspector the post answers to, not an instrument
+            standards_met = body is not None and body.inspects_services and bool(
+                words.meets_standards.search(reading.text, sentence.start, mention.start))
+            if words.body_instrument.match(reading.text[mention.end : sentence.end]) and not standards_met:
                 continue  # "in line with the NMC Code", "with NMC or HCPC registration": its code or register
-                # (but "You will ensure CQC standards are met": the inspector the post answers to)
             if words.body_as_source.search(reading.text[max(sentence.start, mention.start - 60) : mention.start]):
                 continue  # "in line with advice issued by Public Health England": its advice, not the body
             if body is not None and body.named_for_standards and not _dealt_with(reading, words, sentence, mention):
