@@ -6,6 +6,7 @@ as several clients by binding 127.0.0.2, 127.0.0.3 ... as its source address.
 
 from __future__ import annotations
 
+import errno
 import http.client
 import json
 import os
@@ -27,6 +28,7 @@ from typing import Iterator
 import pyoxigraph as ox
 import pytest
 
+from nhskg.serve import workers
 from nhskg.serve.server import ServeConfig, SparqlServer, serve_in_thread
 from nhskg.graph.store import GraphStore
 
@@ -143,6 +145,34 @@ def test_a_worker_that_dies_under_a_query_is_replaced(server: SparqlServer, rest
     assert [call(server, "GET", q(POSTINGS))[0] for _ in range(10)] == [200] * 10
     assert time.monotonic() - began < 10  # no 60 s waits for workers that never come back
     wait_for_workers(server)
+
+
+def test_a_replacement_that_cannot_be_started_is_tried_again(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A replacement worker whose pipe or process cannot be made (EMFILE, ENOMEM) ended the thread
+    starting it, its place counted as starting for good: the pool stayed a worker short, and with
+    its only worker gone every query waited 60 s for a 503."""
+    pool = workers.WorkerPool(store_dir, 1, spare=0)
+    made = workers._Worker
+    failures: list[int] = []
+
+    def out_of_files(*args: object) -> workers._Worker:
+        if not failures:
+            failures.append(1)
+            raise OSError(errno.EMFILE, "Too many open files")
+        return made(*args)  # type: ignore[arg-type]
+
+    try:
+        monkeypatch.setattr(workers, "_Worker", out_of_files)
+        victim = pool.idle[0]
+        os.kill(victim.process.pid, signal.SIGKILL)  # found dead at the next query, and replaced
+        victim.process.join(5)
+        job = {"op": "sparql", "query": POSTINGS, "fmt": "json", "max_rows": 100}
+        status, _, body = pool.run(job, 20, 30, client="127.0.0.2")
+        assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 6 and failures
+        with pool.lock:
+            assert (pool.starting, len(pool.idle), pool.failed_starts) == (0, 1, 1)
+    finally:
+        pool.close()
 
 
 def _descendants(pid: int) -> set[int]:

@@ -162,11 +162,22 @@ class _Worker:
     def __init__(self, context: Any, store: Path, stack: int, memory: int) -> None:
         self.store = store
         self.connection, child = context.Pipe()
-        lifeline, self.lifeline = context.Pipe(duplex=False)  # only this process holds its sending end
-        self.process = context.Process(target=_worker_main, args=(str(store), child, stack, memory, lifeline), daemon=True)
-        self.process.start()
-        child.close()
-        lifeline.close()
+        try:
+            lifeline, self.lifeline = context.Pipe(duplex=False)  # only this process holds its sending end
+        except BaseException:
+            self.connection.close()
+            child.close()
+            raise
+        try:
+            self.process = context.Process(target=_worker_main, args=(str(store), child, stack, memory, lifeline), daemon=True)
+            self.process.start()
+        except BaseException:  # no process (EMFILE, ENOMEM): its pipes would be left open, one set a try
+            self.connection.close()
+            self.lifeline.close()
+            raise
+        finally:
+            child.close()
+            lifeline.close()
         self.started = 0.0
 
     def wait_ready(self, seconds: float = 60.0) -> "_Worker":
@@ -214,7 +225,7 @@ class WorkerPool:
 
     A job that overruns the time limit costs its worker its life; so does one under which the
     worker dies (the engine crashed, or ran out of the ``memory`` each worker may use: 0, no
-    limit). Either way a replacement starts in the background.
+    limit). Either way a replacement starts in the background, tried again until one starts.
     """
 
     def __init__(self, store: Path, size: int, waiting: int = 512, *, spare: int = 1, per_client: int = 1,
@@ -238,7 +249,8 @@ class WorkerPool:
         self.inflight: dict[str, int] = {}
         self.starting = 0
         self.killed = 0  # stopped at the time limit
-        self.crashed = 0  # died under a query
+        self.crashed = 0  # died under a query, or its answer could not be received
+        self.failed_starts = 0  # replacements that could not be started (each tried again)
         self._order = itertools.count()
         self._closed = False
         started = [_Worker(self.context, store, stack, memory) for _ in range(self.size + max(0, spare))]
@@ -342,7 +354,9 @@ class WorkerPool:
         while not self._closed:
             try:
                 worker = _Worker(self.context, self.store, self.stack, self.memory).wait_ready()
-            except StoreError:  # the store is being replaced, or unreadable for now: try again
+            except Exception:  # the store is being replaced, or no pipe or process could be made for now: try again
+                with self.lock:
+                    self.failed_starts += 1
                 time.sleep(delay)
                 delay = min(2 * delay, 10.0)
                 continue
