@@ -175,6 +175,30 @@ def test_a_replacement_that_cannot_be_started_is_tried_again(store_dir: Path, mo
         pool.close()
 
 
+def test_an_answer_that_cannot_be_received_retires_its_worker(store_dir: Path) -> None:
+    """An answer whose receipt failed part-way (MemoryError for a 64 MB answer, say) left its
+    worker in the pool with the answer still in its pipe: the next client was sent it."""
+    running, _thread = serve_in_thread(ServeConfig(store_dir, port=0, timeout=20, workers=1, spare=0))
+    try:
+        worker = running.pool.idle[0]
+        receive = worker.connection.recv
+
+        def out_of_memory() -> object:
+            worker.connection.recv = receive  # type: ignore[method-assign]
+            raise MemoryError
+
+        worker.connection.recv = out_of_memory  # type: ignore[method-assign]
+        status, headers, body = call(running, "GET", q(POSTINGS), source="127.0.0.2")
+        assert status == 500 and headers["Content-Type"].startswith("text/plain"), body[:300]
+        assert b"could not be received" in body and b"Traceback" not in body
+        status, _, body = call(running, "GET", q("ASK { ?s ?p ?o }"), source="127.0.0.3")
+        assert status == 200 and json.loads(body) == {"head": {}, "boolean": True}, body[:300]
+        assert not worker.process.is_alive() and running.pool.crashed == 1
+    finally:
+        running.shutdown()
+        running.server_close()
+
+
 def _descendants(pid: int) -> set[int]:
     """The processes ``pid`` started, and theirs (the forkserver, the workers), from /proc."""
     parents = {}

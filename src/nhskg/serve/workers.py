@@ -316,17 +316,23 @@ class WorkerPool:
     def _run_on(self, worker: _Worker, job: Mapping[str, Any], timeout: float) -> tuple[int, str, bytes]:
         try:
             worker.connection.send(dict(job))
-            if not worker.connection.poll(timeout):
-                self._lose(worker, timed_out=True)
-                raise _Refused(503, f"the query ran longer than the time limit of {timeout:g} s and was stopped; "
-                                    "narrow it (filters, LIMIT) or ask for a longer --timeout")
-            kind, status, media, body = worker.connection.recv()
+            answered = worker.connection.poll(timeout)
+            if answered:
+                kind, status, media, body = worker.connection.recv()
         except (EOFError, OSError):
             self._lose(worker, timed_out=False)
             if self.memory and worker.process.exitcode == -signal.SIGABRT:  # the engine's allocation failed
                 raise _Refused(507, _out_of_memory(self.memory)) from None
             raise _Refused(500, "the query engine stopped while running this query (its worker process ended); "
                                 "the server goes on, but this query cannot be answered: simplify it") from None
+        except Exception:  # MemoryError for a large answer, say: what is left of it in the pipe must reach no other client
+            self._lose(worker, timed_out=False)
+            raise _Refused(500, "the answer could not be received from the query engine (the server may be short of memory); "
+                                "try again, or narrow the query (filters, a LIMIT)") from None
+        if not answered:
+            self._lose(worker, timed_out=True)
+            raise _Refused(503, f"the query ran longer than the time limit of {timeout:g} s and was stopped; "
+                                "narrow it (filters, LIMIT) or ask for a longer --timeout")
         if kind == "error":
             raise _Refused(status, body.decode("utf-8", "replace"))
         return status, media, body
