@@ -35,7 +35,8 @@ How it stays up, and what it promises (each promise has its test under ``tests/h
   :meth:`WorkerPool.run <nhskg.serve.workers.WorkerPool.run>`, whose ``client`` has no default.
 * **Bounded everything.** At most ``max_rows`` (default 100,000) result rows or triples (413),
   and ``max_response_bytes`` (64 MB) in one answer (413), counted by the worker as it writes the
-  answer and stopped there; the editor page shows at most ``max_editor_bytes`` (4 MB) of one.
+  answer and stopped there; the editor page shows at most ``max_editor_bytes`` (4 MB) of one, and the ``/run`` page the
+  first ``max_page_rows`` (1,000) rows of a result, counted in full by the worker (its CSV has all).
   Each worker limits its own memory to ``worker_memory`` (2,000 MB, ``RLIMIT_DATA``); a query
   that needs more ends its worker, which is replaced, and its client gets 507.
   An answer waits in the server's memory until its client has read it (for at most

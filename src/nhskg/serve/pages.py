@@ -107,11 +107,11 @@ def _term_from_json(value: Mapping[str, str] | None) -> Any:
     return Literal(value["value"])
 
 
-def _json_table(data: bytes) -> Any:
-    """The worker's SPARQL JSON as a :class:`~nhskg.sparql.sources.Table` (or a bool for ASK)."""
+def _json_table(data: bytes | Mapping[str, Any]) -> Any:
+    """The worker's SPARQL JSON (or it read already) as a :class:`~nhskg.sparql.sources.Table` (or a bool for ASK)."""
     from ..sparql.sources import Table
 
-    result = json.loads(data)
+    result = json.loads(data) if isinstance(data, bytes) else data
     if "boolean" in result:
         return bool(result["boolean"])
     columns = tuple(result["head"]["vars"])
@@ -119,7 +119,7 @@ def _json_table(data: bytes) -> Any:
     return Table(columns, rows)
 
 
-def _library_table(query: Any, data: bytes) -> Any:
+def _library_table(query: Any, data: bytes | Mapping[str, Any]) -> Any:
     """A library query's rows as the CLI shows them: its header's columns, and its quartiles computed."""
     from ..queries.running import _project, _summarise
 
@@ -145,11 +145,11 @@ def _shown(term: Any) -> str:
     return short_name(term)
 
 
-def _html_table(table: Any) -> str:
+def _html_table(table: Any, count: str = "") -> str:
     e = html.escape
     head = "<tr>" + "".join(f"<th>{e(c)}</th>" for c in table.columns) + "</tr>"
     body = "".join("<tr>" + "".join(f"<td>{e(_shown(t))}</td>" for t in row) + "</tr>" for row in table.rows)
-    return f"<p>{len(table.rows)} row(s)</p><table>{head}{body}</table>"
+    return f"{count or f'<p>{len(table.rows)} row(s)</p>'}<table>{head}{body}</table>"
 
 
 def _cell(value: Mapping[str, str] | None) -> str:
@@ -166,13 +166,18 @@ def _result_page(query: Any, values: Mapping[str, str], media: str, data: bytes,
             f"<h1>{e(query.title)}</h1><p>{e(query.question)}</p>")
     if media.startswith("application/n-triples"):
         return _page(query.title, head + f"<pre>{e(data.decode('utf-8'))}</pre>")
-    table = _library_table(query, data)
+    answer = json.loads(data)
+    table = _library_table(query, answer)
     if isinstance(table, bool):
         return _page(query.title, head + f"<p>{'yes' if table else 'no'}</p>")
+    total = answer.get("total", len(table.rows))  # the worker sent the first rows only (``shown``), and counted all
+    count = (f'<p id="shown">Showing the first {len(table.rows):,} of {total:,} rows; '
+             f'<a href="{e("/run.csv?" + query_string)}">download the CSV</a> for all of them.</p>'
+             if total > len(table.rows) else "")
     roles = [str(v) for p, v in _bound(query, values).items() if query.parameter(p).scheme == "role-type"]
     based_on = _based_on(server, run, roles) if server is not None and run is not None else ""
     foot = f'<p id="based-on">{e(based_on[:1].upper() + based_on[1:])}.</p>' if based_on else ""
-    return _page(query.title, head + _html_table(table) + foot)
+    return _page(query.title, head + _html_table(table, count) + foot)
 
 
 def _bound(query: Any, values: Mapping[str, str]) -> dict[str, Any]:

@@ -91,15 +91,16 @@ def serialize_rows(columns: list[str], rows: Iterable[list[Any]], fmt: str) -> b
     return b"".join(row_chunks(columns, rows, fmt))
 
 
-def row_chunks(columns: list[str], rows: Iterable[list[Any]], fmt: str) -> Iterator[bytes]:
+def row_chunks(columns: list[str], rows: Iterable[list[Any]], fmt: str, *, total: int | None = None) -> Iterator[bytes]:
     """:func:`serialize_rows` piece by piece (the head, then each row as it comes, then the tail),
-    so that a worker can stop an answer that grows past its size limit before it is whole."""
+    so that a worker can stop an answer that grows past its size limit before it is whole.
+    ``total``: the rows of the whole result when ``rows`` are its first (a page's JSON says so)."""
     if fmt == "json":
         yield json.dumps({"head": {"vars": columns}})[:-1].encode() + b', "results": {"bindings": ['
         for index, row in enumerate(rows):
             binding = {c: _json_term(t) for c, t in zip(columns, row) if t is not None}
             yield (b", " if index else b"") + json.dumps(binding, ensure_ascii=False).encode()
-        yield b"]}}"
+        yield b"]}}" if total is None else f"]}}, \"total\": {total}}}".encode()
     elif fmt == "csv":
         yield (",".join(columns) + "\r\n").encode()
         for row in rows:

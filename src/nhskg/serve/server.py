@@ -70,6 +70,8 @@ class ServeConfig:
     max_unread: int = 512_000_000
     #: Bytes of an answer the editor page shows (past it, the page says so and links the download).
     max_editor_bytes: int = 4_000_000
+    #: Rows the /run page shows of a result (past them, it says how many there are; the CSV has all).
+    max_page_rows: int = 1_000
     #: Memory each query worker may use (RLIMIT_DATA, its engine stack included); 0: no limit.
     worker_memory: int = 2_000_000_000
 
@@ -290,6 +292,8 @@ class _Handler(GuardedHandler):
 
     def _run(self, params: dict[str, list[str]]) -> None:
         query, values, job = self._library_job(params)
+        if query.quantiles is None:  # the page's first rows, and the count of all (quartiles need every row)
+            job["shown"] = self.server.config.max_page_rows
         _status, media, data = self._pool_run(job)
         page = _result_page(query, values, media, data, self.server, self._pool_run)
         self._send(200, "text/html; charset=utf-8", page.encode("utf-8"))

@@ -95,7 +95,12 @@ def _execute(store: ox.Store, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
         solutions = _at_most(result, max_rows, f"the result has more than {max_rows} rows; add a LIMIT (or use the embedded store)")
-        for chunk in row_chunks(columns, ([solution[c] for c in columns] for solution in solutions), job["fmt"]):
+        rows: Iterable[list[Any]] = ([solution[c] for c in columns] for solution in solutions)
+        total = None
+        if job.get("shown") is not None:  # a page: its first rows, the rest only counted (here, under the worker's limits)
+            rows = list(itertools.islice(rows, job["shown"]))
+            total = len(rows) + sum(1 for _ in solutions)
+        for chunk in row_chunks(columns, rows, job["fmt"], total=total):
             answer.write(chunk)
         return 200, _RESULT_MEDIA[job["fmt"]] + "; charset=utf-8", answer.getvalue()
     triples = _at_most(result, max_rows, f"the result has more than {max_rows} triples; add a LIMIT")
