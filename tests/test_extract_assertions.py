@@ -1455,6 +1455,25 @@ def test_the_inspectors_standards_met_by_the_post_name_the_inspector():
         assert not read(text, "Ward Manager").bodies, text
 
 
+def test_a_label_inside_an_email_or_web_address_names_nothing():
+    # LATER 520's NHS Providers policy post and corpus 916259022: "NHSI" in a mailbox is no body
+    trust = "Kent Community Health NHS Foundation Trust"
+    p = read("Email NHSI.Policyteam@nhs.net to confirm your place and for any further details.", "Senior Manager", trust)
+    assert not p.bodies
+    q = read("You will work closely with the CQC. See www.nhsi.example/ccg-guide or write to CCG.team@nhs.net.", "Senior Manager", trust)
+    assert codes(q.bodies) == {"cqc"}
+
+
+def test_a_bodys_approach_is_no_body():
+    # LATER 520's psychology post and corpus 916251037: "an integrated care system approach"
+    trust = "Birmingham Women's and Children's NHS Foundation Trust"
+    p = read("Working with partners towards improved joined up delivery through an integrated care system approach.",
+             "Consultant Clinical Psychologist", trust)
+    assert not p.bodies
+    q = read("You will work with the integrated care system on its approach to frailty.", "Consultant Clinical Psychologist", trust)
+    assert codes(q.bodies) == {"ics"}
+
+
 def test_a_registration_other_staff_hold_is_not_asked():
     # corpus 916250845, 916241817 (and an unseen batch's ward post): the colleagues' registration
     p = read("In addition, you will act as a supervisor for other registered nurses and support staff.", "Deputy Ward Manager")

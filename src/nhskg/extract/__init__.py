@@ -113,6 +113,7 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
     extra += registration_mentions(vocab, text, mentions)
     if extra:
         mentions = sorted(mentions + extra, key=lambda m: (m.start, -m.end))
+    mentions = _outside_web_addresses(vocab, text, mentions)
     sentences = tuple(split_sentences(text, [m for m in mentions if m.scheme == SECTION]))
     mentions = _roles_as_titled(vocab, text, mentions)
     if title:
@@ -187,6 +188,15 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
         requirements=tuple(read_requirements(reading).values()),
         duties=duty_reader(reading, relations.partners),
     )
+
+
+def _outside_web_addresses(vocab: Vocabulary, text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions that lie outside every email and web address: "Email NHSI.Policyteam@nhs.net"
+    names a mailbox, not NHS Improvement as a body of the post."""
+    addresses = [(found.start(), found.end()) for found in wording(vocab).web_address.finditer(text)]
+    if not addresses:
+        return mentions
+    return [m for m in mentions if not any(a <= m.start and m.end <= b for a, b in addresses)]
 
 
 def _roles_as_titled(vocab: Vocabulary, text: str, mentions: list[Mention]) -> list[Mention]:
