@@ -1474,6 +1474,24 @@ def test_a_bodys_approach_is_no_body():
     assert codes(q.bodies) == {"ics"}
 
 
+def test_the_employer_describing_its_own_courses_and_staff_asks_nothing():
+    # LATER 520's plastic surgery unit ("a large well-established MSc program"); corpus 916237639, 916240077
+    trust = "Leeds and York Partnership NHS Foundation Trust"
+    for text in ("We have links with the Leeds University Doctorate in Clinical Psychology course, and provides regular "
+                 "placements to trainees from the course.",
+                 "The unit has strong academic links and has an on-going research program including research fellows and a "
+                 "large well-established MSc program.",
+                 "We have a number of training activities in place in the department to help individuals progress towards "
+                 "FRCPath examinations."):
+        assert not read(text, "Clinical Psychologist", trust).requirements, text
+    # the employer saying whom it wants still asks it
+    wanted = read("We have full and part time positions available - full driving licence and access to a car are essential.",
+                  "Community Nurse", trust)
+    assert codes(wanted.requirements) == {"driving-licence"}
+    assert "nmc-registration" in codes(read("Due to two retirements, we have vacancies within our team for Band 6 RMNs.",
+                                            "Community Nurse", trust).requirements)
+
+
 def test_a_registration_other_staff_hold_is_not_asked():
     # corpus 916250845, 916241817 (and an unseen batch's ward post): the colleagues' registration
     p = read("In addition, you will act as a supervisor for other registered nurses and support staff.", "Deputy Ward Manager")

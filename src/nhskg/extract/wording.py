@@ -66,6 +66,8 @@ class Wording:
     meets_standards: re.Pattern[str]
     #: held-by-others: a qualification in the plural given to the post holder's colleagues
     held_by_others: re.Pattern[str]
+    #: stated-as-required: wording that makes an employer's sentence about itself one about whom it wants
+    stated_as_required: re.Pattern[str]
     #: web-address: an email or web address, in which a label names nothing
     web_address: re.Pattern[str]
     #: relation-after-title: a relative clause between a title and the cue that governs it
@@ -241,6 +243,7 @@ def wording(vocab: Vocabulary) -> Wording:
         taken_as_held=one("taken-as-held"),
         held_by_others=one("held-by-others"),
         web_address=one("web-address"),
+        stated_as_required=one("stated-as-required"),
         meets_standards=one("meets-standards"),
         relation_after_title=one("relation-after-title"),
         list_joiner=one("list-joiner"),
