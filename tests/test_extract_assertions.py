@@ -1492,6 +1492,17 @@ def test_the_employer_describing_its_own_courses_and_staff_asks_nothing():
                                             "Community Nurse", trust).requirements)
 
 
+def test_our_team_working_with_others_names_the_teams_partners():
+    # LATER 520's NHS England and Improvement analyst (and six corpus postings of the template)
+    p = read("As a team, we are responsible for the collection, reporting and analysis of information about NHS operational "
+             "activity and performance, and our team works with Regional Directors, Directors of Performance and many other "
+             "directorates across the region to bring analysis to decision making.", "Senior Analyst", "NHS England and NHS Improvement")
+    assert not p.works_with
+    q = read("You will work with Regional Directors and Directors of Performance across the region.", "Senior Analyst",
+             "NHS England and NHS Improvement")
+    assert "regional-director" in codes(q.works_with)
+
+
 def test_a_registration_other_staff_hold_is_not_asked():
     # corpus 916250845, 916241817 (and an unseen batch's ward post): the colleagues' registration
     p = read("In addition, you will act as a supervisor for other registered nurses and support staff.", "Deputy Ward Manager")
