@@ -24,7 +24,7 @@ import pytest
 from nhskg.errors import NhskgError
 from nhskg.pipeline.build import build
 
-from ._harness import posting_ids
+from ._harness import posting_ids, quads
 
 NURSE = {"@type": "JobPosting", "title": "Staff Nurse", "hiringOrganization": {"name": "Trust A NHS Trust"},
          "description": "<p>Band 5 staff nurse. You will lead on safeguarding adults for the ward team.</p>"}
@@ -158,3 +158,108 @@ def test_bug_a_task_that_could_not_be_pickled_stopped_its_worker_serving() -> No
             pytest.fail("the task after the one that could not be pickled was never run (10 s)")
     finally:
         pool.shutdown()
+
+
+class _Unsendable:
+    """What a worker cannot pickle for its answer (an open lock, a generator, a C object)."""
+
+    def __reduce__(self) -> Any:
+        raise TypeError("cannot pickle '_thread.lock' object")
+
+
+def _refuse_loading() -> None:
+    raise ValueError("no such thing here")
+
+
+class _Unloadable:
+    """Pickled in the worker, but cannot be unpickled in the build process."""
+
+    def __reduce__(self) -> Any:
+        return (_refuse_loading, ())
+
+
+def _making_fails_on(monkeypatch: pytest.MonkeyPatch, chosen: Any, how: str) -> None:
+    """The workers' ``_graphs`` fails ``how`` on each posting ``chosen(id)`` picks: raises out of
+    the chunk, or answers with what cannot be sent back (or loaded) for it. Patched before the
+    workers fork, so they inherit it."""
+    pool = importlib.import_module("nhskg.pipeline.pool")
+    real = pool._graphs
+
+    def failing(documents: Any, *args: Any) -> Any:
+        for document in documents:
+            if not chosen(getattr(document, "id", "")):
+                yield from real([document], *args)
+            elif how == "raises":
+                raise ValueError("an odd posting")
+            else:
+                yield _Unsendable() if how == "unsendable" else _Unloadable()
+
+    monkeypatch.setattr(pool, "_graphs", failing)
+
+
+@pytest.mark.parametrize("how", ["raises", "unsendable", "unloadable", "raises in the feed's lines"])
+def test_bug_an_error_for_one_chunk_other_than_a_worker_death_ended_the_whole_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """An error for a chunk other than its worker's death (raised in the worker outside the
+    per-posting guard; an answer that could not be pickled, a RuntimeError; one that could not be
+    unpickled here) ended the build with a traceback: none of the 40 postings stored. The chunk is
+    made again a posting per task, as after a death: the one that fails alone is one line naming
+    its record and the error's kind, and the other 39 are stored."""
+    feed, before = _feed(tmp_path, monkeypatch), _running()
+    lines = how.endswith("lines")
+    if lines:  # a large build by its files' size: the feed's lines are read in the workers
+        monkeypatch.setattr(importlib.import_module("nhskg.pipeline.build"), "_BYTES_PER_DOCUMENT", 1)
+    _making_fails_on(monkeypatch, lambda posting_id: posting_id == "nurse-13", how.split()[0])
+    report = build([feed], tmp_path / "store", validate=False, workers=2)
+    kind = {"raises": "ValueError", "unsendable": "RuntimeError", "unloadable": "ValueError"}[how.split()[0]]
+    record = "line 14" if lines else "nurse-13"  # a line read in a worker is named by its place
+    assert [(p.source, p.record) for p in report.problems] == [(str(feed), record)], report.summary()
+    assert kind in report.problems[0].problem and "\n" not in str(report.problems[0]), report.problems[0]
+    assert report.committed and report.postings_stored == 39
+    assert sorted(posting_ids(tmp_path / "store")) == sorted(f"nurse-{n}" for n in range(40) if n != 13)
+    assert _left_behind(before) == []
+
+
+def test_a_build_whose_every_posting_fails_in_its_worker_leaves_the_store_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every posting failing (not dying) in the workers: each is tried once in its chunk and once
+    alone, never more; every one is a problem, and the store is as it was (nothing committed)."""
+    feed = _feed(tmp_path, monkeypatch)
+    store = tmp_path / "store"
+    build([feed], store, validate=False, workers=1)  # the store as it was: one process, no failure
+    held = quads(store)
+    _making_fails_on(monkeypatch, lambda posting_id: True, "unsendable")
+    pool = importlib.import_module("nhskg.pipeline.pool")
+    made, tasks = pool._graphs, tmp_path / "tasks"
+
+    def counted(documents: Any, *args: Any) -> Any:  # once per task, in the worker
+        with tasks.open("a") as log:
+            log.write("task\n")
+        return made(documents, *args)
+
+    monkeypatch.setattr(pool, "_graphs", counted)
+    report = build([feed], store, validate=False, workers=2, fresh=True)
+    assert not report.committed and len(report.problems) == 40, report.summary()
+    assert "the previous store" in report.summary() and "is unchanged" in report.summary()
+    assert quads(store) == held
+    assert len(tasks.read_text().splitlines()) == 1 + 40  # the chunk, then each posting alone
+
+
+def test_an_extractor_error_on_one_posting_costs_that_posting_alone_in_one_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small build (no workers): the extractor raising on one posting is that posting's problem."""
+    extract = importlib.import_module("nhskg.extract")
+    real = extract.extract_posting
+
+    def buggy(document: Any, *args: Any, **kwargs: Any) -> Any:
+        if document.id == "nurse-13":
+            raise KeyError("an odd posting")
+        return real(document, *args, **kwargs)
+
+    monkeypatch.setattr(extract, "extract_posting", buggy)
+    feed = _feed(tmp_path, monkeypatch)
+    for workers in (1, 2):  # one process; and the workers, where the extractor runs per posting too
+        store = tmp_path / f"store-{workers}"
+        report = build([feed], store, validate=False, workers=workers)
+        assert [(p.record, "KeyError" in p.problem) for p in report.problems] == [("nurse-13", True)], report.summary()
+        assert report.postings_stored == 39 and len(posting_ids(store)) == 39

@@ -9,7 +9,10 @@ A worker that dies (the OOM killer's pick, a crash in a C library on one odd pos
 chunk with it: :class:`~.workers._Workers` fails just that chunk's task with
 :class:`~.workers.WorkerDied` and forks a fresh worker, and :class:`_Streamed` makes the chunk
 again, each document in a task of its own; a document whose worker dies again on it alone is a
-problem naming its file and record. One bad posting never costs the rest of a build.
+problem naming its file and record. So is a chunk that fails otherwise (an error the per-posting
+guard missed, an answer that cannot be pickled or unpickled): made again a document per task, the
+one that fails alone is a problem naming its error's kind. One bad posting never costs the rest
+of a build.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ import collections
 import concurrent.futures
 import os
 import signal
+from concurrent.futures.process import BrokenProcessPool
 from typing import Iterable, Iterator, Mapping, cast
 
+from ..errors import echoed
 from ..graph.rdfgraph import PostingGraph
 from ..read.documents import Document, Problem, TextFilter, UnreadRecord
 from ..vocabulary.vocab import Vocabulary
@@ -136,14 +141,21 @@ class _Streamed:
 
     def _made(self, result: _Result, chunk: list[Document | Problem | Held | UnreadRecord],
               alone: bool) -> list[PostingGraph | Problem | Held]:
-        """What a worker made of ``chunk``. When its worker died, the chunk is made again, each
-        document in a task of its own (``alone``), first in the queue; a document whose worker
-        dies again on it alone is a problem, and the rest of the chunk is made."""
+        """What a worker made of ``chunk``. When its worker died, or the chunk failed otherwise (an
+        error the per-posting guard did not catch, an answer that could not be pickled there or
+        unpickled here), the chunk is made again, each document in a task of its own (``alone``),
+        first in the queue; a document that fails again alone is a problem, and the rest of the
+        chunk is made. BrokenProcessPool when the workers were given up."""
         try:
             return result.result()
         except WorkerDied:
             if alone:
                 return [_killed(chunk[0])]
+        except BrokenProcessPool:
+            raise
+        except Exception as error:  # a bug on one odd posting must not cost the rest of a build
+            if alone:
+                return [_failed(chunk[0], error)]
         work = [item for item in chunk if isinstance(item, (Document, UnreadRecord))]
         again = iter(cast(_Workers, self._pool).submit_next(_graphs_of_chunk, [([item],) for item in work]))
         made: list[PostingGraph | Problem | Held] = []
@@ -159,6 +171,17 @@ def _killed(item: Document | Problem | Held | UnreadRecord) -> Problem:
     return Problem(item.source, "a worker process died on it twice, the second time on it alone (it crashes nhskg,"
                                 " or the system killed the worker for want of memory); it is left out and the rest is"
                                 " built; build again, and report it if a worker dies on it again",
+                   item.where if isinstance(item, UnreadRecord) else item.id)
+
+
+def _failed(item: Document | Problem | Held | UnreadRecord, error: Exception) -> Problem:
+    """The problem of a document (or a feed's line) whose task failed twice, once alone, with
+    ``error`` (not its worker's death): its kind and first line, not a traceback."""
+    if isinstance(item, Problem):
+        return item
+    why = (str(error).strip().splitlines() or [""])[0]
+    return Problem(item.source, f"could not be made in a worker process ({type(error).__name__}: {echoed(why, 200)}), twice, the"
+                                " second time on it alone; it is left out and the rest is built; please report it",
                    item.where if isinstance(item, UnreadRecord) else item.id)
 
 
