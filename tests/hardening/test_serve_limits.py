@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import http.client
 import json
+import multiprocessing.connection
 import os
 import re
 import resource
@@ -171,6 +172,66 @@ def test_a_replacement_that_cannot_be_started_is_tried_again(store_dir: Path, mo
         assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 6 and failures
         with pool.lock:
             assert (pool.starting, len(pool.idle), pool.failed_starts) == (0, 1, 1)
+    finally:
+        pool.close()
+
+
+def test_a_replacement_whose_thread_cannot_be_started_is_tried_again(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A replacement whose starting thread could not be made ("can't start new thread") raised out
+    of the pool holding its count as starting for good, the query that found the dead worker left
+    queued: the pool stayed a worker short, and with its only worker gone every query waited for a 503."""
+    pool = workers.WorkerPool(store_dir, 1, spare=0)
+    made = threading.Thread
+    failures: list[int] = []
+
+    class NoThread(made):  # type: ignore[valid-type, misc]
+        def start(self) -> None:
+            if self.name == "nhskg-spawn" and not failures:
+                failures.append(1)
+                raise RuntimeError("can't start new thread")
+            super().start()
+
+    try:
+        monkeypatch.setattr(workers.threading, "Thread", NoThread)
+        victim = pool.idle[0]
+        os.kill(victim.process.pid, signal.SIGKILL)  # found dead at the next query, and replaced
+        victim.process.join(5)
+        job = {"op": "sparql", "query": POSTINGS, "fmt": "json", "max_rows": 100}
+        status, _, body = pool.run(job, 20, 30, client="127.0.0.2")
+        assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 6 and failures
+        with pool.lock:
+            assert (pool.starting, len(pool.idle), pool.failed_starts, pool.waiting, pool.inflight) == (0, 1, 1, 0, {})
+    finally:
+        pool.close()
+
+
+def test_a_worker_whose_ready_message_fails_is_ended(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A replacement whose "ready" could not be received for another reason than EOF or OSError
+    (MemoryError, a message that does not unpickle) was retried, the worker that sent it left running."""
+    pool = workers.WorkerPool(store_dir, 1, spare=0)
+    made, started = workers._Worker, []
+    receive = multiprocessing.connection.Connection.recv
+    failures: list[int] = []
+
+    def recorded(*args: object) -> workers._Worker:
+        started.append(made(*args))  # type: ignore[arg-type]
+        return started[-1]
+
+    def out_of_memory(self: multiprocessing.connection.Connection) -> object:
+        if not failures:
+            failures.append(1)
+            raise MemoryError
+        return receive(self)
+
+    try:
+        monkeypatch.setattr(workers, "_Worker", recorded)
+        monkeypatch.setattr(multiprocessing.connection.Connection, "recv", out_of_memory)
+        victim = pool.idle[0]
+        os.kill(victim.process.pid, signal.SIGKILL)
+        victim.process.join(5)
+        job = {"op": "sparql", "query": POSTINGS, "fmt": "json", "max_rows": 100}
+        assert pool.run(job, 20, 30, client="127.0.0.2")[0] == 200 and failures and len(started) == 2
+        assert not started[0].process.is_alive() and pool.idle == [started[1]] and pool.failed_starts == 1
     finally:
         pool.close()
 

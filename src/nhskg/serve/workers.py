@@ -194,6 +194,9 @@ class _Worker:
             self.kill()
             raise StoreError(f"a query worker could not open the store {self.store} within {seconds:g} s;"
                              " is it readable?") from None
+        except BaseException:  # MemoryError, a message that does not unpickle: not a worker to keep, nor to leave running
+            self.kill()
+            raise
         return self
 
     def kill(self) -> None:
@@ -256,12 +259,13 @@ class WorkerPool:
         self.killed = 0  # stopped at the time limit
         self.crashed = 0  # died under a query, or its answer could not be received
         self.failed_starts = 0  # replacements that could not be started (each tried again)
+        self.unstarted = 0  # replacements whose starting thread could not be made: the pacer tries again
         self._order = itertools.count()
         self._closed = False
         started = [_Worker(self.context, store, stack, memory) for _ in range(self.size + max(0, spare))]
         try:
             self.idle = [worker.wait_ready() for worker in started]
-        except StoreError:
+        except BaseException:
             for worker in started:
                 worker.kill()
             raise
@@ -358,7 +362,12 @@ class WorkerPool:
         if self._closed:
             return
         self.starting += 1
-        threading.Thread(target=self._spawn, name="nhskg-spawn", daemon=True).start()
+        try:
+            threading.Thread(target=self._spawn, name="nhskg-spawn", daemon=True).start()
+        except RuntimeError:  # "can't start new thread": not starting after all; the pacer tries again
+            self.starting -= 1
+            self.failed_starts += 1
+            self.unstarted += 1
 
     def _spawn(self) -> None:
         delay = 0.5
@@ -420,10 +429,14 @@ class WorkerPool:
             fresh += 1
 
     def _pace(self) -> None:
-        """Dispatch again as running queries cross ``heavy_after`` (nothing else would wake the queue)."""
+        """Dispatch again as running queries cross ``heavy_after`` (nothing else would wake the queue), and start
+        the replacements whose thread could not be made when they were due."""
         while not self._closed:
             time.sleep(0.1)
             with self.lock:
+                owed, self.unstarted = self.unstarted, 0
+                for _ in range(owed):
+                    self._replace()
                 if self.queue:  # a query crossing heavy_after frees a place
                     self._dispatch()
 
