@@ -84,6 +84,8 @@ def _execute(store: ox.Store, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
         model = view_query.query_view(OxigraphSource(store), job["name"], job["params"])
         answer.write(view_html.render_html(model).encode("utf-8"))
         return 200, "text/html; charset=utf-8", answer.getvalue()
+    if job["op"] == "csv":
+        return _library_csv(store, job, answer)
     # Checked again where the engine runs: every route to a worker passes the same gate.
     check(job["query"], max_bytes=job.get("max_bytes", MAX_QUERY_BYTES), max_depth=job.get("max_depth", MAX_DEPTH),
           allow_services=job.get("allow_services", ()))
@@ -107,6 +109,23 @@ def _execute(store: ox.Store, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
     media = job.get("graph_media", "text/turtle")
     ox.serialize(triples, answer, format=GRAPH_TYPES[media])
     return 200, f"{media}; charset=utf-8", answer.getvalue()
+
+
+def _library_csv(store: ox.Store, job: Mapping[str, Any], answer: _Answer) -> tuple[int, str, bytes]:
+    """A library query's table as ``/run.csv`` gives it (its header's columns, its quartiles, codes
+    not IRIs), made here: in the server's process a 61 MB answer took 5 s and 470 MB to convert."""
+    from ..queries.results import to_csv
+    from ..queries.running import _project, _summarise
+    from ..sparql.sources import OxigraphSource, to_rdflib
+
+    query, max_rows = job["library"], job["max_rows"]
+    bindings = {k: term for k, v in job.get("bindings", {}).items() if (term := to_rdflib(v)) is not None}
+    table = OxigraphSource(store).select(query.text, bindings)
+    if len(table.rows) > max_rows:
+        raise _Refused(413, f"the result has more than {max_rows} rows; add a LIMIT (or use the embedded store)")
+    table = _summarise(query, table) if query.quantiles is not None else _project(query, table)
+    answer.write(to_csv(table, readable=True).encode("utf-8"))
+    return 200, "text/csv; charset=utf-8", answer.getvalue()
 
 
 def _answer(store: ox.Store, job: Mapping[str, Any]) -> tuple[str, int, str, bytes]:
