@@ -291,6 +291,37 @@ def test_the_run_page_shows_its_first_rows_and_counts_the_rest(tmp_path: Path) -
         running.server_close()
 
 
+def test_a_construct_on_the_run_page_shows_its_first_triples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """bigconstruct: a CONSTRUCT library query's /run page was its whole answer as N-Triples in a
+    <pre> (up to 64 MB, decoded and escaped in the server's process). It shows the first 1,000
+    triples, by their labels, and counts the rest in the worker; the CSV has every one."""
+    home = tmp_path / "home"
+    (home / "queries").mkdir(parents=True)
+    (home / "ontology").symlink_to(FIXTURE.parents[2] / "ontology")
+    for sub in ("analysis", "views"):
+        (home / "queries" / sub).symlink_to(FIXTURE.parents[2] / "queries" / sub)
+    (home / "queries" / "statements.rq").write_text("# title: Every statement\n# question: Which triples does the graph hold?\n"
+                                                   "# view: table\n\nCONSTRUCT WHERE { ?s ?p ?o }\n")
+    monkeypatch.setenv("NHSKG_HOME", str(home))
+    subject = ox.NamedNode("https://w3id.org/nhskg/data/post/x")
+    quads = [ox.Quad(subject, ox.NamedNode(f"https://w3id.org/nhskg/def#p{i}"), ox.Literal(f"value {i}"),
+                     ox.NamedNode("https://w3id.org/nhskg/data/graph/p0")) for i in range(1_200)]
+    with GraphStore.writer(tmp_path / "store") as writer:
+        writer.store.bulk_extend(quads)
+    running, _thread = serve_in_thread(ServeConfig(tmp_path / "store", port=0, timeout=20, workers=1, spare=0))
+    try:
+        status, _, page = call(running, "GET", "/run?name=statements")
+        text = page.decode()
+        assert status == 200 and "Showing the first 1,000 of 1,200 triples; " in text, text[:2000]
+        assert text.count("<tr>") == 1 + 1_000 and "&lt;https://" not in text and "<td>value 7</td>" in text
+        assert 'href="/run.csv?name=statements">download the CSV</a>' in text
+        status, _, table = call(running, "GET", "/run.csv?name=statements")
+        assert status == 200 and table.count(b"\r\n") == 1 + 1_200 and table.startswith(b"subject,predicate,object\r\n")
+    finally:
+        running.shutdown()
+        running.server_close()
+
+
 def test_the_csv_download_is_made_by_the_worker(server: SparqlServer, monkeypatch: pytest.MonkeyPatch) -> None:
     """bigcsv: /run.csv parsed the worker's whole SPARQL JSON into rdflib terms and wrote the CSV in
     the server's own process, outside the workers' limits: a 61 MB answer (70,000 rows) took 5.3 s

@@ -164,14 +164,13 @@ def _result_page(query: Any, values: Mapping[str, str], media: str, data: bytes,
             f'<a id="csv" href="{e("/run.csv?" + query_string)}">Download CSV</a> · '
             f'<a href="{e("/editor?" + urllib.parse.urlencode({"example": query.name}))}">Open in the editor</a></p>'
             f"<h1>{e(query.title)}</h1><p>{e(query.question)}</p>")
-    if media.startswith("application/n-triples"):
-        return _page(query.title, head + f"<pre>{e(data.decode('utf-8'))}</pre>")
-    answer = json.loads(data)
-    table = _library_table(query, answer)
+    answer = json.loads(data)  # a CONSTRUCT's too: its first triples as rows (the worker's ``shown``)
+    table = _json_table(answer) if query.kind == "construct" else _library_table(query, answer)
     if isinstance(table, bool):
         return _page(query.title, head + f"<p>{'yes' if table else 'no'}</p>")
     total = answer.get("total", len(table.rows))  # the worker sent the first rows only (``shown``), and counted all
-    count = (f'<p id="shown">Showing the first {len(table.rows):,} of {total:,} rows; '
+    unit = "triples" if query.kind == "construct" else "rows"
+    count = (f'<p id="shown">Showing the first {len(table.rows):,} of {total:,} {unit}; '
              f'<a href="{e("/run.csv?" + query_string)}">download the CSV</a> for all of them.</p>'
              if total > len(table.rows) else "")
     roles = [str(v) for p, v in _bound(query, values).items() if query.parameter(p).scheme == "role-type"]

@@ -308,11 +308,10 @@ class _Handler(GuardedHandler):
         self._send(status, media, data)
 
     def _run_csv(self, params: dict[str, list[str]]) -> None:
-        """A library query's result as CSV for a spreadsheet: the table the page shows, codes not IRIs,
+        """A library query's result as CSV for a spreadsheet: the table the page shows (a CONSTRUCT's triples
+        as rows), codes not IRIs,
         made by the worker (the server passes its bytes on)."""
         query, _values, job = self._library_job(params)
-        if query.kind == "construct":
-            raise _Refused(406, f"query '{query.name}' is a CONSTRUCT; ask /sparql for it with ?format=turtle")
         if query.kind == "ask":
             raise _Refused(406, f"query '{query.name}' is an ASK; its answer is on /run")
         _status, media, data = self._pool_run({**job, "op": "csv", "library": query})

@@ -106,9 +106,18 @@ def _execute(store: ox.Store, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
             answer.write(chunk)
         return 200, _RESULT_MEDIA[job["fmt"]] + "; charset=utf-8", answer.getvalue()
     triples = _at_most(result, max_rows, f"the result has more than {max_rows} triples; add a LIMIT")
+    if job.get("shown") is not None:  # a page: its first triples as rows of JSON, the rest only counted
+        shown = [[t.subject, t.predicate, t.object] for t in itertools.islice(triples, job["shown"])]
+        for chunk in row_chunks(list(_TRIPLE), shown, "json", total=len(shown) + sum(1 for _ in triples)):
+            answer.write(chunk)
+        return 200, _RESULT_MEDIA["json"] + "; charset=utf-8", answer.getvalue()
     media = job.get("graph_media", "text/turtle")
     ox.serialize(triples, answer, format=GRAPH_TYPES[media])
     return 200, f"{media}; charset=utf-8", answer.getvalue()
+
+
+#: The columns a CONSTRUCT's triples are shown and downloaded in.
+_TRIPLE = ("subject", "predicate", "object")
 
 
 def _library_csv(store: ox.Store, job: Mapping[str, Any], answer: _Answer) -> tuple[int, str, bytes]:
@@ -116,14 +125,20 @@ def _library_csv(store: ox.Store, job: Mapping[str, Any], answer: _Answer) -> tu
     not IRIs), made here: in the server's process a 61 MB answer took 5 s and 470 MB to convert."""
     from ..queries.results import to_csv
     from ..queries.running import _project, _summarise
-    from ..sparql.sources import OxigraphSource, to_rdflib
+    from ..sparql.sources import OxigraphSource, Table, to_rdflib
 
     query, max_rows = job["library"], job["max_rows"]
     bindings = {k: term for k, v in job.get("bindings", {}).items() if (term := to_rdflib(v)) is not None}
-    table = OxigraphSource(store).select(query.text, bindings)
-    if len(table.rows) > max_rows:
-        raise _Refused(413, f"the result has more than {max_rows} rows; add a LIMIT (or use the embedded store)")
-    table = _summarise(query, table) if query.quantiles is not None else _project(query, table)
+    if query.kind == "construct":  # one row a triple
+        triples = OxigraphSource(store).construct(query.text, bindings)
+        if len(triples) > max_rows:
+            raise _Refused(413, f"the result has more than {max_rows} triples; add a LIMIT")
+        table = Table(_TRIPLE, tuple(triples))
+    else:
+        table = OxigraphSource(store).select(query.text, bindings)
+        if len(table.rows) > max_rows:
+            raise _Refused(413, f"the result has more than {max_rows} rows; add a LIMIT (or use the embedded store)")
+        table = _summarise(query, table) if query.quantiles is not None else _project(query, table)
     answer.write(to_csv(table, readable=True).encode("utf-8"))
     return 200, "text/csv; charset=utf-8", answer.getvalue()
 
