@@ -22,7 +22,8 @@ from ..sparql.querycheck import ENGINE_STACK, MAX_DEPTH, MAX_QUERY_BYTES, check,
 from .limits import BoundedServer, GuardedHandler, _Connection, _default_max_connections
 from .pages import _download_links, _editor_page, _editor_result, _index_page, _result_page
 from .protocol import GRAPH_TYPES, RESULT_TYPES, _choose, _format_accept, _query_prefixes, _Refused, _run_plain
-from .workers import WorkerPool, _size
+from .engine import _size
+from .workers import WorkerPool
 
 __all__ = ["ServeConfig", "SparqlServer", "make_server", "serve_in_thread"]
 
