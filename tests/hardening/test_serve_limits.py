@@ -148,6 +148,16 @@ def test_a_worker_that_dies_under_a_query_is_replaced(server: SparqlServer, rest
     wait_for_workers(server)
 
 
+def _query_after_killing_the_only_worker(pool: workers.WorkerPool) -> tuple[int, bytes]:
+    """Kills the pool's one idle worker, which the next query finds dead and replaces, and asks that query."""
+    victim = pool.idle[0]
+    os.kill(victim.process.pid, signal.SIGKILL)
+    victim.process.join(5)
+    job = {"op": "sparql", "query": POSTINGS, "fmt": "json", "max_rows": 100}
+    status, _, body = pool.run(job, 20, 30, client="127.0.0.2")
+    return status, body
+
+
 def test_a_replacement_that_cannot_be_started_is_tried_again(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A replacement worker whose pipe or process cannot be made (EMFILE, ENOMEM) ended the thread
     starting it, its place counted as starting for good: the pool stayed a worker short, and with
@@ -164,11 +174,7 @@ def test_a_replacement_that_cannot_be_started_is_tried_again(store_dir: Path, mo
 
     try:
         monkeypatch.setattr(workers, "_Worker", out_of_files)
-        victim = pool.idle[0]
-        os.kill(victim.process.pid, signal.SIGKILL)  # found dead at the next query, and replaced
-        victim.process.join(5)
-        job = {"op": "sparql", "query": POSTINGS, "fmt": "json", "max_rows": 100}
-        status, _, body = pool.run(job, 20, 30, client="127.0.0.2")
+        status, body = _query_after_killing_the_only_worker(pool)
         assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 6 and failures
         with pool.lock:
             assert (pool.starting, len(pool.idle), pool.failed_starts) == (0, 1, 1)
@@ -193,11 +199,7 @@ def test_a_replacement_whose_thread_cannot_be_started_is_tried_again(store_dir: 
 
     try:
         monkeypatch.setattr(workers.threading, "Thread", NoThread)
-        victim = pool.idle[0]
-        os.kill(victim.process.pid, signal.SIGKILL)  # found dead at the next query, and replaced
-        victim.process.join(5)
-        job = {"op": "sparql", "query": POSTINGS, "fmt": "json", "max_rows": 100}
-        status, _, body = pool.run(job, 20, 30, client="127.0.0.2")
+        status, body = _query_after_killing_the_only_worker(pool)
         assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 6 and failures
         with pool.lock:
             assert (pool.starting, len(pool.idle), pool.failed_starts, pool.waiting, pool.inflight) == (0, 1, 1, 0, {})
