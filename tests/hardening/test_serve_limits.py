@@ -238,11 +238,25 @@ def test_a_worker_whose_ready_message_fails_is_ended(store_dir: Path, monkeypatc
         pool.close()
 
 
+@contextmanager
+def _one_worker_serving(store: Path, quads: list[ox.Quad] | None = None) -> Iterator[SparqlServer]:
+    """A server of ``store`` (first written with ``quads``, if given) with one query worker and no
+    spare, ended however the test ends."""
+    if quads is not None:
+        with GraphStore.writer(store) as writer:
+            writer.store.bulk_extend(quads)
+    running, _thread = serve_in_thread(ServeConfig(store, port=0, timeout=20, workers=1, spare=0))
+    try:
+        yield running
+    finally:
+        running.shutdown()
+        running.server_close()
+
+
 def test_an_answer_that_cannot_be_received_retires_its_worker(store_dir: Path) -> None:
     """An answer whose receipt failed part-way (MemoryError for a 64 MB answer, say) left its
     worker in the pool with the answer still in its pipe: the next client was sent it."""
-    running, _thread = serve_in_thread(ServeConfig(store_dir, port=0, timeout=20, workers=1, spare=0))
-    try:
+    with _one_worker_serving(store_dir) as running:
         worker = running.pool.idle[0]
         receive = worker.connection.recv
 
@@ -257,9 +271,6 @@ def test_an_answer_that_cannot_be_received_retires_its_worker(store_dir: Path) -
         status, _, body = call(running, "GET", q("ASK { ?s ?p ?o }"), source="127.0.0.3")
         assert status == 200 and json.loads(body) == {"head": {}, "boolean": True}, body[:300]
         assert not worker.process.is_alive() and running.pool.crashed == 1
-    finally:
-        running.shutdown()
-        running.server_close()
 
 
 def test_the_run_page_shows_its_first_rows_and_counts_the_rest(tmp_path: Path) -> None:
@@ -278,19 +289,13 @@ def test_the_run_page_shows_its_first_rows_and_counts_the_rest(tmp_path: Path) -
                                  (nhskg + "evidenceSentence", ox.Literal(f"sentence {i}")),
                                  (nhskg + "startOffset", ox.Literal(i)), (nhskg + "endOffset", ox.Literal(i + 5))]:
             quads.append(ox.Quad(statement, ox.NamedNode(predicate), value, graph))
-    with GraphStore.writer(tmp_path / "store") as writer:
-        writer.store.bulk_extend(quads)
-    running, _thread = serve_in_thread(ServeConfig(tmp_path / "store", port=0, timeout=20, workers=1, spare=0))
-    try:
+    with _one_worker_serving(tmp_path / "store", quads) as running:
         status, _, page = call(running, "GET", "/run?name=evidence")
         text = page.decode()
         assert status == 200 and "Showing the first 1,000 of 1,200 rows; " in text, text[:2000]
         assert text.count("<tr>") == 1 + 1_000 and 'href="/run.csv?name=evidence">download the CSV</a>' in text
         status, _, table = call(running, "GET", "/run.csv?name=evidence")
         assert status == 200 and table.count(b"\n") == 1 + 1_200
-    finally:
-        running.shutdown()
-        running.server_close()
 
 
 def test_a_construct_on_the_run_page_shows_its_first_triples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -308,10 +313,7 @@ def test_a_construct_on_the_run_page_shows_its_first_triples(tmp_path: Path, mon
     subject = ox.NamedNode("https://w3id.org/nhskg/data/post/x")
     quads = [ox.Quad(subject, ox.NamedNode(f"https://w3id.org/nhskg/def#p{i}"), ox.Literal(f"value {i}"),
                      ox.NamedNode("https://w3id.org/nhskg/data/graph/p0")) for i in range(1_200)]
-    with GraphStore.writer(tmp_path / "store") as writer:
-        writer.store.bulk_extend(quads)
-    running, _thread = serve_in_thread(ServeConfig(tmp_path / "store", port=0, timeout=20, workers=1, spare=0))
-    try:
+    with _one_worker_serving(tmp_path / "store", quads) as running:
         status, _, page = call(running, "GET", "/run?name=statements")
         text = page.decode()
         assert status == 200 and "Showing the first 1,000 of 1,200 triples; " in text, text[:2000]
@@ -319,9 +321,6 @@ def test_a_construct_on_the_run_page_shows_its_first_triples(tmp_path: Path, mon
         assert 'href="/run.csv?name=statements">download the CSV</a>' in text
         status, _, table = call(running, "GET", "/run.csv?name=statements")
         assert status == 200 and table.count(b"\r\n") == 1 + 1_200 and table.startswith(b"subject,predicate,object\r\n")
-    finally:
-        running.shutdown()
-        running.server_close()
 
 
 def test_the_csv_download_is_made_by_the_worker(server: SparqlServer, monkeypatch: pytest.MonkeyPatch) -> None:

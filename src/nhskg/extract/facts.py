@@ -209,12 +209,11 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
             asked = [m for m in asked if (m.start, m.end) not in reading.patterned and not words.rank_named.search(m.written)]
             if not asked:
                 continue
+            if (employer_describes_itself(reading, sentence, bool(words.holder.search(sentence.text)))
+                    and not words.stated_as_required.search(sentence.text)):
+                continue  # "We have links with the Leeds University Doctorate in Clinical Psychology course": the employer's own
         if words.not_a_requirement.match(sentence.text) or words.conditional_check.search(sentence.text):
             continue
-        if (sentence.section != "person-specification" and not words.asks_of_candidate.search(sentence.text)
-                and employer_describes_itself(reading, sentence, bool(words.holder.search(sentence.text)))
-                and not words.stated_as_required.search(sentence.text)):
-            continue  # "We have links with the Leeds University Doctorate in Clinical Psychology course": the employer's own
         if words.benefit_offered.search(without_bullet(sentence.text)):
             continue  # "you will receive ... access to a car salary sacrifice scheme": given, not asked
         # "possess the MRCPsych UK or have an equivalent post-graduate qualification": the

@@ -25,11 +25,11 @@ from .reading import (
     Reading,
     add,
     coordinated_cue,
+    employer_describes_itself,
     evidence_of,
     governing_cue,
     is_own_title,
     mentions_by_sentence,
-    employer_describes_itself,
     subject_is_other_role,
 )
 from .wording import Wording, wording

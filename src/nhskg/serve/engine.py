@@ -62,6 +62,18 @@ def _at_most(items: Iterable[_T], count: int, refusal: str) -> Iterator[_T]:
         yield item
 
 
+def _too_many(count: int, unit: str) -> str:
+    """The refusal of a result past ``max_rows``: the same words whichever way it is sent."""
+    return f"the result has more than {count} {unit}; add a LIMIT" + (" (or use the embedded store)" if unit == "rows" else "")
+
+
+def _first_and_total(items: Iterator[_T], shown: int) -> tuple[list[_T], int]:
+    """A page's first ``shown`` items and how many there are in all, counted here under the
+    worker's limits rather than sent to the server."""
+    first = list(itertools.islice(items, shown))
+    return first, len(first) + sum(1 for _ in items)
+
+
 def _execute(store: ox.Store, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
     """Run one job in a worker: ``sparql`` (a protocol query) or ``view`` (a library query drawn as HTML)."""
     from ..sparql.sources import OxigraphSource
@@ -86,19 +98,19 @@ def _execute(store: ox.Store, job: Mapping[str, Any]) -> tuple[int, str, bytes]:
         return 200, _RESULT_MEDIA[job["fmt"]], _boolean(bool(result), job["fmt"])
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
-        solutions = _at_most(result, max_rows, f"the result has more than {max_rows} rows; add a LIMIT (or use the embedded store)")
-        rows: Iterable[list[Any]] = ([solution[c] for c in columns] for solution in solutions)
-        total = None
-        if job.get("shown") is not None:  # a page: its first rows, the rest only counted (here, under the worker's limits)
-            rows = list(itertools.islice(rows, job["shown"]))
-            total = len(rows) + sum(1 for _ in solutions)
-        for chunk in row_chunks(columns, rows, job["fmt"], total=total):
+        rows = ([solution[c] for c in columns] for solution in _at_most(result, max_rows, _too_many(max_rows, "rows")))
+        if job.get("shown") is not None:  # a page: its first rows, the rest only counted
+            first, total = _first_and_total(rows, job["shown"])
+            chunks = row_chunks(columns, first, job["fmt"], total=total)
+        else:
+            chunks = row_chunks(columns, rows, job["fmt"])
+        for chunk in chunks:
             answer.write(chunk)
         return 200, _RESULT_MEDIA[job["fmt"]] + "; charset=utf-8", answer.getvalue()
-    triples = _at_most(result, max_rows, f"the result has more than {max_rows} triples; add a LIMIT")
+    triples = _at_most(result, max_rows, _too_many(max_rows, "triples"))
     if job.get("shown") is not None:  # a page: its first triples as rows of JSON, the rest only counted
-        shown = [[t.subject, t.predicate, t.object] for t in itertools.islice(triples, job["shown"])]
-        for chunk in row_chunks(list(_TRIPLE), shown, "json", total=len(shown) + sum(1 for _ in triples)):
+        first_triples, count = _first_and_total(triples, job["shown"])
+        for chunk in row_chunks(list(_TRIPLE), [[t.subject, t.predicate, t.object] for t in first_triples], "json", total=count):
             answer.write(chunk)
         return 200, _RESULT_MEDIA["json"] + "; charset=utf-8", answer.getvalue()
     media = job.get("graph_media", "text/turtle")
@@ -122,12 +134,12 @@ def _library_csv(store: ox.Store, job: Mapping[str, Any], answer: _Answer) -> tu
     if query.kind == "construct":  # one row a triple
         triples = OxigraphSource(store).construct(query.text, bindings)
         if len(triples) > max_rows:
-            raise _Refused(413, f"the result has more than {max_rows} triples; add a LIMIT")
+            raise _Refused(413, _too_many(max_rows, "triples"))
         table = Table(_TRIPLE, tuple(triples))
     else:
         table = OxigraphSource(store).select(query.text, bindings)
         if len(table.rows) > max_rows:
-            raise _Refused(413, f"the result has more than {max_rows} rows; add a LIMIT (or use the embedded store)")
+            raise _Refused(413, _too_many(max_rows, "rows"))
         table = _summarise(query, table) if query.quantiles is not None else _project(query, table)
     answer.write(to_csv(table, readable=True).encode("utf-8"))
     return 200, "text/csv; charset=utf-8", answer.getvalue()

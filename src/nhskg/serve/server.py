@@ -309,9 +309,8 @@ class _Handler(GuardedHandler):
         self._send(status, media, data)
 
     def _run_csv(self, params: dict[str, list[str]]) -> None:
-        """A library query's result as CSV for a spreadsheet: the table the page shows (a CONSTRUCT's triples
-        as rows), codes not IRIs,
-        made by the worker (the server passes its bytes on)."""
+        """A library query's result as CSV for a spreadsheet: the table the page shows (a CONSTRUCT's
+        triples as rows), codes not IRIs, made by the worker (the server passes its bytes on)."""
         query, _values, job = self._library_job(params)
         if query.kind == "ask":
             raise _Refused(406, f"query '{query.name}' is an ASK; its answer is on /run")
