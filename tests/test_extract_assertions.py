@@ -1607,3 +1607,57 @@ def test_a_team_counted_in_whole_time_equivalents_names_the_posts_peers(sentence
     """Peers counted in whole-time equivalents or with a decimal are peers as "a team of 4
     consultants" names them (an unseen later posting, and three corpus twins, each read)."""
     assert [(i.code, i.label) for i in read(sentence, "Respiratory Consultant").works_with] == [("other", label)]
+
+
+def test_a_sentence_selling_the_place_names_no_body():
+    # LATER 560's psychiatry posts and corpus 916213200, 916167896: the city's medical school
+    trust = "Kent and Medway NHS and Social Care Partnership Trust"
+    for text in ("While Canterbury has drawn visitors for centuries; it is a breath-taking city full of heritage and attractions "
+                 "and the site for Kent's new medical school, set to benefit from your input and you from being involved.",
+                 "The Medical School inspiring waterfront campus is right in the heart of a friendly and vibrant city of Lincoln "
+                 "with the aim of creating future medical workforce that is from the community and for the community."):
+        assert not read(text, "Consultant Psychiatrist", trust).bodies, text
+    q = read("You will teach students of the medical school of the University of Kent.", "Consultant Psychiatrist", trust)
+    assert codes(q.bodies) == {"university"}
+
+
+def test_a_registration_pin_is_asked():
+    # LATER 560's theatre lead and corpus 916235558: the regulator's PIN, in any case, however introduced
+    p = read("Who we're looking for:\n• You hold a valid NMC or HCPC pin with no conditions or restrictions", "Urology Speciality Lead")
+    assert {(r.code, r.essential) for r in p.requirements} == {("nmc-registration", False), ("hcpc-registration", False)}
+    q = read("The post holder will need to have an active NMC pin with no restrictions.", "Staff Nurse")
+    assert codes(q.requirements) == {"nmc-registration"}
+    # a pin paid for by the employer is a benefit, not a requirement
+    assert not read("• NMC / HCPC pin paid for the first year (for newly qualified nurses / ODPs)", "Staff Nurse").requirements
+    assert not read("For newly Qualified nurses your initial NMC pin number fee will also be paid for you by the trust.",
+                    "Staff Nurse").requirements
+
+
+def test_what_you_will_need_is_the_person_specification():
+    # LATER 560's lead psychologist: doctoral or master's training, offered as alternatives
+    p = read("To be successful in this role, you'll need:\n• HCPC Registered.\n• Post-graduate doctoral level training in "
+             "Clinical or Forensic Psychology OR Masters level training in Forensic Psychology.", "Lead Psychologist")
+    assert {(r.code, r.essential) for r in p.requirements} == {
+        ("hcpc-registration", True), ("doctorate", False), ("masters-degree", False)}
+
+
+def test_transport_and_travel_the_role_requires_ask_for_a_driving_licence():
+    # LATER 560's learning disabilities psychiatrist and surgical network nurse
+    for text in ("The successful candidate will be expected to have transport available to fulfil the requirements of the post.",
+                 "The role requires you to travel to all units within the network."):
+        assert codes(read(text, "Lead Nurse").requirements) == {"driving-licence"}, text
+    assert not read("Staff will have transport provided between sites.", "Lead Nurse").requirements
+
+
+def test_the_employer_by_its_initials_describes_itself():
+    # LATER 560's older adult psychiatrist and corpus 916227567, 916171234: "LPFT has", "DBTHFT works closely with"
+    p = read("LPFT has Senior Consultant representatives steering the development of the University of Lincoln medical school.",
+             "Consultant Psychiatrist", "Lincolnshire Partnership NHS Foundation Trust")
+    assert not p.bodies
+    q = read("DBTHFT works closely with the local CCGs to ensure an integrated approach to children's services.",
+             "Consultant Paediatrician", "Doncaster and Bassetlaw Teaching Hospitals NHS Foundation Trust")
+    assert not q.bodies
+    # two letters are not the employer, nor is another organisation's initials
+    r = read("The post holder will work closely with the local CCGs.", "Consultant Paediatrician",
+             "Doncaster and Bassetlaw Teaching Hospitals NHS Foundation Trust")
+    assert codes(r.bodies) == {"ccg"}

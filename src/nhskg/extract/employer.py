@@ -168,9 +168,28 @@ def _written_as(name: str) -> re.Pattern[str]:
     return re.compile(r"\s+(?:\([^()\s]{2,12}\)\s+)?".join(words))
 
 
+def _initials(name: str, short: str) -> set[str]:
+    """The employer's initials as adverts write them for its name ("LPFT" for Lincolnshire
+    Partnership NHS Foundation Trust, "CUH" for Cambridge University Hospitals NHS Foundation
+    Trust): of its capitalised words, of those but the initials in it ("NHS"), and of its name
+    without the kind of body; three letters at least, so that two initials are never read as the
+    employer.
+
+    >>> sorted(_initials("Lincolnshire Partnership NHS Foundation Trust", "Lincolnshire Partnership"))
+    ['LPFT', 'LPNFT']
+    >>> sorted(_initials("Cambridge University Hospitals NHS Foundation Trust", "Cambridge University Hospitals"))
+    ['CUH', 'CUHFT', 'CUHNFT']
+    """
+    def of(words: list[str], acronyms: bool = True) -> str:
+        return "".join(w[0] for w in words if w[0].isupper() and w.isalpha() and (acronyms or not w.isupper()))
+
+    found = {of(name.split()), of(name.split(), acronyms=False), of(short.split())}
+    return {initials for initials in found if len(initials) >= 3}
+
+
 def employer_spans(text: str, organisation: Organisation | None, matcher: Matcher,
                    mentions: Iterable[Mention] = (), vocab: Vocabulary | None = None) -> list[tuple[int, int]]:
-    """Where the text names the employer itself: its full name, and its short names when it is a
+    """Where the text names the employer itself: its full name, its initials, and its short names when it is a
     known body ("Betsi Cadwaladr" for Betsi Cadwaladr University Local Health Board), found among
     the text's ``mentions`` already matched (the text is not matched again)."""
     if organisation is None or not organisation.name:
@@ -184,6 +203,8 @@ def employer_spans(text: str, organisation: Organisation | None, matcher: Matche
     for name in {organisation.name, plain, short if len(short.split()) >= 2 else plain, stem if len(stem.split()) >= 2 else plain}:
         if name.split():
             spans += [m.span() for m in _written_as(name).finditer(text)]
+    for initials in _initials(plain, short):
+        spans += [m.span() for m in re.finditer(rf"\b{initials}\b", text)]
     own = {m.code for m in matcher.find(organisation.name, (ORGANISATION,))}
     if own:
         spans += [(m.start, m.end) for m in mentions if m.scheme == ORGANISATION and m.code in own]

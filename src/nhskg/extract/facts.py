@@ -75,6 +75,8 @@ def read_bodies(
         holder = bool(recruiting) or bool(words.holder.search(sentence.text))
         if employer_describes_itself(reading, sentence, holder):
             continue  # the employer describing itself and the bodies it deals with
+        if words.describes_the_area.search(sentence.text):
+            continue  # "the heart of a friendly and vibrant city" with its medical school: a feature of the place
         if not holder and _opens_with(reading.text, sentence, own):
             continue  # "Practice Plus Group is working with NHS England": the employer, by its name
         joint = any(m.scheme == CUE for m in mentions)

@@ -135,6 +135,8 @@ class Wording:
     #: person-sought-or-offer: a person-specification item, or what the employer offers
     person_sought_or_offer: re.Pattern[str]
     employer_describes_itself: re.Pattern[str]
+    #: describes-the-area: a sentence selling the place where the post is, whose bodies are its features
+    describes_the_area: re.Pattern[str]
     #: recruiting: the verb of a sentence in which the employer says it is recruiting
     recruiting: re.Pattern[str]
     #: one-of-its-kind: the words before a kind of body that make it the employer's own kind
@@ -290,6 +292,7 @@ def wording(vocab: Vocabulary) -> Wording:
         describes_candidate=one("describes-candidate"),
         person_sought_or_offer=one("person-sought-or-offer"),
         employer_describes_itself=one("employer-describes-itself"),
+        describes_the_area=one("describes-the-area"),
         recruiting=one("recruiting"),
         one_of_its_kind=one("one-of-its-kind"),
         body_as_subject=one("body-as-subject"),
