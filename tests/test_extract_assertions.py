@@ -289,6 +289,17 @@ def test_a_salary_for_programmed_activities_is_not_a_yearly_salary():
     assert p.salary is None
 
 
+def test_a_range_no_pay_scale_could_span_is_no_salary():
+    # LATER 560's ward manager (dev 916225497) and corpus 916255414: a bonus or a typing error in the record
+    p = read("Come and lead our ward.", "Ward Manager", salary_min=3000, salary_max=40000,
+             salary_text="£40,000.00 PLUS £3,000 Welcome Bonus", salary_period="year")
+    assert p.salary is None
+    q = read("Consultant post.", "Consultant", salary_min=11086, salary_max=82096, salary_text="£82,096 - £110,86", salary_period="year")
+    assert q.salary is None
+    r = read("Consultant post.", "Consultant", salary_min=79860, salary_max=107668, salary_text="£79,860 - £107,668", salary_period="year")
+    assert r.salary is not None and (r.salary.min, r.salary.max) == (79860, 107668)
+
+
 def test_the_employing_trust_is_not_an_external_body_of_its_own_posts():
     p = read("You will work across Cambridge University Hospitals and with the CQC.", "Chief Nurse",
              "Cambridge University Hospitals NHS Foundation Trust")

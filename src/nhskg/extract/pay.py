@@ -11,6 +11,11 @@ from ..vocabulary.vocab import Vocabulary
 from .reading import ORG_TYPE, PAY_BAND
 from .wording import wording
 
+#: The widest yearly range read as a salary: the top of a scale at most this many times its foot
+#: (a consultant's is 1.4 times, the bank rates of Agenda for Change's bands 2 to 9 about 2.1).
+_WIDEST = 2.5
+
+
 def salary_of(vocab: Vocabulary, document: Document, sentences: tuple[Sentence, ...]) -> Salary | None:
     s = document.structured
     words = wording(vocab)
@@ -23,6 +28,11 @@ def salary_of(vocab: Vocabulary, document: Document, sentences: tuple[Sentence, 
         if low is not None or high is not None:
             low = low if low is not None else high
             high = high if high is not None else low
+            if low and high and high > _WIDEST * low:
+                # "£40,000.00 PLUS £3,000 Welcome Bonus" recorded as 3,000 to 40,000, "£82,096 -
+                # £110,86" as 11,086 to 82,096: no NHS pay scale is this wide, so the record's
+                # figures are a bonus or a typing error, and no salary is better than a wrong one.
+                return None
             if low and low >= 1000:
                 return Salary(low, high)
     if s.salary_text:
