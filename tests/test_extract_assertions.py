@@ -1672,3 +1672,41 @@ def test_the_employer_by_its_initials_describes_itself():
     r = read("The post holder will work closely with the local CCGs.", "Consultant Paediatrician",
              "Doncaster and Bassetlaw Teaching Hospitals NHS Foundation Trust")
     assert codes(r.bodies) == {"ccg"}
+
+
+def test_an_nhs_trust_named_beside_a_foundation_trust_stays_an_nhs_trust():
+    # LATER 600's oncology post and corpus 916238513: "a joint post with X NHS Trust and Y NHS Foundation Trust"
+    p = read("This is a joint post with Buckinghamshire Healthcare NHS Trust and Oxford University Hospitals NHS Foundation Trust.",
+             "Consultant Clinical Oncologist", "Buckinghamshire Healthcare NHS Trust")
+    assert p.organisation is not None and p.organisation.type == "nhs-trust"
+    q = read("Lancashire Teaching Hospitals NHS Foundation Trust is recruiting.", "Consultant", "Lancashire Teaching Hospitals NHS Trust")
+    assert q.organisation is not None and q.organisation.type == "nhs-foundation-trust"
+
+
+def test_supervising_registered_staff_asks_no_registration():
+    # LATER 600's ward manager and corpus 916239079: the staff supervised, or the post's supervisors
+    for text in ("The successful candidate will be responsible for the line management and supervision of all the registered "
+                 "nurses and healthcare assistants.",
+                 "Under the supervision of registered practitioners assist in the provision of care to service users."):
+        assert not read(text, "Ward Manager").requirements, text
+
+
+def test_nurses_of_joined_fields_are_nmc_registered():
+    # LATER 600's community service manager and corpus 916183828
+    for text in ("Professional Registration as a Registered Learning Disabilities or Mental Health Nurse",
+                 "Applicant will be a Registered Learning Disability Nurse."):
+        assert codes(read(text, "Community Service Manager").requirements) == {"nmc-registration"}, text
+
+
+def test_eligible_to_join_the_register_is_an_alternative():
+    # LATER 600's Newcastle oncology posts (and 5 corpus postings of the same template)
+    p = read("Candidates for the post must be registered medical practitioners and on, or eligible to join, the Specialist "
+             "Register within six months of the date of the Appointments Committee.", "Consultant Oncologist")
+    assert {(r.code, r.essential) for r in p.requirements} == {("gmc-registration", True), ("specialist-registration", False)}
+
+
+def test_a_plan_as_outlined_by_a_body_names_no_body():
+    # LATER 600's upper limb consultant: the STP as the plan's source
+    p = read("The post holder will join the on call rota, with future plans to migrate all acute services to Peterborough as "
+             "outlined by Cambridgeshire STP.", "Upper Limb Consultant", "North West Anglia NHS Foundation Trust")
+    assert not p.bodies

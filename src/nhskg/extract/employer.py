@@ -148,7 +148,9 @@ def type_refined_in_text(organisation: Organisation, spans: list[tuple[int, int,
         return organisation
     stem = _stem(organisation.name, matcher)
     for start, end, code in spans:
-        if code == kind.refined_in_text_to and _stem(text[start:end], matcher) == stem:
+        if code != kind.refined_in_text_to or len(matcher.find(text[start:end], (ORG_TYPE,))) > 1:
+            continue  # "a joint post with Buckinghamshire Healthcare NHS Trust and Oxford ... NHS Foundation Trust": two names
+        if _stem(text[start:end], matcher) == stem:
             return Organisation(organisation.name, code)
     return organisation
 
