@@ -1710,3 +1710,33 @@ def test_a_plan_as_outlined_by_a_body_names_no_body():
     p = read("The post holder will join the on call rota, with future plans to migrate all acute services to Peterborough as "
              "outlined by Cambridgeshire STP.", "Upper Limb Consultant", "North West Anglia NHS Foundation Trust")
     assert not p.bodies
+
+
+def test_the_regulators_specialist_register_is_that_register_alone():
+    # LATER 640's OMFS consultant and corpus 916249785: no separate GMC registration read from the register's name
+    p = read("Applicants must be fully registered on the UK General Medical Council's Specialist Register.", "Consultant")
+    assert codes(p.requirements) == {"specialist-registration"}
+    q = read("Professionally registered with GMC/NMC/HCPC/GDC/GPhC\n\nPost Graduate qualification in Governance", "Head of Governance")
+    assert {"gmc-registration", "nmc-registration", "hcpc-registration", "gdc-registration", "gphc-registration"} <= codes(q.requirements)
+
+
+def test_an_item_glued_to_or_equivalent_is_asked_on_its_own():
+    # LATER 640's orthopaedic consultant: "MB ChB or equivalentFull GMC Registration" (a line break lost)
+    p = read("Qualifications required\nMB ChB or equivalentFull GMC Registration\nFRCS Orth", "Consultant in Trauma & Orthopaedic Surgery")
+    assert {(r.code, r.essential) for r in p.requirements} >= {("medical-degree", True), ("gmc-registration", True)}
+
+
+def test_first_level_registration_and_a_means_of_transport():
+    # LATER 640's ward manager and psychiatrist
+    p = read("To be successful in this role, you'll need\n• First level registration", "Ward Manager")
+    assert codes(p.requirements) == {"nmc-registration"}
+    q = read("The ability to commute within the Trusts geographical area with access to the appropriate means of transport is essential.",
+             "Consultant Psychiatrist")
+    assert codes(q.requirements) == {"driving-licence"}
+
+
+def test_the_trust_describing_its_staff_asks_nothing():
+    # LATER 640's project manager and corpus 916230463: "Overall the Trust has ... qualified doctors"
+    p = read("Overall the Trust has around 6,000 highly trained, qualified doctors, nurses, midwives and other support staff.",
+             "Senior Project Manager")
+    assert not p.requirements

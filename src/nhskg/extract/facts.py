@@ -35,7 +35,8 @@ from .wording import Wording, wording
 _CLAUSE_END = re.compile(r"[,;]|\band\b|\bor\b(?!\s+equivalent\b)")
 # "(or equivalent)" after a requirement: the same requirement, offering no alternative to the next.
 # (not when a word follows: "or equivalent experience" offers something else in its place)
-_OR_EQUIVALENT = re.compile(r"\(?\s*\bor\s+(?:an?\s+)?equivalent\b(?!\s+[a-z])\s*\)?")
+# ("MB ChB or equivalentFull GMC Registration": a line break lost between two items)
+_OR_EQUIVALENT = re.compile(r"\(?\s*\bor\s+(?:an?\s+)?equivalent(?:\b|(?=[A-Z]))(?!\s+[a-z])\s*\)?")
 # What names a requirement as the equivalent of the one before it: "or have an equivalent ...".
 _EQUIVALENT_OF_THE_LAST = re.compile(r"\bor\s+(?:(?:have|hold|possess)\s+)?(?:an?\s+|the\s+)?equivalent\s+$")
 # What joins a requirement to one that only qualifies it: "on the Specialist Register with a licence

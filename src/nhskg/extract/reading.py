@@ -90,6 +90,11 @@ def pattern_mentions(
     return found
 
 
+#: What may stand between a regulator's name and a register of its own that the name runs into
+#: ("the GMC's Specialist Register", "GMC Specialist Register")
+_RUNS_INTO = re.compile(r"(?:['\u2019]s)? ?")
+
+
 def registration_mentions(vocab: Vocabulary, text: str, mentions: list[Mention]) -> list[Mention]:
     """A regulator named where the posting asks for registration with it ("registered with the
     Health and Care Professions Council (HCPC)", "Member of HCPC", "GPhC registration"), read as
@@ -108,6 +113,10 @@ def registration_mentions(vocab: Vocabulary, text: str, mentions: list[Mention])
         # registration"), each is its own registration, read from its own name alone, so that
         # neither reading holds the other's.
         if before is not None:
+            if any(m.scheme == QUALIFICATION and m.code not in registers.values()
+                   and (_RUNS_INTO.fullmatch(text, mention.end, max(mention.end, m.start)) and m.start >= mention.end
+                        or m.start <= mention.start < mention.end < m.end) for m in mentions):
+                continue  # "registered on the General Medical Council's Specialist Register": that register, asked on its own
             start = max(line_start, mention.start - 80) + before.start() if not before.group(_OTHERS) else mention.start
             end = mention.end + (text[mention.end : mention.end + 1] == ")" and "(" in before.group())  # "registration (HCPC)"
             found.append(Mention(QUALIFICATION, code, start, end, text[start:end]))
