@@ -1740,3 +1740,33 @@ def test_the_trust_describing_its_staff_asks_nothing():
     p = read("Overall the Trust has around 6,000 highly trained, qualified doctors, nurses, midwives and other support staff.",
              "Senior Project Manager")
     assert not p.requirements
+
+
+def test_as_you_would_expect_is_the_employer_speaking():
+    # LATER 680's gastroenterologist and corpus 916222588: "As you would expect from a large teaching Trust, ... we already work closely with local universities"
+    p = read("As you would expect from a large teaching Trust, we prize training doctors and we already work closely with local "
+             "universities and King's College, University of London.", "Consultant Gastroenterologist")
+    assert not p.bodies
+    assert codes(read("You will work closely with local universities.", "Consultant Gastroenterologist").bodies) == {"university"}
+
+
+def test_a_rating_by_the_inspector_names_no_body():
+    # LATER 680's analytical services manager and 13 corpus postings: "Trust rates Outstanding by the CQC"
+    text = ("Main duties of the job\nYou will lead the analytical team.\n\nAcute Trust of the Year – HSJ Awards November 2019\n\n"
+            "Trust rates Outstanding by the CQC – March 2019\n\nBest in the NHS, Patient Led Assessment of the Care Environment 2017")
+    assert not read(text, "Analytical Services Manager").bodies
+
+
+def test_eligibility_offered_beside_a_register_or_cct_is_an_alternative():
+    # LATER 680's psychiatrist and histopathologist
+    p = read("Person specification\n• You will have MRCPsych or equivalent, a CCT (or eligibility) in Learning Disability.", "Consultant Psychiatrist")
+    assert ("specialist-registration", False) in {(r.code, r.essential) for r in p.requirements}
+    q = read("Applications will be considered for a locum post if you are not on the Specialist Register.", "Consultant Histopathologist")
+    assert {(r.code, r.essential) for r in q.requirements} == {("specialist-registration", False)}
+
+
+def test_master_degree_level_is_a_masters():
+    # LATER 680's analytical services manager
+    p = read("You will be educated to Master degree level or equivalent and have experience in an analytical environment.",
+             "Analytical Services Manager")
+    assert codes(p.requirements) == {"masters-degree"}
