@@ -191,9 +191,10 @@ def _initials(name: str, short: str) -> set[str]:
 
 def employer_spans(text: str, organisation: Organisation | None, matcher: Matcher,
                    mentions: Iterable[Mention] = (), vocab: Vocabulary | None = None) -> list[tuple[int, int]]:
-    """Where the text names the employer itself: its full name, its initials, and its short names when it is a
-    known body ("Betsi Cadwaladr" for Betsi Cadwaladr University Local Health Board), found among
-    the text's ``mentions`` already matched (the text is not matched again)."""
+    """Where the text names the employer itself: its full name, its initials ("LPFT has ..."), and
+    its short names when it is a known body ("Betsi Cadwaladr" for Betsi Cadwaladr University Local
+    Health Board), found among the text's ``mentions`` already matched (the text is not matched
+    again)."""
     if organisation is None or not organisation.name:
         return []
     spans = []

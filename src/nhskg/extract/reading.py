@@ -95,6 +95,14 @@ def pattern_mentions(
 _RUNS_INTO = re.compile(r"(?:['\u2019]s)? ?")
 
 
+def _runs_into(text: str, regulator: Mention, other: Mention) -> bool:
+    """Whether the regulator's name is part of another qualification's ("General Medical Council's
+    Specialist Register" read whole) or runs straight into it ("the GMC Specialist Register")."""
+    if other.start <= regulator.start < regulator.end < other.end:
+        return True
+    return other.start >= regulator.end and _RUNS_INTO.fullmatch(text, regulator.end, other.start) is not None
+
+
 def registration_mentions(vocab: Vocabulary, text: str, mentions: list[Mention]) -> list[Mention]:
     """A regulator named where the posting asks for registration with it ("registered with the
     Health and Care Professions Council (HCPC)", "Member of HCPC", "GPhC registration"), read as
@@ -113,9 +121,7 @@ def registration_mentions(vocab: Vocabulary, text: str, mentions: list[Mention])
         # registration"), each is its own registration, read from its own name alone, so that
         # neither reading holds the other's.
         if before is not None:
-            if any(m.scheme == QUALIFICATION and m.code not in registers.values()
-                   and (_RUNS_INTO.fullmatch(text, mention.end, max(mention.end, m.start)) and m.start >= mention.end
-                        or m.start <= mention.start < mention.end < m.end) for m in mentions):
+            if any(_runs_into(text, mention, m) for m in mentions if m.scheme == QUALIFICATION and m.code not in registers.values()):
                 continue  # "registered on the General Medical Council's Specialist Register": that register, asked on its own
             start = max(line_start, mention.start - 80) + before.start() if not before.group(_OTHERS) else mention.start
             end = mention.end + (text[mention.end : mention.end + 1] == ")" and "(" in before.group())  # "registration (HCPC)"
