@@ -109,6 +109,7 @@ def registration_mentions(vocab: Vocabulary, text: str, mentions: list[Mention])
     that registration (the qualification whose ``nhskg:registrationWith`` is the regulator),
     from the asking word to the name; the labels list only some of the many ways to say it."""
     registers = {c.registration_with: c.code for c in vocab.scheme(QUALIFICATION).concepts if c.registration_with}
+    registrations = set(registers.values())
     words = wording(vocab)
     found = []
     for mention in mentions:
@@ -121,7 +122,7 @@ def registration_mentions(vocab: Vocabulary, text: str, mentions: list[Mention])
         # registration"), each is its own registration, read from its own name alone, so that
         # neither reading holds the other's.
         if before is not None:
-            if any(_runs_into(text, mention, m) for m in mentions if m.scheme == QUALIFICATION and m.code not in registers.values()):
+            if any(_runs_into(text, mention, m) for m in mentions if m.scheme == QUALIFICATION and m.code not in registrations):
                 continue  # "registered on the General Medical Council's Specialist Register": that register, asked on its own
             start = max(line_start, mention.start - 80) + before.start() if not before.group(_OTHERS) else mention.start
             end = mention.end + (text[mention.end : mention.end + 1] == ")" and "(" in before.group())  # "registration (HCPC)"
