@@ -1770,3 +1770,31 @@ def test_master_degree_level_is_a_masters():
     p = read("You will be educated to Master degree level or equivalent and have experience in an analytical environment.",
              "Analytical Services Manager")
     assert codes(p.requirements) == {"masters-degree"}
+
+
+def test_the_employer_speaking_as_we_names_its_own_partners():
+    # LATER 720's communications lead (corpus 916245665 and ten adverts of its host): in a sentence
+    # that names neither the post nor its holder, "we" is the employer and the bodies are its partners
+    host = "Chelsea and Westminster Hospital NHS Foundation Trust"
+    for text in ("Through working with world leading hospitals, community providers, commissioners and universities, "
+                 "we match health challenges with new innovations.",
+                 "Working closely with local universities, we are building a culture of clinical excellence with "
+                 "opportunities to undertake research in practice."):
+        assert not read(text, "Senior Communications Lead", host).bodies, text
+    # a duty bullet keeps its body though "we" is in it, and so does a sentence about the post holder
+    q = read("Duties:\n• Actively participate in the development of the Integrated Care System across LLR, setting the "
+             "outcomes we want to achieve.", "Head of Strategy", host)
+    assert codes(q.bodies) == {"ics"}
+    r = read("You will work closely with commissioners and universities, as we match health challenges with new innovations.",
+             "Senior Communications Lead", host)
+    assert codes(r.bodies) == {"ccg", "university"}
+
+
+def test_management_and_leadership_experience_is_not_senior_leadership():
+    # LATER 720's practice operations manager, dev 916236201, 916249929 and 916250249: asked of a
+    # ward sister, a research nurse, a practice manager; senior or clinical leadership still is
+    for text in ("Previous management and leadership experience", "Management and leadership experience"):
+        p = read(f"Person specification\nEssential\n• {text}", "Operations Manager")
+        assert "senior-leadership-experience" not in codes(p.requirements), text
+    q = read("Person specification\nEssential\n• Significant senior leadership experience", "Operations Manager")
+    assert codes(q.requirements) == {"senior-leadership-experience"}

@@ -145,6 +145,8 @@ def read_bodies(
             if any(a <= mention.start and mention.end <= b for a, b in own):
                 continue
             stated = "field" if FIELD_LINE.match(sentence.text) else "list" if len(bodies) > 2 else "direct" if holder or sentence.section == "duties" else "passing"
+            if stated == "passing" and not sentence.bullet and words.employer_speaking.search(sentence.text):
+                continue  # "Through working with ... commissioners and universities, we match ...": the employer's partners
             add(found, item("bodies", mention.code, mention.written, evidence_of(sentence), stated))
     return found
 

@@ -137,6 +137,8 @@ class Wording:
     employer_describes_itself: re.Pattern[str]
     #: describes-the-area: a sentence selling the place where the post is, whose bodies are its features
     describes_the_area: re.Pattern[str]
+    #: employer-speaking: "we" in a sentence that names neither the post nor its holder
+    employer_speaking: re.Pattern[str]
     #: recruiting: the verb of a sentence in which the employer says it is recruiting
     recruiting: re.Pattern[str]
     #: one-of-its-kind: the words before a kind of body that make it the employer's own kind
@@ -293,6 +295,7 @@ def wording(vocab: Vocabulary) -> Wording:
         person_sought_or_offer=one("person-sought-or-offer"),
         employer_describes_itself=one("employer-describes-itself"),
         describes_the_area=one("describes-the-area"),
+        employer_speaking=one("employer-speaking"),
         recruiting=one("recruiting"),
         one_of_its_kind=one("one-of-its-kind"),
         body_as_subject=one("body-as-subject"),
