@@ -1798,3 +1798,21 @@ def test_management_and_leadership_experience_is_not_senior_leadership():
         assert "senior-leadership-experience" not in codes(p.requirements), text
     q = read("Person specification\nEssential\n• Significant senior leadership experience", "Operations Manager")
     assert codes(q.requirements) == {"senior-leadership-experience"}
+
+
+def test_professionals_worked_with_are_a_partner():
+    # LATER 720's case manager and dev 916253733: "other professionals" has no role type, but the
+    # post works with them, as with "other clinicians"
+    p = read("The post holder will be responsible for liaising with professionals from various disciplines such as "
+             "prison, police and courts.", "Forensic Liaison Nurse")
+    assert codes(p.works_with) == {"other"}
+    q = read("You will co-ordinate care in conjunction with other professionals in the community.", "Team Case Manager")
+    assert codes(q.works_with) == {"other"}
+
+
+def test_a_barred_list_check_is_a_dbs_check():
+    # LATER 720's emergency medicine locum: NHS Wales's regulated-activity paragraph
+    text = ("This position involves Regulated Activity with children and adults as defined by the Safeguarding Vulnerable "
+            "Groups Act and the following checks will be undertaken following any conditional offer:\n\n"
+            "Enhanced check with barred list information, including\n\nan adults and children’s barred list check")
+    assert codes(read(text, "Locum Consultant in Emergency Medicine").requirements) == {"dbs-check"}
