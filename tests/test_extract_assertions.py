@@ -1816,3 +1816,15 @@ def test_a_barred_list_check_is_a_dbs_check():
             "Groups Act and the following checks will be undertaken following any conditional offer:\n\n"
             "Enhanced check with barred list information, including\n\nan adults and children’s barred list check")
     assert codes(read(text, "Locum Consultant in Emergency Medicine").requirements) == {"dbs-check"}
+
+
+def test_able_to_drive_or_the_use_of_a_car_asks_a_driving_licence():
+    # dev 916249345 and 916259540, corpus 916241227: asked of the candidate, not "drive meaningful change"
+    for text in ("Due to the nature of the role a flexible approach is essential, you must be able to drive and have access "
+                 "and use of a car.",
+                 "Person specification\n• Use of a car or suitable means of transport is highly desirable.",
+                 "The successful applicant will need to be able to meet the travel requirements of the post."):
+        assert codes(read(text, "Community Physiotherapist").requirements) == {"driving-licence"}, text
+    p = read("Candidates will be able to drive meaningful clinical and cultural change in a fast-paced environment.",
+             "Clinical Director")
+    assert "driving-licence" not in codes(p.requirements)
