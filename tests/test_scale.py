@@ -198,7 +198,8 @@ def test_a_build_whose_files_are_large_starts_its_workers_at_once(tmp_path: Path
     monkeypatch.setattr(build_module, "_BYTES_PER_DOCUMENT", 1)  # ...but a file large enough for them
     started = []
     real_pool = build_module._Streamed
-    monkeypatch.setattr(build_module, "_Streamed", lambda pool, chunks: started.append(pool) or real_pool(pool, chunks))
+    monkeypatch.setattr(build_module, "_Streamed",
+                        lambda pool, chunks, **options: started.append(pool) or real_pool(pool, chunks, **options))
     parallel = build([records], tmp_path / "parallel", validate=False, workers=2, full=True)
     assert started, "the workers were not used"
     assert parallel.postings_written == serial.postings_written == 31

@@ -38,7 +38,8 @@ def build(
     ``decisions`` names a curation folder whose reviewers' decisions the build applies (none by
     default, unlike ``nhskg build``, which reads ``curation/`` of the working folder); the report
     then has a ``curation`` attribute saying what they did. Extra keyword options (``fresh``,
-    ``strict``, ``validate``, ``full``, ``progress``) go to :func:`nhskg.pipeline.build.build` unchanged.
+    ``strict``, ``validate``, ``full``, ``progress``, ``posting_timeout``) go to
+    :func:`nhskg.pipeline.build.build` unchanged.
 
     Paths go to the reader as given: ``Path("")`` is the working folder, so an empty path made one
     would build whatever is there; the reader names it instead. When no path given can be read

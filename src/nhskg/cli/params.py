@@ -14,7 +14,7 @@ import click
 
 from ..errors import echoed
 
-__all__ = ["NameValue", "NAME_VALUE", "Choice", "IntRange", "FloatRange", "INT", "FLOAT", "Concept", "CURATION_WANTED",
+__all__ = ["NameValue", "NAME_VALUE", "Choice", "IntRange", "FloatRange", "Seconds", "INT", "FLOAT", "Concept", "CURATION_WANTED",
            "GivenPath", "ExportFile", "StoreDir"]
 
 
@@ -70,6 +70,22 @@ class IntRange(_Echoes, click.IntRange):
 
 class FloatRange(_Echoes, click.FloatRange):
     """:class:`click.FloatRange`, repeating at most 80 characters of a value it refuses."""
+
+
+class Seconds(FloatRange):
+    """A number of seconds between ``min`` and ``max``; click's range lets ``nan`` through.
+
+    >>> Seconds(0.1, 10).convert("nan", None, None)
+    Traceback (most recent call last):
+    ...
+    click.exceptions.BadParameter: 'nan' is not a number of seconds.
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if seconds != seconds:  # nan
+            self.fail(f"'{echoed(str(value))}' is not a number of seconds.", param, ctx)
+        return seconds
 
 
 class _Int(_Echoes, click.types.IntParamType):

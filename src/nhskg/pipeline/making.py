@@ -1,12 +1,20 @@
 """Documents to posting graphs, one at a time, with the build's one error policy: what a build
 does in its own process or, on a large build, in each worker (:mod:`.pool`). :mod:`.build`
 composes it with the readers, the writer and the validation.
+
+The policy includes time: a posting on which extraction would never end (a regular expression
+backtracking for ever on odd input) is stopped at a limit and is a problem like any other. A
+large build's workers are ended at it (:mod:`.workers`); a build in one process stops the posting
+with a timer signal (:func:`_graphs_in_time`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 from dataclasses import replace
-from typing import Iterable
+from typing import Any, Iterable, Iterator
 
 from ..curation.apply import posting_graph  # rdfgraph.posting_graph after the reviewers' decisions
 from ..errors import InputError, NhskgError
@@ -26,6 +34,13 @@ def _problem(item: Posting | PostingGraph | Document | Held, error: Exception) -
         f"could not be read ({type(error).__name__}: {error}); the rest of the build goes on; please report it")
     message = message.removeprefix(f"posting '{item.id}' ({item.source}): ")
     return Problem(item.source, message, item.id)
+
+
+def _overran(source: str, record: str | None, seconds: float) -> Problem:
+    """The problem of a posting whose extraction was stopped at the time limit, ``seconds``."""
+    return Problem(source, f"took longer than {seconds:g} s to extract, the limit for one posting, and was stopped (nhskg"
+                           " may never finish on it); it is left out and the rest is built; please report it, or allow"
+                           " more time with --posting-timeout SECONDS (env NHSKG_POSTING_TIMEOUT)", record)
 
 
 def _extract(
@@ -63,3 +78,58 @@ def _graphs(
                 yield _problem(item, error)
             else:
                 yield graph if fingerprint is None else replace(graph, input_digest=document_digest(document, fingerprint))
+
+
+class _OutOfTime(BaseException):
+    """Raised by the timer in the middle of a posting's extraction: not an Exception, so that no
+    per-posting guard on the way takes it for an error of the posting's and goes on."""
+
+
+def _graphs_in_time(
+    documents: Iterable[Document | Problem | Held], vocab: Vocabulary, base: str, full: bool | None,
+    fingerprint: str | None = None, seconds: float | None = None,
+) -> Iterator[PostingGraph | Problem | Held]:
+    """:func:`_graphs` in this process, each document stopped after ``seconds`` (None: no limit)
+    and a problem instead (:func:`_overran`); a build in one process, which has no worker to end.
+
+    The timer interrupts Python code wherever it is, regular expressions included (the engine
+    checks for signals as it backtracks). It is used only in the main thread and only when no one
+    else's timer is set (as a DOCX or PDF reader's is); elsewhere the documents have no limit.
+    """
+    for document in documents:
+        if seconds is None or not isinstance(document, Document):
+            yield from _graphs([document], vocab, base, full, fingerprint)
+            continue
+        try:
+            with _time_limit(seconds):  # all of the document's work, none of the caller's
+                made = list(_graphs([document], vocab, base, full, fingerprint))
+        except _OutOfTime:
+            yield _overran(document.source, document.id, seconds)
+        else:
+            yield from made
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`_OutOfTime` in the block once ``seconds`` have passed, where a timer can be had."""
+    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+              and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None) and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
+    if not usable:
+        yield
+        return
+    done = False
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        if not done:
+            raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        try:
+            yield
+        finally:
+            done = True
+    finally:  # also when the timer went off just as the block ended: the handler is never left behind
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -11,8 +11,11 @@ chunk with it: :class:`~.workers._Workers` fails just that chunk's task with
 again, each document in a task of its own; a document whose worker dies again on it alone is a
 problem naming its file and record. So is a chunk that fails otherwise (an error the per-posting
 guard missed, an answer that cannot be pickled or unpickled): made again a document per task, the
-one that fails alone is a problem naming its error's kind. One bad posting never costs the rest
-of a build.
+one that fails alone is a problem naming its error's kind. So is a chunk still being made when
+its time limit passes (a posting on which extraction would never end): its worker is ended (a
+:class:`~.workers.TaskOverran`), the chunk made again a document per task, each with the same
+limit, and the one that overruns it alone is a problem saying so. One bad posting never costs the
+rest of a build.
 """
 
 from __future__ import annotations
@@ -29,8 +32,8 @@ from ..graph.rdfgraph import PostingGraph
 from ..read.documents import Document, Problem, TextFilter, UnreadRecord
 from ..vocabulary.vocab import Vocabulary
 from .identity import Held, unless_held
-from .making import _graphs
-from .workers import WorkerDied, _Workers
+from .making import _graphs, _overran
+from .workers import TaskOverran, WorkerDied, _Workers
 
 _WORKER: tuple[Vocabulary, str, bool | None, str | None] | None = None
 #: What a worker needs to read a feed's lines itself: which descriptions are wanted, and the
@@ -107,13 +110,18 @@ class _Streamed:
     a feed's lines is so much quicker than extracting them that, unchecked, ten times the 2020
     corpus sat in the pool's queue (peak RSS 1.5 GB, against 1.0 with the queue held to 64
     chunks). ``total`` is the number of documents, known once the input is exhausted.
+
+    ``seconds`` is the most a worker may spend on one task, a chunk or a document alone (None: no
+    limit): the limit for one posting serves for a chunk too, since a chunk of the 2020 corpus
+    takes under a second and a chunk that overruns is made again a document per task anyway.
     """
 
     def __init__(self, pool: concurrent.futures.Executor, chunks: Iterable[list[Document | Problem | Held | UnreadRecord]],
-                 ahead: int = 64) -> None:
+                 ahead: int = 64, seconds: float | None = None) -> None:
         self._pool = pool
         self._chunks = iter(chunks)
         self._ahead = ahead
+        self._seconds = seconds
         self.read = 0
         self.total: int | None = None
 
@@ -122,7 +130,7 @@ class _Streamed:
         for chunk in self._chunks:
             self.read += len(chunk)
             if any(isinstance(item, (Document, UnreadRecord)) for item in chunk):
-                in_flight.append((self._pool.submit(_graphs_of_chunk, chunk), chunk))
+                in_flight.append((self._sent(chunk), chunk))
             else:  # nothing to extract (the store holds these already): no trip to a worker
                 in_flight.append((_Ready(chunk), chunk))
             while in_flight and (len(in_flight) > self._ahead or in_flight[0][0].done()):
@@ -131,6 +139,11 @@ class _Streamed:
         while in_flight:
             yield from self._counted(*in_flight.popleft())
             self.total = self.read
+
+    def _sent(self, chunk: list[Document | Problem | Held | UnreadRecord]) -> _Result:
+        if self._seconds is None:
+            return self._pool.submit(_graphs_of_chunk, chunk)
+        return cast(_Workers, self._pool).submit_timed(self._seconds, _graphs_of_chunk, chunk)
 
     def _counted(self, result: _Result, chunk: list[Document | Problem | Held | UnreadRecord]) -> list[PostingGraph | Problem | Held]:
         """A chunk's results; a line read in a worker may give two (a warning and its posting),
@@ -141,13 +154,17 @@ class _Streamed:
 
     def _made(self, result: _Result, chunk: list[Document | Problem | Held | UnreadRecord],
               alone: bool) -> list[PostingGraph | Problem | Held]:
-        """What a worker made of ``chunk``. When its worker died, or the chunk failed otherwise (an
-        error the per-posting guard did not catch, an answer that could not be pickled there or
-        unpickled here), the chunk is made again, each document in a task of its own (``alone``),
-        first in the queue; a document that fails again alone is a problem, and the rest of the
-        chunk is made. BrokenProcessPool when the workers were given up."""
+        """What a worker made of ``chunk``. When its worker died, or was ended at the time limit, or
+        the chunk failed otherwise (an error the per-posting guard did not catch, an answer that
+        could not be pickled there or unpickled here), the chunk is made again, each document in a
+        task of its own (``alone``), first in the queue; a document that fails again alone is a
+        problem, and the rest of the chunk is made. BrokenProcessPool when the workers were given up."""
         try:
             return result.result()
+        except TaskOverran as overran:
+            if alone:
+                item = chunk[0]
+                return [item if isinstance(item, Problem) else _overran(item.source, _record(item), overran.seconds)]
         except WorkerDied:
             if alone:
                 return [_killed(chunk[0])]
@@ -157,7 +174,7 @@ class _Streamed:
             if alone:
                 return [_failed(chunk[0], error)]
         work = [item for item in chunk if isinstance(item, (Document, UnreadRecord))]
-        again = iter(cast(_Workers, self._pool).submit_next(_graphs_of_chunk, [([item],) for item in work]))
+        again = iter(cast(_Workers, self._pool).submit_next(_graphs_of_chunk, [([item],) for item in work], self._seconds))
         made: list[PostingGraph | Problem | Held] = []
         for item in chunk:  # a problem, or a document the store holds, is as it was
             made += self._made(next(again), [item], alone=True) if isinstance(item, (Document, UnreadRecord)) else [item]
@@ -170,8 +187,7 @@ def _killed(item: Document | Problem | Held | UnreadRecord) -> Problem:
         return item
     return Problem(item.source, "a worker process died on it twice, the second time on it alone (it crashes nhskg,"
                                 " or the system killed the worker for want of memory); it is left out and the rest is"
-                                " built; build again, and report it if a worker dies on it again",
-                   item.where if isinstance(item, UnreadRecord) else item.id)
+                                " built; build again, and report it if a worker dies on it again", _record(item))
 
 
 def _failed(item: Document | Problem | Held | UnreadRecord, error: Exception) -> Problem:
@@ -181,8 +197,12 @@ def _failed(item: Document | Problem | Held | UnreadRecord, error: Exception) ->
         return item
     why = (str(error).strip().splitlines() or [""])[0]
     return Problem(item.source, f"could not be made in a worker process ({type(error).__name__}: {echoed(why, 200)}), twice, the"
-                                " second time on it alone; it is left out and the rest is built; please report it",
-                   item.where if isinstance(item, UnreadRecord) else item.id)
+                                " second time on it alone; it is left out and the rest is built; please report it", _record(item))
+
+
+def _record(item: Document | Held | UnreadRecord) -> str:
+    """How a problem names the record: its id, or where a line a worker reads is in its feed."""
+    return item.where if isinstance(item, UnreadRecord) else item.id
 
 
 class _Ready:

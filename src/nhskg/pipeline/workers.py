@@ -11,6 +11,13 @@ half-way through sending one (a chunk's N-Quads are more than a pipe holds) hung
 build and the interpreter's exit. Here each worker has a pipe of its own, which only it and the
 thread serving it hold: which task it ran is known, and its death ends the pipe, even half-way
 through a message.
+
+A task may be given a time limit (:meth:`_Workers.submit_timed`): a worker still busy on it when
+the limit passes is ended by the kernel (a timer signal whose default action ends the process),
+wherever it is, in C code too, and the task fails with :class:`TaskOverran`, a kind of
+:class:`WorkerDied`, so that whatever the caller does about a death it does about a task that
+would never have ended. Nothing in this process has to watch the clock: the thread serving the
+worker sees its pipe end, as after any death, and the worker's exit status says why.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import multiprocessing
 import multiprocessing.connection
 import multiprocessing.context
 import multiprocessing.process
+import signal
 import threading
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -29,7 +37,7 @@ from typing import Any, Callable, ParamSpec, Sequence, TypeVar, cast
 
 from ..background import leave_ctrl_c_to_main
 
-__all__ = ["WorkerDied", "DEATHS_IN_A_ROW", "MOST_DEATHS"]
+__all__ = ["WorkerDied", "TaskOverran", "DEATHS_IN_A_ROW", "MOST_DEATHS"]
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -41,17 +49,37 @@ class WorkerDied(BrokenProcessPool):
     choice."""
 
 
+class TaskOverran(WorkerDied):
+    """The worker process running a task was ended because the task ran longer than its time
+    limit, ``seconds`` (it might never have ended: a regular expression backtracking for ever, a
+    loop on odd input). As after a death, the other tasks go on, in a fresh worker for the next.
+
+    Not counted among the deaths that give the workers up (:data:`DEATHS_IN_A_ROW`,
+    :data:`MOST_DEATHS`): those tell a machine that cannot keep a worker alive (out of memory,
+    input that crashes every worker), where forking more is futile. A task that overran was ended
+    by the pool itself, in a healthy worker, for a known reason, and costs no more than its limit:
+    counted, a feed with a dozen postings that hang one pattern would end the whole build with an
+    error about memory, when each of them should be one line and the rest built.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"a worker process was still busy on its task after {seconds:g} s, the task's time limit, and was ended")
+        self.seconds = seconds
+
+
 #: Workers that die one after another with no task finished between them (a machine that kills
 #: every worker it starts: out of memory, or input that crashes each) end the pool at this many.
 DEATHS_IN_A_ROW = 6
 #: ... and so do this many deaths in all: a posting that kills its worker costs two, one with its
-#: chunk and one alone.
+#: chunk and one alone. A task ended at its time limit is no death here (see :class:`TaskOverran`).
 MOST_DEATHS = 24
 
 
 @dataclass
 class _Task:
     call: tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]
+    #: the most seconds a worker may spend on it (None: no limit)
+    seconds: float | None = None
     future: concurrent.futures.Future[Any] = field(default_factory=concurrent.futures.Future)
 
 
@@ -109,13 +137,16 @@ def _work(connection: multiprocessing.connection.Connection, initializer: Callab
     """A worker: run each task it is handed and send back its outcome. After each task it reads
     what comes next (a task, or None: nothing yet) before it answers, so that the thread handing
     it tasks can give it the next one while it works, and a large one never leaves both ends
-    writing to each other."""
+    writing to each other. A task with a time limit runs under a timer whose signal ends the
+    worker (its answer pickled within the limit too)."""
+    _ended_by_timer()
     initializer(*initargs)
     try:
         while True:
             task = connection.recv()
             while task is not None:
-                fn, args, kwargs = task
+                fn, args, kwargs, seconds = task
+                _set_timer(seconds)
                 try:
                     outcome: tuple[bool, Any] = (True, fn(*args, **kwargs))
                 except Exception as error:
@@ -124,10 +155,33 @@ def _work(connection: multiprocessing.connection.Connection, initializer: Callab
                     answer = ForkingPickler.dumps(outcome)
                 except Exception as error:
                     answer = ForkingPickler.dumps((False, RuntimeError(f"the worker's answer could not be sent back: {error!r}")))
+                _set_timer(None)
                 task = connection.recv()
                 connection.send_bytes(answer)
     except (EOFError, OSError):  # the build process closed the pipe: it is done with this worker
         return
+
+
+#: The signal that ends a worker past a task's time limit; its exit status then says so.
+_TIMER = getattr(signal, "SIGALRM", None)
+
+
+def _ended_by_timer() -> None:
+    """Let the timer's signal end this worker, whatever the build process did with it when it
+    forked the worker (a reader's time limit has a handler of its own, and the thread that forked
+    it may block signals)."""
+    if _TIMER is None or not hasattr(signal, "setitimer"):  # no timers here: tasks have no time limit
+        return
+    signal.signal(_TIMER, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {_TIMER})
+
+
+def _set_timer(seconds: float | None) -> None:
+    """End this worker ``seconds`` from now (a real-time timer: the kernel does it, wherever the
+    worker is); None: never, cancelling the timer set before."""
+    if _TIMER is not None and hasattr(signal, "setitimer"):
+        signal.setitimer(signal.ITIMER_REAL, seconds or 0)
 
 
 class _Workers(concurrent.futures.Executor):
@@ -172,9 +226,17 @@ class _Workers(concurrent.futures.Executor):
         """``fn(*args, **kwargs)`` in a worker, after the tasks queued before it."""
         return self._put([_Task((fn, args, kwargs))], first=False)[0]
 
-    def submit_next(self, fn: Callable[..., _T], calls: Sequence[tuple[Any, ...]]) -> list[concurrent.futures.Future[_T]]:
-        """``fn(*args)`` for each ``args`` of ``calls``, in that order, before any task queued already."""
-        return self._put([_Task((fn, args, {})) for args in calls], first=True)
+    def submit_timed(self, seconds: float | None, fn: Callable[_P, _T], /, *args: _P.args,
+                     **kwargs: _P.kwargs) -> concurrent.futures.Future[_T]:
+        """As :meth:`submit`, but the worker is ended if it is still busy on the task ``seconds``
+        after it began it, and the task fails with :class:`TaskOverran` (None: no limit)."""
+        return self._put([_Task((fn, args, kwargs), seconds)], first=False)[0]
+
+    def submit_next(self, fn: Callable[..., _T], calls: Sequence[tuple[Any, ...]],
+                    seconds: float | None = None) -> list[concurrent.futures.Future[_T]]:
+        """``fn(*args)`` for each ``args`` of ``calls``, in that order, before any task queued
+        already, each limited to ``seconds`` as by :meth:`submit_timed`."""
+        return self._put([_Task((fn, args, {}), seconds) for args in calls], first=True)
 
     def _put(self, tasks: list[_Task], first: bool) -> list[concurrent.futures.Future[Any]]:
         with self._changed:
@@ -203,7 +265,7 @@ class _Workers(concurrent.futures.Executor):
                 while self._queue and not self._ended and (wait or len(self._queue) > self._idle):
                     task = self._queue.popleft()
                     try:
-                        return task, ForkingPickler.dumps(task.call)
+                        return task, ForkingPickler.dumps((*task.call, task.seconds))
                     except Exception as error:  # that task fails alone
                         task.future.set_exception(error)
                 if not wait or self._ended:  # when waiting, a queue emptied by such tasks is no end
@@ -265,20 +327,24 @@ class _Workers(concurrent.futures.Executor):
 
     def _died(self, worker: _Worker | None, held: collections.deque[_Task], unsent: _Task | None = None) -> None:
         """``worker`` died (or could not be forked): the task it was running fails with
-        :class:`WorkerDied`, the others it held (and ``unsent``) go back to the head of the
-        queue, unless the workers are given up now."""
+        :class:`WorkerDied` (:class:`TaskOverran` when its timer ended it, which is not counted as
+        a death), the others it held (and ``unsent``) go back to the head of the queue, unless the
+        workers are given up now."""
         if worker is not None:
-            worker.end()
+            worker.end()  # reaped: its exit status is known
         lost = held.popleft() if held else None
         back = [*held, *([unsent] if unsent is not None else [])]
         held.clear()
+        overran = (lost is not None and lost.seconds is not None and worker is not None and _TIMER is not None
+                   and worker.process.exitcode == -_TIMER)
         with self._changed:
             if worker is not None:
                 self._alive.discard(worker)
             if self._ended:
                 return
-            self._deaths += 1
-            self._in_a_row += 1
+            if not overran:
+                self._deaths += 1
+                self._in_a_row += 1
             if self._in_a_row >= DEATHS_IN_A_ROW or self._deaths >= MOST_DEATHS:
                 if not self._broken:
                     self._broken = (f"{self._in_a_row} worker processes died one after another, with no task finished"
@@ -292,7 +358,7 @@ class _Workers(concurrent.futures.Executor):
                 back = []
             failed = BrokenProcessPool(self._broken) if self._broken else None
         if lost is not None and not lost.future.done():
-            lost.future.set_exception(failed or WorkerDied(_DIED))
+            lost.future.set_exception(failed or (TaskOverran(cast(float, lost.seconds)) if overran else WorkerDied(_DIED)))
         for task in back:
             if not task.future.done():
                 task.future.set_exception(cast(BrokenProcessPool, failed))
