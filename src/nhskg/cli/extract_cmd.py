@@ -11,7 +11,7 @@ import click
 
 from ..errors import echoed
 from . import main
-from .inputs import AGAINST, PATHS, Reading
+from .inputs import AGAINST, PATHS, Reading, posting_timeout_option
 from .params import CURATION_WANTED, Choice, GivenPath
 
 
@@ -35,12 +35,14 @@ def _json(value: object, indent: int | None = None) -> str:
               help="jsonl: one record per line; json: one indented array.")
 @click.option("--full/--leadership-only", default=None,
               help="Read every posting in full, or (default) only leadership postings; others get title, role type, organisation, pay and dates.")
-def extract(paths: tuple[str, ...], fmt: str, full: bool | None) -> None:
+@posting_timeout_option("the others are printed")
+def extract(paths: tuple[str, ...], fmt: str, full: bool | None, posting_timeout: float) -> None:
     """Print one JSON record per posting found in PATHS (files or directories).
 
-    Files that cannot be read are named on stderr, one line each, and the exit status is 1.
+    Files and postings that cannot be read, or whose extraction takes longer than
+    --posting-timeout, are named on stderr, one line each, and the exit status is 1.
     """
-    reading = Reading(paths, full=full)
+    reading = Reading(paths, full=full, posting_timeout=posting_timeout)
     records = []
     for posting in reading:
         if fmt == "jsonl":
@@ -68,23 +70,26 @@ def extract(paths: tuple[str, ...], fmt: str, full: bool | None) -> None:
                    "the postings are those the store names (or --against).")
 @click.option("--decisions", "decisions_dir", type=GivenPath(CURATION_WANTED, file_okay=False), default=Path("curation"),
               show_default=True, help="With --reviewed: the curation folder.")
+@posting_timeout_option("the others are scored (it is listed as not extracted)")
 @click.pass_obj
 def evaluate(settings, gold_dir: Path | None, against: tuple[str, ...], predictions: Path | None,  # type: ignore[no-untyped-def]
-             splits: tuple[str, ...], fmt: str, show_errors: bool, reviewed: bool, decisions_dir: Path) -> None:
+             splits: tuple[str, ...], fmt: str, show_errors: bool, reviewed: bool, decisions_dir: Path,
+             posting_timeout: float) -> None:
     """Score extraction against the hand-annotated gold records in GOLD_DIR, each split on its own,
     or (--reviewed) against every decision reviewers have made.
 
     The test split was annotated before anyone looked at the extractor's output on it and is never
     tuned on: its table is the accuracy to expect on postings the rules have not seen.
 
-    Files that cannot be read are named on stderr, one line each, and the exit status is 1.
+    Files and postings that cannot be read, or whose extraction takes longer than
+    --posting-timeout, are named on stderr, one line each, and the exit status is 1.
     """
     from ..extract.evaluate import evaluate_splits, load_gold_set, read_predictions
 
     if reviewed:
         from .review_cmd import evaluate_reviewed
 
-        return evaluate_reviewed(settings, decisions_dir, against, predictions, fmt, show_errors)
+        return evaluate_reviewed(settings, decisions_dir, against, predictions, fmt, show_errors, posting_timeout)
     if gold_dir is None:
         raise click.UsageError("give GOLD_DIR (the gold set, e.g. tests/data/gold), or --reviewed")
     gold = load_gold_set(gold_dir)
@@ -100,7 +105,7 @@ def evaluate(settings, gold_dir: Path | None, against: tuple[str, ...], predicti
         # lost whenever the role type is missed (the role_type row scores that); the leadership
         # flag is decided the same way in full and in the default reading.
         wanted = set(gold.postings) | set(gold.leadership)
-        reading = Reading(against or gold.sources(), full=True)
+        reading = Reading(against or gold.sources(), full=True, posting_timeout=posting_timeout)
         predicted = [p for p in reading if p.id in wanted]
     results = evaluate_splits(gold, predicted)
     unknown = set(splits) - set(results)

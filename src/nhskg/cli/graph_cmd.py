@@ -17,15 +17,11 @@ import click
 
 from ..errors import NhskgError
 from . import Settings, main
-from .inputs import PATHS
-from .params import INT, ExportFile, GivenPath, Seconds, StoreDir
+from .inputs import PATHS, posting_timeout_option
+from .params import INT, ExportFile, GivenPath, StoreDir
 
 #: What to give instead of an empty ``build --decisions``.
 _DECISIONS_WANTED = "the curation folder, or leave --decisions out for curation/ of the working folder"
-
-#: ``build --posting-timeout``'s default: :data:`nhskg.pipeline.build.POSTING_TIMEOUT` (a test
-#: checks they agree; that module is imported only when a build runs, not for ``--help``).
-_POSTING_TIMEOUT = 60.0
 
 #: Show a progress bar only when a build has more documents than this.
 _PROGRESS_OVER = 5
@@ -75,10 +71,7 @@ def _print_validation(report, limit: int) -> None:  # type: ignore[no-untyped-de
 @click.option("--decisions", "decisions_dir", type=GivenPath(_DECISIONS_WANTED, exists=True, file_okay=False), default=None,
               help="Apply the reviewers' decisions in this folder (default: curation/ in the working folder, if there is one).")
 @click.option("--no-decisions", is_flag=True, help="Build from the extractor's output alone, applying no decisions.")
-@click.option("--posting-timeout", type=Seconds(min=0.1, max=86_400), default=_POSTING_TIMEOUT, show_default=True,
-              envvar="NHSKG_POSTING_TIMEOUT", metavar="SECONDS",
-              help="Stop a posting whose extraction takes longer than this, leave it out and name it; the rest is built"
-                   " (env NHSKG_POSTING_TIMEOUT).")
+@posting_timeout_option("the rest is built")
 @click.pass_obj
 def build(settings: Settings, paths: tuple[str, ...], store: Path | None, base: str | None,
           export_to: Path | None, full: bool, old_full: bool, strict: bool, no_validate: bool, fresh: bool,

@@ -150,7 +150,7 @@ def decide(settings: Settings, fact: str, decision: str, to_field: str | None, t
 
 
 def evaluate_reviewed(settings: Settings, decisions_dir: Path, against: tuple[str, ...], predictions: Path | None,
-                      fmt: str, show_errors: bool) -> None:
+                      fmt: str, show_errors: bool, posting_timeout: float | None) -> None:
     """``nhskg evaluate --reviewed``: the extractor against the decisions in ``decisions_dir``."""
     from ..curation.folder import load_decisions
     from ..curation.score import evaluate_reviewed as score
@@ -170,7 +170,7 @@ def evaluate_reviewed(settings: Settings, decisions_dir: Path, against: tuple[st
             if missing:
                 raise click.UsageError(f"posting files not found: {', '.join(missing)}; run from the project folder or pass --against")
         # read in full, as the gold set is: a fact is scored whatever the leadership filter says
-        reading = Reading(paths, full=True)
+        reading = Reading(paths, full=True, posting_timeout=posting_timeout)
         predicted = [p for p in reading if p.id in decisions.by_posting]
     result = score(decisions, predicted)
     if fmt == "json":

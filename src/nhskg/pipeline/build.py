@@ -48,7 +48,7 @@ from ..curation.apply import note_unchanged as note_curation_unchanged
 from ..graph.writer import StoreWriter, Writer
 from ..vocabulary.vocab import Vocabulary, load_vocabulary
 from .identity import Held, PostingKeys, content_digest, document_digest, fingerprint, unless_held
-from .making import _extract, _graphs, _graphs_in_time, _problem
+from .making import _extract_in_time, _graphs, _graphs_in_time, _problem
 from .pool import _chunks, _init_worker, _Streamed
 from .workers import _Workers
 from .report import BuildInterrupted, BuildReport
@@ -61,23 +61,43 @@ __all__ = ["BuildReport", "BuildInterrupted", "PostingKeys", "build", "build_pos
 #: None for the moment it takes to make one. The library never prints.
 Progress = Callable[[int, "int | None"], None]
 
+#: Seconds one posting may take to extract (and turn into N-Quads) before it is stopped and is a
+#: problem: a posting on which extraction would never end must not hang a build, nor ``nhskg
+#: extract`` and ``nhskg evaluate`` (:func:`read_postings`). The slowest posting of the 2020 corpus
+#: takes 0.06 s (0.07 s with ``--full``), the slowest chunk of 64 of them 0.06 s (0.76 s with
+#: ``--full``), and a large build's workers give a chunk the same limit: so 60 s trips on no real
+#: posting, even on a machine many times as busy, and a posting that hangs costs a worker two
+#: minutes (its chunk, then itself alone).
+POSTING_TIMEOUT = 60.0
 
 
-def read_postings(paths: Sequence[Path | str], *, full: bool | None = None, vocab: Vocabulary | None = None) -> Iterator[Posting | Problem]:
+def read_postings(
+    paths: Sequence[Path | str], *, full: bool | None = None, vocab: Vocabulary | None = None,
+    posting_timeout: float | None = POSTING_TIMEOUT,
+) -> Iterator[Posting | Problem]:
     """Read ``paths`` and extract every posting, with the problems met on the way, as a build
     reads them but without writing: what ``nhskg extract`` prints and the gold set is scored on.
 
     Each posting carries the parts of the files its document was merged from
     (:func:`~nhskg.extract.postings.with_sources`); a document that cannot be read or extracted is
-    a problem, and the rest go on.
+    a problem, and the rest go on. So is one whose extraction takes longer than
+    ``posting_timeout`` seconds (default :data:`POSTING_TIMEOUT`; None: no limit), stopped by a
+    timer, which only the main thread can set (:func:`.making._in_time`).
     """
+    _check_posting_timeout(posting_timeout)
     from ..read.readers import read_documents  # the readers are another stage; import when used
     from ..extract import text_wanted
 
     vocab = vocab or load_vocabulary(vocabulary_dir())
     _check_duty_model(vocab, full)
     # the paths as given: Path("") would be the working folder, where read_documents names an empty path
-    yield from _extract(read_documents(list(paths), needs_text=text_wanted(vocab, full)), vocab, full)
+    documents = read_documents(list(paths), needs_text=text_wanted(vocab, full))
+    yield from _extract_in_time(documents, vocab, full, posting_timeout)
+
+
+def _check_posting_timeout(seconds: float | None) -> None:
+    if seconds is not None and not 0 < seconds < math.inf:
+        raise ValueError(f"posting_timeout must be a number of seconds over 0, or None for no limit, not {seconds!r}")
 
 
 def _check_duty_model(vocab: Vocabulary, full: bool | None) -> None:
@@ -94,14 +114,6 @@ def _check_duty_model(vocab: Vocabulary, full: bool | None) -> None:
 #: feeds large enough for them (one process per core). Below it, starting the workers costs more
 #: than it saves.
 PARALLEL_OVER = 2000
-
-#: Seconds one posting may take to extract (and turn into N-Quads) before it is stopped and is a
-#: problem: a posting on which extraction would never end must not hang the build. The slowest
-#: posting of the 2020 corpus takes 0.06 s (0.07 s with ``--full``), the slowest chunk of 64 of
-#: them 0.06 s (0.76 s with ``--full``), and a large build's workers give a chunk the same limit:
-#: so 60 s trips on no real posting, even on a machine many times as busy, and a posting that
-#: hangs costs a worker two minutes (its chunk, then itself alone).
-POSTING_TIMEOUT = 60.0
 
 #: Bytes of a posting's JSON in a feed, about (the 2020 corpus: 4,000 of text, 900 gzipped):
 #: enough to tell from the files' sizes that a build will read at least PARALLEL_OVER of them.
@@ -324,8 +336,7 @@ def build(
     on the report (its worker process is ended; a build in one process stops it with a timer,
     which only the main thread can set), and the rest is built.
     """
-    if posting_timeout is not None and not 0 < posting_timeout < math.inf:
-        raise ValueError(f"posting_timeout must be a number of seconds over 0, or None for no limit, not {posting_timeout!r}")
+    _check_posting_timeout(posting_timeout)
     from ..read.readers import read_documents  # the readers are another stage; import when used
 
     from ..extract import text_wanted

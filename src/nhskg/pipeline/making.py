@@ -4,8 +4,9 @@ composes it with the readers, the writer and the validation.
 
 The policy includes time: a posting on which extraction would never end (a regular expression
 backtracking for ever on odd input) is stopped at a limit and is a problem like any other. A
-large build's workers are ended at it (:mod:`.workers`); a build in one process stops the posting
-with a timer signal (:func:`_graphs_in_time`).
+large build's workers are ended at it (:mod:`.workers`); a build in one process, and
+``read_postings`` (``nhskg extract``, ``nhskg evaluate``), stop the posting with a timer signal
+(:func:`_in_time`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import contextlib
 import signal
 import threading
 from dataclasses import replace
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from ..curation.apply import posting_graph  # rdfgraph.posting_graph after the reviewers' decisions
 from ..errors import InputError, NhskgError
@@ -36,10 +37,15 @@ def _problem(item: Posting | PostingGraph | Document | Held, error: Exception) -
     return Problem(item.source, message, item.id)
 
 
-def _overran(source: str, record: str | None, seconds: float) -> Problem:
+#: What goes on after a posting is stopped (:func:`_overran`): a build builds the rest, and
+#: ``read_postings`` reads it.
+_BUILT, _READ = "built", "read"
+
+
+def _overran(source: str, record: str | None, seconds: float, rest: str = _BUILT) -> Problem:
     """The problem of a posting whose extraction was stopped at the time limit, ``seconds``."""
     return Problem(source, f"took longer than {seconds:g} s to extract, the limit for one posting, and was stopped (nhskg"
-                           " may never finish on it); it is left out and the rest is built; please report it, or allow"
+                           f" may never finish on it); it is left out and the rest is {rest}; please report it, or allow"
                            " more time with --posting-timeout SECONDS (env NHSKG_POSTING_TIMEOUT)", record)
 
 
@@ -85,28 +91,56 @@ class _OutOfTime(BaseException):
     per-posting guard on the way takes it for an error of the posting's and goes on."""
 
 
+_Made = TypeVar("_Made")
+_Passed = TypeVar("_Passed")
+
+
+def _in_time(
+    documents: Iterable[Document | _Passed], make: Callable[[Document], Iterable[_Made]], seconds: float | None,
+    rest: str = _BUILT,
+) -> Iterator[_Made | _Passed | Problem]:
+    """``make`` of each document in this process, stopped after ``seconds`` (None: no limit) and a
+    problem instead (:func:`_overran`, saying the rest is ``rest``); anything else (problems,
+    documents the store holds) passes through. For what has no worker to end: a build in one
+    process, and ``read_postings``.
+
+    The timer interrupts Python code wherever it is, regular expressions included (the engine
+    checks for signals as it backtracks). It covers ``make`` alone, not the reading of the next
+    document (a DOCX or PDF reader sets a timer of its own) nor the caller's work between
+    documents. It is used only in the main thread and only when no one else's timer is set;
+    elsewhere the documents have no limit.
+    """
+    for document in documents:
+        if not isinstance(document, Document):
+            yield document
+            continue
+        if seconds is None:
+            yield from make(document)
+            continue
+        try:
+            with _time_limit(seconds):  # all of the document's work, none of the caller's
+                made = list(make(document))
+        except _OutOfTime:
+            yield _overran(document.source, document.id, seconds, rest)
+        else:
+            yield from made
+
+
 def _graphs_in_time(
     documents: Iterable[Document | Problem | Held], vocab: Vocabulary, base: str, full: bool | None,
     fingerprint: str | None = None, seconds: float | None = None,
 ) -> Iterator[PostingGraph | Problem | Held]:
-    """:func:`_graphs` in this process, each document stopped after ``seconds`` (None: no limit)
-    and a problem instead (:func:`_overran`); a build in one process, which has no worker to end.
+    """:func:`_graphs` in this process, each document stopped after ``seconds`` (:func:`_in_time`):
+    a build in one process, which has no worker to end."""
+    return _in_time(documents, lambda document: _graphs([document], vocab, base, full, fingerprint), seconds)
 
-    The timer interrupts Python code wherever it is, regular expressions included (the engine
-    checks for signals as it backtracks). It is used only in the main thread and only when no one
-    else's timer is set (as a DOCX or PDF reader's is); elsewhere the documents have no limit.
-    """
-    for document in documents:
-        if seconds is None or not isinstance(document, Document):
-            yield from _graphs([document], vocab, base, full, fingerprint)
-            continue
-        try:
-            with _time_limit(seconds):  # all of the document's work, none of the caller's
-                made = list(_graphs([document], vocab, base, full, fingerprint))
-        except _OutOfTime:
-            yield _overran(document.source, document.id, seconds)
-        else:
-            yield from made
+
+def _extract_in_time(
+    documents: Iterable[Document | Problem], vocab: Vocabulary, full: bool | None, seconds: float | None
+) -> Iterator[Posting | Problem]:
+    """:func:`_extract`, each document stopped after ``seconds`` (:func:`_in_time`): what
+    ``read_postings`` gives ``nhskg extract`` and ``nhskg evaluate``."""
+    return _in_time(documents, lambda document: _extract([document], vocab, full), seconds, _READ)
 
 
 @contextlib.contextmanager
