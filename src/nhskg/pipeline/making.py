@@ -11,12 +11,10 @@ large build's workers are ended at it (:mod:`.workers`); a build in one process,
 
 from __future__ import annotations
 
-import contextlib
-import signal
-import threading
 from dataclasses import replace
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
+from ..background import time_limit
 from ..curation.apply import posting_graph  # rdfgraph.posting_graph after the reviewers' decisions
 from ..errors import InputError, NhskgError
 from ..extract.postings import Posting, with_sources
@@ -118,7 +116,7 @@ def _in_time(
             yield from make(document)
             continue
         try:
-            with _time_limit(seconds):  # all of the document's work, none of the caller's
+            with time_limit(seconds, _OutOfTime):  # all of the document's work, none of the caller's
                 made = list(make(document))
         except _OutOfTime:
             yield _overran(document.source, document.id, seconds, rest)
@@ -141,29 +139,3 @@ def _extract_in_time(
     """:func:`_extract`, each document stopped after ``seconds`` (:func:`_in_time`): what
     ``read_postings`` gives ``nhskg extract`` and ``nhskg evaluate``."""
     return _in_time(documents, lambda document: _extract([document], vocab, full), seconds, _READ)
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Raise :class:`_OutOfTime` in the block once ``seconds`` have passed, where a timer can be had."""
-    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-              and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None) and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
-    if not usable:
-        yield
-        return
-    done = False
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        if not done:
-            raise _OutOfTime
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        try:
-            yield
-        finally:
-            done = True
-    finally:  # also when the timer went off just as the block ended: the handler is never left behind
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

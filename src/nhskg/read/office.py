@@ -31,15 +31,14 @@ from __future__ import annotations
 
 import contextlib
 import re
-import signal
 import stat
-import threading
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..background import time_limit
 from ..errors import NoTextLayer, OfficeError
 
 __all__ = ["OfficeError", "NoTextLayer", "office_text", "pdf_text", "docx_text", "table_lines", "OFFICE_ENDINGS"]
@@ -273,8 +272,9 @@ def office_text(path: Path) -> str:
     if size > MAX_DOCUMENT_BYTES:
         raise OfficeError(f"too large to be a job description: {size / 1e6:,.0f} MB, over the"
                           f" {MAX_DOCUMENT_BYTES // 1_000_000} MB limit; is it the right file?")
+    # pdfminer and python-docx's walk are pure Python, so the timer stops them wherever they are
     try:
-        with _time_limit():
+        with time_limit(MAX_SECONDS, _out_of_time):
             return pdf_text(path) if name.endswith(".pdf") else docx_text(path)
     except _Stop as stop:
         raise OfficeError(str(stop)) from None
@@ -357,6 +357,10 @@ class _Stop(BaseException):
     ``except Exception`` swallows it. :func:`office_text` turns it into an OfficeError."""
 
 
+def _out_of_time() -> _Stop:
+    return _Stop(f"not read within {MAX_SECONDS:g} s, the limit for one document; is it the right file?")
+
+
 class _BoundedZlib:
     """What pdfminer sees as ``zlib`` while a PDF is read: the same, with the bytes its streams
     inflate to counted across the document and stopped past :data:`MAX_STREAM_BYTES`."""
@@ -408,33 +412,3 @@ def _bounded_streams() -> Iterator[None]:
         yield
     finally:
         pdftypes.zlib = original
-
-
-@contextlib.contextmanager
-def _time_limit() -> Iterator[None]:
-    """Stop reading a document after :data:`MAX_SECONDS`.
-
-    pdfminer and python-docx's walk are pure Python, so a timer signal interrupts them wherever
-    they are. Only the main thread receives signals, and only a timer nobody else uses may be
-    taken; elsewhere the document is bounded by size, pages and characters alone.
-    """
-    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-              and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None) and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
-    if not usable:
-        yield
-        return
-    done = False
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        if not done:
-            raise _Stop(f"not read within {MAX_SECONDS:g} s, the limit for one document; is it the right file?")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS)
-    try:
-        yield
-        done = True
-    finally:
-        done = True
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
