@@ -13,31 +13,14 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from .test_posting_timeout import NURSE
+from .test_posting_timeout import NURSE, hangs_on
 
 #: ``nhskg ARGS...`` in a child whose extractor backtracks for ever on posting nurse-3.
-HANGS_CHILD = textwrap.dedent(
-    """
-    import importlib, re, sys
-    from nhskg.cli import main
-
-    extract = importlib.import_module("nhskg.extract")
-    real = extract.extract_posting
-
-    def hangs(document, *args, **kwargs):
-        if document.id == "nurse-3":  # catastrophic backtracking: 2**40 ways to fail
-            re.match(r"(a+)+$", "a" * 40 + "!")
-        return real(document, *args, **kwargs)
-
-    extract.extract_posting = hangs
-    main(sys.argv[1:])
-    """
-)
+HANGS_CHILD = "import importlib, re, sys\nfrom nhskg.cli import main\n" + hangs_on("nurse-3") + "main(sys.argv[1:])\n"
 
 IDS = [f"nurse-{n}" for n in range(6)]
 

@@ -25,6 +25,25 @@ from ._harness import posting_ids
 NURSE = {"@type": "JobPosting", "title": "Staff Nurse", "hiringOrganization": {"name": "Trust A NHS Trust"},
          "description": "<p>Band 5 staff nurse. You will lead on safeguarding adults for the ward team.</p>"}
 
+
+def hangs_on(posting: str) -> str:
+    """A child process's lines that make its extractor backtrack for ever on ``posting`` (the
+    forked workers of a large build inherit it); they need ``importlib`` and ``re`` imported."""
+    return textwrap.dedent(
+        f"""
+        extract = importlib.import_module("nhskg.extract")
+        real = extract.extract_posting
+
+        def hangs(document, *args, **kwargs):
+            if document.id == {posting!r}:  # catastrophic backtracking: 2**40 ways to fail
+                re.match(r"(a+)+$", "a" * 40 + "!")
+            return real(document, *args, **kwargs)
+
+        extract.extract_posting = hangs
+        """
+    )
+
+
 #: ``nhskg build --posting-timeout 1`` of a feed, in a child whose extractor backtracks for ever
 #: on posting nurse-13; how (argv[3]) says which path the build takes.
 HANGS_CHILD = textwrap.dedent(
@@ -38,18 +57,10 @@ HANGS_CHILD = textwrap.dedent(
         build.PARALLEL_OVER = 10  # the large-build path: workers
     if how.endswith("lines"):
         build._BYTES_PER_DOCUMENT = 1  # and the workers read the feed's lines themselves
-    extract = importlib.import_module("nhskg.extract")
-    real = extract.extract_posting
-
-    def hangs(document, *args, **kwargs):
-        if document.id == "nurse-13":  # catastrophic backtracking: 2**40 ways to fail
-            re.match(r"(a+)+$", "a" * 40 + "!")
-        return real(document, *args, **kwargs)
-
-    extract.extract_posting = hangs  # inherited by the forked workers
-    main(["--store", store, "build", "--no-decisions", "--no-validate", "--posting-timeout", "1", feed])
     """
-)
+) + hangs_on("nurse-13") + """
+main(["--store", store, "build", "--no-decisions", "--no-validate", "--posting-timeout", "1", feed])
+"""
 
 
 def _build_with_a_posting_that_hangs(tmp_path: Path, how: str) -> subprocess.CompletedProcess[str]:

@@ -110,6 +110,7 @@ def read_bodies(
         bodies = [m for m in mentions if m.scheme == BODY]
         if not holder and any(_is_subject(reading.text, sentence, m, words.body_as_subject) for m in bodies):
             continue  # "ICSs are a way of ... building partnerships with local government": that body's dealings
+        employer_speaking = not sentence.bullet and words.employer_speaking.search(sentence.text) is not None
         for mention in bodies:
             body = known_bodies.get(mention.code)
             if (organisation and organisation.type == mention.code) or mention.code in own_bodies:
@@ -145,7 +146,7 @@ def read_bodies(
             if any(a <= mention.start and mention.end <= b for a, b in own):
                 continue
             stated = "field" if FIELD_LINE.match(sentence.text) else "list" if len(bodies) > 2 else "direct" if holder or sentence.section == "duties" else "passing"
-            if stated == "passing" and not sentence.bullet and words.employer_speaking.search(sentence.text):
+            if stated == "passing" and employer_speaking:
                 continue  # "Through working with ... commissioners and universities, we match ...": the employer's partners
             add(found, item("bodies", mention.code, mention.written, evidence_of(sentence), stated))
     return found
