@@ -44,7 +44,8 @@ from pathlib import Path
 
 from nhskg.extract import extract_posting
 from nhskg.extract.duties import DutySentence, duty_sentences
-from nhskg.extract.duty_model import MODEL_PATH, DutyModel, Logistic, _logistic, features, gold_digest, gold_files, own_features
+from nhskg.extract.duty_model import (MODEL_PATH, NEVER, DutyModel, Logistic, _logistic, features, gold_digest, gold_files, own_features,
+                                     partner_features)
 from nhskg.extract.evaluate import Gold, _same_statement, _words, evaluate, load_gold_set
 from nhskg.extract.postings import Duty, Posting
 from nhskg.extract.reading import evidence_of
@@ -62,6 +63,8 @@ MIN_POSTINGS = 5
 #: An L1 penalty (ratio 1.0) gives most words no weight at all, which keeps the model small.
 DUTY_FIT = (0.25, 0.0)
 AREA_FIT = (0.5, 1.0)
+#: ... and of the uncoded-partner classifier (whether a duty statement names a partner with no role type).
+PARTNER_FIT = (0.5, 1.0)
 #: Weights smaller than this are dropped from the written model, and the rest rounded to DIGITS.
 PRUNE = 0.001
 DIGITS = 4
@@ -71,17 +74,21 @@ VECTOR_SCALE = (0.0, 0.0)
 #: --area-words none: the area classifiers see only the vocabulary's areas (and the vector).
 AREA_WORDS = True
 GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+#: The thresholds searched for adding an uncoded partner: readers name one in about a fifth of the
+#: statements, and a wrong one is a wrong fact of joint working, so only the upper range is tried.
+PARTNER_GRID = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 
 @dataclass(frozen=True)
 class Example:
-    """One sentence of one dev posting with its label: the areas of the gold statements it
-    matches, or None when it matches none."""
+    """One sentence of one dev posting with its labels: the areas of the gold statements it
+    matches, or None when it matches none, and their partners (role codes; None likewise)."""
 
     posting: str
     candidate: DutySentence
     names: frozenset[str]
     areas: frozenset[str] | None
+    partners: frozenset[str] | None = None
     #: the sentence's embedding under --sentence-vectors (an experiment), else empty
     vector: tuple[float, ...] = ()
 
@@ -102,12 +109,13 @@ def read_dev(gold_dir: Path) -> tuple[dict[str, Gold], dict[str, Posting], list[
             return ()
 
         postings[document.id] = extract_posting(document, vocab, full=True, duty_reader=keep)
-        statements = [(_words(d.text), frozenset(d.areas)) for d in wanted[document.id].posting.duties]
+        statements = [(_words(d.text), frozenset(d.areas), frozenset(d.with_)) for d in wanted[document.id].posting.duties]
         for candidate in seen:
             words = _words(candidate.sentence.text)
-            matched = [areas for gold_words, areas in statements if _same_statement(gold_words, words)]
-            label = frozenset().union(*matched) if matched else None
-            examples.append(Example(document.id, candidate, features(candidate), label))
+            matched = [(areas, partners) for gold_words, areas, partners in statements if _same_statement(gold_words, words)]
+            label = frozenset().union(*(a for a, _ in matched)) if matched else None
+            partners = frozenset().union(*(p for _, p in matched)) if matched else None
+            examples.append(Example(document.id, candidate, features(candidate), label, partners))
     missing = sorted(set(wanted) - set(postings))
     if missing:
         sys.exit(f"{gold_dir}: dev postings not found in the gold sources: {', '.join(missing)}")
@@ -185,9 +193,10 @@ def _area_names(example: Example) -> frozenset[str]:
     return example.names if AREA_WORDS else frozenset(n for n in example.names if n.startswith("v:"))
 
 
-def train(examples: list[Example], probe: list[Example] | None = None) -> tuple[Logistic, dict[str, Logistic], list[dict]]:
-    """The duty classifier, one classifier per duty area, and for each ``probe`` example its
-    features with scikit-learn's probabilities (the checks the written model carries)."""
+def train(examples: list[Example], probe: list[Example] | None = None) -> tuple[Logistic, dict[str, Logistic], Logistic, list[dict]]:
+    """The duty classifier, one classifier per duty area, the uncoded-partner classifier, and for
+    each ``probe`` example its features with scikit-learn's probabilities (the checks the written
+    model carries)."""
     probe = probe or []
     duty, duty_chances = _fit([e.names for e in examples], [e.areas is not None for e in examples], [e.posting for e in examples],
                               DUTY_FIT, [e.names for e in probe], [e.vector for e in examples], [e.vector for e in probe],
@@ -204,7 +213,13 @@ def train(examples: list[Example], probe: list[Example] | None = None) -> tuple[
                                     [e.vector for e in duties], [e.vector for e in probe], VECTOR_SCALE[1])
         for check, p in zip(checks, chances):
             check["areas"][code] = round(p, 6)
-    return duty, areas, checks
+    partner, chances = _fit([partner_features(e.candidate, e.names) for e in duties], ["other" in (e.partners or ()) for e in duties],
+                            [e.posting for e in duties], PARTNER_FIT, [partner_features(e.candidate, e.names) for e in probe])
+    for check, e, p in zip(checks, probe, chances):
+        check["rules_other"] = "other" in e.candidate.with_
+        check["partner"] = round(p, 6)
+    assert isinstance(partner, Logistic)
+    return duty, areas, partner, checks
 
 
 @dataclass(frozen=True)
@@ -214,6 +229,8 @@ class Scored:
     example: Example
     duty: float
     areas: dict[str, float]
+    #: the uncoded-partner classifier's chance (not yet times the duty's)
+    partner: float = 0.0
 
 
 def _chance(model: Logistic | WithVector, names: frozenset[str], vector: tuple[float, ...]) -> float:
@@ -226,24 +243,27 @@ def cross_validate(postings: list[str], examples: list[Example]) -> list[Scored]
     fold_of = {posting: k % FOLDS for k, posting in enumerate(order)}
     scored = []
     for fold in range(FOLDS):
-        duty, areas, _ = train([e for e in examples if fold_of[e.posting] != fold])
+        duty, areas, partner, _ = train([e for e in examples if fold_of[e.posting] != fold])
         held_out = [e for e in examples if fold_of[e.posting] == fold]
         if any(isinstance(m, WithVector) for m in (duty, *areas.values())) or not AREA_WORDS:  # the experiment
             for e in held_out:
                 chances = {code: _chance(m, _area_names(e) | own_features(e.candidate, code), e.vector) for code, m in sorted(areas.items())}
-                scored.append(Scored(e, _chance(duty, e.names, e.vector), chances))
+                scored.append(Scored(e, _chance(duty, e.names, e.vector), chances, partner.probability(partner_features(e.candidate, e.names))))
         else:  # as the extractor scores them
             model = DutyModel(duty, areas, 0.5, 0.5, 0.5)  # type: ignore[arg-type]
-            scored.extend(Scored(e, duty.probability(e.names), model.area_probabilities(e.candidate, e.names)) for e in held_out)
+            scored.extend(Scored(e, duty.probability(e.names), model.area_probabilities(e.candidate, e.names),
+                                 partner.probability(partner_features(e.candidate, e.names))) for e in held_out)
         print(f"fold {fold + 1}/{FOLDS} trained", file=sys.stderr)
     return scored
 
 
-def predict(scored: list[Scored], select: str, t_duty: float, t_keep: float, t_area: float) -> dict[str, list[Duty]]:
+def predict(scored: list[Scored], select: str, t_duty: float, t_keep: float, t_area: float,
+            t_partner: float = NEVER) -> dict[str, list[Duty]]:
     """The duties of every posting under one combination, as ``read_duties`` would give them:
     ``select`` is "rules" (the rules' verdict) or "model" (the duty probability >= t_duty); a
     vocabulary area is kept when the duty probability times its area probability is t_keep or
-    more, another area added at t_area or more."""
+    more, another area added at t_area or more; the partner ``other`` is added when the duty
+    probability times the partner probability is t_partner or more."""
     duties: dict[str, list[Duty]] = {}
     seen: set[tuple[str, str]] = set()
     for s in scored:
@@ -256,16 +276,23 @@ def predict(scored: list[Scored], select: str, t_duty: float, t_keep: float, t_a
         seen.add(key)
         kept = [a for a in candidate.areas if s.duty * s.areas.get(a, 1.0) >= t_keep]
         added = [a for a, p in sorted(s.areas.items()) if a not in candidate.areas and s.duty * p >= t_area]
+        partners = candidate.with_
+        if "other" not in partners and s.duty * s.partner >= t_partner:
+            partners = tuple(sorted((*partners, "other")))
         duties.setdefault(s.example.posting, []).append(
-            Duty(candidate.sentence.text, tuple(kept + added), candidate.with_, evidence_of(candidate.sentence)))
+            Duty(candidate.sentence.text, tuple(kept + added), partners, evidence_of(candidate.sentence)))
     return duties
 
 
 def score(wanted: dict[str, Gold], postings: dict[str, Posting], duties: dict[str, list[Duty]]) -> dict[str, tuple[float, float, float]]:
-    predicted = [replace(p, duties=tuple(duties.get(i, ()))) for i, p in postings.items()]
+    from nhskg.extract import with_duty_partners
+
+    predicted = [replace(p, duties=tuple(duties.get(i, ())),
+                         works_with=with_duty_partners({w.code: w for w in p.works_with}, tuple(duties.get(i, ()))))
+                 for i, p in postings.items()]
     result = evaluate(wanted, predicted)
     figures = {}
-    for name in ("duty_areas", "duty_partners"):
+    for name in ("duty_areas", "duty_partners", "works_with"):
         s = result.score(name)
         figures[name] = (s.precision, s.recall, s.f1) if s is not None else (0.0, 0.0, 0.0)
     # which sentences are statements: taken sentences that match one, annotated ones found
@@ -310,45 +337,56 @@ def sentence_vectors(examples: list[Example]) -> list[Example]:
     return [replace(e, vector=of[text(e)]) for e in examples]
 
 
-#: The combinations compared: (name, selection, the thresholds searched: duty, keep, area).
-NEVER = 1.01
+#: The combinations compared: (name, selection, the thresholds searched: duty, keep, area,
+#: uncoded partner).
 COMBINATIONS = (
-    ("rules only (today)", "rules", (0.5,), (0.0,), (NEVER,)),
-    ("rules select, model keeps/adds areas", "rules", (0.5,), (0.0,) + GRID, GRID + (NEVER,)),
-    ("model selects, vocabulary areas", "model", GRID, (0.0,), (NEVER,)),
-    ("model selects, model areas only", "model", GRID, (None,), GRID),
-    ("model selects, keeps vocabulary areas, adds areas", "model", GRID, (0.0,) + GRID, GRID + (NEVER,)),
+    ("rules only (today)", "rules", (0.5,), (0.0,), (NEVER,), (NEVER,)),
+    ("rules select, model keeps/adds areas", "rules", (0.5,), (0.0,) + GRID, GRID + (NEVER,), (NEVER,)),
+    ("model selects, vocabulary areas", "model", GRID, (0.0,), (NEVER,), (NEVER,)),
+    ("model selects, model areas only", "model", GRID, (None,), GRID, (NEVER,)),
+    ("model selects, keeps vocabulary areas, adds areas", "model", GRID, (0.0,) + GRID, GRID + (NEVER,), (NEVER,)),
+    ("... and adds uncoded partners", "model", GRID, (0.0,) + GRID, GRID + (NEVER,), PARTNER_GRID + (NEVER,)),
 )
 
 
 def choose(wanted, postings, scored) -> list[tuple[str, tuple[float, float, float], dict]]:  # type: ignore[no-untyped-def]
     """For each combination, the thresholds with the best duty-area F1 on the held-out predictions
-    (ties: the better partner F1)."""
+    (ties: the better partner F1), then with those the uncoded-partner threshold with the best
+    partner F1 (ties: the higher threshold, which adds fewer)."""
     rows = []
-    for name, select, duty_grid, keep_grid, area_grid in COMBINATIONS:
-        best = None
-        for t_duty, t_keep, t_area in itertools.product(duty_grid, keep_grid, area_grid):
+    searched: dict[tuple, tuple] = {}  # the same area grid is searched once
+    for name, select, duty_grid, keep_grid, area_grid, partner_grid in COMBINATIONS:
+        best = searched.get((select, duty_grid, keep_grid, area_grid))
+        for t_duty, t_keep, t_area in itertools.product(duty_grid, keep_grid, area_grid) if best is None else ():
             t_keep = t_area if t_keep is None else t_keep
             figures = score(wanted, postings, predict(scored, select, t_duty, t_keep, t_area))
             key = (round(figures["duty_areas"][2], 6), round(figures["duty_partners"][2], 6))
             if best is None or key > best[0]:
                 best = (key, (t_duty, t_keep, t_area), figures)
         assert best is not None
-        rows.append((name, best[1], best[2]))
+        searched[(select, duty_grid, keep_grid, area_grid)] = best
+        chosen, figures = (*best[1], NEVER), best[2]
+        for t_partner in sorted(set(partner_grid) - {NEVER}, reverse=True):
+            tried = score(wanted, postings, predict(scored, select, *best[1], t_partner))
+            if round(tried["duty_partners"][2], 6) > round(figures["duty_partners"][2], 6):
+                chosen, figures = (*best[1], t_partner), tried
+        rows.append((name, chosen, figures))
     return rows
 
 
 def table(rows) -> str:  # type: ignore[no-untyped-def]
-    lines = [f"{'combination':52} {'thresholds duty/keep/area':>26}  {'duty_areas P / R / F1':>22}  {'duty_partners P / R / F1':>24}  {'statements P / R':>16}"]
-    for name, (t_duty, t_keep, t_area), f in rows:
-        shown = "/".join("-" if t >= NEVER else f"{t:.1f}" for t in (t_duty, t_keep, t_area))
-        a, p, s = f["duty_areas"], f["duty_partners"], f["statements"]
-        lines.append(f"{name:52} {shown:>26}  {a[0]:.3f} / {a[1]:.3f} / {a[2]:.3f}  {p[0]:.3f} / {p[1]:.3f} / {p[2]:.3f}  {s[0]:.3f} / {s[1]:.3f}")
+    lines = [f"{'combination':52} {'duty/keep/area/partner':>23}  {'duty_areas P / R / F1':>22}  {'duty_partners P / R / F1':>24}"
+             f"  {'works_with P / R / F1':>22}  {'statements P / R':>16}"]
+    for name, thresholds, f in rows:
+        shown = "/".join("-" if t >= NEVER else f"{t:g}" for t in thresholds)
+        a, p, w, s = f["duty_areas"], f["duty_partners"], f["works_with"], f["statements"]
+        lines.append(f"{name:52} {shown:>23}  {a[0]:.3f} / {a[1]:.3f} / {a[2]:.3f}  {p[0]:.3f} / {p[1]:.3f} / {p[2]:.3f}"
+                     f"  {w[0]:.3f} / {w[1]:.3f} / {w[2]:.3f}  {s[0]:.3f} / {s[1]:.3f}")
     return "\n".join(lines)
 
 
 #: The combination the extractor uses: the row of COMBINATIONS whose thresholds are written.
-SHIPPED = "model selects, keeps vocabulary areas, adds areas"
+SHIPPED = "... and adds uncoded partners"
 
 #: The gold sources of dev's posts below leadership level (``scripts/gold-sample-more.py``). The
 #: thresholds are chosen on the other dev postings, the title candidates: the leadership-level
@@ -405,11 +443,11 @@ def main() -> None:
     if not args.write:
         return
     figures = {name: {"thresholds": list(t), **{k: [round(x, 3) for x in v] for k, v in f.items()}} for name, t, f in rows}
-    t_duty, t_keep, t_area = next(t for name, t, _ in rows if name == SHIPPED)
+    t_duty, t_keep, t_area, t_partner = next(t for name, t, _ in rows if name == SHIPPED)
     # three statements and three other sentences, the first of each by posting and place
     ordered = sorted(examples, key=lambda e: (e.posting, e.candidate.sentence.start))
     probe = [e for e in ordered if e.areas is not None][:3] + [e for e in ordered if e.areas is None][:3]
-    duty, areas, checks = train(examples, probe)
+    duty, areas, partner, checks = train(examples, probe)
     model = {
         "about": "Duty statements and their duty areas: logistic regressions trained on the gold set's dev duties "
                  "by scripts/train-duty-model.py, scored by src/nhskg/extract/duty_model.py.",
@@ -418,14 +456,16 @@ def main() -> None:
                  "postings": len(wanted), "sentences": len(examples)},
         "settings": {"features": "duty_model.features: words, word pairs, section, bullet, whole line, length band, "
                                  "rules' verdict, vocabulary areas, partner; own-area for an area's classifier",
-                     "min_postings": MIN_POSTINGS, "duty_fit": {"C": DUTY_FIT[0], "l1_ratio": DUTY_FIT[1]}, "area_fit": {"C": AREA_FIT[0], "l1_ratio": AREA_FIT[1]}, "solver": "liblinear", "seed": SEED, "folds": FOLDS,
+                     "min_postings": MIN_POSTINGS, "duty_fit": {"C": DUTY_FIT[0], "l1_ratio": DUTY_FIT[1]}, "area_fit": {"C": AREA_FIT[0], "l1_ratio": AREA_FIT[1]},
+                     "partner_fit": {"C": PARTNER_FIT[0], "l1_ratio": PARTNER_FIT[1]}, "solver": "liblinear", "seed": SEED, "folds": FOLDS,
                      "prune": PRUNE, "digits": DIGITS, "combination": SHIPPED,
                      "thresholds_chosen_on": "the dev title candidates (sources other than " + ", ".join(BELOW_LEADERSHIP) + ")"},
         "cv": figures,
         "checks": checks,
-        "thresholds": {"duty": t_duty, "keep": t_keep, "area": t_area if t_area < NEVER else NEVER},
+        "thresholds": {"duty": t_duty, "keep": t_keep, "area": t_area if t_area < NEVER else NEVER, "partner": t_partner},
         "duty": {"bias": duty.bias, "weights": dict(duty.weights)},
         "areas": {code: {"bias": m.bias, "weights": dict(m.weights)} for code, m in areas.items()},
+        "partner": {"bias": partner.bias, "weights": dict(partner.weights)},
     }
     args.out.write_text(json.dumps(model, sort_keys=True, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB)", file=sys.stderr)

@@ -17,7 +17,7 @@ from nhskg.errors import NhskgError
 from nhskg.extract import extract_posting
 from nhskg.extract.duties import DutySentence
 from nhskg.extract.postings import Duty, Evidence, Posting
-from nhskg.extract.duty_model import MODEL_PATH, OWN_AREA, DutyModel, Logistic, gold_digest, gold_files, load_duty_model
+from nhskg.extract.duty_model import MODEL_PATH, OWN_AREA, RULES_OTHER, DutyModel, Logistic, gold_digest, gold_files, load_duty_model
 from nhskg.read.documents import Document, Structured
 from nhskg.read.sentences import Sentence
 
@@ -47,7 +47,7 @@ def test_the_shipped_model_records_how_it_was_trained_and_measured() -> None:
     settings = SHIPPED["settings"]
     assert {"seed", "folds", "min_postings", "duty_fit", "area_fit", "combination"} <= set(settings)
     chosen = SHIPPED["cv"][settings["combination"]]
-    assert chosen["thresholds"] == [SHIPPED["thresholds"][k] for k in ("duty", "keep", "area")]
+    assert chosen["thresholds"] == [SHIPPED["thresholds"][k] for k in ("duty", "keep", "area", "partner")]
     assert {"duty_areas", "duty_partners", "statements"} <= set(chosen)
 
 
@@ -61,6 +61,9 @@ def test_the_scorer_gives_the_training_librarys_probabilities_on_the_shipped_mod
         for code, expected in check["areas"].items():
             own = names | {OWN_AREA} if code in check["own_area"] else names
             assert model.areas[code].probability(own) == pytest.approx(expected, abs=2e-3), code
+        assert model.partner is not None
+        seen = names | {RULES_OTHER} if check["rules_other"] else names
+        assert model.partner.probability(seen) == pytest.approx(check["partner"], abs=2e-3)
 
 
 def test_the_scorer_gives_the_training_librarys_probabilities_on_a_fixture() -> None:
@@ -134,6 +137,36 @@ def test_an_area_the_vocabulary_names_is_kept_only_as_the_model_says() -> None:
     assert not_a_duty.read(candidate) is None
     adds = DutyModel(Logistic(5.0, {}), {"workforce": Logistic(5.0, {})}, 0.5, 0.0, 0.5)
     assert adds.read(DutySentence(sentence, True, (), ())) == ("workforce",)
+
+
+def test_an_uncoded_partner_is_added_only_as_the_partner_classifier_says() -> None:
+    sentence = Sentence("Work alongside our team of radiologists", 0, 40, "duties", True, True, False, True)
+    candidate = DutySentence(sentence, True, (), ())
+    sure = DutyModel(Logistic(5.0, {}), {}, 0.5, 0.5, 1.01, Logistic(-3.0, {"w:team": 6.0}), 0.8)
+    assert sure.uncoded_partner(candidate, 0.99) == pytest.approx(0.99 * 0.9526, abs=1e-3)
+    # the chance compared is the duty's times the partner's: a doubtful duty adds no partner
+    assert sure.uncoded_partner(candidate, 0.6) is None
+    doubts = DutyModel(Logistic(5.0, {}), {}, 0.5, 0.5, 1.01, Logistic(-3.0, {}), 0.8)
+    assert doubts.uncoded_partner(candidate, 0.99) is None
+    # an older model without the classifier adds none; one the rules found is not added again
+    assert DutyModel(Logistic(5.0, {}), {}, 0.5, 0.5, 1.01).uncoded_partner(candidate, 0.99) is None
+    assert sure.uncoded_partner(DutySentence(sentence, True, (), ("other",)), 0.99) is None
+
+
+def test_a_duty_done_with_a_team_of_colleagues_names_an_uncoded_partner_and_joint_working() -> None:
+    """Issue 13: the rules find a partner with no role type only right after a cue of joint working
+    ("working with ..."); readers name one wherever a duty statement says the post holder does it
+    with colleagues, and joint working with them is then a fact of the post."""
+    text = ("Job Title: Consultant Radiologist\nMain duties\n"
+            "You will work closely alongside the wider multidisciplinary team to ensure optimal care.\n"
+            "You will report CT and MRI examinations.\n")
+    posting = extract_posting(Document("p", "p.txt", text), full=True)
+    joined = next(d for d in posting.duties if d.text.startswith("You will work closely"))
+    assert "other" in joined.with_
+    reporting = next(d for d in posting.duties if d.text.startswith("You will report"))
+    assert "other" not in reporting.with_
+    works_with = {i.code: i for i in posting.works_with}
+    assert works_with["other"].evidence == joined.evidence and works_with["other"].stated == "direct"
 
 
 def test_a_broken_model_file_names_itself_and_the_fix(tmp_path: Path) -> None:

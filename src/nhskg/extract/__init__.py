@@ -45,7 +45,7 @@ from .employer import organisation_from_text, organisation_type, type_in_name, t
 from .facts import read_bodies, read_requirements
 from .leadership import is_leadership, national_director
 from .pay import closing_date_of, location_of, pay_band_of, salary_of
-from .reading import CUE, DESIGNATION, DUTY_AREA, ORG_TYPE, QUALIFICATION, ROLE, SECTION, Reading, add, group_by_sentence, pattern_mentions, registration_mentions, sentence_of
+from .reading import CUE, DESIGNATION, DUTY_AREA, ORG_TYPE, QUALIFICATION, ROLE, SECTION, Reading, add, group_by_sentence, pattern_mentions, registration_mentions, sentence_of, without_bullet
 from .relations import read_designations, read_relations
 from .wording import wording
 from .title import as_titled, refined_in_text, role_in_title, scope_of, title_from_text
@@ -175,19 +175,32 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
         for code in role_concept.implies:
             add(designations, item("designations", code, title or role_concept.pref_label, title_evidence, "field"))
     fields = relations.fields
+    duties = duty_reader(reading, relations.partners)
     return replace(
         _minimal(document, vocab, title, role, organisation, scope, matcher, title_evidence, text, sentences, list(mentions)),
         leadership=leadership,
         accountable_to=tuple(fields["accountable_to"].values()),
         professionally_accountable_to=tuple(fields["professionally_accountable_to"].values()),
-        works_with=tuple(fields["works_with"].values()),
+        works_with=with_duty_partners(fields["works_with"], duties),
         deputises_for=tuple(fields["deputises_for"].values()),
         leads=tuple(fields["leads"].values()),
         designations=tuple(designations.values()),
         bodies=tuple(read_bodies(reading, organisation, org_spans, matcher).values()),
         requirements=tuple(read_requirements(reading).values()),
-        duties=duty_reader(reading, relations.partners),
+        duties=duties,
     )
+
+
+def with_duty_partners(works_with: dict[str, Item], duties: tuple[Duty, ...]) -> tuple[Item, ...]:
+    """Joint working as the relation rules read it, and a partner with no role type that the duty
+    model read in a duty statement (the first such statement its evidence): the post works with
+    whoever it does its duties with."""
+    if "other" not in works_with:
+        found = next((d for d in duties if "other" in d.with_), None)
+        if found is not None:
+            works_with = dict(works_with)
+            add(works_with, item("works_with", "other", without_bullet(found.text), found.evidence, "direct"))
+    return tuple(works_with.values())
 
 
 def _outside_web_addresses(vocab: Vocabulary, text: str, mentions: list[Mention]) -> list[Mention]:

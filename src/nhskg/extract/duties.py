@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..vocabulary.matching import Mention, fold
-from .duty_model import DutyModel, checked_duty_model
+from .duty_model import DutyModel, checked_duty_model, features
 from .postings import Duty
 from ..read.sentences import Sentence
 from .reading import (BODY, DUTY_AREA, FIELD_LINE, ROLE, Reading, evidence_of, has_any, is_own_title, mentions_by_sentence,
@@ -151,14 +151,16 @@ def _never_a_duty(reading: Reading, text: str) -> bool:
 def read_duties(reading: Reading, partners: dict[int, set[str]], model: DutyModel | None = None) -> tuple[Duty, ...]:
     """The duty statements the duty model (``model``, by default the one shipped, checked against
     the reading's vocabulary) chooses, each with the areas it gives and the partners the relation
-    rules found in the sentence."""
+    rules found in the sentence, and ``other`` when the model reads a partner the vocabulary has no
+    role type for."""
     model = model or checked_duty_model(reading.vocab)
     duties: list[Duty] = []
     seen: set[str] = set()
     for candidate in duty_sentences(reading, partners):
         if _never_a_duty(reading, candidate.sentence.text):
             continue
-        weighed = model.weigh(candidate)
+        names = features(candidate)
+        weighed = model.weigh(candidate, names)
         if weighed is None:
             continue
         key = fold(candidate.sentence.text).strip()
@@ -166,6 +168,9 @@ def read_duties(reading: Reading, partners: dict[int, set[str]], model: DutyMode
             continue
         seen.add(key)
         chance, areas = weighed
-        duties.append(Duty(candidate.sentence.text, tuple(code for code, _ in areas), candidate.with_, evidence_of(candidate.sentence),
+        with_ = candidate.with_
+        if model.uncoded_partner(candidate, chance, names) is not None:
+            with_ = tuple(sorted((*with_, "other")))
+        duties.append(Duty(candidate.sentence.text, tuple(code for code, _ in areas), with_, evidence_of(candidate.sentence),
                            confidence=round(chance, 2), area_confidence=tuple(round(c, 2) for _, c in areas)))
     return tuple(duties)

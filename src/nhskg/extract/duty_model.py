@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from ..vocabulary.vocab import Vocabulary
     from .duties import DutySentence
 
-__all__ = ["DutyModel", "Logistic", "MODEL_PATH", "checked_duty_model", "features", "gold_digest", "gold_files", "load_duty_model",
-           "own_features", "OWN_AREA"]
+__all__ = ["DutyModel", "Logistic", "MODEL_PATH", "NEVER", "checked_duty_model", "features", "gold_digest", "gold_files",
+           "load_duty_model", "own_features", "partner_features", "OWN_AREA", "RULES_OTHER"]
 
 #: The shipped model, written by ``python scripts/train-duty-model.py --write``.
 MODEL_PATH = Path(__file__).with_name("duty-model.json")
@@ -37,6 +37,13 @@ MODEL_PATH = Path(__file__).with_name("duty-model.json")
 #: The feature an area's own classifier sees when the vocabulary names that area in the sentence:
 #: one weight per area saying how far that area's labels are to be trusted.
 OWN_AREA = "own-area"
+
+#: The feature the uncoded-partner classifier sees when the relation rules already found a partner
+#: with no role type in the sentence.
+RULES_OTHER = "rules-other"
+
+#: A threshold no chance reaches: what it decides is never done.
+NEVER = 1.01
 
 _WORD = re.compile(r"[a-z]+")
 _BULLET = "•-*·–— "
@@ -85,6 +92,12 @@ def own_features(candidate: DutySentence, code: str) -> frozenset[str]:
     return frozenset((OWN_AREA,)) if code in candidate.areas else frozenset()
 
 
+def partner_features(candidate: DutySentence, names: frozenset[str]) -> frozenset[str]:
+    """The features the uncoded-partner classifier sees: the sentence's, and whether the relation
+    rules already found a partner with no role type in it."""
+    return names | {RULES_OTHER} if "other" in candidate.with_ else names
+
+
 def _logistic(z: float) -> float:
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))
@@ -120,13 +133,21 @@ class DutyModel:
     duty when ``duty`` gives it at least ``duty_threshold``. An area's chance is the chance that the
     sentence is a duty times the chance its classifier gives: an area the vocabulary names in the
     sentence is kept at ``keep_threshold`` or more, and one it does not name is added at
-    ``area_threshold`` or more (above 1: never)."""
+    ``area_threshold`` or more (above 1: never).
+
+    ``partner`` says whether a duty statement names a partner the vocabulary has no role type for
+    ("join a team of six consultant radiologists", "work closely with colleagues in social care"):
+    the rules find an uncoded partner only right after a cue of joint working, and readers name
+    one in about one statement in five. A duty gets the partner ``other`` when the duty's chance
+    times this one is ``partner_threshold`` or more (a model without it: never)."""
 
     duty: Logistic
     areas: Mapping[str, Logistic]
     duty_threshold: float
     keep_threshold: float
     area_threshold: float
+    partner: Logistic | None = None
+    partner_threshold: float = NEVER
     #: feature name -> (area, weight) for every area that weighs it: a sentence's few dozen
     #: features are looked up once for all the areas, not once per area
     _by_feature: Mapping[str, tuple[tuple[str, float], ...]] = field(init=False, repr=False, compare=False)
@@ -157,12 +178,12 @@ class DutyModel:
         weighed = self.weigh(candidate)
         return None if weighed is None else tuple(code for code, _ in weighed[1])
 
-    def weigh(self, candidate: DutySentence) -> tuple[float, tuple[tuple[str, float], ...]] | None:
+    def weigh(self, candidate: DutySentence, names: frozenset[str] | None = None) -> tuple[float, tuple[tuple[str, float], ...]] | None:
         """If the sentence is a duty statement: the chance that it is one, and each area it is
         about with the chance that it is (the duty's chance times the area's, the figure the
         thresholds are compared with); else None. The chances are what a duty and its areas carry
         as their confidence, so that a reader can leave out the areas the model was least sure of."""
-        names = features(candidate)
+        names = features(candidate) if names is None else names
         duty = self.duty.probability(names)
         if duty < self.duty_threshold:
             return None
@@ -171,13 +192,25 @@ class DutyModel:
         added = [(code, duty * p) for code, p in chances.items() if code not in candidate.areas and duty * p >= self.area_threshold]
         return duty, tuple(kept + added)
 
+    def uncoded_partner(self, candidate: DutySentence, duty: float, names: frozenset[str] | None = None) -> float | None:
+        """The chance that a duty statement (``duty``: the chance that it is one) names a partner
+        with no role type, as the threshold sees it (the duty's chance times the partner
+        classifier's), when it reaches ``partner_threshold``; else None."""
+        if self.partner is None or "other" in candidate.with_:
+            return None
+        names = features(candidate) if names is None else names
+        chance = duty * self.partner.probability(partner_features(candidate, names))
+        return chance if chance >= self.partner_threshold else None
+
     @classmethod
     def from_json(cls, data: Mapping) -> "DutyModel":
         thresholds = data["thresholds"]
+        partner = data.get("partner")
         return cls(
             Logistic.from_json(data["duty"]),
             {code: Logistic.from_json(model) for code, model in data["areas"].items()},
             float(thresholds["duty"]), float(thresholds["keep"]), float(thresholds["area"]),
+            Logistic.from_json(partner) if partner is not None else None, float(thresholds.get("partner", NEVER)),
         )
 
 
