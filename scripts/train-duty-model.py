@@ -262,8 +262,9 @@ def predict(scored: list[Scored], select: str, t_duty: float, t_keep: float, t_a
     """The duties of every posting under one combination, as ``read_duties`` would give them:
     ``select`` is "rules" (the rules' verdict) or "model" (the duty probability >= t_duty); a
     vocabulary area is kept when the duty probability times its area probability is t_keep or
-    more, another area added at t_area or more; the partner ``other`` is added when the duty
-    probability times the partner probability is t_partner or more."""
+    more, another area added at t_area or more; the partner ``other`` is added to a sentence the
+    relation rules found no partner in when the duty probability times the partner probability
+    is t_partner or more."""
     duties: dict[str, list[Duty]] = {}
     seen: set[tuple[str, str]] = set()
     for s in scored:
@@ -277,7 +278,7 @@ def predict(scored: list[Scored], select: str, t_duty: float, t_keep: float, t_a
         kept = [a for a in candidate.areas if s.duty * s.areas.get(a, 1.0) >= t_keep]
         added = [a for a, p in sorted(s.areas.items()) if a not in candidate.areas and s.duty * p >= t_area]
         partners = candidate.with_
-        if "other" not in partners and s.duty * s.partner >= t_partner:
+        if not partners and s.duty * s.partner >= t_partner:
             partners = tuple(sorted((*partners, "other")))
         duties.setdefault(s.example.posting, []).append(
             Duty(candidate.sentence.text, tuple(kept + added), partners, evidence_of(candidate.sentence)))

@@ -90,7 +90,7 @@ def test_partnership_with_a_colleague_names_a_partner_not_system_working() -> No
     assert "system-partnership" not in found.areas and "governance-quality" in found.areas
     kept = duty("You will lead patient safety jointly with the Chief Nurse.", "patient safety", title="Medical Director")
     assert kept is not None and "patient-safety" in kept.areas  # the area's own word is not a word of working together
-    system = duty("You will build partnerships with local authorities and the voluntary sector.", "partnerships",
+    system = duty("You will lead the Trust's partnerships with local authorities and the voluntary sector.", "partnerships",
                   title="Director of Strategy")
     assert system is not None and "system-partnership" in system.areas
 

@@ -112,7 +112,7 @@ CASES = [
          ({"value": "system-partnership", "sentence": "Groups research profile and engages with academic and other partners and",
            "review_status": "unreviewed"},)),
     Case("duty-areas-to-check", {}, ("confidence", "posting_id", "post_label", "area_label", "sentence"),
-         ({"posting_id": "916233002", "area_label": "Regulation and compliance"},)),
+         ({"posting_id": "916233002", "area_label": "System and partnership working"},)),
     Case("weak-facts", {"below": "1"}, ("confidence", "stated_as", "posting_id", "subject_label", "relation", "object_label"),
          ({"posting_id": "000_ceef7d63af8bb6ec", "relation": "engages with", "object_label": "Local Medical Committee"},)),
 ]

@@ -195,9 +195,10 @@ class DutyModel:
     def uncoded_partner(self, candidate: DutySentence, duty: float, names: frozenset[str] | None = None) -> float | None:
         """The chance that a duty statement (``duty``: the chance that it is one) names a partner
         with no role type, as the threshold sees it (the duty's chance times the partner
-        classifier's), when it reaches ``partner_threshold``; else None."""
-        if self.partner is None or "other" in candidate.with_:
-            return None
+        classifier's), when it reaches ``partner_threshold`` and the relation rules found no
+        partner in it; else None."""
+        if self.partner is None or candidate.with_:
+            return None  # the rules named the sentence's partners: "with the Clinical & Medical Directors"
         names = features(candidate) if names is None else names
         chance = duty * self.partner.probability(partner_features(candidate, names))
         return chance if chance >= self.partner_threshold else None
