@@ -735,6 +735,26 @@ def test_a_line_or_partner_by_any_title_noun(sentence, field, label):
     assert [(i.code, i.label) for i in getattr(p, field)] == [("other", label)]
 
 
+@pytest.mark.parametrize("sentence, label", [
+    # a post the advert names only by its acronym
+    ("Deputising for the OSM as required.", "OSM"),
+    ("You will have the opportunity to deputise, on a regular basis, for the CSM.", "CSM"),
+    # covering for a named post while it is away
+    ("Able to provide cover for the Service Lead in times of absence.", "Service Lead"),
+    ("They will be expected to cover for the other TPDs during periods of absence.", "TPDs"),
+])
+def test_deputising_for_a_post_named_by_its_acronym_or_covered_in_its_absence(sentence, label):
+    p = read(sentence, "Staff Nurse")
+    assert [(i.code, i.label) for i in p.deputises_for] == [("other", label)]
+
+
+def test_an_acronym_that_begins_a_longer_name_or_cover_without_an_absence_is_no_deputising():
+    for sentence in ("In the absence of a NVQ level 3 qualification, candidates need basic numeracy.",
+                     "You will provide medical cover for the ASU at the main hospital site.",
+                     "Provide on-call cover for the department."):
+        assert read(sentence, "Staff Nurse").deputises_for == (), sentence
+
+
 @pytest.mark.parametrize("sentence, field, label", [
     # a title whose words are joined by "and" is one title ...
     ("The post holder will work with the Health and Safety Manager to advise the Trust.", "works_with",

@@ -286,6 +286,8 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
                     continue
                 at, window = at + joined.end(), window[joined.end():]
             found = words.uncoded_partner.match(window)
+            if not found and field == "deputises_for":
+                found = words.deputised_post_acronym.match(window)
             if not found:
                 continue
             start, end = at + found.start("name"), at + found.end("name")

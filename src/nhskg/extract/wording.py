@@ -56,6 +56,8 @@ class Wording:
     owned_by_other: re.Pattern[str]
     helps_other: re.Pattern[str]
     uncoded_partner: re.Pattern[str]
+    #: deputised-post-acronym: "Deputising for the OSM"
+    deputised_post_acronym: re.Pattern[str]
     #: experience-of-working: the words before a joint-working cue asking it of the candidate
     experience_of_working: re.Pattern[str]
     #: wish-to-work-with: a question whether the candidate wants to work with someone
@@ -242,6 +244,7 @@ def wording(vocab: Vocabulary) -> Wording:
         owned_by_other=one("owned-by-other"),
         helps_other=one("helps-other"),
         uncoded_partner=one("uncoded-partner"),
+        deputised_post_acronym=one("deputised-post-acronym"),
         experience_of_working=one("experience-of-working"),
         wish_to_work_with=one("wish-to-work-with"),
         taken_as_held=one("taken-as-held"),
