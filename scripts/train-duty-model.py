@@ -288,8 +288,9 @@ def predict(scored: list[Scored], select: str, t_duty: float, t_keep: float, t_a
 def score(wanted: dict[str, Gold], postings: dict[str, Posting], duties: dict[str, list[Duty]]) -> dict[str, tuple[float, float, float]]:
     from nhskg.extract import with_duty_partners
 
+    vocab = load_vocabulary()
     predicted = [replace(p, duties=tuple(duties.get(i, ())),
-                         works_with=with_duty_partners({w.code: w for w in p.works_with}, tuple(duties.get(i, ()))))
+                         works_with=with_duty_partners({w.code: w for w in p.works_with}, tuple(duties.get(i, ())), vocab))
                  for i, p in postings.items()]
     result = evaluate(wanted, predicted)
     figures = {}

@@ -168,6 +168,8 @@ def test_a_duty_done_with_a_team_of_colleagues_names_an_uncoded_partner_and_join
     assert all("other" not in d.with_ for d in posting.duties if d is not joined)  # reporting names no one
     works_with = {i.code: i for i in posting.works_with}
     assert works_with["other"].evidence == joined.evidence and works_with["other"].stated == "direct"
+    # its label as written names the colleagues, not the whole sentence again
+    assert works_with["other"].label == "the wider multidisciplinary team"
 
 
 def test_a_broken_model_file_names_itself_and_the_fix(tmp_path: Path) -> None:

@@ -181,7 +181,7 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
         leadership=leadership,
         accountable_to=tuple(fields["accountable_to"].values()),
         professionally_accountable_to=tuple(fields["professionally_accountable_to"].values()),
-        works_with=with_duty_partners(fields["works_with"], duties),
+        works_with=with_duty_partners(fields["works_with"], duties, vocab),
         deputises_for=tuple(fields["deputises_for"].values()),
         leads=tuple(fields["leads"].values()),
         designations=tuple(designations.values()),
@@ -191,15 +191,18 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
     )
 
 
-def with_duty_partners(works_with: dict[str, Item], duties: tuple[Duty, ...]) -> tuple[Item, ...]:
+def with_duty_partners(works_with: dict[str, Item], duties: tuple[Duty, ...], vocab: Vocabulary) -> tuple[Item, ...]:
     """Joint working as the relation rules read it, and a partner with no role type that the duty
-    model read in a duty statement (the first such statement its evidence): the post works with
-    whoever it does its duties with."""
+    model read in a duty statement (the first such statement its evidence, the colleagues it
+    names its label, or the statement where it names none the vocabulary knows): the post works
+    with whoever it does its duties with."""
     if "other" not in works_with:
         found = next((d for d in duties if "other" in d.with_), None)
         if found is not None:
+            group = wording(vocab).colleague_group.search(found.text)
+            written = group.group("name") if group is not None else without_bullet(found.text)
             works_with = dict(works_with)
-            add(works_with, item("works_with", "other", without_bullet(found.text), found.evidence, "direct"))
+            add(works_with, item("works_with", "other", written, found.evidence, "direct"))
     return tuple(works_with.values())
 
 

@@ -84,6 +84,8 @@ class Wording:
     colleague_after_area: re.Pattern[str]
     #: colleague-group-after-area: a duty area's word for working together, up to a group of colleagues
     colleague_group_after_area: re.Pattern[str]
+    #: colleague-group: the words naming the colleagues a duty is done with, its partner's label
+    colleague_group: re.Pattern[str]
     #: workforce-led: leadership given to a staff group, up to the word naming the group
     workforce_led: re.Pattern[str]
     closing_date_words: re.Pattern[str]
@@ -260,6 +262,7 @@ def wording(vocab: Vocabulary) -> Wording:
         colleague_after_area=one("colleague-after-area"),
         workforce_led=one("workforce-led"),
         colleague_group_after_area=one("colleague-group-after-area"),
+        colleague_group=one("colleague-group"),
         closing_date_words=one("closing-date-words"),
         yearly_pay_words=one("yearly-pay-words"),
         not_pay_words=one("not-pay-words"),
