@@ -135,6 +135,42 @@ def test_a_task_past_its_time_limit_ends_its_worker_and_is_no_death() -> None:
         pool.shutdown()
 
 
+def test_a_task_past_its_limit_is_an_overrun_though_a_fork_meanwhile_reaped_its_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh worker forked the moment another dies polls every child first (Process.start), and
+    may reap the dead one: the pool's own poll then finds no child, and until the fork's poll has
+    stored the exit status the worker looked killed by the system, not by its timer (a CI run saw
+    it). Here a thread plays that fork: it holds the forking lock, reaps the worker, and stores its
+    status a moment later."""
+    import threading
+    from nhskg.pipeline import workers
+
+    real_end = workers._Worker.end
+
+    def end_while_a_fork_reaps(self) -> None:  # type: ignore[no-untyped-def]
+        reaped = threading.Event()
+
+        def fork_polls() -> None:
+            with workers._FORKING:
+                popen = self.process._popen
+                _, status = os.waitpid(self.process.pid, 0)
+                reaped.set()
+                time.sleep(0.2)
+                popen.returncode = os.waitstatus_to_exitcode(status)
+
+        threading.Thread(target=fork_polls, daemon=True).start()
+        reaped.wait(10)
+        real_end(self)
+
+    monkeypatch.setattr(workers._Worker, "end", end_while_a_fork_reaps)
+    pool = workers._Workers(multiprocessing.get_context("fork"), 1, initializer=lambda: None, initargs=())
+    try:
+        error = pool.submit_timed(0.3, _spins).exception(timeout=30)
+        assert isinstance(error, workers.TaskOverran), error
+    finally:
+        monkeypatch.setattr(workers._Worker, "end", real_end)
+        pool.shutdown()
+
+
 def test_the_cli_default_is_the_library_default() -> None:
     """``nhskg build --help`` shows the default without importing the build (a literal there)."""
     from nhskg.cli import main

@@ -330,13 +330,18 @@ class _Workers(concurrent.futures.Executor):
         :class:`WorkerDied` (:class:`TaskOverran` when its timer ended it, which is not counted as
         a death), the others it held (and ``unsent``) go back to the head of the queue, unless the
         workers are given up now."""
+        exitcode = None
         if worker is not None:
             worker.end()  # reaped: its exit status is known
+            # ... unless a worker forked meanwhile reaped it: Process.start() polls every child,
+            # and its poll may hold the status our own got ECHILD for; every fork holds _FORKING
+            with _FORKING:
+                exitcode = worker.process.exitcode
         lost = held.popleft() if held else None
         back = [*held, *([unsent] if unsent is not None else [])]
         held.clear()
         overran = (lost is not None and lost.seconds is not None and worker is not None and _TIMER is not None
-                   and worker.process.exitcode == -_TIMER)
+                   and exitcode == -_TIMER)
         with self._changed:
             if worker is not None:
                 self._alive.discard(worker)
