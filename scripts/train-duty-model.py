@@ -4,8 +4,9 @@ measure it with cross-validation grouped by posting against the rules it replace
 Dev split only: the test split is never read. Every sentence the extractor's reader gives a dev
 posting whose duties were annotated is labelled as the evaluator matches statements
 (``_same_statement``): a duty statement or not, and if so the duty areas of the statements it
-matches. A logistic regression per question (one "is a duty statement", one per duty area) over
-the features of :func:`nhskg.extract.duty_model.features` is trained with scikit-learn
+matches. A logistic regression per question (one "is a duty statement", one per duty area, one
+"names a partner with no role type") over the features of
+:func:`nhskg.extract.duty_model.features` is trained with scikit-learn
 (``pip install -e '.[train]'``); the extractor scores the weights in plain Python.
 
 ``--cv``: 5 folds by posting (seed fixed); each fold's postings are predicted by a model trained on
@@ -42,7 +43,7 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from nhskg.extract import extract_posting
+from nhskg.extract import extract_posting, with_duty_partners
 from nhskg.extract.duties import DutySentence, duty_sentences
 from nhskg.extract.duty_model import (MODEL_PATH, NEVER, DutyModel, Logistic, _logistic, features, gold_digest, gold_files, own_features,
                                      partner_features)
@@ -286,9 +287,7 @@ def predict(scored: list[Scored], select: str, t_duty: float, t_keep: float, t_a
 
 
 def score(wanted: dict[str, Gold], postings: dict[str, Posting], duties: dict[str, list[Duty]]) -> dict[str, tuple[float, float, float]]:
-    from nhskg.extract import with_duty_partners
-
-    vocab = load_vocabulary()
+    vocab = load_vocabulary()  # read once and kept
     predicted = [replace(p, duties=tuple(duties.get(i, ())),
                          works_with=with_duty_partners({w.code: w for w in p.works_with}, tuple(duties.get(i, ())), vocab))
                  for i, p in postings.items()]

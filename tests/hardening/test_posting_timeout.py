@@ -167,7 +167,7 @@ def test_a_task_past_its_limit_is_an_overrun_though_a_fork_meanwhile_reaped_its_
         error = pool.submit_timed(0.3, _spins).exception(timeout=30)
         assert isinstance(error, workers.TaskOverran), error
     finally:
-        monkeypatch.setattr(workers._Worker, "end", real_end)
+        monkeypatch.setattr(workers._Worker, "end", real_end)  # shutdown ends live workers: no fork reaps those
         pool.shutdown()
 
 

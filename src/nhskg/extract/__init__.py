@@ -50,7 +50,7 @@ from .relations import read_designations, read_relations
 from .wording import wording
 from .title import as_titled, refined_in_text, role_in_title, scope_of, title_from_text
 
-__all__ = ["extract_posting", "text_wanted"]
+__all__ = ["extract_posting", "text_wanted", "with_duty_partners"]
 
 
 def _employer(document: Document, matcher: Matcher, vocab: Vocabulary) -> Organisation | None:

@@ -93,8 +93,10 @@ def own_features(candidate: DutySentence, code: str) -> frozenset[str]:
 
 
 def partner_features(candidate: DutySentence, names: frozenset[str]) -> frozenset[str]:
-    """The features the uncoded-partner classifier sees: the sentence's, and whether the relation
-    rules already found a partner with no role type in it."""
+    """The features the uncoded-partner classifier is trained on: the sentence's, and whether the
+    relation rules already found a partner with no role type in it (those sentences teach it the
+    words of such partners; it is asked only of sentences the rules found no partner in, whose
+    features are the sentence's alone)."""
     return names | {RULES_OTHER} if "other" in candidate.with_ else names
 
 
@@ -200,7 +202,7 @@ class DutyModel:
         if self.partner is None or candidate.with_:
             return None  # the rules named the sentence's partners: "with the Clinical & Medical Directors"
         names = features(candidate) if names is None else names
-        chance = duty * self.partner.probability(partner_features(candidate, names))
+        chance = duty * self.partner.probability(names)  # no partner found: partner_features adds nothing
         return chance if chance >= self.partner_threshold else None
 
     @classmethod
