@@ -1848,3 +1848,36 @@ def test_able_to_drive_or_the_use_of_a_car_asks_a_driving_licence():
     p = read("Candidates will be able to drive meaningful clinical and cultural change in a fast-paced environment.",
              "Clinical Director")
     assert "driving-licence" not in codes(p.requirements)
+
+
+def test_travel_between_sites_asked_in_plain_words_asks_a_driving_licence():
+    # dev 916245866, 916250789, 916251110, 916259183, 916234107: travel stated as required, expected,
+    # desirable or beneficial asks the ability to travel; a travel the post is spared asks nothing
+    for text, asked in (("Extensive travel throughout the region and nationally will be required.", True),
+                        ("Travelling between sites as appropriate is a requirement of this role.", True),
+                        ("There will be an expectation to travel between sites and move base.", True),
+                        ("There are infrequent home visits and the ability to drive is beneficial.", False),
+                        ("Use of a car is desirable but not essential.", False),
+                        ("Experienced Registered Mental Health Nurse with a valid pin number and drivers' licence", True)):
+        assert essential(read(text, "Community Matron")).get("driving-licence") is asked, text
+    spared = read("Please note: our training site is located in Chippenham, therefore you will not have to travel "
+                  "between sites.", "Community Matron")
+    assert "driving-licence" not in codes(spared.requirements)
+
+
+def test_a_requirement_named_twice_in_a_sentence_is_as_tentative_as_its_weaker_naming():
+    # corpus 916256029: the travel that explains the licence does not make the desirable licence essential
+    p = read("A clean driving license is desirable, as you may be required to travel between sites.", "Community Matron")
+    assert essential(p) == {"driving-licence": False}
+
+
+def test_a_degree_named_by_a_subject_in_lower_case_is_a_degree():
+    # dev 916067491 and 916256285: "Degree in physiotherapy", "a degree in a business related subject";
+    # not a degree studied for, nor a higher degree
+    for text in ("Person specification\n• Degree in physiotherapy\n• Member of HCPC and CSP",
+                 "Person specification\n• Alternatively, a degree in a business related subject and/or have equivalent "
+                 "experience"):
+        assert "degree" in codes(read(text, "Advanced Practitioner").requirements), text
+    for text in ("Anyone currently studying towards a degree in the care sector is welcome to apply.",
+                 "Person specification\n• A post-graduate diploma or higher degree in clinical pharmacy is desirable."):
+        assert "degree" not in codes(read(text, "Advanced Practitioner").requirements), text

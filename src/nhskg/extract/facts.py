@@ -243,11 +243,14 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         stated = "field" if sentence.section == "person-specification" else "list" if len(asked) > 2 else "direct"
         # "Ideally, you will have ...": wording that opens the sentence governs all its clauses.
         opens_desirable = bool(words.desirable.match(without_bullet(sentence.text)))
+        # One requirement named twice in a sentence is asked once, as its most tentative naming
+        # says: "A clean driving license is desirable, as you may be required to travel between sites".
+        tentative = {m.code for m in asked if words.desirable.search(_clause(reading.text, sentence, m))}
         for mention in asked:
             essential = (
                 sentence.essential
                 and not opens_desirable
-                and not words.desirable.search(_clause(reading.text, sentence, mention))
+                and mention.code not in tentative
                 and mention.start not in alternatives
             )
             if mention.code in offered_here:
