@@ -109,8 +109,8 @@ CASES = [
     # every duty area the duty model read for the Group CMO, each a fact of its own (several duties
     # share an area), none reviewed: the seeds are built without decisions
     Case("duty-area-review-status", {"posting_id": "003_ee31a5acbe06f6bc"}, ("value", "sentence", "review_status"),
-         ({"value": "system-partnership", "sentence": "Groups research profile and engages with academic and other partners and",
-           "review_status": "unreviewed"},)),
+         ({"value": "system-partnership", "sentence": "The post holder will maintain strong working relationships with partners "
+           "to facilitate the implementation of our strategic and operational plans.", "review_status": "unreviewed"},)),
     Case("duty-areas-to-check", {}, ("confidence", "posting_id", "post_label", "area_label", "sentence"),
          ({"posting_id": "916233002", "area_label": "System and partnership working"},)),
     Case("weak-facts", {"below": "1"}, ("confidence", "stated_as", "posting_id", "subject_label", "relation", "object_label"),
