@@ -1881,3 +1881,16 @@ def test_a_degree_named_by_a_subject_in_lower_case_is_a_degree():
     for text in ("Anyone currently studying towards a degree in the care sector is welcome to apply.",
                  "Person specification\n• A post-graduate diploma or higher degree in clinical pharmacy is desirable."):
         assert "degree" not in codes(read(text, "Advanced Practitioner").requirements), text
+
+
+def test_college_membership_by_its_postnominal_spaced_or_a_faculty_is_asked():
+    # dev 916233540, 916242509 and 916231672: "MRC Psych", a Faculty's fellowship; not the exam a
+    # department hosts (corpus 916236456)
+    for text, asked in (("The post requires candidates to have Full GMC Registration with License to Practice in the UK, "
+                         "MRC Psych (or equivalent) and Section 12 Approval.", True),
+                        ("Person specification\n• Member or Fellow of Faculty Sport and Exercise Medicine (UK)", True),
+                        ("Person specification\n• FFPMRCA or equivalent exam qualification is desirable", False)):
+        assert essential(read(text, "Consultant Psychiatrist")).get("royal-college-membership") is asked, text
+    hosted = read("The department successfully held the Part 2 FRCOphth Clinical OSCE's exams in April 2018 receiving "
+                  "excellent feedback from patients, candidates and examiners.", "Consultant Ophthalmologist")
+    assert "royal-college-membership" not in codes(hosted.requirements)
