@@ -1894,3 +1894,14 @@ def test_college_membership_by_its_postnominal_spaced_or_a_faculty_is_asked():
     hosted = read("The department successfully held the Part 2 FRCOphth Clinical OSCE's exams in April 2018 receiving "
                   "excellent feedback from patients, candidates and examiners.", "Consultant Ophthalmologist")
     assert "royal-college-membership" not in codes(hosted.requirements)
+
+
+def test_an_academic_health_science_centre_the_employer_belongs_to_is_no_university_of_the_post():
+    # dev 916229017, 916258429, 916259232: the partnership the trust is part of, a fact about it
+    for text in ("King’s is a key partner in one of London's foremost Academic Health Science Centres, King's Health "
+                 "Partners (KHP). You will work with the divisional team.",
+                 "MFT is in partnership with the Manchester Academic Health Science Centre (MAHSC) which provides "
+                 "patients and clinicians with rapid access to the latest discoveries."):
+        assert "university" not in codes(read(text, "Consultant Physician").bodies), text
+    assert "university" in codes(read("You will work closely with the University of Manchester on research.",
+                                      "Consultant Physician").bodies)
