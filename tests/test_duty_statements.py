@@ -139,9 +139,12 @@ def test_words_inside_a_bodys_name_are_not_the_duty_area() -> None:
     found = duty("You will work closely with NHS England and Improvement on the regional recovery plan.",
                  "NHS England", title="Director of Finance")
     assert found is not None and "transformation" not in found.areas
-    stp = duty("You will lead the workforce plans of the Sustainability and Transformation Partnership.",
-               "workforce plans", title="Director of Workforce")
-    assert stp is not None and "system-partnership" in stp.areas and "transformation" not in stp.areas
+    sentence = "You will lead the workforce plans of the Sustainability and Transformation Partnership."
+    stp = duty(sentence, "workforce plans", title="Director of Workforce")
+    assert stp is not None and "transformation" not in stp.areas
+    # the vocabulary reads the partnership (how far to trust it is the duty model's call), not its words
+    named = {c.sentence.text: c.areas for c in _candidates(sentence, "Director of Workforce")}[sentence]
+    assert "system-partnership" in named and "transformation" not in named
 
 
 @pytest.mark.parametrize("sentence, taken", [
