@@ -1869,6 +1869,13 @@ def test_a_requirement_asked_in_plain_words(code: str, text: str, asked: bool) -
     assert essential(read(text, "Community Matron")).get(code) is asked
 
 
+def test_a_licence_named_with_the_use_of_a_car_is_stated_directly():
+    # corpus 916224186: one asking sentence, read once, so not taken for a mention in a list
+    p = read("A driver's license and the use of a car insured for business use are essential.", "Community Matron")
+    licence = [r for r in p.requirements if r.code == "driving-licence"]
+    assert [(r.stated, r.essential) for r in licence] == [("direct", True)]
+
+
 def test_a_travel_the_post_is_spared_asks_nothing():
     spared = read("Please note: our training site is located in Chippenham, therefore you will not have to travel "
                   "between sites.", "Community Matron")
