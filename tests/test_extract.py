@@ -177,13 +177,3 @@ def test_members_listed_after_including_are_partners_though_the_group_names_no_r
     p = extract_posting(doc, full=True)
     assert codes(p.works_with) == {"other", "non-executive-director"}
     assert {"other", "non-executive-director"} <= set(p.duties[0].with_)
-
-
-def test_a_team_named_alone_is_a_partner_with_no_role_type_and_waiting_lists_name_none():
-    # the gold README: colleagues the post holder works with as a group are a partner, `other`;
-    # the rules leave a team named alone to the duty model, which reads it from the whole sentence
-    text = "Consultant\nThe post holder will work closely with the wider multidisciplinary team and manage waiting lists."
-    doc = Document("t", "t.json", text, Structured(title="Consultant", organisation="Anytown NHS Trust"))
-    p = extract_posting(doc, full=True)
-    assert codes(p.works_with) == {"other"}
-    assert p.works_with[0].evidence == p.duties[0].evidence and p.duties[0].with_ == ("other",)
