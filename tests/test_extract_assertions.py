@@ -1916,3 +1916,21 @@ def test_an_academic_health_science_centre_the_employer_belongs_to_is_no_univers
         assert "university" not in codes(read(text, "Consultant Physician").bodies), text
     assert "university" in codes(read("You will work closely with the University of Manchester on research.",
                                       "Consultant Physician").bodies)
+
+
+@pytest.mark.parametrize("text, university", [
+    # dev 916218409, 916255966, 916259490 and corpus 916258655: an academic link the post offers
+    ("With a rise in students attending Kings’ College Hospital Medical School, you will have opportunities for medical "
+     "student teaching with the benefits of Honorary Lecturer status.", False),
+    ("The post holder will be expected to participate in teaching and there will be opportunities for research working "
+     "with the University of Nottingham.", False),
+    ("• Teaching opportunities to the Cambridge University Medical students", False),
+    ("Considerable opportunities exist for collaborative research with the University of Lancaster.", False),
+    # dev 916241467 and 916242612: the academic work the post is recruited to do
+    ("We are seeking a motivated individual to cultivate the academic partnership with the adjacent University of "
+     "Surrey.", True),
+    ("We are seeking a dynamic individual for this exciting opportunity to establish a clinical immunology service in "
+     "addition to contributing to the academic activities of the new medical school.", True),
+])
+def test_a_university_named_in_an_opportunity_the_post_offers_is_no_body_of_the_post(text: str, university: bool) -> None:
+    assert ("university" in codes(read(text, "Consultant Neurologist").bodies)) is university

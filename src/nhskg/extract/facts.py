@@ -124,6 +124,8 @@ def read_bodies(
             if body is not None and body.teaches and words.course_at_body.search(
                     reading.text, max(sentence.start, mention.start - 60), mention.start):
                 continue  # "a PG Diploma at the University of East Anglia": the holder's study
+            if body is not None and body.teaches and words.opportunity_offered.search(sentence.text):
+                continue  # "you will have opportunities for medical student teaching": an academic link offered
             # "You will ensure CQC standards are met": the inspector the post answers to, not an instrument
             standards_met = body is not None and body.inspects_services and bool(
                 words.meets_standards.search(reading.text, sentence.start, mention.start))

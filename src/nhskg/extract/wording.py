@@ -159,6 +159,7 @@ class Wording:
     hospital_name_after: re.Pattern[str]
     #: course-at-body: a course the holder may take at a teaching body ("a PG Diploma at the University of")
     course_at_body: re.Pattern[str]
+    opportunity_offered: re.Pattern[str]
     #: section desirable: wording in a sentence that makes a requirement desirable
     desirable: re.Pattern[str]
     #: scope code -> patterns stating that scope in running text, and in a title only
@@ -310,6 +311,7 @@ def wording(vocab: Vocabulary) -> Wording:
         hospital_site=one("hospital-site"),
         hospital_name_after=one("hospital-name-after"),
         course_at_body=one("course-at-body"),
+        opportunity_offered=one("opportunity-offered"),
         desirable=re.compile(desirable[0], re.IGNORECASE),
         scope_in_text={c.code: _compile(c.patterns) for c in scopes if c.patterns},
         scope_in_title={c.code: _compile(c.title_patterns) for c in scopes if c.title_patterns},
