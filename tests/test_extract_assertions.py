@@ -1851,6 +1851,10 @@ def test_able_to_drive_or_the_use_of_a_car_asks_a_driving_licence():
 
 
 @pytest.mark.parametrize("code, text, asked", [
+    # LATER 1200's 916241529 and corpus 916214799: the service named without its "and"
+    ("dbs-check", "All successful candidates will be subject to Disclosure Barring Service and other relevant employment "
+     "checks.", True),
+    ("dbs-check", "Please note this position requires a Disclosure Barring Service check.", True),
     # dev 916245866, 916250789, 916251110, 916259183, 916234107: travel stated as required, expected,
     # desirable or beneficial asks the ability to travel
     ("driving-licence", "Extensive travel throughout the region and nationally will be required.", True),
