@@ -1938,3 +1938,16 @@ def test_an_academic_health_science_centre_the_employer_belongs_to_is_no_univers
 ])
 def test_a_university_named_in_an_opportunity_the_post_offers_is_no_body_of_the_post(text: str, university: bool) -> None:
     assert ("university" in codes(read(text, "Consultant Neurologist").bodies)) is university
+
+
+@pytest.mark.parametrize("text, asked", [
+    # dev 916243729, 916253031, 916257892: a DBS check the employer pays for, listed with its benefits
+    ("Benefits\n• Paid DBS application\n• Free parking", False),
+    ("Our DBS check is free, you have no fees to pay!", False),
+    ("• Company Funded DBS Check", False),
+    # corpus 915855354: paid for, and still asked
+    ("The successful candidate will be required to apply for a disclosure at the enhanced level from the Disclosure & "
+     "Barring Services, which will be paid for by the Trust.", True),
+])
+def test_a_dbs_check_the_employer_pays_for_is_a_benefit_not_a_requirement(text: str, asked: bool) -> None:
+    assert ("dbs-check" in codes(read(text, "Ward Manager").requirements)) is asked
