@@ -111,6 +111,7 @@ def read_bodies(
         if not holder and any(_is_subject(reading.text, sentence, m, words.body_as_subject) for m in bodies):
             continue  # "ICSs are a way of ... building partnerships with local government": that body's dealings
         employer_speaking = not sentence.bullet and words.employer_speaking.search(sentence.text) is not None
+        academic_offer = words.opportunity_offered.search(sentence.text) is not None
         for mention in bodies:
             body = known_bodies.get(mention.code)
             if (organisation and organisation.type == mention.code) or mention.code in own_bodies:
@@ -121,11 +122,12 @@ def read_bodies(
                 continue  # "based at the University Hospital site": one hospital is a site, not a body
             if words.hospital_name_after.match(reading.text, mention.end, sentence.end):
                 continue  # "University College London Hospital": a hospital, not the body
-            if body is not None and body.teaches and words.course_at_body.search(
-                    reading.text, max(sentence.start, mention.start - 60), mention.start):
-                continue  # "a PG Diploma at the University of East Anglia": the holder's study
-            if body is not None and body.teaches and words.opportunity_offered.search(sentence.text):
-                continue  # "you will have opportunities for medical student teaching": an academic link offered
+            # A teaching body where the holder studies ("a PG Diploma at the University of East Anglia")
+            # or in an opportunity the post offers ("you will have opportunities for medical student
+            # teaching"): the holder's study or an academic link offered, not a body the post works with.
+            if body is not None and body.teaches and (academic_offer or words.course_at_body.search(
+                    reading.text, max(sentence.start, mention.start - 60), mention.start)):
+                continue
             # "You will ensure CQC standards are met": the inspector the post answers to, not an instrument
             standards_met = body is not None and body.inspects_services and bool(
                 words.meets_standards.search(reading.text, sentence.start, mention.start))
