@@ -46,9 +46,12 @@ def test_the_shipped_model_was_trained_on_todays_dev_gold() -> None:
 def test_the_shipped_model_records_how_it_was_trained_and_measured() -> None:
     settings = SHIPPED["settings"]
     assert {"seed", "folds", "min_postings", "duty_fit", "area_fit", "combination"} <= set(settings)
-    chosen = SHIPPED["cv"][settings["combination"]]
-    assert chosen["thresholds"] == [SHIPPED["thresholds"][k] for k in ("duty", "keep", "area", "partner")]
-    assert {"duty_areas", "duty_partners", "statements"} <= set(chosen)
+    # one set of thresholds for leadership-level titles and one for every other advert, each what
+    # cross-validation chose on dev's adverts of that kind
+    for measured, thresholds in (("cv", "thresholds"), ("cv_below", "thresholds_below")):
+        chosen = SHIPPED[measured][settings["combination"]]
+        assert chosen["thresholds"] == [SHIPPED[thresholds][k] for k in ("duty", "keep", "area", "partner")]
+        assert {"duty_areas", "duty_partners", "statements"} <= set(chosen)
 
 
 def test_the_scorer_gives_the_training_librarys_probabilities_on_the_shipped_model() -> None:
@@ -163,7 +166,8 @@ def partners_read(tmp_path: Path, model_at):  # type: ignore[no-untyped-def]
     colleagues as a group, and it may leave the classifier off (``NEVER``): what the classifier
     learned is tested here, whichever threshold ships."""
     path = model_at(tmp_path / "duty-model.json")
-    path.write_text(json.dumps(dict(SHIPPED, thresholds={**SHIPPED["thresholds"], "partner": 0.5})), encoding="utf-8")
+    path.write_text(json.dumps(dict(SHIPPED, thresholds={**SHIPPED["thresholds"], "partner": 0.5},
+                                    thresholds_below={**SHIPPED["thresholds_below"], "partner": 0.5})), encoding="utf-8")
 
 
 def test_a_duty_done_with_a_team_of_colleagues_names_an_uncoded_partner_and_joint_working(partners_read) -> None:  # type: ignore[no-untyped-def]
@@ -190,6 +194,34 @@ def test_a_team_named_alone_is_a_partner_with_no_role_type_and_waiting_lists_nam
     p = extract_posting(Document("t", "t.json", text, Structured(title="Consultant", organisation="Anytown NHS Trust")), full=True)
     assert {w.code for w in p.works_with} == {"other"}
     assert p.works_with[0].evidence == p.duties[0].evidence and p.duties[0].with_ == ("other",)
+
+
+def test_an_advert_is_read_with_the_thresholds_of_its_kind(tmp_path: Path, model_at) -> None:  # type: ignore[no-untyped-def]
+    """A consultant's or ward advert is read with the thresholds chosen on such adverts, a
+    leadership-level title (chief, director, head, chair, non-executive, guardian) with those
+    chosen on the title candidates: the readers of the two kinds differ on a team as a partner."""
+    path = model_at(tmp_path / "duty-model.json")
+    path.write_text(json.dumps(dict(SHIPPED, thresholds={**SHIPPED["thresholds"], "partner": 1.01},
+                                    thresholds_below={**SHIPPED["thresholds_below"], "partner": 0.5})), encoding="utf-8")
+    body = "\nMain duties\nYou will work closely alongside the wider multidisciplinary team to ensure optimal care.\n"
+
+    def partners(title: str) -> set[str]:
+        advert = Document("p", "p.json", title + body, Structured(title=title, organisation="Anytown NHS Trust"))
+        posting = extract_posting(advert, full=True)
+        assert posting.title == title and posting.duties
+        return {code for d in posting.duties for code in d.with_}
+
+    assert partners("Consultant Radiologist") == {"other"}
+    assert partners("Ward Manager") == {"other"}
+    assert partners("Head of Radiology") == set()
+    assert partners("Chief Nurse") == set()
+    model = load_duty_model()
+    assert model.for_title(True) is model and model.for_title(False) is model.below
+    assert model.below is not None and model.below.partner_threshold == 0.5 and model.partner_threshold == 1.01
+    # a model file without thresholds_below (an older one) reads every advert with its one set
+    path.write_text(json.dumps({k: v for k, v in SHIPPED.items() if k != "thresholds_below"}), encoding="utf-8")
+    model_at(path)
+    assert load_duty_model().below is None and load_duty_model().for_title(False) is load_duty_model()
 
 
 def test_a_broken_model_file_names_itself_and_the_fix(tmp_path: Path) -> None:

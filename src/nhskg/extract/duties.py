@@ -152,8 +152,10 @@ def read_duties(reading: Reading, partners: dict[int, set[str]], model: DutyMode
     """The duty statements the duty model (``model``, by default the one shipped, checked against
     the reading's vocabulary) chooses, each with the areas it gives and the partners the relation
     rules found in the sentence, and ``other`` when the model reads a partner the vocabulary has no
-    role type for."""
-    model = model or checked_duty_model(reading.vocab)
+    role type for. A leadership-level title is read with the thresholds chosen on such adverts,
+    any other with those chosen on the others (:meth:`DutyModel.for_title`)."""
+    model = (model or checked_duty_model(reading.vocab)).for_title(
+        bool(wording(reading.vocab).leadership_level_title.search(reading.title or "")))
     duties: list[Duty] = []
     seen: set[str] = set()
     for candidate in duty_sentences(reading, partners):

@@ -141,7 +141,12 @@ class DutyModel:
     ("join a team of six consultant radiologists", "work closely with colleagues in social care"):
     the rules find an uncoded partner only right after a cue of joint working, and readers name
     one in about one statement in five. A duty gets the partner ``other`` when the duty's chance
-    times this one is ``partner_threshold`` or more (a model without it: never)."""
+    times this one is ``partner_threshold`` or more (a model without it: never).
+
+    ``below`` is the same classifiers with the thresholds chosen on the adverts whose title names
+    no chief, director, head, chair, non-executive or guardian (context ``leadership-level-title``):
+    their readers give a statement fewer areas and name a team the post holder joins as a partner,
+    and one set of thresholds chosen on both kinds suits neither. :meth:`for_title` picks."""
 
     duty: Logistic
     areas: Mapping[str, Logistic]
@@ -150,6 +155,7 @@ class DutyModel:
     area_threshold: float
     partner: Logistic | None = None
     partner_threshold: float = NEVER
+    below: "DutyModel | None" = None
     #: feature name -> (area, weight) for every area that weighs it: a sentence's few dozen
     #: features are looked up once for all the areas, not once per area
     _by_feature: Mapping[str, tuple[tuple[str, float], ...]] = field(init=False, repr=False, compare=False)
@@ -160,6 +166,11 @@ class DutyModel:
             for name, weight in model.weights.items():
                 index.setdefault(name, []).append((code, weight))
         object.__setattr__(self, "_by_feature", {name: tuple(pairs) for name, pairs in index.items()})
+
+    def for_title(self, leadership_level: bool) -> "DutyModel":
+        """The model whose thresholds suit the advert: its own for a leadership-level title (and
+        for any title when it has no ``below``), else ``below``."""
+        return self if leadership_level or self.below is None else self.below
 
     def area_probabilities(self, candidate: DutySentence, names: frozenset[str] | None = None) -> dict[str, float]:
         """Each area's chance that a duty statement is about it (as each area's own
@@ -207,14 +218,17 @@ class DutyModel:
 
     @classmethod
     def from_json(cls, data: Mapping) -> "DutyModel":
-        thresholds = data["thresholds"]
         partner = data.get("partner")
-        return cls(
-            Logistic.from_json(data["duty"]),
-            {code: Logistic.from_json(model) for code, model in data["areas"].items()},
-            float(thresholds["duty"]), float(thresholds["keep"]), float(thresholds["area"]),
-            Logistic.from_json(partner) if partner is not None else None, float(thresholds.get("partner", NEVER)),
-        )
+        duty = Logistic.from_json(data["duty"])
+        areas = {code: Logistic.from_json(model) for code, model in data["areas"].items()}
+        partner_model = Logistic.from_json(partner) if partner is not None else None
+
+        def with_thresholds(thresholds: Mapping, below: DutyModel | None = None) -> DutyModel:
+            return cls(duty, areas, float(thresholds["duty"]), float(thresholds["keep"]), float(thresholds["area"]),
+                       partner_model, float(thresholds.get("partner", NEVER)), below)
+
+        below = data.get("thresholds_below")
+        return with_thresholds(data["thresholds"], with_thresholds(below) if below is not None else None)
 
 
 @cache

@@ -168,10 +168,12 @@ class Reading:
     by_sentence: tuple[tuple[Sentence, tuple[Mention, ...]], ...] = field(default=(), compare=False)
     #: (start, end) of the mentions found by a text pattern rather than a label
     patterned: frozenset[tuple[int, int]] = frozenset()
+    #: the post's title as the posting will give it (read from the text when the field masks it)
+    title: str | None = None
 
     def with_role(self, role: str) -> "Reading":
         return Reading(self.document, self.vocab, self.text, self.mentions, self.sentences, role,
-                       self.role_mention, self.by_sentence, self.patterned)
+                       self.role_mention, self.by_sentence, self.patterned, self.title)
 
 
 def group_by_sentence(sentences: tuple[Sentence, ...], mentions: tuple[Mention, ...]) -> tuple[tuple[Sentence, tuple[Mention, ...]], ...]:

@@ -160,6 +160,8 @@ class Wording:
     #: course-at-body: a course the holder may take at a teaching body ("a PG Diploma at the University of")
     course_at_body: re.Pattern[str]
     opportunity_offered: re.Pattern[str]
+    #: leadership-level-title: a title naming a chief, director, head, chair, non-executive or guardian
+    leadership_level_title: re.Pattern[str]
     #: section desirable: wording in a sentence that makes a requirement desirable
     desirable: re.Pattern[str]
     #: scope code -> patterns stating that scope in running text, and in a title only
@@ -312,6 +314,7 @@ def wording(vocab: Vocabulary) -> Wording:
         hospital_name_after=one("hospital-name-after"),
         course_at_body=one("course-at-body"),
         opportunity_offered=one("opportunity-offered"),
+        leadership_level_title=one("leadership-level-title"),
         desirable=re.compile(desirable[0], re.IGNORECASE),
         scope_in_text={c.code: _compile(c.patterns) for c in scopes if c.patterns},
         scope_in_title={c.code: _compile(c.title_patterns) for c in scopes if c.title_patterns},
