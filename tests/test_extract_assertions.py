@@ -1264,6 +1264,16 @@ def test_a_consultant_title_is_the_consultant_contract_only_at_an_nhs_body(emplo
     assert read("We are looking for a consultant to join our team.", "Consultant Psychiatrist", employer).pay_band == band
 
 
+@pytest.mark.parametrize(("title", "band"), [
+    ("Consultant Psychiatrist", "consultant-contract"),
+    ("PA to Consultant Psychiatrist", None),  # supports the consultant, is not one (LATER 1280)
+    ("Senior Consultant", None),  # a commissioning support unit's management consultant
+    ("Senior Consultant Physician", "consultant-contract"),
+])
+def test_a_title_names_the_consultant_contract_only_for_the_consultant_it_names(title, band):
+    assert read("We are looking for someone to join our team.", title, "Anytown NHS Foundation Trust").pay_band == band
+
+
 def test_a_band_the_posting_states_holds_at_any_employer():
     p = read("The post is paid on the NHS Consultant Contract.", "Consultant Psychiatrist", "Elysium Healthcare")
     assert p.pay_band == "consultant-contract"

@@ -66,8 +66,10 @@ def pay_band_of(vocab: Vocabulary, document: Document, read_title: str | None, m
         return bands[0].code
     # a title that is the band's own ("Consultant Psychiatrist" is paid on the consultant contract)
     kind = vocab.scheme(ORG_TYPE).get(organisation_type) if organisation_type else None
-    if read_title and (kind is None or kind.pays_on_national_terms):
-        for code, patterns in wording(vocab).band_in_title.items():
+    words = wording(vocab)
+    # not a post that supports the one its title names: a "PA to Consultant Psychiatrist" is no consultant
+    if read_title and (kind is None or kind.pays_on_national_terms) and not words.support_post.search(read_title):
+        for code, patterns in words.band_in_title.items():
             if any(p.search(read_title) for p in patterns):
                 return code
     return None
