@@ -1961,3 +1961,23 @@ def test_a_university_named_in_an_opportunity_the_post_offers_is_no_body_of_the_
 ])
 def test_a_dbs_check_the_employer_pays_for_is_a_benefit_not_a_requirement(text: str, asked: bool) -> None:
     assert ("dbs-check" in codes(read(text, "Ward Manager").requirements)) is asked
+
+
+@pytest.mark.parametrize("lead_in", ["The post holder must:", "The successful candidate will have:", "You will need to have:",
+                                     "Applicants should have:", "Essential criteria:"])
+def test_a_list_under_a_lead_in_that_asks_asks_what_each_bullet_names(lead_in):
+    """LATER 1280: "The post holder must:" then "• Have a diploma or degree in Occupational Therapy,
+    and be a member of the Health and Care Professions Council": the bullets ask what they name,
+    though by their own words they only name it."""
+    text = (f"About the role\nJoin our team of therapists.\n{lead_in}\n"
+            "• A degree in Occupational Therapy\n• Membership of the Health and Care Professions Council\n"
+            "We offer flexible working and a degree apprenticeship scheme.\n")
+    p = read(text, "Occupational Therapist", "Anytown NHS Trust")
+    assert codes(p.requirements) == {"degree", "hcpc-registration"}
+    assert all(r.essential for r in p.requirements)
+
+
+def test_a_list_of_duties_asks_nothing_of_the_candidate():
+    text = ("About the role\nThe post holder will:\n• Support students on the degree apprenticeship\n"
+            "• Liaise with the Health and Care Professions Council on standards\n")
+    assert codes(read(text, "Occupational Therapist", "Anytown NHS Trust").requirements) == set()

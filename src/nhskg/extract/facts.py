@@ -201,6 +201,7 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
     # take up a consultant post", "a new CCT-holder") does not withdraw the alternative.
     offered_anywhere: dict[str, Requirement] = {}
     words = wording(reading.vocab)
+    listed_as_asked = _listed_under_asking_lead_in(reading, words)
     for sentence, mentions in mentions_by_sentence(reading):
         asked = [m for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
         # The longest reading wins, as for labels: "Board or senior management level" is board
@@ -212,7 +213,8 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         asked = [m for m in asked if not words.held_by_others.search(reading.text, sentence.start, m.end)]
         if not asked:
             continue
-        if sentence.section != "person-specification" and not words.asks_of_candidate.search(sentence.text):
+        if (sentence.section != "person-specification" and not words.asks_of_candidate.search(sentence.text)
+                and sentence.start not in listed_as_asked):
             # Outside the person specification, a wording found by a pattern, or one that names a
             # rank ("3 Substantive Consultant Posts", "scans at consultant level"), is a requirement
             # only where the sentence asks something of the candidate: it names the post's own rank.
@@ -265,6 +267,26 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
             found[mention.code] = requirement(mention.code, mention.written, evidence_of(sentence), stated, essential)
     found.update(offered_anywhere)
     return _narrowest(reading, found)
+
+
+def _listed_under_asking_lead_in(reading: Reading, words: Wording) -> set[int]:
+    """The starts of the bullets of a list whose lead-in asks of the candidate ("The post holder
+    must:" then "• Have a diploma or degree in Occupational Therapy, and be a member of the Health
+    and Care Professions Council"): each asks what it names, as a bullet of the person
+    specification does, though by its own words it only names it. The list runs until a line
+    that is not a bullet."""
+    listed: set[int] = set()
+    asking = False
+    text = reading.text
+    for sentence in reading.sentences:
+        if sentence.bullet:
+            if asking:
+                listed.add(sentence.start)
+            continue
+        if text[text.rfind("\n", 0, sentence.start) + 1 : sentence.start].strip():
+            continue  # the bullet's own next sentence, on its line
+        asking = bool(words.asking_lead_in.search(sentence.text.strip()))
+    return listed
 
 
 def _narrowest(reading: Reading, found: dict[str, Requirement]) -> dict[str, Requirement]:

@@ -122,6 +122,8 @@ class Wording:
     not_a_requirement: re.Pattern[str]
     conditional_check: re.Pattern[str]
     asks_of_candidate: re.Pattern[str]
+    #: asking-lead-in: a line ending in a colon that introduces a list of what is asked ("The post holder must:")
+    asking_lead_in: re.Pattern[str]
     #: either-before and alternative-after: wording that offers a requirement as one of alternatives
     #: benefit-offered: wording of a benefit the employer gives its staff
     benefit_offered: re.Pattern[str]
@@ -291,6 +293,7 @@ def wording(vocab: Vocabulary) -> Wording:
         not_a_requirement=one("not-a-requirement"),
         conditional_check=one("conditional-check"),
         asks_of_candidate=one("asks-of-candidate"),
+        asking_lead_in=one("asking-lead-in"),
         benefit_offered=one("benefit-offered"),
         either_before=one("either-before"),
         alternative_after=one("alternative-after"),
