@@ -1873,6 +1873,9 @@ def test_able_to_drive_or_the_use_of_a_car_asks_a_driving_licence():
     ("driving-licence", "There are infrequent home visits and the ability to drive is beneficial.", False),
     ("driving-licence", "Use of a car is desirable but not essential.", False),
     ("driving-licence", "Experienced Registered Mental Health Nurse with a valid pin number and drivers' licence", True),
+    # dev 916213185, 916255066, 916257627 and LATER 1280's 916213221: willingness to travel
+    ("driving-licence", "Person specification\n• Willingness to travel, which may include overnight stays on occasion", True),
+    ("driving-licence", "You should be willing to travel in the UK and overseas to arrange and attend events.", True),
     # dev 916233540, 916242509 and 916231672: "MRC Psych", a Faculty's fellowship
     ("royal-college-membership", "The post requires candidates to have Full GMC Registration with License to Practice in "
      "the UK, MRC Psych (or equivalent) and Section 12 Approval.", True),
