@@ -224,6 +224,26 @@ def test_an_advert_is_read_with_the_thresholds_of_its_kind(tmp_path: Path, model
     assert load_duty_model().below is None and load_duty_model().for_title(False) is load_duty_model()
 
 
+def test_a_leadership_level_title_is_the_gold_sets_title_candidate() -> None:
+    """The duty model's thresholds are chosen on the title candidates and used for the titles the
+    vocabulary calls leadership-level (context leadership-level-title): the two must be the same
+    adverts, every one of the 308 candidates and none of the posts sampled for naming no
+    candidate word (scripts/gold-sample-more.py)."""
+    import csv
+
+    from nhskg.extract.wording import wording
+    from nhskg.vocabulary.vocab import load_vocabulary
+
+    leadership_level = wording(load_vocabulary()).leadership_level_title
+    gold = ROOT / "tests" / "data" / "gold"
+    with (gold / "leadership-candidates.csv").open(encoding="utf-8") as rows:
+        candidates = [row["title"] for row in csv.DictReader(rows)]
+    assert len(candidates) == 308 and all(leadership_level.search(t) for t in candidates)
+    below = [json.loads(line)["title"] for name in ("corpus-2020-more.jsonl", "corpus-2020-later.jsonl")
+             for line in (gold / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(below) > 1000 and not any(leadership_level.search(t or "") for t in below)
+
+
 def test_a_broken_model_file_names_itself_and_the_fix(tmp_path: Path) -> None:
     broken = tmp_path / "duty-model.json"
     broken.write_text('{"duty": {}}', encoding="utf-8")

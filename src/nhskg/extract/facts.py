@@ -285,7 +285,9 @@ def _listed_under_asking_lead_in(reading: Reading, words: Wording) -> set[int]:
             continue
         if text[text.rfind("\n", 0, sentence.start) + 1 : sentence.start].strip():
             continue  # the bullet's own next sentence, on its line
-        asking = bool(words.asking_lead_in.search(sentence.text.strip()))
+        line = sentence.text.strip()
+        # a lead-in ends in a colon: most lines do not, and need no search
+        asking = line.endswith(":") and words.asking_lead_in.search(line) is not None
     return listed
 
 
