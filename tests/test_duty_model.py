@@ -182,7 +182,7 @@ def test_a_duty_done_with_a_team_of_colleagues_names_an_uncoded_partner_and_join
     assert "other" in joined.with_
     assert all("other" not in d.with_ for d in posting.duties if d is not joined)  # reporting names no one
     works_with = {i.code: i for i in posting.works_with}
-    assert works_with["other"].evidence == joined.evidence and works_with["other"].stated == "direct"
+    assert works_with["other"].evidence == joined.evidence and works_with["other"].stated == "inferred"
     # its label as written names the colleagues, not the whole sentence again
     assert works_with["other"].label == "the wider multidisciplinary team"
 

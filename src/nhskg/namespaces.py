@@ -89,7 +89,7 @@ class NHSKG(DefinedNamespace):
     widerScope: URIRef
 
     # Terms whose names are not Python identifiers: NHSKG["stated-field"]
-    _extras = ["review-accepted", "review-corrected", "stated-direct", "stated-field", "stated-list", "stated-passing"]
+    _extras = ["review-accepted", "review-corrected", "stated-direct", "stated-field", "stated-inferred", "stated-list", "stated-passing"]
 
 
 # --- end of generated part ---

@@ -195,14 +195,16 @@ def with_duty_partners(works_with: dict[str, Item], duties: tuple[Duty, ...], vo
     """Joint working as the relation rules read it, and a partner with no role type that the duty
     model read in a duty statement (the first such statement its evidence, the colleagues it
     names its label, or the statement where it names none the vocabulary knows): the post works
-    with whoever it does its duties with."""
+    with whoever it does its duties with. The model's partner is ``inferred``, not stated: it is
+    right about half as often as a partner the rules read, so it is calibrated apart and does not
+    drag the confidence of the rules' joint working down with it."""
     if "other" not in works_with:
         found = next((d for d in duties if "other" in d.with_), None)
         if found is not None:
             group = wording(vocab).colleague_group.search(found.text)
             written = group.group("name") if group is not None else without_bullet(found.text)
             works_with = dict(works_with)
-            add(works_with, item("works_with", "other", written, found.evidence, "direct"))
+            add(works_with, item("works_with", "other", written, found.evidence, "inferred"))
     return tuple(works_with.values())
 
 

@@ -23,7 +23,7 @@ __all__ = ["confidence", "item", "requirement", "FALLBACK", "load_calibration"]
 
 NHSKG = "https://w3id.org/nhskg/def#"
 #: Used only when ontology/confidence.ttl gives no figure for a form at all.
-FALLBACK = {"field": 0.95, "direct": 0.85, "list": 0.75, "passing": 0.6}
+FALLBACK = {"field": 0.95, "direct": 0.85, "list": 0.75, "passing": 0.6, "inferred": 0.5}
 
 
 @cache

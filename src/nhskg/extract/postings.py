@@ -51,17 +51,18 @@ class Evidence:
 
 
 #: How a fact was stated, strongest first: in a form field or header ("Accountable to: ..."), in a
-#: sentence about the post holder, in a list of several, or in passing.
-STATED_AS = ("field", "direct", "list", "passing")
+#: sentence about the post holder, in a list of several, in passing, or not written as a fact at all
+#: but inferred by the duty model from a duty statement's wording (a team the post holder works in).
+STATED_AS = ("field", "direct", "list", "passing", "inferred")
 
 
 @dataclass(frozen=True)
 class Item:
     """A coded fact: ``code`` is a concept notation, ``label`` the words as written.
 
-    ``stated`` is one of :data:`STATED_AS`; ``confidence`` (0 to 1) is how often facts stated that
-    way were right on the development split of the gold set, so weak facts can be left out or
-    flagged downstream rather than looking as verified as the rest.
+    ``stated`` is one of :data:`STATED_AS`; ``confidence`` (0 to 1) is how often facts of the field
+    stated that way were right on the calibration split of the gold set (``ontology/confidence.ttl``),
+    so weak facts can be left out or flagged downstream rather than looking as verified as the rest.
     """
 
     code: str
