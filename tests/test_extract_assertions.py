@@ -1799,6 +1799,22 @@ def test_a_rating_by_the_inspector_names_no_body():
     assert not read(text, "Analytical Services Manager").bodies
 
 
+@pytest.mark.parametrize("sentence", [
+    # LATER 1360's ward manager, dev 916243729 and 916253031, and 17 more corpus postings
+    "As part of the management team, you will work with colleagues and senior leaders to lead your team and achieve CQC outstanding.",
+    "Would you like to work in a Trust that recently had good in their CQC report?",
+    "You will be joining a CQC Outstanding-rated Practice and work within a team of four Team Leaders.",
+    "The post holder will work in a service rated \u201cGood\u201d by the CQC.",
+])
+def test_the_rating_an_inspector_gave_the_employer_is_no_body_of_the_post(sentence):
+    assert not read(sentence, "Ward Manager").bodies
+
+
+def test_the_inspector_the_post_deals_with_is_still_its_body():
+    assert codes(read("You will ensure CQC standards are met.", "Ward Manager").bodies) == {"cqc"}
+    assert codes(read("The post holder will be the Trust's lead contact with the CQC.", "Ward Manager").bodies) == {"cqc"}
+
+
 def test_eligibility_offered_beside_a_register_or_cct_is_an_alternative():
     # LATER 680's psychiatrist and histopathologist
     p = read("Person specification\n• You will have MRCPsych or equivalent, a CCT (or eligibility) in Learning Disability.", "Consultant Psychiatrist")

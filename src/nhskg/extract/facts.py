@@ -128,6 +128,8 @@ def read_bodies(
             if body is not None and body.teaches and (academic_offer or words.course_at_body.search(
                     reading.text, max(sentence.start, mention.start - 60), mention.start)):
                 continue
+            if body is not None and body.inspects_services and _rating_given(reading, words, sentence, mention):
+                continue  # "a Trust that recently had good in their CQC report": the employer's rating
             # "You will ensure CQC standards are met": the inspector the post answers to, not an instrument
             standards_met = body is not None and body.inspects_services and bool(
                 words.meets_standards.search(reading.text, sentence.start, mention.start))
@@ -154,6 +156,15 @@ def read_bodies(
                 continue  # "Through working with ... commissioners and universities, we match ...": the employer's partners
             add(found, item("bodies", mention.code, mention.written, evidence_of(sentence), stated))
     return found
+
+
+def _rating_given(reading: Reading, words: Wording, sentence: Sentence, mention: Mention) -> bool:
+    """Whether the words around an inspecting body's name give the rating it awarded ("rated Good
+    by CQC", "a CQC Outstanding organisation"): the sentence up to the name and the few words after
+    it, joined by a newline, as the context concept inspection-rating reads them."""
+    before = reading.text[sentence.start : mention.start].replace("\n", " ")
+    after = reading.text[mention.end : min(sentence.end, mention.end + 40)].replace("\n", " ")
+    return words.inspection_rating.search(f"{before}\n{after}") is not None
 
 
 def _dealt_with(reading: Reading, words: Wording, sentence: Sentence, mention: Mention) -> bool:

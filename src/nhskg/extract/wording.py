@@ -66,6 +66,7 @@ class Wording:
     taken_as_held: re.Pattern[str]
     #: meets-standards: the words before an inspector's name in which the post meets its standards
     meets_standards: re.Pattern[str]
+    inspection_rating: re.Pattern[str]
     #: held-by-others: a qualification in the plural given to the post holder's colleagues
     held_by_others: re.Pattern[str]
     #: stated-as-required: wording that makes an employer's sentence about itself one about whom it wants
@@ -259,6 +260,7 @@ def wording(vocab: Vocabulary) -> Wording:
         web_address=one("web-address"),
         stated_as_required=one("stated-as-required"),
         meets_standards=one("meets-standards"),
+        inspection_rating=one("inspection-rating"),
         relation_after_title=one("relation-after-title"),
         list_joiner=one("list-joiner"),
         list_opener=one("list-opener"),
