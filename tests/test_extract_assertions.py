@@ -1355,6 +1355,28 @@ def test_working_to_a_named_manager_is_the_line(sentence, line):
     assert [i.code for i in p.accountable_to] == ([line] if line else [])
 
 
+@pytest.mark.parametrize("sentence, line", [
+    # LATER 1320's and dev 916256383's service managers, LATER 1360's caseload manager, dev 916214975,
+    # 916253079 and 916250652: working under one named post's direction, guidance or leadership
+    ("The Service Manager, under guidance from the General Manager will take operational responsibility for the service.",
+     ["other"]),
+    ("You will be working in a lone capacity under the direction of a Team Manager and with other team members.", ["other"]),
+    ("Taking responsibility to lead the department under the direction of the Director of Clinical Services.", ["other"]),
+    ("Under the leadership of the Director of Infection Prevention and Control and Director of Nursing, the post holder "
+     "will develop and manage the service.", ["director-of-infection-prevention-control", "director-of-nursing"]),
+    ("The post holder will be working under the guidance of the Deputy Healthcare Records Manager.", ["other"]),
+    # dev 916245173, 916253511, 916240453 and the corpus: a team, colleagues in the plural, or a
+    # registered nurse directing a support worker's care
+    ("You will work under the direction of the PCN Management Team.", []),
+    ("Clinics run under the direction of Occupational Therapy Practitioners.", []),
+    ("Under the direction of the Lead Consultants and nurses, you will run the clinic.", []),
+    ("The assistant will work under the direction of the Registered Nurse in charge.", []),
+])
+def test_working_under_one_named_posts_direction_is_the_line(sentence, line):
+    p = read(sentence, "Service Manager")
+    assert sorted(i.code for i in p.accountable_to) == line
+
+
 @pytest.mark.parametrize("sentence, partner", [
     # 20 corpus postings open with this pitch: what the candidate may want, not who the post works with
     ("Wanting to work with the best nurses in the UK?", False),
