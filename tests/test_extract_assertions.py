@@ -1845,6 +1845,25 @@ def test_eligibility_offered_beside_a_register_or_cct_is_an_alternative():
     assert {(r.code, r.essential) for r in q.requirements} == {("specialist-registration", False)}
 
 
+@pytest.mark.parametrize("sentence", [
+    # LATER 1320's course lead and 32 more corpus postings: a course the employer runs or offers
+    "The course can be taken as a stand-alone course but equally offers many students a way in to other Tavistock MA courses.",
+    "With us, you\u2019ll have the opportunity to progress your career to Consultant level through our prestigious CESR programme.",
+    "We also support a number of our Consultant Psychiatrists through an Executive MBA programme.",
+    "The psychology team have long-standing links with the University of Oxford Clinical Psychology Doctorate course.",
+])
+def test_a_qualification_named_as_a_course_on_offer_is_no_requirement(sentence):
+    assert not read(sentence, "Consultant Psychiatrist").requirements
+
+
+def test_a_course_asked_of_the_candidate_is_still_a_requirement():
+    p = read("We are looking for candidates who have either completed the qualification, or are currently on the Master\u2019s "
+             "Degree course.", "Clinical Scientist")
+    assert codes(p.requirements) == {"masters-degree"}
+    q = read("Person specification\n\u2022 Completion of an MSc programme in Advanced Clinical Practice", "Advanced Practitioner")
+    assert codes(q.requirements) == {"masters-degree"}
+
+
 def test_master_degree_level_is_a_masters():
     # LATER 680's analytical services manager
     p = read("You will be educated to Master degree level or equivalent and have experience in an analytical environment.",

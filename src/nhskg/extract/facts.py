@@ -226,10 +226,12 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
             continue
         if (sentence.section != "person-specification" and not words.asks_of_candidate.search(sentence.text)
                 and sentence.start not in listed_as_asked):
-            # Outside the person specification, a wording found by a pattern, or one that names a
-            # rank ("3 Substantive Consultant Posts", "scans at consultant level"), is a requirement
-            # only where the sentence asks something of the candidate: it names the post's own rank.
-            asked = [m for m in asked if (m.start, m.end) not in reading.patterned and not words.rank_named.search(m.written)]
+            # Outside the person specification, a wording found by a pattern, one that names a
+            # rank ("3 Substantive Consultant Posts", "scans at consultant level") or one that names
+            # a course ("other Tavistock MA courses") is a requirement only where the sentence asks
+            # something of the candidate: it names the post's own rank, or a course on offer.
+            asked = [m for m in asked if (m.start, m.end) not in reading.patterned and not words.rank_named.search(m.written)
+                     and not words.qualification_as_course.match(reading.text, m.end, sentence.end)]
             if not asked:
                 continue
             if (employer_describes_itself(reading, sentence, bool(words.holder.search(sentence.text)))

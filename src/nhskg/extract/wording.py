@@ -134,6 +134,8 @@ class Wording:
     soon_to_hold: re.Pattern[str]
     #: rank-named: the end of a requirement's words naming a rank ("consultant level"), not a holding
     rank_named: re.Pattern[str]
+    #: qualification-as-course: the words right after a qualification that make it a course's name
+    qualification_as_course: re.Pattern[str]
     duty_verb: re.Pattern[str]
     about_the_advert: tuple[str, ...]
     location_field: re.Pattern[str]
@@ -301,6 +303,7 @@ def wording(vocab: Vocabulary) -> Wording:
         alternative_after=one("alternative-after"),
         soon_to_hold=one("soon-to-hold"),
         rank_named=one("rank-named"),
+        qualification_as_course=one("qualification-as-course"),
         duty_verb=one("duty-verb"),
         about_the_advert=fragments("about-the-advert"),
         location_field=one("location-field"),
