@@ -1941,6 +1941,8 @@ def test_able_to_drive_or_the_use_of_a_car_asks_a_driving_licence():
     ("driving-licence", "There will be an expectation to travel between sites and move base.", True),
     ("driving-licence", "There are infrequent home visits and the ability to drive is beneficial.", False),
     ("driving-licence", "Use of a car is desirable but not essential.", False),
+    # LATER 1320's dermatologist: the ability to drive stated as essential in the future tense
+    ("driving-licence", "The ability to drive will be essential due to the number of off-site clinics we run.", True),
     ("driving-licence", "Experienced Registered Mental Health Nurse with a valid pin number and drivers' licence", True),
     # dev 916213185, 916255066, 916257627 and LATER 1280's 916213221: willingness to travel
     ("driving-licence", "Person specification\n• Willingness to travel, which may include overnight stays on occasion", True),
