@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from nhskg.vocabulary.matching import fold
-from nhskg.extract.postings import Posting
+from nhskg.extract.postings import STATED_AS, Posting
 from nhskg.vocabulary.vocab import Vocabulary, load_vocabulary
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "nhskg"
@@ -161,7 +161,7 @@ _CODE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 #: these (a role type, a scope, a section, an organisation's type).
 _CODE_CONTEXT = re.compile(r"\b(?:code|codes|role|role_type|role_code|roles)\b|\.code\b|\.role_type\b|organisation\.type\b|\.scope\b|\.section\b")
 #: Other closed sets of names the extractor compares with: how a fact was stated.
-NOT_CODES = {"field", "direct", "list", "passing"}
+NOT_CODES = set(STATED_AS)
 _VOCAB_CALLS = {"get", "concept", "iri", "scheme"}
 
 

@@ -66,6 +66,7 @@ class Wording:
     taken_as_held: re.Pattern[str]
     #: meets-standards: the words before an inspector's name in which the post meets its standards
     meets_standards: re.Pattern[str]
+    #: inspection-rating: the words around an inspecting body's name that give the rating it awarded
     inspection_rating: re.Pattern[str]
     #: held-by-others: a qualification in the plural given to the post holder's colleagues
     held_by_others: re.Pattern[str]
