@@ -28,6 +28,9 @@ from pathlib import Path
 
 GOLD = Path(__file__).resolve().parents[1] / "tests" / "data" / "gold"
 KEY = "nhskg gold 2026-12-04"
+#: The title candidates' words, kept here as a literal so that the frozen samples never move with the
+#: vocabulary; the extractor's context concept leadership-level-title says the same, and
+#: tests/test_duty_model.py holds the two together.
 CANDIDATE = re.compile(r"\b(?:chief|director|head|chair(?:man|woman|person)?|non[- ]?exec\w*|guardian)\b", re.I)
 STRONG = re.compile(r"\b(?:chief|director|chair(?:man|woman|person)?|non[- ]?exec\w*|guardian)\b", re.I)
 TEST = {"strong": 38, "other": 12}

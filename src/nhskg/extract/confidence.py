@@ -2,9 +2,10 @@
 
 A wrong fact with an evidence sentence looks as verified as a right one, so every fact carries
 its statement form (a form field, a sentence about the post holder, a list, a passing mention, or
-a team the duty model inferred from a duty statement) and a confidence: the precision facts of that field and form had on the calibration split of the
-gold set (annotated blind, never tuned on, so it measures what unseen postings give), as
-``scripts/calibrate-confidence.py`` measured it into ``ontology/confidence.ttl``.
+a team the duty model inferred from a duty statement) and a confidence: the precision facts of
+that field and form had on the calibration split of the gold set (annotated blind, never tuned
+on, so it measures what unseen postings give), as ``scripts/calibrate-confidence.py`` measured it
+into ``ontology/confidence.ttl``.
 Forms never measured fall back to the form's own figure there, and to :data:`FALLBACK` without it.
 """
 
