@@ -1954,6 +1954,11 @@ def test_able_to_drive_or_the_use_of_a_car_asks_a_driving_licence():
     # LATER 1320's dermatologist: the ability to drive stated as essential in the future tense
     ("driving-licence", "The ability to drive will be essential due to the number of off-site clinics we run.", True),
     ("driving-licence", "Experienced Registered Mental Health Nurse with a valid pin number and drivers' licence", True),
+    # LATER 1400's practice manager and corpus 916253165, 916254421: "also essential" asks it all the same
+    ("driving-licence", "An ability to commute within the organisation\u2019s geographical area with access to an appropriate means "
+     "of transport is also essential.", True),
+    ("driving-licence", "The post will involve some travelling between sites within the University Health Board, and the ability "
+     "to safely transport laboratory samples is also essential.", True),
     # dev 916213185, 916255066, 916257627 and LATER 1280's 916213221: willingness to travel
     ("driving-licence", "Person specification\n• Willingness to travel, which may include overnight stays on occasion", True),
     ("driving-licence", "You should be willing to travel in the UK and overseas to arrange and attend events.", True),
@@ -1965,6 +1970,18 @@ def test_able_to_drive_or_the_use_of_a_car_asks_a_driving_licence():
 ])
 def test_a_requirement_asked_in_plain_words(code: str, text: str, asked: bool) -> None:
     assert essential(read(text, "Community Matron")).get(code) is asked
+
+
+def test_experience_the_post_gives_is_not_asked():
+    # LATER 1400's locum paediatrician and corpus 916256090: the post is where the experience is gained
+    for text, title in (("The successful candidate will gain experience as a consultant in a busy but very supportive "
+                         "Paediatric unit.", "Locum Consultant in Paediatrics"),
+                        ("Joint Fellowship in Anaesthesia for Cancer Surgery - suitable for ST 5, 6, 7 or post-CCT equivalent "
+                         "wishing to gain further experience in high risk anaesthesia.", "Clinical Fellow in Anaesthesia")):
+        p = read(text, title)
+        assert not codes(p.requirements) & {"consultant-experience", "specialist-registration"}, text
+    asked = read("Candidates must have gained experience as a consultant in a district general hospital.", "Consultant")
+    assert "consultant-experience" in codes(asked.requirements)
 
 
 def test_a_licence_named_with_the_use_of_a_car_is_stated_directly():
