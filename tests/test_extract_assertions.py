@@ -404,6 +404,23 @@ def test_a_bodys_code_guidance_or_register_is_not_the_body(sentence):
     assert not codes(p.bodies)
 
 
+@pytest.mark.parametrize(("sentence", "employer"), [
+    # corpus 916249145, 916250057, 916243808, 916253174: its recommendations, the style of its audits,
+    # its domains, its report (each read as a body once "CQC" after a joining word was read as the body)
+    ("Alongside carrying a clinical caseload, the role will also involve the provision of supervision and training to "
+     "colleagues from other teams in NICE recommended interventions.", "Avon and Wiltshire Mental Health Partnership NHS Trust"),
+    ("This role will be a combination of medicines optimisation in the ward setting, as well as leading on CQC style "
+     "audits for services outside of the in-patient setting and overseeing service improvement through action plans.",
+     "Shropshire Community Health NHS Trust"),
+    ("Plus, the latest equipment to allow you to provide the clinical standards of the highest quality, as we continue "
+     "to thrive in our environment to excel in the CQC domains.", "Virgin Care"),
+    ("The Collaborative Care Teams have undergone developments and in the CQC report, our team is described as an "
+     "outstanding example of community working.", "Airedale NHS Foundation Trust"),
+])
+def test_a_bodys_recommendations_audits_domains_or_report_are_not_the_body(sentence, employer):
+    assert not codes(read(sentence, "Clinical Psychologist", employer).bodies)
+
+
 @pytest.mark.parametrize(("sentence", "body"), [
     # another body the subject: what it does with the others is no dealing of the post's
     ("ICSs are a way of creating shared local responsibility for service transformation and building wider "
@@ -429,6 +446,30 @@ def test_a_body_a_sentence_is_about_or_passes_by_is_no_body_of_the_post(sentence
 def test_a_benefit_offered_or_a_membership_asked_names_no_body(sentence):
     p = read("Main duties of the job\n" + sentence, "Lead Theatre Practitioner", "BMI Healthcare")
     assert not codes(p.bodies)
+
+
+@pytest.mark.parametrize("sentence", [
+    # LATER 1440's outpatient manager and corpus 916238710, 916253117: the knowledge asked of the candidate
+    "Knowledge of appropriate standards and external bodies, such as the Care Quality Commission",
+    "A good understanding of clinical governance and the CQC (Care Quality Commission) standards for community practice.",
+    # LATER 1440's forensic psychiatrist: teaching at a university as an opportunity on offer
+    "There are numerous teaching opportunities available, both at postgraduate and undergraduate level, at the medical "
+    "school at University of East Anglia.",
+])
+def test_the_knowledge_asked_or_an_opportunity_offered_names_no_body(sentence):
+    p = read("Main duties of the job\n" + sentence, "Outpatient Manager", "Spire Healthcare")
+    assert not codes(p.bodies)
+
+
+def test_a_bodys_initials_after_a_joining_word_are_that_body():
+    # corpus 916253483, 916248796: "Lead on CQC" was read as an organisation's name, which hid the body
+    for sentence in ("• Lead on CQC compliance throughout the hospital", "• Quality Assurance and CQC Compliance"):
+        p = read("Main duties of the job\n" + sentence, "Outpatient Manager", "Spire Healthcare")
+        assert codes(p.bodies) == {"cqc"}, sentence
+    # a capitalised name joined by "on" is still one name, its initials and all
+    named = read("Main duties of the job\nYou will work closely with NHS Stoke on Trent CCG.", "Commissioning Manager",
+                 "North Staffordshire Combined Healthcare NHS Trust")
+    assert codes(named.bodies) == {"ccg"}
 
 
 def test_a_body_named_beside_its_code_elsewhere_is_still_a_body():

@@ -53,12 +53,16 @@ def type_in_name(name: str, matcher: Matcher, vocab: Vocabulary | None = None) -
 
 def _name_around(text: str, mention: Mention) -> tuple[str, int, int] | None:
     """Extend an organisation-type mention leftwards over the capitalised words of its name; a type
-    word written in lower case ("and the deanery") is a kind of body, not the end of a name."""
+    word written in lower case ("and the deanery") is a kind of body, not the end of a name, and a
+    body's initials after a joining word ("Lead on CQC compliance") are that body, not the end of
+    a longer name ("Stoke on Trent CCG" joins two capitalised words)."""
     if mention.written[:1].islower():
         return None
     line_start = text.rfind("\n", 0, mention.start) + 1
     words = list(re.finditer(r"\S+", text[line_start : mention.start]))
     start = mention.start
+    if words and mention.written.isupper() and " " not in mention.written and words[-1].group().islower():
+        return None
     for word in reversed(words):
         token = word.group().strip(",;:()")
         if token != word.group() and token not in ("&",):
