@@ -2000,6 +2000,12 @@ def test_able_to_drive_or_the_use_of_a_car_asks_a_driving_licence():
      "of transport is also essential.", True),
     ("driving-licence", "The post will involve some travelling between sites within the University Health Board, and the ability "
      "to safely transport laboratory samples is also essential.", True),
+    # LATER 1480's lead nurse and corpus 916254215, 916260102: transporting yourself is driving
+    ("driving-licence", "You will need to have the ability to transport yourself and service users across a wide geographical "
+     "area without compromising service needs.", True),
+    # dev 916245541 and 25 more Virgin Care adverts: the disclosure of criminal records is the DBS check
+    ("dbs-check", "As such, all posts are subject to a safer recruitment process, including the disclosure of criminal records "
+     "and vetting checks.", True),
     # dev 916213185, 916255066, 916257627 and LATER 1280's 916213221: willingness to travel
     ("driving-licence", "Person specification\n• Willingness to travel, which may include overnight stays on occasion", True),
     ("driving-licence", "You should be willing to travel in the UK and overseas to arrange and attend events.", True),
