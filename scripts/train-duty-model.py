@@ -295,20 +295,12 @@ def score(wanted: dict[str, Gold], postings: dict[str, Posting], duties: dict[st
                  for i, p in postings.items()]
     result = evaluate(wanted, predicted)
     figures = {}
-    for name in ("duty_areas", "duty_partners", "works_with"):
-        s = result.score(name)
+    # which sentences are statements as `nhskg evaluate` scores them (duty_statements): each annotated
+    # statement found once, and each sentence taken that matches none a stray
+    for name, key in (("duty_areas", "duty_areas"), ("duty_partners", "duty_partners"), ("works_with", "works_with"),
+                      ("statements", "duty_statements")):
+        s = result.score(key)
         figures[name] = (s.precision, s.recall, s.f1) if s is not None else (0.0, 0.0, 0.0)
-    # which sentences are statements: taken sentences that match one, annotated ones found
-    taken = matched = found = total = 0
-    for posting_id, gold in wanted.items():
-        gold_words = [_words(d.text) for d in gold.posting.duties]
-        mine = [_words(d.text) for d in duties.get(posting_id, ())]
-        taken += len(mine)
-        matched += sum(1 for w in mine if any(_same_statement(g, w) for g in gold_words))
-        total += len(gold_words)
-        found += sum(1 for g in gold_words if any(_same_statement(g, w) for w in mine))
-    figures["statements"] = (matched / taken if taken else 0.0, found / total if total else 0.0,
-                             2 * matched * found / (matched * total + found * taken) if matched and found else 0.0)
     return figures
 
 
@@ -356,10 +348,9 @@ def choose(wanted, postings, scored) -> list[tuple[str, tuple[float, float, floa
     """For each combination, the thresholds with the best sum of the duty-area F1 and the statement
     F1 on the held-out predictions (ties: the better partner F1), then with those the
     uncoded-partner threshold with the best partner F1 (ties: the higher threshold, which adds
-    fewer). The duty-area F1 alone costs nothing for a sentence taken as a duty with no area, so
-    it chose the lowest duty threshold for the adverts below leadership level, which took a third
-    of their sentences wrongly for duties; the statement F1 weighs which sentences are the post's
-    duties, which the graph states whether they have an area or not."""
+    fewer). The duty-area F1 alone costs nothing for a sentence taken as a duty with no area; the
+    statement F1 weighs which sentences are the post's duties, which the graph states whether they
+    have an area or not."""
     rows = []
     searched: dict[tuple, tuple] = {}  # the same area grid is searched once
     for name, select, duty_grid, keep_grid, area_grid, partner_grid in COMBINATIONS:

@@ -422,6 +422,15 @@ def test_a_bodys_recommendations_audits_domains_or_report_are_not_the_body(sente
 
 
 @pytest.mark.parametrize(("sentence", "body"), [
+    ("You will work closely with the ICB and report to the Board on progress.", "icb"),
+    ("You will liaise with the CQC and report any concerns to the Director of Nursing.", "cqc"),
+    ("You will work with the CCG and recommend service changes.", "ccg"),
+])
+def test_a_verb_after_a_body_and_its_and_is_no_instrument(sentence, body):
+    assert body in codes(read("Main duties of the job\n" + sentence, "Programme Manager", "Anytown NHS Trust").bodies)
+
+
+@pytest.mark.parametrize(("sentence", "body"), [
     # another body the subject: what it does with the others is no dealing of the post's
     ("ICSs are a way of creating shared local responsibility for service transformation and building wider "
      "partnerships with local government and other community partners.", "local-authority"),
@@ -466,10 +475,15 @@ def test_a_bodys_initials_after_a_joining_word_are_that_body():
     for sentence in ("• Lead on CQC compliance throughout the hospital", "• Quality Assurance and CQC Compliance"):
         p = read("Main duties of the job\n" + sentence, "Outpatient Manager", "Spire Healthcare")
         assert codes(p.bodies) == {"cqc"}, sentence
-    # a capitalised name joined by "on" is still one name, its initials and all
-    named = read("Main duties of the job\nYou will work closely with NHS Stoke on Trent CCG.", "Commissioning Manager",
-                 "North Staffordshire Combined Healthcare NHS Trust")
-    assert codes(named.bodies) == {"ccg"}
+    # a capitalised name joined by "on" is still one name, its initials and all; so is the joint national body's
+    named = read("Commissioning Manager\nNHS Stoke on Trent CCG is recruiting a Commissioning Manager.", organisation=None)
+    assert named.organisation is not None and named.organisation.name == "NHS Stoke on Trent CCG"
+    regional = read("You will be part of the NHSE/I regional team supporting systems.", "Programme Manager", organisation=None)
+    assert regional.organisation is not None and regional.organisation.type == "nhs-england"
+    # kinds of body in the plural after a joining word are kinds, not the end of a name
+    kinds = read("Working closely with Sheffield Teaching Hospitals and CCGs, you will lead the programme.",
+                 "Programme Manager", "Sheffield Children's NHS Foundation Trust")
+    assert "ccg" in codes(kinds.bodies)
 
 
 def test_a_body_named_beside_its_code_elsewhere_is_still_a_body():
@@ -1992,6 +2006,11 @@ def test_able_to_drive_or_the_use_of_a_car_asks_a_driving_licence():
     ("driving-licence", "There will be an expectation to travel between sites and move base.", True),
     ("driving-licence", "There are infrequent home visits and the ability to drive is beneficial.", False),
     ("driving-licence", "Use of a car is desirable but not essential.", False),
+    # corpus 916134060, 916229462, 916240127: access to a car asked, not one of the benefits listed
+    ("driving-licence", "Access to a car is also essential.", True),
+    ("driving-licence", "Access to a vehicle for work purposes is required.", True),
+    # "would also be expected", "will also be required"
+    ("driving-licence", "Travel between sites will also be required.", True),
     # LATER 1320's dermatologist: the ability to drive stated as essential in the future tense
     ("driving-licence", "The ability to drive will be essential due to the number of off-site clinics we run.", True),
     ("driving-licence", "Experienced Registered Mental Health Nurse with a valid pin number and drivers' licence", True),
@@ -2020,15 +2039,19 @@ def test_a_requirement_asked_in_plain_words(code: str, text: str, asked: bool) -
 
 
 def test_experience_the_post_gives_is_not_asked():
-    # LATER 1400's locum paediatrician and corpus 916256090: the post is where the experience is gained
+    # LATER 1400's locum paediatrician: the post is where the experience is gained
     for text, title in (("The successful candidate will gain experience as a consultant in a busy but very supportive "
                          "Paediatric unit.", "Locum Consultant in Paediatrics"),
-                        ("Joint Fellowship in Anaesthesia for Cancer Surgery - suitable for ST 5, 6, 7 or post-CCT equivalent "
-                         "wishing to gain further experience in high risk anaesthesia.", "Clinical Fellow in Anaesthesia")):
+                        ("The post holder will gain valuable experience as a consultant in an expanding department.",
+                         "Locum Consultant Physician")):
         p = read(text, title)
         assert not codes(p.requirements) & {"consultant-experience", "specialist-registration"}, text
     asked = read("Candidates must have gained experience as a consultant in a district general hospital.", "Consultant")
     assert "consultant-experience" in codes(asked.requirements)
+    # only the experience gained: the registration asked beside it is still asked
+    both = read("Applicants must hold full GMC registration with a licence to practise and will gain experience in all "
+                "aspects of the specialty.", "Specialty Doctor")
+    assert "gmc-registration" in codes(both.requirements)
 
 
 def test_a_licence_named_with_the_use_of_a_car_is_stated_directly():

@@ -24,6 +24,8 @@ ORGANISATION = "organisation"
 
 _BRACKETS = re.compile(r"\([^)]*\)?")
 _ACRONYM = re.compile(r"([A-Z]{2,8})\)")
+#: the lower-case words a name may hold between its capitalised ones ("Stoke on Trent", "Newcastle upon Tyne")
+_JOINING_WORDS = frozenset({"and", "of", "the", "on", "in", "upon", "&"})
 _NAME_WORD = re.compile(r"(?:[A-Z][\w'\u2019.&-]*|and|of|&|the|upon|on|in|St\.?)$")
 
 
@@ -61,8 +63,10 @@ def _name_around(text: str, mention: Mention) -> tuple[str, int, int] | None:
     line_start = text.rfind("\n", 0, mention.start) + 1
     words = list(re.finditer(r"\S+", text[line_start : mention.start]))
     start = mention.start
-    if words and mention.written.isupper() and " " not in mention.written and words[-1].group().islower():
-        return None
+    if words and words[-1].group() in _JOINING_WORDS and re.fullmatch(r"[A-Z&/]{2,}s?", mention.written):
+        if mention.code != "nhs-england":
+            return None
+        words = []  # "the NHSE/I regional team": the joint national body's initials are its name
     for word in reversed(words):
         token = word.group().strip(",;:()")
         if token != word.group() and token not in ("&",):

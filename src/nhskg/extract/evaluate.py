@@ -269,7 +269,7 @@ def _score_duties(expected: Posting, actual: Posting) -> dict[str, tuple[set[str
             found_partners[i] |= set(duty.with_)
         found_statements |= {str(i) for i in matched}
         if not matched:
-            found_statements.add(f"unannotated {k}")
+            found_statements.add(f"unannotated {k}: {' '.join(duty.text.split()[:8])}")  # --errors shows which sentence
             stray_areas |= {f"unannotated {k}:{a}" for a in duty.areas}
             stray_partners |= {f"unannotated {k}:{w}" for w in duty.with_}
     areas = (

@@ -220,6 +220,8 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         asked = [m for m in asked if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in asked)]
         # "the revalidation process in line with your professional registration": held, not asked
         asked = [m for m in asked if not words.taken_as_held.search(reading.text, sentence.start, m.start)]
+        # "The successful candidate will gain experience as a consultant": given by the post, not asked
+        asked = [m for m in asked if not words.experience_gained.search(reading.text, sentence.start, m.start)]
         # "act as a supervisor for other registered nurses": the colleagues' registration, not the candidate's
         asked = [m for m in asked if not words.held_by_others.search(reading.text, sentence.start, m.end)]
         if not asked:

@@ -64,6 +64,8 @@ class Wording:
     wish_to_work_with: re.Pattern[str]
     #: taken-as-held: the words before a qualification the sentence takes as already held
     taken_as_held: re.Pattern[str]
+    #: experience-gained: the words before an experience the post holder will gain in the post
+    experience_gained: re.Pattern[str]
     #: meets-standards: the words before an inspector's name in which the post meets its standards
     meets_standards: re.Pattern[str]
     #: inspection-rating: the words around an inspecting body's name that give the rating it awarded
@@ -259,6 +261,7 @@ def wording(vocab: Vocabulary) -> Wording:
         experience_of_working=one("experience-of-working"),
         wish_to_work_with=one("wish-to-work-with"),
         taken_as_held=one("taken-as-held"),
+        experience_gained=one("experience-gained"),
         held_by_others=one("held-by-others"),
         web_address=one("web-address"),
         stated_as_required=one("stated-as-required"),
