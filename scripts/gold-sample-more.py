@@ -48,7 +48,7 @@ COUNT = 175
 CALIBRATION = 60
 #: the postings after the calibration split in the same order: a later development batch, annotated
 #: blind and scored unseen before any rule was tuned on it
-LATER = 1440
+LATER = 1480
 #: ``LATER`` when the senior stratum was drawn: the stratum leaves out the postings before it, and
 #: the later batches after it leave out the stratum's, so that no posting is in both
 LATER_BEFORE_SENIOR = 400
