@@ -2009,6 +2009,11 @@ def test_able_to_drive_or_the_use_of_a_car_asks_a_driving_licence():
     # corpus 916134060, 916229462, 916240127: access to a car asked, not one of the benefits listed
     ("driving-licence", "Access to a car is also essential.", True),
     ("driving-licence", "Access to a vehicle for work purposes is required.", True),
+    # LATER 1480's two Practice Plus consultant adverts: the register entry beside the GMC registration
+    ("specialist-registration", "You will have full and specialist GMC registration as well as evidence of subspecialty "
+     "training.", True),
+    ("gmc-registration", "You will have full and specialist GMC registration as well as evidence of subspecialty "
+     "training.", True),
     # "would also be expected", "will also be required"
     ("driving-licence", "Travel between sites will also be required.", True),
     # LATER 1320's dermatologist: the ability to drive stated as essential in the future tense
