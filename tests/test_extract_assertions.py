@@ -448,25 +448,22 @@ def test_a_body_a_sentence_is_about_or_passes_by_is_no_body_of_the_post(sentence
     assert body not in codes(p.bodies)
 
 
-@pytest.mark.parametrize("sentence", [
-    "First choice of placements at over 50 NHS Trusts in England.",
-    "Preferably approved under Section 12 of the Mental Health Act & a member of the Royal College of Psychiatrists.",
-])
-def test_a_benefit_offered_or_a_membership_asked_names_no_body(sentence):
-    p = read("Main duties of the job\n" + sentence, "Lead Theatre Practitioner", "BMI Healthcare")
-    assert not codes(p.bodies)
-
-
-@pytest.mark.parametrize("sentence", [
+@pytest.mark.parametrize(("sentence", "title", "employer"), [
+    ("First choice of placements at over 50 NHS Trusts in England.", "Lead Theatre Practitioner", "BMI Healthcare"),
+    ("Preferably approved under Section 12 of the Mental Health Act & a member of the Royal College of Psychiatrists.",
+     "Lead Theatre Practitioner", "BMI Healthcare"),
     # LATER 1440's outpatient manager and corpus 916238710, 916253117: the knowledge asked of the candidate
-    "Knowledge of appropriate standards and external bodies, such as the Care Quality Commission",
-    "A good understanding of clinical governance and the CQC (Care Quality Commission) standards for community practice.",
+    ("Knowledge of appropriate standards and external bodies, such as the Care Quality Commission", "Outpatient Manager",
+     "Spire Healthcare"),
+    ("A good understanding of clinical governance and the CQC (Care Quality Commission) standards for community practice.",
+     "Outpatient Manager", "Spire Healthcare"),
     # LATER 1440's forensic psychiatrist: teaching at a university as an opportunity on offer
-    "There are numerous teaching opportunities available, both at postgraduate and undergraduate level, at the medical "
-    "school at University of East Anglia.",
+    ("There are numerous teaching opportunities available, both at postgraduate and undergraduate level, at the medical "
+     "school at University of East Anglia.", "Outpatient Manager", "Spire Healthcare"),
 ])
-def test_the_knowledge_asked_or_an_opportunity_offered_names_no_body(sentence):
-    p = read("Main duties of the job\n" + sentence, "Outpatient Manager", "Spire Healthcare")
+def test_what_is_offered_or_asked_of_the_candidate_names_no_body(sentence, title, employer):
+    """A benefit or opportunity offered, a membership or knowledge asked: the candidate's, not the post's dealings."""
+    p = read("Main duties of the job\n" + sentence, title, employer)
     assert not codes(p.bodies)
 
 

@@ -26,7 +26,7 @@ _BRACKETS = re.compile(r"\([^)]*\)?")
 _ACRONYM = re.compile(r"([A-Z]{2,8})\)")
 #: the lower-case words a name may hold between its capitalised ones ("Stoke on Trent", "Newcastle upon Tyne")
 _JOINING_WORDS = frozenset({"and", "of", "the", "on", "in", "upon", "&"})
-_NAME_WORD = re.compile(r"(?:[A-Z][\w'\u2019.&-]*|and|of|&|the|upon|on|in|St\.?)$")
+_NAME_WORD = re.compile(rf"(?:[A-Z][\w'\u2019.&-]*|{'|'.join(map(re.escape, sorted(_JOINING_WORDS)))}|St\.?)$")
 
 
 def organisation_type(name: str, matcher: Matcher, vocab: Vocabulary | None = None) -> str:
