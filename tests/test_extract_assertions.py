@@ -348,9 +348,19 @@ def test_a_regulator_or_royal_college_named_for_its_register_or_approval_is_no_b
     ("You will be able to apply for the Adult Critical Care Course delivered by Bournemouth University.", False),
     ("Splitting time between the University and York Hospital, you will teach medical students.", True),
     ("You will work closely with the University of Lincoln on the nursing curriculum.", True),
+    # LATER 1520's IT development consultant and corpus 916252151: a trust's name, spelt without "Hospitals"
+    ("You will be a key team player in developing a PHR for Portsmouth Hospital University Trust.", False),
+    ("The post is based at London North West University Trust.", False),
 ])
 def test_a_university_in_a_hospitals_name_or_running_the_holders_course_is_no_body_of_the_post(sentence, university):
     assert ("university" in codes(read(sentence, "Clinical Teaching Fellow", "Anytown NHS Trust").bodies)) is university
+
+
+def test_another_trusts_hospitals_named_before_the_trusts_place_are_that_provider():
+    # dev 916230352: "University Hospitals" opens another trust's name, which the post works in
+    p = read("An opportunity has arisen for a Practice Lead within the Liaison Psychiatry team based Derriford Hospital "
+             "(University Hospitals Plymouth NHS Trust).", "Practice Lead", "Livewell Southwest")
+    assert "nhs-provider" in codes(p.bodies)
 
 
 @pytest.mark.parametrize(("sentence", "nice"), [
@@ -368,6 +378,10 @@ def test_a_regulator_the_post_deals_with_is_a_body_of_the_post():
     p = read("The post holder will liaise with the Royal Colleges and the General Medical Council.",
              "Director of Medical Education")
     assert {"royal-college", "gmc"} <= codes(p.bodies)
+    # LATER 1520's revalidation manager: contacting the regulator is dealing with it
+    q = read("Whether you are contacting trainee doctors, the General Medical Council, local NHS organisations on behalf "
+             "of Health Education England or working with colleagues, your input matters.", "Revalidation Manager")
+    assert "gmc" in codes(q.bodies)
     wrapped = read("Key responsibilities\n\n- Ensure a robust approach to medical education and training programmes, in collaboration with the\n"
                    "NHSE, the GMC and relevant Higher Education Institutions (HEIs)\n", "Medical Director",
                    "Anytown NHS Trust")
@@ -2054,6 +2068,25 @@ def test_experience_the_post_gives_is_not_asked():
     both = read("Applicants must hold full GMC registration with a licence to practise and will gain experience in all "
                 "aspects of the specialty.", "Specialty Doctor")
     assert "gmc-registration" in codes(both.requirements)
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    # LATER 1520's lead pharmacy technician and corpus 916252810, 916242062: training in handling a thing
+    ("Person specification\n\u2022 Experience of delivering medicines management training to nursing staff", False),
+    ("Person specification\n\u2022 Able to support the delivery of Records Management training", False),
+    # LATER 1520's graduate scheme communications manager: the scheme the post belongs to
+    ("The NHS Graduate Management Training Scheme is an award-winning talent scheme.", False),
+    ("Person specification\n\u2022 Formal management training or equivalent experience", True),
+    ("Person specification\n\u2022 Leadership and management training", True),
+])
+def test_management_training_is_a_management_qualification_only_when_nothing_managed_is_named(text: str, asked: bool) -> None:
+    assert ("management-qualification" in codes(read(text, "Pharmacy Technician").requirements)) is asked
+
+
+def test_a_research_degree_is_a_doctorate():
+    # LATER 1520's clinical oncologist and dev 916258409 (read so by its reader): MD or PhD, not a first degree
+    p = read("A Research Degree is highly desirable.", "Consultant Clinical Oncologist")
+    assert essential(p) == {"doctorate": False}
 
 
 def test_a_licence_named_with_the_use_of_a_car_is_stated_directly():
