@@ -267,6 +267,9 @@ def test_acronyms_are_hidden_labels(vocab: Vocabulary) -> None:
         ("organisation-type", "West Suffolk and, Ipswich and East Suffolk Clinical Commisioning Groups", "ccg"),
         ("organisation-type", "Betsi Cadwaladr University Health Board", "local-health-board"),
         ("body", "working with Integrated Care Boards (ICBs)", "icb"),
+        # LATER 1520's lead cancer nurse: a plural before the "of" of a title
+        ("role-type", "working closely with the Divisional Heads of Nursing", "divisional-director-of-nursing"),
+        ("role-type", "in partnership with the Directors of Nursing and Matrons", "director-of-nursing"),
         ("body", "at Leeds Teaching Hospitals", "nhs-provider"),
         ("pay-band", "Band 8A/B (depending on experience)", "afc-8a"),
         ("qualification", "Medically qualified with current licence to practice", "gmc-registration"),

@@ -9,7 +9,8 @@ conventions analysts should know when they add a synonym:
 
 * a label written entirely in capitals ("CMO", "ICB", "DIPC") is an acronym and matches only in
   capitals, so "coo" in running text does not become a Chief Operating Officer;
-* a trailing plural is accepted on the last word ("Integrated Care Boards", "Local Authorities");
+* a plural is accepted on the last word ("Integrated Care Boards", "Local Authorities") and on
+  the word before the first "of" ("the Divisional Heads of Nursing", "Directors of Operations");
 * a label written without a comma is not found across the comma between two items of a list
   ("provide leadership, training and support" holds no "leadership training"), though a comma
   inside a phrase ("on, or within six months of inclusion on, the Specialist Register") is
@@ -77,10 +78,11 @@ def _variants(label: str) -> set[str]:
         if not words:
             continue
         variants = [words]
-        last = words[-1]
-        if len(last) > 2 and not last.endswith("s") and not any(ch.isdigit() for ch in last):
-            plural = last[:-1] + "ies" if last.endswith("y") and last[-2:-1] not in "aeiou" else last + "s"
-            variants.append([*words[:-1], plural])
+        if _pluralises(words[-1]):
+            variants.append([*words[:-1], _plural(words[-1])])
+        head = words.index("of") - 1 if "of" in words[1:-1] else -1
+        if head >= 0 and _pluralises(words[head]):
+            variants.append([*words[:head], _plural(words[head]), *words[head + 1 :]])
         for variant in variants:
             joined = " ".join(variant)
             out.add(joined)
@@ -90,6 +92,14 @@ def _variants(label: str) -> set[str]:
             if " & " in f" {joined} ":
                 out.add(f" {joined} ".replace(" & ", " and ").strip())
     return out
+
+
+def _pluralises(word: str) -> bool:
+    return len(word) > 2 and not word.endswith("s") and not any(ch.isdigit() for ch in word)
+
+
+def _plural(word: str) -> str:
+    return word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
 
 
 def _is_acronym(label: str) -> bool:
