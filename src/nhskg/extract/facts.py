@@ -222,6 +222,9 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         asked = [m for m in asked if not words.taken_as_held.search(reading.text, sentence.start, m.start)]
         # "The successful candidate will gain experience as a consultant": given by the post, not asked
         asked = [m for m in asked if not words.experience_gained.search(reading.text, sentence.start, m.start)]
+        # "supporting an experienced middle grade into this role through the CESR route": offered, not asked
+        routes = [match.span() for match in words.route_offered.finditer(reading.text, sentence.start, sentence.end)]
+        asked = [m for m in asked if not any(a <= m.start and m.end <= b for a, b in routes)]
         # "act as a supervisor for other registered nurses": the colleagues' registration, not the candidate's
         asked = [m for m in asked if not words.held_by_others.search(reading.text, sentence.start, m.end)]
         if not asked:

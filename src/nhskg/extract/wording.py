@@ -66,6 +66,8 @@ class Wording:
     taken_as_held: re.Pattern[str]
     #: experience-gained: the words before an experience the post holder will gain in the post
     experience_gained: re.Pattern[str]
+    #: route-offered: CESR as a route to the specialist register the post supports, with the words around it
+    route_offered: re.Pattern[str]
     #: meets-standards: the words before an inspector's name in which the post meets its standards
     meets_standards: re.Pattern[str]
     #: inspection-rating: the words around an inspecting body's name that give the rating it awarded
@@ -262,6 +264,7 @@ def wording(vocab: Vocabulary) -> Wording:
         wish_to_work_with=one("wish-to-work-with"),
         taken_as_held=one("taken-as-held"),
         experience_gained=one("experience-gained"),
+        route_offered=one("route-offered"),
         held_by_others=one("held-by-others"),
         web_address=one("web-address"),
         stated_as_required=one("stated-as-required"),
