@@ -215,6 +215,8 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
     listed_as_asked = _listed_under_asking_lead_in(reading, words)
     for sentence, mentions in mentions_by_sentence(reading):
         asked = [m for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
+        if not asked:
+            continue  # most sentences name no qualification: none of the wordings below need reading
         # The longest reading wins, as for labels: "Board or senior management level" is board
         # experience, not also the senior management level inside it.
         asked = [m for m in asked if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in asked)]

@@ -80,8 +80,9 @@ def _variants(label: str) -> set[str]:
         variants = [words]
         if _pluralises(words[-1]):
             variants.append([*words[:-1], _plural(words[-1])])
-        head = words.index("of") - 1 if "of" in words[1:-1] else -1
-        if head >= 0 and _pluralises(words[head]):
+        # the word before the first "of" that has a word on either side: "Head" of "Head of Nursing"
+        head = next((i - 1 for i in range(1, len(words) - 1) if words[i] == "of"), None)
+        if head is not None and _pluralises(words[head]):
             variants.append([*words[:head], _plural(words[head]), *words[head + 1 :]])
         for variant in variants:
             joined = " ".join(variant)
