@@ -132,6 +132,31 @@ def test_a_registration_one_may_be_close_to_holding_is_not_essential(sentence):
     assert essential(p) == {"gmc-registration": True, "specialist-registration": False}
 
 
+@pytest.mark.parametrize("sentence", [
+    # dev 916245153, 916235710 and 916251036, LATER 1600's obstetrician: time to reach the Specialist
+    # Register, while the doctor is registered with the GMC all the same
+    "Candidates for the post must hold Full and Specialist registration (and with current a license to practise) with "
+    "the General Medical Council (GMC), or be eligible for registration within six months of interview.",
+    "The applicant should be registered with the GMC and hold a licence to practice, or be eligible for inclusion on the "
+    "register within six months of the interview date.",
+    "The post holder must hold Full and registration with the GMC with a current licence to practise or be eligible "
+    "within six months of the date of the Advisory Appointment Committee.",
+])
+def test_time_to_reach_the_register_leaves_a_doctors_gmc_registration_asked(sentence):
+    assert essential(read(sentence, "Consultant Haematologist")).get("gmc-registration") is True
+
+
+@pytest.mark.parametrize("sentence, code", [
+    # corpus 916249807 and 916244008: time to qualify is an alternative to the register
+    ("Must be first level registered nurse, RMN or RN in Mental Health or be within 12 months of completing "
+     "qualification.", "nmc-registration"),
+    ("The selected candidate will be required have HCPC professional registration or to achieve this within the first "
+     "year of employment.", "hcpc-registration"),
+])
+def test_time_to_qualify_is_an_alternative_to_a_register(sentence, code):
+    assert essential(read(sentence, "Staff Nurse")).get(code) is False
+
+
 def test_either_of_two_qualifications_is_not_essential_though_the_other_has_no_code():
     p = read("Successful candidates will have either a DCR or a BSc qualification.", "Superintendent Radiographer")
     assert essential(p) == {"degree": False}

@@ -349,6 +349,7 @@ def _offered_with_alternative(reading: Reading, sentence: Sentence, asked: list[
     """Starts of requirements offered with an alternative that has no code of its own: "either a
     DCR or a BSc qualification", "on the Specialist Register / within 6 months of CCT"."""
     words, text = wording(reading.vocab), reading.text
+    registers = {c.code: c.registration_with for c in reading.vocab.scheme(QUALIFICATION).concepts}
     offered = set()
     for mention in asked:
         before, after = text[sentence.start : mention.start], text[mention.end : sentence.end]
@@ -363,7 +364,13 @@ def _offered_with_alternative(reading: Reading, sentence: Sentence, asked: list[
             # "full GMC registration, be on the Specialist Register or be within six months of
             # gaining CCT": the alternative is to the requirement it follows, not to those before it
             # (a requirement "with" another, "on the Specialist Register with a licence to practise",
-            # is one item of the list)
+            # is one item of the list). After a regulator's register it is an alternative only where
+            # it offers time to qualify ("or be within 12 months of completing qualification"):
+            # "hold Full and Specialist registration with the GMC, or be eligible for registration
+            # within six months of interview" offers time to reach the Specialist Register, and a
+            # doctor is registered with the GMC all the same.
+            if registers.get(mention.code) is not None and not words.qualifying_soon.search(after, 0, alternative.end() + 60):
+                continue
             if not any(m.code != mention.code and mention.end < m.start < mention.end + alternative.end()
                        and not _QUALIFIES.search(text, mention.end, m.start) for m in asked):
                 offered.add(mention.start)

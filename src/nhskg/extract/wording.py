@@ -135,6 +135,8 @@ class Wording:
     benefit_offered: re.Pattern[str]
     either_before: re.Pattern[str]
     alternative_after: re.Pattern[str]
+    #: qualifying-soon: in an alternative after a regulator's register, time to qualify for the profession itself
+    qualifying_soon: re.Pattern[str]
     #: soon-to-hold: wording before a requirement asking only to be close to holding it
     soon_to_hold: re.Pattern[str]
     #: rank-named: the end of a requirement's words naming a rank ("consultant level"), not a holding
@@ -308,6 +310,7 @@ def wording(vocab: Vocabulary) -> Wording:
         benefit_offered=one("benefit-offered"),
         either_before=one("either-before"),
         alternative_after=one("alternative-after"),
+        qualifying_soon=one("qualifying-soon"),
         soon_to_hold=one("soon-to-hold"),
         rank_named=one("rank-named"),
         qualification_as_course=one("qualification-as-course"),
