@@ -157,6 +157,20 @@ def test_time_to_qualify_is_an_alternative_to_a_register(sentence, code):
     assert essential(read(sentence, "Staff Nurse")).get(code) is False
 
 
+@pytest.mark.parametrize("text, title, asked", [
+    # LATER 1600's neurorehabilitation consultant, dev 916218409 and 916229899: what the post is
+    ("We are seeking to recruit an experienced Consultant in Neurorehabilitation to join the team.",
+     "Consultant in Neurorehabilitation", False),
+    ("An exceptional opportunity has arisen for an experienced Consultant Paramedic to join the Senior Medical "
+     "Directorate leadership team.", "Consultant Paramedic - Clinical Education & Training", False),
+    # dev 916250109: a training programme director is asked to be a consultant already
+    ("The ideal candidate will be an experienced NHS Consultant with a thorough understanding of Neurology training "
+     "across the region.", "Training Programme Director- Neurology", True),
+])
+def test_an_experienced_consultant_in_a_consultants_advert_is_the_post(text, title, asked):
+    assert ("consultant-experience" in codes(read(text, title).requirements)) is asked
+
+
 def test_either_of_two_qualifications_is_not_essential_though_the_other_has_no_code():
     p = read("Successful candidates will have either a DCR or a BSc qualification.", "Superintendent Radiographer")
     assert essential(p) == {"degree": False}
@@ -544,6 +558,13 @@ def test_one_hospital_is_a_site_not_a_provider_body(sentence):
 def test_other_trusts_are_provider_bodies(sentence):
     p = read("Main duties of the job\n" + sentence, "Research Nurse", "Anytown Hospitals NHS Foundation Trust")
     assert "nhs-provider" in codes(p.bodies)
+
+
+def test_greater_manchesters_health_and_social_care_partnership_is_its_integrated_care_system():
+    # LATER 1600's programme manager, dev 916240061
+    q = read("Main duties of the job\nYou will deliver the workforce programme of the Greater Manchester Health and Social "
+             "Care Partnership.", "Programme Manager", "NHS Manchester CCG")
+    assert codes(q.bodies) == {"ics"}
 
 
 def test_the_employer_saying_what_links_it_has_names_no_body_of_the_post():
@@ -2092,6 +2113,12 @@ def test_able_to_drive_or_the_use_of_a_car_asks_a_driving_licence():
     ("degree", "You must not hold a degree, level four qualification or above in a related subject.", None),
     # LATER 1560's histopathologist: the fellowship's letters spaced
     ("royal-college-membership", "You should hold the FRC Path or equivalent and be on the Specialist register.", True),
+    # LATER 1600's palliative medicine consultant, quality manager and EPRR manager
+    ("specialist-registration", "The successful applicant must be on the specialty register for palliative medicine.", True),
+    ("professional-registration", "Person specification\n• That you are a qualified clinician with current registration "
+     "to relevant professional body", True),
+    ("senior-leadership-experience", "We are looking to recruit an enthusiastic person with significant experience in a "
+     "senior clinical or managerial role.", True),
 ])
 def test_a_requirement_asked_in_plain_words(code: str, text: str, asked: bool | None) -> None:
     assert essential(read(text, "Community Matron")).get(code) is asked

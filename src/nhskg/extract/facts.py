@@ -224,6 +224,9 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         asked = [m for m in asked if not words.taken_as_held.search(reading.text, sentence.start, m.start)]
         # "The successful candidate will gain experience as a consultant": given by the post, not asked
         asked = [m for m in asked if not words.experience_gained.search(reading.text, sentence.start, m.start)]
+        # "We are seeking to recruit an experienced Consultant in Neurorehabilitation" in a
+        # consultant's advert: the post being advertised, not consultant experience asked of it
+        asked = [m for m in asked if not _names_the_post(reading, words, m)]
         # "supporting an experienced middle grade into this role through the CESR route": offered, not asked
         routes = [match.span() for match in words.route_offered.finditer(reading.text, sentence.start, sentence.end)]
         asked = [m for m in asked if not any(a <= m.start and m.end <= b for a, b in routes)]
@@ -287,6 +290,14 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
             found[mention.code] = requirement(mention.code, mention.written, evidence_of(sentence), stated, essential)
     found.update(offered_anywhere)
     return _narrowest(reading, found)
+
+
+def _names_the_post(reading: Reading, words: Wording, mention: Mention) -> bool:
+    """Whether a requirement's words call someone sought experienced in the rank the advert's own
+    title names ("recruit an experienced Consultant" for a Consultant in Neurorehabilitation)."""
+    rank = words.experienced_in_rank.search(reading.text, mention.start, mention.end)
+    title = reading.title or reading.document.structured.title or ""
+    return rank is not None and re.search(rf"\b{re.escape(rank.group('rank'))}\b", title, re.IGNORECASE) is not None
 
 
 def _listed_under_asking_lead_in(reading: Reading, words: Wording) -> set[int]:

@@ -66,6 +66,8 @@ class Wording:
     taken_as_held: re.Pattern[str]
     #: experience-gained: the words before an experience the post holder will gain in the post
     experience_gained: re.Pattern[str]
+    #: experienced-in-rank: a requirement's words calling someone sought experienced in a rank (group ``rank``)
+    experienced_in_rank: re.Pattern[str]
     #: route-offered: CESR as a route to the specialist register the post supports, with the words around it
     route_offered: re.Pattern[str]
     #: meets-standards: the words before an inspector's name in which the post meets its standards
@@ -266,6 +268,7 @@ def wording(vocab: Vocabulary) -> Wording:
         wish_to_work_with=one("wish-to-work-with"),
         taken_as_held=one("taken-as-held"),
         experience_gained=one("experience-gained"),
+        experienced_in_rank=one("experienced-in-rank"),
         route_offered=one("route-offered"),
         held_by_others=one("held-by-others"),
         web_address=one("web-address"),
