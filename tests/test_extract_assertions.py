@@ -347,6 +347,14 @@ def test_the_employing_trust_is_not_an_external_body_of_its_own_posts():
     assert "cqc" in codes(p.bodies)
 
 
+def test_the_employer_written_with_of_before_its_place_is_still_the_employer():
+    # LATER 1640's lead vascular scientist
+    p = read("We are looking for a Lead Vascular Scientist to lead the Vascular Laboratory Services at University "
+             "Hospitals of Birmingham (UHB).", "Lead Vascular Scientist",
+             "University Hospitals Birmingham NHS Foundation Trust (Queen Elizabeth, Heartlands, Good Hope and Solihull)")
+    assert "nhs-provider" not in codes(p.bodies)
+
+
 def test_bodies_in_the_candidates_experience_are_not_bodies_of_the_post():
     p = read("You will have demonstrable experience at national level, drawing on relationships across "
              "Whitehall, the NHS and local government.", "Director of System Support")
@@ -451,6 +459,9 @@ def test_the_joint_national_body_however_abbreviated_is_nhs_england():
     "To adhere to the Nursing and Midwifery Council (NMC) Code of Professional Conduct and other NMC advisory papers.",
     "We want to reassure you that we endeavour to protect our colleagues in line with advice issued by Public Health "
     "England; all interviews will take place via video call.",
+    # LATER 1640's performance manager: the guidance of two bodies, the second named in several words
+    "The post holder will lead on the development of performance reporting tools in line with NHSE and Department of "
+    "Health guidance.",
 ])
 def test_a_bodys_code_guidance_or_register_is_not_the_body(sentence):
     p = read("Main duties of the job\n" + sentence, "Lead Theatre Practitioner", "BMI Healthcare")
@@ -2119,6 +2130,13 @@ def test_able_to_drive_or_the_use_of_a_car_asks_a_driving_licence():
      "to relevant professional body", True),
     ("senior-leadership-experience", "We are looking to recruit an enthusiastic person with significant experience in a "
      "senior clinical or managerial role.", True),
+    # LATER 1640's area matron, cellular pathologist and acute physicians (and dev 916250526, 916241800)
+    ("driving-licence", "Access to own vehicle for work is required as travel to patients own homes will be required.", True),
+    ("dbs-check", "Please note it is a requirement of the Trust that all successful candidates who require a DBS for the "
+     "post they have been offered pay for their DBS certificate.", None),
+    ("royal-college-membership", "For an informal discussion please contact\nAndreas Jostel MD FRCP\nClinical Director", None),
+    ("medical-degree", "Further information from\nDr Irene Hubbard MBChB, FRCP", None),
+    ("nmc-registration", "Person specification\n• Registered Nurse RMN", True),
 ])
 def test_a_requirement_asked_in_plain_words(code: str, text: str, asked: bool | None) -> None:
     assert essential(read(text, "Community Matron")).get(code) is asked

@@ -171,11 +171,12 @@ def _stem(name: str, matcher: Matcher) -> str:
 
 
 def _written_as(name: str) -> re.Pattern[str]:
-    """The ways a text writes ``name``: "and" or "&" between its words, and its acronym in brackets
+    """The ways a text writes ``name``: "and" or "&" between its words, its acronym in brackets
     inside it ("University Hospitals Coventry & Warwickshire (UHCW) NHS Trust" for University
-    Hospitals Coventry and Warwickshire NHS Trust)."""
+    Hospitals Coventry and Warwickshire NHS Trust), and "of" before a place ("University Hospitals
+    of Birmingham" for University Hospitals Birmingham)."""
     words = [r"(?:and|&)" if re.fullmatch(r"and|&", w) else re.escape(w) for w in name.split()]
-    return re.compile(r"\s+(?:\([^()\s]{2,12}\)\s+)?".join(words))
+    return re.compile(r"\s+(?:of\s+)?(?:\([^()\s]{2,12}\)\s+)?".join(words))
 
 
 def _initials(name: str, short: str) -> set[str]:

@@ -217,6 +217,8 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         asked = [m for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
         if not asked:
             continue  # most sentences name no qualification: none of the wordings below need reading
+        if words.person_with_letters.match(sentence.text.strip()):
+            continue  # "Dr Irene Hubbard MBChB, FRCP": the contact's letters, not the candidate's
         # The longest reading wins, as for labels: "Board or senior management level" is board
         # experience, not also the senior management level inside it.
         asked = [m for m in asked if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in asked)]

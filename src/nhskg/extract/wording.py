@@ -68,6 +68,8 @@ class Wording:
     experience_gained: re.Pattern[str]
     #: experienced-in-rank: a requirement's words calling someone sought experienced in a rank (group ``rank``)
     experienced_in_rank: re.Pattern[str]
+    #: person-with-letters: a whole sentence that is a person's name and the letters after it
+    person_with_letters: re.Pattern[str]
     #: route-offered: CESR as a route to the specialist register the post supports, with the words around it
     route_offered: re.Pattern[str]
     #: meets-standards: the words before an inspector's name in which the post meets its standards
@@ -269,6 +271,7 @@ def wording(vocab: Vocabulary) -> Wording:
         taken_as_held=one("taken-as-held"),
         experience_gained=one("experience-gained"),
         experienced_in_rank=one("experienced-in-rank"),
+        person_with_letters=one("person-with-letters"),
         route_offered=one("route-offered"),
         held_by_others=one("held-by-others"),
         web_address=one("web-address"),
