@@ -2137,6 +2137,15 @@ def test_able_to_drive_or_the_use_of_a_car_asks_a_driving_licence():
     ("royal-college-membership", "For an informal discussion please contact\nAndreas Jostel MD FRCP\nClinical Director", None),
     ("medical-degree", "Further information from\nDr Irene Hubbard MBChB, FRCP", None),
     ("nmc-registration", "Person specification\n• Registered Nurse RMN", True),
+    # LATER 1680's outpatients manager, scrub team lead, PCN lead and physiotherapist: a line of
+    # regulators' initials in the person specification ("The Person") asks for their registration, and
+    # so does "be a registered professional"; in-house programmes are the employer's offer
+    ("nmc-registration", "The Person\n\nTo succeed as an Outpatients Manager, you will;\n\nNMC and mentorship "
+     "qualification.\n", True),
+    ("hcpc-registration", "Person specification\n\nNMC/HCPC\n\nOrthopaedic scrub experience is essential", False),
+    ("professional-registration", "You must be a registered professional, with recent community clinical practice.", True),
+    ("management-qualification", "They provide high quality in house leadership development programmes and many other "
+     "useful courses.", None),
 ])
 def test_a_requirement_asked_in_plain_words(code: str, text: str, asked: bool | None) -> None:
     assert essential(read(text, "Community Matron")).get(code) is asked

@@ -106,6 +106,8 @@ class Wording:
     #: registered-with / registration-after: a regulator's name read as the registration it keeps
     registered_with: re.Pattern[str]
     registration_after: re.Pattern[str]
+    #: regulators-line: a whole line of regulators' initials, a list item asking for their registration
+    regulators_line: re.Pattern[str]
     #: designation-names-a-service: "Freedom to speak up Guardian Service" is a service, not a designation held
     designation_names_a_service: re.Pattern[str]
     #: designation-words-used-locally: "the accountable officer for quality assurance of the content"
@@ -294,6 +296,7 @@ def wording(vocab: Vocabulary) -> Wording:
         knowledge_of=one("knowledge-of"),
         registered_with=one("registered-with"),
         registration_after=one("registration-after"),
+        regulators_line=one("regulators-line"),
         designation_names_a_service=one("designation-names-a-service"),
         designation_words_used_locally=one("designation-words-used-locally"),
         auxiliaries_only=one("auxiliaries-only"),
