@@ -2146,6 +2146,9 @@ def test_able_to_drive_or_the_use_of_a_car_asks_a_driving_licence():
     ("professional-registration", "You must be a registered professional, with recent community clinical practice.", True),
     ("management-qualification", "They provide high quality in house leadership development programmes and many other "
      "useful courses.", None),
+    # LATER 1714's acute physician (and dev 916252562, 916252647): time to reach the CCT
+    ("specialist-registration", "Applicants must hold, or expect to hold within six months of the date of interview, an "
+     "appropriate CCT (or equivalent) and be listed on the General Medical Council\u2019s Specialist Register.", False),
 ])
 def test_a_requirement_asked_in_plain_words(code: str, text: str, asked: bool | None) -> None:
     assert essential(read(text, "Community Matron")).get(code) is asked
