@@ -362,7 +362,7 @@ def _offered_with_alternative(reading: Reading, sentence: Sentence, asked: list[
     """Starts of requirements offered with an alternative that has no code of its own: "either a
     DCR or a BSc qualification", "on the Specialist Register / within 6 months of CCT"."""
     words, text = wording(reading.vocab), reading.text
-    registers = {c.code: c.registration_with for c in reading.vocab.scheme(QUALIFICATION).concepts}
+    registers = {c.code for c in reading.vocab.scheme(QUALIFICATION).concepts if c.registration_with}
     offered = set()
     for mention in asked:
         before, after = text[sentence.start : mention.start], text[mention.end : sentence.end]
@@ -382,7 +382,7 @@ def _offered_with_alternative(reading: Reading, sentence: Sentence, asked: list[
             # "hold Full and Specialist registration with the GMC, or be eligible for registration
             # within six months of interview" offers time to reach the Specialist Register, and a
             # doctor is registered with the GMC all the same.
-            if registers.get(mention.code) is not None and not words.qualifying_soon.search(after, 0, alternative.end() + 60):
+            if mention.code in registers and not words.qualifying_soon.search(after, 0, alternative.end() + 60):
                 continue
             if not any(m.code != mention.code and mention.end < m.start < mention.end + alternative.end()
                        and not _QUALIFIES.search(text, mention.end, m.start) for m in asked):

@@ -133,7 +133,7 @@ def registration_mentions(vocab: Vocabulary, text: str, mentions: list[Mention])
             end = mention.end + after.end() if not after.group(_OTHERS) else mention.end
             found.append(Mention(QUALIFICATION, code, mention.start, end, text[mention.start : end]))
             continue
-        # "NMC/HCPC" as a line of its own under "Who we're looking for": a list item asking for each
+        # "NMC/HCPC" or "NMC and mentorship qualification." as a line of its own: a list item asking for each
         line_end = text.find("\n", mention.end)
         if words.regulators_line.match(text[line_start : line_end if line_end >= 0 else len(text)]):
             found.append(Mention(QUALIFICATION, code, mention.start, mention.end, mention.written))
