@@ -116,28 +116,19 @@ def _candidates(text: str, title: str) -> list[DutySentence]:
     return seen
 
 
-def _weighed_by_rules(text: str, title: str) -> dict[str, tuple[bool, float]]:
-    """Each sentence's rule verdict and the duty model's chance: what the rules say is one of the
-    model's features, and the model, not the rules, makes the last call."""
-    from nhskg.extract.duty_model import features, load_duty_model
-
-    model = load_duty_model()
-    return {c.sentence.text: (c.by_rules, model.duty.probability(features(c))) for c in _candidates(text, title)}
-
-
 def test_a_shortened_title_of_a_longer_title_is_not_the_post() -> None:
     # "Chief Operating Officer" gives no one-word head to shorten to: "The Officer" is nobody in
-    # particular, while the whole title is the post holder. The rules' verdict is one of the
+    # particular, while the whole title is the post holder. The rules' verdict is one of the duty
     # model's features and weighs toward a duty; the sentences' other words are the model's to weigh
     # (retrained on 2,049 postings it gives both about 0.4), so only the verdict's pull is asserted.
     from nhskg.extract.duty_model import features, load_duty_model
 
     shortened = "The Officer is responsible for the IT operations of the service."
     whole = "The Chief Operating Officer is responsible for the IT operations of the service."
-    seen = _weighed_by_rules(f"{shortened}\n{whole}\n", "Chief Operating Officer")
-    assert seen[shortened][0] is False and seen[whole][0] is True
+    seen = {c.sentence.text: c for c in _candidates(f"{shortened}\n{whole}\n", "Chief Operating Officer")}
+    assert seen[shortened].by_rules is False and seen[whole].by_rules is True
     model = load_duty_model()
-    named = next(features(c) for c in _candidates(f"{whole}\n", "Chief Operating Officer") if c.sentence.text == whole)
+    named = features(seen[whole])
     assert "rules" in named and model.duty.probability(named) > model.duty.probability(named - {"rules"})
 
 

@@ -26,6 +26,7 @@ from .reading import (
     evidence_of,
     has_any,
     mentions_by_sentence,
+    registers_by_regulator,
     subject_is_other_role,
     without_bullet,
 )
@@ -213,6 +214,7 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
     offered_anywhere: dict[str, Requirement] = {}
     words = wording(reading.vocab)
     listed_as_asked = _listed_under_asking_lead_in(reading, words)
+    registrations = set(registers_by_regulator(reading.vocab).values())
     for sentence, mentions in mentions_by_sentence(reading):
         asked = [m for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
         if not asked:
@@ -258,7 +260,7 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         # (a qualification named by its letters is one of its own: "MBBS or equivalent MRCS or equivalent")
         equivalents = {m.start for m in asked
                        if not m.written.isupper() and _EQUIVALENT_OF_THE_LAST.search(reading.text, sentence.start, m.start)}
-        with_uncoded_alternative = _offered_with_alternative(reading, sentence, asked)
+        with_uncoded_alternative = _offered_with_alternative(reading, sentence, asked, registrations)
         alternatives = _alternatives(reading.text, sentence, asked, equivalents) | with_uncoded_alternative
         asked = [m for m in asked if m.start not in equivalents]
         # One requirement named twice in a sentence is one requirement: "be on the Specialist
@@ -298,8 +300,7 @@ def _names_the_post(reading: Reading, words: Wording, mention: Mention) -> bool:
     """Whether a requirement's words call someone sought experienced in the rank the advert's own
     title names ("recruit an experienced Consultant" for a Consultant in Neurorehabilitation)."""
     rank = words.experienced_in_rank.search(reading.text, mention.start, mention.end)
-    title = reading.title or reading.document.structured.title or ""
-    return rank is not None and re.search(rf"\b{re.escape(rank.group('rank'))}\b", title, re.IGNORECASE) is not None
+    return rank is not None and re.search(rf"\b{re.escape(rank.group('rank'))}\b", reading.title or "", re.IGNORECASE) is not None
 
 
 def _listed_under_asking_lead_in(reading: Reading, words: Wording) -> set[int]:
@@ -358,11 +359,11 @@ def _alternatives(text: str, sentence: Sentence, asked: list[Mention], equivalen
     return linked
 
 
-def _offered_with_alternative(reading: Reading, sentence: Sentence, asked: list[Mention]) -> set[int]:
+def _offered_with_alternative(reading: Reading, sentence: Sentence, asked: list[Mention], registrations: set[str]) -> set[int]:
     """Starts of requirements offered with an alternative that has no code of its own: "either a
-    DCR or a BSc qualification", "on the Specialist Register / within 6 months of CCT"."""
+    DCR or a BSc qualification", "on the Specialist Register / within 6 months of CCT".
+    ``registrations``: the codes of the regulators' registers (:func:`registers_by_regulator`)."""
     words, text = wording(reading.vocab), reading.text
-    registers = {c.code for c in reading.vocab.scheme(QUALIFICATION).concepts if c.registration_with}
     offered = set()
     for mention in asked:
         before, after = text[sentence.start : mention.start], text[mention.end : sentence.end]
@@ -382,7 +383,7 @@ def _offered_with_alternative(reading: Reading, sentence: Sentence, asked: list[
             # "hold Full and Specialist registration with the GMC, or be eligible for registration
             # within six months of interview" offers time to reach the Specialist Register, and a
             # doctor is registered with the GMC all the same.
-            if mention.code in registers and not words.qualifying_soon.search(after, 0, alternative.end() + 60):
+            if mention.code in registrations and not words.qualifying_soon.search(after, 0, alternative.end() + 60):
                 continue
             if not any(m.code != mention.code and mention.end < m.start < mention.end + alternative.end()
                        and not _QUALIFIES.search(text, mention.end, m.start) for m in asked):

@@ -103,12 +103,18 @@ def _runs_into(text: str, regulator: Mention, other: Mention) -> bool:
     return other.start >= regulator.end and _RUNS_INTO.fullmatch(text, regulator.end, other.start) is not None
 
 
+def registers_by_regulator(vocab: Vocabulary) -> dict[str, str]:
+    """Each regulator's code with the code of the registration on its register (the qualification
+    whose ``nhskg:registrationWith`` it is): the GMC's is GMC registration."""
+    return {c.registration_with: c.code for c in vocab.scheme(QUALIFICATION).concepts if c.registration_with}
+
+
 def registration_mentions(vocab: Vocabulary, text: str, mentions: list[Mention]) -> list[Mention]:
     """A regulator named where the posting asks for registration with it ("registered with the
     Health and Care Professions Council (HCPC)", "Member of HCPC", "GPhC registration"), read as
     that registration (the qualification whose ``nhskg:registrationWith`` is the regulator),
     from the asking word to the name; the labels list only some of the many ways to say it."""
-    registers = {c.registration_with: c.code for c in vocab.scheme(QUALIFICATION).concepts if c.registration_with}
+    registers = registers_by_regulator(vocab)
     registrations = set(registers.values())
     words = wording(vocab)
     found = []
