@@ -23,6 +23,12 @@ salary, or a yearly minimum of at least 63,751 pounds, the foot of band 8c in 20
 the files above. Their adverts are the test split's kind (associate directors in all but name,
 general managers of a division, programme leads), which the consultant and ward adverts of the
 other strata are not; and whether they lead, the flag has never been asked of them.
+``tests/data/gold/corpus-2020-front-line.jsonl`` holds the front-line stratum: the first
+``FRONT_LINE``, in the same order, of the postings whose title names none of the candidate words
+and no lead, manager, matron, consultant or deputy either (staff nurses, therapists, scientists,
+secretaries, salaried GPs, support workers), in none of the files above. They are two thirds of the
+corpus and most of what ``--all-postings-full`` models, and until they were drawn no reader had
+checked a fact of theirs.
 Usage: ``python scripts/gold-sample-more.py ../shared/corpus/nhs-jobs-2020.jsonl.gz``
 """
 
@@ -68,6 +74,9 @@ MEDICAL = re.compile(r"\b(?:consultants?|doctors?|GPs?|general\s+practitioners?|
 #: senior only by a slip in the salary field, unless the title also names a lead or a manager
 CLINICAL_GRADE = re.compile(r"\b(?:nurses?|sonographers?|psychologists?|practitioners?|support\s+workers?|scientists?|"
                             r"therapists?|pharmacists?|midwi(?:fe|ves)|radiographers?|paramedics?|physiotherapists?)\b", re.I)
+#: the front-line stratum: how many, in the same order (the first 40 were tuned on, the 40 after
+#: them held back and scored unseen at the start and at the end of the round that read them)
+FRONT_LINE = 80
 MANAGES = re.compile(r"\b(?:lead|leads|manager|managers)\b", re.I)
 
 
@@ -96,6 +105,7 @@ def _order(record_id: str) -> str:
 def main(corpus: Path) -> None:
     chosen: list[tuple[str, bytes]] = []
     senior: list[tuple[str, bytes]] = []
+    front_line: list[tuple[str, bytes]] = []
     with gzip.open(corpus, "rb") as handle:
         for line in handle:
             record = json.loads(line)
@@ -105,6 +115,8 @@ def main(corpus: Path) -> None:
             kept = (str(record["id"]), line if line.endswith(b"\n") else line + b"\n")
             if BELOW.search(title):
                 chosen.append(kept)
+            else:
+                front_line.append(kept)
             clinical_grade = CLINICAL_GRADE.search(title) and not MANAGES.search(title)
             if _senior(record, title) and not MEDICAL.search(title) and not clinical_grade:
                 senior.append(kept)
@@ -114,10 +126,12 @@ def main(corpus: Path) -> None:
     senior = sorted((c for c in senior if c[0] not in taken), key=lambda c: _order(c[0]))[:SENIOR]
     in_senior = {record_id for record_id, _ in senior}
     later = [c for c in chosen[COUNT + CALIBRATION:] if c[0] not in in_senior][:LATER]
+    front_line = sorted((c for c in front_line if c[0] not in taken | in_senior), key=lambda c: _order(c[0]))[:FRONT_LINE]
     for name, part in (("corpus-2020-more.jsonl", chosen[:COUNT]),
                        ("corpus-2020-calibration.jsonl", chosen[COUNT:COUNT + CALIBRATION]),
                        ("corpus-2020-later.jsonl", later),
-                       ("corpus-2020-senior.jsonl", senior)):
+                       ("corpus-2020-senior.jsonl", senior),
+                       ("corpus-2020-front-line.jsonl", front_line)):
         with (GOLD / name).open("wb") as out:
             for _, line in part:
                 out.write(line)

@@ -22,7 +22,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = [REPO / "tests/data/gold/corpus-2020.jsonl", REPO / "tests/data/gold/corpus-2020-more.jsonl",
            REPO / "tests/data/gold/corpus-2020-calibration.jsonl", REPO / "tests/data/gold/corpus-2020-later.jsonl",
-           REPO / "tests/data/gold/corpus-2020-senior.jsonl",
+           REPO / "tests/data/gold/corpus-2020-senior.jsonl", REPO / "tests/data/gold/corpus-2020-front-line.jsonl",
            REPO / "seeds/nhs-jobs-2020-leadership.jsonl"]
 BLOCK = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|table)\b[^>]*>", re.I)
 

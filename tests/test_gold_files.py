@@ -28,7 +28,7 @@ SECOND_READER = ("agreement-facts", "agreement-facts-test")
 CHECKED_FILES = GOLD_FILES + sorted(p for folder in SECOND_READER for p in (GOLD_DIR / folder).glob("*.json"))
 SOURCES = ("seeds/", "tests/data/gold/corpus-2020.jsonl", "tests/data/gold/corpus-2020-more.jsonl",
            "tests/data/gold/corpus-2020-calibration.jsonl", "tests/data/gold/corpus-2020-later.jsonl",
-           "tests/data/gold/corpus-2020-senior.jsonl")
+           "tests/data/gold/corpus-2020-senior.jsonl", "tests/data/gold/corpus-2020-front-line.jsonl")
 
 
 @cache
@@ -160,10 +160,28 @@ def test_the_senior_stratum_is_its_own_sample_of_senior_posts_no_title_candidate
     none of the candidate words (so the flag's list never asked of them), in no other gold source."""
     senior = jsonl_ids("tests/data/gold/corpus-2020-senior.jsonl")
     assert len(senior) == 49
-    for other in SOURCES[1:-1]:
-        assert not senior & jsonl_ids(other), other
+    for other in SOURCES[1:]:
+        if other != "tests/data/gold/corpus-2020-senior.jsonl":
+            assert not senior & jsonl_ids(other), other
     assert not senior & jsonl_ids("seeds/nhs-jobs-2020-leadership.jsonl")
     candidate = re.compile(r"\b(?:chief|director|head|chair(?:man|woman|person)?|non[- ]?exec\w*|guardian)\b", re.I)
     with (REPO / "tests/data/gold/corpus-2020-senior.jsonl").open(encoding="utf-8") as handle:
         for line in handle:
             assert not candidate.search(json.loads(line)["title"])
+
+
+def test_the_front_line_stratum_is_its_own_sample_of_postings_no_other_stratum_draws() -> None:
+    """``scripts/gold-sample-more.py``'s front-line stratum: postings whose titles name no candidate word
+    and no lead, manager, matron, consultant or deputy, in no other gold source, so that its figures
+    measure the two thirds of the corpus no other stratum reaches."""
+    front_line = jsonl_ids("tests/data/gold/corpus-2020-front-line.jsonl")
+    assert len(front_line) == 80
+    for other in SOURCES[1:]:
+        if other != "tests/data/gold/corpus-2020-front-line.jsonl":
+            assert not front_line & jsonl_ids(other), other
+    assert not front_line & jsonl_ids("seeds/nhs-jobs-2020-leadership.jsonl")
+    named = re.compile(r"\b(?:chief|director|head|chair(?:man|woman|person)?|non[- ]?exec\w*|guardian|"
+                       r"lead|manager|matron|consultant|deputy)\b", re.I)
+    with (REPO / "tests/data/gold/corpus-2020-front-line.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            assert not named.search(json.loads(line)["title"])
