@@ -618,6 +618,14 @@ def test_a_body_that_opens_its_sentence_as_subject_is_not_the_posts_partner():
     assert not codes(p.bodies) & {"nhs-provider", "cqc"}
 
 
+def test_a_body_as_subject_after_a_date_is_news_not_the_posts_partner():
+    # the front-line stratum's cancer registration officer (Public Health England's boilerplate, dev 916258616)
+    p = read("Main duties of the job\nOn 18 August 2020, the Secretary of State for Health and Social Care announced plans "
+             "to establish the National Institute of Health Protection.\nYou will work with NHS England on the data.",
+             "Cancer Registration Officer", "Public Health England")
+    assert codes(p.bodies) == {"nhs-england"}
+
+
 @pytest.mark.parametrize("sentence", [
     "This will include exceptional peer support and allocation of a responsible officer for revalidation purposes.",
     "You will be supported by the Accountable Officer.",

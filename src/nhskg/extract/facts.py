@@ -109,7 +109,7 @@ def read_bodies(
             continue
         requirement_spans = [(m.start, m.end) for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
         bodies = [m for m in mentions if m.scheme == BODY]
-        if not holder and any(_is_subject(reading.text, sentence, m, words.body_as_subject) for m in bodies):
+        if not holder and any(_is_subject(reading.text, sentence, m, words) for m in bodies):
             continue  # "ICSs are a way of ... building partnerships with local government": that body's dealings
         employer_speaking = not sentence.bullet and words.employer_speaking.search(sentence.text) is not None
         academic_offer = words.opportunity_offered.search(sentence.text) is not None
@@ -140,7 +140,7 @@ def read_bodies(
                 continue  # "in line with advice issued by Public Health England": its advice, not the body
             if body is not None and body.named_for_standards and not _dealt_with(reading, words, sentence, mention):
                 continue  # "a valid NMC number", "HCPC approved Doctorate": its register or approval
-            if _is_subject(reading.text, sentence, mention, words.body_as_subject):
+            if _is_subject(reading.text, sentence, mention, words):
                 continue  # "The three acute providers in Birmingham are working together ...": the body's doing
             # "University" inside "X University Hospitals NHS Trust" is not a university, but
             # "Integrated Care System" inside "Frimley Integrated Care System" is that system.
@@ -199,10 +199,15 @@ def _opens_with(text: str, sentence: Sentence, spans: list[tuple[int, int]]) -> 
     )
 
 
-def _is_subject(text: str, sentence: Sentence, mention: Mention, verb_after: re.Pattern[str]) -> bool:
-    """Whether a body opens its sentence as its subject ("The CQC is the independent regulator"):
-    within the first four words, and followed by the verb the sentence says of it."""
+def _is_subject(text: str, sentence: Sentence, mention: Mention, words: Wording) -> bool:
+    """Whether a body opens its sentence as its subject ("The CQC is the independent regulator",
+    "On 18 August 2020, the Secretary of State announced"): within the first four words after any
+    date, and followed by the verb the sentence says of it."""
     before = text[sentence.start : mention.start]
+    dated = words.dated_opening.match(before)
+    if dated:
+        before = before[dated.end() :]
+    verb_after = words.body_as_subject
     return len(before.split()) < 4 and "," not in before and bool(verb_after.match(text[mention.end : sentence.end]))
 
 

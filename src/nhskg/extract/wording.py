@@ -167,6 +167,8 @@ class Wording:
     one_of_its_kind: re.Pattern[str]
     #: body-as-subject: the words after a body opening its sentence that make it the subject
     body_as_subject: re.Pattern[str]
+    #: dated-opening: "On 18 August 2020, " before a sentence's subject
+    dated_opening: re.Pattern[str]
     #: body-instrument: the words after a body that make it the body's code, guidance or register
     body_instrument: re.Pattern[str]
     #: body-as-source: "in line with advice issued by Public Health England"
@@ -335,6 +337,7 @@ def wording(vocab: Vocabulary) -> Wording:
         recruiting=one("recruiting"),
         one_of_its_kind=one("one-of-its-kind"),
         body_as_subject=one("body-as-subject"),
+        dated_opening=one("dated-opening"),
         body_instrument=one("body-instrument"),
         body_as_source=one("body-as-source"),
         hospital_site=one("hospital-site"),
