@@ -239,7 +239,7 @@ def test_a_leadership_level_title_is_the_gold_sets_title_candidate() -> None:
     with (gold / "leadership-candidates.csv").open(encoding="utf-8") as rows:
         candidates = [row["title"] for row in csv.DictReader(rows)]
     assert len(candidates) == 308 and all(leadership_level.search(t) for t in candidates)
-    below = [json.loads(line)["title"] for name in ("corpus-2020-more.jsonl", "corpus-2020-later.jsonl")
+    below = [json.loads(line)["title"] for name in ("corpus-2020-more.jsonl", "corpus-2020-later.jsonl", "corpus-2020-front-line.jsonl")
              for line in (gold / name).read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(below) > 1000 and not any(leadership_level.search(t or "") for t in below)
 

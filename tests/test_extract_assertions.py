@@ -2157,9 +2157,39 @@ def test_able_to_drive_or_the_use_of_a_car_asks_a_driving_licence():
     # LATER 1714's acute physician (and dev 916252562, 916252647): time to reach the CCT
     ("specialist-registration", "Applicants must hold, or expect to hold within six months of the date of interview, an "
      "appropriate CCT (or equivalent) and be listed on the General Medical Council\u2019s Specialist Register.", False),
+    # the front-line stratum's nursing associate and physiotherapist (dev 916240489, 916252729): own transport, a car
+    # owner; and "useful but not essential" offers it, not asks it
+    ("driving-licence", "Car owner/driver is essential.", True),
+    ("driving-licence", "Having access to your own transport is essential.", True),
+    ("driving-licence", "A car owner/driver is useful but not essential and you will need to be a member of the HCPC.", False),
+    ("hcpc-registration", "A car owner/driver is useful but not essential and you will need to be a member of the HCPC.", True),
+    ("royal-college-membership", "MRCP is not essential and this job provides an opportunity to complete PACES.", False),
+    ("nmc-registration", "It is not essential to have worked within Surgery to apply for this position as we would welcome "
+     "all Registered Nurses.", True),
 ])
 def test_a_requirement_asked_in_plain_words(code: str, text: str, asked: bool | None) -> None:
     assert essential(read(text, "Community Matron")).get(code) is asked
+
+
+@pytest.mark.parametrize("sentence", [
+    # the front-line stratum's healthcare assistant (Marie Curie, dev 916252013) and corpus support workers: the
+    # registered nurse a support worker works beside or under is a colleague, not a registration asked
+    "The Marie Curie Health Care Assistant will work alongside a Registered Nurse in the delivery of the service.",
+    "Carry out assigned tasks including direct patient care in support of and supervised by a Registered Nurse.",
+    "Undertake fundamentals of care under the direct or indirect supervision of a Registered General Nurse.",
+    "The role will involve providing clinical nursing care, as delegated by the registered nurse.",
+    "You will work part of the healthcare team, helping registered nurses and other healthcare practitioners.",
+    "Analysing specimens under the supervision of a HCPC registered Biomedical Scientist.",
+])
+def test_a_registered_colleague_of_a_support_worker_is_not_a_registration_asked(sentence):
+    p = read("Main duties of the job\n" + sentence, "Healthcare Assistant")
+    assert not codes(p.requirements) & {"nmc-registration", "hcpc-registration", "professional-registration"}
+
+
+def test_a_registration_asked_beside_a_registered_colleague_is_still_asked():
+    p = read("Main duties of the job\nYou will work alongside the registered nurses on the ward.\nPerson specification\n"
+             "\u2022 Registered Nurse (Adult) with current NMC registration", "Staff Nurse")
+    assert essential(p).get("nmc-registration") is True
 
 
 def test_experience_the_post_gives_is_not_asked():

@@ -233,6 +233,8 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         asked = [m for m in asked if not words.taken_as_held.search(reading.text, sentence.start, m.start)]
         # "The successful candidate will gain experience as a consultant": given by the post, not asked
         asked = [m for m in asked if not words.experience_gained.search(reading.text, sentence.start, m.start)]
+        # "You will work alongside a Registered Nurse": the support worker's colleague, not asked of them
+        asked = [m for m in asked if not words.registered_colleague.search(reading.text, sentence.start, m.start)]
         # "We are seeking to recruit an experienced Consultant in Neurorehabilitation" in a
         # consultant's advert: the post being advertised, not consultant experience asked of it
         asked = [m for m in asked if not _names_the_post(reading, words, m)]
@@ -283,7 +285,8 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         opens_desirable = bool(words.desirable.match(without_bullet(sentence.text)))
         # One requirement named twice in a sentence is asked once, as its most tentative naming
         # says: "A clean driving license is desirable, as you may be required to travel between sites".
-        tentative = {m.code for m in asked if words.desirable.search(_clause(reading.text, sentence, m))}
+        tentative = {m.code for m in asked if words.desirable.search(_clause(reading.text, sentence, m))
+                     or words.not_essential.search(_clause_after(reading.text, sentence, m))}
         for mention in asked:
             essential = (
                 sentence.essential
@@ -396,6 +399,13 @@ def _offered_with_alternative(reading: Reading, sentence: Sentence, asked: list[
         elif words.soon_to_hold.search(before):
             offered.add(mention.start)
     return offered
+
+
+def _clause_after(text: str, sentence: Sentence, mention: Mention) -> str:
+    """The rest of a mention's clause after it: "is useful but not essential" says so of what it
+    follows, not of a requirement named after it."""
+    after = _CLAUSE_END.search(text, mention.end, sentence.end)
+    return text[mention.end : after.start() if after else sentence.end]
 
 
 def _clause(text: str, sentence: Sentence, mention: Mention) -> str:

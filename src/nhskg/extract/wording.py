@@ -66,6 +66,10 @@ class Wording:
     taken_as_held: re.Pattern[str]
     #: experience-gained: the words before an experience the post holder will gain in the post
     experience_gained: re.Pattern[str]
+    #: registered-colleague: "under the supervision of a" before the registered nurse a support worker assists
+    registered_colleague: re.Pattern[str]
+    #: not-essential: "is useful but not essential" after a requirement, in its clause
+    not_essential: re.Pattern[str]
     #: experienced-in-rank: a requirement's words calling someone sought experienced in a rank (group ``rank``)
     experienced_in_rank: re.Pattern[str]
     #: person-with-letters: a whole sentence that is a person's name and the letters after it
@@ -274,6 +278,8 @@ def wording(vocab: Vocabulary) -> Wording:
         wish_to_work_with=one("wish-to-work-with"),
         taken_as_held=one("taken-as-held"),
         experience_gained=one("experience-gained"),
+        registered_colleague=one("registered-colleague"),
+        not_essential=one("not-essential"),
         experienced_in_rank=one("experienced-in-rank"),
         person_with_letters=one("person-with-letters"),
         route_offered=one("route-offered"),
