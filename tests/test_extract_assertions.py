@@ -329,6 +329,25 @@ def test_a_salary_for_programmed_activities_is_not_a_yearly_salary():
     assert p.salary is None
 
 
+@pytest.mark.parametrize("salary_text, yearly", [
+    # the front-line stratum's practice nurse, bank pharmacist and healthcare assistant (dev 916247915,
+    # 916172877, 916248076) and a salaried GP's sessions (916183224): an hourly or sessional rate, which
+    # the record converts into yearly-looking figures
+    ("\u00a317.09", False),
+    ("\u00a322.39 to \u00a335.82", False),
+    ("Band 3 \u00a310.81 plus HCA", False),
+    ("Between \u00a37,959.64 and \u00a38,531.12 p/session p/year", False),
+    # a yearly figure beside the hourly rate is the salary
+    ("\u00a316.40per hour (\u00a332,920 per annum)", True),
+    ("\u00a337,137 (\u00a318.55 p/h)", True),
+    ("\u00a328,050 - \u00a336,644 per annum", True),
+])
+def test_an_hourly_rate_converted_to_a_year_is_no_yearly_salary(salary_text: str, yearly: bool) -> None:
+    p = read("Join our team.", "Practice Nurse", salary_min=28728, salary_max=32920, salary_text=salary_text,
+             salary_period="year")
+    assert (p.salary is not None) is yearly
+
+
 def test_a_range_no_pay_scale_could_span_is_no_salary():
     # LATER 560's ward manager (dev 916225497) and corpus 916255414: a bonus or a typing error in the record
     p = read("Come and lead our ward.", "Ward Manager", salary_min=3000, salary_max=40000,
@@ -2162,6 +2181,12 @@ def test_able_to_drive_or_the_use_of_a_car_asks_a_driving_licence():
     ("driving-licence", "Car owner/driver is essential.", True),
     ("driving-licence", "Having access to your own transport is essential.", True),
     ("driving-licence", "A car owner/driver is useful but not essential and you will need to be a member of the HCPC.", False),
+    # the front-line stratum's community team member (dev 916243721) and radiographers (dev 916229493, 916241994,
+    # 916248628): a vehicle with no article; the College of Radiographers' diploma offered in a degree's place
+    ("driving-licence", "Due to the nature of the role access to vehicle for work purposes is essential.", True),
+    ("degree", "Person specification\n\u2022 DCR or equivalent or Degree in Medical Imaging.", False),
+    ("degree", "Applicants will have a DCR or BSc in Diagnostic Radiography and also have HPC registration.", False),
+    ("hcpc-registration", "Applicants will have a DCR or BSc in Diagnostic Radiography and also have HPC registration.", True),
     ("hcpc-registration", "A car owner/driver is useful but not essential and you will need to be a member of the HCPC.", True),
     ("royal-college-membership", "MRCP is not essential and this job provides an opportunity to complete PACES.", False),
     ("nmc-registration", "It is not essential to have worked within Surgery to apply for this position as we would welcome "

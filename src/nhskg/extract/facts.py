@@ -396,7 +396,7 @@ def _offered_with_alternative(reading: Reading, sentence: Sentence, asked: list[
             if not any(m.code != mention.code and mention.end < m.start < mention.end + alternative.end()
                        and not _QUALIFIES.search(text, mention.end, m.start) for m in asked):
                 offered.add(mention.start)
-        elif words.soon_to_hold.search(before):
+        elif words.soon_to_hold.search(before) or words.uncoded_alternative_before.search(before):
             offered.add(mention.start)
     return offered
 

@@ -144,6 +144,8 @@ class Wording:
     #: benefit-offered: wording of a benefit the employer gives its staff
     benefit_offered: re.Pattern[str]
     either_before: re.Pattern[str]
+    #: uncoded-alternative-before: "DCR or" before a degree, a diploma with no code offered in its place
+    uncoded_alternative_before: re.Pattern[str]
     alternative_after: re.Pattern[str]
     #: qualifying-soon: in an alternative after a regulator's register, time to qualify for the profession itself
     qualifying_soon: re.Pattern[str]
@@ -326,6 +328,7 @@ def wording(vocab: Vocabulary) -> Wording:
         asking_lead_in=one("asking-lead-in"),
         benefit_offered=one("benefit-offered"),
         either_before=one("either-before"),
+        uncoded_alternative_before=one("uncoded-alternative-before"),
         alternative_after=one("alternative-after"),
         qualifying_soon=one("qualifying-soon"),
         soon_to_hold=one("soon-to-hold"),
