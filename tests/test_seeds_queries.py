@@ -112,7 +112,7 @@ CASES = [
          ({"value": "system-partnership", "sentence": "The post holder will maintain strong working relationships with partners "
            "to facilitate the implementation of our strategic and operational plans.", "review_status": "unreviewed"},)),
     Case("duty-areas-to-check", {}, ("confidence", "posting_id", "post_label", "area_label", "sentence"),
-         ({"posting_id": "001_409df43c28ff9e57", "area_label": "Transformation and improvement"},)),
+         ({"posting_id": "001_409df43c28ff9e57", "area_label": "System and partnership working"},)),
     Case("weak-facts", {"below": "1"}, ("confidence", "stated_as", "posting_id", "subject_label", "relation", "object_label"),
          ({"posting_id": "000_ceef7d63af8bb6ec", "relation": "engages with", "object_label": "Local Medical Committee"},)),
 ]
