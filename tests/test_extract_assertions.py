@@ -329,23 +329,31 @@ def test_a_salary_for_programmed_activities_is_not_a_yearly_salary():
     assert p.salary is None
 
 
-@pytest.mark.parametrize("salary_text, yearly", [
+@pytest.mark.parametrize("salary_text, record, salary", [
     # the front-line stratum's practice nurse, bank pharmacist and healthcare assistant (dev 916247915,
     # 916172877, 916248076) and a salaried GP's sessions (916183224): an hourly or sessional rate, which
     # the record converts into yearly-looking figures
-    ("\u00a317.09", False),
-    ("\u00a322.39 to \u00a335.82", False),
-    ("Band 3 \u00a310.81 plus HCA", False),
-    ("Between \u00a37,959.64 and \u00a38,531.12 p/session p/year", False),
-    # a yearly figure beside the hourly rate is the salary
-    ("\u00a316.40per hour (\u00a332,920 per annum)", True),
-    ("\u00a337,137 (\u00a318.55 p/h)", True),
-    ("\u00a328,050 - \u00a336,644 per annum", True),
+    ("\u00a317.09", (28728, 28728), None),
+    ("\u00a322.39 to \u00a335.82", (37637, 60213), None),
+    ("Band 3 \u00a310.81 plus HCA", (18171, 18171), None),
+    ("10.81ph", (18171, 18171), None),
+    ("\u00a320 p/h", (33620, 33620), None),
+    ("UP to \u00a316.71 -  Location allowance of \u00a34,000", (28089, 28089), None),
+    ("Between \u00a37,959.64 and \u00a38,531.12 p/session p/year", (7959, 8531), None),
+    # corpus 916220640, 916251854, 916221262: the yearly figure the field gives beside the rate is the
+    # salary, not the record's conversion of the rate
+    ("\u00a316.40per hour (\u00a332,920 per annum)", (27568, 27568), (32920, 32920)),
+    ("\u00a337,137 (\u00a318.55 p/h)", (31182, 31182), (37137, 37137)),
+    ("\u00a334,179 per annum (\u00a315.65 per hour)", (26307, 26307), (34179, 34179)),
+    # a yearly range and a band are no hourly rate
+    ("\u00a328,050 - \u00a336,644 per annum", (28050, 36644), (28050, 36644)),
+    ("Band 7", (38890, 44503), (38890, 44503)),
 ])
-def test_an_hourly_rate_converted_to_a_year_is_no_yearly_salary(salary_text: str, yearly: bool) -> None:
-    p = read("Join our team.", "Practice Nurse", salary_min=28728, salary_max=32920, salary_text=salary_text,
+def test_an_hourly_rate_converted_to_a_year_is_no_yearly_salary(salary_text: str, record: tuple[int, int],
+                                                                salary: tuple[int, int] | None) -> None:
+    p = read("Join our team.", "Practice Nurse", salary_min=record[0], salary_max=record[1], salary_text=salary_text,
              salary_period="year")
-    assert (p.salary is not None) is yearly
+    assert (None if p.salary is None else (p.salary.min, p.salary.max)) == salary
 
 
 def test_a_range_no_pay_scale_could_span_is_no_salary():
@@ -2187,6 +2195,9 @@ def test_able_to_drive_or_the_use_of_a_car_asks_a_driving_licence():
     ("degree", "Person specification\n\u2022 DCR or equivalent or Degree in Medical Imaging.", False),
     ("degree", "Applicants will have a DCR or BSc in Diagnostic Radiography and also have HPC registration.", False),
     ("hcpc-registration", "Applicants will have a DCR or BSc in Diagnostic Radiography and also have HPC registration.", True),
+    ("hcpc-registration", "Person specification\n\u2022 HCPC registration is essential but a Masters is not essential.", True),
+    ("driving-licence", "Staff have access to car parking on site.", None),
+    ("driving-licence", "It is recommended you have your own transport to get to and from work.", None),
     ("hcpc-registration", "A car owner/driver is useful but not essential and you will need to be a member of the HCPC.", True),
     ("royal-college-membership", "MRCP is not essential and this job provides an opportunity to complete PACES.", False),
     ("nmc-registration", "It is not essential to have worked within Surgery to apply for this position as we would welcome "
@@ -2205,6 +2216,7 @@ def test_a_requirement_asked_in_plain_words(code: str, text: str, asked: bool | 
     "The role will involve providing clinical nursing care, as delegated by the registered nurse.",
     "You will work part of the healthcare team, helping registered nurses and other healthcare practitioners.",
     "Analysing specimens under the supervision of a HCPC registered Biomedical Scientist.",
+    "You will be supported by a Registered Nurse on every shift.",
 ])
 def test_a_registered_colleague_of_a_support_worker_is_not_a_registration_asked(sentence):
     p = read("Main duties of the job\n" + sentence, "Healthcare Assistant")

@@ -534,3 +534,21 @@ def test_a_large_gzipped_feed_is_counted_from_its_first_part(tmp_path: Path, mon
     monkeypatch.setattr(feeds, "_COUNTED_BYTES", 2 << 20)  # about half of this feed's text
     estimate = readers.estimate_records([feed])
     assert estimate != 3000 and abs(estimate - 3000) < 300
+
+
+def test_a_salary_value_that_reads_as_one_number_is_kept_as_the_fields_text(tmp_path: Path) -> None:
+    """The front-line stratum's practice nurse (dev 916247915): "£17.09" beside yearly-looking figures
+    is the hourly rate the board converted them from, so the extractor must see it to give no salary."""
+    from nhskg.extract import extract_posting
+
+    record = {"@type": "JobPosting", "id": "916247915", "title": "Practice Nurse", "description": "<p>Join our friendly team.</p>",
+              "hiringOrganization": {"name": "Anytown Primary Care"},
+              "baseSalary": {"@type": "MonetaryAmount", "currency": "GBP", "value": {
+                  "@type": "QuantitativeValue", "minValue": "28728", "maxValue": "28728", "unitText": "YEAR",
+                  "value": "\u00a317.09"}}}
+    path = tmp_path / "postings.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (document,) = documents(read(path)).values()
+    assert document.structured.salary_text == "\u00a317.09"
+    assert (document.structured.salary_min, document.structured.salary_max) == (28728.0, 28728.0)
+    assert extract_posting(document).salary is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .amounts import find_closing_date, find_salary, parse_date, yearly
 from ..read.documents import Document
 from ..vocabulary.matching import Matcher, Mention
@@ -14,6 +16,26 @@ from .wording import wording
 #: The widest yearly range read as a salary: the top of a scale at most this many times its foot
 #: (a consultant's is 1.4 times, the bank rates of Agenda for Change's bands 2 to 9 about 2.1).
 _WIDEST = 2.5
+#: A sum of money in a salary field: with a pound sign, pence or thousands ("£24, 907" as typed), and a
+#: thousands suffix if it has one.
+_SUM = re.compile(r"(?P<pound>\u00a3\s?)?(?P<number>\d{1,3}(?:,\s?\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<thousands>\s?[kK]\b)?")
+
+
+def _an_hourly_rate(salary_text: str) -> bool:
+    """Whether a salary field gives a rate no yearly salary could be and no yearly salary beside it
+    ("£17.09", "Band 3 £10.81 plus HCA", "£23.4 - £37.44", "Up to £16.71 - Location allowance of
+    £4,000"): a sum in pounds or pence under £100 and none of £10,000 or in thousands; a band's number
+    ("Band 7") is no sum."""
+    sums = []
+    for match in _SUM.finditer(salary_text):
+        if match.group("thousands"):
+            return False
+        number = re.sub(r",\s?", "", match.group("number"))
+        if re.fullmatch(r"\d+\.\d{3}", number):
+            number = number.replace(".", "")  # "£43.213": a thousands mark typed as a point
+        if match.group("pound") or "." in match.group("number") or "," in match.group("number"):
+            sums.append(float(number))
+    return bool(sums) and min(sums) < 100 and max(sums) < 10000
 
 
 def salary_of(vocab: Vocabulary, document: Document, sentences: tuple[Sentence, ...]) -> Salary | None:
@@ -22,6 +44,11 @@ def salary_of(vocab: Vocabulary, document: Document, sentences: tuple[Sentence, 
     sessional = words.sessional_pay
     if s.salary_text and sessional.search(s.salary_text):
         return None  # a sum for sessions is no yearly salary, whatever unit the record states
+    if s.salary_text and (words.hourly_pay.search(s.salary_text) or _an_hourly_rate(s.salary_text)):
+        # "£37,137 (£18.55 p/h)", "£17.09": the record's yearly figures convert an hourly rate, so the
+        # salary is the yearly figure the field gives beside it, or there is none
+        found = find_salary(s.salary_text if "£" in s.salary_text else f"£{s.salary_text}", words, about_pay=True)
+        return Salary(*found) if found else None
     if s.salary_min is not None or s.salary_max is not None:
         low = yearly(s.salary_min, s.salary_period)
         high = yearly(s.salary_max, s.salary_period)
@@ -41,7 +68,7 @@ def salary_of(vocab: Vocabulary, document: Document, sentences: tuple[Sentence, 
             return Salary(*found)
     previous = ""
     for sentence in sentences:
-        if sessional.search(sentence.text):
+        if sessional.search(sentence.text) or words.hourly_pay.search(sentence.text):
             previous = sentence.text
             continue
         found = find_salary(sentence.text, words, about_pay=bool(words.pay_line.search(previous)))

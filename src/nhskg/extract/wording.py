@@ -158,7 +158,10 @@ class Wording:
     duty_verb: re.Pattern[str]
     about_the_advert: tuple[str, ...]
     location_field: re.Pattern[str]
+    #: sessional-pay: "5 Programmed Activities", "per session": no yearly salary at all
     sessional_pay: re.Pattern[str]
+    #: hourly-pay: "p/h", "per hour": the record's yearly figures convert an hourly rate
+    hourly_pay: re.Pattern[str]
     describes_candidate: re.Pattern[str]
     #: person-sought-or-offer: a person-specification item, or what the employer offers
     person_sought_or_offer: re.Pattern[str]
@@ -338,6 +341,7 @@ def wording(vocab: Vocabulary) -> Wording:
         about_the_advert=fragments("about-the-advert"),
         location_field=one("location-field"),
         sessional_pay=one("sessional-pay"),
+        hourly_pay=one("hourly-pay"),
         describes_candidate=one("describes-candidate"),
         person_sought_or_offer=one("person-sought-or-offer"),
         employer_describes_itself=one("employer-describes-itself"),

@@ -232,7 +232,9 @@ def _salary(record: dict[str, Any], notes: list[str]) -> dict[str, Any]:
         amount = _number(inner, "baseSalary value", notes)
         if amount is not None and low is None and high is None:
             low = high = amount
-        elif amount is None and isinstance(inner, str):
+        if isinstance(inner, str):
+            # kept even when it reads as one number: "£17.09" beside yearly figures is the hourly
+            # rate they were converted from
             fields["salary_text"] = _text(inner)
         fields["salary_min"], fields["salary_max"] = low, high
         unit = _text(holder.get("unitText", base.get("unitText")))
