@@ -126,7 +126,8 @@ def main(corpus: Path) -> None:
     senior = sorted((c for c in senior if c[0] not in taken), key=lambda c: _order(c[0]))[:SENIOR]
     in_senior = {record_id for record_id, _ in senior}
     later = [c for c in chosen[COUNT + CALIBRATION:] if c[0] not in in_senior][:LATER]
-    front_line = sorted((c for c in front_line if c[0] not in taken | in_senior), key=lambda c: _order(c[0]))[:FRONT_LINE]
+    drawn = taken | in_senior
+    front_line = sorted((c for c in front_line if c[0] not in drawn), key=lambda c: _order(c[0]))[:FRONT_LINE]
     for name, part in (("corpus-2020-more.jsonl", chosen[:COUNT]),
                        ("corpus-2020-calibration.jsonl", chosen[COUNT:COUNT + CALIBRATION]),
                        ("corpus-2020-later.jsonl", later),

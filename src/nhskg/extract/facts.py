@@ -401,11 +401,16 @@ def _offered_with_alternative(reading: Reading, sentence: Sentence, asked: list[
     return offered
 
 
+def _clause_end(text: str, sentence: Sentence, mention: Mention) -> int:
+    """Where a mention's clause ends: at the next comma, semicolon, "and" or "or" (not "or equivalent")."""
+    after = _CLAUSE_END.search(text, mention.end, sentence.end)
+    return after.start() if after else sentence.end
+
+
 def _clause_after(text: str, sentence: Sentence, mention: Mention) -> str:
     """The rest of a mention's clause after it: "is useful but not essential" says so of what it
     follows, not of a requirement named after it."""
-    after = _CLAUSE_END.search(text, mention.end, sentence.end)
-    return text[mention.end : after.start() if after else sentence.end]
+    return text[mention.end : _clause_end(text, sentence, mention)]
 
 
 def _clause(text: str, sentence: Sentence, mention: Mention) -> str:
@@ -414,6 +419,4 @@ def _clause(text: str, sentence: Sentence, mention: Mention) -> str:
     before = text[sentence.start : mention.start]
     cut = max(before.rfind(","), before.rfind(";"), before.rfind(":"))
     start = sentence.start + cut + 1 if cut >= 0 else sentence.start
-    after = _CLAUSE_END.search(text, mention.end, sentence.end)
-    end = after.start() if after else sentence.end
-    return text[start:end]
+    return text[start : _clause_end(text, sentence, mention)]

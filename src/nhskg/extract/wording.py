@@ -140,13 +140,13 @@ class Wording:
     asks_of_candidate: re.Pattern[str]
     #: asking-lead-in: a line ending in a colon that introduces a list of what is asked ("The post holder must:")
     asking_lead_in: re.Pattern[str]
-    #: either-before and alternative-after: wording that offers a requirement as one of alternatives
     #: benefit-offered: wording of a benefit the employer gives its staff
     benefit_offered: re.Pattern[str]
+    #: either-before and alternative-after: wording that offers a requirement as one of alternatives
     either_before: re.Pattern[str]
+    alternative_after: re.Pattern[str]
     #: uncoded-alternative-before: "DCR or" before a degree, a diploma with no code offered in its place
     uncoded_alternative_before: re.Pattern[str]
-    alternative_after: re.Pattern[str]
     #: qualifying-soon: in an alternative after a regulator's register, time to qualify for the profession itself
     qualifying_soon: re.Pattern[str]
     #: soon-to-hold: wording before a requirement asking only to be close to holding it
