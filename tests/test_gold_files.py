@@ -155,33 +155,33 @@ def test_gold_file_source_is_shipped(path: Path) -> None:
         assert Path(source).stem == record["id"]
 
 
+CANDIDATE_WORDS = r"chief|director|head|chair(?:man|woman|person)?|non[- ]?exec\w*|guardian"
+
+
+def assert_a_stratum_of_its_own(source: str, count: int, title_words: str) -> None:
+    """A stratum of ``scripts/gold-sample-more.py``: ``count`` postings in no other gold source nor the
+    seeds, none of whose titles names ``title_words``."""
+    drawn = jsonl_ids(source)
+    assert len(drawn) == count
+    for other in SOURCES[1:]:
+        if other != source:
+            assert not drawn & jsonl_ids(other), other
+    assert not drawn & jsonl_ids("seeds/nhs-jobs-2020-leadership.jsonl")
+    named = re.compile(rf"\b(?:{title_words})\b", re.I)
+    with (REPO / source).open(encoding="utf-8") as handle:
+        for line in handle:
+            assert not named.search(json.loads(line)["title"])
+
+
 def test_the_senior_stratum_is_its_own_sample_of_senior_posts_no_title_candidate() -> None:
     """``scripts/gold-sample-more.py``'s senior stratum: every one of the 49 postings at senior pay whose titles name
     none of the candidate words (so the flag's list never asked of them), in no other gold source."""
-    senior = jsonl_ids("tests/data/gold/corpus-2020-senior.jsonl")
-    assert len(senior) == 49
-    for other in SOURCES[1:]:
-        if other != "tests/data/gold/corpus-2020-senior.jsonl":
-            assert not senior & jsonl_ids(other), other
-    assert not senior & jsonl_ids("seeds/nhs-jobs-2020-leadership.jsonl")
-    candidate = re.compile(r"\b(?:chief|director|head|chair(?:man|woman|person)?|non[- ]?exec\w*|guardian)\b", re.I)
-    with (REPO / "tests/data/gold/corpus-2020-senior.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            assert not candidate.search(json.loads(line)["title"])
+    assert_a_stratum_of_its_own("tests/data/gold/corpus-2020-senior.jsonl", 49, CANDIDATE_WORDS)
 
 
 def test_the_front_line_stratum_is_its_own_sample_of_postings_no_other_stratum_draws() -> None:
     """``scripts/gold-sample-more.py``'s front-line stratum: postings whose titles name no candidate word
     and no lead, manager, matron, consultant or deputy, in no other gold source, so that its figures
     measure the two thirds of the corpus no other stratum reaches."""
-    front_line = jsonl_ids("tests/data/gold/corpus-2020-front-line.jsonl")
-    assert len(front_line) == 240
-    for other in SOURCES[1:]:
-        if other != "tests/data/gold/corpus-2020-front-line.jsonl":
-            assert not front_line & jsonl_ids(other), other
-    assert not front_line & jsonl_ids("seeds/nhs-jobs-2020-leadership.jsonl")
-    named = re.compile(r"\b(?:chief|director|head|chair(?:man|woman|person)?|non[- ]?exec\w*|guardian|"
-                       r"lead|manager|matron|consultant|deputy)\b", re.I)
-    with (REPO / "tests/data/gold/corpus-2020-front-line.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            assert not named.search(json.loads(line)["title"])
+    assert_a_stratum_of_its_own("tests/data/gold/corpus-2020-front-line.jsonl", 240,
+                                CANDIDATE_WORDS + "|lead|manager|matron|consultant|deputy")

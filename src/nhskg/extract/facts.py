@@ -207,8 +207,7 @@ def _is_subject(text: str, sentence: Sentence, mention: Mention, words: Wording)
     dated = words.dated_opening.match(before)
     if dated:
         before = before[dated.end() :]
-    verb_after = words.body_as_subject
-    return len(before.split()) < 4 and "," not in before and bool(verb_after.match(text[mention.end : sentence.end]))
+    return len(before.split()) < 4 and "," not in before and bool(words.body_as_subject.match(text[mention.end : sentence.end]))
 
 
 def read_requirements(reading: Reading) -> dict[str, Requirement]:

@@ -19,6 +19,9 @@ _WIDEST = 2.5
 #: A sum of money in a salary field: with a pound sign, pence or thousands ("£24, 907" as typed), and a
 #: thousands suffix if it has one.
 _SUM = re.compile(r"(?P<pound>\u00a3\s?)?(?P<number>\d{1,3}(?:,\s?\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<thousands>\s?[kK]\b)?")
+_THOUSANDS_MARK = re.compile(r",\s?")
+#: "£43.213": a thousands mark typed as a point
+_THOUSANDS_AS_POINT = re.compile(r"\d+\.\d{3}")
 
 
 def _an_hourly_rate(salary_text: str) -> bool:
@@ -30,9 +33,9 @@ def _an_hourly_rate(salary_text: str) -> bool:
     for match in _SUM.finditer(salary_text):
         if match.group("thousands"):
             return False
-        number = re.sub(r",\s?", "", match.group("number"))
-        if re.fullmatch(r"\d+\.\d{3}", number):
-            number = number.replace(".", "")  # "£43.213": a thousands mark typed as a point
+        number = _THOUSANDS_MARK.sub("", match.group("number"))
+        if _THOUSANDS_AS_POINT.fullmatch(number):
+            number = number.replace(".", "")
         if match.group("pound") or "." in match.group("number") or "," in match.group("number"):
             sums.append(float(number))
     return bool(sums) and min(sums) < 100 and max(sums) < 10000
@@ -42,12 +45,15 @@ def salary_of(vocab: Vocabulary, document: Document, sentences: tuple[Sentence, 
     s = document.structured
     words = wording(vocab)
     sessional = words.sessional_pay
+    # the field's text as an amount of money: "45,000 - 50,000" is read as pounds
+    field_text = s.salary_text or ""
+    field_text = field_text if "£" in field_text else f"£{field_text}"
     if s.salary_text and sessional.search(s.salary_text):
         return None  # a sum for sessions is no yearly salary, whatever unit the record states
     if s.salary_text and (words.hourly_pay.search(s.salary_text) or _an_hourly_rate(s.salary_text)):
         # "£37,137 (£18.55 p/h)", "£17.09": the record's yearly figures convert an hourly rate, so the
         # salary is the yearly figure the field gives beside it, or there is none
-        found = find_salary(s.salary_text if "£" in s.salary_text else f"£{s.salary_text}", words, about_pay=True)
+        found = find_salary(field_text, words, about_pay=True)
         return Salary(*found) if found else None
     if s.salary_min is not None or s.salary_max is not None:
         low = yearly(s.salary_min, s.salary_period)
@@ -63,7 +69,7 @@ def salary_of(vocab: Vocabulary, document: Document, sentences: tuple[Sentence, 
             if low and low >= 1000:
                 return Salary(low, high)
     if s.salary_text:
-        found = find_salary(s.salary_text if "£" in s.salary_text else f"£{s.salary_text}", words, about_pay=True)
+        found = find_salary(field_text, words, about_pay=True)
         if found:
             return Salary(*found)
     previous = ""

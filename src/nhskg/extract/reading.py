@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterator
+from functools import lru_cache
+from typing import Iterator, Mapping
 
 from ..read.documents import Document
 from ..vocabulary.matching import Mention, fold as fold_words
@@ -103,9 +104,11 @@ def _runs_into(text: str, regulator: Mention, other: Mention) -> bool:
     return other.start >= regulator.end and _RUNS_INTO.fullmatch(text, regulator.end, other.start) is not None
 
 
-def registers_by_regulator(vocab: Vocabulary) -> dict[str, str]:
+@lru_cache(maxsize=8)
+def registers_by_regulator(vocab: Vocabulary) -> Mapping[str, str]:
     """Each regulator's code with the code of the registration on its register (the qualification
-    whose ``nhskg:registrationWith`` it is): the GMC's is GMC registration."""
+    whose ``nhskg:registrationWith`` it is): the GMC's is GMC registration. Read once per vocabulary,
+    as :func:`wording` is, since every posting's requirements ask for it."""
     return {c.registration_with: c.code for c in vocab.scheme(QUALIFICATION).concepts if c.registration_with}
 
 
