@@ -240,6 +240,24 @@ def test_a_degree_named_by_its_subject_or_kind(sentence, expected):
     assert {r.code: r.label for r in read(sentence, "Orthoptist").requirements} == expected
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    # front-line 916253304 and 916258735: a foundation degree is a lower award, no first degree
+    ("To apply for this vacancy you must have studied to a minimum of Foundation Degree Level.", {}),
+    ("BTEC or HNC in a relevant science subject, NHSBT Foundation Degree OR equivalent knowledge.", {}),
+    ("You must be educated to degree level.", {"degree": True}),
+    # front-line 916180428: the degree a department's students study for
+    ("As a forward thinking department we train Pg Dip Ultrasound students, undergraduate sonographer degree "
+     "students and medical staff requiring clinical ultrasound experience.", {}),
+    ("You will be involved in the training and mentoring of BSc and MSc students.", {}),
+    # front-line 916252267: the College of Radiographers' diploma accepted in the degree's place
+    ("You must hold a Radiography Degree or the Diploma of the College of Radiographers.", {"degree": False}),
+    ("BSC or DCR(R) in Radiography", {"degree": False}),
+])
+def test_a_foundation_degree_or_another_s_studies_or_a_degree_with_the_diploma_beside_it(sentence, expected):
+    p = read(f"Person specification\nEssential\n{sentence}", "Radiographer")
+    assert {r.code: r.essential for r in p.requirements} == expected
+
+
 def test_a_regulator_named_without_registration_asked_is_no_registration_with_it():
     p = read("You will work with the GMC on revalidation.", "Medical Director")
     assert not p.requirements and codes(p.bodies) == {"gmc"}
@@ -823,6 +841,10 @@ def test_a_title_written_with_a_slash_is_an_uncoded_boss():
      "accountable_to", "Director of Laboratory Medicine"),
     ("You will report to and assist the Head of Adult Services.", "accountable_to", "Head of Adult Services"),
     ("Liaise with and support the clinical leads in the region.", "works_with", "clinical leads"),
+    # front-line dev 916247147 and 916252013: supported by the same post the line names
+    ("Reporting to and supported by an experienced Youth Clinical Nurse Specialist, you will visit schools.",
+     "accountable_to", "Youth Clinical Nurse Specialist"),
+    ("The HCA reports to and will have the support of the Clinical Nurse Managers.", "accountable_to", "Clinical Nurse Managers"),
 ])
 def test_a_line_or_partner_with_no_role_type_after_helping_the_same_post(text, field, label):
     """The issue's own example ("It reports to, and will work closely with, our incoming CEO") read
@@ -1536,9 +1558,36 @@ def test_working_to_a_named_manager_is_the_line(sentence, line):
     ("Evaluate packages of patient care under the direction of the District Nurse team leader.", ["other"]),
     ("You will work under the direction of the Ward Manager's deputy.", []),
     ("The appointee will be working under the direction of the Lead Nurse and CRF Manager.", ["other"]),
+    # front-line dev 916238009 (an associate specialist), 916239437 (a pharmacy technician): a
+    # consultant, or one senior colleague, directing the post; not senior colleagues in the plural
+    ("Provide high quality treatment under the direction of a Consultant Psychiatrist", ["other"]),
+    ("Participate in the work of the Department at a middle grade level under the direction of the Consultant responsible.",
+     ["other"]),
+    ("Under the direction of a Senior Clinical Pharmacist we expect that you will be able to work independently.", ["other"]),
+    ("You will work under the direction of the Senior Clinical Nurses.", []),
+    ("Clinics run under the direction of the Consultants.", []),
 ])
 def test_working_under_one_named_posts_direction_is_the_line(sentence, line):
     p = read(sentence, "Service Manager")
+    assert sorted(i.code for i in p.accountable_to) == line
+
+
+@pytest.mark.parametrize("sentence, line", [
+    # front-line dev 916252793, 916258519, 916239890 and later dev 916239470: management stated with
+    # supervision, a service lead named with the service's acronym, a practice's GP partners
+    ("The post-holder will be clinically supervised and managed by the CWP service lead and will work across SLAM.",
+     ["other"]),
+    ("The post holder will have their work managed and supervised by the Team Lead and Consultant Clinical Psychologist.",
+     ["other"]),
+    ("You will report to the GP Partners to structure and provide clinical service.", ["other"]),
+    ("You will work in partnership with our Partner organisations.", []),
+    # front-line 916256509: "line managed, and work closely with" the one post it names
+    ("These post holders will be line managed, and work closely with our Assistant Director of Therapy in Community "
+     "Services and will work as key clinicians.", ["associate-director"]),
+    ("You will be line managed within the team and work closely with our Assistant Director of Therapy.", []),
+])
+def test_a_line_stated_with_supervision_or_beside_joint_working(sentence, line):
+    p = read(sentence, "Clinical Psychologist")
     assert sorted(i.code for i in p.accountable_to) == line
 
 

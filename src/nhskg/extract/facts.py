@@ -242,6 +242,10 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         asked = [m for m in asked if not any(a <= m.start and m.end <= b for a, b in routes)]
         # "act as a supervisor for other registered nurses": the colleagues' registration, not the candidate's
         asked = [m for m in asked if not words.held_by_others.search(reading.text, sentence.start, m.end)]
+        # "a minimum of Foundation Degree Level": a lower award; "undergraduate sonographer degree
+        # students": what others are studying for
+        asked = [m for m in asked if not words.lower_award_before.search(reading.text, max(sentence.start, m.start - 20), m.start)
+                 and not words.studied_by_students.match(reading.text, m.end, sentence.end)]
         if not asked:
             continue
         if (sentence.section != "person-specification" and not words.asks_of_candidate.search(sentence.text)

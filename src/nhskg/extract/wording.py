@@ -155,6 +155,10 @@ class Wording:
     rank_named: re.Pattern[str]
     #: qualification-as-course: the words right after a qualification that make it a course's name
     qualification_as_course: re.Pattern[str]
+    #: lower-award-before: the word before a degree's words that makes it a lower award ("Foundation Degree")
+    lower_award_before: re.Pattern[str]
+    #: studied-by-students: the words after a qualification naming those studying for it ("degree students")
+    studied_by_students: re.Pattern[str]
     duty_verb: re.Pattern[str]
     about_the_advert: tuple[str, ...]
     location_field: re.Pattern[str]
@@ -337,6 +341,8 @@ def wording(vocab: Vocabulary) -> Wording:
         soon_to_hold=one("soon-to-hold"),
         rank_named=one("rank-named"),
         qualification_as_course=one("qualification-as-course"),
+        lower_award_before=one("lower-award-before"),
+        studied_by_students=one("studied-by-students"),
         duty_verb=one("duty-verb"),
         about_the_advert=fragments("about-the-advert"),
         location_field=one("location-field"),
