@@ -258,6 +258,25 @@ def test_a_foundation_degree_or_another_s_studies_or_a_degree_with_the_diploma_b
     assert {r.code: r.essential for r in p.requirements} == expected
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    # front-line 916251746 and the corpus: a diploma accepted in the degree's place
+    ("You will be HCPC registered, with a BSc, Diploma or equivalent in Occupational Therapy.",
+     {"hcpc-registration": True, "degree": False}),
+    ("You will have a degree/diploma in Nursing and be NMC registered.", {"degree": False, "nmc-registration": True}),
+    ("You must hold a degree in Nursing and a Diploma in Management.", {"degree": True}),
+    # front-line 916251746: training the employer gives is no qualification asked
+    ("Your development is important to us and so you will have access to supervision, mentorship and internal "
+     "leadership training.", {}),
+    ("It is expected that you will have access to a car, a full driving licence and insurance for business use.",
+     {"driving-licence": True}),
+    # front-line 916251003: places public transport does not reach
+    ("You must be able to travel to venues that may not be accessible by public transport.", {"driving-licence": True}),
+])
+def test_a_diploma_in_the_degrees_place_training_given_or_travel_beyond_public_transport(sentence, expected):
+    p = read(f"Person specification\nEssential\n{sentence}", "Occupational Therapist")
+    assert {r.code: r.essential for r in p.requirements} == expected
+
+
 def test_a_regulator_named_without_registration_asked_is_no_registration_with_it():
     p = read("You will work with the GMC on revalidation.", "Medical Director")
     assert not p.requirements and codes(p.bodies) == {"gmc"}
