@@ -271,6 +271,11 @@ def test_a_foundation_degree_or_another_s_studies_or_a_degree_with_the_diploma_b
      {"driving-licence": True}),
     # front-line 916251003: places public transport does not reach
     ("You must be able to travel to venues that may not be accessible by public transport.", {"driving-licence": True}),
+    # front-line 916243940, 916246271, 916258365: a course the post offers, further reading, the way to work
+    ("This comprehensive educational package includes the opportunity to undertake the Intensive Care course at King's "
+     "College London, and gain academic credits towards a BSc or MSc pathway.", {}),
+    ("You can find more information about the NHS Leadership Academy's Healthcare Leadership Model at their website.", {}),
+    ("Car drivers also have easy access via main motorways.", {}),
 ])
 def test_a_diploma_in_the_degrees_place_training_given_or_travel_beyond_public_transport(sentence, expected):
     p = read(f"Person specification\nEssential\n{sentence}", "Occupational Therapist")
