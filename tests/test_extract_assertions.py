@@ -282,6 +282,27 @@ def test_a_diploma_in_the_degrees_place_training_given_or_travel_beyond_public_t
     assert {r.code: r.essential for r in p.requirements} == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # front-line 916236335 and 916250658: a nurse or an ODP, two regulators' registers offered as
+    # alternatives, leave each not essential though another sentence names the nurse alone
+    ("We are looking for a Registered Nurse to join our Scrub Team.\nPerson specification\nEssential\n"
+     "Registered Nurse or ODP", {"nmc-registration": False, "hcpc-registration": False}),
+    ("Person specification\nEssential\nYou must be an RMN or RNLD.", {"nmc-registration": True}),
+    # front-line 916258022 and the corpus: a driving licence as proof of identity
+    ("RNOH uses identification scanning technology to confirm the authenticity of key documents such as Passports, "
+     "Driving Licences etc.", {}),
+    ("Please bring along with you some ID documents for verification including a passport, driving licence and "
+     "utility bill.", {}),
+    ("Person specification\nEssential\nA full driving licence is essential.", {"driving-licence": True}),
+    # front-line 916229541: "(or working towards)" after a requirement
+    ("Person specification\nEssential\nEvidence of study at degree level (or working towards) in Nursing.",
+     {"degree": False}),
+])
+def test_registers_offered_as_alternatives_a_licence_as_proof_of_identity_or_working_towards(text, expected):
+    p = read(text, "Theatre Practitioner")
+    assert {r.code: r.essential for r in p.requirements} == expected
+
+
 def test_a_regulator_named_without_registration_asked_is_no_registration_with_it():
     p = read("You will work with the GMC on revalidation.", "Medical Director")
     assert not p.requirements and codes(p.bodies) == {"gmc"}

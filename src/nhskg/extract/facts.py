@@ -240,6 +240,9 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         # "supporting an experienced middle grade into this role through the CESR route": offered, not asked
         routes = [match.span() for match in words.route_offered.finditer(reading.text, sentence.start, sentence.end)]
         asked = [m for m in asked if not any(a <= m.start and m.end <= b for a, b in routes)]
+        # "key documents such as Passports, Driving Licences": proof of identity, not a licence asked
+        papers = [match.span() for match in words.identity_document.finditer(reading.text, sentence.start, sentence.end)]
+        asked = [m for m in asked if not any(a <= m.start and m.end <= b for a, b in papers)]
         # "act as a supervisor for other registered nurses": the colleagues' registration, not the candidate's
         asked = [m for m in asked if not words.held_by_others.search(reading.text, sentence.start, m.end)]
         # "a minimum of Foundation Degree Level": a lower award; "undergraduate sonographer degree
@@ -283,6 +286,12 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         # register entry is offered with an alternative, the GMC registration is asked all the same
         nearest = max((m for m in asked if m.start in with_uncoded_alternative), key=lambda m: m.start, default=None)
         offered_here = {nearest.code} if nearest is not None else set()
+        # "an ODP or Registered Nurse", "Registered Nurse or ODP": two regulators' registers offered
+        # as alternatives leave each not essential, though another sentence names one of them alone
+        # ("We are looking for an exceptional Theatre Nurse ... (RGN/ ODP)" beside "RGN" elsewhere)
+        registers_offered = {m.code for m in asked if m.code in registrations and m.start in alternatives}
+        if len(registers_offered) > 1:
+            offered_here |= registers_offered
         stated = "field" if sentence.section == "person-specification" else "list" if len(asked) > 2 else "direct"
         # "Ideally, you will have ...": wording that opens the sentence governs all its clauses.
         opens_desirable = bool(words.desirable.match(without_bullet(sentence.text)))

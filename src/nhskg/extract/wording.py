@@ -155,6 +155,8 @@ class Wording:
     rank_named: re.Pattern[str]
     #: qualification-as-course: the words right after a qualification that make it a course's name
     qualification_as_course: re.Pattern[str]
+    #: identity-document: a driving licence named beside a passport as proof of identity
+    identity_document: re.Pattern[str]
     #: lower-award-before: the word before a degree's words that makes it a lower award ("Foundation Degree")
     lower_award_before: re.Pattern[str]
     #: studied-by-students: the words after a qualification naming those studying for it ("degree students")
@@ -341,6 +343,7 @@ def wording(vocab: Vocabulary) -> Wording:
         soon_to_hold=one("soon-to-hold"),
         rank_named=one("rank-named"),
         qualification_as_course=one("qualification-as-course"),
+        identity_document=one("identity-document"),
         lower_award_before=one("lower-award-before"),
         studied_by_students=one("studied-by-students"),
         duty_verb=one("duty-verb"),
