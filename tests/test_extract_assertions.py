@@ -303,6 +303,36 @@ def test_registers_offered_as_alternatives_a_licence_as_proof_of_identity_or_wor
     assert {r.code: r.essential for r in p.requirements} == expected
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    # review of 8d7708f (corpus 916246019): "Foundation" inside the degree's own words
+    ("You must hold a Nursing Associate Foundation Degree and NMC registration.", {"nmc-registration": True}),
+    ("You must hold a Foundation-degree in Health and Social Care.", {}),
+])
+def test_a_foundation_degree_named_inside_the_degrees_words_is_no_first_degree(sentence, expected):
+    p = read(f"Person specification\nEssential\n{sentence}", "Nursing Associate")
+    assert {r.code: r.essential for r in p.requirements} == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # review of 54fb045: a UK or photocard licence beside a passport is still proof of identity
+    ("Please provide documents such as your passport or UK driving licence.", {}),
+    ("Bring your passport or full UK photocard driving licence to the interview.", {}),
+])
+def test_a_uk_driving_licence_beside_a_passport_is_proof_of_identity(sentence, expected):
+    assert {r.code: r.essential for r in read(sentence, "Staff Nurse").requirements} == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # review of 7d6dd45 (corpus 916242842): the DCR after a slash; two items listed with a comma
+    ("You should possess a BSc/DCR in Radiography.", {"degree": False}),
+    ("You must have a Degree in Nursing, Diploma in Tissue Viability and NMC registration.",
+     {"degree": True, "nmc-registration": True}),
+])
+def test_the_dcr_after_a_slash_is_an_alternative_but_a_diploma_listed_after_a_comma_is_another_item(sentence, expected):
+    p = read(f"Person specification\nEssential\n{sentence}", "Radiographer")
+    assert {r.code: r.essential for r in p.requirements} == expected
+
+
 def test_a_regulator_named_without_registration_asked_is_no_registration_with_it():
     p = read("You will work with the GMC on revalidation.", "Medical Director")
     assert not p.requirements and codes(p.bodies) == {"gmc"}
@@ -890,6 +920,10 @@ def test_a_title_written_with_a_slash_is_an_uncoded_boss():
     ("Reporting to and supported by an experienced Youth Clinical Nurse Specialist, you will visit schools.",
      "accountable_to", "Youth Clinical Nurse Specialist"),
     ("The HCA reports to and will have the support of the Clinical Nurse Managers.", "accountable_to", "Clinical Nurse Managers"),
+    # review of 8d7708f (corpus 916254439, 916240673): other colleagues, or a title with no article
+    ("You will work alongside and be supported by other lead pharmacists.", "works_with", "lead pharmacists"),
+    ("Working alongside and supported by Occupational Therapists, you will run groups.", "works_with",
+     "Occupational Therapists"),
 ])
 def test_a_line_or_partner_with_no_role_type_after_helping_the_same_post(text, field, label):
     """The issue's own example ("It reports to, and will work closely with, our incoming CEO") read
@@ -1611,6 +1645,9 @@ def test_working_to_a_named_manager_is_the_line(sentence, line):
     ("Under the direction of a Senior Clinical Pharmacist we expect that you will be able to work independently.", ["other"]),
     ("You will work under the direction of the Senior Clinical Nurses.", []),
     ("Clinics run under the direction of the Consultants.", []),
+    # review of 8d7708f (corpus 916252911): the consultant responsible for a case oversees it; plurals
+    ("Work under guidance of the Consultant responsible for the care episode.", []),
+    ("Work under the direction of the Consultant Radiologists.", []),
 ])
 def test_working_under_one_named_posts_direction_is_the_line(sentence, line):
     p = read(sentence, "Service Manager")
@@ -1630,6 +1667,8 @@ def test_working_under_one_named_posts_direction_is_the_line(sentence, line):
     ("These post holders will be line managed, and work closely with our Assistant Director of Therapy in Community "
      "Services and will work as key clinicians.", ["associate-director"]),
     ("You will be line managed within the team and work closely with our Assistant Director of Therapy.", []),
+    # review of 8d7708f (corpus 916246615, 916247700): line managed and supported by one post
+    ("The post holder will be line managed and supported by a Consultant Clinical Psychologist.", ["other"]),
 ])
 def test_a_line_stated_with_supervision_or_beside_joint_working(sentence, line):
     p = read(sentence, "Clinical Psychologist")

@@ -241,13 +241,13 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         routes = [match.span() for match in words.route_offered.finditer(reading.text, sentence.start, sentence.end)]
         asked = [m for m in asked if not any(a <= m.start and m.end <= b for a, b in routes)]
         # "key documents such as Passports, Driving Licences": proof of identity, not a licence asked
-        papers = [match.span() for match in words.identity_document.finditer(reading.text, sentence.start, sentence.end)]
-        asked = [m for m in asked if not any(a <= m.start and m.end <= b for a, b in papers)]
+        identity_papers = [match.span() for match in words.identity_document.finditer(reading.text, sentence.start, sentence.end)]
+        asked = [m for m in asked if not any(a <= m.start and m.end <= b for a, b in identity_papers)]
         # "act as a supervisor for other registered nurses": the colleagues' registration, not the candidate's
         asked = [m for m in asked if not words.held_by_others.search(reading.text, sentence.start, m.end)]
         # "a minimum of Foundation Degree Level": a lower award; "undergraduate sonographer degree
         # students": what others are studying for
-        asked = [m for m in asked if not words.lower_award_before.search(reading.text, max(sentence.start, m.start - 20), m.start)
+        asked = [m for m in asked if not _a_lower_award(words, reading.text, sentence, m)
                  and not words.studied_by_students.match(reading.text, m.end, sentence.end)]
         if not asked:
             continue
@@ -314,6 +314,20 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
             found[mention.code] = requirement(mention.code, mention.written, evidence_of(sentence), stated, essential)
     found.update(offered_anywhere)
     return _narrowest(reading, found)
+
+
+def _a_lower_award(words: Wording, text: str, sentence: Sentence, mention: Mention) -> bool:
+    """Whether a degree's words name a foundation degree, a lower award no code stands for: the word
+    before them ("a minimum of Foundation Degree Level") or a word inside them, before "degree"
+    ("Nursing Associate Foundation Degree")."""
+    if words.lower_award_before.search(text, max(sentence.start, mention.start - _WORDS_BEFORE), mention.start):
+        return True
+    inside = mention.written.lower().rfind("degree")
+    return inside > 0 and words.lower_award_before.search(text, mention.start, mention.start + inside) is not None
+
+
+#: How far before a requirement's words (in characters) the word that makes it a lower award may stand.
+_WORDS_BEFORE = 20
 
 
 def _names_the_post(reading: Reading, words: Wording, mention: Mention) -> bool:
