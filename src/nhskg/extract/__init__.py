@@ -45,7 +45,7 @@ from .employer import organisation_from_text, organisation_type, type_in_name, t
 from .facts import read_bodies, read_requirements
 from .leadership import is_leadership, national_director
 from .pay import closing_date_of, location_of, pay_band_of, salary_of
-from .reading import CUE, DESIGNATION, DUTY_AREA, ORG_TYPE, QUALIFICATION, ROLE, SECTION, Reading, add, group_by_sentence, pattern_mentions, registration_mentions, sentence_of, without_bullet
+from .reading import CUE, DESIGNATION, DUTY_AREA, ORG_TYPE, QUALIFICATION, ROLE, SECTION, Reading, add, group_by_sentence, outside_matches, pattern_mentions, registration_mentions, sentence_of, without_bullet
 from .relations import read_designations, read_relations
 from .wording import wording
 from .title import as_titled, refined_in_text, role_in_title, scope_of, title_from_text
@@ -211,10 +211,7 @@ def with_duty_partners(works_with: dict[str, Item], duties: tuple[Duty, ...], vo
 def _outside_web_addresses(vocab: Vocabulary, text: str, mentions: list[Mention]) -> list[Mention]:
     """The mentions that lie outside every email and web address: "Email NHSI.Policyteam@nhs.net"
     names a mailbox, not NHS Improvement as a body of the post."""
-    addresses = [(found.start(), found.end()) for found in wording(vocab).web_address.finditer(text)]
-    if not addresses:
-        return mentions
-    return [m for m in mentions if not any(a <= m.start and m.end <= b for a, b in addresses)]
+    return outside_matches(wording(vocab).web_address, text, 0, len(text), mentions)
 
 
 def _roles_as_titled(vocab: Vocabulary, text: str, mentions: list[Mention]) -> list[Mention]:

@@ -26,6 +26,7 @@ from .reading import (
     evidence_of,
     has_any,
     mentions_by_sentence,
+    outside_matches,
     registers_by_regulator,
     subject_is_other_role,
     without_bullet,
@@ -238,11 +239,9 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         # consultant's advert: the post being advertised, not consultant experience asked of it
         asked = [m for m in asked if not _names_the_post(reading, words, m)]
         # "supporting an experienced middle grade into this role through the CESR route": offered, not asked
-        routes = [match.span() for match in words.route_offered.finditer(reading.text, sentence.start, sentence.end)]
-        asked = [m for m in asked if not any(a <= m.start and m.end <= b for a, b in routes)]
+        asked = outside_matches(words.route_offered, reading.text, sentence.start, sentence.end, asked)
         # "key documents such as Passports, Driving Licences": proof of identity, not a licence asked
-        identity_papers = [match.span() for match in words.identity_document.finditer(reading.text, sentence.start, sentence.end)]
-        asked = [m for m in asked if not any(a <= m.start and m.end <= b for a, b in identity_papers)]
+        asked = outside_matches(words.identity_document, reading.text, sentence.start, sentence.end, asked)
         # "act as a supervisor for other registered nurses": the colleagues' registration, not the candidate's
         asked = [m for m in asked if not words.held_by_others.search(reading.text, sentence.start, m.end)]
         # "a minimum of Foundation Degree Level": a lower award; "undergraduate sonographer degree
@@ -316,6 +315,10 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
     return _narrowest(reading, found)
 
 
+#: How far before a requirement's words (in characters) the word that makes it a lower award may stand.
+_WORDS_BEFORE = 20
+
+
 def _a_lower_award(words: Wording, text: str, sentence: Sentence, mention: Mention) -> bool:
     """Whether a degree's words name a foundation degree, a lower award no code stands for: the word
     before them ("a minimum of Foundation Degree Level") or a word inside them, before "degree"
@@ -324,10 +327,6 @@ def _a_lower_award(words: Wording, text: str, sentence: Sentence, mention: Menti
         return True
     inside = mention.written.lower().rfind("degree")
     return inside > 0 and words.lower_award_before.search(text, mention.start, mention.start + inside) is not None
-
-
-#: How far before a requirement's words (in characters) the word that makes it a lower award may stand.
-_WORDS_BEFORE = 20
 
 
 def _names_the_post(reading: Reading, words: Wording, mention: Mention) -> bool:

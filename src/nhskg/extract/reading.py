@@ -163,6 +163,15 @@ def is_own_title(reading: "Reading", text: str) -> bool:
     return bool(title) and fold_words(text).strip() == fold_words(title or "").strip()
 
 
+def outside_matches(pattern: re.Pattern[str], text: str, start: int, end: int, mentions: list[Mention]) -> list[Mention]:
+    """The mentions that lie outside every match of ``pattern`` in ``text[start:end]``: wording
+    that makes what it contains something else (a mailbox, a route offered, a proof of identity)."""
+    spans = [(found.start(), found.end()) for found in pattern.finditer(text, start, end)]
+    if not spans:
+        return mentions
+    return [m for m in mentions if not any(a <= m.start and m.end <= b for a, b in spans)]
+
+
 def has_any(text: str, needles: tuple[str, ...]) -> bool:
     lower = text.lower()
     return any(needle in lower for needle in needles)
