@@ -9,7 +9,8 @@ one module per part of the record:
 - :mod:`.leadership`: whether the post is a leadership post (modelled in full);
 - :mod:`.employer`: the employer and its type;
 - :mod:`.relations`: lines of accountability, joint working, deputising, designations;
-- :mod:`.facts`: external bodies and requirements;
+- :mod:`.bodies`: the external bodies the post deals with;
+- :mod:`.requirements`: what the person must bring;
 - :mod:`.duties`: duty statements with their areas and partners;
 - :mod:`.pay`: salary, band, dates and place;
 - :mod:`.confidence`: how each fact was stated and how far that can be trusted.
@@ -42,7 +43,8 @@ from ..vocabulary.vocab import Vocabulary, load_vocabulary
 from .confidence import item
 from .duties import read_duties
 from .employer import organisation_from_text, organisation_type, type_in_name, type_refined_in_text
-from .facts import read_bodies, read_requirements
+from .bodies import read_bodies
+from .requirements import read_requirements
 from .leadership import is_leadership, national_director
 from .pay import closing_date_of, location_of, pay_band_of, salary_of
 from .reading import CUE, DESIGNATION, DUTY_AREA, ORG_TYPE, QUALIFICATION, ROLE, SECTION, Reading, add, group_by_sentence, outside_matches, pattern_mentions, registration_mentions, sentence_of, without_bullet
