@@ -691,6 +691,71 @@ def test_other_trusts_are_provider_bodies(sentence):
     assert "nhs-provider" in codes(p.bodies)
 
 
+@pytest.mark.parametrize("sentence, employer", [
+    # dev 916248784, 916224118, 916253045
+    ("The post will also include an acute oncology session at North Bristol NHS Trust.",
+     "University Hospitals Bristol and Weston NHS Foundation Trust"),
+    ("The post is based at the John Radcliffe hospital with clinical commitments in Buckinghamshire Hospitals NHS Trust.",
+     "Oxford University Hospitals NHS Foundation Trust"),
+    ("You will be responsible for supporting the Occupational Health contract for Royal Papworth Hospital NHS "
+     "Foundation Trust.", "Cambridge University Hospitals NHS Foundation Trust"),
+    # corpus 916255141: "a week" is no article before a kind of body
+    ("This role is a split role working 2 days a week at Kings College Hospital NHS Foundation Trust and 3 days a week "
+     "at The Hurley Group.", "Lambeth GP Federation"),
+])
+def test_another_named_trust_the_post_works_in_or_with_is_a_provider_body(sentence, employer):
+    p = read("Main duties of the job\n" + sentence, "Consultant", employer)
+    assert "nhs-provider" in codes(p.bodies)
+
+
+@pytest.mark.parametrize("sentence, employer", [
+    # the employer spelt another way: dev 916235334, 916254625, 916250954, 916259015, corpus 916253279
+    ("The post holder will be contracted to provide histopathology services at Milton Keynes Hospital Foundation Trust.",
+     "Milton Keynes University Hospital NHS Foundation Trust"),
+    ("The post is integral to the service provided by the Department of Cardiology at Epsom & St Helier University NHS Trust.",
+     "Epsom and St Helier University Hospitals NHS Trust"),
+    ("An exciting opportunity has arisen within the maternity service at Oxford University Hospital\u2019s NHS Foundation "
+     "Trust for a midwife.", "Oxford University Hospitals NHS Foundation Trust"),
+    ("You will be joining a Stroke Team at Pennine Acute Hospital NHS Trust.", "The Pennine Acute Hospitals NHS Trust"),
+    ("You will join the nursing team within the Medicine directorate at Frimley NHS Foundation Trust, Wexham Park site.",
+     "Frimley Health NHS Foundation Trust"),
+    ("You will work closely with the wards of North East London NHS Foundation Trust.", "NELFT NHS Foundation Trust"),
+    ("You will join our team at Great Ormond Street Hospital for Children NHS Trust.",
+     "Great Ormond Street Hospital NHS Foundation Trust"),
+    # a kind of trust, not a name (corpus 916247241, 916252327)
+    ("Would you like to work for an Outstanding NHS Trust?", "Anytown Partnership NHS Foundation Trust"),
+    ("The role will build on your existing skills in a large Acute and Community NHS Trust.", "Anytown NHS Trust"),
+    # a staff bank's posts work in the trust it names (dev 916258389)
+    ("If yes, East and North Hertfordshire NHS Trust is the place for you.", "NHS Professionals - Non-Clinical"),
+    # the contract moving, the employer's history, its partners: no trust the post deals with
+    ("Please note that this post may be subject to Transfer of Undertakings (Protection of Employment) regulations (TUPE) "
+     "transfer on 1 February 2021, from Livewell Southwest CIC to University Hospitals Plymouth NHS Trust.",
+     "Livewell Southwest CIC"),
+    ("Following the merger of Cumbria Partnership NHS Foundation Trust and North Cumbria University Hospitals Trust, we "
+     "have opportunities for you to join our team.", "North Cumbria Integrated Care NHS Foundation Trust"),
+    ("With our partners, Imperial College London, The Royal Marsden NHS Foundation Trust and The Royal Brompton & "
+     "Harefield NHS Foundation Trust, we form Imperial College Academic Health Science Centre.",
+     "Chelsea and Westminster Hospital NHS Foundation Trust"),
+    # a member of the employer's alliance listed alone: "Partnership" in its name is no relationship (front-line 916217157)
+    ("Children and Family Health Devon is part of an Alliance of five providers:\n- Devon Partnership NHS Trust\n"
+     "- Northern Devon Healthcare NHS Trust", "Torbay and South Devon NHS Foundation Trust"),
+    # a trust named in a duty the post does not do with it (dev 916247837)
+    ("The team includes 11 Consultant General Surgeons plus visiting Consultants from Nottingham University Hospitals "
+     "NHS Trust.", "Sherwood Forest Hospitals NHS Foundation Trust"),
+])
+def test_the_employer_however_spelt_or_a_trust_the_post_does_not_deal_with_is_no_provider_body(sentence, employer):
+    p = read("Main duties of the job\n" + sentence, "Staff Nurse", employer)
+    assert "nhs-provider" not in codes(p.bodies)
+
+
+def test_the_employer_the_text_names_behind_a_teams_name_is_no_provider_body():
+    # dev 916243141-like: the job board gives only a team's name
+    p = read("Leeds Teaching Hospitals NHS Trust is one of the largest trusts. You will join the Professional Practice "
+             "team at Leeds Teaching Hospitals NHS Trust and work closely with Leeds Teaching Hospitals NHS Trust's wards.",
+             "Head of Nursing", "Chief Nurse")
+    assert "nhs-provider" not in codes(p.bodies)
+
+
 def test_greater_manchesters_health_and_social_care_partnership_is_its_integrated_care_system():
     # LATER 1600's programme manager, dev 916240061
     q = read("Main duties of the job\nYou will deliver the workforce programme of the Greater Manchester Health and Social "

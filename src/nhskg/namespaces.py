@@ -76,12 +76,14 @@ class NHSKG(DefinedNamespace):
     namedAsPartner: URIRef
     namedForStandards: URIRef  # named for its standards
     partOfOrganisation: URIRef
+    partnerBody: URIRef
     paysOnNationalTerms: URIRef
     recordField: URIRef
     refinedInTextTo: URIRef  # refined in the text to
     registrationWith: URIRef
     requiredIn: URIRef
     singleHolder: URIRef
+    staffsOtherBodies: URIRef
     teaches: URIRef
     textFragment: URIRef
     textPattern: URIRef

@@ -140,7 +140,9 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
     found, org_spans = organisation_from_text(text, mentions, matcher, vocab)
     if organisation is not None:
         organisation = type_refined_in_text(organisation, org_spans, text, matcher, vocab)
+    named_in_text = None
     if organisation is not None and found is not None and type_in_name(organisation.name, matcher, vocab) is None:
+        named_in_text = found
         # "Finance" or "Chief Nurse" as the employer: a department of the trust the text names
         named = vocab.scheme(ORG_TYPE).get(found.type or "other")
         if named is not None and named.advertises_as_team:
@@ -187,7 +189,7 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
         deputises_for=tuple(fields["deputises_for"].values()),
         leads=tuple(fields["leads"].values()),
         designations=tuple(designations.values()),
-        bodies=tuple(read_bodies(reading, organisation, org_spans, matcher).values()),
+        bodies=tuple(read_bodies(reading, organisation, org_spans, matcher, named_in_text).values()),
         requirements=tuple(read_requirements(reading).values()),
         duties=duties,
     )

@@ -7,16 +7,19 @@ Only sentences about the post count: "We were rated Good by the CQC" describes t
 
 from __future__ import annotations
 
+import re
+
 from ..vocabulary.matching import Matcher, Mention
 from .postings import Item, Organisation
 from ..read.sentences import Sentence
 from .confidence import item
-from .employer import employer_spans
+from .employer import ORGANISATION, employer_spans, same_body
 from .reading import (
     BODY,
     COMPETENCY,
     CUE,
     FIELD_LINE,
+    ORG_TYPE,
     QUALIFICATION,
     ROLE,
     Reading,
@@ -31,9 +34,12 @@ from .reading import (
 from .wording import Wording, wording
 
 def read_bodies(
-    reading: Reading, organisation: Organisation | None, org_spans: list[tuple[int, int, str]], matcher: Matcher
+    reading: Reading, organisation: Organisation | None, org_spans: list[tuple[int, int, str]], matcher: Matcher,
+    named_in_text: Organisation | None = None,
 ) -> dict[str, Item]:
-    """External bodies the post holder answers to, represents the organisation to or works with."""
+    """External bodies the post holder answers to, represents the organisation to or works with.
+    ``named_in_text``: the employer as the text names it, when the job board gives only a team's
+    name ("Consultants", "Nursing Cohort")."""
     found: dict[str, Item] = {}
     words = wording(reading.vocab)
     own = employer_spans(reading.text, organisation, matcher, reading.mentions, reading.vocab)
@@ -44,7 +50,11 @@ def read_bodies(
         m.code for m in matcher.find(organisation.name, (BODY,)) if (m.end - m.start) >= 0.6 * len(organisation.name.strip())
     } if organisation and organisation.name else set()
     known_bodies = reading.vocab.scheme(BODY)
+    employers = [o.name for o in (organisation, named_in_text) if o is not None and o.name]
+    named_bodies = _other_organisations_as_bodies(reading, org_spans, own, employers, matcher)
+    named_starts = {m.start for m in named_bodies}
     for sentence, mentions in mentions_by_sentence(reading):
+        mentions += [m for m in named_bodies if sentence.start <= m.start < sentence.end]
         if not any(m.scheme == BODY for m in mentions):
             continue
         recruiting = words.recruiting.search(sentence.text)
@@ -75,6 +85,8 @@ def read_bodies(
             continue
         if words.describes_candidate.search(without_bullet(sentence.text)):
             continue  # the person sought: "You will have ... relationships across ... local government"
+        if words.employment_transfer.search(sentence.text):
+            continue  # the contract moving to another employer (TUPE), not a body the post deals with
         if words.benefit_offered.search(without_bullet(sentence.text)):
             continue  # what the employer offers: "First choice of placements at over 50 NHS Trusts"
         about_post = (
@@ -96,6 +108,8 @@ def read_bodies(
         employer_speaking = not sentence.bullet and words.employer_speaking.search(sentence.text) is not None
         academic_offer = words.opportunity_offered.search(sentence.text) is not None
         for mention in bodies:
+            if mention.start in named_starts and not _dealt_with_by_name(reading, words, sentence, mention, holder, joint):
+                continue
             body = known_bodies.get(mention.code)
             if (organisation and organisation.type == mention.code) or mention.code in own_bodies:
                 continue  # the employer itself
@@ -135,10 +149,66 @@ def read_bodies(
             if any(a <= mention.start and mention.end <= b for a, b in own):
                 continue
             stated = "field" if FIELD_LINE.match(sentence.text) else "list" if len(bodies) > 2 else "direct" if holder or sentence.section == "duties" else "passing"
-            if stated == "passing" and employer_speaking:
+            if stated == "passing" and (employer_speaking or mention.start in named_starts):
                 continue  # "Through working with ... commissioners and universities, we match ...": the employer's partners
             add(found, item("bodies", mention.code, mention.written, evidence_of(sentence), stated))
     return found
+
+
+# The article before a kind of body, not a name: "an Outstanding NHS Trust", "a large Acute and
+# Community NHS Trust" (not "2 days a week at Kings College Hospital NHS Foundation Trust").
+_A_KIND = re.compile(r"\b(?:an?|An?)\s+(?:(?!(?:at|in|on|with|for|of|from|by|to|and|or)\s)[a-z]+\s+){0,2}$")
+# A name running on over "for": "Great Ormond Street Hospital for Children NHS Trust".
+_NAME_FOR = re.compile(r"(?:\b[A-Z][\w'\u2019&-]*\s+)+for\s+$")
+
+
+def _other_organisations_as_bodies(
+    reading: Reading, org_spans: list[tuple[int, int, str]], own: list[tuple[int, int]], employers: list[str],
+    matcher: Matcher,
+) -> list[Mention]:
+    """Another organisation named in full, as the body its type counts as (``nhskg:partnerBody``):
+    "duties at Barnsley NHS Foundation Trust" names an NHS provider organisation. Singular "NHS
+    Trust" is no label of that body, since every posting names its own trust; a named trust other
+    than the employer is one. Whether the sentence says the post deals with it is decided as for
+    any other body's mention."""
+    types = reading.vocab.scheme(ORG_TYPE)
+    known = reading.vocab.scheme(ORGANISATION)
+    if any(concept.staffs_other_bodies for name in employers for m in matcher.find(name, (ORGANISATION,))
+           if (concept := known.get(m.code)) is not None):
+        return []  # a staff bank's posts work in the trusts it names
+    found = []
+    for start, end, kind in org_spans:
+        concept = types.get(kind)
+        if concept is None or concept.partner_body is None:
+            continue
+        if _A_KIND.search(reading.text, max(0, start - 30), start):
+            continue  # "an Outstanding NHS Trust", "a large Acute and Community NHS Trust": a kind of body
+        # "Community Eating Disorder Team. North East London NHS Foundation Trust": two lines run together
+        start += max(reading.text.rfind(". ", start, end) + 2 - start, 0)
+        extended = _NAME_FOR.search(reading.text, max(0, start - 80), start)
+        if extended:
+            start = extended.start()  # "Great Ormond Street Hospital for Children NHS Trust"
+        if any(a < end and start < b for a, b in own):
+            continue  # the employer, by its name or initials
+        if any(same_body(reading.text[start:end], name, reading.vocab) for name in employers):
+            continue  # the employer spelt another way: "Milton Keynes Hospital Foundation Trust"
+        found.append(Mention(BODY, concept.partner_body, start, end, reading.text[start:end]))
+    return found
+
+
+def _dealt_with_by_name(reading: Reading, words: Wording, sentence: Sentence, mention: Mention, holder: bool,
+                        joint: bool) -> bool:
+    """Whether a sentence says the post deals with another trust it names in full: not a trust named
+    in a duty or a bullet the post does not do with it ("visiting Consultants from ..."), nor in a
+    list of the alliance the employer belongs to ("Devon Partnership NHS Trust": the word in its
+    name is no relationship), the employer's partners ("With our partners, ... we form ...") or
+    its history ("Following the merger of ...")."""
+    text = reading.text
+    rest = text[sentence.start : mention.start] + " " + text[mention.end : sentence.end]
+    if not (words.holder.search(sentence.text) or has_any(rest, words.relationship) or joint):
+        return False
+    employer_speaking = not sentence.bullet and words.employer_speaking.search(sentence.text) is not None
+    return not (employer_speaking and not holder) and not words.organisation_history.search(sentence.text)
 
 
 def _rating_given(reading: Reading, words: Wording, sentence: Sentence, mention: Mention) -> bool:

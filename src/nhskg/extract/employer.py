@@ -75,12 +75,14 @@ def _name_around(text: str, mention: Mention) -> tuple[str, int, int] | None:
             break
         start = line_start + word.start()
     name = text[start : mention.end]
-    name = re.sub(r"^(?:(?:and|of|the|&|The|In|At|With|As|For|From|To|Our|Join|Go|back|Whilst|While|Although|Since|When|Currently|Today|Here|Now)\s+)+", "", name).strip(" ,;:-")
+    name = re.sub(r"^(?:(?:and|of|the|in|on|upon|&|The|In|At|With|As|For|From|To|Our|Join|Go|back|Whilst|While|Although|Since|When|Currently|Today|Here|Now)\s+)+", "", name).strip(" ,;:-")
     if not name:
         return None
     if name == mention.written and len(name.split()) <= 4 and mention.code != "nhs-england":
         return None  # "an NHS Foundation Trust": a kind of body, not a name
-    return name, text.index(name, line_start) if name in text[line_start:] else start, mention.end
+    # the name as written just before the type word, not an earlier mention of it on the same line
+    found = text.rfind(name, line_start, mention.end)
+    return name, found if found >= 0 else start, mention.end
 
 
 def _kinds_listed(name: str, matcher: Matcher) -> bool:
@@ -170,6 +172,47 @@ def _stem(name: str, matcher: Matcher) -> str:
     return " ".join(fold(name[:cut]).split())
 
 
+def same_body(name: str, other: str, vocab: Vocabulary) -> bool:
+    """Whether two names are one NHS body's, spelt two ways: the words that tell it from others
+    the same, or those of one all in the other when it has two at least ("Havering & Redbridge
+    University Hospitals NHS Trust" for Barking, Havering and Redbridge University Hospitals NHS
+    Trust), or its place alone where the other adds only a word short names leave out ("Frimley
+    NHS Foundation Trust" for Frimley Health NHS Foundation Trust), or one's initials ("North East
+    London NHS Foundation Trust" for NELFT NHS Foundation Trust). A word written short is its long
+    form ("West Herts" for West Hertfordshire), and a final s is dropped ("Epsom and St Heliers").
+
+    >>> vocab = load_vocabulary()
+    >>> same_body("Milton Keynes Hospital Foundation Trust", "Milton Keynes University Hospital NHS Foundation Trust", vocab)
+    True
+    >>> same_body("North Bristol NHS Trust", "University Hospitals Bristol and Weston NHS Foundation Trust", vocab)
+    False
+    """
+    words_of = wording(vocab)
+
+    def words(text: str) -> list[str]:
+        out = []
+        for word in fold(text).replace(".", " ").split():  # fold leaves "Hospital's" as "hospital s"
+            word = word.strip("'(),-")
+            word = word[:-1] if len(word) > 4 and word.endswith("s") else word
+            if len(word) > 1 and not words_of.shared_name_words.match(word) and not words_of.shared_name_words.match(word + "s"):
+                out.append(word)
+        return out
+
+    def same(a: str, b: str) -> bool:
+        return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a) or (len(a) > 4 and len(b) > 4 and a[:4] == b[:4])))
+
+    mine, theirs = words(name), words(other)
+    if not mine or not theirs:
+        return False
+    initials = {i.lower() for text in (name, other) for i in _initials(text, words_of.name_type_words.sub("", text))}
+    if any(w in initials for w in (*mine, *theirs) if len(w) >= 3) and (len(mine) == 1 or len(theirs) == 1):
+        return True
+    short, long = sorted((mine, theirs), key=len)
+    if len(short) < len(long) and len(short) < 2:
+        return same(short[0], long[0]) and all(words_of.lesser_name_words.match(w) for w in long[1:])
+    return all(any(same(a, b) for b in long) for a in short)
+
+
 def _written_as(name: str) -> re.Pattern[str]:
     """The ways a text writes ``name``: "and" or "&" between its words, its acronym in brackets
     inside it ("University Hospitals Coventry & Warwickshire (UHCW) NHS Trust" for University
@@ -192,7 +235,8 @@ def _initials(name: str, short: str) -> set[str]:
     ['CUH', 'CUHFT', 'CUHNFT']
     """
     def of(words: list[str], acronyms: bool = True) -> str:
-        return "".join(w[0] for w in words if w[0].isupper() and w.isalpha() and (acronyms or not w.isupper()))
+        words = [w.strip(",;:") for w in words]  # "Barking, Havering and Redbridge": BHR
+        return "".join(w[0] for w in words if w and w[0].isupper() and w.isalpha() and (acronyms or not w.isupper()))
 
     found = {of(name.split()), of(name.split(), acronyms=False), of(short.split())}
     return {initials for initials in found if len(initials) >= 3}

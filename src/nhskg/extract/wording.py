@@ -52,6 +52,10 @@ class Wording:
     below_director_line: tuple[re.Pattern[str], ...]
     head_of_nursing: re.Pattern[str]
     name_type_words: re.Pattern[str]
+    shared_name_words: re.Pattern[str]
+    lesser_name_words: re.Pattern[str]
+    employment_transfer: re.Pattern[str]
+    organisation_history: re.Pattern[str]
     employer_field: re.Pattern[str]
     owned_by_other: re.Pattern[str]
     helps_other: re.Pattern[str]
@@ -280,6 +284,10 @@ def wording(vocab: Vocabulary) -> Wording:
         below_director_line=many("below-director-line"),
         head_of_nursing=one("head-of-nursing"),
         name_type_words=one("name-type-words"),
+        shared_name_words=one("shared-name-words"),
+        lesser_name_words=one("lesser-name-words"),
+        employment_transfer=one("employment-transfer"),
+        organisation_history=one("organisation-history"),
         employer_field=one("employer-field"),
         owned_by_other=one("owned-by-other"),
         helps_other=one("helps-other"),

@@ -64,6 +64,11 @@ class Concept:
     named_as_partner: bool = False
     #: for an organisation type: its bodies advertise under a team's name (``nhskg:advertisesAsTeam``)
     advertises_as_team: bool = False
+    #: for an organisation type: the body (``body`` scheme) that another organisation of this type,
+    #: named in what the post does, is of it (``nhskg:partnerBody``)
+    partner_body: str | None = None
+    #: for a known organisation: a staff bank whose posts work in the trusts it names (``nhskg:staffsOtherBodies``)
+    staffs_other_bodies: bool = False
     #: for a body: postings name it mostly for its register, code or approval (``nhskg:namedForStandards``)
     named_for_standards: bool = False
     #: for a body: it runs courses the post holder may take (``nhskg:teaches``)
@@ -212,6 +217,7 @@ def _read_scheme(path: Path) -> Scheme:
         employed_by = _values(node, NHSKG.employedBy)
         refined = _values(node, NHSKG.refinedInTextTo)
         register = _values(node, NHSKG.registrationWith)
+        partner_body = _values(node, NHSKG.partnerBody)
         source = _values(node, DCTERMS.source)
         concepts.append(
             Concept(
@@ -240,6 +246,8 @@ def _read_scheme(path: Path) -> Scheme:
                 refined_in_text_to=refined[0].rsplit("/", 1)[-1] if refined else None,
                 named_as_partner=_flag(node, NHSKG.namedAsPartner),
                 advertises_as_team=_flag(node, NHSKG.advertisesAsTeam),
+                staffs_other_bodies=_flag(node, NHSKG.staffsOtherBodies),
+                partner_body=partner_body[0].rsplit("/", 1)[-1] if partner_body else None,
                 named_for_standards=_flag(node, NHSKG.namedForStandards),
                 teaches=_flag(node, NHSKG.teaches),
                 inspects_services=_flag(node, NHSKG.inspectsServices),
