@@ -65,7 +65,7 @@ CASES: list[tuple[int, str, dict[str, str], int | None, list[dict[str, str]]]] =
     (5, "pay", {"role": "Deputy Director"}, 2, [
         {"band": "", "postings": "17", "n": "16", "q1": "78552.38", "median": "86857.75", "q3": "97965.50"},
     ]),
-    (6, "bodies", {"role": "CMO"}, 10, [
+    (6, "bodies", {"role": "CMO"}, 11, [
         {"body": "icb", "postings": "2"}, {"body": "clinical-senate", "postings": "1"},
     ]),
     (7, "areas-absent", {"role": "Chief Nurse", "other": "Deputy Chief Nurse"}, 5, [

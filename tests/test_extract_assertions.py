@@ -756,6 +756,19 @@ def test_the_employer_the_text_names_behind_a_teams_name_is_no_provider_body():
     assert "nhs-provider" not in codes(p.bodies)
 
 
+@pytest.mark.parametrize("sentence", [
+    # dev 916249251, 916257945, 916222904, 916250419, 916244438
+    "The post holder will play a key role in the fulfilment of these requirements with district hospitals.",
+    "You will support strategic planning across the region and work with local trusts to develop pathways.",
+    "The two successful candidates will join a team of four consultants working across the two Trusts.",
+    "You will develop clinical relationships with CCGs, GPs, NHS provider partners and public health colleagues.",
+    "The post holder will contribute to the cross city on call rota covering the local hospitals in Dudley and Walsall.",
+])
+def test_other_trusts_named_as_a_group_are_provider_bodies(sentence):
+    p = read("Main duties of the job\n" + sentence, "Consultant", "Anytown Hospitals NHS Foundation Trust")
+    assert "nhs-provider" in codes(p.bodies)
+
+
 def test_greater_manchesters_health_and_social_care_partnership_is_its_integrated_care_system():
     # LATER 1600's programme manager, dev 916240061
     q = read("Main duties of the job\nYou will deliver the workforce programme of the Greater Manchester Health and Social "
