@@ -1502,6 +1502,19 @@ def test_travelling_between_sites_asks_for_a_driving_licence(sentence):
     assert essential(read(sentence, "Head of Therapies")).get("driving-licence") is True
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    # front-line batch 7 (FRONT_LINE 560), first 40: 916257536, 916253731, 916252849
+    ("You must be able to travel regularly between office bases and service provider sites.", True),
+    ("The post-holders must be able to travel to undertake the duties of the post at various locations.", True),
+    ("Driver advantageous but not essential.", False),
+    # a chance, not a condition (916244936; dev 916235072)
+    ("You may also be required to travel across Essex at times.", None),
+    ("The post holder may be required to travel to various locations across the wider Health Board area.", None),
+])
+def test_travel_the_post_must_make_asks_a_driving_licence_a_chance_of_travel_does_not(sentence, expected):
+    assert essential(read(sentence, "Health Visitor")).get("driving-licence") is expected
+
+
 def test_travelling_with_no_place_to_reach_is_no_driving_licence():
     assert "driving-licence" not in codes(read("Applicants will be expected to travel as necessary.", "Head of Therapies").requirements)
 
