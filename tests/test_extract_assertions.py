@@ -748,6 +748,38 @@ def test_the_employer_however_spelt_or_a_trust_the_post_does_not_deal_with_is_no
     assert "nhs-provider" not in codes(p.bodies)
 
 
+@pytest.mark.parametrize("sentence, employer", [
+    # after a review of the round's rules against the corpus (916247837, 916241623, 916249956)
+    ("You will be part of a team which includes 11 Consultant General Surgeons plus visiting Consultants from Nottingham "
+     "University Hospitals NHS Trust.", "Sherwood Forest Hospitals NHS Foundation Trust"),
+    ("As an NHS provider of community health services, Nottingham CityCare exists to support local people, working "
+     "alongside other partners.", "Nottingham CityCare Partnership"),
+    ("You will support our integrated teams working across Adult Social Care and Stockport NHS Foundation Trust.",
+     "Stockport NHS Foundation Trust"),
+])
+def test_a_teams_members_the_employers_own_kind_or_its_name_after_other_words_are_no_provider_body(sentence, employer):
+    p = read("Main duties of the job\n" + sentence, "Staff Nurse", employer)
+    assert "nhs-provider" not in codes(p.bodies)
+
+
+@pytest.mark.parametrize("name, other, same", [
+    # two trusts of one place, one of hospitals and one of another kind; two parts of one place
+    ("Oxford Health NHS Foundation Trust", "Oxford University Hospitals NHS Foundation Trust", False),
+    ("Nottinghamshire Healthcare NHS Foundation Trust", "Nottingham University Hospitals NHS Trust", False),
+    ("Coventry and Warwickshire Partnership NHS Trust", "University Hospitals Coventry and Warwickshire NHS Trust", False),
+    ("East London NHS Foundation Trust", "North East London NHS Foundation Trust", False),
+    ("Mid and East Cheshire NHS Trust", "Mid Cheshire Hospitals NHS Foundation Trust", False),
+    # one trust spelt two ways
+    ("North East London NHS Foundation Trust", "NELFT NHS Foundation Trust", True),
+    ("Frimley NHS Foundation Trust", "Frimley Health NHS Foundation Trust", True),
+    ("West Herts Hospitals NHS Trust", "West Hertfordshire Hospitals NHS Trust", True),
+])
+def test_same_body_tells_one_trust_spelt_two_ways_from_two_trusts_of_one_place(name, other, same):
+    from nhskg.extract.employer import same_body
+    from nhskg.vocabulary.vocab import load_vocabulary
+    assert same_body(name, other, load_vocabulary()) is same
+
+
 def test_the_employer_the_text_names_behind_a_teams_name_is_no_provider_body():
     # dev 916243141-like: the job board gives only a team's name
     p = read("Leeds Teaching Hospitals NHS Trust is one of the largest trusts. You will join the Professional Practice "
@@ -1513,6 +1545,21 @@ def test_travelling_between_sites_asks_for_a_driving_licence(sentence):
 ])
 def test_travel_the_post_must_make_asks_a_driving_licence_a_chance_of_travel_does_not(sentence, expected):
     assert essential(read(sentence, "Health Visitor")).get("driving-licence") is expected
+
+
+@pytest.mark.parametrize("sentence", [
+    # the older travel wordings take a chance of travel as none too (corpus 916250617, 916243826, 916244122)
+    "You may also be required to travel across sites at times.",
+    "The post holder will be based at Hill Rise but may be required to travel between both sites at times.",
+    "You may occasionally be required to travel across the North West.",
+])
+def test_a_chance_of_travel_asks_no_licence(sentence):
+    assert "driving-licence" not in codes(read(sentence, "Health Visitor").requirements)
+
+
+def test_a_place_that_may_not_be_reached_by_public_transport_still_asks_a_licence():
+    p = read("You must be able to travel to venues that may not be accessible by public transport.", "Health Visitor")
+    assert essential(p).get("driving-licence") is True
 
 
 def test_travelling_with_no_place_to_reach_is_no_driving_licence():

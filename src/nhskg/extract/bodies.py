@@ -158,6 +158,8 @@ def read_bodies(
 # The article before a kind of body, not a name: "an Outstanding NHS Trust", "a large Acute and
 # Community NHS Trust" (not "2 days a week at Kings College Hospital NHS Foundation Trust").
 _A_KIND = re.compile(r"\b(?:an?|An?)\s+(?:(?!(?:at|in|on|with|for|of|from|by|to|and|or)\s)[a-z]+\s+){0,2}$")
+# Where a name may have run back over words before it: after "and", "&", a comma or "in".
+_JOINS = re.compile(r"\s(?:and|&|in)\s|,\s")
 # A name running on over "for": "Great Ormond Street Hospital for Children NHS Trust".
 _NAME_FOR = re.compile(r"(?:\b[A-Z][\w'\u2019&-]*\s+)+for\s+$")
 
@@ -190,8 +192,11 @@ def _other_organisations_as_bodies(
             start = extended.start()  # "Great Ormond Street Hospital for Children NHS Trust"
         if any(a < end and start < b for a, b in own):
             continue  # the employer, by its name or initials
-        if any(same_body(reading.text[start:end], name, reading.vocab) for name in employers):
-            continue  # the employer spelt another way: "Milton Keynes Hospital Foundation Trust"
+        # the employer spelt another way ("Milton Keynes Hospital Foundation Trust"), or named after
+        # words the name ran back over ("Adult Social Care and Stockport NHS Foundation Trust")
+        tails = [start] + [start + j.end() for j in _JOINS.finditer(reading.text[start:end])]
+        if any(same_body(reading.text[tail:end], name, reading.vocab) for tail in tails for name in employers):
+            continue
         found.append(Mention(BODY, concept.partner_body, start, end, reading.text[start:end]))
     return found
 
@@ -199,11 +204,14 @@ def _other_organisations_as_bodies(
 def _dealt_with_by_name(reading: Reading, words: Wording, sentence: Sentence, mention: Mention, holder: bool,
                         joint: bool) -> bool:
     """Whether a sentence says the post deals with another trust it names in full: not a trust named
-    in a duty or a bullet the post does not do with it ("visiting Consultants from ..."), nor in a
+    in a duty or a bullet the post does not do with it, or as where a team's members come from
+    ("visiting Consultants from ..."), nor in a
     list of the alliance the employer belongs to ("Devon Partnership NHS Trust": the word in its
     name is no relationship), the employer's partners ("With our partners, ... we form ...") or
     its history ("Following the merger of ...")."""
     text = reading.text
+    if words.team_make_up.search(text, sentence.start, mention.start):
+        return False  # "a team which includes ... visiting Consultants from Nottingham University Hospitals NHS Trust"
     rest = text[sentence.start : mention.start] + " " + text[mention.end : sentence.end]
     if not (words.holder.search(sentence.text) or has_any(rest, words.relationship) or joint):
         return False

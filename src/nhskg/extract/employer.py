@@ -186,6 +186,8 @@ def same_body(name: str, other: str, vocab: Vocabulary) -> bool:
     True
     >>> same_body("North Bristol NHS Trust", "University Hospitals Bristol and Weston NHS Foundation Trust", vocab)
     False
+    >>> same_body("Oxford Health NHS Foundation Trust", "Oxford University Hospitals NHS Foundation Trust", vocab)
+    False
     """
     words_of = wording(vocab)
 
@@ -207,6 +209,12 @@ def same_body(name: str, other: str, vocab: Vocabulary) -> bool:
     initials = {i.lower() for text in (name, other) for i in _initials(text, words_of.name_type_words.sub("", text))}
     if any(w in initials for w in (*mine, *theirs) if len(w) >= 3) and (len(mine) == 1 or len(theirs) == 1):
         return True
+    if {w for w in mine if words_of.place_part_words.match(w)} != {w for w in theirs if words_of.place_part_words.match(w)}:
+        return False  # "East London" is not "North East London", nor "Mid Cheshire" "Mid and East Cheshire"
+    kinds = [bool(words_of.hospitals_trust_name.search(text)) for text in (name, other)]
+    others = [bool(words_of.other_kind_trust_name.search(text)) for text in (name, other)]
+    if (kinds[0] and others[1]) or (kinds[1] and others[0]):
+        return False  # "Oxford Health" is not "Oxford University Hospitals", nor "Coventry and Warwickshire Partnership"
     short, long = sorted((mine, theirs), key=len)
     if len(short) < len(long) and len(short) < 2:
         return same(short[0], long[0]) and all(words_of.lesser_name_words.match(w) for w in long[1:])

@@ -80,6 +80,9 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         # students": what others are studying for
         asked = [m for m in asked if not _a_lower_award(words, reading.text, sentence, m)
                  and not words.studied_by_students.match(reading.text, m.end, sentence.end)]
+        # "You may also be required to travel across sites at times": a chance, not a condition
+        asked = [m for m in asked if (m.start, m.end) not in reading.patterned
+                 or not words.chance_of_travel.search(reading.text, max(sentence.start, m.start - 60), m.start)]
         if not asked:
             continue
         if (sentence.section != "person-specification" and not words.asks_of_candidate.search(sentence.text)

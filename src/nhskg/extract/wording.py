@@ -54,8 +54,13 @@ class Wording:
     name_type_words: re.Pattern[str]
     shared_name_words: re.Pattern[str]
     lesser_name_words: re.Pattern[str]
+    place_part_words: re.Pattern[str]
+    hospitals_trust_name: re.Pattern[str]
+    other_kind_trust_name: re.Pattern[str]
     employment_transfer: re.Pattern[str]
     organisation_history: re.Pattern[str]
+    team_make_up: re.Pattern[str]
+    chance_of_travel: re.Pattern[str]
     employer_field: re.Pattern[str]
     owned_by_other: re.Pattern[str]
     helps_other: re.Pattern[str]
@@ -286,8 +291,13 @@ def wording(vocab: Vocabulary) -> Wording:
         name_type_words=one("name-type-words"),
         shared_name_words=one("shared-name-words"),
         lesser_name_words=one("lesser-name-words"),
+        place_part_words=one("place-part-words"),
+        hospitals_trust_name=one("hospitals-trust-name"),
+        other_kind_trust_name=one("other-kind-trust-name"),
         employment_transfer=one("employment-transfer"),
         organisation_history=one("organisation-history"),
+        team_make_up=one("team-make-up"),
+        chance_of_travel=one("chance-of-travel"),
         employer_field=one("employer-field"),
         owned_by_other=one("owned-by-other"),
         helps_other=one("helps-other"),
