@@ -81,8 +81,7 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         asked = [m for m in asked if not _a_lower_award(words, reading.text, sentence, m)
                  and not words.studied_by_students.match(reading.text, m.end, sentence.end)]
         # "You may also be required to travel across sites at times": a chance, not a condition
-        asked = [m for m in asked if (m.start, m.end) not in reading.patterned
-                 or not words.chance_of_travel.search(reading.text, max(sentence.start, m.start - 60), m.start)]
+        asked = [m for m in asked if (m.start, m.end) not in reading.patterned or not _by_chance(words, reading.text, sentence, m)]
         if not asked:
             continue
         if (sentence.section != "person-specification" and not words.asks_of_candidate.search(sentence.text)
@@ -162,6 +161,16 @@ def _a_lower_award(words: Wording, text: str, sentence: Sentence, mention: Menti
         return True
     inside = mention.written.lower().rfind("degree")
     return inside > 0 and words.lower_award_before.search(text, mention.start, mention.start + inside) is not None
+
+
+def _by_chance(words: Wording, text: str, sentence: Sentence, mention: Mention) -> bool:
+    """Whether a chance wording leads into the mention: "may be required to" before "travel between
+    sites", "may" before "need to travel to different locations" (the pattern's words start at
+    "need"), not "may" before "not be accessible by public transport"."""
+    return any(
+        chance.start() < mention.start <= chance.end() <= mention.start + 25
+        for chance in words.chance_of_travel.finditer(text, max(sentence.start, mention.start - 60), mention.end)
+    )
 
 
 def _names_the_post(reading: Reading, words: Wording, mention: Mention) -> bool:
