@@ -24,6 +24,11 @@ def codes(items) -> set[str]:
     return {i.code for i in items}
 
 
+def duty_bodies(sentence: str, title: str, employer: str) -> set[str]:
+    """The bodies read from one sentence of a posting's duties."""
+    return codes(read("Main duties of the job\n" + sentence, title, employer).bodies)
+
+
 # --- 1. facts about the advertised post ---------------------------------------------------------
 
 
@@ -687,8 +692,7 @@ def test_one_hospital_is_a_site_not_a_provider_body(sentence):
     "Also extensive stakeholder liaison with external parties, including local authorities and other trusts.",
 ])
 def test_other_trusts_are_provider_bodies(sentence):
-    p = read("Main duties of the job\n" + sentence, "Research Nurse", "Anytown Hospitals NHS Foundation Trust")
-    assert "nhs-provider" in codes(p.bodies)
+    assert "nhs-provider" in duty_bodies(sentence, "Research Nurse", "Anytown Hospitals NHS Foundation Trust")
 
 
 @pytest.mark.parametrize("sentence, employer", [
@@ -704,8 +708,7 @@ def test_other_trusts_are_provider_bodies(sentence):
      "at The Hurley Group.", "Lambeth GP Federation"),
 ])
 def test_another_named_trust_the_post_works_in_or_with_is_a_provider_body(sentence, employer):
-    p = read("Main duties of the job\n" + sentence, "Consultant", employer)
-    assert "nhs-provider" in codes(p.bodies)
+    assert "nhs-provider" in duty_bodies(sentence, "Consultant", employer)
 
 
 @pytest.mark.parametrize("sentence, employer", [
@@ -744,8 +747,7 @@ def test_another_named_trust_the_post_works_in_or_with_is_a_provider_body(senten
      "NHS Trust.", "Sherwood Forest Hospitals NHS Foundation Trust"),
 ])
 def test_the_employer_however_spelt_or_a_trust_the_post_does_not_deal_with_is_no_provider_body(sentence, employer):
-    p = read("Main duties of the job\n" + sentence, "Staff Nurse", employer)
-    assert "nhs-provider" not in codes(p.bodies)
+    assert "nhs-provider" not in duty_bodies(sentence, "Staff Nurse", employer)
 
 
 @pytest.mark.parametrize("sentence, employer", [
@@ -758,8 +760,7 @@ def test_the_employer_however_spelt_or_a_trust_the_post_does_not_deal_with_is_no
      "Stockport NHS Foundation Trust"),
 ])
 def test_a_teams_members_the_employers_own_kind_or_its_name_after_other_words_are_no_provider_body(sentence, employer):
-    p = read("Main duties of the job\n" + sentence, "Staff Nurse", employer)
-    assert "nhs-provider" not in codes(p.bodies)
+    assert "nhs-provider" not in duty_bodies(sentence, "Staff Nurse", employer)
 
 
 @pytest.mark.parametrize("name, other, same", [
@@ -797,8 +798,7 @@ def test_the_employer_the_text_names_behind_a_teams_name_is_no_provider_body():
     "The post holder will contribute to the cross city on call rota covering the local hospitals in Dudley and Walsall.",
 ])
 def test_other_trusts_named_as_a_group_are_provider_bodies(sentence):
-    p = read("Main duties of the job\n" + sentence, "Consultant", "Anytown Hospitals NHS Foundation Trust")
-    assert "nhs-provider" in codes(p.bodies)
+    assert "nhs-provider" in duty_bodies(sentence, "Consultant", "Anytown Hospitals NHS Foundation Trust")
 
 
 def test_greater_manchesters_health_and_social_care_partnership_is_its_integrated_care_system():

@@ -108,7 +108,8 @@ def read_bodies(
         employer_speaking = not sentence.bullet and words.employer_speaking.search(sentence.text) is not None
         academic_offer = words.opportunity_offered.search(sentence.text) is not None
         for mention in bodies:
-            if mention.start in named_starts and not _dealt_with_by_name(reading, words, sentence, mention, holder, joint):
+            if mention.start in named_starts and not _dealt_with_by_name(reading, words, sentence, mention, holder, joint,
+                                                                         employer_speaking):
                 continue
             body = known_bodies.get(mention.code)
             if (organisation and organisation.type == mention.code) or mention.code in own_bodies:
@@ -186,7 +187,9 @@ def _other_organisations_as_bodies(
         if _A_KIND.search(reading.text, max(0, start - 30), start):
             continue  # "an Outstanding NHS Trust", "a large Acute and Community NHS Trust": a kind of body
         # "Community Eating Disorder Team. North East London NHS Foundation Trust": two lines run together
-        start += max(reading.text.rfind(". ", start, end) + 2 - start, 0)
+        run_together = reading.text.rfind(". ", start, end)
+        if run_together >= 0:
+            start = run_together + 2
         extended = _NAME_FOR.search(reading.text, max(0, start - 80), start)
         if extended:
             start = extended.start()  # "Great Ormond Street Hospital for Children NHS Trust"
@@ -202,20 +205,18 @@ def _other_organisations_as_bodies(
 
 
 def _dealt_with_by_name(reading: Reading, words: Wording, sentence: Sentence, mention: Mention, holder: bool,
-                        joint: bool) -> bool:
-    """Whether a sentence says the post deals with another trust it names in full: not a trust named
-    in a duty or a bullet the post does not do with it, or as where a team's members come from
-    ("visiting Consultants from ..."), nor in a
-    list of the alliance the employer belongs to ("Devon Partnership NHS Trust": the word in its
-    name is no relationship), the employer's partners ("With our partners, ... we form ...") or
-    its history ("Following the merger of ...")."""
+                        joint: bool, employer_speaking: bool) -> bool:
+    """Whether a sentence says the post deals with another trust it names in full. Not a trust named
+    in a duty or a bullet the post does not do with it, nor as where a team's members come from
+    ("visiting Consultants from ..."), nor in a list of the alliance the employer belongs to ("Devon
+    Partnership NHS Trust": the word in its name is no relationship), nor as the employer's partners
+    ("With our partners, ... we form ...") or in its history ("Following the merger of ...")."""
     text = reading.text
     if words.team_make_up.search(text, sentence.start, mention.start):
-        return False  # "a team which includes ... visiting Consultants from Nottingham University Hospitals NHS Trust"
+        return False
     rest = text[sentence.start : mention.start] + " " + text[mention.end : sentence.end]
     if not (words.holder.search(sentence.text) or has_any(rest, words.relationship) or joint):
         return False
-    employer_speaking = not sentence.bullet and words.employer_speaking.search(sentence.text) is not None
     return not (employer_speaking and not holder) and not words.organisation_history.search(sentence.text)
 
 
