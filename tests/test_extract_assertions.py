@@ -835,6 +835,35 @@ def test_the_employer_by_its_name_opening_a_sentence_describes_itself(sentence, 
     assert not codes(read(sentence, "Regional Lead Nurse", organisation).bodies)
 
 
+@pytest.mark.parametrize("sentence, organisation", [
+    # dev 916249343: the employer's pathology collaboration, in a biomedical scientist's advert
+    ("In line with national initiatives for the streamlining of pathology services, East Lancashire Hospitals NHS Trust "
+     "is currently working collaboratively with 3 other local Trusts in a bid to secure our services for the future.",
+     "East Lancashire Hospitals NHS Trust"),
+    # dev 916237103: the CCGs' own joint working, as their group's name says it
+    ("The three LLR CCGs work collaboratively with the local authorities in addition to the borough/district councils "
+     "in Leicestershire.", "Leicester City, Leicestershire and Rutland CCG\u2019s"),
+])
+def test_the_employer_as_subject_after_an_opening_clause_or_as_its_group_describes_itself(sentence, organisation):
+    assert not duty_bodies(sentence, "Specialist Biomedical Scientist", organisation) & {"nhs-provider", "local-authority"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "In this role, you will work collaboratively with 3 other local Trusts to streamline pathology services.",
+    "In line with national initiatives, the post holder is working collaboratively with 3 other local Trusts.",
+])
+def test_the_post_working_with_other_trusts_after_an_opening_clause_still_names_the_body(sentence):
+    assert "nhs-provider" in duty_bodies(sentence, "Specialist Biomedical Scientist", "East Lancashire Hospitals NHS Trust")
+
+
+def test_a_body_working_with_others_as_subject_is_that_bodys_doing():
+    assert "local-authority" in duty_bodies("You will work collaboratively with the local authorities in Leicestershire.",
+                                            "Strategic Development Senior Manager",
+                                            "Leicester City, Leicestershire and Rutland CCG\u2019s")
+    assert not duty_bodies("NHS England works closely with the local authorities on this programme.",
+                           "Strategic Development Senior Manager", "Anytown Hospitals NHS Foundation Trust")
+
+
 def test_the_employer_recruiting_by_its_name_still_speaks_of_the_post():
     p = read("Practice Plus Group is looking for a Lead Nurse to work with NHS England on hepatitis C.",
              "Regional Lead Nurse", "Practice Plus Group")

@@ -71,7 +71,7 @@ def read_bodies(
             continue  # the employer describing itself and the bodies it deals with
         if words.describes_the_area.search(sentence.text):
             continue  # "the heart of a friendly and vibrant city" with its medical school: a feature of the place
-        if not holder and _opens_with(reading.text, sentence, own):
+        if not holder and _opens_with(reading.text, sentence, own, words):
             continue  # "Practice Plus Group is working with NHS England": the employer, by its name
         joint = any(m.scheme == CUE for m in mentions)
         if sentence.section in ("application", "person-specification"):
@@ -156,6 +156,8 @@ def read_bodies(
     return found
 
 
+# The end of an opening clause, where a sentence's subject may begin: "In line with ..., ".
+_AFTER_OPENING_CLAUSE = re.compile(r",\s*(?:[Tt]he\s+)?$")
 # The article before a kind of body, not a name: "an Outstanding NHS Trust", "a large Acute and
 # Community NHS Trust" (not "2 days a week at Kings College Hospital NHS Foundation Trust").
 _A_KIND = re.compile(r"\b(?:an?|An?)\s+(?:(?!(?:at|in|on|with|for|of|from|by|to|and|or)\s)[a-z]+\s+){0,2}$")
@@ -250,14 +252,22 @@ def _dealt_with(reading: Reading, words: Wording, sentence: Sentence, mention: M
     return any(m.scheme == CUE and start <= m.start and m.end <= mention.start for m in reading.mentions)
 
 
-def _opens_with(text: str, sentence: Sentence, spans: list[tuple[int, int]]) -> bool:
-    """Whether the sentence opens with one of ``spans`` (the employer's name) as its subject, the
-    name's first word among the sentence's first three: "NHS Professionals (NHSP), owned by ...,
-    works in partnership with hospital trusts" is about the employer, as "We work with" is."""
-    return any(
-        sentence.start <= a < sentence.end and len(text[sentence.start : a].split()) < 3 and "," not in text[sentence.start : a]
-        for a, _ in spans
-    )
+def _opens_with(text: str, sentence: Sentence, spans: list[tuple[int, int]], words: Wording) -> bool:
+    """Whether one of ``spans`` (the employer's name) is the sentence's subject: the name's first
+    word among the sentence's first three ("NHS Professionals (NHSP), owned by ..., works in
+    partnership with hospital trusts" is about the employer, as "We work with" is), or the name
+    right after an opening clause and followed by its verb ("In line with national initiatives
+    ..., East Lancashire Hospitals NHS Trust is currently working collaboratively with 3 other
+    local Trusts": the employer's own collaboration, whichever of its posts the advert is for)."""
+    for a, b in spans:
+        if not sentence.start <= a < sentence.end:
+            continue
+        before = text[sentence.start : a]
+        if len(before.split()) < 3 and "," not in before:
+            return True
+        if _AFTER_OPENING_CLAUSE.search(before) and words.body_as_subject.match(text[b : sentence.end]):
+            return True
+    return False
 
 
 def _is_subject(text: str, sentence: Sentence, mention: Mention, words: Wording) -> bool:
