@@ -820,6 +820,26 @@ def test_providers_in_the_plural_are_still_a_body():
     assert codes(p.bodies) == {"nhs-provider"}
 
 
+@pytest.mark.parametrize("sentence, body", [
+    # the eighth front-line batch's first 40 (tuned on): a body's standards or blueprint, named by their own words
+    ("This role will support the implementation and embedding of the NHSI LD Improvement Standards and enhance the "
+     "smooth transition of individuals from home to hospital.", "nhs-improvement"),
+    ("These are in line with NHS Pathways and NHS England\u2019s workforce blueprint, as well as with personal "
+     "developments you may identify in your appraisal.", "nhs-england"),
+    ("You will support the development of services in line with Department of Health strategy and guidelines.", "dhsc"),
+])
+def test_a_bodys_named_standards_or_blueprint_are_its_instrument_not_the_body(sentence, body):
+    assert body not in duty_bodies(sentence, "Specialist Nurse", "Anytown Hospitals NHS Foundation Trust")
+
+
+@pytest.mark.parametrize("sentence, body", [
+    ("You will work with NHS Improvement to deliver the standards.", "nhs-improvement"),
+    ("You will work with NHS England\u2019s regional team on workforce plans.", "nhs-england"),
+])
+def test_a_body_the_post_works_with_before_its_own_words_is_still_the_body(sentence, body):
+    assert body in duty_bodies(sentence, "Specialist Nurse", "Anytown Hospitals NHS Foundation Trust")
+
+
 def test_a_postgraduate_dean_is_a_person_not_the_deanery():
     p = read("Main duties of the job\nYou will work closely with the Postgraduate Deans on a variety of programmes.\n"
              "Accountable to the lead Deputy Postgraduate Dean.", "Training Programme Director", "Health Education England")
