@@ -1608,6 +1608,19 @@ def test_a_chance_of_travel_asks_no_licence(sentence):
     assert "driving-licence" not in codes(read(sentence, "Health Visitor").requirements)
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    # a clause that ends in "essential" or "desirable" asks it (corpus 916246418, 916234904, 916255430)
+    ("Car owner/driver essential.", True),
+    ("This is a community based post therefore, car owner/driver essential, subject to the provisions of the "
+     "Equality Act (2010).", True),
+    ("Car owner, driver desirable.", False),
+    # not asked at all
+    ("Car owner/driver is not essential for this post.", None),
+])
+def test_a_car_owner_marked_essential_or_desirable_is_a_driving_licence_asked(sentence, expected):
+    assert essential(read(sentence, "Community Nurse")).get("driving-licence") is expected
+
+
 def test_a_place_that_may_not_be_reached_by_public_transport_still_asks_a_licence():
     p = read("You must be able to travel to venues that may not be accessible by public transport.", "Health Visitor")
     assert essential(p).get("driving-licence") is True
