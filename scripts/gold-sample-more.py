@@ -76,7 +76,7 @@ CLINICAL_GRADE = re.compile(r"\b(?:nurses?|sonographers?|psychologists?|practiti
                             r"therapists?|pharmacists?|midwi(?:fe|ves)|radiographers?|paramedics?|physiotherapists?)\b", re.I)
 #: the front-line stratum: how many, in the same order (read in three batches of 80; the second 40 of the first and the last
 #: 40 of the third were held back, scored unseen when read and again at the end of the round, then added)
-FRONT_LINE = 560
+FRONT_LINE = 640
 MANAGES = re.compile(r"\b(?:lead|leads|manager|managers)\b", re.I)
 
 
