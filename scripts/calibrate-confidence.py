@@ -7,8 +7,10 @@ seen give. It was measured on the development split once, where the rules were t
 0.88 where the test split gave 0.75. Every fact the extractor reads from a calibration posting is
 right when the gold record has the same code in the same field. The figure is the Laplace-smoothed
 precision, (right + 1) / (facts + 2), so that a form seen a few times is not taken as certain; a
-(field, form) pair seen fewer than ``--min`` times falls back to the form's figure over every
-field, and a form seen fewer than that on the split to its figure on the dev split. Usage:
+(field, form) pair seen fewer than ``--min`` times falls back to the lower of the field's figure
+over its sentence forms and the form's figure over every field, and a form seen fewer than that on
+the split to its figure on the dev split. Front-line posts get figures of their own where dev's
+front-line posts give a lower one (``nhskg:postKind``; see ``nhskg.extract.confidence``). Usage:
 ``python scripts/calibrate-confidence.py``; ``--check`` writes nothing and exits 1 when the file
 no longer says what the split measures (``tests/test_confidence_calibration.py``
 runs it, so a change to the extractor, the vocabularies or the gold records that moves a figure
@@ -24,55 +26,91 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from nhskg.extract.confidence import load_calibration
+from nhskg.extract.confidence import kind_of_post, load_calibration
 from nhskg.extract.evaluate import load_gold_set, scored_facts
+from nhskg.extract.postings import Posting
 from nhskg.pipeline.build import read_postings
+from nhskg.vocabulary.vocab import load_vocabulary
 OUT = Path(__file__).resolve().parents[1] / "ontology" / "confidence.ttl"
 SPLIT = "calibration"
 
 
-def counted(splits: tuple[str, ...]) -> dict[str, dict[tuple[str, str], list[int]]]:
-    """Per split, (field, form) -> [right, facts], with ("*", form) for a form over every field: the
-    gold set's postings read once for every split asked about."""
+#: The forms read from the posting's own words, whose figure over a field stands for a rare one of
+#: them: the duty model's inferred partners are right far less often, so they keep their own.
+SENTENCE_FORMS = ("field", "direct", "list", "passing")
+#: The kinds of post whose facts may carry a lower figure of their own (``kind_of_post``).
+KINDS = ("front-line",)
+
+Figure = tuple[str, str, str, int, int, str]  # kind ("" for every post), field, form, right, facts, split
+
+
+def counted(splits: tuple[str, ...]) -> dict[str, dict[tuple[str, str, str], list[int]]]:
+    """Per split, (kind of post, field, form) -> [right, facts]: kind "" for every post, field "*"
+    for a form over every field, form "*" for a field over its sentence forms; the gold set's
+    postings read once for every split asked about."""
     gold = load_gold_set(Path("tests/data/gold"))
     for split in splits:
         if not any(g.split == split for g in gold.postings.values()):
             raise SystemExit(f"tests/data/gold has no {split!r} split; run from the project folder or give --split")
     predicted = list(read_postings(gold.sources(), full=True))
-    counts: dict[str, dict[tuple[str, str], list[int]]] = {}
+    vocab = load_vocabulary()
+    kinds = {p.id: kind_of_post(vocab, p.title) for p in predicted if isinstance(p, Posting)}
+    counts: dict[str, dict[tuple[str, str, str], list[int]]] = {}
     for split in splits:
         tally = counts[split] = collections.defaultdict(lambda: [0, 0])
-        for field, fact, right in scored_facts(gold, split, predicted):
-            for key in ((field, fact.stated), ("*", fact.stated)):
-                tally[key][0] += right
-                tally[key][1] += 1
+        for posting in predicted:
+            if not isinstance(posting, Posting):
+                continue  # a posting that could not be read has no facts to count
+            for field, fact, right in scored_facts(gold, split, [posting]):
+                keys = [("", field, fact.stated), ("", "*", fact.stated), (kinds[posting.id], field, fact.stated)]
+                if fact.stated in SENTENCE_FORMS:
+                    keys.append(("", field, "*"))
+                for key in keys:
+                    tally[key][0] += right
+                    tally[key][1] += 1
     return counts
 
 
-def measured(minimum: int, split: str = SPLIT) -> list[tuple[str, str, int, int, str]]:
-    """(field, form, right, facts, split) of every figure the file gives, "*" for a form over every
-    field. A pair seen fewer than ``minimum`` times on ``split`` has no figure of its own (the form's
-    stands for it); a form seen fewer than ``minimum`` times there at all (a header such as
-    "Accountable to:" is rare below leadership level) takes its figure on the dev split, which
-    promises more than unseen postings give but is better than a guess."""
+def _value(right: int, total: int) -> float:
+    return (right + 1) / (total + 2)
+
+
+def measured(minimum: int, split: str = SPLIT) -> list[Figure]:
+    """Every figure the file gives. For every post, on ``split``: a (field, form) pair seen at least
+    ``minimum`` times, a field over its sentence forms, and a form over every field; a form seen
+    fewer than ``minimum`` times there at all (a header such as "Accountable to:" is rare below
+    leadership level) takes its figure on the dev split, which promises more than unseen postings
+    give but is better than a guess. For a kind of post (:data:`KINDS`), a (field, form) pair seen at
+    least ``minimum`` times on dev's posts of that kind, where its figure is lower than the one for
+    every post: tuned on, dev can only promise more than unseen posts of the kind give, so a lower
+    figure there is a warning worth passing on, and a higher one is not."""
     counts = counted((split, "dev") if split != "dev" else (split,))
-    figures = [(field, form, right, total, split) for (field, form), (right, total) in sorted(counts[split].items())
-               if total >= minimum]
-    measured_forms = {form for field, form, *_ in figures if field == "*"}
+    figures: list[Figure] = [("", field, form, right, total, split) for (kind, field, form), (right, total)
+                             in sorted(counts[split].items()) if kind == "" and total >= minimum]
+    measured_forms = {form for _, field, form, *_ in figures if field == "*"}
     if split != "dev":
-        figures += [("*", form, right, total, "dev") for (field, form), (right, total) in sorted(counts["dev"].items())
-                    if field == "*" and form not in measured_forms]
-    return sorted(figures, key=lambda f: (f[0] != "*", f[0], f[1]))
+        figures += [("", "*", form, right, total, "dev") for (kind, field, form), (right, total) in sorted(counts["dev"].items())
+                    if kind == "" and field == "*" and form not in measured_forms]
+    every = {(field, form): _value(right, total) for _, field, form, right, total, _ in figures}
+    for (kind, field, form), (right, total) in sorted(counts["dev"].items()):
+        if kind in KINDS and total >= minimum:
+            general = every.get((field, form))
+            if general is None:
+                general = min((v for v in (every.get((field, "*")), every.get(("*", form))) if v is not None), default=None)
+            if general is None or _value(right, total) < general:
+                figures.append((kind, field, form, right, total, "dev"))
+    return sorted(figures, key=lambda f: (f[0], f[1] != "*", f[1], f[2]))
 
 
-def turtle_lines(figures: list[tuple[str, str, int, int, str]]) -> list[str]:
+def turtle_lines(figures: list[Figure]) -> list[str]:
     """The statements of the file, one per figure (without its header)."""
     lines = []
-    for field, form, right, total, split in figures:
-        value = (right + 1) / (total + 2)
+    for kind, field, form, right, total, split in figures:
+        post = f'nhskg:postKind "{kind}" ; ' if kind else ""
         record = f'nhskg:recordField "{field}" ; ' if field != "*" else ""
-        lines.append(f"[] {record}nhskg:statedAs nhskg:stated-{form} ; "
-                     f'nhskg:confidence "{value:.2f}"^^xsd:decimal ; nhskg:basedOn {total} ; nhskg:measuredOn "{split}" .')
+        stated = f"nhskg:statedAs nhskg:stated-{form} ; " if form != "*" else ""
+        lines.append(f"[] {post}{record}{stated}"
+                     f'nhskg:confidence "{_value(right, total):.2f}"^^xsd:decimal ; nhskg:basedOn {total} ; nhskg:measuredOn "{split}" .')
     return lines
 
 
@@ -104,9 +142,9 @@ def main() -> None:
         "@prefix xsd:   <http://www.w3.org/2001/XMLSchema#> .",
         "",
     ]
-    print(f"{'field':30} {'form':8} {'right':>5} {'facts':>5} confidence split")
-    for field, form, right, total, split in figures:
-        print(f"{field:30} {form:8} {right:5d} {total:5d} {(right + 1) / (total + 2):10.2f} {split}")
+    print(f"{'kind of post':12} {'field':30} {'form':8} {'right':>5} {'facts':>5} confidence split")
+    for kind, field, form, right, total, split in figures:
+        print(f"{kind or 'every':12} {field:30} {form:8} {right:5d} {total:5d} {_value(right, total):10.2f} {split}")
     OUT.write_text("\n".join(lines + statements) + "\n", encoding="utf-8")
     load_calibration.cache_clear()
     print(f"wrote {OUT}")

@@ -124,9 +124,11 @@ def test_weak_facts_lists_only_facts_below_the_threshold_weakest_first(seeds_sou
     values = [float(r["confidence"]) for r in everything.records()]
     assert values == sorted(values) and all(v < 1 for v in values)
     # below 0.8: joint working stated directly is 0.93, but bodies stated directly are 0.62 and in a
-    # list 0.43 on the calibration split; the teams the duty model names as partners of posts below
-    # leadership level are inferred and weighed apart (none in the seeds)
-    assert (len(some), len(everything)) == (43, 215)  # everything: tests/data/seeds-answers/weak-facts+below=1.csv
+    # list 0.43 on the calibration split, and in passing (too rare there for a figure of their own)
+    # the lower of bodies' over every form and passing mentions' over every field, 0.56; the teams the
+    # duty model names as partners of posts below leadership level are inferred and weighed apart
+    # (none in the seeds)
+    assert (len(some), len(everything)) == (57, 215)  # everything: tests/data/seeds-answers/weak-facts+below=1.csv
     below = [row for row, r in zip(everything.rows, everything.records()) if float(r["confidence"]) < 0.8]
     assert Counter(some.rows) == Counter(below)  # exactly those rows (ties in confidence come in any order)
     assert all(r["stated_as"] and ":" not in str(r["relation"]) for r in everything.records())

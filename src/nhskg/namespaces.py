@@ -78,6 +78,7 @@ class NHSKG(DefinedNamespace):
     partOfOrganisation: URIRef
     partnerBody: URIRef
     paysOnNationalTerms: URIRef
+    postKind: URIRef  # kind of post
     recordField: URIRef
     refinedInTextTo: URIRef  # refined in the text to
     registrationWith: URIRef

@@ -40,7 +40,7 @@ from ..vocabulary.matching import Matcher, Mention, build_matcher
 from .postings import Duty, Evidence, Item, Organisation, Posting
 from ..read.sentences import Sentence, split_sentences
 from ..vocabulary.vocab import Vocabulary, load_vocabulary
-from .confidence import item
+from .confidence import for_kind_of_post, item, kind_of_post
 from .duties import read_duties
 from .employer import organisation_from_text, organisation_type, type_in_name, type_refined_in_text
 from .bodies import read_bodies
@@ -180,7 +180,7 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
             add(designations, item("designations", code, title or role_concept.pref_label, title_evidence, "field"))
     fields = relations.fields
     duties = duty_reader(reading, relations.partners)
-    return replace(
+    read = replace(
         _minimal(document, vocab, title, role, organisation, scope, matcher, title_evidence, text, sentences, list(mentions)),
         leadership=leadership,
         accountable_to=tuple(fields["accountable_to"].values()),
@@ -193,6 +193,8 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
         requirements=tuple(read_requirements(reading).values()),
         duties=duties,
     )
+    # a front-line post's bodies are right far less often than a manager's (ontology/confidence.ttl)
+    return for_kind_of_post(read, kind_of_post(vocab, title))
 
 
 def with_duty_partners(works_with: dict[str, Item], duties: tuple[Duty, ...], vocab: Vocabulary) -> tuple[Item, ...]:

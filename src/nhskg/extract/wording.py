@@ -206,6 +206,8 @@ class Wording:
     opportunity_offered: re.Pattern[str]
     #: leadership-level-title: a title naming a chief, director, head, chair, non-executive or guardian
     leadership_level_title: re.Pattern[str]
+    #: managing-post-title: a lead, manager, matron, consultant or deputy named in a title
+    managing_post_title: re.Pattern[str]
     #: section desirable: wording in a sentence that makes a requirement desirable
     desirable: re.Pattern[str]
     #: scope code -> patterns stating that scope in running text, and in a title only
@@ -385,6 +387,7 @@ def wording(vocab: Vocabulary) -> Wording:
         course_at_body=one("course-at-body"),
         opportunity_offered=one("opportunity-offered"),
         leadership_level_title=one("leadership-level-title"),
+        managing_post_title=one("managing-post-title"),
         desirable=re.compile(desirable[0], re.IGNORECASE),
         scope_in_text={c.code: _compile(c.patterns) for c in scopes if c.patterns},
         scope_in_title={c.code: _compile(c.title_patterns) for c in scopes if c.title_patterns},
