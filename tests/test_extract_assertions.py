@@ -1807,6 +1807,9 @@ def test_being_a_senior_leader_is_asked_only_of_the_candidate(sentence, asked):
     ("Working directly to the Director of Operations the postholder will run the division.", "chief-operating-officer"),
     # "report in to": into written as two words
     ("The role will report directly in to the Executive Nurse and will lead on patient safety.", "chief-nurse"),
+    # "report directly into" as "reports directly into" already read (dev 916243087)
+    ("You would report directly into the Professional Lead for Physiotherapy.", "other"),
+    ("Reporting directly into the Chief Nurse, you will lead the safeguarding team.", "chief-nurse"),
     ("You will need to work to the Trusts Agile working policy.", None),
     ("Put forward innovative new ways of working to the Senior Trust Services Partner.", None),
     ("You will be working to improve the service with the Ward Manager.", None),
