@@ -876,6 +876,20 @@ def test_the_post_working_with_other_trusts_after_an_opening_clause_still_names_
     assert "nhs-provider" in duty_bodies(sentence, "Specialist Biomedical Scientist", "East Lancashire Hospitals NHS Trust")
 
 
+@pytest.mark.parametrize("sentence, body", [
+    # review of 6dcfee4: the body works with the post, or shares the subject with the holder
+    ("The local authority works closely with the post holder on safeguarding.", "local-authority"),
+    ("NHS England works with you on the recovery plan.", "nhs-england"),
+    ("You and the CCG work closely with GP practices.", "ccg"),
+    # review of 7ccf702: a team, committee or group named after a body's standards or policy is the body's
+    ("You will work with the NHS England Specialised Commissioning Standards Team.", "nhs-england"),
+    ("You will work with NHS England\u2019s national policy team.", "nhs-england"),
+    ("You will work with the CCG Clinical Standards Committee.", "ccg"),
+])
+def test_a_body_working_with_the_post_or_its_named_team_is_still_a_body(sentence, body):
+    assert body in duty_bodies(sentence, "Community Nurse", "Anytown NHS Trust")
+
+
 def test_a_body_working_with_others_as_subject_is_that_bodys_doing():
     assert "local-authority" in duty_bodies("You will work collaboratively with the local authorities in Leicestershire.",
                                             "Strategic Development Senior Manager",
@@ -1614,8 +1628,13 @@ def test_a_chance_of_travel_asks_no_licence(sentence):
     ("This is a community based post therefore, car owner/driver essential, subject to the provisions of the "
      "Equality Act (2010).", True),
     ("Car owner, driver desirable.", False),
-    # not asked at all
+    # not asked at all (review of e7e238e: "non-essential" had read as essential, and "essential"
+    # anywhere in the sentence as asking the travel it names)
     ("Car owner/driver is not essential for this post.", None),
+    ("Car owner/driver is not essential.", None),
+    ("Car owner/driver non-essential.", None),
+    ("Travel between sites is involved; flexibility essential.", None),
+    ("Car owner/driver essential for this post.", True),
 ])
 def test_a_car_owner_marked_essential_or_desirable_is_a_driving_licence_asked(sentence, expected):
     assert essential(read(sentence, "Community Nurse")).get("driving-licence") is expected

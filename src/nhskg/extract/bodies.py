@@ -156,6 +156,8 @@ def read_bodies(
     return found
 
 
+# A body joined to what comes before it: "You and the CCG".
+_JOINED_BEFORE = re.compile(r"\s(?:and|&)\s+(?:the\s+)?$", re.IGNORECASE)
 # The end of an opening clause, where a sentence's subject may begin: "In line with ..., ".
 _AFTER_OPENING_CLAUSE = re.compile(r",\s*(?:[Tt]he\s+)?$")
 # The article before a kind of body, not a name: "an Outstanding NHS Trust", "a large Acute and
@@ -278,4 +280,6 @@ def _is_subject(text: str, sentence: Sentence, mention: Mention, words: Wording)
     dated = words.dated_opening.match(before)
     if dated:
         before = before[dated.end() :]
+    if _JOINED_BEFORE.search(before):
+        return False  # "You and the CCG work closely with GP practices": the holder shares the subject
     return len(before.split()) < 4 and "," not in before and bool(words.body_as_subject.match(text[mention.end : sentence.end]))
