@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import math
 import sys
 from datetime import date
 from pathlib import Path
@@ -38,8 +39,10 @@ SPLIT = "calibration"
 #: The forms read from the posting's own words, whose figure over a field stands for a rare one of
 #: them: the duty model's inferred partners are right far less often, so they keep their own.
 SENTENCE_FORMS = ("field", "direct", "list", "passing")
-#: The kinds of post whose facts may carry a lower figure of their own (``kind_of_post``).
-KINDS = ("front-line",)
+#: The kinds of post whose facts may carry a lower figure of their own (``kind_of_post``), each
+#: with the kinds it is compared with.
+OTHER_KINDS = {"front-line": ("below-leadership", "leadership-level")}
+KINDS = tuple(OTHER_KINDS)
 
 Figure = tuple[str, str, str, int, int, str]  # kind ("" for every post), field, form, right, facts, split
 
@@ -54,7 +57,7 @@ def counted(splits: tuple[str, ...]) -> dict[str, dict[tuple[str, str, str], lis
             raise SystemExit(f"tests/data/gold has no {split!r} split; run from the project folder or give --split")
     predicted = list(read_postings(gold.sources(), full=True))
     vocab = load_vocabulary()
-    kinds = {p.id: kind_of_post(vocab, p.title) for p in predicted if isinstance(p, Posting)}
+    kinds = {p.id: kind_of_post(vocab, p.title, p.leadership) for p in predicted if isinstance(p, Posting)}
     counts: dict[str, dict[tuple[str, str, str], list[int]]] = {}
     for split in splits:
         tally = counts[split] = collections.defaultdict(lambda: [0, 0])
@@ -81,9 +84,10 @@ def measured(minimum: int, split: str = SPLIT) -> list[Figure]:
     fewer than ``minimum`` times there at all (a header such as "Accountable to:" is rare below
     leadership level) takes its figure on the dev split, which promises more than unseen postings
     give but is better than a guess. For a kind of post (:data:`KINDS`), a (field, form) pair seen at
-    least ``minimum`` times on dev's posts of that kind, where its figure is lower than the one for
-    every post: tuned on, dev can only promise more than unseen posts of the kind give, so a lower
-    figure there is a warning worth passing on, and a higher one is not."""
+    least ``minimum`` times on dev's posts of that kind, where the kind is worse than the other
+    kinds on dev (the upper end of its 95% interval below their share right) and its figure lower
+    than the one for every post: tuned on, dev can only promise more than unseen posts of the kind
+    give, so a lower figure there is a warning worth passing on, and a higher one is not."""
     counts = counted((split, "dev") if split != "dev" else (split,))
     figures: list[Figure] = [("", field, form, right, total, split) for (kind, field, form), (right, total)
                              in sorted(counts[split].items()) if kind == "" and total >= minimum]
@@ -92,14 +96,30 @@ def measured(minimum: int, split: str = SPLIT) -> list[Figure]:
         figures += [("", "*", form, right, total, "dev") for (kind, field, form), (right, total) in sorted(counts["dev"].items())
                     if kind == "" and field == "*" and form not in measured_forms]
     every = {(field, form): _value(right, total) for _, field, form, right, total, _ in figures}
-    for (kind, field, form), (right, total) in sorted(counts["dev"].items()):
-        if kind in KINDS and total >= minimum:
-            general = every.get((field, form))
-            if general is None:
-                general = min((v for v in (every.get((field, "*")), every.get(("*", form))) if v is not None), default=None)
-            if general is None or _value(right, total) < general:
-                figures.append((kind, field, form, right, total, "dev"))
+    dev = counts["dev"]
+    for (kind, field, form), (right, total) in sorted(dev.items()):
+        if kind not in KINDS or total < minimum:
+            continue
+        # the other kinds' posts on the same split: a kind is worse only if it is so like for like,
+        # beyond what its own count leaves to chance
+        others = [dev[(k, field, form)] for k in OTHER_KINDS[kind] if (k, field, form) in dev]
+        other_right, other_total = sum(r for r, _ in others), sum(t for _, t in others)
+        if not other_total or _upper_bound(right, total) >= other_right / other_total:
+            continue
+        general = every.get((field, form))
+        if general is None:
+            general = min((v for v in (every.get((field, "*")), every.get(("*", form))) if v is not None), default=None)
+        if general is None or round(_value(right, total), 2) < round(general, 2):
+            figures.append((kind, field, form, right, total, "dev"))
     return sorted(figures, key=lambda f: (f[0], f[1] != "*", f[1], f[2]))
+
+
+def _upper_bound(right: int, total: int, z: float = 1.96) -> float:
+    """The upper end of the Wilson 95% interval of a precision of ``right`` in ``total``."""
+    share = right / total
+    centre = share + z * z / (2 * total)
+    spread = z * math.sqrt(share * (1 - share) / total + z * z / (4 * total * total))
+    return (centre + spread) / (1 + z * z / total)
 
 
 def turtle_lines(figures: list[Figure]) -> list[str]:

@@ -194,7 +194,7 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
         duties=duties,
     )
     # a front-line post's bodies are right far less often than a manager's (ontology/confidence.ttl)
-    return for_kind_of_post(read, kind_of_post(vocab, title))
+    return for_kind_of_post(read, kind_of_post(vocab, title, leadership))
 
 
 def with_duty_partners(works_with: dict[str, Item], duties: tuple[Duty, ...], vocab: Vocabulary) -> tuple[Item, ...]:

@@ -75,12 +75,14 @@ def confidence(field: str, stated: str) -> float:
     return round(min(1.0, max(0.0, value)), 3)
 
 
-def kind_of_post(vocab: Vocabulary, title: str | None) -> str:
+def kind_of_post(vocab: Vocabulary, title: str | None, leadership: bool = False) -> str:
     """"leadership-level", "below-leadership" (a lead, manager, matron, consultant or deputy) or
-    "front-line", by the words of the title: the gold set's strata, whose facts differ in how often
-    they are right."""
+    "front-line", by the words of the title, as the gold set's strata were drawn (so a "Team
+    Leader" or a "Sister" is front-line, a "Deputy Sister" below leadership level, and a posting
+    with no title front-line); a posting the extractor reads as a leadership post is
+    leadership-level whatever its title ("Governing Body Lay Member")."""
     words = wording(vocab)
-    if words.leadership_level_title.search(title or ""):
+    if leadership or words.leadership_level_title.search(title or ""):
         return "leadership-level"
     return "below-leadership" if words.managing_post_title.search(title or "") else "front-line"
 
