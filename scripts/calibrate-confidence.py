@@ -27,7 +27,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from nhskg.extract.confidence import kind_of_post, load_calibration
+from nhskg.extract.confidence import every_posts_figure, kind_of_post, load_calibration
 from nhskg.extract.evaluate import load_gold_set, scored_facts
 from nhskg.extract.postings import Posting
 from nhskg.pipeline.build import read_postings
@@ -57,15 +57,16 @@ def counted(splits: tuple[str, ...]) -> dict[str, dict[tuple[str, str, str], lis
             raise SystemExit(f"tests/data/gold has no {split!r} split; run from the project folder or give --split")
     predicted = list(read_postings(gold.sources(), full=True))
     vocab = load_vocabulary()
-    kinds = {p.id: kind_of_post(vocab, p.title, p.leadership) for p in predicted if isinstance(p, Posting)}
+    by_kind: dict[str, list[Posting]] = collections.defaultdict(list)
+    for posting in predicted:
+        if isinstance(posting, Posting):  # a posting that could not be read has no facts to count
+            by_kind[kind_of_post(vocab, posting.title, posting.leadership)].append(posting)
     counts: dict[str, dict[tuple[str, str, str], list[int]]] = {}
     for split in splits:
         tally = counts[split] = collections.defaultdict(lambda: [0, 0])
-        for posting in predicted:
-            if not isinstance(posting, Posting):
-                continue  # a posting that could not be read has no facts to count
-            for field, fact, right in scored_facts(gold, split, [posting]):
-                keys = [("", field, fact.stated), ("", "*", fact.stated), (kinds[posting.id], field, fact.stated)]
+        for kind, of_kind in by_kind.items():
+            for field, fact, right in scored_facts(gold, split, of_kind):
+                keys = [("", field, fact.stated), ("", "*", fact.stated), (kind, field, fact.stated)]
                 if fact.stated in SENTENCE_FORMS:
                     keys.append(("", field, "*"))
                 for key in keys:
@@ -95,7 +96,7 @@ def measured(minimum: int, split: str = SPLIT) -> list[Figure]:
     if split != "dev":
         figures += [("", "*", form, right, total, "dev") for (kind, field, form), (right, total) in sorted(counts["dev"].items())
                     if kind == "" and field == "*" and form not in measured_forms]
-    every = {(field, form): _value(right, total) for _, field, form, right, total, _ in figures}
+    every = {("", field, form): _value(right, total) for _, field, form, right, total, _ in figures}
     dev = counts["dev"]
     for (kind, field, form), (right, total) in sorted(dev.items()):
         if kind not in KINDS or total < minimum:
@@ -106,9 +107,7 @@ def measured(minimum: int, split: str = SPLIT) -> list[Figure]:
         other_right, other_total = sum(r for r, _ in others), sum(t for _, t in others)
         if not other_total or _upper_bound(right, total) >= other_right / other_total:
             continue
-        general = every.get((field, form))
-        if general is None:
-            general = min((v for v in (every.get((field, "*")), every.get(("*", form))) if v is not None), default=None)
+        general = every_posts_figure(every, field, form)
         if general is None or round(_value(right, total), 2) < round(general, 2):
             figures.append((kind, field, form, right, total, "dev"))
     return sorted(figures, key=lambda f: (f[0], f[1] != "*", f[1], f[2]))

@@ -20,6 +20,7 @@ tuned on and so promise at most what unseen front-line posts give.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -33,7 +34,8 @@ from ..vocabulary.vocab import Vocabulary
 from .postings import Evidence, Item, Posting, Requirement
 from .wording import wording
 
-__all__ = ["confidence", "item", "requirement", "FALLBACK", "load_calibration", "kind_of_post", "for_kind_of_post"]
+__all__ = ["confidence", "item", "requirement", "FALLBACK", "load_calibration", "kind_of_post", "for_kind_of_post",
+           "every_posts_figure"]
 
 NHSKG = "https://w3id.org/nhskg/def#"
 #: Used only when ontology/confidence.ttl gives no figure for a form at all.
@@ -64,15 +66,21 @@ def load_calibration(path: Path | None = None) -> dict[tuple[str, str, str], flo
     return table
 
 
-def confidence(field: str, stated: str) -> float:
-    """The confidence of a fact of ``field`` stated as ``stated``, for any kind of post."""
-    table = load_calibration()
+def every_posts_figure(table: Mapping[tuple[str, str, str], float], field: str, stated: str) -> float | None:
+    """The figure ``table`` (as :func:`load_calibration` reads it) gives a fact of ``field`` stated as
+    ``stated`` on any kind of post: its own, or, too rare for one, the lower of what its field and
+    its form promise; None when the table has neither. ``scripts/calibrate-confidence.py`` compares a
+    kind's figures with it."""
     value = table.get(("", field, stated))
     if value is None:
-        # too rare for a figure of its own: the lower of what its field and its form promise
-        value = min((v for v in (table.get(("", field, "*")), table.get(("", "*", stated))) if v is not None),
-                    default=FALLBACK.get(stated, 0.5))
-    return round(min(1.0, max(0.0, value)), 3)
+        value = min((v for v in (table.get(("", field, "*")), table.get(("", "*", stated))) if v is not None), default=None)
+    return value
+
+
+def confidence(field: str, stated: str) -> float:
+    """The confidence of a fact of ``field`` stated as ``stated``, for any kind of post."""
+    value = every_posts_figure(load_calibration(), field, stated)
+    return round(min(1.0, max(0.0, FALLBACK.get(stated, 0.5) if value is None else value)), 3)
 
 
 def kind_of_post(vocab: Vocabulary, title: str | None, leadership: bool = False) -> str:
