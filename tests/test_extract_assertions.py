@@ -1640,6 +1640,24 @@ def test_a_car_owner_marked_essential_or_desirable_is_a_driving_licence_asked(se
     assert essential(read(sentence, "Community Nurse")).get("driving-licence") is expected
 
 
+@pytest.mark.parametrize("text", [
+    # a line of the person specification that opens "Access to" asks the car it names; a benefits
+    # list's "Access to bespoke training" is what the employer gives (corpus 916228417, 916235843)
+    "JOB REQUIREMENTS\n\nEssential:\n\nPrevious experience of working with vulnerable people.\n\nAccess to own vehicle.\n",
+    "Essential criteria\n\nAccess to a car, or alternative ability to travel independently.\n",
+    # an own car, and access and use of one (corpus 916243698, 916247690)
+    "Own car or access to alternative travel for business use is essential.",
+    "Person specification\n\nHave access and use of a car with ability to work across different locations\n",
+])
+def test_access_to_a_car_asked_in_the_person_specification_is_a_driving_licence(text):
+    assert essential(read(text, "Community Nurse")).get("driving-licence") is True
+
+
+def test_access_to_a_car_lease_scheme_among_the_benefits_asks_no_licence():
+    p = read("Benefits\n\nAccess to a car lease scheme.\n\nAccess to bespoke fully funded training programmes.\n", "Community Nurse")
+    assert "driving-licence" not in codes(p.requirements)
+
+
 def test_a_place_that_may_not_be_reached_by_public_transport_still_asks_a_licence():
     p = read("You must be able to travel to venues that may not be accessible by public transport.", "Health Visitor")
     assert essential(p).get("driving-licence") is True
