@@ -2741,3 +2741,26 @@ def test_a_list_of_duties_asks_nothing_of_the_candidate():
     text = ("About the role\nThe post holder will:\n• Support students on the degree apprenticeship\n"
             "• Liaise with the Health and Care Professions Council on standards\n")
     assert codes(read(text, "Occupational Therapist", "Anytown NHS Trust").requirements) == set()
+
+
+@pytest.mark.parametrize("text, title, code", [
+    # the posting spells the acronym out as its own team, service or grade (corpus 916243108, 916232515,
+    # 915980524, 916193215): not a CCT, a master's (MPH) or an accountancy qualification (ACA)
+    ("The Children's Continuing Care Team (CCT) cares for children at home.\n"
+     "Without CCT we as a family would not be able to lead a normal life.", "Senior Clinical Support Worker", "specialist-registration"),
+    ("Somerset's service is primarily based at Musgrove Park Hospital (MPH).", "Staff Nurse", "masters-degree"),
+    ("As an Ambulance Care Assistant (ACA) you will play an important role transporting patients.", "Ambulance Care Assistant",
+     "accountancy-qualification"),
+])
+def test_an_acronym_the_posting_spells_out_as_something_else_asks_nothing(text, title, code):
+    assert code not in codes(read(text, title).requirements)
+
+
+@pytest.mark.parametrize("text, code", [
+    # spelt out as itself, or as a near miss of one of its labels, it keeps its meaning
+    ("Applicants must hold a Certificate of Completion of Training (CCT) in Paediatrics.", "specialist-registration"),
+    ("You must be registered with the Health and Care Professions Council (HCPC).", "hcpc-registration"),
+    ("Applicants must be within six months of CCT.", "specialist-registration"),
+])
+def test_an_acronym_spelt_out_as_itself_keeps_its_meaning(text, code):
+    assert code in codes(read(text, "Consultant Paediatrician").requirements)

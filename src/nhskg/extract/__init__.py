@@ -30,6 +30,7 @@ are most of any job board's output and their duties would swamp the leadership g
 from __future__ import annotations
 
 import functools
+import re
 
 from dataclasses import replace
 from typing import Callable
@@ -116,6 +117,7 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
     if extra:
         mentions = sorted(mentions + extra, key=lambda m: (m.start, -m.end))
     mentions = _outside_web_addresses(vocab, text, mentions)
+    mentions = _acronyms_as_defined(vocab, text, mentions)
     sentences = tuple(split_sentences(text, [m for m in mentions if m.scheme == SECTION]))
     mentions = _roles_as_titled(vocab, text, mentions)
     if title:
@@ -218,6 +220,61 @@ def _outside_web_addresses(vocab: Vocabulary, text: str, mentions: list[Mention]
     """The mentions that lie outside every email and web address: "Email NHSI.Policyteam@nhs.net"
     names a mailbox, not NHS Improvement as a body of the post."""
     return outside_matches(wording(vocab).web_address, text, 0, len(text), mentions)
+
+
+#: an acronym spelt out where the posting first uses it: "Children's Continuing Care Team (CCT)"
+_DEFINED_ACRONYM = re.compile(r"\(([A-Z][A-Z&]{1,7})\)")
+#: words an expansion's initials skip ("Certificate of Completion of Training")
+_LINKING_WORDS = frozenset({"of", "and", "&", "for", "the", "in", "to", "with", "on"})
+
+
+def _acronyms_as_defined(vocab: Vocabulary, text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions without the acronyms the posting spells out as something else: in a children's
+    continuing care advert "Without CCT we as a family would not be able to lead a normal life" is
+    its "Children's Continuing Care Team (CCT)", not a Certificate of Completion of Training. An
+    expansion that shares a word with one of the concept's labels ("Health & Care Professionals
+    Council (HCPC)", misspelt) or that the vocabulary itself names leaves the acronym as it is."""
+    acronyms = {m.written for m in mentions if m.written.isupper() and m.written.isalpha()}
+    if not acronyms or "(" not in text:
+        return mentions
+    redefined: set[tuple[str, str]] = set()
+    for match in _DEFINED_ACRONYM.finditer(text):
+        letters = match.group(1)
+        if letters not in acronyms:
+            continue
+        start = _expansion_start(text, match.start(), letters)
+        if start is None:
+            continue
+        expansion = {w.lower() for w in _WORDS.findall(text[start : match.start()])} - _LINKING_WORDS
+        named = {m.code for m in mentions if start <= m.start and m.end <= match.start()}
+        for mention in mentions:
+            if mention.written != letters or mention.code in named:
+                continue
+            concept = vocab.scheme(mention.scheme).get(mention.code)
+            labels = {w.lower() for label in (concept.labels if concept else ()) for w in _WORDS.findall(label)}
+            if not expansion & (labels - _LINKING_WORDS):
+                redefined.add((letters, mention.code))
+    return [m for m in mentions if (m.written, m.code) not in redefined] if redefined else mentions
+
+
+_WORDS = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
+
+
+def _expansion_start(text: str, bracket: int, letters: str) -> int | None:
+    """Where the words whose initials spell ``letters`` begin, reading back from the bracket
+    ("Continuing Care Team (CCT)"), linking words skipped; None if the words before it do not."""
+    words = list(_WORDS.finditer(text, max(0, bracket - 120), bracket))
+    wanted = letters.replace("&", "").upper()
+    index = len(wanted)
+    for word in reversed(words):
+        if word.group().lower() in _LINKING_WORDS:
+            continue
+        if index == 0 or word.group()[0].upper() != wanted[index - 1]:
+            return None
+        index -= 1
+        if index == 0:
+            return word.start()
+    return None
 
 
 def _roles_as_titled(vocab: Vocabulary, text: str, mentions: list[Mention]) -> list[Mention]:
