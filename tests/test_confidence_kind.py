@@ -13,6 +13,9 @@ from __future__ import annotations
 import pytest
 
 from nhskg.extract import extract_posting
+from nhskg.extract.postings import Posting
+from nhskg.graph.posting import posting_quads
+from nhskg.namespaces import NHSKG
 from nhskg.extract.confidence import confidence, for_kind_of_post, kind_of_post, load_calibration
 from nhskg.read.documents import Document, Structured
 from nhskg.vocabulary.vocab import load_vocabulary
@@ -55,7 +58,24 @@ def test_a_front_line_posts_bodies_carry_their_kinds_lower_figure():
     assert own < confidence("bodies", "direct")
 
 
-def test_a_kind_with_no_figures_of_its_own_changes_nothing():
+def test_a_kind_with_no_figures_of_its_own_changes_no_confidence():
     posting = read("Ward Manager")
-    assert for_kind_of_post(posting, "below-leadership") is posting
-    assert for_kind_of_post(posting, "leadership-level") is posting
+    for kind in ("below-leadership", "leadership-level"):
+        weighed = for_kind_of_post(posting, kind)
+        assert weighed.post_kind == kind
+        assert weighed.bodies == posting.bodies and weighed.requirements == posting.requirements
+
+
+@pytest.mark.parametrize("title, full, kind", [
+    ("Staff Nurse", True, "front-line"),
+    ("Staff Nurse", None, "front-line"),  # a record not read in full says its kind too
+    ("Ward Manager", True, "below-leadership"),
+    ("Chief Nurse", None, "leadership-level"),
+])
+def test_the_record_and_the_graph_say_which_kind_of_post_it_was_weighed_as(title, full, kind):
+    posting = extract_posting(Document("p", "p.txt", f"{title}\n{SENTENCE}", Structured(title=title)), full=full)
+    record = posting.to_json()
+    assert record["post_kind"] == kind
+    assert Posting.from_json(record).post_kind == kind
+    kinds = {q.object.value for q in posting_quads(posting, load_vocabulary()) if q.predicate.value == str(NHSKG.postKind)}
+    assert kinds == {kind}

@@ -81,6 +81,7 @@ def _minimal(document: Document, vocab: Vocabulary, title: str | None, role: str
         date_posted=parse_date(structured.date_posted) if structured.date_posted else None,
         title_evidence=title_evidence,
         leadership=False,
+        post_kind=kind_of_post(vocab, title),
     )
 
 

@@ -96,9 +96,11 @@ def kind_of_post(vocab: Vocabulary, title: str | None, leadership: bool = False)
 
 
 def for_kind_of_post(posting: Posting, kind: str) -> Posting:
-    """The posting with each fact's confidence lowered to the figure facts of its field and form
-    had on posts of ``kind`` (``kind_of_post``), where ``ontology/confidence.ttl`` gives a lower one."""
+    """The posting, saying it was weighed as a post of ``kind`` (``kind_of_post``), with each fact's
+    confidence lowered to the figure facts of its field and form had on posts of that kind, where
+    ``ontology/confidence.ttl`` gives a lower one: a record shows why its bodies are trusted less."""
     table = load_calibration()
+    posting = replace(posting, post_kind=kind)
     if not any(k == kind for k, _, _ in table):
         return posting
 

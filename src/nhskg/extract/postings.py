@@ -141,6 +141,9 @@ class Posting:
     date_posted: str | None = None
     title_evidence: Evidence | None = None
     leadership: bool = True
+    #: the kind of post its facts' confidences were weighed as (``kind_of_post``): "leadership-level",
+    #: "below-leadership" or "front-line"; a front-line post's bodies take the lower figure such posts earned
+    post_kind: str | None = None
     accountable_to: tuple[Item, ...] = ()
     professionally_accountable_to: tuple[Item, ...] = ()
     works_with: tuple[Item, ...] = ()
@@ -212,6 +215,7 @@ class Posting:
             if record.get("title_evidence")
             else None,
             leadership=record.get("leadership", True),
+            post_kind=record.get("post_kind"),
             accountable_to=items("accountable_to"),
             professionally_accountable_to=items("professionally_accountable_to"),
             works_with=items("works_with"),

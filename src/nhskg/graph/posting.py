@@ -243,6 +243,8 @@ def posting_nquads(
     if closing is not None:
         add(p, _N.valid_through, closing)
     add(p, _N.leadership_posting, _TRUE if full_model else _FALSE)
+    if posting.post_kind:
+        add(p, _N.post_kind, _lit(posting.post_kind))  # the kind its facts' confidences were weighed as
 
     # The organisation, and the slug its role posts hang from.
     org_slug = slugify(posting.organisation.name) if posting.organisation is not None else "x"

@@ -83,6 +83,7 @@ class NS:
     pay_band = ox.NamedNode(NHSKG.payBand)
     advertises = ox.NamedNode(NHSKG.advertises)
     leadership_posting = ox.NamedNode(NHSKG.leadershipPosting)
+    post_kind = ox.NamedNode(NHSKG.postKind)
     organisation_type = ox.NamedNode(NHSKG.organisationType)
     scope = ox.NamedNode(NHSKG.scope)
     professionally_accountable_to = ox.NamedNode(NHSKG.professionallyAccountableTo)
@@ -163,6 +164,7 @@ class _N:
     pay_band = f"<{NHSKG.payBand}>"
     advertises = f"<{NHSKG.advertises}>"
     leadership_posting = f"<{NHSKG.leadershipPosting}>"
+    post_kind = f"<{NHSKG.postKind}>"
     organisation_type = f"<{NHSKG.organisationType}>"
     scope = f"<{NHSKG.scope}>"
     professionally_accountable_to = f"<{NHSKG.professionallyAccountableTo}>"
