@@ -2764,3 +2764,27 @@ def test_an_acronym_the_posting_spells_out_as_something_else_asks_nothing(text, 
 ])
 def test_an_acronym_spelt_out_as_itself_keeps_its_meaning(text, code):
     assert code in codes(read(text, "Consultant Paediatrician").requirements)
+
+
+@pytest.mark.parametrize("sentence, code, expected", [
+    # a sentence that ends by calling what it names a preference, and asks nothing, makes each a
+    # preference across its commas and "and"s (corpus 916257358, 916255301, 916249345, 916256502)
+    ("The ability to work flexibly and be able to travel across Scarborough, Ryedale and Whitby would be an advantage.",
+     "driving-licence", False),
+    ("Use of a car or suitable means of transport is highly desirable.", "driving-licence", False),
+    ("MRCP part 1, or equivalent, is desirable.", "royal-college-membership", False),
+    # one that also asks keeps what it asks (corpus 916232701, 916225262)
+    ("For this post, you will require an Occupational Therapy Degree, current HCPC registration and experience of "
+     "working in a community hospital setting is desirable.", "hcpc-registration", True),
+    ("The applicant will have the RMN qualification, ideally experience of working with the Older Adult client group, "
+     "and working in the community setting is desirable.", "nmc-registration", True),
+    # a higher degree is a master's or more (corpus 916237234, 916257321)
+    ("Research experience, including a higher degree, is also essential.", "masters-degree", True),
+    ("A post-graduate diploma or higher degree in clinical pharmacy is desirable.", "masters-degree", False),
+    # not a degree of autonomy, nor a trainee's goal (corpus 916236067)
+    ("You will have a higher degree of autonomy than in your current role.", "masters-degree", None),
+    ("ACF trainees are expected to submit a funding application to enable them to complete a higher degree (PhD).",
+     "masters-degree", None),
+])
+def test_a_requirement_called_a_preference_at_the_end_of_its_sentence(sentence, code, expected):
+    assert essential(read(sentence, "Specialist Clinical Pharmacist")).get(code) is expected

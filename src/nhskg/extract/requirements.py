@@ -127,7 +127,10 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
             offered_here |= registers_offered
         stated = "field" if sentence.section == "person-specification" else "list" if len(asked) > 2 else "direct"
         # "Ideally, you will have ...": wording that opens the sentence governs all its clauses.
-        opens_desirable = bool(words.desirable.match(without_bullet(sentence.text)))
+        # "... and be able to travel across Scarborough, Ryedale and Whitby would be an advantage.":
+        # wording that closes it governs all its clauses too, unless the sentence also asks something.
+        opens_desirable = bool(words.desirable.match(without_bullet(sentence.text))
+                               or words.preferred_at_the_end.search(sentence.text))
         # One requirement named twice in a sentence is asked once, as its most tentative naming
         # says: "A clean driving license is desirable, as you may be required to travel between sites".
         tentative = {m.code for m in asked if words.desirable.search(_clause(reading.text, sentence, m))

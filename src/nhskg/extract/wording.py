@@ -79,6 +79,8 @@ class Wording:
     registered_colleague: re.Pattern[str]
     #: not-essential: "is useful but not essential" after a requirement, in its clause
     not_essential: re.Pattern[str]
+    #: preferred-at-the-end: "... and be able to travel across Hull and East Riding would be an advantage."
+    preferred_at_the_end: re.Pattern[str]
     #: experienced-in-rank: a requirement's words calling someone sought experienced in a rank (group ``rank``)
     experienced_in_rank: re.Pattern[str]
     #: person-with-letters: a whole sentence that is a person's name and the letters after it
@@ -311,6 +313,7 @@ def wording(vocab: Vocabulary) -> Wording:
         experience_gained=one("experience-gained"),
         registered_colleague=one("registered-colleague"),
         not_essential=one("not-essential"),
+        preferred_at_the_end=one("preferred-at-the-end"),
         experienced_in_rank=one("experienced-in-rank"),
         person_with_letters=one("person-with-letters"),
         route_offered=one("route-offered"),
