@@ -118,8 +118,8 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
     if extra:
         mentions = sorted(mentions + extra, key=lambda m: (m.start, -m.end))
     mentions = _outside_web_addresses(vocab, text, mentions)
-    mentions = _acronyms_as_defined(vocab, text, mentions)
     sentences = tuple(split_sentences(text, [m for m in mentions if m.scheme == SECTION]))
+    mentions = _acronyms_as_defined(vocab, text, mentions, sentences)
     mentions = _roles_as_titled(vocab, text, mentions)
     if title:
         title_start = text.find(title)
@@ -229,12 +229,14 @@ _DEFINED_ACRONYM = re.compile(r"\(([A-Z][A-Z&]{1,7})\)")
 _LINKING_WORDS = frozenset({"of", "and", "&", "for", "the", "in", "to", "with", "on"})
 
 
-def _acronyms_as_defined(vocab: Vocabulary, text: str, mentions: list[Mention]) -> list[Mention]:
+def _acronyms_as_defined(vocab: Vocabulary, text: str, mentions: list[Mention], sentences: tuple[Sentence, ...]) -> list[Mention]:
     """The mentions without the acronyms the posting spells out as something else: in a children's
     continuing care advert "Without CCT we as a family would not be able to lead a normal life" is
-    its "Children's Continuing Care Team (CCT)", not a Certificate of Completion of Training. An
-    expansion that shares a word with one of the concept's labels ("Health & Care Professionals
-    Council (HCPC)", misspelt) or that the vocabulary itself names leaves the acronym as it is."""
+    its "Continuing Care Team (CCT)", not a Certificate of Completion of Training. An expansion that
+    shares a word with one of the concept's labels ("Health & Care Professionals Council (HCPC)",
+    misspelt) or that the vocabulary itself names leaves the acronym as it is, and so does a
+    sentence that asks it ("Applicants must hold a CCT in General Adult Psychiatry", a line of the
+    person specification, "within six months of CCT"), whatever else the posting calls a team."""
     acronyms = {m.written for m in mentions if m.written.isupper() and m.written.isalpha()}
     if not acronyms or "(" not in text:
         return mentions
@@ -255,7 +257,16 @@ def _acronyms_as_defined(vocab: Vocabulary, text: str, mentions: list[Mention]) 
             labels = {w.lower() for label in (concept.labels if concept else ()) for w in _WORDS.findall(label)}
             if not expansion & (labels - _LINKING_WORDS):
                 redefined.add((letters, mention.code))
-    return [m for m in mentions if (m.written, m.code) not in redefined] if redefined else mentions
+    if not redefined:
+        return mentions
+    words = wording(vocab)
+
+    def asked(mention: Mention) -> bool:
+        sentence = sentence_of(sentences, mention.start)
+        return sentence is not None and (
+            sentence.section == "person-specification" or bool(words.acronym_asked.search(sentence.text)))
+
+    return [m for m in mentions if (m.written, m.code) not in redefined or asked(m)]
 
 
 _WORDS = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")

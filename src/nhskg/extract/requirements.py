@@ -127,14 +127,13 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
             offered_here |= registers_offered
         stated = "field" if sentence.section == "person-specification" else "list" if len(asked) > 2 else "direct"
         # "Ideally, you will have ...": wording that opens the sentence governs all its clauses.
-        # "... and be able to travel across Scarborough, Ryedale and Whitby would be an advantage.":
-        # wording that closes it governs all its clauses too, unless the sentence also asks something.
-        opens_desirable = bool(words.desirable.match(without_bullet(sentence.text))
-                               or words.preferred_at_the_end.search(sentence.text))
+        opens_desirable = bool(words.desirable.match(without_bullet(sentence.text)))
+        closing = words.preferred_at_the_end.search(reading.text, sentence.start, sentence.end)
         # One requirement named twice in a sentence is asked once, as its most tentative naming
         # says: "A clean driving license is desirable, as you may be required to travel between sites".
         tentative = {m.code for m in asked if words.desirable.search(_clause(reading.text, sentence, m))
-                     or words.not_essential.search(_clause_after(reading.text, sentence, m))}
+                     or words.not_essential.search(_clause_after(reading.text, sentence, m))
+                     or (closing is not None and _preferred_by_the_close(words, reading.text, sentence, m, closing.start()))}
         for mention in asked:
             essential = (
                 sentence.essential
@@ -271,6 +270,18 @@ def _offered_with_alternative(reading: Reading, sentence: Sentence, asked: list[
         elif words.soon_to_hold.search(before) or words.uncoded_alternative_before.search(before):
             offered.add(mention.start)
     return offered
+
+
+def _preferred_by_the_close(words: Wording, text: str, sentence: Sentence, mention: Mention, close: int) -> bool:
+    """Whether the words that close the sentence calling what it names a preference ("... travel
+    across Scarborough, Ryedale and Whitby would be an advantage.") reach ``mention``: nothing asks
+    it in its own part of the sentence, before it or between it and them, and no semicolon parts them
+    ("You will hold current NMC registration and experience ... would be an advantage" asks the
+    registration)."""
+    part = text.rfind(";", sentence.start, mention.start) + 1 or sentence.start
+    before, between = text[part : mention.start], text[mention.end : close]
+    return not (";" in between or words.asks_of_candidate.search(before) or words.asked_firmly.search(before)
+                or words.asked_firmly.search(between))
 
 
 def _clause_end(text: str, sentence: Sentence, mention: Mention) -> int:

@@ -81,6 +81,10 @@ class Wording:
     not_essential: re.Pattern[str]
     #: preferred-at-the-end: "... and be able to travel across Hull and East Riding would be an advantage."
     preferred_at_the_end: re.Pattern[str]
+    #: asked-firmly: "is mandatory", "a prerequisite", "you'll have"
+    asked_firmly: re.Pattern[str]
+    #: acronym-asked: "Applicants must hold a CCT in General Adult Psychiatry"
+    acronym_asked: re.Pattern[str]
     #: experienced-in-rank: a requirement's words calling someone sought experienced in a rank (group ``rank``)
     experienced_in_rank: re.Pattern[str]
     #: person-with-letters: a whole sentence that is a person's name and the letters after it
@@ -314,6 +318,8 @@ def wording(vocab: Vocabulary) -> Wording:
         registered_colleague=one("registered-colleague"),
         not_essential=one("not-essential"),
         preferred_at_the_end=one("preferred-at-the-end"),
+        asked_firmly=one("asked-firmly"),
+        acronym_asked=one("acronym-asked"),
         experienced_in_rank=one("experienced-in-rank"),
         person_with_letters=one("person-with-letters"),
         route_offered=one("route-offered"),
