@@ -9,8 +9,10 @@ right when the gold record has the same code in the same field. The figure is th
 precision, (right + 1) / (facts + 2), so that a form seen a few times is not taken as certain; a
 (field, form) pair seen fewer than ``--min`` times falls back to the lower of the field's figure
 over its sentence forms and the form's figure over every field, and a form seen fewer than that on
-the split to its figure on the dev split. Front-line posts get figures of their own where dev's
-front-line posts give a lower one (``nhskg:postKind``; see ``nhskg.extract.confidence``). Usage:
+the split to its figure on the dev split. Front-line posts get figures of their own: measured on
+the calibration split's front-line posts (the front-line stratum's held-back 40, left out of every
+post's figures) where they are seen often enough, else where dev's front-line posts give a lower
+one (``nhskg:postKind``; see ``nhskg.extract.confidence``). Usage:
 ``python scripts/calibrate-confidence.py``; ``--check`` writes nothing and exits 1 when the file
 no longer says what the split measures (``tests/test_confidence_calibration.py``
 runs it, so a change to the extractor, the vocabularies or the gold records that moves a figure
@@ -43,6 +45,10 @@ SENTENCE_FORMS = ("field", "direct", "list", "passing")
 #: with the kinds it is compared with.
 OTHER_KINDS = {"front-line": ("below-leadership", "leadership-level")}
 KINDS = tuple(OTHER_KINDS)
+#: The kinds of post the calibration split holds posts of (the front-line stratum's held-back 40):
+#: weighed there on their own, blind, so that their figures may be higher or lower than every
+#: post's, and left out of every post's figures, which stay those of posts below leadership level.
+CALIBRATED_KINDS = ("front-line",)
 
 Figure = tuple[str, str, str, int, int, str]  # kind ("" for every post), field, form, right, facts, split
 
@@ -66,9 +72,11 @@ def counted(splits: tuple[str, ...]) -> dict[str, dict[tuple[str, str, str], lis
         tally = counts[split] = collections.defaultdict(lambda: [0, 0])
         for kind, of_kind in by_kind.items():
             for field, fact, right in scored_facts(gold, split, of_kind):
-                keys = [("", field, fact.stated), ("", "*", fact.stated), (kind, field, fact.stated)]
-                if fact.stated in SENTENCE_FORMS:
-                    keys.append(("", field, "*"))
+                keys = [(kind, field, fact.stated)]
+                if split == "dev" or kind not in CALIBRATED_KINDS:
+                    keys += [("", field, fact.stated), ("", "*", fact.stated)]
+                    if fact.stated in SENTENCE_FORMS:
+                        keys.append(("", field, "*"))
                 for key in keys:
                     tally[key][0] += right
                     tally[key][1] += 1
@@ -84,11 +92,14 @@ def measured(minimum: int, split: str = SPLIT) -> list[Figure]:
     ``minimum`` times, a field over its sentence forms, and a form over every field; a form seen
     fewer than ``minimum`` times there at all (a header such as "Accountable to:" is rare below
     leadership level) takes its figure on the dev split, which promises more than unseen postings
-    give but is better than a guess. For a kind of post (:data:`KINDS`), a (field, form) pair seen at
-    least ``minimum`` times on dev's posts of that kind, where the kind is worse than the other
-    kinds on dev (the upper end of its 95% interval below their share right) and its figure lower
-    than the one for every post: tuned on, dev can only promise more than unseen posts of the kind
-    give, so a lower figure there is a warning worth passing on, and a higher one is not."""
+    give but is better than a guess. For a kind of post the split holds posts of
+    (:data:`CALIBRATED_KINDS`), a (field, form) pair seen at least ``minimum`` times on them, higher
+    or lower than every post's (whose figures leave those posts out). For a kind of post
+    (:data:`KINDS`) and a pair without such a figure, one seen at least ``minimum`` times on dev's
+    posts of that kind, where the kind is worse than the other kinds on dev (the upper end of its 95%
+    interval below their share right) and its figure lower than the one for every post: tuned on, dev
+    can only promise more than unseen posts of the kind give, so a lower figure there is a warning
+    worth passing on, and a higher one is not."""
     counts = counted((split, "dev") if split != "dev" else (split,))
     figures: list[Figure] = [("", field, form, right, total, split) for (kind, field, form), (right, total)
                              in sorted(counts[split].items()) if kind == "" and total >= minimum]
@@ -97,9 +108,14 @@ def measured(minimum: int, split: str = SPLIT) -> list[Figure]:
         figures += [("", "*", form, right, total, "dev") for (kind, field, form), (right, total) in sorted(counts["dev"].items())
                     if kind == "" and field == "*" and form not in measured_forms]
     every = {("", field, form): _value(right, total) for _, field, form, right, total, _ in figures}
+    # a kind the split holds posts of is weighed there, blind: its figure stands, higher or lower
+    if split != "dev":
+        figures += [(kind, field, form, right, total, split) for (kind, field, form), (right, total)
+                    in sorted(counts[split].items()) if kind in CALIBRATED_KINDS and total >= minimum]
+    weighed_blind = {(kind, field, form) for kind, field, form, *_ in figures if kind}
     dev = counts["dev"]
     for (kind, field, form), (right, total) in sorted(dev.items()):
-        if kind not in KINDS or total < minimum:
+        if kind not in KINDS or total < minimum or (kind, field, form) in weighed_blind:
             continue
         # the other kinds' posts on the same split: a kind is worse only if it is so like for like,
         # beyond what its own count leaves to chance

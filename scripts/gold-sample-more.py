@@ -74,9 +74,9 @@ MEDICAL = re.compile(r"\b(?:consultants?|doctors?|GPs?|general\s+practitioners?|
 #: senior only by a slip in the salary field, unless the title also names a lead or a manager
 CLINICAL_GRADE = re.compile(r"\b(?:nurses?|sonographers?|psychologists?|practitioners?|support\s+workers?|scientists?|"
                             r"therapists?|pharmacists?|midwi(?:fe|ves)|radiographers?|paramedics?|physiotherapists?)\b", re.I)
-#: the front-line stratum: how many, in the same order (read in three batches of 80; the second 40 of the first and the last
-#: 40 of the third were held back, scored unseen when read and again at the end of the round, then added)
-FRONT_LINE = 640
+#: the front-line stratum: how many, in the same order (read in batches of 80, one a round; each batch's last 40 were
+#: held back, scored unseen when read and again at the end of the round, then added with the first 40)
+FRONT_LINE = 720
 MANAGES = re.compile(r"\b(?:lead|leads|manager|managers)\b", re.I)
 
 

@@ -61,17 +61,31 @@ def _figures() -> list[str]:
             if line.startswith("[]")]
 
 
-def test_a_kind_of_posts_figures_come_from_dev_and_only_ever_lower_a_confidence() -> None:
+def test_a_kind_of_posts_figures_from_dev_only_ever_lower_a_confidence() -> None:
     """Dev's front-line posts were tuned on, so their figures can only promise more than unseen
-    front-line posts give: the file passes one on only where it warns (lower than every post's)."""
+    front-line posts give: the file passes one on only where it warns (lower than every post's).
+    Those measured on the calibration split's own front-line posts, blind, stand either way."""
     from nhskg.extract.confidence import confidence, load_calibration
 
     kinds = [line for line in _figures() if "nhskg:postKind" in line]
-    assert kinds and all('nhskg:measuredOn "dev"' in line for line in kinds)
+    from_dev = [line for line in kinds if 'nhskg:measuredOn "dev"' in line]
+    assert from_dev and all('nhskg:measuredOn "dev"' in line or 'nhskg:measuredOn "calibration"' in line for line in kinds)
+    assert any('recordField "bodies"' in line for line in from_dev)  # the fact kind the strata differ on most
     table = load_calibration()
-    own = {(field, form): value for (kind, field, form), value in table.items() if kind == "front-line"}
-    assert ("bodies", "direct") in own  # the fact kind the strata differ on most
-    assert all(value < confidence(field, form) for (field, form), value in own.items())
+    for line in from_dev:
+        field = line.split('nhskg:recordField "')[1].split('"')[0]
+        form = line.split("nhskg:stated-")[1].split(" ")[0]
+        assert table[("front-line", field, form)] < confidence(field, form)
+
+
+def test_a_front_line_posts_inferred_teams_are_weighed_on_front_line_posts() -> None:
+    """The duty model's inferred teams were right 8 times in 26 on the calibration split's posts
+    below leadership level and 25 times in 25 on its front-line posts (the front-line stratum's
+    held-back 40): a front-line post's team carries its own kind's figure, higher than every post's."""
+    from nhskg.extract.confidence import confidence, load_calibration
+
+    front_line = load_calibration()[("front-line", "works_with", "inferred")]
+    assert front_line > 0.9 > 0.5 > confidence("works_with", "inferred")
 
 
 def test_a_form_too_rare_for_its_own_figure_takes_the_lower_of_its_fields_and_its_forms() -> None:

@@ -39,12 +39,12 @@ CASES: list[tuple[int, str, dict[str, str], int | None, list[dict[str, str]]]] =
         {"area": "patient-safety", "postings_a": "4", "postings_b": "1", "joint": "1",
          "posting_b": "data:posting/916247378"},
         {"area": "governance-quality", "postings_a": "6", "postings_b": "2", "joint": "5"},
-        {"area": "system-partnership", "postings_a": "6", "postings_b": "0", "joint": "2"},
+        {"area": "system-partnership", "postings_a": "7", "postings_b": "0", "joint": "3"},
     ]),
-    (3, "shared-duties", {"role_a": "Medical Director", "role_b": "Director of Nursing"}, 10, [
+    (3, "shared-duties", {"role_a": "Medical Director", "role_b": "Director of Nursing"}, 11, [
         {"area": "governance-quality", "postings_a": "6", "postings_b": "2", "joint": "2"},
     ]),
-    (3, "joint-duties", {"role": "CMO", "partner": "Chief Nurse"}, 26, [
+    (3, "joint-duties", {"role": "CMO", "partner": "Chief Nurse"}, 27, [
         {"posting": "data:posting/003-ee31a5acbe06f6bc", "area": "patient-safety"},
         # "In partnership with our Director of Nursing and Midwifery ...": a partner of a narrower role type
         {"posting": "data:posting/916238399", "area": "governance-quality"},
@@ -68,7 +68,7 @@ CASES: list[tuple[int, str, dict[str, str], int | None, list[dict[str, str]]]] =
     (6, "bodies", {"role": "CMO"}, 11, [
         {"body": "icb", "postings": "2"}, {"body": "clinical-senate", "postings": "1"},
     ]),
-    (7, "areas-absent", {"role": "Chief Nurse", "other": "Deputy Chief Nurse"}, 5, [
+    (7, "areas-absent", {"role": "Chief Nurse", "other": "Deputy Chief Nurse"}, 6, [
         {"area": "infection-prevention", "postings": "1", "other_postings": "5", "example_posting": "data:posting/916247378"},
         {"area": "board-leadership", "postings": "1", "other_postings": "5", "example_posting": "data:posting/916243930"},
         {"area": "mental-health", "postings": "1", "other_postings": "5", "example_posting": "data:posting/916243930"},

@@ -11,11 +11,13 @@ its sentence forms and the form's figure over every field, and :data:`FALLBACK` 
 body mentioned in passing was right half as often as a partner mentioned in passing, so the
 form's figure alone promised too much.
 
-The calibration split holds posts just below leadership level. Front-line posts (a title naming no
-chief, director, head, chair, non-executive, guardian, lead, manager, matron, consultant or deputy)
-name bodies far less reliably: a fact of such a post takes the lower of its figure and the one its
-field and form had on dev's front-line posts (``nhskg:postKind "front-line"``), which the rules were
-tuned on and so promise at most what unseen front-line posts give.
+Every post's figures are those of the calibration split's posts just below leadership level. Front-line
+posts (a title naming no chief, director, head, chair, non-executive, guardian, lead, manager,
+matron, consultant or deputy) differ: the duty model's inferred teams are nearly always right on
+them, their bodies seldom. A fact of such a post takes the figure its field and form had on the
+calibration split's front-line posts (``nhskg:postKind "front-line"``, measured on "calibration"),
+higher or lower; where those are too few, the lower figure dev's front-line posts give, which the
+rules were tuned on and so promise at most what unseen front-line posts give.
 """
 
 from __future__ import annotations
@@ -97,19 +99,18 @@ def kind_of_post(vocab: Vocabulary, title: str | None, leadership: bool = False)
 
 def for_kind_of_post(posting: Posting, kind: str) -> Posting:
     """The posting, saying it was weighed as a post of ``kind`` (``kind_of_post``), with each fact's
-    confidence lowered to the figure facts of its field and form had on posts of that kind, where
-    ``ontology/confidence.ttl`` gives a lower one: a record shows why its bodies are trusted less."""
+    confidence the figure facts of its field and form had on posts of that kind, where
+    ``ontology/confidence.ttl`` gives one: a record shows why its bodies are trusted less, and its
+    inferred teams more."""
     table = load_calibration()
     posting = replace(posting, post_kind=kind)
     if not any(k == kind for k, _, _ in table):
         return posting
 
     def weighed(name: str, facts: tuple[F, ...]) -> tuple[F, ...]:
-        lowered = []
-        for fact in facts:
-            own = table.get((kind, name, fact.stated))
-            lowered.append(fact if own is None or own >= fact.confidence else replace(fact, confidence=round(own, 3)))
-        return tuple(lowered)
+        # the file holds a kind's figure only where it is to stand: measured blind, or lower
+        return tuple(fact if (own := table.get((kind, name, fact.stated))) is None else replace(fact, confidence=round(own, 3))
+                     for fact in facts)
 
     return replace(
         posting,
