@@ -91,6 +91,20 @@ def test_posting_without_title_or_post(tmp_path: Path, vocab: Vocabulary) -> Non
     assert (posting, "nhskg:advertises", "a job posting advertises exactly one post") in found
 
 
+def test_a_posting_is_weighed_as_one_known_kind_of_post(tmp_path: Path, vocab: Vocabulary) -> None:
+    """nhskg:postKind says which figures a posting's confidences took; a value nobody measured
+    figures for, or two of them, would make a fact's confidence impossible to trace."""
+    weighed = posting_quads(replace(leadership_posting(), post_kind="front-line"), vocab)
+    assert validate(store_of(tmp_path / "ok", weighed)).conforms
+    posting = next(q.subject for q in weighed if q.predicate == NS.post_kind)
+    g = weighed[0].graph_name
+    unknown = [q for q in weighed if q.predicate != NS.post_kind] + [ox.Quad(posting, NS.post_kind, ox.Literal("senior"), g)]
+    message = "a job posting is weighed as at most one kind of post: leadership-level, below-leadership or front-line"
+    assert (posting.value, "nhskg:postKind", message) in messages(validate(store_of(tmp_path / "unknown", unknown)))
+    two = weighed + [ox.Quad(posting, NS.post_kind, ox.Literal("below-leadership"), g)]
+    assert (posting.value, "nhskg:postKind", message) in messages(validate(store_of(tmp_path / "two", two)))
+
+
 def _holder(pid: str, role: str, posted: str | None, closes: str | None, org: str = "Norfolk Hospitals NHS Trust"):
     return leadership_posting(
         pid, org=org, role_type=role, title=role.replace("-", " ").title(),
