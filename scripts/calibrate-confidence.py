@@ -107,11 +107,10 @@ def measured(minimum: int, split: str = SPLIT) -> list[Figure]:
     if split != "dev":
         figures += [("", "*", form, right, total, "dev") for (kind, field, form), (right, total) in sorted(counts["dev"].items())
                     if kind == "" and field == "*" and form not in measured_forms]
-    every = {("", field, form): _value(right, total) for _, field, form, right, total, _ in figures}
-    # a kind the split holds posts of is weighed there, blind: its figure stands, higher or lower
-    if split != "dev":
+        # a kind the split holds posts of is weighed there, blind: its figure stands, higher or lower
         figures += [(kind, field, form, right, total, split) for (kind, field, form), (right, total)
                     in sorted(counts[split].items()) if kind in CALIBRATED_KINDS and total >= minimum]
+    every = {("", field, form): _value(right, total) for kind, field, form, right, total, _ in figures if kind == ""}
     weighed_blind = {(kind, field, form) for kind, field, form, *_ in figures if kind}
     dev = counts["dev"]
     for (kind, field, form), (right, total) in sorted(dev.items()):

@@ -225,6 +225,8 @@ def _outside_web_addresses(vocab: Vocabulary, text: str, mentions: list[Mention]
 
 #: an acronym spelt out where the posting first uses it: "Children's Continuing Care Team (CCT)"
 _DEFINED_ACRONYM = re.compile(r"\(([A-Z][A-Z&]{1,7})\)")
+#: a word of an expansion, apostrophe and all ("Children's")
+_WORDS = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
 #: words an expansion's initials skip ("Certificate of Completion of Training")
 _LINKING_WORDS = frozenset({"of", "and", "&", "for", "the", "in", "to", "with", "on"})
 
@@ -267,9 +269,6 @@ def _acronyms_as_defined(vocab: Vocabulary, text: str, mentions: list[Mention], 
             sentence.section == "person-specification" or bool(words.acronym_asked.search(sentence.text)))
 
     return [m for m in mentions if (m.written, m.code) not in redefined or asked(m)]
-
-
-_WORDS = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
 
 
 def _expansion_start(text: str, bracket: int, letters: str) -> int | None:

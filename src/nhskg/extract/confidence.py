@@ -103,9 +103,8 @@ def for_kind_of_post(posting: Posting, kind: str) -> Posting:
     ``ontology/confidence.ttl`` gives one: a record shows why its bodies are trusted less, and its
     inferred teams more."""
     table = load_calibration()
-    posting = replace(posting, post_kind=kind)
     if not any(k == kind for k, _, _ in table):
-        return posting
+        return replace(posting, post_kind=kind)
 
     def weighed(name: str, facts: tuple[F, ...]) -> tuple[F, ...]:
         # the file holds a kind's figure only where it is to stand: measured blind, or lower
@@ -114,6 +113,7 @@ def for_kind_of_post(posting: Posting, kind: str) -> Posting:
 
     return replace(
         posting,
+        post_kind=kind,
         accountable_to=weighed("accountable_to", posting.accountable_to),
         professionally_accountable_to=weighed("professionally_accountable_to", posting.professionally_accountable_to),
         works_with=weighed("works_with", posting.works_with),

@@ -278,8 +278,9 @@ def _preferred_by_the_close(words: Wording, text: str, sentence: Sentence, menti
     it in its own part of the sentence, before it or between it and them, and no semicolon parts them
     ("You will hold current NMC registration and experience ... would be an advantage" asks the
     registration)."""
-    part = text.rfind(";", sentence.start, mention.start) + 1 or sentence.start
-    before, between = text[part : mention.start], text[mention.end : close]
+    semicolon = text.rfind(";", sentence.start, mention.start)
+    before = text[semicolon + 1 if semicolon >= 0 else sentence.start : mention.start]
+    between = text[mention.end : close]
     return not (";" in between or words.asks_of_candidate.search(before) or words.asked_firmly.search(before)
                 or words.asked_firmly.search(between))
 
