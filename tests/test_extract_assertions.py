@@ -1723,6 +1723,26 @@ def test_leadership_experience_is_senior_only_when_the_posting_says_so(sentence,
     assert ("senior-leadership-experience" in codes(read(sentence, "Staff Nurse").requirements)) is asked
 
 
+@pytest.mark.parametrize(("sentence", "asked"), [
+    ("We are looking to recruit an experienced senior manager to the role of Directorate Manager.", True),
+    ("Are you an inspiring very experienced senior operational manager looking to lead a new hospital?", True),
+    ("If you are an experienced senior nurse leader who is passionate about workforce, apply.", True),
+    ("A senior leader with significant experience within the Healthcare sector, you will work with the board.", True),
+    ("Be a strong and accountable leader with significant senior clinical or management experience.", True),
+    ("Three years working at a senior level in a health provider organisation is essential.", True),
+    ("Experience of working in a senior operational delivery/management position.", True),
+    ("We are looking for a highly experienced and proactive Senior Compliance Project Manager.", False),
+    ("Experience working at a senior physiotherapist level seeing patients.", False),
+    ("They will also have extensive experience of working in a senior project management role.", False),
+    ("You will be supported by an experienced senior management team.", False),
+])
+def test_senior_leadership_experience_however_the_candidate_is_described(sentence, asked):
+    """Dev leadership posts asked for senior leadership in words the labels missed ("an
+    experienced senior manager", "worked at a senior level"); an advert's own capitalised title, a
+    grade's level and seniority in a profession are not it."""
+    assert ("senior-leadership-experience" in codes(read(sentence, "Service Manager").requirements)) is asked
+
+
 def test_post_graduate_degree_level_is_a_masters_degree_not_a_first_degree():
     p = read("You will be educated to post graduate degree level or have an equivalent level of knowledge.", "Head of Complaints")
     assert codes(p.requirements) == {"masters-degree"}
