@@ -2833,3 +2833,21 @@ def test_a_requirement_called_a_preference_at_the_end_of_its_sentence(sentence, 
 ])
 def test_the_reviews_probes_of_this_rounds_requirement_rules(text, title, code, expected):
     assert essential(read(text, title)).get(code) is expected
+
+
+@pytest.mark.parametrize(("employer", "boss"), [
+    ("NHS England and NHS Improvement", "national-director"),
+    ("Leeds Teaching Hospitals NHS Trust", "other"),
+])
+def test_a_national_bodys_director_the_post_reports_to_is_a_national_director(employer, boss):
+    """NHSX's "You will report to our Director of Innovation Delivery" (three dev postings) gave an
+    untyped line: the employer's own "Director of X" is typed as its title would be, a national
+    director at a national body; a trust's is not."""
+    p = read("You will report to our Director of Innovation Delivery, Lisa Hollins.", "Head of Digital Delivery", employer)
+    assert codes(p.accountable_to) == {boss}
+
+
+def test_a_national_bodys_partner_may_be_another_bodys_director():
+    p = read("The post holder will work closely with the Director for Education and the RCOG.",
+             "Training Programme Director", "Health Education England")
+    assert "national-director" not in codes(p.works_with)

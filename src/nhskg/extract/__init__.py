@@ -160,7 +160,8 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
     role = national_director(role, title, organisation, vocab)
 
     reading = Reading(document, vocab, text, tuple(mentions), sentences, role, role_mention,
-                      group_by_sentence(sentences, tuple(mentions)), frozenset((m.start, m.end) for m in extra), title)
+                      group_by_sentence(sentences, tuple(mentions)), frozenset((m.start, m.end) for m in extra), title,
+                      organisation)
     relations = read_relations(reading)
     role = _medical_director_kind(vocab, role, title, relations.fields)
     if role != reading.role:

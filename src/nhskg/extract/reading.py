@@ -8,14 +8,14 @@ helpers here answer the parts of it that all fields ask.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Iterator, Mapping
 
 from ..read.documents import Document
 from ..vocabulary.matching import Mention, fold as fold_words
 from ..vocabulary.patterns import TextPattern, fold
-from .postings import STATED_AS, Evidence, Item
+from .postings import STATED_AS, Evidence, Item, Organisation
 from ..read.sentences import Sentence
 from ..vocabulary.vocab import Vocabulary
 from .wording import wording
@@ -193,10 +193,12 @@ class Reading:
     patterned: frozenset[tuple[int, int]] = frozenset()
     #: the post's title as the posting will give it (read from the text when the field masks it)
     title: str | None = None
+    #: the employer, whose kind says what an uncoded title in the text is (a "Director of
+    #: Innovation Delivery" at NHS England is a national director)
+    organisation: Organisation | None = None
 
     def with_role(self, role: str) -> "Reading":
-        return Reading(self.document, self.vocab, self.text, self.mentions, self.sentences, role,
-                       self.role_mention, self.by_sentence, self.patterned, self.title)
+        return replace(self, role=role)
 
 
 def group_by_sentence(sentences: tuple[Sentence, ...], mentions: tuple[Mention, ...]) -> tuple[tuple[Sentence, tuple[Mention, ...]], ...]:

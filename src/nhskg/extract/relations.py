@@ -15,6 +15,7 @@ from ..vocabulary.matching import Mention, build_matcher, fold
 from .postings import Item
 from ..read.sentences import Sentence
 from .confidence import item
+from .leadership import national_director
 from .reading import (
     CLAUSE_BREAK,
     CUE,
@@ -294,9 +295,14 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
             ends = _before_a_role(words, text, start, end, roles)
             if ends is None:
                 continue
-            add(bucket, item(field, "other", text[start:ends], evidence_of(sentence), _stated(words, sentence, cue, 1, text)))
+            name = text[start:ends]
+            # a "Director of X" the post reports to is the employer's own, typed as its title would
+            # be (NHS England's "Director of Innovation Delivery" is a national director); a partner
+            # may be another body's ("work closely with the Director for Education and the RCOG")
+            code = national_director("other", name, reading.organisation, reading.vocab) if lines else "other"
+            add(bucket, item(field, code, name, evidence_of(sentence), _stated(words, sentence, cue, 1, text)))
             if field == "works_with":
-                partners.setdefault(sentence.start, set()).add("other")
+                partners.setdefault(sentence.start, set()).add(code)
             return
 
 
