@@ -2851,3 +2851,39 @@ def test_a_national_bodys_partner_may_be_another_bodys_director():
     p = read("The post holder will work closely with the Director for Education and the RCOG.",
              "Training Programme Director", "Health Education England")
     assert "national-director" not in codes(p.works_with)
+
+
+@pytest.mark.parametrize(("sentence", "title", "wanted", "unwanted"), [
+    ("Hold RMN registration with current NMC licence to practice.", "Staff Nurse", {"nmc-registration"}, {"gmc-registration"}),
+    ("We're looking for Band 5 Nurses with an RGN qualification and license to practice.", "Staff Nurse", set(), {"gmc-registration"}),
+    ("Hold HCPC registration with current license to practice", "Radiographer", {"hcpc-registration"}, {"gmc-registration"}),
+    ("Applicants must hold a licence to practise.", "Consultant Physician", {"gmc-registration"}, set()),
+    ("Full GMC registration with a licence to practise is essential.", "Consultant Physician", {"gmc-registration"}, set()),
+])
+def test_a_licence_to_practise_is_the_regulators_the_sentence_names(sentence, title, wanted, unwanted):
+    """A bare "licence to practise" is the GMC's in a doctor's advert; "NMC licence to practice"
+    and "an RGN qualification and license to practice" (14 nurses' and therapists' postings, one
+    in the tenth front-line batch) had read as GMC registration."""
+    found = codes(read(sentence, title).requirements)
+    assert wanted <= found and not unwanted & found
+
+
+@pytest.mark.parametrize("sentence", [
+    "Support for BSc and MSc",
+    "Support with MRCPsych exams.",
+    "Support with gaining your driving license *T&C’s apply",
+    "The Trust will provide a twelve month preceptorship period for all newly registered healthcare professionals.",
+    "The team consists of Occupational Therapist, Registered Nurses, Assistant Practitioners and Healthcare Assistants.",
+    "The team is made up of RNLDs, RMNs, and RGNs RCNs.",
+])
+def test_support_offered_and_the_teams_registrations_are_not_asked(sentence):
+    """Benefits ("Support for BSc and MSc", in 19 postings' lists of what the employer gives) and
+    the team's make-up are not what the candidate must hold: the tenth front-line batch's readers
+    left them out, and the extractor had made them requirements."""
+    assert not read("Main duties of the job\n" + sentence, "Staff Nurse").requirements
+
+
+def test_the_candidates_registration_beside_the_teams_is_still_asked():
+    p = read("The team consists of Occupational Therapists and Registered Nurses. You must hold current NMC "
+             "registration.", "Staff Nurse")
+    assert "nmc-registration" in codes(p.requirements)

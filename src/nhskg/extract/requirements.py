@@ -67,6 +67,9 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         asked = [m for m in asked if not words.experience_gained.search(reading.text, sentence.start, m.start)]
         # "You will work alongside a Registered Nurse": the support worker's colleague, not asked of them
         asked = [m for m in asked if not words.registered_colleague.search(reading.text, sentence.start, m.start)]
+        # "Hold RMN registration with current NMC licence to practice": the nurse's licence, not a GMC registration
+        asked = [m for m in asked if not (words.licence_alone.match(m.written.strip())
+                                          and words.another_regulators_licence.search(reading.text, sentence.start, m.start))]
         # "We are seeking to recruit an experienced Consultant in Neurorehabilitation" in a
         # consultant's advert: the post being advertised, not consultant experience asked of it
         asked = [m for m in asked if not _names_the_post(reading, words, m)]

@@ -77,6 +77,10 @@ class Wording:
     experience_gained: re.Pattern[str]
     #: registered-colleague: "under the supervision of a" before the registered nurse a support worker assists
     registered_colleague: re.Pattern[str]
+    #: licence-alone: "licence to practise" naming no regulator, the whole of a requirement's wording
+    licence_alone: re.Pattern[str]
+    #: another-regulators-licence: "Hold RMN registration with current NMC" before such a licence
+    another_regulators_licence: re.Pattern[str]
     #: not-essential: "is useful but not essential" after a requirement, in its clause
     not_essential: re.Pattern[str]
     #: preferred-at-the-end: "... and be able to travel across Hull and East Riding would be an advantage."
@@ -316,6 +320,8 @@ def wording(vocab: Vocabulary) -> Wording:
         taken_as_held=one("taken-as-held"),
         experience_gained=one("experience-gained"),
         registered_colleague=one("registered-colleague"),
+        licence_alone=one("licence-alone"),
+        another_regulators_licence=one("another-regulators-licence"),
         not_essential=one("not-essential"),
         preferred_at_the_end=one("preferred-at-the-end"),
         asked_firmly=one("asked-firmly"),
