@@ -2887,3 +2887,14 @@ def test_the_candidates_registration_beside_the_teams_is_still_asked():
     p = read("The team consists of Occupational Therapists and Registered Nurses. You must hold current NMC "
              "registration.", "Staff Nurse")
     assert "nmc-registration" in codes(p.requirements)
+
+
+@pytest.mark.parametrize("sentence", [
+    "You will work closely with the wider MDT (Occupational Therapy, Physiotherapy, and Social Services) plus Community Care teams.",
+    "You will be expected to work closely with General Practices, Social Services and other statutory services.",
+])
+def test_social_services_are_the_local_authority(sentence):
+    """A council's social services department is the council: the tenth front-line batch's reader
+    gave "work closely with the wider MDT (... Social Services)" the local authority, and readers
+    had asked for social services as a body."""
+    assert "local-authority" in duty_bodies(sentence, "Staff Nurse", "Southern Health NHS Foundation Trust")
