@@ -75,8 +75,9 @@ MEDICAL = re.compile(r"\b(?:consultants?|doctors?|GPs?|general\s+practitioners?|
 CLINICAL_GRADE = re.compile(r"\b(?:nurses?|sonographers?|psychologists?|practitioners?|support\s+workers?|scientists?|"
                             r"therapists?|pharmacists?|midwi(?:fe|ves)|radiographers?|paramedics?|physiotherapists?)\b", re.I)
 #: the front-line stratum: how many, in the same order (read in batches of 80, one a round; each batch's last 40 were
-#: held back, scored unseen when read and again at the end of the round, then added with the first 40)
-FRONT_LINE = 720
+#: held back, scored unseen when read and again at the end of the round, then added with the first 40; the ninth
+#: batch's last 40 are the calibration split's front-line posts; the tenth batch was 40, scored unseen, then added)
+FRONT_LINE = 760
 MANAGES = re.compile(r"\b(?:lead|leads|manager|managers)\b", re.I)
 
 
