@@ -2898,3 +2898,59 @@ def test_social_services_are_the_local_authority(sentence):
     gave "work closely with the wider MDT (... Social Services)" the local authority, and readers
     had asked for social services as a body."""
     assert "local-authority" in duty_bodies(sentence, "Staff Nurse", "Southern Health NHS Foundation Trust")
+
+
+@pytest.mark.parametrize(("title", "sentence", "wanted", "unwanted"), [
+    # a doctor's licence beside a colleague's register, or the GMC named with it, stays the GMC's
+    ("Consultant Physician", "Working with the RN team, you must hold a licence to practise.", {"gmc-registration"}, set()),
+    ("Consultant", "All candidates are required to hold full GMC (including license to practice) and GDC registration.",
+     {"gmc-registration", "gdc-registration"}, set()),
+    # the regulator named after the licence
+    ("Speech and Language Therapist", "You will have a licence to practise with the Health and Care Professions Council.",
+     set(), {"gmc-registration"}),
+    ("Staff Nurse", "Licence to practise (NMC)", set(), {"gmc-registration"}),
+    # a benefit's clause does not reach what the rest of the sentence asks
+    ("Staff Nurse", "Support for patients with dementia; you must hold current NMC registration.", {"nmc-registration"}, set()),
+    ("Staff Nurse", "Support for junior staff - must hold NMC registration", {"nmc-registration"}, set()),
+    ("Consultant Psychiatrist", "Support with MRCPsych exams is available, but applicants must already hold MRCPsych.",
+     {"royal-college-membership"}, set()),
+    ("Staff Nurse", "You will provide preceptorship to newly registered nurses and must hold current NMC registration.",
+     {"nmc-registration"}, set()),
+    ("Staff Nurse", "We provide a comprehensive preceptorship programme; applicants must hold NMC registration.",
+     {"nmc-registration"}, set()),
+    ("Staff Nurse", "The team includes Registered Nurses and applicants must hold NMC registration.", {"nmc-registration"}, set()),
+    # senior leadership experience: not the post's boss, an assistant's boss or the post itself
+    ("PA", "Experienced PA to a senior manager required.", set(), {"senior-leadership-experience"}),
+    ("Service Manager", "You will be line managed by an experienced senior nurse leader.", set(), {"senior-leadership-experience"}),
+    ("Service Manager", "Reporting to a senior leader with significant experience of the NHS.", set(), {"senior-leadership-experience"}),
+    ("Service Manager", "You will be working at a senior level across the Trust.", set(), {"senior-leadership-experience"}),
+    ("Service Manager", "The successful candidate will have worked in a senior management role.", {"senior-leadership-experience"}, set()),
+])
+def test_the_reviews_probes_of_round_thirtys_requirement_rules(title, sentence, wanted, unwanted):
+    """A second reader's made-up sentences against this round's requirement rules (review of
+    3f5ab97 and 9a91e7e): each had been read wrongly by them."""
+    found = codes(read(sentence, title).requirements)
+    assert wanted <= found and not unwanted & found, found
+
+
+@pytest.mark.parametrize(("sentence", "boss"), [
+    ("You will report to the Director of Public Health at Leeds City Council.", "other"),
+    ("You will report to the Director of Primary Care for Cheshire and Merseyside.", "other"),
+    ("You will report to our Director of Innovation Delivery, Lisa Hollins.", "national-director"),
+])
+def test_a_national_bodys_line_to_another_bodys_director_is_not_a_national_director(sentence, boss):
+    """The employer types an uncoded "Director of X" only when no body or place follows the title
+    (review of 3fd4484)."""
+    p = read(sentence, "Head of Delivery", "NHS England and NHS Improvement")
+    assert codes(p.accountable_to) == {boss}
+
+
+@pytest.mark.parametrize("sentence", [
+    "You will work closely with the Western Health and Social Services Board.",
+    "The clinic is based at Whitley Health & Social Services Centre.",
+    "The post holder will apply the Social Services and Well-being (Wales) Act 2014.",
+    "You will work with ADASS, the Association of Directors of Adult Social Services.",
+])
+def test_social_services_in_a_name_or_an_act_are_not_the_council(sentence):
+    """Review of a63b12a: a board's, a building's, an Act's or an association's name."""
+    assert "local-authority" not in duty_bodies(sentence, "Staff Nurse", "Southern Health NHS Foundation Trust")

@@ -48,7 +48,7 @@ from .bodies import read_bodies
 from .requirements import read_requirements
 from .leadership import is_leadership, national_director
 from .pay import closing_date_of, location_of, pay_band_of, salary_of
-from .reading import CUE, DESIGNATION, DUTY_AREA, ORG_TYPE, QUALIFICATION, ROLE, SECTION, Reading, add, group_by_sentence, outside_matches, pattern_mentions, registration_mentions, sentence_of, without_bullet
+from .reading import BODY, CUE, DESIGNATION, DUTY_AREA, ORG_TYPE, QUALIFICATION, ROLE, SECTION, Reading, add, group_by_sentence, outside_matches, pattern_mentions, registration_mentions, sentence_of, without_bullet
 from .relations import read_designations, read_relations
 from .wording import wording
 from .title import as_titled, refined_in_text, role_in_title, scope_of, title_from_text
@@ -113,7 +113,7 @@ def extract_posting(document: Document, vocab: Vocabulary | None = None, *, full
         return _minimal(document, vocab, title, role, organisation, scope, matcher, Evidence(title, 0, len(title)))
 
     mentions = matcher.find(text)
-    extra = pattern_mentions(vocab, text, (QUALIFICATION, DUTY_AREA, DESIGNATION, CUE), mentions, longest_wins=(QUALIFICATION,))
+    extra = pattern_mentions(vocab, text, (QUALIFICATION, DUTY_AREA, DESIGNATION, CUE, BODY), mentions, longest_wins=(QUALIFICATION,))
     extra += registration_mentions(vocab, text, mentions)
     if extra:
         mentions = sorted(mentions + extra, key=lambda m: (m.start, -m.end))

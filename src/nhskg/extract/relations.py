@@ -297,9 +297,11 @@ def _uncoded_partners(reading: Reading, sentence: Sentence, mentions: list[Menti
                 continue
             name = text[start:ends]
             # a "Director of X" the post reports to is the employer's own, typed as its title would
-            # be (NHS England's "Director of Innovation Delivery" is a national director); a partner
-            # may be another body's ("work closely with the Director for Education and the RCOG")
-            code = national_director("other", name, reading.organisation, reading.vocab) if lines else "other"
+            # be (NHS England's "Director of Innovation Delivery" is a national director), unless a
+            # body or place follows it ("the Director of Public Health at Leeds City Council"); a
+            # partner may be another body's ("work closely with the Director for Education and the RCOG")
+            own = lines and not words.of_a_named_body_after_title.match(text, ends, sentence.end)
+            code = national_director("other", name, reading.organisation, reading.vocab) if own else "other"
             add(bucket, item(field, code, name, evidence_of(sentence), _stated(words, sentence, cue, 1, text)))
             if field == "works_with":
                 partners.setdefault(sentence.start, set()).add(code)

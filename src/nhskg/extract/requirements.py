@@ -14,6 +14,7 @@ from .postings import Requirement
 from ..read.sentences import Sentence
 from .confidence import requirement
 from .reading import (
+    BODY,
     COMPETENCY,
     QUALIFICATION,
     Reading,
@@ -51,7 +52,8 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
     offered_anywhere: dict[str, Requirement] = {}
     words = wording(reading.vocab)
     listed_as_asked = _listed_under_asking_lead_in(reading, words)
-    registrations = set(registers_by_regulator(reading.vocab).values())
+    registers = registers_by_regulator(reading.vocab)
+    registrations = set(registers.values())
     for sentence, mentions in mentions_by_sentence(reading):
         asked = [m for m in mentions if m.scheme in (QUALIFICATION, COMPETENCY)]
         if not asked:
@@ -67,9 +69,15 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         asked = [m for m in asked if not words.experience_gained.search(reading.text, sentence.start, m.start)]
         # "You will work alongside a Registered Nurse": the support worker's colleague, not asked of them
         asked = [m for m in asked if not words.registered_colleague.search(reading.text, sentence.start, m.start)]
-        # "Hold RMN registration with current NMC licence to practice": the nurse's licence, not a GMC registration
-        asked = [m for m in asked if not (words.licence_alone.match(m.written.strip())
-                                          and words.another_regulators_licence.search(reading.text, sentence.start, m.start))]
+        # "Hold RMN registration with current NMC licence to practice", "a licence to practice with the
+        # Health and Care Professions Council": that regulator's licence, not a GMC registration
+        # ("full GMC (including license to practice) and GDC registration" names the GMC's licence)
+        others = {m.code for m in asked if m.code in registrations and not words.licence_alone.match(m.written.strip())
+                  and len(m.written.strip()) > 3}
+        named = others | {registers[m.code] for m in mentions if m.scheme == BODY and m.code in registers}
+        asked = [m for m in asked if not (words.licence_alone.match(m.written.strip()) and m.code not in named and (
+            others or words.another_regulators_licence.search(reading.text, sentence.start, m.start)
+            or words.another_regulator_after_licence.match(reading.text, m.end, sentence.end)))]
         # "We are seeking to recruit an experienced Consultant in Neurorehabilitation" in a
         # consultant's advert: the post being advertised, not consultant experience asked of it
         asked = [m for m in asked if not _names_the_post(reading, words, m)]

@@ -81,6 +81,10 @@ class Wording:
     licence_alone: re.Pattern[str]
     #: another-regulators-licence: "Hold RMN registration with current NMC" before such a licence
     another_regulators_licence: re.Pattern[str]
+    #: another-regulator-after-licence: "with the Health and Care Professions Council" right after it
+    another_regulator_after_licence: re.Pattern[str]
+    #: of-a-named-body-after-title: " at Leeds City Council" right after an uncoded title
+    of_a_named_body_after_title: re.Pattern[str]
     #: not-essential: "is useful but not essential" after a requirement, in its clause
     not_essential: re.Pattern[str]
     #: preferred-at-the-end: "... and be able to travel across Hull and East Riding would be an advantage."
@@ -322,6 +326,8 @@ def wording(vocab: Vocabulary) -> Wording:
         registered_colleague=one("registered-colleague"),
         licence_alone=one("licence-alone"),
         another_regulators_licence=one("another-regulators-licence"),
+        another_regulator_after_licence=one("another-regulator-after-licence"),
+        of_a_named_body_after_title=one("of-a-named-body-after-title"),
         not_essential=one("not-essential"),
         preferred_at_the_end=one("preferred-at-the-end"),
         asked_firmly=one("asked-firmly"),
