@@ -79,8 +79,8 @@ def test_a_kind_of_posts_figures_from_dev_only_ever_lower_a_confidence() -> None
 
 
 def test_a_front_line_posts_inferred_teams_are_weighed_on_front_line_posts() -> None:
-    """The duty model's inferred teams were right 8 times in 26 on the calibration split's posts
-    below leadership level and 25 times in 25 on its front-line posts (the front-line stratum's
+    """The duty model's inferred teams were right about a third of the time on the calibration
+    split's posts below leadership level and 25 times in 25 on its front-line posts (the front-line stratum's
     held-back 40): a front-line post's team carries its own kind's figure, higher than every post's."""
     from nhskg.extract.confidence import confidence, load_calibration
 

@@ -256,9 +256,7 @@ def _acronyms_as_defined(vocab: Vocabulary, text: str, mentions: list[Mention], 
         for mention in mentions:
             if mention.written != letters or mention.code in named:
                 continue
-            concept = vocab.scheme(mention.scheme).get(mention.code)
-            labels = {w.lower() for label in (concept.labels if concept else ()) for w in _WORDS.findall(label)}
-            if not expansion & (labels - _LINKING_WORDS):
+            if not expansion & _label_words(vocab, mention.scheme, mention.code):
                 redefined.add((letters, mention.code))
     if not redefined:
         return mentions
@@ -270,6 +268,13 @@ def _acronyms_as_defined(vocab: Vocabulary, text: str, mentions: list[Mention], 
             sentence.section == "person-specification" or bool(words.acronym_asked.search(sentence.text)))
 
     return [m for m in mentions if (m.written, m.code) not in redefined or asked(m)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _label_words(vocab: Vocabulary, scheme: str, code: str) -> frozenset[str]:
+    """The words of a concept's labels but linking words: an expansion sharing one keeps its acronym."""
+    concept = vocab.scheme(scheme).get(code)
+    return frozenset(w.lower() for label in (concept.labels if concept else ()) for w in _WORDS.findall(label)) - _LINKING_WORDS
 
 
 def _expansion_start(text: str, bracket: int, letters: str) -> int | None:

@@ -142,7 +142,7 @@ class Posting:
     title_evidence: Evidence | None = None
     leadership: bool = True
     #: the kind of post its facts' confidences were weighed as (``kind_of_post``): "leadership-level",
-    #: "below-leadership" or "front-line"; a front-line post's bodies take the lower figure such posts earned
+    #: "below-leadership" or "front-line"; a front-line post's facts take the figures such posts earned
     post_kind: str | None = None
     accountable_to: tuple[Item, ...] = ()
     professionally_accountable_to: tuple[Item, ...] = ()

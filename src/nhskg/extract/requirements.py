@@ -71,7 +71,7 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         # "You will work alongside a Registered Nurse": the support worker's colleague, not asked of them
         asked = [m for m in asked if not words.registered_colleague.search(reading.text, sentence.start, m.start)]
         # "Hold RMN registration with current NMC licence to practice": the nurse's licence, not a GMC registration
-        asked = [m for m in asked if not _another_regulators_licence(reading, words, sentence, mentions, asked, registers, m)]
+        asked = _without_another_regulators_licence(reading, words, sentence, mentions, asked, registers)
         # "We are seeking to recruit an experienced Consultant in Neurorehabilitation" in a
         # consultant's advert: the post being advertised, not consultant experience asked of it
         asked = [m for m in asked if not _names_the_post(reading, words, m)]
@@ -243,24 +243,26 @@ def _alternatives(text: str, sentence: Sentence, asked: list[Mention], equivalen
     return linked
 
 
-def _another_regulators_licence(reading: Reading, words: Wording, sentence: Sentence, mentions: list[Mention],
-                                asked: list[Mention], registers: Mapping[str, str], mention: Mention) -> bool:
-    """Whether ``mention`` is a bare licence to practise (read as the GMC's, a doctor's) that the
+def _without_another_regulators_licence(reading: Reading, words: Wording, sentence: Sentence, mentions: list[Mention],
+                                        asked: list[Mention], registers: Mapping[str, str]) -> list[Mention]:
+    """``asked`` without the bare licences to practise (read as the GMC's, a doctor's) that the
     sentence makes another regulator's: it asks that registration on either side ("Hold RMN
     registration with current NMC licence to practice"), a register qualifies a registration word
     before it ("an RGN qualification and license to practice"), or a regulator follows it ("a
     licence to practice with the Health and Care Professions Council"). Not when the sentence names
     the licence's own regulator ("full GMC (including license to practice) and GDC registration"),
     nor for a register's bare letters, which may be a colleague's ("Working with the RN team")."""
-    if not words.licence_alone.match(mention.written.strip()):
-        return False
-    asked_registrations = {m.code for m in asked if m.code in registers.values() and m is not mention
-                           and not words.licence_alone.match(m.written.strip()) and len(m.written.strip()) > 3}
+    licences = [m for m in asked if words.licence_alone.match(m.written.strip())]
+    if not licences:
+        return asked  # most sentences: no bare licence to weigh
+    registrations = set(registers.values())
+    asked_registrations = {m.code for m in asked if m.code in registrations and m not in licences and len(m.written.strip()) > 3}
     named = asked_registrations | {registers[m.code] for m in mentions if m.scheme == BODY and m.code in registers}
-    if mention.code in named:
-        return False
-    return bool(asked_registrations or words.another_regulators_licence.search(reading.text, sentence.start, mention.start)
-                or words.another_regulator_after_licence.match(reading.text, mention.end, sentence.end))
+    text = reading.text
+    others = [m for m in licences if m.code not in named and (
+        asked_registrations or words.another_regulators_licence.search(text, sentence.start, m.start)
+        or words.another_regulator_after_licence.match(text, m.end, sentence.end))]
+    return [m for m in asked if m not in others]
 
 
 def _offered_with_alternative(reading: Reading, sentence: Sentence, asked: list[Mention], registrations: set[str]) -> set[int]:
