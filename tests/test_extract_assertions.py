@@ -2954,3 +2954,14 @@ def test_a_national_bodys_line_to_another_bodys_director_is_not_a_national_direc
 def test_social_services_in_a_name_or_an_act_are_not_the_council(sentence):
     """Review of a63b12a: a board's, a building's, an Act's or an association's name."""
     assert "local-authority" not in duty_bodies(sentence, "Staff Nurse", "Southern Health NHS Foundation Trust")
+
+
+@pytest.mark.parametrize("employer", ["Southern Health and Social Care Trust", "Belfast Health and Social Care Trust"])
+def test_social_services_at_a_northern_irish_hsc_trust_are_the_trust_itself(employer):
+    """Northern Ireland's HSC trusts run its social services (``nhskg:ownServicePattern``), so at
+    such an employer they are not a local authority; a council the sentence names still is."""
+    assert duty_bodies("You will work closely with social services to plan discharges.", "Staff Nurse", employer) == set()
+    assert duty_bodies("You will liaise with Belfast City Council and social services.", "Staff Nurse",
+                       employer) == {"local-authority"}
+    assert duty_bodies("You will work closely with social services to plan discharges.", "Staff Nurse",
+                       "Southern Health NHS Foundation Trust") == {"local-authority"}

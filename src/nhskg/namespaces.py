@@ -75,6 +75,7 @@ class NHSKG(DefinedNamespace):
     measuredOn: URIRef
     namedAsPartner: URIRef
     namedForStandards: URIRef  # named for its standards
+    ownServicePattern: URIRef
     partOfOrganisation: URIRef
     partnerBody: URIRef
     paysOnNationalTerms: URIRef

@@ -50,6 +50,8 @@ def read_bodies(
         m.code for m in matcher.find(organisation.name, (BODY,)) if (m.end - m.start) >= 0.6 * len(organisation.name.strip())
     } if organisation and organisation.name else set()
     known_bodies = reading.vocab.scheme(BODY)
+    employer_type = reading.vocab.scheme("organisation-type").get(organisation.type) if organisation and organisation.type else None
+    own_services = [re.compile(p, re.IGNORECASE) for p in employer_type.own_service_patterns] if employer_type else []
     employers = [o.name for o in (organisation, named_in_text) if o is not None and o.name]
     named_bodies = _other_organisations_as_bodies(reading, org_spans, own, employers, matcher)
     named_starts = {m.start for m in named_bodies}
@@ -114,6 +116,8 @@ def read_bodies(
             body = known_bodies.get(mention.code)
             if (organisation and organisation.type == mention.code) or mention.code in own_bodies:
                 continue  # the employer itself
+            if any(service.search(mention.written) for service in own_services):
+                continue  # "liaise with social services" at an HSC trust: the employer's own service
             if words.one_of_its_kind.search(reading.text[max(sentence.start, mention.start - 60) : mention.start]):
                 continue  # "one of the UK's leading NHS Trusts": the employer's own kind
             if words.hospital_site.search(mention.written):

@@ -67,6 +67,9 @@ class Concept:
     #: for an organisation type: the body (``body`` scheme) that another organisation of this type,
     #: named in what the post does, is of it (``nhskg:partnerBody``)
     partner_body: str | None = None
+    #: for an organisation type: wordings of services its bodies run themselves, so that a mention
+    #: of one is the employer, not an external body (``nhskg:ownServicePattern``)
+    own_service_patterns: tuple[str, ...] = ()
     #: for a known organisation: a staff bank whose posts work in the trusts it names (``nhskg:staffsOtherBodies``)
     staffs_other_bodies: bool = False
     #: for a body: postings name it mostly for its register, code or approval (``nhskg:namedForStandards``)
@@ -207,8 +210,10 @@ def _read_scheme(path: Path) -> Scheme:
         organisation_type = _values(node, NHSKG.organisationType)
         patterns = _values(node, NHSKG.textPattern)
         title_patterns = _values(node, NHSKG.titlePattern)
+        own_service_patterns = _values(node, NHSKG.ownServicePattern)
         deputy_of = _values(node, NHSKG.deputyOf)
-        for prop, each in [("textPattern", p) for p in patterns] + [("titlePattern", p) for p in title_patterns]:
+        for prop, each in ([("textPattern", p) for p in patterns] + [("titlePattern", p) for p in title_patterns]
+                           + [("ownServicePattern", p) for p in own_service_patterns]):
             try:
                 re.compile(each)
             except re.error as error:
@@ -248,6 +253,7 @@ def _read_scheme(path: Path) -> Scheme:
                 advertises_as_team=_flag(node, NHSKG.advertisesAsTeam),
                 staffs_other_bodies=_flag(node, NHSKG.staffsOtherBodies),
                 partner_body=partner_body[0].rsplit("/", 1)[-1] if partner_body else None,
+                own_service_patterns=tuple(own_service_patterns),
                 named_for_standards=_flag(node, NHSKG.namedForStandards),
                 teaches=_flag(node, NHSKG.teaches),
                 inspects_services=_flag(node, NHSKG.inspectsServices),
