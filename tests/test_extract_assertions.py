@@ -2965,3 +2965,71 @@ def test_social_services_at_a_northern_irish_hsc_trust_are_the_trust_itself(empl
                        employer) == {"local-authority"}
     assert duty_bodies("You will work closely with social services to plan discharges.", "Staff Nurse",
                        "Southern Health NHS Foundation Trust") == {"local-authority"}
+
+
+@pytest.mark.parametrize("text", [
+    "Enhanced disclosure cost coverage",
+    "Benefits\n• Enhanced disclosure cost covered by Cambian\n• Free onsite parking",
+])
+def test_a_disclosure_whose_cost_the_employer_covers_is_a_benefit(text):
+    """The eleventh front-line batch: "Enhanced disclosure cost coverage" sits in a benefits list
+    (17 postings), and its reader asked nothing by it."""
+    assert "dbs-check" not in codes(read(text, "Staff Nurse").requirements)
+
+
+def test_a_disclosure_the_candidate_pays_for_is_still_asked():
+    p = read("The cost of the DBS must be met by the successful candidate(s) through salary deduction.", "Staff Nurse")
+    assert "dbs-check" in codes(p.requirements)
+
+
+@pytest.mark.parametrize("sentence", [
+    "This research activity will take place alongside studying towards a post graduate research degree (Masters or PhD).",
+    "For course information see The University of Huddersfield website - post graduate health sciences MSc by Research.",
+])
+def test_a_course_the_post_studies_is_not_a_qualification_asked(sentence):
+    """The eleventh front-line batch (a clinical academic research nurse): the degree the post
+    holder studies for while in post is what the post offers, not what it asks."""
+    assert not read("Main duties of the job\n" + sentence, "Clinical Academic Research Nurse").requirements
+
+
+def test_studying_towards_a_qualification_as_an_alternative_is_still_asked():
+    p = read("Candidates should be CCAB/CIMA qualified or part qualified, actively studying towards a professional "
+             "accountancy qualification.", "Finance Manager")
+    assert "accountancy-qualification" in codes(p.requirements)
+
+
+@pytest.mark.parametrize("sentence, asked", [
+    # the eleventh front-line batch: a Registered Operating Department Practitioner is on the HCPC's register
+    ("The successful candidate will be an RN or RODP and will have significant post registration experience.",
+     {"nmc-registration": False, "hcpc-registration": False}),
+    # a pharmacist in a list after "registered" is the GPhC's, as the HCPC's professions are
+    ("We would welcome applications from capable, proactive and experienced NHS Pathways 111 accredited registered "
+     "nurses, paramedics or pharmacists who have excellent communication skills.",
+     {"nmc-registration": False, "hcpc-registration": False, "gphc-registration": False}),
+    ("You must be a registered pharmacist or pharmacy technician.", {"gphc-registration": True}),
+    # "A relevant nursing qualification and registration" (65 postings' lists of what the candidate has)
+    ("A relevant nursing qualification and registration", {"nmc-registration": True}),
+    # a professional or a nursing registration is any registration: not the NMC's
+    ("You must hold a professional / nursing registration.", {}),
+])
+def test_registrations_by_profession(sentence, asked):
+    p = read("Main duties of the job\n" + sentence, "Staff Nurse")
+    assert {r.code: r.essential for r in p.requirements} == asked
+
+
+@pytest.mark.parametrize("sentence", [
+    "We have dedicated rehabilitation Multi-Disciplinary Teams consisting of Registered Nurses, Occupational "
+    "Therapists, Physiotherapists, Dieticians, Speech therapist, Pharmacists, Activities Coordinators.",
+    "Discharge to Assess Ward has a Multidisciplinary Teams which is led by the Matron, the Clinical Lead Therapist, "
+    "Medical Team, Ward Manager, Registered Nurses, Occupational Therapists, Physiotherapists.",
+    "The other members of the team include Pharmacists, Registered Nurses, UCPs, Mental Health Nurses.",
+])
+def test_the_registrations_of_a_teams_members_are_not_asked(sentence):
+    """However the posting lists who a team is made of (the registrations of the pharmacist list
+    brought three such sentences to light)."""
+    assert not read("Main duties of the job\n" + sentence, "Staff Nurse").requirements
+
+
+def test_a_registration_asked_after_the_teams_members_is_still_asked():
+    p = read("Our team includes registered nurses, and you must be a Registered Nurse.", "Staff Nurse")
+    assert "nmc-registration" in codes(p.requirements)
