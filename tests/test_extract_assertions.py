@@ -3033,3 +3033,22 @@ def test_the_registrations_of_a_teams_members_are_not_asked(sentence):
 def test_a_registration_asked_after_the_teams_members_is_still_asked():
     p = read("Our team includes registered nurses, and you must be a Registered Nurse.", "Staff Nurse")
     assert "nmc-registration" in codes(p.requirements)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Enrolment onto a post graduate research degree at The University of Huddersfield will be January 2021.",
+    "The successful candidate will be enrolled onto a fully funded GPhC approved NVQ2 pharmacy programme.",
+])
+def test_a_programme_the_post_holder_is_enrolled_onto_is_not_asked(sentence):
+    assert not read("Main duties of the job\n" + sentence, "Research Nurse").requirements
+
+
+def test_a_register_the_candidate_is_enrolled_on_is_still_asked():
+    p = read("Enrolled on the BPS Specialist Register of Clinical Neuropsychologists.", "Principal Clinical Psychologist")
+    assert "specialist-registration" in codes(p.requirements)
+
+
+def test_registered_pharmacists_a_support_worker_works_under_are_colleagues():
+    p = read("Main duties of the job\nWorking under the direction of registered Pharmacists and Pharmacy Technicians "
+             "within multidisciplinary teams.", "Pharmacy Assistant")
+    assert not p.requirements
