@@ -3052,3 +3052,70 @@ def test_registered_pharmacists_a_support_worker_works_under_are_colleagues():
     p = read("Main duties of the job\nWorking under the direction of registered Pharmacists and Pharmacy Technicians "
              "within multidisciplinary teams.", "Pharmacy Assistant")
     assert not p.requirements
+
+
+@pytest.mark.parametrize("sentence, asked", [
+    ("Registered as a Social Worker with Social Work England and have a relevant Social Work qualification",
+     {"social-work-registration": True}),
+    ("As Band 6 social worker the candidate will need to be registered with Social Work England.",
+     {"social-work-registration": True}),
+    ("You must be an experienced Social Worker with current SWE registration.", {"social-work-registration": True}),
+    # one of the professions a mental health post is open to: an alternative, as the others are
+    ("Are you a registered nurse, occupational therapist or social worker?",
+     {"nmc-registration": False, "hcpc-registration": False, "social-work-registration": False}),
+    ("You will need to be an NMC, HCPC or SWE registered practitioner with some relevant health or social care "
+     "experience.", {"nmc-registration": False, "hcpc-registration": False, "social-work-registration": False}),
+    # a surname, not the regulator's initials
+    ("Dr Wunna Swe, Consultant Haematologist, leads the service.", {}),
+])
+def test_social_work_registration(sentence, asked):
+    """The readers of four front-line batches asked for social workers' registration (dev had ten
+    postings whose readers noted it had no code)."""
+    p = read("Main duties of the job\n" + sentence, "Mental Health Practitioner")
+    assert {r.code: r.essential for r in p.requirements} == asked
+
+
+@pytest.mark.parametrize("sentence, asked", [
+    # review of 72d914e and 67361a2: what the post gives covers only its own words
+    ("You must be a Registered Nurse and will be enrolled onto our preceptorship programme.", {"nmc-registration"}),
+    ("You must hold a first degree, whilst studying towards a PhD in the field.", {"degree"}),
+    ("An enhanced DBS check is required for this post (DBS check cost covered by the Trust).", {"dbs-check"}),
+    ("You will be enrolled onto the NMC register on arrival.", {"nmc-registration"}),
+    ("Please provide course information and a copy of your MSc certificate.", {"masters-degree"}),
+])
+def test_what_the_post_gives_leaves_what_it_asks_in_the_same_sentence(sentence, asked):
+    assert codes(read("Main duties of the job\n" + sentence, "Staff Nurse").requirements) == asked
+
+
+@pytest.mark.parametrize("sentence", [
+    "You will work under the direction of registered nurses and pharmacists.",
+    "Working under the supervision of registered nurses, physiotherapists or occupational therapists.",
+])
+def test_every_registered_colleague_of_a_list_is_a_colleague(sentence):
+    """Review of 72d914e: the colleague context saw only the list's first profession."""
+    assert not read("Main duties of the job\n" + sentence, "Healthcare Assistant").requirements
+
+
+@pytest.mark.parametrize("sentence", [
+    "The ward team consisting of twenty staff is seeking a Registered Nurse.",
+    "Teams including nurses and therapists, and the role requires NMC registration.",
+])
+def test_a_registration_the_post_requires_after_a_teams_make_up_is_asked(sentence):
+    """Review of 72d914e: the widened team make-up wording had swallowed what the post asks."""
+    assert "nmc-registration" in codes(read("Main duties of the job\n" + sentence, "Staff Nurse").requirements)
+
+
+def test_a_registered_nurse_qualified_social_worker_or_occupational_therapist_are_alternatives():
+    """A list item may carry its own qualifying word ("qualified social worker") and still be one
+    of the list's alternatives."""
+    p = read("Main duties of the job\nAn exciting opportunity has arisen for a registered nurse, qualified social "
+             "worker or registered occupational therapist with experience.", "Mental Health Practitioner")
+    assert {r.code: r.essential for r in p.requirements} == {
+        "nmc-registration": False, "social-work-registration": False, "hcpc-registration": False}
+
+
+def test_the_former_social_work_regulator_named_with_the_others_makes_them_alternatives():
+    p = read("Main duties of the job\nThis is a band 6 post open to registered nurses, occupational therapists and "
+             "social workers with current relevant registration with the NMC, HPC or GSCC.", "Mental Health Practitioner")
+    assert {r.code: r.essential for r in p.requirements} == {
+        "nmc-registration": False, "hcpc-registration": False, "social-work-registration": False}

@@ -8,6 +8,7 @@ Only sentences about the post count: "We were rated Good by the CQC" describes t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..vocabulary.matching import Matcher, Mention
 from .postings import Item, Organisation
@@ -50,8 +51,8 @@ def read_bodies(
         m.code for m in matcher.find(organisation.name, (BODY,)) if (m.end - m.start) >= 0.6 * len(organisation.name.strip())
     } if organisation and organisation.name else set()
     known_bodies = reading.vocab.scheme(BODY)
-    employer_type = reading.vocab.scheme("organisation-type").get(organisation.type) if organisation and organisation.type else None
-    own_services = [re.compile(p, re.IGNORECASE) for p in employer_type.own_service_patterns] if employer_type else []
+    employer_type = reading.vocab.scheme(ORG_TYPE).get(organisation.type) if organisation and organisation.type else None
+    own_services = _own_services(employer_type.own_service_patterns) if employer_type else ()
     employers = [o.name for o in (organisation, named_in_text) if o is not None and o.name]
     named_bodies = _other_organisations_as_bodies(reading, org_spans, own, employers, matcher)
     named_starts = {m.start for m in named_bodies}
@@ -287,3 +288,10 @@ def _is_subject(text: str, sentence: Sentence, mention: Mention, words: Wording)
     if _JOINED_BEFORE.search(before):
         return False  # "You and the CCG work closely with GP practices": the holder shares the subject
     return len(before.split()) < 4 and "," not in before and bool(words.body_as_subject.match(text[mention.end : sentence.end]))
+
+
+@lru_cache(maxsize=64)
+def _own_services(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """An employer type's own services (``nhskg:ownServicePattern``), compiled once per type
+    rather than for every posting."""
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)

@@ -42,6 +42,11 @@ _EQUIVALENT_OF_THE_LAST = re.compile(r"\bor\s+(?:(?:have|hold|possess)\s+)?(?:an
 _QUALIFIES = re.compile(r"\bwith\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}$")
 # A list of alternatives whose "or" comes after its second item: "A, B or C", "A, B, C or D";
 # not "A, B and C or D", where A and B are asked whatever the choice of C or D.
+# The comma between two items of such a list, with a word that may qualify the second ("a
+# registered nurse, qualified social worker or ..."); not a verb ("registration with the GMC,
+# possess the MRCPsych UK or have an equivalent", where the GMC is asked whatever the choice).
+_LIST_COMMA = re.compile(r"\s*,(?:\s+(?:qualified|registered|trained|experienced|chartered|accredited))?\s*",
+                         re.IGNORECASE)
 _LIST_OR = re.compile(r"(?:(?!\band\b)[^;.]){0,60}?\bor\b(?!\s+equivalent\b)")
 
 
@@ -77,6 +82,9 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         asked = [m for m in asked if not _names_the_post(reading, words, m)]
         # "supporting an experienced middle grade into this role through the CESR route": offered, not asked
         asked = outside_matches(words.route_offered, reading.text, sentence.start, sentence.end, asked)
+        # "alongside studying towards a post graduate research degree", "Enrolment onto a post graduate
+        # research degree", "Enhanced disclosure cost covered": what the post gives, not what it asks
+        asked = outside_matches(words.given_in_post, reading.text, sentence.start, sentence.end, asked)
         # "key documents such as Passports, Driving Licences": proof of identity, not a licence asked
         asked = outside_matches(words.identity_document, reading.text, sentence.start, sentence.end, asked)
         # "act as a supervisor for other registered nurses": the colleagues' registration, not the candidate's
@@ -238,8 +246,10 @@ def _alternatives(text: str, sentence: Sentence, asked: list[Mention], equivalen
         between = _OR_EQUIVALENT.sub(" ", written)
         if re.search(r"\bor\b|/", between) and not re.search(r"[;.]|\band\b", between) and len(written.split()) <= 8:
             linked.update((first.start, second.start))
-        elif between.strip() == "," and _LIST_OR.match(text, second.end, sentence.end):
-            linked.update((first.start, second.start))  # "a registered nurse, occupational therapist or physiotherapist"
+        elif _LIST_COMMA.fullmatch(between) and _LIST_OR.match(text, second.end, sentence.end):
+            # "a registered nurse, occupational therapist or physiotherapist", "a registered nurse,
+            # qualified social worker or registered occupational therapist"
+            linked.update((first.start, second.start))
     return linked
 
 

@@ -99,6 +99,8 @@ class Wording:
     person_with_letters: re.Pattern[str]
     #: route-offered: CESR as a route to the specialist register the post supports, with the words around it
     route_offered: re.Pattern[str]
+    #: given-in-post: a course studied, a programme enrolled onto or a check paid for in post, with its words
+    given_in_post: re.Pattern[str]
     #: meets-standards: the words before an inspector's name in which the post meets its standards
     meets_standards: re.Pattern[str]
     #: inspection-rating: the words around an inspecting body's name that give the rating it awarded
@@ -335,6 +337,7 @@ def wording(vocab: Vocabulary) -> Wording:
         experienced_in_rank=one("experienced-in-rank"),
         person_with_letters=one("person-with-letters"),
         route_offered=one("route-offered"),
+        given_in_post=one("given-in-post"),
         held_by_others=one("held-by-others"),
         web_address=one("web-address"),
         stated_as_required=one("stated-as-required"),
