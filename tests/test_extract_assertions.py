@@ -2977,8 +2977,15 @@ def test_a_disclosure_whose_cost_the_employer_covers_is_a_benefit(text):
     assert "dbs-check" not in codes(read(text, "Staff Nurse").requirements)
 
 
-def test_a_disclosure_the_candidate_pays_for_is_still_asked():
-    p = read("The cost of the DBS must be met by the successful candidate(s) through salary deduction.", "Staff Nurse")
+def test_a_disclosure_named_for_its_cost_is_not_asked():
+    """The twelfth front-line batch: 88 postings' template makes the check conditional ("if the post
+    is subject to ...") and then says who pays for it; the ten dev postings with it code no check,
+    and neither did the batch's readers."""
+    p = read("The successful candidate(s) will be subject to a criminal records check if the post is subject to the "
+             "Rehabilitation of Offenders Act. The cost of the DBS must be met by the successful candidate(s) through "
+             "salary deduction. DBS charges are as follows if applicable to the post:\nStandard Check: £26", "Staff Nurse")
+    assert "dbs-check" not in codes(p.requirements)
+    p = read("An enhanced DBS check is required for this post. The cost of the DBS check is met by the Trust.", "Staff Nurse")
     assert "dbs-check" in codes(p.requirements)
 
 
@@ -3119,3 +3126,29 @@ def test_the_former_social_work_regulator_named_with_the_others_makes_them_alter
              "social workers with current relevant registration with the NMC, HPC or GSCC.", "Mental Health Practitioner")
     assert {r.code: r.essential for r in p.requirements} == {
         "nmc-registration": False, "hcpc-registration": False, "social-work-registration": False}
+
+
+@pytest.mark.parametrize("sentence, asked", [
+    # the twelfth front-line batch
+    ("You will have a Degree Qualification in Speech and Language Therapy, a licence to practice with the Health and "
+     "Care Professions Council, and be a registered member of the Royal College of Speech and Language Therapists.",
+     {"degree", "hcpc-registration", "royal-college-membership"}),
+    ("You must hold a licence to practise with the NMC.", {"nmc-registration"}),
+    ("Full GMC registration with a licence to practise is essential.", {"gmc-registration"}),
+    ("Are you a Registered Children's Nurse with experience?", {"nmc-registration"}),
+    ("We are looking for a band 6 RNMH to join us.", {"nmc-registration"}),
+    ("The post holder will have opportunities to attend leadership training as part of the CYP IAPT collaborative.",
+     set()),
+])
+def test_registrations_and_offers_of_the_twelfth_batch(sentence, asked):
+    assert codes(read("Main duties of the job\n" + sentence, "Staff Nurse").requirements) == asked
+
+
+def test_a_national_bodys_standard_is_not_the_body():
+    """The twelfth front-line batch: "the NHS England access and waiting time standard" is a
+    standard the post meets, as "the NHSI LD Improvement Standards" is; working with the body on
+    a standard still names it."""
+    assert duty_bodies("You will support the delivery of NICE interventions and the NHS England access and waiting "
+                       "time standard.", "Care Coordinator", "Coventry and Warwickshire Partnership NHS Trust") == set()
+    assert duty_bodies("You will work closely with NHS England on the access standard.", "Care Coordinator",
+                       "Coventry and Warwickshire Partnership NHS Trust") == {"nhs-england"}
