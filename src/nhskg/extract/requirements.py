@@ -40,13 +40,13 @@ _EQUIVALENT_OF_THE_LAST = re.compile(r"\bor\s+(?:(?:have|hold|possess)\s+)?(?:an
 # What joins a requirement to one that only qualifies it: "on the Specialist Register with a licence
 # to practise", "Full and Specialist Register, with a current licence to practise".
 _QUALIFIES = re.compile(r"\bwith\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}$")
-# A list of alternatives whose "or" comes after its second item: "A, B or C", "A, B, C or D";
-# not "A, B and C or D", where A and B are asked whatever the choice of C or D.
-# The comma between two items of such a list, with a word that may qualify the second ("a
-# registered nurse, qualified social worker or ..."); not a verb ("registration with the GMC,
+# The comma between two items of a list of alternatives, with a word that may qualify the second
+# ("a registered nurse, qualified social worker or ..."); not a verb ("registration with the GMC,
 # possess the MRCPsych UK or have an equivalent", where the GMC is asked whatever the choice).
 _LIST_COMMA = re.compile(r"\s*,(?:\s+(?:qualified|registered|trained|experienced|chartered|accredited))?\s*",
                          re.IGNORECASE)
+# A list of alternatives whose "or" comes after its second item: "A, B or C", "A, B, C or D";
+# not "A, B and C or D", where A and B are asked whatever the choice of C or D.
 _LIST_OR = re.compile(r"(?:(?!\band\b)[^;.]){0,60}?\bor\b(?!\s+equivalent\b)")
 
 
@@ -82,8 +82,9 @@ def read_requirements(reading: Reading) -> dict[str, Requirement]:
         asked = [m for m in asked if not _names_the_post(reading, words, m)]
         # "supporting an experienced middle grade into this role through the CESR route": offered, not asked
         asked = outside_matches(words.route_offered, reading.text, sentence.start, sentence.end, asked)
-        # "alongside studying towards a post graduate research degree", "Enrolment onto a post graduate
-        # research degree", "Enhanced disclosure cost covered": what the post gives, not what it asks
+        # "alongside studying towards a post graduate research degree", "opportunities to attend
+        # leadership training", "Enhanced disclosure cost covered", "The cost of the DBS must be met by
+        # the successful candidate": what the post gives or what a check costs, not what it asks
         asked = outside_matches(words.given_in_post, reading.text, sentence.start, sentence.end, asked)
         # "key documents such as Passports, Driving Licences": proof of identity, not a licence asked
         asked = outside_matches(words.identity_document, reading.text, sentence.start, sentence.end, asked)

@@ -99,7 +99,8 @@ class Wording:
     person_with_letters: re.Pattern[str]
     #: route-offered: CESR as a route to the specialist register the post supports, with the words around it
     route_offered: re.Pattern[str]
-    #: given-in-post: a course studied, a programme enrolled onto or a check paid for in post, with its words
+    #: given-in-post: a course studied, a programme enrolled onto or training offered in post, or a
+    #: check named for what it costs, with its words (only what they cover is not asked)
     given_in_post: re.Pattern[str]
     #: meets-standards: the words before an inspector's name in which the post meets its standards
     meets_standards: re.Pattern[str]
