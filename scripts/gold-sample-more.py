@@ -76,9 +76,9 @@ CLINICAL_GRADE = re.compile(r"\b(?:nurses?|sonographers?|psychologists?|practiti
                             r"therapists?|pharmacists?|midwi(?:fe|ves)|radiographers?|paramedics?|physiotherapists?)\b", re.I)
 #: the front-line stratum: how many, in the same order (read in batches of 80, one a round; each batch's last 40 were
 #: held back, scored unseen when read and again at the end of the round, then added with the first 40; the ninth
-#: batch's last 40 are the calibration split's front-line posts; the tenth and eleventh batches were 40 each, scored
-#: unseen, then added)
-FRONT_LINE = 800
+#: batch's last 40 are the calibration split's front-line posts; the tenth, eleventh and twelfth batches were 40
+#: each, scored unseen, then added)
+FRONT_LINE = 840
 MANAGES = re.compile(r"\b(?:lead|leads|manager|managers)\b", re.I)
 
 
